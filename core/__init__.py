@@ -1,0 +1,1 @@
+"""The thin core: identity, accounts, auth, registries, documents, audit, rollout and the plugin host."""

@@ -1,0 +1,395 @@
+"""Core queries: the caller, their records, what applies where, look-ups and reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlmodel import select
+
+from core.accounts import Person as PersonRow
+from core.accounts import Role
+from core.api.types import Application, AuditEvent, DrivingLicence, Person, Vehicle
+from core.audit import AuditEvent as AuditEventRow
+from core.context import Context
+from core.divisions import CITIES, PROVINCES, province
+from core.errors import Code, NotFound, RuleError
+from core.graphql.pagination import Connection, paginate
+from core.identity import parse_identity
+from core.permissions import requires
+from core.registries.applications import Application as ApplicationRow
+from core.registries.licences import DrivingLicence as LicenceRow
+from core.registries.vehicles import Vehicle as VehicleRow
+from core.rollout import NATIONAL
+
+
+@strawberry.type(description="The signed-in caller.")
+class Me:
+    kind: str
+    roles: list[str]
+    account_id: strawberry.ID | None
+    person: Person | None
+    province: str | None
+    city: str | None
+    office_id: str | None
+    partner_org_id: str | None
+    scopes: list[str]
+
+
+@strawberry.type(description="A measure (one plugin) of the platform.")
+class Measure:
+    slug: str
+    code: str
+    title: str
+    title_zh: str
+    seed: str
+    summary: str
+
+
+@strawberry.type(description="Whether a measure is in force in a city on a date, and why.")
+class MeasureStatus:
+    measure: Measure
+    city: str
+    date: dt.date
+    in_force: bool
+    since: dt.date | None
+    until: dt.date | None
+    phase: str | None = strawberry.field(description="PILOT, MAJOR_CITIES, NATIONWIDE, ADMIN...")
+    reason: str = strawberry.field(description="The rule that decided, in words.")
+
+
+@strawberry.type(description="A prefecture-level city and its flags.")
+class CityInfo:
+    code: str
+    name: str
+    name_en: str
+    province_code: str
+    province_name: str
+    municipality: bool
+    capital: bool
+    planning: bool
+
+
+@strawberry.type(description="A rollout rule row.")
+class RolloutRuleInfo:
+    id: strawberry.ID
+    measure: str
+    province_code: str
+    city_code: str
+    enabled: bool
+    valid_from: dt.date
+    valid_until: dt.date | None
+    source: str
+    phase: str | None
+    note: str | None
+
+
+@strawberry.type(description="A report's figures: one row per label.")
+class ReportRowOut:
+    label: str
+    values: list[str]
+
+
+@strawberry.type(description="A report for a city (or province) and period.")
+class ReportTable:
+    name: str
+    title: str
+    measure: str
+    city: str
+    start: dt.date
+    end: dt.date
+    columns: list[str]
+    rows: list[ReportRowOut]
+    notes: list[str]
+
+
+@strawberry.type(description="A report a measure offers.")
+class ReportInfo:
+    name: str
+    measure: str
+    title: str
+    period: str
+
+
+def _measure(ctx: Context, slug: str) -> Measure:
+    info = ctx.platform.measures[slug]
+    return Measure(
+        slug=info.slug,
+        code=info.code,
+        title=info.title,
+        title_zh=info.title_zh,
+        seed=info.seed,
+        summary=info.summary,
+    )
+
+
+def measure_status(ctx: Context, slug: str, city_code: str, day: dt.date) -> MeasureStatus:
+    decision = ctx.decision(slug, city_code, day)
+    rule = decision.rule
+    if rule is None:
+        reason = "No rollout rule covers this city on this date."
+    else:
+        scope = (
+            "nationwide"
+            if rule.province_code == NATIONAL
+            else (
+                f"province {rule.province_code}"
+                if rule.city_code == "*"
+                else f"city {rule.city_code}"
+            )
+        )
+        verb = "enabled" if rule.enabled else "disabled"
+        window = f"from {rule.valid_from}" + (
+            f" until {rule.valid_until}" if rule.valid_until else ""
+        )
+        reason = f"{rule.source.lower()} rule: {verb} {scope} {window}" + (
+            f" ({rule.note})" if rule.note else ""
+        )
+    return MeasureStatus(
+        measure=_measure(ctx, slug),
+        city=city_code,
+        date=day,
+        in_force=decision.in_force,
+        since=rule.valid_from if rule and decision.in_force else None,
+        until=rule.valid_until if rule and decision.in_force else None,
+        phase=rule.phase if rule else None,
+        reason=reason,
+    )
+
+
+@strawberry.type
+class CoreQuery:
+    @strawberry.field(
+        extensions=[requires("core.me")],
+        description="The signed-in caller. Roles: any signed-in caller.",
+    )
+    def me(self, info: strawberry.Info) -> Me:
+        ctx: Context = info.context
+        a = ctx.actor
+        person = ctx.session.get(PersonRow, a.person_id) if a.person_id else None
+        return Me(
+            kind=a.kind,
+            roles=sorted(r.value for r in a.roles),
+            account_id=strawberry.ID(a.account_id) if a.account_id else None,
+            person=Person.of(person) if person else None,
+            province=a.province_code,
+            city=a.city_code,
+            office_id=a.office_id,
+            partner_org_id=a.partner_org_id,
+            scopes=sorted(a.scopes),
+        )
+
+    @strawberry.field(
+        extensions=[requires("core.my_records")],
+        description="Your driving licences. Roles: CITIZEN.",
+    )
+    def my_driving_licences(self, info: strawberry.Info) -> list[DrivingLicence]:
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        rows = ctx.session.exec(select(LicenceRow).where(LicenceRow.person_id == pid)).all()
+        return [DrivingLicence.of(r) for r in rows]
+
+    @strawberry.field(
+        extensions=[requires("core.my_records")], description="Vehicles you own. Roles: CITIZEN."
+    )
+    def my_vehicles(self, info: strawberry.Info) -> list[Vehicle]:
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        rows = ctx.session.exec(select(VehicleRow).where(VehicleRow.owner_person_id == pid)).all()
+        return [Vehicle.of(r) for r in rows]
+
+    @strawberry.field(
+        extensions=[requires("core.my_records")],
+        description="Your business applications, newest first. Roles: CITIZEN.",
+    )
+    def my_applications(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[Application]:
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        stmt = (
+            select(ApplicationRow)
+            .where(
+                (ApplicationRow.applicant_person_id == pid)
+                | (ApplicationRow.subject_person_id == pid)
+            )
+            .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, stmt, first, after, Application.of)
+
+    @strawberry.field(
+        extensions=[requires("core.my_records")],
+        description="Who did what with your data (verifications, look-ups, changes), newest first. Roles: CITIZEN.",
+    )
+    def my_audit_trail(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[AuditEvent]:
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        stmt = (
+            select(AuditEventRow)
+            .where(AuditEventRow.subject_person_id == pid)
+            .order_by(AuditEventRow.seq.desc())
+        )  # type: ignore[union-attr]
+        return paginate(ctx, stmt, first, after, AuditEvent.of)
+
+    @strawberry.field(
+        extensions=[requires("core.public")], description="The measures this platform runs. Public."
+    )
+    def measures(self, info: strawberry.Info) -> list[Measure]:
+        ctx: Context = info.context
+        return [
+            _measure(ctx, slug)
+            for slug in sorted(ctx.platform.measures, key=lambda s: ctx.platform.measures[s].code)
+        ]
+
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="What applies here: for a city and a date (default today), each measure in force or not, and why. Public.",
+    )
+    def measures_in_force(
+        self, info: strawberry.Info, city: str, date: dt.date | None = None
+    ) -> list[MeasureStatus]:
+        ctx: Context = info.context
+        from core.divisions import city as lookup
+
+        lookup(city)
+        day = date or ctx.today()
+        slugs = sorted(ctx.platform.measures, key=lambda s: ctx.platform.measures[s].code)
+        return [measure_status(ctx, slug, city, day) for slug in slugs]
+
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="Known cities, optionally of one province. Public.",
+    )
+    def cities(self, info: strawberry.Info, province_code: str | None = None) -> list[CityInfo]:
+        if province_code is not None:
+            province(province_code, "provinceCode")
+        return [
+            CityInfo(
+                code=c.code,
+                name=c.name,
+                name_en=c.name_en,
+                province_code=c.province_code,
+                province_name=PROVINCES[c.province_code].name,
+                municipality=c.municipality,
+                capital=c.capital,
+                planning=c.planning,
+            )
+            for c in CITIES.values()
+            if province_code is None or c.province_code == province_code
+        ]
+
+    @strawberry.field(
+        extensions=[requires("core.rollout_read")],
+        description="Rollout rules of a province (province admins: their own). Roles: PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    )
+    def rollout_rules(
+        self, info: strawberry.Info, province_code: str, measure: str | None = None
+    ) -> list[RolloutRuleInfo]:
+        ctx: Context = info.context
+        province(province_code, "provinceCode")
+        if Role.NATIONAL_ADMIN not in ctx.actor.roles and ctx.actor.province_code != province_code:
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION,
+                "Another province's rollout.",
+                field="provinceCode",
+                rule="core: jurisdiction",
+            )
+        rows = [
+            r
+            for r in ctx.platform.rollout.rules(measure)
+            if r.province_code in (province_code, NATIONAL)
+        ]
+        rows.sort(key=lambda r: (r.measure, r.province_code, r.city_code, r.valid_from))
+        return [
+            RolloutRuleInfo(
+                id=strawberry.ID(r.id),
+                measure=r.measure,
+                province_code=r.province_code,
+                city_code=r.city_code,
+                enabled=r.enabled,
+                valid_from=r.valid_from,
+                valid_until=r.valid_until,
+                source=r.source,
+                phase=r.phase,
+                note=r.note,
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(
+        extensions=[requires("core.person_lookup")],
+        description="Look a person up by identity document (audited as a read of their data). Roles: staff.",
+    )
+    def person_lookup(
+        self, info: strawberry.Info, id_type: str, id_number: str, purpose: str
+    ) -> Person:
+        ctx: Context = info.context
+        ident = parse_identity(id_type, id_number)
+        if not purpose.strip() or len(purpose) > 200:
+            raise RuleError(
+                Code.INVALID_INPUT, "State the purpose (1-200 characters).", field="purpose"
+            )
+        row = ctx.session.exec(
+            select(PersonRow).where(
+                PersonRow.id_type == ident.doc_type.value, PersonRow.id_number == ident.number
+            )
+        ).first()
+        if row is None:
+            ctx.audit_read(
+                "core.person_lookup", None, None, {"purpose": purpose[:200]}, outcome="NOT_FOUND"
+            )
+            raise NotFound("Person", "idNumber")
+        ctx.audit_read("core.person_lookup", row.id, f"Person:{row.id}", {"purpose": purpose[:200]})
+        return Person.of(row)
+
+    @strawberry.field(
+        extensions=[requires("core.report_read")],
+        description="Reports on offer. Roles: SUPERVISOR, PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    )
+    def reports(self, info: strawberry.Info) -> list[ReportInfo]:
+        ctx: Context = info.context
+        return [
+            ReportInfo(name=r.name, measure=r.measure, title=r.title, period=r.period)
+            for r in ctx.platform.reports.values()
+        ]
+
+    @strawberry.field(
+        extensions=[requires("core.report_read")],
+        description="Run a report for a city (in your jurisdiction) and a period. Roles: SUPERVISOR, PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    )
+    def report(
+        self, info: strawberry.Info, name: str, city: str, start: dt.date, end: dt.date
+    ) -> ReportTable:
+        ctx: Context = info.context
+        spec = ctx.platform.reports.get(name)
+        if spec is None:
+            raise NotFound("Report", "name")
+        from core.divisions import city as lookup
+
+        lookup(city)
+        ctx.require_jurisdiction(city, field="city")
+        if end < start or (end - start).days > 366:
+            raise RuleError(
+                Code.INVALID_DATE,
+                "The period must run forwards and span at most a year.",
+                field="end",
+            )
+        result = spec.build(ctx.session, city, start, end)
+        return ReportTable(
+            name=spec.name,
+            title=spec.title,
+            measure=spec.measure,
+            city=city,
+            start=start,
+            end=end,
+            columns=result.columns,
+            rows=[
+                ReportRowOut(
+                    label=r.label, values=[str(r.figures.get(c, "")) for c in result.columns]
+                )
+                for r in result.rows
+            ],
+            notes=result.notes,
+        )

@@ -1,0 +1,1 @@
+"""Authentication: access tokens for people, client-credential tokens for partners."""

@@ -1,0 +1,216 @@
+"""Operator command line: `python -m core.cli <command> --help`.
+
+Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, demo-load, schema, plugins,
+rollout, token, rotate-keys, audit-verify, report, job.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+
+def _platform(load_demo: bool = False):  # noqa: ANN202
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    platform = build_platform(Settings.from_env())
+    if load_demo:
+        from core.demo import load_demo_if_empty
+
+        load_demo_if_empty(platform)
+    return platform
+
+
+def cmd_db_init(args: argparse.Namespace) -> int:
+    _platform()
+    print("database ready (tables created, default rollout seeded, signing keys present)")
+    return 0
+
+
+def cmd_demo_load(args: argparse.Namespace) -> int:
+    from core.demo import load_demo_if_empty
+
+    loaded = load_demo_if_empty(_platform())
+    print("demo data loaded" if loaded else "database not empty: demo data left as it was")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from core.schema_export import composed_sdl
+
+    sdl = composed_sdl()
+    if args.check:
+        current = Path(args.output).read_text() if Path(args.output).exists() else ""
+        if current != sdl:
+            print(
+                f"{args.output} differs from the composed schema; run: python -m core.cli schema",
+                file=sys.stderr,
+            )
+            return 1
+        print(f"{args.output} is up to date")
+        return 0
+    Path(args.output).write_text(sdl)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    platform = _platform()
+    for plugin in platform.plugins:
+        info = platform.measures.get(plugin.name)
+        label = f"{info.code} {info.title_zh} ({info.title})" if info else "-"
+        print(f"{plugin.name:24} {plugin.origin:12} {label}")
+    return 0
+
+
+def cmd_rollout(args: argparse.Namespace) -> int:
+    from core.actor import ANONYMOUS
+    from core.api.queries import measure_status
+    from core.context import Context
+
+    platform = _platform()
+    ctx = Context(platform, ANONYMOUS)
+    day = dt.date.fromisoformat(args.date) if args.date else platform.clock.today()
+    for slug in sorted(platform.measures, key=lambda s: platform.measures[s].code):
+        status = measure_status(ctx, slug, args.city, day)
+        mark = "ON " if status.in_force else "off"
+        print(f"{platform.measures[slug].code} {mark} {slug:24} {status.reason}")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from core.accounts import Account, PartnerClient, PartnerOrg
+    from core.actor import ANONYMOUS
+    from core.api.mutations import issue_partner_token, issue_user_token
+    from core.context import Context
+
+    platform = _platform()
+    if platform.settings.production:
+        print("refused: development tokens are not minted in production mode", file=sys.stderr)
+        return 2
+    ctx = Context(platform, ANONYMOUS)
+    with Session(platform.engine) as session:
+        account = session.exec(select(Account).where(Account.login == args.login)).first()
+        if account is not None:
+            print(issue_user_token(ctx, account)[0])
+            return 0
+        client = session.get(PartnerClient, args.login)
+        if client is not None:
+            org = session.get(PartnerOrg, client.org_id)
+            assert org is not None
+            print(issue_partner_token(ctx, client, org)[0])
+            return 0
+    print(f"no account or partner client {args.login!r}", file=sys.stderr)
+    return 1
+
+
+def cmd_rotate_keys(args: argparse.Namespace) -> int:
+    platform = _platform()
+    kid = platform.keys.rotate(args.purpose, platform.clock.now())
+    print(f"{args.purpose} key rotated: {kid} is now active; the previous one is retiring")
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from core.audit import verify_chain
+
+    platform = _platform()
+    report = verify_chain(
+        platform.engine, progress=lambda n: print(f"  {n} events checked", file=sys.stderr)
+    )
+    if report.ok:
+        print(f"audit chain intact: {report.events} events")
+        return 0
+    print(f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason}")
+    return 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    platform = _platform()
+    spec = platform.reports.get(args.name)
+    if spec is None:
+        print(
+            f"unknown report {args.name!r}; known: {', '.join(sorted(platform.reports))}",
+            file=sys.stderr,
+        )
+        return 1
+    with Session(platform.engine) as session:
+        result = spec.build(
+            session, args.city, dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+        )
+    print("\t".join(["label", *result.columns]))
+    for row in result.rows:
+        print("\t".join([row.label, *(str(row.figures.get(c, "")) for c in result.columns)]))
+    for note in result.notes:
+        print(f"# {note}")
+    return 0
+
+
+def cmd_job(args: argparse.Namespace) -> int:
+    platform = _platform()
+    job = platform.jobs.get(args.name)
+    if job is None:
+        print(
+            f"unknown job {args.name!r}; known: {', '.join(sorted(platform.jobs))}", file=sys.stderr
+        )
+        return 1
+    print(json.dumps(job.run(platform, platform.clock.now()), ensure_ascii=False, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser(
+        "db-init", help="create tables, seed the default rollout, create signing keys"
+    ).set_defaults(fn=cmd_db_init)
+    sub.add_parser("demo-load", help="load the demo data set into an empty database").set_defaults(
+        fn=cmd_demo_load
+    )
+    p = sub.add_parser("schema", help="write the composed schema to schema.graphql (or --check it)")
+    p.add_argument("--output", default="schema.graphql")
+    p.add_argument("--check", action="store_true")
+    p.set_defaults(fn=cmd_schema)
+    sub.add_parser("plugins", help="list loaded plugins and their measures").set_defaults(
+        fn=cmd_plugins
+    )
+    p = sub.add_parser("rollout", help="which measures are in force in a city on a date")
+    p.add_argument("city")
+    p.add_argument("--date")
+    p.set_defaults(fn=cmd_rollout)
+    p = sub.add_parser(
+        "token", help="print a development token for a demo login or partner client id"
+    )
+    p.add_argument("login")
+    p.set_defaults(fn=cmd_token)
+    p = sub.add_parser("rotate-keys", help="rotate the signing keys of one purpose")
+    p.add_argument("purpose", choices=["auth", "document"])
+    p.set_defaults(fn=cmd_rotate_keys)
+    sub.add_parser(
+        "audit-verify", help="verify the audit hash chain; name the first broken event"
+    ).set_defaults(fn=cmd_audit_verify)
+    p = sub.add_parser("report", help="run a plugin's report for a city and period")
+    p.add_argument("name")
+    p.add_argument("city")
+    p.add_argument("start")
+    p.add_argument("end")
+    p.set_defaults(fn=cmd_report)
+    p = sub.add_parser("job", help="run a scheduled job once")
+    p.add_argument("name")
+    p.set_defaults(fn=cmd_job)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.fn(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

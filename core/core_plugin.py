@@ -1,0 +1,79 @@
+"""The core registered as a plugin: its GraphQL operations, permission rules, adapters and jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core.accounts import STAFF_ROLES, Role
+from core.api.mutations import CoreMutation
+from core.api.queries import CoreQuery
+from core.hookspecs import hookimpl
+from core.outbox import TableSender, deliver
+from core.permissions import PermissionRule
+from core.plugin_api import AdapterSpec, JobSpec
+
+EVERYONE = tuple(Role)
+SIGNED_IN = tuple(r for r in Role if r is not Role.ANONYMOUS)
+ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [CoreQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [CoreMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    return [
+        allow("core.public", *EVERYONE, note="public reference data"),
+        allow("core.sign_in", *EVERYONE, note="sign-in is open to everyone (rate-limited)"),
+        allow("core.register", *EVERYONE, note="registration is open to everyone (rate-limited)"),
+        allow("core.me", *SIGNED_IN),
+        allow("core.my_records", Role.CITIZEN),
+        allow("core.rollout_read", *ADMINS),
+        allow("core.rollout_write", *ADMINS),
+        allow(
+            "core.person_lookup",
+            Role.CLERK,
+            Role.SUPERVISOR,
+            Role.ROAD_OFFICER,
+            Role.ACCIDENT_OFFICER,
+            Role.INSPECTOR,
+        ),
+        allow("core.report_read", Role.SUPERVISOR, *ADMINS),
+    ]
+
+
+@hookimpl
+def register_adapters() -> list[AdapterSpec]:
+    return [
+        AdapterSpec(
+            "notification_sender",
+            lambda platform: TableSender(),
+            "Sends outbox messages (SMS / app). Built-in: writes to the sent_messages table.",
+        )
+    ]
+
+
+def _deliver_outbox(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    report = deliver(platform.engine, platform.adapter("notification_sender"), now)
+    return {"sent": report.sent, "failed": report.failed}
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec(
+            "outbox_deliver", None, "every minute", _deliver_outbox, "Send pending notifications."
+        )
+    ]
+
+
+__all__ = ["STAFF_ROLES"]

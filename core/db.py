@@ -1,0 +1,83 @@
+"""Engine creation, schema creation and the few helpers every table module shares."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, event
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel, create_engine
+
+from core.clock import CHINA_TZ
+
+__all__ = [
+    "Field",
+    "JSON",
+    "SQLModel",
+    "make_engine",
+    "create_schema",
+    "drop_schema",
+    "stamp",
+    "json_field",
+]
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """An engine for SQLite (embedded default) or PostgreSQL (`postgresql+psycopg://`)."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            from pathlib import Path
+
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we emit BEGIN ourselves (see below)
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Any) -> None:
+            # Writers take the write lock up front (BEGIN IMMEDIATE), so a read-then-write (such as
+            # appending to the audit chain) cannot interleave with another writer.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table that the imported core and plugin modules define (idempotent)."""
+    SQLModel.metadata.create_all(engine)
+    if engine.dialect.name == "postgresql":
+        from core.audit import install_postgres_guards
+
+        install_postgres_guards(engine)
+
+
+def drop_schema(engine: Engine) -> None:
+    SQLModel.metadata.drop_all(engine)
+
+
+def json_field(default: Any = None) -> Any:
+    """A JSON column (portable between SQLite and PostgreSQL)."""
+    factory = (lambda: type(default)()) if isinstance(default, (list, dict)) else None
+    if factory:
+        return Field(default_factory=factory, sa_type=JSON)
+    return Field(default=default, sa_type=JSON)
+
+
+def stamp(clock_now: dt.datetime) -> dt.datetime:
+    """How timestamps are stored: timezone-aware UTC (sqlmodel refuses naive values). A naive value
+    is taken as Beijing time."""
+    if clock_now.tzinfo is None:
+        clock_now = clock_now.replace(tzinfo=CHINA_TZ)
+    return clock_now.astimezone(dt.UTC)

@@ -1,0 +1,87 @@
+"""Typed refusals. Every rule that refuses raises `RuleError`; nothing is written when it does.
+
+A `RuleError` carries a machine code, a human message (Chinese or English), the input field at
+fault, and the rule that refused: the measure and the seed clause (e.g. "M09 2021-九-二"). Mutations
+turn it into a `UserError` in their payload; queries turn it into a top-level GraphQL error with
+the same fields under `extensions`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+
+class Code:
+    """Error codes of the core. Plugins define their own codes in their `errors.py`."""
+
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    OUT_OF_JURISDICTION = "OUT_OF_JURISDICTION"
+    FEATURE_NOT_ENABLED = "FEATURE_NOT_ENABLED"
+    NOT_FOUND = "NOT_FOUND"
+    INVALID_INPUT = "INVALID_INPUT"
+    INVALID_ID_NUMBER = "INVALID_ID_NUMBER"
+    INVALID_CREDIT_CODE = "INVALID_CREDIT_CODE"
+    UNKNOWN_CITY = "UNKNOWN_CITY"
+    UNKNOWN_MEASURE = "UNKNOWN_MEASURE"
+    INVALID_DATE = "INVALID_DATE"
+    TOO_LONG = "TOO_LONG"
+    INVALID_TRANSITION = "INVALID_TRANSITION"
+    CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
+    BAD_CREDENTIALS = "BAD_CREDENTIALS"
+    ALREADY_EXISTS = "ALREADY_EXISTS"
+    INTERNAL = "INTERNAL_ERROR"
+
+
+@dataclass
+class RuleError(Exception):
+    """A refusal with a reason. Raise it anywhere inside an operation; the host rolls back."""
+
+    code: str
+    message: str
+    field: str | None = None
+    rule: str | None = None
+    measure: str | None = None
+    city: str | None = None
+    date: dt.date | None = None
+    details: dict[str, Any] = dc_field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    def extensions(self) -> dict[str, Any]:
+        """The fields a client reads from a top-level GraphQL error."""
+        ext: dict[str, Any] = {"code": self.code}
+        for key in ("field", "rule", "measure", "city"):
+            value = getattr(self, key)
+            if value is not None:
+                ext[key] = value
+        if self.date is not None:
+            ext["date"] = self.date.isoformat()
+        if self.details:
+            ext["details"] = self.details
+        return ext
+
+
+class NotAuthenticated(RuleError):
+    def __init__(self, message: str = "Sign in first.") -> None:
+        super().__init__(Code.UNAUTHENTICATED, message)
+
+
+class Forbidden(RuleError):
+    def __init__(self, message: str = "You may not do this.", rule: str | None = None) -> None:
+        super().__init__(Code.FORBIDDEN, message, rule=rule)
+
+
+class NotFound(RuleError):
+    def __init__(self, what: str, field: str | None = None) -> None:
+        super().__init__(Code.NOT_FOUND, f"{what} not found.", field=field)
+
+
+def invalid(field: str, message: str, code: str = Code.INVALID_INPUT) -> RuleError:
+    """A bad-input refusal naming the field."""
+    return RuleError(code, message, field=field)

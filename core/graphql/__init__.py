@@ -1,0 +1,1 @@
+"""GraphQL: schema composition, the execution path with its limits, shared types."""

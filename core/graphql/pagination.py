@@ -1,0 +1,64 @@
+"""Paginated lists with a capped page size (`first` above the cap is refused, not trimmed)."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from sqlalchemy import func
+from sqlmodel import select
+
+from core.errors import Code, RuleError
+from core.graphql.types import PageInfo
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="A page of results.")
+class Connection(Generic[T]):
+    nodes: list[T]
+    page_info: PageInfo
+    total_count: int
+
+
+def _decode(after: str | None) -> int:
+    if not after:
+        return 0
+    try:
+        kind, value = base64.urlsafe_b64decode(after.encode()).decode().split(":")
+        offset = int(value)
+        if kind != "o" or offset < 0:
+            raise ValueError
+        return offset
+    except Exception:  # noqa: BLE001
+        raise RuleError(Code.INVALID_INPUT, "Malformed cursor.", field="after") from None
+
+
+def _encode(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+
+
+def paginate(
+    ctx: Any, statement: Any, first: int, after: str | None, convert: Callable[[Any], T]
+) -> Connection[T]:
+    """Run `statement` (an ordered select) for one page; `first` must be 1..max_page_size."""
+    cap = ctx.platform.settings.max_page_size
+    if first < 1 or first > cap:
+        raise RuleError(Code.INVALID_INPUT, f"`first` must be between 1 and {cap}.", field="first")
+    offset = _decode(after)
+    session = ctx.session
+    total = session.exec(
+        select(func.count()).select_from(statement.order_by(None).subquery())
+    ).one()
+    rows = session.exec(statement.offset(offset).limit(first + 1)).all()
+    has_next = len(rows) > first
+    rows = rows[:first]
+    return Connection(
+        nodes=[convert(r) for r in rows],
+        page_info=PageInfo(
+            has_next_page=has_next, end_cursor=_encode(offset + len(rows)) if rows else None
+        ),
+        total_count=int(total),
+    )

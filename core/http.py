@@ -1,0 +1,286 @@
+"""The HTTP layer: Starlette app with the GraphQL endpoint, JWKS, health, and request limits.
+
+The GraphQL endpoint is a small hand-written view rather than strawberry's: it accepts only
+`application/json` POSTs (so a browser form cannot forge a mutation: no CSRF), answers malformed
+bodies with 400 and oversized ones with 413, serves GraphiQL and GET queries in development only
+for queries, and runs documents through the cached executor (see core/graphql/executor.py).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from typing import Any
+
+import orjson
+from graphql import OperationType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.actor import ANONYMOUS, Actor
+from core.context import Context
+from core.errors import RuleError
+from core.platform import Platform
+
+log = logging.getLogger("traffic.http")
+_request_ids = itertools.count(1)
+_PID = os.getpid()
+MAX_VARIABLE_DEPTH = 24
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for request bodies above `max_bytes` (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _plain(send, 400, b'{"errors":[{"message":"Bad Content-Length."}]}')
+                    return
+                if declared > self.max_bytes:
+                    await _plain(send, 413, b'{"errors":[{"message":"Request body too large."}]}')
+                    return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)
+                return
+            body = message.get("body", b"")
+            size += len(body)
+            if size > self.max_bytes:
+                await _plain(send, 413, b'{"errors":[{"message":"Request body too large."}]}')
+                return
+            chunks.append(body)
+            more = message.get("more_body", False)
+        whole = b"".join(chunks)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": whole, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+async def _plain(send: Send, status: int, body: bytes) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _error(status: int, message: str, code: str) -> Response:
+    return Response(
+        orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}),
+        status_code=status,
+        media_type="application/json",
+    )
+
+
+def _too_deep(value: Any, depth: int = 0) -> bool:
+    if depth > MAX_VARIABLE_DEPTH:
+        return True
+    if isinstance(value, dict):
+        return any(_too_deep(v, depth + 1) for v in value.values())
+    if isinstance(value, list):
+        return any(_too_deep(v, depth + 1) for v in value)
+    return False
+
+
+def actor_from_request(platform: Platform, request: Request) -> Actor:
+    header = request.headers.get("authorization")
+    if not header:
+        return ANONYMOUS
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise RuleError("UNAUTHENTICATED", "Use 'Authorization: Bearer <token>'.")
+    return Actor.from_claims(platform.tokens.verify(token.strip()))
+
+
+class GraphQLEndpoint:
+    def __init__(self, platform: Platform) -> None:
+        self.platform = platform
+        self.executor = platform.executor
+        self.graphiql = None if platform.settings.production else _graphiql_html()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        response = await self.handle(request)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        if request.method == "GET":
+            return await self._get(request)
+        if request.method != "POST":
+            return _error(405, "Use POST (or GET for queries).", "METHOD_NOT_ALLOWED")
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if content_type not in ("application/json", "application/graphql-response+json"):
+            return _error(
+                415, "Send GraphQL requests as application/json.", "UNSUPPORTED_MEDIA_TYPE"
+            )
+        body = await request.body()
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return _error(400, "The body is not valid JSON (UTF-8).", "BAD_REQUEST")
+        if isinstance(payload, list):
+            if not payload or len(payload) > self.platform.settings.max_batch:
+                return _error(
+                    400,
+                    f"A batch holds 1 to {self.platform.settings.max_batch} operations.",
+                    "BAD_REQUEST",
+                )
+            operations = payload
+        elif isinstance(payload, dict):
+            operations = [payload]
+        else:
+            return _error(400, "The body must be a JSON object.", "BAD_REQUEST")
+        return await self._run(
+            request, operations, batch=isinstance(payload, list), allow_mutation=True
+        )
+
+    async def _get(self, request: Request) -> Response:
+        params = request.query_params
+        if "query" not in params:
+            if self.graphiql is None:
+                return _error(404, "Not found.", "NOT_FOUND")
+            return HTMLResponse(self.graphiql)
+        operation: dict[str, Any] = {
+            "query": params["query"],
+            "operationName": params.get("operationName"),
+        }
+        if params.get("variables"):
+            try:
+                operation["variables"] = orjson.loads(params["variables"])
+            except orjson.JSONDecodeError:
+                return _error(400, "`variables` is not valid JSON.", "BAD_REQUEST")
+        return await self._run(request, [operation], batch=False, allow_mutation=False)
+
+    async def _run(
+        self, request: Request, operations: list[Any], batch: bool, allow_mutation: bool
+    ) -> Response:
+        platform = self.platform
+        request_id = request.headers.get("x-request-id", "")[:64] or f"{_PID}-{next(_request_ids)}"
+        try:
+            actor = actor_from_request(platform, request)
+        except RuleError as error:
+            return Response(
+                orjson.dumps(
+                    {"errors": [{"message": error.message, "extensions": error.extensions()}]}
+                ),
+                status_code=401,
+                media_type="application/json",
+                headers={"www-authenticate": "Bearer"},
+            )
+        results = []
+        for op in operations:
+            results.append(await self._one(op, actor, request, request_id, allow_mutation))
+            if isinstance(results[-1], Response):
+                return results[-1]
+        body = results if batch else results[0]
+        return Response(
+            orjson.dumps(body), media_type="application/json", headers={"x-request-id": request_id}
+        )
+
+    async def _one(
+        self, op: Any, actor: Actor, request: Request, request_id: str, allow_mutation: bool
+    ) -> Any:
+        if not isinstance(op, dict):
+            return _error(400, "Each operation must be a JSON object.", "BAD_REQUEST")
+        query = op.get("query")
+        variables = op.get("variables")
+        operation_name = op.get("operationName")
+        if not isinstance(query, str) or not query.strip():
+            return _error(400, "`query` must be a non-empty string.", "BAD_REQUEST")
+        if variables is not None and not isinstance(variables, dict):
+            return _error(400, "`variables` must be an object.", "BAD_REQUEST")
+        if operation_name is not None and not isinstance(operation_name, str):
+            return _error(400, "`operationName` must be a string.", "BAD_REQUEST")
+        if variables and _too_deep(variables):
+            return _error(400, "`variables` are nested too deeply.", "BAD_REQUEST")
+        prepared = self.executor.prepare(query)
+        if prepared.errors:
+            return {"errors": prepared.errors}
+        op_type = self.executor.operation_type(prepared, operation_name)
+        if op_type is None:
+            return {
+                "errors": [
+                    {
+                        "message": "Unknown or ambiguous operation name.",
+                        "extensions": {"code": "BAD_REQUEST"},
+                    }
+                ]
+            }
+        if op_type is OperationType.MUTATION and not allow_mutation:
+            return _error(405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED")
+        if op_type is OperationType.SUBSCRIPTION:
+            return _error(400, "Subscriptions are not offered.", "BAD_REQUEST")
+        ctx = Context(platform=self.platform, actor=actor, request_id=request_id, request=request)
+        try:
+            return await self.executor.run(prepared, variables, operation_name, ctx)
+        finally:
+            ctx.close()
+
+
+def _graphiql_html() -> str:
+    from strawberry.http.ides import get_graphql_ide_html
+
+    return get_graphql_ide_html(graphql_ide="graphiql")
+
+
+def create_app(platform: Platform) -> Starlette:
+    """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes."""
+
+    async def jwks(request: Request) -> Response:
+        keys = platform.keys.jwks()
+        document_keys = {"keys": [k for k in keys["keys"] if k.get("purpose") == "document"]}
+        return JSONResponse(document_keys, headers={"cache-control": "public, max-age=300"})
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def ready(request: Request) -> Response:
+        from sqlalchemy import text
+
+        try:
+            with platform.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ready", "plugins": len(platform.plugins)})
+
+    endpoint = GraphQLEndpoint(platform)
+    routes = [
+        Route("/graphql", endpoint, methods=["GET", "POST"]),
+        Route("/.well-known/jwks.json", jwks),
+        Route("/health", health),
+        Route("/ready", ready),
+        *platform.routes,
+    ]
+    app = Starlette(routes=routes)
+    app.state.platform = platform
+    app.add_middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes)
+    return app

@@ -1,0 +1,139 @@
+"""Notifications (SMS / app messages) through an outbox.
+
+A rule that notifies calls `enqueue` inside its own transaction: the message exists exactly when the
+business change does. `deliver` hands pending messages to the sender adapter; a failure leaves the
+message pending with a later retry time, so nothing is lost while the sender is down (delivery is
+at least once; each message carries its id as the idempotency key for the gateway).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, select
+
+from core.db import json_field, stamp
+from core.ids import new_id
+
+
+class OutboxMessage(SQLModel, table=True):
+    __tablename__ = "outbox_messages"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    channel: str = Field(default="APP", max_length=8)  # SMS | APP
+    person_id: str = Field(foreign_key="persons.id", index=True)
+    template: str = Field(max_length=80)
+    params: dict = json_field({})
+    measure: str | None = Field(default=None, max_length=40)
+    status: str = Field(default="PENDING", max_length=12, index=True)  # PENDING | SENT
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None = None
+
+
+class SentMessage(SQLModel, table=True):
+    """What the built-in sender "sent": the table a real SMS gateway adapter replaces."""
+
+    __tablename__ = "sent_messages"
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=16, index=True)
+    person_id: str = Field(max_length=16)
+    channel: str = Field(max_length=8)
+    text: str = Field(max_length=1000)
+    sent_at: dt.datetime
+
+
+class Sender(Protocol):
+    """The notification sender adapter. Raise to signal a failure; the message is retried."""
+
+    def send(self, session: Session, message: OutboxMessage, now: dt.datetime) -> None: ...
+
+
+class TableSender:
+    """Built-in sender: records the message in `sent_messages` (offline stand-in for a gateway)."""
+
+    def __init__(self) -> None:
+        self.down = False  # tests flip this to simulate an outage
+
+    def send(self, session: Session, message: OutboxMessage, now: dt.datetime) -> None:
+        if self.down:
+            raise ConnectionError("sender unavailable")
+        session.add(
+            SentMessage(
+                message_id=message.id,
+                person_id=message.person_id,
+                channel=message.channel,
+                text=f"{message.template} {message.params}"[:1000],
+                sent_at=stamp(now),
+            )
+        )
+
+
+def enqueue(
+    session: Session,
+    now: dt.datetime,
+    person_id: str,
+    template: str,
+    params: dict[str, Any] | None = None,
+    channel: str = "APP",
+    measure: str | None = None,
+) -> OutboxMessage:
+    message = OutboxMessage(
+        person_id=person_id,
+        template=template,
+        params=params or {},
+        channel=channel,
+        measure=measure,
+        created_at=stamp(now),
+        next_attempt_at=stamp(now),
+    )
+    session.add(message)
+    return message
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+
+
+def deliver(engine: Engine, sender: Sender, now: dt.datetime, batch: int = 500) -> DeliveryReport:
+    """Send due messages one by one; each success commits on its own."""
+    report = DeliveryReport()
+    with Session(engine) as session:
+        due = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == "PENDING", OutboxMessage.next_attempt_at <= stamp(now))
+            .order_by(OutboxMessage.created_at)
+            .limit(batch)
+        ).all()
+        ids = [m.id for m in due]
+    for message_id in ids:
+        with Session(engine) as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None or message.status != "PENDING":
+                continue
+            try:
+                sender.send(session, message, now)
+                message.status = "SENT"
+                message.sent_at = stamp(now)
+                report.sent += 1
+            except Exception as exc:  # noqa: BLE001 - any sender failure means "retry later"
+                session.rollback()
+                message = session.get(OutboxMessage, message_id)
+                assert message is not None
+                report.failed += 1
+                message.last_error = type(exc).__name__
+                message.next_attempt_at = stamp(
+                    now + dt.timedelta(minutes=min(60, 2 ** min(message.attempts, 6)))
+                )
+            message.attempts += 1
+            session.add(message)
+            session.commit()
+    return report

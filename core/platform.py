@@ -1,0 +1,176 @@
+"""The running platform: everything built once at start-up and shared by every request."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import pluggy
+import strawberry
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from core.auth.tokens import TokenService
+from core.calendar import HolidayCalendar
+from core.clock import Clock
+from core.db import create_schema, make_engine
+from core.documents.keys import KeyRing
+from core.graphql.compose import build_schema
+from core.graphql.executor import GraphQLExecutor
+from core.permissions import PermissionRule, PermissionTable
+from core.plugin_api import AdapterSpec, JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
+from core.ratelimit import RateLimiter
+from core.rollout import RolloutDefault, RolloutService, seed_defaults
+from core.settings import Settings
+from core.settings_store import SettingsStore
+
+log = logging.getLogger("traffic.platform")
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    engine: Engine
+    clock: Clock
+    calendar: HolidayCalendar
+    pm: pluggy.PluginManager
+    plugins: list[LoadedPlugin]
+    measures: dict[str, MeasureInfo]
+    permissions: PermissionTable
+    rollout: RolloutService
+    rollout_defaults: dict[str, list[RolloutDefault]]
+    settings_store: SettingsStore
+    adapters: dict[str, Any]
+    reports: dict[str, ReportSpec]
+    jobs: dict[str, JobSpec]
+    routes: list[Any]
+    keys: KeyRing
+    tokens: TokenService
+    schema: strawberry.Schema
+    executor: GraphQLExecutor
+    limiter: RateLimiter = field(default_factory=RateLimiter)
+
+    def adapter(self, name: str) -> Any:
+        try:
+            return self.adapters[name]
+        except KeyError:
+            raise LookupError(f"no adapter named {name!r}") from None
+
+    def measure_enabled_plugin(self, slug: str) -> bool:
+        return slug in self.measures
+
+
+def build_platform(
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    engine: Engine | None = None,
+    plugins: Iterable[str] | None = None,
+    extra_plugins: Iterable[ModuleType | Any] = (),
+    create_tables: bool = True,
+) -> Platform:
+    """Load plugins, compose the schema, connect the database and seed defaults (idempotent)."""
+    settings = settings or Settings.from_env()
+    clock = clock or Clock()
+    selected = plugins if plugins is not None else settings.plugins
+    pm, loaded = load_plugins(selected, extra_plugins)
+
+    measures: dict[str, MeasureInfo] = {}
+    for plugin, info in collect(pm, "register_measure"):
+        if info.slug in measures:
+            raise PluginError(
+                f"plugin {plugin!r} registers measure {info.slug!r}, already registered"
+            )
+        measures[info.slug] = info
+
+    rules: list[PermissionRule] = [
+        r for _, rs in collect(pm, "register_permission_rules") for r in rs
+    ]
+    defaults: dict[str, list[RolloutDefault]] = {}
+    for plugin, rows in collect(pm, "register_default_rollout"):
+        slug = _measure_of(plugin, measures)
+        defaults.setdefault(slug, []).extend(rows)
+    specs: dict[str, dict[str, SettingSpec]] = {}
+    for plugin, rows in collect(pm, "register_settings"):
+        specs.setdefault(_measure_of(plugin, measures), {}).update({s.key: s for s in rows})
+
+    engine = engine or make_engine(settings.database_url)
+    if create_tables:
+        create_schema(engine)
+    with Session(engine) as session:
+        seed_defaults(session, defaults)
+        session.commit()
+
+    keys = KeyRing(engine)
+    keys.ensure(clock.now())
+    tokens = TokenService(keys, clock, settings.issuer, settings.audience)
+
+    plugin_modules = {p.name: p.module.__name__ for p in loaded}
+    schema = build_schema(
+        collect(pm, "register_query_types"),
+        collect(pm, "register_mutation_types"),
+        collect(pm, "register_types"),
+        plugin_modules,
+    )
+    platform = Platform(
+        settings=settings,
+        engine=engine,
+        clock=clock,
+        calendar=HolidayCalendar(),
+        pm=pm,
+        plugins=loaded,
+        measures=measures,
+        permissions=PermissionTable(rules),
+        rollout=RolloutService(engine, settings.rollout_cache_seconds),
+        rollout_defaults=defaults,
+        settings_store=SettingsStore(engine, specs, settings.rollout_cache_seconds),
+        adapters={},
+        reports={},
+        jobs={},
+        routes=[r for _, rs in collect(pm, "register_routes") for r in rs],
+        keys=keys,
+        tokens=tokens,
+        schema=schema,
+        executor=GraphQLExecutor(schema._schema, settings),
+    )
+    platform.adapters = _adapters(collect(pm, "register_adapters"), platform)
+    platform.reports = _unique(collect(pm, "register_reports"), "report")
+    platform.jobs = _unique(collect(pm, "register_jobs"), "job")
+    return platform
+
+
+def _measure_of(plugin: str, measures: dict[str, MeasureInfo]) -> str:
+    return plugin if plugin in measures else plugin
+
+
+def _adapters(
+    contributions: list[tuple[str, list[AdapterSpec]]], platform: Platform
+) -> dict[str, Any]:
+    chosen: dict[str, tuple[str, AdapterSpec]] = {}
+    for plugin, specs in contributions:
+        for spec in specs:
+            if spec.name in chosen and not spec.replaces:
+                raise PluginError(
+                    f"plugins {chosen[spec.name][0]!r} and {plugin!r} both provide adapter {spec.name!r} "
+                    "(set replaces=True to override)"
+                )
+            chosen[spec.name] = (plugin, spec)
+    return {name: spec.factory(platform) for name, (_, spec) in chosen.items()}
+
+
+def _unique(contributions: list[tuple[str, list[Any]]], what: str) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    owner: dict[str, str] = {}
+    for plugin, items in contributions:
+        for item in items:
+            if item.name in found:
+                raise PluginError(
+                    f"plugins {owner[item.name]!r} and {plugin!r} both define {what} {item.name!r}"
+                )
+            found[item.name] = item
+            owner[item.name] = plugin
+    return found

@@ -1,0 +1,1 @@
+"""Shared registries: driving licences, vehicles (with electronic archives) and business applications."""

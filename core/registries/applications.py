@@ -1,0 +1,153 @@
+"""Business applications (业务): one generic state machine that every measure specialises.
+
+    SUBMITTED -> UNDER_REVIEW -> APPROVED -> COMPLETED
+         \\             \\-> REJECTED
+          \\-> REJECTED / CANCELLED (APPROVED may be CANCELLED too)
+
+A measure stores its own fields in `data` (or its own table keyed by the application id) and
+moves the application with `transition`, which checks the move, records who made it and keeps the
+history in `application_events`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel
+
+from core.db import json_field, stamp
+from core.errors import Code, RuleError
+from core.ids import new_id
+
+
+class AppStatus(enum.StrEnum):
+    SUBMITTED = "SUBMITTED"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+ALLOWED_TRANSITIONS: dict[AppStatus, frozenset[AppStatus]] = {
+    AppStatus.SUBMITTED: frozenset(
+        {AppStatus.UNDER_REVIEW, AppStatus.REJECTED, AppStatus.CANCELLED}
+    ),
+    AppStatus.UNDER_REVIEW: frozenset(
+        {AppStatus.APPROVED, AppStatus.REJECTED, AppStatus.CANCELLED}
+    ),
+    AppStatus.APPROVED: frozenset({AppStatus.COMPLETED, AppStatus.CANCELLED}),
+    AppStatus.REJECTED: frozenset(),
+    AppStatus.COMPLETED: frozenset(),
+    AppStatus.CANCELLED: frozenset(),
+}
+
+
+class Application(SQLModel, table=True):
+    """One business application, handled by one office."""
+
+    __tablename__ = "applications"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    measure: str = Field(max_length=40, index=True)  # plugin slug
+    business: str = Field(max_length=60)  # measure-specific business type
+    applicant_person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    subject_person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    vehicle_id: str | None = Field(default=None, foreign_key="vehicles.id")
+    licence_id: str | None = Field(default=None, foreign_key="driving_licences.id")
+    city_code: str = Field(max_length=6, index=True)
+    office_id: str | None = Field(default=None, foreign_key="offices.id")
+    channel: str = Field(default="ONLINE", max_length=16)  # ONLINE | WINDOW | COURIER | PARTNER
+    status: str = Field(default=AppStatus.SUBMITTED.value, max_length=16, index=True)
+    data: dict = json_field({})
+    accepted_by: str | None = Field(default=None, max_length=16)  # account that took it for review
+    decided_by: str | None = Field(default=None, max_length=16)
+    decision_note: str | None = Field(default=None, max_length=500)
+    submitted_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ApplicationEvent(SQLModel, table=True):
+    """History of an application's moves."""
+
+    __tablename__ = "application_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: str = Field(foreign_key="applications.id", index=True)
+    at: dt.datetime
+    actor_account_id: str | None = Field(default=None, max_length=16)
+    from_status: str | None = Field(default=None, max_length=16)
+    to_status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=500)
+
+
+def submit(
+    session: Session,
+    *,
+    now: dt.datetime,
+    measure: str,
+    business: str,
+    city_code: str,
+    actor_account_id: str | None,
+    **fields: Any,
+) -> Application:
+    """Create an application in SUBMITTED and record the first history event."""
+    app = Application(
+        measure=measure,
+        business=business,
+        city_code=city_code,
+        submitted_at=stamp(now),
+        updated_at=stamp(now),
+        **fields,
+    )
+    session.add(app)
+    session.flush()
+    session.add(
+        ApplicationEvent(
+            application_id=app.id,
+            at=stamp(now),
+            actor_account_id=actor_account_id,
+            to_status=AppStatus.SUBMITTED.value,
+        )
+    )
+    return app
+
+
+def transition(
+    session: Session,
+    app: Application,
+    to: AppStatus,
+    *,
+    now: dt.datetime,
+    actor_account_id: str | None,
+    note: str | None = None,
+) -> Application:
+    """Move `app` to `to`, or refuse with INVALID_TRANSITION. Records accepted_by / decided_by."""
+    current = AppStatus(app.status)
+    if to not in ALLOWED_TRANSITIONS[current]:
+        raise RuleError(
+            Code.INVALID_TRANSITION,
+            f"An application in {current.value} cannot become {to.value}.",
+            field="status",
+        )
+    if to is AppStatus.UNDER_REVIEW:
+        app.accepted_by = actor_account_id
+    if to in (AppStatus.APPROVED, AppStatus.REJECTED):
+        app.decided_by = actor_account_id
+        app.decision_note = note
+    app.status = to.value
+    app.updated_at = stamp(now)
+    session.add(app)
+    session.add(
+        ApplicationEvent(
+            application_id=app.id,
+            at=stamp(now),
+            actor_account_id=actor_account_id,
+            from_status=current.value,
+            to_status=to.value,
+            note=note,
+        )
+    )
+    return app

@@ -1,0 +1,119 @@
+"""A minimal, complete plugin: the shape every measure follows (docs/plugins.md walks through it).
+
+It adds one gated query and one mutation:
+- `exampleLicenceStatus(licenceId)`: a citizen reads the status of their own licence, where the
+  measure is in force in the licence's city.
+- `exampleLicenceRemarkAdd(licenceId, text)`: a clerk adds a remark to a licence of their city.
+
+tests/test_example_plugin.py loads this file exactly as a third-party plugin would be loaded, and
+bench/ uses its query as the `graphql_read` hot path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core.accounts import Role
+from core.context import Context, WriteScope
+from core.errors import Forbidden, NotFound
+from core.graphql.types import UserError
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule, requires
+from core.plugin_api import MeasureInfo
+from core.registries.licences import DrivingLicence
+from core.rollout import RolloutDefault
+from core.validation import require_text
+
+PLUGIN_NAME = "example_measure"
+MEASURE = "example_measure"
+
+
+@strawberry.type(description="Example: a licence's live status.")
+class ExampleLicenceStatus:
+    licence_id: strawberry.ID
+    status: str
+    valid_until: dt.date
+
+
+@strawberry.type
+class ExampleRemarkPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    remarks: list[str] | None = None
+
+
+@strawberry.type
+class ExampleQuery:
+    @strawberry.field(
+        extensions=[requires("example_measure.status")], description="Roles: CITIZEN (own licence)."
+    )
+    def example_licence_status(
+        self, info: strawberry.Info, licence_id: strawberry.ID
+    ) -> ExampleLicenceStatus:
+        ctx: Context = info.context
+        person_id = ctx.require_person()
+        licence = ctx.session.get(DrivingLicence, str(licence_id))
+        if licence is None or licence.person_id != person_id:
+            raise NotFound("Licence", "licenceId")  # same answer for "not yours": no probing
+        ctx.require_in_force(MEASURE, licence.issuing_city)
+        return ExampleLicenceStatus(
+            licence_id=licence_id, status=licence.status, valid_until=licence.valid_until
+        )
+
+
+@strawberry.type
+class ExampleMutation:
+    @strawberry.mutation(
+        extensions=[requires("example_measure.remark")], description="Roles: CLERK (own city)."
+    )
+    def example_licence_remark_add(
+        self, info: strawberry.Info, licence_id: strawberry.ID, text: str
+    ) -> ExampleRemarkPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ExampleRemarkPayload:
+            remark = require_text("text", text, 100)
+            licence = scope.session.get(DrivingLicence, str(licence_id))
+            if licence is None:
+                raise NotFound("Licence", "licenceId")
+            ctx.require_in_force(MEASURE, licence.issuing_city)
+            ctx.require_jurisdiction(licence.issuing_city)
+            if Role.CLERK not in ctx.actor.roles:
+                raise Forbidden()
+            licence.remarks = [*licence.remarks, remark]
+            scope.session.add(licence)
+            scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
+            return ExampleRemarkPayload(remarks=licence.remarks)
+
+        return ctx.mutate("example_measure.remark", ExampleRemarkPayload, work)
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(MEASURE, "M00", "Example measure", "示例措施", "docs", "A minimal plugin.")
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [ExampleQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [ExampleMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    return [
+        PermissionRule.allow_roles("example_measure.status", Role.CITIZEN),
+        PermissionRule.allow_roles("example_measure.remark", Role.CLERK),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.for_city("320100", dt.date(2021, 6, 1), phase="PILOT", note="example pilot")
+    ]

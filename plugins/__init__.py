@@ -1,0 +1,1 @@
+"""Bundled plugins: one folder per convenience measure (see docs/plugins.md)."""

@@ -1,0 +1,65 @@
+"""Serve the API: `python server.py` (127.0.0.1:8000, GraphQL and GraphiQL at /graphql).
+
+With no DATABASE_URL it uses an embedded SQLite file (var/traffic.db), creates the tables, loads
+the demo data set once and seeds the default national rollout. Set DATABASE_URL for PostgreSQL and
+APP_MODE=production to switch off GraphiQL, introspection, suggestions and development tokens.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+
+from core.platform import Platform, build_platform
+from core.settings import Settings
+
+
+def make_platform(load_demo: bool = True) -> Platform:
+    settings = Settings.from_env()
+    platform = build_platform(settings)
+    if load_demo and not settings.production:
+        from core.demo import load_demo_if_empty
+
+        load_demo_if_empty(platform)
+    return platform
+
+
+def app_factory():  # noqa: ANN201 - uvicorn --factory entry point
+    """`uvicorn server:app_factory --factory` (used by several workers in production)."""
+    from core.http import create_app
+
+    platform = make_platform(load_demo=os.environ.get("LOAD_DEMO", "1") == "1")
+    app = create_app(platform)
+    gc.freeze()  # long-lived start-up objects: stop rescanning them (p99 halves, PERFORMANCE.md)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    import uvicorn
+
+    if args.workers == 1:
+        app = app_factory()
+        print(f"GraphQL API (GraphiQL in development) at http://{args.host}:{args.port}/graphql")
+        uvicorn.run(app, host=args.host, port=args.port, access_log=False)
+    else:
+        make_platform()  # create tables and demo data once, before the workers start
+        uvicorn.run(
+            "server:app_factory",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,
+        )
+
+
+if __name__ == "__main__":
+    main()
