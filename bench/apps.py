@@ -33,7 +33,9 @@ def _health(request: Request) -> Response:
 def example_plugin():  # noqa: ANN201
     if "example_plugin" in sys.modules:
         return sys.modules["example_plugin"]
-    spec = importlib.util.spec_from_file_location("example_plugin", ROOT / "docs" / "example_plugin.py")
+    spec = importlib.util.spec_from_file_location(
+        "example_plugin", ROOT / "docs" / "example_plugin.py"
+    )
     module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     sys.modules["example_plugin"] = module
     spec.loader.exec_module(module)  # type: ignore[union-attr]
@@ -49,12 +51,16 @@ def _platform():  # noqa: ANN202
 
 
 def ceiling_app() -> Starlette:
-    body = orjson.dumps({"data": {"exampleLicenceStatus": {"status": "NORMAL", "validUntil": "2030-01-01"}}})
+    body = orjson.dumps(
+        {"data": {"exampleLicenceStatus": {"status": "NORMAL", "validUntil": "2030-01-01"}}}
+    )
 
     async def ceiling(request: Request) -> Response:
         return Response(body, media_type="application/json")
 
-    return Starlette(routes=[Route("/ceiling", ceiling, methods=["POST"]), Route("/health", _health)])
+    return Starlette(
+        routes=[Route("/ceiling", ceiling, methods=["POST"]), Route("/health", _health)]
+    )
 
 
 def bare_read_app() -> Starlette:
@@ -73,14 +79,25 @@ def bare_read_app() -> Starlette:
         try:
             actor = Actor.from_claims(platform.tokens.verify(header[7:]))
         except RuleError:
-            return Response(b'{"error":"unauthenticated"}', status_code=401, media_type="application/json")
+            return Response(
+                b'{"error":"unauthenticated"}', status_code=401, media_type="application/json"
+            )
         payload = orjson.loads(await request.body())
         licence_id = payload["variables"]["id"]
         with engine.connect() as conn:
             row = conn.execute(stmt.where(table.c.id == licence_id)).first()
         if row is None or row.person_id != actor.person_id:
-            return Response(b'{"error":"not found"}', status_code=404, media_type="application/json")
-        body = {"data": {"exampleLicenceStatus": {"status": row.status, "validUntil": row.valid_until.isoformat()}}}
+            return Response(
+                b'{"error":"not found"}', status_code=404, media_type="application/json"
+            )
+        body = {
+            "data": {
+                "exampleLicenceStatus": {
+                    "status": row.status,
+                    "validUntil": row.valid_until.isoformat(),
+                }
+            }
+        }
         return Response(orjson.dumps(body), media_type="application/json")
 
     app = Starlette(routes=[Route("/bare", bare, methods=["POST"]), Route("/health", _health)])

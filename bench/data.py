@@ -54,7 +54,9 @@ def ensure_licences(url: str, rows: int, plugins_import: list[str] | None = None
                     {
                         "id": pid,
                         "id_type": "MAINLAND_ID",
-                        "id_number": make_id_number("110101", birth + dt.timedelta(days=i % 9000), i % 1000)[:17]
+                        "id_number": make_id_number(
+                            "110101", birth + dt.timedelta(days=i % 9000), i % 1000
+                        )[:17]
                         + str(i % 10),
                         "name": f"测试{i}",
                         "birth_date": birth,
@@ -116,4 +118,7 @@ def licence_id(i: int) -> str:
 
 
 if __name__ == "__main__":
-    ensure_licences(bench_db_url("licences", int(os.environ.get("ROWS", "100000"))), int(os.environ.get("ROWS", "100000")))
+    ensure_licences(
+        bench_db_url("licences", int(os.environ.get("ROWS", "100000"))),
+        int(os.environ.get("ROWS", "100000")),
+    )

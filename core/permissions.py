@@ -113,9 +113,10 @@ def gated_actions(schema: strawberry.Schema) -> dict[str, str]:
         if root is None:
             continue
         for f in root.fields:  # type: ignore[union-attr]
+            name = schema.config.name_converter.get_graphql_name(f)
             for ext in f.extensions:
                 if isinstance(ext, PermissionExtension):
                     for perm in ext.permissions:
                         if isinstance(perm, Allowed):
-                            found[f"{root_name}.{f.graphql_name or f.name}"] = perm.action
+                            found[f"{root_name}.{name}"] = perm.action
     return found

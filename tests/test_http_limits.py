@@ -1,0 +1,183 @@
+"""Request limits and malformed input: answered 4xx with a clear error, never 500."""
+
+import orjson
+import pytest
+
+from core.platform import build_platform
+from core.settings import Settings
+from core.testing import Env
+
+
+def test_body_over_limit_is_413(core_env):
+    big = b'{"query": "{ measures { code } }", "pad": "' + b"x" * (1024 * 1024 + 10) + b'"}'
+    r = core_env.http.post("/graphql", content=big, headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"\xff\xfe not utf-8",
+        b"[1, 2",
+        b'"just a string"',
+        b"42",
+        b"[]",
+        b"[" * 5000 + b"]" * 5000,
+        b'{"query": 5}',
+        b'{"query": "{ measures { code } }", "variables": [1]}',
+        b'{"query": "{ measures { code } }", "operationName": 7}',
+    ],
+)
+def test_malformed_bodies_are_400(core_env, body):
+    r = core_env.http.post("/graphql", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == 400, r.text
+    assert r.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_deeply_nested_variables_are_400(core_env):
+    nested: dict = {}
+    cursor = nested
+    for _ in range(60):
+        cursor["a"] = {}
+        cursor = cursor["a"]
+    r = core_env.http.post("/graphql", json={"query": "{ measures { code } }", "variables": nested})
+    assert r.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/x-www-form-urlencoded", "text/plain", "multipart/form-data"]
+)
+def test_form_and_text_posts_refused_csrf(core_env, content_type):
+    r = core_env.http.post(
+        "/graphql",
+        content=b'{"query":"mutation { signIn(login:\\"a\\", password:\\"b\\") { token } }"}',
+        headers={"content-type": content_type},
+    )
+    assert r.status_code == 415
+
+
+def test_mutation_over_get_refused(core_env):
+    r = core_env.http.get(
+        "/graphql", params={"query": 'mutation { signIn(login:"a", password:"b") { token } }'}
+    )
+    assert r.status_code == 405
+
+
+def test_query_over_get_allowed(core_env):
+    r = core_env.http.get("/graphql", params={"query": "{ measures { code } }"})
+    assert r.status_code == 200 and r.json()["data"] == {"measures": []}
+
+
+def test_depth_limit(env_with):
+    env = env_with(max_query_depth=2)
+    assert "errors" not in env.gql("{ me { kind } }", as_="zhang_account")
+    body = env.gql("{ me { person { name } } }", as_="zhang_account")
+    assert body["errors"][0]["message"] == "Query depth 3 exceeds the limit of 2."
+    # fragments are followed
+    body = env.gql("{ me { ...P } } fragment P on Me { person { name } }", as_="zhang_account")
+    assert "exceeds" in body["errors"][0]["message"]
+
+
+def test_alias_limit(core_env):
+    aliases = " ".join(
+        f"a{i}: measures {{ code }}" for i in range(core_env.platform.settings.max_aliases + 1)
+    )
+    body = core_env.gql("{ " + aliases + " }")
+    assert "aliases" in body["errors"][0]["message"]
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_token_limit(core_env):
+    fields = " ".join("__typename" for _ in range(core_env.platform.settings.max_tokens))
+    body = core_env.gql("{ " + fields + " }")
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
+
+
+def test_batch_limit(core_env):
+    op = {"query": "{ measures { code } }"}
+    ok = core_env.http.post("/graphql", json=[op, op])
+    assert ok.status_code == 200 and len(ok.json()) == 2
+    too_many = core_env.http.post(
+        "/graphql", json=[op] * (core_env.platform.settings.max_batch + 1)
+    )
+    assert too_many.status_code == 400
+
+
+def test_page_size_capped(core_env):
+    body = core_env.gql("{ myAuditTrail(first: 1000) { totalCount } }", as_="zhang_account")
+    assert body["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "first"}
+
+
+def test_bad_token_is_401(core_env):
+    r = core_env.http.post(
+        "/graphql", json={"query": "{ me { kind } }"}, headers={"authorization": "Bearer nope"}
+    )
+    assert r.status_code == 401 and r.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_unexpected_errors_are_masked(core_env, monkeypatch):
+    from core.api import queries
+
+    class Exploding(dict):
+        def __getitem__(self, key):
+            raise RuntimeError(
+                "secret: SELECT * FROM persons WHERE id_number='110101196003011237' in /work/main/core/x.py"
+            )
+
+    monkeypatch.setattr(queries, "PROVINCES", Exploding())
+    body = core_env.gql("{ cities { code provinceName } }")
+    text = orjson.dumps(body).decode()
+    assert body["errors"][0]["message"] == "Internal server error."
+    assert body["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    for leak in ("SELECT", "110101", "/work/", "Traceback", "RuntimeError"):
+        assert leak not in text
+
+
+def _env_with(pool, **overrides):
+    from sqlmodel import Session
+
+    from core.demo import build_core_demo
+    from core.testing import reset_database
+
+    platform = build_platform(
+        Settings(database_url=pool.settings.database_url, rollout_cache_seconds=3600, **overrides),
+        engine=pool.engine,
+        plugins=(),
+    )
+    reset_database(pool.engine)
+    platform.keys.ensure(platform.clock.now())
+    with Session(pool.engine, expire_on_commit=False) as s:
+        world = build_core_demo(s, platform.clock.now())
+        s.commit()
+    return Env(platform, world)
+
+
+@pytest.fixture
+def env_with(pool):
+    return lambda **overrides: _env_with(pool, **overrides)
+
+
+@pytest.fixture
+def production_env(pool):
+    return _env_with(pool, mode="production")
+
+
+def test_production_switches(production_env):
+    env = production_env
+    body = env.gql("{ __schema { types { name } } }")
+    assert body["errors"][0]["message"] == "Introspection is disabled."
+    assert env.http.get("/graphql").status_code == 404  # no GraphiQL
+    body = env.gql("{ measurez { code } }")
+    assert "Did you mean" not in body["errors"][0]["message"]
+    body = env.gql('{ cities(provinceCod: "320000") { code } }')
+    assert "Did you mean" not in orjson.dumps(body).decode()
+    body = env.gql("{ cities { codee } }")
+    assert "Did you mean" not in orjson.dumps(body).decode()
+    body = env.gql("query($x: Strin) { measures { code } }")
+    assert "Did you mean" not in orjson.dumps(body).decode()
+
+
+def test_development_keeps_suggestions(core_env):
+    body = core_env.gql("{ measurez { code } }")
+    assert "Did you mean" in body["errors"][0]["message"]
+    assert core_env.http.get("/graphql", headers={"accept": "text/html"}).status_code == 200

@@ -1,0 +1,183 @@
+"""Access tokens: every way a forged or stale token can be presented is refused."""
+
+import base64
+import datetime as dt
+import json
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+ME = "{ me { kind roles } }"
+
+
+def _claims(env, **over):
+    now = int(env.clock.now().timestamp())
+    claims = {
+        "iss": env.platform.settings.issuer,
+        "aud": env.platform.settings.audience,
+        "sub": env.refs["zhang_account"].id,
+        "typ": "user",
+        "iat": now,
+        "nbf": now,
+        "exp": now + 600,
+        "roles": ["CITIZEN"],
+        "knd": "CITIZEN",
+        "pid": env.refs["zhang"].id,
+    }
+    claims.update(over)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _sign(env, claims, key=None, kid=None, alg="ES256"):
+    active = env.platform.keys.active("auth")
+    return jwt.encode(
+        claims, key or active.private, algorithm=alg, headers={"kid": kid or active.kid}
+    )
+
+
+def _status(env, token):
+    r = env.http.post("/graphql", json={"query": ME}, headers={"authorization": f"Bearer {token}"})
+    return r.status_code, r.json()
+
+
+def test_valid_token_accepted(core_env):
+    status, body = _status(core_env, _sign(core_env, _claims(core_env)))
+    assert status == 200 and body["data"]["me"]["roles"] == ["CITIZEN"]
+
+
+def _b64(obj):
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+
+def test_alg_none_refused(core_env):
+    token = (
+        _b64({"alg": "none", "typ": "JWT", "kid": core_env.platform.keys.active("auth").kid})
+        + "."
+        + _b64(_claims(core_env))
+        + "."
+    )
+    assert _status(core_env, token)[0] == 401
+
+
+def test_key_confusion_hs256_with_public_key_refused(core_env):
+    active = core_env.platform.keys.active("auth")
+    public_pem = active.public.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    header = {"alg": "HS256", "typ": "JWT", "kid": active.kid}
+    import hashlib
+    import hmac
+
+    signing_input = _b64(header) + "." + _b64(_claims(core_env))
+    sig = hmac.new(public_pem, signing_input.encode(), hashlib.sha256).digest()
+    token = signing_input + "." + base64.urlsafe_b64encode(sig).rstrip(b"=").decode()
+    assert _status(core_env, token)[0] == 401
+
+
+def test_foreign_key_refused(core_env):
+    other = ec.generate_private_key(ec.SECP256R1())
+    assert _status(core_env, _sign(core_env, _claims(core_env), key=other))[0] == 401
+
+
+def test_document_key_cannot_sign_access_tokens(core_env):
+    doc = core_env.platform.keys.active("document")
+    assert (
+        _status(core_env, _sign(core_env, _claims(core_env), key=doc.private, kid=doc.kid))[0]
+        == 401
+    )
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"exp": -1},  # expired (relative, fixed below)
+        {"nbf": 3600},  # not yet valid
+        {"aud": "someone-else"},
+        {"iss": "evil"},
+        {"typ": "credential"},
+    ],
+)
+def test_claim_checks(core_env, override):
+    now = int(core_env.clock.now().timestamp())
+    fixed = {k: (now + v if k in ("exp", "nbf") else v) for k, v in override.items()}
+    status, body = _status(core_env, _sign(core_env, _claims(core_env, **fixed)))
+    assert status == 401
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize("missing", ["exp", "aud", "iss", "sub", "nbf", "iat", "typ"])
+def test_missing_claims_refused(core_env, missing):
+    claims = _claims(core_env)
+    claims.pop(missing)
+    assert _status(core_env, _sign(core_env, claims))[0] == 401
+
+
+def test_expiry_follows_the_platform_clock(core_env):
+    token = core_env.token("zhang_account")
+    assert _status(core_env, token)[0] == 200
+    core_env.clock.advance(
+        dt.timedelta(minutes=core_env.platform.settings.access_token_minutes, seconds=1)
+    )
+    assert _status(core_env, token)[0] == 401  # also when the verified token is cached
+
+
+def test_partner_token_is_not_a_user_token(core_env):
+    status, body = _status(core_env, core_env.token(core_env.refs["insurer"]))
+    assert status == 200 and body["data"]["me"]["kind"] == "PARTNER"
+    body = core_env.gql("{ myDrivingLicences { classes } }", as_=core_env.refs["insurer"])
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_retired_auth_key_refused_after_rotation(core_env):
+    keys = core_env.platform.keys
+    old_token = core_env.token("zhang_account")
+    old_kid = keys.active("auth").kid
+    keys.rotate("auth", core_env.clock.now())
+    assert _status(core_env, old_token)[0] == 200  # retiring keys still verify
+    core_env.platform.tokens._cache.clear()
+    keys.retire(old_kid, core_env.clock.now())
+    assert _status(core_env, old_token)[0] == 401
+
+
+def test_sign_in_and_partner_credentials(core_env):
+    body = core_env.data(
+        'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token errors { code } } }'
+    )
+    assert body["signIn"]["token"]
+    body = core_env.data(
+        'mutation { signIn(login: "13900000001", password: "wrong") { token errors { code field } } }'
+    )
+    assert body["signIn"] == {
+        "token": None,
+        "errors": [{"code": "BAD_CREDENTIALS", "field": "password"}],
+    }
+    body = core_env.data(
+        'mutation { signIn(login: "nobody", password: "wrong") { errors { code } } }'
+    )
+    assert body["signIn"]["errors"][0]["code"] == "BAD_CREDENTIALS"
+    body = core_env.data(
+        'mutation { partnerTokenCreate(clientId: "insurer-demo", clientSecret: "partner-secret-1") { token errors { code } } }'
+    )
+    assert body["partnerTokenCreate"]["token"]
+    body = core_env.data(
+        'mutation { partnerTokenCreate(clientId: "insurer-demo", clientSecret: "nope") { token errors { code } } }'
+    )
+    assert body["partnerTokenCreate"]["errors"][0]["code"] == "BAD_CREDENTIALS"
+
+
+def test_sign_in_rate_limited_per_login(core_env):
+    for _ in range(5):
+        core_env.data(
+            'mutation { signIn(login: "13900000002", password: "wrong") { errors { code } } }'
+        )
+    body = core_env.data(
+        'mutation { signIn(login: "13900000002", password: "demo-pass-1") { token errors { code } } }'
+    )
+    assert body["signIn"]["errors"][0]["code"] == "RATE_LIMITED" and body["signIn"]["token"] is None
+    # another login is not affected
+    body = core_env.data(
+        'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
+    )
+    assert body["signIn"]["token"]
