@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from core.db import create_schema, drop_schema, make_engine
+from core.db import create_schema, make_engine
 from core.plugin_host import bundled_plugin_names
 from core.settings import Settings, normalise_database_url
 from core.testing import Env, PlatformPool, at
@@ -31,7 +31,9 @@ def pool() -> Iterator[PlatformPool]:
     # every plugin's tables exist, so any plugin subset can run against the same database
     for name in bundled_plugin_names():
         __import__(f"plugins.{name}")
-    drop_schema(engine) if url.startswith("postgresql") else None
+    if url.startswith("postgresql"):
+        with engine.begin() as conn:  # a clean slate: the test database belongs to the suite
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     create_schema(engine)
     yield PlatformPool(engine, settings)
     engine.dispose()

@@ -83,6 +83,43 @@ def append(session: Session, now: dt.datetime, **fields: Any) -> AuditEvent:
     return event
 
 
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement "the chain had `seq` events ending in `hash`" (detects a cut-off tail)."""
+
+    __tablename__ = "audit_checkpoints"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int
+    hash: str = Field(max_length=64)
+    at: dt.datetime
+    kid: str = Field(max_length=16)
+    signature: str = Field(max_length=128)
+
+
+def _checkpoint_bytes(seq: int, chain_hash: str) -> bytes:
+    return f"audit-checkpoint:{seq}:{chain_hash}".encode()
+
+
+def write_checkpoint(engine: Engine, keys: Any, now: dt.datetime) -> AuditCheckpoint | None:
+    """Sign the current head of the chain with the ACTIVE audit key (a scheduled job)."""
+    with Session(engine) as session:
+        head = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
+        if head is None or head.seq is None:
+            return None
+        key = keys.active("audit")
+        checkpoint = AuditCheckpoint(
+            seq=head.seq,
+            hash=head.hash,
+            at=stamp(now),
+            kid=key.kid,
+            signature=key.sign(_checkpoint_bytes(head.seq, head.hash)).hex(),
+        )
+        session.add(checkpoint)
+        session.commit()
+        session.refresh(checkpoint)
+        return checkpoint
+
+
 @dataclass
 class ChainReport:
     ok: bool
@@ -107,19 +144,43 @@ def iter_events(engine: Engine, batch: int = 5000) -> Iterator[AuditEvent]:
             last = rows[-1].seq or last
 
 
-def verify_chain(engine: Engine, progress: Any = None) -> ChainReport:
-    """Walk the chain in order; report the first event whose link or hash does not hold."""
+def verify_chain(engine: Engine, progress: Any = None, keys: Any = None) -> ChainReport:
+    """Walk the chain in order; report the first event whose link or hash does not hold. With
+    `keys`, also check every signed checkpoint: its event must still exist with the same hash
+    (so deleting the newest events is detected too) and its signature must verify."""
+    with Session(engine) as session:
+        checkpoints = {c.seq: c for c in session.exec(select(AuditCheckpoint)).all()}
     prev = GENESIS
     count = 0
+    last_seq = 0
     for event in iter_events(engine):
         count += 1
         if event.prev_hash != prev:
             return ChainReport(False, count, event.seq, "link to the previous event is broken")
         if event_hash(prev, event) != event.hash:
             return ChainReport(False, count, event.seq, "event content does not match its hash")
+        checkpoint = checkpoints.get(event.seq or 0)
+        if checkpoint is not None and checkpoint.hash != event.hash:
+            return ChainReport(False, count, event.seq, "event differs from its signed checkpoint")
         prev = event.hash
+        last_seq = event.seq or last_seq
         if progress and count % 10000 == 0:
             progress(count)
+    beyond = [seq for seq in checkpoints if seq > last_seq]
+    if beyond:
+        return ChainReport(
+            False, count, min(beyond), "events up to a signed checkpoint are missing (tail cut off)"
+        )
+    if keys is not None:
+        for checkpoint in checkpoints.values():
+            key = keys.verifying_key(checkpoint.kid, "audit")
+            if key is None or not key.verify(
+                bytes.fromhex(checkpoint.signature),
+                _checkpoint_bytes(checkpoint.seq, checkpoint.hash),
+            ):
+                return ChainReport(
+                    False, count, checkpoint.seq, "checkpoint signature does not verify"
+                )
     return ChainReport(True, count)
 
 

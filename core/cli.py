@@ -122,7 +122,9 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     platform = _platform()
     report = verify_chain(
-        platform.engine, progress=lambda n: print(f"  {n} events checked", file=sys.stderr)
+        platform.engine,
+        progress=lambda n: print(f"  {n} events checked", file=sys.stderr),
+        keys=platform.keys,
     )
     if report.ok:
         print(f"audit chain intact: {report.events} events")

@@ -67,12 +67,26 @@ def _deliver_outbox(platform: Any, now: dt.datetime) -> dict[str, Any]:
     return {"sent": report.sent, "failed": report.failed}
 
 
+def _audit_checkpoint(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    from core.audit import write_checkpoint
+
+    checkpoint = write_checkpoint(platform.engine, platform.keys, now)
+    return {"seq": checkpoint.seq if checkpoint else None}
+
+
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [
         JobSpec(
             "outbox_deliver", None, "every minute", _deliver_outbox, "Send pending notifications."
-        )
+        ),
+        JobSpec(
+            "audit_checkpoint",
+            None,
+            "every 10 minutes",
+            _audit_checkpoint,
+            "Sign the audit chain's head.",
+        ),
     ]
 
 

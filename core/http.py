@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core import idempotency
 from core.actor import ANONYMOUS, Actor
 from core.context import Context
 from core.errors import RuleError
@@ -195,6 +196,22 @@ class GraphQLEndpoint:
                 media_type="application/json",
                 headers={"www-authenticate": "Bearer"},
             )
+        key = request.headers.get("idempotency-key")
+        if key is not None and request.method == "POST":
+            return await self._run_idempotent(request, operations, batch, actor, request_id, key)
+        return await self._execute_all(
+            request, operations, batch, actor, request_id, allow_mutation
+        )
+
+    async def _execute_all(
+        self,
+        request: Request,
+        operations: list[Any],
+        batch: bool,
+        actor: Actor,
+        request_id: str,
+        allow_mutation: bool,
+    ) -> Response:
         results = []
         for op in operations:
             results.append(await self._one(op, actor, request, request_id, allow_mutation))
@@ -204,6 +221,54 @@ class GraphQLEndpoint:
         return Response(
             orjson.dumps(body), media_type="application/json", headers={"x-request-id": request_id}
         )
+
+    async def _run_idempotent(
+        self,
+        request: Request,
+        operations: list[Any],
+        batch: bool,
+        actor: Actor,
+        request_id: str,
+        key: str,
+    ) -> Response:
+        """Run a request under an Idempotency-Key (see core/idempotency.py)."""
+        if not actor.authenticated:
+            return _error(400, "Idempotency keys need an authenticated caller.", "BAD_REQUEST")
+        if not 8 <= len(key) <= 100:
+            return _error(400, "Idempotency-Key must have 8 to 100 characters.", "BAD_REQUEST")
+        engine = self.platform.engine
+        caller = f"{actor.kind}:{actor.account_id}"
+        fingerprint = idempotency.request_fingerprint(operations)
+        claim = idempotency.claim(engine, caller, key, fingerprint, self.platform.clock.now())
+        if claim.outcome == "MISMATCH":
+            return _error(
+                422,
+                "This Idempotency-Key was used for a different request.",
+                "IDEMPOTENCY_KEY_REUSED",
+            )
+        if claim.outcome == "IN_PROGRESS":
+            return _error(
+                409,
+                "A request with this Idempotency-Key is still running.",
+                "IDEMPOTENCY_IN_PROGRESS",
+            )
+        if claim.outcome == "REPLAY":
+            return Response(
+                claim.response or b"{}",
+                media_type="application/json",
+                headers={"x-request-id": request_id, "idempotency-replayed": "true"},
+            )
+        assert claim.record_id is not None
+        try:
+            response = await self._execute_all(request, operations, batch, actor, request_id, True)
+        except BaseException:
+            idempotency.release(engine, claim.record_id)
+            raise
+        if response.status_code == 200:
+            idempotency.complete(engine, claim.record_id, bytes(response.body))
+        else:
+            idempotency.release(engine, claim.record_id)
+        return response
 
     async def _one(
         self, op: Any, actor: Actor, request: Request, request_id: str, allow_mutation: bool

@@ -100,3 +100,39 @@ def test_postgres_refuses_update_and_delete(core_env):
     for statement in ("UPDATE audit_events SET outcome = 'X'", "DELETE FROM audit_events"):
         with pytest.raises(DBAPIError), engine.begin() as conn:
             conn.execute(text(statement))
+
+
+def test_signed_checkpoint_detects_a_cut_off_tail(core_env):
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses DELETE on audit_events")
+    for _ in range(3):
+        env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    assert env.platform.jobs["audit_checkpoint"].run(env.platform, env.clock.now())["seq"] == 3
+    assert verify_chain(env.platform.engine, keys=env.platform.keys).ok
+    with env.platform.engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM audit_events WHERE seq = 3")
+        )  # the newest event: chain itself still links
+    report = verify_chain(env.platform.engine, keys=env.platform.keys)
+    assert not report.ok and "tail" in report.reason
+
+
+def test_forged_checkpoint_signature_detected(core_env):
+    env = core_env
+    env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    env.platform.jobs["audit_checkpoint"].run(env.platform, env.clock.now())
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_checkpoints SET signature = :s"), {"s": "00" * 64})
+    report = verify_chain(env.platform.engine, keys=env.platform.keys)
+    assert not report.ok and "signature" in report.reason
+
+
+def test_cli_audit_verify(core_env, monkeypatch, capsys):
+    from core import cli
+
+    env = core_env
+    env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: env.platform)
+    assert cli.main(["audit-verify"]) == 0
+    assert "audit chain intact: 1 events" in capsys.readouterr().out

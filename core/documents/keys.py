@@ -5,7 +5,8 @@ signs) -> RETIRED (refused). `rotate` publishes a new NEXT key, promotes the pre
 and moves the previous ACTIVE to RETIRING, so verifiers have seen a key before anything is signed
 with it. Keys are ECDSA P-256 (ES256): on these machines P-256 verifies faster than Ed25519 and the
 signature is 64 bytes either way. Each key has a purpose: "auth" (access tokens) or "document"
-(credentials, QR payloads), so a document can never pass as an access token or the reverse.
+(credentials, QR payloads) or "audit" (signed checkpoints of the audit chain), so a document can
+never pass as an access token or the reverse.
 
 The private key sits behind the `Signer` protocol so a hardware module (or SM2) can replace it; the
 built-in store keeps PEM in the database, which is for development and tests only.
@@ -31,7 +32,7 @@ from sqlmodel import Field, Session, SQLModel, select
 from core.db import stamp
 from core.ids import new_code
 
-PURPOSES = ("auth", "document")
+PURPOSES = ("auth", "document", "audit")
 
 
 class KeyState:
@@ -128,7 +129,7 @@ def _new_key_row(purpose: str, state: str, now: dt.datetime) -> SigningKey:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     return SigningKey(
-        kid=("A" if purpose == "auth" else "D") + new_code(7),
+        kid={"auth": "A", "document": "D", "audit": "L"}[purpose] + new_code(7),
         purpose=purpose,
         private_pem=pem,
         public_x=_b64u(numbers.x.to_bytes(32, "big")),

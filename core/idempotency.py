@@ -1,0 +1,98 @@
+"""Idempotency keys for side-effecting requests (`Idempotency-Key` header on a mutation POST).
+
+The first request with a key claims it by inserting a PENDING row (a unique constraint decides
+between concurrent requests), runs, and stores its response. A retry with the same key and the same
+request gets the stored response (`Idempotency-Replayed: true`) and causes no second side effect;
+the same key with a different request is refused (422); a retry while the first is still running
+gets 409. Keys are scoped to the caller (account or partner client) and kept for 24 hours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+import orjson
+from sqlalchemy import UniqueConstraint, delete
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Field, Session, SQLModel, select
+
+from core.db import stamp
+from core.ids import new_id
+
+KEEP_HOURS = 24
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("caller", "key"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    caller: str = Field(max_length=60)
+    key: str = Field(max_length=100)
+    request_hash: str = Field(max_length=64)
+    status: str = Field(default="PENDING", max_length=10)  # PENDING | DONE
+    response: bytes | None = None
+    created_at: dt.datetime
+
+
+def request_fingerprint(operations: list[object]) -> str:
+    return hashlib.sha256(orjson.dumps(operations, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Claim:
+    outcome: str  # NEW | REPLAY | MISMATCH | IN_PROGRESS
+    record_id: str | None = None
+    response: bytes | None = None
+
+
+def claim(engine: Engine, caller: str, key: str, fingerprint: str, now: dt.datetime) -> Claim:
+    with Session(engine) as session:
+        session.exec(
+            delete(IdempotencyRecord).where(
+                IdempotencyRecord.created_at < stamp(now - dt.timedelta(hours=KEEP_HOURS))
+            )
+        )  # type: ignore[call-overload]
+        record = IdempotencyRecord(
+            caller=caller, key=key, request_hash=fingerprint, created_at=stamp(now)
+        )
+        session.add(record)
+        try:
+            session.commit()
+            return Claim("NEW", record.id)
+        except IntegrityError:
+            session.rollback()
+        existing = session.exec(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.caller == caller, IdempotencyRecord.key == key
+            )
+        ).first()
+    if existing is None:  # expired between the two statements: treat as new on the next try
+        return Claim("IN_PROGRESS")
+    if existing.request_hash != fingerprint:
+        return Claim("MISMATCH")
+    if existing.status != "DONE":
+        return Claim("IN_PROGRESS")
+    return Claim("REPLAY", existing.id, existing.response)
+
+
+def complete(engine: Engine, record_id: str, response: bytes) -> None:
+    with Session(engine) as session:
+        record = session.get(IdempotencyRecord, record_id)
+        if record is not None:
+            record.status = "DONE"
+            record.response = response
+            session.add(record)
+            session.commit()
+
+
+def release(engine: Engine, record_id: str) -> None:
+    """Forget a claim whose request failed unexpectedly, so the client may retry."""
+    with Session(engine) as session:
+        record = session.get(IdempotencyRecord, record_id)
+        if record is not None:
+            session.delete(record)
+            session.commit()

@@ -1,0 +1,81 @@
+"""Idempotency keys: a retry returns the first result and causes one side effect."""
+
+import threading
+
+from sqlmodel import func, select
+
+from core.rollout import RolloutRule
+
+SET = 'mutation($c: String!) { rolloutSet(input: {measure: "example_measure", city: $c, enabled: true}) { city errors { code } } }'
+
+
+def _post(env, key, city="320500", who="province_admin"):
+    return env.http.post(
+        "/graphql",
+        json={"query": SET, "variables": {"c": city}},
+        headers={"authorization": f"Bearer {env.token(who)}", "idempotency-key": key},
+    )
+
+
+def _admin_rules(env):
+    with env.session() as s:
+        return s.exec(
+            select(func.count()).select_from(RolloutRule).where(RolloutRule.source == "ADMIN")
+        ).one()
+
+
+def _audits(env):
+    from core.audit import AuditEvent
+
+    with env.session() as s:
+        return s.exec(
+            select(func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "core.rollout_set")
+        ).one()
+
+
+def test_retry_replays_first_result_once(example_env):
+    env = example_env
+    first = _post(env, "key-00000001")
+    second = _post(env, "key-00000001")
+    assert first.status_code == second.status_code == 200
+    assert second.headers["idempotency-replayed"] == "true"
+    assert first.json() == second.json()
+    assert _audits(env) == 1 and _admin_rules(env) == 1
+
+
+def test_same_key_different_input_refused(example_env):
+    env = example_env
+    assert _post(env, "key-00000002", "320500").status_code == 200
+    r = _post(env, "key-00000002", "320200")
+    assert (
+        r.status_code == 422
+        and r.json()["errors"][0]["extensions"]["code"] == "IDEMPOTENCY_KEY_REUSED"
+    )
+
+
+def test_keys_are_per_caller(example_env):
+    env = example_env
+    assert _post(env, "key-00000003").status_code == 200
+    r = _post(env, "key-00000003", who="national_admin")
+    assert r.status_code == 200 and "idempotency-replayed" not in r.headers
+
+
+def test_concurrent_calls_with_one_key_execute_once(example_env):
+    env = example_env
+    results = []
+    barrier = threading.Barrier(4)
+
+    def call():
+        barrier.wait()
+        results.append(_post(env, "key-00000004").status_code)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count(200) >= 1
+    assert set(results) <= {200, 409}
+    assert _audits(env) == 1
