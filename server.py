@@ -42,7 +42,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from core.observability import setup_logging
+
+    setup_logging(logging.INFO)
     import uvicorn
 
     if args.workers == 1:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import logging
 import os
+import time
 from typing import Any
 
 import orjson
@@ -21,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core import idempotency
+from core import idempotency, observability
 from core.actor import ANONYMOUS, Actor
 from core.context import Context
 from core.errors import RuleError
@@ -304,10 +305,22 @@ class GraphQLEndpoint:
         if op_type is OperationType.SUBSCRIPTION:
             return _error(400, "Subscriptions are not offered.", "BAD_REQUEST")
         ctx = Context(platform=self.platform, actor=actor, request_id=request_id, request=request)
+        started = time.perf_counter()
         try:
-            return await self.executor.run(prepared, variables, operation_name, ctx)
+            result = await self.executor.run(prepared, variables, operation_name, ctx)
         finally:
             ctx.close()
+        codes = [e.get("extensions", {}).get("code", "") for e in result.get("errors", ())]
+        label = prepared.labels.get(operation_name) or next(iter(prepared.labels.values()), "-")
+        observability.observe(
+            label,
+            time.perf_counter() - started,
+            200,
+            codes,
+            op_type is OperationType.MUTATION,
+            request_id,
+        )
+        return result
 
 
 def _graphiql_html() -> str:
@@ -337,12 +350,20 @@ def create_app(platform: Platform) -> Starlette:
             return JSONResponse({"status": "database unavailable"}, status_code=503)
         return JSONResponse({"status": "ready", "plugins": len(platform.plugins)})
 
+    async def metrics(request: Request) -> Response:
+        token = observability.metrics_token()
+        if token and request.headers.get("authorization") != f"Bearer {token}":
+            return Response(status_code=401)
+        payload, content_type = observability.metrics_payload()
+        return Response(payload, media_type=content_type)
+
     endpoint = GraphQLEndpoint(platform)
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/.well-known/jwks.json", jwks),
         Route("/health", health),
         Route("/ready", ready),
+        Route("/metrics", metrics),
         *platform.routes,
     ]
     app = Starlette(routes=routes)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from inspect import isawaitable
 from typing import Any
 
@@ -44,6 +44,7 @@ class Prepared:
     document: DocumentNode | None
     errors: list[dict[str, Any]]
     operations: dict[str | None, OperationType]
+    labels: dict[str | None, str] = field(default_factory=dict)  # "query:fieldA,fieldB" (metrics)
 
 
 class GraphQLExecutor:
@@ -102,7 +103,17 @@ class GraphQLExecutor:
             for d in document.definitions
             if isinstance(d, OperationDefinitionNode)
         }
-        return Prepared(document, [], operations)
+        labels = {
+            (d.name.value if d.name else None): f"{d.operation.value}:"
+            + ",".join(
+                sorted(
+                    {sel.name.value for sel in d.selection_set.selections if hasattr(sel, "name")}
+                )
+            )[:120]
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        }
+        return Prepared(document, [], operations, labels)
 
     def operation_type(
         self, prepared: Prepared, operation_name: str | None

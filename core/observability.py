@@ -1,0 +1,117 @@
+"""Metrics (Prometheus) and structured JSON logs.
+
+- `/metrics` exposes: requests by outcome, latency per operation (the root fields of the document,
+  a bounded set since documents are validated against the schema), GraphQL errors per code, and
+  credential verifications per partner (`record_verification`). Set METRICS_TOKEN to require
+  `Authorization: Bearer <token>` on /metrics.
+- Logs are one JSON object per line with the request id. Only mutations, errors and slow requests
+  (over 500 ms) are logged per request: an access-log line for every request halves throughput
+  (PERFORMANCE.md). No personal data goes into a log line: operation names, codes and ids only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import logging.handlers
+import os
+import queue
+import time
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+REGISTRY = CollectorRegistry()
+REQUESTS = Counter("traffic_requests_total", "GraphQL HTTP requests", ["status"], registry=REGISTRY)
+LATENCY = Histogram(
+    "traffic_operation_seconds",
+    "GraphQL operation latency by root fields",
+    ["operation"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+    registry=REGISTRY,
+)
+ERRORS = Counter(
+    "traffic_graphql_errors_total", "GraphQL errors by code", ["code"], registry=REGISTRY
+)
+VERIFICATIONS = Counter(
+    "traffic_verifications_total",
+    "Credential verifications by partner and result",
+    ["partner", "result"],
+    registry=REGISTRY,
+)
+SLOW_SECONDS = 0.5
+
+log = logging.getLogger("traffic.request")
+
+
+def record_verification(partner: str, result: str) -> None:
+    VERIFICATIONS.labels(partner=partner or "-", result=result).inc()
+
+
+def observe(
+    operation: str,
+    seconds: float,
+    status: int,
+    error_codes: list[str],
+    mutation: bool,
+    request_id: str,
+) -> None:
+    REQUESTS.labels(status=str(status)).inc()
+    LATENCY.labels(operation=operation).observe(seconds)
+    for code in error_codes:
+        ERRORS.labels(code=code).inc()
+    if mutation or error_codes or seconds > SLOW_SECONDS:
+        log.info(
+            "graphql",
+            extra={
+                "request_id": request_id,
+                "operation": operation,
+                "ms": round(seconds * 1000, 2),
+                "status": status,
+                "errors": error_codes[:5],
+            },
+        )
+
+
+def metrics_payload() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST
+
+
+def metrics_token() -> str | None:
+    return os.environ.get("METRICS_TOKEN") or None
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line: time, level, logger, message and the structured extras."""
+
+    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        out: dict[str, Any] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        for key, value in vars(record).items():
+            if key not in self.RESERVED and not key.startswith("_"):
+                out[key] = value
+        if record.exc_info:
+            out["exc_type"] = record.exc_info[0].__name__ if record.exc_info[0] else None
+            out["exc"] = self.formatException(record.exc_info)
+        return json.dumps(out, ensure_ascii=False, default=str)
+
+
+def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
+    """JSON lines on stderr, written by a background thread (the request path only enqueues)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonFormatter())
+    q: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    root = logging.getLogger()
+    root.handlers[:] = [logging.handlers.QueueHandler(q)]
+    root.setLevel(level)
+    listener = logging.handlers.QueueListener(q, handler)
+    listener.start()
+    return listener
