@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,8 +70,9 @@ def bare_read_app() -> Starlette:
 
     platform = _platform()
     table = DrivingLicence.__table__
-    stmt = select(table.c.person_id, table.c.status, table.c.valid_until).where(table.c.id == None)  # noqa: E711
-    stmt = select(table.c.person_id, table.c.status, table.c.valid_until)
+    stmt = select(table.c.person_id, table.c.status, table.c.valid_until).where(
+        table.c.id == bindparam("id")
+    )
     engine = platform.engine
 
     async def bare(request: Request) -> Response:
@@ -85,7 +86,7 @@ def bare_read_app() -> Starlette:
         payload = orjson.loads(await request.body())
         licence_id = payload["variables"]["id"]
         with engine.connect() as conn:
-            row = conn.execute(stmt.where(table.c.id == licence_id)).first()
+            row = conn.execute(stmt, {"id": licence_id}).first()
         if row is None or row.person_id != actor.person_id:
             return Response(
                 b'{"error":"not found"}', status_code=404, media_type="application/json"

@@ -70,17 +70,17 @@ def run_core() -> dict[str, dict]:
 
     import httpx
 
-    with serve("apps:ceiling_app", env) as base:
+    with serve("bench.apps:ceiling_app", env) as base:
         results["ceiling"] = best_of(
             ROUNDS, lambda: load(base + "/ceiling", requests, SECONDS, CONNECTIONS)
         )
-    with serve("apps:bare_read_app", env) as base:
+    with serve("bench.apps:bare_read_app", env) as base:
         check = httpx.post(base + "/bare", content=requests[0][0], headers=requests[0][1]).json()
         assert check["data"]["exampleLicenceStatus"]["status"] == "NORMAL", check
         results["bare_read"] = best_of(
             ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS)
         )
-    with serve("apps:graphql_read_app", env) as base:
+    with serve("bench.apps:graphql_read_app", env) as base:
         check = httpx.post(base + "/graphql", content=requests[0][0], headers=requests[0][1]).json()
         assert check["data"]["exampleLicenceStatus"]["status"] == "NORMAL", check
         results["graphql_read"] = best_of(

@@ -55,9 +55,8 @@ def ensure_licences(url: str, rows: int, plugins_import: list[str] | None = None
                         "id": pid,
                         "id_type": "MAINLAND_ID",
                         "id_number": make_id_number(
-                            "110101", birth + dt.timedelta(days=i % 9000), i % 1000
-                        )[:17]
-                        + str(i % 10),
+                            "110101", birth + dt.timedelta(days=i // 1000), i % 1000
+                        ),
                         "name": f"测试{i}",
                         "birth_date": birth,
                         "phone": None,

@@ -80,9 +80,26 @@ local bodies = {%(bodies)s}
 local headers = {%(headers)s}
 local n = #bodies
 local i = 0
+local threads = {}
+bad = 0
+function setup(thread)
+  table.insert(threads, thread)
+end
 request = function()
   i = (i %% n) + 1
   return wrk.format("POST", nil, headers[i], bodies[i])
+end
+response = function(status, hdrs, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+    bad = bad + 1
+  end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do
+    total = total + t:get("bad")
+  end
+  io.write("Answers with errors: " .. total .. "\\n")
 end
 """
 
@@ -102,7 +119,7 @@ def load(
     """Drive `url` with wrk for `seconds`; return rps, p50_ms, p99_ms and the error count."""
     bodies = ",".join(_lua_string(b) for b, _ in requests)
     headers = ",".join(
-        "{" + ",".join(f"[{_lua_string(k)}]={_lua_string(v)}" for k, v in h.items()) + "}"
+        "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}"
         for _, h in requests
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -139,7 +156,9 @@ def parse_wrk(out: str) -> dict[str, float]:
     p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     errors = 0
-    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+    if m := re.search(r"Answers with errors: (\d+)", out):
+        errors += int(m.group(1))  # non-200 statuses and GraphQL "errors" answers
+    elif m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
         errors += int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(x) for x in m.groups())

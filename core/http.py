@@ -119,7 +119,11 @@ def actor_from_request(platform: Platform, request: Request) -> Actor:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise RuleError("UNAUTHENTICATED", "Use 'Authorization: Bearer <token>'.")
-    return Actor.from_claims(platform.tokens.verify(token.strip()))
+    claims = platform.tokens.verify(token.strip())
+    actor = claims.get("__actor__")  # verified claims are cached per token; so is their Actor
+    if actor is None:
+        actor = claims["__actor__"] = Actor.from_claims(claims)
+    return actor
 
 
 class GraphQLEndpoint:

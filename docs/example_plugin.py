@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from sqlalchemy import bindparam, select
 
 from core.accounts import Role
 from core.context import Context, WriteScope
@@ -27,6 +28,11 @@ from core.rollout import RolloutDefault
 from core.validation import require_text
 
 PLUGIN_NAME = "example_measure"
+_LICENCES = DrivingLicence.__table__  # type: ignore[attr-defined]
+# built once with a bound parameter, so SQLAlchemy compiles and caches it once
+_STATUS = select(
+    _LICENCES.c.person_id, _LICENCES.c.issuing_city, _LICENCES.c.status, _LICENCES.c.valid_until
+).where(_LICENCES.c.id == bindparam("licence_id"))
 MEASURE = "example_measure"
 
 
@@ -53,7 +59,7 @@ class ExampleQuery:
     ) -> ExampleLicenceStatus:
         ctx: Context = info.context
         person_id = ctx.require_person()
-        licence = ctx.session.get(DrivingLicence, str(licence_id))
+        licence = ctx.fetch_one(_STATUS, licence_id=str(licence_id))  # hot path: Core read
         if licence is None or licence.person_id != person_id:
             raise NotFound("Licence", "licenceId")  # same answer for "not yours": no probing
         ctx.require_in_force(MEASURE, licence.issuing_city)

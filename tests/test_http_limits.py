@@ -181,3 +181,17 @@ def test_development_keeps_suggestions(core_env):
     body = core_env.gql("{ measurez { code } }")
     assert "Did you mean" in body["errors"][0]["message"]
     assert core_env.http.get("/graphql", headers={"accept": "text/html"}).status_code == 200
+
+
+def test_bad_variable_values_are_client_errors(core_env):
+    body = core_env.gql(
+        'query($d: Date) { measuresInForce(city: "320100", date: $d) { inForce } }',
+        {"d": "2024-13-45"},
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    body = core_env.gql(
+        "query($f: Int!) { myAuditTrail(first: $f) { totalCount } }",
+        {"f": "north"},
+        as_="zhang_account",
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -162,8 +162,9 @@ class GraphQLExecutor:
         if isinstance(original, RuleError):
             out["message"] = original.message
             out["extensions"] = original.extensions()
-        elif original is None:
-            # variable coercion and similar client errors: safe to show (suggestions hidden in production)
+        elif original is None or not error.path or isinstance(original, GraphQLError):
+            # variable coercion (no path: raised before any resolver ran) and similar client errors:
+            # safe to show (suggestions are hidden in production)
             out["extensions"] = {"code": "BAD_USER_INPUT"}
         else:
             request_id = getattr(context, "request_id", "-")
