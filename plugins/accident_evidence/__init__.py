@@ -10,10 +10,11 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo
+from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
+from .reports import REPORT
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
 
 A = "accident_evidence."
@@ -70,6 +71,11 @@ def register_default_rollout() -> list[RolloutDefault]:
         for p in SECOND
     ]
     return first + second
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [REPORT]
 
 
 @hookimpl

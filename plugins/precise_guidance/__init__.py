@@ -10,11 +10,12 @@ from core.accounts import STAFF_ROLES, Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
 from .jobs import PUSH_JOB
+from .reports import REPORT
 from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
 
 P = "precise_guidance."
@@ -65,6 +66,11 @@ def register_default_rollout() -> list[RolloutDefault]:
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [PUSH_JOB]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [REPORT]
 
 
 @hookimpl

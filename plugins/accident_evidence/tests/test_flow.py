@@ -393,3 +393,31 @@ def test_malformed_input_is_typed(make_env):
     with env.session() as s:
         assert len(s.exec(select(AccidentCase)).all()) == 1
         assert s.exec(select(EvidenceRequester)).all() == []
+
+
+REPORT = """
+query($n: String!, $c: String!, $s: Date!, $e: Date!) {
+  report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
+
+
+def test_activity_report(make_env):
+    env = make_env(PLUGINS, now=NOW)
+    zhang = env.refs["zhang"]
+    case = ready_case(env)
+    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+        "accessCode"
+    ]
+    env.data(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
+    env.gql(FOLDER, {"n": case["number"], "c": "WRONG123"}, as_="zhang_account")
+    variables = {"n": "accident_evidence_activity", "c": "320100", "s": NOW, "e": NOW}
+    table = env.data(REPORT, variables, as_="supervisor")["report"]
+    assert dict(zip(table["columns"], table["rows"][0]["values"], strict=True)) == {
+        "cases": "1",
+        "items_approved": "2",
+        "requesters": "1",
+        "accesses": "1",
+        "refused_codes": "1",
+    }
+    before = {**variables, "s": "2021-06-30", "e": "2021-06-30"}  # the day before: nothing
+    table = env.data(REPORT, before, as_="supervisor")["report"]
+    assert table["rows"][0]["values"] == ["0", "0", "0", "0", "0"]

@@ -371,3 +371,70 @@ def test_push_job_respects_the_rollout(make_env):
     )
     with env.session() as s:
         assert s.exec(select(TodoPush)).all() == []
+
+
+ACTIVITY = """
+query($n: String!, $c: String!, $s: Date!, $e: Date!) {
+  report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
+
+
+def test_activity_report(make_env):
+    env = make_env(PLUGINS, now=NOW)
+    oid = outlet_id(env)
+    for hours in ("8:00-17:00", "8:30-17:00"):
+        env.data(REPORT, {"o": oid, "f": "HOURS", "p": hours}, as_="zhang_account")
+    listed = env.data(CORRECTIONS, {"c": "320100"}, as_="clerk")["preciseGuidanceCorrections"]
+    env.data(DECIDE, {"id": listed["nodes"][0]["id"], "ok": True}, as_="clerk")
+    _due_world(env)
+    env.platform.jobs["precise_guidance_push"].run(env.platform, env.clock.now())
+    variables = {"n": "precise_guidance_activity", "c": "320100", "s": NOW, "e": NOW}
+    table = env.data(ACTIVITY, variables, as_="supervisor")["report"]
+    figures = dict(zip(table["columns"], table["rows"][0]["values"], strict=True))
+    assert figures["outlets"] == "1" and figures["corrections"] == "2"
+    assert (figures["accepted"], figures["rejected"], figures["pending"]) == ("1", "0", "1")
+    assert int(figures["todos_pushed"]) >= 3
+    earlier = {**variables, "s": "2024-09-01", "e": "2024-09-01"}
+    values = env.data(ACTIVITY, earlier, as_="supervisor")["report"]["rows"][0]["values"]
+    assert values == ["1", "0", "0", "0", "1", "0"]
+
+
+def test_concurrent_decisions_only_one_wins(make_env):
+    import threading
+
+    from starlette.testclient import TestClient
+
+    from core.http import create_app
+
+    env = make_env(PLUGINS, now=NOW)
+    oid = outlet_id(env)
+    cid = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-18:00"}, as_="zhang_account")[
+        "preciseGuidanceCorrectionReport"
+    ]["correction"]["id"]
+    barrier = threading.Barrier(2)
+    answers: list[dict] = []
+
+    def decide(who: str, accept: bool) -> None:
+        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
+        headers = {"authorization": f"Bearer {env.token(who)}"}
+        variables = {"id": cid, "ok": accept, "note": "并发"}
+        barrier.wait()
+        response = client.post(
+            "/graphql", json={"query": DECIDE, "variables": variables}, headers=headers
+        )
+        answers.append(response.json()["data"]["preciseGuidanceCorrectionDecide"])
+
+    threads = [
+        threading.Thread(target=decide, args=("clerk", True)),
+        threading.Thread(target=decide, args=("supervisor", False)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(a["errors"][0]["code"] if a["errors"] else "OK" for a in answers)
+    assert codes == ["GUIDANCE_CORRECTION_ALREADY_DECIDED", "OK"]
+    with env.session() as s:
+        row = s.get(OutletCorrection, cid)
+        winner = next(a for a in answers if not a["errors"])["correction"]["status"]
+        assert row.status == winner
+        assert (s.get(GuidanceOutlet, oid).version == 2) is (winner == "ACCEPTED")
