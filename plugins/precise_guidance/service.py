@@ -14,6 +14,7 @@ from core.accounts import Person
 from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
+from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.outbox import enqueue
@@ -400,8 +401,8 @@ def push_todos(platform: Any, now: dt.datetime) -> dict[str, Any]:
             person = session.get(Person, person_id)
             if person is None or not person.domicile_city:
                 continue
-            city = lookup_city(person.domicile_city)
-            if not platform.rollout.decide(MEASURE, city, today).in_force:
+            city = CITIES.get(person.domicile_city)
+            if city is None or not platform.rollout.decide(MEASURE, city, today).in_force:
                 continue
             done = set(
                 session.exec(select(TodoPush.todo_key).where(TodoPush.person_id == person.id)).all()

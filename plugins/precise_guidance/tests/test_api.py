@@ -39,7 +39,7 @@ query($c: String!, $b: String!) { preciseGuidanceGuide(city: $c, business: $b) {
 REPORT = """
 mutation($o: ID!, $f: String!, $p: String!, $n: String) {
   preciseGuidanceCorrectionReport(outletId: $o, field: $f, proposed: $p, note: $n) {
-    errors { code field rule } correction { id status proposed field } } }"""
+    errors { code field rule date } correction { id status proposed field } } }"""
 DECIDE = """
 mutation($id: ID!, $ok: Boolean!, $note: String) {
   preciseGuidanceCorrectionDecide(id: $id, accept: $ok, note: $note) {
@@ -264,6 +264,20 @@ def test_correction_refusals(make_env):
     assert out["errors"][0]["code"] == "GUIDANCE_CORRECTION_NO_CHANGE"
     with env.session() as s:
         assert s.get(OutletCorrection, cid).status == "PENDING"
+
+
+def test_corrections_only_once_the_measure_is_in_force(make_env):
+    env = make_env(PLUGINS, now="2024-06-01")
+    oid = outlet_id(env)  # prepared before the start
+    env.clock.set("2024-06-30")
+    out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
+    err = out["preciseGuidanceCorrectionReport"]["errors"][0]
+    assert err["code"] == "FEATURE_NOT_ENABLED" and err["date"] == "2024-06-30"
+    with env.session() as s:
+        assert s.exec(select(OutletCorrection)).all() == []
+    env.clock.set("2024-07-01")
+    out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
+    assert out["preciseGuidanceCorrectionReport"]["errors"] == []
 
 
 def test_correction_reports_are_rate_limited(make_env):
