@@ -1,0 +1,98 @@
+"""M12's figures per city and period: cases, approvals, requesters, accesses and refused codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.audit import AuditEvent
+from core.clock import CHINA_TZ
+from core.db import stamp
+from core.plugin_api import ReportResult, ReportRow, ReportSpec
+
+from .errors import EvidenceError
+from .models import AccidentCase, EvidenceItem, EvidenceRequester
+
+COLUMNS = ["cases", "items_approved", "requesters", "accesses", "refused_codes"]
+
+
+def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    low = dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ)
+    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ)
+    return stamp(low), stamp(high)
+
+
+def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
+    """One row for the city: what happened between `start` and `end` (Beijing dates, inclusive)."""
+    low, high = _bounds(start, end)
+    cases = session.exec(select(AccidentCase).where(AccidentCase.city_code == city_code)).all()
+    ids = [c.id for c in cases]
+    refs = [f"AccidentCase:{i}" for i in ids]
+
+    def count(statement: object) -> int:
+        return int(session.exec(statement).one())  # type: ignore[call-overload]
+
+    opened = count(
+        select(func.count()).where(
+            AccidentCase.city_code == city_code,
+            AccidentCase.created_at >= low,
+            AccidentCase.created_at < high,
+        )
+    )
+
+    approved = requesters = accesses = 0
+    if ids:
+        approved = count(
+            select(func.count()).where(
+                EvidenceItem.case_id.in_(ids),  # type: ignore[attr-defined]
+                EvidenceItem.offer_status == "APPROVED",
+                EvidenceItem.reviewed_at >= low,  # type: ignore[operator]
+                EvidenceItem.reviewed_at < high,  # type: ignore[operator]
+            )
+        )
+        requesters = count(
+            select(func.count()).where(
+                EvidenceRequester.case_id.in_(ids),  # type: ignore[attr-defined]
+                EvidenceRequester.registered_at >= low,
+                EvidenceRequester.registered_at < high,
+            )
+        )
+        accesses = count(
+            select(func.count()).where(
+                AuditEvent.action == "accident_evidence.access",
+                AuditEvent.outcome == "OK",
+                AuditEvent.subject_ref.in_(refs),  # type: ignore[union-attr]
+                AuditEvent.at >= low,
+                AuditEvent.at < high,
+            )
+        )
+    refused = count(
+        select(func.count()).where(
+            AuditEvent.action == "accident_evidence.access",
+            AuditEvent.outcome == f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+            AuditEvent.at >= low,
+            AuditEvent.at < high,
+        )
+    )
+    row = ReportRow(
+        city_code,
+        {
+            "cases": opened,
+            "items_approved": approved,
+            "requesters": requesters,
+            "accesses": accesses,
+            "refused_codes": refused,
+        },
+    )
+    return ReportResult(
+        COLUMNS,
+        [row],
+        ["refused_codes counts every refused code nationwide (unknown accidents too)."],
+    )
+
+
+REPORT = ReportSpec(
+    "accident_evidence_activity", "accident_evidence", "事故证据网上查阅 工作情况", "ANY", build
+)

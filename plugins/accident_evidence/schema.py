@@ -1,0 +1,456 @@
+"""GraphQL types, inputs and operations of M12 (names prefixed `AccidentEvidence` / `accidentEvidence`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core.context import Context, WriteScope
+from core.errors import NotFound
+from core.graphql.types import UserError
+from core.identity import mask_id_number
+from core.permissions import requires
+
+from . import service
+from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
+from .rules import (
+    ACCESS_CHANNELS,
+    KIND_LABELS,
+    RIGHTS_AND_DUTIES,
+    Confidentiality,
+    DeliveredDocument,
+    EvidenceKind,
+    OfferStatus,
+    Procedure,
+    RequesterType,
+    mask_phone,
+    parse_enum,
+)
+
+ProcedureEnum = strawberry.enum(
+    Procedure, name="AccidentEvidenceProcedure", description="一般程序 / 简易程序"
+)
+RequesterTypeEnum = strawberry.enum(
+    RequesterType, name="AccidentEvidenceRequesterType", description="人员类型"
+)
+KindEnum = strawberry.enum(EvidenceKind, name="AccidentEvidenceKind", description="证据材料种类")
+ConfidentialityEnum = strawberry.enum(
+    Confidentiality, name="AccidentEvidenceConfidentiality", description="保密情形"
+)
+OfferStatusEnum = strawberry.enum(OfferStatus, name="AccidentEvidenceOfferStatus")
+
+
+# --- output types ----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A party of an accident (ID number masked).")
+class AccidentEvidenceParty:
+    id: strawberry.ID
+    name: str
+    id_type: str
+    id_number: str = strawberry.field(description="Masked, e.g. 320102********1234.")
+    deceased: bool
+
+    @classmethod
+    def of(cls, row: AccidentParty) -> AccidentEvidenceParty:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            id_type=row.id_type,
+            id_number=mask_id_number(row.id_number) or "",
+            deceased=row.deceased,
+        )
+
+
+@strawberry.type(description="An evidence item as staff see it.")
+class AccidentEvidenceItem:
+    id: strawberry.ID
+    kind: KindEnum  # type: ignore[valid-type]
+    kind_label: str
+    title: str
+    sha256: str
+    confidentiality: ConfidentialityEnum  # type: ignore[valid-type]
+    offer_status: OfferStatusEnum  # type: ignore[valid-type]
+    review_note: str | None
+
+    @classmethod
+    def of(cls, row: EvidenceItem) -> AccidentEvidenceItem:
+        kind = EvidenceKind(row.kind)
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=kind,
+            kind_label=KIND_LABELS[kind],
+            title=row.title,
+            sha256=row.sha256,
+            confidentiality=Confidentiality(row.confidentiality),
+            offer_status=OfferStatus(row.offer_status),
+            review_note=row.review_note,
+        )
+
+
+@strawberry.type(description="A registered requester (查阅人); ID number and phone masked.")
+class AccidentEvidenceRequester:
+    id: strawberry.ID
+    party_id: strawberry.ID
+    requester_type: str = strawberry.field(
+        description="PARTY | AGENT | DECEASED_RELATIVE | RELATIVE_AGENT (人员类型)"
+    )
+    id_type: str
+    id_number: str
+    phone: str
+    registered_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: EvidenceRequester) -> AccidentEvidenceRequester:
+        return cls(
+            id=strawberry.ID(row.id),
+            party_id=strawberry.ID(row.party_id),
+            requester_type=RequesterType(row.requester_type),
+            id_type=row.id_type,
+            id_number=mask_id_number(row.id_number) or "",
+            phone=mask_phone(row.phone),
+            registered_at=row.registered_at,
+        )
+
+
+@strawberry.type(description="An accident case with its parties, evidence and requesters (staff).")
+class AccidentEvidenceCase:
+    id: strawberry.ID
+    accident_number: str
+    city: str
+    procedure: ProcedureEnum  # type: ignore[valid-type]
+    occurred_on: dt.date
+    summary: str | None
+    determination_delivered_on: dt.date | None
+    certificate_delivered_on: dt.date | None
+    parties: list[AccidentEvidenceParty]
+    items: list[AccidentEvidenceItem]
+    requesters: list[AccidentEvidenceRequester]
+
+    @classmethod
+    def of(cls, ctx: Context, row: AccidentCase) -> AccidentEvidenceCase:
+        session = ctx.session
+        return cls(
+            id=strawberry.ID(row.id),
+            accident_number=row.accident_number,
+            city=row.city_code,
+            procedure=Procedure(row.procedure),
+            occurred_on=row.occurred_on,
+            summary=row.summary,
+            determination_delivered_on=row.determination_delivered_on,
+            certificate_delivered_on=row.certificate_delivered_on,
+            parties=[AccidentEvidenceParty.of(p) for p in service.parties_of(session, row.id)],
+            items=[AccidentEvidenceItem.of(i) for i in service.items_of(session, row.id)],
+            requesters=[
+                AccidentEvidenceRequester.of(r) for r in service.requesters_of(session, row.id)
+            ],
+        )
+
+
+@strawberry.type(description="查阅凭证: 事故编号、查阅码、查阅途径、权利义务 (2021 item 十二-二).")
+class AccidentEvidenceVoucher:
+    accident_number: str
+    access_code: str = strawberry.field(description="查阅码: shown once, only on this voucher.")
+    access_channels: str = strawberry.field(description="查阅途径")
+    rights_and_duties: str = strawberry.field(description="权利义务")
+    text: str = strawberry.field(description="The printable voucher.")
+    qr: str = strawberry.field(description="Signed QR payload `AE1:` (no code, no ID number).")
+
+
+@strawberry.type(description="An evidence item a requester may view and copy.")
+class AccidentEvidenceFile:
+    id: strawberry.ID
+    kind: KindEnum  # type: ignore[valid-type]
+    kind_label: str
+    title: str
+    sha256: str
+
+    @classmethod
+    def of(cls, row: EvidenceItem) -> AccidentEvidenceFile:
+        kind = EvidenceKind(row.kind)
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=kind,
+            kind_label=KIND_LABELS[kind],
+            title=row.title,
+            sha256=row.sha256,
+        )
+
+
+@strawberry.type(description="What a requester may look up for one accident.")
+class AccidentEvidenceFolder:
+    accident_number: str
+    city: str
+    files: list[AccidentEvidenceFile]
+
+
+@strawberry.type(description="One downloaded evidence item (a copy, 复制).")
+class AccidentEvidenceDownload:
+    file: AccidentEvidenceFile
+    content: str
+
+
+# --- inputs and payloads ---------------------------------------------------------------------------
+
+
+@strawberry.input
+class AccidentEvidencePartyInput:
+    name: str
+    id_type: str = "MAINLAND_ID"
+    id_number: str
+    deceased: bool = False
+
+
+@strawberry.input
+class AccidentEvidenceCaseInput:
+    accident_number: str
+    city: str
+    procedure: str = strawberry.field(description="GENERAL (一般程序) | SIMPLE (简易程序)")
+    occurred_on: dt.date
+    parties: list[AccidentEvidencePartyInput]
+    summary: str | None = None
+
+
+@strawberry.input
+class AccidentEvidenceItemInput:
+    accident_number: str
+    kind: str = strawberry.field(description="An AccidentEvidenceKind value, e.g. SCENE_DIAGRAM.")
+    title: str
+    content: str
+    confidentiality: str = strawberry.field(
+        default="NONE", description="An AccidentEvidenceConfidentiality value."
+    )
+
+
+@strawberry.input
+class AccidentEvidenceRequesterInput:
+    accident_number: str
+    party_id: strawberry.ID
+    requester_type: str = strawberry.field(
+        description="PARTY | AGENT | DECEASED_RELATIVE | RELATIVE_AGENT (人员类型)"
+    )
+    id_type: str
+    id_number: str
+    phone: str
+
+
+@strawberry.type
+class AccidentEvidenceCasePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    case: AccidentEvidenceCase | None = None
+
+
+@strawberry.type
+class AccidentEvidenceItemPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    item: AccidentEvidenceItem | None = None
+
+
+@strawberry.type
+class AccidentEvidenceRequesterPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    requester: AccidentEvidenceRequester | None = None
+    voucher: AccidentEvidenceVoucher | None = None
+
+
+# --- operations ------------------------------------------------------------------------------------
+
+A = "accident_evidence."
+
+
+@strawberry.type
+class AccidentEvidenceQuery:
+    @strawberry.field(
+        extensions=[requires(A + "case_read")],
+        description="Roles: ACCIDENT_OFFICER, ACCIDENT_UNIT_HEAD (own city). Audited.",
+    )
+    def accident_evidence_case(
+        self, info: strawberry.Info, accident_number: str
+    ) -> AccidentEvidenceCase:
+        ctx: Context = info.context
+        case = service.staff_case(ctx, ctx.session, accident_number)
+        answer = AccidentEvidenceCase.of(ctx, case)
+        ctx.audit_read(A + "case_read", None, f"AccidentCase:{case.id}", {"purpose": "case"})
+        return answer
+
+    @strawberry.field(
+        extensions=[requires(A + "access")],
+        description="Roles: CITIZEN (the registered requester, with the access code). "
+        "Approved, non-confidential items only; after delivery of the determination or "
+        "certificate. Rate-limited; audited.",
+    )
+    def accident_evidence_folder(
+        self, info: strawberry.Info, accident_number: str, access_code: str
+    ) -> AccidentEvidenceFolder:
+        ctx: Context = info.context
+        case, requester = service.open_access(ctx, accident_number, access_code)
+        files = [AccidentEvidenceFile.of(i) for i in service.visible_items(ctx.session, case)]
+        service.audit_access(ctx, case, requester, "list")
+        return AccidentEvidenceFolder(
+            accident_number=case.accident_number, city=case.city_code, files=files
+        )
+
+    @strawberry.field(
+        extensions=[requires(A + "access")],
+        description="Roles: CITIZEN (the registered requester). Download (copy) one approved, "
+        "non-confidential item. Rate-limited; audited.",
+    )
+    def accident_evidence_download(
+        self, info: strawberry.Info, accident_number: str, access_code: str, item_id: strawberry.ID
+    ) -> AccidentEvidenceDownload:
+        ctx: Context = info.context
+        case, requester = service.open_access(ctx, accident_number, access_code)
+        found = {i.id: i for i in service.visible_items(ctx.session, case)}.get(str(item_id))
+        if found is None:
+            raise NotFound("EvidenceItem", "itemId")
+        service.audit_access(ctx, case, requester, "download", found.id)
+        return AccidentEvidenceDownload(file=AccidentEvidenceFile.of(found), content=found.content)
+
+
+@strawberry.type
+class AccidentEvidenceMutation:
+    @strawberry.mutation(
+        extensions=[requires(A + "case_register")],
+        description="Roles: ACCIDENT_OFFICER (own city). Records an accident and its parties; "
+        "parties with an account are told they may look evidence up online (十二-二).",
+    )
+    def accident_evidence_case_register(
+        self, info: strawberry.Info, input: AccidentEvidenceCaseInput
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
+            parties = [
+                service.PartyInput(p.name, p.id_type, p.id_number, p.deceased)
+                for p in input.parties
+            ]
+            case = service.register_case(
+                ctx,
+                scope,
+                input.accident_number,
+                input.city,
+                parse_enum(Procedure, input.procedure, "procedure"),
+                input.occurred_on,
+                input.summary,
+                parties,
+            )
+            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+        return ctx.mutate(A + "case_register", AccidentEvidenceCasePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(A + "delivery_record")],
+        description="Roles: ACCIDENT_OFFICER (own city). Records the delivery date of the "
+        "determination (认定书, DETERMINATION) or certificate (事故证明, CERTIFICATE).",
+    )
+    def accident_evidence_delivery_record(
+        self,
+        info: strawberry.Info,
+        accident_number: str,
+        document: str,
+        delivered_on: dt.date,
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
+            case = service.record_delivery(
+                ctx,
+                scope,
+                accident_number,
+                parse_enum(DeliveredDocument, document, "document"),
+                delivered_on,
+            )
+            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+        return ctx.mutate(A + "delivery_record", AccidentEvidenceCasePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(A + "item_record")],
+        description="Roles: ACCIDENT_OFFICER (own city). Records one evidence item (十二-四).",
+    )
+    def accident_evidence_item_record(
+        self, info: strawberry.Info, input: AccidentEvidenceItemInput
+    ) -> AccidentEvidenceItemPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceItemPayload:
+            item = service.record_item(
+                ctx,
+                scope,
+                input.accident_number,
+                parse_enum(EvidenceKind, input.kind, "kind"),
+                input.title,
+                input.content,
+                parse_enum(Confidentiality, input.confidentiality, "confidentiality"),
+            )
+            return AccidentEvidenceItemPayload(item=AccidentEvidenceItem.of(item))
+
+        return ctx.mutate(A + "item_record", AccidentEvidenceItemPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(A + "offer_submit")],
+        description="Roles: ACCIDENT_OFFICER (own city). Ticks items to provide and submits them "
+        "to the unit head (十二-四); confidential items are refused.",
+    )
+    def accident_evidence_offer_submit(
+        self, info: strawberry.Info, accident_number: str, item_ids: list[strawberry.ID]
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
+            case = service.submit_offer(ctx, scope, accident_number, [str(i) for i in item_ids])
+            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+        return ctx.mutate(A + "offer_submit", AccidentEvidenceCasePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(A + "offer_review")],
+        description="Roles: ACCIDENT_UNIT_HEAD (own city). Approves or rejects the submitted "
+        "items (十二-四: 事故处理机构负责人审核).",
+    )
+    def accident_evidence_offer_review(
+        self, info: strawberry.Info, accident_number: str, approve: bool, note: str | None = None
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
+            case = service.review_offer(ctx, scope, accident_number, approve, note)
+            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+        return ctx.mutate(A + "offer_review", AccidentEvidenceCasePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(A + "requester_register")],
+        description="Roles: ACCIDENT_OFFICER (own city). After the identity check, records the "
+        "requester and issues the access code and voucher (十二-二).",
+    )
+    def accident_evidence_requester_register(
+        self, info: strawberry.Info, input: AccidentEvidenceRequesterInput
+    ) -> AccidentEvidenceRequesterPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> AccidentEvidenceRequesterPayload:
+            issued = service.register_requester(
+                ctx,
+                scope,
+                input.accident_number,
+                str(input.party_id),
+                parse_enum(RequesterType, input.requester_type, "requesterType"),
+                input.id_type,
+                input.id_number,
+                input.phone,
+            )
+            return AccidentEvidenceRequesterPayload(
+                requester=AccidentEvidenceRequester.of(issued.requester),
+                voucher=AccidentEvidenceVoucher(
+                    accident_number=input.accident_number.strip().upper(),
+                    access_code=issued.access_code,
+                    access_channels=ACCESS_CHANNELS,
+                    rights_and_duties=RIGHTS_AND_DUTIES,
+                    text=issued.text,
+                    qr=issued.qr,
+                ),
+            )
+
+        return ctx.mutate(A + "requester_register", AccidentEvidenceRequesterPayload, work)

@@ -1,0 +1,465 @@
+"""Operations of M12: load, check the rules, write. Called by the resolvers in schema.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from core.accounts import Person
+from core.audit import AuditEvent
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.documents.signing import sign_document
+from core.errors import Code, NotFound, RuleError
+from core.identity import mask_id_number, parse_identity
+from core.ids import new_code
+from core.validation import optional_text, require_text
+
+from . import rules
+from .errors import EvidenceError
+from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
+from .rules import (
+    Confidentiality,
+    DeliveredDocument,
+    EvidenceKind,
+    OfferStatus,
+    Procedure,
+    RequesterType,
+)
+
+MEASURE = "accident_evidence"
+QR_PREFIX = "AE1:"
+ACCESS_ACTION = "accident_evidence.access"
+# guessing limits: failed codes within the window lock the caller / the accident
+FAILURE_WINDOW = dt.timedelta(minutes=15)
+MAX_FAILURES_PER_CALLER = 5
+MAX_FAILURES_PER_ACCIDENT = 20
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    name: str
+    id_type: str
+    id_number: str
+    deceased: bool
+
+
+@dataclass(frozen=True)
+class IssuedVoucher:
+    requester: EvidenceRequester
+    access_code: str
+    text: str
+    qr: str
+
+
+# --- loading ---------------------------------------------------------------------------------------
+
+
+def find_case(session: Session, number: str) -> AccidentCase | None:
+    return session.exec(select(AccidentCase).where(AccidentCase.accident_number == number)).first()
+
+
+def staff_case(ctx: Context, session: Session, accident_number: str) -> AccidentCase:
+    """The case by number for staff: in force in its city and within the caller's jurisdiction."""
+    number = rules.parse_accident_number(accident_number)
+    case = find_case(session, number)
+    if case is None:
+        raise NotFound("Accident", "accidentNumber")
+    ctx.require_in_force(MEASURE, case.city_code, field="accidentNumber")
+    ctx.require_jurisdiction(case.city_code, rule="M12 2021-十二-二", field="accidentNumber")
+    return case
+
+
+def parties_of(session: Session, case_id: str) -> list[AccidentParty]:
+    return list(
+        session.exec(
+            select(AccidentParty).where(AccidentParty.case_id == case_id).order_by(AccidentParty.id)
+        ).all()
+    )
+
+
+def items_of(session: Session, case_id: str) -> list[EvidenceItem]:
+    return list(
+        session.exec(
+            select(EvidenceItem)
+            .where(EvidenceItem.case_id == case_id)
+            .order_by(EvidenceItem.recorded_at, EvidenceItem.id)
+        ).all()
+    )
+
+
+def requesters_of(session: Session, case_id: str) -> list[EvidenceRequester]:
+    return list(
+        session.exec(
+            select(EvidenceRequester)
+            .where(EvidenceRequester.case_id == case_id)
+            .order_by(EvidenceRequester.registered_at, EvidenceRequester.id)
+        ).all()
+    )
+
+
+def _person_by_identity(session: Session, id_type: str, id_number: str) -> Person | None:
+    return session.exec(
+        select(Person).where(Person.id_type == id_type, Person.id_number == id_number)
+    ).first()
+
+
+# --- officer and head writes -------------------------------------------------------------------------
+
+
+def register_case(
+    ctx: Context,
+    scope: WriteScope,
+    accident_number: str,
+    city_code: str,
+    procedure: Procedure,
+    occurred_on: dt.date,
+    summary: str | None,
+    parties: list[PartyInput],
+) -> AccidentCase:
+    """Record an accident and its parties; tell the parties they may look evidence up online (十二-二)."""
+    session = scope.session
+    number = rules.parse_accident_number(accident_number)
+    city = lookup_city(city_code, "city").code
+    ctx.require_in_force(MEASURE, city)
+    ctx.require_jurisdiction(city, field="city")
+    if occurred_on > ctx.today():
+        raise RuleError(Code.INVALID_DATE, "事故发生日期不能晚于今天。", field="occurredOn")
+    if not 1 <= len(parties) <= 20:
+        raise RuleError(Code.INVALID_INPUT, "Give 1 to 20 parties.", field="parties")
+    if find_case(session, number) is not None:
+        raise RuleError(Code.ALREADY_EXISTS, "事故编号已存在。", field="accidentNumber")
+    case = AccidentCase(
+        accident_number=number,
+        city_code=city,
+        procedure=procedure.value,
+        occurred_on=occurred_on,
+        summary=optional_text("summary", summary, 500),
+        officer_account_id=ctx.actor.account_id,
+        created_at=stamp(ctx.now()),
+    )
+    session.add(case)
+    session.flush()
+    seen: set[tuple[str, str]] = set()
+    for i, p in enumerate(parties):
+        name = require_text(f"parties[{i}].name", p.name, 64)
+        ident = parse_identity(p.id_type, p.id_number, field=f"parties[{i}].idNumber")
+        key = (ident.doc_type.value, ident.number)
+        if key in seen:
+            raise RuleError(Code.INVALID_INPUT, "Duplicate party.", field=f"parties[{i}].idNumber")
+        seen.add(key)
+        person = _person_by_identity(session, *key)
+        session.add(
+            AccidentParty(
+                case_id=case.id,
+                name=name,
+                id_type=key[0],
+                id_number=key[1],
+                person_id=person.id if person else None,
+                deceased=p.deceased,
+            )
+        )
+        if person is not None and not p.deceased and procedure is Procedure.GENERAL:
+            ctx.notify(
+                session,
+                person.id,
+                "accident_evidence.may_access",
+                {"accidentNumber": number},
+                measure=MEASURE,
+            )
+    scope.subject(ref=f"AccidentCase:{case.id}", parties=len(parties))
+    return case
+
+
+def record_delivery(
+    ctx: Context,
+    scope: WriteScope,
+    accident_number: str,
+    document: DeliveredDocument,
+    delivered_on: dt.date,
+) -> AccidentCase:
+    """Record when the 事故认定书 / 事故证明 was delivered (the day access may start)."""
+    case = staff_case(ctx, scope.session, accident_number)
+    rules.require_general_procedure(case.procedure)
+    rules.require_delivery_date(delivered_on, case.occurred_on, ctx.today())
+    if document is DeliveredDocument.DETERMINATION:
+        case.determination_delivered_on = delivered_on
+    else:
+        case.certificate_delivered_on = delivered_on
+    scope.session.add(case)
+    scope.subject(ref=f"AccidentCase:{case.id}", document=document.value)
+    return case
+
+
+def record_item(
+    ctx: Context,
+    scope: WriteScope,
+    accident_number: str,
+    kind: EvidenceKind,
+    title: str,
+    content: str,
+    confidentiality: Confidentiality,
+) -> EvidenceItem:
+    """十二-四: the officer enters the evidence material of the case (及时、完整录入)."""
+    case = staff_case(ctx, scope.session, accident_number)
+    text = require_text("content", content, 4000)
+    item = EvidenceItem(
+        case_id=case.id,
+        kind=kind.value,
+        title=require_text("title", title, 200),
+        content=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        confidentiality=confidentiality.value,
+        recorded_at=stamp(ctx.now()),
+    )
+    scope.session.add(item)
+    scope.session.flush()
+    scope.subject(ref=f"EvidenceItem:{item.id}", kind=kind.value)
+    return item
+
+
+def submit_offer(
+    ctx: Context, scope: WriteScope, accident_number: str, item_ids: list[str]
+) -> AccidentCase:
+    """十二-四: the officer ticks the items to provide and submits them to the unit head."""
+    case = staff_case(ctx, scope.session, accident_number)
+    rules.require_general_procedure(case.procedure)
+    wanted = list(dict.fromkeys(str(i)[:16] for i in item_ids))
+    if not wanted or len(wanted) > 200:
+        raise RuleError(
+            EvidenceError.NOTHING_SELECTED,
+            "Select 1 to 200 evidence items.",
+            field="itemIds",
+            rule=rules.R_REVIEW,
+        )
+    by_id = {i.id: i for i in items_of(scope.session, case.id)}
+    for n, item_id in enumerate(wanted):
+        item = by_id.get(item_id)
+        if item is None:
+            raise NotFound("EvidenceItem", f"itemIds[{n}]")
+        rules.require_offerable(item.confidentiality, field=f"itemIds[{n}]")
+        if item.offer_status in (OfferStatus.PENDING, OfferStatus.APPROVED):
+            raise RuleError(
+                EvidenceError.ALREADY_OFFERED,
+                "This item is already submitted or approved.",
+                field=f"itemIds[{n}]",
+                rule=rules.R_REVIEW,
+            )
+        item.offer_status = OfferStatus.PENDING.value
+        item.offered_by = ctx.actor.account_id
+        item.offered_at = stamp(ctx.now())
+        item.reviewed_by = item.reviewed_at = item.review_note = None
+        scope.session.add(item)
+    scope.subject(ref=f"AccidentCase:{case.id}", items=len(wanted))
+    return case
+
+
+def review_offer(
+    ctx: Context, scope: WriteScope, accident_number: str, approve: bool, note: str | None
+) -> AccidentCase:
+    """十二-四: the accident-unit head approves (or rejects) every pending item of the case."""
+    case = staff_case(ctx, scope.session, accident_number)
+    note_text = optional_text("note", note, 300)
+    if not approve and note_text is None:
+        raise RuleError(Code.INVALID_INPUT, "A rejection needs a note.", field="note")
+    pending = [i for i in items_of(scope.session, case.id) if i.offer_status == OfferStatus.PENDING]
+    if not pending:
+        raise RuleError(
+            EvidenceError.NOTHING_PENDING,
+            "No submitted items wait for review.",
+            field="accidentNumber",
+            rule=rules.R_REVIEW,
+        )
+    for item in pending:
+        # an item classified confidential after submission is never approved
+        ok = approve and item.confidentiality == Confidentiality.NONE
+        item.offer_status = (OfferStatus.APPROVED if ok else OfferStatus.REJECTED).value
+        item.reviewed_by = ctx.actor.account_id
+        item.reviewed_at = stamp(ctx.now())
+        item.review_note = note_text
+        scope.session.add(item)
+    if approve:
+        for requester in requesters_of(scope.session, case.id):
+            if requester.person_id:
+                ctx.notify(
+                    scope.session,
+                    requester.person_id,
+                    "accident_evidence.available",
+                    {"accidentNumber": case.accident_number},
+                    measure=MEASURE,
+                )
+    scope.subject(ref=f"AccidentCase:{case.id}", approved=approve, items=len(pending))
+    return case
+
+
+def register_requester(
+    ctx: Context,
+    scope: WriteScope,
+    accident_number: str,
+    party_id: str,
+    requester_type: RequesterType,
+    id_type: str,
+    id_number: str,
+    phone: str,
+) -> IssuedVoucher:
+    """十二-二: after the identity check, record 人员类型、身份证明类型、号码、联系电话; issue the
+    查阅码 and the voucher (事故编号、查阅码、查阅途径、权利义务)."""
+    session = scope.session
+    case = staff_case(ctx, session, accident_number)
+    rules.require_general_procedure(case.procedure)
+    rules.require_delivered(
+        case.determination_delivered_on, case.certificate_delivered_on, ctx.today()
+    )
+    ident = parse_identity(id_type, id_number, field="idNumber")
+    phone_text = rules.parse_phone(phone)
+    party = session.get(AccidentParty, str(party_id)[:16])
+    if party is None or party.case_id != case.id:
+        raise NotFound("Party", "partyId")
+    same = party.id_type == ident.doc_type.value and party.id_number == ident.number
+    rules.require_relation(requester_type, party.deceased, same)
+    duplicate = session.exec(
+        select(EvidenceRequester).where(
+            EvidenceRequester.case_id == case.id,
+            EvidenceRequester.id_type == ident.doc_type.value,
+            EvidenceRequester.id_number == ident.number,
+        )
+    ).first()
+    if duplicate is not None:
+        raise RuleError(
+            Code.ALREADY_EXISTS,
+            "This person already has an access code for this accident.",
+            field="idNumber",
+        )
+    person = _person_by_identity(session, ident.doc_type.value, ident.number)
+    requester = EvidenceRequester(
+        case_id=case.id,
+        party_id=party.id,
+        requester_type=requester_type.value,
+        id_type=ident.doc_type.value,
+        id_number=ident.number,
+        phone=phone_text,
+        person_id=person.id if person else None,
+        code_hash="",
+        registered_by=ctx.actor.account_id,
+        registered_at=stamp(ctx.now()),
+    )
+    code = new_code(8)
+    requester.code_hash = rules.code_hash(requester.id, code)
+    session.add(requester)
+    session.flush()
+    today = ctx.today()
+    qr = sign_document(
+        ctx.platform.keys,
+        QR_PREFIX,
+        {1: case.accident_number, 2: requester.id, 3: case.city_code, 4: today.isoformat()},
+    )
+    scope.subject(
+        person.id if person else None,
+        f"EvidenceRequester:{requester.id}",
+        requesterType=requester_type.value,
+        idNumber=mask_id_number(ident.number),
+    )
+    return IssuedVoucher(requester, code, rules.voucher_text(case.accident_number, code, today), qr)
+
+
+# --- the requester's access ------------------------------------------------------------------------
+
+
+def _failures_since(ctx: Context, since: dt.datetime, **match: str) -> int:
+    conditions = [
+        AuditEvent.action == ACCESS_ACTION,
+        AuditEvent.outcome == f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+        AuditEvent.at >= stamp(since),
+    ]
+    conditions += [getattr(AuditEvent, k) == v for k, v in match.items()]
+    return int(ctx.session.exec(select(func.count()).where(*conditions)).one())
+
+
+def _deny(ctx: Context, ref: str) -> RuleError:
+    ctx.audit_read(
+        ACCESS_ACTION,
+        None,
+        ref,
+        {"reason": "code"},
+        outcome=f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+    )
+    return RuleError(
+        EvidenceError.ACCESS_DENIED,
+        "事故编号、查阅码或身份证明不一致。",
+        field="accessCode",
+        rule=f"{rules.R_PROCESS}: 查阅码",
+    )
+
+
+def open_access(
+    ctx: Context, accident_number: str, access_code: str
+) -> tuple[AccidentCase, EvidenceRequester]:
+    """The signed-in requester presents accident number + access code; their ID must match the
+    one the officer recorded. Every attempt is rate-limited per caller and per accident, and
+    failed attempts lock the caller (5) and the accident (20) for 15 minutes."""
+    person_id = ctx.require_person()
+    caller = ctx.actor.account_id or person_id
+    key = str(accident_number or "").strip().upper()[:32]
+    limiter = ctx.platform.limiter
+    limiter.hit("accident_evidence.code.caller", caller, 30, 600, field="accessCode")
+    limiter.hit("accident_evidence.code.accident", key, 60, 600, field="accessCode")
+    since = ctx.now() - FAILURE_WINDOW
+    ref = f"AccidentNumber:{key}"
+    if (
+        _failures_since(ctx, since, actor_account_id=caller) >= MAX_FAILURES_PER_CALLER
+        or _failures_since(ctx, since, subject_ref=ref) >= MAX_FAILURES_PER_ACCIDENT
+    ):
+        raise RuleError(
+            Code.RATE_LIMITED,
+            "查阅码错误次数过多，请15分钟后再试。",
+            field="accessCode",
+            rule=f"{rules.R_PROCESS}: 查阅码",
+        )
+    number = rules.parse_accident_number(accident_number)
+    code = str(access_code or "").strip().upper()
+    if not 4 <= len(code) <= 16 or not code.isalnum():
+        raise RuleError(Code.INVALID_INPUT, "查阅码格式不正确。", field="accessCode")
+    case = find_case(ctx.session, number)
+    if case is None:
+        raise _deny(ctx, ref)
+    ctx.require_in_force(MEASURE, case.city_code, field="accidentNumber")
+    person = ctx.session.get(Person, person_id)
+    match = None
+    for requester in requesters_of(ctx.session, case.id):
+        if rules.code_matches(requester.id, code, requester.code_hash):
+            match = requester
+            break
+    if (
+        match is None
+        or person is None
+        or (person.id_type, person.id_number) != (match.id_type, match.id_number)
+    ):
+        raise _deny(ctx, ref)
+    rules.require_general_procedure(case.procedure)
+    rules.require_delivered(
+        case.determination_delivered_on, case.certificate_delivered_on, ctx.today()
+    )
+    return case, match
+
+
+def visible_items(session: Session, case: AccidentCase) -> list[EvidenceItem]:
+    """Approved, non-confidential items only (confidential ones are filtered even if approved)."""
+    return [
+        i
+        for i in items_of(session, case.id)
+        if rules.visible_to_requester(i.offer_status, i.confidentiality)
+    ]
+
+
+def audit_access(
+    ctx: Context, case: AccidentCase, requester: EvidenceRequester, what: str, item_id: str = ""
+) -> None:
+    detail = {"what": what, "requester": requester.id}
+    if item_id:
+        detail["item"] = item_id
+    ctx.audit_read(ACCESS_ACTION, requester.person_id, f"AccidentCase:{case.id}", detail)

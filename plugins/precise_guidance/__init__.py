@@ -1,0 +1,80 @@
+"""M19 网上精准导办 (2024 item 七): hook wiring only; see README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from core.accounts import STAFF_ROLES, Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
+from core.rollout import RolloutDefault
+
+from . import models  # noqa: F401  (tables)
+from .jobs import PUSH_JOB
+from .reports import REPORT
+from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
+
+P = "precise_guidance."
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        "precise_guidance",
+        "M19",
+        "Precise online guidance",
+        "推行交管业务网上精准导办服务",
+        "2024 item 七",
+        "Service outlets with public corrections; to-dos pushed with guides and nearest outlets.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [PreciseGuidanceQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [PreciseGuidanceMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    desk = (Role.CLERK, Role.SUPERVISOR)
+    return [
+        allow(P + "outlet_read", *Role, note="public outlet data"),
+        allow(P + "outlet_write", *desk),
+        allow(P + "guide_write", *desk),
+        allow(P + "correction_report", Role.CITIZEN, *STAFF_ROLES),
+        allow(P + "correction_read", *desk),
+        allow(P + "correction_review", *desk),
+        allow(P + "todo_read", Role.CITIZEN),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [RolloutDefault.nationwide(dt.date(2024, 7, 1), "2024 item 七: nationwide")]
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [PUSH_JOB]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [REPORT]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    from .demo import load
+
+    load(session, demo)

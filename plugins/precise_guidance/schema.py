@@ -1,0 +1,403 @@
+"""GraphQL types, inputs and operations of M19 (names prefixed `PreciseGuidance` / `preciseGuidance`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core.context import Context, WriteScope
+from core.divisions import city as lookup_city
+from core.errors import Code, RuleError
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from core.validation import require_range
+
+from . import rules, service
+from .errors import GuidanceError
+from .models import BusinessGuide, GuidanceOutlet, OutletCorrection
+from .rules import Business, CorrectionField, parse_enum
+
+BusinessEnum = strawberry.enum(
+    Business, name="PreciseGuidanceBusiness", description="导办业务 (2024 item 七-二)"
+)
+FieldEnum = strawberry.enum(CorrectionField, name="PreciseGuidanceCorrectionField")
+P = "precise_guidance."
+
+
+# --- output types ----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="A service outlet (服务网点).")
+class PreciseGuidanceOutlet:
+    id: strawberry.ID
+    city: str
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+    hours: str = strawberry.field(description="工作时间")
+    phone: str | None
+    window_guide: str = strawberry.field(description="窗口指引")
+    businesses: list[BusinessEnum]  # type: ignore[valid-type]
+    version: int
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: GuidanceOutlet) -> PreciseGuidanceOutlet:
+        return cls(
+            id=strawberry.ID(row.id),
+            city=row.city_code,
+            name=row.name,
+            address=row.address,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            hours=row.hours,
+            phone=row.phone,
+            window_guide=row.window_guide,
+            businesses=[Business(b) for b in row.businesses],
+            version=row.version,
+            updated_at=row.updated_at,
+        )
+
+
+@strawberry.type(description="An outlet and its distance from the given location.")
+class PreciseGuidanceNearbyOutlet:
+    outlet: PreciseGuidanceOutlet
+    distance_km: float | None = strawberry.field(description="Null when not ranked by distance.")
+
+
+@strawberry.type(description="办理流程 and 所需材料 of one business in one city.")
+class PreciseGuidanceGuide:
+    business: BusinessEnum  # type: ignore[valid-type]
+    label: str
+    city: str
+    process: str
+    materials: list[str]
+    local: bool = strawberry.field(description="False: the national default text.")
+
+    @classmethod
+    def of(cls, guide: service.Guide) -> PreciseGuidanceGuide:
+        return cls(
+            business=guide.business,
+            label=rules.LABELS[guide.business],
+            city=guide.city_code,
+            process=guide.process,
+            materials=guide.materials,
+            local=guide.local,
+        )
+
+    @classmethod
+    def of_row(cls, row: BusinessGuide) -> PreciseGuidanceGuide:
+        business = Business(row.business)
+        guide = service.Guide(business, row.city_code, row.process, list(row.materials), True)
+        return cls.of(guide)
+
+
+@strawberry.type(description="A public correction of an outlet's data (群众纠错反馈).")
+class PreciseGuidanceCorrection:
+    id: strawberry.ID
+    outlet_id: strawberry.ID
+    city: str
+    field: FieldEnum  # type: ignore[valid-type]
+    proposed: str
+    note: str | None
+    status: str = strawberry.field(description="PENDING | ACCEPTED | REJECTED")
+    decision_note: str | None
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: OutletCorrection) -> PreciseGuidanceCorrection:
+        return cls(
+            id=strawberry.ID(row.id),
+            outlet_id=strawberry.ID(row.outlet_id),
+            city=row.city_code,
+            field=CorrectionField(row.field),
+            proposed=row.proposed,
+            note=row.note,
+            status=row.status,
+            decision_note=row.decision_note,
+            created_at=row.created_at,
+            decided_at=row.decided_at,
+        )
+
+
+@strawberry.type(description="A pending business (待办业务) with its guide and nearest outlet.")
+class PreciseGuidanceTodo:
+    business: BusinessEnum  # type: ignore[valid-type]
+    label: str
+    due: dt.date
+    overdue: bool
+    subject: str = strawberry.field(description="What it concerns, e.g. 机动车 苏A00001.")
+    subject_ref: str
+    reason: str
+    guide: PreciseGuidanceGuide
+    outlet: PreciseGuidanceNearbyOutlet | None
+
+    @classmethod
+    def of(cls, view: service.TodoView, today: dt.date) -> PreciseGuidanceTodo:
+        t = view.todo
+        outlet = (
+            PreciseGuidanceNearbyOutlet(
+                outlet=PreciseGuidanceOutlet.of(view.outlet),
+                distance_km=None if view.distance_km is None else round(view.distance_km, 2),
+            )
+            if view.outlet is not None
+            else None
+        )
+        return cls(
+            business=t.business,
+            label=rules.LABELS[t.business],
+            due=t.due,
+            overdue=t.due < today,
+            subject=t.subject_label,
+            subject_ref=t.subject_ref,
+            reason=t.reason,
+            guide=PreciseGuidanceGuide.of(view.guide),
+            outlet=outlet,
+        )
+
+
+# --- inputs and payloads ---------------------------------------------------------------------------
+
+
+@strawberry.input
+class PreciseGuidanceOutletInput:
+    city: str
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+    hours: str
+    businesses: list[str] = strawberry.field(description="PreciseGuidanceBusiness values.")
+    window_guide: str | None = None
+    phone: str | None = None
+
+
+@strawberry.type
+class PreciseGuidanceOutletPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    outlet: PreciseGuidanceOutlet | None = None
+
+
+@strawberry.type
+class PreciseGuidanceGuidePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    guide: PreciseGuidanceGuide | None = None
+
+
+@strawberry.type
+class PreciseGuidanceCorrectionPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    correction: PreciseGuidanceCorrection | None = None
+
+
+# --- operations ------------------------------------------------------------------------------------
+
+
+def _location(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
+    if latitude is None and longitude is None:
+        return None
+    if latitude is None or longitude is None:
+        raise RuleError(
+            GuidanceError.INVALID_LOCATION, "Give both latitude and longitude.", field="latitude"
+        )
+    return rules.parse_location(latitude, longitude)
+
+
+@strawberry.type
+class PreciseGuidanceQuery:
+    @strawberry.field(
+        extensions=[requires(P + "outlet_read")],
+        description="Roles: everyone (public outlet data). Outlets of a city, optionally only "
+        "those handling `business`.",
+    )
+    def precise_guidance_outlets(
+        self,
+        info: strawberry.Info,
+        city: str,
+        business: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[PreciseGuidanceOutlet]:
+        ctx: Context = info.context
+        code = lookup_city(city).code
+        ctx.require_in_force(service.MEASURE, code)
+        statement = service.outlets_statement(code)
+        if business is not None:
+            wanted = parse_enum(Business, business, "business")
+            rows = [o for o in ctx.session.exec(statement).all() if wanted.value in o.businesses]
+            ids = [o.id for o in rows]
+            statement = statement.where(GuidanceOutlet.id.in_(ids))  # type: ignore[attr-defined]
+        return paginate(ctx, statement, first, after, PreciseGuidanceOutlet.of)
+
+    @strawberry.field(
+        extensions=[requires(P + "outlet_read")],
+        description="Roles: everyone. Up to 10 outlets handling `business`, nearest to the "
+        "location first (within about 100 km), else those of `city` by name.",
+    )
+    def precise_guidance_nearest_outlets(
+        self,
+        info: strawberry.Info,
+        business: str,
+        city: str,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        first: int = 5,
+    ) -> list[PreciseGuidanceNearbyOutlet]:
+        ctx: Context = info.context
+        code = lookup_city(city).code
+        ctx.require_in_force(service.MEASURE, code)
+        kind = parse_enum(Business, business, "business")
+        location = _location(latitude, longitude)
+        require_range("first", first, 1, 10)
+        found = service.nearest_outlets(ctx.session, kind, location, code, first)
+        return [
+            PreciseGuidanceNearbyOutlet(
+                outlet=PreciseGuidanceOutlet.of(o), distance_km=None if d is None else round(d, 2)
+            )
+            for o, d in found
+        ]
+
+    @strawberry.field(
+        extensions=[requires(P + "outlet_read")],
+        description="Roles: everyone. 办理流程 and 所需材料 of a business in a city.",
+    )
+    def precise_guidance_guide(
+        self, info: strawberry.Info, city: str, business: str
+    ) -> PreciseGuidanceGuide:
+        ctx: Context = info.context
+        code = lookup_city(city).code
+        ctx.require_in_force(service.MEASURE, code)
+        kind = parse_enum(Business, business, "business")
+        return PreciseGuidanceGuide.of(service.guide_for(ctx.session, code, kind))
+
+    @strawberry.field(
+        extensions=[requires(P + "todo_read")],
+        description="Roles: CITIZEN (own to-dos). Pending businesses from the caller's licences, "
+        "vehicles and violations (七-二), each with its guide and the nearest outlet that "
+        "handles it (from the given location, else the domicile city's outlets).",
+    )
+    def precise_guidance_todos(
+        self, info: strawberry.Info, latitude: float | None = None, longitude: float | None = None
+    ) -> list[PreciseGuidanceTodo]:
+        ctx: Context = info.context
+        _person, views = service.citizen_todos(ctx, _location(latitude, longitude))
+        today = ctx.today()
+        return [PreciseGuidanceTodo.of(v, today) for v in views]
+
+    @strawberry.field(
+        extensions=[requires(P + "correction_read")],
+        description="Roles: CLERK, SUPERVISOR (own city). Corrections reported for the city.",
+    )
+    def precise_guidance_corrections(
+        self,
+        info: strawberry.Info,
+        city: str,
+        status: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[PreciseGuidanceCorrection]:
+        ctx: Context = info.context
+        code = lookup_city(city).code
+        ctx.require_in_force(service.MEASURE, code)
+        ctx.require_jurisdiction(code, rule=rules.R_OUTLETS, field="city")
+        if status is not None and status not in ("PENDING", "ACCEPTED", "REJECTED"):
+            raise RuleError(Code.INVALID_INPUT, "Unknown status.", field="status")
+        statement = service.corrections_statement(code, status)
+        return paginate(ctx, statement, first, after, PreciseGuidanceCorrection.of)
+
+
+@strawberry.type
+class PreciseGuidanceMutation:
+    @strawberry.mutation(
+        extensions=[requires(P + "outlet_write")],
+        description="Roles: CLERK, SUPERVISOR (own city). Creates (no id) or updates an outlet "
+        "(七-一); allowed up to 30 days before the measure starts in the city.",
+    )
+    def precise_guidance_outlet_save(
+        self,
+        info: strawberry.Info,
+        input: PreciseGuidanceOutletInput,
+        id: strawberry.ID | None = None,
+    ) -> PreciseGuidanceOutletPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> PreciseGuidanceOutletPayload:
+            data = service.OutletData(
+                input.city,
+                input.name,
+                input.address,
+                input.latitude,
+                input.longitude,
+                input.hours,
+                list(input.businesses),
+                input.window_guide,
+                input.phone,
+            )
+            outlet = service.save_outlet(ctx, scope, str(id) if id else None, data)
+            return PreciseGuidanceOutletPayload(outlet=PreciseGuidanceOutlet.of(outlet))
+
+        return ctx.mutate(P + "outlet_write", PreciseGuidanceOutletPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(P + "guide_write")],
+        description="Roles: CLERK, SUPERVISOR (own city). Sets a business's process and "
+        "materials for the city (七-一).",
+    )
+    def precise_guidance_guide_save(
+        self,
+        info: strawberry.Info,
+        city: str,
+        business: str,
+        process: str,
+        materials: list[str],
+    ) -> PreciseGuidanceGuidePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> PreciseGuidanceGuidePayload:
+            kind = parse_enum(Business, business, "business")
+            row = service.save_guide(ctx, scope, city, kind, process, materials)
+            return PreciseGuidanceGuidePayload(guide=PreciseGuidanceGuide.of_row(row))
+
+        return ctx.mutate(P + "guide_write", PreciseGuidanceGuidePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(P + "correction_report")],
+        description="Roles: CITIZEN and staff (anyone signed in with a personal account). "
+        "Reports an error in an outlet's data (七-一 群众纠错反馈). Rate-limited.",
+    )
+    def precise_guidance_correction_report(
+        self,
+        info: strawberry.Info,
+        outlet_id: strawberry.ID,
+        field: str,
+        proposed: str,
+        note: str | None = None,
+    ) -> PreciseGuidanceCorrectionPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> PreciseGuidanceCorrectionPayload:
+            kind = parse_enum(CorrectionField, field, "field")
+            row = service.report_correction(ctx, scope, str(outlet_id), kind, proposed, note)
+            return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))
+
+        return ctx.mutate(P + "correction_report", PreciseGuidanceCorrectionPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires(P + "correction_review")],
+        description="Roles: CLERK, SUPERVISOR (the outlet's city). Accepts (updates the outlet) "
+        "or rejects (note required) a correction; the reporter is notified.",
+    )
+    def precise_guidance_correction_decide(
+        self, info: strawberry.Info, id: strawberry.ID, accept: bool, note: str | None = None
+    ) -> PreciseGuidanceCorrectionPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> PreciseGuidanceCorrectionPayload:
+            row = service.decide_correction(ctx, scope, str(id), accept, note)
+            return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))
+
+        return ctx.mutate(P + "correction_review", PreciseGuidanceCorrectionPayload, work)

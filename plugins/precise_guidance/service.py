@@ -1,0 +1,440 @@
+"""Operations of M19: outlets, guides, corrections, to-dos. Called by schema.py and the push job."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from core.accounts import Person
+from core.concurrency import consume_once
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.divisions import CITIES
+from core.divisions import city as lookup_city
+from core.errors import Code, NotFound, RuleError
+from core.outbox import enqueue
+from core.registries.licences import DrivingLicence
+from core.registries.vehicles import Vehicle, Violation
+from core.validation import optional_text, require_text
+
+from . import rules
+from .errors import GuidanceError
+from .models import BusinessGuide, GuidanceOutlet, OutletCorrection, TodoPush
+from .rules import Business, CorrectionField, Todo
+
+MEASURE = "precise_guidance"
+NEAR_DEGREES = 1.0  # bounding box (about 100 km) searched around a given location
+
+
+@dataclass(frozen=True)
+class OutletData:
+    city: str
+    name: str
+    address: str
+    latitude: float
+    longitude: float
+    hours: str
+    businesses: list[str]
+    window_guide: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True)
+class Guide:
+    business: Business
+    city_code: str
+    process: str
+    materials: list[str]
+    local: bool  # False = the national default text
+
+
+@dataclass(frozen=True)
+class TodoView:
+    todo: Todo
+    guide: Guide
+    outlet: GuidanceOutlet | None
+    distance_km: float | None
+
+
+# --- gates -------------------------------------------------------------------------------------------
+
+
+def require_maintenance(ctx: Context, city_code: str, field: str = "city") -> str:
+    """Staff maintain outlet data where the measure is in force, or will be within the
+    preparation window (七-一: 服务网点信息 updated before the start)."""
+    code = lookup_city(city_code, field).code
+    if not ctx.decision(MEASURE, code).in_force:
+        ctx.require_in_force(MEASURE, code, day=rules.maintenance_day(ctx.today()), field=field)
+    ctx.require_jurisdiction(code, rule=rules.R_OUTLETS, field=field)
+    return code
+
+
+# --- outlets and guides ------------------------------------------------------------------------------
+
+
+def validate_outlet(data: OutletData) -> dict[str, Any]:
+    lat, lon = rules.parse_location(data.latitude, data.longitude)
+    return {
+        "name": require_text("name", data.name, 100),
+        "address": require_text("address", data.address, 200),
+        "latitude": lat,
+        "longitude": lon,
+        "hours": require_text("hours", data.hours, 200),
+        "businesses": rules.parse_businesses(data.businesses),
+        "window_guide": optional_text("windowGuide", data.window_guide, 500) or "",
+        "phone": rules.parse_phone(data.phone) if data.phone and data.phone.strip() else None,
+    }
+
+
+def save_outlet(
+    ctx: Context, scope: WriteScope, outlet_id: str | None, data: OutletData
+) -> GuidanceOutlet:
+    """Create or update an outlet of the clerk's city (七-一 维护服务网点信息)."""
+    session = scope.session
+    city = require_maintenance(ctx, data.city)
+    values = validate_outlet(data)
+    if outlet_id:
+        outlet = session.get(GuidanceOutlet, str(outlet_id)[:16])
+        if outlet is None:
+            raise NotFound("Outlet", "id")
+        require_maintenance(ctx, outlet.city_code, "id")
+        if outlet.city_code != city:
+            raise RuleError(Code.INVALID_INPUT, "An outlet cannot move city.", field="city")
+        for key, value in values.items():
+            setattr(outlet, key, value)
+        outlet.version += 1
+    else:
+        outlet = GuidanceOutlet(city_code=city, **values, updated_at=stamp(ctx.now()))
+    outlet.updated_by = ctx.actor.account_id
+    outlet.updated_at = stamp(ctx.now())
+    session.add(outlet)
+    session.flush()
+    scope.subject(ref=f"GuidanceOutlet:{outlet.id}", version=outlet.version)
+    return outlet
+
+
+def save_guide(
+    ctx: Context,
+    scope: WriteScope,
+    city_code: str,
+    business: Business,
+    process: str,
+    materials: list[str],
+) -> BusinessGuide:
+    """Set a city's 办理流程 and 所需材料 for one business (七-一 逐一确认)."""
+    city = require_maintenance(ctx, city_code)
+    text = require_text("process", process, 1000)
+    if not 1 <= len(materials) <= 20:
+        raise RuleError(Code.INVALID_INPUT, "Give 1 to 20 materials.", field="materials")
+    items = [require_text(f"materials[{i}]", m, 100) for i, m in enumerate(materials)]
+    session = scope.session
+    guide = session.exec(
+        select(BusinessGuide).where(
+            BusinessGuide.city_code == city, BusinessGuide.business == business.value
+        )
+    ).first()
+    if guide is None:
+        guide = BusinessGuide(
+            city_code=city, business=business.value, process=text, updated_at=stamp(ctx.now())
+        )
+    guide.process, guide.materials = text, items
+    guide.updated_by, guide.updated_at = ctx.actor.account_id, stamp(ctx.now())
+    session.add(guide)
+    session.flush()
+    scope.subject(ref=f"BusinessGuide:{guide.id}", business=business.value)
+    return guide
+
+
+def guide_for(session: Session, city_code: str, business: Business) -> Guide:
+    """The city's guide for a business, else the national default."""
+    row = session.exec(
+        select(BusinessGuide).where(
+            BusinessGuide.city_code == city_code, BusinessGuide.business == business.value
+        )
+    ).first()
+    if row is not None:
+        return Guide(business, city_code, row.process, list(row.materials), True)
+    process, materials = rules.DEFAULT_GUIDES[business]
+    return Guide(business, city_code, process, list(materials), False)
+
+
+def outlets_statement(city_code: str) -> Any:
+    return (
+        select(GuidanceOutlet)
+        .where(GuidanceOutlet.city_code == city_code)
+        .order_by(GuidanceOutlet.name, GuidanceOutlet.id)
+    )
+
+
+def nearest_outlets(
+    session: Session,
+    business: Business,
+    location: tuple[float, float] | None,
+    fallback_city: str | None,
+    limit: int,
+) -> list[tuple[GuidanceOutlet, float | None]]:
+    """Outlets that handle `business`: by distance from `location` (within about 100 km), else
+    those of `fallback_city` by name."""
+    if location is not None:
+        lat, lon = location
+        rows = session.exec(
+            select(GuidanceOutlet).where(
+                GuidanceOutlet.latitude.between(lat - NEAR_DEGREES, lat + NEAR_DEGREES),  # type: ignore[attr-defined]
+                GuidanceOutlet.longitude.between(lon - NEAR_DEGREES, lon + NEAR_DEGREES),  # type: ignore[attr-defined]
+            )
+        ).all()
+        ranked = sorted(
+            (
+                (o, rules.distance_km(lat, lon, o.latitude, o.longitude))
+                for o in rows
+                if business.value in o.businesses
+            ),
+            key=lambda pair: (pair[1], pair[0].id),
+        )
+        if ranked:
+            return list(ranked[:limit])  # type: ignore[arg-type]
+    if fallback_city is None:
+        return []
+    rows = session.exec(outlets_statement(fallback_city)).all()
+    return [(o, None) for o in rows if business.value in o.businesses][:limit]
+
+
+# --- corrections -------------------------------------------------------------------------------------
+
+
+def report_correction(
+    ctx: Context,
+    scope: WriteScope,
+    outlet_id: str,
+    kind: CorrectionField,
+    proposed: str,
+    note: str | None,
+) -> OutletCorrection:
+    """Anyone signed in reports an error in an outlet's data (七-一 群众纠错反馈)."""
+    person_id = ctx.require_person()
+    ctx.platform.limiter.hit(
+        "precise_guidance.correction", ctx.actor.account_id or person_id, 10, 3600, field="outletId"
+    )
+    outlet = scope.session.get(GuidanceOutlet, str(outlet_id)[:16])
+    if outlet is None:
+        raise NotFound("Outlet", "outletId")
+    ctx.require_in_force(MEASURE, outlet.city_code, field="outletId")
+    value = rules.parse_correction(kind, proposed)
+    correction = OutletCorrection(
+        outlet_id=outlet.id,
+        city_code=outlet.city_code,
+        field=kind.value,
+        proposed=_as_text(value),
+        note=optional_text("note", note, 300),
+        reporter_account_id=ctx.actor.account_id,
+        reporter_person_id=person_id,
+        created_at=stamp(ctx.now()),
+    )
+    scope.session.add(correction)
+    scope.session.flush()
+    scope.subject(person_id, f"OutletCorrection:{correction.id}", field=kind.value)
+    return correction
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, tuple):
+        return f"{value[0]},{value[1]}"
+    if isinstance(value, list):
+        return ",".join(value)
+    return str(value)
+
+
+def _current(outlet: GuidanceOutlet, kind: CorrectionField) -> str:
+    return {
+        CorrectionField.NAME: outlet.name,
+        CorrectionField.ADDRESS: outlet.address,
+        CorrectionField.LOCATION: f"{outlet.latitude},{outlet.longitude}",
+        CorrectionField.HOURS: outlet.hours,
+        CorrectionField.PHONE: outlet.phone or "",
+        CorrectionField.WINDOW_GUIDE: outlet.window_guide,
+        CorrectionField.BUSINESSES: ",".join(outlet.businesses),
+    }[kind]
+
+
+def _apply(outlet: GuidanceOutlet, kind: CorrectionField, value: Any) -> None:
+    if kind is CorrectionField.LOCATION:
+        outlet.latitude, outlet.longitude = value
+        return
+    attr = {
+        CorrectionField.NAME: "name",
+        CorrectionField.ADDRESS: "address",
+        CorrectionField.HOURS: "hours",
+        CorrectionField.PHONE: "phone",
+        CorrectionField.WINDOW_GUIDE: "window_guide",
+        CorrectionField.BUSINESSES: "businesses",
+    }[kind]
+    setattr(outlet, attr, value)
+
+
+def decide_correction(
+    ctx: Context, scope: WriteScope, correction_id: str, accept: bool, note: str | None
+) -> OutletCorrection:
+    """A clerk / supervisor of the outlet's city accepts (the outlet is updated) or rejects it;
+    the reporter is told the outcome (七-一 及时处理群众纠错反馈). Decided once."""
+    session = scope.session
+    correction = session.get(OutletCorrection, str(correction_id)[:16])
+    if correction is None:
+        raise NotFound("Correction", "id")
+    ctx.require_in_force(MEASURE, correction.city_code, field="id")
+    ctx.require_jurisdiction(correction.city_code, rule=rules.R_OUTLETS, field="id")
+    note_text = optional_text("note", note, 300)
+    if not accept and note_text is None:
+        raise RuleError(Code.INVALID_INPUT, "A rejection needs a note.", field="note")
+    now = stamp(ctx.now())
+    if correction.status != "PENDING" or not consume_once(
+        session, OutletCorrection, correction.id, "decided_at", now, status="PENDING"
+    ):
+        raise RuleError(
+            GuidanceError.ALREADY_DECIDED,
+            "This correction was already decided.",
+            field="id",
+            rule=rules.R_OUTLETS,
+        )
+    session.refresh(correction)
+    kind = CorrectionField(correction.field)
+    if accept:
+        outlet = session.get(GuidanceOutlet, correction.outlet_id)
+        assert outlet is not None
+        value = rules.parse_correction(kind, correction.proposed)
+        if _as_text(value) == _current(outlet, kind):
+            raise RuleError(
+                GuidanceError.NO_CHANGE,
+                "The outlet already shows this value.",
+                field="id",
+                rule=rules.R_OUTLETS,
+            )
+        _apply(outlet, kind, value)
+        outlet.version += 1
+        outlet.updated_by, outlet.updated_at = ctx.actor.account_id, now
+        session.add(outlet)
+    correction.status = "ACCEPTED" if accept else "REJECTED"
+    correction.decided_by = ctx.actor.account_id
+    correction.decision_note = note_text
+    session.add(correction)
+    if correction.reporter_person_id:
+        ctx.notify(
+            session,
+            correction.reporter_person_id,
+            "precise_guidance.correction_decided",
+            {"correction": correction.id, "status": correction.status},
+            measure=MEASURE,
+        )
+    scope.subject(
+        correction.reporter_person_id, f"OutletCorrection:{correction.id}", accepted=accept
+    )
+    return correction
+
+
+def corrections_statement(city_code: str, status: str | None) -> Any:
+    statement = select(OutletCorrection).where(OutletCorrection.city_code == city_code)
+    if status:
+        statement = statement.where(OutletCorrection.status == status)
+    return statement.order_by(OutletCorrection.created_at, OutletCorrection.id)
+
+
+# --- to-dos ------------------------------------------------------------------------------------------
+
+
+def todos_of(session: Session, person: Person, today: dt.date) -> list[Todo]:
+    """Every pending business of a person from the core registries (七-二), earliest due first."""
+    todos: list[Todo] = []
+    for licence in session.exec(
+        select(DrivingLicence).where(DrivingLicence.person_id == person.id)
+    ).all():
+        todos += rules.licence_todos(licence, person.birth_date, today)
+    vehicles = session.exec(select(Vehicle).where(Vehicle.owner_person_id == person.id)).all()
+    for vehicle in vehicles:
+        todos += rules.vehicle_todos(vehicle, today)
+    vehicle_ids = [v.id for v in vehicles]
+    condition = Violation.person_id == person.id
+    if vehicle_ids:
+        condition = or_(condition, Violation.vehicle_id.in_(vehicle_ids))  # type: ignore[union-attr]
+    for violation in session.exec(
+        select(Violation).where(condition).order_by(Violation.occurred_at)
+    ).all():
+        todos += rules.violation_todos(violation, today)
+    return sorted(todos, key=lambda t: (t.due, t.business.value, t.key))
+
+
+def citizen_todos(
+    ctx: Context, location: tuple[float, float] | None
+) -> tuple[Person, list[TodoView]]:
+    """The caller's to-dos, each with its guide and nearest outlet. Gated by the domicile city."""
+    person_id = ctx.require_person()
+    person = ctx.session.get(Person, person_id)
+    if person is None or not person.domicile_city:
+        raise RuleError(
+            GuidanceError.NO_CITY, "No domicile city on record.", field="city", rule=rules.R_TODOS
+        )
+    ctx.require_in_force(MEASURE, person.domicile_city)
+    views = []
+    for todo in todos_of(ctx.session, person, ctx.today()):
+        found = nearest_outlets(ctx.session, todo.business, location, person.domicile_city, 1)
+        outlet, distance = found[0] if found else (None, None)
+        views.append(
+            TodoView(todo, guide_for(ctx.session, todo.city_code, todo.business), outlet, distance)
+        )
+    return person, views
+
+
+def push_todos(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """The push job (七-二 短信、APP消息): for every person whose domicile city has the measure in
+    force, enqueue an SMS and an app message per new to-do; a to-do is never pushed twice."""
+    today = now.date()
+    pushed = skipped = 0
+    with Session(platform.engine) as session:
+        owners = set(session.exec(select(DrivingLicence.person_id)).all())
+        owners |= {p for p in session.exec(select(Vehicle.owner_person_id)).all() if p}
+        owners |= {p for p in session.exec(select(Violation.person_id)).all() if p}
+    for person_id in sorted(owners):
+        with Session(platform.engine) as session:
+            person = session.get(Person, person_id)
+            if person is None or not person.domicile_city:
+                continue
+            city = CITIES.get(person.domicile_city)
+            if city is None or not platform.rollout.decide(MEASURE, city, today).in_force:
+                continue
+            done = set(
+                session.exec(select(TodoPush.todo_key).where(TodoPush.person_id == person.id)).all()
+            )
+            for todo in todos_of(session, person, today):
+                if todo.key in done:
+                    skipped += 1
+                    continue
+                try:
+                    with session.begin_nested():
+                        session.add(
+                            TodoPush(
+                                person_id=person.id,
+                                todo_key=todo.key,
+                                kind=todo.business.value,
+                                pushed_at=stamp(now),
+                            )
+                        )
+                        session.flush()
+                except IntegrityError:
+                    skipped += 1
+                    continue
+                params = {
+                    "business": todo.business.value,
+                    "label": rules.LABELS[todo.business],
+                    "due": todo.due.isoformat(),
+                    "subject": todo.subject_label,
+                }
+                for channel in ("SMS", "APP"):
+                    enqueue(
+                        session, now, person.id, "precise_guidance.todo", params, channel, MEASURE
+                    )
+                pushed += 1
+            session.commit()
+    return {"pushed": pushed, "already_pushed": skipped}
