@@ -52,6 +52,13 @@ def register_permission_rules() -> list[PermissionRule]:
 
 
 @hookimpl
+def register_routes() -> list[Any]:
+    from core.web import core_routes
+
+    return core_routes()
+
+
+@hookimpl
 def register_adapters() -> list[AdapterSpec]:
     return [
         AdapterSpec(

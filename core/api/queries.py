@@ -234,6 +234,13 @@ class CoreQuery:
         return paginate(ctx, stmt, first, after, AuditEvent.of)
 
     @strawberry.field(
+        extensions=[requires("core.public")],
+        description="Today's date on the platform clock (Beijing): the default date of every rule. Public.",
+    )
+    def today(self, info: strawberry.Info) -> dt.date:
+        return info.context.today()
+
+    @strawberry.field(
         extensions=[requires("core.public")], description="The measures this platform runs. Public."
     )
     def measures(self, info: strawberry.Info) -> list[Measure]:
