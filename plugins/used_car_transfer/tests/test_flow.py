@@ -210,3 +210,16 @@ def test_buyer_without_account_in_other_city_window(make_env):
         env, env.refs["zhang_car"], "320100", as_="clerk", buyerIdNumber=id_number(env, person)
     )
     assert out["errors"] == [] and out["transfer"]["toCity"] == "130600"
+
+
+def test_demo_data_loads(make_env):
+    from core.demo import DemoWorld
+    from plugins.used_car_transfer import demo as demo_data
+
+    env = make_env(PLUGINS, now="2024-09-02")
+    with env.session() as s:
+        world = DemoWorld(env.factory(s), dict(env.refs))
+        demo_data.load(s, world)
+        s.commit()
+    q = "query($c: String!) { usedCarTransfersOpen(city: $c, first: 5) { totalCount } }"
+    assert env.data(q, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1
