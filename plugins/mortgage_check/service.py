@@ -42,11 +42,13 @@ def parse_sha256(value: str, field: str) -> str:
     return text
 
 
-def vehicle_by_vin_and_plate(session: Session, vin: str, plate: str) -> Vehicle:
-    """The same NOT_FOUND whether the VIN is unknown or the plate does not match (no probing)."""
+def vehicle_by_vin_and_plate(session: Session, vin: str, plate: str, lock: bool = False) -> Vehicle:
+    """The same NOT_FOUND whether the VIN is unknown or the plate does not match (no probing).
+    `lock` takes the row lock (PostgreSQL) so concurrent filings on one vehicle are serialised."""
     vin = parse_vin(vin)
     plate = require_text("plate", plate, 10).upper()
-    vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin)).first()
+    statement = select(Vehicle).where(Vehicle.vin == vin)
+    vehicle = session.exec(statement.with_for_update() if lock else statement).first()
     if vehicle is None or (vehicle.plate or "").upper() != plate:
         raise NotFound("Vehicle", "vin")
     return vehicle
@@ -144,7 +146,7 @@ def file_mortgage(
             "Your partner registration does not allow mortgage filings.", rule=Rule.LENDERS
         )
     lender_kind = rules.check_lender_kind(org.kind)
-    vehicle = vehicle_by_vin_and_plate(session, vin, plate)
+    vehicle = vehicle_by_vin_and_plate(session, vin, plate, lock=True)
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vin")
     scope.subject(vehicle.owner_person_id, f"Vehicle:{vehicle.id}", kind=kind.value)
     if rules.needs_registry(lender_kind):

@@ -62,8 +62,9 @@ def parse_sha256(value: str, field: str) -> str:
 
 
 def _vehicle_by_vin_and_plate(session: Session, vin: str, plate: str) -> Vehicle:
-    """The vehicle with this VIN and plate; the same NOT_FOUND for either mismatch (no probing)."""
-    vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin)).first()
+    """The vehicle with this VIN and plate; the same NOT_FOUND for either mismatch (no probing).
+    The row is locked (PostgreSQL) so two concurrent applications for it are serialised."""
+    vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin).with_for_update()).first()
     if vehicle is None or (vehicle.plate or "").upper() != plate.upper():
         raise NotFound("Vehicle", "vin")
     return vehicle
@@ -75,7 +76,7 @@ def _office_source(ctx: Context, session: Session, city_code: str) -> str:
 
 
 def _load(session: Session, transfer_id: str) -> UsedCarTransferRow:
-    row = session.get(UsedCarTransferRow, str(transfer_id)[:16])
+    row = session.get(UsedCarTransferRow, str(transfer_id)[:16], with_for_update=True)
     if row is None:
         raise NotFound("UsedCarTransfer", "transferId")
     return row
@@ -307,7 +308,7 @@ def register(
         raise RuleError(
             Err.WRONG_STATE, f"A transfer in {row.status} cannot be registered.", field="transferId"
         )
-    vehicle = session.get(Vehicle, row.vehicle_id)
+    vehicle = session.get(Vehicle, row.vehicle_id, with_for_update=True)
     assert vehicle is not None
     rules.check_vehicle_status(vehicle.status)
     if (
