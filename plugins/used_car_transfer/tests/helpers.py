@@ -23,7 +23,7 @@ INSPECT = (
 )
 REGISTER = (
     "mutation($t: ID!, $p: String!) { usedCarTransferRegister(transferId: $t, newPlate: $p) { "
-    "errors { code field rule } transfer { " + FIELDS + " } } }"
+    "errors { code field rule city } transfer { " + FIELDS + " } } }"
 )
 RETURN = (
     "mutation($t: ID!, $r: UsedCarTransferReturnReason!, $n: String!) { "
@@ -43,7 +43,16 @@ def payload(body: dict, name: str) -> dict:
     if data.get(name) is not None:
         return data[name]
     ext = body["errors"][0]["extensions"]
-    return {"errors": [{"code": ext["code"], "field": ext.get("field"), "rule": ext.get("rule")}]}
+    return {
+        "errors": [
+            {
+                "code": ext["code"],
+                "field": ext.get("field"),
+                "rule": ext.get("rule"),
+                "city": ext.get("city"),
+            }
+        ]
+    }
 
 
 def apply_input(vehicle: Any, trade_city: str, **extra: Any) -> dict[str, Any]:

@@ -228,3 +228,20 @@ def test_no_transfer_rows_leak_between_tests(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     with env.session() as s:
         assert s.exec(select(UsedCarTransferRow)).all() == []
+
+
+def test_register_rechecks_the_pair_on_the_day(make_env):
+    """A province switches the transfer-out city off after the application: registration refuses
+    with the pilot-pair rule and changes nothing."""
+    env = make_env(PLUGINS, now="2021-07-01")
+    car = env.refs["li_car"]
+    t = apply(env, car, "320100")["transfer"]
+    inspect(env, t["id"])
+    env.set_rollout("used_car_transfer", "310100", enabled=False, valid_from=dt.date(2021, 7, 2))
+    env.clock.set("2021-07-02")
+    out = register(env, t["id"])
+    assert out["errors"][0]["code"] == "PILOT_PAIR_REQUIRED"
+    assert out["errors"][0]["city"] == "310100"
+    with env.session() as s:
+        assert s.get(Vehicle, car.id).registration_city == "310100"
+        assert s.get(UsedCarTransferRow, t["id"]).status == "INSPECTED"
