@@ -1,0 +1,70 @@
+"""M11 交强险信息在线核查 (compulsory insurance checked online): hook wiring only."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
+from core.rollout import RolloutDefault
+from plugins.insurance_check import adapter, reports, schema
+from plugins.insurance_check import demo as demo_data
+from plugins.insurance_check.models import InsuranceCheckPolicyRow, InsuranceCheckRow
+from plugins.insurance_check.rules import EFFECTIVE, MEASURE
+
+__all__ = ["InsuranceCheckPolicyRow", "InsuranceCheckRow"]
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M11",
+        "Compulsory insurance checked online",
+        "全面推行机动车交强险信息在线核查",
+        "2021 item 十一",
+        "On registration and inspection-mark issuance 交强险 is checked online; found means no "
+        "paper certificate; failures are recorded and reported weekly.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.InsuranceCheckQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.InsuranceCheckMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    return [
+        allow("insurance_check.run", Role.CLERK),
+        allow("insurance_check.history", Role.CLERK, Role.SUPERVISOR),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [RolloutDefault.nationwide(EFFECTIVE, note="2021-十一-二: 6月1日起各地全部实现")]
+
+
+@hookimpl
+def register_adapters() -> list[AdapterSpec]:
+    return adapter.ADAPTERS
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return reports.REPORTS
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    demo_data.load(session, demo)

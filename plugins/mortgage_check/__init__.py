@@ -1,0 +1,69 @@
+"""M10 抵押信息在线核查 (mortgage information checked online): hook wiring only."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo
+from core.rollout import RolloutDefault
+from plugins.mortgage_check import demo as demo_data
+from plugins.mortgage_check import schema
+from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
+from plugins.mortgage_check.rules import EFFECTIVE, MEASURE
+
+__all__ = ["MortgageFilingRow", "MortgageFinanceCompanyRow"]
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M10",
+        "Mortgage information checked online",
+        "推行机动车抵押信息在线核查",
+        "2021 item 十",
+        "Banks, auto-finance and finance companies file mortgages and releases online; archives "
+        "are marked 联网核查; finance companies are filed once nationally.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.MortgageQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.MortgageMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    lenders = (Role.PARTNER_BANK, Role.PARTNER_AUTO_FINANCE, Role.PARTNER_FINANCE_COMPANY)
+    return [
+        allow("mortgage_check.file", *lenders),
+        allow("mortgage_check.registry_file", Role.NATIONAL_ADMIN),
+        allow(
+            "mortgage_check.registry_read",
+            Role.CLERK,
+            Role.SUPERVISOR,
+            Role.PROVINCE_ADMIN,
+            Role.NATIONAL_ADMIN,
+        ),
+        allow("mortgage_check.vehicle_check", Role.CLERK, Role.SUPERVISOR),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [RolloutDefault.nationwide(EFFECTIVE, note="2021-十: 全国推行 (no pilot in the seed)")]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    demo_data.load(session, demo)

@@ -1,0 +1,108 @@
+"""Pure rules of M10: who may file, what identity proof is needed, what a filing does."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from core.accounts import PartnerKind
+from core.errors import RuleError
+from core.registries.vehicles import VehicleStatus
+from plugins.mortgage_check.errors import Err, Rule
+
+MEASURE = "mortgage_check"
+EFFECTIVE = dt.date(2021, 6, 1)
+ONLINE_MARK = "联网核查"
+
+LENDER_KINDS = frozenset({PartnerKind.BANK, PartnerKind.AUTO_FINANCE, PartnerKind.FINANCE_COMPANY})
+# 十-三: only auto-finance and finance companies are filed nationally (banks are not)
+REGISTRY_KINDS = frozenset({PartnerKind.AUTO_FINANCE, PartnerKind.FINANCE_COMPANY})
+
+
+class FilingKind(enum.StrEnum):
+    MORTGAGE = "MORTGAGE"  # 抵押登记
+    RELEASE = "RELEASE"  # 解除抵押登记
+
+
+class SealType(enum.StrEnum):
+    """The seal on the business-licence copy (十-二: 可为电子印章)."""
+
+    PHYSICAL = "PHYSICAL"
+    ELECTRONIC = "ELECTRONIC"
+
+
+class CompanyKind(enum.StrEnum):
+    AUTO_FINANCE = "AUTO_FINANCE"  # 汽车金融公司
+    FINANCE_COMPANY = "FINANCE_COMPANY"  # 财务公司
+
+
+def check_lender_kind(kind: str | None) -> PartnerKind:
+    """Banks, auto-finance and finance companies file online (十-一)."""
+    try:
+        found = PartnerKind(kind or "")
+    except ValueError:
+        found = None
+    if found not in LENDER_KINDS:
+        raise RuleError(
+            Err.PARTNER_NOT_ALLOWED,
+            "Only banks, auto-finance and finance companies file mortgages online.",
+            rule=Rule.LENDERS,
+        )
+    assert found is not None
+    return found
+
+
+def needs_registry(kind: PartnerKind) -> bool:
+    return kind in REGISTRY_KINDS
+
+
+def check_registry_match(filed: bool, filed_sha: str | None, given_sha: str) -> None:
+    """An auto-finance / finance company is verified against the national registry (十-三)."""
+    if not filed:
+        raise RuleError(
+            Err.NOT_FILED_NATIONALLY,
+            "This company is not in the national registry of auto-finance and finance companies; "
+            "it is filed once nationally, never with a local office.",
+            field="licenceCopySha256",
+            rule=Rule.REGISTRY,
+        )
+    if filed_sha != given_sha:
+        raise RuleError(
+            Err.LICENCE_COPY_MISMATCH,
+            "The business-licence copy differs from the one in the national registry.",
+            field="licenceCopySha256",
+            rule=Rule.REGISTRY,
+        )
+
+
+def check_vehicle(status: str, mortgaged: bool, kind: FilingKind) -> None:
+    if VehicleStatus(status) in (VehicleStatus.DEREGISTERED, VehicleStatus.STOLEN):
+        raise RuleError(
+            Err.VEHICLE_NOT_MORTGAGEABLE,
+            f"No mortgage registration for a vehicle in status {status}.",
+            field="vin",
+            rule=Rule.STATUS,
+        )
+    if kind is FilingKind.MORTGAGE and mortgaged:
+        raise RuleError(
+            Err.ALREADY_MORTGAGED,
+            "The vehicle is already mortgaged.",
+            field="vin",
+            rule=Rule.ONE_MORTGAGE,
+        )
+    if kind is FilingKind.RELEASE and not mortgaged:
+        raise RuleError(Err.NOT_MORTGAGED, "The vehicle is not mortgaged.", field="vin")
+
+
+def with_online_mark(marks: list[str] | None) -> list[str]:
+    """The archive marks with "联网核查" added once (十-一)."""
+    current = list(marks or [])
+    return current if ONLINE_MARK in current else [*current, ONLINE_MARK]
+
+
+def paper_required(marks: list[str] | None, mortgaged: bool) -> bool:
+    """Whether a transfer-in office may ask for paper mortgage documents: never once the archive
+    is marked "联网核查" (十-一); otherwise only for a mortgage recorded on paper."""
+    if ONLINE_MARK in (marks or []):
+        return False
+    return mortgaged

@@ -1,0 +1,74 @@
+"""M02 二手车异地交易登记 (cross-region used-car transfer registration): hook wiring only."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.rollout import RolloutDefault
+from plugins.used_car_transfer import demo as demo_data
+from plugins.used_car_transfer import reports, rollout, schema, settings
+from plugins.used_car_transfer.models import UsedCarTransferInspection, UsedCarTransferRow
+from plugins.used_car_transfer.rules import MEASURE
+
+__all__ = ["UsedCarTransferInspection", "UsedCarTransferRow"]
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M02",
+        "Cross-region used-car transfer registration",
+        "试点二手车异地交易登记",
+        "2021 item 二",
+        "Small and mini non-operating passenger cars traded in either city; one-step inspection "
+        "and registration at the transfer-in office; archives move electronically.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.UsedCarTransferQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.UsedCarTransferMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    return [
+        allow("used_car_transfer.apply", Role.CITIZEN, Role.CLERK),
+        allow("used_car_transfer.inspect", Role.INSPECTOR),
+        allow("used_car_transfer.register", Role.CLERK),
+        allow("used_car_transfer.archive_return", Role.CLERK),
+        allow("used_car_transfer.read", Role.CITIZEN, Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
+        allow("used_car_transfer.worklist", Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return rollout.defaults()
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return settings.SETTINGS
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return reports.REPORTS
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    demo_data.load(session, demo)

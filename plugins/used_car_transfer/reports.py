@@ -1,0 +1,86 @@
+"""The M02 anomaly report: concentrated transfers in or out (same city pair, same dealer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from sqlmodel import Session, select
+
+from core.clock import CHINA_TZ, to_china
+from core.db import stamp
+from core.plugin_api import ReportResult, ReportRow, ReportSpec
+from plugins.used_car_transfer.errors import Rule
+from plugins.used_car_transfer.models import UsedCarTransferRow
+from plugins.used_car_transfer.rules import MEASURE, max_in_window
+from plugins.used_car_transfer.settings import setting
+
+COLUMNS = ["kind", "key", "transfers", "max_in_window", "flagged"]
+
+
+def _positive(value: object, default: int) -> int:
+    """A setting as a positive integer; a malformed administrator value falls back to the default."""
+    try:
+        number = int(value)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return default
+    return number if number > 0 else default
+
+
+def build_concentration(
+    session: Session, city_code: str, start: dt.date, end: dt.date
+) -> ReportResult:
+    """Transfers into or out of `city_code` submitted between `start` and `end` (Beijing dates),
+    grouped by city pair and by dealer; a group is flagged when at least `threshold` of them fall
+    inside any `window_days` window (both settings of the measure)."""
+    threshold = _positive(setting(session, "concentration_threshold", city_code), 5)
+    window_days = _positive(setting(session, "concentration_window_days", city_code), 7)
+    lo = stamp(dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ))
+    hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    rows = session.exec(
+        select(UsedCarTransferRow).where(
+            (UsedCarTransferRow.from_city == city_code) | (UsedCarTransferRow.to_city == city_code),
+            UsedCarTransferRow.submitted_at >= lo,
+            UsedCarTransferRow.submitted_at < hi,
+        )
+    ).all()
+    groups: dict[tuple[str, str], list[dt.datetime]] = defaultdict(list)
+    for row in rows:
+        when = to_china(row.submitted_at)
+        direction = "OUT" if row.from_city == city_code else "IN"
+        groups[(f"PAIR_{direction}", f"{row.from_city}->{row.to_city}")].append(when)
+        if row.dealer_credit_code:
+            groups[("DEALER", row.dealer_credit_code)].append(when)
+    window = dt.timedelta(days=window_days)
+    out: list[ReportRow] = []
+    for (kind, key), times in sorted(groups.items()):
+        peak = max_in_window(times, window)
+        out.append(
+            ReportRow(
+                f"{kind} {key}",
+                {
+                    "kind": kind,
+                    "key": key,
+                    "transfers": len(times),
+                    "max_in_window": peak,
+                    "flagged": "YES" if peak >= threshold else "NO",
+                },
+            )
+        )
+    out.sort(key=lambda r: (r.figures["flagged"] != "YES", r.label))
+    return ReportResult(
+        COLUMNS,
+        out,
+        [f"threshold={threshold} transfers within {window_days} days", Rule.CONCENTRATION],
+    )
+
+
+REPORTS = [
+    ReportSpec(
+        "used_car_transfer.concentration",
+        MEASURE,
+        "异地集中转入、转出异常研判 (concentrated cross-region transfers)",
+        "ANY",
+        build_concentration,
+    )
+]

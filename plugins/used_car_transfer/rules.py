@@ -1,0 +1,209 @@
+"""Pure rules of M02: scope, trade city and route, channel, rollout pair, archive return, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Sequence
+
+from core.errors import Code, RuleError
+from core.registries.vehicles import VehicleCategory, VehicleStatus, VehicleUse
+from plugins.used_car_transfer.errors import Err, Rule
+
+MEASURE = "used_car_transfer"
+
+PILOT_FROM = dt.date(2021, 6, 1)
+MAJOR_FROM = dt.date(2021, 9, 1)
+NATIONWIDE_FROM = dt.date(2022, 6, 30)
+
+# 二-二: 天津、太原、沈阳、上海、南京、苏州、杭州、宁波、合肥、福州、南昌、淄博、郑州、武汉、深圳、南宁、重庆、成都、昆明、西宁
+PILOT_CITIES: tuple[str, ...] = (
+    "120100", "140100", "210100", "310100", "320100", "320500", "330100", "330200", "340100",
+    "350100", "360100", "370300", "410100", "420100", "440300", "450100", "500100", "510100",
+    "530100", "630100",
+)  # fmt: skip
+
+
+class Route(enum.StrEnum):
+    """Where the trade happened, which decides who handles the application (二-一-5)."""
+
+    TRADED_IN_TRANSFER_IN_CITY = "TRADED_IN_TRANSFER_IN_CITY"  # 转入地交易: one-step at 转入地
+    TRADED_IN_TRANSFER_OUT_CITY = "TRADED_IN_TRANSFER_OUT_CITY"  # 转出地交易: 转出地车管所受理
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "ONLINE"
+    WINDOW = "WINDOW"
+
+
+class TransferStatus(enum.StrEnum):
+    SUBMITTED = "SUBMITTED"
+    INSPECTED = "INSPECTED"
+    INSPECTION_FAILED = "INSPECTION_FAILED"
+    REGISTERED = "REGISTERED"
+    ARCHIVE_RETURNED = "ARCHIVE_RETURNED"
+
+
+OPEN_STATUSES = frozenset(
+    {TransferStatus.SUBMITTED, TransferStatus.INSPECTED, TransferStatus.INSPECTION_FAILED}
+)
+
+
+class Suspicion(enum.StrEnum):
+    """What an inspection may find (二-三-3, 二-四-1)."""
+
+    NONE = "NONE"
+    STOLEN = "STOLEN"  # 被盗
+    ROBBED = "ROBBED"  # 被抢
+    DEFRAUDED = "DEFRAUDED"  # 被骗
+    SMUGGLED = "SMUGGLED"  # 走私
+    ILLEGALLY_ASSEMBLED = "ILLEGALLY_ASSEMBLED"  # 非法拼（组）装
+
+
+class ReturnReason(enum.StrEnum):
+    """Reasons a transfer-in office might give for returning an archive (退档)."""
+
+    STOLEN = "STOLEN"
+    ROBBED = "ROBBED"
+    DEFRAUDED = "DEFRAUDED"
+    SMUGGLED = "SMUGGLED"
+    ILLEGALLY_ASSEMBLED = "ILLEGALLY_ASSEMBLED"
+    NO_PAPER_ARCHIVE = "NO_PAPER_ARCHIVE"
+    MISSING_PAPER_MORTGAGE_DOCUMENTS = "MISSING_PAPER_MORTGAGE_DOCUMENTS"
+    INCOMPLETE_ARCHIVE = "INCOMPLETE_ARCHIVE"
+    ARCHIVE_MISMATCH = "ARCHIVE_MISMATCH"
+    COMMUNICATION_PROBLEM = "COMMUNICATION_PROBLEM"
+    SYSTEM_ERROR = "SYSTEM_ERROR"
+    OTHER = "OTHER"
+
+
+RETURN_ALLOWED = frozenset(
+    {
+        ReturnReason.STOLEN,
+        ReturnReason.ROBBED,
+        ReturnReason.DEFRAUDED,
+        ReturnReason.SMUGGLED,
+        ReturnReason.ILLEGALLY_ASSEMBLED,
+    }
+)
+
+BLOCKING_STATUSES = frozenset(
+    {VehicleStatus.STOLEN, VehicleStatus.SEIZED, VehicleStatus.DEREGISTERED}
+)
+
+
+def check_vehicle_scope(category: str, use: str) -> None:
+    """Only small and mini non-operating passenger cars (二-一-1)."""
+    if not VehicleCategory(category).is_small_or_mini_passenger:
+        raise RuleError(
+            Err.VEHICLE_OUT_OF_SCOPE,
+            "Only small and mini passenger cars may use cross-region used-car registration.",
+            field="vin",
+            rule=Rule.SCOPE,
+        )
+    if use != VehicleUse.NON_OPERATING.value:
+        raise RuleError(
+            Err.VEHICLE_OUT_OF_SCOPE,
+            "Only non-operating (非营运) cars may use cross-region used-car registration.",
+            field="vin",
+            rule=Rule.SCOPE,
+        )
+
+
+def check_vehicle_status(status: str) -> None:
+    """A stolen, seized or deregistered vehicle is not transferred."""
+    if VehicleStatus(status) in BLOCKING_STATUSES:
+        raise RuleError(
+            Err.VEHICLE_NOT_TRANSFERABLE,
+            f"The vehicle's status {status} does not allow a transfer.",
+            field="vin",
+            rule=Rule.STATUS,
+        )
+
+
+def route_for(trade_city: str, from_city: str, to_city: str) -> Route:
+    """The route decided by where the trade and invoice happened (二-一-2)."""
+    if from_city == to_city:
+        raise RuleError(
+            Err.NOT_CROSS_REGION,
+            "The new owner lives in the registration city: this is not a cross-region transfer.",
+            field="vin",
+            rule=Rule.TRADE_CITY,
+        )
+    if trade_city == to_city:
+        return Route.TRADED_IN_TRANSFER_IN_CITY
+    if trade_city == from_city:
+        return Route.TRADED_IN_TRANSFER_OUT_CITY
+    raise RuleError(
+        Err.TRADE_CITY_NOT_ALLOWED,
+        "The trade must happen in the registration city or the new owner's city.",
+        field="tradeCity",
+        rule=Rule.TRADE_CITY,
+    )
+
+
+def handling_city(route: Route, from_city: str, to_city: str) -> str:
+    """The office that receives the application (二-一-5)."""
+    return to_city if route is Route.TRADED_IN_TRANSFER_IN_CITY else from_city
+
+
+def check_channel(route: Route, channel: Channel) -> None:
+    """Online only when traded in the transfer-in city (二-一-5)."""
+    if channel is Channel.ONLINE and route is not Route.TRADED_IN_TRANSFER_IN_CITY:
+        raise RuleError(
+            Err.WRONG_CHANNEL,
+            "Traded in the registration city: apply at that city's vehicle office.",
+            field="tradeCity",
+            rule=Rule.CHANNEL,
+        )
+
+
+def check_pair(other_city: str, other_in_force: bool) -> None:
+    """The measure applies only between two cities where it is in force (二-二-1)."""
+    if not other_in_force:
+        raise RuleError(
+            Err.PILOT_PAIR_REQUIRED,
+            f"Cross-region registration is not in force in city {other_city}: the original "
+            "two-step procedure applies (转出 at the registration city, then 转入).",
+            field="tradeCity",
+            rule=Rule.PILOT_PAIR,
+            measure=MEASURE,
+            city=other_city,
+        )
+
+
+def check_invoice_date(invoice_date: dt.date, today: dt.date) -> None:
+    """An invoice cannot be dated after today."""
+    if invoice_date > today:
+        raise RuleError(
+            Code.INVALID_DATE, "The invoice date is in the future.", field="invoiceDate"
+        )
+
+
+def check_archive_return(reason: ReturnReason) -> None:
+    """退档 only for suspected stolen, robbed, defrauded, smuggled or illegally assembled cars."""
+    if reason in RETURN_ALLOWED:
+        return
+    rule = {
+        ReturnReason.NO_PAPER_ARCHIVE: Rule.NO_PAPER,
+        ReturnReason.MISSING_PAPER_MORTGAGE_DOCUMENTS: Rule.MORTGAGE_PAPER,
+    }.get(reason, Rule.NO_RETURN)
+    raise RuleError(
+        Err.ARCHIVE_RETURN_FORBIDDEN,
+        f"An archive may not be returned for {reason.value}; query the electronic archive and "
+        "resolve it with the other office instead.",
+        field="reason",
+        rule=rule,
+    )
+
+
+def max_in_window(times: Sequence[dt.datetime], window: dt.timedelta) -> int:
+    """The largest number of `times` inside any window of length `window` (inclusive)."""
+    ordered = sorted(times)
+    best = 0
+    start = 0
+    for end, moment in enumerate(ordered):
+        while moment - ordered[start] > window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best

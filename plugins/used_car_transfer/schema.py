@@ -1,0 +1,261 @@
+"""GraphQL types and operations of M02 (names prefixed `UsedCarTransfer` / `usedCarTransfer`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from plugins.used_car_transfer import rules, service
+from plugins.used_car_transfer.models import UsedCarTransferInspection as InspectionRow
+from plugins.used_car_transfer.models import UsedCarTransferRow
+from plugins.used_car_transfer.rules import MEASURE
+
+RouteEnum = strawberry.enum(rules.Route, name="UsedCarTransferRoute")
+StatusEnum = strawberry.enum(rules.TransferStatus, name="UsedCarTransferStatus")
+SuspicionEnum = strawberry.enum(rules.Suspicion, name="UsedCarTransferSuspicion")
+ReturnReasonEnum = strawberry.enum(rules.ReturnReason, name="UsedCarTransferReturnReason")
+
+
+@strawberry.type(description="A vehicle inspection (查验) with its audio/video record.")
+class UsedCarTransferInspection:
+    inspected_at: dt.datetime
+    city: str
+    vin_matches: bool
+    suspicion: SuspicionEnum  # type: ignore[valid-type]
+    passed: bool
+    video_ref: str
+    video_sha256: str
+
+    @classmethod
+    def of(cls, row: InspectionRow) -> UsedCarTransferInspection:
+        return cls(
+            inspected_at=to_china(row.inspected_at),
+            city=row.city_code,
+            vin_matches=row.vin_matches,
+            suspicion=rules.Suspicion(row.suspicion),
+            passed=row.passed,
+            video_ref=row.video_ref,
+            video_sha256=row.video_sha256,
+        )
+
+
+@strawberry.type(description="A cross-region used-car transfer registration (二手车异地交易登记).")
+class UsedCarTransfer:
+    id: strawberry.ID
+    application_id: strawberry.ID
+    vehicle_id: strawberry.ID
+    from_city: str = strawberry.field(description="转出地: the registration city")
+    to_city: str = strawberry.field(description="转入地: the new owner's domicile")
+    trade_city: str
+    handling_city: str = strawberry.field(description="The office city that received it")
+    route: RouteEnum  # type: ignore[valid-type]
+    channel: str
+    status: StatusEnum  # type: ignore[valid-type]
+    invoice_number: str
+    invoice_date: dt.date
+    dealer_credit_code: str | None
+    plate_before: str | None
+    plate_after: str | None
+    return_reason: ReturnReasonEnum | None  # type: ignore[valid-type]
+    submitted_at: dt.datetime
+    registered_at: dt.datetime | None
+    inspection: UsedCarTransferInspection | None
+
+    @classmethod
+    def of(cls, row: UsedCarTransferRow, inspection: InspectionRow | None) -> UsedCarTransfer:
+        return cls(
+            id=strawberry.ID(row.id),
+            application_id=strawberry.ID(row.application_id),
+            vehicle_id=strawberry.ID(row.vehicle_id),
+            from_city=row.from_city,
+            to_city=row.to_city,
+            trade_city=row.trade_city,
+            handling_city=row.handling_city,
+            route=rules.Route(row.route),
+            channel=row.channel,
+            status=rules.TransferStatus(row.status),
+            invoice_number=row.invoice_number,
+            invoice_date=row.invoice_date,
+            dealer_credit_code=row.dealer_credit_code,
+            plate_before=row.plate_before,
+            plate_after=row.plate_after,
+            return_reason=rules.ReturnReason(row.return_reason) if row.return_reason else None,
+            submitted_at=to_china(row.submitted_at),
+            registered_at=to_china(row.registered_at) if row.registered_at else None,
+            inspection=UsedCarTransferInspection.of(inspection) if inspection else None,
+        )
+
+
+def _out(ctx: Context, row: UsedCarTransferRow) -> UsedCarTransfer:
+    return UsedCarTransfer.of(row, service.inspection_of(ctx.session, row.id))
+
+
+@strawberry.input(description="An application for a cross-region transfer.")
+class UsedCarTransferApplyInput:
+    vin: str
+    plate: str = strawberry.field(description="The current plate (must match the VIN)")
+    trade_city: str = strawberry.field(
+        description="City where traded and invoiced (转出地 or 转入地)"
+    )
+    invoice_number: str
+    invoice_date: dt.date
+    dealer_credit_code: str | None = strawberry.field(
+        default=None, description="二手车经销企业 / 交易市场 unified social credit code"
+    )
+    buyer_id_type: str | None = strawberry.field(
+        default=None, description="Window only: the new owner's document type"
+    )
+    buyer_id_number: str | None = strawberry.field(
+        default=None, description="Window only: the new owner's ID number"
+    )
+
+
+@strawberry.input(description="An inspection of the vehicle with its audio/video record.")
+class UsedCarTransferInspectInput:
+    transfer_id: strawberry.ID
+    vin_matches: bool
+    suspicion: SuspicionEnum = rules.Suspicion.NONE  # type: ignore[valid-type]
+    video_ref: str = strawberry.field(description="Reference of the audio/video record")
+    video_sha256: str
+    note: str | None = None
+
+
+@strawberry.type
+class UsedCarTransferPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    transfer: UsedCarTransfer | None = None
+
+
+@strawberry.type
+class UsedCarTransferQuery:
+    @strawberry.field(
+        extensions=[requires("used_car_transfer.read")],
+        description="One transfer. Roles: CITIZEN (own, as new owner); CLERK, INSPECTOR, "
+        "SUPERVISOR of either city (audited).",
+    )
+    def used_car_transfer(self, info: strawberry.Info, id: strawberry.ID) -> UsedCarTransfer:
+        ctx: Context = info.context
+        return _out(ctx, service.read_one(ctx, str(id)))
+
+    @strawberry.field(
+        extensions=[requires("used_car_transfer.worklist")],
+        description="Open transfers an office must act on. Roles: CLERK, INSPECTOR, SUPERVISOR "
+        "(own city).",
+    )
+    def used_car_transfers_open(
+        self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
+    ) -> Connection[UsedCarTransfer]:
+        ctx: Context = info.context
+        ctx.require_jurisdiction(city)
+        ctx.require_in_force(MEASURE, city)
+        page = paginate(ctx, service.open_statement(city), first, after, lambda r: _out(ctx, r))
+        ctx.audit_read(
+            "used_car_transfer.worklist",
+            None,
+            None,
+            {"purpose": "worklist", "count": len(page.nodes)},
+            measure=MEASURE,
+        )
+        return page
+
+
+@strawberry.type
+class UsedCarTransferMutation:
+    @strawberry.mutation(
+        extensions=[requires("used_car_transfer.apply")],
+        description="Apply for a cross-region transfer. Roles: CITIZEN (online, as new owner, only "
+        "when traded in the transfer-in city); CLERK (window of the handling city).",
+    )
+    def used_car_transfer_apply(
+        self, info: strawberry.Info, input: UsedCarTransferApplyInput
+    ) -> UsedCarTransferPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> UsedCarTransferPayload:
+            row = service.apply(
+                ctx,
+                scope,
+                vin=input.vin,
+                plate=input.plate,
+                trade_city=input.trade_city,
+                invoice_number=input.invoice_number,
+                invoice_date=input.invoice_date,
+                dealer_credit_code=input.dealer_credit_code,
+                buyer_id_type=input.buyer_id_type,
+                buyer_id_number=input.buyer_id_number,
+            )
+            return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, None))
+
+        return ctx.mutate("used_car_transfer.apply", UsedCarTransferPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("used_car_transfer.inspect")],
+        description="Record the inspection. Roles: INSPECTOR (handling city).",
+    )
+    def used_car_transfer_inspect(
+        self, info: strawberry.Info, input: UsedCarTransferInspectInput
+    ) -> UsedCarTransferPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> UsedCarTransferPayload:
+            row, record = service.inspect(
+                ctx,
+                scope,
+                transfer_id=str(input.transfer_id),
+                vin_matches=input.vin_matches,
+                suspicion=rules.Suspicion(input.suspicion),
+                video_ref=input.video_ref,
+                video_sha256=input.video_sha256,
+                note=input.note,
+            )
+            return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, record))
+
+        return ctx.mutate("used_car_transfer.inspect", UsedCarTransferPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("used_car_transfer.register")],
+        description="Register the transfer in one step at the transfer-in office. Roles: CLERK "
+        "(transfer-in city).",
+    )
+    def used_car_transfer_register(
+        self, info: strawberry.Info, transfer_id: strawberry.ID, new_plate: str
+    ) -> UsedCarTransferPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> UsedCarTransferPayload:
+            row = service.register(ctx, scope, transfer_id=str(transfer_id), new_plate=new_plate)
+            return UsedCarTransferPayload(transfer=_out(ctx, row))
+
+        return ctx.mutate("used_car_transfer.register", UsedCarTransferPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("used_car_transfer.archive_return")],
+        description="Return the archive (退档): only for suspected stolen, robbed, defrauded, "
+        "smuggled or illegally assembled vehicles. Roles: CLERK (transfer-in city).",
+    )
+    def used_car_transfer_archive_return(
+        self,
+        info: strawberry.Info,
+        transfer_id: strawberry.ID,
+        reason: ReturnReasonEnum,  # type: ignore[valid-type]
+        note: str,
+    ) -> UsedCarTransferPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> UsedCarTransferPayload:
+            row = service.return_archive(
+                ctx,
+                scope,
+                transfer_id=str(transfer_id),
+                reason=rules.ReturnReason(reason),
+                note=note,
+            )
+            return UsedCarTransferPayload(transfer=_out(ctx, row))
+
+        return ctx.mutate("used_car_transfer.archive_return", UsedCarTransferPayload, work)

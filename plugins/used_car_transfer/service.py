@@ -1,0 +1,458 @@
+"""M02 operations: load, check the rules, write. Called by the resolvers in schema.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+
+from sqlmodel import Session, select
+
+from core.accounts import Office, Person, Role
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.errors import Code, NotFound, RuleError
+from core.identity import DocumentType, parse_credit_code, parse_identity
+from core.registries import applications
+from core.registries.applications import AppStatus
+from core.registries.vehicles import ArchiveFile, Vehicle
+from core.validation import optional_text, require_text
+from plugins.used_car_transfer import rules
+from plugins.used_car_transfer.errors import Err, Rule
+from plugins.used_car_transfer.models import UsedCarTransferInspection, UsedCarTransferRow
+from plugins.used_car_transfer.rules import (
+    MEASURE,
+    Channel,
+    ReturnReason,
+    Suspicion,
+    TransferStatus,
+)
+
+VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+INVOICE_RE = re.compile(r"^[0-9A-Z]{8,20}$")
+SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+PLATE_RE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")
+BUSINESS = "CROSS_REGION_TRANSFER"
+
+
+# --- input ---------------------------------------------------------------------------------------
+def parse_vin(vin: str, field: str = "vin") -> str:
+    value = (vin or "").strip().upper()
+    if not VIN_RE.match(value):
+        raise RuleError(
+            Code.INVALID_INPUT, "A VIN is 17 letters or digits (no I, O, Q).", field=field
+        )
+    return value
+
+
+def parse_plate(plate: str, field: str) -> str:
+    value = require_text(field, plate, 10).upper()
+    if not PLATE_RE.match(value):
+        raise RuleError(Code.INVALID_INPUT, "Not a plate number such as 苏A12345.", field=field)
+    return value
+
+
+def parse_sha256(value: str, field: str) -> str:
+    text = (value or "").strip().lower()
+    if not SHA256_RE.match(text):
+        raise RuleError(Code.INVALID_INPUT, "Expected a SHA-256 as 64 hex digits.", field=field)
+    return text
+
+
+def _vehicle_by_vin_and_plate(session: Session, vin: str, plate: str) -> Vehicle:
+    """The vehicle with this VIN and plate; the same NOT_FOUND for either mismatch (no probing).
+    The row is locked (PostgreSQL) so two concurrent applications for it are serialised."""
+    vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin).with_for_update()).first()
+    if vehicle is None or (vehicle.plate or "").upper() != plate.upper():
+        raise NotFound("Vehicle", "vin")
+    return vehicle
+
+
+def _office_source(ctx: Context, session: Session, city_code: str) -> str:
+    office = session.get(Office, ctx.actor.office_id) if ctx.actor.office_id else None
+    return (office.code if office else f"city:{city_code}")[:40]
+
+
+def _load(session: Session, transfer_id: str) -> UsedCarTransferRow:
+    row = session.get(UsedCarTransferRow, str(transfer_id)[:16], with_for_update=True)
+    if row is None:
+        raise NotFound("UsedCarTransfer", "transferId")
+    return row
+
+
+def _application(session: Session, row: UsedCarTransferRow) -> applications.Application:
+    app = session.get(applications.Application, row.application_id)
+    assert app is not None  # created with the transfer, never deleted
+    return app
+
+
+# --- apply ---------------------------------------------------------------------------------------
+def apply(
+    ctx: Context,
+    scope: WriteScope,
+    *,
+    vin: str,
+    plate: str,
+    trade_city: str,
+    invoice_number: str,
+    invoice_date: dt.date,
+    dealer_credit_code: str | None,
+    buyer_id_type: str | None,
+    buyer_id_number: str | None,
+) -> UsedCarTransferRow:
+    """A new owner (online) or a clerk (at the window) applies for a cross-region transfer."""
+    session = scope.session
+    vin = parse_vin(vin)
+    plate = require_text("plate", plate, 10).upper()
+    trade = lookup_city(trade_city, "tradeCity").code
+    invoice = require_text("invoiceNumber", invoice_number, 20).upper()
+    if not INVOICE_RE.match(invoice):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "An invoice number is 8-20 letters or digits.",
+            field="invoiceNumber",
+        )
+    rules.check_invoice_date(invoice_date, ctx.today())
+    dealer = (
+        parse_credit_code(dealer_credit_code, "dealerCreditCode")
+        if dealer_credit_code and dealer_credit_code.strip()
+        else None
+    )
+
+    if ctx.has_role(Role.CLERK):
+        channel = Channel.WINDOW
+        if not buyer_id_number:
+            raise RuleError(
+                Code.INVALID_INPUT, "At the window, give the new owner's ID.", field="buyerIdNumber"
+            )
+        ident = parse_identity(
+            buyer_id_type or DocumentType.MAINLAND_ID.value, buyer_id_number, "buyerIdNumber"
+        )
+        buyer = session.exec(
+            select(Person).where(
+                Person.id_type == ident.doc_type.value, Person.id_number == ident.number
+            )
+        ).first()
+        if buyer is None:
+            raise NotFound("Person", "buyerIdNumber")
+    else:
+        channel = Channel.ONLINE
+        buyer = session.get(Person, ctx.require_person())
+        if buyer is None:
+            raise NotFound("Person", None)
+
+    vehicle = _vehicle_by_vin_and_plate(session, vin, plate)
+    if not buyer.domicile_city:
+        raise RuleError(
+            Err.NO_DOMICILE,
+            "The new owner's domicile (住所地) is unknown, so the transfer-in city is unknown.",
+            field="buyerIdNumber",
+            rule=Rule.TRADE_CITY,
+        )
+    from_city, to_city = vehicle.registration_city, buyer.domicile_city
+    route = rules.route_for(trade, from_city, to_city)
+    handling = rules.handling_city(route, from_city, to_city)
+    ctx.require_in_force(MEASURE, handling, field="tradeCity")
+    other = from_city if handling == to_city else to_city
+    rules.check_pair(other, ctx.decision(MEASURE, other).in_force)
+    rules.check_channel(route, channel)
+    if channel is Channel.WINDOW:
+        ctx.require_jurisdiction(handling, rule=Rule.CHANNEL, field="tradeCity")
+
+    rules.check_vehicle_scope(vehicle.category, vehicle.use)
+    rules.check_vehicle_status(vehicle.status)
+    if vehicle.owner_person_id == buyer.id:
+        raise RuleError(Err.SAME_OWNER, "The applicant already owns this vehicle.", field="vin")
+    open_one = session.exec(
+        select(UsedCarTransferRow).where(
+            UsedCarTransferRow.vehicle_id == vehicle.id,
+            UsedCarTransferRow.status.in_([s.value for s in rules.OPEN_STATUSES]),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if open_one is not None:
+        raise RuleError(
+            Err.OPEN_TRANSFER_EXISTS, "This vehicle already has an open transfer.", field="vin"
+        )
+
+    now = ctx.now()
+    app = applications.submit(
+        session,
+        now=now,
+        measure=MEASURE,
+        business=BUSINESS,
+        city_code=handling,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=buyer.id,
+        subject_person_id=buyer.id,
+        vehicle_id=vehicle.id,
+        channel=channel.value,
+        data={"route": route.value, "from_city": from_city, "to_city": to_city},
+    )
+    row = UsedCarTransferRow(
+        application_id=app.id,
+        vehicle_id=vehicle.id,
+        seller_person_id=vehicle.owner_person_id,
+        seller_unit_id=vehicle.owner_unit_id,
+        buyer_person_id=buyer.id,
+        from_city=from_city,
+        to_city=to_city,
+        trade_city=trade,
+        handling_city=handling,
+        route=route.value,
+        channel=channel.value,
+        status=TransferStatus.SUBMITTED.value,
+        invoice_number=invoice,
+        invoice_date=invoice_date,
+        dealer_credit_code=dealer,
+        plate_before=vehicle.plate,
+        submitted_at=stamp(now),
+        updated_at=stamp(now),
+    )
+    session.add(row)
+    session.flush()
+    scope.subject(buyer.id, f"UsedCarTransfer:{row.id}", route=route.value, channel=channel.value)
+    ctx.notify(
+        session, buyer.id, "used_car_transfer.submitted", {"transfer": row.id}, measure=MEASURE
+    )
+    return row
+
+
+# --- inspect -------------------------------------------------------------------------------------
+def inspect(
+    ctx: Context,
+    scope: WriteScope,
+    *,
+    transfer_id: str,
+    vin_matches: bool,
+    suspicion: Suspicion,
+    video_ref: str,
+    video_sha256: str,
+    note: str | None,
+) -> tuple[UsedCarTransferRow, UsedCarTransferInspection]:
+    """The handling office's inspector records the inspection with its audio/video reference."""
+    session = scope.session
+    ref = require_text("videoRef", video_ref, 200)
+    sha = parse_sha256(video_sha256, "videoSha256")
+    remark = optional_text("note", note, 500)
+    row = _load(session, transfer_id)
+    ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
+    ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
+    if row.status != TransferStatus.SUBMITTED.value:
+        raise RuleError(
+            Err.WRONG_STATE, f"A transfer in {row.status} cannot be inspected.", field="transferId"
+        )
+    now = ctx.now()
+    passed = vin_matches and suspicion is Suspicion.NONE
+    record = UsedCarTransferInspection(
+        transfer_id=row.id,
+        inspector_account_id=ctx.actor.account_id or "-",
+        city_code=row.handling_city,
+        vin_matches=vin_matches,
+        suspicion=suspicion.value,
+        passed=passed,
+        video_ref=ref,
+        video_sha256=sha,
+        note=remark,
+        inspected_at=stamp(now),
+    )
+    session.add(record)
+    session.add(
+        ArchiveFile(
+            vehicle_id=row.vehicle_id,
+            kind="INSPECTION",
+            title="机动车查验记录（含音视频）",
+            sha256=sha,
+            source=_office_source(ctx, session, row.handling_city),
+            added_at=stamp(now),
+        )
+    )
+    row.status = (TransferStatus.INSPECTED if passed else TransferStatus.INSPECTION_FAILED).value
+    row.updated_at = stamp(now)
+    session.add(row)
+    applications.transition(
+        session,
+        _application(session, row),
+        AppStatus.UNDER_REVIEW,
+        now=now,
+        actor_account_id=ctx.actor.account_id,
+        note="查验通过" if passed else f"查验未通过: {suspicion.value}",
+    )
+    session.flush()
+    scope.subject(
+        row.buyer_person_id, f"UsedCarTransfer:{row.id}", passed=passed, suspicion=suspicion.value
+    )
+    return row, record
+
+
+# --- register ------------------------------------------------------------------------------------
+def register(
+    ctx: Context, scope: WriteScope, *, transfer_id: str, new_plate: str
+) -> UsedCarTransferRow:
+    """The transfer-in office registers the new owner in one step; the archive moves online."""
+    session = scope.session
+    plate = parse_plate(new_plate, "newPlate")
+    row = _load(session, transfer_id)
+    ctx.require_in_force(MEASURE, row.to_city, field="transferId")
+    rules.check_pair(row.from_city, ctx.decision(MEASURE, row.from_city).in_force)
+    ctx.require_jurisdiction(row.to_city, rule=Rule.ONE_STEP, field="transferId")
+    if row.status in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
+        raise RuleError(
+            Err.NOT_INSPECTED,
+            "The vehicle has no passed inspection for this transfer.",
+            field="transferId",
+            rule=Rule.INSPECTION_AV,
+        )
+    if row.status != TransferStatus.INSPECTED.value:
+        raise RuleError(
+            Err.WRONG_STATE, f"A transfer in {row.status} cannot be registered.", field="transferId"
+        )
+    vehicle = session.get(Vehicle, row.vehicle_id, with_for_update=True)
+    assert vehicle is not None
+    rules.check_vehicle_status(vehicle.status)
+    if (
+        vehicle.owner_person_id != row.seller_person_id
+        or vehicle.owner_unit_id != row.seller_unit_id
+    ):
+        raise RuleError(
+            Code.CONFLICT, "The vehicle changed owner since the application.", field="transferId"
+        )
+    taken = session.exec(
+        select(Vehicle.id).where(Vehicle.plate == plate, Vehicle.id != vehicle.id)
+    ).first()
+    if taken is not None:
+        raise RuleError(
+            Err.PLATE_TAKEN, "This plate is assigned to another vehicle.", field="newPlate"
+        )
+
+    now = ctx.now()
+    summary = json.dumps(
+        {"transfer": row.id, "from": row.from_city, "to": row.to_city, "plate": plate},
+        sort_keys=True,
+    )
+    session.add(
+        ArchiveFile(
+            vehicle_id=vehicle.id,
+            kind="TRANSFER",
+            title=f"跨辖区转移登记 {row.from_city}→{row.to_city}",
+            sha256=hashlib.sha256(summary.encode()).hexdigest(),
+            source=_office_source(ctx, session, row.to_city),
+            added_at=stamp(now),
+        )
+    )
+    vehicle.owner_person_id = row.buyer_person_id
+    vehicle.owner_unit_id = None
+    vehicle.registration_city = row.to_city
+    vehicle.plate = plate
+    vehicle.paper_archive = False  # 二-一-4: the archive moved electronically, no paper extracted
+    vehicle.updated_at = stamp(now)
+    session.add(vehicle)
+    app = _application(session, row)
+    applications.transition(
+        session, app, AppStatus.APPROVED, now=now, actor_account_id=ctx.actor.account_id
+    )
+    applications.transition(
+        session, app, AppStatus.COMPLETED, now=now, actor_account_id=ctx.actor.account_id
+    )
+    row.status = TransferStatus.REGISTERED.value
+    row.plate_after = plate
+    row.registered_at = stamp(now)
+    row.updated_at = stamp(now)
+    session.add(row)
+    session.flush()
+    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
+    ctx.notify(
+        session,
+        row.buyer_person_id,
+        "used_car_transfer.registered",
+        {"transfer": row.id, "plate": plate},
+        measure=MEASURE,
+    )
+    return row
+
+
+# --- archive return (退档) -----------------------------------------------------------------------
+def return_archive(
+    ctx: Context, scope: WriteScope, *, transfer_id: str, reason: ReturnReason, note: str
+) -> UsedCarTransferRow:
+    """The transfer-in office returns the archive: only for the suspicions of 二-四-1."""
+    session = scope.session
+    remark = require_text("note", note, 500)
+    row = _load(session, transfer_id)
+    ctx.require_in_force(MEASURE, row.to_city, field="transferId")
+    ctx.require_jurisdiction(row.to_city, rule=Rule.NO_RETURN, field="transferId")
+    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}", reason=reason.value)
+    if row.status not in {s.value for s in rules.OPEN_STATUSES}:
+        raise RuleError(
+            Err.WRONG_STATE, f"A transfer in {row.status} cannot be returned.", field="transferId"
+        )
+    rules.check_archive_return(reason)
+    now = ctx.now()
+    applications.transition(
+        session,
+        _application(session, row),
+        AppStatus.REJECTED,
+        now=now,
+        actor_account_id=ctx.actor.account_id,
+        note=f"退档: {reason.value}",
+    )
+    row.status = TransferStatus.ARCHIVE_RETURNED.value
+    row.return_reason = reason.value
+    row.return_note = remark
+    row.updated_at = stamp(now)
+    session.add(row)
+    session.flush()
+    ctx.notify(
+        session,
+        row.buyer_person_id,
+        "used_car_transfer.archive_returned",
+        {"transfer": row.id, "reason": reason.value},
+        measure=MEASURE,
+    )
+    return row
+
+
+# --- reads ---------------------------------------------------------------------------------------
+def read_one(ctx: Context, transfer_id: str) -> UsedCarTransferRow:
+    """The new owner reads their own transfer; staff of either city read it (audited)."""
+    row = ctx.session.get(UsedCarTransferRow, str(transfer_id)[:16])
+    if row is None:
+        raise NotFound("UsedCarTransfer", "id")
+    if ctx.actor.is_staff:
+        if not (ctx.in_jurisdiction(row.from_city) or ctx.in_jurisdiction(row.to_city)):
+            ctx.require_jurisdiction(row.handling_city, field="id")
+        ctx.require_in_force(MEASURE, row.handling_city, field="id")
+        ctx.audit_read(
+            "used_car_transfer.read",
+            row.buyer_person_id,
+            f"UsedCarTransfer:{row.id}",
+            {"purpose": "transfer file"},
+            measure=MEASURE,
+        )
+        return row
+    if row.buyer_person_id != ctx.require_person():
+        raise NotFound("UsedCarTransfer", "id")
+    ctx.require_in_force(MEASURE, row.handling_city, field="id")
+    return row
+
+
+def open_statement(city_code: str):  # noqa: ANN201 - a SQLAlchemy select
+    """Open transfers a city's office has to act on (it handles them or receives the car)."""
+    return (
+        select(UsedCarTransferRow)
+        .where(
+            (UsedCarTransferRow.handling_city == city_code)
+            | (UsedCarTransferRow.to_city == city_code),
+            UsedCarTransferRow.status.in_([s.value for s in rules.OPEN_STATUSES]),  # type: ignore[attr-defined]
+        )
+        .order_by(UsedCarTransferRow.submitted_at, UsedCarTransferRow.id)
+    )
+
+
+def inspection_of(session: Session, transfer_id: str) -> UsedCarTransferInspection | None:
+    return session.exec(
+        select(UsedCarTransferInspection)
+        .where(UsedCarTransferInspection.transfer_id == transfer_id)
+        .order_by(UsedCarTransferInspection.inspected_at.desc())  # type: ignore[attr-defined]
+    ).first()

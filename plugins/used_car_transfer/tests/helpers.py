@@ -1,0 +1,114 @@
+"""Shared GraphQL documents and helpers of the M02 tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from core.accounts import Person, Role
+from plugins.used_car_transfer.models import UsedCarTransferRow
+
+PLUGINS = ["used_car_transfer"]
+SHA = "ab" * 32
+
+FIELDS = "id status route channel fromCity toCity handlingCity plateAfter returnReason inspection { passed suspicion }"
+APPLY = (
+    "mutation($i: UsedCarTransferApplyInput!) { usedCarTransferApply(input: $i) { "
+    "errors { code field rule measure city } transfer { " + FIELDS + " } } }"
+)
+INSPECT = (
+    "mutation($i: UsedCarTransferInspectInput!) { usedCarTransferInspect(input: $i) { "
+    "errors { code field rule } transfer { " + FIELDS + " } } }"
+)
+REGISTER = (
+    "mutation($t: ID!, $p: String!) { usedCarTransferRegister(transferId: $t, newPlate: $p) { "
+    "errors { code field rule city } transfer { " + FIELDS + " } } }"
+)
+RETURN = (
+    "mutation($t: ID!, $r: UsedCarTransferReturnReason!, $n: String!) { "
+    "usedCarTransferArchiveReturn(transferId: $t, reason: $r, note: $n) { "
+    "errors { code field rule } transfer { " + FIELDS + " } } }"
+)
+READ = "query($id: ID!) { usedCarTransfer(id: $id) { " + FIELDS + " } }"
+REPORT = (
+    "query($n: String!, $c: String!, $s: Date!, $e: Date!) { report(name: $n, city: $c, "
+    "start: $s, end: $e) { columns rows { label values } notes } }"
+)
+
+
+def payload(body: dict, name: str) -> dict:
+    """The mutation payload, or the top-level error (permission refusals) in the same shape."""
+    data = body.get("data") or {}
+    if data.get(name) is not None:
+        return data[name]
+    ext = body["errors"][0]["extensions"]
+    return {
+        "errors": [
+            {
+                "code": ext["code"],
+                "field": ext.get("field"),
+                "rule": ext.get("rule"),
+                "city": ext.get("city"),
+            }
+        ]
+    }
+
+
+def apply_input(vehicle: Any, trade_city: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "vin": vehicle.vin,
+        "plate": vehicle.plate,
+        "tradeCity": trade_city,
+        "invoiceNumber": "INV20210601",
+        "invoiceDate": "2021-05-20",
+        **extra,
+    }
+
+
+def apply(
+    env: Any, vehicle: Any, trade_city: str, as_: Any = "zhang_account", **extra: Any
+) -> dict:
+    body = env.gql(APPLY, {"i": apply_input(vehicle, trade_city, **extra)}, as_=as_)
+    return payload(body, "usedCarTransferApply")
+
+
+def inspect(env: Any, transfer_id: str, as_: Any = "inspector", **extra: Any) -> dict:
+    i = {
+        "transferId": transfer_id,
+        "vinMatches": True,
+        "videoRef": "av://nj/0001",
+        "videoSha256": SHA,
+    }
+    i.update(extra)
+    return payload(env.gql(INSPECT, {"i": i}, as_=as_), "usedCarTransferInspect")
+
+
+def register(env: Any, transfer_id: str, plate: str = "苏A9X001", as_: Any = "clerk") -> dict:
+    return payload(
+        env.gql(REGISTER, {"t": transfer_id, "p": plate}, as_=as_), "usedCarTransferRegister"
+    )
+
+
+def transfer_count(env: Any) -> int:
+    with env.session() as s:
+        return len(s.exec(select(UsedCarTransferRow)).all())
+
+
+def staff(env: Any, login: str, role: Role, city: str) -> Any:
+    with env.session() as s:
+        account = env.factory(s).staff(login, [role], city)
+        s.commit()
+        return account
+
+
+def citizen(env: Any, name: str, city: str) -> tuple[Person, Any]:
+    with env.session() as s:
+        person, account = env.factory(s).citizen(name, city=city, phone=None)
+        s.commit()
+        return person, account
+
+
+def id_number(env: Any, person: Person) -> str:
+    with env.session() as s:
+        return s.get(Person, person.id).id_number
