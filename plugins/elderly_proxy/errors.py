@@ -15,5 +15,6 @@ class ElderCode:
     BUSINESS_MISMATCH = "ELDER_PROXY_BUSINESS_MISMATCH"  # handling another business than approved
     ALREADY_USED = "ELDER_PROXY_ALREADY_USED"  # one proxy = one single business
     CANCELLED = "ELDER_PROXY_CANCELLED"
+    FILE_CHANGED = "ELDER_PROXY_FILE_CHANGED"  # the vehicle / licence changed since the review
     NO_OFFICE = "ELDER_PROXY_NO_OFFICE"  # a queue operation without an office
     QUEUE_EMPTY = "ELDER_PROXY_QUEUE_EMPTY"

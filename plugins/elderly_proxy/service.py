@@ -177,6 +177,31 @@ def _own(
     return auth, app
 
 
+def _require_file_unchanged(session: Session, auth: ElderProxyAuthorisation) -> None:
+    """The elder still owns the vehicle / holds the licence, in the city that reviewed it."""
+    if auth.vehicle_id:
+        vehicle = session.get(Vehicle, auth.vehicle_id)
+        same = (
+            vehicle is not None
+            and vehicle.owner_person_id == auth.elder_person_id
+            and vehicle.registration_city == auth.city_code
+        )
+    else:
+        licence = session.get(DrivingLicence, str(auth.licence_id))
+        same = (
+            licence is not None
+            and licence.person_id == auth.elder_person_id
+            and licence.issuing_city == auth.city_code
+        )
+    if not same:
+        raise RuleError(
+            ElderCode.FILE_CHANGED,
+            "The elder's vehicle or licence changed hands or city since the review; apply again.",
+            field="applicationId",
+            rule=rules.RULE_REVIEW,
+        )
+
+
 def handle(
     ctx: Context,
     scope: WriteScope,
@@ -221,6 +246,7 @@ def handle(
             field="business" if biz.code != auth.business else "vehicleId",
             rule=rules.RULE_SINGLE,
         )
+    _require_file_unchanged(session, auth)
     now = ctx.now()
     if not consume_once(
         session, ElderProxyAuthorisation, auth.id, "used_at", stamp(now), cancelled_at=None

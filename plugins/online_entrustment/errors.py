@@ -16,4 +16,5 @@ class EntrustmentCode:
     REVOKED = "ENTRUSTMENT_REVOKED"
     ALREADY_USED = "ENTRUSTMENT_ALREADY_USED"
     OWNER_MISMATCH = "ENTRUSTMENT_OWNER_MISMATCH"  # paper: the principal is not the file's owner
+    OWNER_CHANGED = "ENTRUSTMENT_OWNER_CHANGED"  # the file changed hands since the entrustment
     VEHICLE_NOT_ACTIVE = "ENTRUSTMENT_VEHICLE_NOT_ACTIVE"

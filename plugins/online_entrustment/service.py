@@ -315,6 +315,29 @@ def scan(ctx: Context, qr: str) -> ScanOutcome:
     return ScanOutcome(True, "OK", grant)
 
 
+def _require_owner_unchanged(session: Session, grant: EntrustmentGrant) -> None:
+    """The principal must still own the vehicle / hold the licence when the agent uses it."""
+    if grant.vehicle_id:
+        vehicle = session.get(Vehicle, grant.vehicle_id)
+        still = (
+            vehicle is not None
+            and vehicle.owner_person_id == grant.owner_person_id
+            and vehicle.status != VehicleStatus.DEREGISTERED.value
+        )
+    elif grant.licence_id:
+        licence = session.get(DrivingLicence, grant.licence_id)
+        still = licence is not None and licence.person_id == grant.owner_person_id
+    else:
+        still = True  # a new vehicle: nothing registered to compare with
+    if not still:
+        raise RuleError(
+            EntrustmentCode.OWNER_CHANGED,
+            "The principal no longer owns this vehicle or holds this licence.",
+            field="entrustmentId",
+            rule=rules.RULE_SCOPE,
+        )
+
+
 def use(
     ctx: Context,
     scope: WriteScope,
@@ -340,6 +363,7 @@ def use(
     rules.require_same_agent(
         (grant.agent_id_type, grant.agent_id_number, grant.agent_name), who.key
     )
+    _require_owner_unchanged(scope.session, grant)
     now = stamp(ctx.now())
     if not consume_once(scope.session, EntrustmentGrant, grant.id, "used_at", now, revoked_at=None):
         raise RuleError(

@@ -260,3 +260,21 @@ def test_relative_and_elder_see_the_application(make_env) -> None:
     theirs = env.data(MINE, as_="elder_account")["elderProxyApplicationsMine"]
     assert theirs["nodes"][0]["iAmRelative"] is False
     assert env.data(MINE, as_="li_account")["elderProxyApplicationsMine"]["totalCount"] == 0
+
+
+def test_vehicle_sold_after_review_is_refused(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    elder = make_elder(env, BIRTH)
+    app = applied(env, elder)
+    review(env, app["id"])
+    from core.registries.vehicles import Vehicle
+
+    with env.session() as s:
+        car = s.get(Vehicle, elder["car"])
+        car.owner_person_id = env.refs["li"].id
+        s.add(car)
+        s.commit()
+    payload = handle(env, app["id"], vehicleId=elder["car"])
+    assert code_of(payload) == "ELDER_PROXY_FILE_CHANGED"
+    with env.session() as s:
+        assert s.get(ElderProxyAuthorisation, app["id"]).used_at is None

@@ -381,3 +381,18 @@ def test_paper_refusals(make_env) -> None:
         "FORBIDDEN"
     )
     assert grant_count(env) == 0
+
+
+def test_vehicle_sold_after_entrusting_is_refused(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-01")
+    grant = created(env)
+    from core.registries.vehicles import Vehicle
+
+    with env.session() as s:
+        car = s.get(Vehicle, env.refs["zhang_car"].id)
+        car.owner_person_id = env.refs["chen"].id
+        s.add(car)
+        s.commit()
+    assert error_code(use(env, grant["id"])) == "ENTRUSTMENT_OWNER_CHANGED"
+    with env.session() as s:
+        assert s.get(EntrustmentGrant, grant["id"]).used_at is None
