@@ -10,10 +10,13 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo
+from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 from plugins.elderly_proxy import demo as demo_data
-from plugins.elderly_proxy import models  # noqa: F401  (tables)
+from plugins.elderly_proxy import (
+    models,  # noqa: F401  (tables)
+    reports,
+)
 from plugins.elderly_proxy.schema import ElderProxyMutation, ElderProxyQuery
 
 MEASURE = "elderly_proxy"
@@ -59,6 +62,11 @@ def register_default_rollout() -> list[RolloutDefault]:
             dt.date(2021, 6, 1), note="2021 item 六: no pilot list; nationwide from 2021-06-01"
         )
     ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [reports.REPORT]
 
 
 @hookimpl
