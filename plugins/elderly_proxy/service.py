@@ -45,6 +45,43 @@ def _target_city(
     return licence.issuing_city
 
 
+def _refuse_duplicate(
+    session: Session,
+    relative_id: str,
+    elder_id: str,
+    code: str,
+    vehicle_id: str | None,
+    licence_id: str | None,
+) -> None:
+    """One open application per relative, elder, business and file (no double handling)."""
+    open_states = (
+        AppStatus.SUBMITTED.value,
+        AppStatus.UNDER_REVIEW.value,
+        AppStatus.APPROVED.value,
+    )
+    found = session.exec(
+        select(ElderProxyAuthorisation.id)
+        .join(Application, Application.id == ElderProxyAuthorisation.id)
+        .where(
+            ElderProxyAuthorisation.relative_person_id == relative_id,
+            ElderProxyAuthorisation.elder_person_id == elder_id,
+            ElderProxyAuthorisation.business == code,
+            ElderProxyAuthorisation.vehicle_id == vehicle_id,
+            ElderProxyAuthorisation.licence_id == licence_id,
+            ElderProxyAuthorisation.used_at.is_(None),  # type: ignore[union-attr]
+            ElderProxyAuthorisation.cancelled_at.is_(None),  # type: ignore[union-attr]
+            Application.status.in_(open_states),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if found is not None:
+        raise RuleError(
+            Code.ALREADY_EXISTS,
+            f"An open application {found} already covers this business.",
+            field="business",
+            rule=rules.RULE_SINGLE,
+        )
+
+
 def apply(
     ctx: Context,
     scope: WriteScope,
@@ -81,6 +118,7 @@ def apply(
         )
     city = _target_city(session, biz, person.id, vehicle_id, licence_id)
     ctx.require_in_force(MEASURE, city)
+    _refuse_duplicate(session, relative_id, person.id, biz.code, vehicle_id, licence_id)
     today = ctx.today()
     birth = doc.birth_date or person.birth_date
     if birth is None:
@@ -138,6 +176,13 @@ def review(
     ctx.require_in_force(MEASURE, auth.city_code)
     ctx.require_jurisdiction(auth.city_code, rule=rules.RULE_REVIEW, field="applicationId")
     scope.subject(auth.elder_person_id, f"Application:{app.id}")
+    if ctx.actor.person_id in (auth.relative_person_id, auth.elder_person_id):
+        raise RuleError(
+            Code.FORBIDDEN,
+            "You cannot review an application you are party to.",
+            field="applicationId",
+            rule=rules.RULE_REVIEW,
+        )
     text = require_text("note", note, 500) if (note or not approve) else None
     if app.status != AppStatus.SUBMITTED.value:
         raise RuleError(

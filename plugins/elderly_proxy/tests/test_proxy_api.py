@@ -278,3 +278,32 @@ def test_vehicle_sold_after_review_is_refused(make_env) -> None:
     assert code_of(payload) == "ELDER_PROXY_FILE_CHANGED"
     with env.session() as s:
         assert s.get(ElderProxyAuthorisation, app["id"]).used_at is None
+
+
+def test_second_open_application_for_the_same_business_is_refused(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    elder = make_elder(env, BIRTH)
+    first = applied(env, elder)
+    assert code_of(apply(env, elder)) == "ALREADY_EXISTS"
+    assert applied(env, elder, business="REPLACE_VEHICLE_LICENCE")["status"] == "SUBMITTED"
+    review(env, first["id"], approve=False, note="材料不全")
+    assert applied(env, elder)["status"] == "SUBMITTED"  # a rejected one no longer blocks
+
+
+def test_reviewer_cannot_be_party(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    elder = make_elder(env, BIRTH)
+    clerk_person = env.refs["clerk"].person_id
+    from core.accounts import Account
+
+    with env.session() as s:
+        f = env.factory(s)
+        person, account = f.citizen("窗口亲属", city="320100")
+        account.person_id = clerk_person  # the clerk's own citizen account
+        s.add(account)
+        s.commit()
+        s.refresh(account)
+        acct = s.get(Account, account.id)
+    payload = env.data(APPLY, {"input": apply_input(elder)}, as_=acct)["elderProxyApply"]
+    assert payload["errors"] == []
+    assert code_of(review(env, payload["application"]["id"])) == "FORBIDDEN"
