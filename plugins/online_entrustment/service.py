@@ -516,4 +516,5 @@ def requirement(
         .order_by(EntrustmentGrant.created_at)
     ).all()
     usable = [g for g in rows if g.agent_name == who.name]
-    return Requirement(False, True, rules.RULE_REENTRUST_AGENT, list(usable))
+    rule = rules.RULE_NO_PAPER if usable else rules.RULE_PAPER
+    return Requirement(False, True, rule, list(usable))

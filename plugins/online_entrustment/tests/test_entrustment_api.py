@@ -280,6 +280,7 @@ def test_owner_in_person_needs_no_entrustment(make_env) -> None:
         as_="clerk",
     )["entrustmentRequirement"]
     assert agent["entrustmentRequired"] and agent["usableEntrustments"] == [{"id": grant["id"]}]
+    assert "不再要求" in agent["rule"]
     body = env.gql(
         REQUIREMENT,
         {
