@@ -1,0 +1,361 @@
+"""GraphQL types, inputs, payloads and the Query / Mutation of M06."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlmodel import or_, select
+
+from core.accounts import Person
+from core.api.types import Application
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.errors import Code, RuleError
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from core.registries.applications import Application as ApplicationRow
+from core.registries.applications import AppStatus
+from plugins.elderly_proxy import queue, rules, service
+from plugins.elderly_proxy.models import ElderProxyAuthorisation as AuthRow
+from plugins.elderly_proxy.models import ElderQueueTicket as TicketRow
+
+STAFF = "Roles: CLERK, SUPERVISOR (the elder's file's city)."
+
+
+@strawberry.type(description="A relative's proxy application for a person aged 60+ (M06).")
+class ElderProxyApplication:
+    id: strawberry.ID
+    business: str
+    business_label: str
+    status: str = strawberry.field(description="The application's review state.")
+    city: str
+    vehicle_id: strawberry.ID | None
+    licence_id: strawberry.ID | None
+    elder_id_type: str
+    elder_age_on_application: int
+    applied_on: dt.date
+    liveness_check_ref: str = strawberry.field(description="Real-person authentication result.")
+    id_document_sha256: str
+    decision_note: str | None
+    used_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    handled_application_id: strawberry.ID | None
+    i_am_relative: bool = strawberry.field(
+        description="True for the relative, False for the elder."
+    )
+
+    @classmethod
+    def of(cls, auth: AuthRow, app: ApplicationRow, me: str | None) -> ElderProxyApplication:
+        return cls(
+            id=strawberry.ID(auth.id),
+            business=auth.business,
+            business_label=rules.BUSINESSES[auth.business].label_zh,
+            status=app.status,
+            city=auth.city_code,
+            vehicle_id=strawberry.ID(auth.vehicle_id) if auth.vehicle_id else None,
+            licence_id=strawberry.ID(auth.licence_id) if auth.licence_id else None,
+            elder_id_type=auth.elder_id_type,
+            elder_age_on_application=auth.elder_age_on_application,
+            applied_on=auth.applied_on,
+            liveness_check_ref=auth.liveness_check_ref,
+            id_document_sha256=auth.id_document_sha256,
+            decision_note=app.decision_note,
+            used_at=to_china(auth.used_at) if auth.used_at else None,
+            cancelled_at=to_china(auth.cancelled_at) if auth.cancelled_at else None,
+            handled_application_id=strawberry.ID(auth.handled_application_id)
+            if auth.handled_application_id
+            else None,
+            i_am_relative=me == auth.relative_person_id,
+        )
+
+
+@strawberry.type(description="A window queue ticket; 60+ get the green channel (六-二).")
+class ElderQueueTicket:
+    id: strawberry.ID
+    label: str = strawberry.field(description="G001 for the green channel, A001 otherwise.")
+    number: int
+    priority: bool
+    holder_age: int | None
+    office_id: strawberry.ID
+    day: dt.date
+    issued_at: dt.datetime
+    called_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, row: TicketRow) -> ElderQueueTicket:
+        return cls(
+            id=strawberry.ID(row.id),
+            label=f"{'G' if row.priority else 'A'}{row.number:03d}",
+            number=row.number,
+            priority=row.priority,
+            holder_age=row.holder_age,
+            office_id=strawberry.ID(row.office_id),
+            day=row.day,
+            issued_at=to_china(row.issued_at),
+            called_at=to_china(row.called_at) if row.called_at else None,
+        )
+
+
+@strawberry.input
+class ElderProxyApplyInput:
+    elder_id_type: str = strawberry.field(description="MAINLAND_ID or HMT_RESIDENCE_PERMIT")
+    elder_id_number: str
+    elder_name: str
+    liveness_check_ref: str = strawberry.field(description="实人认证 result reference")
+    id_document_sha256: str = strawberry.field(description="SHA-256 of the uploaded ID image")
+    business: str
+    vehicle_id: strawberry.ID | None = None
+    licence_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ElderProxyReviewInput:
+    application_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+
+
+@strawberry.input
+class ElderProxyHandleInput:
+    application_id: strawberry.ID
+    business: str
+    vehicle_id: strawberry.ID | None = None
+    licence_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ElderQueueTicketIssueInput:
+    office_id: strawberry.ID | None = None
+    holder_id_type: str | None = None
+    holder_id_number: str | None = None
+
+
+@strawberry.type
+class ElderProxyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: ElderProxyApplication | None = None
+    handled_application: Application | None = None
+
+
+@strawberry.type
+class ElderQueueTicketPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    ticket: ElderQueueTicket | None = None
+
+
+def _opt(value: strawberry.ID | None) -> str | None:
+    return str(value)[:16] if value else None
+
+
+def _node(session, me: str | None):  # noqa: ANN001, ANN202
+    def convert(auth: AuthRow) -> ElderProxyApplication:
+        return ElderProxyApplication.of(auth, session.get(ApplicationRow, auth.id), me)
+
+    return convert
+
+
+@strawberry.type
+class ElderProxyQuery:
+    @strawberry.field(
+        extensions=[requires("elderly_proxy.read_own")],
+        description="Roles: CITIZEN. Proxy applications I made as relative, or made for me.",
+    )
+    def elder_proxy_applications_mine(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[ElderProxyApplication]:
+        ctx: Context = info.context
+        me = ctx.require_person()
+        person = ctx.session.get(Person, me)
+        if person is not None and person.domicile_city:
+            ctx.require_in_force(service.MEASURE, person.domicile_city)
+        rows = ctx.session.exec(
+            select(AuthRow.city_code).where(
+                or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me)
+            )
+        ).all()
+        cities = [c for c in set(rows) if ctx.decision(service.MEASURE, c).in_force]
+        statement = (
+            select(AuthRow)
+            .where(or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me))
+            .where(AuthRow.city_code.in_(cities))  # type: ignore[attr-defined]
+            .order_by(AuthRow.created_at.desc(), AuthRow.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, statement, first, after, _node(ctx.session, me))
+
+    @strawberry.field(
+        extensions=[requires("elderly_proxy.review")],
+        description=f"{STAFF} Applications of my city waiting for review (audited).",
+    )
+    def elder_proxy_review_queue(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[ElderProxyApplication]:
+        ctx: Context = info.context
+        city = ctx.actor.city_code
+        if not city:
+            raise RuleError(Code.OUT_OF_JURISDICTION, "Your account has no city.", field="city")
+        ctx.require_in_force(service.MEASURE, city)
+        statement = (
+            select(AuthRow)
+            .join(ApplicationRow, ApplicationRow.id == AuthRow.id)
+            .where(AuthRow.city_code == city, ApplicationRow.status == AppStatus.SUBMITTED.value)
+            .order_by(AuthRow.created_at, AuthRow.id)
+        )
+        page = paginate(ctx, statement, first, after, _node(ctx.session, None))
+        ctx.audit_read(
+            "elderly_proxy.review_queue",
+            None,
+            f"City:{city}",
+            {"purpose": "review queue", "ids": [str(n.id) for n in page.nodes]},
+            measure=service.MEASURE,
+        )
+        return page
+
+    @strawberry.field(
+        extensions=[requires("elderly_proxy.queue")],
+        description="Roles: CLERK (own office). Waiting tickets in calling order (green first).",
+    )
+    def elder_queue_waiting(
+        self,
+        info: strawberry.Info,
+        office_id: strawberry.ID | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[ElderQueueTicket]:
+        ctx: Context = info.context
+        office = queue.office_of(ctx, ctx.session, _opt(office_id))
+        statement = queue.waiting_statement(office.id, ctx.today())
+        return paginate(ctx, statement, first, after, ElderQueueTicket.of)
+
+
+@strawberry.type
+class ElderProxyMutation:
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.apply")],
+        description="Roles: CITIZEN (the relative, own account). Apply to handle one of the 8 "
+        "businesses for a person aged 60+ (real-person check reference and ID upload).",
+    )
+    def elder_proxy_apply(
+        self, info: strawberry.Info, input: ElderProxyApplyInput
+    ) -> ElderProxyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderProxyPayload:
+            auth = service.apply(
+                ctx,
+                scope,
+                elder=(input.elder_id_type, input.elder_id_number, input.elder_name),
+                liveness_check_ref=input.liveness_check_ref,
+                id_document_sha256=input.id_document_sha256,
+                business_code=input.business,
+                vehicle_id=_opt(input.vehicle_id),
+                licence_id=_opt(input.licence_id),
+            )
+            app = scope.session.get(ApplicationRow, auth.id)
+            return ElderProxyPayload(
+                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
+            )
+
+        return ctx.mutate("elderly_proxy.apply", ElderProxyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.review")],
+        description=f"{STAFF} Approve or reject a proxy application (a note is required to reject).",
+    )
+    def elder_proxy_review(
+        self, info: strawberry.Info, input: ElderProxyReviewInput
+    ) -> ElderProxyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderProxyPayload:
+            auth, app = service.review(
+                ctx,
+                scope,
+                auth_id=str(input.application_id),
+                approve=input.approve,
+                note=input.note,
+            )
+            return ElderProxyPayload(application=ElderProxyApplication.of(auth, app, None))
+
+        return ctx.mutate("elderly_proxy.review", ElderProxyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.handle")],
+        description="Roles: CITIZEN (the relative who applied). Handle the one approved business; "
+        "the authorisation is then used up.",
+    )
+    def elder_proxy_handle(
+        self, info: strawberry.Info, input: ElderProxyHandleInput
+    ) -> ElderProxyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderProxyPayload:
+            auth, app, handled = service.handle(
+                ctx,
+                scope,
+                auth_id=str(input.application_id),
+                business_code=input.business,
+                vehicle_id=_opt(input.vehicle_id),
+                licence_id=_opt(input.licence_id),
+            )
+            return ElderProxyPayload(
+                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id),
+                handled_application=Application.of(handled),
+            )
+
+        return ctx.mutate("elderly_proxy.handle", ElderProxyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.handle")],
+        description="Roles: CITIZEN (the relative who applied). Cancel before the business is handled.",
+    )
+    def elder_proxy_cancel(
+        self, info: strawberry.Info, application_id: strawberry.ID
+    ) -> ElderProxyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderProxyPayload:
+            auth, app = service.cancel(ctx, scope, auth_id=str(application_id))
+            return ElderProxyPayload(
+                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
+            )
+
+        return ctx.mutate("elderly_proxy.cancel", ElderProxyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.queue")],
+        description="Roles: CLERK (own office). Issue a window ticket; the green channel for a "
+        "holder aged 60+ today (六-二).",
+    )
+    def elder_queue_ticket_issue(
+        self, info: strawberry.Info, input: ElderQueueTicketIssueInput
+    ) -> ElderQueueTicketPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderQueueTicketPayload:
+            ticket = queue.issue(
+                ctx,
+                scope,
+                office_id=_opt(input.office_id),
+                holder_id_type=input.holder_id_type,
+                holder_id_number=input.holder_id_number,
+            )
+            return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))
+
+        return ctx.mutate("elderly_proxy.queue_issue", ElderQueueTicketPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("elderly_proxy.queue")],
+        description="Roles: CLERK (own office). Call the next ticket: the green channel first.",
+    )
+    def elder_queue_call_next(
+        self, info: strawberry.Info, office_id: strawberry.ID | None = None
+    ) -> ElderQueueTicketPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> ElderQueueTicketPayload:
+            ticket = queue.call_next(ctx, scope, office_id=_opt(office_id))
+            return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))
+
+        return ctx.mutate("elderly_proxy.queue_call", ElderQueueTicketPayload, work)

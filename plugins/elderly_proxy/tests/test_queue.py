@@ -1,0 +1,73 @@
+"""M06 windows: queue tickets with a green channel for people aged 60+ (六-二)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from plugins.elderly_proxy.models import ElderQueueTicket
+from plugins.elderly_proxy.tests.helpers import (
+    CALL,
+    ISSUE,
+    PLUGINS,
+    WAITING,
+    code_of,
+    count,
+    make_elder,
+    top_code,
+)
+
+BIRTH = dt.date(1961, 7, 10)
+
+
+def issue(env, person=None, as_="clerk", **over):
+    data = {}
+    if person is not None:
+        data = {"holderIdType": person.id_type, "holderIdNumber": person.id_number}
+    data.update(over)
+    return env.data(ISSUE, {"input": data}, as_=as_)["elderQueueTicketIssue"]
+
+
+def test_green_channel_from_the_60th_birthday(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-09")
+    person = make_elder(env, BIRTH)["person"]
+    before = issue(env, person)["ticket"]
+    assert before["priority"] is False and before["label"] == "A001" and before["holderAge"] == 59
+    env.clock.set("2021-07-10")
+    on_day = issue(env, person)["ticket"]
+    assert on_day["priority"] is True and on_day["label"] == "G001" and on_day["holderAge"] == 60
+
+
+def test_priority_tickets_are_called_first(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    young = issue(env, env.refs["zhang"])["ticket"]
+    anonymous = issue(env)["ticket"]
+    old = issue(env, env.refs["elder"])["ticket"]
+    assert [young["number"], anonymous["number"], old["number"]] == [1, 2, 3]
+    waiting = env.data(WAITING, as_="clerk")["elderQueueWaiting"]
+    assert [n["label"] for n in waiting["nodes"]] == ["G003", "A001", "A002"]
+    called = [
+        env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]["ticket"]["id"] for _ in range(3)
+    ]
+    assert called == [old["id"], young["id"], anonymous["id"]]
+    assert code_of(env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]) == (
+        "ELDER_PROXY_QUEUE_EMPTY"
+    )
+
+
+def test_queue_refusals(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    nanjing = env.refs["office:320100"].id
+    assert code_of(issue(env, as_="clerk_sh", officeId=nanjing)) == "OUT_OF_JURISDICTION"
+    assert top_code(env.gql(ISSUE, {"input": {}}, as_="road_officer")) == "FORBIDDEN"
+    assert top_code(env.gql(ISSUE, {"input": {}}, as_="zhang_account")) == "FORBIDDEN"
+    assert code_of(issue(env, holderIdNumber="not-an-id")) == "INVALID_ID_NUMBER"
+    assert code_of(issue(env, officeId="nope")) == "NOT_FOUND"
+    assert count(env, ElderQueueTicket) == 0
+
+
+def test_queue_not_in_force_before_2021_06_01(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-05-31")
+    assert code_of(issue(env, env.refs["elder"])) == "FEATURE_NOT_ENABLED"
+    assert count(env, ElderQueueTicket) == 0
+    env.clock.set("2021-06-01")
+    assert issue(env, env.refs["elder"])["ticket"]["priority"] is True

@@ -1,0 +1,362 @@
+"""GraphQL types, inputs, payloads and the Query / Mutation of M09."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlmodel import or_, select
+
+from core.accounts import Person
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.errors import NotFound
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.identity import mask_id_number
+from core.permissions import requires
+from plugins.online_entrustment import rules, service
+from plugins.online_entrustment.models import EntrustmentGrant as GrantRow
+
+CLERK_ROLES = "Roles: CLERK, SUPERVISOR (the handling city's jurisdiction)."
+
+
+@strawberry.type(description="An entrustment (委托) of a named agent for one business (M09).")
+class EntrustmentGrant:
+    id: strawberry.ID
+    kind: str = strawberry.field(description="ONLINE (网上委托) or PAPER (纸质委托书, recorded).")
+    business: str = strawberry.field(description="Business code of the 九-一 table.")
+    business_label: str
+    status: str = strawberry.field(description="ACTIVE | USED | REVOKED | EXPIRED (live).")
+    city: str = strawberry.field(description="City whose office handles the business.")
+    vehicle_id: strawberry.ID | None
+    licence_id: strawberry.ID | None
+    vin: str | None
+    agent_name: str
+    agent_id_type: str
+    agent_id_number: str = strawberry.field(description="Masked (110101********1234).")
+    valid_from: dt.date
+    valid_until: dt.date = strawberry.field(description="Last day it can be used (inclusive).")
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    used_at: dt.datetime | None
+    qr: str | None = strawberry.field(description="Signed QR text (EN1:...), online ones only.")
+
+    @classmethod
+    def of(cls, row: GrantRow, today: dt.date, show_qr: bool = True) -> EntrustmentGrant:
+        return cls(
+            id=strawberry.ID(row.id),
+            kind=row.kind,
+            business=row.business,
+            business_label=rules.BUSINESSES[row.business].label_zh,
+            status=rules.status_of(row.used_at, row.revoked_at, row.valid_until, today).value,
+            city=row.city_code,
+            vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
+            licence_id=strawberry.ID(row.licence_id) if row.licence_id else None,
+            vin=row.vin,
+            agent_name=row.agent_name,
+            agent_id_type=row.agent_id_type,
+            agent_id_number=mask_id_number(row.agent_id_number) or "",
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            created_at=to_china(row.created_at),
+            revoked_at=to_china(row.revoked_at) if row.revoked_at else None,
+            used_at=to_china(row.used_at) if row.used_at else None,
+            qr=row.qr if show_qr else None,
+        )
+
+
+@strawberry.type(description="An entrustable business of the seed's table (九-一).")
+class EntrustmentBusiness:
+    code: str
+    label_zh: str
+    subject: str = strawberry.field(description="VEHICLE or LICENCE.")
+    new_vehicle: bool = strawberry.field(
+        description="Identified by VIN and city (not yet registered)."
+    )
+    target_city: bool = strawberry.field(description="Needs the city moving to (转入换证).")
+
+
+@strawberry.type(description="Result of scanning an electronic entrustment's QR.")
+class EntrustmentScanResult:
+    valid: bool
+    reason: str = strawberry.field(
+        description="OK | MALFORMED | UNKNOWN_KEY | RETIRED_KEY | BAD_SIGNATURE | "
+        "UNKNOWN_ENTRUSTMENT | CLAIMS_DIFFER"
+    )
+    entrustment: EntrustmentGrant | None
+
+
+@strawberry.type(description="Whether the person at the window needs an entrustment (九-二).")
+class EntrustmentRequirement:
+    owner_in_person: bool
+    entrustment_required: bool
+    rule: str
+    usable_entrustments: list[EntrustmentGrant]
+
+
+@strawberry.input
+class EntrustmentCreateInput:
+    business: str
+    agent_id_type: str = strawberry.field(
+        description="MAINLAND_ID | HMT_RESIDENCE_PERMIT | PASSPORT"
+    )
+    agent_id_number: str
+    agent_name: str
+    valid_days: int = strawberry.field(description="1..30 (九-二).")
+    vehicle_id: strawberry.ID | None = None
+    licence_id: strawberry.ID | None = None
+    vin: str | None = strawberry.field(default=None, description="New vehicles only.")
+    city: str | None = strawberry.field(
+        default=None, description="New vehicles; the city moving to for LICENCE_TRANSFER_IN."
+    )
+
+
+@strawberry.input
+class EntrustmentUseInput:
+    entrustment_id: strawberry.ID
+    business: str = strawberry.field(description="The business actually being handled.")
+    agent_id_type: str
+    agent_id_number: str
+    agent_name: str
+
+
+@strawberry.input
+class EntrustmentPaperRecordInput:
+    business: str
+    owner_id_type: str
+    owner_id_number: str
+    owner_name: str
+    agent_id_type: str
+    agent_id_number: str
+    agent_name: str
+    document_sha256: str = strawberry.field(description="SHA-256 of the scanned paper 委托书.")
+    vehicle_id: strawberry.ID | None = None
+    licence_id: strawberry.ID | None = None
+    vin: str | None = None
+    city: str | None = None
+
+
+@strawberry.input
+class EntrustmentRequirementInput:
+    business: str
+    applicant_id_type: str
+    applicant_id_number: str
+    applicant_name: str
+    vehicle_id: strawberry.ID | None = None
+    licence_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class EntrustmentPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    entrustment: EntrustmentGrant | None = None
+
+
+def _citizen(ctx: Context) -> Person:
+    """The calling citizen, with the measure in force in their domicile city."""
+    person = ctx.session.get(Person, ctx.require_person())
+    if person is None:
+        raise NotFound("Person", None)
+    if person.domicile_city:
+        ctx.require_in_force(service.MEASURE, person.domicile_city)
+    return person
+
+
+def _opt(value: strawberry.ID | None) -> str | None:
+    return str(value)[:16] if value is not None else None
+
+
+@strawberry.type
+class EntrustmentQuery:
+    @strawberry.field(
+        extensions=[requires("online_entrustment.read_own")],
+        description="Roles: CITIZEN. The businesses that may be entrusted online (九-一).",
+    )
+    def entrustment_businesses(self, info: strawberry.Info) -> list[EntrustmentBusiness]:
+        ctx: Context = info.context
+        _citizen(ctx)
+        return [
+            EntrustmentBusiness(
+                code=b.code,
+                label_zh=b.label_zh,
+                subject=b.subject.value,
+                new_vehicle=b.new_vehicle,
+                target_city=b.target_city,
+            )
+            for b in rules.BUSINESSES.values()
+        ]
+
+    @strawberry.field(
+        extensions=[requires("online_entrustment.read_own")],
+        description="Roles: CITIZEN. Entrustments I made (as owner) or that name me (as agent), "
+        "where the measure is in force in the handling city.",
+    )
+    def entrustments_mine(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[EntrustmentGrant]:
+        ctx: Context = info.context
+        person = _citizen(ctx)
+        person_id = person.id
+        as_agent = (GrantRow.agent_id_type == person.id_type) & (
+            GrantRow.agent_id_number == person.id_number
+        )
+        in_force = [
+            c
+            for c in {
+                g
+                for g in ctx.session.exec(
+                    select(GrantRow.city_code).where(
+                        or_(GrantRow.owner_person_id == person_id, as_agent)
+                    )
+                ).all()
+            }
+            if ctx.decision(service.MEASURE, c).in_force
+        ]
+        statement = (
+            select(GrantRow)
+            .where(or_(GrantRow.owner_person_id == person_id, as_agent))
+            .where(GrantRow.city_code.in_(in_force))  # type: ignore[attr-defined]
+            .order_by(GrantRow.created_at.desc(), GrantRow.id)  # type: ignore[attr-defined]
+        )
+        today = ctx.today()
+        return paginate(ctx, statement, first, after, lambda r: EntrustmentGrant.of(r, today))
+
+    @strawberry.field(
+        extensions=[requires("online_entrustment.check")],
+        description=f"{CLERK_ROLES} Look an entrustment up on the platform by id (audited).",
+    )
+    def entrustment_lookup(self, info: strawberry.Info, id: strawberry.ID) -> EntrustmentGrant:
+        ctx: Context = info.context
+        grant = service.load_for_clerk(ctx, str(id), "lookup")
+        return EntrustmentGrant.of(grant, ctx.today(), show_qr=False)
+
+    @strawberry.field(
+        extensions=[requires("online_entrustment.check")],
+        description=f"{CLERK_ROLES} Verify a scanned entrustment QR: signature, then live record.",
+    )
+    def entrustment_scan(self, info: strawberry.Info, qr: str) -> EntrustmentScanResult:
+        ctx: Context = info.context
+        outcome = service.scan(ctx, qr)
+        return EntrustmentScanResult(
+            valid=outcome.valid,
+            reason=outcome.reason,
+            entrustment=EntrustmentGrant.of(outcome.grant, ctx.today(), show_qr=False)
+            if outcome.grant
+            else None,
+        )
+
+    @strawberry.field(
+        extensions=[requires("online_entrustment.check")],
+        description=f"{CLERK_ROLES} Does the applicant at the window need an entrustment? "
+        "The owner in person needs none (九-二).",
+    )
+    def entrustment_requirement(
+        self, info: strawberry.Info, input: EntrustmentRequirementInput
+    ) -> EntrustmentRequirement:
+        ctx: Context = info.context
+        found = service.requirement(
+            ctx,
+            business_code=input.business,
+            applicant=(input.applicant_id_type, input.applicant_id_number, input.applicant_name),
+            vehicle_id=_opt(input.vehicle_id),
+            licence_id=_opt(input.licence_id),
+        )
+        today = ctx.today()
+        return EntrustmentRequirement(
+            owner_in_person=found.owner_in_person,
+            entrustment_required=found.entrustment_required,
+            rule=found.rule,
+            usable_entrustments=[EntrustmentGrant.of(g, today, False) for g in found.usable],
+        )
+
+
+@strawberry.type
+class EntrustmentMutation:
+    @strawberry.mutation(
+        extensions=[requires("online_entrustment.create")],
+        description="Roles: CITIZEN (owner of the vehicle / holder of the licence). Entrust a "
+        "named agent for one business of the table, valid at most 30 days.",
+    )
+    def entrustment_create(
+        self, info: strawberry.Info, input: EntrustmentCreateInput
+    ) -> EntrustmentPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EntrustmentPayload:
+            grant = service.create(
+                ctx,
+                scope,
+                business_code=input.business,
+                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+                valid_days=input.valid_days,
+                vehicle_id=_opt(input.vehicle_id),
+                licence_id=_opt(input.licence_id),
+                vin=input.vin,
+                city=input.city,
+            )
+            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today()))
+
+        return ctx.mutate("online_entrustment.create", EntrustmentPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("online_entrustment.revoke")],
+        description="Roles: CITIZEN (the owner). Revoke an entrustment before it is used.",
+    )
+    def entrustment_revoke(self, info: strawberry.Info, id: strawberry.ID) -> EntrustmentPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EntrustmentPayload:
+            grant = service.revoke(ctx, scope, str(id))
+            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today()))
+
+        return ctx.mutate("online_entrustment.revoke", EntrustmentPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("online_entrustment.use")],
+        description="Roles: CLERK (handling city). Handle the entrusted business for the agent: "
+        "agent and business must match (else re-entrust, 九-二); used once.",
+    )
+    def entrustment_use(
+        self, info: strawberry.Info, input: EntrustmentUseInput
+    ) -> EntrustmentPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EntrustmentPayload:
+            grant = service.use(
+                ctx,
+                scope,
+                grant_id=str(input.entrustment_id),
+                business_code=input.business,
+                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+            )
+            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today(), False))
+
+        return ctx.mutate("online_entrustment.use", EntrustmentPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("online_entrustment.paper")],
+        description="Roles: CLERK (handling city). Record a paper entrustment presented at the "
+        "window (九-三); it is used at once.",
+    )
+    def entrustment_paper_record(
+        self, info: strawberry.Info, input: EntrustmentPaperRecordInput
+    ) -> EntrustmentPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EntrustmentPayload:
+            grant = service.record_paper(
+                ctx,
+                scope,
+                business_code=input.business,
+                owner=(input.owner_id_type, input.owner_id_number, input.owner_name),
+                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+                document_sha256=input.document_sha256,
+                vehicle_id=_opt(input.vehicle_id),
+                licence_id=_opt(input.licence_id),
+                vin=input.vin,
+                city=input.city,
+            )
+            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today(), False))
+
+        return ctx.mutate("online_entrustment.paper", EntrustmentPayload, work)

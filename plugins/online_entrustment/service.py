@@ -1,0 +1,520 @@
+"""Operations of M09: load, check the rules, write. Called by the resolvers in schema.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from core.accounts import Person
+from core.concurrency import consume_once
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.documents.signing import sign_document, verify_document
+from core.errors import Code, NotFound, RuleError
+from core.identity import IdentityNumber, parse_identity
+from core.registries.licences import DrivingLicence
+from core.registries.vehicles import Vehicle, VehicleStatus
+from core.validation import require_text
+from plugins.online_entrustment import rules
+from plugins.online_entrustment.errors import EntrustmentCode
+from plugins.online_entrustment.models import EntrustmentGrant
+
+MEASURE = "online_entrustment"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a business is about and which city's office handles it."""
+
+    city: str
+    owner_person_id: str | None
+    vehicle_id: str | None = None
+    licence_id: str | None = None
+    vin: str | None = None
+
+
+@dataclass(frozen=True)
+class AgentIdentity:
+    doc: IdentityNumber
+    name: str
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.doc.doc_type.value, self.doc.number, self.name)
+
+
+def parse_agent(id_type: str, id_number: str, name: str, prefix: str = "agent") -> AgentIdentity:
+    """Validate an identity given as type + number + name (fields `<prefix>IdType` ...)."""
+    doc = parse_identity(id_type, id_number, field=f"{prefix}IdNumber")
+    clean = require_text(f"{prefix}Name", name, 64)
+    return AgentIdentity(doc, rules.normalise_name(clean))
+
+
+def find_person(session: Session, who: AgentIdentity) -> Person | None:
+    """The registered person with this document (name checked by the caller)."""
+    return session.exec(
+        select(Person).where(
+            Person.id_type == who.doc.doc_type.value, Person.id_number == who.doc.number
+        )
+    ).first()
+
+
+def resolve_target(
+    session: Session,
+    biz: rules.Business,
+    *,
+    vehicle_id: str | None,
+    licence_id: str | None,
+    vin: str | None,
+    city: str | None,
+    owner_person_id: str | None,
+    hide_others: bool,
+) -> Target:
+    """Check that the business names exactly one vehicle or licence of the owner; its city.
+
+    `hide_others`: answer NOT_FOUND for another person's file (citizens cannot probe ids);
+    otherwise (a clerk recording a paper entrustment) say that the principal is not the owner.
+    """
+    if biz.subject is rules.Subject.VEHICLE:
+        if licence_id:
+            raise RuleError(
+                EntrustmentCode.WRONG_SUBJECT,
+                f"{biz.code} is a vehicle business; give no licence.",
+                field="licenceId",
+                rule=rules.RULE_SCOPE,
+            )
+        if biz.new_vehicle:
+            if vehicle_id:
+                raise RuleError(
+                    EntrustmentCode.WRONG_SUBJECT,
+                    f"{biz.code} is for a vehicle not registered yet: give its VIN and city.",
+                    field="vehicleId",
+                    rule=rules.RULE_SCOPE,
+                )
+            if not city:
+                raise RuleError(Code.INVALID_INPUT, "`city` is required.", field="city")
+            lookup_city(city)
+            return Target(city, owner_person_id, vin=rules.parse_vin(vin))
+        if vin or city:
+            raise RuleError(
+                Code.INVALID_INPUT,
+                "A registered vehicle is named by `vehicleId` only; it is handled in its "
+                "registration city.",
+                field="vin" if vin else "city",
+                rule=rules.RULE_SCOPE,
+            )
+        vehicle = session.get(Vehicle, str(vehicle_id)) if vehicle_id else None
+        if vehicle_id is None:
+            raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
+        if vehicle is None or vehicle.owner_person_id != owner_person_id:
+            if hide_others or vehicle is None:
+                raise NotFound("Vehicle", "vehicleId")
+            raise RuleError(
+                EntrustmentCode.OWNER_MISMATCH,
+                "The principal is not the owner of this vehicle.",
+                field="ownerIdNumber",
+                rule=rules.RULE_PAPER,
+            )
+        if vehicle.status == VehicleStatus.DEREGISTERED.value:
+            raise RuleError(
+                EntrustmentCode.VEHICLE_NOT_ACTIVE,
+                "This vehicle is deregistered.",
+                field="vehicleId",
+                rule=rules.RULE_SCOPE,
+            )
+        return Target(vehicle.registration_city, owner_person_id, vehicle_id=vehicle.id)
+    if vehicle_id or vin:
+        raise RuleError(
+            EntrustmentCode.WRONG_SUBJECT,
+            f"{biz.code} is a licence business; give no vehicle.",
+            field="vehicleId" if vehicle_id else "vin",
+            rule=rules.RULE_SCOPE,
+        )
+    if licence_id is None:
+        raise RuleError(Code.INVALID_INPUT, "`licenceId` is required.", field="licenceId")
+    licence = session.get(DrivingLicence, str(licence_id))
+    if licence is None or licence.person_id != owner_person_id:
+        if hide_others or licence is None:
+            raise NotFound("Licence", "licenceId")
+        raise RuleError(
+            EntrustmentCode.OWNER_MISMATCH,
+            "The principal is not the holder of this licence.",
+            field="ownerIdNumber",
+            rule=rules.RULE_PAPER,
+        )
+    handling_city = licence.issuing_city
+    if biz.target_city:
+        if not city:
+            raise RuleError(
+                Code.INVALID_INPUT, "`city` (the city moving to) is required.", field="city"
+            )
+        lookup_city(city)
+        if city == licence.issuing_city:
+            raise RuleError(
+                Code.INVALID_INPUT,
+                "A transfer-in exchange is handled in another city than the issuing one.",
+                field="city",
+                rule=rules.RULE_SCOPE,
+            )
+        handling_city = city
+    elif city:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "This licence business is handled in the issuing city; give no `city`.",
+            field="city",
+        )
+    return Target(handling_city, owner_person_id, licence_id=licence.id)
+
+
+def _qr(ctx: Context, grant: EntrustmentGrant) -> str:
+    """The signed QR of an electronic entrustment (claims: see README; no names or ID numbers)."""
+    claims = {
+        1: grant.id,
+        2: grant.business,
+        3: grant.city_code,
+        4: grant.valid_until.isoformat(),
+        5: grant.valid_from.isoformat(),
+    }
+    return sign_document(ctx.platform.keys, rules.QR_PREFIX, claims)
+
+
+def create(
+    ctx: Context,
+    scope: WriteScope,
+    *,
+    business_code: str,
+    agent: tuple[str, str, str],
+    valid_days: int,
+    vehicle_id: str | None,
+    licence_id: str | None,
+    vin: str | None,
+    city: str | None,
+) -> EntrustmentGrant:
+    """The owner entrusts a named agent for one business of the table (九-一, 九-二)."""
+    owner_id = ctx.require_person()
+    biz = rules.business(business_code)
+    who = parse_agent(*agent)
+    target = resolve_target(
+        scope.session,
+        biz,
+        vehicle_id=vehicle_id,
+        licence_id=licence_id,
+        vin=vin,
+        city=city,
+        owner_person_id=owner_id,
+        hide_others=True,
+    )
+    ctx.require_in_force(MEASURE, target.city)
+    today = ctx.today()
+    valid_until = rules.validity_end(today, valid_days)
+    owner = scope.session.get(Person, owner_id)
+    if owner is not None and (owner.id_type, owner.id_number) == who.key[:2]:
+        raise RuleError(
+            EntrustmentCode.SELF_ENTRUSTMENT,
+            "You cannot entrust yourself: the owner in person needs no entrustment.",
+            field="agentIdNumber",
+            rule=rules.RULE_IN_PERSON,
+        )
+    grant = EntrustmentGrant(
+        kind="ONLINE",
+        business=biz.code,
+        owner_person_id=owner_id,
+        vehicle_id=target.vehicle_id,
+        licence_id=target.licence_id,
+        vin=target.vin,
+        city_code=target.city,
+        agent_id_type=who.doc.doc_type.value,
+        agent_id_number=who.doc.number,
+        agent_name=who.name,
+        valid_from=today,
+        valid_until=valid_until,
+        created_by_account_id=ctx.actor.account_id,
+        created_at=stamp(ctx.now()),
+    )
+    grant.qr = _qr(ctx, grant)
+    scope.session.add(grant)
+    scope.session.flush()
+    scope.subject(owner_id, f"EntrustmentGrant:{grant.id}", business=biz.code, days=valid_days)
+    return grant
+
+
+def _load(session: Session, grant_id: str) -> EntrustmentGrant:
+    grant = session.get(EntrustmentGrant, str(grant_id)[:16])
+    if grant is None:
+        raise NotFound("Entrustment", "entrustmentId")
+    return grant
+
+
+def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
+    """The owner revokes an unused entrustment (race-safe against a concurrent use)."""
+    owner_id = ctx.require_person()
+    grant = _load(scope.session, grant_id)
+    if grant.owner_person_id != owner_id:
+        raise NotFound("Entrustment", "entrustmentId")
+    ctx.require_in_force(MEASURE, grant.city_code)
+    scope.subject(owner_id, f"EntrustmentGrant:{grant.id}")
+    status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())
+    if status in (rules.GrantStatus.USED, rules.GrantStatus.REVOKED):
+        rules.require_usable(status, grant.valid_until, ctx.today())
+    now = stamp(ctx.now())
+    if not consume_once(scope.session, EntrustmentGrant, grant.id, "revoked_at", now, used_at=None):
+        raise RuleError(
+            EntrustmentCode.ALREADY_USED,
+            "This entrustment was used or revoked meanwhile.",
+            field="entrustmentId",
+            rule=rules.RULE_SINGLE,
+        )
+    scope.session.refresh(grant)
+    return grant
+
+
+def load_for_clerk(ctx: Context, grant_id: str, purpose: str) -> EntrustmentGrant:
+    """A clerk's look-up on the platform: in force, in jurisdiction, audited."""
+    grant = _load(ctx.session, grant_id)
+    ctx.require_in_force(MEASURE, grant.city_code)
+    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field="entrustmentId")
+    ctx.audit_read(
+        f"{MEASURE}.lookup",
+        grant.owner_person_id,
+        f"EntrustmentGrant:{grant.id}",
+        {"purpose": purpose},
+        measure=MEASURE,
+    )
+    return grant
+
+
+@dataclass(frozen=True)
+class ScanOutcome:
+    valid: bool
+    reason: str
+    grant: EntrustmentGrant | None
+
+
+def scan(ctx: Context, qr: str) -> ScanOutcome:
+    """Verify a scanned QR (signature offline), then its live record (online)."""
+    if ctx.actor.city_code:
+        ctx.require_in_force(MEASURE, ctx.actor.city_code)
+    if not isinstance(qr, str) or len(qr) > 1000:
+        raise RuleError(Code.INVALID_INPUT, "The QR text is too long.", field="qr")
+    verified = verify_document(ctx.platform.keys, qr.strip(), rules.QR_PREFIX)
+    if not verified.valid or not verified.claims:
+        return ScanOutcome(False, verified.reason, None)
+    claims = verified.claims
+    grant = ctx.session.get(EntrustmentGrant, str(claims.get(1))[:16])
+    if grant is None:
+        return ScanOutcome(False, "UNKNOWN_ENTRUSTMENT", None)
+    if (claims.get(2), claims.get(3), claims.get(4)) != (
+        grant.business,
+        grant.city_code,
+        grant.valid_until.isoformat(),
+    ):
+        return ScanOutcome(False, "CLAIMS_DIFFER", None)
+    grant = load_for_clerk(ctx, grant.id, "scan")
+    return ScanOutcome(True, "OK", grant)
+
+
+def _require_owner_unchanged(session: Session, grant: EntrustmentGrant) -> None:
+    """The principal must still own the vehicle / hold the licence when the agent uses it."""
+    if grant.vehicle_id:
+        vehicle = session.get(Vehicle, grant.vehicle_id)
+        still = (
+            vehicle is not None
+            and vehicle.owner_person_id == grant.owner_person_id
+            and vehicle.status != VehicleStatus.DEREGISTERED.value
+        )
+    elif grant.licence_id:
+        licence = session.get(DrivingLicence, grant.licence_id)
+        still = licence is not None and licence.person_id == grant.owner_person_id
+    else:
+        still = True  # a new vehicle: nothing registered to compare with
+    if not still:
+        raise RuleError(
+            EntrustmentCode.OWNER_CHANGED,
+            "The principal no longer owns this vehicle or holds this licence.",
+            field="entrustmentId",
+            rule=rules.RULE_SCOPE,
+        )
+
+
+def use(
+    ctx: Context,
+    scope: WriteScope,
+    *,
+    grant_id: str,
+    business_code: str,
+    agent: tuple[str, str, str],
+) -> EntrustmentGrant:
+    """The clerk handles the business for the agent at the window: check, then consume once."""
+    grant = _load(scope.session, grant_id)
+    ctx.require_in_force(MEASURE, grant.city_code)
+    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field="entrustmentId")
+    scope.subject(grant.owner_person_id, f"EntrustmentGrant:{grant.id}")
+    biz = rules.business(business_code)
+    who = parse_agent(*agent)
+    today = ctx.today()
+    rules.require_usable(
+        rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, today),
+        grant.valid_until,
+        today,
+    )
+    rules.require_same_business(grant.business, biz.code)
+    rules.require_same_agent(
+        (grant.agent_id_type, grant.agent_id_number, grant.agent_name), who.key
+    )
+    _require_owner_unchanged(scope.session, grant)
+    now = stamp(ctx.now())
+    if not consume_once(scope.session, EntrustmentGrant, grant.id, "used_at", now, revoked_at=None):
+        raise RuleError(
+            EntrustmentCode.ALREADY_USED,
+            "This entrustment was used or revoked meanwhile.",
+            field="entrustmentId",
+            rule=rules.RULE_SINGLE,
+        )
+    scope.session.refresh(grant)
+    grant.used_by_account_id = ctx.actor.account_id
+    grant.used_office_id = ctx.actor.office_id
+    scope.session.add(grant)
+    scope.subject(business=biz.code)
+    return grant
+
+
+def record_paper(
+    ctx: Context,
+    scope: WriteScope,
+    *,
+    business_code: str,
+    owner: tuple[str, str, str],
+    agent: tuple[str, str, str],
+    document_sha256: str,
+    vehicle_id: str | None,
+    licence_id: str | None,
+    vin: str | None,
+    city: str | None,
+) -> EntrustmentGrant:
+    """A clerk records a paper entrustment presented at the window (九-三); used at once."""
+    biz = rules.business(business_code)
+    principal = parse_agent(*owner, prefix="owner")
+    who = parse_agent(*agent)
+    digest = (document_sha256 or "").strip().lower()
+    if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+        raise RuleError(
+            Code.INVALID_INPUT, "`documentSha256` is 64 hex characters.", field="documentSha256"
+        )
+    person = find_person(scope.session, principal)
+    if person is None or rules.normalise_name(person.name) != principal.name:
+        raise NotFound("Principal", "ownerIdNumber")
+    if principal.key[:2] == who.key[:2]:
+        raise RuleError(
+            EntrustmentCode.SELF_ENTRUSTMENT,
+            "The owner in person needs no entrustment.",
+            field="agentIdNumber",
+            rule=rules.RULE_IN_PERSON,
+        )
+    target = resolve_target(
+        scope.session,
+        biz,
+        vehicle_id=vehicle_id,
+        licence_id=licence_id,
+        vin=vin,
+        city=city,
+        owner_person_id=person.id,
+        hide_others=False,
+    )
+    ctx.require_in_force(MEASURE, target.city)
+    ctx.require_jurisdiction(target.city, rule=rules.RULE_PAPER, field="city")
+    now = ctx.now()
+    grant = EntrustmentGrant(
+        kind="PAPER",
+        business=biz.code,
+        owner_person_id=person.id,
+        vehicle_id=target.vehicle_id,
+        licence_id=target.licence_id,
+        vin=target.vin,
+        city_code=target.city,
+        agent_id_type=who.doc.doc_type.value,
+        agent_id_number=who.doc.number,
+        agent_name=who.name,
+        valid_from=ctx.today(),
+        valid_until=ctx.today(),
+        paper_document_sha256=digest,
+        created_by_account_id=ctx.actor.account_id,
+        created_at=stamp(now),
+        used_at=stamp(now),
+        used_by_account_id=ctx.actor.account_id,
+        used_office_id=ctx.actor.office_id,
+    )
+    scope.session.add(grant)
+    scope.session.flush()
+    scope.subject(person.id, f"EntrustmentGrant:{grant.id}", business=biz.code, kind="PAPER")
+    return grant
+
+
+@dataclass(frozen=True)
+class Requirement:
+    owner_in_person: bool
+    entrustment_required: bool
+    rule: str
+    usable: list[EntrustmentGrant]
+
+
+def requirement(
+    ctx: Context,
+    *,
+    business_code: str,
+    applicant: tuple[str, str, str],
+    vehicle_id: str | None,
+    licence_id: str | None,
+) -> Requirement:
+    """Does the person at the window need an entrustment for this business on this file?"""
+    biz = rules.business(business_code)
+    who = parse_agent(*applicant, prefix="applicant")
+    session = ctx.session
+    if biz.new_vehicle:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "For a vehicle not registered yet, check the entrustment by id or QR.",
+            field="business",
+        )
+    if biz.subject is rules.Subject.VEHICLE:
+        vehicle = session.get(Vehicle, str(vehicle_id)) if vehicle_id else None
+        if vehicle is None or licence_id:
+            raise NotFound("Vehicle", "vehicleId")
+        owner_id, city, field_ = vehicle.owner_person_id, vehicle.registration_city, "vehicle"
+        ref = f"Vehicle:{vehicle.id}"
+    else:
+        licence = session.get(DrivingLicence, str(licence_id)) if licence_id else None
+        if licence is None or vehicle_id:
+            raise NotFound("Licence", "licenceId")
+        owner_id, city, field_ = licence.person_id, licence.issuing_city, "licence"
+        ref = f"DrivingLicence:{licence.id}"
+    ctx.require_in_force(MEASURE, city)
+    ctx.require_jurisdiction(city, rule=rules.RULE_CHECK)
+    ctx.audit_read(
+        f"{MEASURE}.requirement", owner_id, ref, {"purpose": "window check"}, measure=MEASURE
+    )
+    owner = session.get(Person, owner_id) if owner_id else None
+    if (
+        owner is not None
+        and (owner.id_type, owner.id_number) == who.key[:2]
+        and rules.normalise_name(owner.name) == who.name
+    ):
+        return Requirement(True, False, rules.RULE_IN_PERSON, [])
+    column = EntrustmentGrant.vehicle_id if field_ == "vehicle" else EntrustmentGrant.licence_id
+    rows = session.exec(
+        select(EntrustmentGrant)
+        .where(
+            column == (vehicle_id if field_ == "vehicle" else licence_id),
+            EntrustmentGrant.business == biz.code,
+            EntrustmentGrant.agent_id_type == who.doc.doc_type.value,
+            EntrustmentGrant.agent_id_number == who.doc.number,
+            EntrustmentGrant.used_at.is_(None),  # type: ignore[union-attr]
+            EntrustmentGrant.revoked_at.is_(None),  # type: ignore[union-attr]
+            EntrustmentGrant.valid_until >= ctx.today(),
+        )
+        .order_by(EntrustmentGrant.created_at)
+    ).all()
+    usable = [g for g in rows if g.agent_name == who.name]
+    rule = rules.RULE_NO_PAPER if usable else rules.RULE_PAPER
+    return Requirement(False, True, rule, list(usable))

@@ -1,0 +1,139 @@
+"""GraphQL documents and small helpers shared by the M09 tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.testing import Env
+
+PLUGINS = ["online_entrustment"]
+
+FIELDS = """
+  id kind business businessLabel status city vehicleId licenceId vin agentName agentIdType
+  agentIdNumber validFrom validUntil usedAt revokedAt qr
+"""
+
+CREATE = (
+    """
+mutation($input: EntrustmentCreateInput!) {
+  entrustmentCreate(input: $input) {
+    errors { code message field rule measure city date }
+    entrustment {"""
+    + FIELDS
+    + """}
+  }
+}"""
+)
+
+USE = (
+    """
+mutation($input: EntrustmentUseInput!) {
+  entrustmentUse(input: $input) {
+    errors { code message field rule }
+    entrustment {"""
+    + FIELDS
+    + """}
+  }
+}"""
+)
+
+REVOKE = (
+    """
+mutation($id: ID!) {
+  entrustmentRevoke(id: $id) {
+    errors { code message field rule }
+    entrustment {"""
+    + FIELDS
+    + """}
+  }
+}"""
+)
+
+PAPER = (
+    """
+mutation($input: EntrustmentPaperRecordInput!) {
+  entrustmentPaperRecord(input: $input) {
+    errors { code message field rule }
+    entrustment {"""
+    + FIELDS
+    + """}
+  }
+}"""
+)
+
+LOOKUP = "query($id: ID!) { entrustmentLookup(id: $id) {" + FIELDS + "} }"
+SCAN = (
+    "query($qr: String!) { entrustmentScan(qr: $qr) { valid reason entrustment {" + FIELDS + "} } }"
+)
+REQUIREMENT = """
+query($input: EntrustmentRequirementInput!) {
+  entrustmentRequirement(input: $input) {
+    ownerInPerson entrustmentRequired rule usableEntrustments { id }
+  }
+}"""
+MINE = "query { entrustmentsMine(first: 10) { totalCount nodes {" + FIELDS + "} } }"
+BUSINESSES = "query { entrustmentBusinesses { code labelZh subject newVehicle targetCity } }"
+
+
+def agent_of(env: Env, ref: str = "li") -> dict[str, str]:
+    person = env.refs[ref]
+    return {
+        "agentIdType": person.id_type,
+        "agentIdNumber": person.id_number,
+        "agentName": person.name,
+    }
+
+
+def create_input(env: Env, **over: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "business": "REPLACE_PLATES",
+        "vehicleId": env.refs["zhang_car"].id,
+        "validDays": 30,
+        **agent_of(env),
+    }
+    data.update(over)
+    return data
+
+
+def create(env: Env, as_: str = "zhang_account", **over: Any) -> dict[str, Any]:
+    """Create an entrustment and return the payload (errors + entrustment)."""
+    return env.data(CREATE, {"input": create_input(env, **over)}, as_=as_)["entrustmentCreate"]
+
+
+def created(env: Env, **over: Any) -> dict[str, Any]:
+    payload = create(env, **over)
+    assert payload["errors"] == [], payload
+    return payload["entrustment"]
+
+
+def use_input(env: Env, grant_id: str, **over: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "entrustmentId": grant_id,
+        "business": "REPLACE_PLATES",
+        **agent_of(env),
+    }
+    data.update(over)
+    return data
+
+
+def use(env: Env, grant_id: str, as_: str = "clerk", **over: Any) -> dict[str, Any]:
+    return env.data(USE, {"input": use_input(env, grant_id, **over)}, as_=as_)["entrustmentUse"]
+
+
+def error_code(payload: dict[str, Any]) -> str:
+    assert payload["errors"], payload
+    return payload["errors"][0]["code"]
+
+
+def top_code(body: dict[str, Any]) -> str:
+    assert body.get("errors"), body
+    return body["errors"][0]["extensions"]["code"]
+
+
+def grant_count(env: Env) -> int:
+    from sqlmodel import func, select
+
+    from plugins.online_entrustment.models import EntrustmentGrant
+
+    with env.session() as s:
+        return s.exec(select(func.count()).select_from(EntrustmentGrant)).one()
