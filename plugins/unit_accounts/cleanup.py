@@ -1,8 +1,9 @@
 """The clean-up of legacy unit accounts (八-一) and their conversion (八-二), set-based.
 
-`run_cleanup` reads plain rows (no ORM objects) for every legacy account not yet disabled, plans
-in memory (`rules.plan_cleanup`), then writes in batches: one `UPDATE ... WHERE id IN (...)` per
-1,000 rows and status, one multi-row `INSERT` per 5,000 new `UnitMember` rows. Only rows of units
+`run_cleanup` reads plain driver rows (no ORM objects, no type processing) for every legacy
+account not yet disabled, plans in memory (`rules.plan_cleanup`), then writes in batches: one
+`UPDATE ... WHERE id IN (...)` per 5,000 rows of one outcome, and one set-based
+`INSERT INTO unit_members ... SELECT ... FROM unit_accounts_legacy` for the conversions. Only rows of units
 whose city has the measure in force (and, for a province run, in that province) are changed; the
 plan itself always sees every account, since rule 3 spans units across cities.
 """
@@ -15,7 +16,7 @@ import io
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, literal, select, true
 from sqlmodel import Session
 
 from core.accounts import Person, Unit, UnitMember, UnitRole
@@ -31,14 +32,43 @@ from plugins.unit_accounts.models import (
     UnitFile,
 )
 
-UPDATE_CHUNK = 1000
-INSERT_CHUNK = 5000
+UPDATE_CHUNK = 5000
 OPEN_STATUSES = (LegacyStatus.PENDING.value, LegacyStatus.FLAGGED.value)
+LEGACY = LegacyUnitAccount.__tablename__
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+class _Writer:
+    """Driver-level batched writes (no per-row ORM or statement compilation)."""
+
+    def __init__(self, session: Session) -> None:
+        self.conn = session.connection()
+        dialect = self.conn.dialect
+        self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        column = LegacyUnitAccount.__table__.c.decided_at
+        self._bind_dt = column.type.dialect_impl(dialect).bind_processor(dialect)
+
+    def stamp(self, value: dt.datetime) -> Any:
+        return self._bind_dt(value) if self._bind_dt else value
+
+    def rows(self, sql: str) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in self.conn.exec_driver_sql(sql).fetchall()]
+
+    def update_in(self, assignments: dict[str, Any], ids: Sequence[str], raw: str = "") -> None:
+        """`UPDATE legacy SET <assignments>[, raw] WHERE id IN (...)`, 5,000 ids a statement."""
+        sets = ", ".join(f"{col} = {self.mark}" for col in assignments)
+        if raw:
+            sets = f"{sets}, {raw}" if sets else raw
+        values = tuple(assignments.values())
+        for chunk in _chunks(ids, UPDATE_CHUNK):
+            marks = ", ".join([self.mark] * len(chunk))
+            self.conn.exec_driver_sql(
+                f"UPDATE {LEGACY} SET {sets} WHERE id IN ({marks})", values + tuple(chunk)
+            )
 
 
 def legal_persons(session: Session) -> dict[str, str]:
@@ -70,15 +100,14 @@ def run_cleanup(
     """
     day = to_china(now).date()
     mode = rules.cleanup_mode(day)
-    t = LegacyUnitAccount.__table__
-    unit_city = dict(session.execute(select(Unit.id, Unit.city_code)).all())
-    data = session.execute(
-        select(t.c.id, t.c.unit_id, t.c.person_id, t.c.registered_at, t.c.status).where(
-            t.c.status != LegacyStatus.DISABLED.value
-        )
-    ).all()
+    w = _Writer(session)
+    unit_city = dict(w.rows("SELECT id, city_code FROM units"))
+    data = w.rows(
+        f"SELECT id, unit_id, person_id, registered_at, status FROM {LEGACY} "
+        f"WHERE status <> '{LegacyStatus.DISABLED.value}'"
+    )
     plan = rules.plan_cleanup(
-        (rules.LegacyRow(r[0], r[1], r[2], r[3]) for r in data), legal_persons(session)
+        [rules.LegacyRow(r[0], r[1], r[2], r[3]) for r in data], legal_persons(session)
     )
     city_ok: dict[str, bool] = {}
 
@@ -94,9 +123,9 @@ def run_cleanup(
     run = CleanupRun(ran_at=stamp(now), mode=mode, scope=province or "*", figures={})
     session.add(run)
     session.flush()
-    when = stamp(now)
+    when = w.stamp(stamp(now))
     removed: dict[tuple[str, str], list[str]] = {}
-    kept: list[Any] = []
+    kept: list[tuple[Any, ...]] = []
     for row in open_rows:
         rule = plan.removed.get(row[0])
         if rule is not None:
@@ -105,23 +134,19 @@ def run_cleanup(
         else:
             kept.append(row)
     for (status, rule), ids in removed.items():
-        for chunk in _chunks(ids, UPDATE_CHUNK):
-            session.execute(
-                update(t)
-                .where(t.c.id.in_(chunk))
-                .values(status=status, cleanup_rule=rule, decided_at=when, run_id=run.id)
-            )
+        w.update_in(
+            {"status": status, "cleanup_rule": rule, "decided_at": when, "run_id": run.id}, ids
+        )
     converted = 0
     if mode == "DISABLE":
-        converted = _convert(session, kept, plan.kept, when, run.id)
+        converted = _convert(session, w, kept, plan.kept, when, run.id)
     else:
         flagged_back = [r[0] for r in kept if r[4] == LegacyStatus.FLAGGED.value]
-        for chunk in _chunks(flagged_back, UPDATE_CHUNK):
-            session.execute(
-                update(t)
-                .where(t.c.id.in_(chunk))
-                .values(status=LegacyStatus.PENDING.value, cleanup_rule=None, run_id=run.id)
-            )
+        w.update_in(
+            {"status": LegacyStatus.PENDING.value, "run_id": run.id},
+            flagged_back,
+            "cleanup_rule = NULL",
+        )
     figures: dict[str, Any] = {"accounts": len(data), "changed": len(open_rows)}
     for (_status, rule), ids in removed.items():
         figures[rule] = figures.get(rule, 0) + len(ids)
@@ -133,68 +158,62 @@ def run_cleanup(
 
 
 def _convert(
-    session: Session, kept: list[Any], roles: dict[str, str], when: dt.datetime, run_id: str
+    session: Session,
+    w: _Writer,
+    kept: list[tuple[Any, ...]],
+    roles: dict[str, str],
+    when: Any,
+    run_id: str,
 ) -> int:
     """Compliant accounts become UnitMember rows (id = legacy id), 补换领牌证 allowed (八-三:
-    "7月1日前已注册的单位用户账号，系统转换时已默认开通在线办理补换领牌证业务权限")."""
+    "7月1日前已注册的单位用户账号，系统转换时已默认开通在线办理补换领牌证业务权限").
+
+    The legacy rows are marked first (grouped by role, batched); then one set-based
+    `INSERT ... SELECT` creates the members. A person who already holds an active membership of
+    the unit (e.g. registered at a window) keeps it, and the legacy row is linked to it.
+    """
     if not kept:
         return 0
-    t = LegacyUnitAccount.__table__
-    m = UnitMember.__table__
-    unit_ids = {r[1] for r in kept}
-    existing: dict[tuple[str, str], str] = {}
-    for chunk in _chunks(sorted(unit_ids), UPDATE_CHUNK):
-        for member_id, unit_id, person_id in session.execute(
-            select(m.c.id, m.c.unit_id, m.c.person_id).where(
-                m.c.unit_id.in_(chunk), m.c.status == "ACTIVE"
-            )
-        ):
-            existing[(unit_id, person_id)] = member_id
-    new_rows: list[dict[str, Any]] = []
+    existing = {
+        (unit_id, person_id): member_id
+        for member_id, unit_id, person_id in w.rows(
+            "SELECT id, unit_id, person_id FROM unit_members WHERE status = 'ACTIVE'"
+        )
+    }
+    by_role: dict[str, list[str]] = {}
     linked: list[tuple[str, str]] = []
-    for legacy_id, unit_id, person_id, registered_at, _status in kept:
+    for legacy_id, unit_id, person_id, _registered, _status in kept:
         member_id = existing.get((unit_id, person_id))
         if member_id is not None:
             linked.append((legacy_id, member_id))
-            continue
-        new_rows.append(
-            {
-                "id": legacy_id,
-                "unit_id": unit_id,
-                "person_id": person_id,
-                "role": roles.get(legacy_id, UnitRole.USER.value),
-                "status": "ACTIVE",
-                "can_replace_plates": True,
-                "registered_at": registered_at,
-            }
+        else:
+            role = roles.get(legacy_id, UnitRole.USER.value)
+            by_role.setdefault(role, []).append(legacy_id)
+    base = {"status": LegacyStatus.CONVERTED.value, "decided_at": when, "run_id": run_id}
+    for role, ids in by_role.items():
+        w.update_in({**base, "role_after": role}, ids, "cleanup_rule = NULL, member_id = id")
+    t = LegacyUnitAccount.__table__
+    m = UnitMember.__table__
+    session.execute(
+        insert(m).from_select(
+            ["id", "unit_id", "person_id", "role", "status", "can_replace_plates", "registered_at"],
+            select(
+                t.c.id,
+                t.c.unit_id,
+                t.c.person_id,
+                t.c.role_after,
+                literal("ACTIVE"),
+                true(),
+                t.c.registered_at,
+            ).where(
+                t.c.run_id == run_id,
+                t.c.status == LegacyStatus.CONVERTED.value,
+                t.c.member_id == t.c.id,
+            ),
         )
-    for chunk in _chunks(new_rows, INSERT_CHUNK):
-        session.execute(insert(m), list(chunk))
-    new_ids = [r["id"] for r in new_rows]
-    for chunk in _chunks(new_ids, UPDATE_CHUNK):
-        session.execute(
-            update(t)
-            .where(t.c.id.in_(chunk))
-            .values(
-                status=LegacyStatus.CONVERTED.value,
-                cleanup_rule=None,
-                decided_at=when,
-                run_id=run_id,
-                member_id=t.c.id,
-            )
-        )
+    )
     for legacy_id, member_id in linked:
-        session.execute(
-            update(t)
-            .where(t.c.id == legacy_id)
-            .values(
-                status=LegacyStatus.CONVERTED.value,
-                cleanup_rule=None,
-                decided_at=when,
-                run_id=run_id,
-                member_id=member_id,
-            )
-        )
+        w.update_in({**base, "member_id": member_id}, [legacy_id], "cleanup_rule = NULL")
     return len(kept)
 
 

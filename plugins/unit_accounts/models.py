@@ -52,6 +52,7 @@ class LegacyUnitAccount(SQLModel, table=True):
     cleanup_rule: str | None = Field(default=None, max_length=16)
     decided_at: dt.datetime | None = None
     member_id: str | None = Field(default=None, max_length=16)
+    role_after: str | None = Field(default=None, max_length=16)  # role it converted to
     run_id: str | None = Field(default=None, max_length=16)
 
 

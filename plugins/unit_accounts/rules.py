@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from core.accounts import UnitRole
 from core.errors import RuleError
@@ -151,14 +152,14 @@ def qr_state_error(
 # --- the clean-up plan (八-一), an in-memory pass over plain rows ---------------------------------
 
 
-@dataclass(frozen=True)
-class LegacyRow:
-    """One legacy account as the plan sees it."""
+class LegacyRow(NamedTuple):
+    """One legacy account as the plan sees it (`registered_at` only needs to sort: a datetime,
+    or the database's ISO text)."""
 
     id: str
     unit_id: str
     person_id: str
-    registered_at: dt.datetime
+    registered_at: Any
 
 
 @dataclass
@@ -180,7 +181,7 @@ class CleanupPlan:
 
 
 def _latest_first(rows: list[LegacyRow]) -> list[LegacyRow]:
-    return sorted(rows, key=lambda r: (r.registered_at, r.id), reverse=True)
+    return sorted(rows, key=lambda r: (r[3], r[0]), reverse=True)
 
 
 def plan_cleanup(rows: Iterable[LegacyRow], legal_person_of: Mapping[str, str]) -> CleanupPlan:
@@ -194,32 +195,48 @@ def plan_cleanup(rows: Iterable[LegacyRow], legal_person_of: Mapping[str, str]) 
     person, USER otherwise. "Latest" is the registration time (ties: the larger id).
     """
     plan = CleanupPlan()
+    removed, kept = plan.removed, plan.kept
+    dup, over10, over3 = (
+        CleanupRule.DUPLICATE_ID,
+        CleanupRule.UNIT_OVER_10,
+        CleanupRule.PERSON_OVER_3,
+    )
+    legal_role, user_role = UnitRole.LEGAL_PERSON.value, UnitRole.USER.value
     by_unit_person: dict[tuple[str, str], list[LegacyRow]] = defaultdict(list)
     for row in rows:
-        by_unit_person[(row.unit_id, row.person_id)].append(row)
+        by_unit_person[(row[1], row[2])].append(row)
 
     by_unit: dict[str, list[LegacyRow]] = defaultdict(list)
-    for group in by_unit_person.values():
-        ordered = group if len(group) == 1 else _latest_first(group)
-        by_unit[ordered[0].unit_id].append(ordered[0])
+    for (unit_id, _person), group in by_unit_person.items():
+        if len(group) == 1:
+            by_unit[unit_id].append(group[0])
+            continue
+        ordered = _latest_first(group)
+        by_unit[unit_id].append(ordered[0])
         for row in ordered[1:]:
-            plan.removed[row.id] = CleanupRule.DUPLICATE_ID
+            removed[row[0]] = dup
 
     by_person: dict[str, list[LegacyRow]] = defaultdict(list)
-    for unit_rows in by_unit.values():
-        ordered = _latest_first(unit_rows) if len(unit_rows) > UNIT_MAX_ACCOUNTS else unit_rows
-        for row in ordered[UNIT_MAX_ACCOUNTS:]:
-            plan.removed[row.id] = CleanupRule.UNIT_OVER_10
-        for row in ordered[:UNIT_MAX_ACCOUNTS]:
-            if legal_person_of.get(row.unit_id) == row.person_id:
-                plan.kept[row.id] = UnitRole.LEGAL_PERSON.value
+    get_legal = legal_person_of.get
+    for unit_id, unit_rows in by_unit.items():
+        if len(unit_rows) > UNIT_MAX_ACCOUNTS:
+            unit_rows = _latest_first(unit_rows)
+            for row in unit_rows[UNIT_MAX_ACCOUNTS:]:
+                removed[row[0]] = over10
+            unit_rows = unit_rows[:UNIT_MAX_ACCOUNTS]
+        legal = get_legal(unit_id)
+        for row in unit_rows:
+            if row[2] == legal:
+                kept[row[0]] = legal_role
             else:
-                by_person[row.person_id].append(row)
+                by_person[row[2]].append(row)
 
     for person_rows in by_person.values():
-        ordered = _latest_first(person_rows) if len(person_rows) > PERSON_MAX_UNITS else person_rows
-        for row in ordered[PERSON_MAX_UNITS:]:
-            plan.removed[row.id] = CleanupRule.PERSON_OVER_3
-        for row in ordered[:PERSON_MAX_UNITS]:
-            plan.kept[row.id] = UnitRole.USER.value
+        if len(person_rows) > PERSON_MAX_UNITS:
+            person_rows = _latest_first(person_rows)
+            for row in person_rows[PERSON_MAX_UNITS:]:
+                removed[row[0]] = over3
+            person_rows = person_rows[:PERSON_MAX_UNITS]
+        for row in person_rows:
+            kept[row[0]] = user_role
     return plan
