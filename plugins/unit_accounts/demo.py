@@ -20,7 +20,7 @@ def load(session: Session, demo: DemoWorld) -> None:
     r = demo.refs
     unit = r["unit"]
     session.add(UnitFile(unit_id=unit.id, legal_person_id=r["zhang"].id, recorded_at=stamp(f.now)))
-    admin, admin_account = f.citizen("刘管理", city="320100", phone="13900000020")
+    admin, admin_account = f.citizen("刘管理", city="320100", phone="13920200801")
     r["unit_admin_person"], r["unit_admin_account"] = admin, admin_account
     r["unit_admin"] = f.unit_member(unit, admin, UnitRole.ADMIN)
     session.add(

@@ -55,13 +55,14 @@ def run_for_admin(ctx: Context, scope: WriteScope, province_code: str | None) ->
     province or (no province) the whole country. Cities where the measure is not in force are
     left unchanged; if it is in force in none of them, FEATURE_NOT_ENABLED."""
     actor = ctx.actor
+    national = Role.NATIONAL_ADMIN in actor.roles
+    if province_code is None and not national:
+        province_code = actor.province_code or "-"
     if province_code is None:
-        if Role.NATIONAL_ADMIN not in actor.roles:
-            province_code = actor.province_code
-        cities = list(CITIES.values()) if province_code is None else None
-    if province_code is not None:
+        cities = list(CITIES.values())
+    else:
         prov = lookup_province(province_code, "province")
-        if Role.NATIONAL_ADMIN not in actor.roles and actor.province_code != prov.code:
+        if not national and actor.province_code != prov.code:
             raise RuleError(
                 Code.OUT_OF_JURISDICTION,
                 f"Province {prov.code} is outside your jurisdiction.",
