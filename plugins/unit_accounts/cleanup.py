@@ -49,6 +49,7 @@ class _Writer:
         self.conn = session.connection()
         dialect = self.conn.dialect
         self.mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.arrays = dialect.name == "postgresql"
         column = LegacyUnitAccount.__table__.c.decided_at
         self._bind_dt = column.type.dialect_impl(dialect).bind_processor(dialect)
 
@@ -65,10 +66,12 @@ class _Writer:
             sets = f"{sets}, {raw}" if sets else raw
         values = tuple(assignments.values())
         for chunk in _chunks(ids, UPDATE_CHUNK):
-            marks = ", ".join([self.mark] * len(chunk))
-            self.conn.exec_driver_sql(
-                f"UPDATE {LEGACY} SET {sets} WHERE id IN ({marks})", values + tuple(chunk)
-            )
+            if self.arrays:  # PostgreSQL: one array parameter, not thousands
+                where, params = f"id = ANY({self.mark})", (*values, list(chunk))
+            else:
+                where = f"id IN ({', '.join([self.mark] * len(chunk))})"
+                params = values + tuple(chunk)
+            self.conn.exec_driver_sql(f"UPDATE {LEGACY} SET {sets} WHERE {where}", params)
 
 
 def legal_persons(session: Session) -> dict[str, str]:
