@@ -9,10 +9,10 @@ from sqlmodel import Session
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, SettingSpec
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 from plugins.unit_accounts import demo as demo_data
-from plugins.unit_accounts import jobs, models  # noqa: F401 - models registers the tables
+from plugins.unit_accounts import jobs, models, reports  # noqa: F401 - models: the tables
 from plugins.unit_accounts.schema import PERMISSIONS, UnitAccountsMutation, UnitAccountsQuery
 
 MEASURE = "unit_accounts"
@@ -71,6 +71,19 @@ def register_jobs() -> list[JobSpec]:
             "daily 02:00",
             jobs.run_job,
             "八-一: flag (before 2024-07-01) or disable and convert (from then) legacy unit accounts.",
+        )
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "unit_accounts_cleanup",
+            MEASURE,
+            "单位账号清理与扫码登录情况",
+            "ANY",
+            reports.build,
         )
     ]
 

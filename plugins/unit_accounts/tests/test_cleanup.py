@@ -213,3 +213,25 @@ def test_scheduled_job_and_demo_data(make_env):
             select(AuditEvent).where(AuditEvent.action == "unit_accounts.cleanup_job")
         ).one()
         assert event.actor_kind == "SYSTEM"
+
+
+REPORT = """
+query($city: String!, $start: Date!, $end: Date!) {
+  report(name: "unit_accounts_cleanup", city: $city, start: $start, end: $end) {
+    columns rows { label values } } }
+"""
+
+
+def test_report_counts_outcomes_in_the_period(make_env):
+    env = make_env(PLUGINS, now="2024-07-01")
+    _world(env)
+    env.data(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
+    body = env.data(
+        REPORT, {"city": "320100", "start": "2024-07-01", "end": "2024-07-31"}, as_="supervisor"
+    )["report"]
+    got = dict(zip(body["columns"], body["rows"][0]["values"], strict=True))
+    assert (got["disabled"], got["converted"], got["UNIT_OVER_10"]) == ("3", "13", "1")
+    before = env.data(
+        REPORT, {"city": "320100", "start": "2024-06-01", "end": "2024-06-30"}, as_="supervisor"
+    )["report"]
+    assert set(before["rows"][0]["values"]) == {"0"}
