@@ -36,7 +36,7 @@ from plugins.unit_accounts.types import (
 )
 
 
-def _member_answer(ctx: Context, scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
+def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
     person = scope.session.get(PersonRow, row.person_id)
     assert person is not None
     return UnitMemberPayload(member=UnitAccountMember.of(row, person))
@@ -175,7 +175,7 @@ class UnitAccountsMutation:
                 input.id_type,
                 input.id_number,
             )
-            return _member_answer(ctx, scope, row)
+            return _member_answer(scope, row)
 
         return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
 
@@ -189,7 +189,7 @@ class UnitAccountsMutation:
         ctx: Context = info.context
 
         def work(scope: WriteScope) -> UnitMemberPayload:
-            return _member_answer(ctx, scope, members.remove_at_window(ctx, scope, str(member_id)))
+            return _member_answer(scope, members.remove_at_window(ctx, scope, str(member_id)))
 
         return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
 
@@ -205,7 +205,7 @@ class UnitAccountsMutation:
 
         def work(scope: WriteScope) -> UnitMemberPayload:
             row = members.grant_plates(ctx, scope, str(member_id), granted)
-            return _member_answer(ctx, scope, row)
+            return _member_answer(scope, row)
 
         return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
 
@@ -220,7 +220,7 @@ class UnitAccountsMutation:
 
         def work(scope: WriteScope) -> UnitMemberPayload:
             row = members.add_user(ctx, scope, str(unit_id), id_type, id_number)
-            return _member_answer(ctx, scope, row)
+            return _member_answer(scope, row)
 
         return ctx.mutate("unit_accounts.manage_users", UnitMemberPayload, work)
 
@@ -235,7 +235,7 @@ class UnitAccountsMutation:
 
         def work(scope: WriteScope) -> UnitMemberPayload:
             row = members.remove_user(ctx, scope, str(unit_id), str(member_id))
-            return _member_answer(ctx, scope, row)
+            return _member_answer(scope, row)
 
         return ctx.mutate("unit_accounts.manage_users", UnitMemberPayload, work)
 
