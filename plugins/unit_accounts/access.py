@@ -1,0 +1,95 @@
+"""Object-level checks shared by the operations: which unit, which membership, which person."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from core.accounts import Account, Person, Unit, UnitMember
+from core.context import Context
+from core.errors import NotFound, RuleError
+from core.identity import parse_credit_code, parse_identity
+from core.validation import require_text
+from plugins.unit_accounts import rules
+from plugins.unit_accounts.errors import UnitErrors
+
+MEASURE = "unit_accounts"
+ACTIVE = "ACTIVE"
+
+
+def load_unit(session: Session, unit_id: str, field: str = "unitId") -> Unit:
+    require_text(field, unit_id, 16)
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound("Unit", field)
+    return unit
+
+
+def unit_by_credit_code(session: Session, credit_code: str) -> Unit:
+    code = parse_credit_code(credit_code, "unitCreditCode")
+    unit = session.exec(select(Unit).where(Unit.credit_code == code)).first()
+    if unit is None:
+        raise NotFound("Unit", "unitCreditCode")
+    return unit
+
+
+def membership(session: Session, unit_id: str, person_id: str) -> UnitMember | None:
+    """The person's active membership of the unit, if any."""
+    return session.exec(
+        select(UnitMember).where(
+            UnitMember.unit_id == unit_id,
+            UnitMember.person_id == person_id,
+            UnitMember.status == ACTIVE,
+        )
+    ).first()
+
+
+def require_member(ctx: Context, session: Session, unit_id: str) -> tuple[Unit, UnitMember]:
+    """The caller's active membership of `unit_id`, with the measure in force in the unit's city.
+
+    A caller who is not an active member gets NOT_FOUND (the same as for an unknown unit), so unit
+    ids cannot be probed.
+    """
+    person_id = ctx.require_person()
+    unit = load_unit(session, unit_id)
+    member = membership(session, unit.id, person_id)
+    if member is None:
+        raise NotFound("Unit", "unitId")
+    ctx.require_in_force(MEASURE, unit.city_code, field="unitId")
+    return unit, member
+
+
+def require_window_clerk(ctx: Context, unit: Unit) -> None:
+    """A clerk of the unit's city (属地) at a window, from 2024-07-01 (八-二)."""
+    ctx.require_in_force(MEASURE, unit.city_code, field="unitCreditCode")
+    ctx.require_jurisdiction(unit.city_code, rule=rules.RULE_WINDOW, field="unitCreditCode")
+    rules.require_new_rules(ctx.today(), "unitCreditCode", rules.RULE_WINDOW)
+
+
+def person_with_account(session: Session, id_type: str, id_number: str) -> Person:
+    """The person with this identity, who must already hold a personal app account (八-二)."""
+    require_text("idType", id_type, 24)
+    identity = parse_identity(id_type, id_number, "idNumber")
+    person = session.exec(
+        select(Person).where(
+            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
+        )
+    ).first()
+    account = (
+        session.exec(
+            select(Account).where(
+                Account.person_id == person.id,
+                Account.kind == "CITIZEN",
+                Account.status == ACTIVE,
+            )
+        ).first()
+        if person is not None
+        else None
+    )
+    if person is None or account is None:
+        raise RuleError(
+            UnitErrors.PERSONAL_ACCOUNT_REQUIRED,
+            f"No personal app account for {identity.masked}: register one in the app first.",
+            field="idNumber",
+            rule=rules.RULE_PERSONAL_FIRST,
+        )
+    return person

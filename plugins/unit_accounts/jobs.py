@@ -1,0 +1,103 @@
+"""The clean-up as a scheduled job and as an admin operation, and the export for clerks (八-一)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from core import audit
+from core.accounts import Role
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.divisions import CITIES, cities_of
+from core.divisions import city as lookup_city
+from core.divisions import province as lookup_province
+from core.errors import Code, RuleError
+from plugins.unit_accounts import cleanup
+from plugins.unit_accounts.access import MEASURE
+from plugins.unit_accounts.models import CleanupRun
+
+
+def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """Scheduled run over every city where the measure is in force (audited as SYSTEM)."""
+    day = to_china(now).date()
+
+    def in_force(code: str) -> bool:
+        found = CITIES.get(code)
+        return bool(found) and platform.rollout.decide(MEASURE, found, day).in_force
+
+    with Session(platform.engine, expire_on_commit=False) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+        run = cleanup.run_cleanup(session, now, in_force)
+        audit.append(
+            session,
+            now,
+            actor_account_id=None,
+            actor_kind="SYSTEM",
+            actor_role="SYSTEM",
+            jurisdiction="NATIONAL",
+            action="unit_accounts.cleanup_job",
+            measure=MEASURE,
+            subject_person_id=None,
+            subject_ref=f"CleanupRun:{run.id}",
+            outcome="OK",
+            detail=dict(run.figures),
+        )
+        session.commit()
+        return {"run": run.id, "mode": run.mode, **run.figures}
+
+
+def run_for_admin(ctx: Context, scope: WriteScope, province_code: str | None) -> CleanupRun:
+    """A province admin runs the clean-up for their province; the national admin for one
+    province or (no province) the whole country. Cities where the measure is not in force are
+    left unchanged; if it is in force in none of them, FEATURE_NOT_ENABLED."""
+    actor = ctx.actor
+    national = Role.NATIONAL_ADMIN in actor.roles
+    if province_code is None and not national:
+        province_code = actor.province_code or "-"
+    if province_code is None:
+        cities = list(CITIES.values())
+    else:
+        prov = lookup_province(province_code, "province")
+        if not national and actor.province_code != prov.code:
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION,
+                f"Province {prov.code} is outside your jurisdiction.",
+                field="province",
+                rule="core: jurisdiction",
+            )
+        cities = cities_of(prov.code)
+    day = ctx.today()
+    live = {c.code for c in cities if ctx.decision(MEASURE, c.code, day).in_force}
+    if not live:
+        raise RuleError(
+            Code.FEATURE_NOT_ENABLED,
+            f"M20 unit accounts is not in force in {province_code or 'any city'} on {day.isoformat()}.",
+            field="province",
+            rule="core: rollout",
+            measure=MEASURE,
+            date=day,
+        )
+    run = cleanup.run_cleanup(scope.session, scope.now, live.__contains__, province_code)
+    scope.subject(None, f"CleanupRun:{run.id}", mode=run.mode, **run.figures)
+    return run
+
+
+def export_for_staff(ctx: Context, city_code: str) -> tuple[str, int]:
+    """CSV of the removed accounts of units of one city, for the office to notify them (八-一
+    "提供被清理单位账号导出功能，各支队要于6月20日前…主动联系告知相关单位"). Audited read."""
+    found = lookup_city(city_code, "city")
+    ctx.require_in_force(MEASURE, found.code)
+    ctx.require_jurisdiction(found.code, field="city")
+    rows = cleanup.removed_rows(ctx.session, found.code)
+    ctx.audit_read(
+        "unit_accounts.cleanup_export",
+        None,
+        f"City:{found.code}",
+        {"purpose": "notify units of removed accounts (八-一)", "rows": len(rows)},
+        measure=MEASURE,
+    )
+    return cleanup.export_csv(rows), len(rows)

@@ -1,0 +1,243 @@
+"""GraphQL types of M20 (all prefixed `Unit`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from core.accounts import Person as PersonRow
+from core.accounts import Unit as UnitRow
+from core.accounts import UnitMember as UnitMemberRow
+from core.api.types import Application, Person, Vehicle
+from core.clock import to_china
+from core.graphql.types import UserError
+from core.identity import mask_id_number
+from core.registries.vehicles import Violation as ViolationRow
+from plugins.unit_accounts import rules
+from plugins.unit_accounts.models import CleanupRun as CleanupRunRow
+from plugins.unit_accounts.plates import PlateItem
+from plugins.unit_accounts.vehicles import VehicleBundle
+
+
+@strawberry.enum(name="UnitMemberRole", description="单位用户类别 (八-二)")
+class UnitMemberRole(enum.Enum):
+    LEGAL_PERSON = "LEGAL_PERSON"  # 法人
+    ADMIN = "ADMIN"  # 管理员
+    USER = "USER"  # 普通用户
+
+
+@strawberry.enum(name="UnitManagerRole", description="Roles registered only at a window (八-二).")
+class UnitManagerRole(enum.Enum):
+    LEGAL_PERSON = "LEGAL_PERSON"
+    ADMIN = "ADMIN"
+
+
+UnitPlateItem = strawberry.enum(PlateItem, name="UnitPlateItem", description="补换领的牌证")
+
+
+@strawberry.type(description="A unit member (单位用户) with their role and 补换领牌证 permission.")
+class UnitAccountMember:
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    person: Person
+    role: UnitMemberRole
+    status: str
+    can_replace_plates: bool = strawberry.field(
+        description="May replace plates / licences online (八-三): true for the legal person and "
+        "admins, for a user only after a window's grant."
+    )
+    plates_granted_at_window: bool
+    registered_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: UnitMemberRow, person: PersonRow) -> UnitAccountMember:
+        return cls(
+            id=strawberry.ID(row.id),
+            unit_id=strawberry.ID(row.unit_id),
+            person=Person.of(person),
+            role=UnitMemberRole(row.role),
+            status=row.status,
+            can_replace_plates=rules.may_replace_plates(row.role, row.can_replace_plates),
+            plates_granted_at_window=row.can_replace_plates,
+            registered_at=to_china(row.registered_at),
+        )
+
+
+@strawberry.type(description="One of my unit accounts.")
+class UnitMembership:
+    member_id: strawberry.ID
+    unit_id: strawberry.ID
+    unit_name: str
+    unit_credit_code: str
+    unit_city: str
+    role: UnitMemberRole
+    can_replace_plates: bool
+
+    @classmethod
+    def of(cls, row: UnitMemberRow, unit: UnitRow) -> UnitMembership:
+        return cls(
+            member_id=strawberry.ID(row.id),
+            unit_id=strawberry.ID(unit.id),
+            unit_name=unit.name,
+            unit_credit_code=unit.credit_code,
+            unit_city=unit.city_code,
+            role=UnitMemberRole(row.role),
+            can_replace_plates=rules.may_replace_plates(row.role, row.can_replace_plates),
+        )
+
+
+@strawberry.type(description="A driver filed for a unit vehicle (备案驾驶人); ID number masked.")
+class UnitFiledDriver:
+    id: strawberry.ID
+    name: str
+    id_number_masked: str
+    filed_at: dt.datetime
+    active: bool
+
+
+@strawberry.type(description="A traffic violation of a unit vehicle (交通违法记录).")
+class UnitViolation:
+    id: strawberry.ID
+    occurred_at: dt.datetime
+    city: str
+    description: str
+    on_site: bool
+    points: int
+    fine_yuan: int
+    status: str
+
+    @classmethod
+    def of(cls, row: ViolationRow) -> UnitViolation:
+        return cls(
+            id=strawberry.ID(row.id),
+            occurred_at=to_china(row.occurred_at),
+            city=row.city_code,
+            description=row.description,
+            on_site=row.on_site,
+            points=row.points,
+            fine_yuan=row.fine_yuan,
+            status=row.status,
+        )
+
+
+@strawberry.type(description="A vehicle of the unit with its status, filed drivers and violations.")
+class UnitVehicle:
+    vehicle: Vehicle
+    filed_drivers: list[UnitFiledDriver]
+    violations: list[UnitViolation]
+
+    @classmethod
+    def of(cls, b: VehicleBundle) -> UnitVehicle:
+        return cls(
+            vehicle=Vehicle.of(b.vehicle),
+            filed_drivers=[
+                UnitFiledDriver(
+                    id=strawberry.ID(f.id),
+                    name=p.name,
+                    id_number_masked=mask_id_number(p.id_number) or "",
+                    filed_at=to_china(f.filed_at),
+                    active=f.active,
+                )
+                for f, p in b.drivers
+            ],
+            violations=[UnitViolation.of(v) for v in b.violations],
+        )
+
+
+@strawberry.type(description="One run of the unit-account clean-up (八-一).")
+class UnitCleanupRun:
+    id: strawberry.ID
+    ran_at: dt.datetime
+    mode: str = strawberry.field(description="FLAG before 2024-07-01, DISABLE from 2024-07-01.")
+    scope: str
+    accounts: int
+    changed: int
+    duplicate_id: int
+    unit_over_10: int
+    person_over_3: int
+    converted: int
+
+    @classmethod
+    def of(cls, row: CleanupRunRow) -> UnitCleanupRun:
+        f = row.figures or {}
+        return cls(
+            id=strawberry.ID(row.id),
+            ran_at=to_china(row.ran_at),
+            mode=row.mode,
+            scope=row.scope,
+            accounts=f.get("accounts", 0),
+            changed=f.get("changed", 0),
+            duplicate_id=f.get("DUPLICATE_ID", 0),
+            unit_over_10=f.get("UNIT_OVER_10", 0),
+            person_over_3=f.get("PERSON_OVER_3", 0),
+            converted=f.get("converted", 0),
+        )
+
+
+@strawberry.type(description="Removed unit accounts of one city as CSV (八-一 导出).")
+class UnitCleanupExport:
+    city: str
+    row_count: int
+    csv: str
+    generated_at: dt.datetime
+
+
+@strawberry.input(description="Register the unit's legal person or an admin at a window.")
+class UnitManagerRegisterInput:
+    unit_credit_code: str
+    role: UnitManagerRole
+    id_type: str = strawberry.field(description="MAINLAND_ID | HMT_RESIDENCE_PERMIT | PASSPORT")
+    id_number: str
+
+
+@strawberry.input(description="Apply online to replace a unit vehicle's plates or licence.")
+class UnitPlateReplacementInput:
+    unit_id: strawberry.ID
+    vehicle_id: strawberry.ID
+    item: UnitPlateItem  # type: ignore[valid-type]
+    reason: str
+
+
+@strawberry.type
+class UnitMemberPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    member: UnitAccountMember | None = None
+
+
+@strawberry.type
+class UnitQrLoginCreatePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    challenge_id: strawberry.ID | None = None
+    secret: str | None = strawberry.field(
+        default=None, description="Kept by the web page; needed to redeem. Never in the QR."
+    )
+    qr_payload: str | None = None
+    expires_at: dt.datetime | None = None
+
+
+@strawberry.type
+class UnitQrLoginApprovePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    approved: bool = False
+
+
+@strawberry.type
+class UnitQrLoginRedeemPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    token: str | None = None
+    expires_at: dt.datetime | None = None
+    unit_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class UnitPlateReplacementPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: Application | None = None
+
+
+@strawberry.type
+class UnitCleanupRunPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    run: UnitCleanupRun | None = None
