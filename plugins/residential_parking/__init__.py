@@ -7,10 +7,11 @@ import datetime as dt
 from core.accounts import Role
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo
+from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 from plugins.residential_parking import demo as demo_data
 from plugins.residential_parking import models  # noqa: F401  (tables)
+from plugins.residential_parking.reports import REPORTS
 from plugins.residential_parking.schema import ResidentialParkingMutation, ResidentialParkingQuery
 
 MEASURE = "residential_parking"
@@ -55,6 +56,11 @@ def register_default_rollout() -> list[RolloutDefault]:
             dt.date(2021, 6, 1), note="2021 item 五: every city and county (no pilot)"
         )
     ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return list(REPORTS)
 
 
 @hookimpl

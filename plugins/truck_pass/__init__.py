@@ -7,10 +7,11 @@ import datetime as dt
 from core.accounts import Role
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, SettingSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 from plugins.truck_pass import demo as demo_data
 from plugins.truck_pass import models  # noqa: F401  (tables)
+from plugins.truck_pass.reports import REPORTS
 from plugins.truck_pass.schema import TruckPassMutation, TruckPassQuery
 
 MEASURE = "truck_pass"
@@ -79,6 +80,11 @@ def register_settings() -> list[SettingSpec]:
         SettingSpec("blacklist_accident_threshold", 2, "Accidents to blacklist"),
         SettingSpec("violation_lookback_days", 365, "Days of violations counted for the blacklist"),
     ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return list(REPORTS)
 
 
 @hookimpl
