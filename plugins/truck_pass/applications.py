@@ -137,7 +137,11 @@ def apply(
         person_id = ctx.require_person()
         policy = _policy_for(session, policy_id)
         city = gate_city(ctx, policy.city_code, "policyId")
-        vehicle = session.get(Vehicle, require_text("vehicleId", vehicle_id, 16))
+        vehicle = session.exec(
+            select(Vehicle)
+            .where(Vehicle.id == require_text("vehicleId", vehicle_id, 16))
+            .with_for_update()  # one pending application per vehicle and policy, even concurrently
+        ).first()
         kind = applicant_kind(session, vehicle, person_id) if vehicle else None
         if vehicle is None or kind is None:
             raise NotFound("Vehicle", "vehicleId")  # not yours = not found (no probing)
@@ -217,8 +221,12 @@ def approve(ctx: Context, application_id: str) -> TruckPassApplicationPayload:
         scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
         vehicle = session.get(Vehicle, req.vehicle_id)
         policy = session.get(PolicyRow, req.policy_id)
-        conditions = session.get(ConditionsRow, req.city_code)
-        assert vehicle is not None and policy is not None and conditions is not None
+        # lock the city's conditions row: approvals of one city run one at a time, so two
+        # concurrent approvals cannot both take the owner's last allowed code
+        conditions = session.exec(
+            select(ConditionsRow).where(ConditionsRow.city_code == req.city_code).with_for_update()
+        ).one()
+        assert vehicle is not None and policy is not None
         if app.status == apps.AppStatus.SUBMITTED.value:
             apps.transition(
                 session, app, apps.AppStatus.UNDER_REVIEW, now=ctx.now(),

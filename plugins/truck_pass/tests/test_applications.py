@@ -239,3 +239,31 @@ def test_reject_and_no_second_decision(make_env):
     out = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]
     assert out["errors"][0]["code"] == "INVALID_TRANSITION"
     assert count(env, TruckPassCode) == 0
+
+
+def test_officer_of_another_city_sees_other_city(make_env):
+    from core.accounts import Role
+
+    env = make_env(PLUGINS, now="2024-09-02")
+    pid = ready_city(env)
+    app = apply(env, pid)["application"]
+    code = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]["code"]
+    with env.session() as s:
+        officer_nc = env.factory(s).staff("officer.nc", [Role.ROAD_OFFICER], "360100")
+        officer_sh = env.factory(s).staff("officer.sh", [Role.ROAD_OFFICER], "310100")
+        s.commit()
+    got = env.data(VERIFY, {"qr": code["qr"]}, as_=officer_nc)["truckPassVerify"]
+    assert (got["valid"], got["reason"]) == (False, "OTHER_CITY")
+    body = env.gql(VERIFY, {"qr": code["qr"]}, as_=officer_sh)  # Shanghai: not in force
+    assert body["errors"][0]["extensions"]["code"] == "FEATURE_NOT_ENABLED"
+
+
+def test_my_applications_lists_only_mine(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    pid = ready_city(env)
+    apply(env, pid)
+    q = 'query { truckPassMyApplications(city: "320100") { totalCount nodes { status } } }'
+    assert env.data(q, as_="zhang_account")["truckPassMyApplications"]["totalCount"] == 1
+    assert env.data(q, as_="li_account")["truckPassMyApplications"]["totalCount"] == 0
+    body = env.gql(q, as_="clerk")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -147,3 +147,20 @@ def test_roles_and_jurisdiction(make_env):
     env.clock.set("2021-05-31")
     assert add(env, acc=5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     assert entries(env) == 0
+
+
+def test_concurrent_approvals_respect_the_blacklist_limit(make_env):
+    from concurrent.futures import ThreadPoolExecutor
+
+    env = make_env(PLUGINS, now=NOW)
+    first = ready_city(env)
+    second = ready_city(env, name="龙蟠路")
+    add(env, acc=2)
+    ids = [apply(env, pid)["application"]["id"] for pid in (first, second)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda i: env.gql(APPROVE, {"id": i}, as_="clerk"), ids))
+    outcomes = sorted(
+        (r["data"]["truckPassApplicationApprove"]["errors"] or [{"code": "OK"}])[0]["code"]
+        for r in results
+    )
+    assert outcomes == ["OK", "TRUCK_PASS_CODE_LIMIT_REACHED"]
