@@ -1,0 +1,68 @@
+"""M05 缓解城镇老旧小区居民"停车难"问题 (residential parking): hook wiring only. See README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.accounts import Role
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, ReportSpec
+from core.rollout import RolloutDefault
+from plugins.residential_parking import demo as demo_data
+from plugins.residential_parking import models  # noqa: F401  (tables)
+from plugins.residential_parking.reports import REPORTS
+from plugins.residential_parking.schema import ResidentialParkingMutation, ResidentialParkingQuery
+
+MEASURE = "residential_parking"
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M05",
+        "Parking for old residential areas",
+        "缓解城镇老旧小区居民停车难",
+        "2021 item 五",
+        "Segments and night/weekend/holiday windows where residents may park; signs and bays; "
+        "adjustments and withdrawals as history; 'may I park here now?'.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [ResidentialParkingQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [ResidentialParkingMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    return [
+        PermissionRule.allow_roles("residential_parking.public_read", *Role),
+        PermissionRule.allow_roles("residential_parking.designate", Role.SUPERVISOR),
+        PermissionRule.allow_roles("residential_parking.signs", Role.CLERK, Role.SUPERVISOR),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(
+            dt.date(2021, 6, 1), note="2021 item 五: every city and county (no pilot)"
+        )
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return list(REPORTS)
+
+
+@hookimpl
+def load_demo_data(session, demo) -> None:  # noqa: ANN001
+    demo_data.load(session, demo)

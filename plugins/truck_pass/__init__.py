@@ -1,0 +1,92 @@
+"""M04 便利货车在城市道路通行 (truck pass): hook wiring only. See README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.accounts import Role
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.rollout import RolloutDefault
+from plugins.truck_pass import demo as demo_data
+from plugins.truck_pass import models  # noqa: F401  (tables)
+from plugins.truck_pass.reports import REPORTS
+from plugins.truck_pass.schema import TruckPassMutation, TruckPassQuery
+
+MEASURE = "truck_pass"
+PILOT = ("320100", "360100", "460100", "650100")  # Nanjing, Nanchang, Haikou, Urumqi
+SECOND_WAVE = ("120100", "370100", "530100")  # Tianjin, Jinan, Kunming (of the 70 cities)
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M04",
+        "Truck passage on city roads",
+        "便利货车在城市道路通行",
+        "2021 item 四",
+        "Restriction policies checked (no city-wide 24h ban, 6 open hours), published "
+        "conditions, e-pass codes, blacklist.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [TruckPassQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [TruckPassMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    return [
+        PermissionRule.allow_roles("truck_pass.public_read", *Role),
+        PermissionRule.allow_roles("truck_pass.own_read", Role.CITIZEN),
+        PermissionRule.allow_roles("truck_pass.apply", Role.CITIZEN),
+        PermissionRule.allow_roles("truck_pass.decide", Role.CLERK),
+        PermissionRule.allow_roles("truck_pass.overdue_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles("truck_pass.verify", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles("truck_pass.policy_write", Role.SUPERVISOR),
+        PermissionRule.allow_roles("truck_pass.conditions_publish", Role.SUPERVISOR),
+        PermissionRule.allow_roles("truck_pass.blacklist_write", Role.SUPERVISOR),
+        PermissionRule.allow_roles("truck_pass.blacklist_read", Role.CLERK, Role.SUPERVISOR),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    pilot = [
+        RolloutDefault.for_city(c, dt.date(2021, 6, 1), "2021-四-二 试点 e-pass codes", "PILOT")
+        for c in PILOT
+    ]
+    wave = [
+        RolloutDefault.for_city(c, dt.date(2021, 9, 1), "70 cities from 2021-09-01", "EXPANSION")
+        for c in SECOND_WAVE
+    ]
+    return pilot + wave
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "blacklist_violation_threshold", 5, "Violations (within the look-back) to blacklist"
+        ),
+        SettingSpec("blacklist_accident_threshold", 2, "Accidents to blacklist"),
+        SettingSpec("violation_lookback_days", 365, "Days of violations counted for the blacklist"),
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return list(REPORTS)
+
+
+@hookimpl
+def load_demo_data(session, demo) -> None:  # noqa: ANN001
+    demo_data.load(session, demo)

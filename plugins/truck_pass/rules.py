@@ -1,0 +1,193 @@
+"""Pure rules of M04 (no database, no GraphQL): restriction windows, code limits, deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+
+from core.errors import Code, RuleError
+from core.registries.vehicles import VehicleCategory, VehicleUse
+from plugins.truck_pass.errors import TruckPassError
+
+M = "M04"
+RULE_NO_24H = f"{M} 2021-四-一: 确保6月1日起全部取消全城24小时禁止货车通行政策"
+RULE_6H = f"{M} 2021-四-一: 除城市核心区等特殊区域个别道路外，其他道路为货车（危险货物运输车、工程运输车除外）通行预留时间原则上不少于6小时"
+RULE_PUBLISH = f"{M} 2021-四-二: 主动公示申领条件、申领方式、核发时限、使用规则"
+RULE_APPLY = f"{M} 2021-四-二: 方便货车所有人或者驾驶人在线申领电子通行码"
+RULE_NEEDED = f"{M} 2021-四-二: 对货车确需在禁限行时段路段通行的，通过核发通行码予以保障"
+RULE_BLACKLIST = f"{M} 2021-四-三: 对交通违法及交通事故突出的企业和车辆，纳入黑名单管理"
+RULE_BLACKLIST_LIMITS = f"{M} 2021-四-三: 采取减少通行码（证）数量、缩短有效期等惩戒措施"
+RULE_CORRECT = f"{M} 2021-四-三: 并责令限期整改"
+
+DAY_MINUTES = 24 * 60
+MIN_OPEN_MINUTES = 6 * 60
+MAX_WINDOWS = 6
+MAX_START_AHEAD_DAYS = 30
+TRUCKS = frozenset(c for c in VehicleCategory if c.is_truck)
+SPECIAL_USES = frozenset({VehicleUse.DANGEROUS_GOODS, VehicleUse.CONSTRUCTION})
+_WINDOW = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
+    """ "HH:MM-HH:MM" -> (start minute, end minute); the end may be 24:00; a window may cross
+    midnight (22:00-06:00). Start equal to end is refused (ambiguous: nothing or all day)."""
+    match = _WINDOW.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise RuleError(
+            TruckPassError.INVALID_WINDOW, f"`{field}`: {text!r} is not HH:MM-HH:MM.", field=field
+        )
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    start, end = h1 * 60 + m1, h2 * 60 + m2
+    if start >= DAY_MINUTES or end > DAY_MINUTES or start == end:
+        raise RuleError(
+            TruckPassError.INVALID_WINDOW, f"`{field}`: {text!r} is not a window.", field=field
+        )
+    return start, end
+
+
+def restricted_minute_set(windows: Iterable[tuple[int, int]]) -> set[int]:
+    """The minutes of the day (0..1439) covered by the windows (overlaps counted once)."""
+    covered: set[int] = set()
+    for start, end in windows:
+        if start < end:
+            covered.update(range(start, end))
+        else:  # crosses midnight
+            covered.update(range(start, DAY_MINUTES))
+            covered.update(range(0, end))
+    return covered
+
+
+def restricted_minutes(windows: Iterable[tuple[int, int]]) -> int:
+    return len(restricted_minute_set(windows))
+
+
+def is_restricted_at(windows: Iterable[tuple[int, int]], minute_of_day: int) -> bool:
+    return minute_of_day in restricted_minute_set(windows)
+
+
+def special_only(uses: Sequence[VehicleUse]) -> bool:
+    """True when the policy targets only dangerous-goods and/or construction vehicles."""
+    return bool(uses) and set(uses) <= SPECIAL_USES
+
+
+def check_policy(
+    scope: str,
+    core_area: bool,
+    categories: Sequence[VehicleCategory],
+    uses: Sequence[VehicleUse],
+    windows: Sequence[str],
+) -> int:
+    """Validate a restriction policy (2021-四-一); return its restricted minutes per day."""
+    if not categories:
+        raise RuleError(
+            Code.INVALID_INPUT, "Name the truck classes affected.", field="vehicleCategories"
+        )
+    for cat in categories:
+        if cat not in TRUCKS:
+            raise RuleError(
+                TruckPassError.NOT_A_TRUCK,
+                f"{cat.value} is not a truck category.",
+                field="vehicleCategories",
+                rule=RULE_6H,
+            )
+    if not windows or len(windows) > MAX_WINDOWS:
+        raise RuleError(
+            Code.INVALID_INPUT, f"Give 1 to {MAX_WINDOWS} restricted windows.", field="windows"
+        )
+    if scope == "CITY_WIDE" and core_area:
+        raise RuleError(
+            Code.INVALID_INPUT, "A city-wide policy cannot be a core area.", field="coreArea"
+        )
+    minutes = restricted_minutes(parse_window(w) for w in windows)
+    if scope == "CITY_WIDE" and minutes >= DAY_MINUTES:
+        raise RuleError(
+            TruckPassError.CITY_WIDE_24H_BAN,
+            "A city-wide 24-hour truck ban is not allowed.",
+            field="windows",
+            rule=RULE_NO_24H,
+        )
+    if not core_area and not special_only(uses) and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
+        raise RuleError(
+            TruckPassError.OPEN_HOURS_TOO_SHORT,
+            f"Only {DAY_MINUTES - minutes} minutes a day stay open to trucks; at least "
+            f"{MIN_OPEN_MINUTES} are required outside core areas.",
+            field="windows",
+            rule=RULE_6H,
+        )
+    return minutes
+
+
+def policy_applies(categories: Sequence[str], uses: Sequence[str], category: str, use: str) -> bool:
+    """Does a policy restrict a vehicle of this category and use (so that it needs a pass)?"""
+    return category in categories and (not uses or use in uses)
+
+
+def check_start(today: dt.date, requested_from: dt.date) -> None:
+    """A code starts today or within the next 30 days."""
+    if requested_from < today or requested_from > today + dt.timedelta(days=MAX_START_AHEAD_DAYS):
+        raise RuleError(
+            TruckPassError.START_OUT_OF_RANGE,
+            f"`validFrom` must be between today and {MAX_START_AHEAD_DAYS} days ahead.",
+            field="validFrom",
+            rule=RULE_APPLY,
+        )
+
+
+def code_window(
+    approval_day: dt.date,
+    requested_from: dt.date,
+    requested_days: int,
+    limit_days: int,
+) -> tuple[dt.date, dt.date]:
+    """The issued code's first and last day: never before approval, never longer than allowed
+    (the shorter blacklist validity included, 2021-四-三)."""
+    start = max(approval_day, requested_from)
+    days = min(requested_days, limit_days)
+    return start, start + dt.timedelta(days=days - 1)
+
+
+def code_limits(
+    blacklisted: bool,
+    max_codes: int,
+    validity_days: int,
+    blacklist_max_codes: int,
+    blacklist_validity_days: int,
+) -> tuple[int, int, str]:
+    """(max active codes, max validity days, rule) for an owner, blacklisted or not."""
+    if blacklisted:
+        return (
+            min(max_codes, blacklist_max_codes),
+            min(validity_days, blacklist_validity_days),
+            RULE_BLACKLIST_LIMITS,
+        )
+    return max_codes, validity_days, RULE_PUBLISH
+
+
+def check_code_count(active: int, limit: int, rule: str) -> None:
+    if active >= limit:
+        raise RuleError(
+            TruckPassError.CODE_LIMIT_REACHED,
+            f"The owner already holds {active} active codes in this city (limit {limit}).",
+            field="applicationId",
+            rule=rule,
+        )
+
+
+def check_blacklist_threshold(
+    violations: int, accidents: int, violation_threshold: int, accident_threshold: int
+) -> None:
+    """Only companies / vehicles with many violations or accidents (突出) are listed."""
+    if violations < violation_threshold and accidents < accident_threshold:
+        raise RuleError(
+            TruckPassError.BLACKLIST_THRESHOLD_NOT_MET,
+            f"{violations} violations and {accidents} accidents are below the thresholds "
+            f"({violation_threshold} violations or {accident_threshold} accidents).",
+            field="accidents",
+            rule=RULE_BLACKLIST,
+        )
+
+
+def is_overdue(today: dt.date, due_date: dt.date, pending: bool) -> bool:
+    """A pending application is overdue from the day after its due date (核发时限)."""
+    return pending and today > due_date

@@ -1,0 +1,222 @@
+"""Restriction policies (2021-四-一), published conditions (四-二) and rollout, through GraphQL."""
+
+from __future__ import annotations
+
+import pytest
+
+from plugins.truck_pass.tests.helpers import (
+    CONDITIONS_PUBLISH,
+    POLICY_CREATE,
+    conditions_input,
+    policy_input,
+)
+
+PLUGINS = ["truck_pass"]
+
+POLICIES = """
+query($city: String!) {
+  truckPassPolicies(city: $city) { totalCount nodes { name openMinutesPerDay } }
+}"""
+CONDITIONS = (
+    """query($city: String!) { truckPassConditions(city: $city) { city timeLimitWorkdays } }"""
+)
+
+
+def create(env, as_="supervisor", **over):
+    body = env.data(POLICY_CREATE, {"input": policy_input(**over)}, as_=as_)
+    return body["truckPassPolicyCreate"]
+
+
+def count_policies(env) -> int:
+    from sqlmodel import func, select
+
+    from plugins.truck_pass.models import TruckPassPolicy
+
+    with env.session() as s:
+        return s.exec(select(func.count()).select_from(TruckPassPolicy)).one()
+
+
+def test_supervisor_records_policy_and_public_reads_it(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    out = create(env)
+    assert out["errors"] == []
+    assert out["policy"]["openMinutesPerDay"] == 24 * 60 - 240
+    body = env.data(POLICIES, {"city": "320100"}, as_=None)  # anonymous: public
+    assert body["truckPassPolicies"]["totalCount"] == 1
+
+
+@pytest.mark.parametrize("who", ["zhang_account", "clerk", "road_officer", "province_admin"])
+def test_other_roles_may_not_record_policies(make_env, who):
+    env = make_env(PLUGINS, now="2024-09-02")
+    body = env.gql(POLICY_CREATE, {"input": policy_input()}, as_=who)
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert count_policies(env) == 0
+
+
+def test_supervisor_of_another_city_is_refused(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    out = create(env, city="360100")  # Nanchang: in force, not the Nanjing supervisor's
+    assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
+    assert count_policies(env) == 0
+
+
+@pytest.mark.parametrize(
+    "windows,ok",
+    [
+        (["06:00-24:00"], True),  # 18 h restricted, exactly 6 h open
+        (["05:59-24:00"], False),  # 6 h minus one minute open
+        (["00:00-12:00", "12:00-18:00"], True),
+        (["00:00-12:00", "11:00-18:01"], False),  # overlaps counted once: 18h01 restricted
+        (["20:00-08:00", "08:00-14:00"], True),  # crosses midnight, 18 h
+        (["20:00-08:00", "08:00-14:01"], False),
+    ],
+)
+def test_six_open_hours_outside_core_areas(make_env, windows, ok):
+    env = make_env(PLUGINS, now="2024-09-02")
+    out = create(env, restrictedWindows=windows)
+    if ok:
+        assert out["errors"] == []
+        assert out["policy"]["openMinutesPerDay"] == 360
+    else:
+        err = out["errors"][0]
+        assert err["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
+        assert err["field"] == "windows" and err["rule"].startswith("M04 2021-四-一")
+        assert count_policies(env) == 0
+
+
+def test_core_area_and_special_vehicles_are_excepted(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    assert create(env, coreArea=True, restrictedWindows=["00:00-24:00"])["errors"] == []
+    out = create(
+        env, vehicleUses=["DANGEROUS_GOODS", "CONSTRUCTION"], restrictedWindows=["00:00-23:00"]
+    )
+    assert out["errors"] == []
+    # one ordinary use in the list removes the exception
+    out = create(
+        env, vehicleUses=["DANGEROUS_GOODS", "OPERATING"], restrictedWindows=["00:00-23:00"]
+    )
+    assert out["errors"][0]["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
+
+
+def test_no_city_wide_24_hour_ban(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    out = create(
+        env, scope="CITY_WIDE", vehicleUses=["DANGEROUS_GOODS"], restrictedWindows=["00:00-24:00"]
+    )
+    assert out["errors"][0]["code"] == "TRUCK_PASS_CITY_WIDE_24H_BAN"
+    assert "24小时" in out["errors"][0]["rule"]
+    out = create(
+        env, scope="CITY_WIDE", vehicleUses=["DANGEROUS_GOODS"], restrictedWindows=["00:01-24:00"]
+    )
+    assert out["errors"] == []  # 23h59 city-wide for dangerous goods only is allowed
+    assert create(env, scope="CITY_WIDE", coreArea=True)["errors"][0]["field"] == "coreArea"
+
+
+@pytest.mark.parametrize(
+    "over,field,code",
+    [
+        ({"restrictedWindows": ["25:00-26:00"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": ["08:00-08:00"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": ["8-9"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": []}, "windows", "INVALID_INPUT"),
+        ({"vehicleCategories": ["SMALL_PASSENGER"]}, "vehicleCategories", "TRUCK_PASS_NOT_A_TRUCK"),
+        ({"vehicleCategories": []}, "vehicleCategories", "INVALID_INPUT"),
+        ({"name": "x" * 101}, "name", "TOO_LONG"),
+        ({"name": "  "}, "name", "INVALID_INPUT"),
+        ({"city": "999999"}, "city", "UNKNOWN_CITY"),
+    ],
+)
+def test_malformed_policy_is_a_typed_error(make_env, over, field, code):
+    env = make_env(PLUGINS, now="2024-09-02")
+    out = create(env, **over)
+    assert (out["errors"][0]["code"], out["errors"][0]["field"]) == (code, field)
+    assert count_policies(env) == 0
+
+
+def test_bad_enum_is_a_graphql_error_not_a_500(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    response = env.post(POLICY_CREATE, {"input": policy_input(scope="GALAXY")}, as_="supervisor")
+    assert response.status_code == 200
+    assert response.json()["errors"]
+    assert count_policies(env) == 0
+
+
+@pytest.mark.parametrize(
+    "city,day,in_force",
+    [
+        ("320100", "2021-05-31", False),  # Nanjing pilot
+        ("320100", "2021-06-01", True),
+        ("650100", "2021-06-01", True),  # Urumqi pilot
+        ("120100", "2021-08-31", False),  # Tianjin: 70 cities from 2021-09-01
+        ("120100", "2021-09-01", True),
+        ("310100", "2024-09-02", False),  # Shanghai: not named by the seed
+    ],
+)
+def test_default_rollout(make_env, city, day, in_force):
+    env = make_env(PLUGINS, now=day)
+    body = env.gql(CONDITIONS, {"city": city}, as_="zhang_account")
+    if in_force:
+        assert not body.get("errors")
+    else:
+        ext = body["errors"][0]["extensions"]
+        assert ext["code"] == "FEATURE_NOT_ENABLED" and ext["city"] == city and ext["date"] == day
+
+
+def test_write_refused_when_not_in_force_writes_nothing(make_env):
+    env = make_env(PLUGINS, now="2021-05-31")
+    out = create(env)
+    assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    assert count_policies(env) == 0
+
+
+def test_conditions_published_and_read_publicly(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    assert env.data(CONDITIONS, {"city": "320100"})["truckPassConditions"] is None
+    body = env.data(CONDITIONS_PUBLISH, {"input": conditions_input()}, as_="supervisor")
+    assert body["truckPassConditionsPublish"]["errors"] == []
+    got = env.data(CONDITIONS, {"city": "320100"})["truckPassConditions"]
+    assert got == {"city": "320100", "timeLimitWorkdays": 3}
+    # a citizen or clerk may not publish
+    body = env.gql(CONDITIONS_PUBLISH, {"input": conditions_input()}, as_="clerk")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize(
+    "over,field",
+    [
+        ({"blacklistMaxCodes": 3}, "blacklistMaxCodes"),  # must reduce the number
+        ({"blacklistValidityDays": 90}, "blacklistValidityDays"),  # must shorten validity
+        ({"timeLimitWorkdays": 0}, "timeLimitWorkdays"),
+        ({"timeLimitWorkdays": 21}, "timeLimitWorkdays"),
+        ({"conditions": ""}, "conditions"),
+    ],
+)
+def test_conditions_input_checked(make_env, over, field):
+    env = make_env(PLUGINS, now="2024-09-02")
+    body = env.data(CONDITIONS_PUBLISH, {"input": conditions_input(**over)}, as_="supervisor")
+    assert body["truckPassConditionsPublish"]["errors"][0]["field"] == field
+
+
+def test_withdrawal_keeps_the_policy(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    pid = create(env)["policy"]["id"]
+    q = "mutation($id: ID!) { truckPassPolicyWithdraw(policyId: $id) { errors { code } policy { status } } }"
+    body = env.gql(q, {"id": pid}, as_="clerk")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    out = env.data(q, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
+    assert out["policy"]["status"] == "WITHDRAWN"
+    again = env.data(q, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
+    assert again["errors"][0]["code"] == "TRUCK_PASS_POLICY_WITHDRAWN"
+    assert count_policies(env) == 1
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
+
+
+def test_demo_data_loads(make_env):
+    from plugins.truck_pass import demo as demo_data
+
+    env = make_env(PLUGINS, now="2024-09-02")
+    with env.session() as s:
+        demo_data.load(s, env.world)
+        s.commit()
+    nodes = env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["nodes"]
+    assert nodes == [{"name": "中山路（鼓楼—新街口）", "openMinutesPerDay": 750}]

@@ -1,0 +1,251 @@
+"""GraphQL types, inputs and payloads of M04 (all prefixed `TruckPass`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from core.api.types import VehicleCategoryEnum, VehicleUseEnum
+from core.graphql.types import UserError
+from core.registries.vehicles import VehicleCategory, VehicleUse
+from plugins.truck_pass.models import (
+    TruckPassBlacklistEntry as BlacklistRow,
+)
+from plugins.truck_pass.models import (
+    TruckPassCode as CodeRow,
+)
+from plugins.truck_pass.models import (
+    TruckPassConditions as ConditionsRow,
+)
+from plugins.truck_pass.models import (
+    TruckPassPolicy as PolicyRow,
+)
+from plugins.truck_pass.models import (
+    TruckPassRequest as RequestRow,
+)
+from plugins.truck_pass.rules import DAY_MINUTES
+
+
+@strawberry.enum(name="TruckPassScope", description="What a restriction covers.")
+class TruckPassScope(enum.StrEnum):
+    ROAD = "ROAD"
+    AREA = "AREA"
+    CITY_WIDE = "CITY_WIDE"
+
+
+@strawberry.type(description="A city's truck restriction on a road or area (货车禁限行).")
+class TruckPassPolicy:
+    id: strawberry.ID
+    city: str
+    name: str
+    scope: TruckPassScope
+    core_area: bool = strawberry.field(description="城市核心区等特殊区域")
+    vehicle_categories: list[VehicleCategoryEnum]  # type: ignore[valid-type]
+    vehicle_uses: list[VehicleUseEnum] = strawberry.field(  # type: ignore[valid-type]
+        description="Uses affected; empty = every use."
+    )
+    restricted_windows: list[str] = strawberry.field(description="Daily windows, Beijing time.")
+    open_minutes_per_day: int
+    status: str
+
+    @classmethod
+    def of(cls, row: PolicyRow) -> TruckPassPolicy:
+        return cls(
+            id=strawberry.ID(row.id),
+            city=row.city_code,
+            name=row.name,
+            scope=TruckPassScope(row.scope),
+            core_area=row.core_area,
+            vehicle_categories=[VehicleCategory(c) for c in row.vehicle_categories],
+            vehicle_uses=[VehicleUse(u) for u in row.vehicle_uses],
+            restricted_windows=list(row.windows),
+            open_minutes_per_day=DAY_MINUTES - row.restricted_minutes,
+            status=row.status,
+        )
+
+
+@strawberry.type(description="What a city publishes: 申领条件、申领方式、核发时限、使用规则.")
+class TruckPassConditions:
+    city: str
+    conditions: str
+    method: str
+    time_limit_workdays: int = strawberry.field(description="核发时限, in working days")
+    usage_rules: str
+    max_codes_per_owner: int
+    validity_days: int
+    blacklist_max_codes: int
+    blacklist_validity_days: int
+    published_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: ConditionsRow) -> TruckPassConditions:
+        return cls(
+            city=row.city_code,
+            conditions=row.conditions,
+            method=row.method,
+            time_limit_workdays=row.time_limit_workdays,
+            usage_rules=row.usage_rules,
+            max_codes_per_owner=row.max_codes_per_owner,
+            validity_days=row.validity_days,
+            blacklist_max_codes=row.blacklist_max_codes,
+            blacklist_validity_days=row.blacklist_validity_days,
+            published_at=row.published_at,
+        )
+
+
+@strawberry.type(description="An issued electronic truck pass code (电子通行码).")
+class TruckPassCode:
+    id: strawberry.ID
+    city: str
+    plate: str | None
+    policy_id: strawberry.ID
+    valid_from: dt.date
+    valid_until: dt.date
+    status: str
+    blacklisted: bool = strawberry.field(description="Issued under the blacklist limits")
+    qr: str = strawberry.field(description="Signed QR text (TP1:), verifiable offline")
+
+    @classmethod
+    def of(cls, row: CodeRow, qr: str) -> TruckPassCode:
+        return cls(
+            id=strawberry.ID(row.id),
+            city=row.city_code,
+            plate=row.plate,
+            policy_id=strawberry.ID(row.policy_id),
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
+            status=row.status,
+            blacklisted=row.blacklisted,
+            qr=qr,
+        )
+
+
+@strawberry.type(description="A pass-code application and its time limit (核发时限).")
+class TruckPassApplication:
+    id: strawberry.ID
+    city: str
+    status: str
+    vehicle_id: strawberry.ID
+    policy_id: strawberry.ID
+    applicant_kind: str = strawberry.field(description="OWNER | UNIT | DRIVER")
+    requested_from: dt.date
+    requested_days: int
+    submitted_on: dt.date
+    due_date: dt.date
+    overdue: bool
+    decision_note: str | None = None
+
+    @classmethod
+    def of(
+        cls, row: RequestRow, status: str, overdue: bool, note: str | None = None
+    ) -> TruckPassApplication:
+        return cls(
+            id=strawberry.ID(row.application_id),
+            city=row.city_code,
+            status=status,
+            vehicle_id=strawberry.ID(row.vehicle_id),
+            policy_id=strawberry.ID(row.policy_id),
+            applicant_kind=row.applicant_kind,
+            requested_from=row.requested_from,
+            requested_days=row.requested_days,
+            submitted_on=row.submitted_on,
+            due_date=row.due_date,
+            overdue=overdue,
+            decision_note=note,
+        )
+
+
+@strawberry.type(description="A road officer's check of a pass code: signature and live status.")
+class TruckPassVerification:
+    valid: bool
+    reason: str = strawberry.field(
+        description="OK | MALFORMED | UNKNOWN_KEY | RETIRED_KEY | BAD_SIGNATURE | UNKNOWN_CODE | "
+        "REVOKED | NOT_YET_VALID | EXPIRED"
+    )
+    plate: str | None = None
+    city: str | None = None
+    policy_name: str | None = None
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+
+
+@strawberry.type(description="A unit or vehicle on a city's blacklist (黑名单).")
+class TruckPassBlacklistEntry:
+    id: strawberry.ID
+    city: str
+    vehicle_id: strawberry.ID | None
+    unit_id: strawberry.ID | None
+    violations: int
+    accidents: int
+    reason: str
+    listed_on: dt.date
+    correct_by: dt.date = strawberry.field(description="责令限期整改: the correction deadline")
+    correction_overdue: bool
+    lifted_on: dt.date | None
+
+    @classmethod
+    def of(cls, row: BlacklistRow, today: dt.date) -> TruckPassBlacklistEntry:
+        return cls(
+            id=strawberry.ID(row.id),
+            city=row.city_code,
+            vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
+            unit_id=strawberry.ID(row.unit_id) if row.unit_id else None,
+            violations=row.violations,
+            accidents=row.accidents,
+            reason=row.reason,
+            listed_on=row.listed_on,
+            correct_by=row.correct_by,
+            correction_overdue=row.lifted_on is None and today > row.correct_by,
+            lifted_on=row.lifted_on,
+        )
+
+
+@strawberry.input(description="A restriction policy for one road or area.")
+class TruckPassPolicyInput:
+    city: str
+    name: str
+    scope: TruckPassScope
+    core_area: bool
+    vehicle_categories: list[VehicleCategoryEnum]  # type: ignore[valid-type]
+    restricted_windows: list[str]
+    vehicle_uses: list[VehicleUseEnum] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+
+
+@strawberry.input(description="What a city publishes about its pass codes.")
+class TruckPassConditionsInput:
+    city: str
+    conditions: str
+    method: str
+    time_limit_workdays: int
+    usage_rules: str
+    max_codes_per_owner: int
+    validity_days: int
+    blacklist_max_codes: int
+    blacklist_validity_days: int
+
+
+@strawberry.type
+class TruckPassPolicyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    policy: TruckPassPolicy | None = None
+
+
+@strawberry.type
+class TruckPassConditionsPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    conditions: TruckPassConditions | None = None
+
+
+@strawberry.type
+class TruckPassApplicationPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: TruckPassApplication | None = None
+    code: TruckPassCode | None = None
+
+
+@strawberry.type
+class TruckPassBlacklistPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    entry: TruckPassBlacklistEntry | None = None
