@@ -32,6 +32,7 @@ from .errors import EdlError
 from .models import EdlConsent, EdlVerification
 
 PREFIX = "DL1:"
+SCOPE = "licence:verify"  # the partner credential scope for e-licence checks
 LEEWAY = 30  # seconds of clock skew accepted on payload expiry
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
 _LIC = DrivingLicence.__table__  # type: ignore[attr-defined]
@@ -165,6 +166,10 @@ def verify(
     actor = ctx.actor
     partner = None
     if actor.is_partner:
+        if SCOPE not in actor.scopes:
+            raise Forbidden(
+                f"Your credential lacks the scope {SCOPE}.", rule="M01: partner registration scope"
+            )
         partner = _partner(ctx)
         if partner["status"] != "ACTIVE":
             raise RuleError(

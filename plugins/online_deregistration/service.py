@@ -17,7 +17,7 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents import credentials as cred
 from core.documents.signing import sign_document, verify_document
-from core.errors import Code, NotFound, RuleError
+from core.errors import Code, Forbidden, NotFound, RuleError
 from core.registries import applications as apps
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
@@ -270,6 +270,8 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[
     """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
     text = require_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
+    if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
+        raise Forbidden("Your credential lacks the scope deregistration:verify.")
     out: dict[str, Any] = {"accepted": False, "reasons": [], "certificate": None}
     checked = verify_document(ctx.platform.keys, text, PREFIX)
     out["signature_valid"], out["kid"] = checked.valid, checked.kid

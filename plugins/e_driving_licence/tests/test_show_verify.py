@@ -338,3 +338,13 @@ def test_verifications_are_recorded_even_when_rejected(edl):
     with env.session() as s:
         rows = s.exec(select(EdlVerification)).all()
     assert [r.result for r in rows] == ["REJECTED:MALFORMED"]
+
+
+def test_partner_without_the_verify_scope_is_refused(edl):
+    env = edl()
+    issue(env)
+    text = show(env)["payloads"][0]["text"]
+    org, client = env.refs["insurer"]
+    org.scopes = []  # the token is minted from the registration's scopes
+    body = _v(verify(env, text, (org, client)))
+    assert body["errors"][0]["code"] == "FORBIDDEN" and body["verification"] is None
