@@ -166,3 +166,26 @@ def test_verifier_runs_without_the_core_package(edl, tmp_path):
         timeout=60,
     )
     assert out.stdout.strip() == "ACCEPT", out.stderr
+
+
+def test_verifier_command_line(edl, tmp_path):
+    import json
+
+    env = edl()
+    issue(env)
+    text = show(env)["payloads"][0]["text"]
+    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
+    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
+    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    now = str(env.clock.now().timestamp())
+    base = [sys.executable, "-m", "verifier", "--jwks", str(tmp_path / "jwks.json"), "--now", now]
+    run = subprocess.run([*base, "--status-lists", str(tmp_path / "lists.txt"), text], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["established"]["status"] == "VALID"
+    run = subprocess.run([*base, text], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and json.loads(run.stdout)["verdict"] == "INCONCLUSIVE"
+    run = subprocess.run(
+        [*base, "DL1:GARBAGE"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 1
