@@ -142,7 +142,7 @@ def _payloads_and_token(url: str) -> tuple[list[str], str, object]:
             cred.C_KIND: "DL", cred.C_HANDLE: i.to_bytes(10, "big"),
             cred.C_STATUS_REF: [i % cred.LIST_COUNT, ((i // cred.LIST_COUNT) * 0x9E3779B1) % cred.LIST_CAPACITY],
             cred.C_EXP: now + 4 * 3600, cred.C_IAT: now, cred.C_NONCE: os.urandom(4),
-            cred.C_CLASSES: "C1", cred.C_STATUS: 0, cred.C_VALID_UNTIL: 20300101,
+            cred.C_CLASSES: cred.classes_to_mask("C1"), cred.C_STATUS: 0, cred.C_VALID_UNTIL: 20300101,
         }))  # fmt: skip
     return payloads, token, platform
 

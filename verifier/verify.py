@@ -34,6 +34,25 @@ C_KIND, C_HANDLE, C_STATUS_REF, C_EXP, C_IAT, C_NONCE, C_CLASSES, C_STATUS, C_VA
     9,
     10,
 )
+CLASS_ORDER = (
+    "A1",
+    "A2",
+    "A3",
+    "B1",
+    "B2",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "C5",
+    "C6",
+    "D",
+    "E",
+    "F",
+    "M",
+    "N",
+    "P",
+)
 STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
 LEEWAY_SECONDS = 30
 _ECDSA = ec.ECDSA(hashes.SHA256())
@@ -227,8 +246,11 @@ class Verifier:
         answer.payload_issued_at, answer.payload_expires_at = iat, exp
         answer.payload_age_seconds = int(now - iat)
         answer.payload_expired = now > exp + LEEWAY_SECONDS
+        classes = claims.get(C_CLASSES)
+        if kind == "DL" and isinstance(classes, int):
+            classes = " ".join(name for i, name in enumerate(CLASS_ORDER) if classes >> i & 1)
         answer.claims = {
-            "classes": claims.get(C_CLASSES),
+            "classes": classes,
             "statusAtSigning": STATUS_NAMES.get(claims.get(C_STATUS, 3), "UNKNOWN"),
             "validUntil": claims.get(C_VALID_UNTIL),
         }

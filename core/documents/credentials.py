@@ -34,9 +34,12 @@ C_STATUS_REF = 3  # [list id, index]
 C_EXP = 4  # payload expiry, epoch seconds (minutes after iat)
 C_IAT = 6  # payload issued-at, epoch seconds
 C_NONCE = 7  # 4 random bytes: two payloads of the same window differ
-C_CLASSES = 8  # DL: licence classes "C1 C6"; VL: vehicle type code "K33"
+C_CLASSES = 8  # DL: licence classes as a bit mask (CLASS_ORDER); VL/DC: vehicle type code "K33"
 C_STATUS = 9  # status at signing: 0 valid, 1 invalid, 2 suspended
 C_VALID_UNTIL = 10  # document validity, YYYYMMDD integer
+
+# bit i of the DL class mask = CLASS_ORDER[i] (fixed forever: verifiers decode with it)
+CLASS_ORDER = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
 
 LIST_COUNT = 4  # several lists: a verifier cannot profile one holder by list or position
 LIST_CAPACITY = 1 << 20  # 1,048,576 entries (256 KiB raw, ~16 KB compressed at 1% revoked)
@@ -78,6 +81,18 @@ _SOURCES: dict[str, StatusSource] = {}
 def register_status_source(kind: str, source: StatusSource) -> None:
     """`source(session, list_id, today)` yields (index, status) of every non-VALID credential."""
     _SOURCES[kind] = source
+
+
+def classes_to_mask(classes: str) -> int:
+    """"C1 C6" -> bit mask: at most 3 bytes in the QR whatever the number of classes."""
+    mask = 0
+    for name in classes.split():
+        mask |= 1 << CLASS_ORDER.index(name)
+    return mask
+
+
+def mask_to_classes(mask: int) -> str:
+    return " ".join(name for i, name in enumerate(CLASS_ORDER) if mask >> i & 1)
 
 
 def handle_to_bytes(handle: str) -> bytes:

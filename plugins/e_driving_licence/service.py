@@ -180,7 +180,7 @@ def show(ctx: Context, count: int) -> list[tuple[str, int, int]]:
             cred.C_EXP: exp,
             cred.C_IAT: iat,
             cred.C_NONCE: secrets.token_bytes(4),
-            cred.C_CLASSES: licence.classes,
+            cred.C_CLASSES: cred.classes_to_mask(licence.classes),
             cred.C_STATUS: code,
             cred.C_VALID_UNTIL: valid_until,
         }

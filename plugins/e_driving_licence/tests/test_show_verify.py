@@ -348,3 +348,21 @@ def test_partner_without_the_verify_scope_is_refused(edl):
     org.scopes = []  # the token is minted from the registration's scopes
     body = _v(verify(env, text, (org, client)))
     assert body["errors"][0]["code"] == "FORBIDDEN" and body["verification"] is None
+
+
+def test_payload_stays_under_250_with_every_class(edl):
+    env = edl()
+    with env.session() as s:
+        lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
+        lic.classes = "A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P"
+        s.add(lic)
+        s.commit()
+    issue(env)
+    qr = show(env, n=10)
+    assert max(p["length"] for p in qr["payloads"]) <= 250 and qr["qrVersion"] <= 9
+    from verifier import TrustStore, Verifier
+
+    answer = Verifier(TrustStore.from_jwks(env.http.get("/.well-known/jwks.json").json())).verify(
+        qr["payloads"][0]["text"], now=env.clock.now().timestamp()
+    )
+    assert answer.claims["classes"] == "A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P"
