@@ -11,10 +11,10 @@ from core.demo import DemoWorld
 from core.documents import credentials as cred
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, SettingSpec
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
-from . import demo, jobs, models, routes, rules, schema, status  # noqa: F401 - models: tables
+from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
 
 cred.register_status_source("DL", status.dl_statuses)
 
@@ -86,6 +86,19 @@ def register_jobs() -> list[JobSpec]:
             "every 15 minutes",
             jobs.rebuild_status_lists,
             "Rebuild and sign the credential status lists from the live registries.",
+        )
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "e_driving_licence.monthly",
+            rules.MEASURE,
+            "E-licences: applications, issued, verifications",
+            "MONTHLY",
+            reports.monthly,
         )
     ]
 

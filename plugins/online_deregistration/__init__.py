@@ -8,10 +8,10 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, SettingSpec
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
-from . import models, rules, schema, service  # noqa: F401 - models: tables
+from . import models, reports, rules, schema, service  # noqa: F401 - models: tables
 
 
 @hookimpl
@@ -73,6 +73,19 @@ def register_jobs() -> list[JobSpec]:
         JobSpec("online_deregistration.scrap_reminders", rules.MEASURE, "daily 08:00", service.remind_scrap_deadlines,
                 "Remind owners near the scrap deadline, once per vehicle and deadline (2024-三-二-2)."),
     ]  # fmt: skip
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "online_deregistration.monthly",
+            rules.MEASURE,
+            "Deregistrations and the one-day scrap rule",
+            "MONTHLY",
+            reports.monthly,
+        )
+    ]
 
 
 @hookimpl

@@ -160,3 +160,26 @@ def test_malformed_input_is_typed(edl):
     response = env.post(APPLY, {"id": "x" * 500, "photo": PHOTO}, as_="zhang_account")
     assert response.status_code == 200
     assert response.json()["data"]["eDrivingLicenceApply"]["errors"][0]["code"] == "NOT_FOUND"
+
+
+REPORT = """query($c: String!) { report(name: "e_driving_licence.monthly", city: $c, start: "2024-09-01", end: "2024-09-30") {
+  columns rows { label values } } }"""
+
+
+def test_monthly_report(edl):
+    from .conftest import show, verify
+
+    env = edl()
+    issue(env)
+    verify(env, show(env)["payloads"][0]["text"], env.refs["insurer"])
+    table = env.data(REPORT, {"c": "320100"}, as_="supervisor")["report"]
+    figures = dict(zip(table["columns"], table["rows"][0]["values"], strict=True))
+    assert (
+        figures["applications"] == "1"
+        and figures["issued"] == "1"
+        and figures["verifications_partner"] == "1"
+    )
+    assert (
+        env.gql(REPORT, {"c": "310100"}, as_="supervisor")["errors"][0]["extensions"]["code"]
+        == "OUT_OF_JURISDICTION"
+    )

@@ -269,3 +269,19 @@ def test_reminders_respect_rollout(dereg):
         assert s.exec(select(DeregReminder)).all() == []
     env.clock.set(env.clock.now() + dt.timedelta(days=1))  # 2024-07-01: in force
     assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 1
+
+
+def test_monthly_report_counts_the_one_day_rule(dereg):
+    env = dereg()
+    car = env.refs["zhang_car"]
+    today = env.clock.now().date().isoformat()
+    report = env.data(
+        REPORT, {"vin": car.vin, "d": today, "c": "310100"}, as_=env.refs["scrapping"]
+    )["deregistrationScrapReport"]["report"]
+    env.data(PROCESS, {"id": report["id"]}, as_="clerk")
+    q = """{ report(name: "online_deregistration.monthly", city: "320100", start: "2024-09-01", end: "2024-09-30") {
+      columns rows { values } } }"""
+    table = env.data(q, as_="supervisor")["report"]
+    figures = dict(zip(table["columns"], table["rows"][0]["values"], strict=True))
+    assert figures == {"certificates": "1", "scrap_reports": "1", "processed_within_one_day": "1",
+                       "flagged_overdue": "0", "still_open": "0"}  # fmt: skip
