@@ -42,3 +42,19 @@ class EvlRoadsideCheck(SQLModel, table=True):
     outcome: str = Field(max_length=20)
     fine_allowed: bool = False
     details: dict = json_field({})
+
+
+class EvlVerification(SQLModel, table=True):
+    """One online verification of an e-vehicle licence: the owner's log line and the receipt id."""
+
+    __tablename__ = "e_vehicle_licence_verifications"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    at: dt.datetime
+    owner_person_id: str | None = Field(default=None, max_length=16, index=True)
+    handle: str | None = Field(default=None, max_length=20)
+    verifier_kind: str = Field(max_length=16)
+    verifier_name: str = Field(max_length=100)
+    purpose: str = Field(max_length=100)
+    claims: list[str] = json_field([])
+    result: str = Field(max_length=40)

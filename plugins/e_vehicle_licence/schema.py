@@ -12,6 +12,7 @@ from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
 from core.permissions import requires
 from core.registries.vehicles import Vehicle as VehicleRow
@@ -84,6 +85,20 @@ class EVehicleLicenceVerification:
     live_status: str | None
     claims: list[EVehicleLicenceClaim]
     vehicle: Vehicle | None = strawberry.field(description="Officers and clerks only")
+    receipt_id: str
+    receipt: str = strawberry.field(description="Signed verification receipt (VR1:)")
+
+
+@strawberry.type(
+    description="One verification of your e-vehicle licence: who, when, purpose, claims, result."
+)
+class EVehicleLicenceVerificationRecord:
+    at: dt.datetime
+    verifier_kind: str
+    verifier_name: str
+    purpose: str
+    claims: list[str]
+    result: str
 
 
 @strawberry.type
@@ -227,6 +242,33 @@ class EVehicleLicenceQuery:
             ]
         )
 
+    @strawberry.field(
+        extensions=[requires("e_vehicle_licence.view")],
+        description="Every verification of your vehicles' e-licences, newest first. Roles: CITIZEN (owner).",
+    )
+    def my_e_vehicle_licence_verifications(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[EVehicleLicenceVerificationRecord]:
+        from sqlmodel import select
+
+        from .models import EvlVerification
+
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        stmt = (
+            select(EvlVerification)
+            .where(EvlVerification.owner_person_id == pid)
+            .order_by(EvlVerification.at.desc(), EvlVerification.id)  # type: ignore[attr-defined]
+        )
+
+        def of(row: EvlVerification) -> EVehicleLicenceVerificationRecord:
+            return EVehicleLicenceVerificationRecord(
+                at=to_china(row.at), verifier_kind=row.verifier_kind, verifier_name=row.verifier_name,
+                purpose=row.purpose, claims=list(row.claims or []), result=row.result,
+            )  # fmt: skip
+
+        return paginate(ctx, stmt, first, after, of)
+
 
 @strawberry.type
 class EVehicleLicenceMutation:
@@ -295,6 +337,8 @@ class EVehicleLicenceMutation:
                     live_status=out.live_status,
                     claims=[EVehicleLicenceClaim(name=k, value=v) for k, v in claims.items()],
                     vehicle=Vehicle.of(out.vehicle) if staff and out.vehicle else None,
+                    receipt_id=out.receipt_id,
+                    receipt=out.receipt,
                 )
             )
 

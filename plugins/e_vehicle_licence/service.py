@@ -221,6 +221,8 @@ class Checked:
     vehicle: Vehicle | None = None
     holder_person_id: str | None = None
     handle: str | None = None
+    receipt_id: str = ""
+    receipt: str = ""
 
 
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
@@ -283,6 +285,7 @@ def verify(
     why = require_text("purpose", purpose, 100)
     actor = ctx.actor
     allowed: list[str] = []
+    org = None
     if actor.is_partner:
         from core.accounts import PartnerOrg
 
@@ -307,12 +310,40 @@ def verify(
     result = (
         "ACCEPTED" if out.accepted else "REJECTED:" + (out.reasons[0] if out.reasons else "UNKNOWN")
     )
+    from core.documents.qr import sign_payload
+    from core.ids import new_id
+
+    from .models import EvlVerification
+
+    out.receipt_id = new_id()
+    name = org.name if org is not None else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
+    disclosed = sorted(claims) if actor.is_partner else ["full_vehicle"]
+    scope.session.add(
+        EvlVerification(
+            id=out.receipt_id,
+            at=stamp(ctx.now()),
+            owner_person_id=out.holder_person_id,
+            handle=out.handle,
+            verifier_kind="PARTNER" if actor.is_partner else "STAFF",
+            verifier_name=name[:100],
+            purpose=why,
+            claims=disclosed,
+            result=result[:40],
+        )
+    )
+    out.receipt = sign_payload(
+        "VR1:",
+        {1: out.receipt_id, 2: out.handle or "", 3: actor.partner_org_id or actor.account_id or "",
+         4: int(ctx.now().timestamp()), 5: result, 6: claims, 7: why, 8: out.live_status or ""},
+        ctx.platform.keys.active("document"),
+    )  # fmt: skip
     scope.subject(
         out.holder_person_id,
         f"EVehicleLicence:{out.handle}" if out.handle else None,
         purpose=why,
-        claims=sorted(claims) if actor.is_partner else ["full_vehicle"],
+        claims=disclosed,
         result=result,
+        receipt=out.receipt_id,
     )
     return out, claims
 

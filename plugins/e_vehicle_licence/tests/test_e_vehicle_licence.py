@@ -19,7 +19,7 @@ REVIEW = """mutation($id: ID!) { eVehicleLicenceReview(input: {applicationId: $i
   errors { code } application { status } eLicence { liveStatus paperLicenceMustBeCarried vehicle { plate } } } }"""
 SHOW = """query($id: ID!) { eVehicleLicenceShow(vehicleId: $id) { payloads { text length } } }"""
 VERIFY = """mutation($p: String!) { eVehicleLicenceVerify(input: {payload: $p, purpose: "承保"}) { errors { code field }
-  verification { accepted reasons liveStatus claims { name value } vehicle { plate } } } }"""
+  verification { accepted reasons liveStatus claims { name value } vehicle { plate } receipt } } }"""
 ROADSIDE = """mutation($plate: String!, $p: EVehicleLicencePresented!, $c: String!, $q: String) {
   eVehicleLicenceRoadsideCheck(input: {plate: $plate, presented: $p, city: $c, payload: $q}) {
   errors { code field } check { outcome fineAllowed rule } } }"""
@@ -66,6 +66,18 @@ def test_owner_applies_clerk_issues_and_shows(evl):
         v["accepted"]
         and v["vehicle"] is None
         and v["claims"] == [{"name": "status", "value": "VALID"}]
+    )
+    assert v["receipt"].startswith("VR1:")
+    log = env.data(
+        "{ myEVehicleLicenceVerifications { nodes { verifierKind verifierName purpose claims result } } }",
+        as_="zhang_account",
+    )["myEVehicleLicenceVerifications"]["nodes"]
+    assert {(r["verifierKind"], r["purpose"], r["result"]) for r in log} == {
+        ("STAFF", "承保", "ACCEPTED"),
+        ("PARTNER", "承保", "ACCEPTED"),
+    }
+    assert any(
+        r["verifierName"] == "平安财产保险南京分公司" and r["claims"] == ["status"] for r in log
     )
     store = TrustStore.from_jwks(env.http.get("/.well-known/jwks.json").json())
     answer = Verifier(store).verify(text, now=env.clock.now().timestamp())
