@@ -283,7 +283,8 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[
         try:
             handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
             exp = int(claims[cred.C_EXP])
-            assert claims.get(cred.C_KIND) == KIND
+            if claims.get(cred.C_KIND) != KIND:
+                raise ValueError("not a deregistration certificate")
         except Exception:  # noqa: BLE001
             handle, exp = None, 0
             out["reasons"].append("MALFORMED")
