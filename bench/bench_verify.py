@@ -1,0 +1,245 @@
+"""Credential verification benchmarks (issue: e-licence verification), measured in one run.
+
+- `bare_verify`: the online verification as a plain Starlette endpoint (apps_verify.bare_verify_app).
+- `bare_verify_readonly`: the same without the receipt + audit writes (what the writes cost).
+- `verify_online`: QR payload in, live status out, through GraphQL with a partner token, on
+  BENCH_ROWS licences (default 1,000,000), with `ratio_to_bare`.
+- `verify_online_small`: the same on BENCH_SMALL_ROWS licences (default 10,000), and
+  `verify_online.ratio_to_small`.
+- `verify_offline`: offline verifications per second in-process (verifier/, status list cached),
+  beside `signature_only` (the bare ES256 check of the same payloads).
+
+    BENCH_ROWS=2000 BENCH_SMALL_ROWS=1000 BENCH_SECONDS=2 BENCH_ROUNDS=1 python bench/run.py verify_online
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from data import bench_db_url, ensure_licences, licence_id  # noqa: E402
+from httpbench import _LUA, _lua_string, _pin, best_of, parse_wrk, serve  # noqa: E402
+
+ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
+SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", "10000"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+OFFLINE_SECONDS = float(os.environ.get("BENCH_OFFLINE_SECONDS", str(min(SECONDS, 5))))
+CONNECTIONS = 32
+CALLERS = 200
+MUTATION = (
+    "mutation($in: EDrivingLicenceVerifyInput!) { eDrivingLicenceVerify(input: $in) "
+    "{ errors { code } verification { accepted claims { name value } receipt } } }"
+)
+PARTNER_ORG = "BENCHINSURER0001"
+PARTNER_CLIENT = "bench-insurer"
+
+
+def load(
+    url: str, requests: list[tuple[bytes, dict[str, str]]], seconds: int = 10, connections: int = 32, core: int = 1
+) -> dict[str, float]:
+    """httpbench.load with one fix: a header-table key written `[[==[...]==]]` opens a Lua long
+    string, the script fails to load and wrk silently sends plain GETs; keys need `[ [==[...]==] ]`.
+    Every request here is checked to be a POST answered 200 (errors are counted)."""
+    import subprocess
+    import tempfile
+
+    bodies = ",".join(_lua_string(b) for b, _ in requests)
+    headers = ",".join(
+        "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}" for _, h in requests
+    )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(_LUA % {"bodies": bodies, "headers": headers})
+    try:
+        done = subprocess.run(
+            [*_pin(core), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    finally:
+        os.unlink(script.name)
+    if done.stderr.strip():
+        raise RuntimeError(f"wrk script error: {done.stderr.strip()[:200]}")
+    return parse_wrk(done.stdout)
+
+
+def _handle(i: int) -> str:
+    from core.documents.credentials import handle_from_bytes
+
+    return handle_from_bytes(i.to_bytes(10, "big"))
+
+
+def ensure_credentials(url: str, rows: int) -> None:
+    """Licences (bench/data.py) plus one e-licence credential per licence and a bench insurer."""
+    from sqlalchemy import func, insert, select
+
+    import plugins.e_driving_licence  # noqa: F401 - its tables
+    from core.accounts import PartnerClient, PartnerOrg
+    from core.db import make_engine, stamp
+    from core.documents.credentials import LIST_CAPACITY, LIST_COUNT, IssuedCredential
+
+    ensure_licences(url, rows, ["plugins.e_driving_licence"])
+    engine = make_engine(url)
+    table = IssuedCredential.__table__  # type: ignore[attr-defined]
+    now = stamp(dt.datetime.now(dt.UTC))
+    with engine.begin() as conn:
+        have = conn.execute(select(func.count()).select_from(table)).scalar_one()
+        if conn.execute(select(PartnerOrg.__table__.c.id).where(PartnerOrg.__table__.c.id == PARTNER_ORG)).first() is None:
+            conn.execute(insert(PartnerOrg.__table__).values(
+                id=PARTNER_ORG, name="基准保险", kind="INSURER", scopes=["licence:verify"],
+                allowed_claims=["status", "classes", "valid_until", "points_below_12"], status="ACTIVE", created_at=now,
+            ))  # fmt: skip
+            conn.execute(insert(PartnerClient.__table__).values(
+                client_id=PARTNER_CLIENT, org_id=PARTNER_ORG, secret_hash="x", status="ACTIVE", created_at=now,
+            ))  # fmt: skip
+        for start in range(have, rows, 20_000):
+            batch = []
+            for i in range(start, min(rows, start + 20_000)):
+                batch.append({
+                    "handle": _handle(i), "kind": "DL", "subject_id": licence_id(i),
+                    "holder_person_id": f"P{i:015d}", "list_id": i % LIST_COUNT,
+                    "list_index": ((i // LIST_COUNT) * 0x9E3779B1) % LIST_CAPACITY,  # odd multiplier: a bijection
+                    "issued_at": now, "revoked_at": None, "revoked_reason": None,
+                })  # fmt: skip
+            conn.execute(insert(table), batch)
+    engine.dispose()
+
+
+def _payloads_and_token(url: str) -> tuple[list[str], str, object]:
+    from core.accounts import PartnerClient, PartnerOrg
+    from core.actor import ANONYMOUS
+    from core.api.mutations import issue_partner_token
+    from core.context import Context
+    from core.documents import credentials as cred
+    from core.documents.signing import sign_document
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    platform = build_platform(Settings(database_url=url, plugins=("e_driving_licence",)), plugins=["e_driving_licence"])
+    ctx = Context(platform, ANONYMOUS)
+    with platform.engine.connect():
+        pass
+    from sqlmodel import Session
+
+    with Session(platform.engine) as s:
+        org = s.get(PartnerOrg, PARTNER_ORG)
+        client = s.get(PartnerClient, PARTNER_CLIENT)
+        token = issue_partner_token(ctx, client, org)[0]
+    now = int(time.time())
+    payloads = []
+    for n in range(CALLERS):
+        i = (n * 7919) % _rows_for(url)
+        payloads.append(sign_document(platform.keys, "DL1:", {
+            cred.C_KIND: "DL", cred.C_HANDLE: i.to_bytes(10, "big"),
+            cred.C_STATUS_REF: [i % cred.LIST_COUNT, ((i // cred.LIST_COUNT) * 0x9E3779B1) % cred.LIST_CAPACITY],
+            cred.C_EXP: now + 4 * 3600, cred.C_IAT: now, cred.C_NONCE: os.urandom(4),
+            cred.C_CLASSES: cred.classes_to_mask("C1"), cred.C_STATUS: 0, cred.C_VALID_UNTIL: 20300101,
+        }))  # fmt: skip
+    return payloads, token, platform
+
+
+def _rows_for(url: str) -> int:
+    return int(url.rsplit("-", 1)[1].split(".")[0])
+
+
+def _requests(payloads: list[str], token: str) -> list[tuple[bytes, dict[str, str]]]:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return [
+        (orjson.dumps({"query": MUTATION, "variables": {"in": {"payload": p, "purpose": "理赔核验"}}}), headers)
+        for p in payloads
+    ]
+
+
+def _online(url: str, name: str, results: dict, with_bare: bool) -> None:
+    import httpx
+
+    payloads, token, platform = _payloads_and_token(url)
+    platform.engine.dispose()  # type: ignore[attr-defined]
+    requests = _requests(payloads, token)
+    env = {"BENCH_DATABASE_URL": url}
+    if with_bare:
+        with serve("bench.apps_verify:bare_verify_app", env) as base:
+            check = httpx.post(base + "/bare", content=requests[0][0], headers=requests[0][1]).json()
+            assert check["data"]["eDrivingLicenceVerify"]["verification"]["accepted"], check
+            results["bare_verify"] = best_of(ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS))
+        with serve("bench.apps_verify:bare_verify_app", {**env, "BENCH_VERIFY_WRITES": "0"}) as base:
+            results["bare_verify_readonly"] = best_of(
+                ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS)
+            )
+    with serve("bench.apps_verify:verify_online_app", env) as base:
+        check = httpx.post(base + "/graphql", content=requests[0][0], headers=requests[0][1]).json()
+        assert check["data"]["eDrivingLicenceVerify"]["verification"]["accepted"], check
+        results[name] = best_of(ROUNDS, lambda: load(base + "/graphql", requests, SECONDS, CONNECTIONS))
+    results[name]["rows"] = _rows_for(url)
+
+
+def _offline(url: str, results: dict) -> None:
+    """In-process on this core: verifier.Verifier.verify vs the bare signature check."""
+    from core.documents import credentials as cred
+    from verifier import TrustStore, Verifier
+    from verifier.verify import signature_only
+
+    payloads, _token, platform = _payloads_and_token(url)
+    store = TrustStore.from_jwks(platform.keys.jwks())  # type: ignore[attr-defined]
+    verifier = Verifier(store)
+    from sqlmodel import Session
+
+    with Session(platform.engine) as s:  # type: ignore[attr-defined]
+        for list_id in range(cred.LIST_COUNT):
+            verifier.add_status_list(cred.build_status_list(s, platform.keys, list_id, platform.clock.now()))  # type: ignore[attr-defined]
+        s.commit()
+    now = time.time()
+    assert verifier.verify(payloads[0], now=now).verdict == "ACCEPT"
+
+    def rate(fn) -> float:  # noqa: ANN001
+        done, start = 0, time.perf_counter()
+        while time.perf_counter() - start < OFFLINE_SECONDS:
+            for p in payloads:
+                fn(p)
+            done += len(payloads)
+        return done / (time.perf_counter() - start)
+
+    results["signature_only"] = {"per_s": round(rate(lambda p: signature_only(store, p)), 1)}
+    results["verify_offline"] = {"per_s": round(rate(lambda p: verifier.verify(p, now=now)), 1)}
+    results["verify_offline"]["ratio_to_signature_only"] = round(
+        results["verify_offline"]["per_s"] / results["signature_only"]["per_s"], 3
+    )
+    platform.engine.dispose()  # type: ignore[attr-defined]
+
+
+def run_verify() -> dict[str, dict]:
+    big = bench_db_url("verify", ROWS)
+    small = bench_db_url("verify", SMALL_ROWS)
+    ensure_credentials(big, ROWS)
+    ensure_credentials(small, SMALL_ROWS)
+    results: dict[str, dict] = {}
+    _online(big, "verify_online", results, with_bare=True)
+    _online(small, "verify_online_small", results, with_bare=False)
+    _offline(small, results)
+    for name in ("bare_verify", "bare_verify_readonly"):
+        results[name]["rows"] = ROWS
+    results["verify_online"]["ratio_to_bare"] = round(results["verify_online"]["rps"] / results["bare_verify"]["rps"], 3)
+    results["verify_online"]["ratio_to_small"] = round(
+        results["verify_online"]["rps"] / results["verify_online_small"]["rps"], 3
+    )
+    results["bare_verify_readonly"]["ratio_to_bare"] = round(
+        results["bare_verify_readonly"]["rps"] / results["bare_verify"]["rps"], 3
+    )
+    return results
+
+
+BENCHMARKS = {
+    name: run_verify
+    for name in (
+        "bare_verify", "bare_verify_readonly", "verify_online", "verify_online_small", "verify_offline", "signature_only",
+    )
+}  # fmt: skip

@@ -1,0 +1,115 @@
+"""M01 e-driving licence (驾驶证电子化): hook wiring only. See README.md."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.documents import credentials as cred
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.rollout import RolloutDefault
+
+from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
+
+cred.register_status_source("DL", status.dl_statuses)
+
+PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
+VERIFIERS = (Role.ROAD_OFFICER, Role.CLERK, Role.SUPERVISOR)
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        rules.MEASURE,
+        "M01",
+        "E-driving licence",
+        "驾驶证电子化",
+        "2021 item 一",
+        "Apply, issue, show as a rotating signed QR, verify offline and online nationwide.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.EDrivingLicenceQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.EDrivingLicenceMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    m = rules.MEASURE
+    return [
+        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.show", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.share", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.my_verifications", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{m}.verify", *VERIFIERS, *PARTNERS),
+        PermissionRule.allow_roles(f"{m}.seize", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(f"{m}.local_version", Role.CLERK, *PARTNERS),
+        PermissionRule.allow_roles(f"{m}.status_list", *Role),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(rules.EFFECTIVE, note="2021 item 一 (no pilot list in the seed)")
+    ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "partner_verifications_per_minute", 600, "Online verifications per partner per minute"
+        )
+    ]
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec(
+            "credentials.status_lists",
+            rules.MEASURE,
+            "every 15 minutes",
+            jobs.rebuild_status_lists,
+            "Rebuild and sign the credential status lists from the live registries.",
+        )
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "e_driving_licence.monthly",
+            rules.MEASURE,
+            "E-licences: applications, issued, verifications",
+            "MONTHLY",
+            reports.monthly,
+        )
+    ]
+
+
+@hookimpl
+def register_routes() -> list[Any]:
+    return list(routes.ROUTES)
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:  # noqa: F811
+    from . import demo as demo_module
+
+    demo_module.load(session, demo)

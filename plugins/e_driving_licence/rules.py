@@ -1,0 +1,184 @@
+"""Pure rules of M01 (no database, no GraphQL). Each refusal names the seed clause."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from core.errors import Code, RuleError
+from core.registries.licences import LicenceStatus
+
+from .errors import EdlError
+
+MEASURE = "e_driving_licence"
+EFFECTIVE = dt.date(2021, 6, 1)
+POINTS_LIMIT = 12  # 累积记分满分 (12 points)
+WINDOW_MINUTES = 3  # each QR payload is valid for a few minutes: a screenshot goes stale
+MAX_BATCH = 10  # the app may fetch up to 10 windows ahead (30 minutes offline)
+
+R_EQUAL_FORCE = "M01 2021-一-五-1: 电子驾驶证与纸质驾驶证具有同等法律效力"
+R_SEIZURE = "M01 2021-一-五-1: 有需要扣留驾驶证情形的，仍需要出示纸质驾驶证"
+R_NATIONWIDE = "M01 2021-一-五-2: 电子驾驶证在全国范围内有效"
+R_UNIFORM = "M01 2021-一-五-3: 启用统一的电子驾驶证后，不得继续使用本地发放的其他驾驶证电子版本"
+R_PAPER = "M01 2021-一-五-4: 公安交管部门仍按规定核发纸质驾驶证"
+R_PHOTO = "M01 2021-一-三-1: 及时受理电子驾驶证申请，及时审核电子照片"
+R_APP = "M01 2021-一-五-3: 通过统一的“交管12123”APP发放"
+
+VALID, INVALID, SUSPENDED = 0, 1, 2
+STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
+
+_INVALID = {
+    LicenceStatus.REVOKED: "REVOKED",
+    LicenceStatus.CANCELLED: "CANCELLED",
+    LicenceStatus.CANCELLED_RESTORABLE: "CANCELLED",
+}
+_SUSPENDED = {
+    LicenceStatus.SEIZED: "SUSPENDED",
+    LicenceStatus.POINTS_EXCEEDED: "POINTS_EXCEEDED",
+    LicenceStatus.OVERDUE_RENEWAL: "OVERDUE_RENEWAL",
+    LicenceStatus.OVERDUE_REVIEW: "OVERDUE_REVIEW",
+}
+
+
+def live_status(
+    status: str, valid_until: dt.date, points: int, today: dt.date
+) -> tuple[int, list[str]]:
+    """The e-licence status from the registry record: VALID, INVALID or SUSPENDED, with reasons
+    (REVOKED, CANCELLED, SUSPENDED, POINTS_EXCEEDED, EXPIRED, OVERDUE_*)."""
+    reasons: list[str] = []
+    code = VALID
+    try:
+        st = LicenceStatus(status)
+    except ValueError:
+        return INVALID, ["UNKNOWN_STATUS"]
+    if st in _INVALID:
+        code = INVALID
+        reasons.append(_INVALID[st])
+    elif st in _SUSPENDED:
+        code = SUSPENDED
+        reasons.append(_SUSPENDED[st])
+    if points >= POINTS_LIMIT and "POINTS_EXCEEDED" not in reasons:
+        code = max(code, SUSPENDED) if code != INVALID else INVALID
+        reasons.append("POINTS_EXCEEDED")
+    if valid_until < today:
+        code = INVALID
+        reasons.append("EXPIRED")
+    return code, reasons
+
+
+def require_real_person(verified_at: dt.datetime | None) -> None:
+    if verified_at is None:
+        raise RuleError(
+            EdlError.REAL_PERSON_REQUIRED,
+            "Complete the real-person (face) check in the app before applying.",
+            field="licenceId",
+            rule=f"{R_PHOTO} (实人认证)",
+            measure=MEASURE,
+        )
+
+
+def require_issuable(status: str, valid_until: dt.date, points: int, today: dt.date) -> None:
+    """An e-licence mirrors a paper licence of equal force: none for a revoked, cancelled or
+    expired licence (a suspended one is issued and shows its status)."""
+    code, reasons = live_status(status, valid_until, points, today)
+    if code == INVALID:
+        raise RuleError(
+            EdlError.LICENCE_NOT_ISSUABLE,
+            f"This licence cannot carry an e-licence ({', '.join(reasons)}).",
+            field="licenceId",
+            rule=R_EQUAL_FORCE,
+            measure=MEASURE,
+        )
+
+
+def require_paper_for_seizure(presented: str) -> None:
+    if presented != "PAPER":
+        raise RuleError(
+            EdlError.SEIZURE_NEEDS_PAPER,
+            "A licence can only be seized (扣留) on the paper licence; the e-licence is not enough.",
+            field="presented",
+            rule=R_SEIZURE,
+            measure=MEASURE,
+        )
+
+
+def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
+    if in_force:
+        raise RuleError(
+            EdlError.LOCAL_VERSION_REFUSED,
+            f"City {city_code} uses the unified e-licence: local electronic versions are refused.",
+            field="city",
+            rule=R_UNIFORM,
+            measure=MEASURE,
+            city=city_code,
+            date=day,
+        )
+
+
+def windows(now: dt.datetime, count: int, minutes: int = WINDOW_MINUTES) -> list[tuple[int, int]]:
+    """Consecutive (iat, exp) epoch-second windows from `now`, for a batch of rotating payloads."""
+    if not 1 <= count <= MAX_BATCH:
+        raise RuleError(
+            Code.INVALID_INPUT, f"`count` must be between 1 and {MAX_BATCH}.", field="count"
+        )
+    start = int(now.timestamp())
+    step = minutes * 60
+    return [(start + i * step, start + (i + 1) * step) for i in range(count)]
+
+
+CLAIMS = ("status", "classes", "valid_until", "first_issue_date", "points_below_12", "holds_class")
+
+
+def disclosed_claims(
+    requested: Iterable[str] | None, allowed: Iterable[str], consented: Iterable[str] = ()
+) -> list[str]:
+    """The claims a partner gets: what it asked for (default: all its registration allows),
+    each allowed by its registration or by the holder's consent; else a typed refusal."""
+    allowed_set = set(allowed) | set(consented)
+    wanted = (
+        list(dict.fromkeys(requested))
+        if requested is not None
+        else [c for c in CLAIMS if c in allowed_set]
+    )
+    for name in wanted:
+        if name not in CLAIMS:
+            raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")
+        if name not in allowed_set:
+            raise RuleError(
+                EdlError.CLAIM_NOT_ALLOWED,
+                f"Your registration does not allow the claim {name!r} and the holder did not consent.",
+                field="claims",
+                rule="M01 2021-一-四-3: 相关单位在线核验驾驶资质 (partner registration)",
+                measure=MEASURE,
+            )
+    return wanted
+
+
+def claim_values(
+    names: Iterable[str],
+    *,
+    code: int,
+    classes: list[str],
+    valid_until: dt.date,
+    first_issue_date: dt.date,
+    points: int,
+    holds_class: str | None,
+) -> dict[str, str]:
+    """The values (or yes/no predicate answers) of the disclosed claims."""
+    out: dict[str, str] = {}
+    for name in names:
+        if name == "status":
+            out[name] = STATUS_NAMES[code]
+        elif name == "classes":
+            out[name] = " ".join(classes)
+        elif name == "valid_until":
+            out[name] = valid_until.isoformat()
+        elif name == "first_issue_date":
+            out[name] = first_issue_date.isoformat()
+        elif name == "points_below_12":
+            out[name] = "YES" if points < POINTS_LIMIT else "NO"
+        elif name == "holds_class":
+            wanted = (holds_class or "").upper()
+            ok = code == VALID and wanted in classes
+            out[name] = f"{wanted}:{'YES' if ok else 'NO'}"
+    return out

@@ -1,0 +1,454 @@
+"""GraphQL types and operations of M01 (the e-driving licence)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import enum
+
+import strawberry
+
+from core.api.types import Application, DrivingLicence
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.documents import credentials as cred
+from core.errors import Code, RuleError
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from core.registries.licences import DrivingLicence as LicenceRow
+
+from . import rules, service, verification
+from .models import EdlVerification
+
+M = rules.MEASURE
+
+
+@strawberry.enum(description="What the driver presented at a roadside check.")
+class EDrivingLicencePresented(enum.Enum):
+    PAPER = "PAPER"
+    E_LICENCE = "E_LICENCE"
+
+
+@strawberry.type(
+    description="The nationally uniform e-driving licence (电子驾驶证), live from the registry."
+)
+class EDrivingLicence:
+    issued_at: dt.datetime
+    live_status: str = strawberry.field(
+        description="VALID | INVALID | SUSPENDED (from the live registry)"
+    )
+    status_reasons: list[str]
+    licence: DrivingLicence = strawberry.field(
+        description="Classes, first issue date, validity, status, remarks"
+    )
+    issuing_office: str | None
+    paper_licence_still_issued: bool = strawberry.field(
+        description="2021-一-五-4: paper licences keep being issued"
+    )
+
+    @classmethod
+    def of(
+        cls, ctx: Context, credential: cred.IssuedCredential, licence: LicenceRow
+    ) -> EDrivingLicence:
+        code, reasons = rules.live_status(
+            licence.status, licence.valid_until, licence.points, ctx.today()
+        )
+        return cls(
+            issued_at=to_china(credential.issued_at),
+            live_status=rules.STATUS_NAMES[code],
+            status_reasons=reasons,
+            licence=DrivingLicence.of(licence),
+            issuing_office=service.office_name(ctx.session, licence.issuing_office_id),
+            paper_licence_still_issued=True,
+        )
+
+
+@strawberry.type(description="One signed QR payload and its validity window.")
+class EDrivingLicenceQrPayload:
+    text: str = strawberry.field(description="DL1: + Base45(COSE_Sign1); alphanumeric QR mode")
+    not_before: dt.datetime
+    expires_at: dt.datetime
+    length: int
+
+
+@strawberry.type(description="A batch of rotating QR payloads; images of the first one on request.")
+class EDrivingLicenceQr:
+    payloads: list[EDrivingLicenceQrPayload]
+    qr_version: int = strawberry.field(description="QR version of the first payload at level M")
+
+    @strawberry.field(description="The first payload as an SVG image (segno).")
+    def svg(self) -> str:
+        return cred.render_svg(self.payloads[0].text)
+
+    @strawberry.field(description="The first payload as a PNG image, Base64.")
+    def png_base64(self) -> str:
+        return base64.b64encode(cred.render_png(self.payloads[0].text)).decode()
+
+
+@strawberry.type(description="A disclosed claim or predicate answer (e.g. points_below_12 = YES).")
+class EDrivingLicenceClaim:
+    name: str
+    value: str
+
+
+@strawberry.type(description="What an online verification established: never a bare 'valid'.")
+class EDrivingLicenceVerification:
+    accepted: bool
+    reasons: list[str]
+    signature_valid: bool
+    kid: str | None
+    key_state: str | None
+    payload_issued_at: dt.datetime | None
+    payload_expires_at: dt.datetime | None
+    payload_age_seconds: int | None
+    payload_expired: bool | None
+    live_status: str | None
+    status_reasons: list[str]
+    checked_at: dt.datetime
+    claims: list[EDrivingLicenceClaim] = strawberry.field(
+        description="Partners: only what they may see"
+    )
+    licence: DrivingLicence | None = strawberry.field(
+        description="Officers and clerks: the full licence"
+    )
+    holder_name: str | None
+    holder_id_number: str | None = strawberry.field(description="Masked")
+    receipt_id: str
+    receipt: str = strawberry.field(
+        description="Signed verification receipt (VR1:), for the verifier to keep"
+    )
+
+
+def _ts(epoch: int | None) -> dt.datetime | None:
+    return None if epoch is None else to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+
+
+def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVerification:
+    licence = ctx.session.get(LicenceRow, out.licence_id) if out.licence_id else None
+    return EDrivingLicenceVerification(
+        accepted=out.accepted,
+        reasons=out.reasons,
+        signature_valid=out.signature_valid,
+        kid=out.kid,
+        key_state=out.key_state,
+        payload_issued_at=_ts(out.iat),
+        payload_expires_at=_ts(out.exp),
+        payload_age_seconds=out.age,
+        payload_expired=out.expired,
+        live_status=out.live_status,
+        status_reasons=out.status_reasons,
+        checked_at=to_china(out.checked_at or ctx.now()),
+        claims=[EDrivingLicenceClaim(name=k, value=v) for k, v in out.claims.items()],
+        licence=DrivingLicence.of(licence) if licence else None,
+        holder_name=out.holder_name,
+        holder_id_number=out.holder_id_masked,
+        receipt_id=out.receipt_id,
+        receipt=out.receipt,
+    )
+
+
+@strawberry.type(
+    description="One verification of your e-licence: who, when, purpose, claims, result."
+)
+class EDrivingLicenceVerificationRecord:
+    at: dt.datetime
+    verifier_kind: str
+    verifier_name: str
+    purpose: str
+    claims: list[str]
+    result: str
+
+    @classmethod
+    def of(cls, row: EdlVerification) -> EDrivingLicenceVerificationRecord:
+        return cls(
+            at=to_china(row.at),
+            verifier_kind=row.verifier_kind,
+            verifier_name=row.verifier_name,
+            purpose=row.purpose,
+            claims=list(row.claims or []),
+            result=row.result,
+        )
+
+
+@strawberry.input
+class EDrivingLicenceApplyInput:
+    licence_id: strawberry.ID
+    photo_sha256: str = strawberry.field(description="SHA-256 (hex) of the photo taken in the app")
+
+
+@strawberry.type
+class EDrivingLicenceApplyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: Application | None = None
+
+
+@strawberry.input
+class EDrivingLicenceReviewInput:
+    application_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+
+
+@strawberry.type
+class EDrivingLicenceReviewPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: Application | None = None
+    e_licence: EDrivingLicence | None = None
+
+
+@strawberry.input
+class EDrivingLicenceVerifyInput:
+    payload: str = strawberry.field(description="The scanned QR text (DL1:...)")
+    purpose: str = strawberry.field(
+        description="Why you verify (insurance claim, car rental, hiring...)"
+    )
+    claims: list[str] | None = strawberry.field(
+        default=None, description="Default: all your registration allows"
+    )
+    holds_class: str | None = strawberry.field(
+        default=None, description="Class for the holds_class predicate"
+    )
+    share_code: str | None = strawberry.field(
+        default=None, description="A holder's share code for more claims"
+    )
+
+
+@strawberry.type
+class EDrivingLicenceVerifyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    verification: EDrivingLicenceVerification | None = None
+
+
+@strawberry.input
+class EDrivingLicenceShareCreateInput:
+    claims: list[str]
+    minutes: int = 30
+    partner_org_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class EDrivingLicenceSharePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    code: str | None = None
+    expires_at: dt.datetime | None = None
+
+
+@strawberry.input
+class EDrivingLicenceSeizeInput:
+    file_number: str
+    presented: EDrivingLicencePresented
+    city: str
+    reason: str
+
+
+@strawberry.type
+class EDrivingLicenceSeizePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    licence: DrivingLicence | None = None
+
+
+@strawberry.input
+class EDrivingLicenceLocalVersionInput:
+    city: str
+    name: str
+
+
+@strawberry.type
+class EDrivingLicenceLocalVersionPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    local_version_id: str | None = None
+
+
+@strawberry.type
+class EDrivingLicenceQuery:
+    @strawberry.field(
+        extensions=[requires("e_driving_licence.view")],
+        description="Your e-driving licence with its live status. Roles: CITIZEN (own; licence city in force).",
+    )
+    def my_e_driving_licence(self, info: strawberry.Info) -> EDrivingLicence:
+        ctx: Context = info.context
+        credential, licence = service.my_credential(ctx)
+        return EDrivingLicence.of(ctx, credential, licence)
+
+    @strawberry.field(
+        extensions=[requires("e_driving_licence.show")],
+        description="Signed short-window QR payloads (up to 10 windows ahead). Roles: CITIZEN (own).",
+    )
+    def e_driving_licence_show(self, info: strawberry.Info, count: int = 1) -> EDrivingLicenceQr:
+        ctx: Context = info.context
+        batch = service.show(ctx, count)
+        return EDrivingLicenceQr(
+            payloads=[
+                EDrivingLicenceQrPayload(
+                    text=t, not_before=_ts(i), expires_at=_ts(e), length=len(t)
+                )  # type: ignore[arg-type]
+                for t, i, e in batch
+            ],
+            qr_version=cred.qr_version(batch[0][0]),
+        )
+
+    @strawberry.field(
+        extensions=[requires("e_driving_licence.my_verifications")],
+        description="Every verification of your e-licence, newest first. Roles: CITIZEN (own).",
+    )
+    def my_e_driving_licence_verifications(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[EDrivingLicenceVerificationRecord]:
+        from sqlmodel import select
+
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        stmt = (
+            select(EdlVerification)
+            .where(EdlVerification.holder_person_id == pid)
+            .order_by(EdlVerification.at.desc(), EdlVerification.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, stmt, first, after, EDrivingLicenceVerificationRecord.of)
+
+    @strawberry.field(
+        extensions=[requires("e_driving_licence.status_list")],
+        description="A signed status list (SL1:) for offline verifiers to cache. Public (valid nationwide).",
+    )
+    def e_driving_licence_status_list(self, info: strawberry.Info, list_id: int) -> str:
+        ctx: Context = info.context
+        if not 0 <= list_id < cred.LIST_COUNT:
+            raise RuleError(Code.INVALID_INPUT, "Unknown status list.", field="listId")
+        token = cred.current_status_list(ctx.session, ctx.platform.keys, list_id, ctx.now())
+        ctx.session.commit()
+        return token
+
+    @strawberry.field(
+        extensions=[requires("e_driving_licence.status_list")],
+        description="The document keys as a signed trust list (TL1:). Public.",
+    )
+    def e_driving_licence_trust_list(self, info: strawberry.Info) -> str:
+        ctx: Context = info.context
+        return cred.signed_trust_list(ctx.platform.keys)
+
+
+@strawberry.type
+class EDrivingLicenceMutation:
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.apply")],
+        description="Apply for the e-licence (real-person verified). Roles: CITIZEN (own licence; its city in force).",
+    )
+    def e_driving_licence_apply(
+        self, info: strawberry.Info, input: EDrivingLicenceApplyInput
+    ) -> EDrivingLicenceApplyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceApplyPayload:
+            app = service.apply(ctx, scope, str(input.licence_id), input.photo_sha256)
+            return EDrivingLicenceApplyPayload(application=Application.of(app))
+
+        return ctx.mutate("e_driving_licence.apply", EDrivingLicenceApplyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.review")],
+        description="Review the photo; approval issues the e-licence. Roles: CLERK, SUPERVISOR (licence city).",
+    )
+    def e_driving_licence_review(
+        self, info: strawberry.Info, input: EDrivingLicenceReviewInput
+    ) -> EDrivingLicenceReviewPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceReviewPayload:
+            app, credential = service.review(
+                ctx, scope, str(input.application_id), input.approve, input.note
+            )
+            e_licence = None
+            if credential is not None:
+                licence = scope.session.get(LicenceRow, credential.subject_id)
+                e_licence = EDrivingLicence.of(ctx, credential, licence)  # type: ignore[arg-type]
+            return EDrivingLicenceReviewPayload(
+                application=Application.of(app), e_licence=e_licence
+            )
+
+        return ctx.mutate("e_driving_licence.review", EDrivingLicenceReviewPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.verify")],
+        description=(
+            "Verify a scanned e-licence online (valid nationwide, not gated by rollout). Roles: ROAD_OFFICER, "
+            "CLERK, SUPERVISOR (full licence); PARTNER_INSURER, PARTNER_RENTAL, PARTNER_EMPLOYER (allowed claims)."
+        ),
+    )
+    def e_driving_licence_verify(
+        self, info: strawberry.Info, input: EDrivingLicenceVerifyInput
+    ) -> EDrivingLicenceVerifyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceVerifyPayload:
+            out = verification.verify(
+                ctx,
+                scope,
+                input.payload,
+                input.purpose,
+                input.claims,
+                input.holds_class,
+                input.share_code,
+            )
+            return EDrivingLicenceVerifyPayload(verification=_verification(ctx, out))
+
+        return ctx.mutate("e_driving_licence.verify", EDrivingLicenceVerifyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.share")],
+        description="Give a partner a one-time share code for more claims. Roles: CITIZEN (own).",
+    )
+    def e_driving_licence_share_create(
+        self, info: strawberry.Info, input: EDrivingLicenceShareCreateInput
+    ) -> EDrivingLicenceSharePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceSharePayload:
+            consent = service.share_create(
+                ctx,
+                scope,
+                list(input.claims),
+                input.minutes,
+                str(input.partner_org_id) if input.partner_org_id else None,
+            )
+            return EDrivingLicenceSharePayload(
+                code=consent.code, expires_at=to_china(consent.expires_at)
+            )
+
+        return ctx.mutate("e_driving_licence.share", EDrivingLicenceSharePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.seize")],
+        description="Seize (扣留) a licence: only on the paper licence (2021-一-五-1). Roles: ROAD_OFFICER (own city).",
+    )
+    def e_driving_licence_seize(
+        self, info: strawberry.Info, input: EDrivingLicenceSeizeInput
+    ) -> EDrivingLicenceSeizePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceSeizePayload:
+            licence = service.seize(
+                ctx, scope, input.file_number, input.presented.value, input.city, input.reason
+            )
+            return EDrivingLicenceSeizePayload(licence=DrivingLicence.of(licence))
+
+        return ctx.mutate("e_driving_licence.seize", EDrivingLicenceSeizePayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_driving_licence.local_version")],
+        description=(
+            "Register / accept a local electronic licence version: refused where the unified e-licence is in "
+            "force (2021-一-五-3). Roles: CLERK (own city), PARTNER_INSURER, PARTNER_RENTAL, PARTNER_EMPLOYER."
+        ),
+    )
+    def e_driving_licence_local_version_register(
+        self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput
+    ) -> EDrivingLicenceLocalVersionPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EDrivingLicenceLocalVersionPayload:
+            row = service.local_version_register(ctx, scope, input.city, input.name)
+            return EDrivingLicenceLocalVersionPayload(local_version_id=row.id)
+
+        return ctx.mutate(
+            "e_driving_licence.local_version", EDrivingLicenceLocalVersionPayload, work
+        )

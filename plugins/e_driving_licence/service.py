@@ -1,0 +1,266 @@
+"""M01 operations: apply, review and issue, show (rotating QR payloads), share codes, seizure,
+local versions. Online verification is in verification.py (the hot path)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+
+from sqlmodel import Session, select
+
+from core.accounts import Office, Person, Role
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.documents import credentials as cred
+from core.documents.signing import sign_document
+from core.errors import Code, Forbidden, NotFound, RuleError
+from core.registries import applications as apps
+from core.registries.licences import DrivingLicence, LicenceStatus
+from core.validation import require_range, require_text
+
+from . import rules
+from .errors import EdlError
+from .models import EdlConsent, EdlLocalVersion
+
+KIND = "DL"
+PREFIX = "DL1:"
+BUSINESS = "E_DRIVING_LICENCE_ISSUE"
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+
+
+def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
+    person_id = ctx.require_person()
+    licence = session.get(DrivingLicence, str(licence_id)[:16])
+    if licence is None or licence.person_id != person_id:
+        raise NotFound("Licence", "licenceId")
+    return licence
+
+
+def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -> apps.Application:
+    """A real-person-verified holder applies for the e-licence of their licence (2021-一-三-1)."""
+    session = scope.session
+    photo = require_text("photoSha256", photo_sha256, 64).lower()
+    if not _SHA256.match(photo):
+        raise RuleError(
+            Code.INVALID_INPUT, "`photoSha256` must be 64 hex digits.", field="photoSha256"
+        )
+    licence = _own_licence(ctx, session, licence_id)
+    ctx.require_in_force(rules.MEASURE, licence.issuing_city, field="licenceId")
+    person = session.get(Person, licence.person_id)
+    rules.require_real_person(person.real_person_verified_at if person else None)
+    rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
+    if cred.active_for_subject(session, KIND, licence.id) is not None:
+        raise RuleError(
+            EdlError.ALREADY_ISSUED, "Your e-licence is already issued.", field="licenceId"
+        )
+    pending = session.exec(
+        select(apps.Application).where(
+            apps.Application.measure == rules.MEASURE,
+            apps.Application.licence_id == licence.id,
+            apps.Application.status.in_(  # type: ignore[attr-defined]
+                [apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value]
+            ),
+        )
+    ).first()
+    if pending is not None:
+        raise RuleError(
+            EdlError.PENDING_APPLICATION,
+            "An application is already under review.",
+            field="licenceId",
+        )
+    app = apps.submit(
+        session,
+        now=ctx.now(),
+        measure=rules.MEASURE,
+        business=BUSINESS,
+        city_code=licence.issuing_city,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=licence.person_id,
+        subject_person_id=licence.person_id,
+        licence_id=licence.id,
+        office_id=licence.issuing_office_id,
+        data={"photoSha256": photo},
+    )
+    scope.subject(licence.person_id, f"Application:{app.id}")
+    return app
+
+
+def review(
+    ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
+) -> tuple[apps.Application, cred.IssuedCredential | None]:
+    """A clerk of the licence's city reviews the photo; approval issues the unified e-licence."""
+    session = scope.session
+    app = session.get(apps.Application, str(application_id)[:16])
+    if app is None or app.measure != rules.MEASURE:
+        raise NotFound("Application", "applicationId")
+    ctx.require_in_force(rules.MEASURE, app.city_code, field="applicationId")
+    ctx.require_jurisdiction(app.city_code, field="applicationId")
+    text = require_text("note", note, 500) if note is not None and note.strip() else None
+    if not approve and text is None:
+        raise RuleError(
+            EdlError.NOTE_REQUIRED,
+            "Say why the photo is rejected.",
+            field="note",
+            rule=rules.R_PHOTO,
+        )
+    now = ctx.now()
+    actor = ctx.actor.account_id
+    if app.status == apps.AppStatus.SUBMITTED.value:
+        apps.transition(session, app, apps.AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
+    scope.subject(app.subject_person_id, f"Application:{app.id}")
+    if not approve:
+        apps.transition(
+            session, app, apps.AppStatus.REJECTED, now=now, actor_account_id=actor, note=text
+        )
+        ctx.notify(
+            session,
+            app.subject_person_id or "",
+            "edl.rejected",
+            {"note": text},
+            measure=rules.MEASURE,
+        )
+        return app, None
+    licence = session.get(DrivingLicence, app.licence_id)
+    if licence is None:
+        raise NotFound("Licence", "applicationId")
+    rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
+    if cred.active_for_subject(session, KIND, licence.id) is not None:
+        raise RuleError(
+            EdlError.ALREADY_ISSUED, "The e-licence is already issued.", field="applicationId"
+        )
+    apps.transition(
+        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
+    )
+    credential = cred.issue(session, now, KIND, licence.id, licence.person_id)
+    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    ctx.notify(session, licence.person_id, "edl.issued", {}, measure=rules.MEASURE)
+    return app, credential
+
+
+def my_credential(ctx: Context) -> tuple[cred.IssuedCredential, DrivingLicence]:
+    """The caller's live e-licence and its licence (read from the registry, never a copy)."""
+    person_id = ctx.require_person()
+    session = ctx.session
+    credential = session.exec(
+        select(cred.IssuedCredential).where(
+            cred.IssuedCredential.kind == KIND,
+            cred.IssuedCredential.holder_person_id == person_id,
+            cred.IssuedCredential.revoked_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if credential is None:
+        raise RuleError(
+            EdlError.NOT_ISSUED, "You have no e-licence yet: apply first.", rule=rules.R_APP
+        )
+    licence = session.get(DrivingLicence, credential.subject_id)
+    if licence is None:  # pragma: no cover - foreign key
+        raise NotFound("Licence")
+    ctx.require_in_force(rules.MEASURE, licence.issuing_city)
+    return credential, licence
+
+
+def office_name(session: Session, office_id: str | None) -> str | None:
+    office = session.get(Office, office_id) if office_id else None
+    return office.name if office else None
+
+
+def show(ctx: Context, count: int) -> list[tuple[str, int, int]]:
+    """A batch of short-window signed payloads (text, iat, exp): the QR rotates while offline."""
+    credential, licence = my_credential(ctx)
+    code, _ = rules.live_status(licence.status, licence.valid_until, licence.points, ctx.today())
+    handle = cred.handle_to_bytes(credential.handle)
+    valid_until = int(licence.valid_until.strftime("%Y%m%d"))
+    out = []
+    for iat, exp in rules.windows(ctx.now(), count):
+        claims = {
+            cred.C_KIND: KIND,
+            cred.C_HANDLE: handle,
+            cred.C_STATUS_REF: cred.status_ref(credential),
+            cred.C_EXP: exp,
+            cred.C_IAT: iat,
+            cred.C_NONCE: secrets.token_bytes(4),
+            cred.C_CLASSES: cred.classes_to_mask(licence.classes),
+            cred.C_STATUS: code,
+            cred.C_VALID_UNTIL: valid_until,
+        }
+        out.append((sign_document(ctx.platform.keys, PREFIX, claims), iat, exp))
+    return out
+
+
+def share_create(
+    ctx: Context, scope: WriteScope, claims: list[str], minutes: int, partner_org_id: str | None
+) -> EdlConsent:
+    """The holder consents to show more claims to a partner once (a share code)."""
+    require_range("minutes", minutes, 1, 1440)
+    if not claims or len(claims) > len(rules.CLAIMS):
+        raise RuleError(Code.INVALID_INPUT, "Name one or more claims.", field="claims")
+    for name in claims:
+        if name not in rules.CLAIMS:
+            raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")
+    credential, licence = my_credential(ctx)
+    now = ctx.now()
+    consent = EdlConsent(
+        code=secrets.token_hex(5).upper(),
+        holder_person_id=licence.person_id,
+        handle=credential.handle,
+        claims=sorted(set(claims)),
+        partner_org_id=str(partner_org_id)[:16] if partner_org_id else None,
+        created_at=stamp(now),
+        expires_at=stamp(now + dt.timedelta(minutes=minutes)),
+    )
+    scope.session.add(consent)
+    scope.subject(licence.person_id, f"EdlConsent:{consent.id}", claims=consent.claims)
+    return consent
+
+
+def seize(
+    ctx: Context, scope: WriteScope, file_number: str, presented: str, city: str, reason: str
+) -> DrivingLicence:
+    """A road officer seizes (扣留) a licence: only on the paper licence (2021-一-五-1)."""
+    from core.divisions import city as lookup_city
+
+    number = require_text("fileNumber", file_number, 20)
+    text = require_text("reason", reason, 200)
+    place = lookup_city(city, "city").code
+    ctx.require_jurisdiction(place, field="city")
+    if Role.ROAD_OFFICER not in ctx.actor.roles:
+        raise Forbidden()
+    rules.require_paper_for_seizure(presented)
+    licence = scope.session.exec(
+        select(DrivingLicence).where(DrivingLicence.file_number == number)
+    ).first()
+    if licence is None:
+        raise NotFound("Licence", "fileNumber")
+    now = ctx.now()
+    licence.status = LicenceStatus.SEIZED.value
+    licence.status_changed_at = stamp(now)
+    licence.remarks = [*licence.remarks, f"{now.date().isoformat()} 扣留 ({place}): {text}"[:200]]
+    licence.updated_at = stamp(now)
+    scope.session.add(licence)
+    scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
+    return licence
+
+
+def local_version_register(
+    ctx: Context, scope: WriteScope, city: str, name: str
+) -> EdlLocalVersion:
+    """Register/accept a local electronic licence version: refused where the unified e-licence
+    is in force (2021-一-五-3)."""
+    from core.divisions import city as lookup_city
+
+    label = require_text("name", name, 100)
+    place = lookup_city(city, "city").code
+    if ctx.actor.is_staff:
+        ctx.require_jurisdiction(place, field="city")
+    decision = ctx.decision(rules.MEASURE, place)
+    rules.refuse_local_version(decision.in_force, place, decision.day)
+    row = EdlLocalVersion(
+        city_code=place,
+        name=label,
+        registered_by=ctx.actor.account_id,
+        registered_at=stamp(ctx.now()),
+    )
+    scope.session.add(row)
+    scope.subject(None, f"EdlLocalVersion:{row.id}")
+    return row

@@ -1,0 +1,80 @@
+"""M13 e-vehicle licence (行驶证电子化): hook wiring only. See README.md."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.documents import credentials as cred
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, SettingSpec
+from core.rollout import RolloutDefault
+
+from . import models, rules, schema, status  # noqa: F401 - models: tables
+
+cred.register_status_source("VL", status.vl_statuses)
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        rules.MEASURE, "M13", "E-vehicle licence", "行驶证电子化", "2024 item 一",
+        "Issue, show and verify the e-vehicle licence; roadside outcomes; grants to filed users.",
+    )  # fmt: skip
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.EVehicleLicenceQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.EVehicleLicenceMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    m = rules.MEASURE
+    return [
+        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.show", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.grant", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.violation", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(
+            f"{m}.verify",
+            Role.ROAD_OFFICER,
+            Role.CLERK,
+            Role.SUPERVISOR,
+            Role.PARTNER_INSURER,
+            Role.PARTNER_BANK,
+        ),
+        PermissionRule.allow_roles(f"{m}.roadside", Role.ROAD_OFFICER),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(rules.EFFECTIVE, note="2024 item 一 (no pilot list in the seed)")
+    ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "partner_verifications_per_minute", 600, "Online verifications per partner per minute"
+        )
+    ]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    from . import demo as demo_module
+
+    demo_module.load(session, demo)

@@ -1,0 +1,108 @@
+"""Pure rules of M13 (no database, no GraphQL). Each refusal names the seed clause."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.errors import Code, RuleError
+from core.registries.vehicles import VehicleStatus
+
+from .errors import EvlError
+
+MEASURE = "e_vehicle_licence"
+EFFECTIVE = dt.date(2024, 7, 1)
+MAX_GRANT_DAYS = 366  # platform choice: a grant is time-boxed to at most one year
+
+R_NATIONWIDE = "M13 2024-一-五-1: 电子行驶证在全国范围内有效"
+R_UNIFORM = "M13 2024-一-五-2: 电子行驶证式样全国统一，统一通过“交管12123”APP发放"
+R_PAPER = "M13 2024-一-五-3: 机动车上路行驶应随车携带纸质行驶证"
+R_WARNING = "M13 2024-一-五-3: 能够出具电子行驶证的，可以予以提示教育或警告，不得处以罚款处罚"
+R_PER_LAW = "M13 2024-一-五-3: 既不能出具纸质行驶证也不能出具电子行驶证的，要依法处理"
+R_FILED_USER = "M13 2024-一-五-4: 被授权人应当是备案该机动车的用户"
+R_AFTER_FILING = "M13 2024-一-五-4: 只能处理备案之后发生的交通违法行为"
+R_NON_SITE = "M13 2024-一-五-4: 机动车所有人授权他人处理非现场交通违法"
+R_REVIEW = "M13 2024-一-三-1: 及时在线答复群众疑难问题 (online application handled by staff)"
+
+VALID, INVALID, SUSPENDED = 0, 1, 2
+STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
+
+
+def live_status(status: str) -> tuple[int, list[str]]:
+    """The e-vehicle-licence status from the live vehicle record."""
+    if status == VehicleStatus.NORMAL.value:
+        return VALID, []
+    if status in (VehicleStatus.DEREGISTERED.value, VehicleStatus.TRANSFERRED.value):
+        return INVALID, [status]
+    return SUSPENDED, [status]  # SEIZED, SCRAP_DUE, STOLEN
+
+
+def require_issuable(status: str) -> None:
+    code, reasons = live_status(status)
+    if code == INVALID:
+        raise RuleError(
+            EvlError.VEHICLE_NOT_ISSUABLE,
+            f"This vehicle cannot carry an e-vehicle licence ({', '.join(reasons)}).",
+            field="vehicleId",
+            rule=R_UNIFORM,
+            measure=MEASURE,
+        )
+
+
+class Presented:
+    PAPER = "PAPER"
+    E_LICENCE = "E_LICENCE"
+    NONE = "NONE"
+
+
+def roadside_outcome(presented: str, e_licence_valid: bool) -> tuple[str, bool, str]:
+    """(outcome, fine allowed, rule) of a roadside check of the vehicle licence (2024-一-五-3).
+
+    Paper carried: compliant. Only a valid e-licence: warning / education, never a fine. Neither
+    (or an e-licence that does not verify): handled per law."""
+    if presented == Presented.PAPER:
+        return "COMPLIANT", False, R_PAPER
+    if presented == Presented.E_LICENCE and e_licence_valid:
+        return "WARNING_NO_FINE", False, R_WARNING
+    return "HANDLE_PER_LAW", True, R_PER_LAW
+
+
+def require_grant_window(today: dt.date, valid_until: dt.date) -> None:
+    """A grant ends after today and at most MAX_GRANT_DAYS ahead (revocable, time-boxed)."""
+    if valid_until <= today or valid_until > today + dt.timedelta(days=MAX_GRANT_DAYS):
+        raise RuleError(
+            EvlError.GRANT_WINDOW,
+            f"`validUntil` must be after today and at most {MAX_GRANT_DAYS} days ahead.",
+            field="validUntil",
+            rule=f"{R_NON_SITE} (time-boxed grant)",
+            measure=MEASURE,
+        )
+
+
+def require_handleable(
+    on_site: bool, occurred_at: dt.datetime, filed_at: dt.datetime, status: str
+) -> None:
+    """A grantee handles only non-site violations that occurred at or after the filing time."""
+    if on_site:
+        raise RuleError(
+            EvlError.ON_SITE_VIOLATION,
+            "Only non-site (camera) violations can be handled by an authorised user.",
+            field="violationId",
+            rule=R_NON_SITE,
+            measure=MEASURE,
+        )
+    if occurred_at < filed_at:
+        raise RuleError(
+            EvlError.BEFORE_FILING,
+            "The violation occurred before you were filed as a user of this vehicle.",
+            field="violationId",
+            rule=R_AFTER_FILING,
+            measure=MEASURE,
+        )
+    if status != "UNHANDLED":
+        raise RuleError(EvlError.ALREADY_HANDLED, "Already handled.", field="violationId")
+
+
+def parse_presented(value: str) -> str:
+    if value not in (Presented.PAPER, Presented.E_LICENCE, Presented.NONE):
+        raise RuleError(Code.INVALID_INPUT, "Unknown presentation.", field="presented")
+    return value

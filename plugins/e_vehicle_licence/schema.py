@@ -1,0 +1,412 @@
+"""GraphQL types and operations of M13 (the e-vehicle licence)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import enum
+
+import strawberry
+
+from core.api.types import Application, Vehicle
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.documents import credentials as cred
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from core.registries.vehicles import Vehicle as VehicleRow
+
+from . import rules, service
+from .models import EvlGrant, EvlRoadsideCheck
+
+
+@strawberry.enum(description="What the driver presented at a roadside check (2024-一-五-3).")
+class EVehicleLicencePresented(enum.Enum):
+    PAPER = "PAPER"
+    E_LICENCE = "E_LICENCE"
+    NONE = "NONE"
+
+
+@strawberry.type(
+    description="The nationally uniform e-vehicle licence (电子行驶证), live from the registry."
+)
+class EVehicleLicence:
+    issued_at: dt.datetime
+    live_status: str
+    status_reasons: list[str]
+    vehicle: Vehicle
+    paper_licence_must_be_carried: bool = strawberry.field(description="2024-一-五-3")
+
+    @classmethod
+    def of(cls, credential: cred.IssuedCredential, vehicle: VehicleRow) -> EVehicleLicence:
+        code, reasons = rules.live_status(vehicle.status)
+        return cls(
+            issued_at=to_china(credential.issued_at),
+            live_status=rules.STATUS_NAMES[code],
+            status_reasons=reasons,
+            vehicle=Vehicle.of(vehicle),
+            paper_licence_must_be_carried=True,
+        )
+
+
+@strawberry.type
+class EVehicleLicenceQrPayload:
+    text: str
+    not_before: dt.datetime
+    expires_at: dt.datetime
+    length: int
+
+
+@strawberry.type
+class EVehicleLicenceQr:
+    payloads: list[EVehicleLicenceQrPayload]
+
+    @strawberry.field(description="The first payload as a PNG image, Base64.")
+    def png_base64(self) -> str:
+        return base64.b64encode(cred.render_png(self.payloads[0].text)).decode()
+
+
+@strawberry.type
+class EVehicleLicenceClaim:
+    name: str
+    value: str
+
+
+@strawberry.type(description="What an online verification established.")
+class EVehicleLicenceVerification:
+    accepted: bool
+    reasons: list[str]
+    signature_valid: bool
+    kid: str | None
+    key_state: str | None
+    payload_age_seconds: int | None
+    payload_expired: bool | None
+    live_status: str | None
+    claims: list[EVehicleLicenceClaim]
+    vehicle: Vehicle | None = strawberry.field(description="Officers and clerks only")
+    receipt_id: str
+    receipt: str = strawberry.field(description="Signed verification receipt (VR1:)")
+
+
+@strawberry.type(
+    description="One verification of your e-vehicle licence: who, when, purpose, claims, result."
+)
+class EVehicleLicenceVerificationRecord:
+    at: dt.datetime
+    verifier_kind: str
+    verifier_name: str
+    purpose: str
+    claims: list[str]
+    result: str
+
+
+@strawberry.type
+class EVehicleLicenceGrant:
+    id: strawberry.ID
+    vehicle_id: strawberry.ID
+    grantee_person_id: strawberry.ID
+    filed_at: dt.datetime
+    valid_until: dt.date
+    revoked: bool
+
+    @classmethod
+    def of(cls, row: EvlGrant) -> EVehicleLicenceGrant:
+        return cls(
+            id=strawberry.ID(row.id),
+            vehicle_id=strawberry.ID(row.vehicle_id),
+            grantee_person_id=strawberry.ID(row.grantee_person_id),
+            filed_at=to_china(row.filed_at),
+            valid_until=row.valid_until,
+            revoked=row.revoked_at is not None,
+        )
+
+
+@strawberry.type
+class EVehicleLicenceRoadsideCheck:
+    outcome: str = strawberry.field(description="COMPLIANT | WARNING_NO_FINE | HANDLE_PER_LAW")
+    fine_allowed: bool
+    rule: str
+
+    @classmethod
+    def of(cls, row: EvlRoadsideCheck) -> EVehicleLicenceRoadsideCheck:
+        return cls(
+            outcome=row.outcome,
+            fine_allowed=row.fine_allowed,
+            rule=str(row.details.get("rule", "")),
+        )
+
+
+@strawberry.input
+class EVehicleLicenceApplyInput:
+    vehicle_id: strawberry.ID
+    photo_sha256: str
+
+
+@strawberry.type
+class EVehicleLicenceApplyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: Application | None = None
+
+
+@strawberry.input
+class EVehicleLicenceReviewInput:
+    application_id: strawberry.ID
+    approve: bool
+    note: str | None = None
+
+
+@strawberry.type
+class EVehicleLicenceReviewPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: Application | None = None
+    e_licence: EVehicleLicence | None = None
+
+
+@strawberry.input
+class EVehicleLicenceVerifyInput:
+    payload: str
+    purpose: str
+
+
+@strawberry.type
+class EVehicleLicenceVerifyPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    verification: EVehicleLicenceVerification | None = None
+
+
+@strawberry.input
+class EVehicleLicenceRoadsideCheckInput:
+    plate: str
+    presented: EVehicleLicencePresented
+    city: str
+    payload: str | None = None
+
+
+@strawberry.type
+class EVehicleLicenceRoadsideCheckPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    check: EVehicleLicenceRoadsideCheck | None = None
+
+
+@strawberry.input
+class EVehicleLicenceGrantCreateInput:
+    vehicle_id: strawberry.ID
+    grantee_person_id: strawberry.ID
+    valid_until: dt.date
+
+
+@strawberry.type
+class EVehicleLicenceGrantPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    grant: EVehicleLicenceGrant | None = None
+
+
+@strawberry.type
+class EVehicleLicenceViolationPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    violation_id: strawberry.ID | None = None
+    status: str | None = None
+
+
+@strawberry.type
+class EVehicleLicenceQuery:
+    @strawberry.field(
+        extensions=[requires("e_vehicle_licence.view")],
+        description="The e-vehicle licence of a vehicle you own or are authorised for. Roles: CITIZEN.",
+    )
+    def e_vehicle_licence(
+        self, info: strawberry.Info, vehicle_id: strawberry.ID
+    ) -> EVehicleLicence:
+        ctx: Context = info.context
+        credential, vehicle = service.credential_for_viewer(ctx, str(vehicle_id))
+        return EVehicleLicence.of(credential, vehicle)
+
+    @strawberry.field(
+        extensions=[requires("e_vehicle_licence.show")],
+        description="Signed short-window QR payloads. Roles: CITIZEN (owner or granted filed user).",
+    )
+    def e_vehicle_licence_show(
+        self, info: strawberry.Info, vehicle_id: strawberry.ID, count: int = 1
+    ) -> EVehicleLicenceQr:
+        ctx: Context = info.context
+        batch = service.show(ctx, str(vehicle_id), count)
+
+        def ts(epoch: int) -> dt.datetime:
+            return to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+
+        return EVehicleLicenceQr(
+            payloads=[
+                EVehicleLicenceQrPayload(text=t, not_before=ts(i), expires_at=ts(e), length=len(t))
+                for t, i, e in batch
+            ]
+        )
+
+    @strawberry.field(
+        extensions=[requires("e_vehicle_licence.view")],
+        description="Every verification of your vehicles' e-licences, newest first. Roles: CITIZEN (owner).",
+    )
+    def my_e_vehicle_licence_verifications(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[EVehicleLicenceVerificationRecord]:
+        from sqlmodel import select
+
+        from .models import EvlVerification
+
+        ctx: Context = info.context
+        pid = ctx.require_person()
+        stmt = (
+            select(EvlVerification)
+            .where(EvlVerification.owner_person_id == pid)
+            .order_by(EvlVerification.at.desc(), EvlVerification.id)  # type: ignore[attr-defined]
+        )
+
+        def of(row: EvlVerification) -> EVehicleLicenceVerificationRecord:
+            return EVehicleLicenceVerificationRecord(
+                at=to_china(row.at), verifier_kind=row.verifier_kind, verifier_name=row.verifier_name,
+                purpose=row.purpose, claims=list(row.claims or []), result=row.result,
+            )  # fmt: skip
+
+        return paginate(ctx, stmt, first, after, of)
+
+
+@strawberry.type
+class EVehicleLicenceMutation:
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.apply")],
+        description="Apply for the e-vehicle licence. Roles: CITIZEN (owner; registration city in force).",
+    )
+    def e_vehicle_licence_apply(
+        self, info: strawberry.Info, input: EVehicleLicenceApplyInput
+    ) -> EVehicleLicenceApplyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceApplyPayload:
+            app = service.apply(ctx, scope, str(input.vehicle_id), input.photo_sha256)
+            return EVehicleLicenceApplyPayload(application=Application.of(app))
+
+        return ctx.mutate("e_vehicle_licence.apply", EVehicleLicenceApplyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.review")],
+        description="Review; approval issues the e-vehicle licence. Roles: CLERK, SUPERVISOR (registration city).",
+    )
+    def e_vehicle_licence_review(
+        self, info: strawberry.Info, input: EVehicleLicenceReviewInput
+    ) -> EVehicleLicenceReviewPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceReviewPayload:
+            app, credential = service.review(
+                ctx, scope, str(input.application_id), input.approve, input.note
+            )
+            e_licence = None
+            if credential is not None:
+                vehicle = scope.session.get(VehicleRow, credential.subject_id)
+                e_licence = EVehicleLicence.of(credential, vehicle)  # type: ignore[arg-type]
+            return EVehicleLicenceReviewPayload(
+                application=Application.of(app), e_licence=e_licence
+            )
+
+        return ctx.mutate("e_vehicle_licence.review", EVehicleLicenceReviewPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.verify")],
+        description=(
+            "Verify a scanned e-vehicle licence online (valid nationwide, not gated by rollout). Roles: "
+            "ROAD_OFFICER, CLERK, SUPERVISOR (vehicle); PARTNER_INSURER, PARTNER_BANK (allowed claims)."
+        ),
+    )
+    def e_vehicle_licence_verify(
+        self, info: strawberry.Info, input: EVehicleLicenceVerifyInput
+    ) -> EVehicleLicenceVerifyPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceVerifyPayload:
+            out, claims = service.verify(ctx, scope, input.payload, input.purpose)
+            staff = ctx.actor.is_staff
+            return EVehicleLicenceVerifyPayload(
+                verification=EVehicleLicenceVerification(
+                    accepted=out.accepted,
+                    reasons=out.reasons,
+                    signature_valid=out.signature_valid,
+                    kid=out.kid,
+                    key_state=out.key_state,
+                    payload_age_seconds=out.age,
+                    payload_expired=out.expired,
+                    live_status=out.live_status,
+                    claims=[EVehicleLicenceClaim(name=k, value=v) for k, v in claims.items()],
+                    vehicle=Vehicle.of(out.vehicle) if staff and out.vehicle else None,
+                    receipt_id=out.receipt_id,
+                    receipt=out.receipt,
+                )
+            )
+
+        return ctx.mutate("e_vehicle_licence.verify", EVehicleLicenceVerifyPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.roadside")],
+        description="Record a roadside check and its outcome (2024-一-五-3). Roles: ROAD_OFFICER (own city).",
+    )
+    def e_vehicle_licence_roadside_check(
+        self, info: strawberry.Info, input: EVehicleLicenceRoadsideCheckInput
+    ) -> EVehicleLicenceRoadsideCheckPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceRoadsideCheckPayload:
+            row = service.roadside_check(
+                ctx, scope, input.plate, input.presented.value, input.payload, input.city
+            )
+            return EVehicleLicenceRoadsideCheckPayload(check=EVehicleLicenceRoadsideCheck.of(row))
+
+        return ctx.mutate("e_vehicle_licence.roadside", EVehicleLicenceRoadsideCheckPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.grant")],
+        description="Authorise a filed user of your vehicle (2024-一-五-4). Roles: CITIZEN (owner).",
+    )
+    def e_vehicle_licence_grant_create(
+        self, info: strawberry.Info, input: EVehicleLicenceGrantCreateInput
+    ) -> EVehicleLicenceGrantPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceGrantPayload:
+            grant = service.grant_create(
+                ctx, scope, str(input.vehicle_id), str(input.grantee_person_id), input.valid_until
+            )
+            return EVehicleLicenceGrantPayload(grant=EVehicleLicenceGrant.of(grant))
+
+        return ctx.mutate("e_vehicle_licence.grant", EVehicleLicenceGrantPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.grant")],
+        description="Revoke an authorisation. Roles: CITIZEN (owner).",
+    )
+    def e_vehicle_licence_grant_revoke(
+        self, info: strawberry.Info, grant_id: strawberry.ID
+    ) -> EVehicleLicenceGrantPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceGrantPayload:
+            return EVehicleLicenceGrantPayload(
+                grant=EVehicleLicenceGrant.of(service.grant_revoke(ctx, scope, str(grant_id)))
+            )
+
+        return ctx.mutate("e_vehicle_licence.grant", EVehicleLicenceGrantPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("e_vehicle_licence.violation")],
+        description="Handle a non-site violation as an authorised filed user. Roles: CITIZEN (grantee).",
+    )
+    def e_vehicle_licence_violation_handle(
+        self, info: strawberry.Info, violation_id: strawberry.ID
+    ) -> EVehicleLicenceViolationPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> EVehicleLicenceViolationPayload:
+            v = service.violation_handle(ctx, scope, str(violation_id))
+            return EVehicleLicenceViolationPayload(
+                violation_id=strawberry.ID(v.id), status=v.status
+            )
+
+        return ctx.mutate("e_vehicle_licence.violation", EVehicleLicenceViolationPayload, work)

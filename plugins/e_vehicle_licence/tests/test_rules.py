@@ -1,0 +1,52 @@
+"""Pure properties of M13's rules."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from core.errors import RuleError
+from plugins.e_vehicle_licence import rules
+
+UTC = dt.UTC
+
+
+@given(st.dates(dt.date(2024, 7, 1), dt.date(2040, 1, 1)), st.integers(-10, 400))
+def test_grant_window_property(today, offset):
+    until = today + dt.timedelta(days=offset)
+    ok = 1 <= offset <= rules.MAX_GRANT_DAYS
+    if ok:
+        rules.require_grant_window(today, until)
+    else:
+        with pytest.raises(RuleError):
+            rules.require_grant_window(today, until)
+
+
+@given(st.integers(-86400, 86400))
+def test_only_violations_at_or_after_filing(seconds):
+    filed = dt.datetime(2024, 9, 1, 8, tzinfo=UTC)
+    occurred = filed + dt.timedelta(seconds=seconds)
+    if seconds >= 0:
+        rules.require_handleable(False, occurred, filed, "UNHANDLED")
+    else:
+        with pytest.raises(RuleError) as err:
+            rules.require_handleable(False, occurred, filed, "UNHANDLED")
+        assert err.value.rule == rules.R_AFTER_FILING
+
+
+def test_on_site_never_handled_by_grantee():
+    with pytest.raises(RuleError) as err:
+        rules.require_handleable(
+            True,
+            dt.datetime(2025, 1, 1, tzinfo=UTC),
+            dt.datetime(2024, 1, 1, tzinfo=UTC),
+            "UNHANDLED",
+        )
+    assert err.value.code == "EVL_ON_SITE_VIOLATION"
+
+
+def test_live_status_mapping():
+    assert rules.live_status("NORMAL") == (rules.VALID, [])
+    assert rules.live_status("DEREGISTERED")[0] == rules.INVALID
+    assert rules.live_status("STOLEN")[0] == rules.SUSPENDED

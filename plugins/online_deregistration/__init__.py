@@ -1,0 +1,95 @@
+"""M15 online deregistration (网上注销): hook wiring only. See README.md."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.rollout import RolloutDefault
+
+from . import models, reports, rules, schema, service  # noqa: F401 - models: tables
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        rules.MEASURE, "M15", "Online deregistration", "网上注销", "2024 item 三",
+        "Apply online; uniform electronic deregistration certificate; one-day deregistration after scrap.",
+    )  # fmt: skip
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [schema.DeregistrationQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [schema.DeregistrationMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    m = rules.MEASURE
+    return [
+        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{m}.scrap_process", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{m}.scrap_report", Role.PARTNER_SCRAPPING),
+        PermissionRule.allow_roles(
+            f"{m}.verify", Role.PARTNER_COMMERCE, Role.CLERK, Role.SUPERVISOR
+        ),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(rules.EFFECTIVE, note="2024 item 三 (nationwide; no pilot list)")
+    ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "reminder_days_before_scrap_deadline",
+            rules.REMIND_DAYS,
+            "Remind owners this many days ahead",
+        )
+    ]
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec("online_deregistration.overdue_scrap", rules.MEASURE, "hourly", service.flag_overdue_scrap_reports,
+                "Flag scrap reports not deregistered within one day of receipt (2024-三-三-2)."),
+        JobSpec("online_deregistration.scrap_reminders", rules.MEASURE, "daily 08:00", service.remind_scrap_deadlines,
+                "Remind owners near the scrap deadline, once per vehicle and deadline (2024-三-二-2)."),
+    ]  # fmt: skip
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "online_deregistration.monthly",
+            rules.MEASURE,
+            "Deregistrations and the one-day scrap rule",
+            "MONTHLY",
+            reports.monthly,
+        )
+    ]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    from . import demo as demo_module
+
+    demo_module.load(session, demo)

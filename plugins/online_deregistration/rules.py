@@ -1,0 +1,75 @@
+"""Pure rules of M15 (no database, no GraphQL). Each refusal names the seed clause."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from core.errors import RuleError
+from core.registries.vehicles import VehicleStatus
+
+from .errors import DeregError
+
+MEASURE = "online_deregistration"
+EFFECTIVE = dt.date(2024, 7, 1)
+REMIND_DAYS = 30  # default: remind owners 30 days before the scrap deadline (setting)
+
+R_FORCE = "M15 2024-三-三-1: 机动车注销证明电子版式样全国统一……与纸质版具有同等法律效力"
+R_PAPER = "M15 2024-三-三-1: 推行电子版机动车注销证明后，公安交管部门仍按规定核发纸质注销证明"
+R_ONE_DAY = "M15 2024-三-三-2: 对车辆异地报废的，登记地车辆管理所应当自接到机动车报废信息之日起一日内办理注销登记"
+R_REMIND = "M15 2024-三-二-2: 对临近报废期限的机动车加强告知，提示及时办理注销登记"
+R_COMMERCE = "M15 2024-三-一-3: 便利群众办理申领汽车以旧换新补贴等手续 (商务部门核验)"
+R_REGISTRATION = "M15 2024-三-三-2: 严格落实《机动车登记规定》"
+
+
+class DeregReason(enum.Enum):
+    SCRAPPED = "SCRAPPED"  # 报废
+    DESTROYED = "DESTROYED"  # 灭失
+    EXPORTED = "EXPORTED"  # 出境不再进境
+    RETURNED = "RETURNED"  # 退车
+
+
+def require_deregistrable(status: str, mortgaged: bool) -> None:
+    """Only a registered vehicle that is not seized, stolen or mortgaged can be deregistered
+    (《机动车登记规定》, applied per 三-三-2)."""
+    if status == VehicleStatus.DEREGISTERED.value:
+        raise RuleError(
+            DeregError.ALREADY_DEREGISTERED,
+            "The vehicle is already deregistered.",
+            field="vehicleId",
+        )
+    if (
+        status
+        in (VehicleStatus.SEIZED.value, VehicleStatus.STOLEN.value, VehicleStatus.TRANSFERRED.value)
+        or mortgaged
+    ):
+        raise RuleError(
+            DeregError.NOT_DEREGISTRABLE,
+            f"A vehicle that is {status.lower()}{' and mortgaged' if mortgaged else ''} cannot be deregistered.",
+            field="vehicleId",
+            rule=R_REGISTRATION,
+            measure=MEASURE,
+        )
+
+
+def scrap_due_by(received_on: dt.date) -> dt.date:
+    """The last day for deregistering after scrap information arrives (之日起一日内)."""
+    return received_on + dt.timedelta(days=1)
+
+
+def is_overdue(received_on: dt.date, today: dt.date) -> bool:
+    return today > scrap_due_by(received_on)
+
+
+def require_scrap_date(scrapped_on: dt.date, today: dt.date) -> None:
+    if scrapped_on > today:
+        raise RuleError(
+            DeregError.SCRAP_DATE, "The scrap date is in the future.", field="scrappedOn"
+        )
+
+
+def reminder_due(scrap_deadline: dt.date | None, today: dt.date, days: int) -> bool:
+    """Remind when the scrap deadline is within `days` from today (and not yet passed long ago)."""
+    if scrap_deadline is None:
+        return False
+    return today <= scrap_deadline <= today + dt.timedelta(days=days)

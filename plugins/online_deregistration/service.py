@@ -1,0 +1,376 @@
+"""M15 operations: online application, deregistration with its cascade, the electronic
+certificate (show / verify), scrap reports from scrapping firms, and the two scheduled jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, select
+
+from core import outbox
+from core.concurrency import consume_once
+from core.context import Context, WriteScope
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.documents import credentials as cred
+from core.documents.signing import sign_document, verify_document
+from core.errors import Code, Forbidden, NotFound, RuleError
+from core.registries import applications as apps
+from core.registries.vehicles import Vehicle, VehicleStatus
+from core.validation import require_text
+
+from . import rules
+from .errors import DeregError
+from .models import DeregCertificate, DeregReminder, DeregScrapReport
+
+KIND, PREFIX = "DC", "DC1:"
+WINDOW_SECONDS = 600
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps.Application:
+    """The owner applies online to deregister their vehicle."""
+    session = scope.session
+    person_id = ctx.require_person()
+    vehicle = session.get(Vehicle, str(vehicle_id)[:16])
+    if vehicle is None or vehicle.owner_person_id != person_id:
+        raise NotFound("Vehicle", "vehicleId")
+    ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
+    rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    pending = session.exec(
+        select(apps.Application).where(
+            apps.Application.measure == rules.MEASURE,
+            apps.Application.vehicle_id == vehicle.id,
+            apps.Application.status.in_(["SUBMITTED", "UNDER_REVIEW"]),  # type: ignore[attr-defined]
+        )
+    ).first()
+    if pending is not None:
+        raise RuleError(
+            DeregError.PENDING_APPLICATION, "An application is already open.", field="vehicleId"
+        )
+    app = apps.submit(
+        session,
+        now=ctx.now(),
+        measure=rules.MEASURE,
+        business="DEREGISTRATION",
+        city_code=vehicle.registration_city,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=person_id,
+        subject_person_id=person_id,
+        vehicle_id=vehicle.id,
+        data={"reason": reason},
+    )
+    scope.subject(person_id, f"Application:{app.id}")
+    return app
+
+
+def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) -> int:
+    """Every grant / entrustment table of any plugin keyed by vehicle (vehicle_id + revoked_at)."""
+    count = 0
+    for name, table in SQLModel.metadata.tables.items():
+        if not any(word in name for word in ("grant", "entrust")):
+            continue
+        cols = table.c
+        if "vehicle_id" not in cols or "revoked_at" not in cols:
+            continue
+        values: dict[str, Any] = {"revoked_at": stamp(now)}
+        if "revoked_reason" in cols:
+            values["revoked_reason"] = "VEHICLE_DEREGISTERED"
+        result = session.execute(
+            update(table)
+            .where(cols.vehicle_id == vehicle_id, cols.revoked_at.is_(None))
+            .values(values)
+        )
+        count += result.rowcount or 0  # type: ignore[attr-defined]
+    return count
+
+
+def deregister(
+    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str
+) -> DeregCertificate:
+    """In one transaction: vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
+    entrustment on it revoked, and the electronic certificate issued (paper still issued)."""
+    now = ctx.now()
+    rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    vehicle.status = VehicleStatus.DEREGISTERED.value
+    vehicle.updated_at = stamp(now)
+    session.add(vehicle)
+    cred.revoke_for_subject(session, now, "VL", vehicle.id, "VEHICLE_DEREGISTERED")
+    _revoke_other_grants(session, now, vehicle.id)
+    credential = cred.issue(session, now, KIND, vehicle.id, vehicle.owner_person_id)
+    certificate = DeregCertificate(
+        number=f"ZX{city}{now.strftime('%Y%m%d')}{secrets.randbelow(10**8):08d}",
+        vehicle_id=vehicle.id,
+        owner_person_id=vehicle.owner_person_id,
+        reason=reason,
+        deregistered_on=now.date(),
+        city_code=city,
+        handle=credential.handle,
+        issued_at=stamp(now),
+    )
+    session.add(certificate)
+    if vehicle.owner_person_id:
+        ctx.notify(
+            session,
+            vehicle.owner_person_id,
+            "dereg.certificate",
+            {"number": certificate.number},
+            measure=rules.MEASURE,
+        )
+    return certificate
+
+
+def review(
+    ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
+) -> tuple[apps.Application, DeregCertificate | None]:
+    session = scope.session
+    app = session.get(apps.Application, str(application_id)[:16])
+    if app is None or app.measure != rules.MEASURE:
+        raise NotFound("Application", "applicationId")
+    ctx.require_in_force(rules.MEASURE, app.city_code, field="applicationId")
+    ctx.require_jurisdiction(app.city_code, field="applicationId")
+    text = require_text("note", note, 500) if note is not None and note.strip() else None
+    if not approve and text is None:
+        raise RuleError(
+            DeregError.NOTE_REQUIRED, "Say why the application is rejected.", field="note"
+        )
+    now, actor = ctx.now(), ctx.actor.account_id
+    if app.status == "SUBMITTED":
+        apps.transition(session, app, apps.AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
+    scope.subject(app.subject_person_id, f"Application:{app.id}")
+    if not approve:
+        apps.transition(
+            session, app, apps.AppStatus.REJECTED, now=now, actor_account_id=actor, note=text
+        )
+        return app, None
+    vehicle = session.get(Vehicle, app.vehicle_id)
+    if vehicle is None:
+        raise NotFound("Vehicle", "applicationId")
+    apps.transition(
+        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
+    )
+    certificate = deregister(
+        ctx, session, vehicle, str(app.data.get("reason", "SCRAPPED")), app.city_code
+    )
+    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    return app, certificate
+
+
+def scrap_report(
+    ctx: Context,
+    scope: WriteScope,
+    vin: str,
+    certificate_no: str,
+    scrapped_on: dt.date,
+    scrap_city: str,
+) -> DeregScrapReport:
+    """A scrapping firm reports a scrapped vehicle (any city); the registration office has one day."""
+    session = scope.session
+    number = require_text("vin", vin, 17).upper()
+    if len(number) != 17:
+        raise RuleError(Code.INVALID_INPUT, "A VIN has 17 characters.", field="vin")
+    cert_no = require_text("recyclingCertificateNo", certificate_no, 40)
+    place = lookup_city(scrap_city, "scrapCity").code
+    rules.require_scrap_date(scrapped_on, ctx.today())
+    vehicle = session.exec(select(Vehicle).where(Vehicle.vin == number)).first()
+    if vehicle is None:
+        raise NotFound("Vehicle", "vin")
+    ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vin")
+    rules.require_deregistrable(vehicle.status, False)
+    open_report = session.exec(
+        select(DeregScrapReport).where(
+            DeregScrapReport.vehicle_id == vehicle.id,
+            DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
+        )
+    ).first()
+    if open_report is not None:
+        raise RuleError(
+            Code.ALREADY_EXISTS, "This vehicle's scrap report is already pending.", field="vin"
+        )
+    now = ctx.now()
+    report = DeregScrapReport(
+        vehicle_id=vehicle.id,
+        registration_city=vehicle.registration_city,
+        scrap_city=place,
+        reporter_org_id=ctx.actor.partner_org_id,
+        recycling_certificate_no=cert_no,
+        scrapped_on=scrapped_on,
+        received_at=stamp(now),
+        received_on=now.date(),
+    )
+    session.add(report)
+    scope.subject(vehicle.owner_person_id, f"DeregScrapReport:{report.id}")
+    return report
+
+
+def scrap_process(
+    ctx: Context, scope: WriteScope, report_id: str
+) -> tuple[DeregScrapReport, DeregCertificate]:
+    """The registration office deregisters on the scrap information (三-三-2)."""
+    session = scope.session
+    report = session.get(DeregScrapReport, str(report_id)[:16])
+    if report is None:
+        raise NotFound("Scrap report", "reportId")
+    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
+    ctx.require_jurisdiction(report.registration_city, field="reportId")
+    if not consume_once(session, DeregScrapReport, report.id, "processed_at", stamp(ctx.now())):
+        raise RuleError(
+            DeregError.REPORT_DONE, "This report is already processed.", field="reportId"
+        )
+    session.refresh(report)
+    vehicle = session.get(Vehicle, report.vehicle_id)
+    if vehicle is None:  # pragma: no cover - foreign key
+        raise NotFound("Vehicle", "reportId")
+    certificate = deregister(
+        ctx, session, vehicle, rules.DeregReason.SCRAPPED.value, report.registration_city
+    )
+    scope.subject(
+        vehicle.owner_person_id,
+        f"DeregCertificate:{certificate.id}",
+        overdue=report.overdue_flagged_at is not None,
+    )
+    return report, certificate
+
+
+def own_certificate(ctx: Context, certificate_id: str) -> DeregCertificate:
+    person_id = ctx.require_person()
+    certificate = ctx.session.get(DeregCertificate, str(certificate_id)[:16])
+    if certificate is None or certificate.owner_person_id != person_id:
+        raise NotFound("Certificate", "certificateId")
+    ctx.require_in_force(rules.MEASURE, certificate.city_code, field="certificateId")
+    return certificate
+
+
+def show(ctx: Context, certificate_id: str) -> tuple[str, int, int]:
+    certificate = own_certificate(ctx, certificate_id)
+    credential = ctx.session.get(cred.IssuedCredential, certificate.handle)
+    vehicle = ctx.session.get(Vehicle, certificate.vehicle_id)
+    iat = int(ctx.now().timestamp())
+    claims = {
+        cred.C_KIND: KIND,
+        cred.C_HANDLE: cred.handle_to_bytes(certificate.handle),
+        cred.C_STATUS_REF: cred.status_ref(credential),
+        cred.C_EXP: iat + WINDOW_SECONDS,
+        cred.C_IAT: iat,
+        cred.C_NONCE: secrets.token_bytes(4),
+        cred.C_CLASSES: vehicle.vehicle_type if vehicle else "",
+        cred.C_STATUS: 0,
+        cred.C_VALID_UNTIL: int(certificate.deregistered_on.strftime("%Y%m%d")),
+    }
+    return sign_document(ctx.platform.keys, PREFIX, claims), iat, iat + WINDOW_SECONDS
+
+
+def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[str, Any]:
+    """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
+    text = require_text("payload", payload, 600)
+    why = require_text("purpose", purpose, 100)
+    if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
+        raise Forbidden("Your credential lacks the scope deregistration:verify.")
+    out: dict[str, Any] = {"accepted": False, "reasons": [], "certificate": None}
+    checked = verify_document(ctx.platform.keys, text, PREFIX)
+    out["signature_valid"], out["kid"] = checked.valid, checked.kid
+    holder = None
+    if not checked.valid:
+        out["reasons"].append(checked.reason)
+    else:
+        claims = checked.claims or {}
+        try:
+            handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
+            exp = int(claims[cred.C_EXP])
+            if claims.get(cred.C_KIND) != KIND:
+                raise ValueError("not a deregistration certificate")
+        except Exception:  # noqa: BLE001
+            handle, exp = None, 0
+            out["reasons"].append("MALFORMED")
+        if handle is not None and int(ctx.now().timestamp()) > exp + 30:
+            out["reasons"].append("PAYLOAD_EXPIRED")
+        elif handle is not None:
+            certificate = scope.session.exec(
+                select(DeregCertificate).where(DeregCertificate.handle == handle)
+            ).first()
+            credential = scope.session.get(cred.IssuedCredential, handle)
+            vehicle = scope.session.get(Vehicle, certificate.vehicle_id) if certificate else None
+            if certificate is None or credential is None or credential.revoked_at is not None:
+                out["reasons"].append(
+                    "CERTIFICATE_REVOKED" if certificate else "UNKNOWN_CERTIFICATE"
+                )
+            elif vehicle is None or vehicle.status != VehicleStatus.DEREGISTERED.value:
+                out["reasons"].append("VEHICLE_NOT_DEREGISTERED")
+            else:
+                holder = certificate.owner_person_id
+                out["accepted"] = True
+                out["certificate"] = (certificate, vehicle)
+    result = "ACCEPTED" if out["accepted"] else "REJECTED:" + out["reasons"][0]
+    scope.subject(holder, None, purpose=why, result=result)
+    return out
+
+
+# --- jobs ------------------------------------------------------------------------------------------
+def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """Flag scrap reports not processed within one day of receipt (三-三-2)."""
+    today = now.date()
+    flagged = 0
+    with Session(platform.engine) as session:
+        for report in session.exec(
+            select(DeregScrapReport).where(
+                DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
+                DeregScrapReport.overdue_flagged_at.is_(None),  # type: ignore[union-attr]
+            )
+        ):
+            if rules.is_overdue(report.received_on, today):
+                report.overdue_flagged_at = stamp(now)
+                session.add(report)
+                flagged += 1
+        session.commit()
+    return {"flagged": flagged, "rule": rules.R_ONE_DAY}
+
+
+def remind_scrap_deadlines(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """Remind owners whose vehicle nears its scrap deadline, once per vehicle and deadline."""
+    today = now.date()
+    days = int(platform.settings_store.get(rules.MEASURE, "reminder_days_before_scrap_deadline"))
+    sent = 0
+    with Session(platform.engine) as session:
+        vehicles = session.exec(
+            select(Vehicle).where(
+                Vehicle.scrap_deadline.is_not(None),  # type: ignore[union-attr]
+                Vehicle.scrap_deadline >= today,  # type: ignore[operator]
+                Vehicle.scrap_deadline <= today + dt.timedelta(days=days),  # type: ignore[operator]
+                Vehicle.status.in_([VehicleStatus.NORMAL.value, VehicleStatus.SCRAP_DUE.value]),  # type: ignore[attr-defined]
+                Vehicle.owner_person_id.is_not(None),  # type: ignore[union-attr]
+            )
+        ).all()
+        for vehicle in vehicles:
+            if not rules.reminder_due(vehicle.scrap_deadline, today, days):
+                continue
+            if not platform.rollout.decide(
+                rules.MEASURE, lookup_city(vehicle.registration_city), today
+            ).in_force:
+                continue
+            done = session.exec(
+                select(DeregReminder).where(
+                    DeregReminder.vehicle_id == vehicle.id,
+                    DeregReminder.scrap_deadline == vehicle.scrap_deadline,
+                )
+            ).first()
+            if done is not None:
+                continue
+            session.add(
+                DeregReminder(
+                    vehicle_id=vehicle.id, scrap_deadline=vehicle.scrap_deadline, sent_at=stamp(now)
+                )
+            )  # type: ignore[arg-type]
+            outbox.enqueue(
+                session, now, vehicle.owner_person_id, "dereg.scrap_deadline",  # type: ignore[arg-type]
+                {"plate": vehicle.plate, "deadline": vehicle.scrap_deadline.isoformat()},  # type: ignore[union-attr]
+                "SMS", rules.MEASURE,
+            )  # fmt: skip
+            sent += 1
+        session.commit()
+    return {"reminded": sent, "rule": rules.R_REMIND}

@@ -1,0 +1,61 @@
+"""Command line: verify one QR text offline.
+
+    python -m verifier --jwks jwks.json [--trust-list tl.txt] [--status-lists lists.txt] 'DL1:...'
+
+`lists.txt` holds one signed status list (SL1:...) per line. Prints the answer as JSON and exits
+0 on ACCEPT, 1 on REJECT, 2 on INCONCLUSIVE.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from verifier.verify import TrustStore, Verifier, VerifierError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m verifier", description=__doc__.splitlines()[0])
+    parser.add_argument("--jwks", required=True, help="JWKS file (/.well-known/jwks.json)")
+    parser.add_argument("--trust-list", help="signed trust list (TL1:...) to update the keys with")
+    parser.add_argument(
+        "--status-lists", help="file with one signed status list (SL1:...) per line"
+    )
+    parser.add_argument("--now", type=float, help="epoch seconds (default: now)")
+    parser.add_argument("payload")
+    args = parser.parse_args(argv)
+    try:
+        with open(args.jwks, encoding="utf-8") as fh:
+            store = TrustStore.from_jwks(fh.read())
+        if args.trust_list:
+            with open(args.trust_list, encoding="utf-8") as fh:
+                store.update_from_trust_list(fh.read().strip())
+        verifier = Verifier(store)
+        if args.status_lists:
+            with open(args.status_lists, encoding="utf-8") as fh:
+                for line in fh.read().split("\n"):
+                    if line.strip():
+                        verifier.add_status_list(line.strip("\r"))
+    except (OSError, VerifierError) as exc:
+        print(json.dumps({"error": str(exc)}))
+        return 3
+    answer = verifier.verify(args.payload, now=args.now if args.now is not None else time.time())
+    print(
+        json.dumps(
+            {
+                "verdict": answer.verdict,
+                "kind": answer.kind,
+                "reasons": answer.reasons,
+                "established": answer.established,
+                "claims": answer.claims,
+            },
+            ensure_ascii=False,
+        )
+    )
+    return {"ACCEPT": 0, "REJECT": 1}.get(answer.verdict, 2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,297 @@
+"""Offline verification: COSE_Sign1 (ES256) QR payloads, signed trust lists, signed status lists.
+
+Vendored from the platform's core/documents/qr.py format (kept independent on purpose).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+
+import base45
+import cbor2
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+COSE_ALG_ES256 = -7
+HEADER_ALG, HEADER_KID, COSE_SIGN1_TAG = 1, 4, 18
+PREFIXES = {"DL1:": "DL", "VL1:": "VL", "DC1:": "DC"}
+# credential claim keys (see core/documents/credentials.py)
+C_KIND, C_HANDLE, C_STATUS_REF, C_EXP, C_IAT, C_NONCE, C_CLASSES, C_STATUS, C_VALID_UNTIL = (
+    1,
+    2,
+    3,
+    4,
+    6,
+    7,
+    8,
+    9,
+    10,
+)
+CLASS_ORDER = (
+    "A1",
+    "A2",
+    "A3",
+    "B1",
+    "B2",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "C5",
+    "C6",
+    "D",
+    "E",
+    "F",
+    "M",
+    "N",
+    "P",
+)
+STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
+LEEWAY_SECONDS = 30
+_ECDSA = ec.ECDSA(hashes.SHA256())
+
+
+class VerifierError(ValueError):
+    """Malformed input (not a payload, not a JWKS, not a status list)."""
+
+
+def _b64u(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _parse(text: str, prefix: str) -> tuple[str, dict[int, Any], bytes, bytes]:
+    """(kid, claims, signed bytes, signature) of a `prefix` + Base45(COSE_Sign1) text."""
+    if not isinstance(text, str) or not text.startswith(prefix) or len(text) > 2_000_000:
+        raise VerifierError("wrong prefix or size")
+    try:
+        obj = cbor2.loads(base45.b45decode(text[len(prefix) :]))
+        if isinstance(obj, cbor2.CBORTag):
+            if obj.tag != COSE_SIGN1_TAG:
+                raise VerifierError("not COSE_Sign1")
+            obj = obj.value
+        protected, _unprotected, payload, signature = obj
+        header = cbor2.loads(protected)
+        if header.get(HEADER_ALG) != COSE_ALG_ES256:
+            raise VerifierError("algorithm not allowed")
+        kid = header[HEADER_KID].decode()
+        claims = cbor2.loads(payload)
+        if not isinstance(claims, dict) or not isinstance(signature, bytes):
+            raise VerifierError("bad structure")
+    except VerifierError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any decoding problem is malformed input
+        raise VerifierError("undecodable") from exc
+    signed = cbor2.dumps(["Signature1", protected, b"", payload])
+    return kid, claims, signed, signature
+
+
+def _check(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> bool:
+    if len(signature) != 64:
+        return False
+    der = encode_dss_signature(
+        int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    )
+    try:
+        key.verify(der, data, _ECDSA)
+    except InvalidSignature:
+        return False
+    return True
+
+
+class TrustStore:
+    """The document-signing keys a verifier trusts, by key id."""
+
+    def __init__(self, keys: dict[str, ec.EllipticCurvePublicKey] | None = None) -> None:
+        self.keys: dict[str, ec.EllipticCurvePublicKey] = dict(keys or {})
+        self.updated_at: float | None = None
+
+    @classmethod
+    def from_jwks(cls, jwks: dict[str, Any] | str) -> TrustStore:
+        """Keys of purpose "document" from a JWKS (as served at /.well-known/jwks.json)."""
+        store = cls()
+        store.load_jwks(jwks)
+        return store
+
+    def load_jwks(self, jwks: dict[str, Any] | str) -> None:
+        try:
+            data = json.loads(jwks) if isinstance(jwks, str) else jwks
+            keys = {}
+            for jwk in data["keys"]:
+                if jwk.get("purpose", "document") != "document" or jwk.get("status") == "retired":
+                    continue
+                if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+                    continue
+                x = int.from_bytes(_b64u(jwk["x"]), "big")
+                y = int.from_bytes(_b64u(jwk["y"]), "big")
+                keys[jwk["kid"]] = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+        except Exception as exc:  # noqa: BLE001
+            raise VerifierError("not a JWKS") from exc
+        self.keys = keys
+        self.updated_at = time.time()
+
+    def update_from_trust_list(self, text: str) -> None:
+        """Replace the keys by a signed trust list ("TL1:"), accepted only if signed by a key
+        this store already trusts (the next key is published before it signs anything)."""
+        kid, claims, signed, signature = _parse(text, "TL1:")
+        key = self.keys.get(kid)
+        if key is None or not _check(key, signature, signed):
+            raise VerifierError("trust list not signed by a trusted key")
+        self.load_jwks({"keys": json.loads(claims[1])})
+
+
+@dataclass
+class _List:
+    list_id: int
+    raw: bytes
+    capacity: int
+    issued_at: int
+    ttl: int
+
+
+@dataclass
+class Answer:
+    """What verification established. `verdict` sums it up; `reasons` says why."""
+
+    verdict: str  # ACCEPT | REJECT | INCONCLUSIVE
+    kind: str | None = None
+    signature_valid: bool = False
+    kid: str | None = None
+    payload_issued_at: int | None = None
+    payload_expires_at: int | None = None
+    payload_age_seconds: int | None = None
+    payload_expired: bool | None = None
+    status: str = "UNKNOWN"  # from the status list: VALID | INVALID | SUSPENDED | UNKNOWN
+    status_list_age_seconds: int | None = None
+    status_list_fresh: bool | None = None
+    handle: str | None = None
+    claims: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def established(self) -> dict[str, Any]:
+        return {
+            "signature": self.signature_valid,
+            "kid": self.kid,
+            "payloadAgeSeconds": self.payload_age_seconds,
+            "payloadExpired": self.payload_expired,
+            "statusListAgeSeconds": self.status_list_age_seconds,
+            "status": self.status,
+        }
+
+
+class Verifier:
+    """Verifies QR payloads offline against a trust store and cached status lists."""
+
+    def __init__(self, store: TrustStore) -> None:
+        self.store = store
+        self.lists: dict[int, _List] = {}
+
+    def add_status_list(self, text: str) -> int:
+        """Check a signed status list ("SL1:") and cache it; returns its list id."""
+        kid, claims, signed, signature = _parse(text, "SL1:")
+        key = self.store.keys.get(kid)
+        if key is None or not _check(key, signature, signed):
+            raise VerifierError("status list not signed by a trusted key")
+        try:
+            entry = _List(
+                int(claims[1]),
+                zlib.decompress(claims[4]),
+                int(claims[3]),
+                int(claims[5]),
+                int(claims[6]),
+            )
+        except Exception as exc:  # noqa: BLE001
+            raise VerifierError("bad status list") from exc
+        if claims[2] != 2 or len(entry.raw) * 4 < entry.capacity:
+            raise VerifierError("bad status list")
+        self.lists[entry.list_id] = entry
+        return entry.list_id
+
+    def verify(self, text: str, now: float | None = None) -> Answer:
+        now = time.time() if now is None else now
+        prefix = text[:4] if isinstance(text, str) else ""
+        kind = PREFIXES.get(prefix)
+        if kind is None:
+            return Answer("REJECT", reasons=["MALFORMED"])
+        try:
+            kid, claims, signed, signature = _parse(text, prefix)
+        except VerifierError:
+            return Answer("REJECT", kind=kind, reasons=["MALFORMED"])
+        answer = Answer("REJECT", kind=kind, kid=kid)
+        key = self.store.keys.get(kid)
+        if key is None:
+            answer.reasons.append("UNKNOWN_KEY")
+            return answer
+        if not _check(key, signature, signed):
+            answer.reasons.append("BAD_SIGNATURE")
+            return answer
+        answer.signature_valid = True
+        try:
+            iat, exp = int(claims[C_IAT]), int(claims[C_EXP])
+            list_id, index = (int(x) for x in claims[C_STATUS_REF])
+            answer.handle = base64.b32encode(claims[C_HANDLE]).decode().rstrip("=")
+        except Exception:  # noqa: BLE001
+            answer.reasons.append("MALFORMED")
+            return answer
+        if claims.get(C_KIND) != kind:
+            answer.reasons.append("WRONG_KIND")
+            return answer
+        answer.payload_issued_at, answer.payload_expires_at = iat, exp
+        answer.payload_age_seconds = int(now - iat)
+        answer.payload_expired = now > exp + LEEWAY_SECONDS
+        classes = claims.get(C_CLASSES)
+        if kind == "DL" and isinstance(classes, int):
+            classes = " ".join(name for i, name in enumerate(CLASS_ORDER) if classes >> i & 1)
+        answer.claims = {
+            "classes": classes,
+            "statusAtSigning": STATUS_NAMES.get(claims.get(C_STATUS, 3), "UNKNOWN"),
+            "validUntil": claims.get(C_VALID_UNTIL),
+        }
+        if answer.payload_expired:
+            answer.reasons.append("PAYLOAD_EXPIRED")
+        if iat > now + LEEWAY_SECONDS:
+            answer.reasons.append("PAYLOAD_NOT_YET_VALID")
+        status_list = self.lists.get(list_id)
+        if status_list is None or not 0 <= index < status_list.capacity:
+            answer.reasons.append("NO_STATUS_LIST")
+        else:
+            bit = index * 2
+            code = (status_list.raw[bit // 8] >> (bit % 8)) & 3
+            answer.status = STATUS_NAMES[code]
+            answer.status_list_age_seconds = int(now - status_list.issued_at)
+            answer.status_list_fresh = answer.status_list_age_seconds <= status_list.ttl
+            if not answer.status_list_fresh:
+                answer.reasons.append("STATUS_LIST_STALE")
+            if code != 0:
+                answer.reasons.append(f"STATUS_{answer.status}")
+        if claims.get(C_STATUS, 0) != 0:
+            answer.reasons.append("NOT_VALID_AT_SIGNING")
+        hard = {
+            "PAYLOAD_EXPIRED",
+            "PAYLOAD_NOT_YET_VALID",
+            "STATUS_INVALID",
+            "STATUS_SUSPENDED",
+            "STATUS_UNKNOWN",
+            "NOT_VALID_AT_SIGNING",
+        }
+        if any(r in hard for r in answer.reasons):
+            answer.verdict = "REJECT"
+        elif answer.reasons:  # no list or a stale list: the signature holds, the status is unproven
+            answer.verdict = "INCONCLUSIVE"
+        else:
+            answer.verdict = "ACCEPT"
+        return answer
+
+
+def signature_only(store: TrustStore, text: str) -> bool:
+    """Just the signature check (for benchmarks): parse + ES256 verify."""
+    kid, _claims, signed, signature = _parse(text, text[:4])
+    key = store.keys.get(kid)
+    return key is not None and _check(key, signature, signed)
