@@ -163,15 +163,15 @@ class VeteranLicenceQuery:
     ) -> list[VeteranLicenceRecordRemark]:
         ctx: Context = info.context
         person_id = ctx.require_person()
+        licence = service.live_licence(ctx.session, person_id)
+        person = ctx.session.get(Person, person_id)
+        city = licence.issuing_city if licence else (person.domicile_city if person else None)
+        ctx.require_in_force(MEASURE, city or "")
         rows = ctx.session.exec(
             select(DrivingRecordRemark)
             .where(DrivingRecordRemark.person_id == person_id)
             .order_by(DrivingRecordRemark.created_at)
         ).all()
-        for row in rows[:1]:
-            licence = ctx.session.get(service.DrivingLicence, row.licence_id)
-            if licence is not None:
-                ctx.require_in_force(MEASURE, licence.issuing_city)
         return [VeteranLicenceRecordRemark.of(r) for r in rows]
 
 

@@ -61,7 +61,7 @@ def check_date(field_name: str, day: dt.date) -> dt.date:
     return day
 
 
-def _live_licence(session: Session, person_id: str) -> DrivingLicence | None:
+def live_licence(session: Session, person_id: str) -> DrivingLicence | None:
     return session.exec(
         select(DrivingLicence).where(
             DrivingLicence.person_id == person_id, DrivingLicence.status.in_(LIVE)
@@ -155,7 +155,7 @@ def apply_exchange(
     ).first()
     if person is None:
         raise NotFound("Person", "idNumber")
-    if _live_licence(session, person.id) is not None:
+    if live_licence(session, person.id) is not None:
         raise RuleError(
             VeteranError.ALREADY_LICENSED,
             "The applicant already holds a civil licence.",
@@ -278,7 +278,7 @@ def resolve(ctx: Context, session: Session, app: Application, approve: bool, not
         return Outcome(app, reasons=list(app.data.get("reasons", [])))
     person = session.get(Person, app.subject_person_id)
     assert person is not None
-    if _live_licence(session, person.id) is not None:
+    if live_licence(session, person.id) is not None:
         raise RuleError(
             VeteranError.ALREADY_LICENSED,
             "The applicant already holds a civil licence.",
@@ -306,7 +306,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     person_id = ctx.require_person()
     person = session.get(Person, person_id)
     assert person is not None
-    licence = _live_licence(session, person_id)
+    licence = live_licence(session, person_id)
     if licence is None:
         raise RuleError(
             VeteranError.NO_CIVIL_LICENCE,
