@@ -10,12 +10,13 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import AdapterSpec, MeasureInfo, SettingSpec
+from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
 from .adapters import ADAPTER, TableExitEntryRecords
 from .demo import load as load_demo
+from .reports import relief
 from .schema import OverseasReliefMutation, OverseasReliefQuery
 from .service import MEASURE
 
@@ -85,6 +86,19 @@ def register_adapters() -> list[AdapterSpec]:
 @hookimpl
 def register_default_rollout() -> list[RolloutDefault]:
     return [RolloutDefault.nationwide(dt.date(2021, 6, 1), note="2021 items: 自2021年6月1日起")]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "overseas_relief_figures",
+            MEASURE,
+            "出国（境）人员延期与恢复: by business and status",
+            "MONTHLY",
+            relief,
+        )
+    ]
 
 
 @hookimpl

@@ -10,11 +10,13 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
 from .demo import load as load_demo
+from .jobs import transition_notices
+from .reports import registrations
 from .schema import ReapplicationExamMutation, ReapplicationExamQuery
 from .service import MEASURE
 
@@ -58,6 +60,32 @@ def register_default_rollout() -> list[RolloutDefault]:
     return [
         RolloutDefault.nationwide(
             dt.date(2024, 7, 1), note="2024-五-二: 该项措施于2024年7月1日正式实施"
+        )
+    ]
+
+
+@hookimpl
+def register_jobs() -> list[JobSpec]:
+    return [
+        JobSpec(
+            "reapplication_exam_transition_notices",
+            MEASURE,
+            "daily 08:00",
+            transition_notices,
+            "2024-五-三: tell applicants registered before 2024-07-01 what the new rules change.",
+        )
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "reapplication_exam_registrations",
+            MEASURE,
+            "注销恢复考试报名: by case and status",
+            "MONTHLY",
+            registrations,
         )
     ]
 

@@ -16,6 +16,7 @@ from .errors import ReapplyError
 from .models import Registration
 
 MEASURE = "reapplication_exam"
+TEMPLATE = "reapplication_exam.transition"
 NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有效期为六年
 
 
@@ -184,31 +185,35 @@ def restore(
     )
 
 
+def pending_notices(session: Session, city_code: str | None = None) -> list[Registration]:
+    """Open registrations made before 2024-07-01 that have not been told of the change yet."""
+    query = select(Registration).where(
+        Registration.status == "OPEN",
+        Registration.registered_on < rules.EFFECTIVE,
+        Registration.transition_notified_at.is_(None),  # type: ignore[union-attr]
+    )
+    if city_code is not None:
+        query = query.where(Registration.city_code == city_code)
+    return list(session.exec(query.order_by(Registration.registered_on, Registration.id)).all())
+
+
+def notice_params(row: Registration, day: dt.date) -> dict:
+    """What the notice tells: the effective date, the subjects left under the new rules, why."""
+    after = plan_of(row, max(day, rules.EFFECTIVE))
+    return {
+        "effective": rules.EFFECTIVE.isoformat(),
+        "remaining": list(after.remaining),
+        "subject2_booked": row.subject2_booked_on.isoformat() if row.subject2_booked_on else None,
+        "rule": after.rules[-1],
+    }
+
+
 def notify_transition(ctx: Context, session: Session, city_code: str) -> int:
     """Tell every open registration of `city_code` made before 2024-07-01 what changes (五-三)."""
-    rows = session.exec(
-        select(Registration).where(
-            Registration.city_code == city_code,
-            Registration.status == "OPEN",
-            Registration.registered_on < rules.EFFECTIVE,
-            Registration.transition_notified_at.is_(None),  # type: ignore[union-attr]
-        )
-    ).all()
+    rows = pending_notices(session, city_code)
     for row in rows:
-        after = plan_of(row, max(ctx.today(), rules.EFFECTIVE))
         ctx.notify(
-            session,
-            row.person_id,
-            "reapplication_exam.transition",
-            {
-                "effective": rules.EFFECTIVE.isoformat(),
-                "remaining": list(after.remaining),
-                "subject2_booked": row.subject2_booked_on.isoformat()
-                if row.subject2_booked_on
-                else None,
-                "rule": after.rules[-1],
-            },
-            measure=MEASURE,
+            session, row.person_id, TEMPLATE, notice_params(row, ctx.today()), measure=MEASURE
         )
         row.transition_notified_at = stamp(ctx.now())
         session.add(row)

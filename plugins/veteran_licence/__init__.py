@@ -10,12 +10,13 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import AdapterSpec, MeasureInfo
+from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
 from .adapters import ADAPTER, TableMilitaryRegistry
 from .demo import load as load_demo
+from .reports import exchanges
 from .schema import VeteranLicenceMutation, VeteranLicenceQuery
 from .service import MEASURE
 
@@ -67,6 +68,19 @@ def register_adapters() -> list[AdapterSpec]:
 @hookimpl
 def register_default_rollout() -> list[RolloutDefault]:
     return [RolloutDefault.nationwide(dt.date(2021, 6, 1), note="2021-七-一: 自2021年6月1日起")]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "veteran_licence_exchanges",
+            MEASURE,
+            "退役军人换领驾驶证: outcomes and failed checks",
+            "MONTHLY",
+            exchanges,
+        )
+    ]
 
 
 @hookimpl

@@ -297,3 +297,13 @@ def test_deferral_not_in_force_writes_nothing(make_env):
         as_="clerk",
     )
     assert body["errors"] and body.get("data") is None
+
+
+def test_relief_report(make_env):
+    env = make_env(P, now="2021-07-01")
+    person, _, _ = holder(env, status=LicenceStatus.CANCELLED)
+    accept(env, person)
+    q = """query { report(name: "overseas_relief_figures", city: "320100", start: "2021-07-01", end: "2021-07-31") { rows { label values } } }"""
+    rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
+    assert rows["RESTORE_AFTER_ABROAD:UNDER_REVIEW"] == "1"
+    assert rows["restorations needing Subject 1"] == "1" and rows["total"] == "1"

@@ -257,3 +257,51 @@ def test_transition_notice_refused_where_the_measure_is_not_scheduled(make_env):
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     with env.session() as s:
         assert s.exec(select(OutboxMessage)).all() == []
+
+
+def test_transition_notice_job(make_env):
+    env = make_env(P, now="2024-06-25")
+    _, _, licence = holder(env, "C1")
+    _legacy(env, licence, ["SUBJECT1", "SUBJECT2"])
+    with env.session() as s:
+        f = env.factory(s)
+        f.counter += 7000
+        person, _ = f.citizen("上海复考", birth=dt.date(1980, 1, 1), city="310100")
+        sh = f.licence(
+            person,
+            "C1",
+            dt.date(2005, 1, 1),
+            "310100",
+            status=LicenceStatus.CANCELLED,
+            valid_from=dt.date(2014, 1, 1),
+            valid_years=6,
+        )
+        s.commit()
+    env.set_rollout("reapplication_exam", "310100", enabled=False, valid_from=dt.date(2024, 1, 1))
+    with env.session() as s:
+        s.add(Registration(person_id=person.id, licence_id=sh.id, city_code="310100", original_classes="C1",
+                           requested_classes="C1", registered_on=dt.date(2024, 6, 1),
+                           created_at=stamp(env.clock.now()), updated_at=stamp(env.clock.now())))  # fmt: skip
+        s.commit()
+    job = env.platform.jobs["reapplication_exam_transition_notices"]
+    assert job.run(env.platform, env.clock.now()) == {
+        "notified": 1,
+        "cities_not_in_force": ["310100"],
+    }
+    with env.session() as s:
+        msg = s.exec(
+            select(OutboxMessage).where(OutboxMessage.template == "reapplication_exam.transition")
+        ).one()
+        assert msg.person_id == licence.person_id and msg.params["remaining"] == ["SUBJECT3_ROAD"]
+    assert job.run(env.platform, env.clock.now())["notified"] == 0
+
+
+def test_registration_report(make_env):
+    env = make_env(P, now="2024-08-01")
+    _, account, licence = holder(env, "C1 C6")
+    register(env, licence, "C1 C6", account)
+    _, account2, big = holder(env, "B2")
+    register(env, big, "B2", account2)
+    q = """query { report(name: "reapplication_exam_registrations", city: "320100", start: "2024-08-01", end: "2024-08-31") { rows { label values } } }"""
+    rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
+    assert rows == {"case 4:OPEN": "1", "case FULL:OPEN": "1", "total": "2"}

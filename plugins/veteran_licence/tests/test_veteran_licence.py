@@ -285,3 +285,15 @@ def test_record_remark_prefixes_and_checks(make_env):
     env.set_rollout("veteran_licence", "320100", enabled=False, valid_from=dt.date(2021, 6, 1))
     assert remark(env, owner, n5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     assert count(env, DrivingRecordRemark) == 3
+
+
+def test_exchange_report(make_env):
+    env = make_env(P, now="2021-07-01")
+    ok, _, n1 = veteran(env)
+    exchange(env, ok, n1)
+    unknown, _, n2 = veteran(env, record=False)
+    exchange(env, unknown, n2)
+    q = """query { report(name: "veteran_licence_exchanges", city: "320100", start: "2021-07-01", end: "2021-07-31") { rows { label values } } }"""
+    rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
+    assert rows["status:COMPLETED"] == "1" and rows["status:UNDER_REVIEW"] == "1"
+    assert rows["reason:NOT_FOUND_IN_REGISTRY"] == "1" and rows["total"] == "2"
