@@ -44,7 +44,11 @@ def setting(session: Session, key: str, city_code: str) -> Any:
     for scope in scopes:
         for row in rows:
             if row.scope_code == scope:
-                return row.value.get("value", DEFAULTS[key])
+                value = row.value.get("value", DEFAULTS[key])
+                try:  # a malformed value falls back to the default rather than failing the report
+                    return type(DEFAULTS[key])(value)
+                except (TypeError, ValueError):
+                    return DEFAULTS[key]
     return DEFAULTS[key]
 
 

@@ -116,7 +116,14 @@ def record_deferral(
     licence = _licence(session, holder, LIVE, "holderIdNumber")
     _gate(ctx, licence, "holderIdNumber")
     today = ctx.today()
-    max_years = int(ctx.setting(MEASURE, "deferral_max_years", licence.issuing_city))
+    try:
+        max_years = int(ctx.setting(MEASURE, "deferral_max_years", licence.issuing_city))
+    except (TypeError, ValueError):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "The setting deferral_max_years is not a number.",
+            field="deferral_max_years",
+        ) from None
     if not today < until <= add_years(today, max_years):
         raise RuleError(
             ReliefError.DEFERRAL_TOO_LONG,
@@ -149,6 +156,19 @@ def record_deferral(
     return app
 
 
+def _epidemic_start(ctx: Context, city_code: str) -> dt.date:
+    """The configured start of the relief period; a malformed setting is refused, not guessed."""
+    value = ctx.setting(MEASURE, "epidemic_start", city_code)
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "The setting epidemic_start is not an ISO date.",
+            field="epidemic_start",
+        ) from None
+
+
 def accept_restore(
     ctx: Context, session: Session, id_type: str, id_number: str, health_certificate: bool
 ) -> Application:
@@ -164,10 +184,7 @@ def accept_restore(
             rule=rules.RULE_DOCUMENTS,
         )
     today = ctx.today()
-    start = ctx.setting(MEASURE, "epidemic_start", licence.issuing_city)
-    epidemic_start = (
-        dt.date.fromisoformat(start) if isinstance(start, str) else rules.EPIDEMIC_START
-    )
+    epidemic_start = _epidemic_start(ctx, licence.issuing_city)
     cancelled_on = to_china(licence.status_changed_at).date() if licence.status_changed_at else None
     if cancelled_on is None or not rules.in_relief_period(cancelled_on, epidemic_start):
         raise RuleError(

@@ -289,6 +289,10 @@ def resolve(ctx: Context, session: Session, app: Application, approve: bool, not
         dt.date.fromisoformat(app.data["military_first"]), [], None, app.city_code, app.office_id,
     )  # fmt: skip
     app.data = {**app.data, "resolved_note": note}
+    record, _ = _lookup(ctx, session, person.id_number, app.data["military_number"])
+    if record is not None and record.exchanged_on is None:
+        record.exchanged_on = ctx.today()  # the registry's record, if any, is now exchanged
+        session.add(record)
     _complete(ctx, session, app, licence, first)
     return Outcome(app, licence, first)
 

@@ -373,3 +373,33 @@ def test_transfer_anomaly_report(make_env):
         REPORT, {"c": "320500", "s": "2021-06-01", "e": "2021-06-30"}, as_="zhang_account"
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_unchanged_class_interval_is_a_setting(make_env):
+    from core.rollout import MeasureSetting
+
+    env = make_env(P, now="2021-07-01")
+    with env.session() as s:
+        s.add(
+            MeasureSetting(
+                measure="driving_exam",
+                scope_code="320100",
+                key="other_class_interval_days",
+                value={"value": 25},
+                updated_at=env.clock.now(),
+            )
+        )
+        s.commit()
+    env.platform.settings_store.reload()
+    permit, account = new_permit(env, "C1", "2021-06-05")
+    assert permit["earliestSubject3Booking"] == "2021-06-30"
+    c2, _ = new_permit(env, "C2", "2021-06-05")
+    assert c2["earliestSubject3Booking"] == "2021-06-25"  # the seed's 20 days are not configurable
+    with env.session() as s:
+        row = s.exec(select(MeasureSetting)).one()
+        row.value = {"value": "abc"}
+        s.add(row)
+        s.commit()
+    env.platform.settings_store.reload()
+    out = book(env, permit["id"], account)
+    assert out["errors"][0]["field"] == "other_class_interval_days" and count(env, ExamBooking) == 0

@@ -307,3 +307,33 @@ def test_relief_report(make_env):
     rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
     assert rows["RESTORE_AFTER_ABROAD:UNDER_REVIEW"] == "1"
     assert rows["restorations needing Subject 1"] == "1" and rows["total"] == "1"
+
+
+def test_relief_period_start_is_a_setting(make_env):
+    from core.rollout import MeasureSetting
+
+    env = make_env(P, now="2021-07-01")
+    with env.session() as s:
+        s.add(
+            MeasureSetting(
+                measure="overseas_relief",
+                scope_code="320000",
+                key="epidemic_start",
+                value={"value": "2020-01-23"},
+                updated_at=env.clock.now(),
+            )
+        )
+        s.commit()
+    env.platform.settings_store.reload()
+    person, _, _ = holder(env, cancelled=dt.date(2020, 1, 22), valid_until=dt.date(2020, 1, 1))
+    assert accept(env, person)["errors"][0]["code"] == "RELIEF_CANCELLED_OUTSIDE_PERIOD"
+    person2, _, _ = holder(env, cancelled=dt.date(2020, 1, 23), valid_until=dt.date(2020, 1, 1))
+    assert accept(env, person2)["errors"] == []
+    with env.session() as s:
+        row = s.exec(select(MeasureSetting)).one()
+        row.value = {"value": "not a date"}
+        s.add(row)
+        s.commit()
+    env.platform.settings_store.reload()
+    person3, _, _ = holder(env)
+    assert accept(env, person3)["errors"][0]["field"] == "epidemic_start"
