@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from core.accounts import Person
 from core.clock import to_china
+from core.concurrency import consume_once
 from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
@@ -305,6 +306,7 @@ def review(
             field="applicationId",
             rule=rules.RULE_REVIEW,
         )
+    _claim_decision(ctx, session, app)
     if not approve:
         transition(
             session,
@@ -354,3 +356,19 @@ def review(
         measure=MEASURE,
     )
     return licence
+
+
+def _claim_decision(ctx: Context, session: Session, app: Application) -> None:
+    """Take the decision atomically (a conditional UPDATE on `decided_by`), so two reviewers acting
+    at once cannot both decide."""
+    if not consume_once(
+        session,
+        Application,
+        app.id,
+        "decided_by",
+        ctx.actor.account_id,
+        status=AppStatus.UNDER_REVIEW.value,
+    ):
+        raise RuleError(
+            Code.CONFLICT, "Someone else decided this application just now.", field="applicationId"
+        )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from core.accounts import Person
+from core.concurrency import consume_once
 from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
@@ -266,6 +267,7 @@ def load_suspicious(ctx: Context, session: Session, application_id: str) -> Appl
 def resolve(ctx: Context, session: Session, app: Application, approve: bool, note: str) -> Outcome:
     """A clerk or head closes a suspicious business after checking it by hand (七-一)."""
     ctx.require_in_force(MEASURE, app.city_code, field="applicationId")
+    _claim_decision(ctx, session, app)
     if not approve:
         transition(
             session,
@@ -357,3 +359,19 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     session.add(row)
     session.flush()
     return row
+
+
+def _claim_decision(ctx: Context, session: Session, app: Application) -> None:
+    """Take the decision atomically (a conditional UPDATE on `decided_by`), so two reviewers acting
+    at once cannot both decide."""
+    if not consume_once(
+        session,
+        Application,
+        app.id,
+        "decided_by",
+        ctx.actor.account_id,
+        status=AppStatus.UNDER_REVIEW.value,
+    ):
+        raise RuleError(
+            Code.CONFLICT, "Someone else decided this application just now.", field="applicationId"
+        )

@@ -337,3 +337,38 @@ def test_relief_period_start_is_a_setting(make_env):
     env.platform.settings_store.reload()
     person3, _, _ = holder(env)
     assert accept(env, person3)["errors"][0]["field"] == "epidemic_start"
+
+
+def test_a_concurrent_decision_is_refused(make_env):
+    env = make_env(P, now="2021-07-01")
+    person, _, licence = holder(env)
+    app_id = accept(env, person)["restoration"]["applicationId"]
+    with env.session() as s:  # another head's decision landed between our read and our write
+        app = s.get(Application, app_id)
+        app.decided_by = env.refs["national_admin"].id
+        s.add(app)
+        s.commit()
+    out = review(env, app_id)
+    assert out["errors"][0]["code"] == "CONFLICT"
+    with env.session() as s:
+        assert s.get(DrivingLicence, licence.id).status == "CANCELLED_RESTORABLE"
+
+
+def test_no_raw_id_number_in_the_audit_log(make_env):
+    from core.audit import AuditEvent
+
+    env = make_env(P, now="2021-07-01")
+    abroad, _, _ = holder(
+        env, status=LicenceStatus.NORMAL, cancelled=None, crossings=((dt.date(2020, 2, 1), "EXIT"),)
+    )
+    agent = env.refs["li"].id_number
+    assert defer(env, abroad, agent)["errors"] == []
+    assert defer(env, abroad, abroad.id_number)["errors"]  # refused: audited too
+    person, _, _ = holder(env)
+    accept(env, person)
+    with env.session() as s:
+        events = s.exec(select(AuditEvent)).all()
+    text = " ".join(f"{e.subject_ref} {e.detail} {e.outcome}" for e in events)
+    assert len(events) >= 3
+    for number in (agent, abroad.id_number, person.id_number):
+        assert number not in text
