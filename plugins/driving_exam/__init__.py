@@ -49,6 +49,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(
             "driving_exam.permit_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
         ),
+        PermissionRule.allow_roles("driving_exam.own_permits", Role.CITIZEN),
         PermissionRule.allow_roles("driving_exam.permit_issue", Role.CLERK),
         PermissionRule.allow_roles("driving_exam.book", Role.CITIZEN),
         PermissionRule.allow_roles("driving_exam.location_change", Role.CITIZEN),

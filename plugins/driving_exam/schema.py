@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from sqlmodel import select
 
+from core.accounts import Person
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
 from core.permissions import requires
 
@@ -192,6 +195,24 @@ class DrivingExamQuery:
     ) -> DrivingExamPermit:
         ctx: Context = info.context
         return _permit_out(ctx, _read_permit(ctx, str(permit_id)))
+
+    @strawberry.field(
+        extensions=[requires("driving_exam.own_permits")],
+        description="Your learner permits, newest first. Rollout: your domicile city. Roles: CITIZEN.",
+    )
+    def driving_exam_my_permits(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[DrivingExamPermit]:
+        ctx: Context = info.context
+        person_id = ctx.require_person()
+        person = ctx.session.get(Person, person_id)
+        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
+        statement = (
+            select(ExamPermit)
+            .where(ExamPermit.person_id == person_id)
+            .order_by(ExamPermit.issued_on.desc(), ExamPermit.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, statement, first, after, lambda row: _permit_out(ctx, row))
 
     @strawberry.field(
         extensions=[requires("driving_exam.permit_read")],

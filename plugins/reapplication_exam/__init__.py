@@ -49,6 +49,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(
             "reapplication_exam.plan_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
         ),
+        PermissionRule.allow_roles("reapplication_exam.own_registrations", Role.CITIZEN),
         PermissionRule.allow_roles("reapplication_exam.register", Role.CITIZEN, Role.CLERK),
         PermissionRule.allow_roles("reapplication_exam.result_record", Role.CLERK),
         PermissionRule.allow_roles("reapplication_exam.notify", Role.CLERK, Role.SUPERVISOR),

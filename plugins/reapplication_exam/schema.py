@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from sqlmodel import select
 
+from core.accounts import Person
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
+from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
 from core.permissions import requires
 
@@ -94,6 +97,26 @@ class ReapplicationExamQuery:
                 measure=MEASURE,
             )
         return ReapplicationExamPlan.of(row, ctx.today())
+
+    @strawberry.field(
+        extensions=[requires("reapplication_exam.own_registrations")],
+        description="Your registrations, newest first. Rollout: your domicile city. Roles: CITIZEN.",
+    )
+    def reapplication_exam_my_registrations(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[ReapplicationExamPlan]:
+        ctx: Context = info.context
+        person_id = ctx.require_person()
+        person = ctx.session.get(Person, person_id)
+        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
+        statement = (
+            select(Registration)
+            .where(Registration.person_id == person_id)
+            .order_by(Registration.registered_on.desc(), Registration.id)  # type: ignore[attr-defined]
+        )
+        return paginate(
+            ctx, statement, first, after, lambda r: ReapplicationExamPlan.of(r, ctx.today())
+        )
 
 
 @strawberry.type

@@ -403,3 +403,20 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     env.platform.settings_store.reload()
     out = book(env, permit["id"], account)
     assert out["errors"][0]["field"] == "other_class_interval_days" and count(env, ExamBooking) == 0
+
+
+MINE = (
+    "query($f: Int!) { drivingExamMyPermits(first: $f) { totalCount nodes { id licenceClass } } }"
+)
+
+
+def test_my_permits(make_env):
+    env = make_env(P, now="2021-07-01")
+    permit, account = new_permit(env, "C2", "2021-06-05")
+    mine = env.data(MINE, {"f": 10}, as_=account)["drivingExamMyPermits"]
+    assert mine["totalCount"] == 1 and mine["nodes"][0]["id"] == permit["id"]
+    assert env.data(MINE, {"f": 10}, as_="zhang_account")["drivingExamMyPermits"]["totalCount"] == 0
+    assert (
+        env.gql(MINE, {"f": 0}, as_=account)["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
+    )
+    assert env.gql(MINE, {"f": 10}, as_="clerk")["errors"][0]["extensions"]["code"] == "FORBIDDEN"

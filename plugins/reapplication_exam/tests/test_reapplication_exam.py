@@ -305,3 +305,24 @@ def test_registration_report(make_env):
     q = """query { report(name: "reapplication_exam_registrations", city: "320100", start: "2024-08-01", end: "2024-08-31") { rows { label values } } }"""
     rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
     assert rows == {"case 4:OPEN": "1", "case FULL:OPEN": "1", "total": "2"}
+
+
+MINE = (
+    "query { reapplicationExamMyRegistrations(first: 5) { totalCount nodes { case remaining } } }"
+)
+
+
+def test_my_registrations(make_env):
+    env = make_env(P, now="2024-06-30")
+    _, account, licence = holder(env, "C1")
+    assert env.gql(MINE, as_=account)["errors"][0]["extensions"]["code"] == "FEATURE_NOT_ENABLED"
+    env.clock.set("2024-07-02")
+    register(env, licence, "C1", account)
+    mine = env.data(MINE, as_=account)["reapplicationExamMyRegistrations"]
+    assert mine == {
+        "totalCount": 1,
+        "nodes": [{"case": 1, "remaining": ["SUBJECT1", "SUBJECT3_ROAD"]}],
+    }
+    assert (
+        env.data(MINE, as_="zhang_account")["reapplicationExamMyRegistrations"]["totalCount"] == 0
+    )
