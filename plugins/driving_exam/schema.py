@@ -1,0 +1,301 @@
+"""GraphQL types and operations of M03 (names prefixed `DrivingExam` / `drivingExam`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlmodel import select
+
+from core.accounts import Person
+from core.context import Context, WriteScope
+from core.errors import Code, RuleError
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+
+from . import rules, service
+from .errors import ExamError
+from .models import ExamBooking, ExamPermit, ExamTransfer
+from .service import MEASURE
+
+
+@strawberry.type(description="Subject 2 (科目二) items for a class on an exam date, with the rule.")
+class DrivingExamItems:
+    licence_class: str
+    exam_date: dt.date
+    items: list[str]
+    rule: str
+    explanation: str
+
+
+@strawberry.type(description="A rule decision with the rule and dates it used.")
+class DrivingExamDecision:
+    allowed: bool
+    rule: str
+    explanation: str
+
+
+@strawberry.type(description="A learner permit (学习驾驶证明) and what it allows.")
+class DrivingExamPermit:
+    id: strawberry.ID
+    licence_class: str
+    kind: str = strawberry.field(description="FIRST (初次申领) or ADD (增驾)")
+    issued_on: dt.date
+    valid_until: dt.date
+    origin_city: str
+    exam_city: str
+    location_changes: int
+    max_location_changes: int
+    driving_school: str | None
+    earliest_subject3_booking: dt.date
+    earliest_rule: str
+    earliest_explanation: str
+
+    @classmethod
+    def of(cls, row: ExamPermit, today: dt.date, other_days: int) -> DrivingExamPermit:
+        earliest = rules.earliest_subject3_booking(
+            row.licence_class, row.kind, row.issued_on, other_days
+        )
+        return cls(
+            id=strawberry.ID(row.id),
+            licence_class=row.licence_class,
+            kind=row.kind,
+            issued_on=row.issued_on,
+            valid_until=rules.permit_valid_until(row.issued_on),
+            origin_city=row.origin_city,
+            exam_city=row.exam_city,
+            location_changes=row.location_changes,
+            max_location_changes=int(rules.max_location_changes(today).value),  # type: ignore[call-overload]
+            driving_school=row.driving_school,
+            earliest_subject3_booking=earliest.value,  # type: ignore[arg-type]
+            earliest_rule=earliest.rule,
+            earliest_explanation=earliest.explanation,
+        )
+
+
+@strawberry.type(description="A booked exam.")
+class DrivingExamBooking:
+    id: strawberry.ID
+    subject: int
+    exam_city: str
+    exam_date: dt.date
+    booked_on: dt.date
+    rule: str
+    explanation: str
+
+    @classmethod
+    def of(cls, row: ExamBooking) -> DrivingExamBooking:
+        return cls(
+            id=strawberry.ID(row.id),
+            subject=row.subject,
+            exam_city=row.exam_city,
+            exam_date=row.exam_date,
+            booked_on=row.booked_on,
+            rule=row.rule,
+            explanation=row.explanation,
+        )
+
+
+@strawberry.input
+class DrivingExamPermitIssueInput:
+    id_type: str = "MAINLAND_ID"
+    id_number: str
+    licence_class: str
+    issued_on: dt.date
+    driving_school: str | None = None
+
+
+@strawberry.input
+class DrivingExamBookInput:
+    permit_id: strawberry.ID
+    subject: int
+    exam_date: dt.date
+
+
+@strawberry.input
+class DrivingExamLocationChangeInput:
+    permit_id: strawberry.ID
+    to_city: str
+
+
+@strawberry.type
+class DrivingExamPermitPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    permit: DrivingExamPermit | None = None
+
+
+@strawberry.type
+class DrivingExamBookPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    booking: DrivingExamBooking | None = None
+
+
+@strawberry.type
+class DrivingExamLocationChangePayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    permit: DrivingExamPermit | None = None
+    sequence: int | None = None
+    rule: str | None = None
+
+
+def _permit_out(ctx: Context, row: ExamPermit) -> DrivingExamPermit:
+    return DrivingExamPermit.of(row, ctx.today(), service.other_interval(ctx, row.exam_city))
+
+
+def _read_permit(ctx: Context, permit_id: str) -> ExamPermit:
+    permit = service.load_permit_for(ctx, ctx.session, permit_id, write=False)
+    ctx.require_in_force(MEASURE, permit.exam_city, field="permitId")
+    if ctx.actor.person_id != permit.person_id:
+        ctx.audit_read(
+            "driving_exam.permit_read",
+            permit.person_id,
+            f"ExamPermit:{permit.id}",
+            {"purpose": "exam permit look-up"},
+            measure=MEASURE,
+        )
+    return permit
+
+
+@strawberry.type
+class DrivingExamQuery:
+    @strawberry.field(
+        extensions=[requires("driving_exam.items")],
+        description="Subject 2 items for C1/C2/C5 on an exam date (2021-三-一). Roles: CITIZEN, CLERK, SUPERVISOR.",
+    )
+    def driving_exam_subject2_items(
+        self, info: strawberry.Info, city: str, licence_class: str, exam_date: dt.date
+    ) -> DrivingExamItems:
+        ctx: Context = info.context
+        ctx.require_in_force(MEASURE, city)
+        cls = service.parse_class(licence_class)
+        service.check_date("examDate", exam_date)
+        if cls not in rules.SUBJECT2_CLASSES:
+            raise RuleError(
+                ExamError.ITEMS_NOT_COVERED,
+                "This plugin holds the Subject 2 lists of C1, C2 and C5 only.",
+                field="licenceClass",
+                rule=rules.RULE_ITEMS,
+            )
+        d = rules.subject2_items(cls, exam_date)
+        return DrivingExamItems(
+            licence_class=cls,
+            exam_date=exam_date,
+            items=list(d.value),  # type: ignore[call-overload]
+            rule=d.rule,
+            explanation=d.explanation,
+        )
+
+    @strawberry.field(
+        extensions=[requires("driving_exam.permit_read")],
+        description="A learner permit with its earliest Subject 3 booking. Roles: CITIZEN (own), CLERK / SUPERVISOR (exam or origin city; audited).",
+    )
+    def driving_exam_permit(
+        self, info: strawberry.Info, permit_id: strawberry.ID
+    ) -> DrivingExamPermit:
+        ctx: Context = info.context
+        return _permit_out(ctx, _read_permit(ctx, str(permit_id)))
+
+    @strawberry.field(
+        extensions=[requires("driving_exam.own_permits")],
+        description="Your learner permits, newest first. Rollout: your domicile city. Roles: CITIZEN.",
+    )
+    def driving_exam_my_permits(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[DrivingExamPermit]:
+        ctx: Context = info.context
+        person_id = ctx.require_person()
+        person = ctx.session.get(Person, person_id)
+        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
+        statement = (
+            select(ExamPermit)
+            .where(ExamPermit.person_id == person_id)
+            .order_by(ExamPermit.issued_on.desc(), ExamPermit.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, statement, first, after, lambda row: _permit_out(ctx, row))
+
+    @strawberry.field(
+        extensions=[requires("driving_exam.permit_read")],
+        description="May Subject 3 be booked on `bookingDate` (default today)? By the rule of that date (2021-三-二). Roles: as drivingExamPermit.",
+    )
+    def driving_exam_subject3_check(
+        self, info: strawberry.Info, permit_id: strawberry.ID, booking_date: dt.date | None = None
+    ) -> DrivingExamDecision:
+        ctx: Context = info.context
+        day = service.check_date("bookingDate", booking_date or ctx.today())
+        permit = _read_permit(ctx, str(permit_id))
+        d = rules.may_book_subject3(
+            permit.licence_class,
+            permit.kind,
+            permit.issued_on,
+            day,
+            service.other_interval(ctx, permit.exam_city),
+        )
+        return DrivingExamDecision(allowed=bool(d.value), rule=d.rule, explanation=d.explanation)
+
+
+@strawberry.type
+class DrivingExamMutation:
+    @strawberry.mutation(
+        extensions=[requires("driving_exam.permit_issue")],
+        description="Record a learner permit (学习驾驶证明) for an applicant. Roles: CLERK (own city).",
+    )
+    def driving_exam_permit_issue(
+        self, info: strawberry.Info, input: DrivingExamPermitIssueInput
+    ) -> DrivingExamPermitPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> DrivingExamPermitPayload:
+            row = service.issue_permit(
+                ctx,
+                scope.session,
+                input.id_type,
+                input.id_number,
+                input.licence_class,
+                input.issued_on,
+                input.driving_school,
+            )
+            scope.subject(row.person_id, f"ExamPermit:{row.id}", kind=row.kind)
+            return DrivingExamPermitPayload(permit=_permit_out(ctx, row))
+
+        return ctx.mutate("driving_exam.permit_issue", DrivingExamPermitPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("driving_exam.book")],
+        description="Book Subject 2 or 3 on the own permit (Subject 3 after the interval of 2021-三-二). Roles: CITIZEN (own permit).",
+    )
+    def driving_exam_book(
+        self, info: strawberry.Info, input: DrivingExamBookInput
+    ) -> DrivingExamBookPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> DrivingExamBookPayload:
+            permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
+            scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
+            row = service.book(ctx, scope.session, permit, input.subject, input.exam_date)
+            scope.subject(ref=f"ExamBooking:{row.id}", subject=row.subject)
+            return DrivingExamBookPayload(booking=DrivingExamBooking.of(row))
+
+        return ctx.mutate("driving_exam.book", DrivingExamBookPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("driving_exam.location_change")],
+        description="Change the exam city of a small-car split exam (at most 3 times from 2021-06-01, 2021-三-三). Roles: CITIZEN (own permit).",
+    )
+    def driving_exam_location_change(
+        self, info: strawberry.Info, input: DrivingExamLocationChangeInput
+    ) -> DrivingExamLocationChangePayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> DrivingExamLocationChangePayload:
+            if not isinstance(input.to_city, str) or len(input.to_city) > 6:
+                raise RuleError(Code.UNKNOWN_CITY, "Unknown city.", field="toCity")
+            permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
+            scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
+            row: ExamTransfer = service.change_location(ctx, scope.session, permit, input.to_city)
+            scope.subject(from_city=row.from_city, to_city=row.to_city, sequence=row.sequence)
+            return DrivingExamLocationChangePayload(
+                permit=_permit_out(ctx, permit), sequence=row.sequence, rule=rules.RULE_SPLIT
+            )
+
+        return ctx.mutate("driving_exam.location_change", DrivingExamLocationChangePayload, work)

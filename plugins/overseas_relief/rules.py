@@ -1,0 +1,84 @@
+"""Pure rules of M08 (2021 item 八): abroad / first return from exit-entry records, the relief
+period, the six-month window, and what restoration needs.
+
+Crossings are `(day, direction)` pairs, direction "EXIT" (出境) or "ENTRY" (入境), in order.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+EPIDEMIC_START = dt.date(2020, 1, 20)  # setting `epidemic_start`; see README
+PERIOD_END = dt.date(2021, 12, 31)  # 八-二-1 "至2021年12月31日"
+WINDOW_FROM = dt.date(2021, 6, 1)  # 八-二-2 "在2021年6月1日前已回国（入境）的，…自2021年6月1日起算"
+WINDOW_MONTHS = 6
+
+CANCELLED = "CANCELLED"
+CANCELLED_RESTORABLE = "CANCELLED_RESTORABLE"
+
+RULE_DEFERRAL = (
+    "M08 2021-八-一: 出国（境）人员可以委托国（境）内人员申请延期办理；可凭复印件或者影像打印件办理"
+)
+RULE_PERIOD = "M08 2021-八-二-1: 适用于新冠肺炎疫情发生以来至2021年12月31日，因驾驶人在国（境）外未按规定时限换证、审验导致驾驶证被注销的"
+RULE_WINDOW = (
+    "M08 2021-八-二-2: 首次回国（入境）后6个月内办理；2021年6月1日前已回国的，自2021年6月1日起算"
+)
+RULE_DIRECT = "M08 2021-八-二-3: 状态变为'注销可恢复'的，直接予以恢复"
+RULE_SUBJECT1 = "M08 2021-八-二-3: 状态变为'注销'的，科目一考试合格后予以恢复"
+RULE_DOCUMENTS = "M08 2021-八-二-4: 审核申请人身份证明、身体条件证明、驾驶证，核查出入境信息"
+RULE_REVIEW = "M08 2021-八-二-5: 业务受理岗受理后，报该业务部门负责人复核后予以办理"
+
+
+@dataclass(frozen=True)
+class Window:
+    first_return: dt.date
+    starts: dt.date
+    last_day: dt.date
+    explanation: str
+
+
+def add_months_civil(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` months counted from `start` (民法典 第二百零一条、第二百
+    零二条: the start day is not counted; the period ends on the corresponding day of the last month,
+    or that month's last day when it has no such day)."""
+    month = start.month - 1 + months
+    year, month = start.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def abroad_on(crossings: list[tuple[dt.date, str]], day: dt.date) -> bool:
+    """Abroad on `day`: the last crossing on or before it was an exit."""
+    last = None
+    for when, direction in crossings:
+        if when <= day:
+            last = direction
+    return last == "EXIT"
+
+
+def first_return_after(crossings: list[tuple[dt.date, str]], day: dt.date) -> dt.date | None:
+    """The first entry after `day` (the return that ended the absence covering `day`)."""
+    for when, direction in crossings:
+        if when > day and direction == "ENTRY":
+            return when
+    return None
+
+
+def in_relief_period(cancelled_on: dt.date, epidemic_start: dt.date = EPIDEMIC_START) -> bool:
+    return epidemic_start <= cancelled_on <= PERIOD_END
+
+
+def window(first_return: dt.date) -> Window:
+    """The six months to apply: from the first return, or from 2021-06-01 for earlier returns."""
+    starts = max(first_return, WINDOW_FROM)
+    last = add_months_civil(starts, WINDOW_MONTHS)
+    why = f"first return {first_return}"
+    if first_return < WINDOW_FROM:
+        why += f" (before {WINDOW_FROM}: counted from {WINDOW_FROM})"
+    return Window(first_return, starts, last, why + f"; 6 months end {last}")
+
+
+def needs_subject1(status: str) -> bool:
+    """注销 needs Subject 1 before restoration; 注销可恢复 is restored directly (八-二-3)."""
+    return status == CANCELLED

@@ -1,0 +1,374 @@
+"""Operations of M08: entrusted deferral, and restoration with acceptance, Subject 1 and review."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session, select
+
+from core.accounts import Person
+from core.clock import to_china
+from core.concurrency import consume_once
+from core.context import Context
+from core.db import stamp
+from core.errors import Code, NotFound, RuleError
+from core.identity import parse_identity
+from core.registries.applications import Application, AppStatus, submit, transition
+from core.registries.licences import DrivingLicence, LicenceStatus
+
+from . import rules
+from .adapters import ADAPTER, ExitEntryUnavailable
+from .errors import ReliefError
+
+MEASURE = "overseas_relief"
+RESTORE = "RESTORE_AFTER_ABROAD"
+DEFERRAL_BUSINESSES = {
+    "RENEWAL": "期满换证",
+    "REVIEW": "审验",
+    "HEALTH_CERTIFICATE": "提交身体条件证明",
+}
+DOCUMENTS = {"ORIGINAL": "原件", "COPY": "复印件或者影像打印件"}
+LIVE = {
+    LicenceStatus.NORMAL.value,
+    LicenceStatus.OVERDUE_RENEWAL.value,
+    LicenceStatus.OVERDUE_REVIEW.value,
+}
+CANCELLED = {LicenceStatus.CANCELLED.value, LicenceStatus.CANCELLED_RESTORABLE.value}
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _person(session: Session, id_type: str, id_number: str, field: str) -> Person:
+    identity = parse_identity(id_type, id_number, field)
+    person = session.exec(
+        select(Person).where(
+            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
+        )
+    ).first()
+    if person is None:
+        raise NotFound("Person", field)
+    return person
+
+
+def _crossings(ctx: Context, session: Session, person: Person) -> list[tuple[dt.date, str]]:
+    try:
+        return ctx.adapter(ADAPTER).crossings(session, person.id_number)
+    except ExitEntryUnavailable:
+        raise RuleError(
+            "RELIEF_EXIT_ENTRY_UNAVAILABLE",
+            "Exit-entry records cannot be checked now; try again later.",
+            rule=rules.RULE_DOCUMENTS,
+        ) from None
+
+
+def _licence(session: Session, person: Person, statuses: set[str], field: str) -> DrivingLicence:
+    licence = session.exec(
+        select(DrivingLicence)
+        .where(DrivingLicence.person_id == person.id, DrivingLicence.status.in_(statuses))
+        .order_by(DrivingLicence.updated_at.desc())  # type: ignore[attr-defined]
+    ).first()
+    if licence is None:
+        code = ReliefError.NOT_CANCELLED if statuses == CANCELLED else Code.NOT_FOUND
+        raise RuleError(code, "No licence in a state this business applies to.", field=field)
+    return licence
+
+
+def _gate(ctx: Context, licence: DrivingLicence, field: str) -> None:
+    ctx.require_in_force(MEASURE, licence.issuing_city, field=field)
+    ctx.require_jurisdiction(licence.issuing_city, field=field)
+
+
+def record_deferral(
+    ctx: Context,
+    session: Session,
+    holder_id_type: str,
+    holder_id_number: str,
+    agent_id_type: str,
+    agent_id_number: str,
+    business: str,
+    documents: str,
+    until: dt.date,
+) -> Application:
+    """A clerk records a deferral that a person at home applies for on behalf of a holder abroad."""
+    if business not in DEFERRAL_BUSINESSES:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "business must be RENEWAL, REVIEW or HEALTH_CERTIFICATE.",
+            field="business",
+        )
+    if documents not in DOCUMENTS:
+        raise RuleError(
+            Code.INVALID_INPUT, "documents must be ORIGINAL or COPY.", field="documents"
+        )
+    agent = parse_identity(agent_id_type, agent_id_number, "agentIdNumber")
+    holder = _person(session, holder_id_type, holder_id_number, "holderIdNumber")
+    if agent.number == holder.id_number:
+        raise RuleError(
+            ReliefError.AGENT_IS_HOLDER,
+            "The agent must be another person at home.",
+            field="agentIdNumber",
+            rule=rules.RULE_DEFERRAL,
+        )
+    licence = _licence(session, holder, LIVE, "holderIdNumber")
+    _gate(ctx, licence, "holderIdNumber")
+    today = ctx.today()
+    try:
+        max_years = int(ctx.setting(MEASURE, "deferral_max_years", licence.issuing_city))
+    except (TypeError, ValueError):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "The setting deferral_max_years is not a number.",
+            field="deferral_max_years",
+        ) from None
+    if not today < until <= add_years(today, max_years):
+        raise RuleError(
+            ReliefError.DEFERRAL_TOO_LONG,
+            f"Defer to a day after {today} and at most {max_years} years ahead.",
+            field="until",
+            rule=f"公安部令第162号 / setting deferral_max_years={max_years}",
+        )
+    if not rules.abroad_on(_crossings(ctx, session, holder), today):
+        raise RuleError(
+            ReliefError.NOT_ABROAD,
+            f"The holder is not abroad on {today} per exit-entry records.",
+            field="holderIdNumber",
+            rule=rules.RULE_DEFERRAL,
+        )
+    label = DEFERRAL_BUSINESSES[business]
+    app = submit(
+        session, now=ctx.now(), measure=MEASURE, business=f"DEFERRAL_{business}",
+        city_code=licence.issuing_city, actor_account_id=ctx.actor.account_id,
+        subject_person_id=holder.id, licence_id=licence.id, channel="WINDOW",
+        data={"business": business, "documents": documents, "agent": agent.masked, "until": until.isoformat()},
+    )  # fmt: skip
+    for to in (AppStatus.UNDER_REVIEW, AppStatus.APPROVED, AppStatus.COMPLETED):
+        transition(session, app, to, now=ctx.now(), actor_account_id=ctx.actor.account_id)
+    licence.remarks = [
+        *licence.remarks,
+        f"{today} 出国（境）委托延期{label}至{until}（{DOCUMENTS[documents]}）",
+    ]
+    licence.updated_at = stamp(ctx.now())
+    session.add(licence)
+    return app
+
+
+def _epidemic_start(ctx: Context, city_code: str) -> dt.date:
+    """The configured start of the relief period; a malformed setting is refused, not guessed."""
+    value = ctx.setting(MEASURE, "epidemic_start", city_code)
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "The setting epidemic_start is not an ISO date.",
+            field="epidemic_start",
+        ) from None
+
+
+def accept_restore(
+    ctx: Context, session: Session, id_type: str, id_number: str, health_certificate: bool
+) -> Application:
+    """A clerk accepts a restoration after checking the period, exit-entry records and window."""
+    person = _person(session, id_type, id_number, "idNumber")
+    licence = _licence(session, person, CANCELLED, "idNumber")
+    _gate(ctx, licence, "idNumber")
+    if not health_certificate:
+        raise RuleError(
+            ReliefError.HEALTH_CERTIFICATE_REQUIRED,
+            "A health certificate (身体条件证明) is required.",
+            field="healthCertificate",
+            rule=rules.RULE_DOCUMENTS,
+        )
+    today = ctx.today()
+    epidemic_start = _epidemic_start(ctx, licence.issuing_city)
+    cancelled_on = to_china(licence.status_changed_at).date() if licence.status_changed_at else None
+    if cancelled_on is None or not rules.in_relief_period(cancelled_on, epidemic_start):
+        raise RuleError(
+            ReliefError.CANCELLED_OUTSIDE_PERIOD,
+            f"Cancelled on {cancelled_on or 'an unknown day'}: relief covers {epidemic_start} to {rules.PERIOD_END}.",
+            field="idNumber", rule=rules.RULE_PERIOD,
+        )  # fmt: skip
+    crossings = _crossings(ctx, session, person)
+    deadline = licence.valid_until
+    if not rules.abroad_on(crossings, deadline):
+        raise RuleError(
+            ReliefError.NOT_ABROAD_AT_DEADLINE,
+            f"Not abroad on {deadline}, the end of validity, per exit-entry records.",
+            field="idNumber",
+            rule=rules.RULE_PERIOD,
+        )
+    back = rules.first_return_after(crossings, deadline)
+    if back is None or back > today:
+        raise RuleError(
+            ReliefError.NOT_RETURNED,
+            "No return (入境) after the deadline is recorded.",
+            field="idNumber",
+            rule=rules.RULE_WINDOW,
+        )
+    win = rules.window(back)
+    if today > win.last_day:
+        raise RuleError(
+            ReliefError.WINDOW_PASSED,
+            f"{win.explanation}; today is {today}.",
+            field="idNumber",
+            rule=rules.RULE_WINDOW,
+            date=today,
+        )
+    open_app = session.exec(
+        select(Application).where(
+            Application.licence_id == licence.id, Application.business == RESTORE,
+            Application.status.in_([AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.APPROVED.value]),
+        )
+    ).first()  # fmt: skip
+    if open_app is not None:
+        raise RuleError(
+            ReliefError.OPEN_APPLICATION,
+            "A restoration of this licence is already open.",
+            field="idNumber",
+        )
+    direct = not rules.needs_subject1(licence.status)
+    why = (
+        f"cancelled {cancelled_on} ({LicenceStatus(licence.status).label_zh}) within {epidemic_start}..{rules.PERIOD_END}; "
+        f"abroad on {deadline}; {win.explanation}; accepted {today}"
+    )
+    app = submit(
+        session, now=ctx.now(), measure=MEASURE, business=RESTORE, city_code=licence.issuing_city,
+        actor_account_id=ctx.actor.account_id, applicant_person_id=person.id, subject_person_id=person.id,
+        licence_id=licence.id, office_id=ctx.actor.office_id, channel="WINDOW",
+        data={"status": licence.status, "needs_subject1": not direct, "subject1_passed_on": None,
+              "last_day": win.last_day.isoformat(), "why": why,
+              "rules": [rules.RULE_PERIOD, rules.RULE_WINDOW, rules.RULE_DIRECT if direct else rules.RULE_SUBJECT1]},
+    )  # fmt: skip
+    transition(
+        session,
+        app,
+        AppStatus.UNDER_REVIEW,
+        now=ctx.now(),
+        actor_account_id=ctx.actor.account_id,
+        note="受理",
+    )
+    return app
+
+
+def load_application(ctx: Context, session: Session, application_id: str) -> Application:
+    app = session.get(Application, str(application_id)[:16])
+    if app is None or app.measure != MEASURE or app.business != RESTORE:
+        raise NotFound("Application", "applicationId")
+    if ctx.actor.is_staff:
+        ctx.require_jurisdiction(app.city_code, field="applicationId")
+    elif ctx.actor.person_id != app.subject_person_id:
+        raise NotFound("Application", "applicationId")
+    ctx.require_in_force(MEASURE, app.city_code, field="applicationId")
+    return app
+
+
+def _require_open(app: Application) -> None:
+    if app.status != AppStatus.UNDER_REVIEW.value:
+        raise RuleError(
+            Code.INVALID_TRANSITION, f"The application is {app.status}.", field="applicationId"
+        )
+
+
+def record_subject1(ctx: Context, session: Session, app: Application, passed_on: dt.date) -> None:
+    """A clerk records the Subject 1 pass that a 注销 licence needs (八-二-3)."""
+    _require_open(app)
+    if not app.data.get("needs_subject1"):
+        raise RuleError(
+            ReliefError.SUBJECT1_NOT_NEEDED,
+            "注销可恢复 is restored directly; no Subject 1.",
+            field="applicationId",
+            rule=rules.RULE_DIRECT,
+        )
+    if not to_china(app.submitted_at).date() <= passed_on <= ctx.today():
+        raise RuleError(
+            Code.INVALID_DATE,
+            "The pass date must lie between acceptance and today.",
+            field="passedOn",
+        )
+    app.data = {**app.data, "subject1_passed_on": passed_on.isoformat()}
+    session.add(app)
+
+
+def review(
+    ctx: Context, session: Session, app: Application, approve: bool, note: str
+) -> DrivingLicence | None:
+    """The department head reviews; never the clerk who accepted (八-二-5). Approval restores."""
+    _require_open(app)
+    if app.accepted_by == ctx.actor.account_id:
+        raise RuleError(
+            ReliefError.SAME_PERSON_REVIEW,
+            "The person who accepted cannot review.",
+            field="applicationId",
+            rule=rules.RULE_REVIEW,
+        )
+    _claim_decision(ctx, session, app)
+    if not approve:
+        transition(
+            session,
+            app,
+            AppStatus.REJECTED,
+            now=ctx.now(),
+            actor_account_id=ctx.actor.account_id,
+            note=note,
+        )
+        return None
+    if app.data.get("needs_subject1") and not app.data.get("subject1_passed_on"):
+        raise RuleError(
+            ReliefError.SUBJECT1_REQUIRED,
+            "注销: Subject 1 must be passed first.",
+            field="applicationId",
+            rule=rules.RULE_SUBJECT1,
+        )
+    licence = session.get(DrivingLicence, app.licence_id)
+    assert licence is not None
+    today = ctx.today()
+    years = max(1, round((licence.valid_until - licence.valid_from).days / 365.25))
+    licence.status = LicenceStatus.NORMAL.value
+    licence.status_changed_at = stamp(ctx.now())
+    licence.valid_from, licence.valid_until = today, add_years(today, years)
+    licence.remarks = [
+        *licence.remarks,
+        f"{today} 出国（境）人员救济措施恢复驾驶资格 (M08 2021-八-二)",
+    ]
+    licence.updated_at = stamp(ctx.now())
+    session.add(licence)
+    transition(
+        session,
+        app,
+        AppStatus.APPROVED,
+        now=ctx.now(),
+        actor_account_id=ctx.actor.account_id,
+        note=note,
+    )
+    transition(
+        session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
+    )
+    ctx.notify(
+        session,
+        licence.person_id,
+        "overseas_relief.restored",
+        {"valid_until": licence.valid_until.isoformat()},
+        measure=MEASURE,
+    )
+    return licence
+
+
+def _claim_decision(ctx: Context, session: Session, app: Application) -> None:
+    """Take the decision atomically (a conditional UPDATE on `decided_by`), so two reviewers acting
+    at once cannot both decide."""
+    if not consume_once(
+        session,
+        Application,
+        app.id,
+        "decided_by",
+        ctx.actor.account_id,
+        status=AppStatus.UNDER_REVIEW.value,
+    ):
+        raise RuleError(
+            Code.CONFLICT, "Someone else decided this application just now.", field="applicationId"
+        )

@@ -1,0 +1,14 @@
+"""Error codes of the re-application exam measure (M17)."""
+
+from __future__ import annotations
+
+
+class ReapplyError:
+    NOT_CANCELLED = "REAPPLY_LICENCE_NOT_CANCELLED"  # the licence is not 注销
+    NOT_OVERDUE_THREE_YEARS = "REAPPLY_NOT_OVERDUE_THREE_YEARS"
+    NO_SMALL_CAR_CLASS = "REAPPLY_NO_SMALL_CAR_CLASS"  # 原准驾车型不含小型汽车（C类）
+    CLASS_NOT_RESTORABLE = "REAPPLY_CLASS_NOT_RESTORABLE"  # asked for a class the licence never had
+    SUBJECT_NOT_REQUIRED = "REAPPLY_SUBJECT_NOT_REQUIRED"
+    ALREADY_PASSED = "REAPPLY_SUBJECT_ALREADY_PASSED"
+    NOT_OPEN = "REAPPLY_REGISTRATION_NOT_OPEN"
+    REGISTERED = "REAPPLY_ALREADY_REGISTERED"

@@ -1,0 +1,27 @@
+"""This measure's demo data loads on the core demo world and answers the transition rule."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from core.demo import DemoWorld
+from plugins.reapplication_exam.demo import load
+from plugins.reapplication_exam.models import Registration
+
+
+def test_demo_data(make_env):
+    env = make_env(["reapplication_exam"], now="2024-09-02")
+    with env.session() as s:
+        load(s, DemoWorld(env.factory(s), dict(env.refs)))
+        s.commit()
+        reg_id = s.exec(select(Registration)).one().id
+    plan = env.data(
+        "query($r: ID!) { reapplicationExamPlan(registrationId: $r) { case remaining restores } }",
+        {"r": reg_id},
+        as_="clerk",
+    )
+    assert plan["reapplicationExamPlan"] == {
+        "case": 4,
+        "remaining": ["SUBJECT3_ROAD"],
+        "restores": ["C1", "C6"],
+    }

@@ -1,0 +1,88 @@
+"""M07 veterans' licence exchange (便利退役军人换领驾驶证, 2021 item 七): hook wiring only; see README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
+from core.rollout import RolloutDefault
+
+from . import models  # noqa: F401  (tables)
+from .adapters import ADAPTER, TableMilitaryRegistry
+from .demo import load as load_demo
+from .reports import exchanges
+from .schema import VeteranLicenceMutation, VeteranLicenceQuery
+from .service import MEASURE
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M07",
+        "Veterans' licence exchange",
+        "便利退役军人换领驾驶证",
+        "2021 item 七",
+        "Military licence exchange with registry check, continuous driving years, first-issue date and 6-year validity.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [VeteranLicenceQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [VeteranLicenceMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    return [
+        PermissionRule.allow_roles("veteran_licence.exchange", Role.CLERK),
+        PermissionRule.allow_roles("veteran_licence.queue_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles("veteran_licence.resolve", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles("veteran_licence.record_remark", Role.CITIZEN),
+        PermissionRule.allow_roles("veteran_licence.record_read", Role.CITIZEN),
+    ]
+
+
+@hookimpl
+def register_adapters() -> list[AdapterSpec]:
+    return [
+        AdapterSpec(
+            ADAPTER,
+            TableMilitaryRegistry,
+            "Military / armed-police licence registry (built-in: table veteran_licence_military_records).",
+        )
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [RolloutDefault.nationwide(dt.date(2021, 6, 1), note="2021-七-一: 自2021年6月1日起")]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [
+        ReportSpec(
+            "veteran_licence_exchanges",
+            MEASURE,
+            "退役军人换领驾驶证: outcomes and failed checks",
+            "MONTHLY",
+            exchanges,
+        )
+    ]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    load_demo(session, demo)

@@ -1,0 +1,30 @@
+"""This measure's demo data loads on the core demo world and the demo veteran can be exchanged."""
+
+from __future__ import annotations
+
+from core.demo import DemoWorld
+from plugins.veteran_licence.demo import load
+
+EXCHANGE = """mutation($i: VeteranLicenceExchangeInput!) { veteranLicenceExchange(input: $i) {
+  errors { code } exchange { status firstIssueDate } } }"""
+
+
+def test_demo_data(make_env):
+    env = make_env(["veteran_licence"], now="2024-09-02")
+    with env.session() as s:
+        demo = DemoWorld(env.factory(s), dict(env.refs))
+        load(s, demo)
+        s.commit()
+    v = {
+        "i": {
+            "idNumber": demo.refs["veteran"].id_number,
+            "militaryNumber": "JW20150001",
+            "classes": "C1 B2",
+            "militaryFirstIssueDate": "2010-10-15",
+        }
+    }
+    out = env.data(EXCHANGE, v, as_="clerk")["veteranLicenceExchange"]
+    assert out["errors"] == [] and out["exchange"] == {
+        "status": "COMPLETED",
+        "firstIssueDate": "2011-09-02",  # military 10-15 falls after 09-02: next year
+    }
