@@ -33,7 +33,9 @@ def _platform():  # noqa: ANN202
     from core.platform import build_platform
     from core.settings import Settings
 
-    settings = Settings(database_url=os.environ["BENCH_DATABASE_URL"], plugins=("e_driving_licence",))
+    settings = Settings(
+        database_url=os.environ["BENCH_DATABASE_URL"], plugins=("e_driving_licence",)
+    )
     return build_platform(settings, plugins=["e_driving_licence"])
 
 
@@ -66,7 +68,9 @@ def bare_verify_app() -> Starlette:
         try:
             actor = Actor.from_claims(platform.tokens.verify(header[7:]))
         except RuleError:
-            return Response(b'{"error":"unauthenticated"}', status_code=401, media_type="application/json")
+            return Response(
+                b'{"error":"unauthenticated"}', status_code=401, media_type="application/json"
+            )
         variables = orjson.loads(await request.body())["variables"]["in"]
         now = platform.clock.now()
         epoch = int(now.timestamp())
@@ -74,7 +78,9 @@ def bare_verify_app() -> Starlette:
         if org is None:
             with engine.connect() as conn:
                 row = conn.execute(
-                    select(org_table.c.name, org_table.c.allowed_claims).where(org_table.c.id == actor.partner_org_id)
+                    select(org_table.c.name, org_table.c.allowed_claims).where(
+                        org_table.c.id == actor.partner_org_id
+                    )
                 ).first()
             org = orgs[actor.partner_org_id or ""] = (row.name, list(row.allowed_claims))
         checked = verify_document(platform.keys, variables["payload"], "DL1:")

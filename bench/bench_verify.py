@@ -44,7 +44,11 @@ PARTNER_CLIENT = "bench-insurer"
 
 
 def load(
-    url: str, requests: list[tuple[bytes, dict[str, str]]], seconds: int = 10, connections: int = 32, core: int = 1
+    url: str,
+    requests: list[tuple[bytes, dict[str, str]]],
+    seconds: int = 10,
+    connections: int = 32,
+    core: int = 1,
 ) -> dict[str, float]:
     """httpbench.load with one fix: a header-table key written `[[==[...]==]]` opens a Lua long
     string, the script fails to load and wrk silently sends plain GETs; keys need `[ [==[...]==] ]`.
@@ -54,13 +58,24 @@ def load(
 
     bodies = ",".join(_lua_string(b) for b, _ in requests)
     headers = ",".join(
-        "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}" for _, h in requests
+        "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}"
+        for _, h in requests
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_LUA % {"bodies": bodies, "headers": headers})
     try:
         done = subprocess.run(
-            [*_pin(core), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", script.name, url],
+            [
+                *_pin(core),
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "-s",
+                script.name,
+                url,
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -93,7 +108,12 @@ def ensure_credentials(url: str, rows: int) -> None:
     now = stamp(dt.datetime.now(dt.UTC))
     with engine.begin() as conn:
         have = conn.execute(select(func.count()).select_from(table)).scalar_one()
-        if conn.execute(select(PartnerOrg.__table__.c.id).where(PartnerOrg.__table__.c.id == PARTNER_ORG)).first() is None:
+        if (
+            conn.execute(
+                select(PartnerOrg.__table__.c.id).where(PartnerOrg.__table__.c.id == PARTNER_ORG)
+            ).first()
+            is None
+        ):
             conn.execute(insert(PartnerOrg.__table__).values(
                 id=PARTNER_ORG, name="基准保险", kind="INSURER", scopes=["licence:verify"],
                 allowed_claims=["status", "classes", "valid_until", "points_below_12"], status="ACTIVE", created_at=now,
@@ -124,7 +144,9 @@ def _payloads_and_token(url: str) -> tuple[list[str], str, object]:
     from core.platform import build_platform
     from core.settings import Settings
 
-    platform = build_platform(Settings(database_url=url, plugins=("e_driving_licence",)), plugins=["e_driving_licence"])
+    platform = build_platform(
+        Settings(database_url=url, plugins=("e_driving_licence",)), plugins=["e_driving_licence"]
+    )
     ctx = Context(platform, ANONYMOUS)
     with platform.engine.connect():
         pass
@@ -154,7 +176,12 @@ def _rows_for(url: str) -> int:
 def _requests(payloads: list[str], token: str) -> list[tuple[bytes, dict[str, str]]]:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     return [
-        (orjson.dumps({"query": MUTATION, "variables": {"in": {"payload": p, "purpose": "理赔核验"}}}), headers)
+        (
+            orjson.dumps(
+                {"query": MUTATION, "variables": {"in": {"payload": p, "purpose": "理赔核验"}}}
+            ),
+            headers,
+        )
         for p in payloads
     ]
 
@@ -168,17 +195,25 @@ def _online(url: str, name: str, results: dict, with_bare: bool) -> None:
     env = {"BENCH_DATABASE_URL": url}
     if with_bare:
         with serve("bench.apps_verify:bare_verify_app", env) as base:
-            check = httpx.post(base + "/bare", content=requests[0][0], headers=requests[0][1]).json()
+            check = httpx.post(
+                base + "/bare", content=requests[0][0], headers=requests[0][1]
+            ).json()
             assert check["data"]["eDrivingLicenceVerify"]["verification"]["accepted"], check
-            results["bare_verify"] = best_of(ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS))
-        with serve("bench.apps_verify:bare_verify_app", {**env, "BENCH_VERIFY_WRITES": "0"}) as base:
+            results["bare_verify"] = best_of(
+                ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS)
+            )
+        with serve(
+            "bench.apps_verify:bare_verify_app", {**env, "BENCH_VERIFY_WRITES": "0"}
+        ) as base:
             results["bare_verify_readonly"] = best_of(
                 ROUNDS, lambda: load(base + "/bare", requests, SECONDS, CONNECTIONS)
             )
     with serve("bench.apps_verify:verify_online_app", env) as base:
         check = httpx.post(base + "/graphql", content=requests[0][0], headers=requests[0][1]).json()
         assert check["data"]["eDrivingLicenceVerify"]["verification"]["accepted"], check
-        results[name] = best_of(ROUNDS, lambda: load(base + "/graphql", requests, SECONDS, CONNECTIONS))
+        results[name] = best_of(
+            ROUNDS, lambda: load(base + "/graphql", requests, SECONDS, CONNECTIONS)
+        )
     results[name]["rows"] = _rows_for(url)
 
 
@@ -195,7 +230,9 @@ def _offline(url: str, results: dict) -> None:
 
     with Session(platform.engine) as s:  # type: ignore[attr-defined]
         for list_id in range(cred.LIST_COUNT):
-            verifier.add_status_list(cred.build_status_list(s, platform.keys, list_id, platform.clock.now()))  # type: ignore[attr-defined]
+            verifier.add_status_list(
+                cred.build_status_list(s, platform.keys, list_id, platform.clock.now())
+            )  # type: ignore[attr-defined]
         s.commit()
     now = time.time()
     assert verifier.verify(payloads[0], now=now).verdict == "ACCEPT"
@@ -227,7 +264,9 @@ def run_verify() -> dict[str, dict]:
     _offline(small, results)
     for name in ("bare_verify", "bare_verify_readonly"):
         results[name]["rows"] = ROWS
-    results["verify_online"]["ratio_to_bare"] = round(results["verify_online"]["rps"] / results["bare_verify"]["rps"], 3)
+    results["verify_online"]["ratio_to_bare"] = round(
+        results["verify_online"]["rps"] / results["bare_verify"]["rps"], 3
+    )
     results["verify_online"]["ratio_to_small"] = round(
         results["verify_online"]["rps"] / results["verify_online_small"]["rps"], 3
     )

@@ -206,8 +206,6 @@ class Context:
         session = self.session
         if session.in_transaction():
             session.commit()  # end the read transaction; nothing is pending outside `mutate`
-        if self.platform.engine.dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         return session
 
     def mutate(

@@ -45,10 +45,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Writers take the write lock up front (BEGIN IMMEDIATE), so a read-then-write (such as
-            # appending to the audit chain) cannot interleave with another writer.
-            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-            conn.exec_driver_sql(f"BEGIN {mode}")
+            # Every transaction takes the write lock up front (BEGIN IMMEDIATE). Two deferred
+            # transactions that read and then write deadlock in SQLite (one fails at once with
+            # "database is locked"); immediate ones queue on the busy timeout instead. SQLite is the
+            # embedded single-worker mode, so serialising transactions costs no parallelism.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)

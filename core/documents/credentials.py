@@ -39,7 +39,25 @@ C_STATUS = 9  # status at signing: 0 valid, 1 invalid, 2 suspended
 C_VALID_UNTIL = 10  # document validity, YYYYMMDD integer
 
 # bit i of the DL class mask = CLASS_ORDER[i] (fixed forever: verifiers decode with it)
-CLASS_ORDER = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")
+CLASS_ORDER = (
+    "A1",
+    "A2",
+    "A3",
+    "B1",
+    "B2",
+    "C1",
+    "C2",
+    "C3",
+    "C4",
+    "C5",
+    "C6",
+    "D",
+    "E",
+    "F",
+    "M",
+    "N",
+    "P",
+)
 
 LIST_COUNT = 4  # several lists: a verifier cannot profile one holder by list or position
 LIST_CAPACITY = 1 << 20  # 1,048,576 entries (256 KiB raw, ~16 KB compressed at 1% revoked)
@@ -84,7 +102,7 @@ def register_status_source(kind: str, source: StatusSource) -> None:
 
 
 def classes_to_mask(classes: str) -> int:
-    """"C1 C6" -> bit mask: at most 3 bytes in the QR whatever the number of classes."""
+    """ "C1 C6" -> bit mask: at most 3 bytes in the QR whatever the number of classes."""
     mask = 0
     for name in classes.split():
         mask |= 1 << CLASS_ORDER.index(name)

@@ -29,8 +29,6 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
         return bool(found) and platform.rollout.decide(MEASURE, found, day).in_force
 
     with Session(platform.engine, expire_on_commit=False) as session:
-        if session.get_bind().dialect.name == "sqlite":
-            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
         run = cleanup.run_cleanup(session, now, in_force)
         audit.append(
             session,
