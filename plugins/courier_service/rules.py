@@ -208,3 +208,15 @@ def step(current: BookingStatus, to: BookingStatus) -> None:
             field="bookingId",
             rule=R_TRACE,
         )
+
+
+def guidance(business: CourierBusiness, mail_plates: bool) -> list[str]:
+    """What the applicant is told with a booking."""
+    out = ["上门服务不收取服务费用，牌证工本费执行国家标准 (M16 2024-四-三-3)"]
+    if business is CourierBusiness.MOTORCYCLE_REGISTRATION:
+        out.append(
+            "请通过“交管12123”APP网上选号，上门查验由具备查验员资格的快递员办理 (M16 2024-四-二-2)"
+        )
+    if mail_plates:
+        out.append("牌证将快递寄递，可在本预约中查看全程寄递轨迹 (M16 2024-四-三-2)")
+    return out

@@ -148,6 +148,9 @@ class CourierBooking:
     )
     tracking_number: str | None
     events: list[CourierBookingEvent]
+    guidance: list[str] = strawberry.field(
+        description="What the applicant should know (四-二, 四-三)"
+    )
 
     @classmethod
     def of(cls, ctx: Context, row: Booking) -> CourierBooking:
@@ -187,6 +190,7 @@ class CourierBooking:
                 )
                 for e in events
             ],
+            guidance=rules.guidance(CourierBusiness(row.business), row.mail_plates),
         )
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core.accounts import Office, PartnerKind, PartnerOrg
@@ -73,7 +74,20 @@ def _event(session: Session, booking: Booking, ctx: Context, note: str | None = 
 def _move(
     session: Session, booking: Booking, to: BookingStatus, ctx: Context, note: str | None = None
 ) -> None:
-    rules.step(BookingStatus(booking.status), to)
+    """Move the booking one step, atomically: a conditional UPDATE on the status it was read in,
+    so two concurrent requests cannot both take the same step (the second gets CONFLICT)."""
+    current = BookingStatus(booking.status)
+    rules.step(current, to)
+    table = Booking.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(table)
+        .where(table.c.id == booking.id, table.c.status == current.value)
+        .values(status=to.value, updated_at=stamp(ctx.now()))
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuleError(
+            Code.CONFLICT, "The booking changed meanwhile; reload it.", field="bookingId"
+        )
     booking.status = to.value
     booking.updated_at = stamp(ctx.now())
     session.add(booking)

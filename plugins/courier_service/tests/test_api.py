@@ -27,7 +27,8 @@ STAFF_ADD = """mutation($city: String!, $name: String!, $code: String!) {
 QUALIFY = """mutation($id: ID!, $until: Date!) { courierStaffQualify(staffId: $id, qualificationNo: "CY-1",
   validUntil: $until) { errors { code field } staff { id inspectorQualifiedUntil } } }"""
 BOOK = """mutation($input: CourierBookingInput!) { courierBookingCreate(input: $input) {
-  errors { code field rule measure city date } booking { id status visitDate feeStandard { item amountYuan } } } }"""
+  errors { code field rule measure city date }
+  booking { id status visitDate guidance feeStandard { item amountYuan } } } }"""
 ASSIGN = """mutation($b: ID!, $s: ID!) { courierBookingAssign(bookingId: $b, staffId: $s) {
   errors { code field rule } booking { id status staff { staffCode } } } }"""
 VISIT = """mutation($input: CourierVisitInput!) { courierVisitRecord(input: $input) {
@@ -112,6 +113,7 @@ def test_motorcycle_registration_at_home_from_booking_to_delivery(make_env):
     assert booked["errors"] == []
     bid = booked["booking"]["id"]
     assert {"item": "PLATE_FEE", "amountYuan": 35} in booked["booking"]["feeStandard"]
+    assert any("网上选号" in g for g in booked["booking"]["guidance"])
     refused = env.data(ASSIGN, {"b": bid, "s": w.plain_id}, as_=w.courier)["courierBookingAssign"]
     assert codes(refused) == ["INSPECTOR_QUALIFICATION_REQUIRED"]
     assert refused["errors"][0]["rule"].startswith("M16 2024-四-二-2")
