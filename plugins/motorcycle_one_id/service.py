@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core.accounts import Office, Person
@@ -208,6 +209,21 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
     return app, row
 
 
+def _claim(session: Session, app: Application, now_stamp: object) -> None:
+    """Lock the application in the status it was read in (a conditional UPDATE): of two
+    concurrent decisions on one application only the first proceeds, the second gets CONFLICT."""
+    table = Application.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(table)
+        .where(table.c.id == app.id, table.c.status == app.status)
+        .values(updated_at=now_stamp)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuleError(
+            Code.CONFLICT, "The application changed meanwhile; reload it.", field="applicationId"
+        )
+
+
 def load_for_staff(
     ctx: Context, session: Session, application_id: str
 ) -> tuple[Application, MotorcycleCase]:
@@ -237,6 +253,7 @@ def review(
     seen = [require_text("documentsChecked", d, 60) for d in documents_checked]
     clean_note = require_text("note", note, 500) if (note or not approve) else None
     actor = ctx.actor.account_id
+    _claim(session, app, stamp(ctx.now()))
     if AppStatus(app.status) is AppStatus.SUBMITTED:
         apps.transition(session, app, AppStatus.UNDER_REVIEW, now=ctx.now(), actor_account_id=actor)
     if approve:
@@ -276,6 +293,7 @@ def complete(
         raise RuleError(
             Code.INVALID_TRANSITION, "Only an approved application is completed.", field="status"
         )
+    _claim(session, app, stamp(ctx.now()))
     vehicle = _carry_out(ctx, session, app, case)
     for f in files:
         session.add(
