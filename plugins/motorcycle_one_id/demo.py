@@ -46,6 +46,7 @@ def load(session: Session, demo: DemoWorld) -> None:
             home_city="320500",
             cross_city=True,
             vin="LMC4DEM0A00000141",
+            open_vin="LMC4DEM0A00000141",
             documents=[d.__dict__ for d in decision.documents],
         )
     )

@@ -19,6 +19,7 @@ class MotorcycleCase(SQLModel, table=True):
     home_city: str | None = Field(default=None, max_length=6)
     cross_city: bool = False
     vin: str | None = Field(default=None, max_length=17)
+    open_vin: str | None = Field(default=None, max_length=17, unique=True)  # NULL once decided
     co_owner_person_id: str | None = Field(default=None, foreign_key="persons.id")
     documents: list[dict] = json_field([])  # [{code, name, reason, rule}]
     local_policy: str | None = Field(default=None, max_length=100)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.accounts import Office, Person
@@ -204,8 +205,15 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
         local_policy=case.decision.local_policy.name if case.decision.local_policy else None,
         residence_proof_required=case.decision.residence_proof_required,
     )
-    session.add(row)
-    session.flush()
+    row.open_vin = case.vin
+    try:
+        with session.begin_nested():  # a concurrent submit for the same VIN loses here
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        raise RuleError(
+            Code.CONFLICT, "An application for this motorcycle is already open.", field="vin"
+        ) from None
     return app, row
 
 
@@ -261,6 +269,8 @@ def review(
     to = AppStatus.APPROVED if approve else AppStatus.REJECTED
     apps.transition(session, app, to, now=ctx.now(), actor_account_id=actor, note=clean_note)
     case.documents_checked = seen
+    if to is AppStatus.REJECTED:
+        case.open_vin = None
     session.add(case)
     if app.applicant_person_id:
         ctx.notify(
@@ -307,6 +317,7 @@ def complete(
             )
         )
     case.result_vehicle_id = vehicle.id
+    case.open_vin = None
     session.add(case)
     apps.transition(
         session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
