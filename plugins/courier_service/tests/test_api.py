@@ -395,3 +395,25 @@ def test_demo_data_enables_one_pilot(make_env):
         env.data(LIST, {"city": "320100"}, as_="zhang_account")["courierBookings"]["totalCount"]
         == 1
     )
+
+
+def test_courier_credential_needs_the_scope_and_an_active_company(make_env):
+    env = make_env(PLUGINS, now=TODAY)
+    w = World(env)
+    with env.session() as s:
+        no_scope = env.factory(s).partner("无授权快递", PartnerKind.COURIER, [], client_id="ns-1")
+        s.commit()
+    out = env.data(STAFF_ADD, {"city": "320100", "name": "x", "code": "N-1"}, as_=no_scope)
+    assert codes(out["courierStaffAdd"]) == ["FORBIDDEN"]
+    insurer = env.gql(STAFF_ADD, {"city": "320100", "name": "x", "code": "N-2"}, as_="insurer")
+    assert top_code(insurer) == "FORBIDDEN"
+    with env.session() as s:
+        from core.accounts import PartnerOrg
+
+        org = s.get(PartnerOrg, w.courier[0].id)
+        org.status = "SUSPENDED"
+        s.add(org)
+        s.commit()
+    out = env.data(STAFF_ADD, {"city": "320100", "name": "x", "code": "N-3"}, as_=w.courier)
+    assert codes(out["courierStaffAdd"]) == ["COURIER_SUSPENDED"]
+    assert codes(w.book()) == ["COURIER_SUSPENDED"]
