@@ -8,7 +8,6 @@ import strawberry
 from sqlmodel import select
 
 from core.context import Context, WriteScope
-from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
@@ -419,4 +418,4 @@ class IntersectionMutation:
         )
 
 
-__all__ = ["IntersectionMutation", "IntersectionQuery", "lookup_city"]
+__all__ = ["IntersectionMutation", "IntersectionQuery"]

@@ -13,7 +13,7 @@ from core.applications_types import ApplicationStatus
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
-from core.errors import Code, NotFound, RuleError
+from core.errors import NotFound
 from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
 from core.permissions import requires
@@ -323,4 +323,4 @@ class MotorcycleMutation:
         return ctx.mutate("motorcycle_one_id.complete", MotorcycleApplicationPayload, work)
 
 
-__all__ = ["MotorcycleMutation", "MotorcycleQuery", "Code", "RuleError"]
+__all__ = ["MotorcycleMutation", "MotorcycleQuery"]
