@@ -1,0 +1,607 @@
+"""M16 operations: pilot areas, agreements, courier staff, bookings, visits, review and mailing.
+
+Resolvers (schema.py) call these inside `ctx.mutate` (writes) or directly (reads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from core.accounts import Office, PartnerKind, PartnerOrg
+from core.context import Context
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.errors import Code, Forbidden, NotFound, RuleError
+from core.registries import applications as apps
+from core.registries.applications import Application, AppStatus
+from core.registries.vehicles import Vehicle, VehicleStatus
+from core.validation import optional_text, require_range, require_text
+from plugins.courier_service import rules
+from plugins.courier_service.errors import M16Code
+from plugins.courier_service.models import (
+    Agreement,
+    Booking,
+    BookingEvent,
+    CourierStaff,
+    PilotArea,
+)
+from plugins.courier_service.rules import BookingStatus, Charge, CourierBusiness
+
+MEASURE = "courier_service"
+SCOPE = "courier:service"
+_TRACKING = re.compile(r"^[A-Za-z0-9-]{6,40}$")
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _businesses(values: list[CourierBusiness], field: str = "businesses") -> list[str]:
+    if not values:
+        raise RuleError(Code.INVALID_INPUT, "Name at least one business.", field=field)
+    return sorted({CourierBusiness(v).value for v in values})
+
+
+def courier_org(ctx: Context, session: Session) -> PartnerOrg:
+    """The calling courier company (partner credential with the courier scope, not suspended)."""
+    actor = ctx.actor
+    if not actor.is_partner or SCOPE not in actor.scopes or not actor.partner_org_id:
+        raise Forbidden("A courier partner credential with scope courier:service is needed.")
+    org = session.get(PartnerOrg, actor.partner_org_id)
+    if org is None or org.kind != PartnerKind.COURIER.value:
+        raise Forbidden("Not a courier company.")
+    if org.status != "ACTIVE":
+        rules.require_agreement_status(org.status)
+    return org
+
+
+def _event(session: Session, booking: Booking, ctx: Context, note: str | None = None) -> None:
+    session.add(
+        BookingEvent(
+            booking_id=booking.id,
+            at=stamp(ctx.now()),
+            status=booking.status,
+            actor_kind=ctx.actor.kind,
+            note=note,
+        )
+    )
+
+
+def _move(
+    session: Session, booking: Booking, to: BookingStatus, ctx: Context, note: str | None = None
+) -> None:
+    """Move the booking one step, atomically: a conditional UPDATE on the status it was read in,
+    so two concurrent requests cannot both take the same step (the second gets CONFLICT)."""
+    current = BookingStatus(booking.status)
+    rules.step(current, to)
+    table = Booking.__table__  # type: ignore[attr-defined]
+    result = session.execute(
+        update(table)
+        .where(table.c.id == booking.id, table.c.status == current.value)
+        .values(status=to.value, updated_at=stamp(ctx.now()))
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuleError(
+            Code.CONFLICT, "The booking changed meanwhile; reload it.", field="bookingId"
+        )
+    booking.status = to.value
+    booking.updated_at = stamp(ctx.now())
+    session.add(booking)
+    _event(session, booking, ctx, note)
+
+
+def _area(session: Session, area_id: str, field: str = "areaId") -> PilotArea:
+    area = session.get(PilotArea, str(area_id)[:16])
+    if area is None:
+        raise NotFound("Pilot area", field)
+    return area
+
+
+def _agreement_for_booking(session: Session, booking: Booking) -> Agreement:
+    agreement = session.get(Agreement, booking.agreement_id)
+    assert agreement is not None
+    rules.require_agreement_status(agreement.status)
+    return agreement
+
+
+def _own_booking(ctx: Context, session: Session, booking_id: str) -> tuple[Booking, PartnerOrg]:
+    org = courier_org(ctx, session)
+    booking = session.get(Booking, str(booking_id)[:16])
+    if booking is None or booking.partner_org_id != org.id:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    return booking, org
+
+
+# --- configuration (province / city) -------------------------------------------------------------
+
+
+def set_pilot_area(
+    ctx: Context,
+    session: Session,
+    city: str,
+    name: str,
+    businesses: list[CourierBusiness],
+    valid_from: dt.date | None,
+    active: bool,
+) -> PilotArea:
+    """The province chooses a pilot area of one of its cities and its business scope (四-一-1)."""
+    target = lookup_city(city)
+    ctx.require_jurisdiction(target.code, rule=rules.R_PILOT, field="city")
+    ctx.require_in_force(MEASURE, target.code)
+    clean = require_text("name", name, 60)
+    scope = _businesses(businesses)
+    area = session.exec(
+        select(PilotArea).where(PilotArea.city_code == target.code, PilotArea.name == clean)
+    ).first()
+    if area is None:
+        area = PilotArea(
+            province_code=target.province_code,
+            city_code=target.code,
+            name=clean,
+            valid_from=valid_from or ctx.today(),
+            updated_at=stamp(ctx.now()),
+        )
+    area.businesses = scope
+    area.status = "ACTIVE" if active else "CLOSED"
+    area.valid_from = valid_from or area.valid_from
+    area.updated_by = ctx.actor.account_id
+    area.updated_at = stamp(ctx.now())
+    session.add(area)
+    session.flush()
+    return area
+
+
+def sign_agreement(
+    ctx: Context,
+    session: Session,
+    org_id: str,
+    area_id: str,
+    businesses: list[CourierBusiness],
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    postage_cap_yuan: int,
+) -> Agreement:
+    """Record the agreement of a courier company for a pilot area (四-一-2)."""
+    area = _area(session, area_id)
+    ctx.require_jurisdiction(area.city_code, field="areaId")
+    ctx.require_in_force(MEASURE, area.city_code)
+    org = session.get(PartnerOrg, str(org_id)[:16])
+    if org is None or org.kind != PartnerKind.COURIER.value:
+        raise NotFound("Courier company", "courierOrgId")
+    scope = _businesses(businesses)
+    outside = [b for b in scope if b not in area.businesses]
+    if outside:
+        raise RuleError(
+            M16Code.NOT_A_PILOT_AREA,
+            f"{outside[0]} is not in the pilot area's business scope.",
+            field="businesses",
+            rule=rules.R_PILOT,
+        )
+    if valid_until is not None and valid_until < valid_from:
+        raise RuleError(
+            Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
+        )
+    require_range("postageCapYuan", postage_cap_yuan, 0, 100)
+    existing = session.exec(
+        select(Agreement).where(
+            Agreement.partner_org_id == org.id,
+            Agreement.area_id == area.id,
+            Agreement.status != "TERMINATED",
+        )
+    ).first()
+    if existing is not None:
+        raise RuleError(
+            Code.ALREADY_EXISTS, "This company already has an agreement here.", field="areaId"
+        )
+    agreement = Agreement(
+        partner_org_id=org.id,
+        area_id=area.id,
+        businesses=scope,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        postage_cap_yuan=postage_cap_yuan,
+        updated_by=ctx.actor.account_id,
+        updated_at=stamp(ctx.now()),
+    )
+    session.add(agreement)
+    session.flush()
+    return agreement
+
+
+def set_agreement_status(
+    ctx: Context, session: Session, agreement_id: str, status: str, reason: str | None
+) -> Agreement:
+    """Suspend, resume or terminate a company's home service (四-三-3); termination is final."""
+    agreement = session.get(Agreement, str(agreement_id)[:16])
+    if agreement is None:
+        raise NotFound("Agreement", "agreementId")
+    area = _area(session, agreement.area_id)
+    ctx.require_jurisdiction(area.city_code, field="agreementId")
+    ctx.require_in_force(MEASURE, area.city_code)
+    if agreement.status == "TERMINATED":
+        raise RuleError(
+            M16Code.INVALID_STEP,
+            "A terminated agreement stays terminated.",
+            field="status",
+            rule=rules.R_SUSPEND,
+        )
+    note = (
+        require_text("reason", reason, 300)
+        if status != "ACTIVE"
+        else optional_text("reason", reason, 300)
+    )
+    agreement.status = status
+    agreement.status_reason = note
+    agreement.updated_by = ctx.actor.account_id
+    agreement.updated_at = stamp(ctx.now())
+    session.add(agreement)
+    return agreement
+
+
+def add_staff(
+    ctx: Context, session: Session, city: str, name: str, staff_code: str
+) -> CourierStaff:
+    """A courier company records a staff member serving a city where it holds an agreement."""
+    org = courier_org(ctx, session)
+    target = lookup_city(city)
+    ctx.require_in_force(MEASURE, target.code)
+    clean_name = require_text("name", name, 64)
+    code = require_text("staffCode", staff_code, 32)
+    held = session.exec(
+        select(Agreement.id)
+        .join(PilotArea, PilotArea.id == Agreement.area_id)  # type: ignore[arg-type]
+        .where(
+            Agreement.partner_org_id == org.id,
+            PilotArea.city_code == target.code,
+            Agreement.status == "ACTIVE",
+        )
+    ).first()
+    if held is None:
+        raise RuleError(
+            M16Code.NO_AGREEMENT,
+            "Your company has no active agreement in this city.",
+            field="city",
+            rule=rules.R_AGREEMENT,
+        )
+    if session.exec(
+        select(CourierStaff.id).where(
+            CourierStaff.partner_org_id == org.id, CourierStaff.staff_code == code
+        )
+    ).first():
+        raise RuleError(Code.ALREADY_EXISTS, "This staff code exists.", field="staffCode")
+    staff = CourierStaff(
+        partner_org_id=org.id,
+        city_code=target.code,
+        name=clean_name,
+        staff_code=code,
+        created_at=stamp(ctx.now()),
+    )
+    session.add(staff)
+    session.flush()
+    return staff
+
+
+def qualify_staff(
+    ctx: Context, session: Session, staff_id: str, qualification_no: str, valid_until: dt.date
+) -> CourierStaff:
+    """The office records a courier's inspector qualification (查验员资格, 四-二-2)."""
+    staff = session.get(CourierStaff, str(staff_id)[:16])
+    if staff is None:
+        raise NotFound("Courier staff", "staffId")
+    ctx.require_jurisdiction(staff.city_code, field="staffId")
+    ctx.require_in_force(MEASURE, staff.city_code)
+    number = require_text("qualificationNo", qualification_no, 40)
+    if valid_until <= ctx.today():
+        raise RuleError(
+            Code.INVALID_DATE, "A qualification is valid until a future date.", field="validUntil"
+        )
+    staff.qualification_no = number
+    staff.qualified_until = valid_until
+    staff.qualified_by = ctx.actor.account_id
+    session.add(staff)
+    return staff
+
+
+# --- bookings -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BookingRequest:
+    area_id: str
+    courier_org_id: str
+    business: CourierBusiness
+    address: str
+    visit_date: dt.date
+    mail_plates: bool
+    vehicle_id: str | None
+
+
+def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booking:
+    """A citizen books a home visit in a pilot area with a company under agreement."""
+    person_id = ctx.require_person()
+    area = _area(session, req.area_id)
+    ctx.require_in_force(MEASURE, area.city_code)
+    address = require_text("address", req.address, 200, min_len=5)
+    if (
+        area.status != "ACTIVE"
+        or area.valid_from > ctx.today()
+        or req.business.value not in area.businesses
+    ):
+        raise RuleError(
+            M16Code.NOT_A_PILOT_AREA,
+            "This area does not offer this home service.",
+            field="business",
+            rule=rules.R_PILOT,
+        )
+    rules.check_visit_date(ctx.today(), req.visit_date)
+    agreement = session.exec(
+        select(Agreement).where(
+            Agreement.area_id == area.id,
+            Agreement.partner_org_id == str(req.courier_org_id)[:16],
+            Agreement.status != "TERMINATED",
+        )
+    ).first()
+    if agreement is None or req.business.value not in agreement.businesses:
+        raise RuleError(
+            M16Code.NO_AGREEMENT,
+            "This company offers no such home service here.",
+            field="courierOrgId",
+            rule=rules.R_AGREEMENT,
+        )
+    rules.require_agreement_status(agreement.status)
+    org = session.get(PartnerOrg, agreement.partner_org_id)
+    rules.require_agreement_status(org.status if org else "TERMINATED")
+    if not rules.agreement_covers(agreement.valid_from, agreement.valid_until, req.visit_date):
+        raise RuleError(
+            M16Code.BAD_VISIT_DATE,
+            "The company's agreement does not cover this visit date.",
+            field="visitDate",
+            rule=rules.R_AGREEMENT,
+        )
+    kind, vehicle_id = _vehicle(session, req, person_id, area.city_code)
+    booking = Booking(
+        person_id=person_id,
+        area_id=area.id,
+        city_code=area.city_code,
+        partner_org_id=agreement.partner_org_id,
+        agreement_id=agreement.id,
+        business=req.business.value,
+        vehicle_id=vehicle_id,
+        vehicle_kind=kind,
+        address=address,
+        visit_date=req.visit_date,
+        mail_plates=req.mail_plates,
+        created_at=stamp(ctx.now()),
+        updated_at=stamp(ctx.now()),
+    )
+    session.add(booking)
+    session.flush()
+    _event(session, booking, ctx)
+    return booking
+
+
+def _vehicle(
+    session: Session, req: BookingRequest, person_id: str, city: str
+) -> tuple[str, str | None]:
+    if req.business is CourierBusiness.E_BIKE_REGISTRATION:
+        return "E_BIKE", None
+    if req.business is CourierBusiness.MOTORCYCLE_REGISTRATION:
+        return "MOTORCYCLE", None
+    if not req.vehicle_id:
+        raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
+    vehicle = session.get(Vehicle, str(req.vehicle_id)[:16])
+    if vehicle is None or vehicle.owner_person_id != person_id:
+        raise NotFound("Vehicle", "vehicleId")
+    if vehicle.status != VehicleStatus.NORMAL.value or vehicle.registration_city != city:
+        raise RuleError(
+            M16Code.VEHICLE_NOT_ELIGIBLE,
+            "The vehicle must be NORMAL and registered in the pilot area's city.",
+            field="vehicleId",
+            rule=rules.R_PILOT,
+        )
+    return rules.vehicle_kind(vehicle.category), vehicle.id
+
+
+def cancel_booking(ctx: Context, session: Session, booking_id: str) -> Booking:
+    person_id = ctx.require_person()
+    booking = session.get(Booking, str(booking_id)[:16])
+    if booking is None or booking.person_id != person_id:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    _move(session, booking, BookingStatus.CANCELLED, ctx)
+    return booking
+
+
+def assign(ctx: Context, session: Session, booking_id: str, staff_id: str) -> Booking:
+    """The company assigns a staff member; a motorcycle registration needs a qualified inspector."""
+    booking, org = _own_booking(ctx, session, booking_id)
+    _agreement_for_booking(session, booking)
+    staff = session.get(CourierStaff, str(staff_id)[:16])
+    if staff is None or staff.partner_org_id != org.id or staff.city_code != booking.city_code:
+        raise NotFound("Courier staff", "staffId")
+    rules.check_inspector(
+        CourierBusiness(booking.business), staff.qualified_until, booking.visit_date
+    )
+    booking.staff_id = staff.id
+    _move(session, booking, BookingStatus.ASSIGNED, ctx, note=f"staff {staff.staff_code}")
+    return booking
+
+
+def record_visit(
+    ctx: Context,
+    session: Session,
+    booking_id: str,
+    identity_verified: bool,
+    materials: list[str],
+    inspection_passed: bool | None,
+    charges: list[Charge],
+) -> Booking:
+    """The courier verified identity, collected materials (and inspected a motorcycle); the
+    application goes to the office for review (四-二-2)."""
+    booking, _org = _own_booking(ctx, session, booking_id)
+    agreement = _agreement_for_booking(session, booking)
+    business = CourierBusiness(booking.business)
+    if not identity_verified:
+        raise RuleError(
+            M16Code.IDENTITY_NOT_VERIFIED,
+            "The courier verifies the applicant's identity at the visit.",
+            field="identityVerified",
+            rule=rules.R_VISIT,
+        )
+    if not 1 <= len(materials) <= 20:
+        raise RuleError(Code.INVALID_INPUT, "List 1 to 20 materials.", field="materials")
+    collected = [require_text("materials", m, 60) for m in materials]
+    staff = session.get(CourierStaff, booking.staff_id or "")
+    if staff is None:
+        raise RuleError(
+            M16Code.INVALID_STEP,
+            "Assign a staff member first.",
+            field="bookingId",
+            rule=rules.R_VISIT,
+        )
+    if business is CourierBusiness.MOTORCYCLE_REGISTRATION:
+        rules.check_inspector(business, staff.qualified_until, ctx.today())
+        if inspection_passed is None:
+            raise RuleError(
+                Code.INVALID_INPUT, "Record the inspection result.", field="inspectionPassed"
+            )
+    elif inspection_passed is not None:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "Only a motorcycle registration is inspected.",
+            field="inspectionPassed",
+        )
+    total = rules.check_charges(
+        business, booking.vehicle_kind, charges, booking.mail_plates, agreement.postage_cap_yuan
+    )
+    _move(session, booking, BookingStatus.COLLECTED, ctx)
+    office = session.exec(
+        select(Office).where(Office.city_code == booking.city_code).order_by(Office.code)
+    ).first()
+    app = apps.submit(
+        session,
+        now=ctx.now(),
+        measure=MEASURE,
+        business=business.value,
+        city_code=booking.city_code,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=booking.person_id,
+        subject_person_id=booking.person_id,
+        vehicle_id=booking.vehicle_id,
+        office_id=office.id if office else None,
+        channel="COURIER",
+        data={
+            "bookingId": booking.id,
+            "materials": collected,
+            "inspectionPassed": inspection_passed,
+        },
+    )
+    booking.application_id = app.id
+    booking.inspection_passed = inspection_passed
+    booking.charges = [{"item": c.item.value, "amountYuan": c.amount_yuan} for c in charges]
+    booking.total_yuan = total
+    session.add(booking)
+    return booking
+
+
+def review(
+    ctx: Context, session: Session, booking_id: str, approve: bool, note: str | None
+) -> Booking:
+    """The local office reviews what the courier collected (审核确认)."""
+    booking = session.get(Booking, str(booking_id)[:16])
+    if booking is None:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    clean = require_text("note", note, 500) if (note or not approve) else None
+    if approve and booking.inspection_passed is False:
+        raise RuleError(
+            M16Code.INSPECTOR_REQUIRED,
+            "The motorcycle failed its inspection; it cannot be approved.",
+            field="approve",
+            rule=rules.R_INSPECTOR,
+        )
+    to = BookingStatus.APPROVED if approve else BookingStatus.REJECTED
+    _move(session, booking, to, ctx, note=clean)
+    app = session.get(Application, booking.application_id or "")
+    if app is None:
+        raise RuleError(M16Code.INVALID_STEP, "Nothing collected yet.", field="bookingId")
+    actor = ctx.actor.account_id
+    apps.transition(session, app, AppStatus.UNDER_REVIEW, now=ctx.now(), actor_account_id=actor)
+    apps.transition(
+        session,
+        app,
+        AppStatus.APPROVED if approve else AppStatus.REJECTED,
+        now=ctx.now(),
+        actor_account_id=actor,
+        note=clean,
+    )
+    ctx.notify(
+        session,
+        booking.person_id,
+        "courier_service.reviewed",
+        {"booking": booking.id, "status": to.value},
+        measure=MEASURE,
+    )
+    return booking
+
+
+def shipment_event(
+    ctx: Context,
+    session: Session,
+    booking_id: str,
+    delivered: bool,
+    tracking_number: str | None,
+    note: str | None,
+) -> Booking:
+    """Record the mailing trail: picked up with a tracking number, in transit, delivered (四-三-2)."""
+    booking, _org = _own_booking(ctx, session, booking_id)
+    clean_note = optional_text("note", note, 200)
+    if not booking.mail_plates:
+        raise RuleError(
+            M16Code.INVALID_STEP,
+            "The applicant chose to collect the plates; nothing is mailed.",
+            field="bookingId",
+            rule=rules.R_TRACE,
+        )
+    if delivered:
+        _move(session, booking, BookingStatus.DELIVERED, ctx, note=clean_note)
+        app = session.get(Application, booking.application_id or "")
+        if app is not None:
+            apps.transition(
+                session,
+                app,
+                AppStatus.COMPLETED,
+                now=ctx.now(),
+                actor_account_id=ctx.actor.account_id,
+            )
+        ctx.notify(
+            session,
+            booking.person_id,
+            "courier_service.delivered",
+            {"booking": booking.id},
+            measure=MEASURE,
+        )
+        return booking
+    if booking.status == BookingStatus.APPROVED.value:
+        if not tracking_number or not _TRACKING.match(tracking_number):
+            raise RuleError(
+                Code.INVALID_INPUT,
+                "A tracking number of 6-40 letters, digits or '-'.",
+                field="trackingNumber",
+            )
+        booking.tracking_number = tracking_number
+    elif tracking_number and tracking_number != booking.tracking_number:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "The tracking number cannot change.",
+            field="trackingNumber",
+            rule=rules.R_TRACE,
+        )
+    _move(session, booking, BookingStatus.SHIPPED, ctx, note=clean_note)
+    return booking

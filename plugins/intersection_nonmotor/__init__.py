@@ -1,0 +1,95 @@
+"""M18 路口非机动车交通组织 (2024 item 六): hook wiring only; see README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.rollout import RolloutDefault
+from plugins.intersection_nonmotor import demo as demo_data
+from plugins.intersection_nonmotor import (
+    models,  # noqa: F401  (tables)
+    reports,
+)
+from plugins.intersection_nonmotor.schema import IntersectionMutation, IntersectionQuery
+from plugins.intersection_nonmotor.service import MEASURE
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M18",
+        "Non-motor traffic at intersections",
+        "路口非机动车交通组织",
+        "2024 item 六",
+        "Intersections with a consistent non-motor design (stop line, waiting area, one- or "
+        "two-stage left turn), key intersections with staffing and enforcement records.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [IntersectionQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [IntersectionMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    city_staff = (Role.ROAD_OFFICER, Role.SUPERVISOR)
+    admins = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
+    return [
+        allow(f"{MEASURE}.design_check", *city_staff),
+        allow(f"{MEASURE}.design_write", *city_staff),
+        allow(f"{MEASURE}.read", *city_staff, *admins),
+        allow(f"{MEASURE}.key_set", Role.SUPERVISOR),
+        allow(f"{MEASURE}.staffing_record", *city_staff),
+        allow(f"{MEASURE}.enforcement_record", Role.ROAD_OFFICER),
+        allow(f"{MEASURE}.report", Role.SUPERVISOR, *admins),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(
+            dt.date(2024, 7, 1), note="2024 items take effect nationwide on 2024-07-01"
+        )
+    ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "area_per_bike_m2", 1.5, "Waiting-area space per non-motor vehicle (m²), 0.5-5."
+        ),
+        SettingSpec(
+            "min_left_lane_width_m", 1.5, "Width needed for a non-motor left-turn lane (m), 0.5-5."
+        ),
+        SettingSpec(
+            "record_window_days", 30, "How far back enforcement records may be dated (days)."
+        ),
+    ]
+
+
+@hookimpl
+def register_reports() -> list[ReportSpec]:
+    return [ReportSpec("intersection_nonmotor.city", MEASURE, "路口非机动车交通组织: city figures",
+                       "ANY", reports.build)]  # fmt: skip
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    demo_data.load(session, demo)

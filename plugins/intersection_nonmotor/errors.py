@@ -1,0 +1,11 @@
+"""Error codes of M18 (non-motor traffic at intersections)."""
+
+
+class M18Code:
+    DESIGN_INCOMPLETE = "DESIGN_INCOMPLETE"  # a required design element is missing
+    DESIGN_INCONSISTENT = "DESIGN_INCONSISTENT"  # elements contradict the chosen left-turn mode
+    WAITING_AREA_TOO_SMALL = "WAITING_AREA_TOO_SMALL"  # the queue would overflow
+    NOT_KEY_INTERSECTION = "NOT_KEY_INTERSECTION"  # staffing recorded for an ordinary intersection
+    STAFFING_INSUFFICIENT = "STAFFING_INSUFFICIENT"  # a key intersection without police on duty
+    ACTION_NOT_ALLOWED = "ENFORCEMENT_ACTION_NOT_ALLOWED"  # e.g. fining stop-line waiting
+    BAD_RECORD_DATE = "BAD_RECORD_DATE"  # record date in the future or outside the window

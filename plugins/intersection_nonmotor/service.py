@@ -1,0 +1,211 @@
+"""M18 operations: save an intersection's design, designate key intersections, record staffing
+and enforcement. Resolvers (schema.py) call these inside `ctx.mutate`."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlmodel import Session
+
+from core.context import Context
+from core.db import stamp
+from core.divisions import city as lookup_city
+from core.errors import Code, NotFound, RuleError
+from core.validation import require_range, require_text
+from plugins.intersection_nonmotor import rules
+from plugins.intersection_nonmotor.errors import M18Code
+from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
+from plugins.intersection_nonmotor.rules import (
+    Design,
+    EnforcementAction,
+    Findings,
+    KeyReason,
+    LeftTurn,
+    Separation,
+    ViolationKind,
+)
+
+MEASURE = "intersection_nonmotor"
+
+
+def _number(ctx: Context, key: str, city: str, low: float, high: float) -> float:
+    value = ctx.setting(MEASURE, key, city)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not low <= value <= high:
+        raise RuleError(
+            Code.INVALID_INPUT, f"The setting {key} of this city is misconfigured.", field="city"
+        )
+    return float(value)
+
+
+def validate_design(d: Design) -> Design:
+    """Input ranges (areas, counts, widths): typed INVALID_INPUT, never a 500."""
+    for name, value, high in (
+        ("waitingAreaM2", d.waiting_area_m2, 5000.0),
+        ("secondStageAreaM2", d.second_stage_area_m2, 5000.0),
+        ("leftLaneWidthM", d.left_lane_width_m, 20.0),
+    ):
+        if value is not None and not 0 <= value <= high:
+            raise RuleError(Code.INVALID_INPUT, f"`{name}` is between 0 and {high}.", field=name)
+    require_range("peakWaitingBikes", d.peak_waiting_bikes, 0, 2000)
+    if d.peak_left_turn_bikes is not None:
+        require_range("peakLeftTurnBikes", d.peak_left_turn_bikes, 0, 2000)
+    return d
+
+
+def check(ctx: Context, city: str, design: Design) -> Findings:
+    """The findings for a design in a city (its settings: area per vehicle, minimum lane width)."""
+    validate_design(design)
+    return rules.check_design(
+        design,
+        _number(ctx, "area_per_bike_m2", city, 0.5, 5.0),
+        _number(ctx, "min_left_lane_width_m", city, 0.5, 5.0),
+    )
+
+
+def city_in_scope(ctx: Context, city: str) -> str:
+    """The city code, if the measure is in force there and the caller's jurisdiction covers it."""
+    code = lookup_city(city).code
+    ctx.require_in_force(MEASURE, code)
+    ctx.require_jurisdiction(code, field="city")
+    return code
+
+
+def _load(ctx: Context, session: Session, intersection_id: str) -> Intersection:
+    row = session.get(Intersection, str(intersection_id)[:16])
+    if row is None:
+        raise NotFound("Intersection", "intersectionId")
+    ctx.require_in_force(MEASURE, row.city_code)
+    ctx.require_jurisdiction(row.city_code, field="intersectionId")
+    return row
+
+
+def _as_dict(d: Design) -> dict[str, Any]:
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in dataclasses.asdict(d).items()}
+
+
+def design_of(row: Intersection) -> Design:
+    raw = dict(row.design)
+    raw["separation"] = Separation(raw["separation"])
+    raw["left_turn"] = LeftTurn(raw["left_turn"])
+    return Design(**raw)
+
+
+def save(
+    ctx: Context,
+    session: Session,
+    intersection_id: str | None,
+    city: str,
+    name: str,
+    design: Design,
+) -> Intersection:
+    """Create or update an intersection; a design with any violation is refused (the first one,
+    with every finding listed in `details`)."""
+    code = city_in_scope(ctx, city)
+    clean = require_text("name", name, 100)
+    findings = check(ctx, code, design)
+    if not findings.valid:
+        first = findings.violations[0]
+        first.details = {"findings": [f"{v.field}:{v.code}" for v in findings.violations]}
+        raise first
+    now = stamp(ctx.now())
+    if intersection_id:
+        row = _load(ctx, session, intersection_id)
+        if row.city_code != code:
+            raise RuleError(Code.INVALID_INPUT, "An intersection stays in its city.", field="city")
+    else:
+        row = Intersection(city_code=code, name=clean, left_turn=design.left_turn.value,
+                           created_at=now, updated_at=now)  # fmt: skip
+    row.name = clean
+    row.design = _as_dict(design)
+    row.left_turn = design.left_turn.value
+    row.advice = findings.advice
+    row.updated_by = ctx.actor.account_id
+    row.updated_at = now
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_key(
+    ctx: Context, session: Session, intersection_id: str, reasons: list[KeyReason]
+) -> Intersection:
+    """Designate (reasons given) or release (no reasons) a key intersection (六-三)."""
+    row = _load(ctx, session, intersection_id)
+    clean = rules.check_key_reasons(reasons)
+    if clean and not row.key_reasons:
+        row.key_since = ctx.today()
+    if not clean:
+        row.key_since = None
+    row.key_reasons = clean
+    row.updated_at = stamp(ctx.now())
+    session.add(row)
+    return row
+
+
+def record_staffing(
+    ctx: Context,
+    session: Session,
+    intersection_id: str,
+    day: dt.date,
+    police: int,
+    auxiliaries: int,
+    volunteers: int,
+) -> StaffingShift:
+    """Staff on duty at a key intersection, dated from its designation up to today."""
+    row = _load(ctx, session, intersection_id)
+    if not row.key_reasons or row.key_since is None:
+        raise RuleError(
+            M18Code.NOT_KEY_INTERSECTION,
+            "Staffing is recorded for key intersections.",
+            field="intersectionId",
+            rule=rules.R_KEY,
+        )
+    rules.check_record_date(day, ctx.today(), row.key_since, rules.R_KEY)
+    rules.check_staffing(police, auxiliaries, volunteers)
+    shift = StaffingShift(
+        intersection_id=row.id,
+        city_code=row.city_code,
+        day=day,
+        police=police,
+        auxiliaries=auxiliaries,
+        volunteers=volunteers,
+        recorded_by=ctx.actor.account_id,
+        recorded_at=stamp(ctx.now()),
+    )
+    session.add(shift)
+    session.flush()
+    return shift
+
+
+def record_enforcement(
+    ctx: Context,
+    session: Session,
+    intersection_id: str,
+    day: dt.date,
+    kind: ViolationKind,
+    action: EnforcementAction,
+    count: int,
+) -> EnforcementRecord:
+    """Non-motor violations dealt with on one day (counts only, no personal data)."""
+    row = _load(ctx, session, intersection_id)
+    window = int(_number(ctx, "record_window_days", row.city_code, 1, 366))
+    rules.check_record_date(
+        day, ctx.today(), ctx.today() - dt.timedelta(days=window), rules.R_WINDOW
+    )
+    require_range("count", count, 1, 500)
+    rules.check_action(kind, action)
+    record = EnforcementRecord(
+        intersection_id=row.id,
+        city_code=row.city_code,
+        day=day,
+        kind=kind.value,
+        action=action.value,
+        count=count,
+        recorded_by=ctx.actor.account_id,
+        recorded_at=stamp(ctx.now()),
+    )
+    session.add(record)
+    session.flush()
+    return record

@@ -1,0 +1,82 @@
+"""M14 摩托车登记"一证通办" (2024 item 二): hook wiring only; see README.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlmodel import Session
+
+from core.accounts import Role
+from core.demo import DemoWorld
+from core.hookspecs import hookimpl
+from core.permissions import PermissionRule
+from core.plugin_api import MeasureInfo, SettingSpec
+from core.rollout import RolloutDefault
+from plugins.motorcycle_one_id import demo as demo_data
+from plugins.motorcycle_one_id import models  # noqa: F401  (tables)
+from plugins.motorcycle_one_id.schema import MotorcycleMutation, MotorcycleQuery
+from plugins.motorcycle_one_id.service import MEASURE
+
+
+@hookimpl
+def register_measure() -> MeasureInfo:
+    return MeasureInfo(
+        MEASURE,
+        "M14",
+        "Motorcycle registration with one ID",
+        "摩托车登记一证通办",
+        "2024 item 二",
+        "Registration, transfer, move-in and co-owner change of motorcycles: mainland residents "
+        "across cities show only the resident ID, HMT residents their residence permit.",
+    )
+
+
+@hookimpl
+def register_query_types() -> list[type]:
+    return [MotorcycleQuery]
+
+
+@hookimpl
+def register_mutation_types() -> list[type]:
+    return [MotorcycleMutation]
+
+
+@hookimpl
+def register_permission_rules() -> list[PermissionRule]:
+    allow = PermissionRule.allow_roles
+    staff = (Role.CLERK, Role.SUPERVISOR)
+    return [
+        allow(f"{MEASURE}.documents_check", Role.CITIZEN),
+        allow(f"{MEASURE}.apply", Role.CITIZEN),
+        allow(f"{MEASURE}.view", Role.CITIZEN, *staff),
+        allow(f"{MEASURE}.queue", *staff),
+        allow(f"{MEASURE}.review", *staff),
+        allow(f"{MEASURE}.complete", *staff),
+    ]
+
+
+@hookimpl
+def register_default_rollout() -> list[RolloutDefault]:
+    return [
+        RolloutDefault.nationwide(
+            dt.date(2024, 7, 1), note="2024 items take effect nationwide on 2024-07-01"
+        )
+    ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [
+        SettingSpec(
+            "local_policy",
+            None,
+            '地方对摩托车实行单独管理政策 (2024-二-一-3): {"name": str, "extraDocuments": '
+            '[str, ...] (<=10), "replacesOneId": bool}. replacesOneId restores the residence '
+            "proof for cross-city applicants; extraDocuments are added for everyone.",
+        )
+    ]
+
+
+@hookimpl
+def load_demo_data(session: Session, demo: DemoWorld) -> None:
+    demo_data.load(session, demo)

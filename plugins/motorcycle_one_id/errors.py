@@ -1,0 +1,14 @@
+"""Error codes of M14 (motorcycle registration with one ID)."""
+
+
+class M14Code:
+    NOT_A_MOTORCYCLE = "NOT_A_MOTORCYCLE"  # vehicle type outside 二-一-2
+    CATEGORY_MISMATCH = "APPLICANT_CATEGORY_MISMATCH"  # declared category vs. identity document
+    CATEGORY_REQUIRED = "APPLICANT_CATEGORY_REQUIRED"  # passport holders must declare who they are
+    MISSING_DOCUMENT = "MISSING_DOCUMENT"  # approval without a required document checked
+    PROOF_NOT_REQUIRED = (
+        "RESIDENCE_PROOF_NOT_REQUIRED"  # clerk asked for / archived a residence proof
+    )
+    VEHICLE_NOT_ELIGIBLE = "VEHICLE_NOT_ELIGIBLE"  # status, owner, city do not fit the business
+    LOCAL_POLICY_INVALID = "LOCAL_POLICY_INVALID"  # province configuration is malformed
+    ARCHIVE_INCOMPLETE = "ARCHIVE_INCOMPLETE"  # completion without the scanned identity document

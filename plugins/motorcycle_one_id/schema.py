@@ -1,0 +1,326 @@
+"""GraphQL types and operations of M14 (motorcycle registration with one ID)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from sqlmodel import select
+
+from core.accounts import Person as PersonRow
+from core.api.types import Person, Vehicle, VehicleCategoryEnum
+from core.applications_types import ApplicationStatus
+from core.clock import to_china
+from core.context import Context, WriteScope
+from core.divisions import city as lookup_city
+from core.errors import NotFound
+from core.graphql.pagination import Connection, paginate
+from core.graphql.types import UserError
+from core.permissions import requires
+from core.registries.applications import Application as ApplicationRow
+from core.registries.applications import AppStatus
+from core.registries.vehicles import Vehicle as VehicleRow
+from plugins.motorcycle_one_id import service
+from plugins.motorcycle_one_id.models import MotorcycleCase
+from plugins.motorcycle_one_id.rules import ApplicantCategory, Business, DocumentDecision
+from plugins.motorcycle_one_id.service import MEASURE
+
+MotorcycleBusiness = strawberry.enum(
+    Business,
+    name="MotorcycleBusiness",
+    description="注册登记 / 转让登记 / 住所迁入 / 共同所有人变更登记",
+)
+MotorcycleApplicantCategory = strawberry.enum(
+    ApplicantCategory,
+    name="MotorcycleApplicantCategory",
+    description="内地居民 / 港澳台居民 / 华侨 / 外国人",
+)
+
+
+@strawberry.type(description="A document the office checks, with the reason and seed clause.")
+class MotorcycleRequiredDocument:
+    code: str
+    name: str
+    reason: str
+    rule: str
+
+
+@strawberry.type(description="The documents the one-ID rule requires for an application.")
+class MotorcycleDocumentList:
+    business: MotorcycleBusiness  # type: ignore[valid-type]
+    city: str
+    applicant_category: MotorcycleApplicantCategory  # type: ignore[valid-type]
+    cross_city: bool = strawberry.field(description="跨地市: applying outside the home city")
+    residence_proof_required: bool
+    local_policy: str | None = strawberry.field(description="The local policy applied (二-一-3)")
+    documents: list[MotorcycleRequiredDocument]
+
+    @classmethod
+    def of(cls, business: Business, city: str, d: DocumentDecision) -> MotorcycleDocumentList:
+        return cls(
+            business=business,
+            city=city,
+            applicant_category=d.applicant,
+            cross_city=d.cross_city,
+            residence_proof_required=d.residence_proof_required,
+            local_policy=d.local_policy.name if d.local_policy else None,
+            documents=[MotorcycleRequiredDocument(**doc.__dict__) for doc in d.documents],
+        )
+
+
+@strawberry.type(description="A motorcycle application under the one-ID rule.")
+class MotorcycleApplication:
+    id: strawberry.ID
+    business: MotorcycleBusiness  # type: ignore[valid-type]
+    status: ApplicationStatus  # type: ignore[valid-type]
+    city: str
+    vehicle_category: VehicleCategoryEnum  # type: ignore[valid-type]
+    applicant_category: MotorcycleApplicantCategory  # type: ignore[valid-type]
+    cross_city: bool
+    residence_proof_required: bool
+    local_policy: str | None
+    documents: list[MotorcycleRequiredDocument]
+    documents_checked: list[str]
+    applicant: Person | None
+    vehicle: Vehicle | None
+    submitted_at: dt.datetime
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, ctx: Context, app: ApplicationRow, case: MotorcycleCase) -> MotorcycleApplication:
+        session = ctx.session
+        applicant = session.get(PersonRow, app.applicant_person_id or "")
+        vehicle = session.get(VehicleRow, case.result_vehicle_id or app.vehicle_id or "")
+        return cls(
+            id=strawberry.ID(app.id),
+            business=Business(case.business),
+            status=AppStatus(app.status),
+            city=app.city_code,
+            vehicle_category=case.vehicle_category,  # type: ignore[arg-type]
+            applicant_category=ApplicantCategory(case.applicant_category),
+            cross_city=case.cross_city,
+            residence_proof_required=case.residence_proof_required,
+            local_policy=case.local_policy,
+            documents=[MotorcycleRequiredDocument(**d) for d in case.documents],
+            documents_checked=list(case.documents_checked or []),
+            applicant=Person.of(applicant) if applicant else None,
+            vehicle=Vehicle.of(vehicle) if vehicle else None,
+            submitted_at=to_china(app.submitted_at),
+            decision_note=app.decision_note,
+        )
+
+
+@strawberry.input(description="A motorcycle business to apply for (fields by business).")
+class MotorcycleCaseInput:
+    business: MotorcycleBusiness  # type: ignore[valid-type]
+    city: str = strawberry.field(description="The city that handles it (where you live now)")
+    applicant_category: MotorcycleApplicantCategory | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Required for passport holders"
+    )
+    vehicle_category: VehicleCategoryEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="REGISTRATION"
+    )
+    vin: str | None = strawberry.field(default=None, description="REGISTRATION, TRANSFER")
+    plate: str | None = strawberry.field(default=None, description="TRANSFER")
+    vehicle_id: strawberry.ID | None = strawberry.field(
+        default=None, description="MOVE_IN, CO_OWNER_CHANGE (your motorcycle)"
+    )
+    co_owner_id_type: str | None = strawberry.field(default=None, description="CO_OWNER_CHANGE")
+    co_owner_id_number: str | None = strawberry.field(default=None, description="CO_OWNER_CHANGE")
+
+    def request(self) -> service.CaseRequest:
+        return service.CaseRequest(
+            business=Business(self.business),
+            city=self.city,
+            applicant_category=ApplicantCategory(self.applicant_category)
+            if self.applicant_category
+            else None,
+            vehicle_category=self.vehicle_category.value if self.vehicle_category else None,
+            vin=self.vin,
+            plate=self.plate,
+            vehicle_id=str(self.vehicle_id) if self.vehicle_id else None,
+            co_owner_id_type=self.co_owner_id_type,
+            co_owner_id_number=self.co_owner_id_number,
+        )
+
+
+@strawberry.input
+class MotorcycleReviewInput:
+    application_id: strawberry.ID
+    approve: bool
+    documents_checked: list[str] = strawberry.field(
+        default_factory=list, description="Codes of the documents the clerk checked"
+    )
+    note: str | None = None
+
+
+@strawberry.input
+class MotorcycleArchiveFileInput:
+    kind: str = strawberry.field(description="IDENTITY, ORIGIN_PROOF, CONFORMITY_CERT, ...")
+    title: str
+    sha256: str
+
+
+@strawberry.input
+class MotorcycleCompleteInput:
+    application_id: strawberry.ID
+    archive_files: list[MotorcycleArchiveFileInput]
+
+
+@strawberry.type
+class MotorcycleApplicationPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    application: MotorcycleApplication | None = None
+
+
+@strawberry.type
+class MotorcycleQuery:
+    @strawberry.field(
+        extensions=[requires("motorcycle_one_id.documents_check")],
+        description="Which documents the office will check for this business (no write). "
+        "Roles: CITIZEN (for themself).",
+    )
+    def motorcycle_documents_check(
+        self, info: strawberry.Info, input: MotorcycleCaseInput
+    ) -> MotorcycleDocumentList:
+        ctx: Context = info.context
+        req = input.request()
+        case = service.resolve(ctx, ctx.session, req)
+        return MotorcycleDocumentList.of(req.business, case.city, case.decision)
+
+    @strawberry.field(
+        extensions=[requires("motorcycle_one_id.view")],
+        description="One application. Roles: CITIZEN (own), CLERK and SUPERVISOR (own city; audited).",
+    )
+    def motorcycle_application(
+        self, info: strawberry.Info, application_id: strawberry.ID
+    ) -> MotorcycleApplication:
+        ctx: Context = info.context
+        session = ctx.session
+        app = session.get(ApplicationRow, str(application_id)[:16])
+        case = session.get(MotorcycleCase, app.id) if app else None
+        if app is None or case is None:
+            raise NotFound("Application", "applicationId")
+        if ctx.actor.is_staff:
+            ctx.require_in_force(MEASURE, app.city_code)
+            ctx.require_jurisdiction(app.city_code, field="applicationId")
+            result = MotorcycleApplication.of(ctx, app, case)
+            ctx.audit_read(
+                "motorcycle_one_id.view",
+                app.applicant_person_id,
+                f"Application:{app.id}",
+                {"purpose": "review"},
+                measure=MEASURE,
+            )
+            return result
+        if app.applicant_person_id != ctx.require_person():
+            raise NotFound("Application", "applicationId")
+        ctx.require_in_force(MEASURE, app.city_code)
+        return MotorcycleApplication.of(ctx, app, case)
+
+    @strawberry.field(
+        extensions=[requires("motorcycle_one_id.queue")],
+        description="Applications of a city to handle, oldest first. Roles: CLERK, SUPERVISOR (own city; audited).",
+    )
+    def motorcycle_application_queue(
+        self,
+        info: strawberry.Info,
+        city: str,
+        status: ApplicationStatus | None = None,  # type: ignore[valid-type]
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[MotorcycleApplication]:
+        ctx: Context = info.context
+        code = lookup_city(city).code
+        ctx.require_in_force(MEASURE, code)
+        ctx.require_jurisdiction(code, field="city")
+        stmt = (
+            select(ApplicationRow, MotorcycleCase)
+            .join(MotorcycleCase, MotorcycleCase.application_id == ApplicationRow.id)  # type: ignore[arg-type]
+            .where(ApplicationRow.measure == MEASURE, ApplicationRow.city_code == code)
+            .order_by(ApplicationRow.submitted_at, ApplicationRow.id)  # type: ignore[arg-type]
+        )
+        if status is not None:
+            stmt = stmt.where(ApplicationRow.status == AppStatus(status).value)
+        page = paginate(
+            ctx, stmt, first, after, lambda r: MotorcycleApplication.of(ctx, r[0], r[1])
+        )
+        ctx.audit_read(
+            "motorcycle_one_id.queue",
+            None,
+            f"City:{code}",
+            {"purpose": "queue", "count": len(page.nodes)},
+            measure=MEASURE,
+        )
+        return page
+
+
+def _payload(
+    ctx: Context, pair: tuple[ApplicationRow, MotorcycleCase]
+) -> MotorcycleApplicationPayload:
+    return MotorcycleApplicationPayload(application=MotorcycleApplication.of(ctx, *pair))
+
+
+@strawberry.type
+class MotorcycleMutation:
+    @strawberry.mutation(
+        extensions=[requires("motorcycle_one_id.apply")],
+        description="Apply for a motorcycle business with the documents the one-ID rule decides. "
+        "Roles: CITIZEN.",
+    )
+    def motorcycle_application_submit(
+        self, info: strawberry.Info, input: MotorcycleCaseInput
+    ) -> MotorcycleApplicationPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
+            pair = service.submit(ctx, scope.session, input.request())
+            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+            return _payload(ctx, pair)
+
+        return ctx.mutate("motorcycle_one_id.apply", MotorcycleApplicationPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("motorcycle_one_id.review")],
+        description="Approve (every required document checked) or reject (with a note). "
+        "Roles: CLERK, SUPERVISOR (own city).",
+    )
+    def motorcycle_application_review(
+        self, info: strawberry.Info, input: MotorcycleReviewInput
+    ) -> MotorcycleApplicationPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
+            pair = service.review(
+                ctx,
+                scope.session,
+                str(input.application_id),
+                input.approve,
+                input.documents_checked,
+                input.note,
+            )
+            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+            return _payload(ctx, pair)
+
+        return ctx.mutate("motorcycle_one_id.review", MotorcycleApplicationPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("motorcycle_one_id.complete")],
+        description="Carry out an approved business and file its electronic archive. "
+        "Roles: CLERK, SUPERVISOR (own city).",
+    )
+    def motorcycle_application_complete(
+        self, info: strawberry.Info, input: MotorcycleCompleteInput
+    ) -> MotorcycleApplicationPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
+            files = [service.ArchiveFileIn(f.kind, f.title, f.sha256) for f in input.archive_files]
+            pair = service.complete(ctx, scope.session, str(input.application_id), files)
+            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+            return _payload(ctx, pair)
+
+        return ctx.mutate("motorcycle_one_id.complete", MotorcycleApplicationPayload, work)
+
+
+__all__ = ["MotorcycleMutation", "MotorcycleQuery"]
