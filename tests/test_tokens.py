@@ -181,3 +181,14 @@ def test_sign_in_rate_limited_per_login(core_env):
         'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
     )
     assert body["signIn"]["token"]
+
+
+def test_unknown_key_ids_do_not_reload_keys_on_every_request(core_env, monkeypatch):
+    keys = core_env.platform.keys
+    keys.reload()
+    calls = []
+    real = keys.reload
+    monkeypatch.setattr(keys, "reload", lambda: calls.append(1) or real())
+    for i in range(50):
+        assert keys.verifying_key(f"FORGED{i}", "auth") is None
+    assert len(calls) == 0  # loaded moments ago: forged ids answer from memory

@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -33,6 +34,8 @@ from core.db import stamp
 from core.ids import new_code
 
 PURPOSES = ("auth", "document", "audit")
+REFRESH_SECONDS = 60.0
+UNKNOWN_KID_RELOAD_SECONDS = 5.0
 
 
 class KeyState:
@@ -147,6 +150,7 @@ class KeyRing:
         self._engine = engine
         self._lock = threading.Lock()
         self._keys: dict[str, LoadedKey] = {}
+        self._loaded_at = 0.0
 
     def ensure(self, now: dt.datetime) -> None:
         """Make sure each purpose has an ACTIVE and a published NEXT key (first start)."""
@@ -178,6 +182,7 @@ class KeyRing:
                 loaded[row.kid] = LoadedKey(row.kid, row.purpose, row.state, public, private)  # type: ignore[arg-type]
         with self._lock:
             self._keys = loaded
+            self._loaded_at = time.monotonic()
 
     def active(self, purpose: str) -> LoadedKey:
         for key in self._keys.values():
@@ -190,9 +195,17 @@ class KeyRing:
         raise LookupError(f"no active {purpose} key")
 
     def verifying_key(self, kid: str, purpose: str) -> LoadedKey | None:
-        """A key that may verify: ACTIVE or RETIRING (NEXT too: it is published), never RETIRED."""
+        """A key that may verify: ACTIVE or RETIRING (NEXT too: it is published), never RETIRED.
+
+        Key states are refreshed from the database every REFRESH_SECONDS (another worker may have
+        rotated or retired a key); an unknown key id triggers a refresh at most once per
+        UNKNOWN_KID_RELOAD_SECONDS, so forged payloads cannot make every request hit the database.
+        """
+        now = time.monotonic()
+        if now - self._loaded_at > REFRESH_SECONDS:
+            self.reload()
         key = self._keys.get(kid)
-        if key is None:
+        if key is None and now - self._loaded_at > UNKNOWN_KID_RELOAD_SECONDS:
             self.reload()
             key = self._keys.get(kid)
         if key is None or key.purpose != purpose or key.state == KeyState.RETIRED:
