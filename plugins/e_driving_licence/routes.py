@@ -3,12 +3,15 @@ with cache headers (handhelds fetch them when online and verify offline)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
 from core.documents import credentials as cred
+from core.web import page
 
 
 async def status_list(request: Request) -> Response:
@@ -37,4 +40,7 @@ async def trust_list(request: Request) -> Response:
 ROUTES = [
     Route("/credentials/status-lists/{list_id}", status_list),
     Route("/credentials/trust-list", trust_list),
+    page(
+        Path(__file__).parent / "web" / "partner.html"
+    ),  # /partner: the partners' verification page
 ]
