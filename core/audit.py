@@ -184,20 +184,22 @@ def verify_chain(engine: Engine, progress: Any = None, keys: Any = None) -> Chai
     return ChainReport(True, count)
 
 
+POSTGRES_GUARDS_DDL = """
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_events is append-only';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events;
+CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+"""
+
+
 def install_postgres_guards(engine: Engine) -> None:
     """Make the audit table append-only on PostgreSQL (UPDATE / DELETE / TRUNCATE refused)."""
-    ddl = """
-    CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
-    BEGIN
-        RAISE EXCEPTION 'audit_events is append-only';
-    END;
-    $$ LANGUAGE plpgsql;
-    DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events;
-    CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
-        FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
-    DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
-    CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
-        FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
-    """
     with engine.begin() as conn:
-        conn.exec_driver_sql(ddl)
+        conn.exec_driver_sql(POSTGRES_GUARDS_DDL)

@@ -33,6 +33,22 @@ def cmd_db_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_db_migrate(args: argparse.Namespace) -> int:
+    from alembic import command
+    from alembic.config import Config
+
+    from core.settings import Settings
+
+    config = Config(str(Path(__file__).resolve().parent.parent / "alembic.ini"))
+    config.set_main_option(
+        "script_location", str(Path(__file__).resolve().parent.parent / "migrations")
+    )
+    config.attributes["database_url"] = Settings.from_env().database_url
+    command.upgrade(config, args.revision)
+    print(f"database migrated to {args.revision}")
+    return 0
+
+
 def cmd_demo_load(args: argparse.Namespace) -> int:
     from core.demo import load_demo_if_empty
 
@@ -172,6 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "db-init", help="create tables, seed the default rollout, create signing keys"
     ).set_defaults(fn=cmd_db_init)
+    p = sub.add_parser("db-migrate", help="apply the alembic migrations (production databases)")
+    p.add_argument("revision", nargs="?", default="head")
+    p.set_defaults(fn=cmd_db_migrate)
     sub.add_parser("demo-load", help="load the demo data set into an empty database").set_defaults(
         fn=cmd_demo_load
     )

@@ -13,6 +13,7 @@ import strawberry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+import core.tables  # noqa: F401 - every core table, before create_schema
 from core.auth.tokens import TokenService
 from core.calendar import HolidayCalendar
 from core.clock import Clock
