@@ -112,3 +112,14 @@ def graphql_read_app() -> Starlette:
     app = create_app(_platform())
     gc.freeze()
     return app
+
+
+def full_app() -> Starlette:
+    """The production app with every bundled plugin, on BENCH_DATABASE_URL (load_mix)."""
+    from core.http import create_app
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    app = create_app(build_platform(Settings(database_url=os.environ["BENCH_DATABASE_URL"])))
+    gc.freeze()
+    return app

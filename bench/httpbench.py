@@ -89,17 +89,25 @@ request = function()
   i = (i %% n) + 1
   return wrk.format("POST", nil, headers[i], bodies[i])
 end
+marked = 0
+local marker = %(marker)s
 response = function(status, hdrs, body)
-  if status ~= 200 or string.find(body, '"errors"', 1, true) then
+  -- an error answer: a non-200 status, or any non-empty "errors" list (top level or in a payload)
+  if status ~= 200 or string.find(body, '"errors":[{', 1, true) then
     bad = bad + 1
+  end
+  if marker ~= "" and string.find(body, marker, 1, true) then
+    marked = marked + 1
   end
 end
 function done(summary, latency, requests)
-  local total = 0
+  local total, seen = 0, 0
   for _, t in ipairs(threads) do
     total = total + t:get("bad")
+    seen = seen + t:get("marked")
   end
   io.write("Answers with errors: " .. total .. "\\n")
+  io.write("Answers with marker: " .. seen .. "\\n")
 end
 """
 
@@ -115,15 +123,17 @@ def load(
     seconds: int = 10,
     connections: int = 32,
     core: int = 1,
+    marker: str = "",
 ) -> dict[str, float]:
-    """Drive `url` with wrk for `seconds`; return rps, p50_ms, p99_ms and the error count."""
+    """Drive `url` with wrk for `seconds`; return rps, p50_ms, p99_ms, the error count and, with
+    `marker`, how many answers contained it (`marked`)."""
     bodies = ",".join(_lua_string(b) for b, _ in requests)
     headers = ",".join(
         "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}"
         for _, h in requests
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_LUA % {"bodies": bodies, "headers": headers})
+        script.write(_LUA % {"bodies": bodies, "headers": headers, "marker": _lua_string(marker)})
     try:
         out = subprocess.run(
             [
@@ -162,12 +172,17 @@ def parse_wrk(out: str) -> dict[str, float]:
         errors += int(m.group(1))
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
         errors += sum(int(x) for x in m.groups())
-    return {
+    figures: dict[str, float] = {
         "rps": round(rps, 1),
         "p50_ms": round(p50, 3),
         "p99_ms": round(p99, 3),
         "errors": errors,
     }
+    if m := re.search(r"(\d+) requests in", out):
+        figures["requests"] = int(m.group(1))
+    if m := re.search(r"Answers with marker: (\d+)", out):
+        figures["marked"] = int(m.group(1))
+    return figures
 
 
 def best_of(rounds: int, fn) -> dict[str, float]:  # noqa: ANN001

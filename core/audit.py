@@ -22,7 +22,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.db import json_field, stamp
+from core.db import json_field, stamp, write_session
 
 GENESIS = "0" * 64
 _AUDIT_LOCK_KEY = 0x7A0D17  # PostgreSQL advisory lock id for appends
@@ -102,7 +102,7 @@ def _checkpoint_bytes(seq: int, chain_hash: str) -> bytes:
 
 def write_checkpoint(engine: Engine, keys: Any, now: dt.datetime) -> AuditCheckpoint | None:
     """Sign the current head of the chain with the ACTIVE audit key (a scheduled job)."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         head = session.exec(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).first()  # type: ignore[union-attr]
         if head is None or head.seq is None:
             return None

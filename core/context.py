@@ -20,6 +20,7 @@ from strawberry.dataloader import DataLoader
 from core import audit, outbox
 from core.accounts import Role
 from core.actor import Actor
+from core.db import begin_write
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotAuthenticated, RuleError
 from core.rollout import Decision
@@ -206,7 +207,7 @@ class Context:
         session = self.session
         if session.in_transaction():
             session.commit()  # end the read transaction; nothing is pending outside `mutate`
-        return session
+        return begin_write(session)
 
     def mutate(
         self,

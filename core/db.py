@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import JSON, event
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, SQLModel, create_engine
+from sqlmodel import Field, Session, SQLModel, create_engine
 
 from core.clock import CHINA_TZ
 
@@ -45,14 +45,29 @@ def make_engine(url: str, echo: bool = False) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Any) -> None:
-            # Every transaction takes the write lock up front (BEGIN IMMEDIATE). Two deferred
-            # transactions that read and then write deadlock in SQLite (one fails at once with
-            # "database is locked"); immediate ones queue on the busy timeout instead. SQLite is the
-            # embedded single-worker mode, so serialising transactions costs no parallelism.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers begin DEFERRED (WAL: they never block anyone); writers ask for IMMEDIATE with
+            # `write_session` so they take the write lock up front. Two deferred transactions that
+            # read and then write would deadlock ("database is locked" at once); immediate ones
+            # queue on the busy timeout instead.
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+def begin_write(session: Session) -> Session:
+    """Start `session`'s transaction as a writer (SQLite: BEGIN IMMEDIATE; other databases: as is).
+
+    Call it before the first statement of a transaction that will write."""
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+    return session
+
+
+def write_session(engine: Engine, **kwargs: Any) -> Session:
+    """A new session whose transaction starts as a writer (see `begin_write`)."""
+    return begin_write(Session(engine, **kwargs))
 
 
 def create_schema(engine: Engine) -> None:

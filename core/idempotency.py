@@ -17,9 +17,9 @@ import orjson
 from sqlalchemy import UniqueConstraint, delete
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, SQLModel, select
 
-from core.db import stamp
+from core.db import stamp, write_session
 from core.ids import new_id
 
 KEEP_HOURS = 24
@@ -50,7 +50,7 @@ class Claim:
 
 
 def claim(engine: Engine, caller: str, key: str, fingerprint: str, now: dt.datetime) -> Claim:
-    with Session(engine) as session:
+    with write_session(engine) as session:
         session.exec(
             delete(IdempotencyRecord).where(
                 IdempotencyRecord.created_at < stamp(now - dt.timedelta(hours=KEEP_HOURS))
@@ -80,7 +80,7 @@ def claim(engine: Engine, caller: str, key: str, fingerprint: str, now: dt.datet
 
 
 def complete(engine: Engine, record_id: str, response: bytes) -> None:
-    with Session(engine) as session:
+    with write_session(engine) as session:
         record = session.get(IdempotencyRecord, record_id)
         if record is not None:
             record.status = "DONE"
@@ -91,7 +91,7 @@ def complete(engine: Engine, record_id: str, response: bytes) -> None:
 
 def release(engine: Engine, record_id: str) -> None:
     """Forget a claim whose request failed unexpectedly, so the client may retry."""
-    with Session(engine) as session:
+    with write_session(engine) as session:
         record = session.get(IdempotencyRecord, record_id)
         if record is not None:
             session.delete(record)

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.db import json_field, stamp
+from core.db import begin_write, json_field, stamp, write_session
 from core.ids import new_id
 
 
@@ -115,7 +115,7 @@ def deliver(engine: Engine, sender: Sender, now: dt.datetime, batch: int = 500) 
         ).all()
         ids = [m.id for m in due]
     for message_id in ids:
-        with Session(engine) as session:
+        with write_session(engine) as session:
             message = session.get(OutboxMessage, message_id)
             if message is None or message.status != "PENDING":
                 continue
@@ -126,6 +126,7 @@ def deliver(engine: Engine, sender: Sender, now: dt.datetime, batch: int = 500) 
                 report.sent += 1
             except Exception as exc:  # noqa: BLE001 - any sender failure means "retry later"
                 session.rollback()
+                begin_write(session)
                 message = session.get(OutboxMessage, message_id)
                 assert message is not None
                 report.failed += 1

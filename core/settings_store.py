@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from core.divisions import CITIES
 from core.errors import Code, RuleError
 from core.plugin_api import SettingSpec
-from core.rollout import MeasureSetting
+from core.rollout import NATIONAL, MeasureSetting
 
 
 class SettingsStore:
@@ -35,7 +35,7 @@ class SettingsStore:
         return spec
 
     def get(self, measure: str, key: str, city_code: str | None = None) -> Any:
-        """City value, else province value, else the plugin's default."""
+        """City value, else province value, else the national value ("*"), else the default."""
         spec = self.spec(measure, key)
         if time.monotonic() - self._loaded_at > self._ttl:
             self.reload()
@@ -45,6 +45,8 @@ class SettingsStore:
             city = CITIES.get(city_code)
             if city and (measure, city.province_code, key) in self._values:
                 return self._values[(measure, city.province_code, key)]
+        if (measure, NATIONAL, key) in self._values:
+            return self._values[(measure, NATIONAL, key)]
         return spec.default
 
     def reload(self) -> None:

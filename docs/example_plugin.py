@@ -22,7 +22,7 @@ from core.errors import Forbidden, NotFound
 from core.graphql.types import UserError
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule, requires
-from core.plugin_api import MeasureInfo
+from core.plugin_api import MeasureInfo, SettingSpec
 from core.registries.licences import DrivingLicence
 from core.rollout import RolloutDefault
 from core.validation import require_text
@@ -79,10 +79,12 @@ class ExampleMutation:
         ctx: Context = info.context
 
         def work(scope: WriteScope) -> ExampleRemarkPayload:
-            remark = require_text("text", text, 100)
             licence = scope.session.get(DrivingLicence, str(licence_id))
             if licence is None:
                 raise NotFound("Licence", "licenceId")
+            remark = require_text(
+                "text", text, ctx.setting(MEASURE, "remark_max_length", licence.issuing_city)
+            )
             ctx.require_in_force(MEASURE, licence.issuing_city)
             ctx.require_jurisdiction(licence.issuing_city)
             if Role.CLERK not in ctx.actor.roles:
@@ -116,6 +118,11 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles("example_measure.status", Role.CITIZEN),
         PermissionRule.allow_roles("example_measure.remark", Role.CLERK),
     ]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [SettingSpec("remark_max_length", 100, "Longest remark a clerk may add (characters).")]
 
 
 @hookimpl

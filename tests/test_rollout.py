@@ -200,3 +200,50 @@ def test_rollout_queries_refuse_other_roles(core_env):
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
     body = core_env.gql('{ rolloutRules(provinceCode: "440000") { id } }', as_="national_admin")
     assert body["data"]["rolloutRules"] == []
+
+
+SETTING = 'mutation($s: String!, $v: JSON!) { measureSettingSet(measure: "example_measure", scopeCode: $s, key: "remark_max_length", value: $v) { key errors { code field } } }'
+
+
+def test_measure_settings_resolve_city_then_province_then_nation(example_env):
+    env = example_env
+    store = env.platform.settings_store
+    assert store.get("example_measure", "remark_max_length", "320100") == 100  # the plugin default
+    assert (
+        env.data(SETTING, {"s": "*", "v": 80}, as_="national_admin")["measureSettingSet"]["errors"]
+        == []
+    )
+    assert store.get("example_measure", "remark_max_length", "320100") == 80
+    assert (
+        env.data(SETTING, {"s": "320000", "v": 60}, as_="province_admin")["measureSettingSet"][
+            "errors"
+        ]
+        == []
+    )
+    assert store.get("example_measure", "remark_max_length", "320100") == 60
+    assert (
+        env.data(SETTING, {"s": "320100", "v": 5}, as_="province_admin")["measureSettingSet"][
+            "errors"
+        ]
+        == []
+    )
+    assert store.get("example_measure", "remark_max_length", "320100") == 5
+    assert store.get("example_measure", "remark_max_length", "320500") == 60  # another Jiangsu city
+    assert (
+        store.get("example_measure", "remark_max_length", "310100") == 80
+    )  # Shanghai: national value
+    # and the rule uses it
+    out = env.data(
+        'mutation($id: ID!) { exampleLicenceRemarkAdd(licenceId: $id, text: "超过五个字的备注") { errors { code field } } }',
+        {"id": env.refs["zhang_licence"].id},
+        as_="clerk",
+    )
+    assert out["exampleLicenceRemarkAdd"]["errors"] == [{"code": "TOO_LONG", "field": "text"}]
+    refused = env.data(SETTING, {"s": "*", "v": 1}, as_="province_admin")["measureSettingSet"][
+        "errors"
+    ]
+    assert refused == [{"code": "OUT_OF_JURISDICTION", "field": "scopeCode"}]
+    refused = env.data(SETTING, {"s": "440300", "v": 1}, as_="province_admin")["measureSettingSet"][
+        "errors"
+    ]
+    assert refused == [{"code": "OUT_OF_JURISDICTION", "field": "scopeCode"}]

@@ -299,7 +299,8 @@ class CoreMutation:
 
     @strawberry.mutation(
         extensions=[requires("core.rollout_write")],
-        description="Set a measure's configuration value for a province or city of yours. Value is JSON. "
+        description="Set a measure's configuration value for a province or city of yours (or '*' nationwide, "
+        "national admins). Value is JSON. "
         "Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
     )
     def measure_setting_set(
@@ -318,7 +319,9 @@ class CoreMutation:
             ctx.platform.settings_store.spec(measure, key)
             from core.divisions import CITIES, PROVINCES
 
-            if scope_code in PROVINCES:
+            if scope_code == "*":
+                prov = "*"  # nationwide value: national administrators only (checked below)
+            elif scope_code in PROVINCES:
                 prov = scope_code
             elif scope_code in CITIES:
                 prov = CITIES[scope_code].province_code

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from core.db import stamp
+from core.db import stamp, write_session
 from core.ids import new_code
 
 PURPOSES = ("auth", "document", "audit")
@@ -154,7 +154,7 @@ class KeyRing:
 
     def ensure(self, now: dt.datetime) -> None:
         """Make sure each purpose has an ACTIVE and a published NEXT key (first start)."""
-        with Session(self._engine) as session:
+        with write_session(self._engine) as session:
             for purpose in PURPOSES:
                 states = set(
                     session.exec(
@@ -218,7 +218,7 @@ class KeyRing:
 
     def rotate(self, purpose: str, now: dt.datetime) -> str:
         """NEXT -> ACTIVE, ACTIVE -> RETIRING, new NEXT. Returns the newly active kid."""
-        with Session(self._engine) as session:
+        with write_session(self._engine) as session:
             rows = session.exec(select(SigningKey).where(SigningKey.purpose == purpose)).all()
             for row in rows:
                 if row.state == KeyState.ACTIVE:
@@ -239,7 +239,7 @@ class KeyRing:
 
     def retire(self, kid: str, now: dt.datetime) -> None:
         """Withdraw a RETIRING key once nothing it signed is still valid."""
-        with Session(self._engine) as session:
+        with write_session(self._engine) as session:
             row = session.get(SigningKey, kid)
             if row is None or row.state != KeyState.RETIRING:
                 raise ValueError("only a RETIRING key can be retired")
