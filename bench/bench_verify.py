@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from data import bench_db_url, ensure_licences, licence_id  # noqa: E402
-from httpbench import _LUA, _lua_string, _pin, best_of, parse_wrk, serve  # noqa: E402
+from httpbench import best_of, load, serve  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 SMALL_ROWS = int(os.environ.get("BENCH_SMALL_ROWS", "10000"))
@@ -41,50 +41,6 @@ MUTATION = (
 )
 PARTNER_ORG = "BENCHINSURER0001"
 PARTNER_CLIENT = "bench-insurer"
-
-
-def load(
-    url: str,
-    requests: list[tuple[bytes, dict[str, str]]],
-    seconds: int = 10,
-    connections: int = 32,
-    core: int = 1,
-) -> dict[str, float]:
-    """httpbench.load with one fix: a header-table key written `[[==[...]==]]` opens a Lua long
-    string, the script fails to load and wrk silently sends plain GETs; keys need `[ [==[...]==] ]`.
-    Every request here is checked to be a POST answered 200 (errors are counted)."""
-    import subprocess
-    import tempfile
-
-    bodies = ",".join(_lua_string(b) for b, _ in requests)
-    headers = ",".join(
-        "{" + ",".join(f"[ {_lua_string(k)} ]={_lua_string(v)}" for k, v in h.items()) + "}"
-        for _, h in requests
-    )
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
-        script.write(_LUA % {"bodies": bodies, "headers": headers})
-    try:
-        done = subprocess.run(
-            [
-                *_pin(core),
-                "wrk",
-                "-t1",
-                f"-c{connections}",
-                f"-d{seconds}s",
-                "--latency",
-                "-s",
-                script.name,
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    finally:
-        os.unlink(script.name)
-    if done.stderr.strip():
-        raise RuntimeError(f"wrk script error: {done.stderr.strip()[:200]}")
-    return parse_wrk(done.stdout)
 
 
 def _handle(i: int) -> str:

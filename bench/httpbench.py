@@ -135,7 +135,7 @@ def load(
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(_LUA % {"bodies": bodies, "headers": headers, "marker": _lua_string(marker)})
     try:
-        out = subprocess.run(
+        done = subprocess.run(
             [
                 *_pin(core),
                 "wrk",
@@ -150,9 +150,12 @@ def load(
             capture_output=True,
             text=True,
             check=True,
-        ).stdout
+        )
     finally:
         os.unlink(script.name)
+    if done.stderr.strip():  # a Lua error makes wrk fall back to plain GETs: never measure that
+        raise RuntimeError(f"wrk script error: {done.stderr.strip()[:200]}")
+    out = done.stdout
     return parse_wrk(out)
 
 
