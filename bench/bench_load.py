@@ -146,6 +146,7 @@ def run_load_mix() -> dict[str, dict]:
             "rps": best["rps"],
             "p99_ms": best["p99_ms"],
             "errors": sum(f["errors"] for f in levels),
+            "socket_errors": sum(f.get("socket_errors", 0) for f in levels),
             "lost_writes": sum(f["lost_writes"] for f in levels),
             "mix": "40% public reads, 20% licence reads, 10% me, 10% QR signing, 20% partner verifications (writes)",
         }

@@ -87,6 +87,22 @@ def ensure_credentials(url: str, rows: int) -> None:
                     "issued_at": now, "revoked_at": None, "revoked_reason": None,
                 })  # fmt: skip
             conn.execute(insert(table), batch)
+        # an operator raising the nationwide partner limit for a load test (the default, 600 a
+        # minute per partner, would turn the measurement into RATE_LIMITED answers)
+        from core.rollout import MeasureSetting
+
+        settings = MeasureSetting.__table__  # type: ignore[attr-defined]
+        conn.execute(settings.delete().where(settings.c.key == "partner_verifications_per_minute"))
+        conn.execute(
+            insert(settings).values(
+                id="BENCHLIMIT000001",
+                measure="e_driving_licence",
+                scope_code="*",
+                key="partner_verifications_per_minute",
+                value={"value": 100_000_000},
+                updated_at=now,
+            )
+        )
     engine.dispose()
 
 

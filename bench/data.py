@@ -15,12 +15,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
 
-from core.accounts import Account, Person  # noqa: E402
+from core.accounts import Account  # noqa: E402
 from core.db import create_schema, make_engine, stamp  # noqa: E402
-from core.identity import make_id_number  # noqa: E402
-from core.registries.licences import DrivingLicence  # noqa: E402
-
-BATCH = 20_000
+from core.demo import add_bulk_licences  # noqa: E402
 
 
 def bench_db_url(name: str, rows: int) -> str:
@@ -29,82 +26,43 @@ def bench_db_url(name: str, rows: int) -> str:
 
 
 def ensure_licences(url: str, rows: int, plugins_import: list[str] | None = None) -> None:
-    """Create the schema and `rows` persons + licences (ids P0000000001 / L0000000001 ...)."""
+    """Create the schema, `rows` persons + licences (core.demo.add_bulk_licences: ids
+    P000000000000001 / L000000000000001 ...) and citizen accounts for the first 1,000 of them."""
     for module in plugins_import or []:
         __import__(module)
     engine = make_engine(url)
     create_schema(engine)
+    add_bulk_licences(
+        engine,
+        rows,
+        progress=lambda done, total: print(f"   rows {done}/{total}", file=sys.stderr, flush=True),
+    )
+    accounts = Account.__table__  # type: ignore[attr-defined]
     with engine.begin() as conn:
-        have = conn.execute(text("SELECT COUNT(*) FROM driving_licences")).scalar_one()
-    if have >= rows:
-        engine.dispose()
-        return
-    now = stamp(dt.datetime.now(dt.UTC))
-    birth = dt.date(1980, 1, 1)
-    person_table = Person.__table__
-    licence_table = DrivingLicence.__table__
-    account_table = Account.__table__
-    with engine.begin() as conn:
-        for start in range(have, rows, BATCH):
-            end = min(rows, start + BATCH)
-            persons, licences, accounts = [], [], []
-            for i in range(start, end):
-                pid = f"P{i:015d}"
-                persons.append(
+        have = conn.execute(
+            text("SELECT COUNT(*) FROM accounts WHERE login LIKE 'bench%'")
+        ).scalar_one()
+        if have < min(rows, 1000):
+            now = stamp(dt.datetime.now(dt.UTC))
+            conn.execute(
+                insert(accounts),
+                [
                     {
-                        "id": pid,
-                        "id_type": "MAINLAND_ID",
-                        "id_number": make_id_number(
-                            "110101", birth + dt.timedelta(days=i // 1000), i % 1000
-                        ),
-                        "name": f"测试{i}",
-                        "birth_date": birth,
-                        "phone": None,
-                        "domicile_city": "320100",
-                        "real_name_verified": True,
-                        "real_person_verified_at": now,
+                        "id": f"A{i:015d}",
+                        "kind": "CITIZEN",
+                        "login": f"bench{i}",
+                        "password_hash": "x",
+                        "person_id": person_id(i),
+                        "roles": ["CITIZEN"],
+                        "province_code": None,
+                        "city_code": None,
+                        "office_id": None,
+                        "status": "ACTIVE",
                         "created_at": now,
                     }
-                )
-                licences.append(
-                    {
-                        "id": f"L{i:015d}",
-                        "person_id": pid,
-                        "file_number": f"F{i:015d}",
-                        "classes": "C1",
-                        "first_issue_date": dt.date(2010, 1, 1),
-                        "valid_from": dt.date(2020, 1, 1),
-                        "valid_until": dt.date(2030, 1, 1),
-                        "status": "NORMAL",
-                        "status_changed_at": None,
-                        "points": i % 12,
-                        "issuing_city": "320100",
-                        "issuing_office_id": None,
-                        "remarks": [],
-                        "updated_at": now,
-                    }
-                )
-                if i < 1000:
-                    accounts.append(
-                        {
-                            "id": f"A{i:015d}",
-                            "kind": "CITIZEN",
-                            "login": f"bench{i}",
-                            "password_hash": "x",
-                            "person_id": pid,
-                            "roles": ["CITIZEN"],
-                            "province_code": None,
-                            "city_code": None,
-                            "office_id": None,
-                            "status": "ACTIVE",
-                            "created_at": now,
-                        }
-                    )
-            conn.execute(insert(person_table), persons)
-            conn.execute(insert(licence_table), licences)
-            if accounts:
-                conn.execute(insert(account_table), accounts)
-            print(f"   rows {end}/{rows}", file=sys.stderr, flush=True)
+                    for i in range(have, min(rows, 1000))
+                ],
+            )
     engine.dispose()
 
 

@@ -173,13 +173,15 @@ def parse_wrk(out: str) -> dict[str, float]:
         errors += int(m.group(1))  # non-200 statuses and GraphQL "errors" answers
     elif m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
         errors += int(m.group(1))
+    socket_errors = 0
     if m := re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out):
-        errors += sum(int(x) for x in m.groups())
+        socket_errors = sum(int(x) for x in m.groups())
     figures: dict[str, float] = {
         "rps": round(rps, 1),
         "p50_ms": round(p50, 3),
         "p99_ms": round(p99, 3),
-        "errors": errors,
+        "errors": errors,  # answers: non-200 or with a non-empty "errors" list
+        "socket_errors": socket_errors,  # wrk connect/read/write errors and 2 s timeouts
     }
     if m := re.search(r"(\d+) requests in", out):
         figures["requests"] = int(m.group(1))

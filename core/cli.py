@@ -50,10 +50,20 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_load(args: argparse.Namespace) -> int:
-    from core.demo import load_demo_if_empty
+    from core.demo import add_bulk_licences, load_demo_if_empty
 
-    loaded = load_demo_if_empty(_platform())
+    platform = _platform()
+    loaded = load_demo_if_empty(platform)
     print("demo data loaded" if loaded else "database not empty: demo data left as it was")
+    if args.licences:
+        added = add_bulk_licences(
+            platform.engine,
+            args.licences,
+            progress=lambda done, total: print(
+                f"  licences {done}/{total}", file=sys.stderr, flush=True
+            ),
+        )
+        print(f"added {added} synthetic licences")
     return 0
 
 
@@ -191,9 +201,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("db-migrate", help="apply the alembic migrations (production databases)")
     p.add_argument("revision", nargs="?", default="head")
     p.set_defaults(fn=cmd_db_migrate)
-    sub.add_parser("demo-load", help="load the demo data set into an empty database").set_defaults(
-        fn=cmd_demo_load
+    p = sub.add_parser("demo-load", help="load the demo data set into an empty database")
+    p.add_argument(
+        "--licences",
+        type=int,
+        default=0,
+        help="also add this many synthetic licences (shows progress)",
     )
+    p.set_defaults(fn=cmd_demo_load)
     p = sub.add_parser("schema", help="write the composed schema to schema.graphql (or --check it)")
     p.add_argument("--output", default="schema.graphql")
     p.add_argument("--check", action="store_true")

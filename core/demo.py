@@ -173,6 +173,74 @@ def build_core_demo(session: Session, now: dt.datetime = DEMO_NOW) -> DemoWorld:
     return w
 
 
+def add_bulk_licences(engine: Any, count: int, progress: Any = None, batch: int = 20_000) -> int:
+    """Add `count` synthetic citizens with one C1 licence each (ids P…/L…), for load and
+    benchmark data sets. Bulk inserts in batches; `progress(done, total)` after each batch.
+    Idempotent: rows that exist are kept, so a second call with a larger count tops up."""
+    from sqlalchemy import func, insert, select
+
+    from core.accounts import Person
+    from core.db import stamp
+    from core.identity import make_id_number
+    from core.registries.licences import DrivingLicence
+
+    persons, licences = Person.__table__, DrivingLicence.__table__  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        have = conn.execute(
+            select(func.count()).select_from(licences).where(licences.c.id.like("L%"))
+        ).scalar_one()
+    now = stamp(dt.datetime.now(CHINA_TZ))
+    born = dt.date(1980, 1, 1)
+    for start in range(have, count, batch):
+        end = min(count, start + batch)
+        with engine.begin() as conn:
+            conn.execute(
+                insert(persons),
+                [
+                    {
+                        "id": f"P{i:015d}",
+                        "id_type": "MAINLAND_ID",
+                        "id_number": make_id_number(
+                            "110101", born + dt.timedelta(days=i // 1000), i % 1000
+                        ),
+                        "name": f"测试{i}",
+                        "birth_date": born + dt.timedelta(days=i // 1000),
+                        "phone": None,
+                        "domicile_city": "320100",
+                        "real_name_verified": True,
+                        "real_person_verified_at": now,
+                        "created_at": now,
+                    }
+                    for i in range(start, end)
+                ],
+            )
+            conn.execute(
+                insert(licences),
+                [
+                    {
+                        "id": f"L{i:015d}",
+                        "person_id": f"P{i:015d}",
+                        "file_number": f"F{i:015d}",
+                        "classes": "C1",
+                        "first_issue_date": dt.date(2010, 1, 1),
+                        "valid_from": dt.date(2020, 1, 1),
+                        "valid_until": dt.date(2030, 1, 1),
+                        "status": "NORMAL",
+                        "status_changed_at": None,
+                        "points": i % 12,
+                        "issuing_city": "320100",
+                        "issuing_office_id": None,
+                        "remarks": [],
+                        "updated_at": now,
+                    }
+                    for i in range(start, end)
+                ],
+            )
+        if progress:
+            progress(end, count)
+    return max(0, count - have)
+
+
 def load_demo_if_empty(platform: Any) -> bool:
     """Load the demo data set (core, then every plugin's part) unless accounts already exist."""
     with Session(platform.engine) as session:

@@ -62,3 +62,20 @@ def test_cell(full_env, operation, role):
         assert gate_refusals, f"{operation} should be denied to {role}: {body}"
     else:
         assert not gate_refusals, f"{operation} should be allowed to {role}: {body}"
+
+
+def test_zz_no_raw_id_number_in_any_audit_event(full_env):
+    """After every cell ran (this test is last in the module): no audit event carries a raw ID number."""
+    from sqlmodel import select
+
+    from core.accounts import Person
+    from core.audit import AuditEvent
+
+    with full_env.session() as s:
+        numbers = [p.id_number for p in s.exec(select(Person)).all()]
+        events = s.exec(select(AuditEvent)).all()
+    assert events, "the matrix calls were audited"
+    for event in events:
+        text = f"{event.detail} {event.subject_ref} {event.outcome}"
+        leaked = [n for n in numbers if n in text]
+        assert not leaked, f"audit event {event.seq} ({event.action}) carries a raw ID number"

@@ -15,6 +15,8 @@ import datetime as dt
 import enum
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Field, Session, SQLModel
 
 from core.db import json_field, stamp
@@ -124,7 +126,11 @@ def transition(
     actor_account_id: str | None,
     note: str | None = None,
 ) -> Application:
-    """Move `app` to `to`, or refuse with INVALID_TRANSITION. Records accepted_by / decided_by."""
+    """Move `app` to `to`, or refuse with INVALID_TRANSITION. Records accepted_by / decided_by.
+
+    The move is one conditional UPDATE (`... WHERE id = ? AND status = <the status read>`), so two
+    concurrent requests cannot both move the same application: the second gets CONFLICT.
+    """
     current = AppStatus(app.status)
     if to not in ALLOWED_TRANSITIONS[current]:
         raise RuleError(
@@ -132,14 +138,24 @@ def transition(
             f"An application in {current.value} cannot become {to.value}.",
             field="status",
         )
+    values: dict[str, Any] = {"status": to.value, "updated_at": stamp(now)}
     if to is AppStatus.UNDER_REVIEW:
-        app.accepted_by = actor_account_id
+        values["accepted_by"] = actor_account_id
     if to in (AppStatus.APPROVED, AppStatus.REJECTED):
-        app.decided_by = actor_account_id
-        app.decision_note = note
-    app.status = to.value
-    app.updated_at = stamp(now)
-    session.add(app)
+        values["decided_by"] = actor_account_id
+        values["decision_note"] = note
+    table = Application.__table__  # type: ignore[attr-defined]
+    moved = session.execute(
+        update(table).where(table.c.id == app.id, table.c.status == current.value).values(**values)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise RuleError(
+            Code.CONFLICT,
+            "The application was changed by someone else meanwhile; reload it.",
+            field="status",
+        )
+    for key, value in values.items():
+        set_committed_value(app, key, value)
     session.add(
         ApplicationEvent(
             application_id=app.id,
