@@ -93,11 +93,10 @@ def build_platform(
     ]
     defaults: dict[str, list[RolloutDefault]] = {}
     for plugin, rows in collect(pm, "register_default_rollout"):
-        slug = _measure_of(plugin, measures)
-        defaults.setdefault(slug, []).extend(rows)
+        defaults.setdefault(plugin, []).extend(rows)  # a measure's slug is its plugin's name
     specs: dict[str, dict[str, SettingSpec]] = {}
     for plugin, rows in collect(pm, "register_settings"):
-        specs.setdefault(_measure_of(plugin, measures), {}).update({s.key: s for s in rows})
+        specs.setdefault(plugin, {}).update({s.key: s for s in rows})
 
     engine = engine or make_engine(settings.database_url)
     if create_tables:
@@ -142,10 +141,6 @@ def build_platform(
     platform.reports = _unique(collect(pm, "register_reports"), "report")
     platform.jobs = _unique(collect(pm, "register_jobs"), "job")
     return platform
-
-
-def _measure_of(plugin: str, measures: dict[str, MeasureInfo]) -> str:
-    return plugin if plugin in measures else plugin
 
 
 def _adapters(

@@ -13,6 +13,7 @@ from core.api.types import Application, AuditEvent, DrivingLicence, Person, Vehi
 from core.audit import AuditEvent as AuditEventRow
 from core.context import Context
 from core.divisions import CITIES, PROVINCES, province
+from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.identity import parse_identity
@@ -258,9 +259,7 @@ class CoreQuery:
         self, info: strawberry.Info, city: str, date: dt.date | None = None
     ) -> list[MeasureStatus]:
         ctx: Context = info.context
-        from core.divisions import city as lookup
-
-        lookup(city)
+        lookup_city(city)
         day = date or ctx.today()
         slugs = sorted(ctx.platform.measures, key=lambda s: ctx.platform.measures[s].code)
         return [measure_status(ctx, slug, city, day) for slug in slugs]
@@ -373,9 +372,7 @@ class CoreQuery:
         spec = ctx.platform.reports.get(name)
         if spec is None:
             raise NotFound("Report", "name")
-        from core.divisions import city as lookup
-
-        lookup(city)
+        lookup_city(city)
         ctx.require_jurisdiction(city, field="city")
         if end < start or (end - start).days > 366:
             raise RuleError(
