@@ -167,3 +167,44 @@ def transition(
         )
     )
     return app
+
+
+def start_review(
+    ctx: Any,
+    scope: Any,
+    application_id: str,
+    measure: str,
+    approve: bool,
+    note: str | None,
+    note_required_code: str,
+    rule: str | None = None,
+) -> tuple[Application, str | None]:
+    """The common first half of a clerk's review of one measure's application.
+
+    Loads the application (NOT_FOUND unless it belongs to `measure`), gates it by the measure's
+    rollout and the clerk's jurisdiction for its city, validates the note (required to reject),
+    moves SUBMITTED to UNDER_REVIEW, names the subject for the audit, and, when `approve` is false,
+    rejects it. Returns the application and the note; on approval the caller applies its own
+    rules and then moves the application to APPROVED.
+    """
+    from core.errors import NotFound
+    from core.validation import require_text
+
+    session = scope.session
+    app = session.get(Application, str(application_id)[:16])
+    if app is None or app.measure != measure:
+        raise NotFound("Application", "applicationId")
+    ctx.require_in_force(measure, app.city_code, field="applicationId")
+    ctx.require_jurisdiction(app.city_code, field="applicationId")
+    text = require_text("note", note, 500) if note is not None and note.strip() else None
+    if not approve and text is None:
+        raise RuleError(
+            note_required_code, "Say why the application is rejected.", field="note", rule=rule
+        )
+    now, actor = ctx.now(), ctx.actor.account_id
+    if app.status == AppStatus.SUBMITTED.value:
+        transition(session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
+    scope.subject(app.subject_person_id, f"Application:{app.id}")
+    if not approve:
+        transition(session, app, AppStatus.REJECTED, now=now, actor_account_id=actor, note=text)
+    return app, text

@@ -91,28 +91,19 @@ def review(
 ) -> tuple[apps.Application, cred.IssuedCredential | None]:
     """A clerk of the licence's city reviews the photo; approval issues the unified e-licence."""
     session = scope.session
-    app = session.get(apps.Application, str(application_id)[:16])
-    if app is None or app.measure != rules.MEASURE:
-        raise NotFound("Application", "applicationId")
-    ctx.require_in_force(rules.MEASURE, app.city_code, field="applicationId")
-    ctx.require_jurisdiction(app.city_code, field="applicationId")
-    text = require_text("note", note, 500) if note is not None and note.strip() else None
-    if not approve and text is None:
-        raise RuleError(
-            EdlError.NOTE_REQUIRED,
-            "Say why the photo is rejected.",
-            field="note",
-            rule=rules.R_PHOTO,
-        )
+    app, text = apps.start_review(
+        ctx,
+        scope,
+        application_id,
+        rules.MEASURE,
+        approve,
+        note,
+        EdlError.NOTE_REQUIRED,
+        rules.R_PHOTO,
+    )
     now = ctx.now()
     actor = ctx.actor.account_id
-    if app.status == apps.AppStatus.SUBMITTED.value:
-        apps.transition(session, app, apps.AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
-    scope.subject(app.subject_person_id, f"Application:{app.id}")
     if not approve:
-        apps.transition(
-            session, app, apps.AppStatus.REJECTED, now=now, actor_account_id=actor, note=text
-        )
         ctx.notify(
             session,
             app.subject_person_id or "",

@@ -130,25 +130,12 @@ def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
 ) -> tuple[apps.Application, DeregCertificate | None]:
     session = scope.session
-    app = session.get(apps.Application, str(application_id)[:16])
-    if app is None or app.measure != rules.MEASURE:
-        raise NotFound("Application", "applicationId")
-    ctx.require_in_force(rules.MEASURE, app.city_code, field="applicationId")
-    ctx.require_jurisdiction(app.city_code, field="applicationId")
-    text = require_text("note", note, 500) if note is not None and note.strip() else None
-    if not approve and text is None:
-        raise RuleError(
-            DeregError.NOTE_REQUIRED, "Say why the application is rejected.", field="note"
-        )
-    now, actor = ctx.now(), ctx.actor.account_id
-    if app.status == "SUBMITTED":
-        apps.transition(session, app, apps.AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
-    scope.subject(app.subject_person_id, f"Application:{app.id}")
+    app, text = apps.start_review(
+        ctx, scope, application_id, rules.MEASURE, approve, note, DeregError.NOTE_REQUIRED
+    )
     if not approve:
-        apps.transition(
-            session, app, apps.AppStatus.REJECTED, now=now, actor_account_id=actor, note=text
-        )
         return app, None
+    now, actor = ctx.now(), ctx.actor.account_id
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
