@@ -6,7 +6,10 @@ The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL points a
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -82,3 +85,43 @@ def example_env(make_env: Callable[..., Env]) -> Env:
 def core_env(make_env: Callable[..., Env]) -> Env:
     """Only the core (no measure plugins), clock at 2024-09-02 09:00 Beijing time."""
     return make_env(())
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[..., str]]:
+    """`base_url = serve(env)`: serve env's platform over real HTTP (uvicorn in a thread) until
+    the test ends; for tests that need concurrency or a real socket."""
+    import uvicorn
+
+    from core.http import create_app
+
+    servers = []
+
+    def start(env: Env) -> str:
+        port = _free_port()
+        config = uvicorn.Config(
+            create_app(env.platform),
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
+        server = uvicorn.Server(config)
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.time() + 20
+        while not server.started and time.time() < deadline:
+            time.sleep(0.05)
+        servers.append((server, thread))
+        return f"http://127.0.0.1:{port}"
+
+    yield start
+    for server, thread in servers:
+        server.should_exit = True
+        thread.join(10)

@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
@@ -291,7 +292,9 @@ class GraphQLEndpoint:
             return _error(400, "`operationName` must be a string.", "BAD_REQUEST")
         if variables and _too_deep(variables):
             return _error(400, "`variables` are nested too deeply.", "BAD_REQUEST")
-        prepared = self.executor.prepare(query)
+        prepared = self.executor.cached(query)
+        if prepared is None:  # a new text: parse and validate in a worker thread, not on the loop
+            prepared = await run_in_threadpool(self.executor.prepare, query)
         if prepared.errors:
             return {"errors": prepared.errors}
         op_type = self.executor.operation_type(prepared, operation_name)

@@ -26,6 +26,8 @@ class Settings:
     max_body_bytes: int = 1024 * 1024
     max_query_depth: int = 12
     max_aliases: int = 30
+    max_fields: int = 500  # field selections per operation, fragments expanded
+    max_merge_comparisons: int = 1000  # pairs that field merging compares (see graphql/limits)
     max_tokens: int = 3000
     max_batch: int = 5
     max_page_size: int = 100

@@ -195,3 +195,121 @@ def test_bad_variable_values_are_client_errors(core_env):
         as_="zhang_account",
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# --- documents crafted to make validation super-linear (issue 12, item 1) ---------------------
+
+
+def _doubling(levels: int) -> str:
+    parts = ["{ ...F0 }"]
+    parts += [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    parts.append(f"fragment F{levels} on Query {{ __typename }}")
+    return " ".join(parts)
+
+
+def _timed_post(env, query: str):
+    import time
+
+    started = time.perf_counter()
+    response = env.http.post("/graphql", json={"query": query})
+    return response, time.perf_counter() - started
+
+
+@pytest.mark.parametrize("levels", [22, 25, 40])
+def test_fragment_doubling_is_refused_at_once(core_env, levels):
+    """Anonymous POST of under 2 KB whose fragments double 40 times: answered in well under a
+    second (it used to block the worker for minutes: the depth check re-walked every spread)."""
+    query = _doubling(levels)
+    assert len(query) < 2048
+    response, seconds = _timed_post(core_env, query)
+    assert seconds < 0.5, seconds
+    error = response.json()["errors"][0]
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    assert "fields once its fragments are expanded" in error["message"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ "
+        + " ".join("measures { code }" for _ in range(700))
+        + " }",  # same name, quadratic merge
+        "{ "
+        + " ".join(f"...A{i}" for i in range(150))
+        + " }"
+        + "".join(f" fragment A{i} on Query {{ today }}" for i in range(150)),  # fragment pairs
+        "{ " + " ".join(["measures { " + " ".join(["code"] * 20) + " }"] * 20) + " }",  # nested
+        " ".join(f"query Q{i} {{ ...F0 }}" for i in range(200)) + " " + _doubling(8)[10:],
+    ],
+    ids=["same-name-fields", "many-fragments", "nested-duplicates", "many-operations"],
+)
+def test_other_superlinear_shapes_are_refused_quickly(core_env, query):
+    """Field merging (OverlappingFieldsCanBeMerged) compares pairs: bounded before it runs."""
+    response, seconds = _timed_post(core_env, query)
+    assert seconds < 0.5, seconds
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", body
+
+
+def test_fragment_depth_is_measured_once_and_still_counted(env_with):
+    env = env_with(max_query_depth=3)
+    nested = "{ me { ...A } } fragment A on Me { person { ...B } } fragment B on Person { name }"
+    assert "errors" not in env.gql(nested, as_="zhang_account")
+    deeper = (
+        "{ me { ...A ...A } } fragment A on Me { ...B ...B } "
+        "fragment B on Me { person { ...C } } fragment C on Person { name }"
+    )
+    assert "errors" not in env.gql(deeper, as_="zhang_account")
+    env2 = env_with(max_query_depth=2)
+    assert "exceeds the limit of 2" in env2.gql(deeper, as_="zhang_account")["errors"][0]["message"]
+
+
+def test_ordinary_repeats_still_validate(core_env):
+    """A field asked twice through two fragments is normal and passes."""
+    query = (
+        "{ ...A ...B measures { code } } fragment A on Query { measures { code } } "
+        "fragment B on Query { measures { titleZh } }"
+    )
+    body = core_env.gql(query)
+    assert "errors" not in body, body
+
+
+def test_health_stays_responsive_under_crafted_documents(core_env, serve):
+    """While 8 clients send distinct worst-case documents, /health answers promptly."""
+    import threading
+    import time
+
+    import httpx
+
+    base = serve(core_env)
+    stop = threading.Event()
+    sent = []
+
+    def attack(n: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            i = 0
+            while not stop.is_set():
+                i += 1
+                # distinct texts, so no answer comes from the document cache
+                query = _doubling(40) + f" fragment X{n}_{i} on Query {{ today }}"
+                client.post("/graphql", json={"query": query})
+                sent.append(1)
+
+    threads = [threading.Thread(target=attack, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    try:
+        time.sleep(0.3)
+        worst = 0.0
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for _ in range(20):
+                started = time.perf_counter()
+                assert client.get("/health").status_code == 200
+                worst = max(worst, time.perf_counter() - started)
+                time.sleep(0.02)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert len(sent) > 20
+    assert worst < 0.5, worst

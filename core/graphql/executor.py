@@ -31,7 +31,7 @@ from graphql import (
 )
 
 from core.errors import RuleError
-from core.graphql.limits import NoIntrospection, alias_limit_rule, depth_limit_rule
+from core.graphql.limits import NoIntrospection, ShapeLimits, alias_limit_rule, check_shape
 from core.settings import Settings
 
 log = logging.getLogger("traffic.graphql")
@@ -54,17 +54,26 @@ class GraphQLExecutor:
         self.hide_suggestions = settings.production
         rules = [
             *specified_rules,
-            depth_limit_rule(settings.max_query_depth),
             alias_limit_rule(settings.max_aliases),
         ]
         if settings.production:
             rules.append(NoIntrospection)
         self.rules = rules
+        self.shape_limits = ShapeLimits(
+            settings.max_query_depth, settings.max_fields, settings.max_merge_comparisons
+        )
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
+    def cached(self, query: str) -> Prepared | None:
+        """The prepared document if this text was seen recently (no work done)."""
+        return self._cache.get(query)
+
     def prepare(self, query: str) -> Prepared:
+        """Parse and validate `query` (or take it from the cache). Bounded cost for any document
+        within the token limit (see core/graphql/limits.py), but milliseconds, not microseconds:
+        the HTTP layer runs cache misses off the event loop."""
         cached = self._cache.get(query)
         if cached is not None:
             return cached
@@ -91,9 +100,18 @@ class GraphQLExecutor:
                 ],
                 {},
             )
-        errors = validate(
-            self.schema, document, self.rules, max_errors=20, hide_suggestions=self.hide_suggestions
-        )
+        try:
+            errors = check_shape(document, self.shape_limits)
+        except RecursionError:
+            errors = [GraphQLError("Document nested too deeply.")]
+        if not errors:  # the standard rules run only on documents whose cost is bounded
+            errors = validate(
+                self.schema,
+                document,
+                self.rules,
+                max_errors=20,
+                hide_suggestions=self.hide_suggestions,
+            )
         if errors:
             return Prepared(
                 None, [self._client_error(e, "GRAPHQL_VALIDATION_FAILED") for e in errors], {}

@@ -1,4 +1,5 @@
-"""Browser tests: the app served on 127.0.0.1 by uvicorn in a thread, driven by Playwright in
+"""Browser tests: the app served on 127.0.0.1 by uvicorn in a thread (the `serve` fixture of the
+root conftest.py), driven by Playwright in
 Debian's headless Chromium (no browser download). Screenshots go to test-artifacts/.
 
 Without Chromium the tests skip, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
@@ -8,9 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +16,6 @@ import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,39 +34,6 @@ def browser() -> Iterator[object]:
         )  # fmt: skip
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def serve():
-    """`base_url = serve(env)`: serve env's platform over real HTTP until the test ends."""
-    import uvicorn
-
-    from core.http import create_app
-
-    servers = []
-
-    def start(env) -> str:
-        port = _free_port()
-        config = uvicorn.Config(
-            create_app(env.platform),
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            lifespan="off",
-        )
-        server = uvicorn.Server(config)
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.time() + 20
-        while not server.started and time.time() < deadline:
-            time.sleep(0.05)
-        servers.append((server, thread))
-        return f"http://127.0.0.1:{port}"
-
-    yield start
-    for server, thread in servers:
-        server.should_exit = True
-        thread.join(10)
 
 
 def shot(page, name: str) -> Path:
