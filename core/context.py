@@ -66,6 +66,7 @@ class Context:
         self._session: Session | None = None
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         self._now: dt.datetime | None = None
+        self.commits = 0  # transactions this request committed (refusal audits not counted)
 
     # --- time ------------------------------------------------------------------------------------
     def now(self) -> dt.datetime:
@@ -233,6 +234,7 @@ class Context:
                 measure,
             )
             session.commit()
+            self.commits += 1
             return result
         except RuleError as error:
             session.rollback()
@@ -262,6 +264,7 @@ class Context:
                 session, action, subject_person_id, subject_ref, outcome, detail or {}, measure
             )
             session.commit()
+            self.commits += 1
         except Exception:
             session.rollback()
             raise

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from core.accounts import STAFF_ROLES, Role
+from core.api.admin import AdminMutation
 from core.api.mutations import CoreMutation
 from core.api.queries import CoreQuery
 from core.hookspecs import hookimpl
@@ -25,7 +26,7 @@ def register_query_types() -> list[type]:
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [CoreMutation]
+    return [CoreMutation, AdminMutation]
 
 
 @hookimpl
@@ -39,6 +40,8 @@ def register_permission_rules() -> list[PermissionRule]:
         allow("core.my_records", Role.CITIZEN),
         allow("core.rollout_read", *ADMINS),
         allow("core.rollout_write", *ADMINS),
+        allow("core.account_admin", *ADMINS, note="province admins: their province's staff"),
+        allow("core.partner_admin", *ADMINS, note="province admins: their province's partners"),
         allow(
             "core.person_lookup",
             Role.CLERK,

@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core import idempotency, observability
 from core.actor import ANONYMOUS, Actor
+from core.auth.principals import require_active
 from core.context import Context
 from core.errors import RuleError
 from core.platform import Platform
@@ -124,6 +125,7 @@ def actor_from_request(platform: Platform, request: Request) -> Actor:
     actor = claims.get("__actor__")  # verified claims are cached per token; so is their Actor
     if actor is None:
         actor = claims["__actor__"] = Actor.from_claims(claims)
+    require_active(platform.engine, actor)  # never cached: a disabled account stops at once
     return actor
 
 
@@ -219,14 +221,17 @@ class GraphQLEndpoint:
         allow_mutation: bool,
     ) -> Response:
         results = []
+        commits: list[int] = []
         for op in operations:
-            results.append(await self._one(op, actor, request, request_id, allow_mutation))
+            results.append(await self._one(op, actor, request, request_id, allow_mutation, commits))
             if isinstance(results[-1], Response):
                 return results[-1]
         body = results if batch else results[0]
-        return Response(
+        response = Response(
             orjson.dumps(body), media_type="application/json", headers={"x-request-id": request_id}
         )
+        response.committed = sum(commits)  # type: ignore[attr-defined] - read by _run_idempotent
+        return response
 
     async def _run_idempotent(
         self,
@@ -270,14 +275,23 @@ class GraphQLEndpoint:
         except BaseException:
             idempotency.release(engine, claim.record_id)
             raise
-        if response.status_code == 200:
+        if getattr(response, "committed", 0):
+            # something was written: a retry must get this answer, never a second side effect
             idempotency.complete(engine, claim.record_id, bytes(response.body))
         else:
+            # nothing committed (a refusal, a rate limit, an internal error, a client error): the
+            # key is released so that a retry runs again
             idempotency.release(engine, claim.record_id)
         return response
 
     async def _one(
-        self, op: Any, actor: Actor, request: Request, request_id: str, allow_mutation: bool
+        self,
+        op: Any,
+        actor: Actor,
+        request: Request,
+        request_id: str,
+        allow_mutation: bool,
+        commits: list[int],
     ) -> Any:
         if not isinstance(op, dict):
             return _error(400, "Each operation must be a JSON object.", "BAD_REQUEST")
@@ -317,6 +331,7 @@ class GraphQLEndpoint:
             result = await self.executor.run(prepared, variables, operation_name, ctx)
         finally:
             ctx.close()
+            commits.append(ctx.commits)
         codes = [e.get("extensions", {}).get("code", "") for e in result.get("errors", ())]
         label = prepared.labels.get(operation_name) or next(iter(prepared.labels.values()), "-")
         observability.observe(
@@ -340,9 +355,13 @@ def create_app(platform: Platform) -> Starlette:
     """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes."""
 
     async def jwks(request: Request) -> Response:
+        """Published verification keys (RFC 7517), each marked with its `purpose`: "document"
+        (QR payloads, receipts, status and trust lists) and "auth" (access tokens, which resource
+        servers and partners may verify themselves, as an identity provider's JWKS allows).
+        Audit keys are not published here."""
         keys = platform.keys.jwks()
-        document_keys = {"keys": [k for k in keys["keys"] if k.get("purpose") == "document"]}
-        return JSONResponse(document_keys, headers={"cache-control": "public, max-age=300"})
+        published = {"keys": [k for k in keys["keys"] if k.get("purpose") in ("document", "auth")]}
+        return JSONResponse(published, headers={"cache-control": "public, max-age=300"})
 
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok"})

@@ -1,10 +1,13 @@
 """Idempotency keys for side-effecting requests (`Idempotency-Key` header on a mutation POST).
 
 The first request with a key claims it by inserting a PENDING row (a unique constraint decides
-between concurrent requests), runs, and stores its response. A retry with the same key and the same
-request gets the stored response (`Idempotency-Replayed: true`) and causes no second side effect;
-the same key with a different request is refused (422); a retry while the first is still running
-gets 409. Keys are scoped to the caller (account or partner client) and kept for 24 hours.
+between concurrent requests), runs, and stores its response if it committed something. A retry with
+the same key and the same request gets the stored response (`Idempotency-Replayed: true`) and causes
+no second side effect; the same key with a different request is refused (422); a retry while the
+first is still running gets 409. A request that committed nothing (a refusal, RATE_LIMITED, an
+INTERNAL_ERROR rolled back, a 4xx) releases its key, so a retry runs again: a transient failure is
+never replayed for 24 hours. Keys are scoped to the caller (account or partner client) and kept for
+24 hours.
 """
 
 from __future__ import annotations

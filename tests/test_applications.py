@@ -65,11 +65,19 @@ def test_a_stale_copy_cannot_move_the_application(core_env):
         stale = reader.get(Application, app_id)  # read SUBMITTED, then the transaction ends
         reader.commit()
         with write_session(engine, expire_on_commit=False) as first:
-            transition(first, first.get(Application, app_id), AppStatus.UNDER_REVIEW, now=env.clock.now(), actor_account_id="C1")
+            transition(
+                first,
+                first.get(Application, app_id),
+                AppStatus.UNDER_REVIEW,
+                now=env.clock.now(),
+                actor_account_id="C1",
+            )
             first.commit()
         begin_write(reader)
         with pytest.raises(RuleError) as err:
-            transition(reader, stale, AppStatus.REJECTED, now=env.clock.now(), actor_account_id="C2")
+            transition(
+                reader, stale, AppStatus.REJECTED, now=env.clock.now(), actor_account_id="C2"
+            )
         assert err.value.code == "CONFLICT"
         reader.rollback()
     with Session(engine) as s:

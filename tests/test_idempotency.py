@@ -79,3 +79,42 @@ def test_concurrent_calls_with_one_key_execute_once(example_env):
     assert results.count(200) >= 1
     assert set(results) <= {200, 409}
     assert _audits(env) == 1
+
+
+def test_a_failure_that_committed_nothing_releases_the_key(example_env, monkeypatch):
+    """Issue 12 item 8: an INTERNAL_ERROR (HTTP 200 with that code) is not replayed for 24 h; the
+    retry with the same key runs and succeeds."""
+    env = example_env
+    from core.api import mutations
+
+    real = mutations.stamp
+    calls = []
+
+    def flaky(value):
+        calls.append(value)
+        if len(calls) == 1:
+            raise RuntimeError("database hiccup")
+        return real(value)
+
+    monkeypatch.setattr(mutations, "stamp", flaky)
+    first = _post(env, "key-00000005")
+    assert first.status_code == 200
+    assert first.json()["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
+    assert _admin_rules(env) == 0
+    second = _post(env, "key-00000005")
+    assert "idempotency-replayed" not in second.headers
+    assert second.json()["data"]["rolloutSet"] == {"city": "320500", "errors": []}
+    assert _admin_rules(env) == 1
+    third = _post(env, "key-00000005")  # now that something was committed, it is replayed
+    assert third.headers["idempotency-replayed"] == "true" and third.json() == second.json()
+    assert _admin_rules(env) == 1
+
+
+def test_a_refusal_is_not_kept_either(example_env):
+    """A refusal wrote nothing (its audit event aside): the same key may run again once the cause
+    is gone, e.g. after a rate limit or with the right role."""
+    env = example_env
+    refused = _post(env, "key-00000006", who="zhang_account")
+    assert refused.json()["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "UNAUTHENTICATED")
+    again = _post(env, "key-00000006", who="zhang_account")
+    assert "idempotency-replayed" not in again.headers

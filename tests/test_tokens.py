@@ -192,3 +192,136 @@ def test_unknown_key_ids_do_not_reload_keys_on_every_request(core_env, monkeypat
     for i in range(50):
         assert keys.verifying_key(f"FORGED{i}", "auth") is None
     assert len(calls) == 0  # loaded moments ago: forged ids answer from memory
+
+
+# --- issue 12 item 7 ---------------------------------------------------------------------------
+
+
+def test_not_before_leeway_is_one_rule_on_every_path(core_env):
+    """A token whose nbf is 20 s ahead (inside the 30 s leeway) is accepted on every request, not
+    on alternate ones (the cached path used to apply no leeway)."""
+    now = int(core_env.clock.now().timestamp())
+    token = _sign(core_env, _claims(core_env, nbf=now + 20, iat=now + 20))
+    for _ in range(4):
+        status, body = _status(core_env, token)
+        assert status == 200 and body["data"]["me"]["kind"] == "CITIZEN"
+    beyond = _sign(core_env, _claims(core_env, nbf=now + 40, iat=now + 40))
+    for _ in range(3):
+        assert _status(core_env, beyond)[0] == 401
+
+
+def test_next_key_does_not_verify_until_it_is_active(core_env):
+    """The NEXT key is published (JWKS) but must not verify tokens before it is activated."""
+    from cryptography.hazmat.primitives import serialization as ser
+    from sqlmodel import select
+
+    from core.documents.keys import KeyState, SigningKey
+
+    with core_env.session() as s:
+        row = s.exec(
+            select(SigningKey).where(
+                SigningKey.purpose == "auth", SigningKey.state == KeyState.NEXT
+            )
+        ).one()
+    private = ser.load_pem_private_key(row.private_pem.encode(), password=None)
+    token = _sign(core_env, _claims(core_env), key=private, kid=row.kid)
+    status, body = _status(core_env, token)
+    assert status == 401 and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    core_env.platform.keys.rotate("auth", core_env.clock.now())  # NEXT becomes ACTIVE
+    core_env.platform.tokens._cache.clear()
+    assert _status(core_env, token)[0] == 200
+
+
+def test_a_rotation_by_another_worker_is_seen(core_env):
+    """Another worker activates the NEXT key: this worker reloads its ring instead of refusing."""
+    import time
+
+    from core.documents import keys as keys_module
+    from core.documents.keys import KeyRing
+
+    other_worker = KeyRing(core_env.platform.engine)
+    other_worker.reload()
+    new_kid = other_worker.rotate("auth", core_env.clock.now())
+    token = _sign(core_env, _claims(core_env), key=other_worker.active("auth").private, kid=new_kid)
+    ring = core_env.platform.keys
+    ring._loaded_at = time.monotonic() - keys_module.UNKNOWN_KID_RELOAD_SECONDS - 1
+    assert _status(core_env, token)[0] == 200
+
+
+ADMIN_DISABLE = """mutation($id: ID!, $s: AccountStatus!) {
+  accountStatusSet(accountId: $id, status: $s, reason: "left the service") {
+    status errors { code field } } }"""
+PARTNER_SUSPEND = """mutation($id: ID!, $s: PartnerStatus!) {
+  partnerStatusSet(partnerId: $id, status: $s, reason: "contract ended") {
+    status errors { code field } } }"""
+
+
+def test_disabling_an_account_takes_effect_on_the_next_request(core_env):
+    env = core_env
+    citizen = env.token("zhang_account")  # issued before the account is disabled
+    clerk = env.token("clerk")
+    assert _status(env, citizen)[0] == 200 and _status(env, clerk)[0] == 200
+    # a province administrator may not disable a citizen; the national administrator may
+    body = env.gql(
+        ADMIN_DISABLE, {"id": env.refs["zhang_account"].id, "s": "DISABLED"}, as_="province_admin"
+    )
+    assert body["data"]["accountStatusSet"]["errors"][0]["code"] == "OUT_OF_JURISDICTION"
+    assert _status(env, citizen)[0] == 200
+    body = env.gql(
+        ADMIN_DISABLE, {"id": env.refs["zhang_account"].id, "s": "DISABLED"}, as_="national_admin"
+    )
+    assert body["data"]["accountStatusSet"] == {"status": "DISABLED", "errors": []}
+    status, answer = _status(env, citizen)
+    assert status == 401 and answer["errors"][0]["message"] == "This account is disabled."
+    # the province administrator disables a clerk of their province
+    body = env.gql(
+        ADMIN_DISABLE, {"id": env.refs["clerk"].id, "s": "DISABLED"}, as_="province_admin"
+    )
+    assert body["data"]["accountStatusSet"]["errors"] == []
+    assert _status(env, clerk)[0] == 401
+    env.gql(ADMIN_DISABLE, {"id": env.refs["clerk"].id, "s": "ACTIVE"}, as_="province_admin")
+    assert _status(env, clerk)[0] == 200
+
+
+def test_nobody_disables_themself_and_citizens_cannot_call_it(core_env):
+    env = core_env
+    own = env.refs["national_admin"].id
+    body = env.gql(ADMIN_DISABLE, {"id": own, "s": "DISABLED"}, as_="national_admin")
+    assert body["data"]["accountStatusSet"]["errors"][0]["code"] == "FORBIDDEN"
+    body = env.gql(ADMIN_DISABLE, {"id": own, "s": "DISABLED"}, as_="zhang_account")
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_suspending_a_partner_takes_effect_on_the_next_request(core_env):
+    env = core_env
+    org, client = env.refs["insurer"]
+    token = env.token(env.refs["insurer"])
+    assert _status(env, token)[0] == 200
+    body = env.gql(PARTNER_SUSPEND, {"id": org.id, "s": "SUSPENDED"}, as_="national_admin")
+    assert body["data"]["partnerStatusSet"] == {"status": "SUSPENDED", "errors": []}
+    status, answer = _status(env, token)
+    assert status == 401 and answer["errors"][0]["message"] == "This partner is suspended."
+    env.gql(PARTNER_SUSPEND, {"id": org.id, "s": "ACTIVE"}, as_="national_admin")
+    assert _status(env, token)[0] == 200
+
+
+def test_jwks_publishes_document_and_access_token_keys_marked_apart(core_env):
+    keys = core_env.http.get("/.well-known/jwks.json").json()["keys"]
+    purposes = {k["purpose"] for k in keys}
+    assert purposes == {"document", "auth"}
+    active_auth = core_env.platform.keys.active("auth")
+    published = next(k for k in keys if k["kid"] == active_auth.kid)
+    assert published["status"] == "active" and published["use"] == "sig"
+    assert all("d" not in k for k in keys)  # public parts only
+    # a resource server can check an access token with the published key alone
+    from jwt import PyJWK
+
+    token = core_env.token("zhang_account")
+    claims = jwt.decode(
+        token,
+        PyJWK(published).key,
+        algorithms=["ES256"],
+        audience=core_env.platform.settings.audience,
+        options={"verify_exp": False, "verify_nbf": False, "verify_iat": False},
+    )
+    assert claims["sub"] == core_env.refs["zhang_account"].id

@@ -3,10 +3,14 @@
 - Algorithm pinned to ES256; the `kid` must name an ACTIVE or RETIRING "auth" key of the ring
   (document keys are a different purpose, so a credential never passes as a token).
 - `iss`, `aud`, `sub`, `exp`, `iat`, `nbf`, `typ` are required; expiry and not-before are checked
-  against the platform clock (so a test pinned to 2021 works with tokens minted in 2021).
+  against the platform clock (so a test pinned to 2021 works with tokens minted in 2021) by one
+  rule, `in_validity`, whether or not the token was seen before.
+- A key still in state NEXT (published, not yet signing) never verifies a token: a key's
+  compromise window starts when it becomes ACTIVE.
 - `typ` is "user" (people: citizens and staff) or "partner" (client credentials).
 - A verified token is cached by its exact text until it expires: the signature of a given string
-  cannot change, and this keeps the ECDSA check off the hot path for repeat callers.
+  cannot change, and this keeps the ECDSA check off the hot path for repeat callers. Whether the
+  account behind it is still active is not cached: see core/auth/principals.py.
 """
 
 from __future__ import annotations
@@ -24,6 +28,13 @@ from core.ids import new_code
 
 REQUIRED_CLAIMS = ("iss", "aud", "sub", "exp", "iat", "nbf", "typ")
 TOKEN_TYPES = ("user", "partner")
+LEEWAY_SECONDS = 30  # clock skew tolerated on `nbf` (RFC 7519 §4.1.5 allows "some small leeway")
+
+
+def in_validity(claims: dict[str, Any], now: float) -> bool:
+    """The one time rule, on every path (first verification and cached): `nbf` may be up to
+    LEEWAY_SECONDS ahead of the platform clock; `exp` is strict (RFC 7519 §4.1.4-4.1.5)."""
+    return claims["nbf"] - LEEWAY_SECONDS <= now < claims["exp"]
 
 
 class TokenService:
@@ -62,12 +73,13 @@ class TokenService:
         now = self._clock.now().timestamp()
         cached = self._cache.get(token)
         if cached is not None:
-            if cached["nbf"] <= now < cached["exp"]:
+            if in_validity(cached, now):
                 return cached
-            self._cache.pop(token, None)
+            if now >= cached["exp"]:
+                self._cache.pop(token, None)
             raise NotAuthenticated("Token expired or not yet valid.")
         claims = self._verify_signature(token)
-        if not (claims["nbf"] <= now + 30 and now < claims["exp"]):
+        if not in_validity(claims, now):
             raise NotAuthenticated("Token expired or not yet valid.")
         self._cache[token] = claims
         if len(self._cache) > self._cache_size:

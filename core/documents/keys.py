@@ -195,20 +195,26 @@ class KeyRing:
         raise LookupError(f"no active {purpose} key")
 
     def verifying_key(self, kid: str, purpose: str) -> LoadedKey | None:
-        """A key that may verify: ACTIVE or RETIRING (NEXT too: it is published), never RETIRED.
+        """A key that may verify what this platform signed: ACTIVE or RETIRING. Never RETIRED,
+        and never NEXT: a NEXT key is published so that verifiers know it before it signs, but
+        nothing signed with it is genuine until it is ACTIVE.
 
         Key states are refreshed from the database every REFRESH_SECONDS (another worker may have
-        rotated or retired a key); an unknown key id triggers a refresh at most once per
+        rotated or retired a key); an unknown key id, or one this worker still sees as NEXT (another
+        worker may just have activated it), triggers a refresh at most once per
         UNKNOWN_KID_RELOAD_SECONDS, so forged payloads cannot make every request hit the database.
         """
         now = time.monotonic()
         if now - self._loaded_at > REFRESH_SECONDS:
             self.reload()
         key = self._keys.get(kid)
-        if key is None and now - self._loaded_at > UNKNOWN_KID_RELOAD_SECONDS:
+        stale = key is None or key.state == KeyState.NEXT
+        if stale and now - self._loaded_at > UNKNOWN_KID_RELOAD_SECONDS:
             self.reload()
             key = self._keys.get(kid)
-        if key is None or key.purpose != purpose or key.state == KeyState.RETIRED:
+        if key is None or key.purpose != purpose:
+            return None
+        if key.state not in (KeyState.ACTIVE, KeyState.RETIRING):
             return None
         return key
 

@@ -414,6 +414,10 @@ def test_courier_credential_needs_the_scope_and_an_active_company(make_env):
         org.status = "SUSPENDED"
         s.add(org)
         s.commit()
-    out = env.data(STAFF_ADD, {"city": "320100", "name": "x", "code": "N-3"}, as_=w.courier)
-    assert codes(out["courierStaffAdd"]) == ["COURIER_SUSPENDED"]
+    # a suspended partner firm's credentials stop working on the next request (core), and
+    # citizens can no longer book it (M16)
+    out = env.post(STAFF_ADD, {"city": "320100", "name": "x", "code": "N-3"}, as_=w.courier)
+    assert out.status_code == 401 and out.json()["errors"][0]["extensions"]["code"] == (
+        "UNAUTHENTICATED"
+    )
     assert codes(w.book()) == ["COURIER_SUSPENDED"]
