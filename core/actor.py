@@ -26,6 +26,7 @@ class Actor:
     partner_org_id: str | None = None
     partner_kind: str | None = None
     scopes: frozenset[str] = frozenset()
+    home_province: str | None = None  # a citizen's domicile province (their audit log)
 
     @property
     def authenticated(self) -> bool:
@@ -56,6 +57,13 @@ class Actor:
             return self.partner_org_id
         return None
 
+    @property
+    def log_id(self) -> str:
+        """The audit log this caller's events go to (a province, or the national log)."""
+        from core.audit.entries import log_for
+
+        return log_for(self.kind, self.province_code, self.home_province)
+
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Actor:
         roles = frozenset(Role(r) for r in claims.get("roles", []) if r in Role._value2member_map_)
@@ -67,6 +75,7 @@ class Actor:
                 partner_org_id=claims.get("org"),
                 partner_kind=claims.get("pk"),
                 scopes=frozenset(claims.get("scp", [])),
+                province_code=claims.get("prv"),
             )
         kind = "STAFF" if claims.get("knd") == "STAFF" else "CITIZEN"
         return cls(
@@ -77,6 +86,7 @@ class Actor:
             province_code=claims.get("prv"),
             city_code=claims.get("cty"),
             office_id=claims.get("ofc"),
+            home_province=claims.get("hpv") if kind == "CITIZEN" else None,
         )
 
 

@@ -1,7 +1,7 @@
 """Operator command line: `python -m core.cli <command> --help`.
 
 Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, demo-load, schema, plugins,
-rollout, token, rotate-keys, audit-verify, report, job.
+rollout, token, rotate-keys, audit-verify, audit-sequence, report, job.
 """
 
 from __future__ import annotations
@@ -144,19 +144,45 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from core.audit import verify_chain
+    from core.audit import verify_logs
 
     platform = _platform()
-    report = verify_chain(
+    report = verify_logs(
         platform.engine,
-        progress=lambda n: print(f"  {n} events checked", file=sys.stderr),
-        keys=platform.keys,
+        platform.clock.now(),
+        progress=lambda log_id, n: print(f"  {log_id}: {n} entries checked", file=sys.stderr),
+        max_pending_seconds=args.max_pending,
     )
-    if report.ok:
-        print(f"audit chain intact: {report.events} events")
+    for log in report.logs:
+        state = "intact" if log.ok else "BROKEN"
+        print(
+            f"log {log.log_id}: {state}, {log.leaves} entries, {log.tree_heads} signed tree heads, "
+            f"{log.pending} waiting"
+        )
+    broken = report.first_broken
+    if broken is None:
+        print(f"audit log intact: {report.events} entries in {len(report.logs)} logs")
         return 0
-    print(f"audit chain BROKEN at event {report.first_broken_seq}: {report.reason}")
+    where = f" at leaf {broken.broken_at}" if broken.broken_at is not None else ""
+    event = f" ({broken.event})" if broken.event else ""
+    print(f"audit log {broken.log_id} BROKEN{where}{event}: {broken.reason}")
     return 1
+
+
+def cmd_audit_sequence(args: argparse.Namespace) -> int:
+    import time
+
+    from core.audit import sequence_all
+
+    platform = _platform()
+    marks: dict[str, tuple[int, int]] = {}
+    while True:
+        done = sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
+        for result in done:
+            print(f"log {result.log_id}: +{result.added} -> {result.tree_size} entries")
+        if args.once:
+            return 0
+        time.sleep(args.interval)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -226,11 +252,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("login")
     p.set_defaults(fn=cmd_token)
     p = sub.add_parser("rotate-keys", help="rotate the signing keys of one purpose")
-    p.add_argument("purpose", choices=["auth", "document"])
+    p.add_argument("purpose", choices=["auth", "document", "audit"])
     p.set_defaults(fn=cmd_rotate_keys)
-    sub.add_parser(
-        "audit-verify", help="verify the audit hash chain; name the first broken event"
-    ).set_defaults(fn=cmd_audit_verify)
+    p = sub.add_parser(
+        "audit-verify",
+        help="verify every audit log and its signed tree heads; name the first broken entry",
+    )
+    p.add_argument(
+        "--max-pending",
+        type=float,
+        default=300.0,
+        help="seconds an event may wait to be integrated before it counts as a fault",
+    )
+    p.set_defaults(fn=cmd_audit_verify)
+    p = sub.add_parser(
+        "audit-sequence",
+        help="integrate committed audit events into the logs' Merkle trees "
+        "and sign tree heads (loops; --once for one pass)",
+    )
+    p.add_argument("--once", action="store_true")
+    p.add_argument("--interval", type=float, default=0.5)
+    p.set_defaults(fn=cmd_audit_sequence)
     p = sub.add_parser("report", help="run a plugin's report for a city and period")
     p.add_argument("name")
     p.add_argument("city")

@@ -14,13 +14,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import OperationType
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
 
-from core import audit, outbox
+from core import outbox
 from core.accounts import Role
 from core.actor import Actor
-from core.db import begin_write
+from core.audit import EventDraft, insert_event
+from core.db import begin_write, is_sqlite_busy
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotAuthenticated, RuleError
 from core.rollout import Decision
@@ -33,22 +35,49 @@ P = TypeVar("P")
 
 
 class WriteScope:
-    """What a mutation's work function receives: the session and a way to name the subject."""
+    """What a mutation's work function receives: the session, a way to name the subject, and a
+    way to stage hot-path inserts.
 
-    def __init__(self, ctx: Context, session: Session) -> None:
+    - `subject(person_id, ref, **detail)` names whose data the write touches (the audit event).
+    - `insert(statement, params)` stages a prebuilt Core INSERT, run just before the commit, after
+      the work's CPU-bound part: receipts, logs and other append-only rows.
+    - `audit_draft()` fixes the audit event now (its id, time and leaf hash), e.g. so that a signed
+      receipt can name the entry it will be logged under; the subject can no longer change.
+    """
+
+    def __init__(self, ctx: Context, session: Session, action: str, measure: str | None) -> None:
         self.ctx = ctx
         self.session = session
+        self.action = action
+        self.measure = measure
         self.subject_person_id: str | None = None
         self.subject_ref: str | None = None
         self.detail: dict[str, Any] = {}
+        self.staged: list[tuple[Any, Any]] = []
+        self._draft: EventDraft | None = None
 
     def subject(self, person_id: str | None = None, ref: str | None = None, **detail: Any) -> None:
         """Name whose data this write touches (for the audit event). Never pass raw ID numbers."""
+        if self._draft is not None:
+            raise RuntimeError("the audit event was already drafted; name the subject before")
         if person_id is not None:
             self.subject_person_id = person_id
         if ref is not None:
             self.subject_ref = ref
         self.detail.update(detail)
+
+    def insert(self, statement: Any, params: Any) -> None:
+        """Stage a Core INSERT (built once at import time) to run right before the commit."""
+        self.staged.append((statement, params))
+
+    def audit_draft(self) -> EventDraft:
+        """The audit event this write will commit with (outcome OK), fixed from now on."""
+        if self._draft is None:
+            self._draft = self.ctx.draft_event(
+                self.action, self.subject_person_id, self.subject_ref, "OK", self.detail,
+                self.measure,
+            )  # fmt: skip
+        return self._draft
 
     @property
     def now(self) -> dt.datetime:
@@ -204,11 +233,7 @@ class Context:
         return found
 
     # --- writes ----------------------------------------------------------------------------------
-    def _write_session(self) -> Session:
-        session = self.session
-        if session.in_transaction():
-            session.commit()  # end the read transaction; nothing is pending outside `mutate`
-        return begin_write(session)
+    WRITE_ATTEMPTS = 3
 
     def mutate(
         self,
@@ -218,35 +243,70 @@ class Context:
         measure: str | None = None,
     ) -> P:
         """Run `work` in one transaction with its audit event; a RuleError rolls everything back
-        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>)."""
-        measure = measure or action.split(".")[0]
-        session = self._write_session()
-        scope = WriteScope(self, session)
-        try:
-            result = work(scope)
-            self._append(
-                session,
-                action,
-                scope.subject_person_id,
-                scope.subject_ref,
-                "OK",
-                scope.detail,
-                measure,
-            )
-            session.commit()
-            self.commits += 1
-            return result
-        except RuleError as error:
-            session.rollback()
-            self._audit_refusal(
-                action, scope.subject_person_id, scope.subject_ref, error, measure=measure
-            )
-            from core.graphql.types import UserError
+        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>).
 
-            return payload(errors=[UserError.of(error)])  # type: ignore[call-arg]
-        except Exception:
-            session.rollback()
-            raise
+        The write lock is taken as late as possible: on SQLite the transaction begins DEFERRED, so
+        the work's reads and CPU work (signatures, rules) hold no lock; a work that only staged
+        inserts (`scope.insert`) writes them in a short IMMEDIATE transaction after its reads. A
+        writer whose read snapshot went stale meanwhile (SQLITE_BUSY_SNAPSHOT) runs again, the
+        last attempt holding the lock from the start. On PostgreSQL nothing here takes a lock
+        that an unrelated request needs."""
+        measure = measure or action.split(".")[0]
+        for attempt in range(1, self.WRITE_ATTEMPTS + 1):
+            session = self._write_session(immediate=attempt == self.WRITE_ATTEMPTS)
+            scope = WriteScope(self, session, action, measure)
+            try:
+                baseline = self._changes(session)
+                result = work(scope)
+                self._commit(session, scope, baseline)
+                self.commits += 1
+                return result
+            except RuleError as error:
+                session.rollback()
+                self._audit_refusal(
+                    action, scope.subject_person_id, scope.subject_ref, error, measure=measure
+                )
+                from core.graphql.types import UserError
+
+                return payload(errors=[UserError.of(error)])  # type: ignore[call-arg]
+            except OperationalError as exc:
+                session.rollback()
+                if attempt < self.WRITE_ATTEMPTS and is_sqlite_busy(exc):
+                    continue
+                raise
+            except Exception:
+                session.rollback()
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _write_session(self, immediate: bool = False) -> Session:
+        session = self.session
+        if session.in_transaction():
+            session.commit()  # end the read transaction; nothing is pending outside `mutate`
+        return begin_write(session) if immediate else session
+
+    @staticmethod
+    def _changes(session: Session) -> int | None:
+        """SQLite: rows this connection has changed so far (to tell a read-only work apart)."""
+        if session.get_bind().dialect.name != "sqlite":
+            return None
+        return session.connection().connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+
+    def _commit(self, session: Session, scope: WriteScope, baseline: int | None) -> None:
+        draft = scope.audit_draft()
+        pure_inserts = (
+            baseline is not None
+            and not (session.new or session.dirty or session.deleted)
+            and self._changes(session) == baseline
+        )
+        if pure_inserts:
+            # the work only read: end its read snapshot and write in a short IMMEDIATE transaction
+            session.commit()
+            begin_write(session)
+        for statement, params in scope.staged:
+            session.execute(statement, params)
+        insert_event(session, draft)
+        session.commit()
 
     def audit_read(
         self,
@@ -257,17 +317,13 @@ class Context:
         outcome: str = "OK",
         measure: str | None = None,
     ) -> None:
-        """Record a read of another person's data (a partner's verification, a clerk's look-up)."""
-        session = self._write_session()
-        try:
-            self._append(
-                session, action, subject_person_id, subject_ref, outcome, detail or {}, measure
-            )
-            session.commit()
-            self.commits += 1
-        except Exception:
-            session.rollback()
-            raise
+        """Record a read of another person's data (a partner's verification, a clerk's look-up)
+        in a short transaction of its own."""
+        draft = self.draft_event(
+            action, subject_person_id, subject_ref, outcome, detail or {}, measure
+        )
+        self._insert_alone(draft)
+        self.commits += 1
 
     def _audit_refusal(
         self,
@@ -277,47 +333,45 @@ class Context:
         error: RuleError,
         measure: str | None = None,
     ) -> None:
-        session = self._write_session()
+        detail = {"field": error.field, "rule": error.rule} if error.field or error.rule else {}
+        draft = self.draft_event(
+            action, subject_person_id, subject_ref, f"REFUSED:{error.code}", detail, measure
+        )
         try:
-            detail = {"field": error.field, "rule": error.rule} if error.field or error.rule else {}
-            self._append(
-                session,
-                action,
-                subject_person_id,
-                subject_ref,
-                f"REFUSED:{error.code}",
-                detail,
-                measure,
-            )
-            session.commit()
+            self._insert_alone(draft)
         except Exception:  # noqa: BLE001 - a refusal must still answer even if its audit fails
-            session.rollback()
             log.exception("could not audit a refusal", extra={"request_id": self.request_id})
 
-    def _append(
+    def _insert_alone(self, draft: EventDraft) -> None:
+        with self.platform.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                insert_event(conn, draft)
+
+    def draft_event(
         self,
-        session: Session,
         action: str,
         subject_person_id: str | None,
         subject_ref: str | None,
         outcome: str,
         detail: dict[str, Any],
         measure: str | None,
-    ) -> None:
+    ) -> EventDraft:
+        """An audit event by this request's caller, in the caller's log."""
         actor = self.actor
-        audit.append(
-            session,
-            self.now(),
+        return EventDraft(
+            log_id=actor.log_id,
+            at=self.now(),
             actor_account_id=actor.account_id,
             actor_kind=actor.kind,
             actor_role=actor.primary_role,
             jurisdiction=actor.jurisdiction,
-            action=action[:80],
+            action=action,
             measure=measure,
             subject_person_id=subject_person_id,
-            subject_ref=(subject_ref or None) and subject_ref[:80],
-            outcome=outcome[:60],
-            detail=detail,
+            subject_ref=subject_ref or None,
+            outcome=outcome,
+            detail=dict(detail),
         )
 
     # --- notifications ---------------------------------------------------------------------------

@@ -65,6 +65,14 @@ def begin_write(session: Session) -> Session:
     return session
 
 
+def is_sqlite_busy(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite refusing a write because the lock is taken or the transaction's
+    read snapshot went stale (SQLITE_BUSY / SQLITE_BUSY_SNAPSHOT): the transaction may run again."""
+    orig = getattr(exc, "orig", exc)
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    return name.startswith("SQLITE_BUSY") or "database is locked" in str(orig)
+
+
 def write_session(engine: Engine, **kwargs: Any) -> Session:
     """A new session whose transaction starts as a writer (see `begin_write`)."""
     return begin_write(Session(engine, **kwargs))
@@ -74,7 +82,7 @@ def create_schema(engine: Engine) -> None:
     """Create every table that the imported core and plugin modules define (idempotent)."""
     SQLModel.metadata.create_all(engine)
     if engine.dialect.name == "postgresql":
-        from core.audit import install_postgres_guards
+        from core.audit import install_postgres_guards  # noqa: PLC0415 - core.audit imports core.db
 
         install_postgres_guards(engine)
 

@@ -8,10 +8,12 @@ for queries, and runs documents through the cached executor (see core/graphql/ex
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import orjson
@@ -351,16 +353,33 @@ def _graphiql_html() -> str:
     return get_graphql_ide_html(graphql_ide="graphiql")
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """Start the in-process audit sequencer (AUDIT_SEQUENCER=embedded, the default); several
+    workers may each run one, the per-log lock lets one work at a time."""
+    platform: Platform = app.state.platform
+    sequencer = None
+    if platform.settings.audit_sequencer == "embedded":
+        from core.audit import AuditSequencer
+
+        sequencer = AuditSequencer(platform)
+        sequencer.start()
+    try:
+        yield
+    finally:
+        if sequencer is not None:
+            sequencer.stop()
+
+
 def create_app(platform: Platform) -> Starlette:
     """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes."""
 
     async def jwks(request: Request) -> Response:
         """Published verification keys (RFC 7517), each marked with its `purpose`: "document"
-        (QR payloads, receipts, status and trust lists) and "auth" (access tokens, which resource
-        servers and partners may verify themselves, as an identity provider's JWKS allows).
-        Audit keys are not published here."""
-        keys = platform.keys.jwks()
-        published = {"keys": [k for k in keys["keys"] if k.get("purpose") in ("document", "auth")]}
+        (QR payloads, receipts, status and trust lists), "auth" (access tokens, which resource
+        servers and partners may verify themselves, as an identity provider's JWKS allows) and
+        "audit" (the audit logs' signed tree heads)."""
+        published = platform.keys.jwks()
         return JSONResponse(published, headers={"cache-control": "public, max-age=300"})
 
     async def health(request: Request) -> Response:
@@ -392,7 +411,7 @@ def create_app(platform: Platform) -> Starlette:
         Route("/metrics", metrics),
         *platform.routes,
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan)
     app.state.platform = platform
     app.add_middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes)
     return app

@@ -32,6 +32,7 @@ class Settings:
     max_batch: int = 5
     max_page_size: int = 100
     rollout_cache_seconds: float = 2.0
+    audit_sequencer: str = "embedded"  # embedded: a thread in each server process | off: CLI job
     plugins: tuple[str, ...] | None = None  # None = every bundled and installed plugin
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -51,6 +52,8 @@ class Settings:
             values["database_url"] = normalise_database_url(env["DATABASE_URL"])
         if env.get("APP_MODE"):
             values["mode"] = env["APP_MODE"]
+        if env.get("AUDIT_SEQUENCER"):
+            values["audit_sequencer"] = env["AUDIT_SEQUENCER"]
         if env.get("APP_PLUGINS"):
             values["plugins"] = tuple(p.strip() for p in env["APP_PLUGINS"].split(",") if p.strip())
         values.update(overrides)

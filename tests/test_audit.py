@@ -1,10 +1,19 @@
-"""The audit log: every mutation and refusal recorded, chain verifiable, tampering detected."""
+"""The audit log as a transparency log: every mutation and refusal recorded in its province's log,
+integrated by the sequencer, provable to the citizen offline, tampering detected."""
+
+import datetime as dt
+import threading
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import select
 
-from core.audit import AuditEvent, verify_chain
+from core.audit import AuditEvent, AuditLeaf, AuditTreeHead, sequence_all, verify_logs
+from verifier.audit import AuditKeys, check_event, verify_consistency, verify_tree_head
+
+SIGN_IN = 'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
+TRAIL = """{ myAuditTrail(first: 20) { nodes { uid logId action actorRole purpose entry
+  inclusion { logId leafIndex leafHash treeSize auditPath treeHead } } } }"""
 
 
 def _events(env):
@@ -12,127 +21,283 @@ def _events(env):
         return s.exec(select(AuditEvent).order_by(AuditEvent.seq)).all()
 
 
-def test_mutations_and_refusals_are_audited_and_chain_verifies(core_env):
+def _sequence(env):
+    return sequence_all(env.platform.engine, env.platform.keys, env.clock.now())
+
+
+def _verify(env, **kwargs):
+    return verify_logs(env.platform.engine, env.clock.now(), **kwargs)
+
+
+def _keys(env):
+    return AuditKeys.from_jwks(env.http.get("/.well-known/jwks.json").json())
+
+
+def test_mutations_and_refusals_are_audited_in_the_callers_log(core_env):
     env = core_env
-    env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    env.data(SIGN_IN)
     env.data('mutation { signIn(login: "13900000001", password: "bad") { token } }')
     env.gql(
         'mutation { rolloutSet(input: {measure: "x", city: "320100", enabled: true}) { measure } }',
         as_="zhang_account",
     )
+    env.gql(
+        'mutation { rolloutSet(input: {measure: "x", city: "320100", enabled: true}) { measure } }',
+        as_="province_admin",
+    )
     events = _events(env)
-    assert [e.outcome for e in events] == ["OK", "REFUSED:BAD_CREDENTIALS", "REFUSED:FORBIDDEN"]
+    outcomes = [e.outcome for e in events]
+    assert outcomes == [
+        "OK",
+        "REFUSED:BAD_CREDENTIALS",
+        "REFUSED:FORBIDDEN",
+        "REFUSED:UNKNOWN_MEASURE",
+    ]
+    # anonymous callers write to the national log, a Nanjing citizen and Jiangsu staff to Jiangsu's
+    assert [e.log_id for e in events] == ["national", "national", "320000", "320000"]
     assert events[2].actor_kind == "CITIZEN" and events[2].action == "core.rollout_write"
-    assert verify_chain(env.platform.engine).ok
+    assert all(e.txn == 0 for e in events) or env.platform.engine.dialect.name == "postgresql"
+    done = {r.log_id: r.added for r in _sequence(env)}
+    assert done == {"national": 2, "320000": 2}
+    report = _verify(env)
+    assert report.ok and report.events == 4
 
 
-def test_staff_lookup_is_audited_and_visible_to_the_person(core_env):
+def test_a_citizen_proves_offline_who_looked_at_them(core_env):
+    """The staff look-up shows in the citizen's trail with an inclusion proof that the standalone
+    verifier checks against the signed tree head and the published audit key."""
     env = core_env
     zhang = env.refs["zhang"]
-    body = env.data(
-        'query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n, purpose: "窗口业务核验") { name idNumber } }',
+    env.data(
+        'query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n, purpose: "窗口业务核验") { name } }',
         {"n": zhang.id_number},
         as_="clerk",
     )
-    assert (
-        body["personLookup"]["idNumber"] == zhang.id_number[:6] + "********" + zhang.id_number[-4:]
-    )
-    trail = env.data(
-        "{ myAuditTrail(first: 10) { nodes { action actorRole purpose } } }", as_="zhang_account"
-    )
-    assert {
-        "action": "core.person_lookup",
-        "actorRole": "CLERK",
-        "purpose": "窗口业务核验",
-    } in trail["myAuditTrail"]["nodes"]
+    nodes = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]["nodes"]
+    lookup = next(n for n in nodes if n["action"] == "core.person_lookup")
+    assert lookup["actorRole"] == "CLERK" and lookup["purpose"] == "窗口业务核验"
+    assert lookup["inclusion"] is None  # not integrated yet
+    _sequence(env)
+    nodes = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]["nodes"]
+    lookup = next(n for n in nodes if n["action"] == "core.person_lookup")
+    ok, head, reason = check_event(lookup["entry"], lookup["inclusion"], _keys(env))
+    assert ok, reason
+    assert head.log_id == "320000" and head.tree_size == lookup["inclusion"]["treeSize"]
+    # a changed entry, a changed path or a forged head does not verify
+    forged_entry = lookup["entry"].replace("CLERK", "ROAD_OFFICER")
+    assert not check_event(forged_entry, lookup["inclusion"], _keys(env))[0]
+    if lookup["inclusion"]["auditPath"]:
+        bad = dict(
+            lookup["inclusion"], auditPath=["00" * 32] * len(lookup["inclusion"]["auditPath"])
+        )
+        assert not check_event(lookup["entry"], bad, _keys(env))[0]
     for event in _events(env):
         assert zhang.id_number not in str(event.detail) and zhang.id_number not in (
             event.subject_ref or ""
         )
 
 
-def test_unmasked_id_only_for_self_and_staff(core_env):
+def test_tree_heads_and_consistency_proofs_are_public(core_env):
     env = core_env
-    zhang = env.refs["zhang"]
-    assert (
-        env.data("{ me { person { idNumber(unmasked: true) } } }", as_="zhang_account")["me"][
-            "person"
-        ]["idNumber"]
-        == zhang.id_number
+    env.data(SIGN_IN)
+    _sequence(env)
+    first = env.data('{ auditTreeHead(logId: "national") { treeSize rootHash signed } }')
+    for _ in range(5):
+        env.data(SIGN_IN)
+    _sequence(env)
+    heads = env.data("{ auditTreeHeads { logId treeSize rootHash signed } }")["auditTreeHeads"]
+    latest = next(h for h in heads if h["logId"] == "national")
+    assert latest["treeSize"] == 6
+    keys = _keys(env)
+    signed = verify_tree_head(latest["signed"], keys)
+    assert signed.root_hash.hex() == latest["rootHash"] and signed.tree_size == 6
+    proof = env.data(
+        'query($f: BigInt!) { auditConsistencyProof(logId: "national", fromSize: $f) '
+        "{ fromSize toSize proof fromHead toHead } }",
+        {"f": first["auditTreeHead"]["treeSize"]},
+    )["auditConsistencyProof"]
+    old = verify_tree_head(proof["fromHead"], keys)
+    new = verify_tree_head(proof["toHead"], keys)
+    assert verify_consistency(
+        old.tree_size,
+        new.tree_size,
+        old.root_hash,
+        new.root_hash,
+        [bytes.fromhex(h) for h in proof["proof"]],
     )
-    q = 'query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n, purpose: "核验") { idNumber(unmasked: true) } }'
-    assert (
-        env.data(q, {"n": zhang.id_number}, as_="clerk")["personLookup"]["idNumber"]
-        == zhang.id_number
-    )
-    body = env.gql(q, {"n": zhang.id_number}, as_="li_account")
-    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    bad = env.gql('{ auditTreeHead(logId: "moon") { treeSize } }')
+    assert bad["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "logId"}
+    bad = env.gql('{ auditInclusionProof(logId: "national", leafHash: "zz") { treeSize } }')
+    assert bad["errors"][0]["extensions"]["field"] == "leafHash"
 
 
-@pytest.mark.parametrize("tamper", ["edit", "delete", "reorder", "truncate_middle"])
-def test_tampering_is_detected(core_env, tamper):
-    env = core_env
+def _four_sequenced_events(env):
     for _ in range(4):
-        env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+        env.data(SIGN_IN)
+    _sequence(env)
+    assert _verify(env).ok
+
+
+@pytest.mark.parametrize("tamper", ["edit", "delete", "reorder", "move_log"])
+def test_tampering_with_a_sequenced_event_is_named(core_env, tamper):
+    env = core_env
+    _four_sequenced_events(env)
     engine = env.platform.engine
     if engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE/DELETE on audit_events (tested separately)")
+        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log (test_postgres_refuses_changes)")
     with engine.begin() as conn:
         if tamper == "edit":
             conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
-        elif tamper == "delete" or tamper == "truncate_middle":
+        elif tamper == "delete":
             conn.execute(text("DELETE FROM audit_events WHERE seq = 2"))
-        else:
+        elif tamper == "move_log":
+            conn.execute(text("UPDATE audit_events SET log_id = '320000' WHERE seq = 2"))
+        else:  # swap the contents of events 2 and 3
             conn.execute(text("UPDATE audit_events SET seq = 99 WHERE seq = 2"))
             conn.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
             conn.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = 99"))
-    report = verify_chain(engine)
-    assert not report.ok and report.first_broken_seq in (2, 3)
+    report = _verify(env)
+    broken = report.first_broken
+    assert broken is not None and broken.log_id == "national" and broken.broken_at == 1
+    assert "seq 2" in broken.reason
 
 
-def test_postgres_refuses_update_and_delete(core_env):
+def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
+    env = core_env
+    _four_sequenced_events(env)
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses DELETE on the log")
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_leaves WHERE leaf_index = 3"))
+        conn.execute(text("DELETE FROM audit_events WHERE seq = 4"))
+    broken = _verify(env).first_broken
+    assert broken is not None and "tail cut off" in broken.reason
+
+
+def test_a_forged_tree_head_or_node_is_detected(core_env):
+    env = core_env
+    _four_sequenced_events(env)
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    with env.platform.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_nodes SET hash = :h WHERE level = 1 AND idx = 0"),
+            {"h": b"\x00" * 32},
+        )
+    assert "stored subtree" in _verify(env).first_broken.reason
+    with env.platform.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE audit_tree_heads SET root_hash = :h WHERE tree_size = 4"),
+            {"h": b"\x01" * 32},
+        )
+    assert "differs from its signature" in _verify(env).first_broken.reason
+
+
+def test_postgres_refuses_changes(core_env):
     engine = core_env.platform.engine
     if engine.dialect.name != "postgresql":
         pytest.skip("PostgreSQL only")
-    core_env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    _four_sequenced_events(core_env)
     from sqlalchemy.exc import DBAPIError
 
-    for statement in ("UPDATE audit_events SET outcome = 'X'", "DELETE FROM audit_events"):
+    for statement in (
+        "UPDATE audit_events SET outcome = 'X'",
+        "DELETE FROM audit_events",
+        "UPDATE audit_leaves SET leaf_hash = leaf_hash",
+        "DELETE FROM audit_nodes",
+        "DELETE FROM audit_tree_heads",
+        "TRUNCATE audit_events CASCADE",
+    ):
         with pytest.raises(DBAPIError), engine.begin() as conn:
             conn.execute(text(statement))
 
 
-def test_signed_checkpoint_detects_a_cut_off_tail(core_env):
+def test_an_event_waiting_too_long_is_reported(core_env):
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses DELETE on audit_events")
-    for _ in range(3):
-        env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
-    assert env.platform.jobs["audit_checkpoint"].run(env.platform, env.clock.now())["seq"] == 3
-    assert verify_chain(env.platform.engine, keys=env.platform.keys).ok
-    with env.platform.engine.begin() as conn:
-        conn.execute(
-            text("DELETE FROM audit_events WHERE seq = 3")
-        )  # the newest event: chain itself still links
-    report = verify_chain(env.platform.engine, keys=env.platform.keys)
-    assert not report.ok and "tail" in report.reason
+    env.data(SIGN_IN)
+    env.clock.advance(dt.timedelta(minutes=10))
+    broken = _verify(env).first_broken
+    assert broken is not None and "waited more than" in broken.reason
+    _sequence(env)
+    assert _verify(env).ok
 
 
-def test_forged_checkpoint_signature_detected(core_env):
+def test_a_late_commit_is_never_skipped(core_env):
+    """PostgreSQL: an event inserted by a transaction that commits after a later one was already
+    sequenced is integrated once it commits (SQLite serialises writers, so commits follow seq)."""
     env = core_env
-    env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
-    env.platform.jobs["audit_checkpoint"].run(env.platform, env.clock.now())
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_checkpoints SET signature = :s"), {"s": "00" * 64})
-    report = verify_chain(env.platform.engine, keys=env.platform.keys)
-    assert not report.ok and "signature" in report.reason
+    engine = env.platform.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite writers commit in seq order")
+    from core.audit import EventDraft, insert_event
+
+    def draft(n):
+        return EventDraft(
+            log_id="national", at=env.clock.now(), actor_account_id=None, actor_kind="SYSTEM",
+            actor_role=None, jurisdiction=None, action=f"test.late_{n}", measure=None,
+            subject_person_id=None, subject_ref=None, outcome="OK",
+        )  # fmt: skip
+
+    slow = engine.connect()
+    slow_tx = slow.begin()
+    insert_event(slow, draft("slow"))  # lower seq, still uncommitted
+    with engine.begin() as fast:
+        insert_event(fast, draft("fast"))
+    _sequence(env)
+    with env.session() as s:
+        assert s.exec(select(func.count()).select_from(AuditLeaf)).one() == 0
+    slow_tx.commit()
+    slow.close()
+    _sequence(env)
+    with env.session() as s:
+        order = s.exec(
+            select(AuditEvent.action)
+            .join(AuditLeaf, AuditLeaf.event_seq == AuditEvent.seq)
+            .order_by(AuditLeaf.leaf_index)
+        ).all()
+    assert order == ["test.late_slow", "test.late_fast"]
+    assert _verify(env).ok
 
 
-def test_cli_audit_verify(core_env, monkeypatch, capsys):
+def test_one_sequencer_per_log_however_many_run(core_env):
+    env = core_env
+    for _ in range(30):
+        env.data(SIGN_IN)
+    errors = []
+
+    def run():
+        try:
+            _sequence(env)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    _sequence(env)
+    assert not errors
+    with env.session() as s:
+        leaves = s.exec(select(func.count()).select_from(AuditLeaf)).one()
+        heads = s.exec(select(AuditTreeHead.tree_size).order_by(AuditTreeHead.tree_size)).all()
+    assert leaves == 30 and heads[-1] == 30 and len(set(heads)) == len(heads)
+    assert _verify(env).ok
+
+
+def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
     from core import cli
 
     env = core_env
-    env.data('mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }')
+    env.data(SIGN_IN)
     monkeypatch.setattr(cli, "_platform", lambda load_demo=False: env.platform)
+    assert cli.main(["audit-sequence", "--once"]) == 0
+    assert "log national: +1 -> 1 entries" in capsys.readouterr().out
     assert cli.main(["audit-verify"]) == 0
-    assert "audit chain intact: 1 events" in capsys.readouterr().out
+    assert "audit log intact: 1 entries in 1 logs" in capsys.readouterr().out
+    if env.platform.engine.dialect.name == "sqlite":
+        with env.platform.engine.begin() as conn:
+            conn.execute(text("UPDATE audit_events SET action = 'core.other' WHERE seq = 1"))
+        assert cli.main(["audit-verify"]) == 1
+        out = capsys.readouterr().out
+        assert "audit log national BROKEN at leaf 0 (seq 1" in out

@@ -17,3 +17,88 @@ def test_upgrade_head_matches_the_models(tmp_path, monkeypatch):
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     engine.dispose()
     assert diff == [], f"models changed without a migration: {diff[:5]}"
+
+
+def _legacy_chain(conn, events):
+    """Write events as the hash-chained log of revision 0001 did (prev_hash, hash)."""
+    import datetime as dt
+    import hashlib
+
+    import orjson
+    from sqlalchemy import text
+
+    prev = "0" * 64
+    for seq, (kind, jurisdiction, outcome) in enumerate(events, start=1):
+        at = dt.datetime(2024, 9, 2, 1, 0, seq, tzinfo=dt.UTC)
+        body = {
+            "at": at.isoformat(timespec="microseconds"),
+            "actor_account_id": None,
+            "actor_kind": kind,
+            "actor_role": None,
+            "jurisdiction": jurisdiction,
+            "action": "core.sign_in",
+            "measure": "core",
+            "subject_person_id": None,
+            "subject_ref": None,
+            "outcome": outcome,
+            "detail": {},
+        }
+        digest = hashlib.sha256(
+            prev.encode() + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+        ).hexdigest()
+        conn.execute(
+            text(
+                "INSERT INTO audit_events (seq, at, actor_kind, jurisdiction, action, measure, "
+                "outcome, detail, prev_hash, hash) VALUES (:seq, :at, :kind, :j, 'core.sign_in', "
+                "'core', :outcome, '{}', :prev, :hash)"
+            ),
+            {"seq": seq, "at": at, "kind": kind, "j": jurisdiction, "outcome": outcome,
+             "prev": prev, "hash": digest},
+        )  # fmt: skip
+        prev = digest
+
+
+def test_the_old_hash_chain_becomes_the_first_leaves_of_its_logs(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from core.audit import sequence_all, verify_logs
+    from core.documents.keys import KeyRing
+
+    url = f"sqlite:///{tmp_path}/legacy.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["db-migrate", "0001"]) == 0
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _legacy_chain(
+            conn,
+            [("ANONYMOUS", None, "OK"), ("STAFF", "320000/320100", "OK"), ("ANONYMOUS", None, "X")],
+        )
+    assert cli.main(["db-migrate"]) == 0
+    now = dt.datetime(2024, 9, 2, 12, tzinfo=dt.UTC)
+    keys = KeyRing(engine)
+    keys.ensure(now)
+    done = {r.log_id: r.added for r in sequence_all(engine, keys, now)}
+    assert done == {"national": 2, "320000": 1}
+    with engine.connect() as conn:
+        uids = [r[0] for r in conn.execute(text("SELECT uid FROM audit_events ORDER BY seq"))]
+    assert uids == ["LEGACY0000000001", "LEGACY0000000002", "LEGACY0000000003"]
+    assert verify_logs(engine, now).ok
+    engine.dispose()
+
+
+def test_a_broken_old_chain_stops_the_migration(tmp_path, monkeypatch):
+    import pytest
+    from sqlalchemy import text
+
+    url = f"sqlite:///{tmp_path}/broken.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["db-migrate", "0001"]) == 0
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        _legacy_chain(conn, [("ANONYMOUS", None, "OK"), ("ANONYMOUS", None, "OK")])
+        conn.execute(text("UPDATE audit_events SET outcome = 'EDITED' WHERE seq = 2"))
+    with pytest.raises(RuntimeError, match="broken at event 2"):
+        cli.main(["db-migrate"])
+    engine.dispose()

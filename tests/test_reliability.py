@@ -2,7 +2,6 @@
 
 from sqlmodel import func, select
 
-from core import audit
 from core.audit import AuditEvent
 from core.outbox import OutboxMessage, SentMessage
 from core.registries.licences import DrivingLicence
@@ -17,9 +16,10 @@ def test_crash_in_the_middle_of_a_mutation_leaves_no_partial_write(example_env, 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(
-        audit, "append", crash
-    )  # fails after the licence row was changed in the session
+    from core import context
+
+    # fails after the licence row was changed in the session, when the audit event is inserted
+    monkeypatch.setattr(context, "insert_event", crash)
     body = env.gql(REMARK, {"id": lic.id}, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL_ERROR"
     with env.session() as s:

@@ -308,7 +308,7 @@ def test_suspending_a_partner_takes_effect_on_the_next_request(core_env):
 def test_jwks_publishes_document_and_access_token_keys_marked_apart(core_env):
     keys = core_env.http.get("/.well-known/jwks.json").json()["keys"]
     purposes = {k["purpose"] for k in keys}
-    assert purposes == {"document", "auth"}
+    assert purposes == {"document", "auth", "audit"}
     active_auth = core_env.platform.keys.active("auth")
     published = next(k for k in keys if k["kid"] == active_auth.kid)
     assert published["status"] == "active" and published["use"] == "sig"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 from core.accounts import Account, PartnerClient, PartnerOrg, Role, check_secret, hash_secret
 from core.accounts import Person as PersonRow
 from core.context import Context, WriteScope
 from core.db import stamp
+from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, RuleError
 from core.graphql.types import UserError
@@ -65,6 +67,10 @@ def issue_user_token(ctx: Context, account: Account) -> tuple[str, dt.datetime]:
     claims: dict[str, object] = {"roles": list(account.roles), "knd": account.kind}
     if account.person_id:
         claims["pid"] = account.person_id
+        if account.kind == "CITIZEN":
+            home = _domicile_province(ctx, account.person_id)
+            if home:
+                claims["hpv"] = home  # the citizen's audit log
     if account.kind == "STAFF":
         claims.update(
             {"prv": account.province_code, "cty": account.city_code, "ofc": account.office_id}
@@ -72,6 +78,16 @@ def issue_user_token(ctx: Context, account: Account) -> tuple[str, dt.datetime]:
     return ctx.platform.tokens.issue(
         account.id, "user", ctx.platform.settings.access_token_minutes, **claims
     )
+
+
+def _domicile_province(ctx: Context, person_id: str) -> str | None:
+    table = PersonRow.__table__  # type: ignore[attr-defined]
+    with ctx.platform.engine.connect() as conn:
+        city_code = conn.execute(
+            sa_select(table.c.domicile_city).where(table.c.id == person_id)
+        ).scalar()
+    found = CITIES.get(city_code or "")
+    return found.province_code if found else None
 
 
 def issue_partner_token(
@@ -88,6 +104,7 @@ def issue_partner_token(
         org=org.id,
         pk=org.kind,
         scp=list(org.scopes),
+        prv=org.province_code,
     )
 
 

@@ -9,9 +9,12 @@ import strawberry
 
 from core.accounts import Person as PersonRow
 from core.accounts import Role
+from core.api.audit import AuditInclusion, inclusion_loader
 from core.applications_types import ApplicationStatus
 from core.audit import AuditEvent as AuditEventRow
+from core.audit import entry_bytes
 from core.clock import to_china
+from core.graphql.scalars import BigInt
 from core.identity import mask_id_number
 from core.registries.applications import Application as ApplicationRow
 from core.registries.licences import DrivingLicence as LicenceRow
@@ -167,7 +170,9 @@ class Application:
 
 @strawberry.type(description="One audit event: who did or looked at what, when, with what outcome.")
 class AuditEvent:
-    seq: int
+    seq: BigInt
+    uid: strawberry.ID
+    log_id: str = strawberry.field(description="The log it is in: a province code or 'national'.")
     at: dt.datetime
     action: str
     measure: str | None
@@ -177,11 +182,24 @@ class AuditEvent:
     outcome: str
     subject_ref: str | None
     purpose: str | None
+    entry: str = strawberry.field(
+        description="The logged entry (canonical JSON); its leaf hash is SHA-256(0x00 ‖ UTF-8 "
+        "bytes of this text)."
+    )
+
+    @strawberry.field(
+        description="Proof that this event is in its log, against the newest signed tree head; "
+        "null for about a second after the event, until the sequencer integrates it."
+    )
+    async def inclusion(self, info: strawberry.Info) -> AuditInclusion | None:
+        return await inclusion_loader(info.context).load(self.seq)
 
     @classmethod
     def of(cls, row: AuditEventRow) -> AuditEvent:
         return cls(
             seq=row.seq or 0,
+            uid=strawberry.ID(row.uid),
+            log_id=row.log_id,
             at=to_china(row.at),
             action=row.action,
             measure=row.measure,
@@ -191,4 +209,5 @@ class AuditEvent:
             outcome=row.outcome,
             subject_ref=row.subject_ref,
             purpose=(row.detail or {}).get("purpose"),
+            entry=entry_bytes(row).decode(),
         )

@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.base import StrawberryObjectDefinition
 
+from core.graphql.scalars import SCALAR_MAP
 from core.plugin_host import PluginError
 
 
@@ -90,7 +91,7 @@ def build_schema(
     extra_types: list[tuple[str, list[type]]],
     plugin_modules: dict[str, str],
 ) -> strawberry.Schema:
-    config = StrawberryConfig(auto_camel_case=True)
+    config = StrawberryConfig(auto_camel_case=True, scalar_map=SCALAR_MAP)
     check_type_names(plugin_modules)
     query = merge_root("Query", queries, config)
     mutation = merge_root("Mutation", mutations, config)

@@ -2052,9 +2052,23 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     if op.get_bind().dialect.name == "postgresql":
-        from core.audit import POSTGRES_GUARDS_DDL
+        op.execute(_AUDIT_GUARDS_0001)  # the audit table is append-only
 
-        op.execute(POSTGRES_GUARDS_DDL)  # the audit table is append-only
+
+# frozen as it was in this revision (core/audit/models.py holds today's guards)
+_AUDIT_GUARDS_0001 = """
+CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_events is append-only';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_events_no_change ON audit_events;
+CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
+DROP TRIGGER IF EXISTS audit_events_no_truncate ON audit_events;
+CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only();
+"""
 
 
 def downgrade() -> None:

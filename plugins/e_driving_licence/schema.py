@@ -118,6 +118,17 @@ class EDrivingLicenceVerification:
     receipt: str = strawberry.field(
         description="Signed verification receipt (VR1:), for the verifier to keep"
     )
+    audit_entry: AuditEntryRef = strawberry.field(
+        description="The audit entry this verification is logged under (also in the receipt): "
+        "ask auditInclusionProof(logId, leafHash) later to prove it was logged."
+    )
+
+
+@strawberry.type(description="Where an action is logged: log, event id and leaf hash (hex).")
+class AuditEntryRef:
+    log_id: str
+    uid: str
+    leaf_hash: str
 
 
 def _ts(epoch: int | None) -> dt.datetime | None:
@@ -145,6 +156,9 @@ def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVer
         holder_id_number=out.holder_id_masked,
         receipt_id=out.receipt_id,
         receipt=out.receipt,
+        audit_entry=AuditEntryRef(
+            log_id=out.audit_log_id, uid=out.audit_uid, leaf_hash=out.audit_leaf_hash.hex()
+        ),
     )
 
 

@@ -13,13 +13,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from core.accounts import STAFF_ROLES, PartnerOrg, Person
 from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
+from core.documents.qr import sign_payload
 from core.documents.signing import verify_document
 from core.errors import Code, Forbidden, RuleError
 from core.identity import mask_id_number
@@ -32,11 +33,14 @@ from .errors import EdlError
 from .models import EdlConsent, EdlVerification
 
 PREFIX = "DL1:"
+RECEIPT_PREFIX = "VR1:"  # claims: 1 receipt id, 2 handle, 3 verifier, 4 time, 5 result, 6 claims,
+# 7 purpose, 8 live status, 9 audit log, 10 audit event id, 11 its leaf hash (docs/partners.md)
 SCOPE = "licence:verify"  # the partner credential scope for e-licence checks
 LEEWAY = 30  # seconds of clock skew accepted on payload expiry
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
 _LIC = DrivingLicence.__table__  # type: ignore[attr-defined]
 _PERSON = Person.__table__  # type: ignore[attr-defined]
+_RECORD = insert(EdlVerification.__table__)  # type: ignore[attr-defined] - receipt and holder log
 _LOOKUP = select(
     _CRED.c.holder_person_id,
     _CRED.c.revoked_at,
@@ -72,6 +76,9 @@ class Outcome:
     checked_at: dt.datetime | None = None
     receipt_id: str = ""
     receipt: str = ""
+    audit_log_id: str = ""
+    audit_uid: str = ""
+    audit_leaf_hash: bytes = b""
 
 
 # --- partner registrations, cached per process (a suspension shows within TTL seconds) -----------
@@ -254,24 +261,37 @@ def verify(
         partner["name"] if partner else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
     )
     disclosed = sorted(out.claims) if partner else ["full_licence"] if out.licence_id else []
-    scope.session.add(
-        EdlVerification(
-            id=out.receipt_id,
-            at=stamp(now),
-            holder_person_id=out.holder_person_id,
-            handle=log_handle,
-            verifier_kind="PARTNER" if partner else "STAFF",
-            verifier_name=verifier_name[:100],
-            verifier_ref=actor.partner_org_id or actor.account_id,
-            purpose=why,
-            claims=disclosed,
-            result=result[:40],
-        )
+    scope.subject(
+        out.holder_person_id,
+        f"EDrivingLicence:{log_handle}" if log_handle else None,
+        purpose=why,
+        claims=disclosed,
+        result=result,
+        receipt=out.receipt_id,
     )
-    from core.documents.qr import sign_payload
-
+    entry = scope.audit_draft()  # fixed now, so the receipt can name its audit entry
+    out.audit_log_id, out.audit_uid, out.audit_leaf_hash = (
+        entry.log_id,
+        entry.uid,
+        entry.leaf_hash(),
+    )
+    scope.insert(
+        _RECORD,
+        {
+            "id": out.receipt_id,
+            "at": stamp(now),
+            "holder_person_id": out.holder_person_id,
+            "handle": log_handle,
+            "verifier_kind": "PARTNER" if partner else "STAFF",
+            "verifier_name": verifier_name[:100],
+            "verifier_ref": actor.partner_org_id or actor.account_id,
+            "purpose": why,
+            "claims": disclosed,
+            "result": result[:40],
+        },
+    )
     out.receipt = sign_payload(
-        "VR1:",
+        RECEIPT_PREFIX,
         {
             1: out.receipt_id,
             2: log_handle or "",
@@ -281,15 +301,10 @@ def verify(
             6: out.claims,
             7: why,
             8: out.live_status or "",
+            9: entry.log_id,
+            10: entry.uid,
+            11: out.audit_leaf_hash,
         },
         ctx.platform.keys.active("document"),
-    )
-    scope.subject(
-        out.holder_person_id,
-        f"EDrivingLicence:{log_handle}" if log_handle else None,
-        purpose=why,
-        claims=disclosed,
-        result=result,
-        receipt=out.receipt_id,
     )
     return out

@@ -30,9 +30,9 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
 
     with Session(platform.engine, expire_on_commit=False) as session:
         run = cleanup.run_cleanup(session, now, in_force)
-        audit.append(
-            session,
-            now,
+        draft = audit.EventDraft(
+            log_id=audit.NATIONAL_LOG,
+            at=now,
             actor_account_id=None,
             actor_kind="SYSTEM",
             actor_role="SYSTEM",
@@ -44,6 +44,7 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
             outcome="OK",
             detail=dict(run.figures),
         )
+        audit.insert_event(session, draft)
         session.commit()
         return {"run": run.id, "mode": run.mode, **run.figures}
 

@@ -1,0 +1,183 @@
+"""GraphQL for the audit log: events with inclusion proofs, signed tree heads, consistency proofs.
+
+Public: the signed tree heads of every log, consistency proofs between two of them, and the
+inclusion proof of a leaf whose hash the caller knows (a partner's receipt names its entry's leaf
+hash). A citizen's own events, with their proofs, come through `myAuditTrail` (core/api/queries.py).
+Hashes are lowercase hex. See docs/architecture.md ("The audit log") and verifier/audit.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from core.audit import NATIONAL_LOG
+from core.audit import proofs as audit_proofs
+from core.audit.sequencer import all_logs, latest_head
+from core.clock import to_china
+from core.context import Context
+from core.errors import Code, RuleError
+from core.graphql.scalars import BigInt
+from core.permissions import requires
+
+
+@strawberry.type(description="A signed tree head: the log had `treeSize` entries with this root.")
+class AuditTreeHead:
+    log_id: str
+    tree_size: BigInt
+    root_hash: str = strawberry.field(description="MTH of the first treeSize leaves (hex).")
+    timestamp: dt.datetime
+    signed: str = strawberry.field(
+        description="The signed statement (TH1:…, COSE_Sign1 with the audit key); check it with "
+        "the `audit` keys of /.well-known/jwks.json (verifier/audit.py)."
+    )
+
+    @classmethod
+    def of(cls, row: Any) -> AuditTreeHead:
+        return cls(
+            log_id=row.log_id,
+            tree_size=row.tree_size,
+            root_hash=bytes(row.root_hash).hex(),
+            timestamp=to_china(row.at),
+            signed=row.signed,
+        )
+
+
+@strawberry.type(description="Proof that an entry is in a log (RFC 9162 §2.1.3).")
+class AuditInclusion:
+    log_id: str
+    leaf_index: BigInt
+    leaf_hash: str = strawberry.field(description="SHA-256(0x00 ‖ entry), hex.")
+    tree_size: BigInt
+    audit_path: list[str] = strawberry.field(description="Sibling hashes, leaf to root (hex).")
+    tree_head: str = strawberry.field(description="The signed tree head (TH1:…) it proves against.")
+
+    @classmethod
+    def of(cls, found: audit_proofs.Inclusion) -> AuditInclusion:
+        return cls(
+            log_id=found.log_id,
+            leaf_index=found.leaf_index,
+            leaf_hash=found.leaf_hash.hex(),
+            tree_size=found.tree_size,
+            audit_path=[h.hex() for h in found.audit_path],
+            tree_head=found.tree_head,
+        )
+
+
+@strawberry.type(description="Proof that a log only grew between two sizes (RFC 9162 §2.1.4).")
+class AuditConsistency:
+    log_id: str
+    from_size: BigInt
+    to_size: BigInt
+    proof: list[str]
+    from_head: str | None
+    to_head: str
+
+
+def _log(log_id: str) -> str:
+    if log_id not in all_logs():
+        raise RuleError(
+            Code.INVALID_INPUT,
+            f"Unknown audit log; logs are province codes (e.g. 320000) and {NATIONAL_LOG!r}.",
+            field="logId",
+        )
+    return log_id
+
+
+def _size(value: int | None, field: str) -> int | None:
+    if value is not None and value < 0:
+        raise RuleError(Code.INVALID_INPUT, f"`{field}` must not be negative.", field=field)
+    return value
+
+
+def _hex32(value: str, field: str) -> bytes:
+    try:
+        raw = bytes.fromhex(value) if isinstance(value, str) and len(value) == 64 else b""
+    except ValueError:
+        raw = b""
+    if len(raw) != 32:
+        raise RuleError(Code.INVALID_INPUT, f"`{field}` is 64 hex digits.", field=field)
+    return raw
+
+
+def inclusion_loader(ctx: Context) -> Any:
+    """Per-request loader: event seq -> AuditInclusion (None while not yet integrated)."""
+
+    def batch(seqs: list[int]) -> list[AuditInclusion | None]:
+        with ctx.platform.engine.connect() as conn:
+            found = audit_proofs.inclusions_for_events(conn, seqs)
+        return [AuditInclusion.of(found[s]) if s in found else None for s in seqs]
+
+    return ctx.loader("audit.inclusion", batch)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="The newest signed tree head of every audit log (one per province, and the "
+        "national log). Public.",
+    )
+    def audit_tree_heads(self, info: strawberry.Info) -> list[AuditTreeHead]:
+        ctx: Context = info.context
+        with ctx.platform.engine.connect() as conn:
+            rows = [latest_head(conn, log_id) for log_id in all_logs()]
+        return [AuditTreeHead.of(r) for r in rows if r is not None]
+
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="A log's signed tree head at `treeSize` (the newest when omitted). Public.",
+    )
+    def audit_tree_head(
+        self, info: strawberry.Info, log_id: str, tree_size: BigInt | None = None
+    ) -> AuditTreeHead | None:
+        ctx: Context = info.context
+        with ctx.platform.engine.connect() as conn:
+            row = audit_proofs.head_at(conn, _log(log_id), _size(tree_size, "treeSize"))
+        return AuditTreeHead.of(row) if row else None
+
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="Proof that the log at `fromSize` is a prefix of the log at `toSize` (the "
+        "newest head when omitted); both sizes must be signed tree heads. Public.",
+    )
+    def audit_consistency_proof(
+        self, info: strawberry.Info, log_id: str, from_size: BigInt, to_size: BigInt | None = None
+    ) -> AuditConsistency | None:
+        ctx: Context = info.context
+        with ctx.platform.engine.connect() as conn:
+            found = audit_proofs.consistency(
+                conn, _log(log_id), _size(from_size, "fromSize") or 0, _size(to_size, "toSize")
+            )
+        if found is None:
+            return None
+        return AuditConsistency(
+            log_id=found.log_id,
+            from_size=found.from_size,
+            to_size=found.to_size,
+            proof=[h.hex() for h in found.proof],
+            from_head=found.from_head,
+            to_head=found.to_head,
+        )
+
+    @strawberry.field(
+        extensions=[requires("core.public")],
+        description="Proof that the entry with this leaf hash is in the log (against the newest "
+        "head, or the head at `treeSize`), e.g. the entry a verification receipt names. Null "
+        "while the entry is not integrated yet (about a second). Public: it shows no content.",
+    )
+    def audit_inclusion_proof(
+        self,
+        info: strawberry.Info,
+        log_id: str,
+        leaf_hash: str,
+        tree_size: BigInt | None = None,
+    ) -> AuditInclusion | None:
+        ctx: Context = info.context
+        with ctx.platform.engine.connect() as conn:
+            found = audit_proofs.inclusion_for_leaf(
+                conn, _log(log_id), _hex32(leaf_hash, "leafHash"), _size(tree_size, "treeSize")
+            )
+        return AuditInclusion.of(found) if found else None

@@ -1,0 +1,245 @@
+"""The sequencer: integrates committed audit events into each log's Merkle tree and signs tree heads.
+
+Requests only insert events (core/audit/entries.py). For each log, the sequencer, in one
+transaction: takes the log's lock without waiting (PostgreSQL `pg_try_advisory_xact_lock`; on
+SQLite the database's single write lock, taken up front), reads where it stopped (the latest tree
+head), selects the next events in commit order, appends their leaf hashes, stores every complete
+subtree they fill, signs the new tree head and commits. Only one sequencer works on a log at a time,
+however many workers or hosts run one; a second one finds the lock taken and skips that log.
+
+Never skipping a late event: on PostgreSQL each event carries its writer's transaction id, and the
+sequencer takes only events whose id is below the oldest transaction still running (the snapshot's
+xmin), in (transaction id, seq) order: an event of a slow transaction, whatever its seq, is
+integrated after that transaction commits. On SQLite writers are serialised, so commit order is seq
+order.
+
+Run it in the server process (`AuditSequencer`, a daemon thread: the embedded default) or as the
+CLI job `python -m core.cli audit-sequence` for deployments (docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, text, tuple_
+from sqlalchemy.engine import Connection, Engine
+
+from core.audit import merkle
+from core.audit.entries import entry_bytes
+from core.audit.models import NATIONAL_LOG, AuditEvent, AuditLeaf, AuditNode, AuditTreeHead
+from core.audit.tree_head import TreeHead, sign_tree_head
+from core.db import stamp
+from core.divisions import PROVINCES
+
+log = logging.getLogger("traffic.audit")
+
+E = AuditEvent.__table__  # type: ignore[attr-defined]
+L = AuditLeaf.__table__  # type: ignore[attr-defined]
+N = AuditNode.__table__  # type: ignore[attr-defined]
+H = AuditTreeHead.__table__  # type: ignore[attr-defined]
+BATCH = 5000
+_EVENT_COLUMNS = [E.c[name] for name in E.c.keys()]  # noqa: SIM118 - column collection
+
+
+def all_logs() -> list[str]:
+    """Every log: one per province, and the national log."""
+    return [*sorted(PROVINCES), NATIONAL_LOG]
+
+
+@dataclass(frozen=True)
+class Integrated:
+    """What one sequencer pass did for one log."""
+
+    log_id: str
+    added: int
+    tree_size: int
+    max_lag_seconds: float = 0.0
+
+
+def latest_head(conn: Connection, log_id: str) -> Any:
+    """The newest tree head row of `log_id`, or None."""
+    return conn.execute(
+        select(H).where(H.c.log_id == log_id).order_by(H.c.tree_size.desc()).limit(1)
+    ).first()
+
+
+def fetch_nodes(
+    conn: Connection, log_id: str, keys: Iterable[merkle.Node]
+) -> dict[merkle.Node, bytes]:
+    """The stored hashes of complete subtrees `keys` (level 0: leaf hashes)."""
+    wanted = set(keys)
+    found: dict[merkle.Node, bytes] = {}
+    leaves = [index for level, index in wanted if level == 0]
+    nodes = [(level, index) for level, index in wanted if level > 0]
+    for chunk in _chunks(leaves, 500):
+        for row in conn.execute(
+            select(L.c.leaf_index, L.c.leaf_hash).where(
+                L.c.log_id == log_id, L.c.leaf_index.in_(chunk)
+            )
+        ):
+            found[(0, row.leaf_index)] = bytes(row.leaf_hash)
+    for chunk in _chunks(nodes, 300):
+        condition = or_(*(and_(N.c.level == lv, N.c.idx == ix) for lv, ix in chunk))
+        for row in conn.execute(
+            select(N.c.level, N.c.idx, N.c.hash).where(N.c.log_id == log_id, condition)
+        ):
+            found[(row.level, row.idx)] = bytes(row.hash)
+    missing = wanted - found.keys()
+    if missing:
+        raise LookupError(f"log {log_id}: stored subtrees missing: {sorted(missing)[:3]}")
+    return found
+
+
+def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _lock(conn: Connection, log_id: str) -> bool:
+    if conn.dialect.name != "postgresql":
+        return True  # SQLite: the write transaction (BEGIN IMMEDIATE) is the lock
+    key = zlib.crc32(f"audit-log:{log_id}".encode())
+    return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
+
+
+def _pending(conn: Connection, log_id: str, after: tuple[int, int], limit: int) -> list[Any]:
+    query = select(*_EVENT_COLUMNS).where(
+        E.c.log_id == log_id, tuple_(E.c.txn, E.c.seq) > tuple_(*after)
+    )
+    if conn.dialect.name == "postgresql":
+        horizon = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        query = query.where(E.c.txn < horizon)
+    return list(conn.execute(query.order_by(E.c.txn, E.c.seq).limit(limit)))
+
+
+def integrate(
+    engine: Engine, keys: Any, now: dt.datetime, log_id: str, batch: int = BATCH
+) -> Integrated:
+    """Integrate up to `batch` committed events of one log and sign the new tree head."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+        with conn.begin():
+            if not _lock(conn, log_id):
+                return Integrated(log_id, 0, -1)
+            head = latest_head(conn, log_id)
+            size = head.tree_size if head else 0
+            after = (head.last_txn, head.last_seq) if head else (-1, 0)
+            events = _pending(conn, log_id, after, batch)
+            if not events:
+                return Integrated(log_id, 0, size)
+            leaves = [merkle.leaf_hash(entry_bytes(e._mapping)) for e in events]
+            frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
+            new_frontier, created = merkle.append_leaves(size, frontier, leaves)
+            conn.execute(
+                insert(L),
+                [
+                    {"log_id": log_id, "leaf_index": size + i, "event_seq": e.seq, "leaf_hash": h}
+                    for i, (e, h) in enumerate(zip(events, leaves, strict=True))
+                ],
+            )
+            if created:
+                conn.execute(
+                    insert(N),
+                    [
+                        {"log_id": log_id, "level": lv, "idx": ix, "hash": h}
+                        for (lv, ix), h in created
+                    ],
+                )
+            new_size = size + len(events)
+            root = merkle.root_hash(new_size, new_frontier)
+            tree_head = TreeHead(log_id, new_size, root, int(now.timestamp() * 1000))
+            key = keys.active("audit")
+            conn.execute(
+                insert(H),
+                {
+                    "log_id": log_id,
+                    "tree_size": new_size,
+                    "root_hash": root,
+                    "at": stamp(now),
+                    "kid": key.kid,
+                    "signed": sign_tree_head(tree_head, key),
+                    "last_txn": events[-1].txn,
+                    "last_seq": events[-1].seq,
+                },
+            )
+    oldest = min(stamp(e.at) for e in events)
+    lag = max(0.0, (stamp(now) - oldest).total_seconds())
+    return Integrated(log_id, len(events), new_size, lag)
+
+
+def _has_pending(conn: Connection, log_id: str, after: tuple[int, int]) -> bool:
+    """A cheap read-only probe (one index seek) before taking the log's write transaction."""
+    query = select(E.c.seq).where(E.c.log_id == log_id, tuple_(E.c.txn, E.c.seq) > tuple_(*after))
+    return conn.execute(query.limit(1)).first() is not None
+
+
+def sequence_all(
+    engine: Engine,
+    keys: Any,
+    now: dt.datetime,
+    logs: Iterable[str] | None = None,
+    watermarks: dict[str, tuple[int, int]] | None = None,
+) -> list[Integrated]:
+    """One pass over every log that has events to integrate (a log is repeated while full batches
+    keep coming). `watermarks` (log → last integrated (txn, seq)) may be kept between passes to
+    skip idle logs without a write transaction; it is only a hint, the head is re-read."""
+    marks = watermarks if watermarks is not None else {}
+    done: list[Integrated] = []
+    for log_id in logs or all_logs():
+        with engine.connect() as conn:
+            if log_id not in marks:
+                head = latest_head(conn, log_id)
+                marks[log_id] = (head.last_txn, head.last_seq) if head else (-1, 0)
+            if not _has_pending(conn, log_id, marks[log_id]):
+                continue
+        while True:
+            result = integrate(engine, keys, now, log_id)
+            if result.added:
+                done.append(result)
+            if result.tree_size >= 0:
+                marks.pop(log_id, None)  # re-read next time (cheap, and exact)
+            if result.added < BATCH:
+                break
+    return done
+
+
+class AuditSequencer:
+    """Runs `sequence_all` every `interval` seconds in a daemon thread (the embedded default).
+
+    Several workers may each run one: the per-log lock lets one integrate while the others skip.
+    The clock is the platform's, so tree heads carry the same time as the events."""
+
+    def __init__(self, platform: Any, interval: float = 0.5) -> None:
+        self.platform = platform
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def _run(self) -> None:
+        platform = self.platform
+        marks: dict[str, tuple[int, int]] = {}
+        while not self._stop.is_set():
+            started = time.monotonic()
+            try:
+                sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
+            except Exception:  # noqa: BLE001 - keep sequencing; the next pass retries
+                log.exception("audit sequencer pass failed")
+            self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))

@@ -1,0 +1,225 @@
+"""`audit-verify`: prove every log intact, or name the first broken entry.
+
+For each log, walking its leaves in order:
+- every leaf index from 0 is present, and its event exists and hashes to the stored leaf hash
+  (an edited, deleted or reordered event is named by its seq and uid);
+- every complete subtree recomputed from the leaves equals the stored one (proofs would lie);
+- every signed tree head's signature verifies with a published or former audit key, and its root
+  equals the root recomputed at its size; the leaves reach the newest head's size (a cut-off tail
+  is detected against the signed heads);
+- no event has waited longer than `max_pending_seconds` to be integrated.
+
+Tree heads also leave the platform (citizens' app, partners' receipts): a holder of an older head
+can ask for a consistency proof and detect a rewritten history even if the database's own heads
+were replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from core.audit import merkle
+from core.audit.entries import entry_bytes
+from core.audit.sequencer import E, H, L, N, all_logs
+from core.audit.tree_head import verify_tree_head
+from core.db import stamp
+from core.documents.keys import KeyState, LoadedKey, SigningKey, public_key_from_jwk
+
+_EVENT_COLUMNS = [E.c[name] for name in E.c.keys()]  # noqa: SIM118 - column collection
+
+
+def _stored_nodes(engine: Engine, log_id: str, keys: list[merkle.Node]) -> dict[merkle.Node, bytes]:
+    """Stored subtrees among `keys` (contiguous per level: one range query per level)."""
+    by_level: dict[int, list[int]] = {}
+    for level, index in keys:
+        by_level.setdefault(level, []).append(index)
+    found: dict[merkle.Node, bytes] = {}
+    with engine.connect() as conn:
+        for level, indexes in by_level.items():
+            for row in conn.execute(
+                select(N.c.idx, N.c.hash).where(
+                    N.c.log_id == log_id,
+                    N.c.level == level,
+                    N.c.idx.between(min(indexes), max(indexes)),
+                )
+            ):
+                found[(level, row.idx)] = bytes(row.hash)
+    return found
+
+
+@dataclass
+class LogReport:
+    log_id: str
+    ok: bool = True
+    leaves: int = 0
+    tree_heads: int = 0
+    pending: int = 0
+    broken_at: int | None = None  # leaf index
+    event: str | None = None  # "seq 12 (uid …)"
+    reason: str | None = None
+
+
+@dataclass
+class AuditReport:
+    logs: list[LogReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.logs)
+
+    @property
+    def events(self) -> int:
+        return sum(r.leaves for r in self.logs)
+
+    @property
+    def first_broken(self) -> LogReport | None:
+        return next((r for r in self.logs if not r.ok), None)
+
+
+class _AuditKeys:
+    """Every audit key ever created, so heads signed before a rotation still verify. A NEXT key
+    has signed nothing and verifies nothing."""
+
+    def __init__(self, engine: Engine) -> None:
+        table = SigningKey.__table__  # type: ignore[attr-defined]
+        with engine.connect() as conn:
+            rows = conn.execute(select(table).where(table.c.purpose == "audit")).all()
+        self.keys = {
+            r.kid: LoadedKey(
+                r.kid,
+                r.purpose,
+                r.state,
+                public_key_from_jwk({"x": r.public_x, "y": r.public_y}),
+                None,
+            )
+            for r in rows
+            if r.state != KeyState.NEXT
+        }
+
+    def verifying_key(self, kid: str, purpose: str) -> LoadedKey | None:
+        return self.keys.get(kid) if purpose == "audit" else None
+
+
+def verify_logs(
+    engine: Engine,
+    now: dt.datetime,
+    progress: Callable[[str, int], None] | None = None,
+    max_pending_seconds: float = 300.0,
+    batch: int = 5000,
+) -> AuditReport:
+    keys = _AuditKeys(engine)
+    report = AuditReport()
+    with engine.connect() as conn:
+        used = {r[0] for r in conn.execute(select(E.c.log_id).distinct())}
+    for log_id in [x for x in all_logs() if x in used] + sorted(used - set(all_logs())):
+        report.logs.append(
+            _verify_log(engine, keys, log_id, now, progress, max_pending_seconds, batch)
+        )
+    return report
+
+
+def _verify_log(
+    engine: Engine,
+    keys: _AuditKeys,
+    log_id: str,
+    now: dt.datetime,
+    progress: Callable[[str, int], None] | None,
+    max_pending_seconds: float,
+    batch: int,
+) -> LogReport:
+    out = LogReport(log_id)
+
+    def broken(index: int | None, reason: str, event: Any = None) -> LogReport:
+        out.ok, out.broken_at, out.reason = False, index, reason
+        if event is not None:
+            out.event = f"seq {event.seq} (uid {event.uid})"
+        return out
+
+    with engine.connect() as conn:
+        heads = conn.execute(select(H).where(H.c.log_id == log_id).order_by(H.c.tree_size)).all()
+    out.tree_heads = len(heads)
+    for head in heads:
+        signed = verify_tree_head(head.signed, keys)
+        if signed is None:
+            return broken(None, f"the tree head of size {head.tree_size} is not validly signed")
+        if (signed.log_id, signed.tree_size, signed.root_hash) != (
+            log_id,
+            head.tree_size,
+            bytes(head.root_hash),
+        ):
+            return broken(
+                None, f"the tree head of size {head.tree_size} differs from its signature"
+            )
+    head_roots = {h.tree_size: bytes(h.root_hash) for h in heads}
+    frontier: dict[merkle.Node, bytes] = {}
+    size = 0
+    while True:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(L.c.leaf_index, L.c.leaf_hash, L.c.event_seq, *_EVENT_COLUMNS)
+                .select_from(L.outerjoin(E, E.c.seq == L.c.event_seq))
+                .where(L.c.log_id == log_id, L.c.leaf_index >= size)
+                .order_by(L.c.leaf_index)
+                .limit(batch)
+            ).all()
+        if not rows:
+            break
+        created: list[tuple[merkle.Node, bytes, int]] = []
+        for r in rows:
+            if r.leaf_index != size:
+                return broken(
+                    size, f"leaf {size} is missing (the next stored leaf is {r.leaf_index})"
+                )
+            if r.seq is None:
+                return broken(size, f"the event of leaf {size} (seq {r.event_seq}) was deleted")
+            if merkle.leaf_hash(entry_bytes(r._mapping)) != bytes(r.leaf_hash):
+                return broken(size, f"event seq {r.seq} was changed after it was logged", r)
+            if r.log_id != log_id:
+                return broken(size, f"event seq {r.seq} was moved to log {r.log_id}", r)
+            frontier, filled = merkle.append_leaves(size, frontier, [bytes(r.leaf_hash)])
+            created.extend((key, digest, size) for key, digest in filled)
+            size += 1
+            if size in head_roots and merkle.root_hash(size, frontier) != head_roots[size]:
+                return broken(
+                    size - 1, f"the leaves up to {size} do not give the root signed at that size", r
+                )
+        stored = _stored_nodes(engine, log_id, [key for key, _, _ in created])
+        for key, digest, leaf in created:
+            if stored.get(key) != digest:
+                return broken(
+                    leaf, f"stored subtree {key} does not match its leaves (proofs would lie)"
+                )
+        if progress:
+            progress(log_id, size)
+    out.leaves = size
+    if heads and heads[-1].tree_size > size:
+        return broken(
+            size,
+            f"the newest signed tree head has {heads[-1].tree_size} entries but only {size} "
+            "leaves remain (tail cut off)",
+        )
+    cutoff = stamp(now) - dt.timedelta(seconds=max_pending_seconds)
+    with engine.connect() as conn:
+        waiting = conn.execute(
+            select(func.count())
+            .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
+            .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
+        ).scalar_one()
+        stale = conn.execute(
+            select(func.min(E.c.seq))
+            .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
+            .where(E.c.log_id == log_id, L.c.event_seq.is_(None), E.c.at < cutoff)
+        ).scalar()
+    out.pending = waiting
+    if stale is not None:
+        return broken(
+            None,
+            f"event seq {stale} has waited more than {max_pending_seconds:.0f} s to be integrated",
+        )
+    return out
