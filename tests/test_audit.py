@@ -301,3 +301,26 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         assert cli.main(["audit-verify"]) == 1
         out = capsys.readouterr().out
         assert "audit log national BROKEN at leaf 0 (seq 1" in out
+
+
+def test_a_long_transaction_in_another_database_does_not_hold_the_log_back(core_env):
+    """PostgreSQL: snapshots span the cluster, but only this database's transactions can commit
+    audit events, so another database's open transaction must not delay integration."""
+    env = core_env
+    engine = env.platform.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL only")
+    import psycopg
+
+    url = engine.url.set(database="postgres").render_as_string(hide_password=False)
+    try:
+        other = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"))
+    except psycopg.Error:
+        pytest.skip("no second database on this server")
+    try:
+        other.execute("SELECT pg_current_xact_id()")  # holds an xid until rolled back
+        env.data(SIGN_IN)
+        assert {r.log_id: r.added for r in _sequence(env)} == {"national": 1}
+    finally:
+        other.rollback()
+        other.close()

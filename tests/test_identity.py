@@ -90,3 +90,21 @@ def test_credit_codes():
 )
 def test_age_on(born, day, age):
     assert age_on(born, day) == age
+
+
+def test_ids_are_unique_well_formed_and_differ_after_fork():
+    import os
+
+    from core.ids import _ALPHABET, new_id
+
+    ids = [new_id() for _ in range(5000)]
+    assert len(set(ids)) == 5000
+    assert all(len(i) == 16 and set(i) <= set(_ALPHABET) for i in ids)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child draws from a fresh pool, not a copy of its parent's
+        os.write(write, new_id().encode())
+        os._exit(0)
+    os.waitpid(pid, 0)
+    child = os.read(read, 16).decode()
+    assert child != new_id() and len(child) == 16

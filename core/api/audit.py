@@ -45,6 +45,19 @@ class AuditTreeHead:
         )
 
 
+@strawberry.type(description="Where an action is logged: log, event id and leaf hash (hex).")
+class AuditEntryRef:
+    log_id: str
+    uid: str
+    leaf_hash: str = strawberry.field(
+        description="Ask auditInclusionProof(logId, leafHash) to prove the entry was logged."
+    )
+
+    @classmethod
+    def of(cls, draft: Any) -> AuditEntryRef:
+        return cls(log_id=draft.log_id, uid=draft.uid, leaf_hash=draft.leaf_hash().hex())
+
+
 @strawberry.type(description="Proof that an entry is in a log (RFC 9162 §2.1.3).")
 class AuditInclusion:
     log_id: str

@@ -8,10 +8,11 @@ subtree they fill, signs the new tree head and commits. Only one sequencer works
 however many workers or hosts run one; a second one finds the lock taken and skips that log.
 
 Never skipping a late event: on PostgreSQL each event carries its writer's transaction id, and the
-sequencer takes only events whose id is below the oldest transaction still running (the snapshot's
-xmin), in (transaction id, seq) order: an event of a slow transaction, whatever its seq, is
-integrated after that transaction commits. On SQLite writers are serialised, so commit order is seq
-order.
+sequencer takes only events whose id is below the oldest transaction of this database still in
+progress (`_HORIZON`), in (transaction id, seq) order: an event of a slow transaction, whatever
+its seq, is integrated after that transaction commits. A long transaction in the database holds
+integration back (the lag shows in `audit-verify` and the metrics); transactions of other databases
+on the same cluster do not. On SQLite writers are serialised, so commit order is seq order.
 
 Run it in the server process (`AuditSequencer`, a daemon thread: the embedded default) or as the
 CLI job `python -m core.cli audit-sequence` for deployments (docs/deployment.md).
@@ -109,12 +110,34 @@ def _lock(conn: Connection, log_id: str) -> bool:
     return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
 
 
+# The oldest transaction id that may still commit events into this database: the smallest id in
+# progress in the current snapshot, leaving out the ids we can see belong to transactions of other
+# databases of the cluster (they never write our events, and must not hold our log back); ids we
+# cannot attribute count as ours. With nothing in progress, the snapshot's xmax.
+_HORIZON = text(
+    """
+    WITH s AS (SELECT pg_current_snapshot() AS snap),
+    elsewhere AS (
+        SELECT backend_xid FROM pg_stat_activity
+        WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database()
+    )
+    SELECT coalesce(
+        (SELECT min(x) FROM s, pg_snapshot_xip(s.snap) AS x
+         WHERE xid(x) NOT IN (SELECT backend_xid FROM elsewhere)),
+        (SELECT pg_snapshot_xmax(snap) FROM s)
+    )::text::bigint
+    """
+)
+
+
 def _pending(conn: Connection, log_id: str, after: tuple[int, int], limit: int) -> list[Any]:
     query = select(*_EVENT_COLUMNS).where(
         E.c.log_id == log_id, tuple_(E.c.txn, E.c.seq) > tuple_(*after)
     )
     if conn.dialect.name == "postgresql":
-        horizon = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+        # a separate, earlier statement: an event whose transaction was in progress then stays
+        # out; one that committed before the next statement starts is visible to it
+        horizon = conn.execute(_HORIZON).scalar_one()
         query = query.where(E.c.txn < horizon)
     return list(conn.execute(query.order_by(E.c.txn, E.c.seq).limit(limit)))
 

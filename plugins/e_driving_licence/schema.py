@@ -8,6 +8,7 @@ import enum
 
 import strawberry
 
+from core.api.audit import AuditEntryRef
 from core.api.types import Application, DrivingLicence
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -124,13 +125,6 @@ class EDrivingLicenceVerification:
     )
 
 
-@strawberry.type(description="Where an action is logged: log, event id and leaf hash (hex).")
-class AuditEntryRef:
-    log_id: str
-    uid: str
-    leaf_hash: str
-
-
 def _ts(epoch: int | None) -> dt.datetime | None:
     return None if epoch is None else to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
 
@@ -156,9 +150,7 @@ def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVer
         holder_id_number=out.holder_id_masked,
         receipt_id=out.receipt_id,
         receipt=out.receipt,
-        audit_entry=AuditEntryRef(
-            log_id=out.audit_log_id, uid=out.audit_uid, leaf_hash=out.audit_leaf_hash.hex()
-        ),
+        audit_entry=AuditEntryRef.of(out.audit_entry),
     )
 
 

@@ -76,9 +76,7 @@ class Outcome:
     checked_at: dt.datetime | None = None
     receipt_id: str = ""
     receipt: str = ""
-    audit_log_id: str = ""
-    audit_uid: str = ""
-    audit_leaf_hash: bytes = b""
+    audit_entry: Any = None  # the EventDraft this verification is logged under
 
 
 # --- partner registrations, cached per process (a suspension shows within TTL seconds) -----------
@@ -269,12 +267,7 @@ def verify(
         result=result,
         receipt=out.receipt_id,
     )
-    entry = scope.audit_draft()  # fixed now, so the receipt can name its audit entry
-    out.audit_log_id, out.audit_uid, out.audit_leaf_hash = (
-        entry.log_id,
-        entry.uid,
-        entry.leaf_hash(),
-    )
+    entry = out.audit_entry = scope.audit_draft()  # fixed now: the receipt names its entry
     scope.insert(
         _RECORD,
         {
@@ -303,7 +296,7 @@ def verify(
             8: out.live_status or "",
             9: entry.log_id,
             10: entry.uid,
-            11: out.audit_leaf_hash,
+            11: entry.leaf_hash(),
         },
         ctx.platform.keys.active("document"),
     )

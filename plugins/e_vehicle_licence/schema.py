@@ -8,6 +8,7 @@ import enum
 
 import strawberry
 
+from core.api.audit import AuditEntryRef
 from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -87,6 +88,9 @@ class EVehicleLicenceVerification:
     vehicle: Vehicle | None = strawberry.field(description="Officers and clerks only")
     receipt_id: str
     receipt: str = strawberry.field(description="Signed verification receipt (VR1:)")
+    audit_entry: AuditEntryRef = strawberry.field(
+        description="The audit entry this verification is logged under (also in the receipt)."
+    )
 
 
 @strawberry.type(
@@ -339,6 +343,7 @@ class EVehicleLicenceMutation:
                     vehicle=Vehicle.of(out.vehicle) if staff and out.vehicle else None,
                     receipt_id=out.receipt_id,
                     receipt=out.receipt,
+                    audit_entry=AuditEntryRef.of(out.audit_entry),
                 )
             )
 

@@ -7,7 +7,9 @@ import datetime as dt
 import re
 import secrets
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -15,15 +17,19 @@ from core.accounts import Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
+from core.documents.qr import sign_payload
 from core.documents.signing import sign_document, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.ids import new_id
 from core.registries import applications as apps
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
 
 from . import rules
 from .errors import EvlError
-from .models import EvlGrant, EvlRoadsideCheck
+from .models import EvlGrant, EvlRoadsideCheck, EvlVerification
+
+_RECORD = insert(EvlVerification.__table__)  # type: ignore[attr-defined] - receipt and owner log
 
 KIND = "VL"
 PREFIX = "VL1:"
@@ -210,6 +216,7 @@ class Checked:
     handle: str | None = None
     receipt_id: str = ""
     receipt: str = ""
+    audit_entry: Any = None  # the EventDraft this verification is logged under
 
 
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
@@ -297,33 +304,9 @@ def verify(
     result = (
         "ACCEPTED" if out.accepted else "REJECTED:" + (out.reasons[0] if out.reasons else "UNKNOWN")
     )
-    from core.documents.qr import sign_payload
-    from core.ids import new_id
-
-    from .models import EvlVerification
-
     out.receipt_id = new_id()
     name = org.name if org is not None else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
     disclosed = sorted(claims) if actor.is_partner else ["full_vehicle"]
-    scope.session.add(
-        EvlVerification(
-            id=out.receipt_id,
-            at=stamp(ctx.now()),
-            owner_person_id=out.holder_person_id,
-            handle=out.handle,
-            verifier_kind="PARTNER" if actor.is_partner else "STAFF",
-            verifier_name=name[:100],
-            purpose=why,
-            claims=disclosed,
-            result=result[:40],
-        )
-    )
-    out.receipt = sign_payload(
-        "VR1:",
-        {1: out.receipt_id, 2: out.handle or "", 3: actor.partner_org_id or actor.account_id or "",
-         4: int(ctx.now().timestamp()), 5: result, 6: claims, 7: why, 8: out.live_status or ""},
-        ctx.platform.keys.active("document"),
-    )  # fmt: skip
     scope.subject(
         out.holder_person_id,
         f"EVehicleLicence:{out.handle}" if out.handle else None,
@@ -332,6 +315,28 @@ def verify(
         result=result,
         receipt=out.receipt_id,
     )
+    entry = out.audit_entry = scope.audit_draft()  # fixed now: the receipt names its entry
+    scope.insert(
+        _RECORD,
+        {
+            "id": out.receipt_id,
+            "at": stamp(ctx.now()),
+            "owner_person_id": out.holder_person_id,
+            "handle": out.handle,
+            "verifier_kind": "PARTNER" if actor.is_partner else "STAFF",
+            "verifier_name": name[:100],
+            "purpose": why,
+            "claims": disclosed,
+            "result": result[:40],
+        },
+    )
+    out.receipt = sign_payload(
+        "VR1:",
+        {1: out.receipt_id, 2: out.handle or "", 3: actor.partner_org_id or actor.account_id or "",
+         4: int(ctx.now().timestamp()), 5: result, 6: claims, 7: why, 8: out.live_status or "",
+         9: entry.log_id, 10: entry.uid, 11: entry.leaf_hash()},
+        ctx.platform.keys.active("document"),
+    )  # fmt: skip
     return out, claims
 
 

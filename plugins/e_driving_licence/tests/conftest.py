@@ -12,7 +12,8 @@ REVIEW = """mutation($id: ID!, $ok: Boolean!, $note: String) { eDrivingLicenceRe
 SHOW = """query($n: Int!) { eDrivingLicenceShow(count: $n) { qrVersion payloads { text notBefore expiresAt length } } }"""
 VERIFY = """mutation($in: EDrivingLicenceVerifyInput!) { eDrivingLicenceVerify(input: $in) { errors { code field rule }
   verification { accepted reasons signatureValid kid keyState payloadAgeSeconds payloadExpired liveStatus statusReasons
-  claims { name value } licence { classes status points } holderName holderIdNumber receiptId receipt } } }"""
+  claims { name value } licence { classes status points } holderName holderIdNumber receiptId receipt
+  auditEntry { logId uid leafHash } } } }"""
 PHOTO = "ab" * 32
 
 

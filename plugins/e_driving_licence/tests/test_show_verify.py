@@ -366,3 +366,45 @@ def test_payload_stays_under_250_with_every_class(edl):
         qr["payloads"][0]["text"], now=env.clock.now().timestamp()
     )
     assert answer.claims["classes"] == "A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P"
+
+
+def test_the_receipt_names_its_audit_entry_and_the_partner_can_prove_it_was_logged(edl):
+    """Issue 13: a partner's receipt names the audit entry; once sequenced, the public inclusion
+    proof for that leaf verifies offline against a signed tree head."""
+    from core.audit import sequence_all
+    from verifier.audit import AuditKeys, verify_inclusion, verify_tree_head
+    from verifier.verify import _parse
+
+    env = edl()
+    issue(env)
+    text = show(env)["payloads"][0]["text"]
+    v = _v(verify(env, text, env.refs["insurer"], purpose="理赔"))["verification"]
+    entry = v["auditEntry"]
+    _, claims, _, _ = _parse(v["receipt"], "VR1:")
+    assert (claims[9], claims[10], claims[11].hex()) == (
+        entry["logId"],
+        entry["uid"],
+        entry["leafHash"],
+    )
+    query = """query($l: String!, $h: String!) { auditInclusionProof(logId: $l, leafHash: $h) {
+      leafIndex treeSize auditPath treeHead } }"""
+    variables = {"l": entry["logId"], "h": entry["leafHash"]}
+    assert env.data(query, variables, as_="insurer")["auditInclusionProof"] is None
+    sequence_all(env.platform.engine, env.platform.keys, env.clock.now())
+    proof = env.data(query, variables, as_="insurer")["auditInclusionProof"]
+    keys = AuditKeys.from_jwks(env.http.get("/.well-known/jwks.json").json())
+    head = verify_tree_head(proof["treeHead"], keys)
+    assert verify_inclusion(
+        bytes.fromhex(entry["leafHash"]),
+        proof["leafIndex"],
+        proof["treeSize"],
+        [bytes.fromhex(h) for h in proof["auditPath"]],
+        head.root_hash,
+    )
+    # the logged event is the verification, with the holder as subject
+    from core.audit import AuditEvent
+
+    with env.session() as s:
+        event = s.exec(select(AuditEvent).where(AuditEvent.uid == entry["uid"])).one()
+    assert event.action == "e_driving_licence.verify" and event.outcome == "OK"
+    assert event.subject_person_id == env.refs["zhang"].id
