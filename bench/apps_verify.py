@@ -3,7 +3,7 @@
 - `bare_verify_app`: the same online verification as `eDrivingLicenceVerify` as a plain Starlette
   endpoint: partner bearer token, COSE signature check, payload expiry, one indexed join
   (credential handle -> licence), live status, allowed claims, and the same writes (signed receipt,
-  holder log row, hash-chained audit event) in one transaction. `BENCH_VERIFY_WRITES=0` skips the
+  holder log row, audit event: prebuilt Core inserts) in one short transaction. `BENCH_VERIFY_WRITES=0` skips the
   writes (to measure what the receipt + audit cost).
 - `verify_online_app`: the production app with the e_driving_licence plugin (GraphQL mutation).
 """
@@ -41,7 +41,6 @@ def _platform():  # noqa: ANN202
 
 def bare_verify_app() -> Starlette:
     from sqlalchemy import select
-    from sqlmodel import Session
 
     from core import audit
     from core.accounts import PartnerOrg
@@ -61,6 +60,7 @@ def bare_verify_app() -> Starlette:
     writes = os.environ.get("BENCH_VERIFY_WRITES", "1") != "0"
     orgs: dict[str, tuple[str, list[str]]] = {}
     ver_table = EdlVerification.__table__  # type: ignore[attr-defined]
+    record = ver_table.insert()
     org_table = PartnerOrg.__table__  # type: ignore[attr-defined]
 
     async def bare(request: Request) -> Response:
@@ -111,24 +111,24 @@ def bare_verify_app() -> Starlette:
                  7: variables["purpose"], 8: ""},
                 platform.keys.active("document"),
             )  # fmt: skip
-            with Session(engine) as session:
-                if engine.dialect.name == "sqlite":
-                    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
-                session.execute(
-                    ver_table.insert().values(
-                        id=receipt_id, at=stamp(now), holder_person_id=holder, handle=handle,
-                        verifier_kind="PARTNER", verifier_name=org[0], verifier_ref=actor.partner_org_id,
-                        purpose=variables["purpose"], claims=sorted(claims), result=result,
-                    )
-                )  # fmt: skip
-                audit.append(
-                    session, now, actor_account_id=actor.account_id, actor_kind=actor.kind,
-                    actor_role=actor.primary_role, jurisdiction=actor.jurisdiction,
-                    action="e_driving_licence.verify", measure="e_driving_licence",
-                    subject_person_id=holder, subject_ref=f"EDrivingLicence:{handle}", outcome="OK",
-                    detail={"purpose": variables["purpose"], "claims": sorted(claims), "result": result},
-                )  # fmt: skip
-                session.commit()
+            draft = audit.EventDraft(
+                log_id=actor.log_id, at=now, actor_account_id=actor.account_id,
+                actor_kind=actor.kind, actor_role=actor.primary_role,
+                jurisdiction=actor.jurisdiction, action="e_driving_licence.verify",
+                measure="e_driving_licence", subject_person_id=holder,
+                subject_ref=f"EDrivingLicence:{handle}", outcome="OK",
+                detail={"purpose": variables["purpose"], "claims": sorted(claims), "result": result},
+            )  # fmt: skip
+            with engine.connect() as conn:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    conn.execute(record, {
+                        "id": receipt_id, "at": stamp(now), "holder_person_id": holder,
+                        "handle": handle, "verifier_kind": "PARTNER", "verifier_name": org[0],
+                        "verifier_ref": actor.partner_org_id, "purpose": variables["purpose"],
+                        "claims": sorted(claims), "result": result,
+                    })  # fmt: skip
+                    audit.insert_event(conn, draft)
         body = {
             "data": {
                 "eDrivingLicenceVerify": {
