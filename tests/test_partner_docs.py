@@ -19,7 +19,14 @@ BLOCKS = {
 
 
 def test_the_doc_has_the_examples_this_test_runs():
-    assert set(BLOCKS) == {"partner-token", "verify-online", "verify-offline", "claim-not-allowed"}
+    assert set(BLOCKS) == {
+        "partner-token",
+        "verify-online",
+        "verify-offline",
+        "claim-not-allowed",
+        "audit-inclusion",
+        "prove-logged",
+    }
 
 
 @pytest.fixture
@@ -64,3 +71,25 @@ def test_verify_offline_example(partner_env, capsys):
     }
     exec(compile(BLOCKS["verify-offline"][1], "docs/partners.md", "exec"), namespace)  # noqa: S102
     assert capsys.readouterr().out.startswith("ACCEPT")
+
+
+def test_prove_logged_examples(partner_env, capsys):
+    from core.audit import sequence_all
+
+    env = partner_env
+    variables = {"in": {"payload": env.payload, "purpose": "车辆租赁"}}
+    out = env.data(BLOCKS["verify-online"][1], variables, as_=env.refs["rental"])
+    entry = out["eDrivingLicenceVerify"]["verification"]["auditEntry"]
+    sequence_all(env.platform.engine, env.platform.keys, env.clock.now())
+    proof = env.data(
+        BLOCKS["audit-inclusion"][1],
+        {"logId": entry["logId"], "leafHash": entry["leafHash"]},
+        as_=env.refs["rental"],
+    )["auditInclusionProof"]
+    namespace = {
+        "jwks_json": env.http.get("/.well-known/jwks.json").text,
+        "proof": proof,
+        "entry": entry,
+    }
+    exec(compile(BLOCKS["prove-logged"][1], "docs/partners.md", "exec"), namespace)  # noqa: S102
+    assert capsys.readouterr().out.startswith(f"LOGGED {entry['logId']}")
