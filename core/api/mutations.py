@@ -17,7 +17,7 @@ from core.graphql.types import UserError
 from core.identity import parse_identity
 from core.permissions import requires
 from core.rollout import MeasureSetting, RolloutRule
-from core.validation import require_text
+from core.validation import optional_text, require_text
 
 # scrypt of a fixed string, compared when the login is unknown so timing does not reveal accounts
 _DUMMY_HASH = hash_secret("not-a-real-password")
@@ -258,9 +258,7 @@ class CoreMutation:
                 raise RuleError(
                     Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
                 )
-            note = input.note
-            if note is not None:
-                require_text("note", note, 300)
+            note = optional_text("note", input.note, 300, multiline=True)
             session = scope.session
             for old in session.exec(
                 select(RolloutRule).where(
