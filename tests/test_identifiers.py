@@ -30,14 +30,10 @@ from core.identifiers import (
 )
 from core.identity import make_credit_code, make_id_number, parse_credit_code, parse_identity
 from core.registries.licences import parse_classes
+from core.testing import full_width
 from core.text import fold_identifier, fold_width, forbidden_char
 from core.validation import name_key, optional_text, require_person_name, require_text
 
-FULL_WIDTH = str.maketrans(
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-",
-    "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"
-    "ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ－",
-)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -62,8 +58,8 @@ NUMBER = make_id_number("320102", dt.date(1986, 5, 17), 452)  # ends in a digit
     [
         NUMBER_X,
         NUMBER_X.lower(),
-        NUMBER_X.translate(FULL_WIDTH),
-        NUMBER_X.lower().translate(FULL_WIDTH),  # ｘ
+        full_width(NUMBER_X),
+        full_width(NUMBER_X.lower()),  # ｘ
         " ".join([NUMBER_X[:6], NUMBER_X[6:14], NUMBER_X[14:]]),
         "\u3000" + NUMBER_X + "\u00a0",  # ideographic and no-break spaces around it
         NUMBER_X + "\n",
@@ -103,7 +99,7 @@ def test_first_generation_and_permit_and_passport_forms() -> None:
     with pytest.raises(RuleError):
         parse_identity("MAINLAND_ID", NUMBER[:6] + NUMBER[8:17])  # 15-digit first generation
     permit = make_id_number("810000", dt.date(1990, 1, 2), 7)
-    assert parse_identity("hmt_residence_permit", permit.translate(FULL_WIDTH)).number == permit
+    assert parse_identity("hmt_residence_permit", full_width(permit)).number == permit
     assert parse_identity("PASSPORT", "ｅ１２３４５６７８").number == "E12345678"
     assert parse_identity("PASSPORT", "e 1234 5678").number == "E12345678"
     with pytest.raises(RuleError) as err:
@@ -122,7 +118,7 @@ def _spelling(number: str, data: st.DataObject) -> str:
         if ch == "X" and data.draw(st.booleans()):
             ch = "x"
         if data.draw(st.booleans()):
-            ch = ch.translate(FULL_WIDTH)
+            ch = full_width(ch)
         out.append(ch + data.draw(st.sampled_from(["", "", " ", "\u3000"])))
     return "".join(out)
 
@@ -323,7 +319,7 @@ def test_vins_and_credit_codes() -> None:
     code = make_credit_code(77)
     for spelling in (
         code.lower(),
-        code.translate(FULL_WIDTH),
+        full_width(code),
         f"{code[:2]}-{code[2:8]}-{code[8:]}",
     ):
         assert parse_credit_code(spelling) == code
@@ -436,7 +432,7 @@ def test_superscript_id_number_is_a_typed_refusal_through_the_api(core_env) -> N
 
 def test_one_person_whatever_the_spelling_through_the_api(core_env) -> None:
     env = core_env
-    first = _register(env, NUMBER_X.lower().translate(FULL_WIDTH), phone="13700000002")
+    first = _register(env, full_width(NUMBER_X.lower()), phone="13700000002")
     assert first["errors"] == [] and first["accountId"]
     with env.session() as s:
         stored = s.exec(select(Person).where(Person.name == "赵六")).one()
@@ -450,7 +446,7 @@ def test_one_person_whatever_the_spelling_through_the_api(core_env) -> None:
     with env.session() as s:
         assert len(s.exec(select(Person).where(Person.name == "赵六")).all()) == 1
         assert len(s.exec(select(Account).where(Account.person_id == stored.id)).all()) == 1
-    for spelling in (NUMBER_X, NUMBER_X.lower(), NUMBER_X.translate(FULL_WIDTH)):
+    for spelling in (NUMBER_X, NUMBER_X.lower(), full_width(NUMBER_X)):
         found = env.data(LOOKUP, {"t": "mainland_id", "n": spelling}, as_="clerk")["personLookup"]
         assert found["id"] == stored.id
 

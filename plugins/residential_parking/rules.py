@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.errors import Code, RuleError
-from core.text import fold_width
+from core.text import fold_width, strip_blanks
 from plugins.residential_parking.errors import ParkingError
 
 M = "M05"
@@ -36,7 +36,7 @@ class Calendar(Protocol):
 
 def parse_time(text: str, field: str) -> int:
     """ "HH:MM" -> minute of the day; "24:00" allowed as an end."""
-    match = _HHMM.fullmatch(fold_width(text).strip()) if isinstance(text, str) else None
+    match = _HHMM.fullmatch(strip_blanks(fold_width(text))) if isinstance(text, str) else None
     minute = int(match.group(1)) * 60 + int(match.group(2)) if match else -1
     if not match or minute > DAY:
         raise RuleError(
