@@ -56,6 +56,24 @@ def optional_text(
     return require_text(field, value, max_len, multiline=multiline)
 
 
+def require_secret(field: str, value: str | None, max_len: int) -> str:
+    """A password or client secret, returned exactly as given (a secret compares byte for byte,
+    so it is neither stripped nor normalised, and may hold any character a person can type).
+
+    Refused with INVALID_INPUT naming `field`: a missing or empty value, C0 controls (as before)
+    and surrogates, which cannot be encoded for hashing. TOO_LONG when longer than `max_len`.
+    """
+    if not isinstance(value, str) or not value:
+        raise RuleError(Code.INVALID_INPUT, f"`{field}` is required.", field=field)
+    if len(value) > max_len:
+        raise RuleError(
+            Code.TOO_LONG, f"`{field}` is longer than {max_len} characters.", field=field
+        )
+    if any(ord(ch) < 32 or unicodedata.category(ch) == "Cs" for ch in value):
+        raise RuleError(Code.INVALID_INPUT, f"`{field}` contains a control character.", field=field)
+    return value
+
+
 # --- person names --------------------------------------------------------------------------------
 MIDDLE_DOT = "\u00b7"  # · the separator of transliterated names (阿依古丽·买买提) on ID cards
 _DOT_LOOKALIKES = str.maketrans(dict.fromkeys("\u30fb\u2022\u2027\u22c5\u2219\u2e31", MIDDLE_DOT))

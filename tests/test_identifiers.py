@@ -32,7 +32,13 @@ from core.identity import make_credit_code, make_id_number, parse_credit_code, p
 from core.registries.licences import parse_classes
 from core.testing import full_width
 from core.text import fold_identifier, fold_width, forbidden_char
-from core.validation import name_key, optional_text, require_person_name, require_text
+from core.validation import (
+    name_key,
+    optional_text,
+    require_person_name,
+    require_secret,
+    require_text,
+)
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
@@ -481,3 +487,27 @@ def test_purpose_of_a_look_up_is_checked_text(core_env) -> None:
         "code": "INVALID_INPUT",
         "field": "purpose",
     }
+
+
+SIGN_IN = """mutation($l: String!, $p: String!) { signIn(login: $l, password: $p) {
+  errors { code field } token } }"""
+
+
+def test_secrets_are_not_held_to_the_display_text_rule(core_env) -> None:
+    """A password may hold any character a person can type (an emoji with joiners): sign-in takes
+    it as given, where a name would refuse the joiners; C0 controls stay refused. (A lone
+    surrogate cannot arrive over HTTP: the JSON and GraphQL parsers refuse it.)"""
+    env = core_env
+    password = "family👨\u200d👩\u200d👧-2024"
+    variables = {"t": "MAINLAND_ID", "n": NUMBER, "name": "赵六", "p": "13700000006"}
+    out = env.data(REGISTER.replace('"pass-word-1"', "$pw").replace("$p: String!", "$p: String!, $pw: String!"),
+                   {**variables, "pw": password})["citizenRegister"]  # fmt: skip
+    assert out["errors"] == [], out
+    signed = env.data(SIGN_IN, {"l": "13700000006", "p": password})["signIn"]
+    assert signed["errors"] == [] and signed["token"]
+    bad = env.data(SIGN_IN, {"l": "13700000006", "p": "pass\x07word"})["signIn"]
+    assert bad["errors"] == [{"code": "INVALID_INPUT", "field": "password"}]
+    with pytest.raises(RuleError) as err:
+        require_secret("password", "pass\ud800word", 128)  # would crash scrypt's encode()
+    assert err.value.code == "INVALID_INPUT"
+    assert require_secret("password", " 密码\u200d ", 128) == " 密码\u200d "  # exactly as given
