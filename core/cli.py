@@ -1,7 +1,7 @@
 """Operator command line: `python -m core.cli <command> --help`.
 
 Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, demo-load, schema, plugins,
-rollout, token, rotate-keys, audit-verify, audit-sequence, report, job.
+rollout, token, rotate-keys, audit-verify, audit-sequence, identifiers-check, report, job.
 """
 
 from __future__ import annotations
@@ -185,6 +185,18 @@ def cmd_audit_sequence(args: argparse.Namespace) -> int:
         time.sleep(args.interval)
 
 
+def cmd_identifiers_check(args: argparse.Namespace) -> int:
+    from core.stored_forms import non_canonical
+
+    platform = _platform()
+    with Session(platform.engine) as session:
+        findings = non_canonical(session)
+    for f in findings:
+        print(json.dumps(f.__dict__, ensure_ascii=True))
+    print(f"{len(findings)} stored identifiers not in their stored form", file=sys.stderr)
+    return 1 if findings else 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     platform = _platform()
     spec = platform.reports.get(args.name)
@@ -273,6 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true")
     p.add_argument("--interval", type=float, default=0.5)
     p.set_defaults(fn=cmd_audit_sequence)
+
+    sub.add_parser(
+        "audit-verify", help="verify the audit hash chain; name the first broken event"
+    ).set_defaults(fn=cmd_audit_verify)
+    sub.add_parser(
+        "identifiers-check",
+        help="list stored ID numbers, credit codes, VINs, plates and file numbers not in their "
+        "one stored form (read-only)",
+    ).set_defaults(fn=cmd_identifiers_check)
     p = sub.add_parser("report", help="run a plugin's report for a city and period")
     p.add_argument("name")
     p.add_argument("city")

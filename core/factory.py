@@ -28,6 +28,7 @@ from core.accounts import (
 )
 from core.db import stamp
 from core.divisions import CITIES
+from core.identifiers import PROVINCE_PLATE
 from core.identity import DocumentType, make_credit_code, make_id_number
 from core.registries.licences import DrivingLicence, LicenceStatus
 from core.registries.vehicles import Vehicle, VehicleCategory, VehicleStatus, VehicleUse
@@ -63,6 +64,11 @@ PLATE_PREFIX = {
     "140100": "晋A", "340100": "皖A", "350100": "闽A", "410100": "豫A", "450100": "桂A", "530100": "云A",
     "630100": "青A", "210100": "辽A", "220100": "吉A", "430100": "湘A", "320200": "苏B",
 }  # fmt: skip
+
+
+def plate_prefix(city_code: str) -> str:
+    """The plate prefix of a city: its own (苏E for Suzhou) or its province's abbreviation + A."""
+    return PLATE_PREFIX.get(city_code) or PROVINCE_PLATE.get(city_code[:2], "苏") + "A"
 
 
 def region_for(city_code: str) -> str:
@@ -281,7 +287,7 @@ class Factory:
         )[:17]
         vehicle = Vehicle(
             vin=vin,
-            plate=plate if plate is not None else f"{PLATE_PREFIX.get(city, '苏A')}{n:05d}"[:10],
+            plate=plate if plate is not None else f"{plate_prefix(city)}{n % 100000:05d}",
             vehicle_type=_TYPE_OF[category],
             category=category.value,
             use=use.value,

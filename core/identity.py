@@ -21,6 +21,7 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError  # noqa: F401  (re-exported for callers)
 
 from core.errors import Code, RuleError
+from core.text import ForeignCharacter, fold_identifier
 
 PERMIT_PREFIXES = {"810000": "Hong Kong", "820000": "Macau", "830000": "Taiwan"}
 _PROVINCE_PREFIXES = frozenset(
@@ -58,7 +59,8 @@ _PROVINCE_PREFIXES = frozenset(
         "65",
     ]
 )
-_PASSPORT = re.compile(r"^[A-Z0-9]{5,17}$")
+_PASSPORT = re.compile(r"[A-Z0-9]{5,17}")
+_EIGHTEEN = re.compile(r"[0-9]{17}[0-9X]")  # [0-9], never \d: \d matches every script's digits
 
 
 class DocumentType(enum.Enum):
@@ -89,15 +91,33 @@ def _check_char(number17: str) -> str:
 def parse_identity(
     doc_type: DocumentType | str, number: str, field: str = "idNumber"
 ) -> IdentityNumber:
-    """Validate an ID number of the given document type; refuse with INVALID_ID_NUMBER otherwise."""
-    if isinstance(doc_type, str):
-        try:
-            doc_type = DocumentType(doc_type)
-        except ValueError:
-            raise RuleError(Code.INVALID_INPUT, "Unknown document type.", field="idType") from None
-    if not isinstance(number, str) or len(number) > 40:
-        raise RuleError(Code.INVALID_ID_NUMBER, "Identity number is malformed.", field=field)
-    compact = number.strip().upper().replace(" ", "")
+    """Validate an ID number of the given document type and return its one stored form.
+
+    Accepted spellings (folded by `core.text.fold_identifier`): ASCII digits and `X` or `x`, their
+    full-width forms (`３２０１…`, `ｘ`, typed by an input method in full-width mode: the same
+    characters in another width, so they are the same number), and spaces anywhere. The stored
+    form is 18 ASCII characters with an upper-case `X`, so `…１７４ｘ`, `… 174x` and `…174X` are one
+    person. Refused with INVALID_ID_NUMBER: every other character, in particular the compatibility
+    digits that NFKC would turn into ASCII digits (superscript `²`, circled `②`, mathematical `𝟐`)
+    and other scripts' digits (`٢`): GB 11643 numbers are ASCII digits with the check character
+    `X`, and a `²` typed into one is an error to report, never a 2 to guess. First-generation
+    15-digit numbers are refused (those cards ceased to be valid on 2013-01-01).
+
+    Layout: GB 11643-1999 (6-digit region, birth date YYYYMMDD, 3-digit sequence, ISO 7064
+    MOD 11-2 check character); residence permits of Hong Kong, Macau and Taiwan residents use the
+    same layout with region 810000 / 820000 / 830000; passports are 5-17 ASCII letters or digits.
+    Raises INVALID_INPUT (field `idType`) for an unknown document type.
+    """
+    doc_type = _document_type(doc_type)
+    try:
+        compact = fold_identifier(number, max_len=40)
+    except ForeignCharacter as bad:
+        allowed = "digits and X" if doc_type is not DocumentType.PASSPORT else "letters and digits"
+        raise RuleError(
+            Code.INVALID_ID_NUMBER,
+            f"An identity number has only {allowed}{bad.detail()}.",
+            field=field,
+        ) from None
     if doc_type is DocumentType.MAINLAND_ID:
         if compact[:6] in PERMIT_PREFIXES:
             raise RuleError(
@@ -126,20 +146,26 @@ def parse_identity(
                 field=field,
             )
         return IdentityNumber(doc_type, compact, birth)
-    if not _PASSPORT.match(compact):
+    if not _PASSPORT.fullmatch(compact):
         raise RuleError(
             Code.INVALID_ID_NUMBER, "Passport numbers are 5-17 letters or digits.", field=field
         )
     return IdentityNumber(doc_type, compact, None)
 
 
+def _document_type(doc_type: DocumentType | str) -> DocumentType:
+    """The document type named by the client (`mainland_id` and full-width forms accepted)."""
+    if isinstance(doc_type, DocumentType):
+        return doc_type
+    try:
+        return DocumentType(fold_identifier(doc_type, max_len=24))
+    except ValueError:  # ForeignCharacter is a ValueError too
+        raise RuleError(Code.INVALID_INPUT, "Unknown document type.", field="idType") from None
+
+
 def _birth_date(number: str) -> dt.date | None:
     """The birth date in an 18-character number, or None when the layout or date is wrong."""
-    if (
-        len(number) != 18
-        or not number[:17].isdigit()
-        or not (number[17].isdigit() or number[17] == "X")
-    ):
+    if not _EIGHTEEN.fullmatch(number):
         return None
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
@@ -168,11 +194,23 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 
 
 def parse_credit_code(code: str, field: str = "creditCode") -> str:
-    """Validate a unified social credit code (18 characters, GB 32100 check character)."""
-    if not isinstance(code, str) or len(code) > 40:
-        raise RuleError(Code.INVALID_CREDIT_CODE, "Credit code is malformed.", field=field)
+    """Validate a unified social credit code and return its stored form (18 upper-case ASCII
+    characters).
+
+    GB 32100-2015: 2-character registration authority and type, 6-digit region, 9-character
+    organisation code, check character; the alphabet is the digits and the capital letters
+    without I, O, S, V and Z. Spaces and hyphens may group it; full-width forms and lower-case
+    letters are folded. Raises INVALID_CREDIT_CODE.
+    """
     try:
-        return uscc.validate(code.strip().upper())
+        compact = fold_identifier(code, drop="-", max_len=40)
+        return uscc.validate(compact)
+    except ForeignCharacter as bad:
+        raise RuleError(
+            Code.INVALID_CREDIT_CODE,
+            f"A credit code has only digits and capital letters{bad.detail()}.",
+            field=field,
+        ) from None
     except ValidationError:
         raise RuleError(
             Code.INVALID_CREDIT_CODE, "Not a valid unified social credit code.", field=field

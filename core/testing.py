@@ -184,3 +184,12 @@ class PlatformPool:
 def at(day: str, hour: int = 9) -> dt.datetime:
     """A Beijing instant on `day` (YYYY-MM-DD) at `hour`:00."""
     return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(hour), tzinfo=CHINA_TZ)
+
+
+_FULL_WIDTH = {code: code + 0xFEE0 for code in range(0x21, 0x7F)} | {0x20: 0x3000}
+
+
+def full_width(text: str) -> str:
+    """`text` as an input method in full-width mode types it (`苏A12345` → `苏Ａ１２３４５`): every
+    printable ASCII character as its full-width form (U+FF01-U+FF5E, space as U+3000)."""
+    return text.translate(_FULL_WIDTH)

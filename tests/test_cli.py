@@ -25,6 +25,7 @@ def test_help_lists_every_command(capsys):
         "token",
         "rotate-keys",
         "audit-verify",
+        "identifiers-check",
         "report",
         "job",
     ):
@@ -72,3 +73,32 @@ def test_demo_load_adds_bulk_licences_with_progress(cli_env, capsys):
     assert "licences 2500/2500" in captured.err
     assert cli.main(["demo-load", "--licences", "2500"]) == 0  # idempotent
     assert "added 0" in capsys.readouterr().out
+
+
+def test_identifiers_check_reports_rows_stored_before_normalisation(cli_env, capsys):
+    import json
+
+    from core.accounts import Person
+    from core.db import stamp
+
+    assert cli.main(["identifiers-check"]) == 0  # the demo data is generated canonical
+    zhang = cli_env.refs["zhang"]
+    arabic = zhang.id_number[:16] + chr(0x660 + int(zhang.id_number[16])) + zhang.id_number[17]
+    with cli_env.session() as s:  # as the old parser let through: other scripts' digits
+        s.add(
+            Person(
+                id_type="MAINLAND_ID",
+                id_number=arabic,
+                name=zhang.name,
+                created_at=stamp(cli_env.clock.now()),
+            )
+        )
+        s.commit()
+    capsys.readouterr()
+    assert cli.main(["identifiers-check"]) == 1
+    found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    problems = {(f["table"], f["problem"]) for f in found}
+    assert problems == {("persons", "LOOK_ALIKE"), ("persons", "DUPLICATE")}
+    assert all(zhang.id_number not in line["shown"] for line in found)  # masked
+    duplicate = next(f for f in found if f["problem"] == "DUPLICATE")
+    assert zhang.id in (duplicate["row_id"], duplicate["other_id"])

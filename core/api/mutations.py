@@ -19,7 +19,7 @@ from core.graphql.types import UserError
 from core.identity import parse_identity
 from core.permissions import requires
 from core.rollout import MeasureSetting, RolloutRule
-from core.validation import require_text
+from core.validation import optional_text, require_secret, require_text
 
 # scrypt of a fixed string, compared when the login is unknown so timing does not reveal accounts
 _DUMMY_HASH = hash_secret("not-a-real-password")
@@ -119,7 +119,7 @@ class CoreMutation:
 
         def work(scope: WriteScope) -> SignInPayload:
             require_text("login", login, 64)
-            require_text("password", password, 128)
+            require_secret("password", password, 128)
             ctx.platform.limiter.hit("sign_in", login, capacity=5, per_seconds=60, field="login")
             account = scope.session.exec(select(Account).where(Account.login == login)).first()
             if account is None or account.status != "ACTIVE":
@@ -148,7 +148,7 @@ class CoreMutation:
 
         def work(scope: WriteScope) -> SignInPayload:
             require_text("clientId", client_id, 40)
-            require_text("clientSecret", client_secret, 128)
+            require_secret("clientSecret", client_secret, 128)
             ctx.platform.limiter.hit(
                 "partner_token", client_id, capacity=10, per_seconds=60, field="clientId"
             )
@@ -275,9 +275,7 @@ class CoreMutation:
                 raise RuleError(
                     Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
                 )
-            note = input.note
-            if note is not None:
-                require_text("note", note, 300)
+            note = optional_text("note", input.note, 300, multiline=True)
             session = scope.session
             for old in session.exec(
                 select(RolloutRule).where(

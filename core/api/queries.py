@@ -22,6 +22,7 @@ from core.registries.applications import Application as ApplicationRow
 from core.registries.licences import DrivingLicence as LicenceRow
 from core.registries.vehicles import Vehicle as VehicleRow
 from core.rollout import NATIONAL
+from core.validation import require_text
 
 
 @strawberry.type(description="The signed-in caller.")
@@ -333,10 +334,7 @@ class CoreQuery:
     ) -> Person:
         ctx: Context = info.context
         ident = parse_identity(id_type, id_number)
-        if not purpose.strip() or len(purpose) > 200:
-            raise RuleError(
-                Code.INVALID_INPUT, "State the purpose (1-200 characters).", field="purpose"
-            )
+        purpose = require_text("purpose", purpose, 200)
         row = ctx.session.exec(
             select(PersonRow).where(
                 PersonRow.id_type == ident.doc_type.value, PersonRow.id_number == ident.number

@@ -188,7 +188,7 @@ def start_review(
     rules and then moves the application to APPROVED.
     """
     from core.errors import NotFound
-    from core.validation import require_text
+    from core.validation import optional_text
 
     session = scope.session
     app = session.get(Application, str(application_id)[:16])
@@ -196,7 +196,7 @@ def start_review(
         raise NotFound("Application", "applicationId")
     ctx.require_in_force(measure, app.city_code, field="applicationId")
     ctx.require_jurisdiction(app.city_code, field="applicationId")
-    text = require_text("note", note, 500) if note is not None and note.strip() else None
+    text = optional_text("note", note, 500, multiline=True)
     if not approve and text is None:
         raise RuleError(
             note_required_code, "Say why the application is rejected.", field="note", rule=rule

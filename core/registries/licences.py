@@ -92,9 +92,13 @@ class DrivingLicence(SQLModel, table=True):
 
 
 def parse_classes(text: str, field: str = "classes") -> list[str]:
-    """Validate a space- or comma-separated list of licence classes."""
+    """Validate a list of licence classes separated by spaces or commas (`C1 C2`, `c1,c2`, and the
+    full-width forms `Ｃ１，Ｃ２` typed by an input method); returns them in table order.
+    Raises INVALID_INPUT naming `field`."""
     from core.errors import Code, RuleError
+    from core.text import fold_width
 
+    text = fold_width(text if isinstance(text, str) else "").replace("、", ",")
     parts = [p for p in text.replace(",", " ").upper().split() if p]
     if not parts or len(parts) > 12:
         raise RuleError(Code.INVALID_INPUT, "Give one or more licence classes.", field=field)

@@ -10,6 +10,8 @@ import re
 from typing import TypeVar
 
 from core.errors import Code, RuleError
+from core.identifiers import parse_phone as core_parse_phone
+from core.identifiers import parse_reference
 
 from .errors import EvidenceError
 
@@ -93,9 +95,8 @@ RIGHTS_AND_DUTIES = (
     "不得擅自公开、传播或者用于其他用途。"
 )
 
-_ACCIDENT_NUMBER = re.compile(r"^[0-9A-Z-]{6,32}$")
-_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
-_LANDLINE = re.compile(r"^0[0-9]{2,3}-?[0-9]{7,8}$")
+_ACCIDENT_NUMBER = re.compile(r"[0-9A-Z-]{6,32}")
+_ACCESS_CODE = re.compile(r"[0-9A-Z]{4,16}")
 
 
 E = TypeVar("E", bound=enum.StrEnum)
@@ -113,26 +114,30 @@ def parse_enum(kind: type[E], value: str, field: str) -> E:
 
 
 def parse_accident_number(value: str, field: str = "accidentNumber") -> str:
-    """事故编号: 6-32 digits, capital letters or hyphens."""
-    text = (value or "").strip().upper()
-    if not _ACCIDENT_NUMBER.match(text):
-        raise RuleError(
-            Code.INVALID_INPUT, "事故编号格式不正确 (6-32 digits/letters).", field=field
-        )
-    return text
+    """事故编号 as stored: 6-32 ASCII digits, capital letters or hyphens (lower case, spaces and
+    full-width forms folded by `core.identifiers.parse_reference`). Raises INVALID_INPUT."""
+    return parse_reference(
+        value, field, _ACCIDENT_NUMBER, "事故编号格式不正确 (6-32 digits/letters)", max_len=40
+    )
+
+
+def parse_access_code(value: str, field: str = "accessCode") -> str:
+    """查阅码 as issued: 4-16 ASCII letters or digits, upper case. Raises INVALID_INPUT."""
+    return parse_reference(value, field, _ACCESS_CODE, "查阅码格式不正确", max_len=24)
 
 
 def parse_phone(value: str, field: str = "phone") -> str:
-    """联系电话: a mainland mobile number or a landline with area code."""
-    text = (value or "").strip().replace(" ", "")
-    if not (_MOBILE.match(text) or _LANDLINE.match(text)):
+    """联系电话 in its stored form (`core.identifiers.parse_phone`): a mainland mobile number as
+    11 digits or a landline as `area-number`. Raises INVALID_PHONE (十二-二)."""
+    try:
+        return core_parse_phone(value, field)
+    except RuleError:
         raise RuleError(
             EvidenceError.INVALID_PHONE,
             "联系电话应为11位手机号码或带区号的固定电话。",
             field=field,
             rule=R_PROCESS,
-        )
-    return text
+        ) from None
 
 
 def mask_phone(phone: str) -> str:

@@ -12,7 +12,7 @@ from core.graphql.types import UserError
 from core.identity import mask_id_number
 from core.permissions import requires
 
-from . import service
+from . import rules, service
 from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
 from .rules import (
     ACCESS_CHANNELS,
@@ -444,7 +444,7 @@ class AccidentEvidenceMutation:
             return AccidentEvidenceRequesterPayload(
                 requester=AccidentEvidenceRequester.of(issued.requester),
                 voucher=AccidentEvidenceVoucher(
-                    accident_number=input.accident_number.strip().upper(),
+                    accident_number=rules.parse_accident_number(input.accident_number),
                     access_code=issued.access_code,
                     access_channels=ACCESS_CHANNELS,
                     rights_and_duties=RIGHTS_AND_DUTIES,

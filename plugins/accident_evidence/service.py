@@ -18,7 +18,7 @@ from core.documents.signing import sign_document
 from core.errors import Code, NotFound, RuleError
 from core.identity import mask_id_number, parse_identity
 from core.ids import new_code
-from core.validation import optional_text, require_text
+from core.validation import optional_text, require_person_name, require_text
 
 from . import rules
 from .errors import EvidenceError
@@ -139,7 +139,7 @@ def register_case(
         city_code=city,
         procedure=procedure.value,
         occurred_on=occurred_on,
-        summary=optional_text("summary", summary, 500),
+        summary=optional_text("summary", summary, 500, multiline=True),
         officer_account_id=ctx.actor.account_id,
         created_at=stamp(ctx.now()),
     )
@@ -147,7 +147,7 @@ def register_case(
     session.flush()
     seen: set[tuple[str, str]] = set()
     for i, p in enumerate(parties):
-        name = require_text(f"parties[{i}].name", p.name, 64)
+        name = require_person_name(f"parties[{i}].name", p.name, 64)
         ident = parse_identity(p.id_type, p.id_number, field=f"parties[{i}].idNumber")
         key = (ident.doc_type.value, ident.number)
         if key in seen:
@@ -207,7 +207,7 @@ def record_item(
 ) -> EvidenceItem:
     """十二-四: the officer enters the evidence material of the case (及时、完整录入)."""
     case = staff_case(ctx, scope.session, accident_number)
-    text = require_text("content", content, 4000)
+    text = require_text("content", content, 4000, multiline=True)
     item = EvidenceItem(
         case_id=case.id,
         kind=kind.value,
@@ -264,7 +264,7 @@ def review_offer(
 ) -> AccidentCase:
     """十二-四: the accident-unit head approves (or rejects) every pending item of the case."""
     case = staff_case(ctx, scope.session, accident_number)
-    note_text = optional_text("note", note, 300)
+    note_text = optional_text("note", note, 300, multiline=True)
     if not approve and note_text is None:
         raise RuleError(Code.INVALID_INPUT, "A rejection needs a note.", field="note")
     pending = [i for i in items_of(scope.session, case.id) if i.offer_status == OfferStatus.PENDING]
@@ -404,7 +404,10 @@ def open_access(
     failed attempts lock the caller (5) and the accident (20) for 15 minutes."""
     person_id = ctx.require_person()
     caller = ctx.actor.account_id or person_id
-    key = str(accident_number or "").strip().upper()[:32]
+    try:  # one key per accident whatever its spelling, so alternating spellings share the limit
+        key = rules.parse_accident_number(accident_number)
+    except RuleError:  # counted as an attempt, refused below
+        key = str(accident_number or "")[:32]
     limiter = ctx.platform.limiter
     limiter.hit("accident_evidence.code.caller", caller, 30, 600, field="accessCode")
     limiter.hit("accident_evidence.code.accident", key, 60, 600, field="accessCode")
@@ -421,9 +424,7 @@ def open_access(
             rule=f"{rules.R_PROCESS}: 查阅码",
         )
     number = rules.parse_accident_number(accident_number)
-    code = str(access_code or "").strip().upper()
-    if not 4 <= len(code) <= 16 or not code.isalnum():
-        raise RuleError(Code.INVALID_INPUT, "查阅码格式不正确。", field="accessCode")
+    code = rules.parse_access_code(access_code)
     case = find_case(ctx.session, number)
     if case is None:
         raise _deny(ctx, ref)

@@ -17,10 +17,11 @@ from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_reference
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
-from core.validation import optional_text, require_range, require_text
+from core.validation import optional_text, require_person_name, require_range, require_text
 from plugins.courier_service import rules
 from plugins.courier_service.errors import M16Code
 from plugins.courier_service.models import (
@@ -34,7 +35,18 @@ from plugins.courier_service.rules import BookingStatus, Charge, CourierBusiness
 
 MEASURE = "courier_service"
 SCOPE = "courier:service"
-_TRACKING = re.compile(r"^[A-Za-z0-9-]{6,40}$")
+_TRACKING = re.compile(r"[A-Z0-9-]{6,40}")  # the courier's waybill number (运单号)
+_CODE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")  # staff codes, qualification numbers
+
+
+def _tracking(value: str | None) -> str:
+    """A tracking number as stored: 6-40 ASCII letters (upper case), digits or '-'."""
+    return parse_reference(
+        value or "",
+        "trackingNumber",
+        _TRACKING,
+        "A tracking number has 6-40 letters, digits or '-'",
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -231,9 +243,9 @@ def set_agreement_status(
             rule=rules.R_SUSPEND,
         )
     note = (
-        require_text("reason", reason, 300)
+        require_text("reason", reason, 300, multiline=True)
         if status != "ACTIVE"
-        else optional_text("reason", reason, 300)
+        else optional_text("reason", reason, 300, multiline=True)
     )
     agreement.status = status
     agreement.status_reason = note
@@ -250,8 +262,10 @@ def add_staff(
     org = courier_org(ctx, session)
     target = lookup_city(city)
     ctx.require_in_force(MEASURE, target.code)
-    clean_name = require_text("name", name, 64)
-    code = require_text("staffCode", staff_code, 32)
+    clean_name = require_person_name("name", name, 64)
+    code = parse_reference(
+        staff_code, "staffCode", _CODE, "A staff code has letters, digits and '-'", max_len=32
+    )
     held = session.exec(
         select(Agreement.id)
         .join(PilotArea, PilotArea.id == Agreement.area_id)  # type: ignore[arg-type]
@@ -295,7 +309,12 @@ def qualify_staff(
         raise NotFound("Courier staff", "staffId")
     ctx.require_jurisdiction(staff.city_code, field="staffId")
     ctx.require_in_force(MEASURE, staff.city_code)
-    number = require_text("qualificationNo", qualification_no, 40)
+    number = parse_reference(
+        qualification_no,
+        "qualificationNo",
+        _CODE,
+        "A qualification number has letters, digits and '-'",
+    )
     if valid_until <= ctx.today():
         raise RuleError(
             Code.INVALID_DATE, "A qualification is valid until a future date.", field="validUntil"
@@ -518,7 +537,7 @@ def review(
         raise NotFound("Booking", "bookingId")
     ctx.require_in_force(MEASURE, booking.city_code)
     ctx.require_jurisdiction(booking.city_code, field="bookingId")
-    clean = require_text("note", note, 500) if (note or not approve) else None
+    clean = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     if approve and booking.inspection_passed is False:
         raise RuleError(
             M16Code.INSPECTOR_REQUIRED,
@@ -561,7 +580,7 @@ def shipment_event(
 ) -> Booking:
     """Record the mailing trail: picked up with a tracking number, in transit, delivered (四-三-2)."""
     booking, _org = _own_booking(ctx, session, booking_id)
-    clean_note = optional_text("note", note, 200)
+    clean_note = optional_text("note", note, 200, multiline=True)
     if not booking.mail_plates:
         raise RuleError(
             M16Code.INVALID_STEP,
@@ -589,14 +608,8 @@ def shipment_event(
         )
         return booking
     if booking.status == BookingStatus.APPROVED.value:
-        if not tracking_number or not _TRACKING.match(tracking_number):
-            raise RuleError(
-                Code.INVALID_INPUT,
-                "A tracking number of 6-40 letters, digits or '-'.",
-                field="trackingNumber",
-            )
-        booking.tracking_number = tracking_number
-    elif tracking_number and tracking_number != booking.tracking_number:
+        booking.tracking_number = _tracking(tracking_number)
+    elif tracking_number and _tracking(tracking_number) != booking.tracking_number:
         raise RuleError(
             Code.INVALID_INPUT,
             "The tracking number cannot change.",

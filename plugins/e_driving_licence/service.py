@@ -4,7 +4,6 @@ local versions. Online verification is in verification.py (the hot path)."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 
 from sqlmodel import Session, select
@@ -15,6 +14,7 @@ from core.db import stamp
 from core.documents import credentials as cred
 from core.documents.signing import sign_document
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_licence_file_number, parse_sha256
 from core.registries import applications as apps
 from core.registries.licences import DrivingLicence, LicenceStatus
 from core.validation import require_range, require_text
@@ -26,7 +26,6 @@ from .models import EdlConsent, EdlLocalVersion
 KIND = "DL"
 PREFIX = "DL1:"
 BUSINESS = "E_DRIVING_LICENCE_ISSUE"
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
@@ -40,11 +39,7 @@ def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLice
 def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -> apps.Application:
     """A real-person-verified holder applies for the e-licence of their licence (2021-一-三-1)."""
     session = scope.session
-    photo = require_text("photoSha256", photo_sha256, 64).lower()
-    if not _SHA256.match(photo):
-        raise RuleError(
-            Code.INVALID_INPUT, "`photoSha256` must be 64 hex digits.", field="photoSha256"
-        )
+    photo = parse_sha256(photo_sha256, "photoSha256")
     licence = _own_licence(ctx, session, licence_id)
     ctx.require_in_force(rules.MEASURE, licence.issuing_city, field="licenceId")
     person = session.get(Person, licence.person_id)
@@ -211,8 +206,8 @@ def seize(
     """A road officer seizes (扣留) a licence: only on the paper licence (2021-一-五-1)."""
     from core.divisions import city as lookup_city
 
-    number = require_text("fileNumber", file_number, 20)
-    text = require_text("reason", reason, 200)
+    number = parse_licence_file_number(file_number)
+    text = require_text("reason", reason, 200, multiline=True)
     place = lookup_city(city, "city").code
     ctx.require_jurisdiction(place, field="city")
     if Role.ROAD_OFFICER not in ctx.actor.roles:

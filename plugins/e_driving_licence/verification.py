@@ -8,6 +8,7 @@ process for a few seconds; the receipt is one ES256 signature (~50 µs).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -23,9 +24,11 @@ from core.documents import credentials as cred
 from core.documents.qr import sign_payload
 from core.documents.signing import verify_document
 from core.errors import Code, Forbidden, RuleError
+from core.identifiers import parse_reference
 from core.identity import mask_id_number
 from core.ids import new_id
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence
+from core.text import fold_width
 from core.validation import require_text
 
 from . import rules
@@ -80,6 +83,7 @@ class Outcome:
 
 
 # --- partner registrations, cached per process (a suspension shows within TTL seconds) -----------
+_SHARE_CODE = re.compile(r"[0-9A-Z]{4,16}")
 _ORG_TTL = 10.0
 _orgs: dict[str, tuple[float, dict[str, Any]]] = {}
 _orgs_lock = threading.Lock()
@@ -120,12 +124,20 @@ def _validate(
         raise RuleError(Code.INVALID_INPUT, "Too many claims.", field="claims")
     cls = None
     if holds_class is not None:
-        cls = holds_class.strip().upper()
+        cls = fold_width(holds_class).strip().upper()
         if cls not in LICENCE_CLASSES:
             raise RuleError(Code.INVALID_INPUT, "Unknown licence class.", field="holdsClass")
     if share_code is not None:
-        require_text("shareCode", share_code, 12)
+        _share_code(share_code)
     return text, why, cls
+
+
+def _share_code(value: str) -> str:
+    """A holder's share code as stored (issued as 10 upper-case hex digits; lower case, spaces
+    and full-width forms folded). Raises INVALID_INPUT."""
+    return parse_reference(
+        value, "shareCode", _SHARE_CODE, "A share code has 4-16 letters or digits", max_len=16
+    )
 
 
 def _consented(ctx: Context, scope: WriteScope, code: str, handle: str, org_id: str) -> list[str]:
@@ -133,7 +145,7 @@ def _consented(ctx: Context, scope: WriteScope, code: str, handle: str, org_id: 
     session = scope.session
     consent = (
         session.exec(  # type: ignore[call-overload]
-            select(EdlConsent).where(EdlConsent.code == code.strip().upper())
+            select(EdlConsent).where(EdlConsent.code == _share_code(code))
         )
         .scalars()
         .first()

@@ -4,7 +4,6 @@ filed users and their handling of non-site violations."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +19,7 @@ from core.documents import credentials as cred
 from core.documents.qr import sign_payload
 from core.documents.signing import sign_document, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_plate, parse_sha256
 from core.ids import new_id
 from core.registries import applications as apps
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
@@ -37,7 +37,6 @@ BUSINESS = "E_VEHICLE_LICENCE_ISSUE"
 LEEWAY = 30
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
@@ -55,11 +54,7 @@ def _own_vehicle(ctx: Context, session: Session, vehicle_id: str) -> Vehicle:
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -> apps.Application:
     """The owner (real-person verified) applies for the e-vehicle licence."""
     session = scope.session
-    photo = require_text("photoSha256", photo_sha256, 64).lower()
-    if not _SHA256.match(photo):
-        raise RuleError(
-            Code.INVALID_INPUT, "`photoSha256` must be 64 hex digits.", field="photoSha256"
-        )
+    photo = parse_sha256(photo_sha256, "photoSha256")
     vehicle = _own_vehicle(ctx, session, vehicle_id)
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     person = session.get(Person, vehicle.owner_person_id)
@@ -350,7 +345,7 @@ def roadside_check(
     ctx.require_jurisdiction(place, field="city")
     if Role.ROAD_OFFICER not in ctx.actor.roles:
         raise Forbidden()
-    number = require_text("plate", plate, 10)
+    number = parse_plate(plate)
     kind = rules.parse_presented(presented)
     vehicle = scope.session.exec(select(Vehicle).where(Vehicle.plate == number)).first()
     if vehicle is None:

@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 
 from core.errors import Code, RuleError
+from core.identifiers import parse_sha256
 from core.identity import DocumentType, age_on
+from core.text import strip_blanks
 from plugins.elderly_proxy.errors import ElderCode
 
 ELDER_AGE = 60
@@ -51,14 +53,13 @@ BUSINESSES: dict[str, Business] = {
     ]
 }
 
-_CODE = re.compile(r"^[A-Z_]{2,40}$")
-_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{5,63}$")
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"[A-Z_]{2,40}")
+_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{5,63}")
 
 
 def business(code: str, field: str = "business") -> Business:
     """One of the eight businesses (六-一-2), or a typed refusal."""
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise RuleError(Code.INVALID_INPUT, "Unknown business code.", field=field)
     found = BUSINESSES.get(code)
     if found is None:
@@ -104,8 +105,8 @@ def require_accepted_document(doc_type: DocumentType, field: str = "elderIdType"
 
 def liveness_ref(value: str | None, field: str = "livenessCheckRef") -> str:
     """The real-person authentication result reference: 6-64 letters, digits, `._:-`."""
-    text = (value or "").strip()
-    if not _REF.match(text):
+    text = strip_blanks(value or "")
+    if not _REF.fullmatch(text):  # [A-Za-z0-9] is ASCII only; fullmatch: no trailing newline
         raise RuleError(
             Code.INVALID_INPUT,
             "`livenessCheckRef` is 6-64 letters, digits or . _ : -",
@@ -116,16 +117,16 @@ def liveness_ref(value: str | None, field: str = "livenessCheckRef") -> str:
 
 
 def document_hash(value: str | None, field: str = "idDocumentSha256") -> str:
-    """SHA-256 (64 hex characters) of the uploaded ID document image."""
-    text = (value or "").strip().lower()
-    if not _SHA256.match(text):
+    """SHA-256 (64 lower-case hex characters) of the uploaded ID document image."""
+    try:
+        return parse_sha256(value, field)
+    except RuleError:
         raise RuleError(
             Code.INVALID_INPUT,
             "`idDocumentSha256` is 64 hex characters.",
             field=field,
             rule=RULE_FLOW,
-        )
-    return text
+        ) from None
 
 
 def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | None) -> None:

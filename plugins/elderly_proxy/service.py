@@ -14,7 +14,7 @@ from core.registries import applications
 from core.registries.applications import Application, AppStatus
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle
-from core.validation import require_text
+from core.validation import name_key, require_person_name, require_text
 from plugins.elderly_proxy import rules
 from plugins.elderly_proxy.errors import ElderCode
 from plugins.elderly_proxy.models import ElderProxyAuthorisation
@@ -23,7 +23,7 @@ MEASURE = "elderly_proxy"
 
 
 def _same_name(a: str, b: str) -> bool:
-    return "".join(a.split()) == "".join(b.split())
+    return name_key(a) == name_key(b)
 
 
 def _target_city(
@@ -99,7 +99,7 @@ def apply(
     id_type, id_number, name = elder
     doc = parse_identity(id_type, id_number, field="elderIdNumber")
     rules.require_accepted_document(doc.doc_type)
-    elder_name = require_text("elderName", name, 64)
+    elder_name = require_person_name("elderName", name, 64)
     ref = rules.liveness_ref(liveness_check_ref)
     digest = rules.document_hash(id_document_sha256)
     biz = rules.business(business_code)
@@ -183,7 +183,7 @@ def review(
             field="applicationId",
             rule=rules.RULE_REVIEW,
         )
-    text = require_text("note", note, 500) if (note or not approve) else None
+    text = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     if app.status != AppStatus.SUBMITTED.value:
         raise RuleError(
             Code.INVALID_TRANSITION,

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import select
 
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_vin
 from core.registries.vehicles import Vehicle, VehicleCategory
 from plugins.insurance_check import rules
 from plugins.insurance_check.adapter import ADAPTER, SourceUnavailable
 from plugins.insurance_check.errors import Err, Rule
 from plugins.insurance_check.models import InsuranceCheckRow
 from plugins.insurance_check.rules import MEASURE, Business, Outcome, Verdict
-
-VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-
-
-def parse_vin(vin: str) -> str:
-    value = (vin or "").strip().upper()
-    if not VIN_RE.match(value):
-        raise RuleError(
-            Code.INVALID_INPUT, "A VIN is 17 letters or digits (no I, O, Q).", field="vin"
-        )
-    return value
 
 
 def _target(

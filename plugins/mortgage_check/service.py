@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sqlmodel import Session, select
 
 from core.accounts import PartnerOrg
@@ -11,6 +9,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_plate, parse_sha256, parse_vin
 from core.identity import parse_credit_code
 from core.registries import applications
 from core.registries.applications import AppStatus
@@ -21,35 +20,17 @@ from plugins.mortgage_check.errors import Err, Rule
 from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
 from plugins.mortgage_check.rules import MEASURE, CompanyKind, FilingKind, SealType
 
-VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
 SCOPE = "mortgage:file"
-
-
-def parse_vin(vin: str) -> str:
-    value = (vin or "").strip().upper()
-    if not VIN_RE.match(value):
-        raise RuleError(
-            Code.INVALID_INPUT, "A VIN is 17 letters or digits (no I, O, Q).", field="vin"
-        )
-    return value
-
-
-def parse_sha256(value: str, field: str) -> str:
-    text = (value or "").strip().lower()
-    if not SHA256_RE.match(text):
-        raise RuleError(Code.INVALID_INPUT, "Expected a SHA-256 as 64 hex digits.", field=field)
-    return text
 
 
 def vehicle_by_vin_and_plate(session: Session, vin: str, plate: str, lock: bool = False) -> Vehicle:
     """The same NOT_FOUND whether the VIN is unknown or the plate does not match (no probing).
     `lock` takes the row lock (PostgreSQL) so concurrent filings on one vehicle are serialised."""
     vin = parse_vin(vin)
-    plate = require_text("plate", plate, 10).upper()
+    plate = parse_plate(plate)
     statement = select(Vehicle).where(Vehicle.vin == vin)
     vehicle = session.exec(statement.with_for_update() if lock else statement).first()
-    if vehicle is None or (vehicle.plate or "").upper() != plate:
+    if vehicle is None or vehicle.plate != plate:
         raise NotFound("Vehicle", "vin")
     return vehicle
 

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import Code, RuleError
+from core.errors import RuleError
 from core.registries.vehicles import MOTORCYCLES, VehicleCategory
 from plugins.motorcycle_one_id.errors import M14Code
 
@@ -279,11 +279,3 @@ def check_business_city(business: Business, vehicle_city: str | None, handling_c
             field="city",
             rule=R_SCOPE_BUSINESS,
         )
-
-
-def require_vin(vin: str | None, field: str = "vin") -> str:
-    """A 17-character VIN (letters except I, O, Q, and digits)."""
-    text = (vin or "").strip().upper()
-    if len(text) != 17 or any(c in "IOQ" or not c.isalnum() or not c.isascii() for c in text):
-        raise RuleError(Code.INVALID_INPUT, "A VIN has 17 letters or digits.", field=field)
-    return text

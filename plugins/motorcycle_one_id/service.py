@@ -5,7 +5,6 @@ Resolvers in schema.py call these with the request context and plain, already-ty
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import update
@@ -17,7 +16,8 @@ from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
-from core.factory import PLATE_PREFIX
+from core.factory import plate_prefix
+from core.identifiers import parse_plate, parse_sha256, parse_vin
 from core.identity import parse_identity
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
@@ -43,7 +43,6 @@ ARCHIVE_KINDS = frozenset(
         "OTHER",
     }
 )
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 @dataclass
@@ -93,15 +92,15 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
             raise RuleError(
                 Code.INVALID_INPUT, "`vehicleCategory` is required.", field="vehicleCategory"
             )
-        vin = rules.require_vin(req.vin)
+        vin = parse_vin(req.vin)
         if session.exec(select(Vehicle.id).where(Vehicle.vin == vin)).first() is not None:
             raise RuleError(Code.ALREADY_EXISTS, "This VIN is already registered.", field="vin")
         category = req.vehicle_category
     elif req.business is Business.TRANSFER:
-        vin = rules.require_vin(req.vin)
-        plate = require_text("plate", req.plate, 10)
+        vin = parse_vin(req.vin)
+        plate = parse_plate(req.plate)
         vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin)).first()
-        if vehicle is None or (vehicle.plate or "") != plate:
+        if vehicle is None or vehicle.plate != plate:
             raise NotFound("Vehicle with this VIN and plate", "vin")
         if vehicle.owner_person_id == person.id:
             raise RuleError(
@@ -259,7 +258,7 @@ def review(
     if len(documents_checked) > 20:
         raise RuleError(Code.INVALID_INPUT, "At most 20 documents.", field="documentsChecked")
     seen = [require_text("documentsChecked", d, 60) for d in documents_checked]
-    clean_note = require_text("note", note, 500) if (note or not approve) else None
+    clean_note = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     actor = ctx.actor.account_id
     _claim(session, app, stamp(ctx.now()))
     if AppStatus(app.status) is AppStatus.SUBMITTED:
@@ -290,14 +289,12 @@ def complete(
     app, case = load_for_staff(ctx, session, application_id)
     if not 1 <= len(files) <= 20:
         raise RuleError(Code.INVALID_INPUT, "Give 1 to 20 archive files.", field="archiveFiles")
+    cleaned: list[tuple[str, str, str]] = []  # kind, title, sha256 as stored
     for f in files:
         if f.kind not in ARCHIVE_KINDS:
             raise RuleError(Code.INVALID_INPUT, "Unknown archive file kind.", field="archiveFiles")
-        require_text("archiveFiles.title", f.title, 200)
-        if not _SHA256.match(f.sha256 or ""):
-            raise RuleError(
-                Code.INVALID_INPUT, "sha256 is 64 lowercase hex digits.", field="archiveFiles"
-            )
+        title = require_text("archiveFiles.title", f.title, 200)
+        cleaned.append((f.kind, title, parse_sha256(f.sha256, "archiveFiles")))
     rules.check_archive_kinds(frozenset(d["code"] for d in case.documents), [f.kind for f in files])
     if AppStatus(app.status) is not AppStatus.APPROVED:
         raise RuleError(
@@ -305,13 +302,13 @@ def complete(
         )
     _claim(session, app, stamp(ctx.now()))
     vehicle = _carry_out(ctx, session, app, case)
-    for f in files:
+    for kind, title, sha256 in cleaned:
         session.add(
             ArchiveFile(
                 vehicle_id=vehicle.id,
-                kind=f"M14_{f.kind}"[:40],
-                title=f.title,
-                sha256=f.sha256,
+                kind=f"M14_{kind}"[:40],
+                title=title,
+                sha256=sha256,
                 source=app.office_id or app.city_code,
                 added_at=stamp(ctx.now()),
             )
@@ -334,7 +331,7 @@ def complete(
 
 
 def _plate(city: str, app: Application) -> str:
-    return f"{PLATE_PREFIX.get(city, '')}{app.id[-5:]}"[:10]
+    return f"{plate_prefix(city)}{app.id[-5:]}"  # a GA 36 ordinary layout (ids have no I, O)
 
 
 def _carry_out(ctx: Context, session: Session, app: Application, case: MotorcycleCase) -> Vehicle:

@@ -4,6 +4,7 @@ certificate (show / verify), scrap reports from scrapping firms, and the two sch
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 from typing import Any
 
@@ -18,6 +19,7 @@ from core.divisions import city as lookup_city
 from core.documents import credentials as cred
 from core.documents.signing import sign_document, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
+from core.identifiers import parse_reference, parse_vin
 from core.registries import applications as apps
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
@@ -26,6 +28,8 @@ from . import rules
 from .errors import DeregError
 from .models import DeregCertificate, DeregReminder, DeregScrapReport
 
+# 报废机动车回收证明编号: the scrapping firm's number, ASCII letters, digits and hyphens
+_CERTIFICATE_NO = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")
 KIND, PREFIX = "DC", "DC1:"
 WINDOW_SECONDS = 600
 
@@ -159,10 +163,13 @@ def scrap_report(
 ) -> DeregScrapReport:
     """A scrapping firm reports a scrapped vehicle (any city); the registration office has one day."""
     session = scope.session
-    number = require_text("vin", vin, 17).upper()
-    if len(number) != 17:
-        raise RuleError(Code.INVALID_INPUT, "A VIN has 17 characters.", field="vin")
-    cert_no = require_text("recyclingCertificateNo", certificate_no, 40)
+    number = parse_vin(vin)
+    cert_no = parse_reference(
+        certificate_no,
+        "recyclingCertificateNo",
+        _CERTIFICATE_NO,
+        "A recycling certificate number has letters, digits and hyphens",
+    )
     place = lookup_city(scrap_city, "scrapCity").code
     rules.require_scrap_date(scrapped_on, ctx.today())
     vehicle = session.exec(select(Vehicle).where(Vehicle.vin == number)).first()

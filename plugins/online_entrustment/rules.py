@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from core.errors import Code, RuleError
+from core.validation import name_key
 from plugins.online_entrustment.errors import EntrustmentCode
 
 RULE_SCOPE = "M09 2021-九-一: 网上委托适用于下表所列交管业务"
@@ -79,13 +80,12 @@ EXCLUDED: dict[str, str] = {
     "DEREGISTRATION_OTHER": "注销登记（不在境内使用、因质量问题退车）",
 }
 
-_CODE = re.compile(r"^[A-Z_]{2,40}$")
-_VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
+_CODE = re.compile(r"[A-Z_]{2,40}")
 
 
 def business(code: str, field: str = "business") -> Business:
     """The table row for `code`, or a typed refusal (excluded or unknown business)."""
-    if not isinstance(code, str) or not _CODE.match(code):
+    if not isinstance(code, str) or not _CODE.fullmatch(code):
         raise RuleError(Code.INVALID_INPUT, "Unknown business code.", field=field)
     found = BUSINESSES.get(code)
     if found is not None:
@@ -123,16 +123,6 @@ def validity_end(today: dt.date, valid_days: int, field: str = "validDays") -> d
             rule=RULE_VALIDITY,
         )
     return today + dt.timedelta(days=valid_days)
-
-
-def parse_vin(vin: str | None, field: str = "vin") -> str:
-    """A 17-character VIN (no I, O, Q)."""
-    compact = (vin or "").strip().upper()
-    if not _VIN.match(compact):
-        raise RuleError(
-            Code.INVALID_INPUT, "A VIN is 17 letters or digits (no I, O, Q).", field=field
-        )
-    return compact
 
 
 class GrantStatus(enum.StrEnum):
@@ -185,8 +175,9 @@ def require_usable(status: GrantStatus, valid_until: dt.date, today: dt.date) ->
 
 
 def normalise_name(name: str) -> str:
-    """Names compare without surrounding or inner blanks (`张 伟` is `张伟`)."""
-    return "".join(name.split())
+    """Names compare by `core.validation.name_key`: without blanks, case-folded, look-alike
+    dots as `·` (`张 伟` is `张伟`, `John Smith` is `JOHN SMITH`)."""
+    return name_key(name)
 
 
 def require_same_agent(granted: tuple[str, str, str], present: tuple[str, str, str]) -> None:

@@ -13,10 +13,11 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents.signing import sign_document, verify_document
 from core.errors import Code, NotFound, RuleError
+from core.identifiers import parse_vin
 from core.identity import IdentityNumber, parse_identity
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, VehicleStatus
-from core.validation import require_text
+from core.validation import require_person_name
 from plugins.online_entrustment import rules
 from plugins.online_entrustment.errors import EntrustmentCode
 from plugins.online_entrustment.models import EntrustmentGrant
@@ -48,8 +49,7 @@ class AgentIdentity:
 def parse_agent(id_type: str, id_number: str, name: str, prefix: str = "agent") -> AgentIdentity:
     """Validate an identity given as type + number + name (fields `<prefix>IdType` ...)."""
     doc = parse_identity(id_type, id_number, field=f"{prefix}IdNumber")
-    clean = require_text(f"{prefix}Name", name, 64)
-    return AgentIdentity(doc, rules.normalise_name(clean))
+    return AgentIdentity(doc, require_person_name(f"{prefix}Name", name, 64))
 
 
 def find_person(session: Session, who: AgentIdentity) -> Person | None:
@@ -96,7 +96,7 @@ def resolve_target(
             if not city:
                 raise RuleError(Code.INVALID_INPUT, "`city` is required.", field="city")
             lookup_city(city)
-            return Target(city, owner_person_id, vin=rules.parse_vin(vin))
+            return Target(city, owner_person_id, vin=parse_vin(vin))
         if vin or city:
             raise RuleError(
                 Code.INVALID_INPUT,
@@ -403,7 +403,7 @@ def record_paper(
             Code.INVALID_INPUT, "`documentSha256` is 64 hex characters.", field="documentSha256"
         )
     person = find_person(scope.session, principal)
-    if person is None or rules.normalise_name(person.name) != principal.name:
+    if person is None or rules.normalise_name(person.name) != rules.normalise_name(principal.name):
         raise NotFound("Principal", "ownerIdNumber")
     if principal.key[:2] == who.key[:2]:
         raise RuleError(
@@ -498,7 +498,7 @@ def requirement(
     if (
         owner is not None
         and (owner.id_type, owner.id_number) == who.key[:2]
-        and rules.normalise_name(owner.name) == who.name
+        and rules.normalise_name(owner.name) == rules.normalise_name(who.name)
     ):
         return Requirement(True, False, rules.RULE_IN_PERSON, [])
     column = EntrustmentGrant.vehicle_id if field_ == "vehicle" else EntrustmentGrant.licence_id
@@ -515,6 +515,8 @@ def requirement(
         )
         .order_by(EntrustmentGrant.created_at)
     ).all()
-    usable = [g for g in rows if g.agent_name == who.name]
+    usable = [
+        g for g in rows if rules.normalise_name(g.agent_name) == rules.normalise_name(who.name)
+    ]
     rule = rules.RULE_NO_PAPER if usable else rules.RULE_PAPER
     return Requirement(False, True, rule, list(usable))

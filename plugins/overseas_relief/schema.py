@@ -190,7 +190,7 @@ class OverseasReliefMutation:
         ctx: Context = info.context
 
         def work(scope: WriteScope) -> OverseasReliefRestorePayload:
-            note = require_text("note", input.note, 500)
+            note = require_text("note", input.note, 500, multiline=True)
             app = service.load_application(ctx, scope.session, str(input.application_id))
             scope.subject(app.subject_person_id, f"Application:{app.id}", approve=input.approve)
             licence = service.review(ctx, scope.session, app, input.approve, note)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from core.errors import Code, RuleError
+from core.identifiers import parse_phone as core_parse_phone
 from core.registries.licences import LARGE_CLASSES, LicenceStatus
 from core.registries.vehicles import VehicleCategory, VehicleStatus, VehicleUse
+from core.text import fold_width
 from core.validation import require_text
 
 from .errors import GuidanceError
@@ -142,22 +143,24 @@ def parse_businesses(values: list[str], field: str = "businesses") -> list[str]:
     return [b.value for b in Business if b in found]
 
 
-_PHONE = re.compile(r"^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8}|12123)$")
+SERVICE_NUMBERS = frozenset({"12123"})  # the traffic-administration hotline
 
 
 def parse_phone(value: str, field: str = "phone") -> str:
-    text = (value or "").strip().replace(" ", "")
-    if not _PHONE.match(text):
-        raise RuleError(Code.INVALID_INPUT, "Not a phone number.", field=field)
-    return text
+    """An outlet's phone in its stored form: a mobile number, a landline as `area-number`, or the
+    12123 hotline (`core.identifiers.parse_phone`). Raises INVALID_INPUT."""
+    return core_parse_phone(value, field, SERVICE_NUMBERS)
 
 
 def parse_correction(kind: CorrectionField, proposed: str) -> Any:
     """The validated new value for one outlet field (the same checks as the clerk's form)."""
     field = "proposed"
     if kind is CorrectionField.LOCATION:
-        parts = (proposed or "").replace("，", ",").split(",")
+        text = fold_width(proposed or "")  # `float` alone also reads other scripts' digits
+        parts = text.split(",")
         try:
+            if not text.isascii():
+                raise ValueError
             lat, lon = (float(p) for p in parts)
         except ValueError:
             raise RuleError(
@@ -174,7 +177,8 @@ def parse_correction(kind: CorrectionField, proposed: str) -> Any:
         CorrectionField.HOURS: 200,
         CorrectionField.WINDOW_GUIDE: 500,
     }
-    return require_text(field, proposed, limits[kind])
+    multiline = kind in (CorrectionField.HOURS, CorrectionField.WINDOW_GUIDE)
+    return require_text(field, proposed, limits[kind], multiline=multiline)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

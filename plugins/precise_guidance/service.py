@@ -20,6 +20,7 @@ from core.errors import Code, NotFound, RuleError
 from core.outbox import enqueue
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, Violation
+from core.text import strip_blanks
 from core.validation import optional_text, require_text
 
 from . import rules
@@ -84,10 +85,10 @@ def validate_outlet(data: OutletData) -> dict[str, Any]:
         "address": require_text("address", data.address, 200),
         "latitude": lat,
         "longitude": lon,
-        "hours": require_text("hours", data.hours, 200),
+        "hours": require_text("hours", data.hours, 200, multiline=True),
         "businesses": rules.parse_businesses(data.businesses),
-        "window_guide": optional_text("windowGuide", data.window_guide, 500) or "",
-        "phone": rules.parse_phone(data.phone) if data.phone and data.phone.strip() else None,
+        "window_guide": optional_text("windowGuide", data.window_guide, 500, multiline=True) or "",
+        "phone": rules.parse_phone(data.phone) if data.phone and strip_blanks(data.phone) else None,
     }
 
 
@@ -128,7 +129,7 @@ def save_guide(
 ) -> BusinessGuide:
     """Set a city's 办理流程 and 所需材料 for one business (七-一 逐一确认)."""
     city = require_maintenance(ctx, city_code)
-    text = require_text("process", process, 1000)
+    text = require_text("process", process, 1000, multiline=True)
     if not 1 <= len(materials) <= 20:
         raise RuleError(Code.INVALID_INPUT, "Give 1 to 20 materials.", field="materials")
     items = [require_text(f"materials[{i}]", m, 100) for i, m in enumerate(materials)]
@@ -230,7 +231,7 @@ def report_correction(
         city_code=outlet.city_code,
         field=kind.value,
         proposed=_as_text(value),
-        note=optional_text("note", note, 300),
+        note=optional_text("note", note, 300, multiline=True),
         reporter_account_id=ctx.actor.account_id,
         reporter_person_id=person_id,
         created_at=stamp(ctx.now()),
@@ -287,7 +288,7 @@ def decide_correction(
         raise NotFound("Correction", "id")
     ctx.require_in_force(MEASURE, correction.city_code, field="id")
     ctx.require_jurisdiction(correction.city_code, rule=rules.R_OUTLETS, field="id")
-    note_text = optional_text("note", note, 300)
+    note_text = optional_text("note", note, 300, multiline=True)
     if not accept and note_text is None:
         raise RuleError(Code.INVALID_INPUT, "A rejection needs a note.", field="note")
     now = stamp(ctx.now())

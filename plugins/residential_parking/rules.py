@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from core.errors import Code, RuleError
+from core.text import fold_width, strip_blanks
 from plugins.residential_parking.errors import ParkingError
 
 M = "M05"
@@ -24,7 +25,7 @@ NIGHT_START = 17 * 60  # a night window lies within 17:00 .. 09:00 next morning 
 NIGHT_END = 9 * 60
 KINDS = ("NIGHT", "WEEKEND", "HOLIDAY")
 MAX_WINDOWS = 6
-_HHMM = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
+_HHMM = re.compile(r"([01][0-9]|2[0-4]):([0-5][0-9])")  # [0-9], not \d (every script's digits)
 
 
 class Calendar(Protocol):
@@ -35,7 +36,7 @@ class Calendar(Protocol):
 
 def parse_time(text: str, field: str) -> int:
     """ "HH:MM" -> minute of the day; "24:00" allowed as an end."""
-    match = _HHMM.match(text.strip()) if isinstance(text, str) else None
+    match = _HHMM.fullmatch(strip_blanks(fold_width(text))) if isinstance(text, str) else None
     minute = int(match.group(1)) * 60 + int(match.group(2)) if match else -1
     if not match or minute > DAY:
         raise RuleError(

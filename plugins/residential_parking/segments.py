@@ -139,7 +139,7 @@ def _load_active(ctx: Context, session: Session, segment_id: str) -> SegmentRow:
 def adjust(ctx: Context, data: ResidentialParkingAdjustInput) -> ResidentialParkingSegmentPayload:
     def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
         row = _load_active(ctx, scope.session, str(data.segment_id))
-        note = require_text("note", data.note, 300)
+        note = require_text("note", data.note, 300, multiline=True)
         windows = _windows(data.windows)
         rules.check_marking(data.marking.value, data.bay_count, data.bay_time_marked)
         row.windows = windows
@@ -164,7 +164,7 @@ def withdraw(
 
     def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
         row = _load_active(ctx, scope.session, segment_id)
-        text = require_text("note", note, 300)
+        text = require_text("note", note, 300, multiline=True)
         if reason not in WITHDRAW_REASONS:
             raise RuleError(
                 ParkingError.WITHDRAW_REASON,

@@ -299,7 +299,7 @@ def reject(ctx: Context, application_id: str, reason: str) -> TruckPassApplicati
     def work(scope: WriteScope) -> TruckPassApplicationPayload:
         session = scope.session
         req = _load_for_staff(ctx, session, application_id)
-        note = require_text("reason", reason, 300)
+        note = require_text("reason", reason, 300, multiline=True)
         app = session.get(apps.Application, req.application_id)
         assert app is not None
         scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)

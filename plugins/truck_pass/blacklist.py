@@ -65,7 +65,7 @@ def add(
                 Code.INVALID_INPUT, "Name exactly one vehicle or unit.", field="vehicleId"
             )
         require_range("accidents", accidents, 0, 1000)
-        text = require_text("reason", reason, 300)
+        text = require_text("reason", reason, 300, multiline=True)
         days = require_range("correctionDays", correction_days, 1, 180)
         lookback = int(ctx.setting(MEASURE, "violation_lookback_days", city))
         since = ctx.now() - dt.timedelta(days=lookback)
@@ -127,7 +127,7 @@ def lift(ctx: Context, entry_id: str, note: str) -> TruckPassBlacklistPayload:
         if row is None:
             raise NotFound("TruckPassBlacklistEntry", "entryId")
         gate_staff_city(ctx, row.city_code, "entryId")
-        text = require_text("note", note, 300)
+        text = require_text("note", note, 300, multiline=True)
         if row.lifted_on is not None:
             raise RuleError(TruckPassError.ALREADY_LIFTED, "Already lifted.", field="entryId")
         row.lifted_on = ctx.today()

@@ -105,9 +105,9 @@ def publish_conditions(ctx: Context, data: TruckPassConditionsInput) -> TruckPas
     def work(scope: WriteScope) -> TruckPassConditionsPayload:
         city = gate_staff_city(ctx, data.city)
         values = {
-            "conditions": require_text("conditions", data.conditions, 1000),
-            "method": require_text("method", data.method, 500),
-            "usage_rules": require_text("usageRules", data.usage_rules, 1000),
+            "conditions": require_text("conditions", data.conditions, 1000, multiline=True),
+            "method": require_text("method", data.method, 500, multiline=True),
+            "usage_rules": require_text("usageRules", data.usage_rules, 1000, multiline=True),
             "time_limit_workdays": require_range(
                 "timeLimitWorkdays", data.time_limit_workdays, 1, 20
             ),

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleCategory, VehicleUse
+from core.text import fold_width, strip_blanks
 from plugins.truck_pass.errors import TruckPassError
 
 M = "M04"
@@ -26,13 +27,14 @@ MAX_WINDOWS = 6
 MAX_START_AHEAD_DAYS = 30
 TRUCKS = frozenset(c for c in VehicleCategory if c.is_truck)
 SPECIAL_USES = frozenset({VehicleUse.DANGEROUS_GOODS, VehicleUse.CONSTRUCTION})
-_WINDOW = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+# [0-9], not \d (every script's digits); full-width forms are folded first
+_WINDOW = re.compile(r"([01][0-9]|2[0-4]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 
 
 def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
     """ "HH:MM-HH:MM" -> (start minute, end minute); the end may be 24:00; a window may cross
     midnight (22:00-06:00). Start equal to end is refused (ambiguous: nothing or all day)."""
-    match = _WINDOW.match(text.strip()) if isinstance(text, str) else None
+    match = _WINDOW.fullmatch(strip_blanks(fold_width(text))) if isinstance(text, str) else None
     if not match:
         raise RuleError(
             TruckPassError.INVALID_WINDOW, f"`{field}`: {text!r} is not HH:MM-HH:MM.", field=field

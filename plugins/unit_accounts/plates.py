@@ -33,7 +33,7 @@ def apply(
 ) -> Application:
     """Submit the application; the caller must be allowed by 八-三 and the vehicle the unit's."""
     session = scope.session
-    text = require_text("reason", reason, 200)
+    text = require_text("reason", reason, 200, multiline=True)
     unit, member = require_member(ctx, session, unit_id)
     rules.require_new_rules(ctx.today(), "unitId", rules.RULE_PLATES)
     rules.require_plate_permission(member.role, member.can_replace_plates)

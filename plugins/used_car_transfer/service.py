@@ -14,10 +14,12 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
+from core.identifiers import parse_plate, parse_reference, parse_sha256, parse_vin
 from core.identity import DocumentType, parse_credit_code, parse_identity
 from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.text import strip_blanks
 from core.validation import optional_text, require_text
 from plugins.used_car_transfer import rules
 from plugins.used_car_transfer.errors import Err, Rule
@@ -30,42 +32,16 @@ from plugins.used_car_transfer.rules import (
     TransferStatus,
 )
 
-VIN_RE = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-INVOICE_RE = re.compile(r"^[0-9A-Z]{8,20}$")
-SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-PLATE_RE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")
+INVOICE_RE = re.compile(r"[0-9A-Z]{8,20}")  # 发票号码: ASCII letters and digits
 BUSINESS = "CROSS_REGION_TRANSFER"
 
 
 # --- input ---------------------------------------------------------------------------------------
-def parse_vin(vin: str, field: str = "vin") -> str:
-    value = (vin or "").strip().upper()
-    if not VIN_RE.match(value):
-        raise RuleError(
-            Code.INVALID_INPUT, "A VIN is 17 letters or digits (no I, O, Q).", field=field
-        )
-    return value
-
-
-def parse_plate(plate: str, field: str) -> str:
-    value = require_text(field, plate, 10).upper()
-    if not PLATE_RE.match(value):
-        raise RuleError(Code.INVALID_INPUT, "Not a plate number such as 苏A12345.", field=field)
-    return value
-
-
-def parse_sha256(value: str, field: str) -> str:
-    text = (value or "").strip().lower()
-    if not SHA256_RE.match(text):
-        raise RuleError(Code.INVALID_INPUT, "Expected a SHA-256 as 64 hex digits.", field=field)
-    return text
-
-
 def _vehicle_by_vin_and_plate(session: Session, vin: str, plate: str) -> Vehicle:
     """The vehicle with this VIN and plate; the same NOT_FOUND for either mismatch (no probing).
     The row is locked (PostgreSQL) so two concurrent applications for it are serialised."""
     vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin).with_for_update()).first()
-    if vehicle is None or (vehicle.plate or "").upper() != plate.upper():
+    if vehicle is None or vehicle.plate != plate:
         raise NotFound("Vehicle", "vin")
     return vehicle
 
@@ -105,19 +81,20 @@ def apply(
     """A new owner (online) or a clerk (at the window) applies for a cross-region transfer."""
     session = scope.session
     vin = parse_vin(vin)
-    plate = require_text("plate", plate, 10).upper()
+    plate = parse_plate(plate, "plate")
     trade = lookup_city(trade_city, "tradeCity").code
-    invoice = require_text("invoiceNumber", invoice_number, 20).upper()
-    if not INVOICE_RE.match(invoice):
-        raise RuleError(
-            Code.INVALID_INPUT,
-            "An invoice number is 8-20 letters or digits.",
-            field="invoiceNumber",
-        )
+    invoice = parse_reference(
+        invoice_number,
+        "invoiceNumber",
+        INVOICE_RE,
+        "An invoice number is 8-20 letters or digits",
+        drop="-",
+        max_len=40,
+    )
     rules.check_invoice_date(invoice_date, ctx.today())
     dealer = (
         parse_credit_code(dealer_credit_code, "dealerCreditCode")
-        if dealer_credit_code and dealer_credit_code.strip()
+        if dealer_credit_code and strip_blanks(dealer_credit_code)
         else None
     )
 
@@ -235,7 +212,7 @@ def inspect(
     session = scope.session
     ref = require_text("videoRef", video_ref, 200)
     sha = parse_sha256(video_sha256, "videoSha256")
-    remark = optional_text("note", note, 500)
+    remark = optional_text("note", note, 500, multiline=True)
     row = _load(session, transfer_id)
     ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
@@ -378,7 +355,7 @@ def return_archive(
 ) -> UsedCarTransferRow:
     """The transfer-in office returns the archive: only for the suspicions of 二-四-1."""
     session = scope.session
-    remark = require_text("note", note, 500)
+    remark = require_text("note", note, 500, multiline=True)
     row = _load(session, transfer_id)
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     ctx.require_jurisdiction(row.to_city, rule=Rule.NO_RETURN, field="transferId")

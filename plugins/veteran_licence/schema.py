@@ -210,7 +210,7 @@ class VeteranLicenceMutation:
         ctx: Context = info.context
 
         def work(scope: WriteScope) -> VeteranLicenceExchangePayload:
-            note = require_text("note", input.note, 500)
+            note = require_text("note", input.note, 500, multiline=True)
             app = service.load_suspicious(ctx, scope.session, str(input.application_id))
             scope.subject(app.subject_person_id, f"Application:{app.id}", approve=input.approve)
             out = service.resolve(ctx, scope.session, app, input.approve, note)

@@ -13,6 +13,7 @@ from core.concurrency import consume_once
 from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
+from core.identifiers import parse_reference
 from core.identity import age_on, parse_identity
 from core.ids import new_id
 from core.registries.applications import Application, AppStatus, submit, transition
@@ -32,7 +33,7 @@ LIVE = {
     LicenceStatus.OVERDUE_REVIEW.value,
     LicenceStatus.POINTS_EXCEEDED.value,
 }
-_NUMBER = re.compile(r"^[A-Z]{2}[A-Z0-9]{2,18}$")
+_NUMBER = re.compile(r"[A-Z]{2}[A-Z0-9]{2,18}")
 
 
 @dataclass
@@ -46,14 +47,15 @@ class Outcome:
 
 
 def parse_number(value: str, field_name: str = "militaryNumber") -> str:
-    number = (value or "").strip().upper()
-    if len(number) > 20 or not _NUMBER.match(number):
-        raise RuleError(
-            Code.INVALID_INPUT,
-            "Military licence numbers are 4-20 letters and digits starting with a 2-letter prefix.",
-            field=field_name,
-        )
-    return number
+    """A military / armed-police licence number as stored: a 2-letter prefix then 2-18 ASCII
+    letters or digits, upper case (full-width forms and spaces folded). Raises INVALID_INPUT."""
+    return parse_reference(
+        value,
+        field_name,
+        _NUMBER,
+        "Military licence numbers are 4-20 letters and digits starting with a 2-letter prefix",
+        max_len=40,
+    )
 
 
 def check_date(field_name: str, day: dt.date) -> dt.date:

@@ -342,7 +342,7 @@ def test_disabled_city_refuses_and_writes_nothing(make_env):
         ({"business": "REGISTRATION", "vin": "LMC4TEST000000005"}, "INVALID_INPUT"),
         ({"business": "REGISTRATION", "vin": "LMC4TEST000000005", "vehicleCategory": "SMALL_PASSENGER"}, "NOT_A_MOTORCYCLE"),
         ({"vehicleId": "x" * 500}, "NOT_FOUND"),
-        ({"business": "TRANSFER", "vin": "LMC4TEST000000005", "plate": "x" * 50}, "TOO_LONG"),
+        ({"business": "TRANSFER", "vin": "LMC4TEST000000005", "plate": "x" * 50}, "INVALID_INPUT"),
         ({"business": "CO_OWNER_CHANGE", "city": "320100", "coOwnerIdType": "NOPE", "coOwnerIdNumber": "1"}, "INVALID_INPUT"),
     ],
 )  # fmt: skip

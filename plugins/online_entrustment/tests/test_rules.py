@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
+from core.identifiers import parse_vin
 from plugins.online_entrustment import rules
 from plugins.online_entrustment.errors import EntrustmentCode
 
@@ -99,4 +100,4 @@ def test_business_must_match() -> None:
 @pytest.mark.parametrize("vin", ["", "ABC", "LSVIO0000000000000", "LSV0000000000000I"])
 def test_bad_vin(vin: str) -> None:
     with pytest.raises(RuleError):
-        rules.parse_vin(vin)
+        parse_vin(vin)
