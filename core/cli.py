@@ -285,10 +285,6 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--once", action="store_true")
     p.add_argument("--interval", type=float, default=0.5)
     p.set_defaults(fn=cmd_audit_sequence)
-
-    sub.add_parser(
-        "audit-verify", help="verify the audit hash chain; name the first broken event"
-    ).set_defaults(fn=cmd_audit_verify)
     sub.add_parser(
         "identifiers-check",
         help="list stored ID numbers, credit codes, VINs, plates and file numbers not in their "
