@@ -20,7 +20,7 @@ from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.signing import verify_document
+from core.documents.signing import signed_text, verify_document
 from core.errors import Code, Forbidden, RuleError
 from core.identity import mask_id_number
 from core.ids import new_id
@@ -109,7 +109,7 @@ def _validate(
     holds_class: str | None,
     share_code: str | None,
 ) -> tuple[str, str, str | None]:
-    text = require_text("payload", payload, 600)
+    text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
     if claims is not None and len(claims) > len(rules.CLAIMS):
         raise RuleError(Code.INVALID_INPUT, "Too many claims.", field="claims")
@@ -182,27 +182,20 @@ def verify(
     now = ctx.now()
     epoch = int(now.timestamp())
     out = Outcome(checked_at=now)
-    checked = verify_document(ctx.platform.keys, text, PREFIX)
+    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape("DL"))
     out.kid, out.key_state, out.signature_valid = checked.kid, checked.key_state, checked.valid
     handle = log_handle = None
     if not checked.valid:
         out.reasons.append(checked.reason)
     else:
-        c = checked.claims or {}
-        try:
-            out.iat, out.exp = int(c[cred.C_IAT]), int(c[cred.C_EXP])
-            handle = log_handle = cred.handle_from_bytes(c[cred.C_HANDLE])
-            if c.get(cred.C_KIND) != "DL":
-                raise ValueError
-        except Exception:  # noqa: BLE001 - signed but not an e-licence payload
-            out.reasons.append("MALFORMED")
-            handle = log_handle = None
-        if handle is not None:
-            out.age = epoch - out.iat  # type: ignore[operator]
-            out.expired = epoch > out.exp + LEEWAY  # type: ignore[operator]
-            if out.expired:
-                out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
-                handle = None
+        c = checked.claims or {}  # the DL1 shape: every claim present with its type
+        out.iat, out.exp = c[cred.C_IAT], c[cred.C_EXP]
+        handle = log_handle = cred.handle_from_bytes(c[cred.C_HANDLE])
+        out.age = epoch - out.iat
+        out.expired = epoch > out.exp + LEEWAY
+        if out.expired:
+            out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
+            handle = None
     if handle is not None:
         with_row = scope.session.execute(_LOOKUP.where(_CRED.c.handle == handle)).first()
         if with_row is None:

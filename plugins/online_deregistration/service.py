@@ -16,7 +16,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents import credentials as cred
-from core.documents.signing import sign_document, verify_document
+from core.documents.signing import sign_document, signed_text, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.registries import applications as apps
 from core.registries.vehicles import Vehicle, VehicleStatus
@@ -255,29 +255,22 @@ def show(ctx: Context, certificate_id: str) -> tuple[str, int, int]:
 
 def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[str, Any]:
     """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
-    text = require_text("payload", payload, 600)
+    text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
     if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
         raise Forbidden("Your credential lacks the scope deregistration:verify.")
     out: dict[str, Any] = {"accepted": False, "reasons": [], "certificate": None}
-    checked = verify_document(ctx.platform.keys, text, PREFIX)
+    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape(KIND))
     out["signature_valid"], out["kid"] = checked.valid, checked.kid
     holder = None
     if not checked.valid:
         out["reasons"].append(checked.reason)
     else:
-        claims = checked.claims or {}
-        try:
-            handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
-            exp = int(claims[cred.C_EXP])
-            if claims.get(cred.C_KIND) != KIND:
-                raise ValueError("not a deregistration certificate")
-        except Exception:  # noqa: BLE001
-            handle, exp = None, 0
-            out["reasons"].append("MALFORMED")
-        if handle is not None and int(ctx.now().timestamp()) > exp + 30:
+        claims = checked.claims or {}  # the DC1 shape: every claim present with its type
+        handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
+        if int(ctx.now().timestamp()) > claims[cred.C_EXP] + 30:
             out["reasons"].append("PAYLOAD_EXPIRED")
-        elif handle is not None:
+        else:
             certificate = scope.session.exec(
                 select(DeregCertificate).where(DeregCertificate.handle == handle)
             ).first()

@@ -222,7 +222,8 @@ def test_revoked_credential_and_unknown_key(edl):
     row = _new_key_row("document", "ACTIVE", env.clock.now())
     priv = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
     rogue = LoadedKey(row.kid, "document", "ACTIVE", priv.public_key(), priv)
-    forged = sign_payload("DL1:", {1: "DL", 2: b"0" * 10, 3: [0, 1], 4: 2**40, 6: 0}, rogue)
+    claims = {1: "DL", 2: b"0" * 10, 3: [0, 1], 4: 2**40, 6: 0, 7: b"1234", 8: 32, 9: 0, 10: 0}
+    forged = sign_payload("DL1:", claims, rogue)
     v = _v(verify(env, forged, env.refs["rental"]))["verification"]
     assert v["reasons"] == ["UNKNOWN_KEY"] and not v["signatureValid"]
     assert public_key_from_jwk  # imported for completeness
