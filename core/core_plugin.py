@@ -8,6 +8,7 @@ from typing import Any
 from core.accounts import STAFF_ROLES, Role
 from core.api.mutations import CoreMutation
 from core.api.queries import CoreQuery
+from core.api.settings import SettingsQuery
 from core.hookspecs import hookimpl
 from core.outbox import TableSender, deliver
 from core.permissions import PermissionRule
@@ -20,7 +21,7 @@ ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery]
+    return [CoreQuery, SettingsQuery]
 
 
 @hookimpl

@@ -88,10 +88,17 @@ def _partner(ctx: Context) -> dict[str, Any]:
     table = PartnerOrg.__table__  # type: ignore[attr-defined]
     with ctx.platform.engine.connect() as conn:
         row = conn.execute(
-            select(table.c.name, table.c.status, table.c.allowed_claims).where(table.c.id == org_id)
+            select(
+                table.c.name, table.c.status, table.c.allowed_claims, table.c.province_code
+            ).where(table.c.id == org_id)
         ).first()
     info = (
-        {"name": row.name, "status": row.status, "allowed": list(row.allowed_claims or [])}
+        {
+            "name": row.name,
+            "status": row.status,
+            "allowed": list(row.allowed_claims or []),
+            "province": row.province_code,
+        }
         if row
         else None
     )
@@ -175,7 +182,8 @@ def verify(
             raise RuleError(
                 EdlError.PARTNER_SUSPENDED, "Your registration is suspended.", field=None
             )
-        limit = int(ctx.setting(rules.MEASURE, "partner_verifications_per_minute"))
+        # a PROVINCE setting: the partner's registration province (none: the nationwide value)
+        limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", partner["province"])
         ctx.platform.limiter.hit("edl.verify", actor.partner_org_id or "", limit, 60.0)
     elif not (actor.is_staff and actor.roles & STAFF_ROLES):
         raise Forbidden()

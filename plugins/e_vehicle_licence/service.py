@@ -274,7 +274,8 @@ def verify(
         if org is None or org.status != "ACTIVE":
             raise Forbidden("Your registration is not active.")
         allowed = [c for c in org.allowed_claims if c in PARTNER_CLAIMS]
-        limit = int(ctx.setting(rules.MEASURE, "partner_verifications_per_minute"))
+        # a PROVINCE setting: the partner's registration province (none: the nationwide value)
+        limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", org.province_code)
         ctx.platform.limiter.hit("evl.verify", actor.partner_org_id or "", limit, 60.0)
     out = check_payload(ctx, scope.session, payload)
     claims: dict[str, str] = {}

@@ -314,19 +314,22 @@ def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any
 def remind_scrap_deadlines(platform: Any, now: dt.datetime) -> dict[str, Any]:
     """Remind owners whose vehicle nears its scrap deadline, once per vehicle and deadline."""
     today = now.date()
-    days = int(platform.settings_store.get(rules.MEASURE, "reminder_days_before_scrap_deadline"))
+    horizon = today + dt.timedelta(days=rules.REMIND_DAYS_MAX)  # any city's setting is within it
     sent = 0
     with Session(platform.engine) as session:
         vehicles = session.exec(
             select(Vehicle).where(
                 Vehicle.scrap_deadline.is_not(None),  # type: ignore[union-attr]
                 Vehicle.scrap_deadline >= today,  # type: ignore[operator]
-                Vehicle.scrap_deadline <= today + dt.timedelta(days=days),  # type: ignore[operator]
+                Vehicle.scrap_deadline <= horizon,  # type: ignore[operator]
                 Vehicle.status.in_([VehicleStatus.NORMAL.value, VehicleStatus.SCRAP_DUE.value]),  # type: ignore[attr-defined]
                 Vehicle.owner_person_id.is_not(None),  # type: ignore[union-attr]
             )
         ).all()
         for vehicle in vehicles:
+            days = platform.settings_store.get(  # the vehicle's registration city's setting
+                rules.MEASURE, "reminder_days_before_scrap_deadline", vehicle.registration_city
+            )
             if not rules.reminder_due(vehicle.scrap_deadline, today, days):
                 continue
             if not platform.rollout.decide(

@@ -251,26 +251,37 @@ def test_key_rotation(edl):
     assert not v["accepted"] and v["reasons"][0] in ("UNKNOWN_KEY", "RETIRED_KEY")
 
 
-def test_partner_rate_limit(edl, monkeypatch):
-    from core.plugin_api import SettingSpec
+SETTING = """mutation($s: String!, $v: JSON!) { measureSettingSet(measure: "e_driving_licence",
+  scopeCode: $s, key: "partner_verifications_per_minute", value: $v) { errors { code field } } }"""
+
+
+def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
+    """A PROVINCE setting: Jiangsu's value limits a partner registered in Jiangsu, not others;
+    a city value is refused (a partner is not bound to a city)."""
+    from core.accounts import PartnerOrg
 
     env = edl()
     issue(env)
     text = show(env)["payloads"][0]["text"]
-    specs = env.platform.settings_store.specs["e_driving_licence"]
-    monkeypatch.setitem(
-        specs,
-        "partner_verifications_per_minute",
-        SettingSpec("partner_verifications_per_minute", 2, "t"),
-    )
+    with env.session() as s:
+        org = s.get(PartnerOrg, env.refs["rental"][0].id)
+        org.province_code = "320000"
+        s.add(org)
+        s.commit()
+    out = env.data(SETTING, {"s": "320100", "v": 2}, as_="province_admin")["measureSettingSet"]
+    assert out["errors"] == [{"code": "INVALID_INPUT", "field": "scopeCode"}]
+    out = env.data(SETTING, {"s": "320000", "v": 2}, as_="province_admin")["measureSettingSet"]
+    assert out["errors"] == []
     codes = [
         (_v(verify(env, text, env.refs["rental"]))["errors"] or [{"code": "OK"}])[0]["code"]
         for _ in range(3)
     ]
     assert codes == ["OK", "OK", "RATE_LIMITED"]
-    assert (_v(verify(env, text, env.refs["insurer"]))["errors"] or [{"code": "OK"}])[0][
-        "code"
-    ] == "OK"
+    codes = [
+        (_v(verify(env, text, env.refs["insurer"]))["errors"] or [{"code": "OK"}])[0]["code"]
+        for _ in range(3)
+    ]
+    assert codes == ["OK", "OK", "OK"]  # no province: the nationwide value (600)
 
 
 SEIZE = """mutation($f: String!, $p: EDrivingLicencePresented!, $c: String!) {
