@@ -75,7 +75,7 @@ def register_settings() -> list[SettingSpec]:
             type=SettingType.INT,
             unit="per minute",
             minimum=1,
-            maximum=60000,
+            maximum=10_000_000,  # load tests raise it that far
             scope=SettingScope.PROVINCE,
         )
     ]
