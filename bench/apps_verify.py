@@ -83,7 +83,9 @@ def bare_verify_app() -> Starlette:
                     )
                 ).first()
             org = orgs[actor.partner_org_id or ""] = (row.name, list(row.allowed_claims))
-        checked = verify_document(platform.keys, variables["payload"], "DL1:")
+        checked = verify_document(
+            platform.keys, variables["payload"], "DL1:", cred.credential_shape("DL")
+        )
         claims: dict[str, str] = {}
         accepted = False
         handle = None

@@ -99,7 +99,7 @@ def ensure_credentials(url: str, rows: int) -> None:
                 measure="e_driving_licence",
                 scope_code="*",
                 key="partner_verifications_per_minute",
-                value={"value": 100_000_000},
+                value={"value": 10_000_000},  # the setting's maximum
                 updated_at=now,
             )
         )

@@ -211,7 +211,10 @@ class Context:
         return decision
 
     # --- configuration and adapters --------------------------------------------------------------
-    def setting(self, measure: str, key: str, city_code: str | None = None) -> Any:
+    def setting(self, measure: str, key: str, city_code: str | None) -> Any:
+        """The setting's value for the city the operation concerns (or a province code; None only
+        for a NATIONAL setting): city, else province, else nationwide, else the default. Always a
+        value its declaration allows (core/settings_store.py)."""
         return self.platform.settings_store.get(measure, key, city_code)
 
     def adapter(self, name: str) -> Any:

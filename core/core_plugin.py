@@ -10,6 +10,7 @@ from core.api.admin import AdminMutation
 from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
 from core.api.queries import CoreQuery
+from core.api.settings import SettingsQuery
 from core.hookspecs import hookimpl
 from core.outbox import TableSender, deliver
 from core.permissions import PermissionRule
@@ -22,7 +23,7 @@ ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery]
+    return [CoreQuery, AuditQuery, SettingsQuery]
 
 
 @hookimpl

@@ -27,7 +27,7 @@ from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
 from core.ratelimit import RateLimiter
 from core.rollout import RolloutDefault, RolloutService, seed_defaults
 from core.settings import Settings
-from core.settings_store import SettingsStore
+from core.settings_store import SettingsStore, check_declaration
 
 log = logging.getLogger("traffic.platform")
 
@@ -96,6 +96,11 @@ def build_platform(
         defaults.setdefault(plugin, []).extend(rows)  # a measure's slug is its plugin's name
     specs: dict[str, dict[str, SettingSpec]] = {}
     for plugin, rows in collect(pm, "register_settings"):
+        for spec in rows:
+            try:
+                check_declaration(spec)
+            except ValueError as exc:
+                raise PluginError(f"plugin {plugin!r}: {exc}") from None
         specs.setdefault(plugin, {}).update({s.key: s for s in rows})
 
     engine = engine or make_engine(settings.database_url)

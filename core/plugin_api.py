@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,13 +21,55 @@ class MeasureInfo:
     summary: str = ""
 
 
+class SettingType(enum.StrEnum):
+    """The JSON type of a setting's value (checked by `measureSettingSet` and on every read)."""
+
+    INT = "int"  # a JSON integer (not a boolean, not 3.0), within minimum..maximum
+    FLOAT = "float"  # a finite JSON number, within minimum..maximum
+    BOOL = "bool"  # true or false
+    STR = "str"  # 1..max_length characters, no control characters
+    DATE = "date"  # "YYYY-MM-DD", within minimum..maximum (dates)
+    ENUM = "enum"  # one of `choices`
+    STR_LIST = "list[str]"  # at most max_items texts, each 1..max_length characters
+    OBJECT = "object"  # a JSON object of the `fields` (each optional, none other)
+
+
+class SettingScope(enum.StrEnum):
+    """Where a value may be set: a CITY setting is read for the city concerned (city value, else
+    its province's, else the nationwide one, else the default); a PROVINCE setting for the
+    province concerned (no city values); a NATIONAL setting nationwide only (scope "*")."""
+
+    CITY = "CITY"
+    PROVINCE = "PROVINCE"
+    NATIONAL = "NATIONAL"
+
+
 @dataclass(frozen=True)
 class SettingSpec:
-    """One configuration option of a measure, with its default and a description."""
+    """One configuration option of a measure: its default, what it means, and the values it takes.
+
+    Every setting declares its `type`, its `unit` ("seconds", "days", "count", "m²"...; "" for
+    texts and objects) and its bounds: `minimum`/`maximum` for INT, FLOAT (numbers) and DATE
+    (dates), `choices` for ENUM, `max_length` for STR and each STR_LIST item, `max_items` for
+    STR_LIST, `fields` for OBJECT; `nullable` lets JSON null mean "none". The platform refuses to
+    start when a declaration lacks its bounds or its default is outside them; `measureSettingSet`
+    refuses a value outside them (INVALID_INPUT on `value`), and a stored value outside them is
+    ignored (logged) when read.
+    """
 
     key: str
     default: Any
     description: str
+    type: SettingType = field(kw_only=True)
+    unit: str = field(default="", kw_only=True)
+    minimum: float | dt.date | None = field(default=None, kw_only=True)
+    maximum: float | dt.date | None = field(default=None, kw_only=True)
+    choices: tuple[str, ...] = field(default=(), kw_only=True)
+    max_length: int | None = field(default=None, kw_only=True)
+    max_items: int | None = field(default=None, kw_only=True)
+    nullable: bool = field(default=False, kw_only=True)
+    fields: tuple[SettingSpec, ...] = field(default=(), kw_only=True)
+    scope: SettingScope = field(default=SettingScope.CITY, kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from core.errors import Forbidden, NotFound
 from core.graphql.types import UserError
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule, requires
-from core.plugin_api import MeasureInfo, SettingSpec
+from core.plugin_api import MeasureInfo, SettingSpec, SettingType
 from core.registries.licences import DrivingLicence
 from core.rollout import RolloutDefault
 from core.validation import require_text
@@ -122,7 +122,17 @@ def register_permission_rules() -> list[PermissionRule]:
 
 @hookimpl
 def register_settings() -> list[SettingSpec]:
-    return [SettingSpec("remark_max_length", 100, "Longest remark a clerk may add (characters).")]
+    return [
+        SettingSpec(
+            "remark_max_length",
+            100,
+            "Longest remark a clerk may add.",
+            type=SettingType.INT,
+            unit="characters",
+            minimum=1,
+            maximum=500,
+        )
+    ]
 
 
 @hookimpl

@@ -47,7 +47,7 @@ def test_verify_online_example(partner_env):
     variables = {"in": {"payload": partner_env.payload, "purpose": "车辆租赁", "holdsClass": "C1"}}
     out = partner_env.data(BLOCKS["verify-online"][1], variables, as_=partner_env.refs["rental"])
     verification = out["eDrivingLicenceVerify"]["verification"]
-    assert verification["accepted"] is True and verification["receipt"].startswith("VR1:")
+    assert verification["accepted"] is True and verification["receipt"].startswith("VR2:")
     assert {"name": "holds_class", "value": "C1:YES"} in verification["claims"]
 
 

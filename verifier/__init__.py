@@ -1,4 +1,6 @@
-"""Standalone partner verifier for the platform's signed QR credentials (DL1:, VL1:, DC1:).
+"""Standalone partner verifier for the platform's signed QR credentials (DL1:, VL1:, DC1:) and the
+receipts of online verifications (VR2:, and VR1: issued earlier); `verifier.codec` is the one strict decoder of every signed
+text, shared with the platform.
 
 Depends only on `cryptography`, `cbor2` and `base45`; runs without the server and without the
 `core` package. A handheld or a partner loads the published keys (JWKS or a signed trust list) and

@@ -20,6 +20,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from verifier import codec
 from verifier.verify import VerifierError, _b64u, _check, _parse
 
 TREE_HEAD_PREFIX = "TH1:"
@@ -62,7 +63,7 @@ class AuditKeys:
 
 def verify_tree_head(text: str, keys: AuditKeys) -> TreeHead:
     """The tree head in `text`, or VerifierError when it is malformed or not validly signed."""
-    kid, claims, signed, signature = _parse(text, TREE_HEAD_PREFIX)
+    kid, claims, signed, signature = _parse(text, TREE_HEAD_PREFIX, codec.TREE_HEAD)
     key = keys.keys.get(kid)
     if key is None:
         raise VerifierError("tree head signed by an unknown key")

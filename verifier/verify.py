@@ -1,6 +1,8 @@
-"""Offline verification: COSE_Sign1 (ES256) QR payloads, signed trust lists, signed status lists.
+"""Offline verification: COSE_Sign1 (ES256) QR payloads, verification receipts, signed trust lists,
+signed status lists.
 
-Vendored from the platform's core/documents/qr.py format (kept independent on purpose).
+Independent of the platform's `core` package on purpose; the strict decoding of every signed text
+is `verifier/codec.py`, which the platform imports too, so both accept exactly the same texts.
 """
 
 from __future__ import annotations
@@ -12,28 +14,24 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
-import base45
-import cbor2
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-COSE_ALG_ES256 = -7
-HEADER_ALG, HEADER_KID, COSE_SIGN1_TAG = 1, 4, 18
-PREFIXES = {"DL1:": "DL", "VL1:": "VL", "DC1:": "DC"}
-# credential claim keys (see core/documents/credentials.py)
-C_KIND, C_HANDLE, C_STATUS_REF, C_EXP, C_IAT, C_NONCE, C_CLASSES, C_STATUS, C_VALID_UNTIL = (
-    1,
-    2,
-    3,
-    4,
-    6,
-    7,
-    8,
-    9,
-    10,
+from verifier import codec
+from verifier.codec import (
+    C_CLASSES,
+    C_EXP,
+    C_HANDLE,
+    C_IAT,
+    C_STATUS,
+    C_STATUS_REF,
+    C_VALID_UNTIL,
+    CREDENTIAL_PREFIXES,
 )
+
+RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issued before
+RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
+PREFIXES = {**CREDENTIAL_PREFIXES, "VR1:": "VR", "VR2:": "VR"}
+MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
 CLASS_ORDER = (
     "A1",
     "A2",
@@ -55,7 +53,6 @@ CLASS_ORDER = (
 )
 STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
 LEEWAY_SECONDS = 30
-_ECDSA = ec.ECDSA(hashes.SHA256())
 
 
 class VerifierError(ValueError):
@@ -66,43 +63,20 @@ def _b64u(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _parse(text: str, prefix: str) -> tuple[str, dict[int, Any], bytes, bytes]:
-    """(kid, claims, signed bytes, signature) of a `prefix` + Base45(COSE_Sign1) text."""
-    if not isinstance(text, str) or not text.startswith(prefix) or len(text) > 2_000_000:
-        raise VerifierError("wrong prefix or size")
+def _parse(
+    text: str, prefix: str, shape: codec.Shape | None = None
+) -> tuple[str, dict[int, Any], bytes, bytes]:
+    """(kid, claims, signed bytes, signature) of a `prefix` + Base45(COSE_Sign1) text; VerifierError
+    unless it is the one valid encoding with claims of `shape` (verifier/codec.py)."""
     try:
-        obj = cbor2.loads(base45.b45decode(text[len(prefix) :]))
-        if isinstance(obj, cbor2.CBORTag):
-            if obj.tag != COSE_SIGN1_TAG:
-                raise VerifierError("not COSE_Sign1")
-            obj = obj.value
-        protected, _unprotected, payload, signature = obj
-        header = cbor2.loads(protected)
-        if header.get(HEADER_ALG) != COSE_ALG_ES256:
-            raise VerifierError("algorithm not allowed")
-        kid = header[HEADER_KID].decode()
-        claims = cbor2.loads(payload)
-        if not isinstance(claims, dict) or not isinstance(signature, bytes):
-            raise VerifierError("bad structure")
-    except VerifierError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any decoding problem is malformed input
-        raise VerifierError("undecodable") from exc
-    signed = cbor2.dumps(["Signature1", protected, b"", payload])
-    return kid, claims, signed, signature
+        signed = codec.parse(text, prefix, max_length=MAX_TEXT, shape=shape)
+    except codec.MalformedPayload as exc:
+        raise VerifierError(f"malformed: {exc}") from exc
+    return signed.kid, signed.claims, signed.signed_bytes, signed.signature
 
 
 def _check(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> bool:
-    if len(signature) != 64:
-        return False
-    der = encode_dss_signature(
-        int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-    )
-    try:
-        key.verify(der, data, _ECDSA)
-    except InvalidSignature:
-        return False
-    return True
+    return codec.es256_verify(key, signature, data)
 
 
 class TrustStore:
@@ -139,7 +113,7 @@ class TrustStore:
     def update_from_trust_list(self, text: str) -> None:
         """Replace the keys by a signed trust list ("TL1:"), accepted only if signed by a key
         this store already trusts (the next key is published before it signs anything)."""
-        kid, claims, signed, signature = _parse(text, "TL1:")
+        kid, claims, signed, signature = _parse(text, "TL1:", codec.TRUST_LIST)
         key = self.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("trust list not signed by a trusted key")
@@ -195,7 +169,7 @@ class Verifier:
 
     def add_status_list(self, text: str) -> int:
         """Check a signed status list ("SL1:") and cache it; returns its list id."""
-        kid, claims, signed, signature = _parse(text, "SL1:")
+        kid, claims, signed, signature = _parse(text, "SL1:", codec.STATUS_LIST)
         key = self.store.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("status list not signed by a trusted key")
@@ -215,13 +189,16 @@ class Verifier:
         return entry.list_id
 
     def verify(self, text: str, now: float | None = None) -> Answer:
+        """Verify a credential payload (DL1:, VL1:, DC1:) or a verification receipt (VR2:, or
+        VR1: as issued before receipts named their audit entry)."""
         now = time.time() if now is None else now
         prefix = text[:4] if isinstance(text, str) else ""
         kind = PREFIXES.get(prefix)
         if kind is None:
             return Answer("REJECT", reasons=["MALFORMED"])
+        shape = RECEIPT_SHAPES[prefix] if kind == "VR" else codec.credential_shape(kind)
         try:
-            kid, claims, signed, signature = _parse(text, prefix)
+            kid, claims, signed, signature = _parse(text, prefix, shape)
         except VerifierError:
             return Answer("REJECT", kind=kind, reasons=["MALFORMED"])
         answer = Answer("REJECT", kind=kind, kid=kid)
@@ -233,16 +210,11 @@ class Verifier:
             answer.reasons.append("BAD_SIGNATURE")
             return answer
         answer.signature_valid = True
-        try:
-            iat, exp = int(claims[C_IAT]), int(claims[C_EXP])
-            list_id, index = (int(x) for x in claims[C_STATUS_REF])
-            answer.handle = base64.b32encode(claims[C_HANDLE]).decode().rstrip("=")
-        except Exception:  # noqa: BLE001
-            answer.reasons.append("MALFORMED")
-            return answer
-        if claims.get(C_KIND) != kind:
-            answer.reasons.append("WRONG_KIND")
-            return answer
+        if kind == "VR":
+            return _receipt(answer, claims, now)
+        iat, exp = claims[C_IAT], claims[C_EXP]
+        list_id, index = claims[C_STATUS_REF]
+        answer.handle = base64.b32encode(claims[C_HANDLE]).decode().rstrip("=")
         answer.payload_issued_at, answer.payload_expires_at = iat, exp
         answer.payload_age_seconds = int(now - iat)
         answer.payload_expired = now > exp + LEEWAY_SECONDS
@@ -288,6 +260,30 @@ class Verifier:
         else:
             answer.verdict = "ACCEPT"
         return answer
+
+
+def _receipt(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
+    """A verification receipt (VR1:/VR2:) with a good signature is authentic: ACCEPT. What the platform
+    found then (ACCEPTED or REJECTED:<reason>) is `claims["result"]`, not the verdict."""
+    answer.payload_issued_at = claims[4]
+    answer.payload_age_seconds = int(now - claims[4])
+    answer.handle = claims[2] or None
+    answer.claims = {
+        "receiptId": claims[1],
+        "handle": claims[2],
+        "verifier": claims[3],
+        "verifiedAt": claims[4],
+        "result": claims[5],
+        "disclosed": claims[6],
+        "purpose": claims[7],
+        "liveStatus": claims[8],
+    }
+    if 9 in claims:  # VR2: the audit entry the verification is logged under
+        answer.claims.update(
+            {"auditLog": claims[9], "auditEntry": claims[10], "auditLeafHash": claims[11].hex()}
+        )
+    answer.verdict = "ACCEPT"
+    return answer
 
 
 def signature_only(store: TrustStore, text: str) -> bool:

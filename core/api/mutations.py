@@ -315,8 +315,9 @@ class CoreMutation:
     @strawberry.mutation(
         extensions=[requires("core.rollout_write")],
         description="Set a measure's configuration value for a province or city of yours (or '*' nationwide, "
-        "national admins). Value is JSON. "
-        "Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
+        "national admins). Value is JSON of the setting's declared type, unit and bounds "
+        "(`measureSettings` lists them); anything else is refused with INVALID_INPUT on `value` and "
+        "nothing is stored. Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
     )
     def measure_setting_set(
         self,
@@ -329,27 +330,45 @@ class CoreMutation:
         ctx: Context = info.context
 
         def work(scope: WriteScope) -> MeasureSettingPayload:
+            from core import settings_store as store
+
             if measure not in ctx.platform.measures:
                 raise RuleError(Code.UNKNOWN_MEASURE, "Unknown measure.", field="measure")
-            ctx.platform.settings_store.spec(measure, key)
-            from core.divisions import CITIES, PROVINCES
-
-            if scope_code == "*":
-                prov = "*"  # nationwide value: national administrators only (checked below)
-            elif scope_code in PROVINCES:
-                prov = scope_code
-            elif scope_code in CITIES:
-                prov = CITIES[scope_code].province_code
-            else:
+            spec = ctx.platform.settings_store.spec(measure, key)
+            level = store.scope_level(scope_code)
+            if level is None:
                 raise RuleError(Code.UNKNOWN_CITY, "Unknown province or city.", field="scopeCode")
+            from core.divisions import CITIES
+
+            prov = (
+                CITIES[scope_code].province_code if level == store.SettingScope.CITY else scope_code
+            )
             if Role.NATIONAL_ADMIN not in ctx.actor.roles and ctx.actor.province_code != prov:
                 raise RuleError(
                     Code.OUT_OF_JURISDICTION, "You administer another province.", field="scopeCode"
+                )
+            if not store.allowed_at(spec, scope_code):
+                where = (
+                    "nationwide only"
+                    if spec.scope == store.SettingScope.NATIONAL
+                    else "per province"
+                )
+                raise RuleError(
+                    Code.INVALID_INPUT,
+                    f"The setting {key} is set {where} ({spec.scope} setting).",
+                    field="scopeCode",
+                    rule="core: setting declaration",
                 )
             import orjson
 
             if len(orjson.dumps(value)) > 4000:
                 raise RuleError(Code.TOO_LONG, "Value too large.", field="value")
+            try:
+                store.check_value(spec, value)
+            except store.SettingValueError as exc:
+                raise RuleError(
+                    Code.INVALID_INPUT, str(exc), field="value", rule="core: setting declaration"
+                ) from None
             session = scope.session
             for old in session.exec(
                 select(MeasureSetting).where(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.documents.qr import QrFormatError, parse_payload, sign_payload
+from verifier.codec import TREE_HEAD
 
 PREFIX = "TH1:"
 C_LOG, C_SIZE, C_ROOT, C_TIME = 1, 2, 3, 4
@@ -52,7 +53,7 @@ def sign_tree_head(head: TreeHead, key: Any) -> str:
 def verify_tree_head(text: str, keys: Any) -> TreeHead | None:
     """The tree head in `text` if it is well formed and signed by a published audit key."""
     try:
-        parsed = parse_payload(text, PREFIX)
+        parsed = parse_payload(text, PREFIX, TREE_HEAD)
     except QrFormatError:
         return None
     key = keys.verifying_key(parsed.kid, "audit")

@@ -26,17 +26,20 @@ from sqlmodel import Field, Session, SQLModel
 from core.db import stamp
 from core.documents import status_list as sl
 from core.documents.keys import KeyRing
+from verifier import codec
 
-# claim keys of every credential QR payload (small integers keep the QR small)
-C_KIND = 1  # "DL" | "VL" | "DC"
-C_HANDLE = 2  # 10 random bytes: the credential's opaque handle
-C_STATUS_REF = 3  # [list id, index]
-C_EXP = 4  # payload expiry, epoch seconds (minutes after iat)
-C_IAT = 6  # payload issued-at, epoch seconds
-C_NONCE = 7  # 4 random bytes: two payloads of the same window differ
-C_CLASSES = 8  # DL: licence classes as a bit mask (CLASS_ORDER); VL/DC: vehicle type code "K33"
-C_STATUS = 9  # status at signing: 0 valid, 1 invalid, 2 suspended
-C_VALID_UNTIL = 10  # document validity, YYYYMMDD integer
+# claim keys of every credential QR payload (small integers keep the QR small); defined once, with
+# the claims' types, in the verifier's codec (`codec.credential_shape`), which both sides check
+C_KIND = codec.C_KIND  # 1: "DL" | "VL" | "DC"
+C_HANDLE = codec.C_HANDLE  # 2: 10 random bytes: the credential's opaque handle
+C_STATUS_REF = codec.C_STATUS_REF  # 3: [list id, index]
+C_EXP = codec.C_EXP  # 4: payload expiry, epoch seconds (minutes after iat)
+C_IAT = codec.C_IAT  # 6: payload issued-at, epoch seconds
+C_NONCE = codec.C_NONCE  # 7: 4 random bytes: two payloads of the same window differ
+C_CLASSES = codec.C_CLASSES  # 8: DL: classes as a bit mask (CLASS_ORDER); VL/DC: type code "K33"
+C_STATUS = codec.C_STATUS  # 9: status at signing: 0 valid, 1 invalid, 2 suspended
+C_VALID_UNTIL = codec.C_VALID_UNTIL  # 10: document validity, YYYYMMDD integer (0: none)
+credential_shape = codec.credential_shape
 
 # bit i of the DL class mask = CLASS_ORDER[i] (fixed forever: verifiers decode with it)
 CLASS_ORDER = (

@@ -23,15 +23,13 @@ from typing import Protocol
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import (
-    decode_dss_signature,
-    encode_dss_signature,
-)
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
 from core.db import stamp, write_session
 from core.ids import new_code
+from verifier import codec
 
 PURPOSES = ("auth", "document", "audit")
 REFRESH_SECONDS = 60.0
@@ -92,16 +90,8 @@ class LoadedKey:
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
     def verify(self, signature: bytes, data: bytes) -> bool:
-        if len(signature) != 64:
-            return False
-        der = encode_dss_signature(
-            int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
-        )
-        try:
-            self.public.verify(der, data, ec.ECDSA(hashes.SHA256()))
-        except Exception:  # noqa: BLE001 - InvalidSignature or malformed input
-            return False
-        return True
+        """Check a raw r || s ES256 signature (the same check as the offline verifier's)."""
+        return codec.es256_verify(self.public, signature, data)
 
     def jwk(self) -> dict[str, str]:
         numbers = self.public.public_numbers()

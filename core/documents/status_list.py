@@ -18,7 +18,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.documents.keys import KeyRing
-from core.documents.qr import QrFormatError, parse_payload, sign_payload
+from core.documents.qr import parse_payload, sign_payload
+from verifier.codec import STATUS_LIST
 
 PREFIX = "SL1:"
 BITS = 2
@@ -59,9 +60,10 @@ def sign_list(
     return sign_payload(PREFIX, claims, keys.active("document"))
 
 
+MAX_TEXT = 2_000_000  # characters of a signed list (about 25 000 when 1% of a full list is set)
+
+
 def parse_list(text: str) -> dict[int, Any]:
-    """Claims of a signed list WITHOUT checking its signature (the verifier does that)."""
-    try:
-        return parse_payload(text, PREFIX).claims
-    except QrFormatError:
-        raise
+    """Claims of a signed list WITHOUT checking its signature (the verifier does that); raises
+    QrFormatError unless `text` is the one valid encoding of a list."""
+    return parse_payload(text, PREFIX, STATUS_LIST, max_length=MAX_TEXT).claims

@@ -14,7 +14,7 @@ from core.audit import AuditEvent
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
-from core.documents.signing import sign_document
+from core.documents.signing import sign_document, text_claims
 from core.errors import Code, NotFound, RuleError
 from core.identity import mask_id_number, parse_identity
 from core.ids import new_code
@@ -34,6 +34,8 @@ from .rules import (
 
 MEASURE = "accident_evidence"
 QR_PREFIX = "AE1:"
+# accident number, requester id, city code, issue date (ISO): README "Voucher QR"
+QR_CLAIMS = text_claims("AE1", 4)
 ACCESS_ACTION = "accident_evidence.access"
 # guessing limits: failed codes within the window lock the caller / the accident
 FAILURE_WINDOW = dt.timedelta(minutes=15)

@@ -12,44 +12,33 @@ from typing import Any
 
 from sqlmodel import Session, or_, select
 
-from core.divisions import CITIES
-from core.plugin_api import ReportResult, ReportRow, SettingSpec
-from core.rollout import MeasureSetting
+from core.plugin_api import ReportResult, ReportRow, SettingSpec, SettingType
+from core.settings_store import read_setting
 
 from .models import ExamTransfer
 
 MEASURE = "driving_exam"
 
+_INT, _FLOAT = SettingType.INT, SettingType.FLOAT
 SETTINGS = [
-    SettingSpec("other_class_interval_days", 30, "Subject 3 booking interval (days after the learner permit) for classes the seed leaves unchanged (C1, motorcycles...)."),
-    SettingSpec("batch_window_days", 7, "Anomaly: length of the sliding window (days) for one driving school's transfers."),
-    SettingSpec("batch_threshold", 10, "Anomaly: transfers of one driving school within the window (in or out of the city) that are flagged."),
-    SettingSpec("origin_share", 0.6, "Anomaly: share of transfers into the city from one origin city that is flagged."),
-    SettingSpec("origin_min", 10, "Anomaly: minimum transfers into the city before origin concentration is judged."),
+    SettingSpec("other_class_interval_days", 30, "Subject 3 booking interval (days after the learner permit) for classes the seed leaves unchanged (C1, motorcycles...).",
+                type=_INT, unit="days", minimum=1, maximum=365),
+    SettingSpec("batch_window_days", 7, "Anomaly: length of the sliding window (days) for one driving school's transfers.",
+                type=_INT, unit="days", minimum=1, maximum=90),
+    SettingSpec("batch_threshold", 10, "Anomaly: transfers of one driving school within the window (in or out of the city) that are flagged.",
+                type=_INT, unit="count", minimum=2, maximum=10000),
+    SettingSpec("origin_share", 0.6, "Anomaly: share of transfers into the city from one origin city that is flagged.",
+                type=_FLOAT, unit="share (0-1)", minimum=0.1, maximum=1.0),
+    SettingSpec("origin_min", 10, "Anomaly: minimum transfers into the city before origin concentration is judged.",
+                type=_INT, unit="count", minimum=1, maximum=10000),
 ]  # fmt: skip
-DEFAULTS = {s.key: s.default for s in SETTINGS}
+SPECS = {s.key: s for s in SETTINGS}
 
 
 def setting(session: Session, key: str, city_code: str) -> Any:
-    """City value, else province value, else the default."""
-    city = CITIES.get(city_code)
-    scopes = [city_code] + ([city.province_code] if city else [])
-    rows = session.exec(
-        select(MeasureSetting).where(
-            MeasureSetting.measure == MEASURE,
-            MeasureSetting.key == key,
-            MeasureSetting.scope_code.in_(scopes),
-        )
-    ).all()
-    for scope in scopes:
-        for row in rows:
-            if row.scope_code == scope:
-                value = row.value.get("value", DEFAULTS[key])
-                try:  # a malformed value falls back to the default rather than failing the report
-                    return type(DEFAULTS[key])(value)
-                except (TypeError, ValueError):
-                    return DEFAULTS[key]
-    return DEFAULTS[key]
+    """City value, else province value, else the nationwide value, else the default; a stored
+    value outside the declaration is ignored (core.settings_store.read_setting)."""
+    return read_setting(session, MEASURE, SPECS[key], city_code)
 
 
 def max_in_window(days: list[dt.date], window: int) -> tuple[int, dt.date | None]:

@@ -11,7 +11,14 @@ from core.demo import DemoWorld
 from core.documents import credentials as cred
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import (
+    JobSpec,
+    MeasureInfo,
+    ReportSpec,
+    SettingScope,
+    SettingSpec,
+    SettingType,
+)
 from core.rollout import RolloutDefault
 
 from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
@@ -72,7 +79,15 @@ def register_default_rollout() -> list[RolloutDefault]:
 def register_settings() -> list[SettingSpec]:
     return [
         SettingSpec(
-            "partner_verifications_per_minute", 600, "Online verifications per partner per minute"
+            "partner_verifications_per_minute",
+            600,
+            "Online verifications per partner and minute; read for the province the partner is "
+            "registered in (PartnerOrg.province_code), so no city values.",
+            type=SettingType.INT,
+            unit="per minute",
+            minimum=1,
+            maximum=10_000_000,  # load tests raise it that far
+            scope=SettingScope.PROVINCE,
         )
     ]
 

@@ -117,7 +117,7 @@ class EDrivingLicenceVerification:
     holder_id_number: str | None = strawberry.field(description="Masked")
     receipt_id: str
     receipt: str = strawberry.field(
-        description="Signed verification receipt (VR1:), for the verifier to keep"
+        description="Signed verification receipt (VR2:), for the verifier to keep"
     )
     audit_entry: AuditEntryRef = strawberry.field(
         description="The audit entry this verification is logged under (also in the receipt): "

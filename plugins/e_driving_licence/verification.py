@@ -22,7 +22,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
 from core.documents.qr import sign_payload
-from core.documents.signing import verify_document
+from core.documents.signing import signed_text, verify_document
 from core.errors import Code, Forbidden, RuleError
 from core.identifiers import parse_reference
 from core.identity import mask_id_number
@@ -36,7 +36,7 @@ from .errors import EdlError
 from .models import EdlConsent, EdlVerification
 
 PREFIX = "DL1:"
-RECEIPT_PREFIX = "VR1:"  # claims: 1 receipt id, 2 handle, 3 verifier, 4 time, 5 result, 6 claims,
+RECEIPT_PREFIX = "VR2:"  # claims: 1 receipt id, 2 handle, 3 verifier, 4 time, 5 result, 6 claims,
 # 7 purpose, 8 live status, 9 audit log, 10 audit event id, 11 its leaf hash (docs/partners.md)
 SCOPE = "licence:verify"  # the partner credential scope for e-licence checks
 LEEWAY = 30  # seconds of clock skew accepted on payload expiry
@@ -97,10 +97,17 @@ def _partner(ctx: Context) -> dict[str, Any]:
     table = PartnerOrg.__table__  # type: ignore[attr-defined]
     with ctx.platform.engine.connect() as conn:
         row = conn.execute(
-            select(table.c.name, table.c.status, table.c.allowed_claims).where(table.c.id == org_id)
+            select(
+                table.c.name, table.c.status, table.c.allowed_claims, table.c.province_code
+            ).where(table.c.id == org_id)
         ).first()
     info = (
-        {"name": row.name, "status": row.status, "allowed": list(row.allowed_claims or [])}
+        {
+            "name": row.name,
+            "status": row.status,
+            "allowed": list(row.allowed_claims or []),
+            "province": row.province_code,
+        }
         if row
         else None
     )
@@ -118,7 +125,7 @@ def _validate(
     holds_class: str | None,
     share_code: str | None,
 ) -> tuple[str, str, str | None]:
-    text = require_text("payload", payload, 600)
+    text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
     if claims is not None and len(claims) > len(rules.CLAIMS):
         raise RuleError(Code.INVALID_INPUT, "Too many claims.", field="claims")
@@ -192,34 +199,28 @@ def verify(
             raise RuleError(
                 EdlError.PARTNER_SUSPENDED, "Your registration is suspended.", field=None
             )
-        limit = int(ctx.setting(rules.MEASURE, "partner_verifications_per_minute"))
+        # a PROVINCE setting: the partner's registration province (none: the nationwide value)
+        limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", partner["province"])
         ctx.platform.limiter.hit("edl.verify", actor.partner_org_id or "", limit, 60.0)
     elif not (actor.is_staff and actor.roles & STAFF_ROLES):
         raise Forbidden()
     now = ctx.now()
     epoch = int(now.timestamp())
     out = Outcome(checked_at=now)
-    checked = verify_document(ctx.platform.keys, text, PREFIX)
+    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape("DL"))
     out.kid, out.key_state, out.signature_valid = checked.kid, checked.key_state, checked.valid
     handle = log_handle = None
     if not checked.valid:
         out.reasons.append(checked.reason)
     else:
-        c = checked.claims or {}
-        try:
-            out.iat, out.exp = int(c[cred.C_IAT]), int(c[cred.C_EXP])
-            handle = log_handle = cred.handle_from_bytes(c[cred.C_HANDLE])
-            if c.get(cred.C_KIND) != "DL":
-                raise ValueError
-        except Exception:  # noqa: BLE001 - signed but not an e-licence payload
-            out.reasons.append("MALFORMED")
-            handle = log_handle = None
-        if handle is not None:
-            out.age = epoch - out.iat  # type: ignore[operator]
-            out.expired = epoch > out.exp + LEEWAY  # type: ignore[operator]
-            if out.expired:
-                out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
-                handle = None
+        c = checked.claims or {}  # the DL1 shape: every claim present with its type
+        out.iat, out.exp = c[cred.C_IAT], c[cred.C_EXP]
+        handle = log_handle = cred.handle_from_bytes(c[cred.C_HANDLE])
+        out.age = epoch - out.iat
+        out.expired = epoch > out.exp + LEEWAY
+        if out.expired:
+            out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
+            handle = None
     if handle is not None:
         with_row = scope.session.execute(_LOOKUP.where(_CRED.c.handle == handle)).first()
         if with_row is None:

@@ -87,7 +87,7 @@ class EVehicleLicenceVerification:
     claims: list[EVehicleLicenceClaim]
     vehicle: Vehicle | None = strawberry.field(description="Officers and clerks only")
     receipt_id: str
-    receipt: str = strawberry.field(description="Signed verification receipt (VR1:)")
+    receipt: str = strawberry.field(description="Signed verification receipt (VR2:)")
     audit_entry: AuditEntryRef = strawberry.field(
         description="The audit entry this verification is logged under (also in the receipt)."
     )

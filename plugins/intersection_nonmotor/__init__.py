@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 from plugins.intersection_nonmotor import demo as demo_data
 from plugins.intersection_nonmotor import (
@@ -73,13 +73,31 @@ def register_default_rollout() -> list[RolloutDefault]:
 def register_settings() -> list[SettingSpec]:
     return [
         SettingSpec(
-            "area_per_bike_m2", 1.5, "Waiting-area space per non-motor vehicle (m²), 0.5-5."
+            "area_per_bike_m2",
+            1.5,
+            "Waiting-area space per non-motor vehicle.",
+            type=SettingType.FLOAT,
+            unit="m²",
+            minimum=0.5,
+            maximum=5.0,
         ),
         SettingSpec(
-            "min_left_lane_width_m", 1.5, "Width needed for a non-motor left-turn lane (m), 0.5-5."
+            "min_left_lane_width_m",
+            1.5,
+            "Width needed for a non-motor left-turn lane.",
+            type=SettingType.FLOAT,
+            unit="m",
+            minimum=0.5,
+            maximum=5.0,
         ),
         SettingSpec(
-            "record_window_days", 30, "How far back enforcement records may be dated (days)."
+            "record_window_days",
+            30,
+            "How far back enforcement records may be dated.",
+            type=SettingType.INT,
+            unit="days",
+            minimum=1,
+            maximum=366,
         ),
     ]
 

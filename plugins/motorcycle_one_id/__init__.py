@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, SettingSpec
+from core.plugin_api import MeasureInfo, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 from plugins.motorcycle_one_id import demo as demo_data
 from plugins.motorcycle_one_id import models  # noqa: F401  (tables)
@@ -70,9 +70,34 @@ def register_settings() -> list[SettingSpec]:
         SettingSpec(
             "local_policy",
             None,
-            '地方对摩托车实行单独管理政策 (2024-二-一-3): {"name": str, "extraDocuments": '
-            '[str, ...] (<=10), "replacesOneId": bool}. replacesOneId restores the residence '
-            "proof for cross-city applicants; extraDocuments are added for everyone.",
+            "地方对摩托车实行单独管理政策 (2024-二-一-3); {} (or the default, null) for none. "
+            "replacesOneId restores "
+            "the residence proof for cross-city applicants; extraDocuments are added for everyone.",
+            type=SettingType.OBJECT,
+            nullable=True,
+            fields=(
+                SettingSpec(
+                    "name",
+                    "地方摩托车管理规定",
+                    "The local rule's name.",
+                    type=SettingType.STR,
+                    max_length=100,
+                ),
+                SettingSpec(
+                    "extraDocuments",
+                    [],
+                    "Documents the local rule adds.",
+                    type=SettingType.STR_LIST,
+                    max_items=10,
+                    max_length=60,
+                ),
+                SettingSpec(
+                    "replacesOneId",
+                    False,
+                    "Whether the local rule restores the residence proof.",
+                    type=SettingType.BOOL,
+                ),
+            ),
         )
     ]
 

@@ -8,7 +8,7 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import models, reports, rules, schema, service  # noqa: F401 - models: tables
@@ -60,7 +60,12 @@ def register_settings() -> list[SettingSpec]:
         SettingSpec(
             "reminder_days_before_scrap_deadline",
             rules.REMIND_DAYS,
-            "Remind owners this many days ahead",
+            "Remind owners this many days ahead of the scrap deadline (read for the vehicle's "
+            "registration city).",
+            type=SettingType.INT,
+            unit="days",
+            minimum=1,
+            maximum=rules.REMIND_DAYS_MAX,
         )
     ]
 

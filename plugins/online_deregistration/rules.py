@@ -13,6 +13,7 @@ from .errors import DeregError
 MEASURE = "online_deregistration"
 EFFECTIVE = dt.date(2024, 7, 1)
 REMIND_DAYS = 30  # default: remind owners 30 days before the scrap deadline (setting)
+REMIND_DAYS_MAX = 180  # the setting's upper bound
 
 R_FORCE = "M15 2024-三-三-1: 机动车注销证明电子版式样全国统一……与纸质版具有同等法律效力"
 R_PAPER = "M15 2024-三-三-1: 推行电子版机动车注销证明后，公安交管部门仍按规定核发纸质注销证明"

@@ -10,6 +10,7 @@ import enum
 import re
 from dataclasses import dataclass
 
+from core.documents.signing import text_claims
 from core.errors import Code, RuleError
 from core.validation import name_key
 from plugins.online_entrustment.errors import EntrustmentCode
@@ -26,6 +27,8 @@ RULE_SINGLE = "M09 2021-九-二: 单次委托"
 
 MAX_VALID_DAYS = 30
 QR_PREFIX = "EN1:"
+# id, business, handling city, last valid day, first day (ISO dates): README "QR"
+QR_CLAIMS = text_claims("EN1", 5)
 
 
 class Subject(enum.StrEnum):

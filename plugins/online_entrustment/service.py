@@ -298,7 +298,7 @@ def scan(ctx: Context, qr: str) -> ScanOutcome:
         ctx.require_in_force(MEASURE, ctx.actor.city_code)
     if not isinstance(qr, str) or len(qr) > 1000:
         raise RuleError(Code.INVALID_INPUT, "The QR text is too long.", field="qr")
-    verified = verify_document(ctx.platform.keys, qr.strip(), rules.QR_PREFIX)
+    verified = verify_document(ctx.platform.keys, qr, rules.QR_PREFIX, rules.QR_CLAIMS)
     if not verified.valid or not verified.claims:
         return ScanOutcome(False, verified.reason, None)
     claims = verified.claims

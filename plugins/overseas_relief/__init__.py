@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import models  # noqa: F401  (tables)
@@ -62,12 +62,20 @@ def register_settings() -> list[SettingSpec]:
         SettingSpec(
             "epidemic_start",
             "2020-01-20",
-            "Start of the relief period (疫情发生以来), ISO date; see README.",
+            "Start of the relief period (疫情发生以来); by default the day of 国家卫生健康委员会公告2020年第1号.",
+            type=SettingType.DATE,
+            minimum=dt.date(2019, 12, 1),
+            maximum=dt.date(2020, 12, 31),
         ),
         SettingSpec(
             "deferral_max_years",
             3,
-            "Longest deferral a person at home may obtain for a holder abroad (years).",
+            "Longest deferral a person at home may obtain for a holder abroad (公安部令第162号: "
+            "at most three years).",
+            type=SettingType.INT,
+            unit="years",
+            minimum=1,
+            maximum=3,
         ),
     ]
 

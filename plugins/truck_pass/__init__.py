@@ -7,7 +7,7 @@ import datetime as dt
 from core.accounts import Role
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 from plugins.truck_pass import demo as demo_data
 from plugins.truck_pass import models  # noqa: F401  (tables)
@@ -75,10 +75,32 @@ def register_default_rollout() -> list[RolloutDefault]:
 def register_settings() -> list[SettingSpec]:
     return [
         SettingSpec(
-            "blacklist_violation_threshold", 5, "Violations (within the look-back) to blacklist"
+            "blacklist_violation_threshold",
+            5,
+            "Violations (within the look-back) to blacklist.",
+            type=SettingType.INT,
+            unit="count",
+            minimum=1,
+            maximum=1000,
         ),
-        SettingSpec("blacklist_accident_threshold", 2, "Accidents to blacklist"),
-        SettingSpec("violation_lookback_days", 365, "Days of violations counted for the blacklist"),
+        SettingSpec(
+            "blacklist_accident_threshold",
+            2,
+            "Accidents to blacklist.",
+            type=SettingType.INT,
+            unit="count",
+            minimum=1,
+            maximum=100,
+        ),
+        SettingSpec(
+            "violation_lookback_days",
+            365,
+            "Days of violations counted for the blacklist.",
+            type=SettingType.INT,
+            unit="days",
+            minimum=30,
+            maximum=1095,
+        ),
     ]
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, func, select
 from core.accounts import UnitMember, UnitRole
 from core.context import Context, WriteScope
 from core.db import stamp
-from core.documents.signing import sign_document
+from core.documents.signing import sign_document, text_claims
 from core.errors import NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.registries import applications as apps
@@ -31,6 +31,8 @@ from plugins.truck_pass.types import (
 )
 
 QR_PREFIX = "TP1:"
+# code id, plate, city, policy id, valid from, valid until (ISO dates)
+QR_CLAIMS = text_claims("TP1", 6)
 BUSINESS = "TRUCK_PASS_CODE"
 MAX_DAYS = 366
 

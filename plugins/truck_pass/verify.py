@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from core.context import Context
-from core.documents.signing import verify_document
+from core.documents.signing import signed_text, verify_document
 from core.errors import Forbidden
-from core.validation import require_text
-from plugins.truck_pass.applications import QR_PREFIX
+from plugins.truck_pass.applications import QR_CLAIMS, QR_PREFIX
 from plugins.truck_pass.models import TruckPassCode as CodeRow
 from plugins.truck_pass.models import TruckPassPolicy as PolicyRow
 from plugins.truck_pass.policies import gate_city
@@ -32,12 +31,12 @@ def live_reason(code: CodeRow | None, officer_city: str, today: dt.date) -> str:
 
 def verify(ctx: Context, qr: str) -> TruckPassVerification:
     """The officer's own city must have the measure in force; codes only count in their city."""
-    text = require_text("qr", qr, 2000)
+    text = signed_text("qr", qr, 2000)
     city = ctx.actor.city_code
     if not city:
         raise Forbidden("Only an officer bound to a city verifies pass codes.")
     gate_city(ctx, city)
-    checked = verify_document(ctx.platform.keys, text, QR_PREFIX)
+    checked = verify_document(ctx.platform.keys, text, QR_PREFIX, QR_CLAIMS)
     if not checked.valid or not checked.claims:
         return TruckPassVerification(valid=False, reason=checked.reason)
     code = ctx.session.get(CodeRow, str(checked.claims.get(1, ""))[:16])

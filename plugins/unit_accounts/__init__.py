@@ -9,7 +9,7 @@ from sqlmodel import Session
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 from plugins.unit_accounts import demo as demo_data
 from plugins.unit_accounts import jobs, models, reports  # noqa: F401 - models: the tables
@@ -59,7 +59,17 @@ def register_default_rollout() -> list[RolloutDefault]:
 
 @hookimpl
 def register_settings() -> list[SettingSpec]:
-    return [SettingSpec("qr_login_seconds", 120, "Lifetime of a web QR sign-in code, seconds.")]
+    return [
+        SettingSpec(
+            "qr_login_seconds",
+            120,
+            "Lifetime of a web QR sign-in code.",
+            type=SettingType.INT,
+            unit="seconds",
+            minimum=30,
+            maximum=600,
+        )
+    ]
 
 
 @hookimpl

@@ -31,7 +31,6 @@ from plugins.unit_accounts.errors import UnitErrors
 from plugins.unit_accounts.models import QrLoginChallenge
 
 QR_PREFIX = "12123UL1:"
-DEFAULT_SECONDS = 120
 
 
 def _digest(secret: str) -> str:
@@ -50,7 +49,7 @@ def create(ctx: Context, scope: WriteScope, city_code: str) -> tuple[QrLoginChal
     ctx.require_in_force(MEASURE, city.code)
     rules.require_new_rules(ctx.today(), "city", rules.RULE_QR)
     ctx.platform.limiter.hit("unit_qr_create", _caller_key(ctx), 30, 60, field="city")
-    seconds = int(ctx.setting(MEASURE, "qr_login_seconds", city.code) or DEFAULT_SECONDS)
+    seconds = ctx.setting(MEASURE, "qr_login_seconds", city.code)  # int, 30..600 (declared)
     secret = secrets.token_urlsafe(24)
     challenge = QrLoginChallenge(
         secret_hash=_digest(secret),

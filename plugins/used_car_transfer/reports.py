@@ -18,23 +18,14 @@ from plugins.used_car_transfer.settings import setting
 COLUMNS = ["kind", "key", "transfers", "max_in_window", "flagged"]
 
 
-def _positive(value: object, default: int) -> int:
-    """A setting as a positive integer; a malformed administrator value falls back to the default."""
-    try:
-        number = int(value)  # type: ignore[call-overload]
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
-
-
 def build_concentration(
     session: Session, city_code: str, start: dt.date, end: dt.date
 ) -> ReportResult:
     """Transfers into or out of `city_code` submitted between `start` and `end` (Beijing dates),
     grouped by city pair and by dealer; a group is flagged when at least `threshold` of them fall
     inside any `window_days` window (both settings of the measure)."""
-    threshold = _positive(setting(session, "concentration_threshold", city_code), 5)
-    window_days = _positive(setting(session, "concentration_window_days", city_code), 7)
+    threshold = setting(session, "concentration_threshold", city_code)  # int, 2..1000
+    window_days = setting(session, "concentration_window_days", city_code)  # int, 1..90
     lo = stamp(dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ))
     hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
     rows = session.exec(

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from core.divisions import CITIES
-from core.plugin_api import SettingSpec
-from core.rollout import MeasureSetting
+from core.plugin_api import SettingSpec, SettingType
+from core.settings_store import read_setting
 from plugins.used_car_transfer.rules import MEASURE
 
 SETTINGS = [
@@ -16,31 +15,25 @@ SETTINGS = [
         "concentration_threshold",
         5,
         "Transfers of one city pair or one dealer inside the window that make them 'concentrated'.",
+        type=SettingType.INT,
+        unit="count",
+        minimum=2,
+        maximum=1000,
     ),
     SettingSpec(
         "concentration_window_days",
         7,
-        "Length in days of the window in which concentrated transfers are counted.",
+        "Length of the window in which concentrated transfers are counted.",
+        type=SettingType.INT,
+        unit="days",
+        minimum=1,
+        maximum=90,
     ),
 ]
-DEFAULTS = {s.key: s.default for s in SETTINGS}
+SPECS = {s.key: s for s in SETTINGS}
 
 
 def setting(session: Session, key: str, city_code: str) -> Any:
-    """City value, else province value, else the default (reports get a session, not a context)."""
-    scopes = [city_code]
-    city = CITIES.get(city_code)
-    if city:
-        scopes.append(city.province_code)
-    rows = session.exec(
-        select(MeasureSetting).where(
-            MeasureSetting.measure == MEASURE,
-            MeasureSetting.key == key,
-            MeasureSetting.scope_code.in_(scopes),  # type: ignore[attr-defined]
-        )
-    ).all()
-    by_scope = {r.scope_code: r.value.get("value") for r in rows}
-    for scope in scopes:
-        if by_scope.get(scope) is not None:
-            return by_scope[scope]
-    return DEFAULTS[key]
+    """City value, else province value, else the nationwide value, else the default (reports get
+    a session, not a context); a stored value outside the declaration is ignored."""
+    return read_setting(session, MEASURE, SPECS[key], city_code)

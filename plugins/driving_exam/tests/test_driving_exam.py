@@ -395,14 +395,23 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     assert permit["earliestSubject3Booking"] == "2021-06-30"
     c2, _ = new_permit(env, "C2", "2021-06-05")
     assert c2["earliestSubject3Booking"] == "2021-06-25"  # the seed's 20 days are not configurable
+    # a value outside the declaration (days, 1..365) is refused and nothing is stored ...
+    setting = """mutation($v: JSON!) { measureSettingSet(measure: "driving_exam", scopeCode: "320100",
+      key: "other_class_interval_days", value: $v) { errors { code field } } }"""
+    for bad in ("abc", 0, 366, 25.5, True, "25", [25], {"days": 25}):
+        out = env.data(setting, {"v": bad}, as_="province_admin")["measureSettingSet"]
+        assert out["errors"] == [{"code": "INVALID_INPUT", "field": "value"}], bad
+    assert new_permit(env, "C1", "2021-06-05")[0]["earliestSubject3Booking"] == "2021-06-30"
+    # ... and one stored around the API is ignored when read: the default (30 days) applies
     with env.session() as s:
         row = s.exec(select(MeasureSetting)).one()
         row.value = {"value": "abc"}
         s.add(row)
         s.commit()
     env.platform.settings_store.reload()
-    out = book(env, permit["id"], account)
-    assert out["errors"][0]["field"] == "other_class_interval_days" and count(env, ExamBooking) == 0
+    assert new_permit(env, "C1", "2021-06-05")[0]["earliestSubject3Booking"] == "2021-07-05"
+    out = book(env, permit["id"], account)  # 2021-06-05 + 30 days: too early on 2021-07-01
+    assert out["errors"][0]["code"] == "EXAM_BOOKING_TOO_EARLY" and count(env, ExamBooking) == 0
 
 
 MINE = (

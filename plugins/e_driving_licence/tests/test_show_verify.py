@@ -65,12 +65,12 @@ def test_partner_sees_only_allowed_claims_and_gets_a_receipt(edl):
         "valid_until": "2030-07-01",
         "points_below_12": "YES",
     }
-    assert v["licence"] is None and v["holderName"] is None and v["receipt"].startswith("VR1:")
+    assert v["licence"] is None and v["holderName"] is None and v["receipt"].startswith("VR2:")
     # the receipt verifies with the published document keys
     from verifier.verify import TrustStore, _check, _parse
 
     store = TrustStore.from_jwks(env.http.get("/.well-known/jwks.json").json())
-    kid, claims, signed, sig = _parse(v["receipt"], "VR1:")
+    kid, claims, signed, sig = _parse(v["receipt"], "VR2:")
     assert _check(store.keys[kid], sig, signed) and claims[5] == "ACCEPTED"
     # predicate and refusal of a claim outside the registration
     out = _v(verify(env, text, env.refs["employer"], purpose="招聘", holdsClass="C1"))
@@ -222,7 +222,8 @@ def test_revoked_credential_and_unknown_key(edl):
     row = _new_key_row("document", "ACTIVE", env.clock.now())
     priv = serialization.load_pem_private_key(row.private_pem.encode(), password=None)
     rogue = LoadedKey(row.kid, "document", "ACTIVE", priv.public_key(), priv)
-    forged = sign_payload("DL1:", {1: "DL", 2: b"0" * 10, 3: [0, 1], 4: 2**40, 6: 0}, rogue)
+    claims = {1: "DL", 2: b"0" * 10, 3: [0, 1], 4: 2**40, 6: 0, 7: b"1234", 8: 32, 9: 0, 10: 0}
+    forged = sign_payload("DL1:", claims, rogue)
     v = _v(verify(env, forged, env.refs["rental"]))["verification"]
     assert v["reasons"] == ["UNKNOWN_KEY"] and not v["signatureValid"]
     assert public_key_from_jwk  # imported for completeness
@@ -250,26 +251,37 @@ def test_key_rotation(edl):
     assert not v["accepted"] and v["reasons"][0] in ("UNKNOWN_KEY", "RETIRED_KEY")
 
 
-def test_partner_rate_limit(edl, monkeypatch):
-    from core.plugin_api import SettingSpec
+SETTING = """mutation($s: String!, $v: JSON!) { measureSettingSet(measure: "e_driving_licence",
+  scopeCode: $s, key: "partner_verifications_per_minute", value: $v) { errors { code field } } }"""
+
+
+def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
+    """A PROVINCE setting: Jiangsu's value limits a partner registered in Jiangsu, not others;
+    a city value is refused (a partner is not bound to a city)."""
+    from core.accounts import PartnerOrg
 
     env = edl()
     issue(env)
     text = show(env)["payloads"][0]["text"]
-    specs = env.platform.settings_store.specs["e_driving_licence"]
-    monkeypatch.setitem(
-        specs,
-        "partner_verifications_per_minute",
-        SettingSpec("partner_verifications_per_minute", 2, "t"),
-    )
+    with env.session() as s:
+        org = s.get(PartnerOrg, env.refs["rental"][0].id)
+        org.province_code = "320000"
+        s.add(org)
+        s.commit()
+    out = env.data(SETTING, {"s": "320100", "v": 2}, as_="province_admin")["measureSettingSet"]
+    assert out["errors"] == [{"code": "INVALID_INPUT", "field": "scopeCode"}]
+    out = env.data(SETTING, {"s": "320000", "v": 2}, as_="province_admin")["measureSettingSet"]
+    assert out["errors"] == []
     codes = [
         (_v(verify(env, text, env.refs["rental"]))["errors"] or [{"code": "OK"}])[0]["code"]
         for _ in range(3)
     ]
     assert codes == ["OK", "OK", "RATE_LIMITED"]
-    assert (_v(verify(env, text, env.refs["insurer"]))["errors"] or [{"code": "OK"}])[0][
-        "code"
-    ] == "OK"
+    codes = [
+        (_v(verify(env, text, env.refs["insurer"]))["errors"] or [{"code": "OK"}])[0]["code"]
+        for _ in range(3)
+    ]
+    assert codes == ["OK", "OK", "OK"]  # no province: the nationwide value (600)
 
 
 SEIZE = """mutation($f: String!, $p: EDrivingLicencePresented!, $c: String!) {
@@ -380,7 +392,7 @@ def test_the_receipt_names_its_audit_entry_and_the_partner_can_prove_it_was_logg
     text = show(env)["payloads"][0]["text"]
     v = _v(verify(env, text, env.refs["insurer"], purpose="理赔"))["verification"]
     entry = v["auditEntry"]
-    _, claims, _, _ = _parse(v["receipt"], "VR1:")
+    _, claims, _, _ = _parse(v["receipt"], "VR2:")
     assert (claims[9], claims[10], claims[11].hex()) == (
         entry["logId"],
         entry["uid"],

@@ -67,7 +67,7 @@ def test_owner_applies_clerk_issues_and_shows(evl):
         and v["vehicle"] is None
         and v["claims"] == [{"name": "status", "value": "VALID"}]
     )
-    assert v["receipt"].startswith("VR1:")
+    assert v["receipt"].startswith("VR2:")
     log = env.data(
         "{ myEVehicleLicenceVerifications { nodes { verifierKind verifierName purpose claims result } } }",
         as_="zhang_account",

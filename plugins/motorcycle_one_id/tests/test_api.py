@@ -129,11 +129,34 @@ def test_local_policy_of_the_province_overrides(make_env):
     assert [d["code"] for d in out["documents"]] == ["RESIDENT_ID"]
 
 
-def test_misconfigured_local_policy_is_a_typed_error(make_env):
+def test_misconfigured_local_policy_is_refused_and_never_read(make_env):
+    from core.rollout import MeasureSetting
+
     env = make_env(PLUGINS)
-    env.data(SETTING, {"v": {"extraDocuments": "x"}, "scope": "310000"}, as_="national_admin")
-    body = env.gql(CHECK, {"input": move_in(env)}, as_="zhang_account")
-    assert top_code(body) == "LOCAL_POLICY_INVALID"
+    plain = env.data(CHECK, {"input": move_in(env)}, as_="zhang_account")
+    for bad in (
+        {"extraDocuments": "x"},
+        {"extraDocuments": ["x"] * 11},
+        {"name": ""},
+        {"replacesOneId": "yes"},
+        {"other": 1},
+        "policy",
+    ):
+        out = env.data(SETTING, {"v": bad, "scope": "310000"}, as_="national_admin")
+        assert out["measureSettingSet"]["errors"] == [{"code": "INVALID_INPUT", "field": "value"}]
+    with env.session() as s:  # a row written around the API is ignored (and logged)
+        s.add(
+            MeasureSetting(
+                measure="motorcycle_one_id",
+                scope_code="310000",
+                key="local_policy",
+                value={"value": {"extraDocuments": "x"}},
+                updated_at=env.clock.now(),
+            )
+        )
+        s.commit()
+    env.platform.settings_store.reload()
+    assert env.data(CHECK, {"input": move_in(env)}, as_="zhang_account") == plain
 
 
 def test_a_car_is_not_handled(make_env):

@@ -257,6 +257,35 @@ def test_scrap_deadline_reminders_once_per_vehicle_and_deadline(dereg):
     )
 
 
+def test_reminder_days_are_those_of_the_vehicles_city(dereg):
+    """The job reads the setting for each vehicle's registration city (it used to read the
+    nationwide value for all): Jiangsu's 60 days reach a Nanjing car, not a Shanghai one."""
+    env = dereg()
+    today = env.clock.now().date()
+    with env.session() as s:
+        for ref in ("zhang_car", "li_car", "elder_car", "unit_truck", "unit_car", "zhang_moto"):
+            v = s.get(Vehicle, env.refs[ref].id)
+            v.scrap_deadline = (
+                today + dt.timedelta(days=45) if ref in ("zhang_car", "li_car") else None
+            )
+            s.add(v)
+        s.commit()
+    assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 0
+    setting = """mutation($v: JSON!) { measureSettingSet(measure: "online_deregistration", scopeCode: "320000",
+      key: "reminder_days_before_scrap_deadline", value: $v) { errors { code field } } }"""
+    for bad in (0, 181, "60", 60.5):
+        out = env.data(setting, {"v": bad}, as_="province_admin")["measureSettingSet"]
+        assert out["errors"] == [{"code": "INVALID_INPUT", "field": "value"}], bad
+    assert env.data(setting, {"v": 60}, as_="province_admin")["measureSettingSet"]["errors"] == []
+    assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 1
+    with env.session() as s:
+        (reminder,) = s.exec(select(DeregReminder)).all()
+    assert reminder.vehicle_id == env.refs["zhang_car"].id
+    shanghai = setting.replace('"320000"', '"310100"')  # a city value, by a national admin
+    assert env.data(shanghai, {"v": 45}, as_="national_admin")["measureSettingSet"]["errors"] == []
+    assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 1
+
+
 def test_reminders_respect_rollout(dereg):
     env = dereg(now="2024-06-30")
     with env.session() as s:

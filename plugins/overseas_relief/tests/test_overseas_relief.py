@@ -329,14 +329,19 @@ def test_relief_period_start_is_a_setting(make_env):
     assert accept(env, person)["errors"][0]["code"] == "RELIEF_CANCELLED_OUTSIDE_PERIOD"
     person2, _, _ = holder(env, cancelled=dt.date(2020, 1, 23), valid_until=dt.date(2020, 1, 1))
     assert accept(env, person2)["errors"] == []
-    with env.session() as s:
+    with env.session() as s:  # a stored value that is not a date is ignored: the default applies
         row = s.exec(select(MeasureSetting)).one()
         row.value = {"value": "not a date"}
         s.add(row)
         s.commit()
     env.platform.settings_store.reload()
-    person3, _, _ = holder(env)
-    assert accept(env, person3)["errors"][0]["field"] == "epidemic_start"
+    person3, _, _ = holder(env, cancelled=dt.date(2020, 1, 20), valid_until=dt.date(2020, 1, 1))
+    assert accept(env, person3)["errors"] == []
+    setting = """mutation($v: JSON!) { measureSettingSet(measure: "overseas_relief", scopeCode: "320000",
+      key: "epidemic_start", value: $v) { errors { code field } } }"""
+    for bad in ("not a date", "2020-1-23", "20200123", "2019-11-30", "2021-01-01", 20200123):
+        out = env.data(setting, {"v": bad}, as_="province_admin")["measureSettingSet"]
+        assert out["errors"] == [{"code": "INVALID_INPUT", "field": "value"}], bad
 
 
 def test_a_concurrent_decision_is_refused(make_env):

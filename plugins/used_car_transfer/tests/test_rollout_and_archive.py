@@ -207,6 +207,43 @@ def test_concentration_report_flags_a_busy_pair_and_dealer(make_env):
     assert env.gql(REPORT, v, as_="zhang_account")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+SETTING = """mutation($s: String!, $k: String!, $v: JSON!) { measureSettingSet(measure: "used_car_transfer",
+  scopeCode: $s, key: $k, value: $v) { errors { code field } } }"""
+
+
+def test_concentration_settings_nationwide_province_and_refused(make_env):
+    """The report reads its settings for the city concerned: a nationwide value counts too (the
+    report's own reader used to skip "*"), a province value beats it, a bad value is refused."""
+    env = make_env(PLUGINS, now="2021-07-01")
+    for car in _cars(env, 5):
+        assert apply(env, car, "320100")["errors"] == []
+    v = {
+        "n": "used_car_transfer.concentration",
+        "c": "320100",
+        "s": "2021-06-01",
+        "e": "2021-07-31",
+    }
+
+    def flagged() -> bool:
+        rows = env.data(REPORT, v, as_="supervisor")["report"]["rows"]
+        return any(r["values"][-1] == "YES" for r in rows)
+
+    def put(scope, value, who="national_admin"):
+        k = "concentration_threshold"
+        return env.data(SETTING, {"s": scope, "k": k, "v": value}, as_=who)["measureSettingSet"]
+
+    assert flagged()  # 5 transfers, default threshold 5
+    assert put("*", 6)["errors"] == []
+    assert not flagged()
+    assert put("320000", 5, who="province_admin")["errors"] == []
+    assert flagged()
+    for bad in (1, 1001, "6", 5.5, False):
+        assert put("320000", bad, who="province_admin")["errors"] == [
+            {"code": "INVALID_INPUT", "field": "value"}
+        ], bad
+    assert flagged()  # the province value stands
+
+
 def test_max_in_window_counts_inclusive_windows():
     t0 = dt.datetime(2021, 7, 1, 9)
     times = [t0, t0 + dt.timedelta(days=7), t0 + dt.timedelta(days=7, seconds=1)]
