@@ -102,3 +102,64 @@ def test_a_broken_old_chain_stops_the_migration(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError, match="broken at event 2"):
         cli.main(["db-migrate"])
     engine.dispose()
+
+
+def test_high_s_entrustment_qr_texts_are_rewritten_to_their_one_encoding(tmp_path, monkeypatch):
+    """Revision 0003: an entrustment QR signed before signatures were low-S still verifies."""
+    import base45
+    import cbor2
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from sqlalchemy import text
+
+    from verifier import codec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+
+    class Signer:
+        kid = "D1234567"
+
+        def sign(self, data: bytes) -> bytes:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+            r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
+            return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+    good = codec.issue("EN1:", Signer.kid, {1: "G1", 2: "ONLINE"}, Signer().sign)
+    message = cbor2.loads(base45.b45decode(good[4:]))
+    protected, unprotected, payload, signature = message.value
+    n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+    high = signature[:32] + (n - int.from_bytes(signature[32:], "big")).to_bytes(32, "big")
+    old_text = (
+        "EN1:"
+        + base45.b45encode(
+            cbor2.dumps(cbor2.CBORTag(18, [protected, unprotected, payload, high]))
+        ).decode()
+    )
+    try:
+        codec.parse(old_text, "EN1:")
+        raise AssertionError("a high-S text must be refused")
+    except codec.MalformedPayload:
+        pass
+    url = f"sqlite:///{tmp_path}/qr.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["db-migrate", "0002"]) == 0
+    import sqlite3
+
+    raw = sqlite3.connect(f"{tmp_path}/qr.db")  # foreign keys off: the grant's owner is not there
+    columns = [r[1] for r in raw.execute("PRAGMA table_info(online_entrustment_grants)")]
+    values = {c: "x" for c in columns}
+    values.update({"id": "G1", "qr": old_text})
+    raw.execute(
+        f"INSERT INTO online_entrustment_grants ({', '.join(columns)}) "
+        f"VALUES ({', '.join(':' + c for c in columns)})",
+        values,
+    )
+    raw.commit()
+    raw.close()
+    engine = make_engine(url)
+    assert cli.main(["db-migrate"]) == 0
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT qr FROM online_entrustment_grants")).scalar()
+    assert stored == good
+    engine.dispose()
