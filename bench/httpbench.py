@@ -43,12 +43,16 @@ def _pin(core: int) -> list[str]:
 
 
 @contextlib.contextmanager
-def serve(factory: str, env: dict[str, str] | None = None, core: int = 0) -> Iterator[str]:
-    """Run `uvicorn <factory> --factory` (one worker, uvloop, httptools) until the block ends."""
+def serve(
+    factory: str, env: dict[str, str] | None = None, core: int | None = 0, workers: int = 1
+) -> Iterator[str]:
+    """Run `uvicorn <factory> --factory` (uvloop, httptools) until the block ends: one worker
+    pinned to `core` by default; `core=None` leaves the workers unpinned."""
     port = _free_port()
     cmd = [
-        *_pin(core), PY, "-m", "uvicorn", factory, "--factory", "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning",
+        *(_pin(core) if core is not None else []), PY, "-m", "uvicorn", factory, "--factory",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--loop", "uvloop",
+        "--http", "httptools", "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env={**os.environ, **(env or {}), "PYTHONPATH": str(ROOT)}
