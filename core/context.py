@@ -41,6 +41,9 @@ class WriteScope:
         self.subject_person_id: str | None = None
         self.subject_ref: str | None = None
         self.detail: dict[str, Any] = {}
+        # the audit outcome when `work` returns: "OK", or "REFUSED:<reason>" for a refusal whose
+        # writes must still be kept (a counted failed attempt, a notice sent out of band)
+        self.outcome = "OK"
 
     def subject(self, person_id: str | None = None, ref: str | None = None, **detail: Any) -> None:
         """Name whose data this write touches (for the audit event). Never pass raw ID numbers."""
@@ -66,6 +69,13 @@ class Context:
         self._session: Session | None = None
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         self._now: dt.datetime | None = None
+
+    @property
+    def client_address(self) -> str:
+        """The caller's IP address: the direct peer, or the address a trusted proxy reported in
+        X-Forwarded-For (TRUSTED_PROXIES; core/http.py). "-" outside an HTTP request."""
+        client = getattr(self.request, "client", None)
+        return getattr(client, "host", None) or "-"
 
     # --- time ------------------------------------------------------------------------------------
     def now(self) -> dt.datetime:
@@ -217,7 +227,8 @@ class Context:
         measure: str | None = None,
     ) -> P:
         """Run `work` in one transaction with its audit event; a RuleError rolls everything back
-        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>)."""
+        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>). A refusal
+        that must keep its writes returns normally after setting `scope.outcome`."""
         measure = measure or action.split(".")[0]
         session = self._write_session()
         scope = WriteScope(self, session)
@@ -228,7 +239,7 @@ class Context:
                 action,
                 scope.subject_person_id,
                 scope.subject_ref,
-                "OK",
+                scope.outcome,
                 scope.detail,
                 measure,
             )
