@@ -98,13 +98,17 @@ class RequestScope:
         try:
             await self.app(scope, receive, send_with_id)
         except ClientDisconnect:
-            log.info("client disconnected", extra={"path": scope.get("path", "")[:80]})
+            log.info("client disconnected", extra={"request_id": request_id, "path": _path(scope)})
         except Exception:  # noqa: BLE001 - the one place an unexpected error is logged
-            log.exception("unhandled error", extra={"path": scope.get("path", "")[:80]})
+            log.exception("unhandled error", extra={"request_id": request_id, "path": _path(scope)})
             if not started:
                 await _plain(send, 500, _internal_error_body(request_id))
         finally:
             observability.REQUEST_ID.reset(token)
+
+
+def _path(scope: Scope) -> str:
+    return str(scope.get("path", ""))[:80]
 
 
 def _internal_error_body(request_id: str) -> bytes:
@@ -148,7 +152,10 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.disconnect":
                 # the client left before its body was complete: nobody to answer, nothing to run
-                log.info("client disconnected mid-body", extra={"received_bytes": size})
+                log.info(
+                    "client disconnected mid-body",
+                    extra={"request_id": request_id_of(scope), "received_bytes": size},
+                )
                 return
             if message["type"] != "http.request":
                 await self.app(scope, receive, send)

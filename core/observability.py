@@ -131,8 +131,9 @@ class RequestIdFilter(logging.Filter):
 
 def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
     """JSON lines on stderr for the whole process, written by a background thread (the request
-    path formats the line and enqueues it; the thread writes). uvicorn's loggers lose their own plain-text handlers and go through the
-    same JSON handler. Idempotent: a second call replaces the first set-up."""
+    path formats the line and enqueues it; the thread writes). uvicorn's loggers lose their own
+    plain-text handlers and go through the same JSON handler (its access log only if it is on).
+    Idempotent: a second call replaces the first set-up."""
     global _listener
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))  # the line is made before the queue
@@ -145,6 +146,8 @@ def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
     root.setLevel(level)
     for name in UVICORN_LOGGERS:
         logger = logging.getLogger(name)
+        if name == "uvicorn.access" and not logger.handlers and not logger.propagate:
+            continue  # `--no-access-log` switched it off: keep it off
         logger.handlers[:] = []
         logger.propagate = True
     if _listener is not None:
