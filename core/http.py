@@ -329,8 +329,9 @@ class GraphQLEndpoint:
         if credential > 1:
             return _error(
                 400,
-                "A request may carry at most one sign-in, partner-token or registration "
-                f"operation (aliases and batch entries count); this one carries {credential}.",
+                "A request may carry at most one credential operation (sign-in, token, "
+                "registration; aliases and batch entries count); this one carries "
+                f"{credential}.",
                 TOO_MANY_CREDENTIAL_OPERATIONS,
             )
         results = [

@@ -211,3 +211,15 @@ def test_health_stays_responsive_while_sign_ins_arrive(core_env, serve, password
         f"over {len(latencies)} probes"
     )
     assert worst < 0.5, f"/health took {worst:.2f} s during the sign-in attempts"
+
+
+def test_plugin_credential_operations_count_too(make_env, password_checks):
+    """A plugin's sign-in (unit QR redeem) is marked too: with core sign-in, two in a request."""
+    env = make_env(["unit_accounts"])
+    redeem = 'unitQrLoginRedeem(challengeId: "X", secret: "y") { token }'
+    _refused(env.http.post("/graphql", json={"query": f"mutation {{ a: {redeem} b: {redeem} }}"}))
+    body = {
+        "query": f'mutation {{ {redeem} signIn(login: "13900000001", password: "x") {{ token }} }}'
+    }
+    _refused(env.http.post("/graphql", json=body))
+    assert password_checks == []
