@@ -111,6 +111,7 @@ def serve() -> Iterator[Callable[..., str]]:
             port=port,
             log_level="warning",
             lifespan="off",
+            proxy_headers=False,  # as in production: X-Forwarded-For is the app's business
         )
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, daemon=True)

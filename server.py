@@ -3,6 +3,9 @@
 With no DATABASE_URL it uses an embedded SQLite file (var/traffic.db), creates the tables, loads
 the demo data set once and seeds the default national rollout. Set DATABASE_URL for PostgreSQL and
 APP_MODE=production to switch off GraphiQL, introspection, suggestions and development tokens.
+
+Production runs `uvicorn server:app_factory --factory ...` (docs/deployment.md): the factory sets up
+the JSON logs in every worker, so both ways of starting log the same lines.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import argparse
 import gc
 import logging
 import os
+from pathlib import Path
 
 from core.platform import Platform, build_platform
 from core.settings import Settings
@@ -27,9 +31,12 @@ def make_platform(load_demo: bool = True) -> Platform:
 
 
 def app_factory():  # noqa: ANN201 - uvicorn --factory entry point
-    """`uvicorn server:app_factory --factory` (used by several workers in production)."""
+    """`uvicorn server:app_factory --factory` (used by several workers in production): JSON logs
+    for the worker process (uvicorn's loggers included), then the platform and the ASGI app."""
     from core.http import create_app
+    from core.observability import setup_logging
 
+    setup_logging(logging.INFO)
     platform = make_platform(load_demo=os.environ.get("LOAD_DEMO", "1") == "1")
     app = create_app(platform)
     gc.freeze()  # long-lived start-up objects: stop rescanning them (p99 halves, PERFORMANCE.md)
@@ -47,19 +54,21 @@ def main() -> None:
     setup_logging(logging.INFO)
     import uvicorn
 
+    # X-Forwarded-For is read by the app itself, from TRUSTED_PROXIES only (core/http.py)
+    common = {"host": args.host, "port": args.port, "access_log": False, "proxy_headers": False}
+
     if args.workers == 1:
         app = app_factory()
         print(f"GraphQL API (GraphiQL in development) at http://{args.host}:{args.port}/graphql")
-        uvicorn.run(app, host=args.host, port=args.port, access_log=False)
+        uvicorn.run(app, log_config=None, **common)
     else:
         make_platform()  # create tables and demo data once, before the workers start
         uvicorn.run(
             "server:app_factory",
             factory=True,
-            host=args.host,
-            port=args.port,
             workers=args.workers,
-            access_log=False,
+            log_config=str(Path(__file__).parent / "deploy" / "uvicorn-log.json"),
+            **common,
         )
 
 

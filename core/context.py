@@ -55,6 +55,9 @@ class WriteScope:
         self.detail: dict[str, Any] = {}
         self.staged: list[tuple[Any, Any]] = []
         self._draft: EventDraft | None = None
+        # the audit outcome when `work` returns: "OK", or "REFUSED:<reason>" for a refusal whose
+        # writes must still be kept (a counted failed attempt, a notice sent out of band)
+        self.outcome = "OK"
 
     def subject(self, person_id: str | None = None, ref: str | None = None, **detail: Any) -> None:
         """Name whose data this write touches (for the audit event). Never pass raw ID numbers."""
@@ -71,10 +74,11 @@ class WriteScope:
         self.staged.append((statement, params))
 
     def audit_draft(self) -> EventDraft:
-        """The audit event this write will commit with (outcome OK), fixed from now on."""
+        """The audit event this write will commit with (`outcome`, "OK" by default), fixed from
+        now on."""
         if self._draft is None:
             self._draft = self.ctx.draft_event(
-                self.action, self.subject_person_id, self.subject_ref, "OK", self.detail,
+                self.action, self.subject_person_id, self.subject_ref, self.outcome, self.detail,
                 self.measure,
             )  # fmt: skip
         return self._draft
@@ -96,6 +100,13 @@ class Context:
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         self._now: dt.datetime | None = None
         self.commits = 0  # transactions this request committed (refusal audits not counted)
+
+    @property
+    def client_address(self) -> str:
+        """The caller's IP address: the direct peer, or the address a trusted proxy reported in
+        X-Forwarded-For (TRUSTED_PROXIES; core/http.py). "-" outside an HTTP request."""
+        client = getattr(self.request, "client", None)
+        return getattr(client, "host", None) or "-"
 
     # --- time ------------------------------------------------------------------------------------
     def now(self) -> dt.datetime:
@@ -246,7 +257,8 @@ class Context:
         measure: str | None = None,
     ) -> P:
         """Run `work` in one transaction with its audit event; a RuleError rolls everything back
-        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>).
+        and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>). A refusal
+        that must keep its writes returns normally after setting `scope.outcome`.
 
         The write lock is taken as late as possible: on SQLite the transaction begins DEFERRED, so
         the work's reads and CPU work (signatures, rules) hold no lock; a work that only staged

@@ -3,7 +3,16 @@
 The GraphQL endpoint is a small hand-written view rather than strawberry's: it accepts only
 `application/json` POSTs (so a browser form cannot forge a mutation: no CSRF), answers malformed
 bodies with 400 and oversized ones with 413, serves GraphiQL and GET queries in development only
-for queries, and runs documents through the cached executor (see core/graphql/executor.py).
+for queries, and runs documents through the cached executor (see core/graphql/executor.py). It
+prepares every operation of a request before running any, and refuses a request carrying more
+than one credential operation (core/graphql/credentials.py).
+
+Around the whole app (outside Starlette's own error middleware), `RequestScope` gives each request
+its id (a sane `X-Request-ID` or `<pid>-<n>`; echoed in the response and attached to every log
+line), logs an unexpected exception once as a JSON line with that id (the client gets a JSON 500
+with the id) and a client that goes away mid-request as one info line. Inside it, uvicorn's
+`ProxyHeadersMiddleware` takes the client address from `X-Forwarded-For` only when the direct
+peer is one of `TRUSTED_PROXIES` (the right-most address that is not a trusted proxy).
 """
 
 from __future__ import annotations
@@ -12,30 +21,110 @@ import contextlib
 import itertools
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from graphql import OperationType
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from core import idempotency, observability
 from core.actor import ANONYMOUS, Actor
 from core.auth.principals import require_active
 from core.context import Context
 from core.errors import RuleError
+from core.graphql.executor import Prepared
 from core.platform import Platform
 
 log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
 _PID = os.getpid()
 MAX_VARIABLE_DEPTH = 24
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
+TOO_MANY_CREDENTIAL_OPERATIONS = "TOO_MANY_CREDENTIAL_OPERATIONS"
+
+
+def request_id_of(scope: Scope) -> str:
+    """The request's id: set by RequestScope (see there); a fresh one outside it."""
+    state = scope.setdefault("state", {})
+    found = state.get("request_id")
+    if found is None:
+        found = state["request_id"] = _new_request_id(scope)
+    return found
+
+
+def _new_request_id(scope: Scope) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == b"x-request-id":
+            text = value.decode("latin-1").strip()
+            if _REQUEST_ID.fullmatch(text):
+                return text
+            break
+    return f"{_PID}-{next(_request_ids)}"
+
+
+class RequestScope:
+    """ASGI middleware around everything: request id, one log line per failure, no tracebacks
+    for clients that leave. The id goes into `scope["state"]["request_id"]`, the
+    `x-request-id` response header and (through observability.REQUEST_ID) every log record."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = request_id_of(scope)
+        token = observability.REQUEST_ID.set(request_id)
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"x-request-id" for name, _ in headers):
+                    headers.append((b"x-request-id", request_id.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            log.info("client disconnected", extra={"request_id": request_id, "path": _path(scope)})
+        except Exception:  # noqa: BLE001 - the one place an unexpected error is logged
+            log.exception("unhandled error", extra={"request_id": request_id, "path": _path(scope)})
+            if not started:
+                await _plain(send, 500, _internal_error_body(request_id))
+        finally:
+            observability.REQUEST_ID.reset(token)
+
+
+def _path(scope: Scope) -> str:
+    return str(scope.get("path", ""))[:80]
+
+
+def _internal_error_body(request_id: str) -> bytes:
+    return orjson.dumps(
+        {
+            "errors": [
+                {
+                    "message": "Internal server error.",
+                    "extensions": {"code": "INTERNAL_ERROR", "requestId": request_id},
+                }
+            ]
+        }
+    )
 
 
 class BodyLimit:
@@ -64,6 +153,13 @@ class BodyLimit:
         more = True
         while more:
             message = await receive()
+            if message["type"] == "http.disconnect":
+                # the client left before its body was complete: nobody to answer, nothing to run
+                log.info(
+                    "client disconnected mid-body",
+                    extra={"request_id": request_id_of(scope), "received_bytes": size},
+                )
+                return
             if message["type"] != "http.request":
                 await self.app(scope, receive, send)
                 return
@@ -92,7 +188,10 @@ async def _plain(send: Send, status: int, body: bytes) -> None:
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -194,7 +293,7 @@ class GraphQLEndpoint:
         self, request: Request, operations: list[Any], batch: bool, allow_mutation: bool
     ) -> Response:
         platform = self.platform
-        request_id = request.headers.get("x-request-id", "")[:64] or f"{_PID}-{next(_request_ids)}"
+        request_id = request_id_of(request.scope)
         try:
             actor = actor_from_request(platform, request)
         except RuleError as error:
@@ -222,12 +321,30 @@ class GraphQLEndpoint:
         request_id: str,
         allow_mutation: bool,
     ) -> Response:
-        results = []
-        commits: list[int] = []
+        """Prepare every operation, refuse the whole request if one is malformed or if they carry
+        more than one credential operation, and only then run them in order."""
+        plans: list[_Plan | dict[str, Any]] = []
         for op in operations:
-            results.append(await self._one(op, actor, request, request_id, allow_mutation, commits))
-            if isinstance(results[-1], Response):
-                return results[-1]
+            plan = await self._plan(op, allow_mutation)
+            if isinstance(plan, Response):
+                return plan
+            plans.append(plan)
+        credential = sum(p.credential_fields for p in plans if isinstance(p, _Plan))
+        if credential > 1:
+            return _error(
+                400,
+                "A request may carry at most one credential operation (sign-in, token, "
+                "registration; aliases and batch entries count); this one carries "
+                f"{credential}.",
+                TOO_MANY_CREDENTIAL_OPERATIONS,
+            )
+        commits: list[int] = []
+        results = [
+            plan
+            if isinstance(plan, dict)
+            else await self._execute(plan, actor, request, request_id, commits)
+            for plan in plans
+        ]
         body = results if batch else results[0]
         response = Response(
             orjson.dumps(body), media_type="application/json", headers={"x-request-id": request_id}
@@ -286,15 +403,9 @@ class GraphQLEndpoint:
             idempotency.release(engine, claim.record_id)
         return response
 
-    async def _one(
-        self,
-        op: Any,
-        actor: Actor,
-        request: Request,
-        request_id: str,
-        allow_mutation: bool,
-        commits: list[int],
-    ) -> Any:
+    async def _plan(self, op: Any, allow_mutation: bool) -> _Plan | dict[str, Any] | Response:
+        """Check and prepare one operation: a plan to run, a GraphQL error answer for it, or a
+        Response that refuses the whole request."""
         if not isinstance(op, dict):
             return _error(400, "Each operation must be a JSON object.", "BAD_REQUEST")
         query = op.get("query")
@@ -313,8 +424,8 @@ class GraphQLEndpoint:
             prepared = await run_in_threadpool(self.executor.prepare, query)
         if prepared.errors:
             return {"errors": prepared.errors}
-        op_type = self.executor.operation_type(prepared, operation_name)
-        if op_type is None:
+        selection = self.executor.select(prepared, operation_name)
+        if selection is None:
             return {
                 "errors": [
                     {
@@ -323,28 +434,55 @@ class GraphQLEndpoint:
                     }
                 ]
             }
+        selected, op_type = selection
         if op_type is OperationType.MUTATION and not allow_mutation:
             return _error(405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED")
         if op_type is OperationType.SUBSCRIPTION:
             return _error(400, "Subscriptions are not offered.", "BAD_REQUEST")
+        return _Plan(
+            prepared,
+            variables,
+            operation_name,
+            op_type,
+            prepared.labels.get(selected) or "-",
+            prepared.credential_fields.get(selected, 0),
+        )
+
+    async def _execute(
+        self, plan: _Plan, actor: Actor, request: Request, request_id: str, commits: list[int]
+    ) -> dict[str, Any]:
+        """Run one prepared operation; what it committed is added to `commits` (idempotency)."""
         ctx = Context(platform=self.platform, actor=actor, request_id=request_id, request=request)
         started = time.perf_counter()
         try:
-            result = await self.executor.run(prepared, variables, operation_name, ctx)
+            result = await self.executor.run(
+                plan.prepared, plan.variables, plan.operation_name, ctx
+            )
         finally:
             ctx.close()
             commits.append(ctx.commits)
         codes = [e.get("extensions", {}).get("code", "") for e in result.get("errors", ())]
-        label = prepared.labels.get(operation_name) or next(iter(prepared.labels.values()), "-")
         observability.observe(
-            label,
+            plan.label,
             time.perf_counter() - started,
             200,
             codes,
-            op_type is OperationType.MUTATION,
+            plan.op_type is OperationType.MUTATION,
             request_id,
         )
         return result
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One operation of a request, prepared and checked, not yet run."""
+
+    prepared: Prepared
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    op_type: OperationType
+    label: str  # "mutation:signIn" (metrics and logs)
+    credential_fields: int  # credential operations it selects (core/graphql/credentials.py)
 
 
 def _graphiql_html() -> str:
@@ -411,7 +549,35 @@ def create_app(platform: Platform) -> Starlette:
         Route("/metrics", metrics),
         *platform.routes,
     ]
-    app = Starlette(routes=routes, lifespan=_lifespan)
+    app = _App(
+        routes=routes,
+        exception_handlers={Exception: _internal_error},
+        trusted_proxies=platform.settings.trusted_proxies,
+        lifespan=_lifespan,
+    )
     app.state.platform = platform
     app.add_middleware(BodyLimit, max_bytes=platform.settings.max_body_bytes)
     return app
+
+
+class _App(Starlette):
+    """Starlette with RequestScope and the proxy headers outside its own error middleware (which
+    answers the 500 and re-raises for the server to log: RequestScope logs it instead)."""
+
+    def __init__(self, *, trusted_proxies: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.trusted_proxies = trusted_proxies
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app = super().build_middleware_stack()
+        if self.trusted_proxies:
+            app = ProxyHeadersMiddleware(app, trusted_hosts=list(self.trusted_proxies))
+        return RequestScope(app)
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return Response(
+        _internal_error_body(request_id_of(request.scope)),
+        status_code=500,
+        media_type="application/json",
+    )

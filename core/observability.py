@@ -7,10 +7,16 @@
 - Logs are one JSON object per line with the request id. Only mutations, errors and slow requests
   (over 500 ms) are logged per request: an access-log line for every request halves throughput
   (PERFORMANCE.md). No personal data goes into a log line: operation names, codes and ids only.
+  `setup_logging` installs them for the whole process, uvicorn's own loggers included; the
+  production factory (`server:app_factory`) calls it in every worker, and
+  `deploy/uvicorn-log.json` (`uvicorn --log-config`) gives uvicorn's supervisor process the
+  same format. Every record logged while a request runs carries its `request_id` (REQUEST_ID).
 """
 
 from __future__ import annotations
 
+import atexit
+import contextvars
 import json
 import logging
 import logging.handlers
@@ -43,6 +49,9 @@ VERIFICATIONS = Counter(
 SLOW_SECONDS = 0.5
 
 log = logging.getLogger("traffic.request")
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+_listener: logging.handlers.QueueListener | None = None
 
 
 def record_verification(partner: str, result: str) -> None:
@@ -85,7 +94,11 @@ def metrics_token() -> str | None:
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message and the structured extras."""
 
-    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {"message", "asctime"}
+    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
+        "message",
+        "asctime",
+        "color_message",  # uvicorn's ANSI-coloured copy of the message
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
@@ -104,14 +117,48 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(out, ensure_ascii=False, default=str)
 
 
+class RequestIdFilter(logging.Filter):
+    """Adds `request_id` (from REQUEST_ID) to records logged while a request runs. Runs where the
+    record is made (the request's task or its worker thread), not in the writer thread."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            request_id = REQUEST_ID.get()
+            if request_id is not None:
+                record.request_id = request_id
+        return True
+
+
 def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
-    """JSON lines on stderr, written by a background thread (the request path only enqueues)."""
+    """JSON lines on stderr for the whole process, written by a background thread (the request
+    path formats the line and enqueues it; the thread writes). uvicorn's loggers lose their own
+    plain-text handlers and go through the same JSON handler (its access log only if it is on).
+    Idempotent: a second call replaces the first set-up."""
+    global _listener
     handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
+    handler.setFormatter(logging.Formatter("%(message)s"))  # the line is made before the queue
     q: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    queue_handler = logging.handlers.QueueHandler(q)
+    queue_handler.setFormatter(JsonFormatter())  # QueueHandler.prepare formats in the caller
+    queue_handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
-    root.handlers[:] = [logging.handlers.QueueHandler(q)]
+    root.handlers[:] = [queue_handler]
     root.setLevel(level)
-    listener = logging.handlers.QueueListener(q, handler)
-    listener.start()
-    return listener
+    for name in UVICORN_LOGGERS:
+        logger = logging.getLogger(name)
+        if name == "uvicorn.access" and not logger.handlers and not logger.propagate:
+            continue  # `--no-access-log` switched it off: keep it off
+        logger.handlers[:] = []
+        logger.propagate = True
+    if _listener is not None:
+        _listener.stop()
+    else:
+        atexit.register(_stop_listener)  # flush what is queued when the process ends
+    _listener = logging.handlers.QueueListener(q, handler)
+    _listener.start()
+    return _listener
+
+
+def _stop_listener() -> None:
+    if _listener is not None:
+        _listener.stop()

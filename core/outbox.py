@@ -24,7 +24,9 @@ class OutboxMessage(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     channel: str = Field(default="APP", max_length=8)  # SMS | APP
-    person_id: str = Field(foreign_key="persons.id", index=True)
+    # the addressee: a person, or (SMS only) a phone number not tied to a person yet
+    person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    phone: str | None = Field(default=None, max_length=20)
     template: str = Field(max_length=80)
     params: dict = json_field({})
     measure: str | None = Field(default=None, max_length=40)
@@ -43,7 +45,8 @@ class SentMessage(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=16, index=True)
-    person_id: str = Field(max_length=16)
+    person_id: str | None = Field(default=None, max_length=16)
+    phone: str | None = Field(default=None, max_length=20)
     channel: str = Field(max_length=8)
     text: str = Field(max_length=1000)
     sent_at: dt.datetime
@@ -68,6 +71,7 @@ class TableSender:
             SentMessage(
                 message_id=message.id,
                 person_id=message.person_id,
+                phone=message.phone,
                 channel=message.channel,
                 text=f"{message.template} {message.params}"[:1000],
                 sent_at=stamp(now),
@@ -78,14 +82,20 @@ class TableSender:
 def enqueue(
     session: Session,
     now: dt.datetime,
-    person_id: str,
+    person_id: str | None,
     template: str,
     params: dict[str, Any] | None = None,
     channel: str = "APP",
     measure: str | None = None,
+    phone: str | None = None,
 ) -> OutboxMessage:
+    """Queue a message to `person_id`, or an SMS to `phone` (a number not tied to a person yet,
+    such as a registration code). Raises ValueError when neither addressee is given."""
+    if person_id is None and not (phone and channel == "SMS"):
+        raise ValueError("an outbox message goes to a person or, by SMS, to a phone number")
     message = OutboxMessage(
         person_id=person_id,
+        phone=phone,
         template=template,
         params=params or {},
         channel=channel,

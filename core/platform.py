@@ -141,11 +141,21 @@ def build_platform(
         tokens=tokens,
         schema=schema,
         executor=GraphQLExecutor(schema._schema, settings),
+        limiter=_limiter(settings),
     )
     platform.adapters = _adapters(collect(pm, "register_adapters"), platform)
     platform.reports = _unique(collect(pm, "register_reports"), "report")
     platform.jobs = _unique(collect(pm, "register_jobs"), "job")
     return platform
+
+
+def _limiter(settings: Settings) -> RateLimiter:
+    limiter = RateLimiter(settings.redis_url, settings.rate_limit_prefix)
+    if limiter.shared and not limiter.check_store():
+        log.warning("REDIS_URL is set but Redis does not answer: rate limits count per process")
+    elif not limiter.shared and settings.production:
+        log.warning("REDIS_URL is not set: rate limits count per worker process")
+    return limiter
 
 
 def _adapters(

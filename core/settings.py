@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ class Settings:
     max_page_size: int = 100
     rollout_cache_seconds: float = 2.0
     audit_sequencer: str = "embedded"  # embedded: a thread in each server process | off: CLI job
+    redis_url: str | None = None  # rate limits shared by every worker; None = per process memory
+    rate_limit_prefix: str = "traffic"  # Redis key prefix (one per deployment sharing a Redis)
+    trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is honoured
     plugins: tuple[str, ...] | None = None  # None = every bundled and installed plugin
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -54,6 +58,12 @@ class Settings:
             values["mode"] = env["APP_MODE"]
         if env.get("AUDIT_SEQUENCER"):
             values["audit_sequencer"] = env["AUDIT_SEQUENCER"]
+        if env.get("REDIS_URL"):
+            values["redis_url"] = env["REDIS_URL"]
+        if env.get("RATE_LIMIT_PREFIX"):
+            values["rate_limit_prefix"] = env["RATE_LIMIT_PREFIX"]
+        if env.get("TRUSTED_PROXIES"):
+            values["trusted_proxies"] = parse_trusted_proxies(env["TRUSTED_PROXIES"])
         if env.get("APP_PLUGINS"):
             values["plugins"] = tuple(p.strip() for p in env["APP_PLUGINS"].split(",") if p.strip())
         values.update(overrides)
@@ -67,3 +77,23 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
+
+
+def parse_trusted_proxies(value: str) -> tuple[str, ...]:
+    """`TRUSTED_PROXIES`: comma-separated IP addresses or networks ("10.0.0.5, 10.1.0.0/16").
+
+    Returns them normalised ("10.0.0.5", "10.1.0.0/16"). Raises ValueError for anything else,
+    "*" included: trusting every peer would let any client choose its own address.
+    """
+    out: list[str] = []
+    for raw in value.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ValueError(f"TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+        single = network.num_addresses == 1 and "/" not in item
+        out.append(str(network.network_address) if single else str(network))
+    return tuple(out)

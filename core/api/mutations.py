@@ -1,13 +1,21 @@
-"""Core mutations: sign-in, partner tokens, registration, rollout and measure settings."""
+"""Core mutations: sign-in, partner tokens, registration, rollout and measure settings.
+
+Sign-in, partner tokens and registration are credential operations (core/graphql/credentials.py):
+one per HTTP request, their scrypt work in a worker thread, limited per client address as well as
+per login / client id / ID number. Registration answers the same whatever is on file
+(core/registration.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import strawberry
 from sqlalchemy import select as sa_select
-from sqlmodel import select
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 
+from core import registration
 from core.accounts import Account, PartnerClient, PartnerOrg, Role, check_secret, hash_secret
 from core.accounts import Person as PersonRow
 from core.context import Context, WriteScope
@@ -15,11 +23,16 @@ from core.db import stamp
 from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, RuleError
+from core.graphql.credentials import CREDENTIAL_OPERATION
 from core.graphql.types import UserError
-from core.identity import parse_identity
+from core.identifiers import parse_mobile
+from core.identity import IdentityNumber, parse_identity
 from core.permissions import requires
 from core.rollout import MeasureSetting, RolloutRule
-from core.validation import optional_text, require_secret, require_text
+from core.validation import optional_text, require_person_name, require_secret, require_text
+
+if TYPE_CHECKING:
+    from core.platform import Platform
 
 # scrypt of a fixed string, compared when the login is unknown so timing does not reveal accounts
 _DUMMY_HASH = hash_secret("not-a-real-password")
@@ -47,8 +60,19 @@ class MeasureSettingPayload:
     key: str | None = None
 
 
-@strawberry.type
+@strawberry.type(
+    description="The answer to citizenRegister: the same for every well-formed request."
+)
 class RegisterPayload:
+    errors: list[UserError] = strawberry.field(default_factory=list)
+    accepted: bool | None = strawberry.field(
+        default=None, description="True once the request is recorded (not that it can succeed)."
+    )
+    message: str | None = None
+
+
+@strawberry.type(description="The answer to citizenRegisterConfirm.")
+class RegisterConfirmPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
     account_id: strawberry.ID | None = None
 
@@ -108,29 +132,114 @@ def issue_partner_token(
     )
 
 
+# Per-client-address limits (client address: core/http.py, TRUSTED_PROXIES) sit beside the
+# per-login / per-client-id / per-ID-number ones, so neither many logins from one address (a
+# password spray) nor many addresses against one login get through.
+SIGN_IN_PER_LOGIN = (5, 60)  # attempts, seconds
+SIGN_IN_PER_CLIENT = (30, 60)
+PARTNER_TOKEN_PER_CLIENT_ID = (10, 60)
+PARTNER_TOKEN_PER_CLIENT = (30, 60)
+REGISTER_PER_CLIENT = (10, 3600)
+REGISTER_PER_ID_NUMBER = (3, 3600)
+REGISTER_PER_PHONE = (3, 3600)  # each request may send an SMS to the phone
+
+
+def _check_login(platform: Platform, client: str, login: str, password: str) -> Account:
+    """The active account for `login` and `password` (blocking: scrypt; run in a thread).
+    Raises RuleError INVALID_INPUT / TOO_LONG, RATE_LIMITED or BAD_CREDENTIALS."""
+    require_text("login", login, 64)
+    require_secret("password", password, 128)
+    platform.limiter.hit("sign_in.client", client, *SIGN_IN_PER_CLIENT, field="login")
+    platform.limiter.hit("sign_in", login, *SIGN_IN_PER_LOGIN, field="login")
+    with Session(platform.engine, expire_on_commit=False) as session:
+        account = session.exec(select(Account).where(Account.login == login)).first()
+    if account is None or account.status != "ACTIVE":
+        check_secret(password, _DUMMY_HASH)  # same cost whether or not the login exists
+        raise RuleError(Code.BAD_CREDENTIALS, "Login or password is wrong.", field="password")
+    if not check_secret(password, account.password_hash):
+        raise RuleError(Code.BAD_CREDENTIALS, "Login or password is wrong.", field="password")
+    return account
+
+
+def _check_partner(
+    platform: Platform, client: str, client_id: str, client_secret: str
+) -> tuple[PartnerClient, PartnerOrg]:
+    """The active partner client and its org (blocking: scrypt; run in a thread). Raises
+    RuleError INVALID_INPUT / TOO_LONG, RATE_LIMITED, BAD_CREDENTIALS or FORBIDDEN."""
+    require_text("clientId", client_id, 40)
+    require_secret("clientSecret", client_secret, 128)
+    limiter = platform.limiter
+    limiter.hit("partner_token.client", client, *PARTNER_TOKEN_PER_CLIENT, field="clientId")
+    limiter.hit("partner_token", client_id, *PARTNER_TOKEN_PER_CLIENT_ID, field="clientId")
+    with Session(platform.engine, expire_on_commit=False) as session:
+        found = session.get(PartnerClient, client_id)
+        org = session.get(PartnerOrg, found.org_id) if found else None
+    if found is None or org is None or found.status != "ACTIVE":
+        check_secret(client_secret, _DUMMY_HASH)
+        raise RuleError(
+            Code.BAD_CREDENTIALS, "Unknown client or wrong secret.", field="clientSecret"
+        )
+    if not check_secret(client_secret, found.secret_hash):
+        raise RuleError(
+            Code.BAD_CREDENTIALS, "Unknown client or wrong secret.", field="clientSecret"
+        )
+    if org.status != "ACTIVE":
+        raise RuleError(Code.FORBIDDEN, "This partner is suspended.", field="clientId")
+    return found, org
+
+
+def _check_registration(
+    platform: Platform,
+    client: str,
+    id_type: str,
+    id_number: str,
+    name: str,
+    phone: str,
+    password: str,
+) -> tuple[IdentityNumber, str, str, str]:
+    """Validate a registration, count it against its limits and hash the password (blocking:
+    scrypt; run in a thread). Returns (identity, name, phone, password hash), name and phone in
+    their stored forms (core/validation.py, core/identifiers.py); raises RuleError for malformed
+    input or RATE_LIMITED: answers that depend on the input alone, never on what is on file."""
+    ident = parse_identity(id_type, id_number)
+    name = require_person_name("name", name)
+    phone = parse_mobile(phone)
+    require_secret("password", password, 128)
+    if len(password) < 8 or len(password) > 128:
+        raise RuleError(Code.INVALID_INPUT, "Passwords have 8 to 128 characters.", field="password")
+    limiter = platform.limiter
+    limiter.hit("register.client", client, *REGISTER_PER_CLIENT, field="idNumber")
+    limiter.hit(
+        "register.id",
+        f"{ident.doc_type.value}:{ident.number}",
+        *REGISTER_PER_ID_NUMBER,
+        field="idNumber",
+    )
+    limiter.hit("register", phone, *REGISTER_PER_PHONE, field="phone")
+    return ident, name, phone, hash_secret(password)
+
+
 @strawberry.type
 class CoreMutation:
     @strawberry.mutation(
         extensions=[requires("core.sign_in")],
-        description="Sign in with login and password. Public; rate-limited per login.",
+        metadata=CREDENTIAL_OPERATION,
+        description="Sign in with login and password. Public; rate-limited per login and per "
+        "client address; at most one credential operation per request.",
     )
-    def sign_in(self, info: strawberry.Info, login: str, password: str) -> SignInPayload:
+    async def sign_in(self, info: strawberry.Info, login: str, password: str) -> SignInPayload:
         ctx: Context = info.context
+        try:  # the password check (scrypt) runs in a worker thread, never on the event loop
+            account: Account | None = await run_in_threadpool(
+                _check_login, ctx.platform, ctx.client_address, login, password
+            )
+            failure = None
+        except RuleError as error:
+            account, failure = None, error
 
         def work(scope: WriteScope) -> SignInPayload:
-            require_text("login", login, 64)
-            require_secret("password", password, 128)
-            ctx.platform.limiter.hit("sign_in", login, capacity=5, per_seconds=60, field="login")
-            account = scope.session.exec(select(Account).where(Account.login == login)).first()
-            if account is None or account.status != "ACTIVE":
-                check_secret(password, _DUMMY_HASH)
-                raise RuleError(
-                    Code.BAD_CREDENTIALS, "Login or password is wrong.", field="password"
-                )
-            if not check_secret(password, account.password_hash):
-                raise RuleError(
-                    Code.BAD_CREDENTIALS, "Login or password is wrong.", field="password"
-                )
+            if failure is not None or account is None:
+                raise failure or RuleError(Code.BAD_CREDENTIALS, "Login or password is wrong.")
             scope.subject(account.person_id, f"Account:{account.id}")
             token, expires = issue_user_token(ctx, account)
             return SignInPayload(token=token, expires_at=expires, token_type="Bearer")
@@ -139,32 +248,27 @@ class CoreMutation:
 
     @strawberry.mutation(
         extensions=[requires("core.sign_in")],
-        description="Exchange a partner's client credentials for a partner token. Public; rate-limited per client.",
+        metadata=CREDENTIAL_OPERATION,
+        description="Exchange a partner's client credentials for a partner token. Public; "
+        "rate-limited per client id and per client address; at most one credential operation "
+        "per request.",
     )
-    def partner_token_create(
+    async def partner_token_create(
         self, info: strawberry.Info, client_id: str, client_secret: str
     ) -> SignInPayload:
         ctx: Context = info.context
+        try:  # the secret check (scrypt) runs in a worker thread, never on the event loop
+            found: tuple[PartnerClient, PartnerOrg] | None = await run_in_threadpool(
+                _check_partner, ctx.platform, ctx.client_address, client_id, client_secret
+            )
+            failure = None
+        except RuleError as error:
+            found, failure = None, error
 
         def work(scope: WriteScope) -> SignInPayload:
-            require_text("clientId", client_id, 40)
-            require_secret("clientSecret", client_secret, 128)
-            ctx.platform.limiter.hit(
-                "partner_token", client_id, capacity=10, per_seconds=60, field="clientId"
-            )
-            client = scope.session.get(PartnerClient, client_id)
-            org = scope.session.get(PartnerOrg, client.org_id) if client else None
-            if client is None or org is None or client.status != "ACTIVE":
-                check_secret(client_secret, _DUMMY_HASH)
-                raise RuleError(
-                    Code.BAD_CREDENTIALS, "Unknown client or wrong secret.", field="clientSecret"
-                )
-            if not check_secret(client_secret, client.secret_hash):
-                raise RuleError(
-                    Code.BAD_CREDENTIALS, "Unknown client or wrong secret.", field="clientSecret"
-                )
-            if org.status != "ACTIVE":
-                raise RuleError(Code.FORBIDDEN, "This partner is suspended.", field="clientId")
+            if failure is not None or found is None:
+                raise failure or RuleError(Code.BAD_CREDENTIALS, "Unknown client or wrong secret.")
+            client, org = found
             scope.subject(None, f"PartnerOrg:{org.id}")
             token, expires = issue_partner_token(ctx, client, org)
             return SignInPayload(token=token, expires_at=expires, token_type="Bearer")
@@ -173,9 +277,14 @@ class CoreMutation:
 
     @strawberry.mutation(
         extensions=[requires("core.register")],
-        description="Open a personal account (个人账号) with an identity document. Public; rate-limited.",
+        metadata=CREDENTIAL_OPERATION,
+        description="Step 1 of opening a personal account (个人账号) with an identity document. "
+        "Every well-formed request gets the same answer (`accepted`): a code goes to the phone by "
+        "SMS if the details can open an account; otherwise whoever the details belong to is told "
+        "out of band. Confirm with citizenRegisterConfirm. Public; rate-limited per client "
+        "address, per ID number and per phone.",
     )
-    def citizen_register(
+    async def citizen_register(
         self,
         info: strawberry.Info,
         id_type: str,
@@ -185,63 +294,56 @@ class CoreMutation:
         password: str,
     ) -> RegisterPayload:
         ctx: Context = info.context
+        try:  # password hashing (scrypt) in a worker thread, for every request alike
+            checked: tuple[IdentityNumber, str, str, str] | None = await run_in_threadpool(
+                _check_registration,
+                ctx.platform,
+                ctx.client_address,
+                id_type,
+                id_number,
+                name,
+                phone,
+                password,
+            )
+            failure = None
+        except RuleError as error:
+            checked, failure = None, error
 
         def work(scope: WriteScope) -> RegisterPayload:
-            ident = parse_identity(id_type, id_number)
-            require_text("name", name, 64)
-            require_text("phone", phone, 20)
-            if not phone.isdigit() or len(phone) != 11:
-                raise RuleError(Code.INVALID_INPUT, "Phone numbers have 11 digits.", field="phone")
-            if len(password) < 8 or len(password) > 128:
-                raise RuleError(
-                    Code.INVALID_INPUT, "Passwords have 8 to 128 characters.", field="password"
-                )
-            ctx.platform.limiter.hit("register", phone, capacity=3, per_seconds=3600, field="phone")
-            session = scope.session
-            person = session.exec(
-                select(PersonRow).where(
-                    PersonRow.id_type == ident.doc_type.value, PersonRow.id_number == ident.number
-                )
-            ).first()
-            if person is None:
-                person = PersonRow(
-                    id_type=ident.doc_type.value,
-                    id_number=ident.number,
-                    name=name,
-                    birth_date=ident.birth_date,
-                    phone=phone,
-                    created_at=stamp(ctx.now()),
-                )
-                session.add(person)
-                session.flush()
-            elif person.name != name:
-                raise RuleError(
-                    Code.INVALID_INPUT, "Name and ID number do not match.", field="name"
-                )
-            if session.exec(
-                select(Account).where(Account.person_id == person.id, Account.kind == "CITIZEN")
-            ).first():
-                raise RuleError(
-                    Code.ALREADY_EXISTS, "This person already has an account.", field="idNumber"
-                )
-            if session.exec(select(Account).where(Account.login == phone)).first():
-                raise RuleError(
-                    Code.ALREADY_EXISTS, "This phone number is already a login.", field="phone"
-                )
-            account = Account(
-                kind="CITIZEN",
-                login=phone,
-                password_hash=hash_secret(password),
-                person_id=person.id,
-                roles=[Role.CITIZEN.value],
-                created_at=stamp(ctx.now()),
-            )
-            session.add(account)
-            session.flush()
-            scope.subject(person.id, f"Account:{account.id}")
-            return RegisterPayload(account_id=strawberry.ID(account.id))
+            if failure is not None or checked is None:
+                raise failure or RuleError(Code.INVALID_INPUT, "Registration refused.")
+            ident, stored_name, stored_phone, password_hash = checked
+            registration.start(scope, ident, stored_name, stored_phone, password_hash)
+            return RegisterPayload(accepted=True, message=registration.NEUTRAL_MESSAGE)
 
         return ctx.mutate("core.register", RegisterPayload, work)
+
+    @strawberry.mutation(
+        extensions=[requires("core.register")],
+        metadata=CREDENTIAL_OPERATION,
+        description="Step 2 of opening a personal account: the 6-digit code sent by SMS to the "
+        "phone given in citizenRegister; the account (login: the phone) exists from now on. Any "
+        "wrong, expired or unknown code gets BAD_CREDENTIALS; 5 wrong codes use the request up. "
+        "Public; rate-limited per client address and per phone.",
+    )
+    def citizen_register_confirm(
+        self, info: strawberry.Info, phone: str, code: str
+    ) -> RegisterConfirmPayload:
+        ctx: Context = info.context
+
+        def work(scope: WriteScope) -> RegisterConfirmPayload:
+            stored_phone = parse_mobile(phone)
+            if not (code.isascii() and code.isdigit() and len(code) == 6):
+                raise RuleError(Code.INVALID_INPUT, "Codes have 6 digits.", field="code")
+            limiter = ctx.platform.limiter
+            limiter.hit("register_confirm.client", ctx.client_address, 30, 600, field="code")
+            limiter.hit("register_confirm.phone", stored_phone, 10, 600, field="code")
+            outcome = registration.confirm(scope, stored_phone, code)
+            if isinstance(outcome, RuleError):  # counted and kept, not rolled back
+                return RegisterConfirmPayload(errors=[UserError.of(outcome)])
+            return RegisterConfirmPayload(account_id=strawberry.ID(outcome.id))
+
+        return ctx.mutate("core.register_confirm", RegisterConfirmPayload, work)
 
     @strawberry.mutation(
         extensions=[requires("core.rollout_write")],

@@ -31,6 +31,7 @@ from graphql import (
 )
 
 from core.errors import RuleError
+from core.graphql import credentials
 from core.graphql.limits import NoIntrospection, ShapeLimits, alias_limit_rule, check_shape
 from core.settings import Settings
 
@@ -45,6 +46,8 @@ class Prepared:
     errors: list[dict[str, Any]]
     operations: dict[str | None, OperationType]
     labels: dict[str | None, str] = field(default_factory=dict)  # "query:fieldA,fieldB" (metrics)
+    # credential operations (core/graphql/credentials.py) each operation selects
+    credential_fields: dict[str | None, int] = field(default_factory=dict)
 
 
 class GraphQLExecutor:
@@ -62,6 +65,7 @@ class GraphQLExecutor:
         self.shape_limits = ShapeLimits(
             settings.max_query_depth, settings.max_fields, settings.max_merge_comparisons
         )
+        self.credential_marks = credentials.marked_fields(schema)
         self._cache: OrderedDict[str, Prepared] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
@@ -131,14 +135,25 @@ class GraphQLExecutor:
             for d in document.definitions
             if isinstance(d, OperationDefinitionNode)
         }
-        return Prepared(document, [], operations, labels)
+        credential_fields = {
+            (d.name.value if d.name else None): credentials.count(
+                document, d, self.credential_marks
+            )
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        }
+        return Prepared(document, [], operations, labels, credential_fields)
 
-    def operation_type(
+    def select(
         self, prepared: Prepared, operation_name: str | None
-    ) -> OperationType | None:
+    ) -> tuple[str | None, OperationType] | None:
+        """The operation `operation_name` selects: its name (None when anonymous) and type; None
+        when the document has no such operation or the choice is ambiguous."""
         if operation_name is None and len(prepared.operations) == 1:
-            return next(iter(prepared.operations.values()))
-        return prepared.operations.get(operation_name)
+            return next(iter(prepared.operations.items()))
+        if operation_name in prepared.operations:
+            return operation_name, prepared.operations[operation_name]
+        return None
 
     async def run(
         self,

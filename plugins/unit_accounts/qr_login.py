@@ -38,9 +38,7 @@ def _digest(secret: str) -> str:
 
 
 def _caller_key(ctx: Context) -> str:
-    request = ctx.request
-    client = getattr(request, "client", None)
-    return getattr(client, "host", None) or "-"
+    return ctx.client_address
 
 
 def create(ctx: Context, scope: WriteScope, city_code: str) -> tuple[QrLoginChallenge, str]:

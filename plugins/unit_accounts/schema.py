@@ -13,6 +13,7 @@ from core.api.types import Application
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
+from core.graphql.credentials import CREDENTIAL_OPERATION
 from core.graphql.pagination import Connection, paginate
 from core.permissions import requires
 from core.registries.vehicles import Vehicle as VehicleRow
@@ -299,6 +300,7 @@ class UnitAccountsMutation:
 
     @strawberry.mutation(
         extensions=[requires("unit_accounts.qr_login")],
+        metadata=CREDENTIAL_OPERATION,  # a sign-in: one per request
         description="Roles: ANONYMOUS, CITIZEN (the web page). Redeem an approved sign-in once "
         "for a token (八-二).",
     )
