@@ -244,9 +244,10 @@ def test_fragment_doubling_is_refused_at_once(core_env, levels):
     ids=["same-name-fields", "many-fragments", "nested-duplicates", "many-operations"],
 )
 def test_other_superlinear_shapes_are_refused_quickly(core_env, query):
-    """Field merging (OverlappingFieldsCanBeMerged) compares pairs: bounded before it runs."""
+    """Field merging (OverlappingFieldsCanBeMerged) compares pairs: bounded before it runs (tens
+    of milliseconds here, parsing included; the bound leaves room for a loaded test machine)."""
     response, seconds = _timed_post(core_env, query)
-    assert seconds < 0.5, seconds
+    assert seconds < 1.0, seconds
     body = response.json()
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED", body
 
