@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import enum
+from typing import Any
 
 import strawberry
 
@@ -17,6 +18,7 @@ from core.errors import Code, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.graphql.types import UserError
 from core.permissions import requires
+from core.registries import caller
 from core.registries.licences import DrivingLicence as LicenceRow
 
 from . import rules, service, verification
@@ -49,9 +51,8 @@ class EDrivingLicence:
     )
 
     @classmethod
-    def of(
-        cls, ctx: Context, credential: cred.IssuedCredential, licence: LicenceRow
-    ) -> EDrivingLicence:
+    def of(cls, ctx: Context, credential: Any, licence: Any) -> EDrivingLicence:
+        """From a credential and its licence (ORM objects or Core rows: the same attributes)."""
         code, reasons = rules.live_status(
             licence.status, licence.valid_until, licence.points, ctx.today()
         )
@@ -60,7 +61,7 @@ class EDrivingLicence:
             live_status=rules.STATUS_NAMES[code],
             status_reasons=reasons,
             licence=DrivingLicence.of(licence),
-            issuing_office=service.office_name(ctx.session, licence.issuing_office_id),
+            issuing_office=caller.office_name(ctx, licence.issuing_office_id),
             paper_licence_still_issued=True,
         )
 
