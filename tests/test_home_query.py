@@ -10,14 +10,17 @@ statement each (plugins/precise_guidance/service.py).
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 from collections import Counter
 
 import pytest
 
 from core.accounts import Person
+from core.documents import credentials as cred
 from core.identity import mask_id_number
 from core.testing import StatementCounter
+from plugins.e_driving_licence.schema import qr_version_for_length
 from tests.home_screen import (
     HOME_QUERY,
     LOCATION,
@@ -118,6 +121,7 @@ def test_home_screen_with_one_vehicle_answers_as_before(make_env):
     payloads = data["eDrivingLicenceShow"]["payloads"]
     assert len(payloads) == 2 and all(p["text"].startswith("DL1:") for p in payloads)
     assert payloads[0]["notBefore"] == "2024-09-02T09:00:00+08:00"
+    assert data["eDrivingLicenceShow"]["qrVersion"] == cred.qr_version(payloads[0]["text"])
 
     todos = data["preciseGuidanceTodos"]
     assert [(t["business"], t["due"], t["subjectRef"].split(":")[0]) for t in todos] == [
@@ -228,3 +232,12 @@ def test_the_next_request_reads_afresh(make_env):
     _more_vehicles(env, 1, start=1)
     data = env.data(HOME_QUERY, LOCATION, as_=token)
     assert len(data["myVehicles"]) == 2 and len(data["preciseGuidanceTodos"]) == 4
+
+
+def test_qr_version_depends_on_the_length_only():
+    """`qrVersion` is worked out per payload length: the same as encoding each payload."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+    rng = random.Random(13)
+    for length in range(120, 330, 7):
+        text = "DL1:" + "".join(rng.choice(alphabet) for _ in range(length - 4))
+        assert qr_version_for_length(length) == cred.qr_version(text), length
