@@ -100,12 +100,17 @@ def add_outlets(session: Session, now: dt.datetime) -> None:
 
 
 def add_citizen(
-    factory: Factory, name: str, vehicles: int, office: Office | None = None
+    factory: Factory,
+    name: str,
+    vehicles: int,
+    office: Office | None = None,
+    birth: dt.date = dt.date(1980, 5, 4),
 ) -> tuple[Person, Account, DrivingLicence]:
     """A Nanjing citizen with an issued e-licence (licence due for renewal in 60 days),
-    `vehicles` vehicles due for inspection and an unpaid fine on the first one."""
+    `vehicles` vehicles due for inspection and an unpaid fine on the first one. (Generated ID
+    numbers repeat after 1,000 citizens of one birth date: vary `birth` for more.)"""
     today = factory.now.date()
-    person, account = factory.citizen(name, birth=dt.date(1980, 5, 4), city="320100")
+    person, account = factory.citizen(name, birth=birth, city="320100")
     licence = factory.licence(
         person,
         "C1",
