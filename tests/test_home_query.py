@@ -9,7 +9,6 @@ statement each (plugins/precise_guidance/service.py).
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import re
 from collections import Counter
@@ -32,7 +31,6 @@ from tests.home_screen import (
 )
 
 NOW = "2024-09-02"
-TODAY = dt.date(2024, 9, 2)
 # each of these is read at most once per request, whatever the document asks for
 READ_ONCE = ("accounts", "persons", "driving_licences", "vehicles", "credentials_issued")
 
