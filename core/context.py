@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import OperationType
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("traffic.context")
 P = TypeVar("P")
+T = TypeVar("T")
 
 
 class WriteScope:
@@ -98,6 +99,7 @@ class Context:
         self.request = request
         self._session: Session | None = None
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
+        self._cached: dict[Hashable, Any] = {}
         self._now: dt.datetime | None = None
         self.commits = 0  # transactions this request committed (refusal audits not counted)
 
@@ -245,6 +247,19 @@ class Context:
             found = DataLoader(load_fn=load)
             self._loaders[key] = found
         return found
+
+    def cached(self, key: Hashable, read: Callable[[], T]) -> T:
+        """`read()` once per request: later calls with the same `key` get the same value.
+
+        For what several fields of one document read alike, e.g. the caller's own licences
+        (core/registries/caller.py): a home screen asks for them in four places. The value lives
+        as long as this request; cache immutable values (Core rows, tuples), never ORM objects a
+        mutation could change. Key by what the value depends on (e.g. the person id)."""
+        try:
+            return self._cached[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self._cached[key] = read()
+            return value
 
     # --- writes ----------------------------------------------------------------------------------
     WRITE_ATTEMPTS = 3

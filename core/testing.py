@@ -6,11 +6,13 @@ with a bearer token for that account (or partner client) and returns the JSON an
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 from starlette.testclient import TestClient
@@ -25,6 +27,42 @@ from core.http import create_app
 from core.platform import Platform, build_platform
 from core.rollout import RolloutRule, seed_defaults
 from core.settings import Settings
+
+
+class StatementCounter:
+    """The SQL statements an engine ran while a `count_statements()` block was open.
+
+    `statements` holds each statement's text, in order (what the DBAPI cursor executed, so an
+    `executemany` counts once); `count` is their number."""
+
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self._lock = threading.Lock()
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def _record(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        with self._lock:  # requests may run on the test client's portal thread
+            self.statements.append(" ".join(statement.split()))
+
+    def report(self) -> str:
+        """The statements, one a line (for assertion messages)."""
+        return "\n".join(f"{i + 1:3d}. {s[:160]}" for i, s in enumerate(self.statements))
+
+
+@contextlib.contextmanager
+def count_statements(engine: Engine) -> Iterator[StatementCounter]:
+    """Count the SQL statements `engine` runs inside the block (a SQLAlchemy
+    `before_cursor_execute` listener, removed when the block ends). Statements of any thread are
+    counted: keep background jobs off the engine while counting."""
+    counter = StatementCounter()
+    event.listen(engine, "before_cursor_execute", counter._record)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", counter._record)
 
 
 def reset_database(engine: Engine) -> None:
@@ -98,6 +136,11 @@ class Env:
         body = self.gql(query, variables, as_)
         assert not body.get("errors"), body
         return body["data"]
+
+    def count_statements(self) -> contextlib.AbstractContextManager[StatementCounter]:
+        """`with env.count_statements() as counter: env.data(...)`: the SQL statements the
+        platform's engine ran inside the block (`counter.count`, `counter.statements`)."""
+        return count_statements(self.platform.engine)
 
     # --- state -----------------------------------------------------------------------------------
     def session(self) -> Session:

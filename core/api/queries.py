@@ -18,9 +18,8 @@ from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.identity import parse_identity
 from core.permissions import requires
+from core.registries import caller
 from core.registries.applications import Application as ApplicationRow
-from core.registries.licences import DrivingLicence as LicenceRow
-from core.registries.vehicles import Vehicle as VehicleRow
 from core.rollout import NATIONAL
 from core.validation import require_text
 
@@ -168,7 +167,7 @@ class CoreQuery:
     def me(self, info: strawberry.Info) -> Me:
         ctx: Context = info.context
         a = ctx.actor
-        person = ctx.session.get(PersonRow, a.person_id) if a.person_id else None
+        person = caller.person(ctx) if a.person_id else None
         return Me(
             kind=a.kind,
             roles=sorted(r.value for r in a.roles),
@@ -183,22 +182,19 @@ class CoreQuery:
 
     @strawberry.field(
         extensions=[requires("core.my_records")],
-        description="Your driving licences. Roles: CITIZEN.",
+        description="Your driving licences, by first issue date. Roles: CITIZEN.",
     )
     def my_driving_licences(self, info: strawberry.Info) -> list[DrivingLicence]:
         ctx: Context = info.context
-        pid = ctx.require_person()
-        rows = ctx.session.exec(select(LicenceRow).where(LicenceRow.person_id == pid)).all()
-        return [DrivingLicence.of(r) for r in rows]
+        return [DrivingLicence.of(r) for r in caller.licences(ctx)]
 
     @strawberry.field(
-        extensions=[requires("core.my_records")], description="Vehicles you own. Roles: CITIZEN."
+        extensions=[requires("core.my_records")],
+        description="Vehicles you own, by registration date. Roles: CITIZEN.",
     )
     def my_vehicles(self, info: strawberry.Info) -> list[Vehicle]:
         ctx: Context = info.context
-        pid = ctx.require_person()
-        rows = ctx.session.exec(select(VehicleRow).where(VehicleRow.owner_person_id == pid)).all()
-        return [Vehicle.of(r) for r in rows]
+        return [Vehicle.of(r) for r in caller.vehicles(ctx)]
 
     @strawberry.field(
         extensions=[requires("core.my_records")],

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import strawberry
+from sqlalchemy.engine import Row
 
 from core.accounts import Person as PersonRow
 from core.accounts import Role
@@ -62,7 +63,8 @@ class Person:
         return mask_id_number(row.id_number) or ""
 
     @classmethod
-    def of(cls, row: PersonRow) -> Person:
+    def of(cls, row: PersonRow | Row[Any]) -> Person:
+        """From a person: an ORM object or a Core row (core/registries/caller.py)."""
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
@@ -89,12 +91,13 @@ class DrivingLicence:
     remarks: list[str]
 
     @classmethod
-    def of(cls, row: LicenceRow) -> DrivingLicence:
+    def of(cls, row: LicenceRow | Row[Any]) -> DrivingLicence:
+        """From a licence: an ORM object or a Core row (core/registries/caller.py)."""
         status = LicenceStatus(row.status)
         return cls(
             id=strawberry.ID(row.id),
             file_number=row.file_number,
-            classes=row.class_list(),
+            classes=row.classes.split(),
             first_issue_date=row.first_issue_date,
             valid_from=row.valid_from,
             valid_until=row.valid_until,
@@ -122,7 +125,8 @@ class Vehicle:
     archive_marks: list[str]
 
     @classmethod
-    def of(cls, row: VehicleRow) -> Vehicle:
+    def of(cls, row: VehicleRow | Row[Any]) -> Vehicle:
+        """From a vehicle: an ORM object or a Core row (core/registries/caller.py)."""
         return cls(
             id=strawberry.ID(row.id),
             vin=row.vin,

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Row
 from sqlmodel import Session, select
 
-from core.accounts import Office, Person, Role
+from core.accounts import Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
@@ -16,6 +20,7 @@ from core.documents.signing import sign_document
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_licence_file_number, parse_sha256
 from core.registries import applications as apps
+from core.registries import caller
 from core.registries.licences import DrivingLicence, LicenceStatus
 from core.validation import require_range, require_text
 
@@ -124,31 +129,35 @@ def review(
     return app, credential
 
 
-def my_credential(ctx: Context) -> tuple[cred.IssuedCredential, DrivingLicence]:
-    """The caller's live e-licence and its licence (read from the registry, never a copy)."""
+_credentials = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
+LIVE_CREDENTIAL = core_select(_credentials).where(
+    _credentials.c.kind == KIND,
+    _credentials.c.holder_person_id == bindparam("person_id"),
+    _credentials.c.revoked_at.is_(None),
+)
+
+
+def my_credential(ctx: Context) -> tuple[Row[Any], Row[Any]]:
+    """The caller's live e-licence (credential row) and its licence, live from the registry.
+
+    Read once per request (`myEDrivingLicence` and `eDrivingLicenceShow` of one home screen share
+    it; the licence comes from the caller's licences, core/registries/caller.py). The checks run
+    on every call: EDL_NOT_ISSUED without a live credential (`rules.R_APP`), FEATURE_NOT_ENABLED
+    where the licence's city does not have the measure in force."""
     person_id = ctx.require_person()
-    session = ctx.session
-    credential = session.exec(
-        select(cred.IssuedCredential).where(
-            cred.IssuedCredential.kind == KIND,
-            cred.IssuedCredential.holder_person_id == person_id,
-            cred.IssuedCredential.revoked_at.is_(None),  # type: ignore[union-attr]
-        )
-    ).first()
+    credential = ctx.cached(
+        ("e_driving_licence.credential", person_id),
+        lambda: caller.first(ctx, LIVE_CREDENTIAL, person_id=person_id),
+    )
     if credential is None:
         raise RuleError(
             EdlError.NOT_ISSUED, "You have no e-licence yet: apply first.", rule=rules.R_APP
         )
-    licence = session.get(DrivingLicence, credential.subject_id)
-    if licence is None:  # pragma: no cover - foreign key
+    licence = caller.licence(ctx, credential.subject_id)
+    if licence is None:  # pragma: no cover - a credential is issued for the holder's own licence
         raise NotFound("Licence")
     ctx.require_in_force(rules.MEASURE, licence.issuing_city)
     return credential, licence
-
-
-def office_name(session: Session, office_id: str | None) -> str | None:
-    office = session.get(Office, office_id) if office_id else None
-    return office.name if office else None
 
 
 def show(ctx: Context, count: int) -> list[tuple[str, int, int]]:

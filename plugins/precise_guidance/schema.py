@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
@@ -45,7 +46,8 @@ class PreciseGuidanceOutlet:
     updated_at: dt.datetime
 
     @classmethod
-    def of(cls, row: GuidanceOutlet) -> PreciseGuidanceOutlet:
+    def of(cls, row: Any) -> PreciseGuidanceOutlet:
+        """From an outlet: a GuidanceOutlet or a Core row of its table (the to-dos' outlets)."""
         return cls(
             id=strawberry.ID(row.id),
             city=row.city_code,

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as core_select
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -18,6 +21,7 @@ from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.outbox import enqueue
+from core.registries import caller
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, Violation
 from core.text import strip_blanks
@@ -58,7 +62,7 @@ class Guide:
 class TodoView:
     todo: Todo
     guide: Guide
-    outlet: GuidanceOutlet | None
+    outlet: Any  # an outlet row (GuidanceOutlet's columns) or None
     distance_km: float | None
 
 
@@ -151,17 +155,71 @@ def save_guide(
     return guide
 
 
+_guides = BusinessGuide.__table__  # type: ignore[attr-defined]
+_outlets = GuidanceOutlet.__table__  # type: ignore[attr-defined]
+_violations = Violation.__table__  # type: ignore[attr-defined]
+GUIDES = core_select(_guides).where(
+    _guides.c.city_code.in_(bindparam("cities", expanding=True)),
+    _guides.c.business.in_(bindparam("businesses", expanding=True)),
+)
+OUTLETS_OF_CITY = (
+    core_select(_outlets)
+    .where(_outlets.c.city_code == bindparam("city"))
+    .order_by(_outlets.c.name, _outlets.c.id)
+)
+OUTLETS_NEAR_OR_OF_CITY = (
+    core_select(_outlets)
+    .where(
+        or_(
+            _outlets.c.latitude.between(bindparam("lat_min"), bindparam("lat_max"))
+            & _outlets.c.longitude.between(bindparam("lon_min"), bindparam("lon_max")),
+            _outlets.c.city_code == bindparam("city"),
+        )
+    )
+    .order_by(_outlets.c.name, _outlets.c.id)
+)
+VIOLATIONS = (
+    core_select(_violations)
+    .where(
+        or_(
+            _violations.c.person_id == bindparam("person_id"),
+            _violations.c.vehicle_id.in_(bindparam("vehicle_ids", expanding=True)),
+        )
+    )
+    .order_by(_violations.c.occurred_at, _violations.c.id)
+)
+
+
+def guides_for(
+    session: Session, wanted: Iterable[tuple[str, Business]]
+) -> dict[tuple[str, Business], Guide]:
+    """The guide of each (city, business): the city's own, else the national default. One SELECT
+    whatever the number of pairs."""
+    pairs = set(wanted)
+    if not pairs:
+        return {}
+    rows = session.execute(
+        GUIDES,
+        {
+            "cities": sorted({city for city, _ in pairs}),
+            "businesses": sorted({business.value for _, business in pairs}),
+        },
+    ).all()
+    local = {(row.city_code, row.business): row for row in rows}
+    out = {}
+    for city, business in pairs:
+        row = local.get((city, business.value))
+        if row is not None:
+            out[city, business] = Guide(business, city, row.process, list(row.materials), True)
+        else:
+            process, materials = rules.DEFAULT_GUIDES[business]
+            out[city, business] = Guide(business, city, process, list(materials), False)
+    return out
+
+
 def guide_for(session: Session, city_code: str, business: Business) -> Guide:
     """The city's guide for a business, else the national default."""
-    row = session.exec(
-        select(BusinessGuide).where(
-            BusinessGuide.city_code == city_code, BusinessGuide.business == business.value
-        )
-    ).first()
-    if row is not None:
-        return Guide(business, city_code, row.process, list(row.materials), True)
-    process, materials = rules.DEFAULT_GUIDES[business]
-    return Guide(business, city_code, process, list(materials), False)
+    return guides_for(session, [(city_code, business)])[city_code, business]
 
 
 def outlets_statement(city_code: str) -> Any:
@@ -172,37 +230,73 @@ def outlets_statement(city_code: str) -> Any:
     )
 
 
+def _box(location: tuple[float, float]) -> tuple[float, float, float, float]:
+    lat, lon = location
+    return lat - NEAR_DEGREES, lat + NEAR_DEGREES, lon - NEAR_DEGREES, lon + NEAR_DEGREES
+
+
+def candidate_outlets(
+    session: Session, location: tuple[float, float] | None, fallback_city: str | None
+) -> list[Row[Any]]:
+    """Every outlet `rank_outlets` may choose from, by name: those within about 100 km of
+    `location` and those of `fallback_city`. One SELECT, for any number of businesses."""
+    if location is None:
+        if fallback_city is None:
+            return []
+        return list(session.execute(OUTLETS_OF_CITY, {"city": fallback_city}).all())
+    lat_min, lat_max, lon_min, lon_max = _box(location)
+    params = {
+        "lat_min": lat_min, "lat_max": lat_max, "lon_min": lon_min, "lon_max": lon_max,
+        "city": fallback_city,
+    }  # fmt: skip
+    return list(session.execute(OUTLETS_NEAR_OR_OF_CITY, params).all())
+
+
+def rank_outlets(
+    candidates: Sequence[Any],
+    business: Business,
+    location: tuple[float, float] | None,
+    fallback_city: str | None,
+    limit: int,
+) -> list[tuple[Any, float | None]]:
+    """Of `candidates` (from `candidate_outlets`, by name), those that handle `business`: by
+    distance from `location` (within about 100 km; ties by id), else those of `fallback_city`
+    by name. Pairs of (outlet, distance in km or None)."""
+    if location is not None:
+        lat, lon = location
+        lat_min, lat_max, lon_min, lon_max = _box(location)
+        ranked = sorted(
+            (
+                (o, rules.distance_km(lat, lon, o.latitude, o.longitude))
+                for o in candidates
+                if lat_min <= o.latitude <= lat_max
+                and lon_min <= o.longitude <= lon_max
+                and business.value in o.businesses
+            ),
+            key=lambda pair: (pair[1], pair[0].id),
+        )
+        if ranked:
+            return list(ranked[:limit])
+    if fallback_city is None:
+        return []
+    return [
+        (o, None)
+        for o in candidates
+        if o.city_code == fallback_city and business.value in o.businesses
+    ][:limit]
+
+
 def nearest_outlets(
     session: Session,
     business: Business,
     location: tuple[float, float] | None,
     fallback_city: str | None,
     limit: int,
-) -> list[tuple[GuidanceOutlet, float | None]]:
+) -> list[tuple[Any, float | None]]:
     """Outlets that handle `business`: by distance from `location` (within about 100 km), else
     those of `fallback_city` by name."""
-    if location is not None:
-        lat, lon = location
-        rows = session.exec(
-            select(GuidanceOutlet).where(
-                GuidanceOutlet.latitude.between(lat - NEAR_DEGREES, lat + NEAR_DEGREES),  # type: ignore[attr-defined]
-                GuidanceOutlet.longitude.between(lon - NEAR_DEGREES, lon + NEAR_DEGREES),  # type: ignore[attr-defined]
-            )
-        ).all()
-        ranked = sorted(
-            (
-                (o, rules.distance_km(lat, lon, o.latitude, o.longitude))
-                for o in rows
-                if business.value in o.businesses
-            ),
-            key=lambda pair: (pair[1], pair[0].id),
-        )
-        if ranked:
-            return list(ranked[:limit])  # type: ignore[arg-type]
-    if fallback_city is None:
-        return []
-    rows = session.exec(outlets_statement(fallback_city)).all()
-    return [(o, None) for o in rows if business.value in o.businesses][:limit]
+    candidates = candidate_outlets(session, location, fallback_city)
+    return rank_outlets(candidates, business, location, fallback_city, limit)
 
 
 # --- corrections -------------------------------------------------------------------------------------
@@ -346,45 +440,63 @@ def corrections_statement(city_code: str, status: str | None) -> Any:
 # --- to-dos ------------------------------------------------------------------------------------------
 
 
-def todos_of(session: Session, person: Person, today: dt.date) -> list[Todo]:
-    """Every pending business of a person from the core registries (七-二), earliest due first."""
+def violations_of(session: Session, person_id: str, vehicle_ids: Sequence[str]) -> list[Row[Any]]:
+    """Violations recorded against the person or any of their vehicles, oldest first."""
+    params = {"person_id": person_id, "vehicle_ids": list(vehicle_ids)}
+    return list(session.execute(VIOLATIONS, params).all())
+
+
+def todos_from(
+    person: Any,
+    licences: Iterable[Any],
+    vehicles: Iterable[Any],
+    violations: Iterable[Any],
+    today: dt.date,
+) -> list[Todo]:
+    """Every pending business of a person, from their records (七-二), earliest due first."""
     todos: list[Todo] = []
-    for licence in session.exec(
-        select(DrivingLicence).where(DrivingLicence.person_id == person.id)
-    ).all():
+    for licence in licences:
         todos += rules.licence_todos(licence, person.birth_date, today)
-    vehicles = session.exec(select(Vehicle).where(Vehicle.owner_person_id == person.id)).all()
     for vehicle in vehicles:
         todos += rules.vehicle_todos(vehicle, today)
-    vehicle_ids = [v.id for v in vehicles]
-    condition = Violation.person_id == person.id
-    if vehicle_ids:
-        condition = or_(condition, Violation.vehicle_id.in_(vehicle_ids))  # type: ignore[union-attr]
-    for violation in session.exec(
-        select(Violation).where(condition).order_by(Violation.occurred_at)
-    ).all():
+    for violation in violations:
         todos += rules.violation_todos(violation, today)
     return sorted(todos, key=lambda t: (t.due, t.business.value, t.key))
 
 
-def citizen_todos(
-    ctx: Context, location: tuple[float, float] | None
-) -> tuple[Person, list[TodoView]]:
-    """The caller's to-dos, each with its guide and nearest outlet. Gated by the domicile city."""
-    person_id = ctx.require_person()
-    person = ctx.session.get(Person, person_id)
+def todos_of(session: Session, person: Person, today: dt.date) -> list[Todo]:
+    """Every pending business of a person from the core registries (七-二), earliest due first."""
+    licences = session.exec(select(DrivingLicence).where(DrivingLicence.person_id == person.id))
+    vehicles = session.exec(select(Vehicle).where(Vehicle.owner_person_id == person.id)).all()
+    violations = violations_of(session, person.id, [v.id for v in vehicles])
+    return todos_from(person, licences.all(), vehicles, violations, today)
+
+
+def citizen_todos(ctx: Context, location: tuple[float, float] | None) -> tuple[Any, list[TodoView]]:
+    """The caller's to-dos, each with its guide and nearest outlet. Gated by the domicile city.
+
+    The same statements whatever the number of to-dos: the caller's person, licences and
+    vehicles (shared with the other fields of the request, core/registries/caller.py), their
+    violations, the guides of every (city, business) and the candidate outlets, once each."""
+    person = caller.person(ctx)
     if person is None or not person.domicile_city:
         raise RuleError(
             GuidanceError.NO_CITY, "No domicile city on record.", field="city", rule=rules.R_TODOS
         )
     ctx.require_in_force(MEASURE, person.domicile_city)
+    session = ctx.session
+    vehicles = caller.vehicles(ctx)
+    violations = violations_of(session, person.id, [v.id for v in vehicles])
+    todos = todos_from(person, caller.licences(ctx), vehicles, violations, ctx.today())
+    if not todos:
+        return person, []
+    guides = guides_for(session, [(t.city_code, t.business) for t in todos])
+    candidates = candidate_outlets(session, location, person.domicile_city)
     views = []
-    for todo in todos_of(ctx.session, person, ctx.today()):
-        found = nearest_outlets(ctx.session, todo.business, location, person.domicile_city, 1)
+    for todo in todos:
+        found = rank_outlets(candidates, todo.business, location, person.domicile_city, 1)
         outlet, distance = found[0] if found else (None, None)
-        views.append(
-            TodoView(todo, guide_for(ctx.session, todo.city_code, todo.business), outlet, distance)
-        )
+        views.append(TodoView(todo, guides[todo.city_code, todo.business], outlet, distance))
     return person, views
 
 
