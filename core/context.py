@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import OperationType
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
@@ -46,9 +47,13 @@ class WriteScope:
       receipt can name the entry it will be logged under; the subject can no longer change.
     """
 
-    def __init__(self, ctx: Context, session: Session, action: str, measure: str | None) -> None:
+    def __init__(
+        self, ctx: Context, action: str, measure: str | None, immediate: bool = False
+    ) -> None:
         self.ctx = ctx
-        self.session = session
+        self._session: Session | None = None
+        self._immediate = immediate
+        self._baseline: int | None = None
         self.action = action
         self.measure = measure
         self.subject_person_id: str | None = None
@@ -59,6 +64,16 @@ class WriteScope:
         # the audit outcome when `work` returns: "OK", or "REFUSED:<reason>" for a refusal whose
         # writes must still be kept (a counted failed attempt, a notice sent out of band)
         self.outcome = "OK"
+
+    @property
+    def session(self) -> Session:
+        """The ORM session of this write, opened on first use: a work that never needs it (it reads
+        with `ctx.fetch_one` and stages inserts) commits through the request's Core connection in
+        one short transaction."""
+        if self._session is None:
+            self._session = self.ctx._write_session(immediate=self._immediate)
+            self._baseline = self.ctx._changes(self._session)
+        return self._session
 
     def subject(self, person_id: str | None = None, ref: str | None = None, **detail: Any) -> None:
         """Name whose data this write touches (for the audit event). Never pass raw ID numbers."""
@@ -91,13 +106,20 @@ class WriteScope:
 
 class Context:
     def __init__(
-        self, platform: Platform, actor: Actor, request_id: str = "-", request: Any = None
+        self,
+        platform: Platform,
+        actor: Actor,
+        request_id: str = "-",
+        request: Any = None,
+        conn: Connection | None = None,
     ) -> None:
         self.platform = platform
         self.actor = actor
         self.request_id = request_id
         self.request = request
-        self._session: Session | None = None
+        self._session: Session | None = None  # the ORM session, opened on first use
+        self._conn: Connection | None = conn  # the request's Core connection (HTTP layer's)
+        self._owns_conn = conn is None
         self._loaders: dict[str, DataLoader[Any, Any]] = {}
         self._cached: dict[Hashable, Any] = {}
         self._now: dt.datetime | None = None
@@ -134,15 +156,28 @@ class Context:
         loading cost about a third of the request there (PERFORMANCE.md); a Core row does not.
         Build the statement once at import time with `bindparam`s and pass their values here.
         """
-        if self._session is not None:
+        if self._session is not None:  # see what this request's session wrote
             return self._session.execute(statement, params).first()
-        with self.platform.engine.connect() as conn:
-            return conn.execute(statement, params).first()
+        return self.conn.execute(statement, params).first()
+
+    @property
+    def conn(self) -> Connection:
+        """The request's Core connection (checked out once: the account-status check, hot reads
+        and the commits of insert-only writes share it)."""
+        if self._conn is None:
+            self._conn = self.platform.engine.connect()
+        return self._conn
 
     def close(self) -> None:
         if self._session is not None:
             self._session.close()
             self._session = None
+        if self._conn is not None:
+            if self._owns_conn:
+                self._conn.close()
+            elif self._conn.in_transaction():
+                self._conn.rollback()  # end this operation's read transaction (nothing to keep)
+            self._conn = None
 
     # --- permission ------------------------------------------------------------------------------
     def permits(self, action: str) -> bool:
@@ -283,16 +318,17 @@ class Context:
         that an unrelated request needs."""
         measure = measure or action.split(".")[0]
         for attempt in range(1, self.WRITE_ATTEMPTS + 1):
-            session = self._write_session(immediate=attempt == self.WRITE_ATTEMPTS)
-            scope = WriteScope(self, session, action, measure)
+            scope = WriteScope(self, action, measure, immediate=attempt == self.WRITE_ATTEMPTS)
             try:
-                baseline = self._changes(session)
                 result = work(scope)
-                self._commit(session, scope, baseline)
+                if scope._session is None:
+                    self._commit_inserts(scope)
+                else:
+                    self._commit(scope._session, scope, scope._baseline)
                 self.commits += 1
                 return result
             except RuleError as error:
-                session.rollback()
+                self._rollback(scope)
                 self._audit_refusal(
                     action, scope.subject_person_id, scope.subject_ref, error, measure=measure
                 )
@@ -300,14 +336,38 @@ class Context:
 
                 return payload(errors=[UserError.of(error)])  # type: ignore[call-arg]
             except OperationalError as exc:
-                session.rollback()
+                self._rollback(scope)
                 if attempt < self.WRITE_ATTEMPTS and is_sqlite_busy(exc):
                     continue
                 raise
             except Exception:
-                session.rollback()
+                self._rollback(scope)
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _rollback(self, scope: WriteScope) -> None:
+        if scope._session is not None:
+            scope._session.rollback()
+        if self._conn is not None and self._conn.in_transaction():
+            self._conn.rollback()
+
+    def _commit_inserts(self, scope: WriteScope) -> None:
+        """Commit a work that staged inserts and never opened the ORM session: end the request
+        connection's read transaction, then write in one short transaction (SQLite: BEGIN
+        IMMEDIATE, so the lock is held only for these inserts)."""
+        draft = scope.audit_draft()
+        conn = self.conn
+        if conn.in_transaction():
+            conn.commit()
+        previous = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.execution_options(sqlite_begin="IMMEDIATE")
+        try:
+            with conn.begin():
+                for statement, params in scope.staged:
+                    conn.execute(statement, params)
+                insert_event(conn, draft)
+        finally:
+            conn.execution_options(sqlite_begin=previous)
 
     def _write_session(self, immediate: bool = False) -> Session:
         session = self.session

@@ -226,7 +226,6 @@ def actor_from_request(platform: Platform, request: Request) -> Actor:
     actor = claims.get("__actor__")  # verified claims are cached per token; so is their Actor
     if actor is None:
         actor = claims["__actor__"] = Actor.from_claims(claims)
-    require_active(platform.engine, actor)  # never cached: a disabled account stops at once
     return actor
 
 
@@ -294,9 +293,17 @@ class GraphQLEndpoint:
     ) -> Response:
         platform = self.platform
         request_id = request_id_of(request.scope)
+        conn = None
         try:
             actor = actor_from_request(platform, request)
+            if actor.authenticated:
+                # one connection for the whole request: the account-status check (never cached:
+                # a disabled account stops at once), then the operations' hot reads and writes
+                conn = request.state.db = platform.engine.connect()
+                require_active(conn, actor)
         except RuleError as error:
+            if conn is not None:
+                conn.close()
             return Response(
                 orjson.dumps(
                     {"errors": [{"message": error.message, "extensions": error.extensions()}]}
@@ -305,12 +312,18 @@ class GraphQLEndpoint:
                 media_type="application/json",
                 headers={"www-authenticate": "Bearer"},
             )
-        key = request.headers.get("idempotency-key")
-        if key is not None and request.method == "POST":
-            return await self._run_idempotent(request, operations, batch, actor, request_id, key)
-        return await self._execute_all(
-            request, operations, batch, actor, request_id, allow_mutation
-        )
+        try:
+            key = request.headers.get("idempotency-key")
+            if key is not None and request.method == "POST":
+                return await self._run_idempotent(
+                    request, operations, batch, actor, request_id, key
+                )
+            return await self._execute_all(
+                request, operations, batch, actor, request_id, allow_mutation
+            )
+        finally:
+            if conn is not None:
+                conn.close()
 
     async def _execute_all(
         self,
@@ -452,7 +465,13 @@ class GraphQLEndpoint:
         self, plan: _Plan, actor: Actor, request: Request, request_id: str, commits: list[int]
     ) -> dict[str, Any]:
         """Run one prepared operation; what it committed is added to `commits` (idempotency)."""
-        ctx = Context(platform=self.platform, actor=actor, request_id=request_id, request=request)
+        ctx = Context(
+            platform=self.platform,
+            actor=actor,
+            request_id=request_id,
+            request=request,
+            conn=getattr(request.state, "db", None),
+        )
         started = time.perf_counter()
         try:
             result = await self.executor.run(

@@ -154,3 +154,32 @@ def test_unreachable_redis_falls_back_to_memory(pool, caplog):
     assert codes == ["BAD_CREDENTIALS"] * 5 + ["RATE_LIMITED"] * 2
     warnings = [r for r in caplog.records if r.name == "traffic.ratelimit"]
     assert len(warnings) == 1 and "Redis unreachable" in warnings[0].getMessage()
+
+
+def test_in_memory_limits_start_no_thread_per_hit(monkeypatch):
+    """The library's memory storage started a timer thread every 10 ms under load (~70 µs a hit):
+    ours expires windows at most once a second, and still counts exactly."""
+    import threading
+
+    import pytest
+
+    from core.errors import RuleError
+    from core.ratelimit import RateLimiter
+
+    started = []
+    real_start = threading.Timer.start
+
+    def counting_start(self):  # noqa: ANN001
+        started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(threading.Timer, "start", counting_start)
+    limiter = RateLimiter()
+    for _ in range(2000):
+        limiter.hit("busy", "caller", 100_000, 60)
+    assert len(started) <= 2
+    for _ in range(5):
+        limiter.hit("small", "caller", 5, 60)
+    with pytest.raises(RuleError) as refused:
+        limiter.hit("small", "caller", 5, 60)
+    assert refused.value.code == "RATE_LIMITED"

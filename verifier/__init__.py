@@ -2,7 +2,7 @@
 receipts of online verifications (VR2:, and VR1: issued earlier); `verifier.codec` is the one strict decoder of every signed
 text, shared with the platform.
 
-Depends only on `cryptography`, `cbor2` and `base45`; runs without the server and without the
+Depends only on `cryptography` and `cbor2`; runs without the server and without the
 `core` package. A handheld or a partner loads the published keys (JWKS or a signed trust list) and
 the signed status lists once, caches them, and verifies offline:
 

@@ -28,7 +28,11 @@ class AuditEvent(SQLModel, table=True):
     data (subject person), when, and the outcome. Never updated, never deleted."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_log_order", "log_id", "txn", "seq"),)
+    # no RETURNING on insert: nothing reads the new seq back, and it cost ~35 µs per event
+    __table_args__ = (
+        Index("ix_audit_events_log_order", "log_id", "txn", "seq"),
+        {"implicit_returning": False},
+    )
 
     seq: int | None = Field(
         default=None, sa_column=Column(SEQ_TYPE, primary_key=True, autoincrement=True)

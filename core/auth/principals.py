@@ -13,7 +13,7 @@ request (plugins/unit_accounts/access.py), so removing a member also takes effec
 from __future__ import annotations
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection
 
 from core.accounts import Account, PartnerClient, PartnerOrg
 from core.actor import Actor
@@ -35,19 +35,19 @@ _PARTNER_STATUS = (
 )
 
 
-def require_active(engine: Engine, actor: Actor) -> None:
+def require_active(conn: Connection, actor: Actor) -> None:
     """Refuse (UNAUTHENTICATED, answered 401) when the caller's account, partner client or partner
-    firm is no longer ACTIVE. Anonymous callers pass: they have nothing to revoke."""
+    firm is no longer ACTIVE. Anonymous callers pass: they have nothing to revoke. Runs on the
+    request's own connection (one per request)."""
     if not actor.authenticated:
         return
-    with engine.connect() as conn:
-        if actor.is_partner:
-            row = conn.execute(_PARTNER_STATUS, {"sub": actor.account_id}).first()
-            if row is None or row[0] != ACTIVE:
-                raise NotAuthenticated("This client credential has been revoked.")
-            if row[1] != ACTIVE:
-                raise NotAuthenticated("This partner is suspended.")
-            return
-        status = conn.execute(_ACCOUNT_STATUS, {"sub": actor.account_id}).scalar()
+    if actor.is_partner:
+        row = conn.execute(_PARTNER_STATUS, {"sub": actor.account_id}).first()
+        if row is None or row[0] != ACTIVE:
+            raise NotAuthenticated("This client credential has been revoked.")
+        if row[1] != ACTIVE:
+            raise NotAuthenticated("This partner is suspended.")
+        return
+    status = conn.execute(_ACCOUNT_STATUS, {"sub": actor.account_id}).scalar()
     if status != ACTIVE:
         raise NotAuthenticated("This account is disabled.")

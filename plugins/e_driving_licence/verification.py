@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 
 from core.accounts import STAFF_ROLES, PartnerOrg, Person
 from core.concurrency import consume_once
@@ -54,6 +54,8 @@ _LOOKUP = select(
     _LIC.c.classes,
     _LIC.c.first_issue_date,
 ).select_from(_CRED.join(_LIC, _LIC.c.id == _CRED.c.subject_id))
+_LOOKUP_BY_HANDLE = _LOOKUP.where(_CRED.c.handle == bindparam("handle"))
+_HOLDER = select(_PERSON.c.name, _PERSON.c.id_number).where(_PERSON.c.id == bindparam("person"))
 
 
 @dataclass
@@ -222,7 +224,7 @@ def verify(
             out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
             handle = None
     if handle is not None:
-        with_row = scope.session.execute(_LOOKUP.where(_CRED.c.handle == handle)).first()
+        with_row = ctx.fetch_one(_LOOKUP_BY_HANDLE, handle=handle)
         if with_row is None:
             out.reasons.append("UNKNOWN_CREDENTIAL")
         elif with_row.revoked_at is not None:
@@ -256,11 +258,7 @@ def verify(
                 )
             else:  # road officers and clerks see the full licence
                 out.licence_id = with_row.id
-                person = scope.session.execute(
-                    select(_PERSON.c.name, _PERSON.c.id_number).where(
-                        _PERSON.c.id == with_row.holder_person_id
-                    )
-                ).first()
+                person = ctx.fetch_one(_HOLDER, person=with_row.holder_person_id)
                 if person is not None:
                     out.holder_name = person.name
                     out.holder_id_masked = mask_id_number(person.id_number)
