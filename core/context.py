@@ -103,6 +103,10 @@ class WriteScope:
     def now(self) -> dt.datetime:
         return self.ctx.now()
 
+    @property
+    def today(self) -> dt.date:
+        return self.ctx.today()
+
 
 class Context:
     def __init__(

@@ -9,6 +9,7 @@ the same fields under `extensions`.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from typing import Any
@@ -35,6 +36,11 @@ class Code:
     BAD_CREDENTIALS = "BAD_CREDENTIALS"
     ALREADY_EXISTS = "ALREADY_EXISTS"
     INTERNAL = "INTERNAL_ERROR"
+
+
+class ErrorCode(enum.StrEnum):
+    """Base of every measure's `<Noun>ErrorCode` enum (its errors.py): a closed set of codes, each
+    documented in the plugin's README (tests/test_plugin_conventions.py checks both)."""
 
 
 @dataclass

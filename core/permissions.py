@@ -87,12 +87,14 @@ class RequiresDirective:
 
 
 class Allowed(BasePermission):
-    """Strawberry permission: the caller's roles must be allowed `action` by the rule table."""
+    """Strawberry permission: the caller's roles must be allowed `action` by the rule table.
+    `qualifier` narrows the roles in the field's generated description ("own city", "audited")."""
 
     message = "Not allowed."
 
-    def __init__(self, action: str) -> None:
+    def __init__(self, action: str, qualifier: str | None = None) -> None:
         self.action = action
+        self.qualifier = qualifier
         self._schema_directive = RequiresDirective(action=action)
 
     def has_permission(self, source: Any, info: strawberry.Info, **kwargs: Any) -> bool:
@@ -100,9 +102,53 @@ class Allowed(BasePermission):
         return True
 
 
-def requires(action: str) -> FieldExtension:
-    """The field extension that gates a query or mutation by a permission action."""
-    return PermissionExtension(permissions=[Allowed(action)], use_directives=True)
+def requires(action: str, qualifier: str | None = None) -> FieldExtension:
+    """The field extension that gates a query or mutation by a permission action; the field's
+    "Roles:" text is generated from the rules (`describe_roles`), narrowed by `qualifier`."""
+    return PermissionExtension(permissions=[Allowed(action, qualifier)], use_directives=True)
+
+
+def allowed_of(field: Any) -> Allowed | None:
+    """The permission gate of a strawberry field, if it has one."""
+    for ext in field.extensions:
+        if isinstance(ext, PermissionExtension):
+            for perm in ext.permissions:
+                if isinstance(perm, Allowed):
+                    return perm
+    return None
+
+
+ROLES_MARK = "Roles: "
+
+
+def roles_text(table: PermissionTable, action: str, qualifier: str | None) -> str:
+    """ "Roles: CLERK, SUPERVISOR (own city)." for `action`, from the rules."""
+    roles = table.roles_for(action)
+    if set(roles) == set(Role):
+        who = "anyone, signed in or not"
+    elif set(roles) == set(Role) - {Role.ANONYMOUS}:
+        who = "anyone signed in"
+    else:
+        who = ", ".join(r.value for r in roles) or "none"
+    return f"{ROLES_MARK}{who}{f' ({qualifier})' if qualifier else ''}."
+
+
+_BASE_DESCRIPTIONS: dict[int, str | None] = {}
+
+
+def describe_roles(root_types: list[type], table: PermissionTable) -> None:
+    """Append the generated "Roles: …" sentence to the description of every gated field of
+    `root_types` (idempotent: the plugin's own text is kept apart and the sentence regenerated)."""
+    for cls in root_types:
+        for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
+            gate = allowed_of(field)
+            if gate is None:
+                continue
+            base = _BASE_DESCRIPTIONS.setdefault(id(field), field.description)
+            if base and ROLES_MARK in base:  # written by hand (before the frame): left as it is
+                continue
+            sentence = roles_text(table, gate.action, gate.qualifier)
+            field.description = f"{base.rstrip()} {sentence}" if base else sentence
 
 
 def gated_actions(schema: strawberry.Schema) -> dict[str, str]:
@@ -114,9 +160,7 @@ def gated_actions(schema: strawberry.Schema) -> dict[str, str]:
             continue
         for f in root.fields:  # type: ignore[union-attr]
             name = schema.config.name_converter.get_graphql_name(f)
-            for ext in f.extensions:
-                if isinstance(ext, PermissionExtension):
-                    for perm in ext.permissions:
-                        if isinstance(perm, Allowed):
-                            found[f"{root_name}.{name}"] = perm.action
+            gate = allowed_of(f)
+            if gate is not None:
+                found[f"{root_name}.{name}"] = gate.action
     return found

@@ -21,7 +21,7 @@ from core.db import create_schema, make_engine
 from core.documents.keys import KeyRing
 from core.graphql.compose import build_schema
 from core.graphql.executor import GraphQLExecutor
-from core.permissions import PermissionRule, PermissionTable
+from core.permissions import PermissionRule, PermissionTable, describe_roles
 from core.plugin_api import AdapterSpec, JobSpec, MeasureInfo, ReportSpec, SettingSpec
 from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
 from core.ratelimit import RateLimiter
@@ -115,6 +115,12 @@ def build_platform(
     tokens = TokenService(keys, clock, settings.issuer, settings.audience)
 
     plugin_modules = {p.name: p.module.__name__ for p in loaded}
+    permissions = PermissionTable(rules)
+    describe_roles(
+        [t for name in ("register_query_types", "register_mutation_types")
+         for _, ts in collect(pm, name) for t in ts],
+        permissions,
+    )  # fmt: skip
     schema = build_schema(
         collect(pm, "register_query_types"),
         collect(pm, "register_mutation_types"),
@@ -129,7 +135,7 @@ def build_platform(
         pm=pm,
         plugins=loaded,
         measures=measures,
-        permissions=PermissionTable(rules),
+        permissions=permissions,
         rollout=RolloutService(engine, settings.rollout_cache_seconds),
         rollout_defaults=defaults,
         settings_store=SettingsStore(engine, specs, settings.rollout_cache_seconds),

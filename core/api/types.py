@@ -16,7 +16,7 @@ from core.audit import AuditEvent as AuditEventRow
 from core.audit import entry_bytes
 from core.clock import to_china
 from core.graphql.scalars import BigInt
-from core.identity import mask_id_number
+from core.identity import DocumentType, mask_id_number
 from core.registries.applications import Application as ApplicationRow
 from core.registries.licences import DrivingLicence as LicenceRow
 from core.registries.licences import LicenceStatus
@@ -28,6 +28,9 @@ VehicleCategoryEnum = strawberry.enum(VehicleCategory, name="VehicleCategory")
 VehicleUseEnum = strawberry.enum(VehicleUse, name="VehicleUse", description="使用性质")
 VehicleStatusEnum = strawberry.enum(VehicleStatus, name="VehicleStatus")
 RoleEnum = strawberry.enum(Role, name="Role")
+IdTypeEnum = strawberry.enum(
+    DocumentType, name="IdType", description="身份证明类型: the kind of identity document."
+)
 
 # Roles that may see a full ID number of someone else (the reveal is audited).
 ID_REVEAL_ROLES = (

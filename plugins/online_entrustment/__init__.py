@@ -12,14 +12,14 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
-from plugins.online_entrustment import demo as demo_data
-from plugins.online_entrustment import (
-    models,  # noqa: F401  (tables)
+
+from . import demo as demo_data
+from . import (
+    models,  # noqa: F401 - its tables
     reports,
 )
-from plugins.online_entrustment.schema import EntrustmentMutation, EntrustmentQuery
-
-MEASURE = "online_entrustment"
+from .rules import MEASURE
+from .schema import EntrustmentMutation, EntrustmentQuery
 
 
 @hookimpl

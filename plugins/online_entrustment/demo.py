@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from core.db import stamp
 from core.demo import DemoWorld
-from plugins.online_entrustment.models import EntrustmentGrant
+
+from .models import EntrustmentGrant
 
 
 def load(session: Session, demo: DemoWorld) -> None:

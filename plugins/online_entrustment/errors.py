@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class EntrustmentCode:
-    """Machine codes of this measure's refusals."""
+
+class EntrustmentErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
 
     NOT_ENTRUSTABLE = "ENTRUSTMENT_BUSINESS_NOT_ENTRUSTABLE"  # not in the 九-一 table
     VALIDITY_TOO_LONG = "ENTRUSTMENT_VALIDITY_TOO_LONG"  # more than 30 days (九-二)

@@ -8,8 +8,9 @@ from sqlmodel import Session, select
 
 from core.clock import CHINA_TZ
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
-from plugins.online_entrustment import rules
-from plugins.online_entrustment.models import EntrustmentGrant
+
+from . import rules
+from .models import EntrustmentGrant
 
 COLUMNS = ["online_created", "paper_recorded", "used", "revoked", "expired_unused"]
 

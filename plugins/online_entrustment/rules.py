@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from core.documents.signing import text_claims
 from core.errors import Code, RuleError
 from core.validation import name_key
-from plugins.online_entrustment.errors import EntrustmentCode
+
+from .errors import EntrustmentErrorCode
+
+MEASURE = "online_entrustment"  # the plugin's slug: its folder, its actions' prefix
 
 RULE_SCOPE = "M09 2021-九-一: 网上委托适用于下表所列交管业务"
 RULE_VALIDITY = "M09 2021-九-二: 单次委托有效期不超过30日"
@@ -95,13 +98,13 @@ def business(code: str, field: str = "business") -> Business:
         return found
     if code in EXCLUDED:
         raise RuleError(
-            EntrustmentCode.NOT_ENTRUSTABLE,
+            EntrustmentErrorCode.NOT_ENTRUSTABLE,
             f"{code} cannot be entrusted online: the table allows only {EXCLUDED[code]}.",
             field=field,
             rule=RULE_SCOPE,
         )
     raise RuleError(
-        EntrustmentCode.NOT_ENTRUSTABLE,
+        EntrustmentErrorCode.NOT_ENTRUSTABLE,
         f"{code} is not a business of the online entrustment table.",
         field=field,
         rule=RULE_SCOPE,
@@ -120,12 +123,29 @@ def validity_end(today: dt.date, valid_days: int, field: str = "validDays") -> d
         )
     if valid_days > MAX_VALID_DAYS:
         raise RuleError(
-            EntrustmentCode.VALIDITY_TOO_LONG,
+            EntrustmentErrorCode.VALIDITY_TOO_LONG,
             f"An entrustment is valid at most {MAX_VALID_DAYS} days (asked {valid_days}).",
             field=field,
             rule=RULE_VALIDITY,
         )
     return today + dt.timedelta(days=valid_days)
+
+
+class GrantKind(enum.StrEnum):
+    ONLINE = "ONLINE"  # 网上委托: made in the app, signed QR
+    PAPER = "PAPER"  # 纸质委托书: presented at the window and recorded (九-三)
+
+
+class ScanReason(enum.StrEnum):
+    """Why a scanned entrustment QR is (not) valid: the signature first, then the live record."""
+
+    OK = "OK"
+    MALFORMED = "MALFORMED"
+    UNKNOWN_KEY = "UNKNOWN_KEY"
+    RETIRED_KEY = "RETIRED_KEY"
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    UNKNOWN_ENTRUSTMENT = "UNKNOWN_ENTRUSTMENT"
+    CLAIMS_DIFFER = "CLAIMS_DIFFER"
 
 
 class GrantStatus(enum.StrEnum):
@@ -155,21 +175,21 @@ def require_usable(status: GrantStatus, valid_until: dt.date, today: dt.date) ->
     """Refuse an entrustment that is used, revoked or expired on `today`."""
     if status is GrantStatus.USED:
         raise RuleError(
-            EntrustmentCode.ALREADY_USED,
+            EntrustmentErrorCode.ALREADY_USED,
             "This entrustment has already been used; the owner must entrust again.",
             field="entrustmentId",
             rule=RULE_SINGLE,
         )
     if status is GrantStatus.REVOKED:
         raise RuleError(
-            EntrustmentCode.REVOKED,
+            EntrustmentErrorCode.REVOKED,
             "The owner revoked this entrustment.",
             field="entrustmentId",
             rule=RULE_SINGLE,
         )
     if status is GrantStatus.EXPIRED:
         raise RuleError(
-            EntrustmentCode.EXPIRED,
+            EntrustmentErrorCode.EXPIRED,
             f"This entrustment was valid until {valid_until.isoformat()}.",
             field="entrustmentId",
             rule=RULE_VALIDITY,
@@ -189,7 +209,7 @@ def require_same_agent(granted: tuple[str, str, str], present: tuple[str, str, s
     p_type, p_number, p_name = present
     if g_type != p_type or g_number != p_number:
         raise RuleError(
-            EntrustmentCode.AGENT_MISMATCH,
+            EntrustmentErrorCode.AGENT_MISMATCH,
             "The person handling the business is not the entrusted agent; the owner must "
             "entrust again.",
             field="agentIdNumber",
@@ -197,7 +217,7 @@ def require_same_agent(granted: tuple[str, str, str], present: tuple[str, str, s
         )
     if normalise_name(g_name) != normalise_name(p_name):
         raise RuleError(
-            EntrustmentCode.AGENT_MISMATCH,
+            EntrustmentErrorCode.AGENT_MISMATCH,
             "The agent's name differs from the entrustment; the owner must entrust again.",
             field="agentName",
             rule=RULE_REENTRUST_AGENT,
@@ -208,7 +228,7 @@ def require_same_business(granted: str, actual: str) -> None:
     """The business being handled must be the entrusted one."""
     if granted != actual:
         raise RuleError(
-            EntrustmentCode.BUSINESS_MISMATCH,
+            EntrustmentErrorCode.BUSINESS_MISMATCH,
             f"The entrustment is for {granted}, not {actual}; the owner must entrust again.",
             field="business",
             rule=RULE_REENTRUST_BUSINESS,

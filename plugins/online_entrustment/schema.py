@@ -8,32 +8,47 @@ import strawberry
 from sqlmodel import or_, select
 
 from core.accounts import Person
+from core.api.types import IdTypeEnum
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
 from core.identity import mask_id_number
-from core.permissions import requires
-from plugins.online_entrustment import rules, service
-from plugins.online_entrustment.models import EntrustmentGrant as GrantRow
 
-CLERK_ROLES = "Roles: CLERK, SUPERVISOR (the handling city's jurisdiction)."
+from . import rules, service
+from .models import EntrustmentGrant as GrantRow
+from .rules import MEASURE
+
+HANDLING_CITY = "the handling city's jurisdiction"
+
+EntrustmentStatus = strawberry.enum(
+    rules.GrantStatus, name="EntrustmentStatus", description="Live status of an entrustment."
+)
+EntrustmentKind = strawberry.enum(
+    rules.GrantKind, name="EntrustmentKind", description="网上委托 (ONLINE) or 纸质委托书 (PAPER)."
+)
+EntrustmentSubject = strawberry.enum(
+    rules.Subject, name="EntrustmentSubject", description="机动车业务 or 驾驶证业务."
+)
+EntrustmentScanReason = strawberry.enum(
+    rules.ScanReason, name="EntrustmentScanReason", description="Why a scanned QR is (not) valid."
+)
 
 
 @strawberry.type(description="An entrustment (委托) of a named agent for one business (M09).")
 class EntrustmentGrant:
     id: strawberry.ID
-    kind: str = strawberry.field(description="ONLINE (网上委托) or PAPER (纸质委托书, recorded).")
+    kind: EntrustmentKind
     business: str = strawberry.field(description="Business code of the 九-一 table.")
     business_label: str
-    status: str = strawberry.field(description="ACTIVE | USED | REVOKED | EXPIRED (live).")
+    status: EntrustmentStatus = strawberry.field(description="Live: on the platform's date.")
     city: str = strawberry.field(description="City whose office handles the business.")
     vehicle_id: strawberry.ID | None
     licence_id: strawberry.ID | None
     vin: str | None
     agent_name: str
-    agent_id_type: str
+    agent_id_type: IdTypeEnum
     agent_id_number: str = strawberry.field(description="Masked (110101********1234).")
     valid_from: dt.date
     valid_until: dt.date = strawberry.field(description="Last day it can be used (inclusive).")
@@ -46,16 +61,16 @@ class EntrustmentGrant:
     def of(cls, row: GrantRow, today: dt.date, show_qr: bool = True) -> EntrustmentGrant:
         return cls(
             id=strawberry.ID(row.id),
-            kind=row.kind,
+            kind=rules.GrantKind(row.kind),
             business=row.business,
             business_label=rules.BUSINESSES[row.business].label_zh,
-            status=rules.status_of(row.used_at, row.revoked_at, row.valid_until, today).value,
+            status=rules.status_of(row.used_at, row.revoked_at, row.valid_until, today),
             city=row.city_code,
             vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
             licence_id=strawberry.ID(row.licence_id) if row.licence_id else None,
             vin=row.vin,
             agent_name=row.agent_name,
-            agent_id_type=row.agent_id_type,
+            agent_id_type=IdTypeEnum(row.agent_id_type),
             agent_id_number=mask_id_number(row.agent_id_number) or "",
             valid_from=row.valid_from,
             valid_until=row.valid_until,
@@ -70,7 +85,7 @@ class EntrustmentGrant:
 class EntrustmentBusiness:
     code: str
     label_zh: str
-    subject: str = strawberry.field(description="VEHICLE or LICENCE.")
+    subject: EntrustmentSubject
     new_vehicle: bool = strawberry.field(
         description="Identified by VIN and city (not yet registered)."
     )
@@ -80,10 +95,7 @@ class EntrustmentBusiness:
 @strawberry.type(description="Result of scanning an electronic entrustment's QR.")
 class EntrustmentScanResult:
     valid: bool
-    reason: str = strawberry.field(
-        description="OK | MALFORMED | UNKNOWN_KEY | RETIRED_KEY | BAD_SIGNATURE | "
-        "UNKNOWN_ENTRUSTMENT | CLAIMS_DIFFER"
-    )
+    reason: EntrustmentScanReason
     entrustment: EntrustmentGrant | None
 
 
@@ -98,9 +110,7 @@ class EntrustmentRequirement:
 @strawberry.input
 class EntrustmentCreateInput:
     business: str
-    agent_id_type: str = strawberry.field(
-        description="MAINLAND_ID | HMT_RESIDENCE_PERMIT | PASSPORT"
-    )
+    agent_id_type: IdTypeEnum
     agent_id_number: str
     agent_name: str
     valid_days: int = strawberry.field(description="1..30 (九-二).")
@@ -116,7 +126,7 @@ class EntrustmentCreateInput:
 class EntrustmentUseInput:
     entrustment_id: strawberry.ID
     business: str = strawberry.field(description="The business actually being handled.")
-    agent_id_type: str
+    agent_id_type: IdTypeEnum
     agent_id_number: str
     agent_name: str
 
@@ -124,10 +134,10 @@ class EntrustmentUseInput:
 @strawberry.input
 class EntrustmentPaperRecordInput:
     business: str
-    owner_id_type: str
+    owner_id_type: IdTypeEnum
     owner_id_number: str
     owner_name: str
-    agent_id_type: str
+    agent_id_type: IdTypeEnum
     agent_id_number: str
     agent_name: str
     document_sha256: str = strawberry.field(description="SHA-256 of the scanned paper 委托书.")
@@ -140,7 +150,7 @@ class EntrustmentPaperRecordInput:
 @strawberry.input
 class EntrustmentRequirementInput:
     business: str
-    applicant_id_type: str
+    applicant_id_type: IdTypeEnum
     applicant_id_number: str
     applicant_name: str
     vehicle_id: strawberry.ID | None = None
@@ -148,8 +158,7 @@ class EntrustmentRequirementInput:
 
 
 @strawberry.type
-class EntrustmentPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EntrustmentPayload(Payload):
     entrustment: EntrustmentGrant | None = None
 
 
@@ -159,7 +168,7 @@ def _citizen(ctx: Context) -> Person:
     if person is None:
         raise NotFound("Person", None)
     if person.domicile_city:
-        ctx.require_in_force(service.MEASURE, person.domicile_city)
+        ctx.require_in_force(MEASURE, person.domicile_city)
     return person
 
 
@@ -169,10 +178,7 @@ def _opt(value: strawberry.ID | None) -> str | None:
 
 @strawberry.type
 class EntrustmentQuery:
-    @strawberry.field(
-        extensions=[requires("online_entrustment.read_own")],
-        description="Roles: CITIZEN. The businesses that may be entrusted online (九-一).",
-    )
+    @operation_field(f"{MEASURE}.read_own", "The businesses that may be entrusted online (九-一).")
     def entrustment_businesses(self, info: strawberry.Info) -> list[EntrustmentBusiness]:
         ctx: Context = info.context
         _citizen(ctx)
@@ -180,19 +186,19 @@ class EntrustmentQuery:
             EntrustmentBusiness(
                 code=b.code,
                 label_zh=b.label_zh,
-                subject=b.subject.value,
+                subject=b.subject,
                 new_vehicle=b.new_vehicle,
                 target_city=b.target_city,
             )
             for b in rules.BUSINESSES.values()
         ]
 
-    @strawberry.field(
-        extensions=[requires("online_entrustment.read_own")],
-        description="Roles: CITIZEN. Entrustments I made (as owner) or that name me (as agent), "
-        "where the measure is in force in the handling city.",
+    @operation_field(
+        f"{MEASURE}.read_own",
+        "Entrustments I made (as owner) or that name me (as agent), where the measure is in force "
+        "in the handling city.",
     )
-    def entrustments_mine(
+    def my_entrustments(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[EntrustmentGrant]:
         ctx: Context = info.context
@@ -211,7 +217,7 @@ class EntrustmentQuery:
                     )
                 ).all()
             }
-            if ctx.decision(service.MEASURE, c).in_force
+            if ctx.decision(MEASURE, c).in_force
         ]
         statement = (
             select(GrantRow)
@@ -222,34 +228,48 @@ class EntrustmentQuery:
         today = ctx.today()
         return paginate(ctx, statement, first, after, lambda r: EntrustmentGrant.of(r, today))
 
-    @strawberry.field(
-        extensions=[requires("online_entrustment.check")],
-        description=f"{CLERK_ROLES} Look an entrustment up on the platform by id (audited).",
+    @operation_field(
+        f"{MEASURE}.read_own",
+        "Entrustments I made or that name me.",
+        deprecation_reason="Use myEntrustments (one naming pattern for 'mine' lists); removal on "
+        "or after 2027-06-30.",
+    )
+    def entrustments_mine(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[EntrustmentGrant]:
+        return EntrustmentQuery.my_entrustments(self, info, first, after)  # type: ignore[operator]
+
+    @operation_field(
+        f"{MEASURE}.check",
+        "Look an entrustment up on the platform by id (audited).",
+        qualifier=HANDLING_CITY,
     )
     def entrustment_lookup(self, info: strawberry.Info, id: strawberry.ID) -> EntrustmentGrant:
         ctx: Context = info.context
         grant = service.load_for_clerk(ctx, str(id), "lookup")
         return EntrustmentGrant.of(grant, ctx.today(), show_qr=False)
 
-    @strawberry.field(
-        extensions=[requires("online_entrustment.check")],
-        description=f"{CLERK_ROLES} Verify a scanned entrustment QR: signature, then live record.",
+    @operation_field(
+        f"{MEASURE}.check",
+        "Verify a scanned entrustment QR: signature, then live record.",
+        qualifier=HANDLING_CITY,
     )
     def entrustment_scan(self, info: strawberry.Info, qr: str) -> EntrustmentScanResult:
         ctx: Context = info.context
         outcome = service.scan(ctx, qr)
         return EntrustmentScanResult(
             valid=outcome.valid,
-            reason=outcome.reason,
+            reason=rules.ScanReason(outcome.reason),
             entrustment=EntrustmentGrant.of(outcome.grant, ctx.today(), show_qr=False)
             if outcome.grant
             else None,
         )
 
-    @strawberry.field(
-        extensions=[requires("online_entrustment.check")],
-        description=f"{CLERK_ROLES} Does the applicant at the window need an entrustment? "
-        "The owner in person needs none (九-二).",
+    @operation_field(
+        f"{MEASURE}.check",
+        "Does the applicant at the window need an entrustment? The owner in person needs none "
+        "(九-二).",
+        qualifier=HANDLING_CITY,
     )
     def entrustment_requirement(
         self, info: strawberry.Info, input: EntrustmentRequirementInput
@@ -273,90 +293,72 @@ class EntrustmentQuery:
 
 @strawberry.type
 class EntrustmentMutation:
-    @strawberry.mutation(
-        extensions=[requires("online_entrustment.create")],
-        description="Roles: CITIZEN (owner of the vehicle / holder of the licence). Entrust a "
-        "named agent for one business of the table, valid at most 30 days.",
+    @mutation(
+        f"{MEASURE}.create",
+        "Entrust a named agent for one business of the table, valid at most 30 days.",
+        qualifier="owner of the vehicle / holder of the licence",
     )
     def entrustment_create(
-        self, info: strawberry.Info, input: EntrustmentCreateInput
+        self, info: strawberry.Info, input: EntrustmentCreateInput, scope: WriteScope
     ) -> EntrustmentPayload:
-        ctx: Context = info.context
+        grant = service.create(
+            info.context,
+            scope,
+            business_code=input.business,
+            agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+            valid_days=input.valid_days,
+            vehicle_id=_opt(input.vehicle_id),
+            licence_id=_opt(input.licence_id),
+            vin=input.vin,
+            city=input.city,
+        )
+        return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 
-        def work(scope: WriteScope) -> EntrustmentPayload:
-            grant = service.create(
-                ctx,
-                scope,
-                business_code=input.business,
-                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
-                valid_days=input.valid_days,
-                vehicle_id=_opt(input.vehicle_id),
-                licence_id=_opt(input.licence_id),
-                vin=input.vin,
-                city=input.city,
-            )
-            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today()))
-
-        return ctx.mutate("online_entrustment.create", EntrustmentPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("online_entrustment.revoke")],
-        description="Roles: CITIZEN (the owner). Revoke an entrustment before it is used.",
+    @mutation(
+        f"{MEASURE}.revoke", "Revoke an entrustment before it is used.", qualifier="the owner"
     )
-    def entrustment_revoke(self, info: strawberry.Info, id: strawberry.ID) -> EntrustmentPayload:
-        ctx: Context = info.context
+    def entrustment_revoke(
+        self, info: strawberry.Info, id: strawberry.ID, scope: WriteScope
+    ) -> EntrustmentPayload:
+        grant = service.revoke(info.context, scope, str(id))
+        return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 
-        def work(scope: WriteScope) -> EntrustmentPayload:
-            grant = service.revoke(ctx, scope, str(id))
-            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today()))
-
-        return ctx.mutate("online_entrustment.revoke", EntrustmentPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("online_entrustment.use")],
-        description="Roles: CLERK (handling city). Handle the entrusted business for the agent: "
-        "agent and business must match (else re-entrust, 九-二); used once.",
+    @mutation(
+        f"{MEASURE}.use",
+        "Handle the entrusted business for the agent: agent and business must match (else "
+        "re-entrust, 九-二); used once.",
+        qualifier="handling city",
     )
     def entrustment_use(
-        self, info: strawberry.Info, input: EntrustmentUseInput
+        self, info: strawberry.Info, input: EntrustmentUseInput, scope: WriteScope
     ) -> EntrustmentPayload:
-        ctx: Context = info.context
+        grant = service.use(
+            info.context,
+            scope,
+            grant_id=str(input.entrustment_id),
+            business_code=input.business,
+            agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+        )
+        return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today, False))
 
-        def work(scope: WriteScope) -> EntrustmentPayload:
-            grant = service.use(
-                ctx,
-                scope,
-                grant_id=str(input.entrustment_id),
-                business_code=input.business,
-                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
-            )
-            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today(), False))
-
-        return ctx.mutate("online_entrustment.use", EntrustmentPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("online_entrustment.paper")],
-        description="Roles: CLERK (handling city). Record a paper entrustment presented at the "
-        "window (九-三); it is used at once.",
+    @mutation(
+        f"{MEASURE}.paper",
+        "Record a paper entrustment presented at the window (九-三); it is used at once.",
+        qualifier="handling city",
     )
     def entrustment_paper_record(
-        self, info: strawberry.Info, input: EntrustmentPaperRecordInput
+        self, info: strawberry.Info, input: EntrustmentPaperRecordInput, scope: WriteScope
     ) -> EntrustmentPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> EntrustmentPayload:
-            grant = service.record_paper(
-                ctx,
-                scope,
-                business_code=input.business,
-                owner=(input.owner_id_type, input.owner_id_number, input.owner_name),
-                agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
-                document_sha256=input.document_sha256,
-                vehicle_id=_opt(input.vehicle_id),
-                licence_id=_opt(input.licence_id),
-                vin=input.vin,
-                city=input.city,
-            )
-            return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, ctx.today(), False))
-
-        return ctx.mutate("online_entrustment.paper", EntrustmentPayload, work)
+        grant = service.record_paper(
+            info.context,
+            scope,
+            business_code=input.business,
+            owner=(input.owner_id_type, input.owner_id_number, input.owner_name),
+            agent=(input.agent_id_type, input.agent_id_number, input.agent_name),
+            document_sha256=input.document_sha256,
+            vehicle_id=_opt(input.vehicle_id),
+            licence_id=_opt(input.licence_id),
+            vin=input.vin,
+            city=input.city,
+        )
+        return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today, False))

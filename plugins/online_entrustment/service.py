@@ -18,11 +18,11 @@ from core.identity import IdentityNumber, parse_identity
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_person_name
-from plugins.online_entrustment import rules
-from plugins.online_entrustment.errors import EntrustmentCode
-from plugins.online_entrustment.models import EntrustmentGrant
 
-MEASURE = "online_entrustment"
+from . import rules
+from .errors import EntrustmentErrorCode
+from .models import EntrustmentGrant
+from .rules import MEASURE
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def resolve_target(
     if biz.subject is rules.Subject.VEHICLE:
         if licence_id:
             raise RuleError(
-                EntrustmentCode.WRONG_SUBJECT,
+                EntrustmentErrorCode.WRONG_SUBJECT,
                 f"{biz.code} is a vehicle business; give no licence.",
                 field="licenceId",
                 rule=rules.RULE_SCOPE,
@@ -88,7 +88,7 @@ def resolve_target(
         if biz.new_vehicle:
             if vehicle_id:
                 raise RuleError(
-                    EntrustmentCode.WRONG_SUBJECT,
+                    EntrustmentErrorCode.WRONG_SUBJECT,
                     f"{biz.code} is for a vehicle not registered yet: give its VIN and city.",
                     field="vehicleId",
                     rule=rules.RULE_SCOPE,
@@ -112,14 +112,14 @@ def resolve_target(
             if hide_others or vehicle is None:
                 raise NotFound("Vehicle", "vehicleId")
             raise RuleError(
-                EntrustmentCode.OWNER_MISMATCH,
+                EntrustmentErrorCode.OWNER_MISMATCH,
                 "The principal is not the owner of this vehicle.",
                 field="ownerIdNumber",
                 rule=rules.RULE_PAPER,
             )
         if vehicle.status == VehicleStatus.DEREGISTERED.value:
             raise RuleError(
-                EntrustmentCode.VEHICLE_NOT_ACTIVE,
+                EntrustmentErrorCode.VEHICLE_NOT_ACTIVE,
                 "This vehicle is deregistered.",
                 field="vehicleId",
                 rule=rules.RULE_SCOPE,
@@ -127,7 +127,7 @@ def resolve_target(
         return Target(vehicle.registration_city, owner_person_id, vehicle_id=vehicle.id)
     if vehicle_id or vin:
         raise RuleError(
-            EntrustmentCode.WRONG_SUBJECT,
+            EntrustmentErrorCode.WRONG_SUBJECT,
             f"{biz.code} is a licence business; give no vehicle.",
             field="vehicleId" if vehicle_id else "vin",
             rule=rules.RULE_SCOPE,
@@ -139,7 +139,7 @@ def resolve_target(
         if hide_others or licence is None:
             raise NotFound("Licence", "licenceId")
         raise RuleError(
-            EntrustmentCode.OWNER_MISMATCH,
+            EntrustmentErrorCode.OWNER_MISMATCH,
             "The principal is not the holder of this licence.",
             field="ownerIdNumber",
             rule=rules.RULE_PAPER,
@@ -212,7 +212,7 @@ def create(
     owner = scope.session.get(Person, owner_id)
     if owner is not None and (owner.id_type, owner.id_number) == who.key[:2]:
         raise RuleError(
-            EntrustmentCode.SELF_ENTRUSTMENT,
+            EntrustmentErrorCode.SELF_ENTRUSTMENT,
             "You cannot entrust yourself: the owner in person needs no entrustment.",
             field="agentIdNumber",
             rule=rules.RULE_IN_PERSON,
@@ -261,7 +261,7 @@ def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     now = stamp(ctx.now())
     if not consume_once(scope.session, EntrustmentGrant, grant.id, "revoked_at", now, used_at=None):
         raise RuleError(
-            EntrustmentCode.ALREADY_USED,
+            EntrustmentErrorCode.ALREADY_USED,
             "This entrustment was used or revoked meanwhile.",
             field="entrustmentId",
             rule=rules.RULE_SINGLE,
@@ -331,7 +331,7 @@ def _require_owner_unchanged(session: Session, grant: EntrustmentGrant) -> None:
         still = True  # a new vehicle: nothing registered to compare with
     if not still:
         raise RuleError(
-            EntrustmentCode.OWNER_CHANGED,
+            EntrustmentErrorCode.OWNER_CHANGED,
             "The principal no longer owns this vehicle or holds this licence.",
             field="entrustmentId",
             rule=rules.RULE_SCOPE,
@@ -367,7 +367,7 @@ def use(
     now = stamp(ctx.now())
     if not consume_once(scope.session, EntrustmentGrant, grant.id, "used_at", now, revoked_at=None):
         raise RuleError(
-            EntrustmentCode.ALREADY_USED,
+            EntrustmentErrorCode.ALREADY_USED,
             "This entrustment was used or revoked meanwhile.",
             field="entrustmentId",
             rule=rules.RULE_SINGLE,
@@ -407,7 +407,7 @@ def record_paper(
         raise NotFound("Principal", "ownerIdNumber")
     if principal.key[:2] == who.key[:2]:
         raise RuleError(
-            EntrustmentCode.SELF_ENTRUSTMENT,
+            EntrustmentErrorCode.SELF_ENTRUSTMENT,
             "The owner in person needs no entrustment.",
             field="agentIdNumber",
             rule=rules.RULE_IN_PERSON,

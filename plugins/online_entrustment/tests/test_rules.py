@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from core.errors import RuleError
 from core.identifiers import parse_vin
 from plugins.online_entrustment import rules
-from plugins.online_entrustment.errors import EntrustmentCode
+from plugins.online_entrustment.errors import EntrustmentErrorCode
 
 
 def test_the_table_has_the_seed_businesses() -> None:
@@ -34,7 +34,7 @@ def test_the_table_has_the_seed_businesses() -> None:
 def test_excluded_or_unknown_business_is_refused(code: str) -> None:
     with pytest.raises(RuleError) as err:
         rules.business(code)
-    assert err.value.code == EntrustmentCode.NOT_ENTRUSTABLE
+    assert err.value.code == EntrustmentErrorCode.NOT_ENTRUSTABLE
     assert "九-一" in (err.value.rule or "")
 
 
@@ -54,7 +54,7 @@ def test_validity_never_exceeds_30_days(today: dt.date, days: int) -> None:
 def test_validity_over_30_days_is_refused(today: dt.date, days: int) -> None:
     with pytest.raises(RuleError) as err:
         rules.validity_end(today, days)
-    assert err.value.code == EntrustmentCode.VALIDITY_TOO_LONG
+    assert err.value.code == EntrustmentErrorCode.VALIDITY_TOO_LONG
 
 
 @pytest.mark.parametrize("days", [0, -1])
@@ -86,7 +86,7 @@ def test_agent_must_match_type_number_and_name() -> None:
     ]:
         with pytest.raises(RuleError) as err:
             rules.require_same_agent(granted, other)
-        assert err.value.code == EntrustmentCode.AGENT_MISMATCH
+        assert err.value.code == EntrustmentErrorCode.AGENT_MISMATCH
         assert "320102198506150011" not in err.value.message
 
 
@@ -94,7 +94,7 @@ def test_business_must_match() -> None:
     rules.require_same_business("REPLACE_PLATES", "REPLACE_PLATES")
     with pytest.raises(RuleError) as err:
         rules.require_same_business("REPLACE_PLATES", "REPLACE_VEHICLE_LICENCE")
-    assert err.value.code == EntrustmentCode.BUSINESS_MISMATCH
+    assert err.value.code == EntrustmentErrorCode.BUSINESS_MISMATCH
 
 
 @pytest.mark.parametrize("vin", ["", "ABC", "LSVIO0000000000000", "LSV0000000000000I"])
