@@ -45,6 +45,7 @@ class WriteScope:
       the work's CPU-bound part: receipts, logs and other append-only rows.
     - `audit_draft()` fixes the audit event now (its id, time and leaf hash), e.g. so that a signed
       receipt can name the entry it will be logged under; the subject can no longer change.
+    - `after_commit.append(callback)`: run once the write has committed (a refusal runs none).
     """
 
     def __init__(
@@ -60,6 +61,7 @@ class WriteScope:
         self.subject_ref: str | None = None
         self.detail: dict[str, Any] = {}
         self.staged: list[tuple[Any, Any]] = []
+        self.after_commit: list[Callable[[], Any]] = []  # run once the write has committed
         self._draft: EventDraft | None = None
         # the audit outcome when `work` returns: "OK", or "REFUSED:<reason>" for a refusal whose
         # writes must still be kept (a counted failed attempt, a notice sent out of band)
@@ -330,6 +332,8 @@ class Context:
                 else:
                     self._commit(scope._session, scope, scope._baseline)
                 self.commits += 1
+                for callback in scope.after_commit:  # e.g. reload a cache the write changed
+                    callback()
                 return result
             except RuleError as error:
                 self._rollback(scope)

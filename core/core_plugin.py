@@ -38,12 +38,16 @@ def register_permission_rules() -> list[PermissionRule]:
         allow("core.public", *EVERYONE, note="public reference data"),
         allow("core.sign_in", *EVERYONE, note="sign-in is open to everyone (rate-limited)"),
         allow("core.register", *EVERYONE, note="registration is open to everyone (rate-limited)"),
+        allow("core.register_confirm", *EVERYONE, note="the SMS code of a registration"),
         allow("core.me", *SIGNED_IN),
         allow("core.my_records", Role.CITIZEN),
         allow("core.rollout_read", *ADMINS),
-        allow("core.rollout_write", *ADMINS),
-        allow("core.account_admin", *ADMINS, note="province admins: their province's staff"),
-        allow("core.partner_admin", *ADMINS, note="province admins: their province's partners"),
+        allow("core.rollout_set", *ADMINS, note="province admins: their own province"),
+        allow("core.measure_setting_set", *ADMINS, note="province admins: their own province"),
+        allow("core.account_status_set", *ADMINS, note="province admins: their province's staff"),
+        allow(
+            "core.partner_status_set", *ADMINS, note="province admins: their province's partners"
+        ),
         allow(
             "core.person_lookup",
             Role.CLERK,

@@ -55,7 +55,7 @@ def test_mutations_and_refusals_are_audited_in_the_callers_log(core_env):
     ]
     # anonymous callers write to the national log, a Nanjing citizen and Jiangsu staff to Jiangsu's
     assert [e.log_id for e in events] == ["national", "national", "320000", "320000"]
-    assert events[2].actor_kind == "CITIZEN" and events[2].action == "core.rollout_write"
+    assert events[2].actor_kind == "CITIZEN" and events[2].action == "core.rollout_set"
     assert all(e.txn == 0 for e in events) or env.platform.engine.dialect.name == "postgresql"
     done = {r.log_id: r.added for r in _sequence(env)}
     assert done == {"national": 2, "320000": 2}

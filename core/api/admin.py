@@ -18,8 +18,7 @@ import strawberry
 from core.accounts import Account, PartnerOrg, Role
 from core.context import Context, WriteScope
 from core.errors import Code, NotFound, RuleError
-from core.graphql.types import UserError
-from core.permissions import requires
+from core.graphql.operations import Payload, mutation
 from core.validation import require_text
 
 
@@ -36,15 +35,13 @@ class PartnerStatus(enum.StrEnum):
 
 
 @strawberry.type
-class AccountStatusPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class AccountStatusPayload(Payload):
     account_id: strawberry.ID | None = None
     status: AccountStatus | None = None
 
 
 @strawberry.type
-class PartnerStatusPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class PartnerStatusPayload(Payload):
     partner_id: strawberry.ID | None = None
     status: PartnerStatus | None = None
 
@@ -55,72 +52,75 @@ def _national(ctx: Context) -> bool:
 
 @strawberry.type
 class AdminMutation:
-    @strawberry.mutation(
-        extensions=[requires("core.account_admin")],
-        description="Disable or re-enable an account; its tokens stop working on the next request. "
-        "Roles: NATIONAL_ADMIN (any account), PROVINCE_ADMIN (staff of own province). Audited.",
+    @mutation(
+        "core.account_status_set",
+        "Disable or re-enable an account; its tokens stop working on the next request. Audited.",
+        qualifier="national admins: any account; province admins: staff of their province",
     )
     def account_status_set(
-        self, info: strawberry.Info, account_id: strawberry.ID, status: AccountStatus, reason: str
+        self,
+        info: strawberry.Info,
+        account_id: strawberry.ID,
+        status: AccountStatus,
+        reason: str,
+        scope: WriteScope,
     ) -> AccountStatusPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> AccountStatusPayload:
-            require_text("reason", reason, 300)
-            account = scope.session.get(Account, str(account_id)[:16])
-            if account is None:
-                raise NotFound("Account", "accountId")
-            if account.id == ctx.actor.account_id:
-                raise RuleError(
-                    Code.FORBIDDEN,
-                    "You cannot change the status of your own account.",
-                    field="accountId",
-                    rule="core: no administrator disables or re-enables themself",
-                )
-            if not _national(ctx) and (
-                account.kind != "STAFF" or account.province_code != ctx.actor.province_code
-            ):
-                raise RuleError(
-                    Code.OUT_OF_JURISDICTION,
-                    "A province administrator manages the staff accounts of their own province.",
-                    field="accountId",
-                    rule="core: province administrators manage their province's staff",
-                )
-            account.status = status.value
-            scope.session.add(account)
-            scope.subject(
-                account.person_id, f"Account:{account.id}", status=status.value, reason=reason
+        require_text("reason", reason, 300)
+        account = scope.session.get(Account, str(account_id)[:16])
+        if account is None:
+            raise NotFound("Account", "accountId")
+        if account.id == ctx.actor.account_id:
+            raise RuleError(
+                Code.FORBIDDEN,
+                "You cannot change the status of your own account.",
+                field="accountId",
+                rule="core: no administrator disables or re-enables themself",
             )
-            return AccountStatusPayload(account_id=strawberry.ID(account.id), status=status)
+        if not _national(ctx) and (
+            account.kind != "STAFF" or account.province_code != ctx.actor.province_code
+        ):
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION,
+                "A province administrator manages the staff accounts of their own province.",
+                field="accountId",
+                rule="core: province administrators manage their province's staff",
+            )
+        account.status = status.value
+        scope.session.add(account)
+        scope.subject(
+            account.person_id, f"Account:{account.id}", status=status.value, reason=reason
+        )
+        return AccountStatusPayload(account_id=strawberry.ID(account.id), status=status)
 
-        return ctx.mutate("core.account_status_set", AccountStatusPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("core.partner_admin")],
-        description="Suspend or reinstate a partner firm; its tokens stop working on the next "
-        "request. Roles: NATIONAL_ADMIN (any partner), PROVINCE_ADMIN (partners registered in own "
-        "province). Audited.",
+    @mutation(
+        "core.partner_status_set",
+        "Suspend or reinstate a partner firm; its tokens stop working on the next request. "
+        "Audited.",
+        qualifier="national admins: any partner; province admins: partners registered in their "
+        "province",
     )
     def partner_status_set(
-        self, info: strawberry.Info, partner_id: strawberry.ID, status: PartnerStatus, reason: str
+        self,
+        info: strawberry.Info,
+        partner_id: strawberry.ID,
+        status: PartnerStatus,
+        reason: str,
+        scope: WriteScope,
     ) -> PartnerStatusPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> PartnerStatusPayload:
-            require_text("reason", reason, 300)
-            org = scope.session.get(PartnerOrg, str(partner_id)[:16])
-            if org is None:
-                raise NotFound("Partner", "partnerId")
-            if not _national(ctx) and org.province_code != ctx.actor.province_code:
-                raise RuleError(
-                    Code.OUT_OF_JURISDICTION,
-                    "A province administrator manages the partners registered in their province.",
-                    field="partnerId",
-                    rule="core: province administrators manage their province's partners",
-                )
-            org.status = status.value
-            scope.session.add(org)
-            scope.subject(None, f"PartnerOrg:{org.id}", status=status.value, reason=reason)
-            return PartnerStatusPayload(partner_id=strawberry.ID(org.id), status=status)
-
-        return ctx.mutate("core.partner_status_set", PartnerStatusPayload, work)
+        require_text("reason", reason, 300)
+        org = scope.session.get(PartnerOrg, str(partner_id)[:16])
+        if org is None:
+            raise NotFound("Partner", "partnerId")
+        if not _national(ctx) and org.province_code != ctx.actor.province_code:
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION,
+                "A province administrator manages the partners registered in their province.",
+                field="partnerId",
+                rule="core: province administrators manage their province's partners",
+            )
+        org.status = status.value
+        scope.session.add(org)
+        scope.subject(None, f"PartnerOrg:{org.id}", status=status.value, reason=reason)
+        return PartnerStatusPayload(partner_id=strawberry.ID(org.id), status=status)

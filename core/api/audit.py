@@ -19,8 +19,8 @@ from core.audit.sequencer import all_logs, latest_head
 from core.clock import to_china
 from core.context import Context
 from core.errors import Code, RuleError
+from core.graphql.operations import operation_field
 from core.graphql.scalars import BigInt
-from core.permissions import requires
 
 
 @strawberry.type(description="A signed tree head: the log had `treeSize` entries with this root.")
@@ -128,10 +128,9 @@ def inclusion_loader(ctx: Context) -> Any:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="The newest signed tree head of every audit log (one per province, and the "
-        "national log). Public.",
+    @operation_field(
+        "core.public",
+        "The newest signed tree head of every audit log (one per province, and the national log).",
     )
     def audit_tree_heads(self, info: strawberry.Info) -> list[AuditTreeHead]:
         ctx: Context = info.context
@@ -139,9 +138,9 @@ class AuditQuery:
             rows = [latest_head(conn, log_id) for log_id in all_logs()]
         return [AuditTreeHead.of(r) for r in rows if r is not None]
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="A log's signed tree head at `treeSize` (the newest when omitted). Public.",
+    @operation_field(
+        "core.public",
+        "A log's signed tree head at `treeSize` (the newest when omitted).",
     )
     def audit_tree_head(
         self, info: strawberry.Info, log_id: str, tree_size: BigInt | None = None
@@ -151,10 +150,10 @@ class AuditQuery:
             row = audit_proofs.head_at(conn, _log(log_id), _size(tree_size, "treeSize"))
         return AuditTreeHead.of(row) if row else None
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="Proof that the log at `fromSize` is a prefix of the log at `toSize` (the "
-        "newest head when omitted); both sizes must be signed tree heads. Public.",
+    @operation_field(
+        "core.public",
+        "Proof that the log at `fromSize` is a prefix of the log at `toSize` (the "
+        "newest head when omitted); both sizes must be signed tree heads.",
     )
     def audit_consistency_proof(
         self, info: strawberry.Info, log_id: str, from_size: BigInt, to_size: BigInt | None = None
@@ -175,9 +174,9 @@ class AuditQuery:
             to_head=found.to_head,
         )
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="Proof that the entry with this leaf hash is in the log (against the newest "
+    @operation_field(
+        "core.public",
+        "Proof that the entry with this leaf hash is in the log (against the newest "
         "head, or the head at `treeSize`), e.g. the entry a verification receipt names. Null "
         "while the entry is not integrated yet (about a second). Public: it shows no content.",
     )

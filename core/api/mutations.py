@@ -24,6 +24,7 @@ from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, RuleError
 from core.graphql.credentials import CREDENTIAL_OPERATION
+from core.graphql.operations import Payload, mutation
 from core.graphql.types import UserError
 from core.identifiers import parse_mobile
 from core.identity import IdentityNumber, parse_identity
@@ -39,32 +40,28 @@ _DUMMY_HASH = hash_secret("not-a-real-password")
 
 
 @strawberry.type(description="The result of signing in: a short-lived bearer token.")
-class SignInPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class SignInPayload(Payload):
     token: str | None = None
     expires_at: dt.datetime | None = None
     token_type: str | None = None
 
 
 @strawberry.type
-class RolloutSetPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class RolloutSetPayload(Payload):
     measure: str | None = None
     city: str | None = None
     enabled: bool | None = None
 
 
 @strawberry.type
-class MeasureSettingPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class MeasureSettingPayload(Payload):
     key: str | None = None
 
 
 @strawberry.type(
     description="The answer to citizenRegister: the same for every well-formed request."
 )
-class RegisterPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class RegisterPayload(Payload):
     accepted: bool | None = strawberry.field(
         default=None, description="True once the request is recorded (not that it can succeed)."
     )
@@ -72,8 +69,7 @@ class RegisterPayload:
 
 
 @strawberry.type(description="The answer to citizenRegisterConfirm.")
-class RegisterConfirmPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class RegisterConfirmPayload(Payload):
     account_id: strawberry.ID | None = None
 
 
@@ -221,11 +217,11 @@ def _check_registration(
 
 @strawberry.type
 class CoreMutation:
-    @strawberry.mutation(
-        extensions=[requires("core.sign_in")],
+    @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
+        extensions=[requires("core.sign_in", "rate-limited per login and per client address")],
         metadata=CREDENTIAL_OPERATION,
-        description="Sign in with login and password. Public; rate-limited per login and per "
-        "client address; at most one credential operation per request.",
+        description="Sign in with login and password; at most one credential operation per "
+        "request.",
     )
     async def sign_in(self, info: strawberry.Info, login: str, password: str) -> SignInPayload:
         ctx: Context = info.context
@@ -246,12 +242,11 @@ class CoreMutation:
 
         return ctx.mutate("core.sign_in", SignInPayload, work)
 
-    @strawberry.mutation(
-        extensions=[requires("core.sign_in")],
+    @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
+        extensions=[requires("core.sign_in", "rate-limited per client id and per client address")],
         metadata=CREDENTIAL_OPERATION,
-        description="Exchange a partner's client credentials for a partner token. Public; "
-        "rate-limited per client id and per client address; at most one credential operation "
-        "per request.",
+        description="Exchange a partner's client credentials for a partner token; at most one "
+        "credential operation per request.",
     )
     async def partner_token_create(
         self, info: strawberry.Info, client_id: str, client_secret: str
@@ -275,14 +270,15 @@ class CoreMutation:
 
         return ctx.mutate("core.partner_token_create", SignInPayload, work)
 
-    @strawberry.mutation(
-        extensions=[requires("core.register")],
+    @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
+        extensions=[
+            requires("core.register", "rate-limited per client address, ID number and phone")
+        ],
         metadata=CREDENTIAL_OPERATION,
         description="Step 1 of opening a personal account (个人账号) with an identity document. "
         "Every well-formed request gets the same answer (`accepted`): a code goes to the phone by "
         "SMS if the details can open an account; otherwise whoever the details belong to is told "
-        "out of band. Confirm with citizenRegisterConfirm. Public; rate-limited per client "
-        "address, per ID number and per phone.",
+        "out of band. Confirm with citizenRegisterConfirm.",
     )
     async def citizen_register(
         self,
@@ -318,108 +314,103 @@ class CoreMutation:
 
         return ctx.mutate("core.register", RegisterPayload, work)
 
-    @strawberry.mutation(
-        extensions=[requires("core.register")],
+    @mutation(
+        "core.register_confirm",
+        "Step 2 of opening a personal account: the 6-digit code sent by SMS to the phone given in "
+        "citizenRegister; the account (login: the phone) exists from now on. Any wrong, expired "
+        "or unknown code gets BAD_CREDENTIALS; 5 wrong codes use the request up.",
+        qualifier="rate-limited per client address and per phone",
         metadata=CREDENTIAL_OPERATION,
-        description="Step 2 of opening a personal account: the 6-digit code sent by SMS to the "
-        "phone given in citizenRegister; the account (login: the phone) exists from now on. Any "
-        "wrong, expired or unknown code gets BAD_CREDENTIALS; 5 wrong codes use the request up. "
-        "Public; rate-limited per client address and per phone.",
     )
     def citizen_register_confirm(
-        self, info: strawberry.Info, phone: str, code: str
+        self, info: strawberry.Info, phone: str, code: str, scope: WriteScope
     ) -> RegisterConfirmPayload:
         ctx: Context = info.context
+        stored_phone = parse_mobile(phone)
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise RuleError(Code.INVALID_INPUT, "Codes have 6 digits.", field="code")
+        limiter = ctx.platform.limiter
+        limiter.hit("register_confirm.client", ctx.client_address, 30, 600, field="code")
+        limiter.hit("register_confirm.phone", stored_phone, 10, 600, field="code")
+        outcome = registration.confirm(scope, stored_phone, code)
+        if isinstance(outcome, RuleError):  # counted and kept, not rolled back
+            return RegisterConfirmPayload(errors=[UserError.of(outcome)])
+        return RegisterConfirmPayload(account_id=strawberry.ID(outcome.id))
 
-        def work(scope: WriteScope) -> RegisterConfirmPayload:
-            stored_phone = parse_mobile(phone)
-            if not (code.isascii() and code.isdigit() and len(code) == 6):
-                raise RuleError(Code.INVALID_INPUT, "Codes have 6 digits.", field="code")
-            limiter = ctx.platform.limiter
-            limiter.hit("register_confirm.client", ctx.client_address, 30, 600, field="code")
-            limiter.hit("register_confirm.phone", stored_phone, 10, 600, field="code")
-            outcome = registration.confirm(scope, stored_phone, code)
-            if isinstance(outcome, RuleError):  # counted and kept, not rolled back
-                return RegisterConfirmPayload(errors=[UserError.of(outcome)])
-            return RegisterConfirmPayload(account_id=strawberry.ID(outcome.id))
-
-        return ctx.mutate("core.register_confirm", RegisterConfirmPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("core.rollout_write")],
-        description="Enable or disable a measure for one city of your province from a date (never deletes data). "
-        "Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
+    @mutation(
+        "core.rollout_set",
+        "Enable or disable a measure for one city of your province from a date (never deletes "
+        "data).",
+        qualifier="province admins: their own province",
     )
-    def rollout_set(self, info: strawberry.Info, input: RolloutSetInput) -> RolloutSetPayload:
+    def rollout_set(
+        self, info: strawberry.Info, input: RolloutSetInput, scope: WriteScope
+    ) -> RolloutSetPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> RolloutSetPayload:
-            if input.measure not in ctx.platform.measures:
-                raise RuleError(
-                    Code.UNKNOWN_MEASURE,
-                    f"Unknown measure {input.measure[:40]!r}.",
-                    field="measure",
-                )
-            target = lookup_city(input.city)
-            if (
-                Role.NATIONAL_ADMIN not in ctx.actor.roles
-                and ctx.actor.province_code != target.province_code
-            ):
-                raise RuleError(
-                    Code.OUT_OF_JURISDICTION,
-                    "You administer another province.",
-                    field="city",
-                    rule="core: a province admin configures the cities of their own province",
-                    city=target.code,
-                )
-            start = input.valid_from or ctx.today()
-            if input.valid_until is not None and input.valid_until < start:
-                raise RuleError(
-                    Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
-                )
-            note = optional_text("note", input.note, 300, multiline=True)
-            session = scope.session
-            for old in session.exec(
-                select(RolloutRule).where(
-                    RolloutRule.measure == input.measure,
-                    RolloutRule.city_code == target.code,
-                    RolloutRule.source == "ADMIN",
-                )
-            ).all():
-                session.delete(old)
-            session.add(
-                RolloutRule(
-                    measure=input.measure,
-                    province_code=target.province_code,
-                    city_code=target.code,
-                    enabled=input.enabled,
-                    valid_from=start,
-                    valid_until=input.valid_until,
-                    source="ADMIN",
-                    phase="ADMIN",
-                    note=note,
-                    updated_by=ctx.actor.account_id,
-                    updated_at=stamp(ctx.now()),
-                )
+        scope.after_commit.append(ctx.platform.rollout.reload)
+        if input.measure not in ctx.platform.measures:
+            raise RuleError(
+                Code.UNKNOWN_MEASURE,
+                f"Unknown measure {input.measure[:40]!r}.",
+                field="measure",
             )
-            scope.subject(
-                None,
-                f"Rollout:{input.measure}:{target.code}",
+        target = lookup_city(input.city)
+        if (
+            Role.NATIONAL_ADMIN not in ctx.actor.roles
+            and ctx.actor.province_code != target.province_code
+        ):
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION,
+                "You administer another province.",
+                field="city",
+                rule="core: a province admin configures the cities of their own province",
+                city=target.code,
+            )
+        start = input.valid_from or ctx.today()
+        if input.valid_until is not None and input.valid_until < start:
+            raise RuleError(
+                Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
+            )
+        note = optional_text("note", input.note, 300, multiline=True)
+        session = scope.session
+        for old in session.exec(
+            select(RolloutRule).where(
+                RolloutRule.measure == input.measure,
+                RolloutRule.city_code == target.code,
+                RolloutRule.source == "ADMIN",
+            )
+        ).all():
+            session.delete(old)
+        session.add(
+            RolloutRule(
+                measure=input.measure,
+                province_code=target.province_code,
+                city_code=target.code,
                 enabled=input.enabled,
-                valid_from=start.isoformat(),
+                valid_from=start,
+                valid_until=input.valid_until,
+                source="ADMIN",
+                phase="ADMIN",
+                note=note,
+                updated_by=ctx.actor.account_id,
+                updated_at=stamp(ctx.now()),
             )
-            return RolloutSetPayload(measure=input.measure, city=target.code, enabled=input.enabled)
+        )
+        scope.subject(
+            None,
+            f"Rollout:{input.measure}:{target.code}",
+            enabled=input.enabled,
+            valid_from=start.isoformat(),
+        )
+        return RolloutSetPayload(measure=input.measure, city=target.code, enabled=input.enabled)
 
-        result = ctx.mutate("core.rollout_set", RolloutSetPayload, work)
-        ctx.platform.rollout.reload()
-        return result
-
-    @strawberry.mutation(
-        extensions=[requires("core.rollout_write")],
-        description="Set a measure's configuration value for a province or city of yours (or '*' nationwide, "
-        "national admins). Value is JSON of the setting's declared type, unit and bounds "
-        "(`measureSettings` lists them); anything else is refused with INVALID_INPUT on `value` and "
-        "nothing is stored. Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
+    @mutation(
+        "core.measure_setting_set",
+        "Set a measure's configuration value for a province or city of yours (or '*' "
+        "nationwide, national admins). Value is JSON of the setting's declared type, unit and "
+        "bounds (`measureSettings` lists them); anything else is refused with INVALID_INPUT on "
+        "`value` and nothing is stored.",
+        qualifier="province admins: their own province",
     )
     def measure_setting_set(
         self,
@@ -428,71 +419,63 @@ class CoreMutation:
         scope_code: str,
         key: str,
         value: strawberry.scalars.JSON,
+        scope: WriteScope,
     ) -> MeasureSettingPayload:
         ctx: Context = info.context
+        scope.after_commit.append(ctx.platform.settings_store.reload)
+        from core import settings_store as store
 
-        def work(scope: WriteScope) -> MeasureSettingPayload:
-            from core import settings_store as store
+        if measure not in ctx.platform.measures:
+            raise RuleError(Code.UNKNOWN_MEASURE, "Unknown measure.", field="measure")
+        spec = ctx.platform.settings_store.spec(measure, key)
+        level = store.scope_level(scope_code)
+        if level is None:
+            raise RuleError(Code.UNKNOWN_CITY, "Unknown province or city.", field="scopeCode")
+        from core.divisions import CITIES
 
-            if measure not in ctx.platform.measures:
-                raise RuleError(Code.UNKNOWN_MEASURE, "Unknown measure.", field="measure")
-            spec = ctx.platform.settings_store.spec(measure, key)
-            level = store.scope_level(scope_code)
-            if level is None:
-                raise RuleError(Code.UNKNOWN_CITY, "Unknown province or city.", field="scopeCode")
-            from core.divisions import CITIES
-
-            prov = (
-                CITIES[scope_code].province_code if level == store.SettingScope.CITY else scope_code
+        prov = CITIES[scope_code].province_code if level == store.SettingScope.CITY else scope_code
+        if Role.NATIONAL_ADMIN not in ctx.actor.roles and ctx.actor.province_code != prov:
+            raise RuleError(
+                Code.OUT_OF_JURISDICTION, "You administer another province.", field="scopeCode"
             )
-            if Role.NATIONAL_ADMIN not in ctx.actor.roles and ctx.actor.province_code != prov:
-                raise RuleError(
-                    Code.OUT_OF_JURISDICTION, "You administer another province.", field="scopeCode"
-                )
-            if not store.allowed_at(spec, scope_code):
-                where = (
-                    "nationwide only"
-                    if spec.scope == store.SettingScope.NATIONAL
-                    else "per province"
-                )
-                raise RuleError(
-                    Code.INVALID_INPUT,
-                    f"The setting {key} is set {where} ({spec.scope} setting).",
-                    field="scopeCode",
-                    rule="core: setting declaration",
-                )
-            import orjson
-
-            if len(orjson.dumps(value)) > 4000:
-                raise RuleError(Code.TOO_LONG, "Value too large.", field="value")
-            try:
-                store.check_value(spec, value)
-            except store.SettingValueError as exc:
-                raise RuleError(
-                    Code.INVALID_INPUT, str(exc), field="value", rule="core: setting declaration"
-                ) from None
-            session = scope.session
-            for old in session.exec(
-                select(MeasureSetting).where(
-                    MeasureSetting.measure == measure,
-                    MeasureSetting.scope_code == scope_code,
-                    MeasureSetting.key == key,
-                )
-            ).all():
-                session.delete(old)
-            session.add(
-                MeasureSetting(
-                    measure=measure,
-                    scope_code=scope_code,
-                    key=key,
-                    value={"value": value},
-                    updated_by=ctx.actor.account_id,
-                    updated_at=stamp(ctx.now()),
-                )
+        if not store.allowed_at(spec, scope_code):
+            where = (
+                "nationwide only" if spec.scope == store.SettingScope.NATIONAL else "per province"
             )
-            scope.subject(None, f"Setting:{measure}:{scope_code}:{key}")
-            return MeasureSettingPayload(key=key)
+            raise RuleError(
+                Code.INVALID_INPUT,
+                f"The setting {key} is set {where} ({spec.scope} setting).",
+                field="scopeCode",
+                rule="core: setting declaration",
+            )
+        import orjson
 
-        result = ctx.mutate("core.measure_setting_set", MeasureSettingPayload, work)
-        ctx.platform.settings_store.reload()
-        return result
+        if len(orjson.dumps(value)) > 4000:
+            raise RuleError(Code.TOO_LONG, "Value too large.", field="value")
+        try:
+            store.check_value(spec, value)
+        except store.SettingValueError as exc:
+            raise RuleError(
+                Code.INVALID_INPUT, str(exc), field="value", rule="core: setting declaration"
+            ) from None
+        session = scope.session
+        for old in session.exec(
+            select(MeasureSetting).where(
+                MeasureSetting.measure == measure,
+                MeasureSetting.scope_code == scope_code,
+                MeasureSetting.key == key,
+            )
+        ).all():
+            session.delete(old)
+        session.add(
+            MeasureSetting(
+                measure=measure,
+                scope_code=scope_code,
+                key=key,
+                value={"value": value},
+                updated_by=ctx.actor.account_id,
+                updated_at=stamp(ctx.now()),
+            )
+        )
+        scope.subject(None, f"Setting:{measure}:{scope_code}:{key}")
+        return MeasureSettingPayload(key=key)

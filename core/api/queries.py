@@ -15,9 +15,9 @@ from core.context import Context
 from core.divisions import CITIES, PROVINCES, province
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
+from core.graphql.operations import operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import parse_identity
-from core.permissions import requires
 from core.registries import caller
 from core.registries.applications import Application as ApplicationRow
 from core.rollout import NATIONAL
@@ -160,9 +160,9 @@ def measure_status(ctx: Context, slug: str, city_code: str, day: dt.date) -> Mea
 
 @strawberry.type
 class CoreQuery:
-    @strawberry.field(
-        extensions=[requires("core.me")],
-        description="The signed-in caller. Roles: any signed-in caller.",
+    @operation_field(
+        "core.me",
+        "The signed-in caller.",
     )
     def me(self, info: strawberry.Info) -> Me:
         ctx: Context = info.context
@@ -180,25 +180,25 @@ class CoreQuery:
             scopes=sorted(a.scopes),
         )
 
-    @strawberry.field(
-        extensions=[requires("core.my_records")],
-        description="Your driving licences, by first issue date. Roles: CITIZEN.",
+    @operation_field(
+        "core.my_records",
+        "Your driving licences, by first issue date.",
     )
     def my_driving_licences(self, info: strawberry.Info) -> list[DrivingLicence]:
         ctx: Context = info.context
         return [DrivingLicence.of(r) for r in caller.licences(ctx)]
 
-    @strawberry.field(
-        extensions=[requires("core.my_records")],
-        description="Vehicles you own, by registration date. Roles: CITIZEN.",
+    @operation_field(
+        "core.my_records",
+        "Vehicles you own, by registration date.",
     )
     def my_vehicles(self, info: strawberry.Info) -> list[Vehicle]:
         ctx: Context = info.context
         return [Vehicle.of(r) for r in caller.vehicles(ctx)]
 
-    @strawberry.field(
-        extensions=[requires("core.my_records")],
-        description="Your business applications, newest first. Roles: CITIZEN.",
+    @operation_field(
+        "core.my_records",
+        "Your business applications, newest first.",
     )
     def my_applications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -215,9 +215,9 @@ class CoreQuery:
         )
         return paginate(ctx, stmt, first, after, Application.of)
 
-    @strawberry.field(
-        extensions=[requires("core.my_records")],
-        description="Who did what with your data (verifications, look-ups, changes), newest first. Roles: CITIZEN.",
+    @operation_field(
+        "core.my_records",
+        "Who did what with your data (verifications, look-ups, changes), newest first.",
     )
     def my_audit_trail(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -231,15 +231,16 @@ class CoreQuery:
         )  # type: ignore[union-attr]
         return paginate(ctx, stmt, first, after, AuditEvent.of)
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="Today's date on the platform clock (Beijing): the default date of every rule. Public.",
+    @operation_field(
+        "core.public",
+        "Today's date on the platform clock (Beijing): the default date of every rule.",
     )
     def today(self, info: strawberry.Info) -> dt.date:
         return info.context.today()
 
-    @strawberry.field(
-        extensions=[requires("core.public")], description="The measures this platform runs. Public."
+    @operation_field(
+        "core.public",
+        "The measures this platform runs.",
     )
     def measures(self, info: strawberry.Info) -> list[Measure]:
         ctx: Context = info.context
@@ -248,9 +249,9 @@ class CoreQuery:
             for slug in sorted(ctx.platform.measures, key=lambda s: ctx.platform.measures[s].code)
         ]
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="What applies here: for a city and a date (default today), each measure in force or not, and why. Public.",
+    @operation_field(
+        "core.public",
+        "What applies here: for a city and a date (default today), each measure in force or not, and why.",
     )
     def measures_in_force(
         self, info: strawberry.Info, city: str, date: dt.date | None = None
@@ -261,9 +262,9 @@ class CoreQuery:
         slugs = sorted(ctx.platform.measures, key=lambda s: ctx.platform.measures[s].code)
         return [measure_status(ctx, slug, city, day) for slug in slugs]
 
-    @strawberry.field(
-        extensions=[requires("core.public")],
-        description="Known cities, optionally of one province. Public.",
+    @operation_field(
+        "core.public",
+        "Known cities, optionally of one province.",
     )
     def cities(self, info: strawberry.Info, province_code: str | None = None) -> list[CityInfo]:
         if province_code is not None:
@@ -283,9 +284,10 @@ class CoreQuery:
             if province_code is None or c.province_code == province_code
         ]
 
-    @strawberry.field(
-        extensions=[requires("core.rollout_read")],
-        description="Rollout rules of a province (province admins: their own). Roles: PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        "core.rollout_read",
+        "Rollout rules of a province (province admins: their own).",
+        qualifier="province admins: their own province",
     )
     def rollout_rules(
         self, info: strawberry.Info, province_code: str, measure: str | None = None
@@ -321,9 +323,9 @@ class CoreQuery:
             for r in rows
         ]
 
-    @strawberry.field(
-        extensions=[requires("core.person_lookup")],
-        description="Look a person up by identity document (audited as a read of their data). Roles: staff.",
+    @operation_field(
+        "core.person_lookup",
+        "Look a person up by identity document (audited as a read of their data).",
     )
     def person_lookup(
         self, info: strawberry.Info, id_type: str, id_number: str, purpose: str
@@ -344,9 +346,10 @@ class CoreQuery:
         ctx.audit_read("core.person_lookup", row.id, f"Person:{row.id}", {"purpose": purpose[:200]})
         return Person.of(row)
 
-    @strawberry.field(
-        extensions=[requires("core.report_read")],
-        description="Reports on offer. Roles: SUPERVISOR, PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        "core.report_read",
+        "Reports on offer.",
+        qualifier="for a city in your jurisdiction",
     )
     def reports(self, info: strawberry.Info) -> list[ReportInfo]:
         ctx: Context = info.context
@@ -355,9 +358,10 @@ class CoreQuery:
             for r in ctx.platform.reports.values()
         ]
 
-    @strawberry.field(
-        extensions=[requires("core.report_read")],
-        description="Run a report for a city (in your jurisdiction) and a period. Roles: SUPERVISOR, PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        "core.report_read",
+        "Run a report for a city (in your jurisdiction) and a period.",
+        qualifier="for a city in your jurisdiction",
     )
     def report(
         self, info: strawberry.Info, name: str, city: str, start: dt.date, end: dt.date

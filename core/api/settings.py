@@ -13,7 +13,7 @@ from core.accounts import Role
 from core.context import Context
 from core.divisions import CITIES
 from core.errors import Code, RuleError
-from core.permissions import requires
+from core.graphql.operations import operation_field
 from core.plugin_api import SettingSpec
 
 
@@ -75,11 +75,12 @@ def _info(spec: SettingSpec, value: Any, source: str) -> MeasureSettingInfo:
 
 @strawberry.type
 class SettingsQuery:
-    @strawberry.field(
-        extensions=[requires("core.rollout_read")],
-        description="A measure's settings with their type, unit and bounds, and the value in force at "
+    @operation_field(
+        "core.rollout_read",
+        "A measure's settings with their type, unit and bounds, and the value in force at "
         "`scopeCode` (a city, a province, or '*' nationwide; province admins: their own province "
-        "or '*'). Roles: PROVINCE_ADMIN, NATIONAL_ADMIN.",
+        "or '*').",
+        qualifier="province admins: their own province",
     )
     def measure_settings(
         self, info: strawberry.Info, measure: str, scope_code: str
