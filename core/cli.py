@@ -1,6 +1,6 @@
 """Operator command line: `python -m core.cli <command> --help`.
 
-Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, demo-load, schema, plugins,
+Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, db-migrate, db-revision, demo-load, schema, plugins,
 rollout, token, rotate-keys, audit-verify, audit-sequence, identifiers-check, report, job.
 """
 
@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -34,18 +35,20 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from alembic import command
-    from alembic.config import Config
-
+    from core.schema_migrations import migrate
     from core.settings import Settings
 
-    config = Config(str(Path(__file__).resolve().parent.parent / "alembic.ini"))
-    config.set_main_option(
-        "script_location", str(Path(__file__).resolve().parent.parent / "migrations")
-    )
-    config.attributes["database_url"] = Settings.from_env().database_url
-    command.upgrade(config, args.revision)
+    migrate(Settings.from_env().database_url, args.revision)
     print(f"database migrated to {args.revision}")
+    return 0
+
+
+def cmd_db_revision(args: argparse.Namespace) -> int:
+    from core.schema_migrations import new_revision
+    from core.settings import Settings
+
+    path = new_revision(Settings.from_env().database_url, args.branch, args.message)
+    print(f"new revision on {args.branch}: {path}")
     return 0
 
 
@@ -86,8 +89,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def measures_table(measures: dict[str, Any]) -> str:
+    """The README's table of measures (code, slug, title, seed item), in code order."""
+    lines = ["| code | plugin | measure | seed |", "| --- | --- | --- | --- |"]
+    for info in sorted(measures.values(), key=lambda m: m.code):
+        lines.append(
+            f"| {info.code} | [`{info.slug}`](plugins/{info.slug}/README.md) | "
+            f"{info.title_zh} ({info.title}) | {info.seed} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     platform = _platform()
+    if args.markdown:
+        print(measures_table(platform.measures), end="")
+        return 0
     for plugin in platform.plugins:
         info = platform.measures.get(plugin.name)
         label = f"{info.code} {info.title_zh} ({info.title})" if info else "-"
@@ -237,8 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
         "db-init", help="create tables, seed the default rollout, create signing keys"
     ).set_defaults(fn=cmd_db_init)
     p = sub.add_parser("db-migrate", help="apply the alembic migrations (production databases)")
-    p.add_argument("revision", nargs="?", default="head")
+    p.add_argument("revision", nargs="?", default="heads")
     p.set_defaults(fn=cmd_db_migrate)
+    p = sub.add_parser(
+        "db-revision",
+        help="autogenerate a migration on one branch (core or a measure's slug) from its models",
+    )
+    p.add_argument("branch")
+    p.add_argument("-m", "--message", required=True)
+    p.set_defaults(fn=cmd_db_revision)
     p = sub.add_parser("demo-load", help="load the demo data set into an empty database")
     p.add_argument(
         "--licences",
@@ -251,9 +275,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", default="schema.graphql")
     p.add_argument("--check", action="store_true")
     p.set_defaults(fn=cmd_schema)
-    sub.add_parser("plugins", help="list loaded plugins and their measures").set_defaults(
-        fn=cmd_plugins
+    p = sub.add_parser("plugins", help="list loaded plugins and their measures")
+    p.add_argument(
+        "--markdown", action="store_true", help="the README's table of measures (code, slug)"
     )
+    p.set_defaults(fn=cmd_plugins)
     p = sub.add_parser("rollout", help="which measures are in force in a city on a date")
     p.add_argument("city")
     p.add_argument("--date")

@@ -102,6 +102,13 @@ def load_plugins(
     return pm, loaded
 
 
+def entry_point_modules() -> list[str]:
+    """The modules of the installed (entry point) plugins, by dotted name."""
+    return [
+        ep.value.split(":")[0] for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP)
+    ]
+
+
 def _load_entry_point(ep: importlib.metadata.EntryPoint) -> Any:
     try:
         return ep.load()

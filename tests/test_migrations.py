@@ -1,5 +1,7 @@
 """The alembic migrations build exactly the schema the models describe."""
 
+from pathlib import Path
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -163,3 +165,92 @@ def test_high_s_entrustment_qr_texts_are_rewritten_to_their_one_encoding(tmp_pat
         stored = conn.execute(text("SELECT qr FROM online_entrustment_grants")).scalar()
     assert stored == good
     engine.dispose()
+
+
+def test_upgrading_a_pre_split_database_ends_at_every_branchs_head(tmp_path, monkeypatch):
+    """A database of the old single chain (legacy 0004) continues on the per-measure branches."""
+    from core.schema_migrations import current_revisions
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["db-migrate", "0004"]) == 0
+    assert current_revisions(url) == {"0004"}
+    assert cli.main(["db-migrate"]) == 0
+    revisions = current_revisions(url)
+    assert "0004" not in revisions and "online_entrustment_0001" in revisions
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_a_measure_from_another_distribution_ships_its_own_tables(tmp_path, monkeypatch):
+    """An installed (entry point) measure with a `migrations/` folder beside its module gets its
+    branch upgraded with the others, its first revision depending on the core's."""
+    import sys
+
+    from sqlalchemy import inspect
+
+    from core import plugin_host, schema_migrations
+
+    package = tmp_path / "thirdparty_measure"
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "import sqlalchemy as sa\nfrom sqlmodel import SQLModel\n"
+        "things = sa.Table('thirdparty_things', SQLModel.metadata,\n"
+        "    sa.Column('id', sa.String(16), primary_key=True))\n"
+    )
+    (package / "migrations" / "thirdparty_0001.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "thirdparty_0001"\n'
+        'down_revision = None\nbranch_labels = ("thirdparty_measure",)\n'
+        'depends_on = ("core_0001",)\n\n\ndef upgrade() -> None:\n'
+        '    op.create_table("thirdparty_things", sa.Column("id", sa.String(16), primary_key=True))'
+        '\n\n\ndef downgrade() -> None:\n    op.drop_table("thirdparty_things")\n'
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(plugin_host, "entry_point_modules", lambda: ["thirdparty_measure"])
+    monkeypatch.setattr(schema_migrations, "entry_point_modules", lambda: ["thirdparty_measure"])
+    url = f"sqlite:///{tmp_path}/with-thirdparty.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        assert cli.main(["db-migrate"]) == 0
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert inspect(conn).has_table("thirdparty_things")
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        engine.dispose()
+        assert diff == []
+        assert "thirdparty_0001" in schema_migrations.current_revisions(url)
+    finally:
+        SQLModel.metadata.remove(SQLModel.metadata.tables["thirdparty_things"])
+        sys.modules.pop("thirdparty_measure", None)
+
+
+def test_a_new_revision_goes_to_its_measures_branch_with_only_its_tables(tmp_path, monkeypatch):
+    """`db-revision <slug>` writes the revision into plugins/<slug>/migrations, on that branch,
+    and looks only at that measure's tables (here one new column)."""
+    import sqlalchemy as sa
+
+    from core.schema_migrations import new_revision
+    from plugins.online_entrustment.models import EntrustmentGrant
+
+    url = f"sqlite:///{tmp_path}/rev.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli.main(["db-migrate"]) == 0
+    table = EntrustmentGrant.__table__
+    column = sa.Column("note_for_test", sa.String(10), nullable=True)
+    table.append_column(column)
+    path = ""
+    try:
+        path = new_revision(url, "online_entrustment", "note for test")
+        text = Path(path).read_text()
+        assert "/plugins/online_entrustment/migrations/" in path
+        assert "note_for_test" in text and "online_entrustment_0001" in text
+        assert "persons" not in text and "truck_pass" not in text
+    finally:
+        table._columns.remove(column)  # noqa: SLF001 - undo the model change of this test
+        if path:
+            import os
+
+            os.unlink(path)

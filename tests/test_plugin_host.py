@@ -1,10 +1,12 @@
 """Plugin loading and schema composition fail loudly, naming the plugin."""
 
+import re
 import types
 
 import pytest
 import strawberry
 
+from core.db import make_engine
 from core.hookspecs import hookimpl
 from core.permissions import requires
 from core.platform import build_platform
@@ -137,29 +139,39 @@ def test_every_hook_is_documented_with_its_signature():
             assert signature in doc, f"docs/hooks.md does not document `{signature}`"
 
 
-def test_bundled_plugins_are_the_twenty_slugs_or_a_subset():
-    slugs = set(
-        [
-            "e_driving_licence",
-            "used_car_transfer",
-            "driving_exam",
-            "truck_pass",
-            "residential_parking",
-            "elderly_proxy",
-            "veteran_licence",
-            "overseas_relief",
-            "online_entrustment",
-            "mortgage_check",
-            "insurance_check",
-            "accident_evidence",
-            "e_vehicle_licence",
-            "motorcycle_one_id",
-            "online_deregistration",
-            "courier_service",
-            "reapplication_exam",
-            "intersection_nonmotor",
-            "precise_guidance",
-            "unit_accounts",
-        ]
+def test_every_bundled_plugin_is_one_measure_named_after_its_folder():
+    """Derived, not listed: each folder under plugins/ registers one measure whose slug is the
+    folder's name and whose code (M01, M02, ...) no other measure has, with a README."""
+    from pathlib import Path
+
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    platform = build_platform(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
+    root = Path(__file__).resolve().parent.parent / "plugins"
+    codes: dict[str, str] = {}
+    for name in bundled_plugin_names():
+        info = platform.measures.get(name)
+        assert info is not None, f"plugins/{name} registers no measure (register_measure)"
+        assert info.slug == name, f"plugins/{name} registers the measure {info.slug!r}"
+        assert re.fullmatch(r"M\d\d", info.code), f"{name}: code {info.code!r} is not Mnn"
+        assert info.code not in codes, f"{name} and {codes.get(info.code)} share {info.code}"
+        codes[info.code] = name
+        assert (root / name / "README.md").is_file(), f"plugins/{name} has no README.md"
+
+
+def test_the_readme_lists_the_bundled_measures():
+    """The README's table is generated (`python -m core.cli plugins --markdown`): regenerate it
+    when a measure is added."""
+    from pathlib import Path
+
+    from core.cli import measures_table
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    platform = build_platform(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    section = readme.split("<!-- measures:start -->\n")[1].split("<!-- measures:end -->")[0]
+    assert section == measures_table(platform.measures), (
+        "README.md's table of measures is stale: run `python -m core.cli plugins --markdown`"
     )
-    assert set(bundled_plugin_names()) <= slugs

@@ -1,0 +1,115 @@
+"""Schema migrations: the core and each measure own their tables' history (alembic branches).
+
+- The core's revisions live in `migrations/versions/` (branch label `core`).
+- Each measure's live in `plugins/<slug>/migrations/` (branch label `<slug>`, its first revision
+  depending on the core's), as pretix keeps migrations per plugin; a measure installed from another
+  distribution ships its own `migrations/` folder beside its module and is found the same way.
+- `upgrade heads` brings every branch up to date (`python -m core.cli db-migrate`).
+
+Databases created before the split carry a revision of the old single chain (`migrations/legacy/`:
+0001 to 0004). `migrate` first brings them to the end of that chain (0004, whose schema is the
+baselines' schema), then stamps the new branches' baselines and goes on from there.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import inspect, text
+
+from core.db import make_engine
+from core.plugin_host import bundled_plugin_names, entry_point_modules
+
+ROOT = Path(__file__).resolve().parent.parent
+LEGACY_REVISIONS = ("0001", "0002", "0003", "0004")
+LEGACY_HEAD = "0004"
+
+
+def plugin_migration_dirs(plugin_modules: list[str] | None = None) -> list[Path]:
+    """The `migrations/` folder beside each plugin module that has one (bundled and installed)."""
+    if plugin_modules is None:
+        plugin_modules = [f"plugins.{n}" for n in bundled_plugin_names()] + entry_point_modules()
+    found = []
+    for name in plugin_modules:
+        module = import_module(name)
+        folder = Path(module.__file__ or "").parent / "migrations"
+        if folder.is_dir():
+            found.append(folder)
+    return found
+
+
+def alembic_config(url: str, legacy: bool = False) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    locations = (
+        [ROOT / "migrations" / "legacy"]
+        if legacy
+        else [ROOT / "migrations" / "versions", *plugin_migration_dirs()]
+    )
+    config.set_main_option("version_locations", os.pathsep.join(str(p) for p in locations))
+    config.attributes["database_url"] = url
+    return config
+
+
+def current_revisions(url: str) -> set[str]:
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return set()
+            return {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+    finally:
+        engine.dispose()
+
+
+def migrate(url: str, target: str = "heads") -> None:
+    """Upgrade the database at `url` to `target` (default: every branch's head). A revision of
+    the old single chain as `target` upgrades that chain (testing old databases)."""
+    if target in LEGACY_REVISIONS:
+        command.upgrade(alembic_config(url, legacy=True), target)
+        return
+    if current_revisions(url) & set(LEGACY_REVISIONS):
+        command.upgrade(alembic_config(url, legacy=True), LEGACY_HEAD)
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM alembic_version"))
+        engine.dispose()
+        # the baselines of the bundled measures (each depending on the core's) hold the schema of
+        # legacy 0004; stamping them marks the core's baseline too
+        baselines = [f"{name}_0001" for name in bundled_plugin_names()] or ["core_0001"]
+        command.stamp(alembic_config(url), baselines)
+    command.upgrade(alembic_config(url), target)
+
+
+def table_owner(table: str) -> str | None:
+    """The branch that owns `table`: "core", or the slug of the measure whose module defines it."""
+    from sqlmodel import SQLModel
+
+    for mapper in SQLModel._sa_registry.mappers:  # noqa: SLF001 - the one registry of models
+        if mapper.local_table.name == table:
+            module = mapper.class_.__module__
+            if module.startswith("core."):
+                return "core"
+            return module.split(".")[1] if module.startswith("plugins.") else module.split(".")[0]
+    return None
+
+
+def new_revision(url: str, branch: str, message: str) -> str:
+    """Autogenerate a revision on `branch` ("core" or a measure's slug) from the difference
+    between the models of its tables and the database at `url` (bring it to `heads` first).
+    Returns the new file's path."""
+    config = alembic_config(url)
+    config.attributes["branch"] = branch
+    folder = (
+        ROOT / "migrations" / "versions"
+        if branch == "core"
+        else next(p for p in plugin_migration_dirs() if p.parent.name == branch)
+    )
+    script = command.revision(
+        config, message, autogenerate=True, head=f"{branch}@head", version_path=str(folder)
+    )
+    return str(script.path) if script is not None and not isinstance(script, list) else ""
