@@ -7,6 +7,8 @@ account, a code has been sent to the phone". What actually happens depends on wh
 | on file                                         | verdict         | out of band                      |
 | ----------------------------------------------- | --------------- | -------------------------------- |
 | nothing in the way                              | ELIGIBLE        | SMS code to the phone given      |
+| the person, no account yet, another phone       | ON_FILE         | SMS code to the phone on file    |
+| the person, no account yet, no phone on file    | NO_CONTACT      | none: open it at a window        |
 | a person with this ID number and another name   | NAME_MISMATCH   | notice to that person            |
 | that person already has a personal account      | HAS_ACCOUNT     | notice to that person            |
 | the phone is already some account's login       | PHONE_TAKEN     | notice to that login's owner     |
@@ -43,6 +45,9 @@ CODE_MINUTES = 10  # a code is valid this long
 MAX_CODE_ATTEMPTS = 5  # wrong codes before a request is used up
 
 ELIGIBLE = "ELIGIBLE"
+ON_FILE = "ON_FILE"  # a person on file, no account yet, another phone: the code goes to theirs
+NO_CONTACT = "NO_CONTACT"  # a person on file with no phone: only a window can open the account
+CONFIRMABLE = (ELIGIBLE, ON_FILE)
 NAME_MISMATCH = "NAME_MISMATCH"
 HAS_ACCOUNT = "HAS_ACCOUNT"
 PHONE_TAKEN = "PHONE_TAKEN"
@@ -104,10 +109,10 @@ def start(
         id_number=ident.number,
         name=name,
         birth_date=ident.birth_date,
-        password_hash=password_hash if verdict == ELIGIBLE else "-",
+        password_hash=password_hash if verdict in CONFIRMABLE else "-",
         code_hash="",
         verdict=verdict,
-        status="PENDING" if verdict == ELIGIBLE else "REFUSED",
+        status="PENDING" if verdict in CONFIRMABLE else "REFUSED",
         created_at=stamp(now),
         expires_at=stamp(now + dt.timedelta(minutes=CODE_MINUTES)),
     )
@@ -125,11 +130,21 @@ def start(
             measure="core",
             phone=phone,
         )
+    elif verdict == ON_FILE:
+        outbox.enqueue(
+            session,
+            now,
+            notice_to,
+            template,
+            {**params, "code": code, "minutes": CODE_MINUTES},
+            channel="SMS",
+            measure="core",
+        )
     elif notice_to is not None:
         outbox.enqueue(session, now, notice_to, template, params, channel="SMS", measure="core")
     session.flush()
     scope.subject(person.id if person else None, f"RegistrationRequest:{request.id}")
-    scope.outcome = "OK" if verdict == ELIGIBLE else f"REFUSED:{verdict}"
+    scope.outcome = "OK" if verdict in CONFIRMABLE else f"REFUSED:{verdict}"
     return request
 
 
@@ -165,7 +180,7 @@ def confirm(scope: WriteScope, phone: str, code: str) -> Account | RuleError:
     ).first()
     verdict, *_ = _verdict(session, person, request.name, phone)
     scope.subject(person.id if person else None, f"RegistrationRequest:{request.id}")
-    if verdict != ELIGIBLE:  # another registration or a clerk got there since step 1
+    if verdict not in CONFIRMABLE:  # another registration or a clerk got there since step 1
         request.status = "REFUSED"
         request.verdict = verdict
         session.add(request)
@@ -230,6 +245,12 @@ def _verdict(
     holder = session.exec(select(Account).where(Account.login == phone)).first()
     if holder is not None:
         return PHONE_TAKEN, holder.person_id, "core.register.phone_in_use", {}
+    if person is not None and person.phone != phone:
+        # the name and number are on file: knowing them must not be enough to take the record,
+        # so the code goes to the phone on file, never to the one given
+        if not person.phone:
+            return NO_CONTACT, None, "", {}
+        return ON_FILE, person.id, "core.register.code_on_file", {"phone": _mask_login(phone)}
     return ELIGIBLE, None, "", {}
 
 

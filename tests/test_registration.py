@@ -15,7 +15,7 @@ import pytest
 from sqlmodel import select
 
 from core import accounts
-from core.accounts import Account
+from core.accounts import Account, Person
 from core.audit import AuditEvent
 from core.factory import region_for
 from core.identity import make_id_number
@@ -231,3 +231,38 @@ def test_malformed_input_is_a_typed_refusal(core_env, number, phone, password, f
     out = body["data"]["citizenRegister"]
     assert out["accepted"] is None and out["errors"][0]["field"] == field
     assert _messages(env) == []
+
+
+def test_a_person_on_file_is_not_claimed_by_knowing_their_name_and_number(core_env):
+    """Review finding: the clerk's person record (no citizen account) could be claimed with the
+    name and ID number alone, the code going to the caller's phone. Now the code goes to the
+    phone on file; the caller's phone gets nothing and the same answer."""
+    env = core_env
+    clerk = env.refs["clerk"]
+    with env.session() as s:
+        person = s.get(Person, clerk.person_id)
+    answer = _register(env, person.id_number, person.name, "13700000077").json()
+    assert answer["data"]["citizenRegister"]["accepted"] is True
+    assert not [m for m in _messages(env) if m.phone == "13700000077"]
+    sent = [m for m in _messages(env) if m.person_id == person.id]
+    assert [m.template for m in sent] == ["core.register.code_on_file"]
+    assert sent[0].params["phone"] == "137****0077"
+    # the owner, holding the phone on file, confirms with the code it received
+    out = env.data(CONFIRM, {"p": "13700000077", "c": sent[0].params["code"]})
+    assert out["citizenRegisterConfirm"]["errors"] == []
+    assert _outcomes(env) == ["OK"]
+
+
+def test_a_person_on_file_with_no_phone_must_go_to_a_window(core_env):
+    env = core_env
+    clerk = env.refs["clerk"]
+    with env.session() as s:
+        person = s.get(Person, clerk.person_id)
+        person.phone = None
+        s.add(person)
+        s.commit()
+        number, name = person.id_number, person.name
+    answer = _register(env, number, name, "13700000078").json()
+    assert answer["data"]["citizenRegister"]["accepted"] is True
+    assert not [m for m in _messages(env) if m.template.startswith("core.register.code")]
+    assert _outcomes(env) == ["REFUSED:NO_CONTACT"]

@@ -9,8 +9,10 @@ selection set (quadratic: 700 copies of one field took a second). So before the 
 
 - deeper than `max_depth` fields (introspection fields `__*` are bounded by graphql-core's
   MaxIntrospectionDepthRule instead),
-- larger than `max_fields` field selections once every fragment spread is expanded (summed over
-  the document's operations; this also bounds what execution can be asked to resolve), or
+- larger than `max_fields` selections (fields, fragment spreads, inline fragments) once every
+  fragment spread is expanded (summed over the document's operations; this also bounds what
+  execution can be asked to resolve, and a doubling chain of spreads ending in a cycle or an
+  unknown fragment is refused like one ending in fields), or
 - asking field merging to compare more than `max_merge_comparisons` pairs (of fields sharing a
   response name, or of fragments spread into one selection set).
 
@@ -54,7 +56,7 @@ class ShapeLimits:
 @dataclass(frozen=True)
 class _Figures:
     depth: int  # deepest field nesting below this set (introspection fields not counted)
-    fields: int  # field selections once fragments are expanded, saturating at _CAP
+    fields: int  # selections (fields, spreads, inline fragments) once expanded, at most _CAP
 
 
 class _Shape:
@@ -98,7 +100,9 @@ class _Shape:
             else:  # pragma: no cover - graphql-core has no other selection kinds
                 continue
             depth = max(depth, inner.depth)
-            fields += inner.fields
+            # a spread counts itself too: a chain of spreads with no fields at its end (a cycle,
+            # an unknown fragment) doubles like any other and is refused here, before pass 2
+            fields += 1 + inner.fields
         return _Figures(depth, min(fields, _CAP))
 
     # --- pass 2 (only on operations pass 1 bounded): what field merging will compare ---------
@@ -165,8 +169,8 @@ def check_shape(document: DocumentNode, limits: ShapeLimits) -> list[GraphQLErro
         if fields > limits.max_fields:
             errors.append(
                 GraphQLError(
-                    f"The document selects more than {limits.max_fields} fields once its "
-                    "fragments are expanded.",
+                    f"The document makes more than {limits.max_fields} selections (fields and "
+                    "fragment spreads) once its fragments are expanded.",
                     definition,
                 )
             )
