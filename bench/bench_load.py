@@ -48,7 +48,7 @@ def _prepare():  # noqa: ANN202
     from core.rollout import MeasureSetting
     from core.settings import Settings
     from core.testing import Env
-    from plugins.e_driving_licence.tests.conftest import issue
+    from plugins.e_driving_licence.tests.helpers import issue
 
     DB_PATH.unlink(missing_ok=True)
     url = f"sqlite:///{DB_PATH}"

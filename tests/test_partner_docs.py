@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from core.clock import CHINA_TZ
-from plugins.e_driving_licence.tests.conftest import issue, show
+from plugins.e_driving_licence.tests.helpers import issue, show
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "partners.md").read_text()
 BLOCKS = {

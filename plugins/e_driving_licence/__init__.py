@@ -22,6 +22,7 @@ from core.plugin_api import (
 from core.rollout import RolloutDefault
 
 from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
+from .rules import MEASURE
 
 cred.register_status_source("DL", status.dl_statuses)
 
@@ -32,7 +33,7 @@ VERIFIERS = (Role.ROAD_OFFICER, Role.CLERK, Role.SUPERVISOR)
 @hookimpl
 def register_measure() -> MeasureInfo:
     return MeasureInfo(
-        rules.MEASURE,
+        MEASURE,
         "M01",
         "E-driving licence",
         "驾驶证电子化",
@@ -53,18 +54,17 @@ def register_mutation_types() -> list[type]:
 
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
-    m = rules.MEASURE
     return [
-        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.show", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.share", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.my_verifications", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles(f"{m}.verify", *VERIFIERS, *PARTNERS),
-        PermissionRule.allow_roles(f"{m}.seize", Role.ROAD_OFFICER),
-        PermissionRule.allow_roles(f"{m}.local_version", Role.CLERK, *PARTNERS),
-        PermissionRule.allow_roles(f"{m}.status_list", *Role),
+        PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.show", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.share", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.my_verifications", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.verify", *VERIFIERS, *PARTNERS),
+        PermissionRule.allow_roles(f"{MEASURE}.seize", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(f"{MEASURE}.local_version", Role.CLERK, *PARTNERS),
+        PermissionRule.allow_roles(f"{MEASURE}.status_list", *Role),
     ]
 
 
@@ -97,7 +97,7 @@ def register_jobs() -> list[JobSpec]:
     return [
         JobSpec(
             "credentials.status_lists",
-            rules.MEASURE,
+            MEASURE,
             "every 15 minutes",
             jobs.rebuild_status_lists,
             "Rebuild and sign the credential status lists from the live registries.",
@@ -109,8 +109,8 @@ def register_jobs() -> list[JobSpec]:
 def register_reports() -> list[ReportSpec]:
     return [
         ReportSpec(
-            "e_driving_licence.monthly",
-            rules.MEASURE,
+            f"{MEASURE}.monthly",
+            MEASURE,
             "E-licences: applications, issued, verifications",
             "MONTHLY",
             reports.monthly,

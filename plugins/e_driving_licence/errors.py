@@ -1,7 +1,13 @@
-"""Error codes of the e-driving licence measure (M01)."""
+"""Error codes of M01 the e-driving licence (besides the core's codes)."""
+
+from __future__ import annotations
+
+from core.errors import ErrorCode
 
 
-class EdlError:
+class EDrivingLicenceErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     REAL_PERSON_REQUIRED = "EDL_REAL_PERSON_REQUIRED"
     LICENCE_NOT_ISSUABLE = "EDL_LICENCE_NOT_ISSUABLE"
     ALREADY_ISSUED = "EDL_ALREADY_ISSUED"

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Iterable
 
 from core.errors import Code, RuleError
 from core.registries.licences import LicenceStatus
 
-from .errors import EdlError
+from .errors import EDrivingLicenceErrorCode
 
-MEASURE = "e_driving_licence"
+MEASURE = "e_driving_licence"  # the plugin's slug: its folder, its actions' prefix
 EFFECTIVE = dt.date(2021, 6, 1)
 POINTS_LIMIT = 12  # 累积记分满分 (12 points)
 WINDOW_MINUTES = 3  # each QR payload is valid for a few minutes: a screenshot goes stale
@@ -24,8 +25,30 @@ R_PAPER = "M01 2021-一-五-4: 公安交管部门仍按规定核发纸质驾驶�
 R_PHOTO = "M01 2021-一-三-1: 及时受理电子驾驶证申请，及时审核电子照片"
 R_APP = "M01 2021-一-五-3: 通过统一的“交管12123”APP发放"
 
-VALID, INVALID, SUSPENDED = 0, 1, 2
-STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
+VALID, INVALID, SUSPENDED = 0, 1, 2  # the codes of the status lists and of claim 9
+
+
+class LiveStatus(enum.StrEnum):
+    """The e-licence's status, live from the licence record (the names of the codes above)."""
+
+    VALID = "VALID"
+    INVALID = "INVALID"
+    SUSPENDED = "SUSPENDED"
+
+
+STATUS_NAMES = {  # plain strings: they are signed into receipts (CBOR) and claim values
+    VALID: LiveStatus.VALID.value,
+    INVALID: LiveStatus.INVALID.value,
+    SUSPENDED: LiveStatus.SUSPENDED.value,
+}
+
+
+class Presented(enum.StrEnum):
+    """What the driver presented at a roadside check (一-五-1: seizure needs the paper licence)."""
+
+    PAPER = "PAPER"
+    E_LICENCE = "E_LICENCE"
+
 
 _INVALID = {
     LicenceStatus.REVOKED: "REVOKED",
@@ -69,7 +92,7 @@ def live_status(
 def require_real_person(verified_at: dt.datetime | None) -> None:
     if verified_at is None:
         raise RuleError(
-            EdlError.REAL_PERSON_REQUIRED,
+            EDrivingLicenceErrorCode.REAL_PERSON_REQUIRED,
             "Complete the real-person (face) check in the app before applying.",
             field="licenceId",
             rule=f"{R_PHOTO} (实人认证)",
@@ -83,7 +106,7 @@ def require_issuable(status: str, valid_until: dt.date, points: int, today: dt.d
     code, reasons = live_status(status, valid_until, points, today)
     if code == INVALID:
         raise RuleError(
-            EdlError.LICENCE_NOT_ISSUABLE,
+            EDrivingLicenceErrorCode.LICENCE_NOT_ISSUABLE,
             f"This licence cannot carry an e-licence ({', '.join(reasons)}).",
             field="licenceId",
             rule=R_EQUAL_FORCE,
@@ -92,9 +115,9 @@ def require_issuable(status: str, valid_until: dt.date, points: int, today: dt.d
 
 
 def require_paper_for_seizure(presented: str) -> None:
-    if presented != "PAPER":
+    if presented != Presented.PAPER:
         raise RuleError(
-            EdlError.SEIZURE_NEEDS_PAPER,
+            EDrivingLicenceErrorCode.SEIZURE_NEEDS_PAPER,
             "A licence can only be seized (扣留) on the paper licence; the e-licence is not enough.",
             field="presented",
             rule=R_SEIZURE,
@@ -105,7 +128,7 @@ def require_paper_for_seizure(presented: str) -> None:
 def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
     if in_force:
         raise RuleError(
-            EdlError.LOCAL_VERSION_REFUSED,
+            EDrivingLicenceErrorCode.LOCAL_VERSION_REFUSED,
             f"City {city_code} uses the unified e-licence: local electronic versions are refused.",
             field="city",
             rule=R_UNIFORM,
@@ -145,7 +168,7 @@ def disclosed_claims(
             raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")
         if name not in allowed_set:
             raise RuleError(
-                EdlError.CLAIM_NOT_ALLOWED,
+                EDrivingLicenceErrorCode.CLAIM_NOT_ALLOWED,
                 f"Your registration does not allow the claim {name!r} and the holder did not consent.",
                 field="claims",
                 rule="M01 2021-一-四-3: 相关单位在线核验驾驶资质 (partner registration)",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import enum
 import functools
 from typing import Any
 
@@ -16,22 +15,25 @@ from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
 from core.errors import Code, RuleError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
 from core.registries import caller
 from core.registries.licences import DrivingLicence as LicenceRow
 
 from . import rules, service, verification
 from .models import EdlVerification
+from .rules import MEASURE
 
-M = rules.MEASURE
-
-
-@strawberry.enum(description="What the driver presented at a roadside check.")
-class EDrivingLicencePresented(enum.Enum):
-    PAPER = "PAPER"
-    E_LICENCE = "E_LICENCE"
+EDrivingLicencePresented = strawberry.enum(
+    rules.Presented,
+    name="EDrivingLicencePresented",
+    description="What the driver presented at a roadside check.",
+)
+EDrivingLicenceLiveStatus = strawberry.enum(
+    rules.LiveStatus,
+    name="EDrivingLicenceLiveStatus",
+    description="The e-licence's status, live from the licence registry.",
+)
 
 
 @strawberry.type(
@@ -39,9 +41,7 @@ class EDrivingLicencePresented(enum.Enum):
 )
 class EDrivingLicence:
     issued_at: dt.datetime
-    live_status: str = strawberry.field(
-        description="VALID | INVALID | SUSPENDED (from the live registry)"
-    )
+    live_status: EDrivingLicenceLiveStatus
     status_reasons: list[str]
     licence: DrivingLicence = strawberry.field(
         description="Classes, first issue date, validity, status, remarks"
@@ -59,7 +59,7 @@ class EDrivingLicence:
         )
         return cls(
             issued_at=to_china(credential.issued_at),
-            live_status=rules.STATUS_NAMES[code],
+            live_status=rules.LiveStatus(rules.STATUS_NAMES[code]),
             status_reasons=reasons,
             licence=DrivingLicence.of(licence),
             issuing_office=caller.office_name(ctx, licence.issuing_office_id),
@@ -106,7 +106,7 @@ class EDrivingLicenceVerification:
     payload_expires_at: dt.datetime | None
     payload_age_seconds: int | None
     payload_expired: bool | None
-    live_status: str | None
+    live_status: EDrivingLicenceLiveStatus | None
     status_reasons: list[str]
     checked_at: dt.datetime
     claims: list[EDrivingLicenceClaim] = strawberry.field(
@@ -152,7 +152,7 @@ def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVer
         payload_expires_at=_ts(out.exp),
         payload_age_seconds=out.age,
         payload_expired=out.expired,
-        live_status=out.live_status,
+        live_status=rules.LiveStatus(out.live_status) if out.live_status else None,
         status_reasons=out.status_reasons,
         checked_at=to_china(out.checked_at or ctx.now()),
         claims=[EDrivingLicenceClaim(name=k, value=v) for k, v in out.claims.items()],
@@ -195,8 +195,7 @@ class EDrivingLicenceApplyInput:
 
 
 @strawberry.type
-class EDrivingLicenceApplyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceApplyPayload(Payload):
     application: Application | None = None
 
 
@@ -208,8 +207,7 @@ class EDrivingLicenceReviewInput:
 
 
 @strawberry.type
-class EDrivingLicenceReviewPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceReviewPayload(Payload):
     application: Application | None = None
     e_licence: EDrivingLicence | None = None
 
@@ -232,8 +230,7 @@ class EDrivingLicenceVerifyInput:
 
 
 @strawberry.type
-class EDrivingLicenceVerifyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceVerifyPayload(Payload):
     verification: EDrivingLicenceVerification | None = None
 
 
@@ -245,8 +242,7 @@ class EDrivingLicenceShareCreateInput:
 
 
 @strawberry.type
-class EDrivingLicenceSharePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceSharePayload(Payload):
     code: str | None = None
     expires_at: dt.datetime | None = None
 
@@ -260,8 +256,7 @@ class EDrivingLicenceSeizeInput:
 
 
 @strawberry.type
-class EDrivingLicenceSeizePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceSeizePayload(Payload):
     licence: DrivingLicence | None = None
 
 
@@ -272,25 +267,26 @@ class EDrivingLicenceLocalVersionInput:
 
 
 @strawberry.type
-class EDrivingLicenceLocalVersionPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EDrivingLicenceLocalVersionPayload(Payload):
     local_version_id: str | None = None
 
 
 @strawberry.type
 class EDrivingLicenceQuery:
-    @strawberry.field(
-        extensions=[requires("e_driving_licence.view")],
-        description="Your e-driving licence with its live status. Roles: CITIZEN (own; licence city in force).",
+    @operation_field(
+        f"{MEASURE}.view",
+        "Your e-driving licence with its live status.",
+        qualifier="own; licence city in force",
     )
     def my_e_driving_licence(self, info: strawberry.Info) -> EDrivingLicence:
         ctx: Context = info.context
         credential, licence = service.my_credential(ctx)
         return EDrivingLicence.of(ctx, credential, licence)
 
-    @strawberry.field(
-        extensions=[requires("e_driving_licence.show")],
-        description="Signed short-window QR payloads (up to 10 windows ahead). Roles: CITIZEN (own).",
+    @operation_field(
+        f"{MEASURE}.show",
+        "Signed short-window QR payloads (up to 10 windows ahead).",
+        qualifier="own",
     )
     def e_driving_licence_show(self, info: strawberry.Info, count: int = 1) -> EDrivingLicenceQr:
         ctx: Context = info.context
@@ -305,9 +301,10 @@ class EDrivingLicenceQuery:
             qr_version=qr_version_for_length(len(batch[0][0])),
         )
 
-    @strawberry.field(
-        extensions=[requires("e_driving_licence.my_verifications")],
-        description="Every verification of your e-licence, newest first. Roles: CITIZEN (own).",
+    @operation_field(
+        f"{MEASURE}.my_verifications",
+        "Every verification of your e-licence, newest first.",
+        qualifier="own",
     )
     def my_e_driving_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -323,9 +320,9 @@ class EDrivingLicenceQuery:
         )
         return paginate(ctx, stmt, first, after, EDrivingLicenceVerificationRecord.of)
 
-    @strawberry.field(
-        extensions=[requires("e_driving_licence.status_list")],
-        description="A signed status list (SL1:) for offline verifiers to cache. Public (valid nationwide).",
+    @operation_field(
+        f"{MEASURE}.status_list",
+        "A signed status list (SL1:) for offline verifiers to cache (valid nationwide).",
     )
     def e_driving_licence_status_list(self, info: strawberry.Info, list_id: int) -> str:
         ctx: Context = info.context
@@ -335,10 +332,7 @@ class EDrivingLicenceQuery:
         ctx.session.commit()
         return token
 
-    @strawberry.field(
-        extensions=[requires("e_driving_licence.status_list")],
-        description="The document keys as a signed trust list (TL1:). Public.",
-    )
+    @operation_field(f"{MEASURE}.status_list", "The document keys as a signed trust list (TL1:).")
     def e_driving_licence_trust_list(self, info: strawberry.Info) -> str:
         ctx: Context = info.context
         return cred.signed_trust_list(ctx.platform.keys)
@@ -346,126 +340,95 @@ class EDrivingLicenceQuery:
 
 @strawberry.type
 class EDrivingLicenceMutation:
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.apply")],
-        description="Apply for the e-licence (real-person verified). Roles: CITIZEN (own licence; its city in force).",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply for the e-licence (real-person verified).",
+        qualifier="own licence; its city in force",
     )
     def e_driving_licence_apply(
-        self, info: strawberry.Info, input: EDrivingLicenceApplyInput
+        self, info: strawberry.Info, input: EDrivingLicenceApplyInput, scope: WriteScope
     ) -> EDrivingLicenceApplyPayload:
-        ctx: Context = info.context
+        app = service.apply(info.context, scope, str(input.licence_id), input.photo_sha256)
+        return EDrivingLicenceApplyPayload(application=Application.of(app))
 
-        def work(scope: WriteScope) -> EDrivingLicenceApplyPayload:
-            app = service.apply(ctx, scope, str(input.licence_id), input.photo_sha256)
-            return EDrivingLicenceApplyPayload(application=Application.of(app))
-
-        return ctx.mutate("e_driving_licence.apply", EDrivingLicenceApplyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.review")],
-        description="Review the photo; approval issues the e-licence. Roles: CLERK, SUPERVISOR (licence city).",
+    @mutation(
+        f"{MEASURE}.review",
+        "Review the photo; approval issues the e-licence.",
+        qualifier="licence city",
     )
     def e_driving_licence_review(
-        self, info: strawberry.Info, input: EDrivingLicenceReviewInput
+        self, info: strawberry.Info, input: EDrivingLicenceReviewInput, scope: WriteScope
     ) -> EDrivingLicenceReviewPayload:
         ctx: Context = info.context
+        app, credential = service.review(
+            ctx, scope, str(input.application_id), input.approve, input.note
+        )
+        e_licence = None
+        if credential is not None:
+            licence = scope.session.get(LicenceRow, credential.subject_id)
+            e_licence = EDrivingLicence.of(ctx, credential, licence)  # type: ignore[arg-type]
+        return EDrivingLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
-        def work(scope: WriteScope) -> EDrivingLicenceReviewPayload:
-            app, credential = service.review(
-                ctx, scope, str(input.application_id), input.approve, input.note
-            )
-            e_licence = None
-            if credential is not None:
-                licence = scope.session.get(LicenceRow, credential.subject_id)
-                e_licence = EDrivingLicence.of(ctx, credential, licence)  # type: ignore[arg-type]
-            return EDrivingLicenceReviewPayload(
-                application=Application.of(app), e_licence=e_licence
-            )
-
-        return ctx.mutate("e_driving_licence.review", EDrivingLicenceReviewPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.verify")],
-        description=(
-            "Verify a scanned e-licence online (valid nationwide, not gated by rollout). Roles: ROAD_OFFICER, "
-            "CLERK, SUPERVISOR (full licence); PARTNER_INSURER, PARTNER_RENTAL, PARTNER_EMPLOYER (allowed claims)."
-        ),
+    @mutation(
+        f"{MEASURE}.verify",
+        "Verify a scanned e-licence online (valid nationwide, not gated by rollout).",
+        qualifier="road officers and clerks see the full licence, partners the claims they may see",
     )
     def e_driving_licence_verify(
-        self, info: strawberry.Info, input: EDrivingLicenceVerifyInput
+        self, info: strawberry.Info, input: EDrivingLicenceVerifyInput, scope: WriteScope
     ) -> EDrivingLicenceVerifyPayload:
         ctx: Context = info.context
+        out = verification.verify(
+            ctx,
+            scope,
+            input.payload,
+            input.purpose,
+            input.claims,
+            input.holds_class,
+            input.share_code,
+        )
+        return EDrivingLicenceVerifyPayload(verification=_verification(ctx, out))
 
-        def work(scope: WriteScope) -> EDrivingLicenceVerifyPayload:
-            out = verification.verify(
-                ctx,
-                scope,
-                input.payload,
-                input.purpose,
-                input.claims,
-                input.holds_class,
-                input.share_code,
-            )
-            return EDrivingLicenceVerifyPayload(verification=_verification(ctx, out))
-
-        return ctx.mutate("e_driving_licence.verify", EDrivingLicenceVerifyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.share")],
-        description="Give a partner a one-time share code for more claims. Roles: CITIZEN (own).",
+    @mutation(
+        f"{MEASURE}.share",
+        "Give a partner a one-time share code for more claims.",
+        qualifier="own",
     )
     def e_driving_licence_share_create(
-        self, info: strawberry.Info, input: EDrivingLicenceShareCreateInput
+        self, info: strawberry.Info, input: EDrivingLicenceShareCreateInput, scope: WriteScope
     ) -> EDrivingLicenceSharePayload:
-        ctx: Context = info.context
+        consent = service.share_create(
+            info.context,
+            scope,
+            list(input.claims),
+            input.minutes,
+            str(input.partner_org_id) if input.partner_org_id else None,
+        )
+        return EDrivingLicenceSharePayload(
+            code=consent.code, expires_at=to_china(consent.expires_at)
+        )
 
-        def work(scope: WriteScope) -> EDrivingLicenceSharePayload:
-            consent = service.share_create(
-                ctx,
-                scope,
-                list(input.claims),
-                input.minutes,
-                str(input.partner_org_id) if input.partner_org_id else None,
-            )
-            return EDrivingLicenceSharePayload(
-                code=consent.code, expires_at=to_china(consent.expires_at)
-            )
-
-        return ctx.mutate("e_driving_licence.share", EDrivingLicenceSharePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.seize")],
-        description="Seize (扣留) a licence: only on the paper licence (2021-一-五-1). Roles: ROAD_OFFICER (own city).",
+    @mutation(
+        f"{MEASURE}.seize",
+        "Seize (扣留) a licence: only on the paper licence (2021-一-五-1).",
+        qualifier="own city",
     )
     def e_driving_licence_seize(
-        self, info: strawberry.Info, input: EDrivingLicenceSeizeInput
+        self, info: strawberry.Info, input: EDrivingLicenceSeizeInput, scope: WriteScope
     ) -> EDrivingLicenceSeizePayload:
-        ctx: Context = info.context
+        licence = service.seize(
+            info.context, scope, input.file_number, input.presented, input.city, input.reason
+        )
+        return EDrivingLicenceSeizePayload(licence=DrivingLicence.of(licence))
 
-        def work(scope: WriteScope) -> EDrivingLicenceSeizePayload:
-            licence = service.seize(
-                ctx, scope, input.file_number, input.presented.value, input.city, input.reason
-            )
-            return EDrivingLicenceSeizePayload(licence=DrivingLicence.of(licence))
-
-        return ctx.mutate("e_driving_licence.seize", EDrivingLicenceSeizePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_driving_licence.local_version")],
-        description=(
-            "Register / accept a local electronic licence version: refused where the unified e-licence is in "
-            "force (2021-一-五-3). Roles: CLERK (own city), PARTNER_INSURER, PARTNER_RENTAL, PARTNER_EMPLOYER."
-        ),
+    @mutation(
+        f"{MEASURE}.local_version",
+        "Register / accept a local electronic licence version: refused where the unified "
+        "e-licence is in force (2021-一-五-3).",
+        qualifier="clerks: own city",
     )
     def e_driving_licence_local_version_register(
-        self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput
+        self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput, scope: WriteScope
     ) -> EDrivingLicenceLocalVersionPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> EDrivingLicenceLocalVersionPayload:
-            row = service.local_version_register(ctx, scope, input.city, input.name)
-            return EDrivingLicenceLocalVersionPayload(local_version_id=row.id)
-
-        return ctx.mutate(
-            "e_driving_licence.local_version", EDrivingLicenceLocalVersionPayload, work
-        )
+        row = service.local_version_register(info.context, scope, input.city, input.name)
+        return EDrivingLicenceLocalVersionPayload(local_version_id=row.id)

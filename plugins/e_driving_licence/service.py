@@ -25,7 +25,7 @@ from core.registries.licences import DrivingLicence, LicenceStatus
 from core.validation import require_range, require_text
 
 from . import rules
-from .errors import EdlError
+from .errors import EDrivingLicenceErrorCode
 from .models import EdlConsent, EdlLocalVersion
 
 KIND = "DL"
@@ -52,7 +52,9 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
     if cred.active_for_subject(session, KIND, licence.id) is not None:
         raise RuleError(
-            EdlError.ALREADY_ISSUED, "Your e-licence is already issued.", field="licenceId"
+            EDrivingLicenceErrorCode.ALREADY_ISSUED,
+            "Your e-licence is already issued.",
+            field="licenceId",
         )
     pending = session.exec(
         select(apps.Application).where(
@@ -65,7 +67,7 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
     ).first()
     if pending is not None:
         raise RuleError(
-            EdlError.PENDING_APPLICATION,
+            EDrivingLicenceErrorCode.PENDING_APPLICATION,
             "An application is already under review.",
             field="licenceId",
         )
@@ -98,7 +100,7 @@ def review(
         rules.MEASURE,
         approve,
         note,
-        EdlError.NOTE_REQUIRED,
+        EDrivingLicenceErrorCode.NOTE_REQUIRED,
         rules.R_PHOTO,
     )
     now = ctx.now()
@@ -118,7 +120,9 @@ def review(
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
     if cred.active_for_subject(session, KIND, licence.id) is not None:
         raise RuleError(
-            EdlError.ALREADY_ISSUED, "The e-licence is already issued.", field="applicationId"
+            EDrivingLicenceErrorCode.ALREADY_ISSUED,
+            "The e-licence is already issued.",
+            field="applicationId",
         )
     apps.transition(
         session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
@@ -146,12 +150,14 @@ def my_credential(ctx: Context) -> tuple[Row[Any], Row[Any]]:
     where the licence's city does not have the measure in force."""
     person_id = ctx.require_person()
     credential = ctx.cached(
-        ("e_driving_licence.credential", person_id),
+        (f"{rules.MEASURE}.credential", person_id),
         lambda: caller.first(ctx, LIVE_CREDENTIAL, person_id=person_id),
     )
     if credential is None:
         raise RuleError(
-            EdlError.NOT_ISSUED, "You have no e-licence yet: apply first.", rule=rules.R_APP
+            EDrivingLicenceErrorCode.NOT_ISSUED,
+            "You have no e-licence yet: apply first.",
+            rule=rules.R_APP,
         )
     licence = caller.licence(ctx, credential.subject_id)
     if licence is None:  # pragma: no cover - a credential is issued for the holder's own licence

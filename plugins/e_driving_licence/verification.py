@@ -32,7 +32,7 @@ from core.text import fold_width
 from core.validation import require_text
 
 from . import rules
-from .errors import EdlError
+from .errors import EDrivingLicenceErrorCode
 from .models import EdlConsent, EdlVerification
 
 PREFIX = "DL1:"
@@ -161,7 +161,7 @@ def _consented(ctx: Context, scope: WriteScope, code: str, handle: str, org_id: 
     )
     now = ctx.now()
     bad = RuleError(
-        EdlError.SHARE_CODE_INVALID,
+        EDrivingLicenceErrorCode.SHARE_CODE_INVALID,
         "The share code is unknown, used or expired.",
         field="shareCode",
     )
@@ -199,7 +199,9 @@ def verify(
         partner = _partner(ctx)
         if partner["status"] != "ACTIVE":
             raise RuleError(
-                EdlError.PARTNER_SUSPENDED, "Your registration is suspended.", field=None
+                EDrivingLicenceErrorCode.PARTNER_SUSPENDED,
+                "Your registration is suspended.",
+                field=None,
             )
         # a PROVINCE setting: the partner's registration province (none: the nationwide value)
         limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", partner["province"])

@@ -13,6 +13,7 @@ from core.plugin_api import MeasureInfo, SettingScope, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import models, rules, schema, status  # noqa: F401 - models: tables
+from .rules import MEASURE
 
 cred.register_status_source("VL", status.vl_statuses)
 
@@ -20,7 +21,7 @@ cred.register_status_source("VL", status.vl_statuses)
 @hookimpl
 def register_measure() -> MeasureInfo:
     return MeasureInfo(
-        rules.MEASURE, "M13", "E-vehicle licence", "行驶证电子化", "2024 item 一",
+        MEASURE, "M13", "E-vehicle licence", "行驶证电子化", "2024 item 一",
         "Issue, show and verify the e-vehicle licence; roadside outcomes; grants to filed users.",
     )  # fmt: skip
 
@@ -37,23 +38,22 @@ def register_mutation_types() -> list[type]:
 
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
-    m = rules.MEASURE
     return [
-        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.show", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.grant", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.violation", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.show", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.grant", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.violation", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
         PermissionRule.allow_roles(
-            f"{m}.verify",
+            f"{MEASURE}.verify",
             Role.ROAD_OFFICER,
             Role.CLERK,
             Role.SUPERVISOR,
             Role.PARTNER_INSURER,
             Role.PARTNER_BANK,
         ),
-        PermissionRule.allow_roles(f"{m}.roadside", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(f"{MEASURE}.roadside", Role.ROAD_OFFICER),
     ]
 
 

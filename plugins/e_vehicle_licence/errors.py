@@ -1,7 +1,13 @@
-"""Error codes of the e-vehicle licence measure (M13)."""
+"""Error codes of M13 the e-vehicle licence (besides the core's codes)."""
+
+from __future__ import annotations
+
+from core.errors import ErrorCode
 
 
-class EvlError:
+class EVehicleLicenceErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     REAL_PERSON_REQUIRED = "EVL_REAL_PERSON_REQUIRED"
     VEHICLE_NOT_ISSUABLE = "EVL_VEHICLE_NOT_ISSUABLE"
     ALREADY_ISSUED = "EVL_ALREADY_ISSUED"
@@ -14,4 +20,4 @@ class EvlError:
     BEFORE_FILING = "EVL_VIOLATION_BEFORE_FILING"
     ALREADY_HANDLED = "EVL_ALREADY_HANDLED"
     NOTE_REQUIRED = "EVL_NOTE_REQUIRED"
-    CLAIM_NOT_ALLOWED = "EVL_CLAIM_NOT_ALLOWED"
+    CLAIM_NOT_ALLOWED = "EVL_CLAIM_NOT_ALLOWED"  # declared, not raised yet (see README)

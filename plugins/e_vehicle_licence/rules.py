@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleStatus
 
-from .errors import EvlError
+from .errors import EVehicleLicenceErrorCode
 
-MEASURE = "e_vehicle_licence"
+MEASURE = "e_vehicle_licence"  # the plugin's slug: its folder, its actions' prefix
 EFFECTIVE = dt.date(2024, 7, 1)
 MAX_GRANT_DAYS = 366  # platform choice: a grant is time-boxed to at most one year
 
@@ -40,7 +41,7 @@ def require_issuable(status: str) -> None:
     code, reasons = live_status(status)
     if code == INVALID:
         raise RuleError(
-            EvlError.VEHICLE_NOT_ISSUABLE,
+            EVehicleLicenceErrorCode.VEHICLE_NOT_ISSUABLE,
             f"This vehicle cannot carry an e-vehicle licence ({', '.join(reasons)}).",
             field="vehicleId",
             rule=R_UNIFORM,
@@ -48,29 +49,39 @@ def require_issuable(status: str) -> None:
         )
 
 
-class Presented:
+class Presented(enum.StrEnum):
+    """What the driver presented at a roadside check (2024-一-五-3)."""
+
     PAPER = "PAPER"
     E_LICENCE = "E_LICENCE"
     NONE = "NONE"
 
 
-def roadside_outcome(presented: str, e_licence_valid: bool) -> tuple[str, bool, str]:
+class RoadsideOutcome(enum.StrEnum):
+    """The outcome of a roadside check of the vehicle licence (2024-一-五-3)."""
+
+    COMPLIANT = "COMPLIANT"  # the paper licence is carried
+    WARNING_NO_FINE = "WARNING_NO_FINE"  # only a valid e-licence: 提示教育或警告, no fine
+    HANDLE_PER_LAW = "HANDLE_PER_LAW"  # neither (or an e-licence that does not verify): 依法处理
+
+
+def roadside_outcome(presented: str, e_licence_valid: bool) -> tuple[RoadsideOutcome, bool, str]:
     """(outcome, fine allowed, rule) of a roadside check of the vehicle licence (2024-一-五-3).
 
     Paper carried: compliant. Only a valid e-licence: warning / education, never a fine. Neither
     (or an e-licence that does not verify): handled per law."""
     if presented == Presented.PAPER:
-        return "COMPLIANT", False, R_PAPER
+        return RoadsideOutcome.COMPLIANT, False, R_PAPER
     if presented == Presented.E_LICENCE and e_licence_valid:
-        return "WARNING_NO_FINE", False, R_WARNING
-    return "HANDLE_PER_LAW", True, R_PER_LAW
+        return RoadsideOutcome.WARNING_NO_FINE, False, R_WARNING
+    return RoadsideOutcome.HANDLE_PER_LAW, True, R_PER_LAW
 
 
 def require_grant_window(today: dt.date, valid_until: dt.date) -> None:
     """A grant ends after today and at most MAX_GRANT_DAYS ahead (revocable, time-boxed)."""
     if valid_until <= today or valid_until > today + dt.timedelta(days=MAX_GRANT_DAYS):
         raise RuleError(
-            EvlError.GRANT_WINDOW,
+            EVehicleLicenceErrorCode.GRANT_WINDOW,
             f"`validUntil` must be after today and at most {MAX_GRANT_DAYS} days ahead.",
             field="validUntil",
             rule=f"{R_NON_SITE} (time-boxed grant)",
@@ -84,7 +95,7 @@ def require_handleable(
     """A grantee handles only non-site violations that occurred at or after the filing time."""
     if on_site:
         raise RuleError(
-            EvlError.ON_SITE_VIOLATION,
+            EVehicleLicenceErrorCode.ON_SITE_VIOLATION,
             "Only non-site (camera) violations can be handled by an authorised user.",
             field="violationId",
             rule=R_NON_SITE,
@@ -92,14 +103,16 @@ def require_handleable(
         )
     if occurred_at < filed_at:
         raise RuleError(
-            EvlError.BEFORE_FILING,
+            EVehicleLicenceErrorCode.BEFORE_FILING,
             "The violation occurred before you were filed as a user of this vehicle.",
             field="violationId",
             rule=R_AFTER_FILING,
             measure=MEASURE,
         )
     if status != "UNHANDLED":
-        raise RuleError(EvlError.ALREADY_HANDLED, "Already handled.", field="violationId")
+        raise RuleError(
+            EVehicleLicenceErrorCode.ALREADY_HANDLED, "Already handled.", field="violationId"
+        )
 
 
 def parse_presented(value: str) -> str:

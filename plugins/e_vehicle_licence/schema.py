@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import enum
 
 import strawberry
 
@@ -13,20 +12,25 @@ from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
 from core.registries.vehicles import Vehicle as VehicleRow
 
 from . import rules, service
 from .models import EvlGrant, EvlRoadsideCheck
+from .rules import MEASURE
 
-
-@strawberry.enum(description="What the driver presented at a roadside check (2024-一-五-3).")
-class EVehicleLicencePresented(enum.Enum):
-    PAPER = "PAPER"
-    E_LICENCE = "E_LICENCE"
-    NONE = "NONE"
+EVehicleLicencePresented = strawberry.enum(
+    rules.Presented,
+    name="EVehicleLicencePresented",
+    description="What the driver presented at a roadside check (2024-一-五-3).",
+)
+EVehicleLicenceRoadsideOutcome = strawberry.enum(
+    rules.RoadsideOutcome,
+    name="EVehicleLicenceRoadsideOutcome",
+    description="The outcome of a roadside check (2024-一-五-3): COMPLIANT (paper carried), "
+    "WARNING_NO_FINE (only a valid e-licence: 提示教育或警告), HANDLE_PER_LAW (依法处理).",
+)
 
 
 @strawberry.type(
@@ -128,14 +132,14 @@ class EVehicleLicenceGrant:
 
 @strawberry.type
 class EVehicleLicenceRoadsideCheck:
-    outcome: str = strawberry.field(description="COMPLIANT | WARNING_NO_FINE | HANDLE_PER_LAW")
+    outcome: EVehicleLicenceRoadsideOutcome
     fine_allowed: bool
     rule: str
 
     @classmethod
     def of(cls, row: EvlRoadsideCheck) -> EVehicleLicenceRoadsideCheck:
         return cls(
-            outcome=row.outcome,
+            outcome=rules.RoadsideOutcome(row.outcome),
             fine_allowed=row.fine_allowed,
             rule=str(row.details.get("rule", "")),
         )
@@ -148,8 +152,7 @@ class EVehicleLicenceApplyInput:
 
 
 @strawberry.type
-class EVehicleLicenceApplyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceApplyPayload(Payload):
     application: Application | None = None
 
 
@@ -161,8 +164,7 @@ class EVehicleLicenceReviewInput:
 
 
 @strawberry.type
-class EVehicleLicenceReviewPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceReviewPayload(Payload):
     application: Application | None = None
     e_licence: EVehicleLicence | None = None
 
@@ -174,8 +176,7 @@ class EVehicleLicenceVerifyInput:
 
 
 @strawberry.type
-class EVehicleLicenceVerifyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceVerifyPayload(Payload):
     verification: EVehicleLicenceVerification | None = None
 
 
@@ -188,8 +189,7 @@ class EVehicleLicenceRoadsideCheckInput:
 
 
 @strawberry.type
-class EVehicleLicenceRoadsideCheckPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceRoadsideCheckPayload(Payload):
     check: EVehicleLicenceRoadsideCheck | None = None
 
 
@@ -201,23 +201,20 @@ class EVehicleLicenceGrantCreateInput:
 
 
 @strawberry.type
-class EVehicleLicenceGrantPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceGrantPayload(Payload):
     grant: EVehicleLicenceGrant | None = None
 
 
 @strawberry.type
-class EVehicleLicenceViolationPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class EVehicleLicenceViolationPayload(Payload):
     violation_id: strawberry.ID | None = None
     status: str | None = None
 
 
 @strawberry.type
 class EVehicleLicenceQuery:
-    @strawberry.field(
-        extensions=[requires("e_vehicle_licence.view")],
-        description="The e-vehicle licence of a vehicle you own or are authorised for. Roles: CITIZEN.",
+    @operation_field(
+        f"{MEASURE}.view", "The e-vehicle licence of a vehicle you own or are authorised for."
     )
     def e_vehicle_licence(
         self, info: strawberry.Info, vehicle_id: strawberry.ID
@@ -226,9 +223,10 @@ class EVehicleLicenceQuery:
         credential, vehicle = service.credential_for_viewer(ctx, str(vehicle_id))
         return EVehicleLicence.of(credential, vehicle)
 
-    @strawberry.field(
-        extensions=[requires("e_vehicle_licence.show")],
-        description="Signed short-window QR payloads. Roles: CITIZEN (owner or granted filed user).",
+    @operation_field(
+        f"{MEASURE}.show",
+        "Signed short-window QR payloads.",
+        qualifier="owner or granted filed user",
     )
     def e_vehicle_licence_show(
         self, info: strawberry.Info, vehicle_id: strawberry.ID, count: int = 1
@@ -246,9 +244,10 @@ class EVehicleLicenceQuery:
             ]
         )
 
-    @strawberry.field(
-        extensions=[requires("e_vehicle_licence.view")],
-        description="Every verification of your vehicles' e-licences, newest first. Roles: CITIZEN (owner).",
+    @operation_field(
+        f"{MEASURE}.view",
+        "Every verification of your vehicles' e-licences, newest first.",
+        qualifier="owner",
     )
     def my_e_vehicle_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -276,142 +275,107 @@ class EVehicleLicenceQuery:
 
 @strawberry.type
 class EVehicleLicenceMutation:
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.apply")],
-        description="Apply for the e-vehicle licence. Roles: CITIZEN (owner; registration city in force).",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply for the e-vehicle licence.",
+        qualifier="owner; registration city in force",
     )
     def e_vehicle_licence_apply(
-        self, info: strawberry.Info, input: EVehicleLicenceApplyInput
+        self, info: strawberry.Info, input: EVehicleLicenceApplyInput, scope: WriteScope
     ) -> EVehicleLicenceApplyPayload:
-        ctx: Context = info.context
+        app = service.apply(info.context, scope, str(input.vehicle_id), input.photo_sha256)
+        return EVehicleLicenceApplyPayload(application=Application.of(app))
 
-        def work(scope: WriteScope) -> EVehicleLicenceApplyPayload:
-            app = service.apply(ctx, scope, str(input.vehicle_id), input.photo_sha256)
-            return EVehicleLicenceApplyPayload(application=Application.of(app))
-
-        return ctx.mutate("e_vehicle_licence.apply", EVehicleLicenceApplyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.review")],
-        description="Review; approval issues the e-vehicle licence. Roles: CLERK, SUPERVISOR (registration city).",
+    @mutation(
+        f"{MEASURE}.review",
+        "Review; approval issues the e-vehicle licence.",
+        qualifier="registration city",
     )
     def e_vehicle_licence_review(
-        self, info: strawberry.Info, input: EVehicleLicenceReviewInput
+        self, info: strawberry.Info, input: EVehicleLicenceReviewInput, scope: WriteScope
     ) -> EVehicleLicenceReviewPayload:
-        ctx: Context = info.context
+        app, credential = service.review(
+            info.context, scope, str(input.application_id), input.approve, input.note
+        )
+        e_licence = None
+        if credential is not None:
+            vehicle = scope.session.get(VehicleRow, credential.subject_id)
+            e_licence = EVehicleLicence.of(credential, vehicle)  # type: ignore[arg-type]
+        return EVehicleLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
-        def work(scope: WriteScope) -> EVehicleLicenceReviewPayload:
-            app, credential = service.review(
-                ctx, scope, str(input.application_id), input.approve, input.note
-            )
-            e_licence = None
-            if credential is not None:
-                vehicle = scope.session.get(VehicleRow, credential.subject_id)
-                e_licence = EVehicleLicence.of(credential, vehicle)  # type: ignore[arg-type]
-            return EVehicleLicenceReviewPayload(
-                application=Application.of(app), e_licence=e_licence
-            )
-
-        return ctx.mutate("e_vehicle_licence.review", EVehicleLicenceReviewPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.verify")],
-        description=(
-            "Verify a scanned e-vehicle licence online (valid nationwide, not gated by rollout). Roles: "
-            "ROAD_OFFICER, CLERK, SUPERVISOR (vehicle); PARTNER_INSURER, PARTNER_BANK (allowed claims)."
-        ),
+    @mutation(
+        f"{MEASURE}.verify",
+        "Verify a scanned e-vehicle licence online (valid nationwide, not gated by rollout).",
+        qualifier="road officers and clerks see the vehicle, partners the claims they may see",
     )
     def e_vehicle_licence_verify(
-        self, info: strawberry.Info, input: EVehicleLicenceVerifyInput
+        self, info: strawberry.Info, input: EVehicleLicenceVerifyInput, scope: WriteScope
     ) -> EVehicleLicenceVerifyPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> EVehicleLicenceVerifyPayload:
-            out, claims = service.verify(ctx, scope, input.payload, input.purpose)
-            staff = ctx.actor.is_staff
-            return EVehicleLicenceVerifyPayload(
-                verification=EVehicleLicenceVerification(
-                    accepted=out.accepted,
-                    reasons=out.reasons,
-                    signature_valid=out.signature_valid,
-                    kid=out.kid,
-                    key_state=out.key_state,
-                    payload_age_seconds=out.age,
-                    payload_expired=out.expired,
-                    live_status=out.live_status,
-                    claims=[EVehicleLicenceClaim(name=k, value=v) for k, v in claims.items()],
-                    vehicle=Vehicle.of(out.vehicle) if staff and out.vehicle else None,
-                    receipt_id=out.receipt_id,
-                    receipt=out.receipt,
-                    audit_entry=AuditEntryRef.of(out.audit_entry),
-                )
+        out, claims = service.verify(ctx, scope, input.payload, input.purpose)
+        staff = ctx.actor.is_staff
+        return EVehicleLicenceVerifyPayload(
+            verification=EVehicleLicenceVerification(
+                accepted=out.accepted,
+                reasons=out.reasons,
+                signature_valid=out.signature_valid,
+                kid=out.kid,
+                key_state=out.key_state,
+                payload_age_seconds=out.age,
+                payload_expired=out.expired,
+                live_status=out.live_status,
+                claims=[EVehicleLicenceClaim(name=k, value=v) for k, v in claims.items()],
+                vehicle=Vehicle.of(out.vehicle) if staff and out.vehicle else None,
+                receipt_id=out.receipt_id,
+                receipt=out.receipt,
+                audit_entry=AuditEntryRef.of(out.audit_entry),
             )
+        )
 
-        return ctx.mutate("e_vehicle_licence.verify", EVehicleLicenceVerifyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.roadside")],
-        description="Record a roadside check and its outcome (2024-一-五-3). Roles: ROAD_OFFICER (own city).",
+    @mutation(
+        f"{MEASURE}.roadside",
+        "Record a roadside check and its outcome (2024-一-五-3).",
+        qualifier="own city",
     )
     def e_vehicle_licence_roadside_check(
-        self, info: strawberry.Info, input: EVehicleLicenceRoadsideCheckInput
+        self, info: strawberry.Info, input: EVehicleLicenceRoadsideCheckInput, scope: WriteScope
     ) -> EVehicleLicenceRoadsideCheckPayload:
-        ctx: Context = info.context
+        row = service.roadside_check(
+            info.context, scope, input.plate, input.presented.value, input.payload, input.city
+        )
+        return EVehicleLicenceRoadsideCheckPayload(check=EVehicleLicenceRoadsideCheck.of(row))
 
-        def work(scope: WriteScope) -> EVehicleLicenceRoadsideCheckPayload:
-            row = service.roadside_check(
-                ctx, scope, input.plate, input.presented.value, input.payload, input.city
-            )
-            return EVehicleLicenceRoadsideCheckPayload(check=EVehicleLicenceRoadsideCheck.of(row))
-
-        return ctx.mutate("e_vehicle_licence.roadside", EVehicleLicenceRoadsideCheckPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.grant")],
-        description="Authorise a filed user of your vehicle (2024-一-五-4). Roles: CITIZEN (owner).",
+    @mutation(
+        f"{MEASURE}.grant",
+        "Authorise a filed user of your vehicle (2024-一-五-4).",
+        qualifier="owner",
     )
     def e_vehicle_licence_grant_create(
-        self, info: strawberry.Info, input: EVehicleLicenceGrantCreateInput
+        self, info: strawberry.Info, input: EVehicleLicenceGrantCreateInput, scope: WriteScope
     ) -> EVehicleLicenceGrantPayload:
-        ctx: Context = info.context
+        grant = service.grant_create(
+            info.context,
+            scope,
+            str(input.vehicle_id),
+            str(input.grantee_person_id),
+            input.valid_until,
+        )
+        return EVehicleLicenceGrantPayload(grant=EVehicleLicenceGrant.of(grant))
 
-        def work(scope: WriteScope) -> EVehicleLicenceGrantPayload:
-            grant = service.grant_create(
-                ctx, scope, str(input.vehicle_id), str(input.grantee_person_id), input.valid_until
-            )
-            return EVehicleLicenceGrantPayload(grant=EVehicleLicenceGrant.of(grant))
-
-        return ctx.mutate("e_vehicle_licence.grant", EVehicleLicenceGrantPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.grant")],
-        description="Revoke an authorisation. Roles: CITIZEN (owner).",
-    )
+    @mutation(f"{MEASURE}.grant", "Revoke an authorisation.", qualifier="owner")
     def e_vehicle_licence_grant_revoke(
-        self, info: strawberry.Info, grant_id: strawberry.ID
+        self, info: strawberry.Info, grant_id: strawberry.ID, scope: WriteScope
     ) -> EVehicleLicenceGrantPayload:
-        ctx: Context = info.context
+        grant = service.grant_revoke(info.context, scope, str(grant_id))
+        return EVehicleLicenceGrantPayload(grant=EVehicleLicenceGrant.of(grant))
 
-        def work(scope: WriteScope) -> EVehicleLicenceGrantPayload:
-            return EVehicleLicenceGrantPayload(
-                grant=EVehicleLicenceGrant.of(service.grant_revoke(ctx, scope, str(grant_id)))
-            )
-
-        return ctx.mutate("e_vehicle_licence.grant", EVehicleLicenceGrantPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("e_vehicle_licence.violation")],
-        description="Handle a non-site violation as an authorised filed user. Roles: CITIZEN (grantee).",
+    @mutation(
+        f"{MEASURE}.violation",
+        "Handle a non-site violation as an authorised filed user.",
+        qualifier="grantee",
     )
     def e_vehicle_licence_violation_handle(
-        self, info: strawberry.Info, violation_id: strawberry.ID
+        self, info: strawberry.Info, violation_id: strawberry.ID, scope: WriteScope
     ) -> EVehicleLicenceViolationPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> EVehicleLicenceViolationPayload:
-            v = service.violation_handle(ctx, scope, str(violation_id))
-            return EVehicleLicenceViolationPayload(
-                violation_id=strawberry.ID(v.id), status=v.status
-            )
-
-        return ctx.mutate("e_vehicle_licence.violation", EVehicleLicenceViolationPayload, work)
+        v = service.violation_handle(info.context, scope, str(violation_id))
+        return EVehicleLicenceViolationPayload(violation_id=strawberry.ID(v.id), status=v.status)

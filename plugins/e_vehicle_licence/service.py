@@ -26,7 +26,7 @@ from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
 
 from . import rules
-from .errors import EvlError
+from .errors import EVehicleLicenceErrorCode
 from .models import EvlGrant, EvlRoadsideCheck, EvlVerification
 
 _RECORD = insert(EvlVerification.__table__)  # type: ignore[attr-defined] - receipt and owner log
@@ -60,7 +60,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
     person = session.get(Person, vehicle.owner_person_id)
     if person is None or person.real_person_verified_at is None:
         raise RuleError(
-            EvlError.REAL_PERSON_REQUIRED,
+            EVehicleLicenceErrorCode.REAL_PERSON_REQUIRED,
             "Complete the real-person check first.",
             field="vehicleId",
             rule=f"{rules.R_UNIFORM} (实人认证)",
@@ -69,7 +69,9 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
     rules.require_issuable(vehicle.status)
     if cred.active_for_subject(session, KIND, vehicle.id) is not None:
         raise RuleError(
-            EvlError.ALREADY_ISSUED, "The e-vehicle licence is already issued.", field="vehicleId"
+            EVehicleLicenceErrorCode.ALREADY_ISSUED,
+            "The e-vehicle licence is already issued.",
+            field="vehicleId",
         )
     pending = session.exec(
         select(apps.Application).where(
@@ -80,7 +82,9 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
     ).first()
     if pending is not None:
         raise RuleError(
-            EvlError.PENDING_APPLICATION, "An application is under review.", field="vehicleId"
+            EVehicleLicenceErrorCode.PENDING_APPLICATION,
+            "An application is under review.",
+            field="vehicleId",
         )
     app = apps.submit(
         session,
@@ -103,7 +107,13 @@ def review(
 ) -> tuple[apps.Application, cred.IssuedCredential | None]:
     session = scope.session
     app, text = apps.start_review(
-        ctx, scope, application_id, rules.MEASURE, approve, note, EvlError.NOTE_REQUIRED
+        ctx,
+        scope,
+        application_id,
+        rules.MEASURE,
+        approve,
+        note,
+        EVehicleLicenceErrorCode.NOTE_REQUIRED,
     )
     if not approve:
         return app, None
@@ -113,7 +123,9 @@ def review(
         raise NotFound("Vehicle", "applicationId")
     rules.require_issuable(vehicle.status)
     if cred.active_for_subject(session, KIND, vehicle.id) is not None:
-        raise RuleError(EvlError.ALREADY_ISSUED, "Already issued.", field="applicationId")
+        raise RuleError(
+            EVehicleLicenceErrorCode.ALREADY_ISSUED, "Already issued.", field="applicationId"
+        )
     apps.transition(
         session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
     )
@@ -162,7 +174,9 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
     credential = cred.active_for_subject(session, KIND, vehicle.id)
     if credential is None:
         raise RuleError(
-            EvlError.NOT_ISSUED, "No e-vehicle licence issued for this vehicle.", field="vehicleId"
+            EVehicleLicenceErrorCode.NOT_ISSUED,
+            "No e-vehicle licence issued for this vehicle.",
+            field="vehicleId",
         )
     return credential, vehicle
 
@@ -362,12 +376,12 @@ def roadside_check(
         officer_account_id=ctx.actor.account_id,
         city_code=place,
         presented=kind,
-        outcome=outcome,
+        outcome=outcome.value,
         fine_allowed=fine_allowed,
         details={**details, "rule": rule},
     )
     scope.session.add(row)
-    scope.subject(vehicle.owner_person_id, f"Vehicle:{vehicle.id}", outcome=outcome)
+    scope.subject(vehicle.owner_person_id, f"Vehicle:{vehicle.id}", outcome=outcome.value)
     return row
 
 
@@ -388,7 +402,7 @@ def grant_create(
     ).first()
     if filed is None:
         raise RuleError(
-            EvlError.NOT_A_FILED_USER,
+            EVehicleLicenceErrorCode.NOT_A_FILED_USER,
             "Only a filed user of this vehicle can be authorised.",
             field="granteePersonId",
             rule=rules.R_FILED_USER,
@@ -435,7 +449,7 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
     grant = active_grant(session, violation.vehicle_id, person_id, ctx.today())
     if vehicle is None or grant is None:
         raise RuleError(
-            EvlError.NO_ACTIVE_GRANT,
+            EVehicleLicenceErrorCode.NO_ACTIVE_GRANT,
             "You hold no live authorisation for this vehicle.",
             field="violationId",
             rule=rules.R_NON_SITE,
@@ -450,7 +464,9 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
     if not consume_once(
         session, Violation, violation.id, "handled_at", stamp(ctx.now()), status="UNHANDLED"
     ):
-        raise RuleError(EvlError.ALREADY_HANDLED, "Already handled.", field="violationId")
+        raise RuleError(
+            EVehicleLicenceErrorCode.ALREADY_HANDLED, "Already handled.", field="violationId"
+        )
     session.refresh(violation)
     violation.status = "HANDLED"
     violation.handled_by_person_id = person_id

@@ -12,10 +12,11 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, SettingSpec, SettingType
 from core.rollout import RolloutDefault
-from plugins.motorcycle_one_id import demo as demo_data
-from plugins.motorcycle_one_id import models  # noqa: F401  (tables)
-from plugins.motorcycle_one_id.schema import MotorcycleMutation, MotorcycleQuery
-from plugins.motorcycle_one_id.service import MEASURE
+
+from . import demo as demo_data
+from . import models  # noqa: F401 - its tables
+from .rules import MEASURE
+from .schema import MotorcycleMutation, MotorcycleQuery
 
 
 @hookimpl

@@ -8,8 +8,9 @@ from sqlmodel import Session
 
 from core.demo import DemoWorld
 from core.registries import applications as apps
-from plugins.motorcycle_one_id.models import MotorcycleCase
-from plugins.motorcycle_one_id.rules import ApplicantCategory, Business, required_documents
+
+from .models import MotorcycleCase
+from .rules import MEASURE, ApplicantCategory, Business, required_documents
 
 
 def load(session: Session, demo: DemoWorld) -> None:
@@ -28,7 +29,7 @@ def load(session: Session, demo: DemoWorld) -> None:
     app = apps.submit(
         session,
         now=f.now,
-        measure="motorcycle_one_id",
+        measure=MEASURE,
         business=Business.REGISTRATION.value,
         city_code="320100",
         actor_account_id=None,

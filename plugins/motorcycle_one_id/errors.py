@@ -1,7 +1,13 @@
-"""Error codes of M14 (motorcycle registration with one ID)."""
+"""Error codes of M14 motorcycle registration with one ID (besides the core's codes)."""
+
+from __future__ import annotations
+
+from core.errors import ErrorCode
 
 
-class M14Code:
+class MotorcycleErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     NOT_A_MOTORCYCLE = "NOT_A_MOTORCYCLE"  # vehicle type outside 二-一-2
     CATEGORY_MISMATCH = "APPLICANT_CATEGORY_MISMATCH"  # declared category vs. identity document
     CATEGORY_REQUIRED = "APPLICANT_CATEGORY_REQUIRED"  # passport holders must declare who they are

@@ -12,7 +12,10 @@ from typing import Any
 
 from core.errors import RuleError
 from core.registries.vehicles import MOTORCYCLES, VehicleCategory
-from plugins.motorcycle_one_id.errors import M14Code
+
+from .errors import MotorcycleErrorCode
+
+MEASURE = "motorcycle_one_id"  # the plugin's slug: its folder, its actions' prefix
 
 R_SCOPE_BUSINESS = (
     "M14 2024-二-一-1: 适用于摩托车注册登记、转让登记、住所迁入以及共同所有人变更登记"
@@ -44,6 +47,20 @@ class ApplicantCategory(enum.StrEnum):
     HMT_WITHOUT_PERMIT = "HMT_WITHOUT_PERMIT"  # 港澳台居民, 未取得居住证
     OVERSEAS_CHINESE = "OVERSEAS_CHINESE"  # 华侨
     FOREIGNER = "FOREIGNER"  # 外国人
+
+
+class ArchiveKind(enum.StrEnum):
+    """The kinds of file kept in a completed application's electronic archive (二-二-3)."""
+
+    IDENTITY = "IDENTITY"  # the scanned identity document (required)
+    RESIDENCE_PROOF = "RESIDENCE_PROOF"  # only where the rule requires one
+    ACCOMMODATION_REGISTRATION = "ACCOMMODATION_REGISTRATION"  # only where the rule requires one
+    ORIGIN_PROOF = "ORIGIN_PROOF"  # 来历证明
+    CONFORMITY_CERT = "CONFORMITY_CERT"  # 合格证
+    REGISTRATION_CERT = "REGISTRATION_CERT"  # 登记证书
+    PHOTO = "PHOTO"
+    LOCAL_POLICY_DOCUMENT = "LOCAL_POLICY_DOCUMENT"  # a document a local policy adds (二-一-3)
+    OTHER = "OTHER"
 
 
 # document code -> Chinese name
@@ -104,7 +121,7 @@ def require_motorcycle(category: VehicleCategory | str, field: str = "vehicleCat
     """Refuse unless the vehicle is an ordinary 2/3-wheel or light motorcycle (二-一-2)."""
     if category not in {c.value for c in MOTORCYCLES}:
         raise RuleError(
-            M14Code.NOT_A_MOTORCYCLE,
+            MotorcycleErrorCode.NOT_A_MOTORCYCLE,
             "Only ordinary two- and three-wheel and light motorcycles are handled with one ID.",
             field=field,
             rule=R_SCOPE_TYPE,
@@ -120,7 +137,7 @@ def classify(id_type: str, declared: ApplicantCategory | None) -> ApplicantCateg
     else:
         if declared is None:
             raise RuleError(
-                M14Code.CATEGORY_REQUIRED,
+                MotorcycleErrorCode.CATEGORY_REQUIRED,
                 "Passport holders declare whether they are HMT residents without a permit, "
                 "overseas Chinese or foreigners.",
                 field="applicantCategory",
@@ -128,7 +145,7 @@ def classify(id_type: str, declared: ApplicantCategory | None) -> ApplicantCateg
             )
         if declared not in _PASSPORT_CATEGORIES:
             raise RuleError(
-                M14Code.CATEGORY_MISMATCH,
+                MotorcycleErrorCode.CATEGORY_MISMATCH,
                 "The declared category does not match a passport.",
                 field="applicantCategory",
                 rule=R_OLD,
@@ -136,7 +153,7 @@ def classify(id_type: str, declared: ApplicantCategory | None) -> ApplicantCateg
         return declared
     if declared is not None and declared is not found:
         raise RuleError(
-            M14Code.CATEGORY_MISMATCH,
+            MotorcycleErrorCode.CATEGORY_MISMATCH,
             f"Your identity document makes you {found.value}.",
             field="applicantCategory",
             rule=R_MAINLAND if found is ApplicantCategory.MAINLAND_RESIDENT else R_HMT,
@@ -149,7 +166,7 @@ def parse_local_policy(raw: Any) -> LocalPolicy | None:
     if raw is None or raw == {}:
         return None
     bad = RuleError(
-        M14Code.LOCAL_POLICY_INVALID,
+        MotorcycleErrorCode.LOCAL_POLICY_INVALID,
         "The local motorcycle policy of this city is misconfigured; ask the province admin.",
         field="city",
         rule=R_LOCAL,
@@ -227,7 +244,7 @@ def check_reviewed_documents(decision_codes: frozenset[str], seen: list[str]) ->
     for code in seen:
         if code in RESIDENCE_PROOFS and code not in decision_codes:
             raise RuleError(
-                M14Code.PROOF_NOT_REQUIRED,
+                MotorcycleErrorCode.PROOF_NOT_REQUIRED,
                 f"{DOCUMENTS[code]} must not be required for this applicant.",
                 field="documentsChecked",
                 rule=R_MAINLAND,
@@ -235,7 +252,7 @@ def check_reviewed_documents(decision_codes: frozenset[str], seen: list[str]) ->
     missing = sorted(decision_codes - set(seen))
     if missing:
         raise RuleError(
-            M14Code.MISSING_DOCUMENT,
+            MotorcycleErrorCode.MISSING_DOCUMENT,
             f"Required document not checked: {DOCUMENTS.get(missing[0], missing[0])}.",
             field="documentsChecked",
             rule=R_MAINLAND,
@@ -249,14 +266,14 @@ def check_archive_kinds(decision_codes: frozenset[str], kinds: list[str]) -> Non
     for kind in kinds:
         if kind in RESIDENCE_PROOFS and kind not in decision_codes:
             raise RuleError(
-                M14Code.PROOF_NOT_REQUIRED,
+                MotorcycleErrorCode.PROOF_NOT_REQUIRED,
                 "Residence proofs are no longer kept in the archive.",
                 field="archiveFiles",
                 rule=R_ARCHIVE,
             )
     if "IDENTITY" not in kinds:
         raise RuleError(
-            M14Code.ARCHIVE_INCOMPLETE,
+            MotorcycleErrorCode.ARCHIVE_INCOMPLETE,
             "The archive needs the scanned identity document (kind IDENTITY).",
             field="archiveFiles",
             rule="M14 2024-二-二-3: 做好摩托车转籍档案资料电子扫描、转递",
@@ -267,14 +284,14 @@ def check_business_city(business: Business, vehicle_city: str | None, handling_c
     """Where each business is handled: move-in in a new city, co-owner change where registered."""
     if business is Business.MOVE_IN and vehicle_city == handling_city:
         raise RuleError(
-            M14Code.VEHICLE_NOT_ELIGIBLE,
+            MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             "A move-in is handled in the new city of residence, not the registration city.",
             field="city",
             rule=R_SCOPE_BUSINESS,
         )
     if business is Business.CO_OWNER_CHANGE and vehicle_city != handling_city:
         raise RuleError(
-            M14Code.VEHICLE_NOT_ELIGIBLE,
+            MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             "A co-owner change is handled in the vehicle's registration city.",
             field="city",
             rule=R_SCOPE_BUSINESS,

@@ -8,22 +8,21 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Person as PersonRow
-from core.api.types import Person, Vehicle, VehicleCategoryEnum
+from core.api.types import IdTypeEnum, Person, Vehicle, VehicleCategoryEnum
 from core.applications_types import ApplicationStatus
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.errors import NotFound
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
 from core.registries.vehicles import Vehicle as VehicleRow
-from plugins.motorcycle_one_id import service
-from plugins.motorcycle_one_id.models import MotorcycleCase
-from plugins.motorcycle_one_id.rules import ApplicantCategory, Business, DocumentDecision
-from plugins.motorcycle_one_id.service import MEASURE
+
+from . import service
+from .models import MotorcycleCase
+from .rules import MEASURE, ApplicantCategory, ArchiveKind, Business, DocumentDecision
 
 MotorcycleBusiness = strawberry.enum(
     Business,
@@ -34,6 +33,11 @@ MotorcycleApplicantCategory = strawberry.enum(
     ApplicantCategory,
     name="MotorcycleApplicantCategory",
     description="内地居民 / 港澳台居民 / 华侨 / 外国人",
+)
+MotorcycleArchiveFileKind = strawberry.enum(
+    ArchiveKind,
+    name="MotorcycleArchiveFileKind",
+    description="The kind of a file kept in the electronic archive (二-二-3); IDENTITY is required.",
 )
 
 
@@ -125,7 +129,9 @@ class MotorcycleCaseInput:
     vehicle_id: strawberry.ID | None = strawberry.field(
         default=None, description="MOVE_IN, CO_OWNER_CHANGE (your motorcycle)"
     )
-    co_owner_id_type: str | None = strawberry.field(default=None, description="CO_OWNER_CHANGE")
+    co_owner_id_type: IdTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="CO_OWNER_CHANGE"
+    )
     co_owner_id_number: str | None = strawberry.field(default=None, description="CO_OWNER_CHANGE")
 
     def request(self) -> service.CaseRequest:
@@ -156,7 +162,7 @@ class MotorcycleReviewInput:
 
 @strawberry.input
 class MotorcycleArchiveFileInput:
-    kind: str = strawberry.field(description="IDENTITY, ORIGIN_PROOF, CONFORMITY_CERT, ...")
+    kind: MotorcycleArchiveFileKind  # type: ignore[valid-type]
     title: str
     sha256: str
 
@@ -168,17 +174,16 @@ class MotorcycleCompleteInput:
 
 
 @strawberry.type
-class MotorcycleApplicationPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class MotorcycleApplicationPayload(Payload):
     application: MotorcycleApplication | None = None
 
 
 @strawberry.type
 class MotorcycleQuery:
-    @strawberry.field(
-        extensions=[requires("motorcycle_one_id.documents_check")],
-        description="Which documents the office will check for this business (no write). "
-        "Roles: CITIZEN (for themself).",
+    @operation_field(
+        f"{MEASURE}.documents_check",
+        "Which documents the office will check for this business (no write).",
+        qualifier="for themself",
     )
     def motorcycle_documents_check(
         self, info: strawberry.Info, input: MotorcycleCaseInput
@@ -188,9 +193,10 @@ class MotorcycleQuery:
         case = service.resolve(ctx, ctx.session, req)
         return MotorcycleDocumentList.of(req.business, case.city, case.decision)
 
-    @strawberry.field(
-        extensions=[requires("motorcycle_one_id.view")],
-        description="One application. Roles: CITIZEN (own), CLERK and SUPERVISOR (own city; audited).",
+    @operation_field(
+        f"{MEASURE}.view",
+        "One application.",
+        qualifier="citizens: own; clerks and supervisors: own city, audited",
     )
     def motorcycle_application(
         self, info: strawberry.Info, application_id: strawberry.ID
@@ -206,7 +212,7 @@ class MotorcycleQuery:
             ctx.require_jurisdiction(app.city_code, field="applicationId")
             result = MotorcycleApplication.of(ctx, app, case)
             ctx.audit_read(
-                "motorcycle_one_id.view",
+                f"{MEASURE}.view",
                 app.applicant_person_id,
                 f"Application:{app.id}",
                 {"purpose": "review"},
@@ -218,9 +224,10 @@ class MotorcycleQuery:
         ctx.require_in_force(MEASURE, app.city_code)
         return MotorcycleApplication.of(ctx, app, case)
 
-    @strawberry.field(
-        extensions=[requires("motorcycle_one_id.queue")],
-        description="Applications of a city to handle, oldest first. Roles: CLERK, SUPERVISOR (own city; audited).",
+    @operation_field(
+        f"{MEASURE}.queue",
+        "Applications of a city to handle, oldest first.",
+        qualifier="own city; audited",
     )
     def motorcycle_application_queue(
         self,
@@ -246,7 +253,7 @@ class MotorcycleQuery:
             ctx, stmt, first, after, lambda r: MotorcycleApplication.of(ctx, r[0], r[1])
         )
         ctx.audit_read(
-            "motorcycle_one_id.queue",
+            f"{MEASURE}.queue",
             None,
             f"City:{code}",
             {"purpose": "queue", "count": len(page.nodes)},
@@ -263,64 +270,53 @@ def _payload(
 
 @strawberry.type
 class MotorcycleMutation:
-    @strawberry.mutation(
-        extensions=[requires("motorcycle_one_id.apply")],
-        description="Apply for a motorcycle business with the documents the one-ID rule decides. "
-        "Roles: CITIZEN.",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply for a motorcycle business with the documents the one-ID rule decides.",
     )
     def motorcycle_application_submit(
-        self, info: strawberry.Info, input: MotorcycleCaseInput
+        self, info: strawberry.Info, input: MotorcycleCaseInput, scope: WriteScope
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
+        pair = service.submit(ctx, scope.session, input.request())
+        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+        return _payload(ctx, pair)
 
-        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
-            pair = service.submit(ctx, scope.session, input.request())
-            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-            return _payload(ctx, pair)
-
-        return ctx.mutate("motorcycle_one_id.apply", MotorcycleApplicationPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("motorcycle_one_id.review")],
-        description="Approve (every required document checked) or reject (with a note). "
-        "Roles: CLERK, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.review",
+        "Approve (every required document checked) or reject (with a note).",
+        qualifier="own city",
     )
     def motorcycle_application_review(
-        self, info: strawberry.Info, input: MotorcycleReviewInput
+        self, info: strawberry.Info, input: MotorcycleReviewInput, scope: WriteScope
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
+        pair = service.review(
+            ctx,
+            scope.session,
+            str(input.application_id),
+            input.approve,
+            input.documents_checked,
+            input.note,
+        )
+        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+        return _payload(ctx, pair)
 
-        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
-            pair = service.review(
-                ctx,
-                scope.session,
-                str(input.application_id),
-                input.approve,
-                input.documents_checked,
-                input.note,
-            )
-            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-            return _payload(ctx, pair)
-
-        return ctx.mutate("motorcycle_one_id.review", MotorcycleApplicationPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("motorcycle_one_id.complete")],
-        description="Carry out an approved business and file its electronic archive. "
-        "Roles: CLERK, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.complete",
+        "Carry out an approved business and file its electronic archive.",
+        qualifier="own city",
     )
     def motorcycle_application_complete(
-        self, info: strawberry.Info, input: MotorcycleCompleteInput
+        self, info: strawberry.Info, input: MotorcycleCompleteInput, scope: WriteScope
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> MotorcycleApplicationPayload:
-            files = [service.ArchiveFileIn(f.kind, f.title, f.sha256) for f in input.archive_files]
-            pair = service.complete(ctx, scope.session, str(input.application_id), files)
-            scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-            return _payload(ctx, pair)
-
-        return ctx.mutate("motorcycle_one_id.complete", MotorcycleApplicationPayload, work)
+        files = [
+            service.ArchiveFileIn(f.kind.value, f.title, f.sha256) for f in input.archive_files
+        ]
+        pair = service.complete(ctx, scope.session, str(input.application_id), files)
+        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+        return _payload(ctx, pair)
 
 
 __all__ = ["MotorcycleMutation", "MotorcycleQuery"]

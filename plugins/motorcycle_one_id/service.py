@@ -18,31 +18,19 @@ from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.factory import plate_prefix
 from core.identifiers import parse_plate, parse_sha256, parse_vin
-from core.identity import parse_identity
+from core.identity import DocumentType, parse_identity
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.validation import require_text
-from plugins.motorcycle_one_id import rules
-from plugins.motorcycle_one_id.errors import M14Code
-from plugins.motorcycle_one_id.models import MotorcycleCase
-from plugins.motorcycle_one_id.rules import ApplicantCategory, Business, DocumentDecision
 
-MEASURE = "motorcycle_one_id"
+from . import rules
+from .errors import MotorcycleErrorCode
+from .models import MotorcycleCase
+from .rules import MEASURE, ApplicantCategory, Business, DocumentDecision
+
 OPEN = (AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.APPROVED.value)
-ARCHIVE_KINDS = frozenset(
-    {
-        "IDENTITY",
-        "RESIDENCE_PROOF",
-        "ACCOMMODATION_REGISTRATION",
-        "ORIGIN_PROOF",
-        "CONFORMITY_CERT",
-        "REGISTRATION_CERT",
-        "PHOTO",
-        "LOCAL_POLICY_DOCUMENT",
-        "OTHER",
-    }
-)
+ARCHIVE_KINDS = frozenset(kind.value for kind in rules.ArchiveKind)
 
 
 @dataclass
@@ -56,7 +44,7 @@ class CaseRequest:
     vin: str | None = None
     plate: str | None = None
     vehicle_id: str | None = None
-    co_owner_id_type: str | None = None
+    co_owner_id_type: DocumentType | None = None
     co_owner_id_number: str | None = None
 
 
@@ -104,7 +92,7 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
             raise NotFound("Vehicle with this VIN and plate", "vin")
         if vehicle.owner_person_id == person.id:
             raise RuleError(
-                M14Code.VEHICLE_NOT_ELIGIBLE,
+                MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
                 "You already own this motorcycle.",
                 field="vin",
                 rule=rules.R_SCOPE_BUSINESS,
@@ -135,7 +123,7 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
 def _require_normal(vehicle: Vehicle) -> None:
     if vehicle.status != VehicleStatus.NORMAL.value:
         raise RuleError(
-            M14Code.VEHICLE_NOT_ELIGIBLE,
+            MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             f"The motorcycle's status is {vehicle.status}; only a NORMAL vehicle can be handled.",
             field="vehicleId",
             rule=rules.R_SCOPE_BUSINESS,
@@ -275,7 +263,7 @@ def review(
         ctx.notify(
             session,
             app.applicant_person_id,
-            "motorcycle_one_id.reviewed",
+            f"{MEASURE}.reviewed",
             {"application": app.id, "status": to.value},
             measure=MEASURE,
         )
@@ -323,7 +311,7 @@ def complete(
         ctx.notify(
             session,
             app.applicant_person_id,
-            "motorcycle_one_id.completed",
+            f"{MEASURE}.completed",
             {"application": app.id, "plate": vehicle.plate},
             measure=MEASURE,
         )

@@ -12,12 +12,13 @@ from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, Setti
 from core.rollout import RolloutDefault
 
 from . import models, reports, rules, schema, service  # noqa: F401 - models: tables
+from .rules import MEASURE
 
 
 @hookimpl
 def register_measure() -> MeasureInfo:
     return MeasureInfo(
-        rules.MEASURE, "M15", "Online deregistration", "网上注销", "2024 item 三",
+        MEASURE, "M15", "Online deregistration", "网上注销", "2024 item 三",
         "Apply online; uniform electronic deregistration certificate; one-day deregistration after scrap.",
     )  # fmt: skip
 
@@ -34,15 +35,14 @@ def register_mutation_types() -> list[type]:
 
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
-    m = rules.MEASURE
     return [
-        PermissionRule.allow_roles(f"{m}.apply", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.view", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{m}.review", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles(f"{m}.scrap_process", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles(f"{m}.scrap_report", Role.PARTNER_SCRAPPING),
+        PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.view", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.scrap_process", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.scrap_report", Role.PARTNER_SCRAPPING),
         PermissionRule.allow_roles(
-            f"{m}.verify", Role.PARTNER_COMMERCE, Role.CLERK, Role.SUPERVISOR
+            f"{MEASURE}.verify", Role.PARTNER_COMMERCE, Role.CLERK, Role.SUPERVISOR
         ),
     ]
 
@@ -73,9 +73,9 @@ def register_settings() -> list[SettingSpec]:
 @hookimpl
 def register_jobs() -> list[JobSpec]:
     return [
-        JobSpec("online_deregistration.overdue_scrap", rules.MEASURE, "hourly", service.flag_overdue_scrap_reports,
+        JobSpec(f"{MEASURE}.overdue_scrap", MEASURE, "hourly", service.flag_overdue_scrap_reports,
                 "Flag scrap reports not deregistered within one day of receipt (2024-三-三-2)."),
-        JobSpec("online_deregistration.scrap_reminders", rules.MEASURE, "daily 08:00", service.remind_scrap_deadlines,
+        JobSpec(f"{MEASURE}.scrap_reminders", MEASURE, "daily 08:00", service.remind_scrap_deadlines,
                 "Remind owners near the scrap deadline, once per vehicle and deadline (2024-三-二-2)."),
     ]  # fmt: skip
 
@@ -84,8 +84,8 @@ def register_jobs() -> list[JobSpec]:
 def register_reports() -> list[ReportSpec]:
     return [
         ReportSpec(
-            "online_deregistration.monthly",
-            rules.MEASURE,
+            f"{MEASURE}.monthly",
+            MEASURE,
             "Deregistrations and the one-day scrap rule",
             "MONTHLY",
             reports.monthly,

@@ -1,7 +1,13 @@
-"""Error codes of the online deregistration measure (M15)."""
+"""Error codes of M15 online deregistration (besides the core's codes)."""
+
+from __future__ import annotations
+
+from core.errors import ErrorCode
 
 
-class DeregError:
+class DeregistrationErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     NOT_DEREGISTRABLE = "DEREG_NOT_DEREGISTRABLE"
     PENDING_APPLICATION = "DEREG_PENDING_APPLICATION"
     ALREADY_DEREGISTERED = "DEREG_ALREADY_DEREGISTERED"

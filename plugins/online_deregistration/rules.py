@@ -8,9 +8,9 @@ import enum
 from core.errors import RuleError
 from core.registries.vehicles import VehicleStatus
 
-from .errors import DeregError
+from .errors import DeregistrationErrorCode
 
-MEASURE = "online_deregistration"
+MEASURE = "online_deregistration"  # the plugin's slug: its folder, its actions' prefix
 EFFECTIVE = dt.date(2024, 7, 1)
 REMIND_DAYS = 30  # default: remind owners 30 days before the scrap deadline (setting)
 REMIND_DAYS_MAX = 180  # the setting's upper bound
@@ -23,7 +23,9 @@ R_COMMERCE = "M15 2024-三-一-3: 便利群众办理申领汽车以旧换新补�
 R_REGISTRATION = "M15 2024-三-三-2: 严格落实《机动车登记规定》"
 
 
-class DeregReason(enum.Enum):
+class DeregReason(enum.StrEnum):
+    """Why a vehicle is deregistered (注销原因)."""
+
     SCRAPPED = "SCRAPPED"  # 报废
     DESTROYED = "DESTROYED"  # 灭失
     EXPORTED = "EXPORTED"  # 出境不再进境
@@ -35,7 +37,7 @@ def require_deregistrable(status: str, mortgaged: bool) -> None:
     (《机动车登记规定》, applied per 三-三-2)."""
     if status == VehicleStatus.DEREGISTERED.value:
         raise RuleError(
-            DeregError.ALREADY_DEREGISTERED,
+            DeregistrationErrorCode.ALREADY_DEREGISTERED,
             "The vehicle is already deregistered.",
             field="vehicleId",
         )
@@ -45,7 +47,7 @@ def require_deregistrable(status: str, mortgaged: bool) -> None:
         or mortgaged
     ):
         raise RuleError(
-            DeregError.NOT_DEREGISTRABLE,
+            DeregistrationErrorCode.NOT_DEREGISTRABLE,
             f"A vehicle that is {status.lower()}{' and mortgaged' if mortgaged else ''} cannot be deregistered.",
             field="vehicleId",
             rule=R_REGISTRATION,
@@ -65,7 +67,9 @@ def is_overdue(received_on: dt.date, today: dt.date) -> bool:
 def require_scrap_date(scrapped_on: dt.date, today: dt.date) -> None:
     if scrapped_on > today:
         raise RuleError(
-            DeregError.SCRAP_DATE, "The scrap date is in the future.", field="scrappedOn"
+            DeregistrationErrorCode.SCRAP_DATE,
+            "The scrap date is in the future.",
+            field="scrappedOn",
         )
 
 

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 
 from core.api.types import Application
 from core.clock import to_china
 from core.context import Context, WriteScope
-from core.graphql.types import UserError
-from core.permissions import requires
+from core.graphql.operations import Payload, mutation, operation_field
 
-from . import service
+from . import rules, service
 from .models import DeregCertificate, DeregScrapReport
+from .rules import MEASURE
 
-
-@strawberry.enum(description="Why a vehicle is deregistered (注销原因).")
-class DeregistrationReason(enum.Enum):
-    SCRAPPED = "SCRAPPED"
-    DESTROYED = "DESTROYED"
-    EXPORTED = "EXPORTED"
-    RETURNED = "RETURNED"
+DeregistrationReason = strawberry.enum(
+    rules.DeregReason,
+    name="DeregistrationReason",
+    description="Why a vehicle is deregistered (注销原因).",
+)
 
 
 @strawberry.type(description="The electronic deregistration certificate (机动车注销证明电子版).")
@@ -30,7 +27,7 @@ class DeregistrationCertificate:
     id: strawberry.ID
     number: str
     vehicle_id: strawberry.ID
-    reason: str
+    reason: DeregistrationReason
     deregistered_on: dt.date
     city: str
     paper_issued: bool = strawberry.field(
@@ -43,7 +40,7 @@ class DeregistrationCertificate:
             id=strawberry.ID(row.id),
             number=row.number,
             vehicle_id=strawberry.ID(row.vehicle_id),
-            reason=row.reason,
+            reason=rules.DeregReason(row.reason),
             deregistered_on=row.deregistered_on,
             city=row.city_code,
             paper_issued=row.paper_issued,
@@ -63,8 +60,6 @@ class DeregistrationScrapReport:
 
     @classmethod
     def of(cls, row: DeregScrapReport) -> DeregistrationScrapReport:
-        from . import rules
-
         return cls(
             id=strawberry.ID(row.id),
             vehicle_id=strawberry.ID(row.vehicle_id),
@@ -91,7 +86,7 @@ class DeregistrationVerification:
     kid: str | None
     certificate_number: str | None
     deregistered_on: dt.date | None
-    reason: str | None
+    reason: DeregistrationReason | None
     vehicle_category: str | None
 
 
@@ -102,8 +97,7 @@ class DeregistrationApplyInput:
 
 
 @strawberry.type
-class DeregistrationApplyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DeregistrationApplyPayload(Payload):
     application: Application | None = None
 
 
@@ -115,8 +109,7 @@ class DeregistrationReviewInput:
 
 
 @strawberry.type
-class DeregistrationCertificatePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DeregistrationCertificatePayload(Payload):
     application: Application | None = None
     certificate: DeregistrationCertificate | None = None
 
@@ -130,8 +123,7 @@ class DeregistrationScrapReportInput:
 
 
 @strawberry.type
-class DeregistrationScrapReportPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DeregistrationScrapReportPayload(Payload):
     report: DeregistrationScrapReport | None = None
 
 
@@ -142,17 +134,13 @@ class DeregistrationVerifyInput:
 
 
 @strawberry.type
-class DeregistrationVerifyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DeregistrationVerifyPayload(Payload):
     verification: DeregistrationVerification | None = None
 
 
 @strawberry.type
 class DeregistrationQuery:
-    @strawberry.field(
-        extensions=[requires("online_deregistration.view")],
-        description="Your deregistration certificates. Roles: CITIZEN (own).",
-    )
+    @operation_field(f"{MEASURE}.view", "Your deregistration certificates.", qualifier="own")
     def my_deregistration_certificates(
         self, info: strawberry.Info
     ) -> list[DeregistrationCertificate]:
@@ -165,9 +153,10 @@ class DeregistrationQuery:
         ).all()
         return [DeregistrationCertificate.of(r) for r in rows]
 
-    @strawberry.field(
-        extensions=[requires("online_deregistration.view")],
-        description="A signed QR payload of your certificate (10 minutes). Roles: CITIZEN (own).",
+    @operation_field(
+        f"{MEASURE}.view",
+        "A signed QR payload of your certificate (10 minutes).",
+        qualifier="own",
     )
     def deregistration_certificate_show(
         self, info: strawberry.Info, certificate_id: strawberry.ID
@@ -178,9 +167,10 @@ class DeregistrationQuery:
             text=text, expires_at=to_china(dt.datetime.fromtimestamp(exp, dt.UTC))
         )
 
-    @strawberry.field(
-        extensions=[requires("online_deregistration.scrap_process")],
-        description="Scrap reports of your city, pending first. Roles: CLERK, SUPERVISOR (own city).",
+    @operation_field(
+        f"{MEASURE}.scrap_process",
+        "Scrap reports of your city, pending first.",
+        qualifier="own city",
     )
     def deregistration_scrap_reports(
         self, info: strawberry.Info, city: str, overdue_only: bool = False
@@ -192,7 +182,7 @@ class DeregistrationQuery:
         ctx: Context = info.context
         place = lookup_city(city, "city").code
         ctx.require_jurisdiction(place, field="city")
-        ctx.require_in_force(service.rules.MEASURE, place)
+        ctx.require_in_force(MEASURE, place)
         stmt = select(DeregScrapReport).where(
             DeregScrapReport.registration_city == place,
             DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
@@ -204,108 +194,79 @@ class DeregistrationQuery:
 
 @strawberry.type
 class DeregistrationMutation:
-    @strawberry.mutation(
-        extensions=[requires("online_deregistration.apply")],
-        description="Apply online to deregister your vehicle. Roles: CITIZEN (owner; registration city in force).",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply online to deregister your vehicle.",
+        qualifier="owner; registration city in force",
     )
     def deregistration_apply(
-        self, info: strawberry.Info, input: DeregistrationApplyInput
+        self, info: strawberry.Info, input: DeregistrationApplyInput, scope: WriteScope
     ) -> DeregistrationApplyPayload:
-        ctx: Context = info.context
+        app = service.apply(info.context, scope, str(input.vehicle_id), input.reason.value)
+        return DeregistrationApplyPayload(application=Application.of(app))
 
-        def work(scope: WriteScope) -> DeregistrationApplyPayload:
-            app = service.apply(ctx, scope, str(input.vehicle_id), input.reason.value)
-            return DeregistrationApplyPayload(application=Application.of(app))
-
-        return ctx.mutate("online_deregistration.apply", DeregistrationApplyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("online_deregistration.review")],
-        description="Review; approval deregisters (cascade) and issues the certificate. Roles: CLERK, SUPERVISOR.",
+    @mutation(
+        f"{MEASURE}.review",
+        "Review; approval deregisters (cascade) and issues the certificate.",
+        qualifier="registration city",
     )
     def deregistration_review(
-        self, info: strawberry.Info, input: DeregistrationReviewInput
+        self, info: strawberry.Info, input: DeregistrationReviewInput, scope: WriteScope
     ) -> DeregistrationCertificatePayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> DeregistrationCertificatePayload:
-            app, certificate = service.review(
-                ctx, scope, str(input.application_id), input.approve, input.note
-            )
-            return DeregistrationCertificatePayload(
-                application=Application.of(app),
-                certificate=DeregistrationCertificate.of(certificate) if certificate else None,
-            )
-
-        return ctx.mutate("online_deregistration.review", DeregistrationCertificatePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("online_deregistration.scrap_report")],
-        description="Report a scrapped vehicle (any city). Roles: PARTNER_SCRAPPING.",
-    )
-    def deregistration_scrap_report(
-        self, info: strawberry.Info, input: DeregistrationScrapReportInput
-    ) -> DeregistrationScrapReportPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> DeregistrationScrapReportPayload:
-            report = service.scrap_report(
-                ctx,
-                scope,
-                input.vin,
-                input.recycling_certificate_no,
-                input.scrapped_on,
-                input.scrap_city,
-            )
-            return DeregistrationScrapReportPayload(report=DeregistrationScrapReport.of(report))
-
-        return ctx.mutate(
-            "online_deregistration.scrap_report", DeregistrationScrapReportPayload, work
+        app, certificate = service.review(
+            info.context, scope, str(input.application_id), input.approve, input.note
+        )
+        return DeregistrationCertificatePayload(
+            application=Application.of(app),
+            certificate=DeregistrationCertificate.of(certificate) if certificate else None,
         )
 
-    @strawberry.mutation(
-        extensions=[requires("online_deregistration.scrap_process")],
-        description="Deregister on scrap information (within one day). Roles: CLERK, SUPERVISOR (registration city).",
+    @mutation(f"{MEASURE}.scrap_report", "Report a scrapped vehicle (any city).")
+    def deregistration_scrap_report(
+        self, info: strawberry.Info, input: DeregistrationScrapReportInput, scope: WriteScope
+    ) -> DeregistrationScrapReportPayload:
+        report = service.scrap_report(
+            info.context,
+            scope,
+            input.vin,
+            input.recycling_certificate_no,
+            input.scrapped_on,
+            input.scrap_city,
+        )
+        return DeregistrationScrapReportPayload(report=DeregistrationScrapReport.of(report))
+
+    @mutation(
+        f"{MEASURE}.scrap_process",
+        "Deregister on scrap information (within one day).",
+        qualifier="registration city",
     )
     def deregistration_scrap_process(
-        self, info: strawberry.Info, report_id: strawberry.ID
+        self, info: strawberry.Info, report_id: strawberry.ID, scope: WriteScope
     ) -> DeregistrationCertificatePayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> DeregistrationCertificatePayload:
-            _report, certificate = service.scrap_process(ctx, scope, str(report_id))
-            return DeregistrationCertificatePayload(
-                certificate=DeregistrationCertificate.of(certificate)
-            )
-
-        return ctx.mutate(
-            "online_deregistration.scrap_process", DeregistrationCertificatePayload, work
+        _report, certificate = service.scrap_process(info.context, scope, str(report_id))
+        return DeregistrationCertificatePayload(
+            certificate=DeregistrationCertificate.of(certificate)
         )
 
-    @strawberry.mutation(
-        extensions=[requires("online_deregistration.verify")],
-        description="Verify a deregistration certificate (trade-in subsidies; nationwide). Roles: PARTNER_COMMERCE, CLERK.",
+    @mutation(
+        f"{MEASURE}.verify",
+        "Verify a deregistration certificate (trade-in subsidies; nationwide).",
     )
     def deregistration_certificate_verify(
-        self, info: strawberry.Info, input: DeregistrationVerifyInput
+        self, info: strawberry.Info, input: DeregistrationVerifyInput, scope: WriteScope
     ) -> DeregistrationVerifyPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> DeregistrationVerifyPayload:
-            out = service.verify(ctx, scope, input.payload, input.purpose)
-            found = out["certificate"]
-            certificate, vehicle = found if found else (None, None)
-            return DeregistrationVerifyPayload(
-                verification=DeregistrationVerification(
-                    accepted=out["accepted"],
-                    reasons=out["reasons"],
-                    signature_valid=out["signature_valid"],
-                    kid=out["kid"],
-                    certificate_number=certificate.number if certificate else None,
-                    deregistered_on=certificate.deregistered_on if certificate else None,
-                    reason=certificate.reason if certificate else None,
-                    vehicle_category=vehicle.category if vehicle else None,
-                )
+        out = service.verify(info.context, scope, input.payload, input.purpose)
+        found = out["certificate"]
+        certificate, vehicle = found if found else (None, None)
+        return DeregistrationVerifyPayload(
+            verification=DeregistrationVerification(
+                accepted=out["accepted"],
+                reasons=out["reasons"],
+                signature_valid=out["signature_valid"],
+                kid=out["kid"],
+                certificate_number=certificate.number if certificate else None,
+                deregistered_on=certificate.deregistered_on if certificate else None,
+                reason=rules.DeregReason(certificate.reason) if certificate else None,
+                vehicle_category=vehicle.category if vehicle else None,
             )
-
-        return ctx.mutate("online_deregistration.verify", DeregistrationVerifyPayload, work)
+        )

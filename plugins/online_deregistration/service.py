@@ -25,7 +25,7 @@ from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
 
 from . import rules
-from .errors import DeregError
+from .errors import DeregistrationErrorCode
 from .models import DeregCertificate, DeregReminder, DeregScrapReport
 
 # 报废机动车回收证明编号: the scrapping firm's number, ASCII letters, digits and hyphens
@@ -56,7 +56,9 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
     ).first()
     if pending is not None:
         raise RuleError(
-            DeregError.PENDING_APPLICATION, "An application is already open.", field="vehicleId"
+            DeregistrationErrorCode.PENDING_APPLICATION,
+            "An application is already open.",
+            field="vehicleId",
         )
     app = apps.submit(
         session,
@@ -135,7 +137,13 @@ def review(
 ) -> tuple[apps.Application, DeregCertificate | None]:
     session = scope.session
     app, text = apps.start_review(
-        ctx, scope, application_id, rules.MEASURE, approve, note, DeregError.NOTE_REQUIRED
+        ctx,
+        scope,
+        application_id,
+        rules.MEASURE,
+        approve,
+        note,
+        DeregistrationErrorCode.NOTE_REQUIRED,
     )
     if not approve:
         return app, None
@@ -215,7 +223,9 @@ def scrap_process(
     ctx.require_jurisdiction(report.registration_city, field="reportId")
     if not consume_once(session, DeregScrapReport, report.id, "processed_at", stamp(ctx.now())):
         raise RuleError(
-            DeregError.REPORT_DONE, "This report is already processed.", field="reportId"
+            DeregistrationErrorCode.REPORT_DONE,
+            "This report is already processed.",
+            field="reportId",
         )
     session.refresh(report)
     vehicle = session.get(Vehicle, report.vehicle_id)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from plugins.e_driving_licence.tests.conftest import issue, show
+from plugins.e_driving_licence.tests.helpers import issue, show
 from tests.browser.conftest import shot
 
 PHONE = {"width": 390, "height": 844}

@@ -16,7 +16,7 @@ from core.documents import credentials as cred
 from tests.signed_variants import all_variants, signature_holds
 from verifier import TrustStore, Verifier, VerifierError
 
-from .conftest import issue, show, verify
+from .helpers import issue, show, verify
 
 ROOT = Path(__file__).resolve().parents[3]
 

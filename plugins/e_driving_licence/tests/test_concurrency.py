@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from core.http import create_app
 
-from .conftest import VERIFY, issue, show
+from .helpers import VERIFY, issue, show
 
 
 def test_share_code_used_once_under_concurrency(edl):

@@ -4,8 +4,8 @@ and the photo digest, folded to one stored form; look-alike digits are typed ref
 from __future__ import annotations
 
 from core.testing import full_width
-from plugins.e_driving_licence.tests.conftest import APPLY, PHOTO, issue
-from plugins.e_driving_licence.tests.test_show_verify import SEIZE
+
+from .helpers import APPLY, PHOTO, SEIZE, issue
 
 
 def test_file_number_in_full_width_seizes_the_same_licence(edl):

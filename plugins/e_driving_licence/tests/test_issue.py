@@ -8,9 +8,7 @@ from core.accounts import Person
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
 
-from .conftest import APPLY, PHOTO, REVIEW, issue
-
-MY = "{ myEDrivingLicence { liveStatus statusReasons licence { classes firstIssueDate validUntil status } issuingOffice } }"
+from .helpers import APPLY, MY, PHOTO, REPORT, REVIEW, issue, show, verify
 
 
 def test_holder_applies_clerk_approves_e_licence_issued(edl):
@@ -162,13 +160,7 @@ def test_malformed_input_is_typed(edl):
     assert response.json()["data"]["eDrivingLicenceApply"]["errors"][0]["code"] == "NOT_FOUND"
 
 
-REPORT = """query($c: String!) { report(name: "e_driving_licence.monthly", city: $c, start: "2024-09-01", end: "2024-09-30") {
-  columns rows { label values } } }"""
-
-
 def test_monthly_report(edl):
-    from .conftest import show, verify
-
     env = edl()
     issue(env)
     verify(env, show(env)["payloads"][0]["text"], env.refs["insurer"])

@@ -11,7 +11,7 @@ from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
 from verifier import TrustStore, Verifier
 
-from .conftest import issue, show
+from .helpers import issue, show
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.e_driving_licence import rules
+
+from .. import rules
 
 D = dt.date
 

@@ -11,12 +11,9 @@ from sqlmodel import select
 
 from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
-from plugins.e_driving_licence.models import EdlVerification
 
-from .conftest import SHOW, issue, show, verify
-
-LOG = "{ myEDrivingLicenceVerifications { nodes { verifierKind verifierName purpose claims result } } }"
-TRAIL = "{ myAuditTrail { nodes { action purpose outcome actorKind } } }"
+from ..models import EdlVerification
+from .helpers import LOCAL, LOG, SEIZE, SETTING, SHOW, TRAIL, issue, show, verify
 
 
 def _v(body):
@@ -251,10 +248,6 @@ def test_key_rotation(edl):
     assert not v["accepted"] and v["reasons"][0] in ("UNKNOWN_KEY", "RETIRED_KEY")
 
 
-SETTING = """mutation($s: String!, $v: JSON!) { measureSettingSet(measure: "e_driving_licence",
-  scopeCode: $s, key: "partner_verifications_per_minute", value: $v) { errors { code field } } }"""
-
-
 def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
     """A PROVINCE setting: Jiangsu's value limits a partner registered in Jiangsu, not others;
     a city value is refused (a partner is not bound to a city)."""
@@ -282,10 +275,6 @@ def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
         for _ in range(3)
     ]
     assert codes == ["OK", "OK", "OK"]  # no province: the nationwide value (600)
-
-
-SEIZE = """mutation($f: String!, $p: EDrivingLicencePresented!, $c: String!) {
-  eDrivingLicenceSeize(input: {fileNumber: $f, presented: $p, city: $c, reason: "酒驾"}) { errors { code field rule } licence { status } } }"""
 
 
 def test_seizure_needs_the_paper_licence(edl):
@@ -317,10 +306,6 @@ def test_seizure_needs_the_paper_licence(edl):
     # the seizure shows at once in the e-licence's live status
     v = _v(verify(env, show(env)["payloads"][0]["text"], env.refs["insurer"]))["verification"]
     assert v["liveStatus"] == "SUSPENDED"
-
-
-LOCAL = """mutation($c: String!) { eDrivingLicenceLocalVersionRegister(input: {city: $c, name: "本地电子驾照"}) {
-  errors { code rule city } localVersionId } }"""
 
 
 def test_local_versions_refused_once_unified_e_licence_in_force(edl):

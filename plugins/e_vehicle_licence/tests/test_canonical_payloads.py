@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.signed_variants import all_variants, signature_holds
 from verifier import TrustStore, Verifier
 
-from .test_e_vehicle_licence import VERIFY, issue, payload
+from .helpers import VERIFY, issue, payload
 
 
 def test_other_encodings_of_a_payload_are_malformed(make_env):

@@ -9,46 +9,11 @@ from core.db import stamp
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
-from plugins.e_vehicle_licence import rules
-from plugins.e_vehicle_licence.models import EvlGrant
 from verifier import TrustStore, Verifier
 
-APPLY = """mutation($id: ID!) { eVehicleLicenceApply(input: {vehicleId: $id, photoSha256: "%s"}) {
-  errors { code field rule city } application { id status } } }""" % ("cd" * 32)
-REVIEW = """mutation($id: ID!) { eVehicleLicenceReview(input: {applicationId: $id, approve: true}) {
-  errors { code } application { status } eLicence { liveStatus paperLicenceMustBeCarried vehicle { plate } } } }"""
-SHOW = """query($id: ID!) { eVehicleLicenceShow(vehicleId: $id) { payloads { text length } } }"""
-VERIFY = """mutation($p: String!) { eVehicleLicenceVerify(input: {payload: $p, purpose: "承保"}) { errors { code field }
-  verification { accepted reasons liveStatus claims { name value } vehicle { plate } receipt } } }"""
-ROADSIDE = """mutation($plate: String!, $p: EVehicleLicencePresented!, $c: String!, $q: String) {
-  eVehicleLicenceRoadsideCheck(input: {plate: $plate, presented: $p, city: $c, payload: $q}) {
-  errors { code field } check { outcome fineAllowed rule } } }"""
-GRANT = """mutation($v: ID!, $g: ID!, $u: Date!) { eVehicleLicenceGrantCreate(input: {vehicleId: $v, granteePersonId: $g, validUntil: $u}) {
-  errors { code field rule } grant { id validUntil revoked } } }"""
-REVOKE = """mutation($id: ID!) { eVehicleLicenceGrantRevoke(grantId: $id) { errors { code } grant { revoked } } }"""
-HANDLE = """mutation($id: ID!) { eVehicleLicenceViolationHandle(violationId: $id) { errors { code rule } status } }"""
-
-
-@pytest.fixture
-def evl(make_env):
-    def make(now="2024-09-02"):
-        return make_env(["e_vehicle_licence"], now=now)
-
-    return make
-
-
-def issue(env, car="zhang_car", who="zhang_account", clerk="clerk"):
-    body = env.data(APPLY, {"id": env.refs[car].id}, as_=who)["eVehicleLicenceApply"]
-    assert body["errors"] == [], body
-    out = env.data(REVIEW, {"id": body["application"]["id"]}, as_=clerk)["eVehicleLicenceReview"]
-    assert out["errors"] == [], out
-    return out
-
-
-def payload(env, car="zhang_car", who="zhang_account"):
-    return env.data(SHOW, {"id": env.refs[car].id}, as_=who)["eVehicleLicenceShow"]["payloads"][0][
-        "text"
-    ]
+from .. import rules
+from ..models import EvlGrant
+from .helpers import APPLY, GRANT, HANDLE, REVIEW, REVOKE, ROADSIDE, SHOW, VERIFY, issue, payload
 
 
 def test_owner_applies_clerk_issues_and_shows(evl):

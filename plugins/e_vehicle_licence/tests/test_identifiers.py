@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from core.testing import full_width
-from plugins.e_vehicle_licence.tests.test_e_vehicle_licence import ROADSIDE
+
+from .helpers import ROADSIDE
 
 
 def _env(make_env):

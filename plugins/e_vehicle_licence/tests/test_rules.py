@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.e_vehicle_licence import rules
+
+from .. import rules
 
 UTC = dt.UTC
 

@@ -10,43 +10,23 @@ from sqlmodel import select
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleCategory
-from plugins.motorcycle_one_id.models import MotorcycleCase
 
-PLUGINS = ["motorcycle_one_id"]
-SHA = "a" * 64
-
-CHECK = """query($input: MotorcycleCaseInput!) { motorcycleDocumentsCheck(input: $input) {
-  applicantCategory crossCity residenceProofRequired localPolicy documents { code name reason rule } } }"""
-SUBMIT = """mutation($input: MotorcycleCaseInput!) { motorcycleApplicationSubmit(input: $input) {
-  errors { code field rule measure city date }
-  application { id status business city crossCity residenceProofRequired documents { code }
-                applicant { idNumber } vehicle { plate registrationCity } } } }"""
-REVIEW = """mutation($input: MotorcycleReviewInput!) { motorcycleApplicationReview(input: $input) {
-  errors { code field rule } application { id status documentsChecked decisionNote } } }"""
-COMPLETE = """mutation($input: MotorcycleCompleteInput!) { motorcycleApplicationComplete(input: $input) {
-  errors { code field rule } application { id status vehicle { id plate registrationCity archiveMarks } } } }"""
-VIEW = """query($id: ID!) { motorcycleApplication(applicationId: $id) { id status business applicant { name idNumber } } }"""
-QUEUE = """query($city: String!) { motorcycleApplicationQueue(city: $city) { totalCount nodes { id city } } }"""
-SETTING = """mutation($v: JSON!, $scope: String!) { measureSettingSet(measure: "motorcycle_one_id",
-  scopeCode: $scope, key: "local_policy", value: $v) { errors { code field } key } }"""
-
-
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    return body["errors"][0]["extensions"]["code"]
-
-
-def move_in(env, city: str = "310100") -> dict:
-    return {"business": "MOVE_IN", "city": city, "vehicleId": env.refs["zhang_moto"].id}
-
-
-def count_cases(env) -> int:
-    with env.session() as s:
-        return len(s.exec(select(MotorcycleCase)).all())
-
+from ..models import MotorcycleCase
+from .helpers import (
+    CHECK,
+    COMPLETE,
+    PLUGINS,
+    QUEUE,
+    REVIEW,
+    SETTING,
+    SHA,
+    SUBMIT,
+    VIEW,
+    codes,
+    count_cases,
+    move_in,
+    top_code,
+)
 
 # --- which documents -----------------------------------------------------------------------------
 
@@ -201,6 +181,10 @@ def test_move_in_from_submission_to_electronic_archive(make_env):
     assert codes(complete([ident, proof])) == ["RESIDENCE_PROOF_NOT_REQUIRED"]
     assert codes(complete([{**ident, "kind": "PHOTO"}])) == ["ARCHIVE_INCOMPLETE"]
     assert codes(complete([{**ident, "sha256": "zz"}])) == ["INVALID_INPUT"]
+    # an unknown archive file kind is not a MotorcycleArchiveFileKind: a malformed request
+    unknown = {"input": {"applicationId": app_id, "archiveFiles": [{**ident, "kind": "SELFIE"}]}}
+    refused = env.gql(COMPLETE, unknown, as_="clerk_sh")
+    assert top_code(refused) == "BAD_USER_INPUT" and refused["data"] is None
     done = complete([ident])
     assert done["errors"] == []
     vehicle = done["application"]["vehicle"]
@@ -366,7 +350,6 @@ def test_disabled_city_refuses_and_writes_nothing(make_env):
         ({"business": "REGISTRATION", "vin": "LMC4TEST000000005", "vehicleCategory": "SMALL_PASSENGER"}, "NOT_A_MOTORCYCLE"),
         ({"vehicleId": "x" * 500}, "NOT_FOUND"),
         ({"business": "TRANSFER", "vin": "LMC4TEST000000005", "plate": "x" * 50}, "INVALID_INPUT"),
-        ({"business": "CO_OWNER_CHANGE", "city": "320100", "coOwnerIdType": "NOPE", "coOwnerIdNumber": "1"}, "INVALID_INPUT"),
     ],
 )  # fmt: skip
 def test_malformed_input_is_a_typed_error(make_env, patch, code):
@@ -387,9 +370,19 @@ def test_unknown_enum_is_a_graphql_error_not_a_500(make_env):
     assert response.json()["errors"]
 
 
+def test_unknown_co_owner_document_type_is_bad_user_input(make_env):
+    """`coOwnerIdType` is an IdType: an unknown value is a malformed request (top level)."""
+    env = make_env(PLUGINS)
+    body = {"business": "CO_OWNER_CHANGE", "city": "320100", "vehicleId": env.refs["zhang_moto"].id,
+            "coOwnerIdType": "NOPE", "coOwnerIdNumber": "1"}  # fmt: skip
+    out = env.gql(SUBMIT, {"input": body}, as_="zhang_account")
+    assert top_code(out) == "BAD_USER_INPUT" and out["data"] is None
+    assert count_cases(env) == 0
+
+
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS)
-    from plugins.motorcycle_one_id import demo
+    from .. import demo
 
     with env.session() as s:
         demo.load(s, env.world.__class__(env.factory(s), dict(env.refs)))

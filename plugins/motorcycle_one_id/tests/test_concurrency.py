@@ -9,8 +9,9 @@ from starlette.testclient import TestClient
 
 from core.http import create_app
 from core.registries.vehicles import Vehicle
-from plugins.motorcycle_one_id.models import MotorcycleCase
-from plugins.motorcycle_one_id.tests.test_api import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT
+
+from ..models import MotorcycleCase
+from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT
 
 
 def test_concurrent_completion_registers_once(make_env):

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.testing import full_width
-from plugins.motorcycle_one_id.models import MotorcycleCase
-from plugins.motorcycle_one_id.tests.test_api import PLUGINS, SUBMIT, codes, count_cases
+
+from ..models import MotorcycleCase
+from .helpers import PLUGINS, SUBMIT, codes, count_cases
 
 
 def _submit(env, body: dict, as_: str = "li_account") -> dict:

@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.motorcycle_one_id import rules
-from plugins.motorcycle_one_id.rules import ApplicantCategory, Business, LocalPolicy
+
+from .. import rules
+from ..rules import ApplicantCategory, Business, LocalPolicy
 
 CITIES = st.sampled_from(["320100", "320500", "310100", "110100", None])
 MOTOS = st.sampled_from(["MOTORCYCLE_2W", "MOTORCYCLE_3W", "MOTORCYCLE_LIGHT"])

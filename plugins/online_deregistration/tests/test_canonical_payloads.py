@@ -6,12 +6,12 @@ from __future__ import annotations
 from tests.signed_variants import all_variants, signature_holds
 from verifier import TrustStore, Verifier
 
-from .test_online_deregistration import SHOW, VERIFY, _approve
+from .helpers import SHOW, VERIFY, approve
 
 
 def test_other_encodings_of_a_certificate_are_malformed(make_env):
     env = make_env(["online_deregistration", "e_vehicle_licence"], now="2024-09-02")
-    certificate = _approve(env)["certificate"]
+    certificate = approve(env)["certificate"]
     text = env.data(SHOW, {"id": certificate["id"]}, as_="zhang_account")
     text = text["deregistrationCertificateShow"]["text"]
     signer = env.platform.keys.active("document")

@@ -3,7 +3,6 @@ commerce, scrap reports with the one-day rule, scrap-deadline reminders."""
 
 import datetime as dt
 
-import pytest
 from sqlmodel import select
 
 from core.db import stamp
@@ -11,40 +10,10 @@ from core.documents.credentials import IssuedCredential, issue
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle
-from plugins.online_deregistration import rules, service
-from plugins.online_deregistration.models import DeregReminder
 
-APPLY = """mutation($id: ID!, $r: DeregistrationReason!) { deregistrationApply(input: {vehicleId: $id, reason: $r}) {
-  errors { code field rule city } application { id status } } }"""
-REVIEW = """mutation($id: ID!, $ok: Boolean!) { deregistrationReview(input: {applicationId: $id, approve: $ok, note: "ok"}) {
-  errors { code } application { status } certificate { id number reason deregisteredOn paperIssued } } }"""
-SHOW = """query($id: ID!) { deregistrationCertificateShow(certificateId: $id) { text } }"""
-VERIFY = """mutation($p: String!) { deregistrationCertificateVerify(input: {payload: $p, purpose: "以旧换新补贴"}) {
-  errors { code field } verification { accepted reasons certificateNumber deregisteredOn reason vehicleCategory } } }"""
-REPORT = """mutation($vin: String!, $d: Date!, $c: String!) { deregistrationScrapReport(input: {vin: $vin,
-  recyclingCertificateNo: "HS-1", scrappedOn: $d, scrapCity: $c}) { errors { code field } report { id dueBy overdue } } }"""
-PROCESS = """mutation($id: ID!) { deregistrationScrapProcess(reportId: $id) { errors { code } certificate { number reason } } }"""
-REPORTS = """query($c: String!, $o: Boolean!) { deregistrationScrapReports(city: $c, overdueOnly: $o) { id overdue dueBy } }"""
-
-
-@pytest.fixture
-def dereg(make_env):
-    def make(now="2024-09-02", plugins=("online_deregistration", "e_vehicle_licence")):
-        return make_env(list(plugins), now=now)
-
-    return make
-
-
-def _approve(env, car="zhang_car"):
-    app = env.data(APPLY, {"id": env.refs[car].id, "r": "SCRAPPED"}, as_="zhang_account")[
-        "deregistrationApply"
-    ]
-    assert app["errors"] == [], app
-    out = env.data(REVIEW, {"id": app["application"]["id"], "ok": True}, as_="clerk")[
-        "deregistrationReview"
-    ]
-    assert out["errors"] == [], out
-    return out
+from .. import rules, service
+from ..models import DeregReminder
+from .helpers import APPLY, PROCESS, REPORT, REPORTS, REVIEW, SHOW, VERIFY, approve
 
 
 def test_apply_review_cascade_and_commerce_verification(dereg):
@@ -73,7 +42,7 @@ def test_apply_review_cascade_and_commerce_verification(dereg):
         )
         s.commit()
         vl_handle = vl.handle
-    out = _approve(env)
+    out = approve(env)
     cert = out["certificate"]
     assert (
         out["application"]["status"] == "COMPLETED"

@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.online_deregistration import rules
+
+from .. import rules
 
 days = st.dates(dt.date(2024, 7, 1), dt.date(2040, 12, 31))
 

@@ -1,0 +1,13 @@
+"""Fixtures of the M13 tests (GraphQL documents and builders are in helpers.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def evl(make_env):
+    def make(now="2024-09-02"):
+        return make_env(["e_vehicle_licence"], now=now)
+
+    return make
