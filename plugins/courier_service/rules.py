@@ -7,7 +7,7 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from core.errors import RuleError
+from core.errors import Code, RuleError
 
 from .errors import CourierErrorCode
 
@@ -131,10 +131,10 @@ def check_charges(
     for charge in charges:
         if charge.amount_yuan < 0 or charge.amount_yuan > 100000:
             raise RuleError(
-                "INVALID_INPUT", "A charge is between 0 and 100000 yuan.", field="charges"
+                Code.INVALID_INPUT, "A charge is between 0 and 100000 yuan.", field="charges"
             )
         if charge.item in seen:
-            raise RuleError("INVALID_INPUT", "Each item is charged once.", field="charges")
+            raise RuleError(Code.INVALID_INPUT, "Each item is charged once.", field="charges")
         seen.add(charge.item)
         if charge.item in (ChargeItem.SERVICE_FEE, ChargeItem.OTHER):
             if charge.amount_yuan > 0:
