@@ -10,13 +10,14 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
-from plugins.courier_service import demo as demo_data
-from plugins.courier_service import (
+
+from . import demo as demo_data
+from . import (
     models,  # noqa: F401  (tables)
     reports,
 )
-from plugins.courier_service.schema import CourierMutation, CourierQuery
-from plugins.courier_service.service import MEASURE
+from .rules import MEASURE
+from .schema import CourierMutation, CourierQuery
 
 
 @hookimpl
@@ -82,7 +83,7 @@ def register_default_rollout() -> list[RolloutDefault]:
 def register_reports() -> list[ReportSpec]:
     return [
         ReportSpec(
-            "courier_service.bookings",
+            f"{MEASURE}.bookings",
             MEASURE,
             "快递上门服务: bookings per pilot area",
             "ANY",

@@ -10,8 +10,9 @@ from sqlmodel import Session
 from core.db import stamp
 from core.demo import DemoWorld
 from core.rollout import RolloutRule
-from plugins.courier_service.models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
-from plugins.courier_service.rules import CourierBusiness
+
+from .models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
+from .rules import MEASURE, CourierBusiness
 
 START = dt.date(2024, 7, 1)
 
@@ -20,7 +21,7 @@ def load(session: Session, demo: DemoWorld) -> None:
     now = stamp(demo.factory.now)
     session.add(
         RolloutRule(
-            measure="courier_service",
+            measure=MEASURE,
             province_code="320000",
             city_code="320100",
             enabled=True,

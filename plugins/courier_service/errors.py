@@ -1,7 +1,13 @@
 """Error codes of M16 (courier home service)."""
 
+from __future__ import annotations
 
-class M16Code:
+from core.errors import ErrorCode
+
+
+class CourierErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     NOT_A_PILOT_AREA = "NOT_A_PILOT_AREA"  # the area is closed or does not offer this business
     NO_AGREEMENT = "NO_AGREEMENT"  # the courier company has no agreement covering this
     COURIER_SUSPENDED = "COURIER_SUSPENDED"  # the company's home service is suspended/terminated
@@ -13,4 +19,4 @@ class M16Code:
     IDENTITY_NOT_VERIFIED = "IDENTITY_NOT_VERIFIED"  # the courier did not verify the applicant
     BAD_VISIT_DATE = "BAD_VISIT_DATE"  # outside the booking window or the agreement's validity
     INVALID_STEP = "INVALID_STEP"  # the booking is not at the step this operation needs
-    VEHICLE_NOT_ELIGIBLE = "VEHICLE_NOT_ELIGIBLE"
+    VEHICLE_NOT_ELIGIBLE = "VEHICLE_NOT_ELIGIBLE"  # not the citizen's NORMAL vehicle of the city

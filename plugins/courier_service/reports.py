@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from core.clock import CHINA_TZ
 from core.plugin_api import ReportResult, ReportRow
-from plugins.courier_service.models import Booking, PilotArea
+
+from .models import Booking, PilotArea
 
 COLUMNS = ["booked", "delivered", "rejected", "cancelled", "fees_yuan"]
 

@@ -7,8 +7,11 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
-from core.errors import RuleError
-from plugins.courier_service.errors import M16Code
+from core.errors import Code, RuleError
+
+from .errors import CourierErrorCode
+
+MEASURE = "courier_service"  # the plugin's slug: its folder, its actions' prefix
 
 R_PILOT = "M16 2024-四-一-1: 总队确定试点地区和试点业务范围"
 R_AGREEMENT = "M16 2024-四-一-2: 与快递企业签订协议，明确上门服务事项、服务标准、牌证寄递"
@@ -34,6 +37,8 @@ class CourierBusiness(enum.StrEnum):
 
 
 class BookingStatus(enum.StrEnum):
+    """A booking's step; every move is an event of its trail (四-三-2)."""
+
     BOOKED = "BOOKED"
     ASSIGNED = "ASSIGNED"  # a courier staff member is assigned
     COLLECTED = "COLLECTED"  # identity verified, materials collected, application submitted
@@ -58,7 +63,17 @@ STEPS: dict[BookingStatus, frozenset[BookingStatus]] = {
 }
 
 
+class AgreementStatus(enum.StrEnum):
+    """A courier company's agreement for an area: suspended or terminated on a violation (四-三-3)."""
+
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    TERMINATED = "TERMINATED"  # final
+
+
 class ChargeItem(enum.StrEnum):
+    """What a courier may charge: fees up to the national standard, postage if mailing was chosen."""
+
     PLATE_FEE = "PLATE_FEE"  # 号牌工本费
     LICENCE_FEE = "LICENCE_FEE"  # 行驶证工本费
     POSTAGE = "POSTAGE"  # 寄递费 (only when the citizen chose mailing)
@@ -116,15 +131,15 @@ def check_charges(
     for charge in charges:
         if charge.amount_yuan < 0 or charge.amount_yuan > 100000:
             raise RuleError(
-                "INVALID_INPUT", "A charge is between 0 and 100000 yuan.", field="charges"
+                Code.INVALID_INPUT, "A charge is between 0 and 100000 yuan.", field="charges"
             )
         if charge.item in seen:
-            raise RuleError("INVALID_INPUT", "Each item is charged once.", field="charges")
+            raise RuleError(Code.INVALID_INPUT, "Each item is charged once.", field="charges")
         seen.add(charge.item)
         if charge.item in (ChargeItem.SERVICE_FEE, ChargeItem.OTHER):
             if charge.amount_yuan > 0:
                 raise RuleError(
-                    M16Code.FORBIDDEN_CHARGE,
+                    CourierErrorCode.FORBIDDEN_CHARGE,
                     "No service fee and no compulsory extra item may be charged.",
                     field="charges",
                     rule=R_FEE,
@@ -132,21 +147,21 @@ def check_charges(
         elif charge.item is ChargeItem.POSTAGE:
             if charge.amount_yuan > 0 and not mail_chosen:
                 raise RuleError(
-                    M16Code.FORBIDDEN_CHARGE,
+                    CourierErrorCode.FORBIDDEN_CHARGE,
                     "Postage only when the applicant chose to have plates mailed.",
                     field="charges",
                     rule=R_FEE,
                 )
             if charge.amount_yuan > postage_cap_yuan:
                 raise RuleError(
-                    M16Code.FEE_ABOVE_STANDARD,
+                    CourierErrorCode.FEE_ABOVE_STANDARD,
                     f"Postage above the agreed {postage_cap_yuan} yuan.",
                     field="charges",
                     rule=R_AGREEMENT,
                 )
         elif charge.amount_yuan > standard.get(charge.item, 0):
             raise RuleError(
-                M16Code.FEE_ABOVE_STANDARD,
+                CourierErrorCode.FEE_ABOVE_STANDARD,
                 f"{charge.item.value} above the national standard of "
                 f"{standard.get(charge.item, 0)} yuan.",
                 field="charges",
@@ -160,7 +175,7 @@ def check_visit_date(today: dt.date, visit: dt.date) -> None:
     """A visit is booked for tomorrow at the earliest and 30 days ahead at the latest."""
     if visit <= today or visit > today + dt.timedelta(days=BOOKING_HORIZON_DAYS):
         raise RuleError(
-            M16Code.BAD_VISIT_DATE,
+            CourierErrorCode.BAD_VISIT_DATE,
             f"Book a visit between {today + dt.timedelta(days=1)} and "
             f"{today + dt.timedelta(days=BOOKING_HORIZON_DAYS)}.",
             field="visitDate",
@@ -177,7 +192,7 @@ def require_agreement_status(status: str) -> None:
     """A suspended or terminated company takes no new bookings and does no new visits."""
     if status != "ACTIVE":
         raise RuleError(
-            M16Code.COURIER_SUSPENDED,
+            CourierErrorCode.COURIER_SUSPENDED,
             f"The courier company's home service is {status.lower()}.",
             field="courierOrgId",
             rule=R_SUSPEND,
@@ -192,7 +207,7 @@ def check_inspector(
         return
     if qualified_until is None or qualified_until < visit:
         raise RuleError(
-            M16Code.INSPECTOR_REQUIRED,
+            CourierErrorCode.INSPECTOR_REQUIRED,
             "Only a courier with a valid inspector qualification inspects a motorcycle at home.",
             field="staffId",
             rule=R_INSPECTOR,
@@ -203,7 +218,7 @@ def step(current: BookingStatus, to: BookingStatus) -> None:
     """Refuse a move the booking's flow does not allow (the tracking trail stays in order)."""
     if to not in STEPS[current]:
         raise RuleError(
-            M16Code.INVALID_STEP,
+            CourierErrorCode.INVALID_STEP,
             f"A booking in {current.value} cannot become {to.value}.",
             field="bookingId",
             rule=R_TRACE,

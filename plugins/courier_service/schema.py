@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 from sqlmodel import select
@@ -13,26 +12,33 @@ from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.errors import NotFound
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
-from plugins.courier_service import rules, service
-from plugins.courier_service.models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
-from plugins.courier_service.rules import BookingStatus, Charge, ChargeItem, CourierBusiness
-from plugins.courier_service.service import MEASURE
 
-CourierBusinessEnum = strawberry.enum(CourierBusiness, name="CourierBusiness")
-CourierBookingStatus = strawberry.enum(BookingStatus, name="CourierBookingStatus")
-CourierChargeItem = strawberry.enum(ChargeItem, name="CourierChargeItem")
+from . import rules, service
+from .models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
+from .rules import MEASURE, AgreementStatus, BookingStatus, Charge, ChargeItem, CourierBusiness
 
-
-class _AgreementStatus(enum.StrEnum):
-    ACTIVE = "ACTIVE"
-    SUSPENDED = "SUSPENDED"
-    TERMINATED = "TERMINATED"
-
-
-CourierAgreementStatus = strawberry.enum(_AgreementStatus, name="CourierAgreementStatus")
+CourierBusinessEnum = strawberry.enum(
+    CourierBusiness,
+    name="CourierBusiness",
+    description="A home-service business of 四-一-1.",
+)
+CourierBookingStatus = strawberry.enum(
+    BookingStatus,
+    name="CourierBookingStatus",
+    description="A booking's step; each move is an event of its trail (四-三-2).",
+)
+CourierChargeItem = strawberry.enum(
+    ChargeItem,
+    name="CourierChargeItem",
+    description="A charge line's item; SERVICE_FEE and OTHER may not be charged (四-三-3).",
+)
+CourierAgreementStatus = strawberry.enum(
+    AgreementStatus,
+    name="CourierAgreementStatus",
+    description="A company's agreement for an area: ACTIVE, SUSPENDED or TERMINATED (final).",
+)
 
 
 @strawberry.type(description="A charge line (yuan).")
@@ -66,7 +72,7 @@ class CourierAgreement:
             valid_from=row.valid_from,
             valid_until=row.valid_until,
             postage_cap_yuan=row.postage_cap_yuan,
-            status=_AgreementStatus(row.status),
+            status=AgreementStatus(row.status),
             status_reason=row.status_reason,
         )
 
@@ -245,26 +251,22 @@ class CourierVisitInput:
 
 
 @strawberry.type
-class CourierPilotAreaPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class CourierPilotAreaPayload(Payload):
     area: CourierPilotArea | None = None
 
 
 @strawberry.type
-class CourierAgreementPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class CourierAgreementPayload(Payload):
     agreement: CourierAgreement | None = None
 
 
 @strawberry.type
-class CourierStaffPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class CourierStaffPayload(Payload):
     staff: CourierStaffMember | None = None
 
 
 @strawberry.type
-class CourierBookingPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class CourierBookingPayload(Payload):
     booking: CourierBooking | None = None
 
 
@@ -281,12 +283,17 @@ def _can_see(ctx: Context, row: Booking) -> bool:
     return actor.person_id == row.person_id
 
 
+OWN_OR_AUDITED = (
+    "citizens: their own; couriers: their company's, audited; clerks and supervisors: own city, "
+    "audited"
+)
+
+
 @strawberry.type
 class CourierQuery:
-    @strawberry.field(
-        extensions=[requires("courier_service.area_read")],
-        description="Pilot areas of a city with their businesses and courier agreements. Roles: "
-        "CITIZEN, PARTNER_COURIER, CLERK, SUPERVISOR, PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        f"{MEASURE}.area_read",
+        "Pilot areas of a city with their businesses and courier agreements.",
     )
     def courier_pilot_areas(self, info: strawberry.Info, city: str) -> list[CourierPilotArea]:
         ctx: Context = info.context
@@ -297,10 +304,8 @@ class CourierQuery:
         ).all()
         return [CourierPilotArea.of(ctx, r) for r in rows]
 
-    @strawberry.field(
-        extensions=[requires("courier_service.booking_read")],
-        description="One booking with its trail. Roles: CITIZEN (own), PARTNER_COURIER (own "
-        "company's; audited), CLERK and SUPERVISOR (own city; audited).",
+    @operation_field(
+        f"{MEASURE}.booking_read", "One booking with its trail.", qualifier=OWN_OR_AUDITED
     )
     def courier_booking(self, info: strawberry.Info, booking_id: strawberry.ID) -> CourierBooking:
         ctx: Context = info.context
@@ -310,14 +315,14 @@ class CourierQuery:
         ctx.require_in_force(MEASURE, row.city_code)
         result = CourierBooking.of(ctx, row)
         if ctx.actor.person_id != row.person_id:
-            ctx.audit_read("courier_service.booking_read", row.person_id, f"CourierBooking:{row.id}",
+            ctx.audit_read(f"{MEASURE}.booking_read", row.person_id, f"CourierBooking:{row.id}",
                            {"purpose": "home service"}, measure=MEASURE)  # fmt: skip
         return result
 
-    @strawberry.field(
-        extensions=[requires("courier_service.booking_read")],
-        description="Bookings of a city: a citizen's own, a courier's company's, or all for staff "
-        "of the city (audited). Roles: CITIZEN, PARTNER_COURIER, CLERK, SUPERVISOR.",
+    @operation_field(
+        f"{MEASURE}.booking_read",
+        "Bookings of a city: a citizen's own, a courier's company's, or all for staff of the city.",
+        qualifier=OWN_OR_AUDITED,
     )
     def courier_bookings(
         self,
@@ -343,7 +348,7 @@ class CourierQuery:
         stmt = stmt.order_by(Booking.visit_date, Booking.id)  # type: ignore[arg-type]
         page = paginate(ctx, stmt, first, after, lambda r: CourierBooking.of(ctx, r))
         if actor.is_partner or actor.is_staff:
-            ctx.audit_read("courier_service.booking_list", None, f"City:{code}",
+            ctx.audit_read(f"{MEASURE}.booking_list", None, f"City:{code}",
                            {"purpose": "queue", "count": len(page.nodes)}, measure=MEASURE)  # fmt: skip
         return page
 
@@ -351,101 +356,83 @@ class CourierQuery:
 # --- mutations -------------------------------------------------------------------------------------
 
 
-def _booking_work(ctx: Context, fn):  # noqa: ANN001, ANN202
-    def work(scope: WriteScope) -> CourierBookingPayload:
-        row = fn(scope.session)
-        scope.subject(row.person_id, f"CourierBooking:{row.id}", status=row.status)
-        return CourierBookingPayload(booking=CourierBooking.of(ctx, row))
-
-    return work
+def _booking_payload(ctx: Context, scope: WriteScope, row: Booking) -> CourierBookingPayload:
+    """Name the booking's citizen as the write's subject and answer the booking."""
+    scope.subject(row.person_id, f"CourierBooking:{row.id}", status=row.status)
+    return CourierBookingPayload(booking=CourierBooking.of(ctx, row))
 
 
 @strawberry.type
 class CourierMutation:
-    @strawberry.mutation(
-        extensions=[requires("courier_service.area_write")],
-        description="Choose (or close) a pilot area of a city and its businesses (四-一-1). "
-        "Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
+    @mutation(
+        f"{MEASURE}.area_write",
+        "Choose (or close) a pilot area of a city and its businesses (四-一-1).",
+        qualifier="province admins: own province",
     )
     def courier_pilot_area_set(
-        self, info: strawberry.Info, input: CourierPilotAreaInput
+        self, info: strawberry.Info, input: CourierPilotAreaInput, scope: WriteScope
     ) -> CourierPilotAreaPayload:
         ctx: Context = info.context
+        area = service.set_pilot_area(
+            ctx, scope.session, input.city, input.name,
+            [CourierBusiness(b) for b in input.businesses], input.valid_from, input.active,
+        )  # fmt: skip
+        scope.subject(None, f"CourierPilotArea:{area.id}")
+        return CourierPilotAreaPayload(area=CourierPilotArea.of(ctx, area))
 
-        def work(scope: WriteScope) -> CourierPilotAreaPayload:
-            area = service.set_pilot_area(
-                ctx, scope.session, input.city, input.name,
-                [CourierBusiness(b) for b in input.businesses], input.valid_from, input.active,
-            )  # fmt: skip
-            scope.subject(None, f"CourierPilotArea:{area.id}")
-            return CourierPilotAreaPayload(area=CourierPilotArea.of(ctx, area))
-
-        return ctx.mutate("courier_service.area_write", CourierPilotAreaPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("courier_service.agreement_write")],
-        description="Record an agreement with a courier company for a pilot area (四-一-2). "
-        "Roles: PROVINCE_ADMIN, NATIONAL_ADMIN, SUPERVISOR (own jurisdiction).",
+    @mutation(
+        f"{MEASURE}.agreement_write",
+        "Record an agreement with a courier company for a pilot area (四-一-2).",
+        qualifier="own jurisdiction",
     )
     def courier_agreement_sign(
-        self, info: strawberry.Info, input: CourierAgreementInput
+        self, info: strawberry.Info, input: CourierAgreementInput, scope: WriteScope
     ) -> CourierAgreementPayload:
         ctx: Context = info.context
+        row = service.sign_agreement(
+            ctx, scope.session, str(input.courier_org_id), str(input.area_id),
+            [CourierBusiness(b) for b in input.businesses], input.valid_from,
+            input.valid_until, input.postage_cap_yuan,
+        )  # fmt: skip
+        scope.subject(None, f"CourierAgreement:{row.id}")
+        return CourierAgreementPayload(agreement=CourierAgreement.of(ctx, row))
 
-        def work(scope: WriteScope) -> CourierAgreementPayload:
-            row = service.sign_agreement(
-                ctx, scope.session, str(input.courier_org_id), str(input.area_id),
-                [CourierBusiness(b) for b in input.businesses], input.valid_from,
-                input.valid_until, input.postage_cap_yuan,
-            )  # fmt: skip
-            scope.subject(None, f"CourierAgreement:{row.id}")
-            return CourierAgreementPayload(agreement=CourierAgreement.of(ctx, row))
-
-        return ctx.mutate("courier_service.agreement_write", CourierAgreementPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("courier_service.agreement_write")],
-        description="Suspend, resume or terminate a company's home service (四-三-3). "
-        "Roles: PROVINCE_ADMIN, NATIONAL_ADMIN, SUPERVISOR (own jurisdiction).",
+    @mutation(
+        f"{MEASURE}.agreement_write",
+        "Suspend, resume or terminate a company's home service (四-三-3).",
+        qualifier="own jurisdiction",
     )
     def courier_agreement_status_set(
         self,
         info: strawberry.Info,
         agreement_id: strawberry.ID,
         status: CourierAgreementStatus,  # type: ignore[valid-type]
+        scope: WriteScope,
         reason: str | None = None,
     ) -> CourierAgreementPayload:
         ctx: Context = info.context
+        row = service.set_agreement_status(
+            ctx, scope.session, str(agreement_id), AgreementStatus(status).value, reason
+        )
+        scope.subject(None, f"CourierAgreement:{row.id}", status=row.status)
+        return CourierAgreementPayload(agreement=CourierAgreement.of(ctx, row))
 
-        def work(scope: WriteScope) -> CourierAgreementPayload:
-            row = service.set_agreement_status(
-                ctx, scope.session, str(agreement_id), _AgreementStatus(status).value, reason
-            )
-            scope.subject(None, f"CourierAgreement:{row.id}", status=row.status)
-            return CourierAgreementPayload(agreement=CourierAgreement.of(ctx, row))
-
-        return ctx.mutate("courier_service.agreement_write", CourierAgreementPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("courier_service.staff_add")],
-        description="Record a staff member of your courier company for a city. Roles: PARTNER_COURIER.",
+    @mutation(
+        f"{MEASURE}.staff_add",
+        "Record a staff member of your courier company for a city.",
+        qualifier="scope courier:service, with an active agreement in the city",
     )
     def courier_staff_add(
-        self, info: strawberry.Info, city: str, name: str, staff_code: str
+        self, info: strawberry.Info, city: str, name: str, staff_code: str, scope: WriteScope
     ) -> CourierStaffPayload:
-        ctx: Context = info.context
+        row = service.add_staff(info.context, scope.session, city, name, staff_code)
+        scope.subject(None, f"CourierStaff:{row.id}")
+        return CourierStaffPayload(staff=CourierStaffMember.of(row))
 
-        def work(scope: WriteScope) -> CourierStaffPayload:
-            row = service.add_staff(ctx, scope.session, city, name, staff_code)
-            scope.subject(None, f"CourierStaff:{row.id}")
-            return CourierStaffPayload(staff=CourierStaffMember.of(row))
-
-        return ctx.mutate("courier_service.staff_add", CourierStaffPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("courier_service.staff_qualify")],
-        description="Record a courier's inspector qualification (查验员资格). Roles: SUPERVISOR, "
-        "PROVINCE_ADMIN (own jurisdiction).",
+    @mutation(
+        f"{MEASURE}.staff_qualify",
+        "Record a courier's inspector qualification (查验员资格).",
+        qualifier="own jurisdiction",
     )
     def courier_staff_qualify(
         self,
@@ -453,24 +440,17 @@ class CourierMutation:
         staff_id: strawberry.ID,
         qualification_no: str,
         valid_until: dt.date,
+        scope: WriteScope,
     ) -> CourierStaffPayload:
-        ctx: Context = info.context
+        row = service.qualify_staff(
+            info.context, scope.session, str(staff_id), qualification_no, valid_until
+        )
+        scope.subject(None, f"CourierStaff:{row.id}")
+        return CourierStaffPayload(staff=CourierStaffMember.of(row))
 
-        def work(scope: WriteScope) -> CourierStaffPayload:
-            row = service.qualify_staff(
-                ctx, scope.session, str(staff_id), qualification_no, valid_until
-            )
-            scope.subject(None, f"CourierStaff:{row.id}")
-            return CourierStaffPayload(staff=CourierStaffMember.of(row))
-
-        return ctx.mutate("courier_service.staff_qualify", CourierStaffPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("courier_service.book")],
-        description="Book a home visit in a pilot area. Roles: CITIZEN.",
-    )
+    @mutation(f"{MEASURE}.book", "Book a home visit in a pilot area.")
     def courier_booking_create(
-        self, info: strawberry.Info, input: CourierBookingInput
+        self, info: strawberry.Info, input: CourierBookingInput, scope: WriteScope
     ) -> CourierBookingPayload:
         ctx: Context = info.context
         req = service.BookingRequest(
@@ -482,83 +462,82 @@ class CourierMutation:
             mail_plates=input.mail_plates,
             vehicle_id=str(input.vehicle_id) if input.vehicle_id else None,
         )
-        work = _booking_work(ctx, lambda s: service.create_booking(ctx, s, req))
-        return ctx.mutate("courier_service.book", CourierBookingPayload, work)
+        return _booking_payload(ctx, scope, service.create_booking(ctx, scope.session, req))
 
-    @strawberry.mutation(
-        extensions=[requires("courier_service.book")],
-        description="Cancel your booking before the visit. Roles: CITIZEN (own).",
-    )
+    @mutation(f"{MEASURE}.book", "Cancel your booking before the visit.", qualifier="own")
     def courier_booking_cancel(
-        self, info: strawberry.Info, booking_id: strawberry.ID
+        self, info: strawberry.Info, booking_id: strawberry.ID, scope: WriteScope
     ) -> CourierBookingPayload:
         ctx: Context = info.context
-        work = _booking_work(ctx, lambda s: service.cancel_booking(ctx, s, str(booking_id)))
-        return ctx.mutate("courier_service.book", CourierBookingPayload, work)
+        row = service.cancel_booking(ctx, scope.session, str(booking_id))
+        return _booking_payload(ctx, scope, row)
 
-    @strawberry.mutation(
-        extensions=[requires("courier_service.courier_work")],
-        description="Assign a staff member to a booking of your company. Roles: PARTNER_COURIER.",
+    @mutation(
+        f"{MEASURE}.courier_work",
+        "Assign a staff member to a booking of your company.",
+        qualifier="own company's bookings",
     )
     def courier_booking_assign(
-        self, info: strawberry.Info, booking_id: strawberry.ID, staff_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        booking_id: strawberry.ID,
+        staff_id: strawberry.ID,
+        scope: WriteScope,
     ) -> CourierBookingPayload:
         ctx: Context = info.context
-        work = _booking_work(ctx, lambda s: service.assign(ctx, s, str(booking_id), str(staff_id)))
-        return ctx.mutate("courier_service.courier_work", CourierBookingPayload, work)
+        row = service.assign(ctx, scope.session, str(booking_id), str(staff_id))
+        return _booking_payload(ctx, scope, row)
 
-    @strawberry.mutation(
-        extensions=[requires("courier_service.courier_work")],
-        description="Record the home visit: identity verified, materials collected, inspection, "
-        "charges (never above the national standard). Roles: PARTNER_COURIER.",
+    @mutation(
+        f"{MEASURE}.courier_work",
+        "Record the home visit: identity verified, materials collected, inspection, charges "
+        "(never above the national standard).",
+        qualifier="own company's bookings",
     )
     def courier_visit_record(
-        self, info: strawberry.Info, input: CourierVisitInput
+        self, info: strawberry.Info, input: CourierVisitInput, scope: WriteScope
     ) -> CourierBookingPayload:
         ctx: Context = info.context
         charges = [Charge(ChargeItem(c.item), c.amount_yuan) for c in input.charges]
-        work = _booking_work(
-            ctx,
-            lambda s: service.record_visit(
-                ctx, s, str(input.booking_id), input.identity_verified, input.materials,
-                input.inspection_passed, charges,
-            ),
+        row = service.record_visit(
+            ctx, scope.session, str(input.booking_id), input.identity_verified, input.materials,
+            input.inspection_passed, charges,
         )  # fmt: skip
-        return ctx.mutate("courier_service.courier_work", CourierBookingPayload, work)
+        return _booking_payload(ctx, scope, row)
 
-    @strawberry.mutation(
-        extensions=[requires("courier_service.review")],
-        description="Approve or reject what the courier collected. Roles: CLERK, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.review",
+        "Approve or reject what the courier collected.",
+        qualifier="own city",
     )
     def courier_booking_review(
         self,
         info: strawberry.Info,
         booking_id: strawberry.ID,
         approve: bool,
+        scope: WriteScope,
         note: str | None = None,
     ) -> CourierBookingPayload:
         ctx: Context = info.context
-        work = _booking_work(ctx, lambda s: service.review(ctx, s, str(booking_id), approve, note))
-        return ctx.mutate("courier_service.review", CourierBookingPayload, work)
+        row = service.review(ctx, scope.session, str(booking_id), approve, note)
+        return _booking_payload(ctx, scope, row)
 
-    @strawberry.mutation(
-        extensions=[requires("courier_service.courier_work")],
-        description="Add a mailing event: shipped (tracking number first time), in transit, "
-        "delivered. Roles: PARTNER_COURIER.",
+    @mutation(
+        f"{MEASURE}.courier_work",
+        "Add a mailing event: shipped (tracking number first time), in transit, delivered.",
+        qualifier="own company's bookings",
     )
     def courier_shipment_event_add(
         self,
         info: strawberry.Info,
         booking_id: strawberry.ID,
+        scope: WriteScope,
         delivered: bool = False,
         tracking_number: str | None = None,
         note: str | None = None,
     ) -> CourierBookingPayload:
         ctx: Context = info.context
-        work = _booking_work(
-            ctx,
-            lambda s: service.shipment_event(
-                ctx, s, str(booking_id), delivered, tracking_number, note
-            ),
+        row = service.shipment_event(
+            ctx, scope.session, str(booking_id), delivered, tracking_number, note
         )
-        return ctx.mutate("courier_service.courier_work", CourierBookingPayload, work)
+        return _booking_payload(ctx, scope, row)

@@ -1,6 +1,6 @@
 """M16 operations: pilot areas, agreements, courier staff, bookings, visits, review and mailing.
 
-Resolvers (schema.py) call these inside `ctx.mutate` (writes) or directly (reads).
+Resolvers (schema.py) call these inside the mutation frame (writes) or directly (reads).
 """
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import optional_text, require_person_name, require_range, require_text
-from plugins.courier_service import rules
-from plugins.courier_service.errors import M16Code
-from plugins.courier_service.models import (
+
+from . import rules
+from .errors import CourierErrorCode
+from .models import (
     Agreement,
     Booking,
     BookingEvent,
     CourierStaff,
     PilotArea,
 )
-from plugins.courier_service.rules import BookingStatus, Charge, CourierBusiness
+from .rules import MEASURE, BookingStatus, Charge, CourierBusiness
 
-MEASURE = "courier_service"
 SCOPE = "courier:service"
 _TRACKING = re.compile(r"[A-Z0-9-]{6,40}")  # the courier's waybill number (运单号)
 _CODE = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")  # staff codes, qualification numbers
@@ -189,7 +189,7 @@ def sign_agreement(
     outside = [b for b in scope if b not in area.businesses]
     if outside:
         raise RuleError(
-            M16Code.NOT_A_PILOT_AREA,
+            CourierErrorCode.NOT_A_PILOT_AREA,
             f"{outside[0]} is not in the pilot area's business scope.",
             field="businesses",
             rule=rules.R_PILOT,
@@ -237,7 +237,7 @@ def set_agreement_status(
     ctx.require_in_force(MEASURE, area.city_code)
     if agreement.status == "TERMINATED":
         raise RuleError(
-            M16Code.INVALID_STEP,
+            CourierErrorCode.INVALID_STEP,
             "A terminated agreement stays terminated.",
             field="status",
             rule=rules.R_SUSPEND,
@@ -277,7 +277,7 @@ def add_staff(
     ).first()
     if held is None:
         raise RuleError(
-            M16Code.NO_AGREEMENT,
+            CourierErrorCode.NO_AGREEMENT,
             "Your company has no active agreement in this city.",
             field="city",
             rule=rules.R_AGREEMENT,
@@ -352,7 +352,7 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
         or req.business.value not in area.businesses
     ):
         raise RuleError(
-            M16Code.NOT_A_PILOT_AREA,
+            CourierErrorCode.NOT_A_PILOT_AREA,
             "This area does not offer this home service.",
             field="business",
             rule=rules.R_PILOT,
@@ -367,7 +367,7 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
     ).first()
     if agreement is None or req.business.value not in agreement.businesses:
         raise RuleError(
-            M16Code.NO_AGREEMENT,
+            CourierErrorCode.NO_AGREEMENT,
             "This company offers no such home service here.",
             field="courierOrgId",
             rule=rules.R_AGREEMENT,
@@ -377,7 +377,7 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
     rules.require_agreement_status(org.status if org else "TERMINATED")
     if not rules.agreement_covers(agreement.valid_from, agreement.valid_until, req.visit_date):
         raise RuleError(
-            M16Code.BAD_VISIT_DATE,
+            CourierErrorCode.BAD_VISIT_DATE,
             "The company's agreement does not cover this visit date.",
             field="visitDate",
             rule=rules.R_AGREEMENT,
@@ -418,7 +418,7 @@ def _vehicle(
         raise NotFound("Vehicle", "vehicleId")
     if vehicle.status != VehicleStatus.NORMAL.value or vehicle.registration_city != city:
         raise RuleError(
-            M16Code.VEHICLE_NOT_ELIGIBLE,
+            CourierErrorCode.VEHICLE_NOT_ELIGIBLE,
             "The vehicle must be NORMAL and registered in the pilot area's city.",
             field="vehicleId",
             rule=rules.R_PILOT,
@@ -467,7 +467,7 @@ def record_visit(
     business = CourierBusiness(booking.business)
     if not identity_verified:
         raise RuleError(
-            M16Code.IDENTITY_NOT_VERIFIED,
+            CourierErrorCode.IDENTITY_NOT_VERIFIED,
             "The courier verifies the applicant's identity at the visit.",
             field="identityVerified",
             rule=rules.R_VISIT,
@@ -478,7 +478,7 @@ def record_visit(
     staff = session.get(CourierStaff, booking.staff_id or "")
     if staff is None:
         raise RuleError(
-            M16Code.INVALID_STEP,
+            CourierErrorCode.INVALID_STEP,
             "Assign a staff member first.",
             field="bookingId",
             rule=rules.R_VISIT,
@@ -540,7 +540,7 @@ def review(
     clean = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     if approve and booking.inspection_passed is False:
         raise RuleError(
-            M16Code.INSPECTOR_REQUIRED,
+            CourierErrorCode.INSPECTOR_REQUIRED,
             "The motorcycle failed its inspection; it cannot be approved.",
             field="approve",
             rule=rules.R_INSPECTOR,
@@ -549,7 +549,7 @@ def review(
     _move(session, booking, to, ctx, note=clean)
     app = session.get(Application, booking.application_id or "")
     if app is None:
-        raise RuleError(M16Code.INVALID_STEP, "Nothing collected yet.", field="bookingId")
+        raise RuleError(CourierErrorCode.INVALID_STEP, "Nothing collected yet.", field="bookingId")
     actor = ctx.actor.account_id
     apps.transition(session, app, AppStatus.UNDER_REVIEW, now=ctx.now(), actor_account_id=actor)
     apps.transition(
@@ -563,7 +563,7 @@ def review(
     ctx.notify(
         session,
         booking.person_id,
-        "courier_service.reviewed",
+        f"{MEASURE}.reviewed",
         {"booking": booking.id, "status": to.value},
         measure=MEASURE,
     )
@@ -583,7 +583,7 @@ def shipment_event(
     clean_note = optional_text("note", note, 200, multiline=True)
     if not booking.mail_plates:
         raise RuleError(
-            M16Code.INVALID_STEP,
+            CourierErrorCode.INVALID_STEP,
             "The applicant chose to collect the plates; nothing is mailed.",
             field="bookingId",
             rule=rules.R_TRACE,
@@ -602,7 +602,7 @@ def shipment_event(
         ctx.notify(
             session,
             booking.person_id,
-            "courier_service.delivered",
+            f"{MEASURE}.delivered",
             {"booking": booking.id},
             measure=MEASURE,
         )

@@ -10,10 +10,11 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
-from plugins.insurance_check import adapter, reports, schema
-from plugins.insurance_check import demo as demo_data
-from plugins.insurance_check.models import InsuranceCheckPolicyRow, InsuranceCheckRow
-from plugins.insurance_check.rules import EFFECTIVE, MEASURE
+
+from . import adapter, reports, schema
+from . import demo as demo_data
+from .models import InsuranceCheckPolicyRow, InsuranceCheckRow
+from .rules import EFFECTIVE, MEASURE
 
 __all__ = ["InsuranceCheckPolicyRow", "InsuranceCheckRow"]
 
@@ -45,8 +46,8 @@ def register_mutation_types() -> list[type]:
 def register_permission_rules() -> list[PermissionRule]:
     allow = PermissionRule.allow_roles
     return [
-        allow("insurance_check.run", Role.CLERK),
-        allow("insurance_check.history", Role.CLERK, Role.SUPERVISOR),
+        allow(f"{MEASURE}.run", Role.CLERK),
+        allow(f"{MEASURE}.history", Role.CLERK, Role.SUPERVISOR),
     ]
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from sqlmodel import Session, select
 
 from core.plugin_api import AdapterSpec
-from plugins.insurance_check.models import InsuranceCheckPolicyRow
-from plugins.insurance_check.rules import Policy
+
+from .models import InsuranceCheckPolicyRow
+from .rules import Policy
 
 ADAPTER = "compulsory_insurance_source"
 

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from core.db import stamp
 from core.demo import DemoWorld
-from plugins.insurance_check.models import InsuranceCheckPolicyRow
+
+from .models import InsuranceCheckPolicyRow
 
 
 def load(session: Session, demo: DemoWorld) -> None:

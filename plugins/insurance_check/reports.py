@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from core.clock import CHINA_TZ, to_china
 from core.db import stamp
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
-from plugins.insurance_check.errors import Rule
-from plugins.insurance_check.models import InsuranceCheckRow
-from plugins.insurance_check.rules import FAILURES, MEASURE, Outcome, week_start
+
+from .models import InsuranceCheckRow
+from .rules import FAILURES, MEASURE, Outcome, Rule, week_start
 
 NO_INSURER = "(未核查到保险公司)"
 COLUMNS = ["week", "city", "insurer", *[o.value for o in FAILURES], "failed"]
@@ -55,7 +55,7 @@ def build_weekly(session: Session, city_code: str, start: dt.date, end: dt.date)
 
 REPORTS = [
     ReportSpec(
-        "insurance_check.weekly_failures",
+        f"{MEASURE}.weekly_failures",
         MEASURE,
         "交强险核查异常周报 (failed compulsory-insurance checks per week and insurer)",
         "WEEKLY",

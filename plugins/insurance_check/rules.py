@@ -9,10 +9,26 @@ from dataclasses import dataclass
 
 from core.errors import RuleError
 from core.registries.vehicles import MOTORCYCLES, VehicleCategory
-from plugins.insurance_check.errors import Err, Rule
 
-MEASURE = "insurance_check"
+from .errors import InsuranceCheckErrorCode
+
+MEASURE = "insurance_check"  # the plugin's slug: its folder, its actions' prefix
 EFFECTIVE = dt.date(2021, 6, 1)
+
+
+class Rule:
+    """Seed clauses (2021 item 十一) quoted briefly."""
+
+    CHECK = "M11 2021-十一: 办理机动车登记、核发检验合格标志时，车辆管理所网上核查机动车交强险信息，申请人无需提交纸质凭证"
+    SCOPE = (
+        "M11 2021-十一-一: 启用除摩托车、低速载货汽车、三轮汽车以外车型的机动车交强险信息在线核查"
+    )
+    FOUND = "M11 2021-十一-一: 核查到交强险信息的，群众可以免予提交交强险、车船税纸质凭证"
+    NATIONWIDE = "M11 2021-十一-二: 6月1日起，各地要全部实现交强险信息在线核查"
+    FEEDBACK = (
+        "M11 2021-十一-三: 建立数据核查异常反馈机制……每周分析通报、协调解决核查失败数据的主要问题"
+    )
+
 
 # 十一-一: motorcycles, low-speed trucks and tricycles keep the paper certificate; an e-bike is not
 # a motor vehicle and has no 交强险 check here either.
@@ -27,11 +43,15 @@ PAPER_ONLY = frozenset(
 
 
 class Business(enum.StrEnum):
+    """The business the check is made for (十一)."""
+
     REGISTRATION = "REGISTRATION"  # 机动车登记
     INSPECTION_MARK = "INSPECTION_MARK"  # 核发检验合格标志
 
 
 class Outcome(enum.StrEnum):
+    """What the online check found: FOUND, or why not (a recorded failure, 十一-三)."""
+
     FOUND = "FOUND"
     NOT_FOUND = "NOT_FOUND"
     EXPIRED = "EXPIRED"
@@ -72,7 +92,7 @@ def check_scope(category: str) -> None:
     """Motorcycles, low-speed trucks and tricycles are outside the online check (十一-一)."""
     if VehicleCategory(category) in PAPER_ONLY:
         raise RuleError(
-            Err.ONLINE_CHECK_NOT_APPLICABLE,
+            InsuranceCheckErrorCode.ONLINE_CHECK_NOT_APPLICABLE,
             f"{category} is not checked online: the paper 交强险 certificate is still required.",
             field="vin",
             rule=Rule.SCOPE,

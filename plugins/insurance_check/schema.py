@@ -9,15 +9,24 @@ import strawberry
 from core.api.types import VehicleCategoryEnum
 from core.clock import to_china
 from core.context import Context, WriteScope
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
 from core.registries.vehicles import VehicleCategory
-from plugins.insurance_check import rules, service
-from plugins.insurance_check.models import InsuranceCheckRow
 
-BusinessEnum = strawberry.enum(rules.Business, name="InsuranceCheckBusiness")
-OutcomeEnum = strawberry.enum(rules.Outcome, name="InsuranceCheckOutcome")
+from . import rules, service
+from .models import InsuranceCheckRow
+from .rules import MEASURE
+
+BusinessEnum = strawberry.enum(
+    rules.Business,
+    name="InsuranceCheckBusiness",
+    description="机动车登记 (REGISTRATION) or 核发检验合格标志 (INSPECTION_MARK).",
+)
+OutcomeEnum = strawberry.enum(
+    rules.Outcome,
+    name="InsuranceCheckOutcome",
+    description="FOUND, or why the check failed (recorded for the weekly report, 十一-三).",
+)
 
 
 @strawberry.type(description="One online 交强险 check and what it means for the applicant.")
@@ -64,17 +73,16 @@ class InsuranceCheckRunInput:
 
 
 @strawberry.type
-class InsuranceCheckPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class InsuranceCheckPayload(Payload):
     check: InsuranceCheck | None = None
 
 
 @strawberry.type
 class InsuranceCheckQuery:
-    @strawberry.field(
-        extensions=[requires("insurance_check.history")],
-        description="A vehicle's online checks. Roles: CLERK, SUPERVISOR (registration city; "
-        "audited).",
+    @operation_field(
+        f"{MEASURE}.history",
+        "A vehicle's online checks.",
+        qualifier="registration city; audited",
     )
     def insurance_checks(
         self,
@@ -89,25 +97,20 @@ class InsuranceCheckQuery:
 
 @strawberry.type
 class InsuranceCheckMutation:
-    @strawberry.mutation(
-        extensions=[requires("insurance_check.run")],
-        description="Check 交强险 online (not for motorcycles, low-speed trucks, tricycles); every "
-        "failure is recorded for the weekly report. Roles: CLERK (registration city; for a first "
-        "registration, the clerk's city).",
+    @mutation(
+        f"{MEASURE}.run",
+        "Check 交强险 online (not for motorcycles, low-speed trucks, tricycles); every failure is "
+        "recorded for the weekly report.",
+        qualifier="registration city; for a first registration, the clerk's city",
     )
     def insurance_check_run(
-        self, info: strawberry.Info, input: InsuranceCheckRunInput
+        self, info: strawberry.Info, input: InsuranceCheckRunInput, scope: WriteScope
     ) -> InsuranceCheckPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> InsuranceCheckPayload:
-            row, _verdict = service.run_check(
-                ctx,
-                scope,
-                vin=input.vin,
-                business=rules.Business(input.business),
-                category=VehicleCategory(input.category) if input.category else None,
-            )
-            return InsuranceCheckPayload(check=InsuranceCheck.of(row))
-
-        return ctx.mutate("insurance_check.run", InsuranceCheckPayload, work)
+        row, _verdict = service.run_check(
+            info.context,
+            scope,
+            vin=input.vin,
+            business=rules.Business(input.business),
+            category=VehicleCategory(input.category) if input.category else None,
+        )
+        return InsuranceCheckPayload(check=InsuranceCheck.of(row))

@@ -9,11 +9,11 @@ from core.db import stamp
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_vin
 from core.registries.vehicles import Vehicle, VehicleCategory
-from plugins.insurance_check import rules
-from plugins.insurance_check.adapter import ADAPTER, SourceUnavailable
-from plugins.insurance_check.errors import Err, Rule
-from plugins.insurance_check.models import InsuranceCheckRow
-from plugins.insurance_check.rules import MEASURE, Business, Outcome, Verdict
+
+from . import rules
+from .adapter import ADAPTER, SourceUnavailable
+from .models import InsuranceCheckRow
+from .rules import MEASURE, Business, Outcome, Rule, Verdict
 
 
 def _target(
@@ -92,7 +92,7 @@ def history(ctx: Context, vehicle_id: str):  # noqa: ANN201 - a SQLAlchemy selec
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")
     ctx.require_jurisdiction(vehicle.registration_city, field="vehicleId")
     ctx.audit_read(
-        "insurance_check.history",
+        f"{MEASURE}.history",
         vehicle.owner_person_id,
         f"Vehicle:{vehicle.id}",
         {"purpose": "交强险核查记录"},
@@ -105,4 +105,4 @@ def history(ctx: Context, vehicle_id: str):  # noqa: ANN201 - a SQLAlchemy selec
     )
 
 
-__all__ = ["Err", "history", "run_check"]
+__all__ = ["history", "run_check"]

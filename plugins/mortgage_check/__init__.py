@@ -10,10 +10,11 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo
 from core.rollout import RolloutDefault
-from plugins.mortgage_check import demo as demo_data
-from plugins.mortgage_check import schema
-from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
-from plugins.mortgage_check.rules import EFFECTIVE, MEASURE
+
+from . import demo as demo_data
+from . import schema
+from .models import MortgageFilingRow, MortgageFinanceCompanyRow
+from .rules import EFFECTIVE, MEASURE
 
 __all__ = ["MortgageFilingRow", "MortgageFinanceCompanyRow"]
 
@@ -46,16 +47,16 @@ def register_permission_rules() -> list[PermissionRule]:
     allow = PermissionRule.allow_roles
     lenders = (Role.PARTNER_BANK, Role.PARTNER_AUTO_FINANCE, Role.PARTNER_FINANCE_COMPANY)
     return [
-        allow("mortgage_check.file", *lenders),
-        allow("mortgage_check.registry_file", Role.NATIONAL_ADMIN),
+        allow(f"{MEASURE}.file", *lenders),
+        allow(f"{MEASURE}.registry_file", Role.NATIONAL_ADMIN),
         allow(
-            "mortgage_check.registry_read",
+            f"{MEASURE}.registry_read",
             Role.CLERK,
             Role.SUPERVISOR,
             Role.PROVINCE_ADMIN,
             Role.NATIONAL_ADMIN,
         ),
-        allow("mortgage_check.vehicle_check", Role.CLERK, Role.SUPERVISOR),
+        allow(f"{MEASURE}.vehicle_check", Role.CLERK, Role.SUPERVISOR),
     ]
 
 

@@ -10,8 +10,9 @@ from core.db import stamp
 from core.demo import DemoWorld
 from core.registries import applications
 from core.registries.applications import AppStatus
-from plugins.mortgage_check import rules
-from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
+
+from . import rules
+from .models import MortgageFilingRow, MortgageFinanceCompanyRow
 
 
 def _sha(text: str) -> str:

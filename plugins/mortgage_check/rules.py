@@ -8,11 +8,28 @@ import enum
 from core.accounts import PartnerKind
 from core.errors import RuleError
 from core.registries.vehicles import VehicleStatus
-from plugins.mortgage_check.errors import Err, Rule
 
-MEASURE = "mortgage_check"
+from .errors import MortgageErrorCode
+
+MEASURE = "mortgage_check"  # the plugin's slug: its folder, its actions' prefix
 EFFECTIVE = dt.date(2021, 6, 1)
 ONLINE_MARK = "联网核查"
+
+
+class Rule:
+    """Seed clauses (2021 item 十) quoted briefly."""
+
+    ONLINE = "M10 2021-十-一: 共享抵押、解除抵押信息，免予提交纸质资料；在机动车档案目录资料中备注“联网核查”"
+    NO_RETURN = "M10 2021-十-一: 已实现联网核查的……各地在转入时不得以没有纸质资料为由退档"
+    LICENCE_COPY = "M10 2021-十-二: 可提交加盖公章的营业执照复印件作为身份证明，免予提交主合同；公章可为电子印章"
+    REGISTRY = "M10 2021-十-三: 将汽车金融公司、财务公司营业执照和公章影印件等信息统一录入综合应用平台，便于各地核对"
+    NO_LOCAL_FILING = "M10 2021-十-三: 各地不得要求汽车金融公司、财务公司备案营业执照和公章式样"
+    LENDERS = "M10 2021-十-一: 商业银行、汽车金融公司、财务公司等金融机构"
+    ONE_MORTGAGE = (
+        "M10 (机动车登记规定, not in the seed): 已抵押的机动车先解除抵押再办理新的抵押登记"
+    )
+    STATUS = "M10 (机动车登记规定, not in the seed): 注销、被盗抢的机动车不办理抵押登记"
+
 
 LENDER_KINDS = frozenset({PartnerKind.BANK, PartnerKind.AUTO_FINANCE, PartnerKind.FINANCE_COMPANY})
 # 十-三: only auto-finance and finance companies are filed nationally (banks are not)
@@ -36,6 +53,14 @@ class CompanyKind(enum.StrEnum):
     FINANCE_COMPANY = "FINANCE_COMPANY"  # 财务公司
 
 
+class LenderKind(enum.StrEnum):
+    """The kind of the lender that filed (十-一), as its partner kind."""
+
+    BANK = "BANK"  # 商业银行
+    AUTO_FINANCE = "AUTO_FINANCE"  # 汽车金融公司
+    FINANCE_COMPANY = "FINANCE_COMPANY"  # 财务公司
+
+
 def check_lender_kind(kind: str | None) -> PartnerKind:
     """Banks, auto-finance and finance companies file online (十-一)."""
     try:
@@ -44,7 +69,7 @@ def check_lender_kind(kind: str | None) -> PartnerKind:
         found = None
     if found not in LENDER_KINDS:
         raise RuleError(
-            Err.PARTNER_NOT_ALLOWED,
+            MortgageErrorCode.PARTNER_NOT_ALLOWED,
             "Only banks, auto-finance and finance companies file mortgages online.",
             rule=Rule.LENDERS,
         )
@@ -60,7 +85,7 @@ def check_registry_match(filed: bool, filed_sha: str | None, given_sha: str) -> 
     """An auto-finance / finance company is verified against the national registry (十-三)."""
     if not filed:
         raise RuleError(
-            Err.NOT_FILED_NATIONALLY,
+            MortgageErrorCode.NOT_FILED_NATIONALLY,
             "This company is not in the national registry of auto-finance and finance companies; "
             "it is filed once nationally, never with a local office.",
             field="licenceCopySha256",
@@ -68,7 +93,7 @@ def check_registry_match(filed: bool, filed_sha: str | None, given_sha: str) -> 
         )
     if filed_sha != given_sha:
         raise RuleError(
-            Err.LICENCE_COPY_MISMATCH,
+            MortgageErrorCode.LICENCE_COPY_MISMATCH,
             "The business-licence copy differs from the one in the national registry.",
             field="licenceCopySha256",
             rule=Rule.REGISTRY,
@@ -78,20 +103,22 @@ def check_registry_match(filed: bool, filed_sha: str | None, given_sha: str) -> 
 def check_vehicle(status: str, mortgaged: bool, kind: FilingKind) -> None:
     if VehicleStatus(status) in (VehicleStatus.DEREGISTERED, VehicleStatus.STOLEN):
         raise RuleError(
-            Err.VEHICLE_NOT_MORTGAGEABLE,
+            MortgageErrorCode.VEHICLE_NOT_MORTGAGEABLE,
             f"No mortgage registration for a vehicle in status {status}.",
             field="vin",
             rule=Rule.STATUS,
         )
     if kind is FilingKind.MORTGAGE and mortgaged:
         raise RuleError(
-            Err.ALREADY_MORTGAGED,
+            MortgageErrorCode.ALREADY_MORTGAGED,
             "The vehicle is already mortgaged.",
             field="vin",
             rule=Rule.ONE_MORTGAGE,
         )
     if kind is FilingKind.RELEASE and not mortgaged:
-        raise RuleError(Err.NOT_MORTGAGED, "The vehicle is not mortgaged.", field="vin")
+        raise RuleError(
+            MortgageErrorCode.NOT_MORTGAGED, "The vehicle is not mortgaged.", field="vin"
+        )
 
 
 def with_online_mark(marks: list[str] | None) -> list[str]:

@@ -8,15 +8,32 @@ import strawberry
 
 from core.clock import to_china
 from core.context import Context, WriteScope
-from core.graphql.types import UserError
-from core.permissions import requires
-from plugins.mortgage_check import rules, service
-from plugins.mortgage_check.errors import Rule
-from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
+from core.graphql.operations import Payload, mutation, operation_field
 
-FilingKindEnum = strawberry.enum(rules.FilingKind, name="MortgageFilingKind")
-SealTypeEnum = strawberry.enum(rules.SealType, name="MortgageSealType")
-CompanyKindEnum = strawberry.enum(rules.CompanyKind, name="MortgageCompanyKind")
+from . import rules, service
+from .models import MortgageFilingRow, MortgageFinanceCompanyRow
+from .rules import MEASURE, Rule
+
+FilingKindEnum = strawberry.enum(
+    rules.FilingKind,
+    name="MortgageFilingKind",
+    description="抵押登记 (MORTGAGE) or 解除抵押登记 (RELEASE).",
+)
+SealTypeEnum = strawberry.enum(
+    rules.SealType,
+    name="MortgageSealType",
+    description="The seal on the business-licence copy; it may be electronic (十-二).",
+)
+CompanyKindEnum = strawberry.enum(
+    rules.CompanyKind,
+    name="MortgageCompanyKind",
+    description="汽车金融公司 (AUTO_FINANCE) or 财务公司 (FINANCE_COMPANY), filed nationally (十-三).",
+)
+LenderKindEnum = strawberry.enum(
+    rules.LenderKind,
+    name="MortgageLenderKind",
+    description="The kind of lender that filed: a bank, an auto-finance or a finance company (十-一).",
+)
 
 
 @strawberry.type(description="An auto-finance or finance company in the national registry (十-三).")
@@ -53,7 +70,7 @@ class MortgageFiling:
     id: strawberry.ID
     kind: FilingKindEnum  # type: ignore[valid-type]
     lender_name: str
-    lender_kind: str
+    lender_kind: LenderKindEnum  # type: ignore[valid-type]
     licence_copy_ref: str
     licence_copy_sha256: str
     seal_type: SealTypeEnum  # type: ignore[valid-type]
@@ -66,7 +83,7 @@ class MortgageFiling:
             id=strawberry.ID(row.id),
             kind=rules.FilingKind(row.kind),
             lender_name=row.lender_name,
-            lender_kind=row.lender_kind,
+            lender_kind=rules.LenderKind(row.lender_kind),
             licence_copy_ref=row.licence_copy_ref,
             licence_copy_sha256=row.licence_copy_sha256,
             seal_type=rules.SealType(row.seal_type),
@@ -114,14 +131,12 @@ class MortgageFileInput:
 
 
 @strawberry.type
-class MortgageFinanceCompanyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class MortgageFinanceCompanyPayload(Payload):
     company: MortgageFinanceCompany | None = None
 
 
 @strawberry.type
-class MortgageFilePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class MortgageFilePayload(Payload):
     filing: MortgageFiling | None = None
     mortgaged: bool | None = None
     archive_marks: list[str] | None = None
@@ -129,10 +144,10 @@ class MortgageFilePayload:
 
 @strawberry.type
 class MortgageQuery:
-    @strawberry.field(
-        extensions=[requires("mortgage_check.registry_read")],
-        description="Consult the national registry for a company (null when not filed). Roles: "
-        "CLERK, SUPERVISOR (own city), PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        f"{MEASURE}.registry_read",
+        "Consult the national registry for a company (null when not filed).",
+        qualifier="clerks and supervisors: own city; province admins: own province",
     )
     def mortgage_finance_company(
         self, info: strawberry.Info, credit_code: str, city: str
@@ -141,10 +156,10 @@ class MortgageQuery:
         row = service.lookup_company(ctx, credit_code, city)
         return MortgageFinanceCompany.of(row) if row else None
 
-    @strawberry.field(
-        extensions=[requires("mortgage_check.vehicle_check")],
-        description="Check a vehicle's mortgage online, e.g. at transfer-in (any city where the "
-        "measure is in force; audited). Roles: CLERK, SUPERVISOR.",
+    @operation_field(
+        f"{MEASURE}.vehicle_check",
+        "Check a vehicle's mortgage online, e.g. at transfer-in.",
+        qualifier="any city where the measure is in force; audited",
     )
     def mortgage_vehicle_check(
         self, info: strawberry.Info, vin: str, plate: str, purpose: str
@@ -166,56 +181,47 @@ class MortgageQuery:
 
 @strawberry.type
 class MortgageMutation:
-    @strawberry.mutation(
-        extensions=[requires("mortgage_check.registry_file")],
-        description="File an auto-finance or finance company in the national registry. Roles: "
-        "NATIONAL_ADMIN.",
+    @mutation(
+        f"{MEASURE}.registry_file",
+        "File an auto-finance or finance company in the national registry.",
     )
     def mortgage_finance_company_file(
-        self, info: strawberry.Info, input: MortgageFinanceCompanyFileInput
+        self, info: strawberry.Info, input: MortgageFinanceCompanyFileInput, scope: WriteScope
     ) -> MortgageFinanceCompanyPayload:
-        ctx: Context = info.context
+        row = service.file_company(
+            info.context,
+            scope,
+            name=input.name,
+            credit_code=input.credit_code,
+            kind=rules.CompanyKind(input.kind),
+            city_code=input.city,
+            licence_copy_ref=input.licence_copy_ref,
+            licence_copy_sha256=input.licence_copy_sha256,
+            seal_sha256=input.seal_sha256,
+            seal_electronic=input.seal_electronic,
+        )
+        return MortgageFinanceCompanyPayload(company=MortgageFinanceCompany.of(row))
 
-        def work(scope: WriteScope) -> MortgageFinanceCompanyPayload:
-            row = service.file_company(
-                ctx,
-                scope,
-                name=input.name,
-                credit_code=input.credit_code,
-                kind=rules.CompanyKind(input.kind),
-                city_code=input.city,
-                licence_copy_ref=input.licence_copy_ref,
-                licence_copy_sha256=input.licence_copy_sha256,
-                seal_sha256=input.seal_sha256,
-                seal_electronic=input.seal_electronic,
-            )
-            return MortgageFinanceCompanyPayload(company=MortgageFinanceCompany.of(row))
-
-        return ctx.mutate("mortgage_check.registry_file", MortgageFinanceCompanyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("mortgage_check.file")],
-        description="File a mortgage or its release online (no paper, no main contract). Roles: "
-        "PARTNER_BANK, PARTNER_AUTO_FINANCE, PARTNER_FINANCE_COMPANY (scope mortgage:file).",
+    @mutation(
+        f"{MEASURE}.file",
+        "File a mortgage or its release online (no paper, no main contract).",
+        qualifier="scope mortgage:file",
     )
-    def mortgage_file(self, info: strawberry.Info, input: MortgageFileInput) -> MortgageFilePayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> MortgageFilePayload:
-            filing, vehicle = service.file_mortgage(
-                ctx,
-                scope,
-                vin=input.vin,
-                plate=input.plate,
-                kind=rules.FilingKind(input.kind),
-                licence_copy_ref=input.licence_copy_ref,
-                licence_copy_sha256=input.licence_copy_sha256,
-                seal_type=rules.SealType(input.seal_type),
-            )
-            return MortgageFilePayload(
-                filing=MortgageFiling.of(filing),
-                mortgaged=vehicle.mortgaged,
-                archive_marks=list(vehicle.archive_marks),
-            )
-
-        return ctx.mutate("mortgage_check.file", MortgageFilePayload, work)
+    def mortgage_file(
+        self, info: strawberry.Info, input: MortgageFileInput, scope: WriteScope
+    ) -> MortgageFilePayload:
+        filing, vehicle = service.file_mortgage(
+            info.context,
+            scope,
+            vin=input.vin,
+            plate=input.plate,
+            kind=rules.FilingKind(input.kind),
+            licence_copy_ref=input.licence_copy_ref,
+            licence_copy_sha256=input.licence_copy_sha256,
+            seal_type=rules.SealType(input.seal_type),
+        )
+        return MortgageFilePayload(
+            filing=MortgageFiling.of(filing),
+            mortgaged=vehicle.mortgaged,
+            archive_marks=list(vehicle.archive_marks),
+        )

@@ -15,10 +15,11 @@ from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.validation import require_text
-from plugins.mortgage_check import rules
-from plugins.mortgage_check.errors import Err, Rule
-from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
-from plugins.mortgage_check.rules import MEASURE, CompanyKind, FilingKind, SealType
+
+from . import rules
+from .errors import MortgageErrorCode
+from .models import MortgageFilingRow, MortgageFinanceCompanyRow
+from .rules import MEASURE, CompanyKind, FilingKind, Rule, SealType
 
 SCOPE = "mortgage:file"
 
@@ -145,7 +146,7 @@ def file_mortgage(
     ).first()
     if kind is FilingKind.RELEASE and (active is None or active.lender_org_id != org.id):
         raise RuleError(
-            Err.NOT_MORTGAGEE,
+            MortgageErrorCode.NOT_MORTGAGEE,
             "Only the mortgagee of record files the release.",
             field="vin",
             rule=Rule.ONLINE,
@@ -205,7 +206,7 @@ def file_mortgage(
         ctx.notify(
             session,
             vehicle.owner_person_id,
-            f"mortgage_check.{kind.value.lower()}",
+            f"{MEASURE}.{kind.value.lower()}",
             {"plate": vehicle.plate, "lender": org.name},
             measure=MEASURE,
         )
@@ -231,7 +232,7 @@ def check_vehicle(
         ).all()
     )
     ctx.audit_read(
-        "mortgage_check.vehicle_check",
+        f"{MEASURE}.vehicle_check",
         vehicle.owner_person_id,
         f"Vehicle:{vehicle.id}",
         {"purpose": why},

@@ -10,10 +10,11 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
-from plugins.used_car_transfer import demo as demo_data
-from plugins.used_car_transfer import reports, rollout, schema, settings
-from plugins.used_car_transfer.models import UsedCarTransferInspection, UsedCarTransferRow
-from plugins.used_car_transfer.rules import MEASURE
+
+from . import demo as demo_data
+from . import reports, rollout, schema, settings
+from .models import UsedCarTransferInspection, UsedCarTransferRow
+from .rules import MEASURE
 
 __all__ = ["UsedCarTransferInspection", "UsedCarTransferRow"]
 
@@ -45,12 +46,12 @@ def register_mutation_types() -> list[type]:
 def register_permission_rules() -> list[PermissionRule]:
     allow = PermissionRule.allow_roles
     return [
-        allow("used_car_transfer.apply", Role.CITIZEN, Role.CLERK),
-        allow("used_car_transfer.inspect", Role.INSPECTOR),
-        allow("used_car_transfer.register", Role.CLERK),
-        allow("used_car_transfer.archive_return", Role.CLERK),
-        allow("used_car_transfer.read", Role.CITIZEN, Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
-        allow("used_car_transfer.worklist", Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
+        allow(f"{MEASURE}.apply", Role.CITIZEN, Role.CLERK),
+        allow(f"{MEASURE}.inspect", Role.INSPECTOR),
+        allow(f"{MEASURE}.register", Role.CLERK),
+        allow(f"{MEASURE}.archive_return", Role.CLERK),
+        allow(f"{MEASURE}.read", Role.CITIZEN, Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
+        allow(f"{MEASURE}.worklist", Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
     ]
 
 

@@ -9,8 +9,9 @@ from sqlmodel import Session
 from core.db import stamp
 from core.demo import DemoWorld
 from core.registries import applications
-from plugins.used_car_transfer.models import UsedCarTransferRow
-from plugins.used_car_transfer.rules import MEASURE, Channel, Route, TransferStatus
+
+from .models import UsedCarTransferRow
+from .rules import MEASURE, Channel, Route, TransferStatus
 
 
 def load(session: Session, demo: DemoWorld) -> None:

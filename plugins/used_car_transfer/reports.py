@@ -10,10 +10,10 @@ from sqlmodel import Session, select
 from core.clock import CHINA_TZ, to_china
 from core.db import stamp
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
-from plugins.used_car_transfer.errors import Rule
-from plugins.used_car_transfer.models import UsedCarTransferRow
-from plugins.used_car_transfer.rules import MEASURE, max_in_window
-from plugins.used_car_transfer.settings import setting
+
+from .models import UsedCarTransferRow
+from .rules import MEASURE, Rule, max_in_window
+from .settings import setting
 
 COLUMNS = ["kind", "key", "transfers", "max_in_window", "flagged"]
 
@@ -68,7 +68,7 @@ def build_concentration(
 
 REPORTS = [
     ReportSpec(
-        "used_car_transfer.concentration",
+        f"{MEASURE}.concentration",
         MEASURE,
         "异地集中转入、转出异常研判 (concentrated cross-region transfers)",
         "ANY",

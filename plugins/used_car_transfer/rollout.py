@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.divisions import CITIES
 from core.rollout import RolloutDefault
-from plugins.used_car_transfer.rules import MAJOR_FROM, NATIONWIDE_FROM, PILOT_CITIES, PILOT_FROM
+
+from .rules import MAJOR_FROM, NATIONWIDE_FROM, PILOT_CITIES, PILOT_FROM
 
 
 def defaults() -> list[RolloutDefault]:

@@ -8,9 +8,28 @@ from collections.abc import Sequence
 
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleCategory, VehicleStatus, VehicleUse
-from plugins.used_car_transfer.errors import Err, Rule
 
-MEASURE = "used_car_transfer"
+from .errors import UsedCarTransferErrorCode
+
+MEASURE = "used_car_transfer"  # the plugin's slug: its folder, its actions' prefix
+
+
+class Rule:
+    """Seed clauses (2021 item 二) quoted briefly; every refusal names one."""
+
+    SCOPE = "M02 2021-二-一-1: 该措施适用于非营运小型、微型载客汽车二手车交易登记"
+    TRADE_CITY = "M02 2021-二-一-2: 可自主选择在机动车登记地（转出地）或者现机动车所有人住所地（转入地）进行交易"
+    ONE_STEP = "M02 2021-二-一-3: 由转入地车辆管理所直接办理车辆查验、登记"
+    ARCHIVE_ONLINE = "M02 2021-二-一-4: 机动车档案资料实行电子化网上转递"
+    CHANNEL = "M02 2021-二-一-5: 在转入地交易的，可以通过互联网平台或者向转入地车辆管理所申请；在转出地交易的，向转出地车辆管理所申请"
+    PILOT_PAIR = "M02 2021-二-二-1: 试点期间，仅在试点地方之间办理二手车异地交易登记适用该措施，其余仍按照原规定执行"
+    INSPECTION_AV = "M02 2021-二-三-3: 落实查验全过程音视频记录留存要求"
+    CONCENTRATION = "M02 2021-二-三-3: 加强异地集中转入、转出等异常业务研判分析核查"
+    NO_RETURN = "M02 2021-二-四-1: 除属于被盗抢骗、走私、非法拼（组）装等嫌疑车辆的，转入地车辆管理所严禁退档"
+    NO_PAPER = "M02 2021-二-四-2: 因试点地车辆管理所未收存实物档案资料，再次转出时，转入地车辆管理所不得因此退档"
+    MORTGAGE_PAPER = "M10 2021-十-一: 已实现联网核查的……各地在转入时不得以没有纸质资料为由退档"
+    STATUS = "M02 (机动车登记规定, not in the seed): 被盗抢、查封、注销的机动车不予办理转移登记"
+
 
 PILOT_FROM = dt.date(2021, 6, 1)
 MAJOR_FROM = dt.date(2021, 9, 1)
@@ -32,6 +51,8 @@ class Route(enum.StrEnum):
 
 
 class Channel(enum.StrEnum):
+    """How the application came in (二-一-5): the new owner online, or a clerk at the window."""
+
     ONLINE = "ONLINE"
     WINDOW = "WINDOW"
 
@@ -96,14 +117,14 @@ def check_vehicle_scope(category: str, use: str) -> None:
     """Only small and mini non-operating passenger cars (二-一-1)."""
     if not VehicleCategory(category).is_small_or_mini_passenger:
         raise RuleError(
-            Err.VEHICLE_OUT_OF_SCOPE,
+            UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE,
             "Only small and mini passenger cars may use cross-region used-car registration.",
             field="vin",
             rule=Rule.SCOPE,
         )
     if use != VehicleUse.NON_OPERATING.value:
         raise RuleError(
-            Err.VEHICLE_OUT_OF_SCOPE,
+            UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE,
             "Only non-operating (非营运) cars may use cross-region used-car registration.",
             field="vin",
             rule=Rule.SCOPE,
@@ -114,7 +135,7 @@ def check_vehicle_status(status: str) -> None:
     """A stolen, seized or deregistered vehicle is not transferred."""
     if VehicleStatus(status) in BLOCKING_STATUSES:
         raise RuleError(
-            Err.VEHICLE_NOT_TRANSFERABLE,
+            UsedCarTransferErrorCode.VEHICLE_NOT_TRANSFERABLE,
             f"The vehicle's status {status} does not allow a transfer.",
             field="vin",
             rule=Rule.STATUS,
@@ -125,7 +146,7 @@ def route_for(trade_city: str, from_city: str, to_city: str) -> Route:
     """The route decided by where the trade and invoice happened (二-一-2)."""
     if from_city == to_city:
         raise RuleError(
-            Err.NOT_CROSS_REGION,
+            UsedCarTransferErrorCode.NOT_CROSS_REGION,
             "The new owner lives in the registration city: this is not a cross-region transfer.",
             field="vin",
             rule=Rule.TRADE_CITY,
@@ -135,7 +156,7 @@ def route_for(trade_city: str, from_city: str, to_city: str) -> Route:
     if trade_city == from_city:
         return Route.TRADED_IN_TRANSFER_OUT_CITY
     raise RuleError(
-        Err.TRADE_CITY_NOT_ALLOWED,
+        UsedCarTransferErrorCode.TRADE_CITY_NOT_ALLOWED,
         "The trade must happen in the registration city or the new owner's city.",
         field="tradeCity",
         rule=Rule.TRADE_CITY,
@@ -151,7 +172,7 @@ def check_channel(route: Route, channel: Channel) -> None:
     """Online only when traded in the transfer-in city (二-一-5)."""
     if channel is Channel.ONLINE and route is not Route.TRADED_IN_TRANSFER_IN_CITY:
         raise RuleError(
-            Err.WRONG_CHANNEL,
+            UsedCarTransferErrorCode.WRONG_CHANNEL,
             "Traded in the registration city: apply at that city's vehicle office.",
             field="tradeCity",
             rule=Rule.CHANNEL,
@@ -162,7 +183,7 @@ def check_pair(other_city: str, other_in_force: bool) -> None:
     """The measure applies only between two cities where it is in force (二-二-1)."""
     if not other_in_force:
         raise RuleError(
-            Err.PILOT_PAIR_REQUIRED,
+            UsedCarTransferErrorCode.PILOT_PAIR_REQUIRED,
             f"Cross-region registration is not in force in city {other_city}: the original "
             "two-step procedure applies (转出 at the registration city, then 转入).",
             field="tradeCity",
@@ -189,7 +210,7 @@ def check_archive_return(reason: ReturnReason) -> None:
         ReturnReason.MISSING_PAPER_MORTGAGE_DOCUMENTS: Rule.MORTGAGE_PAPER,
     }.get(reason, Rule.NO_RETURN)
     raise RuleError(
-        Err.ARCHIVE_RETURN_FORBIDDEN,
+        UsedCarTransferErrorCode.ARCHIVE_RETURN_FORBIDDEN,
         f"An archive may not be returned for {reason.value}; query the electronic archive and "
         "resolve it with the other office instead.",
         field="reason",

@@ -6,20 +6,41 @@ import datetime as dt
 
 import strawberry
 
+from core.api.types import IdTypeEnum
 from core.clock import to_china
 from core.context import Context, WriteScope
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
-from plugins.used_car_transfer import rules, service
-from plugins.used_car_transfer.models import UsedCarTransferInspection as InspectionRow
-from plugins.used_car_transfer.models import UsedCarTransferRow
-from plugins.used_car_transfer.rules import MEASURE
 
-RouteEnum = strawberry.enum(rules.Route, name="UsedCarTransferRoute")
-StatusEnum = strawberry.enum(rules.TransferStatus, name="UsedCarTransferStatus")
-SuspicionEnum = strawberry.enum(rules.Suspicion, name="UsedCarTransferSuspicion")
-ReturnReasonEnum = strawberry.enum(rules.ReturnReason, name="UsedCarTransferReturnReason")
+from . import rules, service
+from .models import UsedCarTransferInspection as InspectionRow
+from .models import UsedCarTransferRow
+from .rules import MEASURE
+
+RouteEnum = strawberry.enum(
+    rules.Route,
+    name="UsedCarTransferRoute",
+    description="Where the trade happened, which decides the handling office (二-一-2, 二-一-5).",
+)
+ChannelEnum = strawberry.enum(
+    rules.Channel,
+    name="UsedCarTransferChannel",
+    description="How the application came in: ONLINE (the new owner) or WINDOW (a clerk).",
+)
+StatusEnum = strawberry.enum(
+    rules.TransferStatus, name="UsedCarTransferStatus", description="Step of a transfer."
+)
+SuspicionEnum = strawberry.enum(
+    rules.Suspicion,
+    name="UsedCarTransferSuspicion",
+    description="What an inspection found (二-三-3, 二-四-1); NONE when nothing.",
+)
+ReturnReasonEnum = strawberry.enum(
+    rules.ReturnReason,
+    name="UsedCarTransferReturnReason",
+    description="The reason given for returning an archive (退档); only the suspicions of 二-四-1 "
+    "are accepted.",
+)
 
 
 @strawberry.type(description="A vehicle inspection (查验) with its audio/video record.")
@@ -55,7 +76,7 @@ class UsedCarTransfer:
     trade_city: str
     handling_city: str = strawberry.field(description="The office city that received it")
     route: RouteEnum  # type: ignore[valid-type]
-    channel: str
+    channel: ChannelEnum  # type: ignore[valid-type]
     status: StatusEnum  # type: ignore[valid-type]
     invoice_number: str
     invoice_date: dt.date
@@ -78,7 +99,7 @@ class UsedCarTransfer:
             trade_city=row.trade_city,
             handling_city=row.handling_city,
             route=rules.Route(row.route),
-            channel=row.channel,
+            channel=rules.Channel(row.channel),
             status=rules.TransferStatus(row.status),
             invoice_number=row.invoice_number,
             invoice_date=row.invoice_date,
@@ -108,7 +129,7 @@ class UsedCarTransferApplyInput:
     dealer_credit_code: str | None = strawberry.field(
         default=None, description="二手车经销企业 / 交易市场 unified social credit code"
     )
-    buyer_id_type: str | None = strawberry.field(
+    buyer_id_type: IdTypeEnum | None = strawberry.field(  # type: ignore[valid-type]
         default=None, description="Window only: the new owner's document type"
     )
     buyer_id_number: str | None = strawberry.field(
@@ -127,26 +148,22 @@ class UsedCarTransferInspectInput:
 
 
 @strawberry.type
-class UsedCarTransferPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UsedCarTransferPayload(Payload):
     transfer: UsedCarTransfer | None = None
+
+
+EITHER_CITY = "citizens: their own, as new owner; staff: of either city, audited"
 
 
 @strawberry.type
 class UsedCarTransferQuery:
-    @strawberry.field(
-        extensions=[requires("used_car_transfer.read")],
-        description="One transfer. Roles: CITIZEN (own, as new owner); CLERK, INSPECTOR, "
-        "SUPERVISOR of either city (audited).",
-    )
+    @operation_field(f"{MEASURE}.read", "One transfer.", qualifier=EITHER_CITY)
     def used_car_transfer(self, info: strawberry.Info, id: strawberry.ID) -> UsedCarTransfer:
         ctx: Context = info.context
         return _out(ctx, service.read_one(ctx, str(id)))
 
-    @strawberry.field(
-        extensions=[requires("used_car_transfer.worklist")],
-        description="Open transfers an office must act on. Roles: CLERK, INSPECTOR, SUPERVISOR "
-        "(own city).",
+    @operation_field(
+        f"{MEASURE}.worklist", "Open transfers an office must act on.", qualifier="own city"
     )
     def used_car_transfers_open(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
@@ -156,7 +173,7 @@ class UsedCarTransferQuery:
         ctx.require_in_force(MEASURE, city)
         page = paginate(ctx, service.open_statement(city), first, after, lambda r: _out(ctx, r))
         ctx.audit_read(
-            "used_car_transfer.worklist",
+            f"{MEASURE}.worklist",
             None,
             None,
             {"purpose": "worklist", "count": len(page.nodes)},
@@ -167,77 +184,63 @@ class UsedCarTransferQuery:
 
 @strawberry.type
 class UsedCarTransferMutation:
-    @strawberry.mutation(
-        extensions=[requires("used_car_transfer.apply")],
-        description="Apply for a cross-region transfer. Roles: CITIZEN (online, as new owner, only "
-        "when traded in the transfer-in city); CLERK (window of the handling city).",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply for a cross-region transfer.",
+        qualifier="citizens online, as new owner, only when traded in the transfer-in city; "
+        "clerks at the window of the handling city",
     )
     def used_car_transfer_apply(
-        self, info: strawberry.Info, input: UsedCarTransferApplyInput
+        self, info: strawberry.Info, input: UsedCarTransferApplyInput, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        ctx: Context = info.context
+        row = service.apply(
+            info.context,
+            scope,
+            vin=input.vin,
+            plate=input.plate,
+            trade_city=input.trade_city,
+            invoice_number=input.invoice_number,
+            invoice_date=input.invoice_date,
+            dealer_credit_code=input.dealer_credit_code,
+            buyer_id_type=input.buyer_id_type,
+            buyer_id_number=input.buyer_id_number,
+        )
+        return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, None))
 
-        def work(scope: WriteScope) -> UsedCarTransferPayload:
-            row = service.apply(
-                ctx,
-                scope,
-                vin=input.vin,
-                plate=input.plate,
-                trade_city=input.trade_city,
-                invoice_number=input.invoice_number,
-                invoice_date=input.invoice_date,
-                dealer_credit_code=input.dealer_credit_code,
-                buyer_id_type=input.buyer_id_type,
-                buyer_id_number=input.buyer_id_number,
-            )
-            return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, None))
-
-        return ctx.mutate("used_car_transfer.apply", UsedCarTransferPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("used_car_transfer.inspect")],
-        description="Record the inspection. Roles: INSPECTOR (handling city).",
-    )
+    @mutation(f"{MEASURE}.inspect", "Record the inspection.", qualifier="handling city")
     def used_car_transfer_inspect(
-        self, info: strawberry.Info, input: UsedCarTransferInspectInput
+        self, info: strawberry.Info, input: UsedCarTransferInspectInput, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        ctx: Context = info.context
+        row, record = service.inspect(
+            info.context,
+            scope,
+            transfer_id=str(input.transfer_id),
+            vin_matches=input.vin_matches,
+            suspicion=rules.Suspicion(input.suspicion),
+            video_ref=input.video_ref,
+            video_sha256=input.video_sha256,
+            note=input.note,
+        )
+        return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, record))
 
-        def work(scope: WriteScope) -> UsedCarTransferPayload:
-            row, record = service.inspect(
-                ctx,
-                scope,
-                transfer_id=str(input.transfer_id),
-                vin_matches=input.vin_matches,
-                suspicion=rules.Suspicion(input.suspicion),
-                video_ref=input.video_ref,
-                video_sha256=input.video_sha256,
-                note=input.note,
-            )
-            return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, record))
-
-        return ctx.mutate("used_car_transfer.inspect", UsedCarTransferPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("used_car_transfer.register")],
-        description="Register the transfer in one step at the transfer-in office. Roles: CLERK "
-        "(transfer-in city).",
+    @mutation(
+        f"{MEASURE}.register",
+        "Register the transfer in one step at the transfer-in office.",
+        qualifier="transfer-in city",
     )
     def used_car_transfer_register(
-        self, info: strawberry.Info, transfer_id: strawberry.ID, new_plate: str
+        self, info: strawberry.Info, transfer_id: strawberry.ID, new_plate: str, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        ctx: Context = info.context
+        row = service.register(
+            info.context, scope, transfer_id=str(transfer_id), new_plate=new_plate
+        )
+        return UsedCarTransferPayload(transfer=_out(info.context, row))
 
-        def work(scope: WriteScope) -> UsedCarTransferPayload:
-            row = service.register(ctx, scope, transfer_id=str(transfer_id), new_plate=new_plate)
-            return UsedCarTransferPayload(transfer=_out(ctx, row))
-
-        return ctx.mutate("used_car_transfer.register", UsedCarTransferPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("used_car_transfer.archive_return")],
-        description="Return the archive (退档): only for suspected stolen, robbed, defrauded, "
-        "smuggled or illegally assembled vehicles. Roles: CLERK (transfer-in city).",
+    @mutation(
+        f"{MEASURE}.archive_return",
+        "Return the archive (退档): only for suspected stolen, robbed, defrauded, smuggled or "
+        "illegally assembled vehicles.",
+        qualifier="transfer-in city",
     )
     def used_car_transfer_archive_return(
         self,
@@ -245,17 +248,13 @@ class UsedCarTransferMutation:
         transfer_id: strawberry.ID,
         reason: ReturnReasonEnum,  # type: ignore[valid-type]
         note: str,
+        scope: WriteScope,
     ) -> UsedCarTransferPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> UsedCarTransferPayload:
-            row = service.return_archive(
-                ctx,
-                scope,
-                transfer_id=str(transfer_id),
-                reason=rules.ReturnReason(reason),
-                note=note,
-            )
-            return UsedCarTransferPayload(transfer=_out(ctx, row))
-
-        return ctx.mutate("used_car_transfer.archive_return", UsedCarTransferPayload, work)
+        row = service.return_archive(
+            info.context,
+            scope,
+            transfer_id=str(transfer_id),
+            reason=rules.ReturnReason(reason),
+            note=note,
+        )
+        return UsedCarTransferPayload(transfer=_out(info.context, row))

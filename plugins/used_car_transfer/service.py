@@ -21,13 +21,15 @@ from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.validation import optional_text, require_text
-from plugins.used_car_transfer import rules
-from plugins.used_car_transfer.errors import Err, Rule
-from plugins.used_car_transfer.models import UsedCarTransferInspection, UsedCarTransferRow
-from plugins.used_car_transfer.rules import (
+
+from . import rules
+from .errors import UsedCarTransferErrorCode
+from .models import UsedCarTransferInspection, UsedCarTransferRow
+from .rules import (
     MEASURE,
     Channel,
     ReturnReason,
+    Rule,
     Suspicion,
     TransferStatus,
 )
@@ -75,7 +77,7 @@ def apply(
     invoice_number: str,
     invoice_date: dt.date,
     dealer_credit_code: str | None,
-    buyer_id_type: str | None,
+    buyer_id_type: DocumentType | None,
     buyer_id_number: str | None,
 ) -> UsedCarTransferRow:
     """A new owner (online) or a clerk (at the window) applies for a cross-region transfer."""
@@ -105,7 +107,7 @@ def apply(
                 Code.INVALID_INPUT, "At the window, give the new owner's ID.", field="buyerIdNumber"
             )
         ident = parse_identity(
-            buyer_id_type or DocumentType.MAINLAND_ID.value, buyer_id_number, "buyerIdNumber"
+            buyer_id_type or DocumentType.MAINLAND_ID, buyer_id_number, "buyerIdNumber"
         )
         buyer = session.exec(
             select(Person).where(
@@ -123,7 +125,7 @@ def apply(
     vehicle = _vehicle_by_vin_and_plate(session, vin, plate)
     if not buyer.domicile_city:
         raise RuleError(
-            Err.NO_DOMICILE,
+            UsedCarTransferErrorCode.NO_DOMICILE,
             "The new owner's domicile (住所地) is unknown, so the transfer-in city is unknown.",
             field="buyerIdNumber",
             rule=Rule.TRADE_CITY,
@@ -141,7 +143,11 @@ def apply(
     rules.check_vehicle_scope(vehicle.category, vehicle.use)
     rules.check_vehicle_status(vehicle.status)
     if vehicle.owner_person_id == buyer.id:
-        raise RuleError(Err.SAME_OWNER, "The applicant already owns this vehicle.", field="vin")
+        raise RuleError(
+            UsedCarTransferErrorCode.SAME_OWNER,
+            "The applicant already owns this vehicle.",
+            field="vin",
+        )
     open_one = session.exec(
         select(UsedCarTransferRow).where(
             UsedCarTransferRow.vehicle_id == vehicle.id,
@@ -150,7 +156,9 @@ def apply(
     ).first()
     if open_one is not None:
         raise RuleError(
-            Err.OPEN_TRANSFER_EXISTS, "This vehicle already has an open transfer.", field="vin"
+            UsedCarTransferErrorCode.OPEN_TRANSFER_EXISTS,
+            "This vehicle already has an open transfer.",
+            field="vin",
         )
 
     now = ctx.now()
@@ -190,9 +198,7 @@ def apply(
     session.add(row)
     session.flush()
     scope.subject(buyer.id, f"UsedCarTransfer:{row.id}", route=route.value, channel=channel.value)
-    ctx.notify(
-        session, buyer.id, "used_car_transfer.submitted", {"transfer": row.id}, measure=MEASURE
-    )
+    ctx.notify(session, buyer.id, f"{MEASURE}.submitted", {"transfer": row.id}, measure=MEASURE)
     return row
 
 
@@ -218,7 +224,9 @@ def inspect(
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
     if row.status != TransferStatus.SUBMITTED.value:
         raise RuleError(
-            Err.WRONG_STATE, f"A transfer in {row.status} cannot be inspected.", field="transferId"
+            UsedCarTransferErrorCode.WRONG_STATE,
+            f"A transfer in {row.status} cannot be inspected.",
+            field="transferId",
         )
     now = ctx.now()
     passed = vin_matches and suspicion is Suspicion.NONE
@@ -276,14 +284,16 @@ def register(
     ctx.require_jurisdiction(row.to_city, rule=Rule.ONE_STEP, field="transferId")
     if row.status in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
         raise RuleError(
-            Err.NOT_INSPECTED,
+            UsedCarTransferErrorCode.NOT_INSPECTED,
             "The vehicle has no passed inspection for this transfer.",
             field="transferId",
             rule=Rule.INSPECTION_AV,
         )
     if row.status != TransferStatus.INSPECTED.value:
         raise RuleError(
-            Err.WRONG_STATE, f"A transfer in {row.status} cannot be registered.", field="transferId"
+            UsedCarTransferErrorCode.WRONG_STATE,
+            f"A transfer in {row.status} cannot be registered.",
+            field="transferId",
         )
     vehicle = session.get(Vehicle, row.vehicle_id, with_for_update=True)
     assert vehicle is not None
@@ -300,7 +310,9 @@ def register(
     ).first()
     if taken is not None:
         raise RuleError(
-            Err.PLATE_TAKEN, "This plate is assigned to another vehicle.", field="newPlate"
+            UsedCarTransferErrorCode.PLATE_TAKEN,
+            "This plate is assigned to another vehicle.",
+            field="newPlate",
         )
 
     now = ctx.now()
@@ -342,7 +354,7 @@ def register(
     ctx.notify(
         session,
         row.buyer_person_id,
-        "used_car_transfer.registered",
+        f"{MEASURE}.registered",
         {"transfer": row.id, "plate": plate},
         measure=MEASURE,
     )
@@ -362,7 +374,9 @@ def return_archive(
     scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}", reason=reason.value)
     if row.status not in {s.value for s in rules.OPEN_STATUSES}:
         raise RuleError(
-            Err.WRONG_STATE, f"A transfer in {row.status} cannot be returned.", field="transferId"
+            UsedCarTransferErrorCode.WRONG_STATE,
+            f"A transfer in {row.status} cannot be returned.",
+            field="transferId",
         )
     rules.check_archive_return(reason)
     now = ctx.now()
@@ -383,7 +397,7 @@ def return_archive(
     ctx.notify(
         session,
         row.buyer_person_id,
-        "used_car_transfer.archive_returned",
+        f"{MEASURE}.archive_returned",
         {"transfer": row.id, "reason": reason.value},
         measure=MEASURE,
     )
@@ -401,7 +415,7 @@ def read_one(ctx: Context, transfer_id: str) -> UsedCarTransferRow:
             ctx.require_jurisdiction(row.handling_city, field="id")
         ctx.require_in_force(MEASURE, row.handling_city, field="id")
         ctx.audit_read(
-            "used_car_transfer.read",
+            f"{MEASURE}.read",
             row.buyer_person_id,
             f"UsedCarTransfer:{row.id}",
             {"purpose": "transfer file"},

@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from core.plugin_api import SettingSpec, SettingType
 from core.settings_store import read_setting
-from plugins.used_car_transfer.rules import MEASURE
+
+from .rules import MEASURE
 
 SETTINGS = [
     SettingSpec(

@@ -9,7 +9,8 @@ from starlette.testclient import TestClient
 
 from core.http import create_app
 from core.registries.applications import Application
-from plugins.courier_service.tests.test_api import ASSIGN, PLUGINS, TODAY, VISIT, World
+
+from .helpers import ASSIGN, PLUGINS, TODAY, VISIT, World
 
 
 def test_concurrent_visit_records_take_the_step_once(make_env):

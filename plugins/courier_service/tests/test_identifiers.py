@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.testing import full_width
-from plugins.courier_service.models import Booking, CourierStaff
-from plugins.courier_service.tests.test_api import (
+
+from ..models import Booking, CourierStaff
+from .helpers import (
     ASSIGN,
     PLUGINS,
     REVIEW,

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.courier_service import rules
-from plugins.courier_service.rules import BookingStatus, Charge, ChargeItem, CourierBusiness
+
+from .. import rules
+from ..rules import BookingStatus, Charge, ChargeItem, CourierBusiness
 
 PAIRS = list(rules.NATIONAL_FEE_STANDARD)
 

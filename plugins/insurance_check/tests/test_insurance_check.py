@@ -10,55 +10,12 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from core.audit import AuditEvent
-from core.db import stamp
 from core.demo import DemoWorld
 from core.registries.vehicles import VehicleCategory
-from plugins.insurance_check import demo as demo_data
-from plugins.insurance_check import rules
-from plugins.insurance_check.models import InsuranceCheckPolicyRow, InsuranceCheckRow
 
-PLUGINS = ["insurance_check"]
-RUN = (
-    "mutation($i: InsuranceCheckRunInput!) { insuranceCheckRun(input: $i) { "
-    "errors { code field rule measure city } check { id outcome paperRequired insurerName "
-    "policyNumber validUntil city rule } } }"
-)
-HISTORY = (
-    "query($v: ID!) { insuranceChecks(vehicleId: $v, first: 10) { totalCount nodes { outcome } } }"
-)
-REPORT = (
-    'query($c: String!, $s: Date!, $e: Date!) { report(name: "insurance_check.weekly_failures", '
-    "city: $c, start: $s, end: $e) { columns rows { label values } notes } }"
-)
-INSURER = "平安财产保险南京分公司"
-
-
-def policy(env, vin, start, until, number="PDAA0001", insurer=INSURER) -> None:
-    with env.session() as s:
-        s.add(
-            InsuranceCheckPolicyRow(
-                vin=vin,
-                policy_number=number,
-                insurer_name=insurer,
-                valid_from=dt.date.fromisoformat(start),
-                valid_until=dt.date.fromisoformat(until),
-                updated_at=stamp(env.clock.now()),
-            )
-        )
-        s.commit()
-
-
-def run(env, vin, business="INSPECTION_MARK", as_="clerk", **extra) -> dict:
-    body = env.gql(RUN, {"i": {"vin": vin, "business": business, **extra}}, as_=as_)
-    data = body.get("data") or {}
-    if data.get("insuranceCheckRun") is not None:
-        return data["insuranceCheckRun"]
-    return {"errors": [{"code": body["errors"][0]["extensions"]["code"]}]}
-
-
-def checks(env) -> list[InsuranceCheckRow]:
-    with env.session() as s:
-        return list(s.exec(select(InsuranceCheckRow)).all())
+from .. import demo as demo_data
+from .. import rules
+from .helpers import HISTORY, INSURER, PLUGINS, REPORT, RUN, checks, policy, run
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,9 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from core.http import create_app
-from plugins.mortgage_check.models import MortgageFilingRow
-from plugins.mortgage_check.tests.test_mortgage import FILE, PLUGINS, SHA_BANK
+
+from ..models import MortgageFilingRow
+from .helpers import FILE, PLUGINS, SHA_BANK
 
 
 def test_concurrent_mortgages_on_one_vehicle(make_env):

@@ -10,71 +10,21 @@ from core.audit import AuditEvent
 from core.demo import DemoWorld
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
-from plugins.mortgage_check import demo as demo_data
-from plugins.mortgage_check import rules
-from plugins.mortgage_check.models import MortgageFilingRow, MortgageFinanceCompanyRow
 
-PLUGINS = ["mortgage_check"]
-SHA_BANK = "1" * 64
-SHA_AF = "a" * 64
-
-FILE = (
-    "mutation($i: MortgageFileInput!) { mortgageFile(input: $i) { errors { code field rule "
-    "measure city } filing { kind lenderName sealType active } mortgaged archiveMarks } }"
+from .. import demo as demo_data
+from .. import rules
+from ..models import MortgageFilingRow, MortgageFinanceCompanyRow
+from .helpers import (
+    CHECK,
+    PLUGINS,
+    REGISTRY_FILE,
+    REGISTRY_READ,
+    SHA_AF,
+    SHA_BANK,
+    file,
+    file_company,
+    registry_input,
 )
-REGISTRY_FILE = (
-    "mutation($i: MortgageFinanceCompanyFileInput!) { mortgageFinanceCompanyFile(input: $i) { "
-    "errors { code field rule } company { id creditCode kind } } }"
-)
-REGISTRY_READ = (
-    "query($c: String!, $city: String!) { mortgageFinanceCompany(creditCode: $c, city: $city) "
-    "{ name kind licenceCopySha256 } }"
-)
-CHECK = (
-    "query($v: String!, $p: String!) { mortgageVehicleCheck(vin: $v, plate: $p, purpose: "
-    '"转入登记") { mortgaged onlineVerified paperDocumentsRequired archiveMarks rule '
-    "filings { kind lenderName active } } }"
-)
-
-
-def payload(body: dict, name: str) -> dict:
-    data = body.get("data") or {}
-    if data.get(name) is not None:
-        return data[name]
-    return {"errors": [{"code": body["errors"][0]["extensions"]["code"]}]}
-
-
-def file(env, car, as_="bank", kind="MORTGAGE", sha=SHA_BANK, **extra) -> dict:
-    who = env.refs[as_] if isinstance(as_, str) and isinstance(env.refs.get(as_), tuple) else as_
-    i = {
-        "vin": car.vin,
-        "plate": car.plate,
-        "kind": kind,
-        "licenceCopyRef": "oss://licences/copy-1.pdf",
-        "licenceCopySha256": sha,
-        **extra,
-    }
-    return payload(env.gql(FILE, {"i": i}, as_=who), "mortgageFile")
-
-
-def registry_input(env, ref="auto_finance", **extra) -> dict:
-    org = env.refs[ref][0]
-    return {
-        "name": org.name,
-        "creditCode": org.credit_code,
-        "kind": "AUTO_FINANCE",
-        "city": "310100",
-        "licenceCopyRef": "oss://registry/af.pdf",
-        "licenceCopySha256": SHA_AF,
-        "sealSha256": "b" * 64,
-        "sealElectronic": True,
-        **extra,
-    }
-
-
-def file_company(env, **extra) -> dict:
-    body = env.gql(REGISTRY_FILE, {"i": registry_input(env, **extra)}, as_="national_admin")
-    return payload(body, "mortgageFinanceCompanyFile")
 
 
 @pytest.mark.parametrize("seal", ["ELECTRONIC", "PHYSICAL"])
@@ -84,7 +34,7 @@ def test_bank_files_online_and_archive_is_marked(make_env, seal):
     out = file(env, car, sealType=seal)
     assert out["errors"] == []
     assert out["mortgaged"] is True and "联网核查" in out["archiveMarks"]
-    assert out["filing"]["sealType"] == seal
+    assert out["filing"]["sealType"] == seal and out["filing"]["lenderKind"] == "BANK"
     with env.session() as s:
         v = s.get(Vehicle, car.id)
         assert v.mortgaged and v.archive_marks == ["联网核查"]
@@ -139,6 +89,7 @@ def test_finance_company_must_be_in_the_national_registry(make_env):
     assert wrong["errors"][0]["code"] == "LICENCE_COPY_MISMATCH"
     ok = file(env, car, as_="auto_finance", sha=SHA_AF)
     assert ok["errors"] == [] and ok["filing"]["lenderName"] == env.refs["auto_finance"][0].name
+    assert ok["filing"]["lenderKind"] == "AUTO_FINANCE"
 
 
 def test_registry_input_and_duplicates(make_env):

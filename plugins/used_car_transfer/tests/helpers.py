@@ -7,9 +7,12 @@ from typing import Any
 from sqlmodel import select
 
 from core.accounts import Person, Role
-from plugins.used_car_transfer.models import UsedCarTransferRow
+from core.registries.vehicles import Vehicle, VehicleCategory
 
-PLUGINS = ["used_car_transfer"]
+from ..models import UsedCarTransferRow
+from ..rules import MEASURE
+
+PLUGINS = [MEASURE]
 SHA = "ab" * 32
 
 FIELDS = "id status route channel fromCity toCity handlingCity plateAfter returnReason inspection { passed suspicion }"
@@ -31,6 +34,9 @@ RETURN = (
     "errors { code field rule } transfer { " + FIELDS + " } } }"
 )
 READ = "query($id: ID!) { usedCarTransfer(id: $id) { " + FIELDS + " } }"
+OPEN = "query($c: String!) { usedCarTransfersOpen(city: $c, first: 5) { totalCount nodes { id } } }"
+SETTING = """mutation($s: String!, $k: String!, $v: JSON!) { measureSettingSet(measure: "used_car_transfer",
+  scopeCode: $s, key: $k, value: $v) { errors { code field } } }"""
 REPORT = (
     "query($n: String!, $c: String!, $s: Date!, $e: Date!) { report(name: $n, city: $c, "
     "start: $s, end: $e) { columns rows { label values } notes } }"
@@ -112,3 +118,15 @@ def citizen(env: Any, name: str, city: str) -> tuple[Person, Any]:
 def id_number(env: Any, person: Person) -> str:
     with env.session() as s:
         return s.get(Person, person.id).id_number
+
+
+def cars(env: Any, n: int, city: str = "310100") -> list[Vehicle]:
+    """`n` small passenger cars of Li registered in `city`."""
+    with env.session() as s:
+        f = env.factory(s)
+        made = [
+            f.vehicle(env.refs["li"], city=city, category=VehicleCategory.SMALL_PASSENGER)
+            for _ in range(n)
+        ]
+        s.commit()
+        return made

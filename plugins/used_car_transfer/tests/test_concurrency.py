@@ -8,7 +8,8 @@ import threading
 from starlette.testclient import TestClient
 
 from core.http import create_app
-from plugins.used_car_transfer.tests.helpers import APPLY, PLUGINS, apply_input, transfer_count
+
+from .helpers import APPLY, PLUGINS, apply_input, transfer_count
 
 
 def test_concurrent_applications_for_one_vehicle(make_env):

@@ -8,8 +8,10 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
-from plugins.used_car_transfer.tests.helpers import (
+
+from .helpers import (
     APPLY,
+    OPEN,
     PLUGINS,
     READ,
     apply,
@@ -176,6 +178,24 @@ def test_window_buyer_id_is_validated_and_never_echoed(make_env):
             assert "320101199001011234" not in str(e.detail)
 
 
+def test_window_buyer_document_type_is_an_id_type(make_env):
+    """buyerIdType is the IdType enum: a known type is used, an unknown one is a malformed request
+    (GraphQL coercion, top level) and writes nothing."""
+    env = make_env(PLUGINS, now="2022-07-01")
+    person, _ = citizen(env, "赵强", "130600")
+    number = id_number(env, person)
+    i = apply_input(env.refs["zhang_car"], "320100", buyerIdType="ALIEN", buyerIdNumber=number)
+    unknown = env.gql(APPLY, {"i": i}, as_="clerk")
+    assert unknown["data"] is None
+    assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert transfer_count(env) == 0
+    out = apply(
+        env, env.refs["zhang_car"], "320100", as_="clerk", buyerIdType="MAINLAND_ID",
+        buyerIdNumber=number,
+    )  # fmt: skip
+    assert out["errors"] == [] and out["transfer"]["channel"] == "WINDOW"
+
+
 def test_reads_own_and_staff_audited(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     t = apply(env, env.refs["li_car"], "320100")["transfer"]
@@ -195,11 +215,10 @@ def test_reads_own_and_staff_audited(make_env):
 def test_open_worklist_for_clerks(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     apply(env, env.refs["li_car"], "320100")
-    q = "query($c: String!) { usedCarTransfersOpen(city: $c, first: 5) { totalCount nodes { id } } }"
-    assert env.data(q, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1
-    body = env.gql(q, {"c": "310100"}, as_="clerk")
+    assert env.data(OPEN, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1
+    body = env.gql(OPEN, {"c": "310100"}, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
-    body = env.gql(q, {"c": "320100"}, as_="zhang_account")
+    body = env.gql(OPEN, {"c": "320100"}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
@@ -214,12 +233,12 @@ def test_buyer_without_account_in_other_city_window(make_env):
 
 def test_demo_data_loads(make_env):
     from core.demo import DemoWorld
-    from plugins.used_car_transfer import demo as demo_data
+
+    from .. import demo as demo_data
 
     env = make_env(PLUGINS, now="2024-09-02")
     with env.session() as s:
         world = DemoWorld(env.factory(s), dict(env.refs))
         demo_data.load(s, world)
         s.commit()
-    q = "query($c: String!) { usedCarTransfersOpen(city: $c, first: 5) { totalCount } }"
-    assert env.data(q, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1
+    assert env.data(OPEN, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1

@@ -8,8 +8,9 @@ from sqlmodel import select
 from core.identity import make_credit_code
 from core.registries.vehicles import Vehicle
 from core.testing import full_width
-from plugins.used_car_transfer.models import UsedCarTransferRow
-from plugins.used_car_transfer.tests.helpers import (
+
+from ..models import UsedCarTransferRow
+from .helpers import (
     PLUGINS,
     apply,
     inspect,

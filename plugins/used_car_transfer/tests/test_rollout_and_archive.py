@@ -12,16 +12,19 @@ from sqlmodel import select
 from core.accounts import Role
 from core.db import stamp
 from core.divisions import CITIES
-from core.registries.vehicles import Vehicle, VehicleCategory
+from core.registries.vehicles import Vehicle
 from core.rollout import MeasureSetting, RolloutRule, decide
-from plugins.used_car_transfer import rules
-from plugins.used_car_transfer.models import UsedCarTransferRow
-from plugins.used_car_transfer.rollout import defaults
-from plugins.used_car_transfer.tests.helpers import (
+
+from .. import rules
+from ..models import UsedCarTransferRow
+from ..rollout import defaults
+from .helpers import (
     PLUGINS,
     REPORT,
     RETURN,
+    SETTING,
     apply,
+    cars,
     citizen,
     id_number,
     inspect,
@@ -156,21 +159,10 @@ def test_car_without_paper_archive_transfers_again(make_env):
     assert done["errors"] == [] and done["transfer"]["status"] == "REGISTERED"
 
 
-def _cars(env, n: int, city: str = "310100") -> list[Vehicle]:
-    with env.session() as s:
-        f = env.factory(s)
-        cars = [
-            f.vehicle(env.refs["li"], city=city, category=VehicleCategory.SMALL_PASSENGER)
-            for _ in range(n)
-        ]
-        s.commit()
-        return cars
-
-
 def test_concentration_report_flags_a_busy_pair_and_dealer(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     dealer = env.refs["unit"].credit_code
-    for car in _cars(env, 5):
+    for car in cars(env, 5):
         assert apply(env, car, "320100", dealerCreditCode=dealer)["errors"] == []
     v = {
         "n": "used_car_transfer.concentration",
@@ -207,15 +199,11 @@ def test_concentration_report_flags_a_busy_pair_and_dealer(make_env):
     assert env.gql(REPORT, v, as_="zhang_account")["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
-SETTING = """mutation($s: String!, $k: String!, $v: JSON!) { measureSettingSet(measure: "used_car_transfer",
-  scopeCode: $s, key: $k, value: $v) { errors { code field } } }"""
-
-
 def test_concentration_settings_nationwide_province_and_refused(make_env):
     """The report reads its settings for the city concerned: a nationwide value counts too (the
     report's own reader used to skip "*"), a province value beats it, a bad value is refused."""
     env = make_env(PLUGINS, now="2021-07-01")
-    for car in _cars(env, 5):
+    for car in cars(env, 5):
         assert apply(env, car, "320100")["errors"] == []
     v = {
         "n": "used_car_transfer.concentration",
