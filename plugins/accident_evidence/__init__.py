@@ -13,11 +13,11 @@ from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .reports import REPORT
+from .rules import MEASURE
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
 
-A = "accident_evidence."
 PILOT = ["310000", "320000", "370000", "440000", "500000", "510000"]  # 2021-06-01 (十二-三)
 SECOND = ["110000", "120000", "130000", "140000", "360000", "420000", "430000", "460000"]
 
@@ -25,7 +25,7 @@ SECOND = ["110000", "120000", "130000", "140000", "360000", "420000", "430000", 
 @hookimpl
 def register_measure() -> MeasureInfo:
     return MeasureInfo(
-        "accident_evidence",
+        MEASURE,
         "M12",
         "Accident evidence online",
         "试点交通事故证据材料网上查阅",
@@ -49,14 +49,14 @@ def register_permission_rules() -> list[PermissionRule]:
     allow = PermissionRule.allow_roles
     officer = Role.ACCIDENT_OFFICER
     return [
-        allow(A + "case_register", officer),
-        allow(A + "delivery_record", officer),
-        allow(A + "item_record", officer),
-        allow(A + "offer_submit", officer),
-        allow(A + "requester_register", officer),
-        allow(A + "offer_review", Role.ACCIDENT_UNIT_HEAD),
-        allow(A + "case_read", officer, Role.ACCIDENT_UNIT_HEAD),
-        allow(A + "access", Role.CITIZEN),
+        allow(f"{MEASURE}.case_register", officer),
+        allow(f"{MEASURE}.delivery_record", officer),
+        allow(f"{MEASURE}.item_record", officer),
+        allow(f"{MEASURE}.offer_submit", officer),
+        allow(f"{MEASURE}.requester_register", officer),
+        allow(f"{MEASURE}.offer_review", Role.ACCIDENT_UNIT_HEAD),
+        allow(f"{MEASURE}.case_read", officer, Role.ACCIDENT_UNIT_HEAD),
+        allow(f"{MEASURE}.access", Role.CITIZEN),
     ]
 
 

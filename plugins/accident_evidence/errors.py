@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class EvidenceError:
-    """Machine codes this plugin's refusals carry."""
+
+class AccidentEvidenceErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
 
     NOT_GENERAL_PROCEDURE = "EVIDENCE_NOT_GENERAL_PROCEDURE"  # only 一般程序 accidents
     NOT_YET_DELIVERED = "EVIDENCE_NOT_YET_DELIVERED"  # 认定书 / 事故证明 not yet delivered

@@ -12,8 +12,9 @@ from core.clock import CHINA_TZ
 from core.db import stamp
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
-from .errors import EvidenceError
+from .errors import AccidentEvidenceErrorCode
 from .models import AccidentCase, EvidenceItem, EvidenceRequester
+from .rules import MEASURE
 
 COLUMNS = ["cases", "items_approved", "requesters", "accesses", "refused_codes"]
 
@@ -61,7 +62,7 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
         )
         accesses = count(
             select(func.count()).where(
-                AuditEvent.action == "accident_evidence.access",
+                AuditEvent.action == f"{MEASURE}.access",
                 AuditEvent.outcome == "OK",
                 AuditEvent.subject_ref.in_(refs),  # type: ignore[union-attr]
                 AuditEvent.at >= low,
@@ -70,8 +71,8 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
         )
     refused = count(
         select(func.count()).where(
-            AuditEvent.action == "accident_evidence.access",
-            AuditEvent.outcome == f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+            AuditEvent.action == f"{MEASURE}.access",
+            AuditEvent.outcome == f"REFUSED:{AccidentEvidenceErrorCode.ACCESS_DENIED}",
             AuditEvent.at >= low,
             AuditEvent.at < high,
         )
@@ -94,5 +95,5 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
 
 
 REPORT = ReportSpec(
-    "accident_evidence_activity", "accident_evidence", "事故证据网上查阅 工作情况", "ANY", build
+    "accident_evidence_activity", MEASURE, "事故证据网上查阅 工作情况", "ANY", build
 )

@@ -7,13 +7,14 @@ import enum
 import hashlib
 import hmac
 import re
-from typing import TypeVar
 
 from core.errors import Code, RuleError
 from core.identifiers import parse_phone as core_parse_phone
 from core.identifiers import parse_reference
 
-from .errors import EvidenceError
+from .errors import AccidentEvidenceErrorCode
+
+MEASURE = "accident_evidence"  # the plugin's slug: its folder, its actions' prefix
 
 R_SCOPE = "M12 2021-十二-一"  # 明确查阅证据范围
 R_PROCESS = "M12 2021-十二-二"  # 规范业务流程
@@ -99,20 +100,6 @@ _ACCIDENT_NUMBER = re.compile(r"[0-9A-Z-]{6,32}")
 _ACCESS_CODE = re.compile(r"[0-9A-Z]{4,16}")
 
 
-E = TypeVar("E", bound=enum.StrEnum)
-
-
-def parse_enum(kind: type[E], value: str, field: str) -> E:
-    """An enum value from client text, or INVALID_INPUT naming the field and the allowed values."""
-    try:
-        return kind(str(value).strip().upper())
-    except ValueError:
-        allowed = ", ".join(m.value for m in kind)
-        raise RuleError(
-            Code.INVALID_INPUT, f"`{field}` must be one of: {allowed}.", field=field
-        ) from None
-
-
 def parse_accident_number(value: str, field: str = "accidentNumber") -> str:
     """事故编号 as stored: 6-32 ASCII digits, capital letters or hyphens (lower case, spaces and
     full-width forms folded by `core.identifiers.parse_reference`). Raises INVALID_INPUT."""
@@ -133,7 +120,7 @@ def parse_phone(value: str, field: str = "phone") -> str:
         return core_parse_phone(value, field)
     except RuleError:
         raise RuleError(
-            EvidenceError.INVALID_PHONE,
+            AccidentEvidenceErrorCode.INVALID_PHONE,
             "联系电话应为11位手机号码或带区号的固定电话。",
             field=field,
             rule=R_PROCESS,
@@ -148,7 +135,7 @@ def require_general_procedure(procedure: str) -> None:
     """十二-一: only accidents handled under the general procedure (适用一般程序)."""
     if procedure != Procedure.GENERAL:
         raise RuleError(
-            EvidenceError.NOT_GENERAL_PROCEDURE,
+            AccidentEvidenceErrorCode.NOT_GENERAL_PROCEDURE,
             "只有适用一般程序处理的交通事故可以网上查阅证据材料。",
             field="accidentNumber",
             rule=f"{R_SCOPE}: 对适用一般程序处理的交通事故",
@@ -168,7 +155,7 @@ def require_delivered(
     day = delivered_on(determination, certificate)
     if day is None or day > today:
         raise RuleError(
-            EvidenceError.NOT_YET_DELIVERED,
+            AccidentEvidenceErrorCode.NOT_YET_DELIVERED,
             "收到事故认定书或者事故证明后才能查阅、复制证据材料。",
             field="accidentNumber",
             rule=f"{R_SCOPE}: 在收到事故认定书或者事故证明后",
@@ -193,7 +180,7 @@ def require_offerable(confidentiality: str, field: str = "itemIds") -> None:
     """十二-一: secrets, trade secrets, privacy and confidential witness content are never offered."""
     if confidentiality != Confidentiality.NONE:
         raise RuleError(
-            EvidenceError.CONFIDENTIAL,
+            AccidentEvidenceErrorCode.CONFIDENTIAL,
             "涉及国家秘密、商业秘密或者个人隐私，以及应证人要求保密的内容不提供查阅、复制。",
             field=field,
             rule=f"{R_SCOPE}: 涉及国家秘密、商业秘密或者个人隐私…不提供查阅、复制",
@@ -213,7 +200,7 @@ def require_relation(
     if requester_type is RequesterType.PARTY:
         if party_deceased or not same_person_as_party:
             raise RuleError(
-                EvidenceError.NOT_A_PARTY,
+                AccidentEvidenceErrorCode.NOT_A_PARTY,
                 "身份证明与所选当事人不一致。",
                 field="idNumber",
                 rule=rule,
@@ -221,14 +208,14 @@ def require_relation(
         return
     if same_person_as_party:
         raise RuleError(
-            EvidenceError.NOT_A_PARTY,
+            AccidentEvidenceErrorCode.NOT_A_PARTY,
             "当事人本人请选择人员类型“当事人”。",
             field="requesterType",
             rule=rule,
         )
     if requester_type is RequesterType.AGENT and party_deceased:
         raise RuleError(
-            EvidenceError.NOT_A_PARTY,
+            AccidentEvidenceErrorCode.NOT_A_PARTY,
             "死亡当事人由其近亲属或近亲属的代理人查阅。",
             field="requesterType",
             rule=rule,
@@ -238,7 +225,7 @@ def require_relation(
         and not party_deceased
     ):
         raise RuleError(
-            EvidenceError.NOT_A_PARTY,
+            AccidentEvidenceErrorCode.NOT_A_PARTY,
             "近亲属查阅只适用于死亡事故中死亡的当事人。",
             field="requesterType",
             rule=rule,

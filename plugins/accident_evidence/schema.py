@@ -6,17 +6,18 @@ import datetime as dt
 
 import strawberry
 
+from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import NotFound
-from core.graphql.types import UserError
-from core.identity import mask_id_number
-from core.permissions import requires
+from core.graphql.operations import Payload, mutation, operation_field
+from core.identity import DocumentType, mask_id_number
 
 from . import rules, service
 from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
 from .rules import (
     ACCESS_CHANNELS,
     KIND_LABELS,
+    MEASURE,
     RIGHTS_AND_DUTIES,
     Confidentiality,
     DeliveredDocument,
@@ -25,7 +26,6 @@ from .rules import (
     Procedure,
     RequesterType,
     mask_phone,
-    parse_enum,
 )
 
 ProcedureEnum = strawberry.enum(
@@ -39,6 +39,13 @@ ConfidentialityEnum = strawberry.enum(
     Confidentiality, name="AccidentEvidenceConfidentiality", description="保密情形"
 )
 OfferStatusEnum = strawberry.enum(OfferStatus, name="AccidentEvidenceOfferStatus")
+DeliveredDocumentEnum = strawberry.enum(
+    DeliveredDocument,
+    name="AccidentEvidenceDeliveredDocument",
+    description="事故认定书 (DETERMINATION) or 事故证明 (CERTIFICATE).",
+)
+
+OWN_CITY = "own city"
 
 
 # --- output types ----------------------------------------------------------------------------------
@@ -48,7 +55,7 @@ OfferStatusEnum = strawberry.enum(OfferStatus, name="AccidentEvidenceOfferStatus
 class AccidentEvidenceParty:
     id: strawberry.ID
     name: str
-    id_type: str
+    id_type: IdTypeEnum
     id_number: str = strawberry.field(description="Masked, e.g. 320102********1234.")
     deceased: bool
 
@@ -57,7 +64,7 @@ class AccidentEvidenceParty:
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
-            id_type=row.id_type,
+            id_type=DocumentType(row.id_type),
             id_number=mask_id_number(row.id_number) or "",
             deceased=row.deceased,
         )
@@ -93,10 +100,8 @@ class AccidentEvidenceItem:
 class AccidentEvidenceRequester:
     id: strawberry.ID
     party_id: strawberry.ID
-    requester_type: str = strawberry.field(
-        description="PARTY | AGENT | DECEASED_RELATIVE | RELATIVE_AGENT (人员类型)"
-    )
-    id_type: str
+    requester_type: RequesterTypeEnum  # type: ignore[valid-type]
+    id_type: IdTypeEnum
     id_number: str
     phone: str
     registered_at: dt.datetime
@@ -107,7 +112,7 @@ class AccidentEvidenceRequester:
             id=strawberry.ID(row.id),
             party_id=strawberry.ID(row.party_id),
             requester_type=RequesterType(row.requester_type),
-            id_type=row.id_type,
+            id_type=DocumentType(row.id_type),
             id_number=mask_id_number(row.id_number) or "",
             phone=mask_phone(row.phone),
             registered_at=row.registered_at,
@@ -197,7 +202,7 @@ class AccidentEvidenceDownload:
 @strawberry.input
 class AccidentEvidencePartyInput:
     name: str
-    id_type: str = "MAINLAND_ID"
+    id_type: IdTypeEnum = DocumentType.MAINLAND_ID
     id_number: str
     deceased: bool = False
 
@@ -206,7 +211,7 @@ class AccidentEvidencePartyInput:
 class AccidentEvidenceCaseInput:
     accident_number: str
     city: str
-    procedure: str = strawberry.field(description="GENERAL (一般程序) | SIMPLE (简易程序)")
+    procedure: ProcedureEnum  # type: ignore[valid-type]
     occurred_on: dt.date
     parties: list[AccidentEvidencePartyInput]
     summary: str | None = None
@@ -215,70 +220,58 @@ class AccidentEvidenceCaseInput:
 @strawberry.input
 class AccidentEvidenceItemInput:
     accident_number: str
-    kind: str = strawberry.field(description="An AccidentEvidenceKind value, e.g. SCENE_DIAGRAM.")
+    kind: KindEnum  # type: ignore[valid-type]
     title: str
     content: str
-    confidentiality: str = strawberry.field(
-        default="NONE", description="An AccidentEvidenceConfidentiality value."
-    )
+    confidentiality: ConfidentialityEnum = Confidentiality.NONE  # type: ignore[valid-type]
 
 
 @strawberry.input
 class AccidentEvidenceRequesterInput:
     accident_number: str
     party_id: strawberry.ID
-    requester_type: str = strawberry.field(
-        description="PARTY | AGENT | DECEASED_RELATIVE | RELATIVE_AGENT (人员类型)"
-    )
-    id_type: str
+    requester_type: RequesterTypeEnum  # type: ignore[valid-type]
+    id_type: IdTypeEnum
     id_number: str
     phone: str
 
 
 @strawberry.type
-class AccidentEvidenceCasePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class AccidentEvidenceCasePayload(Payload):
     case: AccidentEvidenceCase | None = None
 
 
 @strawberry.type
-class AccidentEvidenceItemPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class AccidentEvidenceItemPayload(Payload):
     item: AccidentEvidenceItem | None = None
 
 
 @strawberry.type
-class AccidentEvidenceRequesterPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class AccidentEvidenceRequesterPayload(Payload):
     requester: AccidentEvidenceRequester | None = None
     voucher: AccidentEvidenceVoucher | None = None
 
 
 # --- operations ------------------------------------------------------------------------------------
 
-A = "accident_evidence."
-
 
 @strawberry.type
 class AccidentEvidenceQuery:
-    @strawberry.field(
-        extensions=[requires(A + "case_read")],
-        description="Roles: ACCIDENT_OFFICER, ACCIDENT_UNIT_HEAD (own city). Audited.",
-    )
+    @operation_field(f"{MEASURE}.case_read", "An accident case. Audited.", qualifier=OWN_CITY)
     def accident_evidence_case(
         self, info: strawberry.Info, accident_number: str
     ) -> AccidentEvidenceCase:
         ctx: Context = info.context
         case = service.staff_case(ctx, ctx.session, accident_number)
         answer = AccidentEvidenceCase.of(ctx, case)
-        ctx.audit_read(A + "case_read", None, f"AccidentCase:{case.id}", {"purpose": "case"})
+        ctx.audit_read(f"{MEASURE}.case_read", None, f"AccidentCase:{case.id}", {"purpose": "case"})
         return answer
 
-    @strawberry.field(
-        extensions=[requires(A + "access")],
-        description="Roles: CITIZEN (the registered requester, with the access code). "
+    @operation_field(
+        f"{MEASURE}.access",
         "Approved, non-confidential items only; after delivery of the determination or "
         "certificate. Rate-limited; audited.",
+        qualifier="the registered requester, with the access code",
     )
     def accident_evidence_folder(
         self, info: strawberry.Info, accident_number: str, access_code: str
@@ -291,10 +284,10 @@ class AccidentEvidenceQuery:
             accident_number=case.accident_number, city=case.city_code, files=files
         )
 
-    @strawberry.field(
-        extensions=[requires(A + "access")],
-        description="Roles: CITIZEN (the registered requester). Download (copy) one approved, "
-        "non-confidential item. Rate-limited; audited.",
+    @operation_field(
+        f"{MEASURE}.access",
+        "Download (copy) one approved, non-confidential item. Rate-limited; audited.",
+        qualifier="the registered requester",
     )
     def accident_evidence_download(
         self, info: strawberry.Info, accident_number: str, access_code: str, item_id: strawberry.ID
@@ -310,147 +303,124 @@ class AccidentEvidenceQuery:
 
 @strawberry.type
 class AccidentEvidenceMutation:
-    @strawberry.mutation(
-        extensions=[requires(A + "case_register")],
-        description="Roles: ACCIDENT_OFFICER (own city). Records an accident and its parties; "
-        "parties with an account are told they may look evidence up online (十二-二).",
+    @mutation(
+        f"{MEASURE}.case_register",
+        "Records an accident and its parties; parties with an account are told they may look "
+        "evidence up online (十二-二).",
+        qualifier=OWN_CITY,
     )
     def accident_evidence_case_register(
-        self, info: strawberry.Info, input: AccidentEvidenceCaseInput
+        self, info: strawberry.Info, input: AccidentEvidenceCaseInput, scope: WriteScope
     ) -> AccidentEvidenceCasePayload:
         ctx: Context = info.context
+        parties = [
+            service.PartyInput(p.name, p.id_type, p.id_number, p.deceased) for p in input.parties
+        ]
+        case = service.register_case(
+            ctx,
+            scope,
+            input.accident_number,
+            input.city,
+            input.procedure,
+            input.occurred_on,
+            input.summary,
+            parties,
+        )
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
 
-        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
-            parties = [
-                service.PartyInput(p.name, p.id_type, p.id_number, p.deceased)
-                for p in input.parties
-            ]
-            case = service.register_case(
-                ctx,
-                scope,
-                input.accident_number,
-                input.city,
-                parse_enum(Procedure, input.procedure, "procedure"),
-                input.occurred_on,
-                input.summary,
-                parties,
-            )
-            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
-
-        return ctx.mutate(A + "case_register", AccidentEvidenceCasePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(A + "delivery_record")],
-        description="Roles: ACCIDENT_OFFICER (own city). Records the delivery date of the "
-        "determination (认定书, DETERMINATION) or certificate (事故证明, CERTIFICATE).",
+    @mutation(
+        f"{MEASURE}.delivery_record",
+        "Records the delivery date of the determination (认定书) or certificate (事故证明).",
+        qualifier=OWN_CITY,
     )
     def accident_evidence_delivery_record(
         self,
         info: strawberry.Info,
         accident_number: str,
-        document: str,
+        document: DeliveredDocumentEnum,  # type: ignore[valid-type]
         delivered_on: dt.date,
+        scope: WriteScope,
     ) -> AccidentEvidenceCasePayload:
         ctx: Context = info.context
+        case = service.record_delivery(ctx, scope, accident_number, document, delivered_on)
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
 
-        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
-            case = service.record_delivery(
-                ctx,
-                scope,
-                accident_number,
-                parse_enum(DeliveredDocument, document, "document"),
-                delivered_on,
-            )
-            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
-
-        return ctx.mutate(A + "delivery_record", AccidentEvidenceCasePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(A + "item_record")],
-        description="Roles: ACCIDENT_OFFICER (own city). Records one evidence item (十二-四).",
-    )
+    @mutation(f"{MEASURE}.item_record", "Records one evidence item (十二-四).", qualifier=OWN_CITY)
     def accident_evidence_item_record(
-        self, info: strawberry.Info, input: AccidentEvidenceItemInput
+        self, info: strawberry.Info, input: AccidentEvidenceItemInput, scope: WriteScope
     ) -> AccidentEvidenceItemPayload:
-        ctx: Context = info.context
+        item = service.record_item(
+            info.context,
+            scope,
+            input.accident_number,
+            input.kind,
+            input.title,
+            input.content,
+            input.confidentiality,
+        )
+        return AccidentEvidenceItemPayload(item=AccidentEvidenceItem.of(item))
 
-        def work(scope: WriteScope) -> AccidentEvidenceItemPayload:
-            item = service.record_item(
-                ctx,
-                scope,
-                input.accident_number,
-                parse_enum(EvidenceKind, input.kind, "kind"),
-                input.title,
-                input.content,
-                parse_enum(Confidentiality, input.confidentiality, "confidentiality"),
-            )
-            return AccidentEvidenceItemPayload(item=AccidentEvidenceItem.of(item))
-
-        return ctx.mutate(A + "item_record", AccidentEvidenceItemPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(A + "offer_submit")],
-        description="Roles: ACCIDENT_OFFICER (own city). Ticks items to provide and submits them "
-        "to the unit head (十二-四); confidential items are refused.",
+    @mutation(
+        f"{MEASURE}.offer_submit",
+        "Ticks items to provide and submits them to the unit head (十二-四); confidential items "
+        "are refused.",
+        qualifier=OWN_CITY,
     )
     def accident_evidence_offer_submit(
-        self, info: strawberry.Info, accident_number: str, item_ids: list[strawberry.ID]
+        self,
+        info: strawberry.Info,
+        accident_number: str,
+        item_ids: list[strawberry.ID],
+        scope: WriteScope,
     ) -> AccidentEvidenceCasePayload:
         ctx: Context = info.context
+        case = service.submit_offer(ctx, scope, accident_number, [str(i) for i in item_ids])
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
 
-        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
-            case = service.submit_offer(ctx, scope, accident_number, [str(i) for i in item_ids])
-            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
-
-        return ctx.mutate(A + "offer_submit", AccidentEvidenceCasePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(A + "offer_review")],
-        description="Roles: ACCIDENT_UNIT_HEAD (own city). Approves or rejects the submitted "
-        "items (十二-四: 事故处理机构负责人审核).",
+    @mutation(
+        f"{MEASURE}.offer_review",
+        "Approves or rejects the submitted items (十二-四: 事故处理机构负责人审核).",
+        qualifier=OWN_CITY,
     )
     def accident_evidence_offer_review(
-        self, info: strawberry.Info, accident_number: str, approve: bool, note: str | None = None
+        self,
+        info: strawberry.Info,
+        accident_number: str,
+        approve: bool,
+        scope: WriteScope,
+        note: str | None = None,
     ) -> AccidentEvidenceCasePayload:
         ctx: Context = info.context
+        case = service.review_offer(ctx, scope, accident_number, approve, note)
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
 
-        def work(scope: WriteScope) -> AccidentEvidenceCasePayload:
-            case = service.review_offer(ctx, scope, accident_number, approve, note)
-            return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
-
-        return ctx.mutate(A + "offer_review", AccidentEvidenceCasePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(A + "requester_register")],
-        description="Roles: ACCIDENT_OFFICER (own city). After the identity check, records the "
-        "requester and issues the access code and voucher (十二-二).",
+    @mutation(
+        f"{MEASURE}.requester_register",
+        "After the identity check, records the requester and issues the access code and voucher "
+        "(十二-二).",
+        qualifier=OWN_CITY,
     )
     def accident_evidence_requester_register(
-        self, info: strawberry.Info, input: AccidentEvidenceRequesterInput
+        self, info: strawberry.Info, input: AccidentEvidenceRequesterInput, scope: WriteScope
     ) -> AccidentEvidenceRequesterPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> AccidentEvidenceRequesterPayload:
-            issued = service.register_requester(
-                ctx,
-                scope,
-                input.accident_number,
-                str(input.party_id),
-                parse_enum(RequesterType, input.requester_type, "requesterType"),
-                input.id_type,
-                input.id_number,
-                input.phone,
-            )
-            return AccidentEvidenceRequesterPayload(
-                requester=AccidentEvidenceRequester.of(issued.requester),
-                voucher=AccidentEvidenceVoucher(
-                    accident_number=rules.parse_accident_number(input.accident_number),
-                    access_code=issued.access_code,
-                    access_channels=ACCESS_CHANNELS,
-                    rights_and_duties=RIGHTS_AND_DUTIES,
-                    text=issued.text,
-                    qr=issued.qr,
-                ),
-            )
-
-        return ctx.mutate(A + "requester_register", AccidentEvidenceRequesterPayload, work)
+        issued = service.register_requester(
+            info.context,
+            scope,
+            input.accident_number,
+            str(input.party_id),
+            input.requester_type,
+            input.id_type,
+            input.id_number,
+            input.phone,
+        )
+        return AccidentEvidenceRequesterPayload(
+            requester=AccidentEvidenceRequester.of(issued.requester),
+            voucher=AccidentEvidenceVoucher(
+                accident_number=rules.parse_accident_number(input.accident_number),
+                access_code=issued.access_code,
+                access_channels=ACCESS_CHANNELS,
+                rights_and_duties=RIGHTS_AND_DUTIES,
+                text=issued.text,
+                qr=issued.qr,
+            ),
+        )

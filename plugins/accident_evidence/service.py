@@ -16,14 +16,15 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents.signing import sign_document, text_claims
 from core.errors import Code, NotFound, RuleError
-from core.identity import mask_id_number, parse_identity
+from core.identity import DocumentType, mask_id_number, parse_identity
 from core.ids import new_code
 from core.validation import optional_text, require_person_name, require_text
 
 from . import rules
-from .errors import EvidenceError
+from .errors import AccidentEvidenceErrorCode
 from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
 from .rules import (
+    MEASURE,
     Confidentiality,
     DeliveredDocument,
     EvidenceKind,
@@ -32,11 +33,10 @@ from .rules import (
     RequesterType,
 )
 
-MEASURE = "accident_evidence"
 QR_PREFIX = "AE1:"
 # accident number, requester id, city code, issue date (ISO): README "Voucher QR"
 QR_CLAIMS = text_claims("AE1", 4)
-ACCESS_ACTION = "accident_evidence.access"
+ACCESS_ACTION = f"{MEASURE}.access"
 # guessing limits: failed codes within the window lock the caller / the accident
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_CALLER = 5
@@ -46,7 +46,7 @@ MAX_FAILURES_PER_ACCIDENT = 20
 @dataclass(frozen=True)
 class PartyInput:
     name: str
-    id_type: str
+    id_type: DocumentType
     id_number: str
     deceased: bool
 
@@ -170,7 +170,7 @@ def register_case(
             ctx.notify(
                 session,
                 person.id,
-                "accident_evidence.may_access",
+                f"{MEASURE}.may_access",
                 {"accidentNumber": number},
                 measure=MEASURE,
             )
@@ -234,7 +234,7 @@ def submit_offer(
     wanted = list(dict.fromkeys(str(i)[:16] for i in item_ids))
     if not wanted or len(wanted) > 200:
         raise RuleError(
-            EvidenceError.NOTHING_SELECTED,
+            AccidentEvidenceErrorCode.NOTHING_SELECTED,
             "Select 1 to 200 evidence items.",
             field="itemIds",
             rule=rules.R_REVIEW,
@@ -247,7 +247,7 @@ def submit_offer(
         rules.require_offerable(item.confidentiality, field=f"itemIds[{n}]")
         if item.offer_status in (OfferStatus.PENDING, OfferStatus.APPROVED):
             raise RuleError(
-                EvidenceError.ALREADY_OFFERED,
+                AccidentEvidenceErrorCode.ALREADY_OFFERED,
                 "This item is already submitted or approved.",
                 field=f"itemIds[{n}]",
                 rule=rules.R_REVIEW,
@@ -272,7 +272,7 @@ def review_offer(
     pending = [i for i in items_of(scope.session, case.id) if i.offer_status == OfferStatus.PENDING]
     if not pending:
         raise RuleError(
-            EvidenceError.NOTHING_PENDING,
+            AccidentEvidenceErrorCode.NOTHING_PENDING,
             "No submitted items wait for review.",
             field="accidentNumber",
             rule=rules.R_REVIEW,
@@ -291,7 +291,7 @@ def review_offer(
                 ctx.notify(
                     scope.session,
                     requester.person_id,
-                    "accident_evidence.available",
+                    f"{MEASURE}.available",
                     {"accidentNumber": case.accident_number},
                     measure=MEASURE,
                 )
@@ -305,7 +305,7 @@ def register_requester(
     accident_number: str,
     party_id: str,
     requester_type: RequesterType,
-    id_type: str,
+    id_type: DocumentType,
     id_number: str,
     phone: str,
 ) -> IssuedVoucher:
@@ -375,7 +375,7 @@ def register_requester(
 def _failures_since(ctx: Context, since: dt.datetime, **match: str) -> int:
     conditions = [
         AuditEvent.action == ACCESS_ACTION,
-        AuditEvent.outcome == f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+        AuditEvent.outcome == f"REFUSED:{AccidentEvidenceErrorCode.ACCESS_DENIED}",
         AuditEvent.at >= stamp(since),
     ]
     conditions += [getattr(AuditEvent, k) == v for k, v in match.items()]
@@ -388,10 +388,10 @@ def _deny(ctx: Context, ref: str) -> RuleError:
         None,
         ref,
         {"reason": "code"},
-        outcome=f"REFUSED:{EvidenceError.ACCESS_DENIED}",
+        outcome=f"REFUSED:{AccidentEvidenceErrorCode.ACCESS_DENIED}",
     )
     return RuleError(
-        EvidenceError.ACCESS_DENIED,
+        AccidentEvidenceErrorCode.ACCESS_DENIED,
         "事故编号、查阅码或身份证明不一致。",
         field="accessCode",
         rule=f"{rules.R_PROCESS}: 查阅码",
@@ -411,8 +411,8 @@ def open_access(
     except RuleError:  # counted as an attempt, refused below
         key = str(accident_number or "")[:32]
     limiter = ctx.platform.limiter
-    limiter.hit("accident_evidence.code.caller", caller, 30, 600, field="accessCode")
-    limiter.hit("accident_evidence.code.accident", key, 60, 600, field="accessCode")
+    limiter.hit(f"{MEASURE}.code.caller", caller, 30, 600, field="accessCode")
+    limiter.hit(f"{MEASURE}.code.accident", key, 60, 600, field="accessCode")
     since = ctx.now() - FAILURE_WINDOW
     ref = f"AccidentNumber:{key}"
     if (

@@ -12,14 +12,14 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
-from plugins.elderly_proxy import demo as demo_data
-from plugins.elderly_proxy import (
-    models,  # noqa: F401  (tables)
+
+from . import demo as demo_data
+from . import (
+    models,  # noqa: F401 - its tables
     reports,
 )
-from plugins.elderly_proxy.schema import ElderProxyMutation, ElderProxyQuery
-
-MEASURE = "elderly_proxy"
+from .rules import MEASURE
+from .schema import ElderProxyMutation, ElderProxyQuery
 
 
 @hookimpl
@@ -50,8 +50,11 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.read_own", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.handle", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.cancel", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
         PermissionRule.allow_roles(f"{MEASURE}.queue", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.queue_issue", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.queue_call", Role.CLERK),
     ]
 
 

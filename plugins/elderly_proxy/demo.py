@@ -11,7 +11,9 @@ from core.demo import DemoWorld
 from core.identity import age_on
 from core.registries import applications
 from core.registries.applications import AppStatus
-from plugins.elderly_proxy.models import ElderProxyAuthorisation
+
+from .models import ElderProxyAuthorisation
+from .rules import MEASURE
 
 
 def load(session: Session, demo: DemoWorld) -> None:
@@ -21,7 +23,7 @@ def load(session: Session, demo: DemoWorld) -> None:
     app = applications.submit(
         session,
         now=now,
-        measure="elderly_proxy",
+        measure=MEASURE,
         business="REPLACE_PLATES",
         city_code=car.registration_city,
         actor_account_id=demo["zhang_account"].id,

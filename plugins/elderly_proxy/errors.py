@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class ElderCode:
-    """Machine codes of this measure's refusals."""
+
+class ElderProxyErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
 
     UNDER_60 = "ELDER_PROXY_UNDER_60"  # the person is not yet 60 on the application date
     BUSINESS_NOT_ALLOWED = "ELDER_PROXY_BUSINESS_NOT_ALLOWED"  # not one of the 8 (六-一-2)

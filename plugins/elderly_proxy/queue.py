@@ -10,12 +10,12 @@ from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import NotFound, RuleError
-from core.identity import age_on, parse_identity
-from plugins.elderly_proxy import rules
-from plugins.elderly_proxy.errors import ElderCode
-from plugins.elderly_proxy.models import ElderQueueTicket
+from core.identity import DocumentType, age_on, parse_identity
 
-MEASURE = "elderly_proxy"
+from . import rules
+from .errors import ElderProxyErrorCode
+from .models import ElderQueueTicket
+from .rules import MEASURE
 
 
 def office_of(ctx: Context, session, office_id: str | None) -> Office:  # noqa: ANN001
@@ -23,7 +23,9 @@ def office_of(ctx: Context, session, office_id: str | None) -> Office:  # noqa: 
     wanted = str(office_id)[:16] if office_id else ctx.actor.office_id
     if not wanted:
         raise RuleError(
-            ElderCode.NO_OFFICE, "Name the office (your account has none).", field="officeId"
+            ElderProxyErrorCode.NO_OFFICE,
+            "Name the office (your account has none).",
+            field="officeId",
         )
     office = session.get(Office, wanted)
     if office is None:
@@ -38,7 +40,7 @@ def issue(
     scope: WriteScope,
     *,
     office_id: str | None,
-    holder_id_type: str | None,
+    holder_id_type: DocumentType | str | None,
     holder_id_number: str | None,
 ) -> ElderQueueTicket:
     """Issue the next ticket of the office's day; priority when the holder is 60+ today."""
@@ -47,7 +49,9 @@ def issue(
     birth = None
     today = ctx.today()
     if holder_id_number:
-        doc = parse_identity(holder_id_type or "MAINLAND_ID", holder_id_number, "holderIdNumber")
+        doc = parse_identity(
+            holder_id_type or DocumentType.MAINLAND_ID, holder_id_number, "holderIdNumber"
+        )
         birth = doc.birth_date
         if birth is not None:
             holder_age = age_on(birth, today)
@@ -104,4 +108,4 @@ def call_next(ctx: Context, scope: WriteScope, *, office_id: str | None) -> Elde
             scope.subject(None, f"ElderQueueTicket:{ticket.id}")
             return ticket
         session.expire_all()
-    raise RuleError(ElderCode.QUEUE_EMPTY, "Nobody is waiting.", field="officeId")
+    raise RuleError(ElderProxyErrorCode.QUEUE_EMPTY, "Nobody is waiting.", field="officeId")

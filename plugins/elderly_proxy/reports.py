@@ -9,8 +9,10 @@ from sqlmodel import Session, select
 from core.clock import CHINA_TZ
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 from core.registries.applications import Application, AppStatus
-from plugins.elderly_proxy import rules
-from plugins.elderly_proxy.models import ElderProxyAuthorisation, ElderQueueTicket
+
+from . import rules
+from .models import ElderProxyAuthorisation, ElderQueueTicket
+from .rules import MEASURE
 
 COLUMNS = ["applied", "approved", "rejected", "handled", "cancelled", "tickets", "green_channel"]
 
@@ -62,4 +64,4 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
     return ReportResult(COLUMNS, rows, ["approved counts applications approved or completed"])
 
 
-REPORT = ReportSpec("elderly_proxy.activity", "elderly_proxy", "老年人代办与绿色通道", "ANY", build)
+REPORT = ReportSpec(f"{MEASURE}.activity", MEASURE, "老年人代办与绿色通道", "ANY", build)

@@ -14,7 +14,10 @@ from core.errors import Code, RuleError
 from core.identifiers import parse_sha256
 from core.identity import DocumentType, age_on
 from core.text import strip_blanks
-from plugins.elderly_proxy.errors import ElderCode
+
+from .errors import ElderProxyErrorCode
+
+MEASURE = "elderly_proxy"  # the plugin's slug: its folder, its actions' prefix
 
 ELDER_AGE = 60
 RULE_AGE = "M06 2021-六-一: 60周岁以上老年人可使用亲友的“交管12123”APP账号，由亲友代办"
@@ -64,7 +67,7 @@ def business(code: str, field: str = "business") -> Business:
     found = BUSINESSES.get(code)
     if found is None:
         raise RuleError(
-            ElderCode.BUSINESS_NOT_ALLOWED,
+            ElderProxyErrorCode.BUSINESS_NOT_ALLOWED,
             f"{code} is not one of the 8 businesses a relative may handle for an elder.",
             field=field,
             rule=RULE_SCOPE,
@@ -77,7 +80,7 @@ def require_elderly(birth_date: dt.date, day: dt.date, field: str = "elderIdNumb
     age = age_on(birth_date, day)
     if age < ELDER_AGE:
         raise RuleError(
-            ElderCode.UNDER_60,
+            ElderProxyErrorCode.UNDER_60,
             f"The person is {age} on {day.isoformat()}; proxy handling is for people aged "
             f"{ELDER_AGE} or over.",
             field=field,
@@ -96,7 +99,7 @@ def require_accepted_document(doc_type: DocumentType, field: str = "elderIdType"
     """Only a mainland resident ID or an HK/Macau/Taiwan residence permit is uploaded (六-一-1)."""
     if doc_type not in ACCEPTED_DOCUMENTS:
         raise RuleError(
-            ElderCode.DOCUMENT_NOT_ACCEPTED,
+            ElderProxyErrorCode.DOCUMENT_NOT_ACCEPTED,
             "Upload the elder's mainland resident ID or HK/Macau/Taiwan residence permit.",
             field=field,
             rule=RULE_FLOW,
@@ -133,7 +136,7 @@ def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | 
     """One proxy = one single vehicle or licence business: exactly the kind of file it needs."""
     if vehicle_id and licence_id:
         raise RuleError(
-            ElderCode.ONE_BUSINESS,
+            ElderProxyErrorCode.ONE_BUSINESS,
             "One proxy handles a single vehicle or licence business: name one file.",
             field="licenceId",
             rule=RULE_SINGLE,
@@ -142,7 +145,7 @@ def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | 
     if not wanted:
         field = "vehicleId" if biz.subject is Subject.VEHICLE else "licenceId"
         raise RuleError(
-            ElderCode.ONE_BUSINESS,
+            ElderProxyErrorCode.ONE_BUSINESS,
             f"{biz.code} is a {biz.subject.value.lower()} business: give `{field}`.",
             field=field,
             rule=RULE_SINGLE,

@@ -8,20 +8,24 @@ import strawberry
 from sqlmodel import or_, select
 
 from core.accounts import Person
-from core.api.types import Application
+from core.api.types import Application, IdTypeEnum
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
+from core.identity import DocumentType
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
-from plugins.elderly_proxy import queue, rules, service
-from plugins.elderly_proxy.models import ElderProxyAuthorisation as AuthRow
-from plugins.elderly_proxy.models import ElderQueueTicket as TicketRow
 
-STAFF = "Roles: CLERK, SUPERVISOR (the elder's file's city)."
+from . import queue, rules, service
+from .models import ElderProxyAuthorisation as AuthRow
+from .models import ElderQueueTicket as TicketRow
+from .rules import MEASURE
+
+FILE_CITY = "the elder's file's city"
+OWN_OFFICE = "own office"
+THE_RELATIVE = "the relative who applied"
 
 
 @strawberry.type(description="A relative's proxy application for a person aged 60+ (M06).")
@@ -33,7 +37,7 @@ class ElderProxyApplication:
     city: str
     vehicle_id: strawberry.ID | None
     licence_id: strawberry.ID | None
-    elder_id_type: str
+    elder_id_type: IdTypeEnum
     elder_age_on_application: int
     applied_on: dt.date
     liveness_check_ref: str = strawberry.field(description="Real-person authentication result.")
@@ -56,7 +60,7 @@ class ElderProxyApplication:
             city=auth.city_code,
             vehicle_id=strawberry.ID(auth.vehicle_id) if auth.vehicle_id else None,
             licence_id=strawberry.ID(auth.licence_id) if auth.licence_id else None,
-            elder_id_type=auth.elder_id_type,
+            elder_id_type=DocumentType(auth.elder_id_type),
             elder_age_on_application=auth.elder_age_on_application,
             applied_on=auth.applied_on,
             liveness_check_ref=auth.liveness_check_ref,
@@ -100,7 +104,9 @@ class ElderQueueTicket:
 
 @strawberry.input
 class ElderProxyApplyInput:
-    elder_id_type: str = strawberry.field(description="MAINLAND_ID or HMT_RESIDENCE_PERMIT")
+    elder_id_type: IdTypeEnum = strawberry.field(
+        description="MAINLAND_ID or HMT_RESIDENCE_PERMIT is accepted (六-一-1)."
+    )
     elder_id_number: str
     elder_name: str
     liveness_check_ref: str = strawberry.field(description="实人认证 result reference")
@@ -128,20 +134,18 @@ class ElderProxyHandleInput:
 @strawberry.input
 class ElderQueueTicketIssueInput:
     office_id: strawberry.ID | None = None
-    holder_id_type: str | None = None
+    holder_id_type: IdTypeEnum | None = None
     holder_id_number: str | None = None
 
 
 @strawberry.type
-class ElderProxyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class ElderProxyPayload(Payload):
     application: ElderProxyApplication | None = None
     handled_application: Application | None = None
 
 
 @strawberry.type
-class ElderQueueTicketPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class ElderQueueTicketPayload(Payload):
     ticket: ElderQueueTicket | None = None
 
 
@@ -158,24 +162,23 @@ def _node(session, me: str | None):  # noqa: ANN001, ANN202
 
 @strawberry.type
 class ElderProxyQuery:
-    @strawberry.field(
-        extensions=[requires("elderly_proxy.read_own")],
-        description="Roles: CITIZEN. Proxy applications I made as relative, or made for me.",
+    @operation_field(
+        f"{MEASURE}.read_own", "Proxy applications I made as relative, or made for me."
     )
-    def elder_proxy_applications_mine(
+    def my_elder_proxy_applications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[ElderProxyApplication]:
         ctx: Context = info.context
         me = ctx.require_person()
         person = ctx.session.get(Person, me)
         if person is not None and person.domicile_city:
-            ctx.require_in_force(service.MEASURE, person.domicile_city)
+            ctx.require_in_force(MEASURE, person.domicile_city)
         rows = ctx.session.exec(
             select(AuthRow.city_code).where(
                 or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me)
             )
         ).all()
-        cities = [c for c in set(rows) if ctx.decision(service.MEASURE, c).in_force]
+        cities = [c for c in set(rows) if ctx.decision(MEASURE, c).in_force]
         statement = (
             select(AuthRow)
             .where(or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me))
@@ -184,9 +187,21 @@ class ElderProxyQuery:
         )
         return paginate(ctx, statement, first, after, _node(ctx.session, me))
 
-    @strawberry.field(
-        extensions=[requires("elderly_proxy.review")],
-        description=f"{STAFF} Applications of my city waiting for review (audited).",
+    @operation_field(
+        f"{MEASURE}.read_own",
+        "Proxy applications I made as relative, or made for me.",
+        deprecation_reason="Use myElderProxyApplications (one naming pattern for 'mine' lists); "
+        "removal on or after 2027-06-30.",
+    )
+    def elder_proxy_applications_mine(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[ElderProxyApplication]:
+        return ElderProxyQuery.my_elder_proxy_applications(self, info, first, after)  # type: ignore[operator]
+
+    @operation_field(
+        f"{MEASURE}.review",
+        "Applications of my city waiting for review (audited).",
+        qualifier="own city",
     )
     def elder_proxy_review_queue(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -195,7 +210,7 @@ class ElderProxyQuery:
         city = ctx.actor.city_code
         if not city:
             raise RuleError(Code.OUT_OF_JURISDICTION, "Your account has no city.", field="city")
-        ctx.require_in_force(service.MEASURE, city)
+        ctx.require_in_force(MEASURE, city)
         statement = (
             select(AuthRow)
             .join(ApplicationRow, ApplicationRow.id == AuthRow.id)
@@ -204,17 +219,18 @@ class ElderProxyQuery:
         )
         page = paginate(ctx, statement, first, after, _node(ctx.session, None))
         ctx.audit_read(
-            "elderly_proxy.review_queue",
+            f"{MEASURE}.review_queue",
             None,
             f"City:{city}",
             {"purpose": "review queue", "ids": [str(n.id) for n in page.nodes]},
-            measure=service.MEASURE,
+            measure=MEASURE,
         )
         return page
 
-    @strawberry.field(
-        extensions=[requires("elderly_proxy.queue")],
-        description="Roles: CLERK (own office). Waiting tickets in calling order (green first).",
+    @operation_field(
+        f"{MEASURE}.queue",
+        "Waiting tickets in calling order (green first).",
+        qualifier=OWN_OFFICE,
     )
     def elder_queue_waiting(
         self,
@@ -231,131 +247,104 @@ class ElderProxyQuery:
 
 @strawberry.type
 class ElderProxyMutation:
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.apply")],
-        description="Roles: CITIZEN (the relative, own account). Apply to handle one of the 8 "
-        "businesses for a person aged 60+ (real-person check reference and ID upload).",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply to handle one of the 8 businesses for a person aged 60+ (real-person check "
+        "reference and ID upload).",
+        qualifier="the relative, own account",
     )
     def elder_proxy_apply(
-        self, info: strawberry.Info, input: ElderProxyApplyInput
+        self, info: strawberry.Info, input: ElderProxyApplyInput, scope: WriteScope
     ) -> ElderProxyPayload:
         ctx: Context = info.context
+        auth = service.apply(
+            ctx,
+            scope,
+            elder=(input.elder_id_type, input.elder_id_number, input.elder_name),
+            liveness_check_ref=input.liveness_check_ref,
+            id_document_sha256=input.id_document_sha256,
+            business_code=input.business,
+            vehicle_id=_opt(input.vehicle_id),
+            licence_id=_opt(input.licence_id),
+        )
+        app = scope.session.get(ApplicationRow, auth.id)
+        return ElderProxyPayload(
+            application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
+        )
 
-        def work(scope: WriteScope) -> ElderProxyPayload:
-            auth = service.apply(
-                ctx,
-                scope,
-                elder=(input.elder_id_type, input.elder_id_number, input.elder_name),
-                liveness_check_ref=input.liveness_check_ref,
-                id_document_sha256=input.id_document_sha256,
-                business_code=input.business,
-                vehicle_id=_opt(input.vehicle_id),
-                licence_id=_opt(input.licence_id),
-            )
-            app = scope.session.get(ApplicationRow, auth.id)
-            return ElderProxyPayload(
-                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
-            )
-
-        return ctx.mutate("elderly_proxy.apply", ElderProxyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.review")],
-        description=f"{STAFF} Approve or reject a proxy application (a note is required to reject).",
+    @mutation(
+        f"{MEASURE}.review",
+        "Approve or reject a proxy application (a note is required to reject).",
+        qualifier=FILE_CITY,
     )
     def elder_proxy_review(
-        self, info: strawberry.Info, input: ElderProxyReviewInput
+        self, info: strawberry.Info, input: ElderProxyReviewInput, scope: WriteScope
     ) -> ElderProxyPayload:
-        ctx: Context = info.context
+        auth, app = service.review(
+            info.context,
+            scope,
+            auth_id=str(input.application_id),
+            approve=input.approve,
+            note=input.note,
+        )
+        return ElderProxyPayload(application=ElderProxyApplication.of(auth, app, None))
 
-        def work(scope: WriteScope) -> ElderProxyPayload:
-            auth, app = service.review(
-                ctx,
-                scope,
-                auth_id=str(input.application_id),
-                approve=input.approve,
-                note=input.note,
-            )
-            return ElderProxyPayload(application=ElderProxyApplication.of(auth, app, None))
-
-        return ctx.mutate("elderly_proxy.review", ElderProxyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.handle")],
-        description="Roles: CITIZEN (the relative who applied). Handle the one approved business; "
-        "the authorisation is then used up.",
+    @mutation(
+        f"{MEASURE}.handle",
+        "Handle the one approved business; the authorisation is then used up.",
+        qualifier=THE_RELATIVE,
     )
     def elder_proxy_handle(
-        self, info: strawberry.Info, input: ElderProxyHandleInput
+        self, info: strawberry.Info, input: ElderProxyHandleInput, scope: WriteScope
     ) -> ElderProxyPayload:
         ctx: Context = info.context
+        auth, app, handled = service.handle(
+            ctx,
+            scope,
+            auth_id=str(input.application_id),
+            business_code=input.business,
+            vehicle_id=_opt(input.vehicle_id),
+            licence_id=_opt(input.licence_id),
+        )
+        return ElderProxyPayload(
+            application=ElderProxyApplication.of(auth, app, ctx.actor.person_id),
+            handled_application=Application.of(handled),
+        )
 
-        def work(scope: WriteScope) -> ElderProxyPayload:
-            auth, app, handled = service.handle(
-                ctx,
-                scope,
-                auth_id=str(input.application_id),
-                business_code=input.business,
-                vehicle_id=_opt(input.vehicle_id),
-                licence_id=_opt(input.licence_id),
-            )
-            return ElderProxyPayload(
-                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id),
-                handled_application=Application.of(handled),
-            )
-
-        return ctx.mutate("elderly_proxy.handle", ElderProxyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.handle")],
-        description="Roles: CITIZEN (the relative who applied). Cancel before the business is handled.",
-    )
+    @mutation(f"{MEASURE}.cancel", "Cancel before the business is handled.", qualifier=THE_RELATIVE)
     def elder_proxy_cancel(
-        self, info: strawberry.Info, application_id: strawberry.ID
+        self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
     ) -> ElderProxyPayload:
         ctx: Context = info.context
+        auth, app = service.cancel(ctx, scope, auth_id=str(application_id))
+        return ElderProxyPayload(
+            application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
+        )
 
-        def work(scope: WriteScope) -> ElderProxyPayload:
-            auth, app = service.cancel(ctx, scope, auth_id=str(application_id))
-            return ElderProxyPayload(
-                application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
-            )
-
-        return ctx.mutate("elderly_proxy.cancel", ElderProxyPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.queue")],
-        description="Roles: CLERK (own office). Issue a window ticket; the green channel for a "
-        "holder aged 60+ today (六-二).",
+    @mutation(
+        f"{MEASURE}.queue_issue",
+        "Issue a window ticket; the green channel for a holder aged 60+ today (六-二).",
+        qualifier=OWN_OFFICE,
     )
     def elder_queue_ticket_issue(
-        self, info: strawberry.Info, input: ElderQueueTicketIssueInput
+        self, info: strawberry.Info, input: ElderQueueTicketIssueInput, scope: WriteScope
     ) -> ElderQueueTicketPayload:
-        ctx: Context = info.context
+        ticket = queue.issue(
+            info.context,
+            scope,
+            office_id=_opt(input.office_id),
+            holder_id_type=input.holder_id_type,
+            holder_id_number=input.holder_id_number,
+        )
+        return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))
 
-        def work(scope: WriteScope) -> ElderQueueTicketPayload:
-            ticket = queue.issue(
-                ctx,
-                scope,
-                office_id=_opt(input.office_id),
-                holder_id_type=input.holder_id_type,
-                holder_id_number=input.holder_id_number,
-            )
-            return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))
-
-        return ctx.mutate("elderly_proxy.queue_issue", ElderQueueTicketPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("elderly_proxy.queue")],
-        description="Roles: CLERK (own office). Call the next ticket: the green channel first.",
+    @mutation(
+        f"{MEASURE}.queue_call",
+        "Call the next ticket: the green channel first.",
+        qualifier=OWN_OFFICE,
     )
     def elder_queue_call_next(
-        self, info: strawberry.Info, office_id: strawberry.ID | None = None
+        self, info: strawberry.Info, scope: WriteScope, office_id: strawberry.ID | None = None
     ) -> ElderQueueTicketPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> ElderQueueTicketPayload:
-            ticket = queue.call_next(ctx, scope, office_id=_opt(office_id))
-            return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))
-
-        return ctx.mutate("elderly_proxy.queue_call", ElderQueueTicketPayload, work)
+        ticket = queue.call_next(info.context, scope, office_id=_opt(office_id))
+        return ElderQueueTicketPayload(ticket=ElderQueueTicket.of(ticket))

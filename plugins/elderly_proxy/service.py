@@ -15,11 +15,11 @@ from core.registries.applications import Application, AppStatus
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle
 from core.validation import name_key, require_person_name, require_text
-from plugins.elderly_proxy import rules
-from plugins.elderly_proxy.errors import ElderCode
-from plugins.elderly_proxy.models import ElderProxyAuthorisation
 
-MEASURE = "elderly_proxy"
+from . import rules
+from .errors import ElderProxyErrorCode
+from .models import ElderProxyAuthorisation
+from .rules import MEASURE
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -111,7 +111,7 @@ def apply(
         raise NotFound("Elder", "elderIdNumber")
     if person.id == relative_id:
         raise RuleError(
-            ElderCode.SELF,
+            ElderProxyErrorCode.SELF,
             "You are the elder: handle the business yourself, no proxy is needed.",
             field="elderIdNumber",
             rule=rules.RULE_AGE,
@@ -203,7 +203,7 @@ def review(
     ctx.notify(
         scope.session,
         auth.relative_person_id,
-        "elderly_proxy.reviewed",
+        f"{MEASURE}.reviewed",
         {"application": app.id, "business": auth.business, "decision": decision.value},
         measure=MEASURE,
     )
@@ -240,7 +240,7 @@ def _require_file_unchanged(session: Session, auth: ElderProxyAuthorisation) -> 
         )
     if not same:
         raise RuleError(
-            ElderCode.FILE_CHANGED,
+            ElderProxyErrorCode.FILE_CHANGED,
             "The elder's vehicle or licence changed hands or city since the review; apply again.",
             field="applicationId",
             rule=rules.RULE_REVIEW,
@@ -263,18 +263,20 @@ def handle(
     scope.subject(auth.elder_person_id, f"Application:{app.id}")
     if auth.used_at is not None:
         raise RuleError(
-            ElderCode.ALREADY_USED,
+            ElderProxyErrorCode.ALREADY_USED,
             "This proxy authorisation has already been used for its one business.",
             field="applicationId",
             rule=rules.RULE_SINGLE,
         )
     if auth.cancelled_at is not None or app.status == AppStatus.CANCELLED.value:
         raise RuleError(
-            ElderCode.CANCELLED, "This proxy application was cancelled.", field="applicationId"
+            ElderProxyErrorCode.CANCELLED,
+            "This proxy application was cancelled.",
+            field="applicationId",
         )
     if app.status != AppStatus.APPROVED.value:
         raise RuleError(
-            ElderCode.NOT_APPROVED,
+            ElderProxyErrorCode.NOT_APPROVED,
             f"This proxy application is {app.status}; it must be reviewed and approved first.",
             field="applicationId",
             rule=rules.RULE_REVIEW,
@@ -286,7 +288,7 @@ def handle(
         or (licence_id or None) != auth.licence_id
     ):
         raise RuleError(
-            ElderCode.BUSINESS_MISMATCH,
+            ElderProxyErrorCode.BUSINESS_MISMATCH,
             f"This authorisation covers only {auth.business} on the file it names.",
             field="business" if biz.code != auth.business else "vehicleId",
             rule=rules.RULE_SINGLE,
@@ -297,7 +299,7 @@ def handle(
         session, ElderProxyAuthorisation, auth.id, "used_at", stamp(now), cancelled_at=None
     ):
         raise RuleError(
-            ElderCode.ALREADY_USED,
+            ElderProxyErrorCode.ALREADY_USED,
             "This proxy authorisation was used or cancelled meanwhile.",
             field="applicationId",
             rule=rules.RULE_SINGLE,
@@ -325,7 +327,7 @@ def handle(
     ctx.notify(
         session,
         auth.elder_person_id,
-        "elderly_proxy.handled",
+        f"{MEASURE}.handled",
         {"application": handled.id, "business": biz.code},
         measure=MEASURE,
     )
@@ -345,7 +347,7 @@ def cancel(
         session, ElderProxyAuthorisation, auth.id, "cancelled_at", stamp(ctx.now()), used_at=None
     ):
         raise RuleError(
-            ElderCode.ALREADY_USED if auth.used_at else ElderCode.CANCELLED,
+            ElderProxyErrorCode.ALREADY_USED if auth.used_at else ElderProxyErrorCode.CANCELLED,
             "This proxy application was already used or cancelled.",
             field="applicationId",
             rule=rules.RULE_SINGLE,

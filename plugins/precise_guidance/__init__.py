@@ -13,18 +13,17 @@ from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .jobs import PUSH_JOB
 from .reports import REPORT
+from .rules import MEASURE
 from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
-
-P = "precise_guidance."
 
 
 @hookimpl
 def register_measure() -> MeasureInfo:
     return MeasureInfo(
-        "precise_guidance",
+        MEASURE,
         "M19",
         "Precise online guidance",
         "推行交管业务网上精准导办服务",
@@ -48,13 +47,13 @@ def register_permission_rules() -> list[PermissionRule]:
     allow = PermissionRule.allow_roles
     desk = (Role.CLERK, Role.SUPERVISOR)
     return [
-        allow(P + "outlet_read", *Role, note="public outlet data"),
-        allow(P + "outlet_write", *desk),
-        allow(P + "guide_write", *desk),
-        allow(P + "correction_report", Role.CITIZEN, *STAFF_ROLES),
-        allow(P + "correction_read", *desk),
-        allow(P + "correction_review", *desk),
-        allow(P + "todo_read", Role.CITIZEN),
+        allow(f"{MEASURE}.outlet_read", *Role, note="public outlet data"),
+        allow(f"{MEASURE}.outlet_write", *desk),
+        allow(f"{MEASURE}.guide_write", *desk),
+        allow(f"{MEASURE}.correction_report", Role.CITIZEN, *STAFF_ROLES),
+        allow(f"{MEASURE}.correction_read", *desk),
+        allow(f"{MEASURE}.correction_review", *desk),
+        allow(f"{MEASURE}.todo_read", Role.CITIZEN),
     ]
 
 

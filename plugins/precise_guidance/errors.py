@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class GuidanceError:
-    """Machine codes this plugin's refusals carry."""
+
+class PreciseGuidanceErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
 
     INVALID_LOCATION = "GUIDANCE_INVALID_LOCATION"  # latitude / longitude out of range
     ALREADY_DECIDED = "GUIDANCE_CORRECTION_ALREADY_DECIDED"

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from core.plugin_api import JobSpec
 
-from .service import MEASURE, push_todos
+from .rules import MEASURE
+from .service import push_todos
 
 PUSH_JOB = JobSpec(
     "precise_guidance_push",

@@ -13,6 +13,7 @@ from core.db import stamp
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
 from .models import GuidanceOutlet, OutletCorrection, TodoPush
+from .rules import MEASURE
 
 COLUMNS = ["outlets", "corrections", "accepted", "rejected", "pending", "todos_pushed"]
 
@@ -50,6 +51,4 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
     return ReportResult(COLUMNS, [ReportRow(city_code, figures)], ["pending: as of now."])
 
 
-REPORT = ReportSpec(
-    "precise_guidance_activity", "precise_guidance", "网上精准导办 工作情况", "ANY", build
-)
+REPORT = ReportSpec("precise_guidance_activity", MEASURE, "网上精准导办 工作情况", "ANY", build)

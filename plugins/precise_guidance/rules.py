@@ -15,7 +15,9 @@ from core.registries.vehicles import VehicleCategory, VehicleStatus, VehicleUse
 from core.text import fold_width
 from core.validation import require_text
 
-from .errors import GuidanceError
+from .errors import PreciseGuidanceErrorCode
+
+MEASURE = "precise_guidance"  # the plugin's slug: its folder, its actions' prefix
 
 R_OUTLETS = "M19 2024-七-一"  # 维护服务网点信息, 信息更新机制, 群众纠错反馈
 R_TODOS = "M19 2024-七-二"  # 精准导办内容
@@ -108,6 +110,14 @@ class CorrectionField(enum.StrEnum):
     BUSINESSES = "BUSINESSES"  # comma-separated Business values
 
 
+class CorrectionStatus(enum.StrEnum):
+    """Where a public correction stands: waiting for a clerk, then accepted or rejected once."""
+
+    PENDING = "PENDING"
+    ACCEPTED = "ACCEPTED"
+    REJECTED = "REJECTED"
+
+
 E = TypeVar("E", bound=enum.StrEnum)
 
 
@@ -129,7 +139,7 @@ def parse_location(
     ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (latitude, longitude))
     if not ok or not (3.0 <= latitude <= 54.0 and 73.0 <= longitude <= 136.0):
         raise RuleError(
-            GuidanceError.INVALID_LOCATION,
+            PreciseGuidanceErrorCode.INVALID_LOCATION,
             "Coordinates must be WGS-84 within China (lat 3..54, lon 73..136).",
             field=field,
         )
@@ -164,7 +174,7 @@ def parse_correction(kind: CorrectionField, proposed: str) -> Any:
             lat, lon = (float(p) for p in parts)
         except ValueError:
             raise RuleError(
-                GuidanceError.INVALID_LOCATION, "Give `latitude,longitude`.", field=field
+                PreciseGuidanceErrorCode.INVALID_LOCATION, "Give `latitude,longitude`.", field=field
             ) from None
         return parse_location(lat, lon, field)
     if kind is CorrectionField.BUSINESSES:

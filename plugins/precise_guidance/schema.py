@@ -9,22 +9,26 @@ import strawberry
 
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
-from core.errors import Code, RuleError
+from core.errors import RuleError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
 from core.validation import require_range
 
 from . import rules, service
-from .errors import GuidanceError
+from .errors import PreciseGuidanceErrorCode
 from .models import BusinessGuide, GuidanceOutlet, OutletCorrection
-from .rules import Business, CorrectionField, parse_enum
+from .rules import MEASURE, Business, CorrectionField, CorrectionStatus
 
 BusinessEnum = strawberry.enum(
     Business, name="PreciseGuidanceBusiness", description="导办业务 (2024 item 七-二)"
 )
 FieldEnum = strawberry.enum(CorrectionField, name="PreciseGuidanceCorrectionField")
-P = "precise_guidance."
+CorrectionStatusEnum = strawberry.enum(
+    CorrectionStatus,
+    name="PreciseGuidanceCorrectionStatus",
+    description="A correction waits (PENDING) until a clerk accepts or rejects it, once.",
+)
+OWN_CITY = "own city"
 
 
 # --- output types ----------------------------------------------------------------------------------
@@ -105,7 +109,7 @@ class PreciseGuidanceCorrection:
     field: FieldEnum  # type: ignore[valid-type]
     proposed: str
     note: str | None
-    status: str = strawberry.field(description="PENDING | ACCEPTED | REJECTED")
+    status: CorrectionStatusEnum  # type: ignore[valid-type]
     decision_note: str | None
     created_at: dt.datetime
     decided_at: dt.datetime | None
@@ -119,7 +123,7 @@ class PreciseGuidanceCorrection:
             field=CorrectionField(row.field),
             proposed=row.proposed,
             note=row.note,
-            status=row.status,
+            status=CorrectionStatus(row.status),
             decision_note=row.decision_note,
             created_at=row.created_at,
             decided_at=row.decided_at,
@@ -173,26 +177,23 @@ class PreciseGuidanceOutletInput:
     latitude: float
     longitude: float
     hours: str
-    businesses: list[str] = strawberry.field(description="PreciseGuidanceBusiness values.")
+    businesses: list[BusinessEnum]  # type: ignore[valid-type]
     window_guide: str | None = None
     phone: str | None = None
 
 
 @strawberry.type
-class PreciseGuidanceOutletPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class PreciseGuidanceOutletPayload(Payload):
     outlet: PreciseGuidanceOutlet | None = None
 
 
 @strawberry.type
-class PreciseGuidanceGuidePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class PreciseGuidanceGuidePayload(Payload):
     guide: PreciseGuidanceGuide | None = None
 
 
 @strawberry.type
-class PreciseGuidanceCorrectionPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class PreciseGuidanceCorrectionPayload(Payload):
     correction: PreciseGuidanceCorrection | None = None
 
 
@@ -204,46 +205,48 @@ def _location(latitude: float | None, longitude: float | None) -> tuple[float, f
         return None
     if latitude is None or longitude is None:
         raise RuleError(
-            GuidanceError.INVALID_LOCATION, "Give both latitude and longitude.", field="latitude"
+            PreciseGuidanceErrorCode.INVALID_LOCATION,
+            "Give both latitude and longitude.",
+            field="latitude",
         )
     return rules.parse_location(latitude, longitude)
 
 
 @strawberry.type
 class PreciseGuidanceQuery:
-    @strawberry.field(
-        extensions=[requires(P + "outlet_read")],
-        description="Roles: everyone (public outlet data). Outlets of a city, optionally only "
-        "those handling `business`.",
+    @operation_field(
+        f"{MEASURE}.outlet_read",
+        "Outlets of a city, optionally only those handling `business`.",
+        qualifier="public outlet data",
     )
     def precise_guidance_outlets(
         self,
         info: strawberry.Info,
         city: str,
-        business: str | None = None,
+        business: BusinessEnum | None = None,  # type: ignore[valid-type]
         first: int = 20,
         after: str | None = None,
     ) -> Connection[PreciseGuidanceOutlet]:
         ctx: Context = info.context
         code = lookup_city(city).code
-        ctx.require_in_force(service.MEASURE, code)
+        ctx.require_in_force(MEASURE, code)
         statement = service.outlets_statement(code)
         if business is not None:
-            wanted = parse_enum(Business, business, "business")
+            wanted = Business(business)
             rows = [o for o in ctx.session.exec(statement).all() if wanted.value in o.businesses]
             ids = [o.id for o in rows]
             statement = statement.where(GuidanceOutlet.id.in_(ids))  # type: ignore[attr-defined]
         return paginate(ctx, statement, first, after, PreciseGuidanceOutlet.of)
 
-    @strawberry.field(
-        extensions=[requires(P + "outlet_read")],
-        description="Roles: everyone. Up to 10 outlets handling `business`, nearest to the "
-        "location first (within about 100 km), else those of `city` by name.",
+    @operation_field(
+        f"{MEASURE}.outlet_read",
+        "Up to 10 outlets handling `business`, nearest to the location first (within about "
+        "100 km), else those of `city` by name.",
     )
     def precise_guidance_nearest_outlets(
         self,
         info: strawberry.Info,
-        business: str,
+        business: BusinessEnum,  # type: ignore[valid-type]
         city: str,
         latitude: float | None = None,
         longitude: float | None = None,
@@ -251,11 +254,10 @@ class PreciseGuidanceQuery:
     ) -> list[PreciseGuidanceNearbyOutlet]:
         ctx: Context = info.context
         code = lookup_city(city).code
-        ctx.require_in_force(service.MEASURE, code)
-        kind = parse_enum(Business, business, "business")
+        ctx.require_in_force(MEASURE, code)
         location = _location(latitude, longitude)
         require_range("first", first, 1, 10)
-        found = service.nearest_outlets(ctx.session, kind, location, code, first)
+        found = service.nearest_outlets(ctx.session, Business(business), location, code, first)
         return [
             PreciseGuidanceNearbyOutlet(
                 outlet=PreciseGuidanceOutlet.of(o), distance_km=None if d is None else round(d, 2)
@@ -263,24 +265,24 @@ class PreciseGuidanceQuery:
             for o, d in found
         ]
 
-    @strawberry.field(
-        extensions=[requires(P + "outlet_read")],
-        description="Roles: everyone. 办理流程 and 所需材料 of a business in a city.",
-    )
+    @operation_field(f"{MEASURE}.outlet_read", "办理流程 and 所需材料 of a business in a city.")
     def precise_guidance_guide(
-        self, info: strawberry.Info, city: str, business: str
+        self,
+        info: strawberry.Info,
+        city: str,
+        business: BusinessEnum,  # type: ignore[valid-type]
     ) -> PreciseGuidanceGuide:
         ctx: Context = info.context
         code = lookup_city(city).code
-        ctx.require_in_force(service.MEASURE, code)
-        kind = parse_enum(Business, business, "business")
-        return PreciseGuidanceGuide.of(service.guide_for(ctx.session, code, kind))
+        ctx.require_in_force(MEASURE, code)
+        return PreciseGuidanceGuide.of(service.guide_for(ctx.session, code, Business(business)))
 
-    @strawberry.field(
-        extensions=[requires(P + "todo_read")],
-        description="Roles: CITIZEN (own to-dos). Pending businesses from the caller's licences, "
-        "vehicles and violations (七-二), each with its guide and the nearest outlet that "
-        "handles it (from the given location, else the domicile city's outlets).",
+    @operation_field(
+        f"{MEASURE}.todo_read",
+        "Pending businesses from the caller's licences, vehicles and violations (七-二), each "
+        "with its guide and the nearest outlet that handles it (from the given location, else "
+        "the domicile city's outlets).",
+        qualifier="own to-dos",
     )
     def precise_guidance_todos(
         self, info: strawberry.Info, latitude: float | None = None, longitude: float | None = None
@@ -290,116 +292,104 @@ class PreciseGuidanceQuery:
         today = ctx.today()
         return [PreciseGuidanceTodo.of(v, today) for v in views]
 
-    @strawberry.field(
-        extensions=[requires(P + "correction_read")],
-        description="Roles: CLERK, SUPERVISOR (own city). Corrections reported for the city.",
+    @operation_field(
+        f"{MEASURE}.correction_read", "Corrections reported for the city.", qualifier=OWN_CITY
     )
     def precise_guidance_corrections(
         self,
         info: strawberry.Info,
         city: str,
-        status: str | None = None,
+        status: CorrectionStatusEnum | None = None,  # type: ignore[valid-type]
         first: int = 20,
         after: str | None = None,
     ) -> Connection[PreciseGuidanceCorrection]:
         ctx: Context = info.context
         code = lookup_city(city).code
-        ctx.require_in_force(service.MEASURE, code)
+        ctx.require_in_force(MEASURE, code)
         ctx.require_jurisdiction(code, rule=rules.R_OUTLETS, field="city")
-        if status is not None and status not in ("PENDING", "ACCEPTED", "REJECTED"):
-            raise RuleError(Code.INVALID_INPUT, "Unknown status.", field="status")
-        statement = service.corrections_statement(code, status)
+        wanted = CorrectionStatus(status).value if status is not None else None
+        statement = service.corrections_statement(code, wanted)
         return paginate(ctx, statement, first, after, PreciseGuidanceCorrection.of)
 
 
 @strawberry.type
 class PreciseGuidanceMutation:
-    @strawberry.mutation(
-        extensions=[requires(P + "outlet_write")],
-        description="Roles: CLERK, SUPERVISOR (own city). Creates (no id) or updates an outlet "
-        "(七-一); allowed up to 30 days before the measure starts in the city.",
+    @mutation(
+        f"{MEASURE}.outlet_write",
+        "Creates (no id) or updates an outlet (七-一); allowed up to 30 days before the measure "
+        "starts in the city.",
+        qualifier=OWN_CITY,
     )
     def precise_guidance_outlet_save(
         self,
         info: strawberry.Info,
         input: PreciseGuidanceOutletInput,
+        scope: WriteScope,
         id: strawberry.ID | None = None,
     ) -> PreciseGuidanceOutletPayload:
-        ctx: Context = info.context
+        data = service.OutletData(
+            input.city,
+            input.name,
+            input.address,
+            input.latitude,
+            input.longitude,
+            input.hours,
+            list(input.businesses),
+            input.window_guide,
+            input.phone,
+        )
+        outlet = service.save_outlet(info.context, scope, str(id) if id else None, data)
+        return PreciseGuidanceOutletPayload(outlet=PreciseGuidanceOutlet.of(outlet))
 
-        def work(scope: WriteScope) -> PreciseGuidanceOutletPayload:
-            data = service.OutletData(
-                input.city,
-                input.name,
-                input.address,
-                input.latitude,
-                input.longitude,
-                input.hours,
-                list(input.businesses),
-                input.window_guide,
-                input.phone,
-            )
-            outlet = service.save_outlet(ctx, scope, str(id) if id else None, data)
-            return PreciseGuidanceOutletPayload(outlet=PreciseGuidanceOutlet.of(outlet))
-
-        return ctx.mutate(P + "outlet_write", PreciseGuidanceOutletPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(P + "guide_write")],
-        description="Roles: CLERK, SUPERVISOR (own city). Sets a business's process and "
-        "materials for the city (七-一).",
+    @mutation(
+        f"{MEASURE}.guide_write",
+        "Sets a business's process and materials for the city (七-一).",
+        qualifier=OWN_CITY,
     )
     def precise_guidance_guide_save(
         self,
         info: strawberry.Info,
         city: str,
-        business: str,
+        business: BusinessEnum,  # type: ignore[valid-type]
         process: str,
         materials: list[str],
+        scope: WriteScope,
     ) -> PreciseGuidanceGuidePayload:
-        ctx: Context = info.context
+        row = service.save_guide(info.context, scope, city, Business(business), process, materials)
+        return PreciseGuidanceGuidePayload(guide=PreciseGuidanceGuide.of_row(row))
 
-        def work(scope: WriteScope) -> PreciseGuidanceGuidePayload:
-            kind = parse_enum(Business, business, "business")
-            row = service.save_guide(ctx, scope, city, kind, process, materials)
-            return PreciseGuidanceGuidePayload(guide=PreciseGuidanceGuide.of_row(row))
-
-        return ctx.mutate(P + "guide_write", PreciseGuidanceGuidePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(P + "correction_report")],
-        description="Roles: CITIZEN and staff (anyone signed in with a personal account). "
+    @mutation(
+        f"{MEASURE}.correction_report",
         "Reports an error in an outlet's data (七-一 群众纠错反馈). Rate-limited.",
+        qualifier="signed in with a personal account",
     )
     def precise_guidance_correction_report(
         self,
         info: strawberry.Info,
         outlet_id: strawberry.ID,
-        field: str,
+        field: FieldEnum,  # type: ignore[valid-type]
         proposed: str,
+        scope: WriteScope,
         note: str | None = None,
     ) -> PreciseGuidanceCorrectionPayload:
-        ctx: Context = info.context
+        row = service.report_correction(
+            info.context, scope, str(outlet_id), CorrectionField(field), proposed, note
+        )
+        return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))
 
-        def work(scope: WriteScope) -> PreciseGuidanceCorrectionPayload:
-            kind = parse_enum(CorrectionField, field, "field")
-            row = service.report_correction(ctx, scope, str(outlet_id), kind, proposed, note)
-            return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))
-
-        return ctx.mutate(P + "correction_report", PreciseGuidanceCorrectionPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires(P + "correction_review")],
-        description="Roles: CLERK, SUPERVISOR (the outlet's city). Accepts (updates the outlet) "
-        "or rejects (note required) a correction; the reporter is notified.",
+    @mutation(
+        f"{MEASURE}.correction_review",
+        "Accepts (updates the outlet) or rejects (note required) a correction; the reporter is "
+        "notified.",
+        qualifier="the outlet's city",
     )
     def precise_guidance_correction_decide(
-        self, info: strawberry.Info, id: strawberry.ID, accept: bool, note: str | None = None
+        self,
+        info: strawberry.Info,
+        id: strawberry.ID,
+        accept: bool,
+        scope: WriteScope,
+        note: str | None = None,
     ) -> PreciseGuidanceCorrectionPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> PreciseGuidanceCorrectionPayload:
-            row = service.decide_correction(ctx, scope, str(id), accept, note)
-            return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))
-
-        return ctx.mutate(P + "correction_review", PreciseGuidanceCorrectionPayload, work)
+        row = service.decide_correction(info.context, scope, str(id), accept, note)
+        return PreciseGuidanceCorrectionPayload(correction=PreciseGuidanceCorrection.of(row))

@@ -28,11 +28,10 @@ from core.text import strip_blanks
 from core.validation import optional_text, require_text
 
 from . import rules
-from .errors import GuidanceError
+from .errors import PreciseGuidanceErrorCode
 from .models import BusinessGuide, GuidanceOutlet, OutletCorrection, TodoPush
-from .rules import Business, CorrectionField, Todo
+from .rules import MEASURE, Business, CorrectionField, Todo
 
-MEASURE = "precise_guidance"
 NEAR_DEGREES = 1.0  # bounding box (about 100 km) searched around a given location
 
 
@@ -313,7 +312,7 @@ def report_correction(
     """Anyone signed in reports an error in an outlet's data (七-一 群众纠错反馈)."""
     person_id = ctx.require_person()
     ctx.platform.limiter.hit(
-        "precise_guidance.correction", ctx.actor.account_id or person_id, 10, 3600, field="outletId"
+        f"{MEASURE}.correction", ctx.actor.account_id or person_id, 10, 3600, field="outletId"
     )
     outlet = scope.session.get(GuidanceOutlet, str(outlet_id)[:16])
     if outlet is None:
@@ -390,7 +389,7 @@ def decide_correction(
         session, OutletCorrection, correction.id, "decided_at", now, status="PENDING"
     ):
         raise RuleError(
-            GuidanceError.ALREADY_DECIDED,
+            PreciseGuidanceErrorCode.ALREADY_DECIDED,
             "This correction was already decided.",
             field="id",
             rule=rules.R_OUTLETS,
@@ -403,7 +402,7 @@ def decide_correction(
         value = rules.parse_correction(kind, correction.proposed)
         if _as_text(value) == _current(outlet, kind):
             raise RuleError(
-                GuidanceError.NO_CHANGE,
+                PreciseGuidanceErrorCode.NO_CHANGE,
                 "The outlet already shows this value.",
                 field="id",
                 rule=rules.R_OUTLETS,
@@ -420,7 +419,7 @@ def decide_correction(
         ctx.notify(
             session,
             correction.reporter_person_id,
-            "precise_guidance.correction_decided",
+            f"{MEASURE}.correction_decided",
             {"correction": correction.id, "status": correction.status},
             measure=MEASURE,
         )
@@ -481,7 +480,10 @@ def citizen_todos(ctx: Context, location: tuple[float, float] | None) -> tuple[A
     person = caller.person(ctx)
     if person is None or not person.domicile_city:
         raise RuleError(
-            GuidanceError.NO_CITY, "No domicile city on record.", field="city", rule=rules.R_TODOS
+            PreciseGuidanceErrorCode.NO_CITY,
+            "No domicile city on record.",
+            field="city",
+            rule=rules.R_TODOS,
         )
     ctx.require_in_force(MEASURE, person.domicile_city)
     session = ctx.session
@@ -545,9 +547,7 @@ def push_todos(platform: Any, now: dt.datetime) -> dict[str, Any]:
                     "subject": todo.subject_label,
                 }
                 for channel in ("SMS", "APP"):
-                    enqueue(
-                        session, now, person.id, "precise_guidance.todo", params, channel, MEASURE
-                    )
+                    enqueue(session, now, person.id, f"{MEASURE}.todo", params, channel, MEASURE)
                 pushed += 1
             session.commit()
     return {"pushed": pushed, "already_pushed": skipped}

@@ -11,11 +11,11 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
-from plugins.unit_accounts import demo as demo_data
-from plugins.unit_accounts import jobs, models, reports  # noqa: F401 - models: the tables
-from plugins.unit_accounts.schema import PERMISSIONS, UnitAccountsMutation, UnitAccountsQuery
 
-MEASURE = "unit_accounts"
+from . import demo as demo_data
+from . import jobs, models, reports  # noqa: F401 - models: the tables
+from .rules import MEASURE
+from .schema import PERMISSIONS, UnitAccountsMutation, UnitAccountsQuery
 
 
 @hookimpl

@@ -9,10 +9,11 @@ from core.context import Context
 from core.errors import NotFound, RuleError
 from core.identity import parse_credit_code, parse_identity
 from core.validation import require_text
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.errors import UnitErrors
 
-MEASURE = "unit_accounts"
+from . import rules
+from .errors import UnitAccountErrorCode
+from .rules import MEASURE
+
 ACTIVE = "ACTIVE"
 
 
@@ -87,7 +88,7 @@ def person_with_account(session: Session, id_type: str, id_number: str) -> Perso
     )
     if person is None or account is None:
         raise RuleError(
-            UnitErrors.PERSONAL_ACCOUNT_REQUIRED,
+            UnitAccountErrorCode.PERSONAL_ACCOUNT_REQUIRED,
             f"No personal app account for {identity.masked}: register one in the app first.",
             field="idNumber",
             rule=rules.RULE_PERSONAL_FIRST,

@@ -23,14 +23,16 @@ from core.accounts import Person, Unit, UnitMember, UnitRole
 from core.clock import to_china
 from core.db import stamp
 from core.identity import mask_id_number
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.models import (
+
+from . import rules
+from .models import (
     CleanupRule,
     CleanupRun,
     LegacyStatus,
     LegacyUnitAccount,
     UnitFile,
 )
+from .rules import CleanupMode
 
 UPDATE_CHUNK = 5000
 OPEN_STATUSES = (LegacyStatus.PENDING.value, LegacyStatus.FLAGGED.value)
@@ -123,7 +125,7 @@ def run_cleanup(
         return city_ok[city]
 
     open_rows = [r for r in data if r[4] in OPEN_STATUSES and changeable(r[1])]
-    run = CleanupRun(ran_at=stamp(now), mode=mode, scope=province or "*", figures={})
+    run = CleanupRun(ran_at=stamp(now), mode=mode.value, scope=province or "*", figures={})
     session.add(run)
     session.flush()
     when = w.stamp(stamp(now))
@@ -132,7 +134,7 @@ def run_cleanup(
     for row in open_rows:
         rule = plan.removed.get(row[0])
         if rule is not None:
-            status = LegacyStatus.DISABLED if mode == "DISABLE" else LegacyStatus.FLAGGED
+            status = LegacyStatus.DISABLED if mode is CleanupMode.DISABLE else LegacyStatus.FLAGGED
             removed.setdefault((status.value, rule.value), []).append(row[0])
         else:
             kept.append(row)
@@ -141,7 +143,7 @@ def run_cleanup(
             {"status": status, "cleanup_rule": rule, "decided_at": when, "run_id": run.id}, ids
         )
     converted = 0
-    if mode == "DISABLE":
+    if mode is CleanupMode.DISABLE:
         converted = _convert(session, w, kept, plan.kept, when, run.id)
     else:
         flagged_back = [r[0] for r in kept if r[4] == LegacyStatus.FLAGGED.value]

@@ -12,7 +12,8 @@ from core.clock import CHINA_TZ
 from core.db import stamp
 from core.demo import DemoWorld
 from core.registries.vehicles import FiledDriver, Violation
-from plugins.unit_accounts.models import LegacyUnitAccount, UnitFile
+
+from .models import LegacyUnitAccount, UnitFile
 
 
 def load(session: Session, demo: DemoWorld) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class UnitErrors:
-    """Machine codes this plugin answers with (each refusal also names its seed clause)."""
+
+class UnitAccountErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
 
     NOT_YET_EFFECTIVE = "UNIT_ACCOUNTS_NOT_YET_EFFECTIVE"  # 八-二: from 2024-07-01
     PERSONAL_ACCOUNT_REQUIRED = "UNIT_PERSONAL_ACCOUNT_REQUIRED"  # 八-二

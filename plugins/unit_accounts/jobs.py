@@ -15,9 +15,10 @@ from core.divisions import CITIES, cities_of
 from core.divisions import city as lookup_city
 from core.divisions import province as lookup_province
 from core.errors import Code, RuleError
-from plugins.unit_accounts import cleanup
-from plugins.unit_accounts.access import MEASURE
-from plugins.unit_accounts.models import CleanupRun
+
+from . import cleanup
+from .models import CleanupRun
+from .rules import MEASURE
 
 
 def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
@@ -37,7 +38,7 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
             actor_kind="SYSTEM",
             actor_role="SYSTEM",
             jurisdiction="NATIONAL",
-            action="unit_accounts.cleanup_job",
+            action=f"{MEASURE}.cleanup_job",
             measure=MEASURE,
             subject_person_id=None,
             subject_ref=f"CleanupRun:{run.id}",
@@ -93,7 +94,7 @@ def export_for_staff(ctx: Context, city_code: str) -> tuple[str, int]:
     ctx.require_jurisdiction(found.code, field="city")
     rows = cleanup.removed_rows(ctx.session, found.code)
     ctx.audit_read(
-        "unit_accounts.cleanup_export",
+        f"{MEASURE}.cleanup_export",
         None,
         f"City:{found.code}",
         {"purpose": "notify units of removed accounts (八-一)", "rows": len(rows)},

@@ -10,8 +10,9 @@ from core.accounts import Unit, UnitMember, UnitRole
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import NotFound, RuleError
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.access import (
+
+from . import rules
+from .access import (
     ACTIVE,
     load_unit,
     membership,
@@ -20,8 +21,9 @@ from plugins.unit_accounts.access import (
     require_window_clerk,
     unit_by_credit_code,
 )
-from plugins.unit_accounts.errors import UnitErrors
-from plugins.unit_accounts.models import UnitFile
+from .errors import UnitAccountErrorCode
+from .models import UnitFile
+from .rules import MEASURE
 
 REMOVED = "REMOVED"
 
@@ -101,14 +103,14 @@ def register_manager(
     if current is not None:
         if current.role == role.value:
             raise RuleError(
-                UnitErrors.ALREADY_MEMBER,
+                UnitAccountErrorCode.ALREADY_MEMBER,
                 f"This person is already the unit's {role.value}.",
                 field="idNumber",
                 rule=rules.RULE_WINDOW,
             )
         if role is UnitRole.ADMIN and current.role == UnitRole.LEGAL_PERSON.value:
             raise RuleError(
-                UnitErrors.ALREADY_MEMBER,
+                UnitAccountErrorCode.ALREADY_MEMBER,
                 "The legal person cannot also be registered as an admin.",
                 field="role",
                 rule=rules.RULE_WINDOW,
@@ -139,7 +141,7 @@ def _member_of_window_unit(
     if member is None or member.status != ACTIVE:
         raise NotFound("UnitMember", "memberId")
     unit = load_unit(session, member.unit_id, "memberId")
-    ctx.require_in_force("unit_accounts", unit.city_code, field="memberId")
+    ctx.require_in_force(MEASURE, unit.city_code, field="memberId")
     ctx.require_jurisdiction(unit.city_code, rule=rules.RULE_WINDOW, field="memberId")
     rules.require_new_rules(ctx.today(), "memberId", rules.RULE_WINDOW)
     return unit, member
@@ -159,7 +161,7 @@ def grant_plates(ctx: Context, scope: WriteScope, member_id: str, granted: bool)
     _unit, member = _member_of_window_unit(ctx, scope.session, member_id)
     if member.role != UnitRole.USER.value:
         raise RuleError(
-            UnitErrors.UNIT_ROLE_REQUIRED,
+            UnitAccountErrorCode.UNIT_ROLE_REQUIRED,
             "The legal person and admins hold this permission by default.",
             field="memberId",
             rule=rules.RULE_PLATES,
@@ -181,7 +183,7 @@ def add_user(
     person = person_with_account(session, id_type, id_number)
     if membership(session, unit.id, person.id) is not None:
         raise RuleError(
-            UnitErrors.ALREADY_MEMBER,
+            UnitAccountErrorCode.ALREADY_MEMBER,
             "This person already has an account in the unit.",
             field="idNumber",
             rule=rules.RULE_DUPLICATE,
@@ -190,9 +192,7 @@ def add_user(
     rules.require_room_for_person(_count_person_units(session, person.id))
     member = _new_member(scope, unit, person.id, UnitRole.USER)
     scope.subject(person.id, f"UnitMember:{member.id}", unit=unit.id)
-    ctx.notify(
-        session, person.id, "unit_accounts.user_added", {"unit": unit.name}, measure="unit_accounts"
-    )
+    ctx.notify(session, person.id, f"{MEASURE}.user_added", {"unit": unit.name}, measure=MEASURE)
     return member
 
 
@@ -208,7 +208,7 @@ def remove_user(ctx: Context, scope: WriteScope, unit_id: str, member_id: str) -
         raise NotFound("UnitMember", "memberId")
     if member.role != UnitRole.USER.value:
         raise RuleError(
-            UnitErrors.WINDOW_ONLY,
+            UnitAccountErrorCode.WINDOW_ONLY,
             "The legal person and admins are removed at a window.",
             field="memberId",
             rule=rules.RULE_WINDOW,

@@ -3,26 +3,17 @@ vehicle, as a core business application (八-三)."""
 
 from __future__ import annotations
 
-import enum
-
 from core.context import Context, WriteScope
 from core.errors import NotFound, RuleError
 from core.registries import applications
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.access import MEASURE, require_member
-from plugins.unit_accounts.errors import UnitErrors
 
-
-class PlateItem(enum.Enum):
-    """What is replaced (牌证): plates, the vehicle licence, the inspection-passed mark."""
-
-    PLATE = "PLATE"  # 号牌
-    VEHICLE_LICENCE = "VEHICLE_LICENCE"  # 行驶证
-    INSPECTION_MARK = "INSPECTION_MARK"  # 检验合格标志
-
+from . import rules
+from .access import require_member
+from .errors import UnitAccountErrorCode
+from .rules import MEASURE, PlateItem
 
 BUSINESS = "补换领牌证"
 NOT_ELIGIBLE = {VehicleStatus.DEREGISTERED.value, VehicleStatus.TRANSFERRED.value}
@@ -44,7 +35,7 @@ def apply(
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")
     if vehicle.status in NOT_ELIGIBLE:
         raise RuleError(
-            UnitErrors.VEHICLE_NOT_ELIGIBLE,
+            UnitAccountErrorCode.VEHICLE_NOT_ELIGIBLE,
             f"A vehicle in status {vehicle.status} has no plates or licence to replace.",
             field="vehicleId",
             rule=rules.RULE_PLATES,

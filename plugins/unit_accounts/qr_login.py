@@ -25,10 +25,12 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import NotFound, RuleError
 from core.validation import require_text
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.access import MEASURE, require_member
-from plugins.unit_accounts.errors import UnitErrors
-from plugins.unit_accounts.models import QrLoginChallenge
+
+from . import rules
+from .access import require_member
+from .errors import UnitAccountErrorCode
+from .models import QrLoginChallenge
+from .rules import MEASURE
 
 QR_PREFIX = "12123UL1:"
 
@@ -100,7 +102,7 @@ def approve(ctx: Context, scope: WriteScope, challenge_id: str, unit_id: str) ->
     )
     if done.rowcount != 1:  # type: ignore[attr-defined]
         raise RuleError(
-            UnitErrors.QR_ALREADY_USED,
+            UnitAccountErrorCode.QR_ALREADY_USED,
             "This sign-in code was already approved.",
             "challengeId",
             rules.RULE_QR,
@@ -117,7 +119,9 @@ def redeem(
     ctx.platform.limiter.hit("unit_qr_redeem", challenge_id[:16], 10, 60, field="secret")
     challenge = _load(scope, challenge_id)
     if not hmac.compare_digest(_digest(secret), challenge.secret_hash):
-        raise RuleError(UnitErrors.QR_BAD_SECRET, "Wrong sign-in secret.", "secret", rules.RULE_QR)
+        raise RuleError(
+            UnitAccountErrorCode.QR_BAD_SECRET, "Wrong sign-in secret.", "secret", rules.RULE_QR
+        )
     ctx.require_in_force(MEASURE, challenge.city_code, field="challengeId")
     error = _state(scope, challenge, redeeming=True)
     if error:
@@ -126,7 +130,7 @@ def redeem(
         scope.session, QrLoginChallenge, challenge.id, "redeemed_at", stamp(scope.now)
     ):
         raise RuleError(
-            UnitErrors.QR_ALREADY_USED,
+            UnitAccountErrorCode.QR_ALREADY_USED,
             "This sign-in code was already used.",
             "challengeId",
             rules.RULE_QR,

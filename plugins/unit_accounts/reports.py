@@ -12,7 +12,8 @@ from core.accounts import Unit
 from core.clock import CHINA_TZ
 from core.db import stamp
 from core.plugin_api import ReportResult, ReportRow
-from plugins.unit_accounts.models import LegacyUnitAccount, QrLoginChallenge
+
+from .models import LegacyUnitAccount, QrLoginChallenge
 
 COLUMNS = [
     "flagged",

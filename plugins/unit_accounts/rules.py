@@ -6,6 +6,7 @@ Every refusal names its clause as "M20 2024-八-<part>[-<rule>]".
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -13,8 +14,11 @@ from typing import Any, NamedTuple
 
 from core.accounts import UnitRole
 from core.errors import RuleError
-from plugins.unit_accounts.errors import UnitErrors
-from plugins.unit_accounts.models import CleanupRule
+
+from .errors import UnitAccountErrorCode
+from .models import CleanupRule
+
+MEASURE = "unit_accounts"  # the plugin's slug: its folder, its actions' prefix
 
 # 八-一 "7月1日起，不符合要求的账号将被停用" and 八-二 "7月1日起，单位用户账号分为法人、管理员和普通用户三类"
 NEW_RULES_FROM = dt.date(2024, 7, 1)
@@ -43,6 +47,36 @@ RULE_PERSON_3 = (
 RULE_DISABLE = "M20 2024-八-一: 7月1日起，不符合要求的账号将被停用"
 
 
+class MemberRole(enum.StrEnum):
+    """单位用户类别 (八-二): the values of `core.accounts.UnitRole`, as this measure shows them."""
+
+    LEGAL_PERSON = "LEGAL_PERSON"  # 法人
+    ADMIN = "ADMIN"  # 管理员
+    USER = "USER"  # 普通用户
+
+
+class ManagerRole(enum.StrEnum):
+    """The roles registered (and changed) only at a window (八-二)."""
+
+    LEGAL_PERSON = "LEGAL_PERSON"  # 法人
+    ADMIN = "ADMIN"  # 管理员
+
+
+class PlateItem(enum.StrEnum):
+    """What is replaced (牌证): plates, the vehicle licence, the inspection-passed mark (八-三)."""
+
+    PLATE = "PLATE"  # 号牌
+    VEHICLE_LICENCE = "VEHICLE_LICENCE"  # 行驶证
+    INSPECTION_MARK = "INSPECTION_MARK"  # 检验合格标志
+
+
+class CleanupMode(enum.StrEnum):
+    """What a clean-up run does to non-compliant accounts (八-一)."""
+
+    FLAG = "FLAG"  # before 2024-07-01: flag them (and export them for notification)
+    DISABLE = "DISABLE"  # from 2024-07-01: disable them, convert the compliant ones
+
+
 def new_rules_in_force(day: dt.date) -> bool:
     """The three account categories, window registration and online user management apply from
     2024-07-01 (八-二); non-compliant legacy accounts are disabled from the same day (八-一)."""
@@ -53,18 +87,18 @@ def require_new_rules(day: dt.date, field: str | None = None, rule: str = RULE_C
     """Refuse UNIT_ACCOUNTS_NOT_YET_EFFECTIVE before 2024-07-01."""
     if not new_rules_in_force(day):
         raise RuleError(
-            UnitErrors.NOT_YET_EFFECTIVE,
+            UnitAccountErrorCode.NOT_YET_EFFECTIVE,
             f"Unit account categories apply from {NEW_RULES_FROM.isoformat()} (today {day.isoformat()}).",
             field=field,
             rule=rule,
-            measure="unit_accounts",
+            measure=MEASURE,
             date=day,
         )
 
 
-def cleanup_mode(day: dt.date) -> str:
+def cleanup_mode(day: dt.date) -> CleanupMode:
     """FLAG (only flag and export) before 2024-07-01; DISABLE from 2024-07-01 (八-一)."""
-    return "DISABLE" if new_rules_in_force(day) else "FLAG"
+    return CleanupMode.DISABLE if new_rules_in_force(day) else CleanupMode.FLAG
 
 
 def may_replace_plates(role: str, granted_at_window: bool) -> bool:
@@ -77,7 +111,7 @@ def may_replace_plates(role: str, granted_at_window: bool) -> bool:
 def require_plate_permission(role: str, granted_at_window: bool) -> None:
     if not may_replace_plates(role, granted_at_window):
         raise RuleError(
-            UnitErrors.PLATE_GRANT_REQUIRED,
+            UnitAccountErrorCode.PLATE_GRANT_REQUIRED,
             "A unit user needs a window's authorisation to replace plates or licences online.",
             field="unitId",
             rule=RULE_PLATES,
@@ -88,7 +122,7 @@ def require_manager(role: str) -> None:
     """Only the legal person and admins add and remove users online (八-二)."""
     if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
         raise RuleError(
-            UnitErrors.UNIT_ROLE_REQUIRED,
+            UnitAccountErrorCode.UNIT_ROLE_REQUIRED,
             "Only the unit's legal person or an admin may add or remove users.",
             field="unitId",
             rule=RULE_ONLINE_USERS,
@@ -99,7 +133,7 @@ def require_room_for_member(active_members_in_unit: int) -> None:
     """Keep the clean-up's limit of 10 accounts per unit when adding (八-一-2)."""
     if active_members_in_unit >= UNIT_MAX_ACCOUNTS:
         raise RuleError(
-            UnitErrors.UNIT_MEMBER_LIMIT,
+            UnitAccountErrorCode.UNIT_MEMBER_LIMIT,
             f"The unit already has {UNIT_MAX_ACCOUNTS} accounts.",
             field="unitId",
             rule=RULE_UNIT_10,
@@ -110,7 +144,7 @@ def require_room_for_person(non_legal_units_of_person: int) -> None:
     """Keep the clean-up's limit of 3 units per person (legal-person accounts excepted, 八-一-3)."""
     if non_legal_units_of_person >= PERSON_MAX_UNITS:
         raise RuleError(
-            UnitErrors.PERSON_UNIT_LIMIT,
+            UnitAccountErrorCode.PERSON_UNIT_LIMIT,
             f"This person already holds accounts in {PERSON_MAX_UNITS} units.",
             field="idNumber",
             rule=RULE_PERSON_3,
@@ -123,25 +157,28 @@ def qr_state_error(
     """Why a QR sign-in challenge cannot move on now (None when it can). Expired at `expires_at`."""
     if redeemed:
         return RuleError(
-            UnitErrors.QR_ALREADY_USED,
+            UnitAccountErrorCode.QR_ALREADY_USED,
             "This sign-in code was already used.",
             "challengeId",
             RULE_QR,
         )
     if now >= expires_at:
         return RuleError(
-            UnitErrors.QR_EXPIRED, "This sign-in code has expired.", "challengeId", RULE_QR
+            UnitAccountErrorCode.QR_EXPIRED,
+            "This sign-in code has expired.",
+            "challengeId",
+            RULE_QR,
         )
     if redeeming and not approved:
         return RuleError(
-            UnitErrors.QR_NOT_APPROVED,
+            UnitAccountErrorCode.QR_NOT_APPROVED,
             "The app has not approved this sign-in yet.",
             "challengeId",
             RULE_QR,
         )
     if not redeeming and approved:
         return RuleError(
-            UnitErrors.QR_ALREADY_USED,
+            UnitAccountErrorCode.QR_ALREADY_USED,
             "This sign-in code was already approved.",
             "challengeId",
             RULE_QR,

@@ -9,18 +9,21 @@ from core.accounts import Person as PersonRow
 from core.accounts import Role, UnitRole
 from core.accounts import Unit as UnitRow
 from core.accounts import UnitMember as UnitMemberRow
-from core.api.types import Application
+from core.api.types import Application, IdTypeEnum
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
 from core.graphql.credentials import CREDENTIAL_OPERATION
+from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.permissions import requires
+from core.identity import DocumentType
 from core.registries.vehicles import Vehicle as VehicleRow
 from core.validation import require_text
-from plugins.unit_accounts import jobs, members, plates, qr_login, vehicles
-from plugins.unit_accounts.access import ACTIVE, MEASURE, load_unit, require_member
-from plugins.unit_accounts.types import (
+
+from . import jobs, members, plates, qr_login, vehicles
+from .access import ACTIVE, load_unit, require_member
+from .rules import MEASURE
+from .types import (
     UnitAccountMember,
     UnitCleanupExport,
     UnitCleanupRun,
@@ -36,6 +39,11 @@ from plugins.unit_accounts.types import (
     UnitVehicle,
 )
 
+UNIT_CITY = "the unit's city"
+MEMBER = "active member of the unit"
+MANAGER = "the unit's legal person or admin"
+WEB_PAGE = "the web page"
+
 
 def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
     person = scope.session.get(PersonRow, row.person_id)
@@ -45,11 +53,10 @@ def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
 
 @strawberry.type
 class UnitAccountsQuery:
-    @strawberry.field(
-        extensions=[requires("unit_accounts.my_units")],
-        description="Roles: CITIZEN. My active unit accounts, in units whose city has M20 in force.",
+    @operation_field(
+        f"{MEASURE}.my_units", "My active unit accounts, in units whose city has M20 in force."
     )
-    def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
+    def my_units(self, info: strawberry.Info) -> list[UnitMembership]:
         ctx: Context = info.context
         person_id = ctx.require_person()
         rows = ctx.session.exec(
@@ -62,9 +69,19 @@ class UnitAccountsQuery:
             UnitMembership.of(m, u) for m, u in rows if ctx.decision(MEASURE, u.city_code).in_force
         ]
 
-    @strawberry.field(
-        extensions=[requires("unit_accounts.members")],
-        description="Roles: CITIZEN (active member of the unit), CLERK (the unit's city; audited).",
+    @operation_field(
+        f"{MEASURE}.my_units",
+        "My active unit accounts, in units whose city has M20 in force.",
+        deprecation_reason="Use myUnits (one naming pattern for 'mine' lists); removal on or "
+        "after 2027-06-30.",
+    )
+    def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
+        return UnitAccountsQuery.my_units(self, info)  # type: ignore[operator]
+
+    @operation_field(
+        f"{MEASURE}.members",
+        "The unit's active members.",
+        qualifier="an active member of the unit, or a clerk of its city; audited",
     )
     def unit_account_members(
         self,
@@ -80,7 +97,7 @@ class UnitAccountsQuery:
             ctx.require_in_force(MEASURE, unit.city_code, field="unitId")
             ctx.require_jurisdiction(unit.city_code, field="unitId")
             ctx.audit_read(
-                "unit_accounts.members", None, f"Unit:{unit.id}", {"purpose": "window look-up"}
+                f"{MEASURE}.members", None, f"Unit:{unit.id}", {"purpose": "window look-up"}
             )
         else:
             unit, _member = require_member(ctx, session, str(unit_id))
@@ -92,10 +109,10 @@ class UnitAccountsQuery:
         )
         return paginate(ctx, statement, first, after, lambda r: UnitAccountMember.of(r[0], r[1]))
 
-    @strawberry.field(
-        extensions=[requires("unit_accounts.vehicles")],
-        description="Roles: CITIZEN (active member of the unit). The unit's vehicles with status, "
-        "filed drivers and violations (八-三).",
+    @operation_field(
+        f"{MEASURE}.vehicles",
+        "The unit's vehicles with status, filed drivers and violations (八-三).",
+        qualifier=MEMBER,
     )
     def unit_vehicles(
         self,
@@ -110,7 +127,7 @@ class UnitAccountsQuery:
         bundles = vehicles.bundle(ctx.session, list(page.nodes))
         if any(b.drivers for b in bundles):
             ctx.audit_read(
-                "unit_accounts.vehicles",
+                f"{MEASURE}.vehicles",
                 None,
                 f"Unit:{unit.id}",
                 {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
@@ -121,10 +138,7 @@ class UnitAccountsQuery:
             total_count=page.total_count,
         )
 
-    @strawberry.field(
-        extensions=[requires("unit_accounts.vehicles")],
-        description="Roles: CITIZEN (active member of the unit). One vehicle of the unit.",
-    )
+    @operation_field(f"{MEASURE}.vehicles", "One vehicle of the unit.", qualifier=MEMBER)
     def unit_vehicle(
         self, info: strawberry.Info, unit_id: strawberry.ID, vehicle_id: strawberry.ID
     ) -> UnitVehicle:
@@ -137,17 +151,17 @@ class UnitAccountsQuery:
         (b,) = vehicles.bundle(ctx.session, [row])
         if b.drivers:
             ctx.audit_read(
-                "unit_accounts.vehicles",
+                f"{MEASURE}.vehicles",
                 None,
                 f"Vehicle:{row.id}",
                 {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
             )
         return UnitVehicle.of(b)
 
-    @strawberry.field(
-        extensions=[requires("unit_accounts.cleanup_export")],
-        description="Roles: CLERK, SUPERVISOR (own city), PROVINCE_ADMIN (own province), "
-        "NATIONAL_ADMIN. CSV of the city's removed unit accounts for notification (八-一); audited.",
+    @operation_field(
+        f"{MEASURE}.cleanup_export",
+        "CSV of the city's removed unit accounts for notification (八-一); audited.",
+        qualifier="own city; a province admin: own province",
     )
     def unit_account_cleanup_export(self, info: strawberry.Info, city: str) -> UnitCleanupExport:
         ctx: Context = info.context
@@ -157,198 +171,153 @@ class UnitAccountsQuery:
 
 @strawberry.type
 class UnitAccountsMutation:
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.window")],
-        description="Roles: CLERK (the unit's city). Register or change the legal person or an "
-        "admin at the window (八-二); the person needs a personal app account first.",
+    @mutation(
+        f"{MEASURE}.window",
+        "Register or change the legal person or an admin at the window (八-二); the person needs "
+        "a personal app account first.",
+        qualifier=UNIT_CITY,
     )
     def unit_manager_register(
-        self, info: strawberry.Info, input: UnitManagerRegisterInput
+        self, info: strawberry.Info, input: UnitManagerRegisterInput, scope: WriteScope
     ) -> UnitMemberPayload:
-        ctx: Context = info.context
+        row = members.register_manager(
+            info.context,
+            scope,
+            input.unit_credit_code,
+            UnitRole(input.role),
+            DocumentType(input.id_type).value,
+            input.id_number,
+        )
+        return _member_answer(scope, row)
 
-        def work(scope: WriteScope) -> UnitMemberPayload:
-            row = members.register_manager(
-                ctx,
-                scope,
-                input.unit_credit_code,
-                UnitRole(input.role.value),
-                input.id_type,
-                input.id_number,
-            )
-            return _member_answer(scope, row)
-
-        return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.window")],
-        description="Roles: CLERK (the unit's city). Remove any member at the window (八-二).",
-    )
+    @mutation(f"{MEASURE}.window", "Remove any member at the window (八-二).", qualifier=UNIT_CITY)
     def unit_member_remove_at_window(
-        self, info: strawberry.Info, member_id: strawberry.ID
+        self, info: strawberry.Info, member_id: strawberry.ID, scope: WriteScope
     ) -> UnitMemberPayload:
-        ctx: Context = info.context
+        return _member_answer(scope, members.remove_at_window(info.context, scope, str(member_id)))
 
-        def work(scope: WriteScope) -> UnitMemberPayload:
-            return _member_answer(scope, members.remove_at_window(ctx, scope, str(member_id)))
-
-        return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.window")],
-        description="Roles: CLERK (the unit's city). Grant or withdraw a user's online "
-        "补换领牌证 permission (八-三).",
+    @mutation(
+        f"{MEASURE}.window",
+        "Grant or withdraw a user's online 补换领牌证 permission (八-三).",
+        qualifier=UNIT_CITY,
     )
     def unit_user_plate_grant(
-        self, info: strawberry.Info, member_id: strawberry.ID, granted: bool
+        self, info: strawberry.Info, member_id: strawberry.ID, granted: bool, scope: WriteScope
     ) -> UnitMemberPayload:
-        ctx: Context = info.context
+        row = members.grant_plates(info.context, scope, str(member_id), granted)
+        return _member_answer(scope, row)
 
-        def work(scope: WriteScope) -> UnitMemberPayload:
-            row = members.grant_plates(ctx, scope, str(member_id), granted)
-            return _member_answer(scope, row)
-
-        return ctx.mutate("unit_accounts.window", UnitMemberPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.manage_users")],
-        description="Roles: CITIZEN who is the unit's legal person or admin. Add a user (八-二).",
-    )
+    @mutation(f"{MEASURE}.manage_users", "Add a user (八-二).", qualifier=MANAGER)
     def unit_user_add(
-        self, info: strawberry.Info, unit_id: strawberry.ID, id_type: str, id_number: str
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        id_type: IdTypeEnum,
+        id_number: str,
+        scope: WriteScope,
     ) -> UnitMemberPayload:
-        ctx: Context = info.context
+        row = members.add_user(
+            info.context, scope, str(unit_id), DocumentType(id_type).value, id_number
+        )
+        return _member_answer(scope, row)
 
-        def work(scope: WriteScope) -> UnitMemberPayload:
-            row = members.add_user(ctx, scope, str(unit_id), id_type, id_number)
-            return _member_answer(scope, row)
-
-        return ctx.mutate("unit_accounts.manage_users", UnitMemberPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.manage_users")],
-        description="Roles: CITIZEN who is the unit's legal person or admin. Remove a user (八-二).",
-    )
+    @mutation(f"{MEASURE}.manage_users", "Remove a user (八-二).", qualifier=MANAGER)
     def unit_user_remove(
-        self, info: strawberry.Info, unit_id: strawberry.ID, member_id: strawberry.ID
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        member_id: strawberry.ID,
+        scope: WriteScope,
     ) -> UnitMemberPayload:
-        ctx: Context = info.context
+        row = members.remove_user(info.context, scope, str(unit_id), str(member_id))
+        return _member_answer(scope, row)
 
-        def work(scope: WriteScope) -> UnitMemberPayload:
-            row = members.remove_user(ctx, scope, str(unit_id), str(member_id))
-            return _member_answer(scope, row)
-
-        return ctx.mutate("unit_accounts.manage_users", UnitMemberPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.plates")],
-        description="Roles: CITIZEN: the unit's legal person or admin, or a user granted at a "
-        "window (八-三). Apply to replace a unit vehicle's plates or licence.",
+    @mutation(
+        f"{MEASURE}.plates",
+        "Apply to replace a unit vehicle's plates or licence.",
+        qualifier="the unit's legal person or admin, or a user granted at a window, 八-三",
     )
     def unit_plate_replacement_apply(
-        self, info: strawberry.Info, input: UnitPlateReplacementInput
+        self, info: strawberry.Info, input: UnitPlateReplacementInput, scope: WriteScope
     ) -> UnitPlateReplacementPayload:
-        ctx: Context = info.context
+        app = plates.apply(
+            info.context,
+            scope,
+            str(input.unit_id),
+            str(input.vehicle_id),
+            input.item,
+            input.reason,
+        )
+        return UnitPlateReplacementPayload(application=Application.of(app))
 
-        def work(scope: WriteScope) -> UnitPlateReplacementPayload:
-            app = plates.apply(
-                ctx,
-                scope,
-                str(input.unit_id),
-                str(input.vehicle_id),
-                input.item,
-                input.reason,
-            )
-            return UnitPlateReplacementPayload(application=Application.of(app))
-
-        return ctx.mutate("unit_accounts.plates", UnitPlateReplacementPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.qr_login")],
-        description="Roles: ANONYMOUS, CITIZEN (the web page). Start a QR sign-in for the web "
-        "platform of `city` (八-二).",
+    @mutation(
+        f"{MEASURE}.qr_login",
+        "Start a QR sign-in for the web platform of `city` (八-二).",
+        qualifier=WEB_PAGE,
     )
-    def unit_qr_login_create(self, info: strawberry.Info, city: str) -> UnitQrLoginCreatePayload:
-        ctx: Context = info.context
+    def unit_qr_login_create(
+        self, info: strawberry.Info, city: str, scope: WriteScope
+    ) -> UnitQrLoginCreatePayload:
+        challenge, secret = qr_login.create(info.context, scope, city)
+        return UnitQrLoginCreatePayload(
+            challenge_id=strawberry.ID(challenge.id),
+            secret=secret,
+            qr_payload=qr_login.qr_payload(challenge),
+            expires_at=to_china(challenge.expires_at),
+        )
 
-        def work(scope: WriteScope) -> UnitQrLoginCreatePayload:
-            challenge, secret = qr_login.create(ctx, scope, city)
-            return UnitQrLoginCreatePayload(
-                challenge_id=strawberry.ID(challenge.id),
-                secret=secret,
-                qr_payload=qr_login.qr_payload(challenge),
-                expires_at=to_china(challenge.expires_at),
-            )
-
-        return ctx.mutate("unit_accounts.qr_login", UnitQrLoginCreatePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.qr_approve")],
-        description="Roles: CITIZEN, active member of the unit (the app). Approve a scanned "
-        "sign-in for that unit (八-二).",
+    @mutation(
+        f"{MEASURE}.qr_approve",
+        "Approve a scanned sign-in for that unit (八-二).",
+        qualifier="active member of the unit, in the app",
     )
     def unit_qr_login_approve(
-        self, info: strawberry.Info, challenge_id: str, unit_id: strawberry.ID
+        self, info: strawberry.Info, challenge_id: str, unit_id: strawberry.ID, scope: WriteScope
     ) -> UnitQrLoginApprovePayload:
-        ctx: Context = info.context
+        qr_login.approve(info.context, scope, challenge_id, str(unit_id))
+        return UnitQrLoginApprovePayload(approved=True)
 
-        def work(scope: WriteScope) -> UnitQrLoginApprovePayload:
-            qr_login.approve(ctx, scope, challenge_id, str(unit_id))
-            return UnitQrLoginApprovePayload(approved=True)
-
-        return ctx.mutate("unit_accounts.qr_approve", UnitQrLoginApprovePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.qr_login")],
+    @mutation(
+        f"{MEASURE}.qr_login",
+        "Redeem an approved sign-in once for a token (八-二).",
+        qualifier=WEB_PAGE,
         metadata=CREDENTIAL_OPERATION,  # a sign-in: one per request
-        description="Roles: ANONYMOUS, CITIZEN (the web page). Redeem an approved sign-in once "
-        "for a token (八-二).",
     )
     def unit_qr_login_redeem(
-        self, info: strawberry.Info, challenge_id: strawberry.ID, secret: str
+        self, info: strawberry.Info, challenge_id: strawberry.ID, secret: str, scope: WriteScope
     ) -> UnitQrLoginRedeemPayload:
-        ctx: Context = info.context
+        token, expires, unit_id = qr_login.redeem(info.context, scope, str(challenge_id), secret)
+        return UnitQrLoginRedeemPayload(
+            token=token, expires_at=expires, unit_id=strawberry.ID(unit_id)
+        )
 
-        def work(scope: WriteScope) -> UnitQrLoginRedeemPayload:
-            token, expires, unit_id = qr_login.redeem(ctx, scope, str(challenge_id), secret)
-            return UnitQrLoginRedeemPayload(
-                token=token, expires_at=expires, unit_id=strawberry.ID(unit_id)
-            )
-
-        return ctx.mutate("unit_accounts.qr_login", UnitQrLoginRedeemPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("unit_accounts.cleanup_run")],
-        description="Roles: PROVINCE_ADMIN (own province), NATIONAL_ADMIN. Run the clean-up of "
-        "legacy unit accounts (八-一): flag before 2024-07-01, disable and convert from then.",
+    @mutation(
+        f"{MEASURE}.cleanup_run",
+        "Run the clean-up of legacy unit accounts (八-一): flag before 2024-07-01, disable and "
+        "convert from then.",
+        qualifier="a province admin: own province",
     )
     def unit_account_cleanup_run(
-        self, info: strawberry.Info, province: str | None = None
+        self, info: strawberry.Info, scope: WriteScope, province: str | None = None
     ) -> UnitCleanupRunPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> UnitCleanupRunPayload:
-            return UnitCleanupRunPayload(
-                run=UnitCleanupRun.of(jobs.run_for_admin(ctx, scope, province))
-            )
-
-        return ctx.mutate("unit_accounts.cleanup_run", UnitCleanupRunPayload, work)
+        run = jobs.run_for_admin(info.context, scope, province)
+        return UnitCleanupRunPayload(run=UnitCleanupRun.of(run))
 
 
 PERMISSIONS = {
-    "unit_accounts.my_units": (Role.CITIZEN,),
-    "unit_accounts.members": (Role.CITIZEN, Role.CLERK),
-    "unit_accounts.vehicles": (Role.CITIZEN,),
-    "unit_accounts.cleanup_export": (
+    f"{MEASURE}.my_units": (Role.CITIZEN,),
+    f"{MEASURE}.members": (Role.CITIZEN, Role.CLERK),
+    f"{MEASURE}.vehicles": (Role.CITIZEN,),
+    f"{MEASURE}.cleanup_export": (
         Role.CLERK,
         Role.SUPERVISOR,
         Role.PROVINCE_ADMIN,
         Role.NATIONAL_ADMIN,
     ),
-    "unit_accounts.window": (Role.CLERK,),
-    "unit_accounts.manage_users": (Role.CITIZEN,),
-    "unit_accounts.plates": (Role.CITIZEN,),
-    "unit_accounts.qr_login": (Role.ANONYMOUS, Role.CITIZEN),
-    "unit_accounts.qr_approve": (Role.CITIZEN,),
-    "unit_accounts.cleanup_run": (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+    f"{MEASURE}.window": (Role.CLERK,),
+    f"{MEASURE}.manage_users": (Role.CITIZEN,),
+    f"{MEASURE}.plates": (Role.CITIZEN,),
+    f"{MEASURE}.qr_login": (Role.ANONYMOUS, Role.CITIZEN),
+    f"{MEASURE}.qr_approve": (Role.CITIZEN,),
+    f"{MEASURE}.cleanup_run": (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
 }

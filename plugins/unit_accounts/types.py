@@ -3,38 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 
 from core.accounts import Person as PersonRow
 from core.accounts import Unit as UnitRow
 from core.accounts import UnitMember as UnitMemberRow
-from core.api.types import Application, Person, Vehicle
+from core.api.types import Application, IdTypeEnum, Person, Vehicle
 from core.clock import to_china
-from core.graphql.types import UserError
+from core.graphql.operations import Payload
 from core.identity import mask_id_number
 from core.registries.vehicles import Violation as ViolationRow
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.models import CleanupRun as CleanupRunRow
-from plugins.unit_accounts.plates import PlateItem
-from plugins.unit_accounts.vehicles import VehicleBundle
 
+from . import rules
+from .models import CleanupRun as CleanupRunRow
+from .vehicles import VehicleBundle
 
-@strawberry.enum(name="UnitMemberRole", description="单位用户类别 (八-二)")
-class UnitMemberRole(enum.Enum):
-    LEGAL_PERSON = "LEGAL_PERSON"  # 法人
-    ADMIN = "ADMIN"  # 管理员
-    USER = "USER"  # 普通用户
-
-
-@strawberry.enum(name="UnitManagerRole", description="Roles registered only at a window (八-二).")
-class UnitManagerRole(enum.Enum):
-    LEGAL_PERSON = "LEGAL_PERSON"
-    ADMIN = "ADMIN"
-
-
-UnitPlateItem = strawberry.enum(PlateItem, name="UnitPlateItem", description="补换领的牌证")
+UnitMemberRole = strawberry.enum(
+    rules.MemberRole, name="UnitMemberRole", description="单位用户类别 (八-二)"
+)
+UnitManagerRole = strawberry.enum(
+    rules.ManagerRole,
+    name="UnitManagerRole",
+    description="Roles registered only at a window (八-二).",
+)
+UnitPlateItem = strawberry.enum(rules.PlateItem, name="UnitPlateItem", description="补换领的牌证")
+UnitCleanupMode = strawberry.enum(
+    rules.CleanupMode,
+    name="UnitCleanupMode",
+    description="FLAG before 2024-07-01, DISABLE from 2024-07-01 (八-一).",
+)
 
 
 @strawberry.type(description="A unit member (单位用户) with their role and 补换领牌证 permission.")
@@ -42,7 +40,7 @@ class UnitAccountMember:
     id: strawberry.ID
     unit_id: strawberry.ID
     person: Person
-    role: UnitMemberRole
+    role: UnitMemberRole  # type: ignore[valid-type]
     status: str
     can_replace_plates: bool = strawberry.field(
         description="May replace plates / licences online (八-三): true for the legal person and "
@@ -57,7 +55,7 @@ class UnitAccountMember:
             id=strawberry.ID(row.id),
             unit_id=strawberry.ID(row.unit_id),
             person=Person.of(person),
-            role=UnitMemberRole(row.role),
+            role=rules.MemberRole(row.role),
             status=row.status,
             can_replace_plates=rules.may_replace_plates(row.role, row.can_replace_plates),
             plates_granted_at_window=row.can_replace_plates,
@@ -72,7 +70,7 @@ class UnitMembership:
     unit_name: str
     unit_credit_code: str
     unit_city: str
-    role: UnitMemberRole
+    role: UnitMemberRole  # type: ignore[valid-type]
     can_replace_plates: bool
 
     @classmethod
@@ -83,7 +81,7 @@ class UnitMembership:
             unit_name=unit.name,
             unit_credit_code=unit.credit_code,
             unit_city=unit.city_code,
-            role=UnitMemberRole(row.role),
+            role=rules.MemberRole(row.role),
             can_replace_plates=rules.may_replace_plates(row.role, row.can_replace_plates),
         )
 
@@ -150,7 +148,7 @@ class UnitVehicle:
 class UnitCleanupRun:
     id: strawberry.ID
     ran_at: dt.datetime
-    mode: str = strawberry.field(description="FLAG before 2024-07-01, DISABLE from 2024-07-01.")
+    mode: UnitCleanupMode  # type: ignore[valid-type]
     scope: str
     accounts: int
     changed: int
@@ -165,7 +163,7 @@ class UnitCleanupRun:
         return cls(
             id=strawberry.ID(row.id),
             ran_at=to_china(row.ran_at),
-            mode=row.mode,
+            mode=rules.CleanupMode(row.mode),
             scope=row.scope,
             accounts=f.get("accounts", 0),
             changed=f.get("changed", 0),
@@ -187,8 +185,8 @@ class UnitCleanupExport:
 @strawberry.input(description="Register the unit's legal person or an admin at a window.")
 class UnitManagerRegisterInput:
     unit_credit_code: str
-    role: UnitManagerRole
-    id_type: str = strawberry.field(description="MAINLAND_ID | HMT_RESIDENCE_PERMIT | PASSPORT")
+    role: UnitManagerRole  # type: ignore[valid-type]
+    id_type: IdTypeEnum
     id_number: str
 
 
@@ -201,14 +199,12 @@ class UnitPlateReplacementInput:
 
 
 @strawberry.type
-class UnitMemberPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitMemberPayload(Payload):
     member: UnitAccountMember | None = None
 
 
 @strawberry.type
-class UnitQrLoginCreatePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitQrLoginCreatePayload(Payload):
     challenge_id: strawberry.ID | None = None
     secret: str | None = strawberry.field(
         default=None, description="Kept by the web page; needed to redeem. Never in the QR."
@@ -218,26 +214,22 @@ class UnitQrLoginCreatePayload:
 
 
 @strawberry.type
-class UnitQrLoginApprovePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitQrLoginApprovePayload(Payload):
     approved: bool = False
 
 
 @strawberry.type
-class UnitQrLoginRedeemPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitQrLoginRedeemPayload(Payload):
     token: str | None = None
     expires_at: dt.datetime | None = None
     unit_id: strawberry.ID | None = None
 
 
 @strawberry.type
-class UnitPlateReplacementPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitPlateReplacementPayload(Payload):
     application: Application | None = None
 
 
 @strawberry.type
-class UnitCleanupRunPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class UnitCleanupRunPayload(Payload):
     run: UnitCleanupRun | None = None

@@ -15,7 +15,7 @@ mutation($input: AccidentEvidenceCaseInput!) {
 }"""
 
 DELIVER = """
-mutation($n: String!, $doc: String!, $d: Date!) {
+mutation($n: String!, $doc: AccidentEvidenceDeliveredDocument!, $d: Date!) {
   accidentEvidenceDeliveryRecord(accidentNumber: $n, document: $doc, deliveredOn: $d) {
     errors { code field rule }
     case { determinationDeliveredOn certificateDeliveredOn }
@@ -62,6 +62,10 @@ query($n: String!) { accidentEvidenceCase(accidentNumber: $n) {
 FOLDER = """
 query($n: String!, $c: String!) { accidentEvidenceFolder(accidentNumber: $n, accessCode: $c) {
   accidentNumber city files { id kind title sha256 } } }"""
+
+REPORT = """
+query($n: String!, $c: String!, $s: Date!, $e: Date!) {
+  report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
 
 DOWNLOAD = """
 query($n: String!, $c: String!, $i: ID!) {
@@ -180,3 +184,14 @@ def register_requester(
         },
         as_="accident_officer",
     )["accidentEvidenceRequesterRegister"]
+
+
+def party_id(case: dict[str, Any], person: Any) -> str:
+    """The id of `person`'s party in a case answer (parties' ID numbers are masked)."""
+    masked_tail = person.id_number[-4:]
+    return next(p["id"] for p in case["parties"] if p["idNumber"].endswith(masked_tail))
+
+
+def party_id_by_name(case: dict[str, Any], person: Any) -> str:
+    """The id of the party named as `person` in a case answer."""
+    return next(p["id"] for p in case["parties"] if p["name"] == person.name)

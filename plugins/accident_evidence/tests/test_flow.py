@@ -10,8 +10,8 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.documents.signing import verify_document
 from core.outbox import OutboxMessage
-from plugins.accident_evidence.models import AccidentCase, EvidenceItem, EvidenceRequester
 
+from ..models import AccidentCase, EvidenceItem, EvidenceRequester
 from .helpers import (
     CASE,
     DELIVER,
@@ -19,9 +19,11 @@ from .helpers import (
     FOLDER,
     PLUGINS,
     REGISTER,
+    REPORT,
     REVIEW,
     SUBMIT,
     party,
+    party_id,
     ready_case,
     register_case,
     register_requester,
@@ -30,16 +32,11 @@ from .helpers import (
 NOW = "2021-07-01"
 
 
-def _party_id(case: dict, person) -> str:
-    masked_tail = person.id_number[-4:]
-    return next(p["id"] for p in case["parties"] if p["idNumber"].endswith(masked_tail))
-
-
 def test_full_flow_officer_head_party(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    out = register_requester(env, case["number"], _party_id(case, zhang), zhang)
+    out = register_requester(env, case["number"], party_id(case, zhang), zhang)
     assert out["errors"] == []
     voucher = out["voucher"]
     code = voucher["accessCode"]
@@ -88,7 +85,7 @@ def test_staff_case_view_is_masked_and_audited(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    register_requester(env, case["number"], _party_id(case, zhang), zhang)
+    register_requester(env, case["number"], party_id(case, zhang), zhang)
     data = env.data(CASE, {"n": case["number"]}, as_="accident_head")["accidentEvidenceCase"]
     assert data["requesters"][0]["idNumber"].count("*") == 8
     with env.session() as s:
@@ -112,7 +109,7 @@ def test_confidential_items_never_listed_even_if_approved(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
         "accessCode"
     ]
     with env.session() as s:  # a witness asks for confidentiality after approval
@@ -138,7 +135,7 @@ def test_before_delivery_requester_registration_is_refused(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = register_case(env)
-    pid = _party_id(case["case"], zhang)
+    pid = party_id(case["case"], zhang)
     out = register_requester(env, "3201002021000001", pid, zhang)
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_YET_DELIVERED"
     assert "收到事故认定书或者事故证明后" in out["errors"][0]["rule"]
@@ -166,7 +163,7 @@ def test_access_boundary_day_of_delivery(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env, delivered_on="2021-07-01")
-    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
         "accessCode"
     ]
     env.clock.set("2021-06-30")  # the day before delivery: not yet
@@ -181,8 +178,8 @@ def test_party_of_another_accident_is_refused(make_env):
     zhang, li = env.refs["zhang"], env.refs["li"]
     a = ready_case(env, "3201002021000001")
     b = ready_case(env, "3201002021000002", parties=[party(li), party(env.refs["elder"])])
-    li_code = register_requester(env, b["number"], _party_id(b, li), li)["voucher"]["accessCode"]
-    zhang_code = register_requester(env, a["number"], _party_id(a, zhang), zhang)["voucher"][
+    li_code = register_requester(env, b["number"], party_id(b, li), li)["voucher"]["accessCode"]
+    zhang_code = register_requester(env, a["number"], party_id(a, zhang), zhang)["voucher"][
         "accessCode"
     ]
     # li's valid code of accident B does not open accident A
@@ -192,7 +189,7 @@ def test_party_of_another_accident_is_refused(make_env):
     body = env.gql(FOLDER, {"n": a["number"], "c": zhang_code}, as_="li_account")
     assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
     # li is not a party of accident A, so the officer cannot register li as its party
-    out = register_requester(env, a["number"], _party_id(a, zhang), li)
+    out = register_requester(env, a["number"], party_id(a, zhang), li)
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_A_PARTY"
 
 
@@ -200,7 +197,7 @@ def test_code_guessing_is_rate_limited(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
         "accessCode"
     ]
     for guess in ["AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"]:
@@ -235,7 +232,7 @@ def test_guessing_locks_the_accident_for_everyone(make_env):
         for i in range(5):
             env.gql(FOLDER, {"n": case["number"], "c": f"ZZZZZZ{i}{i}"}, as_=account)
     zhang = env.refs["zhang"]
-    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
         "accessCode"
     ]
     body = env.gql(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
@@ -341,7 +338,7 @@ def test_deceased_party_relatives(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang, elder, li = env.refs["zhang"], env.refs["elder"], env.refs["li"]
     case = ready_case(env, parties=[party(zhang), party(elder, deceased=True)])
-    elder_pid = _party_id(case, elder)
+    elder_pid = party_id(case, elder)
     # an agent cannot stand for a deceased party; a close relative can
     out = register_requester(env, case["number"], elder_pid, li, "AGENT")
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_A_PARTY"
@@ -351,7 +348,7 @@ def test_deceased_party_relatives(make_env):
     files = env.data(FOLDER, {"n": case["number"], "c": code}, as_="li_account")
     assert len(files["accidentEvidenceFolder"]["files"]) == 2
     # a relative is for deceased parties only
-    out = register_requester(env, case["number"], _party_id(case, zhang), elder, "RELATIVE_AGENT")
+    out = register_requester(env, case["number"], party_id(case, zhang), elder, "RELATIVE_AGENT")
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_A_PARTY"
 
 
@@ -382,11 +379,14 @@ def test_malformed_input_is_typed(make_env):
         },
         as_="accident_officer",
     )
-    assert body.status_code == 200
-    out = body.json()["data"]["accidentEvidenceCaseRegister"]
-    assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "procedure"
+    # an unknown procedure is not an AccidentEvidenceProcedure: the request is malformed (top level)
+    assert body.status_code == 200 and body.json()["data"] is None
+    assert body.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    wrong_document = {"n": "3201002021000001", "doc": "LETTER", "d": "2021-07-01"}
+    body = env.gql(DELIVER, wrong_document, as_="accident_officer")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and body["data"] is None
     case = ready_case(env)
-    out = register_requester(env, case["number"], _party_id(case, zhang), zhang, phone="12345")
+    out = register_requester(env, case["number"], party_id(case, zhang), zhang, phone="12345")
     assert out["errors"][0]["code"] == "EVIDENCE_INVALID_PHONE"
     body = env.gql(FOLDER, {"n": case["number"], "c": "!!"}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
@@ -395,16 +395,11 @@ def test_malformed_input_is_typed(make_env):
         assert s.exec(select(EvidenceRequester)).all() == []
 
 
-REPORT = """
-query($n: String!, $c: String!, $s: Date!, $e: Date!) {
-  report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
-
-
 def test_activity_report(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"][
+    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
         "accessCode"
     ]
     env.data(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")

@@ -10,17 +10,21 @@ from sqlmodel import select
 
 from core.errors import RuleError
 from core.testing import full_width
-from plugins.accident_evidence import rules
-from plugins.accident_evidence.models import AccidentCase, EvidenceRequester
 
-from .helpers import FOLDER, PLUGINS, party, ready_case, register_case, register_requester
+from .. import rules
+from ..models import AccidentCase, EvidenceRequester
+from .helpers import (
+    FOLDER,
+    PLUGINS,
+    party,
+    party_id_by_name,
+    ready_case,
+    register_case,
+    register_requester,
+)
 
 NOW = "2021-07-01"
 NUMBER = "3201002021000001"
-
-
-def _party_id(case: dict, person) -> str:
-    return next(p["id"] for p in case["parties"] if p["name"] == person.name)
 
 
 def test_spellings_of_the_accident_number_share_one_guessing_lock(make_env):
@@ -36,7 +40,9 @@ def test_spellings_of_the_accident_number_share_one_guessing_lock(make_env):
             body = env.gql(FOLDER, {"n": spelling, "c": f"ZZZZZZ{i}{i}"}, as_=account)
             assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
     zhang = env.refs["zhang"]
-    voucher = register_requester(env, case["number"], _party_id(case, zhang), zhang)["voucher"]
+    voucher = register_requester(env, case["number"], party_id_by_name(case, zhang), zhang)[
+        "voucher"
+    ]
     body = env.gql(FOLDER, {"n": NUMBER, "c": voucher["accessCode"]}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
@@ -48,7 +54,7 @@ def test_voucher_code_and_phone_in_any_spelling(make_env):
     out = register_requester(
         env,
         full_width(NUMBER),
-        _party_id(case, zhang),
+        party_id_by_name(case, zhang),
         zhang,
         phone="＋８６ １３９-００００-０００１",
     )
@@ -75,7 +81,7 @@ def test_look_alikes_are_typed_refusals(make_env):
     with env.session() as s:
         assert s.exec(select(AccidentCase)).all() == []
     case = ready_case(env, NUMBER)
-    out = register_requester(env, NUMBER, _party_id(case, zhang), zhang, phone="¹³⁹00000001")
+    out = register_requester(env, NUMBER, party_id_by_name(case, zhang), zhang, phone="¹³⁹00000001")
     assert [(e["code"], e["field"]) for e in out["errors"]] == [("EVIDENCE_INVALID_PHONE", "phone")]
 
 

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.accident_evidence import rules
-from plugins.accident_evidence.rules import Confidentiality, OfferStatus, RequesterType
+
+from .. import rules
+from ..rules import Confidentiality, OfferStatus, RequesterType
 
 days = st.dates(min_value=dt.date(2021, 1, 1), max_value=dt.date(2030, 12, 31))
 

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import Any
 
+from starlette.testclient import TestClient
+
+from core.http import create_app
 from core.identity import DocumentType
 from core.testing import Env
 
@@ -31,7 +35,8 @@ HANDLE = (
     "mutation($input: ElderProxyHandleInput!) { elderProxyHandle(input: $input) {" + PAYLOAD + "} }"
 )
 CANCEL = "mutation($id: ID!) { elderProxyCancel(applicationId: $id) {" + PAYLOAD + "} }"
-MINE = "query { elderProxyApplicationsMine(first: 10) { totalCount nodes {" + APP_FIELDS + "} } }"
+MINE = "query { myElderProxyApplications(first: 10) { totalCount nodes {" + APP_FIELDS + "} } }"
+MINE_DEPRECATED = "query { elderProxyApplicationsMine(first: 10) { totalCount nodes { id } } }"
 REVIEW_QUEUE = "query { elderProxyReviewQueue(first: 10) { totalCount nodes { id } } }"
 TICKET = "ticket { id label number priority holderAge officeId day calledAt }"
 ISSUE = (
@@ -43,6 +48,12 @@ CALL = (
     " errors { code message field rule } " + TICKET + " } }"
 )
 WAITING = "query { elderQueueWaiting(first: 10) { totalCount nodes { label priority } } }"
+REPORT = """
+query {
+  report(name: "elderly_proxy.activity", city: "320100", start: "2021-07-01", end: "2021-07-31") {
+    columns rows { label values }
+  }
+}"""
 
 
 def make_elder(
@@ -114,3 +125,37 @@ def count(env: Env, model: Any) -> int:
 
     with env.session() as s:
         return s.exec(select(func.count()).select_from(model)).one()
+
+
+def issue(env: Env, person: Any = None, as_: str = "clerk", **over: Any) -> dict[str, Any]:
+    """Issue a queue ticket (for `person`'s ID when given) and return the payload."""
+    data: dict[str, Any] = {}
+    if person is not None:
+        data = {"holderIdType": person.id_type, "holderIdNumber": person.id_number}
+    data.update(over)
+    return env.data(ISSUE, {"input": data}, as_=as_)["elderQueueTicketIssue"]
+
+
+def race(env, calls: list[tuple[str, str, dict]]) -> list[dict]:
+    """Run (account ref, query, variables) calls released together, one client per thread."""
+    tokens = [env.token(who) for who, _, _ in calls]
+    barrier = threading.Barrier(len(calls))
+    results: list[dict] = [{} for _ in calls]
+
+    def worker(i: int) -> None:
+        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
+        _, query, variables = calls[i]
+        barrier.wait()
+        response = client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"authorization": f"Bearer {tokens[i]}"},
+        )
+        results[i] = {"status": response.status_code, "body": response.json()}
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.testing import full_width
-from plugins.elderly_proxy import rules
-from plugins.elderly_proxy.models import ElderProxyAuthorisation
-from plugins.elderly_proxy.tests.helpers import PLUGINS, SHA, applied, apply, count, make_elder
+
+from .. import rules
+from ..models import ElderProxyAuthorisation
+from .helpers import PLUGINS, SHA, applied, apply, count, make_elder
 
 BIRTH = dt.date(1961, 7, 10)
 

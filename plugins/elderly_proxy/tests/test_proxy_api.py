@@ -9,11 +9,13 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from core.identity import DocumentType
 from core.registries.applications import Application
-from plugins.elderly_proxy.models import ElderProxyAuthorisation
-from plugins.elderly_proxy.tests.helpers import (
+
+from ..models import ElderProxyAuthorisation
+from .helpers import (
     APPLY,
     CANCEL,
     MINE,
+    MINE_DEPRECATED,
     PLUGINS,
     REVIEW,
     REVIEW_QUEUE,
@@ -116,7 +118,9 @@ def test_malformed_input_is_a_typed_error(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     assert code_of(apply(env, elder, elderIdNumber="123")) == "INVALID_ID_NUMBER"
-    assert code_of(apply(env, elder, elderIdType="X")) == "INVALID_INPUT"
+    # an unknown document type is not an IdType: the client's request is malformed (top level)
+    unknown = env.gql(APPLY, {"input": apply_input(elder, elderIdType="X")}, as_="zhang_account")
+    assert top_code(unknown) == "BAD_USER_INPUT" and unknown["data"] is None
     assert code_of(apply(env, elder, livenessCheckRef="")) == "INVALID_INPUT"
     assert code_of(apply(env, elder, idDocumentSha256="zz")) == "INVALID_INPUT"
     assert code_of(apply(env, elder, elderName="名" * 65)) == "TOO_LONG"
@@ -229,6 +233,9 @@ def test_cancel_before_use(make_env) -> None:
     cancelled = env.data(CANCEL, {"id": app["id"]}, as_="zhang_account")["elderProxyCancel"]
     assert cancelled["application"]["status"] == "CANCELLED"
     assert code_of(handle(env, app["id"], vehicleId=elder["car"])) == "ELDER_PROXY_CANCELLED"
+    with env.session() as s:  # audited under its own action, not as a handling
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.measure == "elderly_proxy"))
+        assert "elderly_proxy.cancel" in set(actions.all())
 
 
 def test_cannot_cancel_after_use(make_env) -> None:
@@ -255,11 +262,14 @@ def test_measure_switched_off_refuses_handling(make_env) -> None:
 def test_relative_and_elder_see_the_application(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     app = applied(env, env.refs["elder"], vehicleId=env.refs["elder_car"].id)
-    mine = env.data(MINE, as_="zhang_account")["elderProxyApplicationsMine"]
+    mine = env.data(MINE, as_="zhang_account")["myElderProxyApplications"]
     assert [n["id"] for n in mine["nodes"]] == [app["id"]] and mine["nodes"][0]["iAmRelative"]
-    theirs = env.data(MINE, as_="elder_account")["elderProxyApplicationsMine"]
+    theirs = env.data(MINE, as_="elder_account")["myElderProxyApplications"]
     assert theirs["nodes"][0]["iAmRelative"] is False
-    assert env.data(MINE, as_="li_account")["elderProxyApplicationsMine"]["totalCount"] == 0
+    assert env.data(MINE, as_="li_account")["myElderProxyApplications"]["totalCount"] == 0
+    # the old name answers the same list, deprecated
+    old = env.data(MINE_DEPRECATED, as_="zhang_account")["elderProxyApplicationsMine"]
+    assert [n["id"] for n in old["nodes"]] == [app["id"]]
 
 
 def test_vehicle_sold_after_review_is_refused(make_env) -> None:

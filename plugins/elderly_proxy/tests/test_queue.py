@@ -4,27 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plugins.elderly_proxy.models import ElderQueueTicket
-from plugins.elderly_proxy.tests.helpers import (
+from sqlmodel import select
+
+from core.audit import AuditEvent
+
+from ..models import ElderQueueTicket
+from .helpers import (
     CALL,
     ISSUE,
     PLUGINS,
     WAITING,
     code_of,
     count,
+    issue,
     make_elder,
     top_code,
 )
 
 BIRTH = dt.date(1961, 7, 10)
-
-
-def issue(env, person=None, as_="clerk", **over):
-    data = {}
-    if person is not None:
-        data = {"holderIdType": person.id_type, "holderIdNumber": person.id_number}
-    data.update(over)
-    return env.data(ISSUE, {"input": data}, as_=as_)["elderQueueTicketIssue"]
 
 
 def test_green_channel_from_the_60th_birthday(make_env) -> None:
@@ -52,6 +49,9 @@ def test_priority_tickets_are_called_first(make_env) -> None:
     assert code_of(env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]) == (
         "ELDER_PROXY_QUEUE_EMPTY"
     )
+    with env.session() as s:
+        actions = s.exec(select(AuditEvent.action).where(AuditEvent.measure == "elderly_proxy"))
+        assert {"elderly_proxy.queue_issue", "elderly_proxy.queue_call"} <= set(actions.all())
 
 
 def test_queue_refusals(make_env) -> None:

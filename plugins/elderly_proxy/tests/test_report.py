@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from plugins.elderly_proxy.tests.helpers import ISSUE, PLUGINS, applied, handle, make_elder, review
-
-REPORT = """
-query {
-  report(name: "elderly_proxy.activity", city: "320100", start: "2021-07-01", end: "2021-07-31") {
-    columns rows { label values }
-  }
-}"""
+from .helpers import ISSUE, PLUGINS, REPORT, applied, handle, make_elder, review
 
 
 def test_report_counts_applications_and_green_channel(make_env) -> None:

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.identity import DocumentType
-from plugins.elderly_proxy import rules
-from plugins.elderly_proxy.errors import ElderCode
+
+from .. import rules
+from ..errors import ElderProxyErrorCode
 
 
 def test_exactly_the_eight_businesses() -> None:
@@ -24,7 +25,7 @@ def test_exactly_the_eight_businesses() -> None:
 def test_other_businesses_are_refused(code: str) -> None:
     with pytest.raises(RuleError) as err:
         rules.business(code)
-    assert err.value.code == ElderCode.BUSINESS_NOT_ALLOWED
+    assert err.value.code == ElderProxyErrorCode.BUSINESS_NOT_ALLOWED
     assert "六-一-2" in (err.value.rule or "")
 
 
@@ -32,7 +33,7 @@ def test_sixtieth_birthday_boundary() -> None:
     birth = dt.date(1961, 7, 10)
     with pytest.raises(RuleError) as err:
         rules.require_elderly(birth, dt.date(2021, 7, 9))
-    assert err.value.code == ElderCode.UNDER_60
+    assert err.value.code == ElderProxyErrorCode.UNDER_60
     assert rules.require_elderly(birth, dt.date(2021, 7, 10)) == 60
 
 
@@ -60,7 +61,7 @@ def test_accepted_exactly_from_the_60th_birthday(birth: dt.date, day: dt.date) -
     try:
         rules.require_elderly(birth, day)
     except RuleError as err:
-        assert err.code == ElderCode.UNDER_60
+        assert err.code == ElderProxyErrorCode.UNDER_60
         accepted = False
     assert accepted == (day >= sixtieth)
     assert rules.is_priority(birth, day) == accepted
@@ -71,7 +72,7 @@ def test_only_resident_id_or_residence_permit() -> None:
     rules.require_accepted_document(DocumentType.HMT_RESIDENCE_PERMIT)
     with pytest.raises(RuleError) as err:
         rules.require_accepted_document(DocumentType.PASSPORT)
-    assert err.value.code == ElderCode.DOCUMENT_NOT_ACCEPTED
+    assert err.value.code == ElderProxyErrorCode.DOCUMENT_NOT_ACCEPTED
 
 
 @pytest.mark.parametrize("ref", ["", "abc", "x" * 65, "bad ref with spaces", "<script>"])
@@ -86,4 +87,4 @@ def test_one_target_per_proxy() -> None:
     for vehicle, licence in [("v1", "l1"), (None, "l1"), (None, None)]:
         with pytest.raises(RuleError) as err:
             rules.require_one_target(plates, vehicle, licence)
-        assert err.value.code == ElderCode.ONE_BUSINESS
+        assert err.value.code == ElderProxyErrorCode.ONE_BUSINESS

@@ -6,82 +6,28 @@ import datetime as dt
 
 from sqlmodel import select
 
-from core.clock import CHINA_TZ
 from core.outbox import OutboxMessage
-from core.registries.licences import DrivingLicence
-from core.registries.vehicles import Vehicle, Violation
-from plugins.precise_guidance.models import GuidanceOutlet, OutletCorrection, TodoPush
 
-PLUGINS = ["precise_guidance"]
-NOW = "2024-09-02"
-
-SAVE = """
-mutation($input: PreciseGuidanceOutletInput!, $id: ID) {
-  preciseGuidanceOutletSave(input: $input, id: $id) {
-    errors { code field rule city date }
-    outlet { id city name latitude longitude businesses version }
-  }
-}"""
-OUTLETS = """
-query($c: String!, $b: String) { preciseGuidanceOutlets(city: $c, business: $b) {
-  totalCount nodes { id name businesses } } }"""
-NEAREST = """
-query($b: String!, $c: String!, $lat: Float, $lon: Float) {
-  preciseGuidanceNearestOutlets(business: $b, city: $c, latitude: $lat, longitude: $lon) {
-    distanceKm outlet { name } } }"""
-GUIDE_SAVE = """
-mutation($c: String!, $b: String!, $p: String!, $m: [String!]!) {
-  preciseGuidanceGuideSave(city: $c, business: $b, process: $p, materials: $m) {
-    errors { code field } guide { business process materials local } } }"""
-GUIDE = """
-query($c: String!, $b: String!) { preciseGuidanceGuide(city: $c, business: $b) {
-  process materials local } }"""
-REPORT = """
-mutation($o: ID!, $f: String!, $p: String!, $n: String) {
-  preciseGuidanceCorrectionReport(outletId: $o, field: $f, proposed: $p, note: $n) {
-    errors { code field rule date } correction { id status proposed field } } }"""
-DECIDE = """
-mutation($id: ID!, $ok: Boolean!, $note: String) {
-  preciseGuidanceCorrectionDecide(id: $id, accept: $ok, note: $note) {
-    errors { code field rule } correction { id status decisionNote } } }"""
-CORRECTIONS = """
-query($c: String!, $s: String) { preciseGuidanceCorrections(city: $c, status: $s) {
-  totalCount nodes { id status } } }"""
-TODOS = """
-query($lat: Float, $lon: Float) { preciseGuidanceTodos(latitude: $lat, longitude: $lon) {
-  business label due overdue subject subjectRef reason
-  guide { process materials local }
-  outlet { distanceKm outlet { name } } } }"""
-
-MAIN = {
-    "city": "320100",
-    "name": "南京市车辆管理所",
-    "address": "南京市玄武区红山路10号",
-    "latitude": 32.097,
-    "longitude": 118.811,
-    "hours": "周一至周五 9:00-17:00",
-    "businesses": ["INSPECTION", "EXEMPT_MARK", "RENEWAL", "VIOLATION", "PAYMENT", "SCRAP"],
-    "windowGuide": "一楼大厅",
-}
-JIANGNING = {
-    **MAIN,
-    "name": "江宁登记服务站",
-    "address": "南京市江宁区天元中路100号",
-    "latitude": 31.953,
-    "longitude": 118.840,
-    "businesses": ["INSPECTION", "VIOLATION", "PAYMENT"],
-}
-
-
-def save(env, data, as_="clerk", id=None):
-    return env.data(SAVE, {"input": data, "id": id}, as_=as_)["preciseGuidanceOutletSave"]
-
-
-def outlet_id(env, data=MAIN):
-    out = save(env, data)
-    assert out["errors"] == [], out
-    return out["outlet"]["id"]
-
+from ..models import GuidanceOutlet, OutletCorrection, TodoPush
+from .helpers import (
+    ACTIVITY,
+    CORRECTIONS,
+    DECIDE,
+    GUIDE,
+    GUIDE_SAVE,
+    JIANGNING,
+    MAIN,
+    NEAREST,
+    NOW,
+    OUTLETS,
+    PLUGINS,
+    REPORT,
+    SAVE,
+    TODOS,
+    due_world,
+    outlet_id,
+    save,
+)
 
 # --- outlets ---------------------------------------------------------------------------------------
 
@@ -107,7 +53,6 @@ def test_outlet_input_is_validated(make_env):
     env = make_env(PLUGINS, now=NOW)
     cases = [
         ({**MAIN, "latitude": 91.0}, "GUIDANCE_INVALID_LOCATION"),
-        ({**MAIN, "businesses": ["FLYING"]}, "INVALID_INPUT"),
         ({**MAIN, "businesses": []}, "INVALID_INPUT"),
         ({**MAIN, "name": "名" * 101}, "TOO_LONG"),
         ({**MAIN, "city": "999999"}, "UNKNOWN_CITY"),
@@ -115,10 +60,12 @@ def test_outlet_input_is_validated(make_env):
     ]
     for data, code in cases:
         assert save(env, data)["errors"][0]["code"] == code, data
-    # a non-number coordinate is refused by GraphQL coercion (HTTP 200, nothing written; the
-    # core executor currently labels variable-coercion errors INTERNAL_ERROR, see README)
-    body = env.post(SAVE, {"input": {**MAIN, "latitude": "north"}}, as_="clerk")
-    assert body.status_code == 200 and body.json()["data"] is None
+    # a non-number coordinate or an unknown business is refused by GraphQL coercion (HTTP 200,
+    # a top-level BAD_USER_INPUT, nothing written)
+    for wrong in ({"latitude": "north"}, {"businesses": ["FLYING"]}):
+        body = env.post(SAVE, {"input": {**MAIN, **wrong}}, as_="clerk")
+        assert body.status_code == 200 and body.json()["data"] is None
+        assert body.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", wrong
     with env.session() as s:
         assert s.exec(select(GuidanceOutlet)).all() == []
 
@@ -167,7 +114,7 @@ def test_guides_local_and_default(make_env):
         as_="supervisor",
     )["preciseGuidanceGuideSave"]
     assert out["errors"] == []
-    local = env.data(GUIDE, {"c": "320100", "b": "renewal"})["preciseGuidanceGuide"]
+    local = env.data(GUIDE, {"c": "320100", "b": "RENEWAL"})["preciseGuidanceGuide"]
     assert local == {
         "process": "南京换证流程",
         "materials": ["身份证明", "体检证明"],
@@ -177,13 +124,12 @@ def test_guides_local_and_default(make_env):
         GUIDE_SAVE, {"c": "320100", "b": "RENEWAL", "p": "x", "m": ["a"]}, as_="clerk_sh"
     )["preciseGuidanceGuideSave"]
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    out = env.data(GUIDE_SAVE, {"c": "320100", "b": "NOPE", "p": "x", "m": ["a"]}, as_="clerk")[
-        "preciseGuidanceGuideSave"
-    ]
-    assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "business"
-    assert env.gql(GUIDE, {"c": "320100", "b": "NOPE"})["errors"][0]["extensions"]["code"] == (
-        "INVALID_INPUT"
-    )
+    # a business outside PreciseGuidanceBusiness (lower case too) is not coerced: BAD_USER_INPUT
+    body = env.gql(GUIDE_SAVE, {"c": "320100", "b": "NOPE", "p": "x", "m": ["a"]}, as_="clerk")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and body["data"] is None
+    for wrong in ("NOPE", "renewal"):
+        body = env.gql(GUIDE, {"c": "320100", "b": wrong})
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", wrong
 
 
 # --- corrections -----------------------------------------------------------------------------------
@@ -200,6 +146,8 @@ def test_public_correction_accepted_updates_the_outlet(make_env):
     cid = out["correction"]["id"]
     pending = env.data(CORRECTIONS, {"c": "320100", "s": "PENDING"}, as_="clerk")
     assert pending["preciseGuidanceCorrections"]["totalCount"] == 1
+    body = env.gql(CORRECTIONS, {"c": "320100", "s": "OPEN"}, as_="clerk")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     # a clerk of another city may neither list nor decide
     body = env.gql(CORRECTIONS, {"c": "320100"}, as_="clerk_sh")
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
@@ -245,13 +193,14 @@ def test_correction_refusals(make_env):
     oid = outlet_id(env)
     bad = [
         ({"o": oid, "f": "LOCATION", "p": "here"}, "GUIDANCE_INVALID_LOCATION"),
-        ({"o": oid, "f": "COLOUR", "p": "red"}, "INVALID_INPUT"),
         ({"o": oid, "f": "NAME", "p": "名" * 101}, "TOO_LONG"),
         ({"o": "NOPE", "f": "NAME", "p": "新名字"}, "NOT_FOUND"),
     ]
     for variables, code in bad:
         out = env.data(REPORT, variables, as_="zhang_account")["preciseGuidanceCorrectionReport"]
         assert out["errors"][0]["code"] == code, variables
+    body = env.gql(REPORT, {"o": oid, "f": "COLOUR", "p": "red"}, as_="zhang_account")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and body["data"] is None
     body = env.gql(REPORT, {"o": oid, "f": "NAME", "p": "x"})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     body = env.gql(REPORT, {"o": oid, "f": "NAME", "p": "x"}, as_="insurer")
@@ -296,35 +245,11 @@ def test_correction_reports_are_rate_limited(make_env):
 # --- to-dos ----------------------------------------------------------------------------------------
 
 
-def _due_world(env):
-    """Give 张伟 a licence expiring in 90 days, a car due for inspection and an unpaid fine."""
-    today = env.clock.today()
-    with env.session() as s:
-        lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
-        lic.valid_until = today + dt.timedelta(days=90)
-        car = s.get(Vehicle, env.refs["zhang_car"].id)
-        car.inspection_valid_until = today + dt.timedelta(days=30)
-        moto = s.get(Vehicle, env.refs["zhang_moto"].id)
-        moto.inspection_valid_until = today + dt.timedelta(days=91)  # not yet
-        s.add_all([lic, car, moto])
-        s.add(
-            Violation(
-                vehicle_id=car.id,
-                occurred_at=dt.datetime(2024, 8, 1, 8, tzinfo=CHINA_TZ),
-                city_code="320100",
-                description="违反禁止标线指示",
-                fine_yuan=200,
-                status="HANDLED",
-            )
-        )
-        s.commit()
-
-
 def test_citizen_todos_with_guide_and_nearest_outlet(make_env):
     env = make_env(PLUGINS, now=NOW)
     outlet_id(env, MAIN)
     outlet_id(env, JIANGNING)
-    _due_world(env)
+    due_world(env)
     todos = env.data(TODOS, {"lat": 31.95, "lon": 118.84}, as_="zhang_account")[
         "preciseGuidanceTodos"
     ]
@@ -357,7 +282,7 @@ def test_todos_refusals(make_env):
 
 def test_push_job_enqueues_each_todo_once(make_env):
     env = make_env(PLUGINS, now=NOW)
-    _due_world(env)
+    due_world(env)
     job = env.platform.jobs["precise_guidance_push"]
     first = job.run(env.platform, env.clock.now())
     assert first["pushed"] >= 3
@@ -379,17 +304,12 @@ def test_push_job_enqueues_each_todo_once(make_env):
 
 def test_push_job_respects_the_rollout(make_env):
     env = make_env(PLUGINS, now="2024-06-30")
-    _due_world(env)
+    due_world(env)
     assert (
         env.platform.jobs["precise_guidance_push"].run(env.platform, env.clock.now())["pushed"] == 0
     )
     with env.session() as s:
         assert s.exec(select(TodoPush)).all() == []
-
-
-ACTIVITY = """
-query($n: String!, $c: String!, $s: Date!, $e: Date!) {
-  report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
 
 
 def test_activity_report(make_env):
@@ -399,7 +319,7 @@ def test_activity_report(make_env):
         env.data(REPORT, {"o": oid, "f": "HOURS", "p": hours}, as_="zhang_account")
     listed = env.data(CORRECTIONS, {"c": "320100"}, as_="clerk")["preciseGuidanceCorrections"]
     env.data(DECIDE, {"id": listed["nodes"][0]["id"], "ok": True}, as_="clerk")
-    _due_world(env)
+    due_world(env)
     env.platform.jobs["precise_guidance_push"].run(env.platform, env.clock.now())
     variables = {"n": "precise_guidance_activity", "c": "320100", "s": NOW, "e": NOW}
     table = env.data(ACTIVITY, variables, as_="supervisor")["report"]

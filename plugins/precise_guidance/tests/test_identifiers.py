@@ -9,10 +9,11 @@ from sqlmodel import select
 
 from core.errors import RuleError
 from core.testing import full_width
-from plugins.precise_guidance import rules
-from plugins.precise_guidance.models import GuidanceOutlet
-from plugins.precise_guidance.rules import CorrectionField
-from plugins.precise_guidance.tests.test_api import MAIN, NOW, PLUGINS, save
+
+from .. import rules
+from ..models import GuidanceOutlet
+from ..rules import CorrectionField
+from .helpers import MAIN, NOW, PLUGINS, save
 
 
 def test_outlet_phone_and_text_in_one_stored_form(make_env):

@@ -10,45 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.precise_guidance import rules
-from plugins.precise_guidance.rules import Business, CorrectionField
 
-D = dt.date
-TODAY = D(2024, 9, 2)
-
-
-def licence(**kw):
-    base = dict(
-        id="L1",
-        file_number="320100000001",
-        classes="C1",
-        first_issue_date=D(2008, 7, 1),
-        valid_until=D(2030, 7, 1),
-        status="NORMAL",
-        points=0,
-        issuing_city="320100",
-    )
-    return SimpleNamespace(**{**base, **kw})
-
-
-def vehicle(**kw):
-    base = dict(
-        id="V1",
-        plate="苏A00001",
-        vin="LSV0000000000001",
-        category="SMALL_PASSENGER",
-        use="NON_OPERATING",
-        status="NORMAL",
-        registered_at=D(2019, 5, 1),
-        inspection_valid_until=D(2025, 5, 1),
-        scrap_deadline=None,
-        registration_city="320100",
-    )
-    return SimpleNamespace(**{**base, **kw})
-
-
-def kinds(todos):
-    return {t.business for t in todos}
+from .. import rules
+from ..rules import Business, CorrectionField
+from .helpers import TODAY, D, kinds, licence, vehicle
 
 
 @given(st.integers(min_value=-400, max_value=400))

@@ -7,14 +7,17 @@ from sqlmodel import select
 
 from core.accounts import UnitMember
 from core.audit import AuditEvent
-from plugins.unit_accounts import demo
-from plugins.unit_accounts.models import LegacyUnitAccount
-from plugins.unit_accounts.tests.support import (
+
+from .. import demo
+from ..models import LegacyUnitAccount
+from .helpers import (
     CLEANUP_RUN,
     EXPORT,
     PLUGINS,
+    REPORT,
     at,
     citizen,
+    cleanup_world,
     errors,
     legacy,
     legacy_status,
@@ -23,30 +26,9 @@ from plugins.unit_accounts.tests.support import (
 )
 
 
-def _world(env):
-    """A Nanjing unit with 11 distinct accounts (+1 duplicate) and a person in 4 other units."""
-    u = env.refs["unit"]  # zhang is its legal person
-    people = [citizen(env, f"员工{i}")[0] for i in range(10)]
-    rows = [(u, env.refs["zhang"], at("2019-01-01"))]
-    rows += [(u, p, at(f"2020-01-{i + 10:02d}")) for i, p in enumerate(people)]
-    rows += [(u, people[5], at("2018-05-05"))]  # older duplicate of 员工5
-    busy = citizen(env, "多单位")[0]
-    others = [unit(env, f"南京公司{i}") for i in range(4)]
-    rows += [(o, busy, at(f"2021-0{i + 1}-01")) for i, o in enumerate(others)]
-    ids = legacy(env, rows)
-    return {
-        "zhang": ids[0],
-        "people": ids[1:11],
-        "dup": ids[11],
-        "busy": ids[12:16],
-        "others": others,
-        "busy_person": busy,
-    }
-
-
 def test_before_2024_07_01_accounts_are_only_flagged_and_exported(make_env):
     env = make_env(PLUGINS, now="2024-06-30")
-    w = _world(env)
+    w = cleanup_world(env)
     body = env.gql(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
     assert errors(body, "unitAccountCleanupRun") == []
     run = body["data"]["unitAccountCleanupRun"]["run"]
@@ -76,7 +58,7 @@ def test_before_2024_07_01_accounts_are_only_flagged_and_exported(make_env):
 
 def test_from_2024_07_01_non_compliant_are_disabled_and_the_rest_converted(make_env):
     env = make_env(PLUGINS, now="2024-07-01")
-    w = _world(env)
+    w = cleanup_world(env)
     body = env.gql(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
     run = body["data"]["unitAccountCleanupRun"]["run"]
     assert run["mode"] == "DISABLE" and run["converted"] == 13
@@ -102,7 +84,7 @@ def test_legal_person_account_is_excepted_and_converted_as_legal_person(make_env
     boss = citizen(env, "老板")[0]
     units = [unit(env, f"集团{i}") for i in range(5)]
     with env.session() as s:
-        from plugins.unit_accounts.models import UnitFile
+        from ..models import UnitFile
 
         s.add(UnitFile(unit_id=units[0].id, legal_person_id=boss.id, recorded_at=at("2024-07-01")))
         s.commit()
@@ -132,7 +114,7 @@ def test_exactly_3_units_and_exactly_10_accounts_stay(make_env):
 
 def test_run_refusals(make_env):
     env = make_env(PLUGINS, now="2024-07-02")
-    w = _world(env)
+    w = cleanup_world(env)
     gd = env.gql(CLEANUP_RUN, {"province": "320000"}, as_="province_admin_gd")
     assert errors(gd, "unitAccountCleanupRun")[0]["code"] == "OUT_OF_JURISDICTION"
     assert top_code(env.gql(CLEANUP_RUN, {"province": "320000"}, as_="clerk")) == "FORBIDDEN"
@@ -147,7 +129,7 @@ def test_run_refusals(make_env):
 
 def test_not_in_force_changes_nothing(make_env):
     env = make_env(PLUGINS, now="2024-05-31")
-    _world(env)
+    cleanup_world(env)
     body = env.gql(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
     err = errors(body, "unitAccountCleanupRun")[0]
     assert err["code"] == "FEATURE_NOT_ENABLED" and err["measure"] == "unit_accounts"
@@ -167,7 +149,7 @@ def test_not_in_force_changes_nothing(make_env):
 def test_cities_where_the_measure_is_off_are_left_alone(make_env):
     env = make_env(PLUGINS, now="2024-07-02")
     env.set_rollout("unit_accounts", "320100", enabled=False)
-    w = _world(env)
+    w = cleanup_world(env)
     su = unit(env, "苏州公司", "320500")
     su_ids = legacy(env, [(su, w["busy_person"], at("2024-01-01"))])
     env.data(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
@@ -215,16 +197,9 @@ def test_scheduled_job_and_demo_data(make_env):
         assert event.actor_kind == "SYSTEM"
 
 
-REPORT = """
-query($city: String!, $start: Date!, $end: Date!) {
-  report(name: "unit_accounts_cleanup", city: $city, start: $start, end: $end) {
-    columns rows { label values } } }
-"""
-
-
 def test_report_counts_outcomes_in_the_period(make_env):
     env = make_env(PLUGINS, now="2024-07-01")
-    _world(env)
+    cleanup_world(env)
     env.data(CLEANUP_RUN, {"province": "320000"}, as_="province_admin")
     body = env.data(
         REPORT, {"city": "320100", "start": "2024-07-01", "end": "2024-07-31"}, as_="supervisor"

@@ -4,21 +4,16 @@ number as a window clerk types them name the same unit and person; look-alikes a
 from __future__ import annotations
 
 from core.testing import full_width
-from plugins.unit_accounts.tests.support import (
+
+from .helpers import (
     AFTER,
     PLUGINS,
-    REGISTER,
     active_members,
     citizen,
     errors,
+    register_typed,
+    top_code,
 )
-
-
-def _register(env, credit: str, number: str, id_type: str = "MAINLAND_ID") -> dict:
-    variables = {
-        "input": {"unitCreditCode": credit, "role": "ADMIN", "idType": id_type, "idNumber": number}
-    }
-    return env.gql(REGISTER, variables, as_="clerk")
 
 
 def test_credit_code_and_id_number_in_any_spelling(make_env):
@@ -27,9 +22,14 @@ def test_credit_code_and_id_number_in_any_spelling(make_env):
     person, _ = citizen(env, "周管理")
     code = unit.credit_code
     typed = full_width(f"{code[:2]}-{code[2:8]}-{code[8:]}".lower())
-    body = _register(env, typed, full_width(person.id_number.lower()), id_type="mainland_id")
+    # the document type is an IdType: its one spelling (lower case is not coerced)
+    wrong_case = register_typed(env, typed, person.id_number, id_type="mainland_id")
+    assert top_code(wrong_case) == "BAD_USER_INPUT" and wrong_case["data"] is None
+    body = register_typed(env, typed, full_width(person.id_number.lower()))
     assert errors(body, "unitManagerRegister") == []
-    again = _register(env, code.lower(), " ".join([person.id_number[:6], person.id_number[6:]]))
+    again = register_typed(
+        env, code.lower(), " ".join([person.id_number[:6], person.id_number[6:]])
+    )
     assert errors(again, "unitManagerRegister")[0]["code"] == "UNIT_ALREADY_MEMBER"
     admins = [m for m in active_members(env, unit.id) if m.person_id == person.id]
     assert len(admins) == 1
@@ -40,11 +40,11 @@ def test_look_alike_digits_are_typed_refusals(make_env):
     unit = env.refs["unit"]
     person, _ = citizen(env, "周管理")
     code, number = unit.credit_code, person.id_number
-    bad_code = _register(env, code[:3] + "²" + code[4:], number)
+    bad_code = register_typed(env, code[:3] + "²" + code[4:], number)
     assert [(e["code"], e["field"]) for e in errors(bad_code, "unitManagerRegister")] == [
         ("INVALID_CREDIT_CODE", "unitCreditCode")
     ]
-    bad_number = _register(env, code, number[:3] + "٣" + number[4:])
+    bad_number = register_typed(env, code, number[:3] + "٣" + number[4:])
     assert [(e["code"], e["field"]) for e in errors(bad_number, "unitManagerRegister")] == [
         ("INVALID_ID_NUMBER", "idNumber")
     ]

@@ -8,16 +8,17 @@ from sqlmodel import select
 
 from core.accounts import UnitRole
 from core.clock import CHINA_TZ
-from plugins.unit_accounts.models import QrLoginChallenge
-from plugins.unit_accounts.tests.support import (
+
+from ..models import QrLoginChallenge
+from .helpers import (
     MY_UNITS,
     PLUGINS,
     QR_APPROVE,
-    QR_CREATE,
     QR_REDEEM,
     citizen,
     errors,
     member,
+    qr_create,
     top_code,
     unit,
 )
@@ -25,14 +26,9 @@ from plugins.unit_accounts.tests.support import (
 T0 = dt.datetime(2024, 9, 2, 9, 0, 0, tzinfo=CHINA_TZ)
 
 
-def _create(env, city="320100", as_=None):
-    body = env.gql(QR_CREATE, {"city": city}, as_=as_)
-    return body["data"]["unitQrLoginCreate"]
-
-
 def test_full_flow_gives_the_approver_a_token_once(make_env):
     env = make_env(PLUGINS, now=T0)
-    created = _create(env)
+    created = qr_create(env)
     assert created["errors"] == [] and created["qrPayload"].endswith(created["challengeId"])
     assert created["secret"] not in created["qrPayload"]
     approve = env.gql(
@@ -45,7 +41,7 @@ def test_full_flow_gives_the_approver_a_token_once(make_env):
     redeem = env.gql(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
     got = redeem["data"]["unitQrLoginRedeem"]
     assert got["errors"] == [] and got["unitId"] == env.refs["unit"].id
-    mine = env.data(MY_UNITS, as_=got["token"])["unitAccountMyUnits"]  # the token is li's
+    mine = env.data(MY_UNITS, as_=got["token"])["myUnits"]  # the token is li's
     assert [u["role"] for u in mine] == ["USER"]
     again = env.gql(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
     assert errors(again, "unitQrLoginRedeem")[0]["code"] == "UNIT_QR_ALREADY_USED"
@@ -53,7 +49,7 @@ def test_full_flow_gives_the_approver_a_token_once(make_env):
 
 def test_redeem_before_approval_and_with_a_wrong_secret(make_env):
     env = make_env(PLUGINS, now=T0)
-    created = _create(env)
+    created = qr_create(env)
     early = env.gql(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
     assert errors(early, "unitQrLoginRedeem")[0]["code"] == "UNIT_QR_NOT_APPROVED"
     env.data(
@@ -71,7 +67,7 @@ def test_redeem_before_approval_and_with_a_wrong_secret(make_env):
 
 def test_approve_expiry_boundary(make_env):
     env = make_env(PLUGINS, now=T0)
-    first, second = _create(env), _create(env)
+    first, second = qr_create(env), qr_create(env)
     env.clock.set(T0 + dt.timedelta(seconds=119))
     ok = env.gql(
         QR_APPROVE, {"id": first["challengeId"], "unit": env.refs["unit"].id}, as_="li_account"
@@ -87,7 +83,7 @@ def test_approve_expiry_boundary(make_env):
 
 def test_redeem_expiry_boundary(make_env):
     env = make_env(PLUGINS, now=T0)
-    first, second = _create(env), _create(env)
+    first, second = qr_create(env), qr_create(env)
     for c in (first, second):
         env.data(
             QR_APPROVE, {"id": c["challengeId"], "unit": env.refs["unit"].id}, as_="li_account"
@@ -102,7 +98,7 @@ def test_redeem_expiry_boundary(make_env):
 
 def test_only_an_active_member_of_the_unit_may_approve(make_env):
     env = make_env(PLUGINS, now=T0)
-    created = _create(env)
+    created = qr_create(env)
     outsider = env.gql(
         QR_APPROVE, {"id": created["challengeId"], "unit": env.refs["unit"].id}, as_="elder_account"
     )
@@ -126,15 +122,15 @@ def test_only_an_active_member_of_the_unit_may_approve(make_env):
 
 def test_qr_login_dates_rollout_and_malformed_input(make_env):
     env = make_env(PLUGINS, now="2024-06-30")
-    early = _create(env)
+    early = qr_create(env)
     assert early["errors"][0]["code"] == "UNIT_ACCOUNTS_NOT_YET_EFFECTIVE"
     env.clock.set("2024-07-01")
-    assert _create(env)["errors"] == []
+    assert qr_create(env)["errors"] == []
     env.set_rollout("unit_accounts", "310100", enabled=False)
-    off = _create(env, city="310100")
+    off = qr_create(env, city="310100")
     assert off["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert _create(env, city="999999")["errors"][0]["code"] == "UNKNOWN_CITY"
-    assert _create(env, city="x" * 300)["errors"][0]["code"] == "UNKNOWN_CITY"
+    assert qr_create(env, city="999999")["errors"][0]["code"] == "UNKNOWN_CITY"
+    assert qr_create(env, city="x" * 300)["errors"][0]["code"] == "UNKNOWN_CITY"
     bad = env.gql(QR_REDEEM, {"id": "nope", "secret": "x" * 65})
     assert errors(bad, "unitQrLoginRedeem")[0]["code"] == "TOO_LONG"
     missing = env.gql(QR_REDEEM, {"id": "NOPE", "secret": "abc"})
@@ -149,7 +145,7 @@ def test_concurrent_redeems_give_one_token(make_env):
     import threading
 
     env = make_env(PLUGINS, now=T0)
-    created = _create(env)
+    created = qr_create(env)
     env.data(
         QR_APPROVE, {"id": created["challengeId"], "unit": env.refs["unit"].id}, as_="li_account"
     )

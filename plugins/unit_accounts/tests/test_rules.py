@@ -8,17 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.unit_accounts import rules
-from plugins.unit_accounts.models import CleanupRule
-from plugins.unit_accounts.rules import LegacyRow, plan_cleanup
 
-BASE = dt.datetime(2020, 1, 1)
-
-
-def row(i: int, unit: str, person: str, day: int | None = None) -> LegacyRow:
-    return LegacyRow(
-        f"R{i:04d}", unit, person, BASE + dt.timedelta(days=day if day is not None else i)
-    )
+from .. import rules
+from ..models import CleanupRule
+from ..rules import plan_cleanup
+from .helpers import row
 
 
 def test_one_account_per_identity_per_unit_latest_kept():

@@ -2,73 +2,33 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlmodel import select
 
 from core.accounts import UnitRole
 from core.audit import AuditEvent
-from core.clock import CHINA_TZ
-from core.db import stamp
-from core.registries.applications import Application
-from core.registries.vehicles import FiledDriver, Vehicle, VehicleStatus, Violation
-from plugins.unit_accounts.tests.support import (
+from core.registries.vehicles import Vehicle, VehicleStatus
+
+from .helpers import (
     AFTER,
     GRANT,
     PLATES,
     PLUGINS,
     VEHICLE,
     VEHICLES,
+    apply_plates,
     citizen,
     errors,
     member,
+    plate_applications,
     top_code,
     unit,
+    with_driver_and_violation,
 )
-
-
-def _with_driver_and_violation(env):
-    with env.session() as s:
-        s.add(
-            FiledDriver(
-                vehicle_id=env.refs["unit_car"].id,
-                person_id=env.refs["elder"].id,
-                filed_at=stamp(dt.datetime(2023, 1, 1, tzinfo=CHINA_TZ)),
-            )
-        )
-        s.add(
-            Violation(
-                vehicle_id=env.refs["unit_truck"].id,
-                occurred_at=stamp(dt.datetime(2024, 8, 1, 8, tzinfo=CHINA_TZ)),
-                city_code="320100",
-                description="违反禁令标志",
-                points=3,
-                fine_yuan=200,
-            )
-        )
-        s.commit()
-
-
-def _apply(env, who, vehicle=None, item="PLATE", reason="号牌遗失", unit_id=None):
-    variables = {
-        "input": {
-            "unitId": unit_id or env.refs["unit"].id,
-            "vehicleId": vehicle or env.refs["unit_car"].id,
-            "item": item,
-            "reason": reason,
-        }
-    }
-    return env.gql(PLATES, variables, as_=who)
-
-
-def _applications(env):
-    with env.session() as s:
-        return s.exec(select(Application).where(Application.measure == "unit_accounts")).all()
 
 
 def test_members_see_vehicles_drivers_and_violations(make_env):
     env = make_env(PLUGINS, now=AFTER)
-    _with_driver_and_violation(env)
+    with_driver_and_violation(env)
     for who in ("zhang_account", "li_account"):
         got = env.data(VEHICLES, {"unit": env.refs["unit"].id}, as_=who)["unitVehicles"]
         assert got["totalCount"] == 2
@@ -116,9 +76,9 @@ def test_member_of_another_unit_cannot_reach_this_units_vehicles(make_env):
     )
     assert top_code(env.gql(VEHICLES, {"unit": env.refs["unit"].id}, as_="clerk")) == "FORBIDDEN"
     assert top_code(env.gql(VEHICLES, {"unit": env.refs["unit"].id})) == "UNAUTHENTICATED"
-    plate = _apply(env, boss_account, unit_id=other.id)
+    plate = apply_plates(env, boss_account, unit_id=other.id)
     assert errors(plate, "unitPlateReplacementApply")[0]["code"] == "NOT_FOUND"
-    assert _applications(env) == []
+    assert plate_applications(env) == []
 
 
 def test_vehicles_not_in_force_and_malformed(make_env):
@@ -146,7 +106,7 @@ def test_legal_person_and_admin_apply_for_plate_replacement_by_default(make_env)
     env = make_env(PLUGINS, now=AFTER)
     admin_person, admin_account = citizen(env, "刘管理")
     member(env, env.refs["unit"], admin_person, UnitRole.ADMIN)
-    ok = _apply(env, "zhang_account")
+    ok = apply_plates(env, "zhang_account")
     assert errors(ok, "unitPlateReplacementApply") == []
     app = ok["data"]["unitPlateReplacementApply"]["application"]
     assert (
@@ -154,31 +114,31 @@ def test_legal_person_and_admin_apply_for_plate_replacement_by_default(make_env)
         and app["status"] == "SUBMITTED"
         and app["city"] == "320100"
     )
-    by_admin = _apply(env, admin_account, item="VEHICLE_LICENCE")
+    by_admin = apply_plates(env, admin_account, item="VEHICLE_LICENCE")
     assert errors(by_admin, "unitPlateReplacementApply") == []
-    assert len(_applications(env)) == 2
+    assert len(plate_applications(env)) == 2
 
 
 def test_user_applies_only_after_a_window_grant(make_env):
     env = make_env(PLUGINS, now=AFTER)
-    refused = _apply(env, "li_account")
+    refused = apply_plates(env, "li_account")
     err = errors(refused, "unitPlateReplacementApply")[0]
     assert err["code"] == "UNIT_PLATE_GRANT_REQUIRED" and err["rule"].startswith("M20 2024-八-三")
-    assert _applications(env) == []
+    assert plate_applications(env) == []
     env.data(GRANT, {"id": env.refs["unit_user"].id, "granted": True}, as_="clerk")
-    assert errors(_apply(env, "li_account"), "unitPlateReplacementApply") == []
+    assert errors(apply_plates(env, "li_account"), "unitPlateReplacementApply") == []
     env.data(GRANT, {"id": env.refs["unit_user"].id, "granted": False}, as_="clerk")
-    again = _apply(env, "li_account")
+    again = apply_plates(env, "li_account")
     assert errors(again, "unitPlateReplacementApply")[0]["code"] == "UNIT_PLATE_GRANT_REQUIRED"
 
 
 def test_plate_replacement_refusals(make_env):
     env = make_env(PLUGINS, now=AFTER)
-    not_unit = _apply(env, "zhang_account", vehicle=env.refs["zhang_car"].id)  # his own car
+    not_unit = apply_plates(env, "zhang_account", vehicle=env.refs["zhang_car"].id)  # his own car
     assert errors(not_unit, "unitPlateReplacementApply")[0]["code"] == "NOT_FOUND"
-    empty = _apply(env, "zhang_account", reason="   ")
+    empty = apply_plates(env, "zhang_account", reason="   ")
     assert errors(empty, "unitPlateReplacementApply")[0]["field"] == "reason"
-    long = _apply(env, "zhang_account", reason="x" * 201)
+    long = apply_plates(env, "zhang_account", reason="x" * 201)
     assert errors(long, "unitPlateReplacementApply")[0]["code"] == "TOO_LONG"
     bad_item = env.post(
         PLATES,
@@ -198,18 +158,18 @@ def test_plate_replacement_refusals(make_env):
         car.status = VehicleStatus.DEREGISTERED.value
         s.add(car)
         s.commit()
-    gone = _apply(env, "zhang_account")
+    gone = apply_plates(env, "zhang_account")
     assert errors(gone, "unitPlateReplacementApply")[0]["code"] == "UNIT_VEHICLE_NOT_ELIGIBLE"
-    assert top_code(_apply(env, "clerk")) == "FORBIDDEN"
-    assert _applications(env) == []
+    assert top_code(apply_plates(env, "clerk")) == "FORBIDDEN"
+    assert plate_applications(env) == []
 
 
 def test_plate_replacement_boundary_2024_07_01(make_env):
     env = make_env(PLUGINS, now="2024-06-30")
-    before = _apply(env, "zhang_account")
+    before = apply_plates(env, "zhang_account")
     assert (
         errors(before, "unitPlateReplacementApply")[0]["code"] == "UNIT_ACCOUNTS_NOT_YET_EFFECTIVE"
     )
-    assert _applications(env) == []
+    assert plate_applications(env) == []
     env.clock.set("2024-07-01")
-    assert errors(_apply(env, "zhang_account"), "unitPlateReplacementApply") == []
+    assert errors(apply_plates(env, "zhang_account"), "unitPlateReplacementApply") == []
