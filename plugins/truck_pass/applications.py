@@ -142,7 +142,6 @@ def apply(
     days: int,
 ) -> TruckPassApplicationPayload:
     """A citizen (owner, unit manager or filed driver) applies for a code for one restriction."""
-
     session = scope.session
     person_id = ctx.require_person()
     policy = _policy_for(session, policy_id)
@@ -220,7 +219,6 @@ def _load_for_staff(ctx: Context, session: Session, application_id: str) -> Requ
 
 def approve(ctx: Context, scope: WriteScope, application_id: str) -> TruckPassApplicationPayload:
     """A clerk of the city approves and the code is issued within the blacklist limits."""
-
     session = scope.session
     req = _load_for_staff(ctx, session, application_id)
     app = session.get(apps.Application, req.application_id)

@@ -59,7 +59,6 @@ def add(
     correction_days: int,
 ) -> TruckPassBlacklistPayload:
     """A supervisor lists a unit or a vehicle, with a deadline to correct (责令限期整改)."""
-
     session = scope.session
     city = gate_staff_city(ctx, city_code)
     if (vehicle_id is None) == (unit_id is None):
@@ -115,7 +114,6 @@ def add(
 
 def lift(ctx: Context, scope: WriteScope, entry_id: str, note: str) -> TruckPassBlacklistPayload:
     """A supervisor lifts a listing once the correction is done."""
-
     row = scope.session.get(EntryRow, require_text("entryId", entry_id, 16))
     if row is None:
         raise NotFound("TruckPassBlacklistEntry", "entryId")
