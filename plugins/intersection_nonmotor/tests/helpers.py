@@ -25,6 +25,10 @@ RECORDS = """query($id: ID!) { intersectionRecords(intersectionId: $id, start: "
   staffing { police } enforcement { kind count } } }"""
 CORE_REPORT = """query { report(name: "intersection_nonmotor.city", city: "320100", start: "2024-09-01",
   end: "2024-09-30") { columns rows { label values } } }"""
+BACKWARD_REPORT = """query { intersectionReport(city: "320100", start: "2024-09-30",
+  end: "2024-09-01") { city } }"""
+AREA_PER_BIKE_2 = """mutation { measureSettingSet(measure: "intersection_nonmotor", scopeCode: "320100",
+  key: "area_per_bike_m2", value: 2.0) { errors { code } } }"""
 
 ONE_STAGE = {"stopLine": True, "waitingAreaM2": 60, "peakWaitingBikes": 30, "separation": "PHYSICAL",
              "leftTurn": "ONE_STAGE", "leftTurnSignal": True, "guideLines": True}  # fmt: skip

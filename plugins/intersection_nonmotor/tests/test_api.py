@@ -8,6 +8,8 @@ from core.accounts import Role
 
 from ..models import EnforcementRecord, Intersection, StaffingShift
 from .helpers import (
+    AREA_PER_BIKE_2,
+    BACKWARD_REPORT,
     CHECK,
     CORE_REPORT,
     ENFORCE,
@@ -94,9 +96,7 @@ def test_check_lists_every_violation_without_writing(make_env):
 
 def test_city_setting_changes_the_sizing(make_env):
     env = make_env(PLUGINS)
-    setting = """mutation { measureSettingSet(measure: "intersection_nonmotor", scopeCode: "320100",
-      key: "area_per_bike_m2", value: 2.0) { errors { code } } }"""
-    assert env.data(setting, as_="province_admin")["measureSettingSet"]["errors"] == []
+    assert env.data(AREA_PER_BIKE_2, as_="province_admin")["measureSettingSet"]["errors"] == []
     out = save(env, TWO_STAGE)  # 30 m² / 2.0 = 15 < 20
     assert codes(out) == ["WAITING_AREA_TOO_SMALL"]
 
@@ -301,8 +301,7 @@ def test_bad_enum_and_period_are_not_500(make_env):
     response = env.post(SAVE, {"input": {"city": "320100", "name": "x", "design": {**ONE_STAGE,
                         "leftTurn": "THREE_STAGE"}}}, as_="road_officer")  # fmt: skip
     assert response.status_code == 200 and response.json()["errors"]
-    bad = """query { intersectionReport(city: "320100", start: "2024-09-30", end: "2024-09-01") { city } }"""
-    assert top_code(env.gql(bad, as_="supervisor")) == "INVALID_DATE"
+    assert top_code(env.gql(BACKWARD_REPORT, as_="supervisor")) == "INVALID_DATE"
 
 
 def test_demo_data_loads(make_env):
