@@ -1,9 +1,16 @@
 """A minimal, complete plugin: the shape every measure follows (docs/plugins.md walks through it).
 
-It adds one gated query and one mutation:
-- `exampleLicenceStatus(licenceId)`: a citizen reads the status of their own licence, where the
-  measure is in force in the licence's city.
-- `exampleLicenceRemarkAdd(licenceId, text)`: a clerk adds a remark to a licence of their city.
+It adds one gated query and one mutation, each declared once with `core.graphql.operations`:
+- `exampleLicenceStatus(licenceId)` (`@operation_field`): a citizen reads the status of their own
+  licence, where the measure is in force in the licence's city.
+- `exampleLicenceRemarkAdd(licenceId, text)` (`@mutation`, returns a `Payload`): a clerk adds a
+  remark to a licence of their city. The mutation frame runs it in one transaction with its audit
+  event and hands it its `WriteScope`; a `RuleError` refuses and writes nothing.
+The "Roles: …" sentence of both descriptions is generated from `register_permission_rules`.
+
+A real measure is a folder (plugins/<slug>/, see docs/plugins.md) with `MEASURE` in rules.py, its
+`<Noun>ErrorCode` enum in errors.py and relative imports; this one is a single module, loaded from
+its path, and raises only core codes, so it has no error-code enum.
 
 tests/test_example_plugin.py loads this file exactly as a third-party plugin would be loaded, and
 bench/ uses its query as the `graphql_read` hot path.
@@ -19,21 +26,21 @@ from sqlalchemy import bindparam, select
 from core.accounts import Role
 from core.context import Context, WriteScope
 from core.errors import Forbidden, NotFound
-from core.graphql.types import UserError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.hookspecs import hookimpl
-from core.permissions import PermissionRule, requires
+from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, SettingSpec, SettingType
 from core.registries.licences import DrivingLicence
 from core.rollout import RolloutDefault
 from core.validation import require_text
 
-PLUGIN_NAME = "example_measure"
+MEASURE = "example_measure"  # the measure's slug: its actions' prefix
+PLUGIN_NAME = MEASURE
 _LICENCES = DrivingLicence.__table__  # type: ignore[attr-defined]
 # built once with a bound parameter, so SQLAlchemy compiles and caches it once
 _STATUS = select(
     _LICENCES.c.person_id, _LICENCES.c.issuing_city, _LICENCES.c.status, _LICENCES.c.valid_until
 ).where(_LICENCES.c.id == bindparam("licence_id"))
-MEASURE = "example_measure"
 
 
 @strawberry.type(description="Example: a licence's live status.")
@@ -44,16 +51,13 @@ class ExampleLicenceStatus:
 
 
 @strawberry.type
-class ExampleRemarkPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class ExampleRemarkPayload(Payload):
     remarks: list[str] | None = None
 
 
 @strawberry.type
 class ExampleQuery:
-    @strawberry.field(
-        extensions=[requires("example_measure.status")], description="Roles: CITIZEN (own licence)."
-    )
+    @operation_field(f"{MEASURE}.status", "A licence's live status.", qualifier="own licence")
     def example_licence_status(
         self, info: strawberry.Info, licence_id: strawberry.ID
     ) -> ExampleLicenceStatus:
@@ -70,31 +74,25 @@ class ExampleQuery:
 
 @strawberry.type
 class ExampleMutation:
-    @strawberry.mutation(
-        extensions=[requires("example_measure.remark")], description="Roles: CLERK (own city)."
-    )
+    @mutation(f"{MEASURE}.remark", "Add a remark to a licence.", qualifier="own city")
     def example_licence_remark_add(
-        self, info: strawberry.Info, licence_id: strawberry.ID, text: str
+        self, info: strawberry.Info, licence_id: strawberry.ID, text: str, scope: WriteScope
     ) -> ExampleRemarkPayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> ExampleRemarkPayload:
-            licence = scope.session.get(DrivingLicence, str(licence_id))
-            if licence is None:
-                raise NotFound("Licence", "licenceId")
-            remark = require_text(
-                "text", text, ctx.setting(MEASURE, "remark_max_length", licence.issuing_city)
-            )
-            ctx.require_in_force(MEASURE, licence.issuing_city)
-            ctx.require_jurisdiction(licence.issuing_city)
-            if Role.CLERK not in ctx.actor.roles:
-                raise Forbidden()
-            licence.remarks = [*licence.remarks, remark]
-            scope.session.add(licence)
-            scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
-            return ExampleRemarkPayload(remarks=licence.remarks)
-
-        return ctx.mutate("example_measure.remark", ExampleRemarkPayload, work)
+        licence = scope.session.get(DrivingLicence, str(licence_id))
+        if licence is None:
+            raise NotFound("Licence", "licenceId")
+        remark = require_text(
+            "text", text, ctx.setting(MEASURE, "remark_max_length", licence.issuing_city)
+        )
+        ctx.require_in_force(MEASURE, licence.issuing_city)
+        ctx.require_jurisdiction(licence.issuing_city)
+        if Role.CLERK not in ctx.actor.roles:
+            raise Forbidden()
+        licence.remarks = [*licence.remarks, remark]
+        scope.session.add(licence)
+        scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
+        return ExampleRemarkPayload(remarks=licence.remarks)
 
 
 @hookimpl
@@ -115,8 +113,8 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles("example_measure.status", Role.CITIZEN),
-        PermissionRule.allow_roles("example_measure.remark", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.status", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.remark", Role.CLERK),
     ]
 
 

@@ -60,3 +60,22 @@ def test_clerk_remark_and_refusals(example_env):
 
     with env.session() as s:
         assert s.get(DrivingLicence, lic.id).remarks == ["测试备注"]  # data kept, nothing added
+
+
+FIELDS = """query($t: String!) { __type(name: $t) { fields { name description } } }"""
+
+
+def test_roles_sentence_is_generated_from_the_permission_rules(example_env):
+    """The plugin writes no roles: the declarations' qualifiers and its permission rules make the
+    "Roles:" sentence of each description."""
+
+    def described(type_name: str) -> dict[str, str]:
+        fields = example_env.data(FIELDS, {"t": type_name})["__type"]["fields"]
+        return {f["name"]: f["description"] for f in fields}
+
+    assert described("Query")["exampleLicenceStatus"] == (
+        "A licence's live status. Roles: CITIZEN (own licence)."
+    )
+    assert described("Mutation")["exampleLicenceRemarkAdd"] == (
+        "Add a remark to a licence. Roles: CLERK (own city)."
+    )

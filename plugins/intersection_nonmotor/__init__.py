@@ -12,13 +12,14 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
-from plugins.intersection_nonmotor import demo as demo_data
-from plugins.intersection_nonmotor import (
-    models,  # noqa: F401  (tables)
+
+from . import demo as demo_data
+from . import (
+    models,  # noqa: F401 - its tables
     reports,
 )
-from plugins.intersection_nonmotor.schema import IntersectionMutation, IntersectionQuery
-from plugins.intersection_nonmotor.service import MEASURE
+from .rules import MEASURE
+from .schema import IntersectionMutation, IntersectionQuery
 
 
 @hookimpl
@@ -104,7 +105,7 @@ def register_settings() -> list[SettingSpec]:
 
 @hookimpl
 def register_reports() -> list[ReportSpec]:
-    return [ReportSpec("intersection_nonmotor.city", MEASURE, "路口非机动车交通组织: city figures",
+    return [ReportSpec(f"{MEASURE}.city", MEASURE, "路口非机动车交通组织: city figures",
                        "ANY", reports.build)]  # fmt: skip
 
 

@@ -10,8 +10,9 @@ from sqlmodel import Session
 
 from core.db import stamp
 from core.demo import DemoWorld
-from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
-from plugins.intersection_nonmotor.rules import Design, LeftTurn, Separation, check_design
+
+from .models import EnforcementRecord, Intersection, StaffingShift
+from .rules import Design, LeftTurn, Separation, check_design
 
 
 def _row(name: str, d: Design, now: dt.datetime) -> Intersection:

@@ -1,7 +1,13 @@
 """Error codes of M18 (non-motor traffic at intersections)."""
 
+from __future__ import annotations
 
-class M18Code:
+from core.errors import ErrorCode
+
+
+class IntersectionErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause)."""
+
     DESIGN_INCOMPLETE = "DESIGN_INCOMPLETE"  # a required design element is missing
     DESIGN_INCONSISTENT = "DESIGN_INCONSISTENT"  # elements contradict the chosen left-turn mode
     WAITING_AREA_TOO_SMALL = "WAITING_AREA_TOO_SMALL"  # the queue would overflow

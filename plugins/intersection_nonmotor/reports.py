@@ -8,8 +8,9 @@ from typing import Any
 from sqlmodel import select
 
 from core.plugin_api import ReportResult, ReportRow
-from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
-from plugins.intersection_nonmotor.rules import ViolationKind
+
+from .models import EnforcementRecord, Intersection, StaffingShift
+from .rules import ViolationKind
 
 COLUMNS = [
     "intersections", "one_stage", "two_stage", "key", "police", "auxiliaries", "volunteers",

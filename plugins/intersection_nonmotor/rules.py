@@ -9,8 +9,10 @@ import math
 from dataclasses import dataclass, field
 
 from core.errors import RuleError
-from plugins.intersection_nonmotor.errors import M18Code
 
+from .errors import IntersectionErrorCode
+
+MEASURE = "intersection_nonmotor"  # the plugin's slug: its folder, its actions' prefix
 R_STOP = "M18 2024-六-一: 规范施划非机动车停止线，科学设置非机动车等候区"
 R_SPACE = "M18 2024-六-一: 因等候区空间不足导致越线停车、占用机动车道问题突出的，要采取扩大非机动车等候区面积、设置机非隔离设施等措施"
 R_ONE = "M18 2024-六-二: 采取左转一次过街的，要设置非机动车左转信号灯、施划路口导向线"
@@ -108,16 +110,26 @@ def check_design(d: Design, area_per_bike_m2: float, min_left_lane_m: float) -> 
         out.violations.append(RuleError(code, message, field=fld, rule=rule))
 
     if not d.stop_line:
-        bad(M18Code.DESIGN_INCOMPLETE, "Mark a non-motor stop line.", "stopLine", R_STOP)
+        bad(
+            IntersectionErrorCode.DESIGN_INCOMPLETE,
+            "Mark a non-motor stop line.",
+            "stopLine",
+            R_STOP,
+        )
     if d.waiting_area_m2 <= 0:
-        bad(M18Code.DESIGN_INCOMPLETE, "Set a non-motor waiting area.", "waitingAreaM2", R_STOP)
+        bad(
+            IntersectionErrorCode.DESIGN_INCOMPLETE,
+            "Set a non-motor waiting area.",
+            "waitingAreaM2",
+            R_STOP,
+        )
     elif (
         d.cross_line_problem
         and capacity(d.waiting_area_m2, area_per_bike_m2) < d.peak_waiting_bikes
         and d.separation is not Separation.PHYSICAL
     ):
         bad(
-            M18Code.WAITING_AREA_TOO_SMALL,
+            IntersectionErrorCode.WAITING_AREA_TOO_SMALL,
             f"Waiting area holds {capacity(d.waiting_area_m2, area_per_bike_m2)} of "
             f"{d.peak_waiting_bikes} waiting vehicles while riders stop over the line: enlarge it "
             "or install physical separation.",
@@ -126,51 +138,51 @@ def check_design(d: Design, area_per_bike_m2: float, min_left_lane_m: float) -> 
         )
     if d.left_turn is LeftTurn.ONE_STAGE:
         if not d.left_turn_signal:
-            bad(M18Code.DESIGN_INCOMPLETE, "One-stage left turn needs a non-motor left-turn signal.",
+            bad(IntersectionErrorCode.DESIGN_INCOMPLETE, "One-stage left turn needs a non-motor left-turn signal.",
                 "leftTurnSignal", R_ONE)  # fmt: skip
         if not d.guide_lines:
             bad(
-                M18Code.DESIGN_INCOMPLETE,
+                IntersectionErrorCode.DESIGN_INCOMPLETE,
                 "One-stage left turn needs guide lines.",
                 "guideLines",
                 R_ONE,
             )
         if d.dedicated_left_lane and (d.left_lane_width_m or 0) < min_left_lane_m:
-            bad(M18Code.DESIGN_INCONSISTENT,
+            bad(IntersectionErrorCode.DESIGN_INCONSISTENT,
                 f"A dedicated left-turn lane needs at least {min_left_lane_m} m of width.",
                 "leftLaneWidthM", R_ONE_LANE)  # fmt: skip
         if d.second_stage_area_m2 or d.two_stage_sign:
-            bad(M18Code.DESIGN_INCONSISTENT,
+            bad(IntersectionErrorCode.DESIGN_INCONSISTENT,
                 "A second-stage waiting area or two-stage sign contradicts a one-stage left turn.",
                 "secondStageAreaM2" if d.second_stage_area_m2 else "twoStageSign", R_ONE)  # fmt: skip
     else:
         if d.dedicated_left_lane:
-            bad(M18Code.DESIGN_INCONSISTENT,
+            bad(IntersectionErrorCode.DESIGN_INCONSISTENT,
                 "A dedicated left-turn lane belongs to a one-stage left turn.",
                 "dedicatedLeftLane", R_ONE_LANE)  # fmt: skip
         if not d.second_stage_area_m2 or d.second_stage_area_m2 <= 0:
-            bad(M18Code.DESIGN_INCOMPLETE, "Two-stage left turn needs a second-stage waiting area.",
+            bad(IntersectionErrorCode.DESIGN_INCOMPLETE, "Two-stage left turn needs a second-stage waiting area.",
                 "secondStageAreaM2", R_TWO)  # fmt: skip
         elif d.peak_left_turn_bikes is None:
-            bad(M18Code.DESIGN_INCOMPLETE, "Give the peak number of left-turning non-motor vehicles.",
+            bad(IntersectionErrorCode.DESIGN_INCOMPLETE, "Give the peak number of left-turning non-motor vehicles.",
                 "peakLeftTurnBikes", R_TWO)  # fmt: skip
         elif capacity(d.second_stage_area_m2, area_per_bike_m2) < d.peak_left_turn_bikes:
-            bad(M18Code.WAITING_AREA_TOO_SMALL,
+            bad(IntersectionErrorCode.WAITING_AREA_TOO_SMALL,
                 f"The second-stage area holds {capacity(d.second_stage_area_m2, area_per_bike_m2)} "
                 f"of {d.peak_left_turn_bikes} left-turning vehicles: the queue would overflow.",
                 "secondStageAreaM2", R_TWO)  # fmt: skip
         if not (d.no_entry_zone or d.guide_lines):
             bad(
-                M18Code.DESIGN_INCOMPLETE,
+                IntersectionErrorCode.DESIGN_INCOMPLETE,
                 "Mark a no-entry zone or guide lines.",
                 "noEntryZone",
                 R_TWO_MARK,
             )
         if not d.non_motor_signal:
-            bad(M18Code.DESIGN_INCOMPLETE, "Two-stage left turn needs non-motor signals.",
+            bad(IntersectionErrorCode.DESIGN_INCOMPLETE, "Two-stage left turn needs non-motor signals.",
                 "nonMotorSignal", R_TWO_MARK)  # fmt: skip
         if not d.two_stage_sign:
-            bad(M18Code.DESIGN_INCOMPLETE, "Two-stage left turn needs a two-stage guide sign.",
+            bad(IntersectionErrorCode.DESIGN_INCOMPLETE, "Two-stage left turn needs a two-stage guide sign.",
                 "twoStageSign", R_TWO_MARK)  # fmt: skip
         if not d.guide_lanes_in_waiting_area:
             out.advice.append("鼓励在等候区设置非机动车导向车道 (M18 2024-六-二)")
@@ -190,7 +202,7 @@ def check_record_date(
     """A record is dated from `earliest` up to today (both inclusive)."""
     if day > today or day < earliest:
         raise RuleError(
-            M18Code.BAD_RECORD_DATE,
+            IntersectionErrorCode.BAD_RECORD_DATE,
             f"Record dates run from {earliest} to {today}.",
             field=fld,
             rule=rule,
@@ -208,14 +220,14 @@ def check_staffing(police: int, auxiliaries: int, volunteers: int) -> None:
             raise RuleError("INVALID_INPUT", f"`{name}` is between 0 and 500.", field=name)
     if police < 1:
         raise RuleError(
-            M18Code.STAFFING_INSUFFICIENT,
+            IntersectionErrorCode.STAFFING_INSUFFICIENT,
             "A key intersection's shift has at least one police officer.",
             field="police",
             rule=R_KEY,
         )
     if auxiliaries + volunteers < 1:
         raise RuleError(
-            M18Code.STAFFING_INSUFFICIENT,
+            IntersectionErrorCode.STAFFING_INSUFFICIENT,
             "Add auxiliaries or volunteers to keep order.",
             field="auxiliaries",
             rule=R_KEY,
@@ -227,14 +239,14 @@ def check_action(kind: ViolationKind, action: EnforcementAction) -> None:
     persuasion and education, not fines (六-三)."""
     if kind is ViolationKind.STOP_LINE and action is EnforcementAction.FINE:
         raise RuleError(
-            M18Code.ACTION_NOT_ALLOWED,
+            IntersectionErrorCode.ACTION_NOT_ALLOWED,
             "Stop-line waiting is met with persuasion and education.",
             field="action",
             rule=R_STOP_LINE,
         )
     if kind in SERIOUS and action is EnforcementAction.PERSUASION:
         raise RuleError(
-            M18Code.ACTION_NOT_ALLOWED,
+            IntersectionErrorCode.ACTION_NOT_ALLOWED,
             "Serious violations are corrected on site (fine or correction) or by remote broadcast.",
             field="action",
             rule=R_ENFORCE,

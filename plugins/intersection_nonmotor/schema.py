@@ -9,12 +9,13 @@ from sqlmodel import select
 
 from core.context import Context, WriteScope
 from core.errors import Code, NotFound, RuleError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
-from plugins.intersection_nonmotor import reports, service
-from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
-from plugins.intersection_nonmotor.rules import (
+
+from . import reports, service
+from .models import EnforcementRecord, Intersection, StaffingShift
+from .rules import (
+    MEASURE,
     Design,
     EnforcementAction,
     Findings,
@@ -23,6 +24,9 @@ from plugins.intersection_nonmotor.rules import (
     Separation,
     ViolationKind,
 )
+
+OWN_CITY = "own city"
+JURISDICTION = "each in their jurisdiction: city, province or nationwide"
 
 IntersectionLeftTurn = strawberry.enum(
     LeftTurn, name="IntersectionLeftTurn", description="左转一次过街 / 二次过街"
@@ -226,29 +230,26 @@ class IntersectionEnforcementInput:
 
 
 @strawberry.type
-class IntersectionPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class IntersectionPayload(Payload):
     intersection: IntersectionSite | None = None
 
 
 @strawberry.type
-class IntersectionStaffingPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class IntersectionStaffingPayload(Payload):
     shift: IntersectionStaffingShift | None = None
 
 
 @strawberry.type
-class IntersectionEnforcementPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class IntersectionEnforcementPayload(Payload):
     record: IntersectionEnforcement | None = None
 
 
 @strawberry.type
 class IntersectionQuery:
-    @strawberry.field(
-        extensions=[requires("intersection_nonmotor.design_check")],
-        description="Check a design against 六-一 and 六-二 without saving it: every violation and "
-        "advice. Roles: ROAD_OFFICER, SUPERVISOR (own city).",
+    @operation_field(
+        f"{MEASURE}.design_check",
+        "Check a design against 六-一 and 六-二 without saving it: every violation and advice.",
+        qualifier=OWN_CITY,
     )
     def intersection_design_check(
         self, info: strawberry.Info, city: str, design: IntersectionDesignInput
@@ -257,10 +258,10 @@ class IntersectionQuery:
         code = service.city_in_scope(ctx, city)
         return IntersectionDesignCheck.of(service.check(ctx, code, design.design()))
 
-    @strawberry.field(
-        extensions=[requires("intersection_nonmotor.read")],
-        description="Intersections of a city (key ones only if asked). Roles: ROAD_OFFICER, "
-        "SUPERVISOR (own city), PROVINCE_ADMIN (own province), NATIONAL_ADMIN.",
+    @operation_field(
+        f"{MEASURE}.read",
+        "Intersections of a city (key ones only if asked).",
+        qualifier=JURISDICTION,
     )
     def intersections(
         self,
@@ -278,10 +279,10 @@ class IntersectionQuery:
         stmt = stmt.order_by(Intersection.name, Intersection.id)  # type: ignore[arg-type]
         return paginate(ctx, stmt, first, after, IntersectionSite.of)
 
-    @strawberry.field(
-        extensions=[requires("intersection_nonmotor.read")],
-        description="Staffing and enforcement records of an intersection in a period. Roles: "
-        "ROAD_OFFICER, SUPERVISOR (own city), PROVINCE_ADMIN, NATIONAL_ADMIN.",
+    @operation_field(
+        f"{MEASURE}.read",
+        "Staffing and enforcement records of an intersection in a period.",
+        qualifier=JURISDICTION,
     )
     def intersection_records(
         self, info: strawberry.Info, intersection_id: strawberry.ID, start: dt.date, end: dt.date
@@ -304,11 +305,11 @@ class IntersectionQuery:
             enforcement=[IntersectionEnforcement.of(r) for r in records],
         )
 
-    @strawberry.field(
-        extensions=[requires("intersection_nonmotor.report")],
-        description="Per-city report: intersections by left-turn mode, key intersections, staffing "
-        "and enforcement in a period. Roles: SUPERVISOR (own city), PROVINCE_ADMIN (own province), "
-        "NATIONAL_ADMIN.",
+    @operation_field(
+        f"{MEASURE}.report",
+        "Per-city report: intersections by left-turn mode, key intersections, staffing and "
+        "enforcement in a period.",
+        qualifier=JURISDICTION,
     )
     def intersection_report(
         self, info: strawberry.Info, city: str, start: dt.date, end: dt.date
@@ -336,86 +337,65 @@ def _period(start: dt.date, end: dt.date) -> None:
 
 @strawberry.type
 class IntersectionMutation:
-    @strawberry.mutation(
-        extensions=[requires("intersection_nonmotor.design_write")],
-        description="Create or update an intersection with a consistent non-motor design. "
-        "Roles: ROAD_OFFICER, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.design_write",
+        "Create or update an intersection with a consistent non-motor design.",
+        qualifier=OWN_CITY,
     )
     def intersection_save(
-        self, info: strawberry.Info, input: IntersectionSaveInput
+        self, info: strawberry.Info, input: IntersectionSaveInput, scope: WriteScope
     ) -> IntersectionPayload:
-        ctx: Context = info.context
+        row = service.save(info.context, scope.session, str(input.id) if input.id else None,
+                           input.city, input.name, input.design.design())  # fmt: skip
+        scope.subject(None, f"Intersection:{row.id}")
+        return IntersectionPayload(intersection=IntersectionSite.of(row))
 
-        def work(scope: WriteScope) -> IntersectionPayload:
-            row = service.save(ctx, scope.session, str(input.id) if input.id else None,
-                               input.city, input.name, input.design.design())  # fmt: skip
-            scope.subject(None, f"Intersection:{row.id}")
-            return IntersectionPayload(intersection=IntersectionSite.of(row))
-
-        return ctx.mutate("intersection_nonmotor.design_write", IntersectionPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("intersection_nonmotor.key_set")],
-        description="Designate a key intersection (流量大、秩序乱、事故多) or release it (no reasons). "
-        "Roles: SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.key_set",
+        "Designate a key intersection (流量大、秩序乱、事故多) or release it (no reasons).",
+        qualifier=OWN_CITY,
     )
     def intersection_key_set(
         self,
         info: strawberry.Info,
         intersection_id: strawberry.ID,
         reasons: list[IntersectionKeyReason],  # type: ignore[valid-type]
+        scope: WriteScope,
     ) -> IntersectionPayload:
-        ctx: Context = info.context
+        row = service.set_key(
+            info.context, scope.session, str(intersection_id), [KeyReason(r) for r in reasons]
+        )
+        scope.subject(None, f"Intersection:{row.id}", key=bool(row.key_reasons))
+        return IntersectionPayload(intersection=IntersectionSite.of(row))
 
-        def work(scope: WriteScope) -> IntersectionPayload:
-            row = service.set_key(
-                ctx, scope.session, str(intersection_id), [KeyReason(r) for r in reasons]
-            )
-            scope.subject(None, f"Intersection:{row.id}", key=bool(row.key_reasons))
-            return IntersectionPayload(intersection=IntersectionSite.of(row))
-
-        return ctx.mutate("intersection_nonmotor.key_set", IntersectionPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("intersection_nonmotor.staffing_record")],
-        description="Record staff on duty at a key intersection. Roles: ROAD_OFFICER, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.staffing_record",
+        "Record staff on duty at a key intersection.",
+        qualifier=OWN_CITY,
     )
     def intersection_staffing_record(
-        self, info: strawberry.Info, input: IntersectionStaffingInput
+        self, info: strawberry.Info, input: IntersectionStaffingInput, scope: WriteScope
     ) -> IntersectionStaffingPayload:
-        ctx: Context = info.context
+        row = service.record_staffing(info.context, scope.session, str(input.intersection_id),
+                                      input.day, input.police, input.auxiliaries,
+                                      input.volunteers)  # fmt: skip
+        scope.subject(None, f"Intersection:{row.intersection_id}")
+        return IntersectionStaffingPayload(shift=IntersectionStaffingShift.of(row))
 
-        def work(scope: WriteScope) -> IntersectionStaffingPayload:
-            row = service.record_staffing(ctx, scope.session, str(input.intersection_id), input.day,
-                                          input.police, input.auxiliaries, input.volunteers)  # fmt: skip
-            scope.subject(None, f"Intersection:{row.intersection_id}")
-            return IntersectionStaffingPayload(shift=IntersectionStaffingShift.of(row))
-
-        return ctx.mutate(
-            "intersection_nonmotor.staffing_record", IntersectionStaffingPayload, work
-        )
-
-    @strawberry.mutation(
-        extensions=[requires("intersection_nonmotor.enforcement_record")],
-        description="Record non-motor violations dealt with at an intersection (counts only). "
-        "Roles: ROAD_OFFICER (own city).",
+    @mutation(
+        f"{MEASURE}.enforcement_record",
+        "Record non-motor violations dealt with at an intersection (counts only).",
+        qualifier=OWN_CITY,
     )
     def intersection_enforcement_record(
-        self, info: strawberry.Info, input: IntersectionEnforcementInput
+        self, info: strawberry.Info, input: IntersectionEnforcementInput, scope: WriteScope
     ) -> IntersectionEnforcementPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> IntersectionEnforcementPayload:
-            row = service.record_enforcement(
-                ctx, scope.session, str(input.intersection_id), input.day,
-                ViolationKind(input.kind), EnforcementAction(input.action), input.count,
-            )  # fmt: skip
-            scope.subject(None, f"Intersection:{row.intersection_id}")
-            return IntersectionEnforcementPayload(record=IntersectionEnforcement.of(row))
-
-        return ctx.mutate(
-            "intersection_nonmotor.enforcement_record", IntersectionEnforcementPayload, work
-        )
+        row = service.record_enforcement(
+            info.context, scope.session, str(input.intersection_id), input.day,
+            ViolationKind(input.kind), EnforcementAction(input.action), input.count,
+        )  # fmt: skip
+        scope.subject(None, f"Intersection:{row.intersection_id}")
+        return IntersectionEnforcementPayload(record=IntersectionEnforcement.of(row))
 
 
 __all__ = ["IntersectionMutation", "IntersectionQuery"]

@@ -1,5 +1,6 @@
 """M18 operations: save an intersection's design, designate key intersections, record staffing
-and enforcement. Resolvers (schema.py) call these inside `ctx.mutate`."""
+and enforcement. The mutations (schema.py) call these in their mutation frame, with
+`scope.session`."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.validation import require_range, require_text
-from plugins.intersection_nonmotor import rules
-from plugins.intersection_nonmotor.errors import M18Code
-from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
-from plugins.intersection_nonmotor.rules import (
+
+from . import rules
+from .errors import IntersectionErrorCode
+from .models import EnforcementRecord, Intersection, StaffingShift
+from .rules import (
+    MEASURE,
     Design,
     EnforcementAction,
     Findings,
@@ -26,8 +29,6 @@ from plugins.intersection_nonmotor.rules import (
     Separation,
     ViolationKind,
 )
-
-MEASURE = "intersection_nonmotor"
 
 
 def _number(ctx: Context, key: str, city: str) -> float:
@@ -153,7 +154,7 @@ def record_staffing(
     row = _load(ctx, session, intersection_id)
     if not row.key_reasons or row.key_since is None:
         raise RuleError(
-            M18Code.NOT_KEY_INTERSECTION,
+            IntersectionErrorCode.NOT_KEY_INTERSECTION,
             "Staffing is recorded for key intersections.",
             field="intersectionId",
             rule=rules.R_KEY,

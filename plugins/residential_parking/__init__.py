@@ -9,12 +9,12 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
-from plugins.residential_parking import demo as demo_data
-from plugins.residential_parking import models  # noqa: F401  (tables)
-from plugins.residential_parking.reports import REPORTS
-from plugins.residential_parking.schema import ResidentialParkingMutation, ResidentialParkingQuery
 
-MEASURE = "residential_parking"
+from . import demo as demo_data
+from . import models  # noqa: F401 - its tables
+from .reports import REPORTS
+from .rules import MEASURE
+from .schema import ResidentialParkingMutation, ResidentialParkingQuery
 
 
 @hookimpl
@@ -43,9 +43,9 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles("residential_parking.public_read", *Role),
-        PermissionRule.allow_roles("residential_parking.designate", Role.SUPERVISOR),
-        PermissionRule.allow_roles("residential_parking.signs", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.public_read", *Role),
+        PermissionRule.allow_roles(f"{MEASURE}.designate", Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.signs", Role.CLERK, Role.SUPERVISOR),
     ]
 
 

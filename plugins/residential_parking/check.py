@@ -10,11 +10,12 @@ from core.clock import CHINA_TZ
 from core.context import Context
 from core.errors import Code, NotFound, RuleError
 from core.validation import require_text
-from plugins.residential_parking import rules
-from plugins.residential_parking.models import ParkingSegment as SegmentRow
-from plugins.residential_parking.models import ParkingSegmentVersion as VersionRow
-from plugins.residential_parking.segments import gate_city
-from plugins.residential_parking.types import ResidentialParkingAnswer, ResidentialParkingWindow
+
+from . import rules
+from .models import ParkingSegment as SegmentRow
+from .models import ParkingSegmentVersion as VersionRow
+from .segments import gate_city
+from .types import ResidentialParkingAnswer, ResidentialParkingWindow
 
 MESSAGES = {
     "WINDOW_MATCHED": "可以停放：在允许停车时段内（{window}）。",

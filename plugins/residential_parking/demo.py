@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from core.db import stamp
 from core.demo import DemoWorld
-from plugins.residential_parking.models import ParkingSegment, ParkingSegmentVersion
+
+from .models import ParkingSegment, ParkingSegmentVersion
 
 WINDOWS = [
     {"kind": "NIGHT", "start": 19 * 60, "end": 7 * 60},

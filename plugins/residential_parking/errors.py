@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class ParkingError:
-    """Codes a residential-parking refusal carries (besides the core's codes)."""
+
+class ResidentialParkingErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause), besides
+    the core's codes."""
 
     EMERGENCY_ROUTE = "RESIDENTIAL_PARKING_EMERGENCY_ROUTE"
     INVALID_WINDOW = "RESIDENTIAL_PARKING_INVALID_WINDOW"

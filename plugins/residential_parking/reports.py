@@ -8,7 +8,9 @@ from sqlmodel import Session, select
 
 from core.clock import CHINA_TZ
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
-from plugins.residential_parking.models import ParkingSegment, ParkingSegmentVersion
+
+from .models import ParkingSegment, ParkingSegmentVersion
+from .rules import MEASURE
 
 COLUMNS = ["active_segments", "active_bays", "designated", "adjusted", "withdrawn"]
 
@@ -43,8 +45,8 @@ def build(session: Session, city: str, start: dt.date, end: dt.date) -> ReportRe
 
 REPORTS = [
     ReportSpec(
-        "residential_parking.segments",
-        "residential_parking",
+        f"{MEASURE}.segments",
+        MEASURE,
         "Residential on-street parking: segments and changes",
         "ANY",
         build,

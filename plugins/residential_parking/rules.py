@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from dataclasses import dataclass
 from typing import Protocol
 
 from core.errors import Code, RuleError
 from core.text import fold_width, strip_blanks
-from plugins.residential_parking.errors import ParkingError
 
+from .errors import ResidentialParkingErrorCode
+
+MEASURE = "residential_parking"  # the plugin's slug: its folder, its actions' prefix
 M = "M05"
 RULE_WINDOWS = f"{M} 2021-五-一: 科学划定允许居民在夜间、周末和法定假期停车的路段、时段"
 RULE_EMERGENCY = f"{M} 2021-五-一: 路内停车不得影响应急救援车辆通行"
@@ -23,9 +26,67 @@ RULE_WITHDRAW = f"{M} 2021-五-三: 小区周边停车资源增加，停车难�
 DAY = 24 * 60
 NIGHT_START = 17 * 60  # a night window lies within 17:00 .. 09:00 next morning (platform reading)
 NIGHT_END = 9 * 60
-KINDS = ("NIGHT", "WEEKEND", "HOLIDAY")
 MAX_WINDOWS = 6
 _HHMM = re.compile(r"([01][0-9]|2[0-4]):([0-5][0-9])")  # [0-9], not \d (every script's digits)
+
+
+class WindowKind(enum.StrEnum):
+    """夜间 / 周末 / 法定假期 (五-一)."""
+
+    NIGHT = "NIGHT"
+    WEEKEND = "WEEKEND"
+    HOLIDAY = "HOLIDAY"
+
+
+KINDS = tuple(WindowKind)
+
+
+class Marking(enum.StrEnum):
+    """标志 only, or painted bays (五-二)."""
+
+    SIGN_ONLY = "SIGN_ONLY"
+    BAYS = "BAYS"
+
+
+class ChangeReason(enum.StrEnum):
+    """Why a segment changes (五-三)."""
+
+    EVALUATION = "EVALUATION"  # 跟踪评估
+    EMERGENCY_ACCESS = "EMERGENCY_ACCESS"  # 影响应急救援车辆通行
+    OFF_STREET_SUFFICIENT = "OFF_STREET_SUFFICIENT"  # 停车资源增加，停车难问题得到有效解决
+
+
+class SegmentStatus(enum.StrEnum):
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"  # kept with its history, never changed again
+
+
+class VersionAction(enum.StrEnum):
+    """What made a new version of a segment."""
+
+    DESIGNATE = "DESIGNATE"
+    ADJUST = "ADJUST"
+    WITHDRAW = "WITHDRAW"
+    SIGNS = "SIGNS"
+
+
+class AnswerReason(enum.StrEnum):
+    """Why a resident may (not) park on a segment at an instant."""
+
+    WINDOW_MATCHED = "WINDOW_MATCHED"
+    OUTSIDE_WINDOWS = "OUTSIDE_WINDOWS"
+    WITHDRAWN = "WITHDRAWN"
+    NOT_DESIGNATED = "NOT_DESIGNATED"
+    SIGNS_NOT_INSTALLED = "SIGNS_NOT_INSTALLED"
+
+
+class DayType(enum.StrEnum):
+    """The kind of a calendar day (holiday calendar, 调休 included)."""
+
+    WORKDAY = "WORKDAY"
+    WEEKEND = "WEEKEND"
+    HOLIDAY = "HOLIDAY"
+    SWAPPED_WORKDAY = "SWAPPED_WORKDAY"  # a Saturday or Sunday declared a working day
 
 
 class Calendar(Protocol):
@@ -40,7 +101,9 @@ def parse_time(text: str, field: str) -> int:
     minute = int(match.group(1)) * 60 + int(match.group(2)) if match else -1
     if not match or minute > DAY:
         raise RuleError(
-            ParkingError.INVALID_WINDOW, f"`{field}`: {text!r} is not HH:MM.", field=field
+            ResidentialParkingErrorCode.INVALID_WINDOW,
+            f"`{field}`: {text!r} is not HH:MM.",
+            field=field,
         )
     return minute
 
@@ -65,11 +128,13 @@ def check_window(kind: str, start: int, end: int, field: str = "windows") -> dic
         raise RuleError(Code.INVALID_INPUT, f"Unknown window kind {kind!r}.", field=field)
     if start == end or start >= DAY:
         raise RuleError(
-            ParkingError.INVALID_WINDOW, f"{fmt(start)}-{fmt(end)} is not a window.", field=field
+            ResidentialParkingErrorCode.INVALID_WINDOW,
+            f"{fmt(start)}-{fmt(end)} is not a window.",
+            field=field,
         )
     if kind == "NIGHT" and not covered(start, end) <= NIGHT_MINUTES:
         raise RuleError(
-            ParkingError.NOT_A_NIGHT_WINDOW,
+            ResidentialParkingErrorCode.NOT_A_NIGHT_WINDOW,
             f"A night window must lie within {fmt(NIGHT_START)}-{fmt(NIGHT_END)}.",
             field=field,
             rule=RULE_WINDOWS,
@@ -90,7 +155,7 @@ def check_marking(marking: str, bay_count: int, bay_time_marked: bool) -> None:
     if marking == "SIGN_ONLY":
         if bay_count != 0:
             raise RuleError(
-                ParkingError.BAY_COUNT,
+                ResidentialParkingErrorCode.BAY_COUNT,
                 "A sign-only segment has no painted bays.",
                 field="bayCount",
                 rule=RULE_SIGN_ONLY,
@@ -98,14 +163,14 @@ def check_marking(marking: str, bay_count: int, bay_time_marked: bool) -> None:
         return
     if not 1 <= bay_count <= 1000:
         raise RuleError(
-            ParkingError.BAY_COUNT,
+            ResidentialParkingErrorCode.BAY_COUNT,
             "Give the number of bays (1-1000).",
             field="bayCount",
             rule=RULE_BAYS,
         )
     if not bay_time_marked:
         raise RuleError(
-            ParkingError.BAY_TIME_NOT_MARKED,
+            ResidentialParkingErrorCode.BAY_TIME_NOT_MARKED,
             "Painted bays must show the allowed parking time.",
             field="bayTimeMarked",
             rule=RULE_BAYS,
@@ -115,21 +180,21 @@ def check_marking(marking: str, bay_count: int, bay_time_marked: bool) -> None:
 def check_not_emergency(emergency_route: bool, field: str = "emergencyRoute") -> None:
     if emergency_route:
         raise RuleError(
-            ParkingError.EMERGENCY_ROUTE,
+            ResidentialParkingErrorCode.EMERGENCY_ROUTE,
             "On-street parking may not be designated on an emergency route.",
             field=field,
             rule=RULE_EMERGENCY,
         )
 
 
-def day_type(calendar: Calendar, day: dt.date) -> str:
+def day_type(calendar: Calendar, day: dt.date) -> DayType:
     """HOLIDAY (statutory), WEEKEND (Saturday/Sunday that is not a swapped working day),
     SWAPPED_WORKDAY (a weekend day declared a working day, 调休) or WORKDAY."""
     if calendar.is_statutory_holiday(day):
-        return "HOLIDAY"
+        return DayType.HOLIDAY
     if day.weekday() >= 5:
-        return "SWAPPED_WORKDAY" if calendar.is_workday(day) else "WEEKEND"
-    return "WORKDAY"
+        return DayType.SWAPPED_WORKDAY if calendar.is_workday(day) else DayType.WEEKEND
+    return DayType.WORKDAY
 
 
 def _qualifies(kind: str, calendar: Calendar, day: dt.date) -> bool:
@@ -163,9 +228,7 @@ def matching_window(windows: list[dict], calendar: Calendar, at: dt.datetime) ->
 @dataclass(frozen=True)
 class Answer:
     allowed: bool
-    reason: (
-        str  # WINDOW_MATCHED | OUTSIDE_WINDOWS | WITHDRAWN | NOT_DESIGNATED | SIGNS_NOT_INSTALLED
-    )
+    reason: AnswerReason
     window: dict | None
     rule: str
 
@@ -180,15 +243,15 @@ def answer(
     """May a resident park on the segment at `at` (Beijing time)? `status` is the segment's
     status in the version in effect at `at` (None: not designated yet)."""
     if status is None:
-        return Answer(False, "NOT_DESIGNATED", None, RULE_WINDOWS)
+        return Answer(False, AnswerReason.NOT_DESIGNATED, None, RULE_WINDOWS)
     if status == "WITHDRAWN":
-        return Answer(False, "WITHDRAWN", None, RULE_WITHDRAW)
+        return Answer(False, AnswerReason.WITHDRAWN, None, RULE_WITHDRAW)
     if signs_installed_on is None or signs_installed_on > at.date():
-        return Answer(False, "SIGNS_NOT_INSTALLED", None, RULE_SIGNS)
+        return Answer(False, AnswerReason.SIGNS_NOT_INSTALLED, None, RULE_SIGNS)
     window = matching_window(windows, calendar, at)
     if window is None:
-        return Answer(False, "OUTSIDE_WINDOWS", None, RULE_WINDOWS)
-    return Answer(True, "WINDOW_MATCHED", window, RULE_WINDOWS)
+        return Answer(False, AnswerReason.OUTSIDE_WINDOWS, None, RULE_WINDOWS)
+    return Answer(True, AnswerReason.WINDOW_MATCHED, window, RULE_WINDOWS)
 
 
 def describe(window: dict) -> str:

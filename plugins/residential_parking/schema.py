@@ -6,26 +6,28 @@ import datetime as dt
 
 import strawberry
 
+from core.context import WriteScope
+from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection
-from core.permissions import requires
-from plugins.residential_parking import check, segments
-from plugins.residential_parking.types import (
-    ChangeReason,
+
+from . import check, segments
+from .rules import MEASURE
+from .types import (
     ResidentialParkingAdjustInput,
     ResidentialParkingAnswer,
+    ResidentialParkingChangeReason,
     ResidentialParkingSegment,
     ResidentialParkingSegmentInput,
     ResidentialParkingSegmentPayload,
     ResidentialParkingSegmentVersion,
 )
 
+OWN_CITY = "own city"
+
 
 @strawberry.type
 class ResidentialParkingQuery:
-    @strawberry.field(
-        extensions=[requires("residential_parking.public_read")],
-        description="Segments of a city where residents may park. Public: every role.",
-    )
+    @operation_field(f"{MEASURE}.public_read", "Segments of a city where residents may park.")
     def residential_parking_segments(
         self,
         info: strawberry.Info,
@@ -36,19 +38,19 @@ class ResidentialParkingQuery:
     ) -> Connection[ResidentialParkingSegment]:
         return segments.list_segments(info.context, city, include_withdrawn, first, after)
 
-    @strawberry.field(
-        extensions=[requires("residential_parking.public_read")],
-        description="Every version of a segment (designation, adjustments, withdrawal). Public.",
+    @operation_field(
+        f"{MEASURE}.public_read",
+        "Every version of a segment (designation, adjustments, withdrawal).",
     )
     def residential_parking_segment_history(
         self, info: strawberry.Info, segment_id: strawberry.ID
     ) -> list[ResidentialParkingSegmentVersion]:
         return segments.history(info.context, str(segment_id))
 
-    @strawberry.field(
-        extensions=[requires("residential_parking.public_read")],
-        description="May I park on this segment at `at` (default now)? Yes/no with the window "
-        "matched or why not. Public: every role.",
+    @operation_field(
+        f"{MEASURE}.public_read",
+        "May I park on this segment at `at` (default now)? Yes/no with the window matched or why "
+        "not.",
     )
     def residential_parking_check(
         self, info: strawberry.Info, segment_id: strawberry.ID, at: dt.datetime | None = None
@@ -58,41 +60,47 @@ class ResidentialParkingQuery:
 
 @strawberry.type
 class ResidentialParkingMutation:
-    @strawberry.mutation(
-        extensions=[requires("residential_parking.designate")],
-        description="Designate a segment with its windows, signs and bays. Roles: SUPERVISOR "
-        "(own city).",
+    @mutation(
+        f"{MEASURE}.designate",
+        "Designate a segment with its windows, signs and bays.",
+        qualifier=OWN_CITY,
     )
     def residential_parking_segment_designate(
-        self, info: strawberry.Info, input: ResidentialParkingSegmentInput
+        self, info: strawberry.Info, input: ResidentialParkingSegmentInput, scope: WriteScope
     ) -> ResidentialParkingSegmentPayload:
-        return segments.designate(info.context, input)
+        return segments.designate(info.context, scope, input)
 
-    @strawberry.mutation(
-        extensions=[requires("residential_parking.designate")],
-        description="Adjust a segment's windows or markings (new version). Roles: SUPERVISOR "
-        "(own city).",
+    @mutation(
+        f"{MEASURE}.designate",
+        "Adjust a segment's windows or markings (new version).",
+        qualifier=OWN_CITY,
     )
     def residential_parking_segment_adjust(
-        self, info: strawberry.Info, input: ResidentialParkingAdjustInput
+        self, info: strawberry.Info, input: ResidentialParkingAdjustInput, scope: WriteScope
     ) -> ResidentialParkingSegmentPayload:
-        return segments.adjust(info.context, input)
+        return segments.adjust(info.context, scope, input)
 
-    @strawberry.mutation(
-        extensions=[requires("residential_parking.designate")],
-        description="Withdraw a segment (kept as history). Roles: SUPERVISOR (own city).",
-    )
+    @mutation(f"{MEASURE}.designate", "Withdraw a segment (kept as history).", qualifier=OWN_CITY)
     def residential_parking_segment_withdraw(
-        self, info: strawberry.Info, segment_id: strawberry.ID, reason: ChangeReason, note: str
+        self,
+        info: strawberry.Info,
+        segment_id: strawberry.ID,
+        reason: ResidentialParkingChangeReason,
+        note: str,
+        scope: WriteScope,
     ) -> ResidentialParkingSegmentPayload:
-        return segments.withdraw(info.context, str(segment_id), reason, note)
+        return segments.withdraw(info.context, scope, str(segment_id), reason, note)
 
-    @strawberry.mutation(
-        extensions=[requires("residential_parking.signs")],
-        description="Record the day the segment's signs were installed. Roles: CLERK, "
-        "SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.signs",
+        "Record the day the segment's signs were installed.",
+        qualifier=OWN_CITY,
     )
     def residential_parking_signs_record(
-        self, info: strawberry.Info, segment_id: strawberry.ID, installed_on: dt.date
+        self,
+        info: strawberry.Info,
+        segment_id: strawberry.ID,
+        installed_on: dt.date,
+        scope: WriteScope,
     ) -> ResidentialParkingSegmentPayload:
-        return segments.record_signs(info.context, str(segment_id), installed_on)
+        return segments.record_signs(info.context, scope, str(segment_id), installed_on)

@@ -12,12 +12,13 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.validation import optional_text, require_text
-from plugins.residential_parking import rules
-from plugins.residential_parking.errors import ParkingError
-from plugins.residential_parking.models import ParkingSegment as SegmentRow
-from plugins.residential_parking.models import ParkingSegmentVersion as VersionRow
-from plugins.residential_parking.types import (
-    ChangeReason,
+
+from . import rules
+from .errors import ResidentialParkingErrorCode
+from .models import ParkingSegment as SegmentRow
+from .models import ParkingSegmentVersion as VersionRow
+from .rules import MEASURE, ChangeReason
+from .types import (
     ResidentialParkingAdjustInput,
     ResidentialParkingSegment,
     ResidentialParkingSegmentInput,
@@ -26,7 +27,6 @@ from plugins.residential_parking.types import (
     ResidentialParkingWindowInput,
 )
 
-MEASURE = "residential_parking"
 WITHDRAW_REASONS = (ChangeReason.OFF_STREET_SUFFICIENT, ChangeReason.EMERGENCY_ACCESS)
 
 
@@ -78,7 +78,7 @@ def _version(session: Session, ctx: Context, row: SegmentRow, action: str,
 def _signs_date(ctx: Context, day: dt.date | None, field: str) -> dt.date | None:
     if day is not None and (day > ctx.today() or day.year < 2000):
         raise RuleError(
-            ParkingError.SIGNS_DATE,
+            ResidentialParkingErrorCode.SIGNS_DATE,
             "Signs can only be recorded as installed on a past day or today.",
             field=field,
             rule=rules.RULE_SIGNS,
@@ -87,38 +87,35 @@ def _signs_date(ctx: Context, day: dt.date | None, field: str) -> dt.date | None
 
 
 def designate(
-    ctx: Context, data: ResidentialParkingSegmentInput
+    ctx: Context, scope: WriteScope, data: ResidentialParkingSegmentInput
 ) -> ResidentialParkingSegmentPayload:
-    def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
-        city = gate_staff_city(ctx, data.city)
-        road = require_text("road", data.road, 100)
-        section = require_text("section", data.section, 200)
-        county = optional_text("county", data.county, 50)
-        rules.check_not_emergency(data.emergency_route)
-        windows = _windows(data.windows)
-        rules.check_marking(data.marking.value, data.bay_count, data.bay_time_marked)
-        signs = _signs_date(ctx, data.signs_installed_on, "signsInstalledOn")
-        now = stamp(ctx.now())
-        row = SegmentRow(
-            city_code=city,
-            county=county,
-            road=road,
-            section=section,
-            windows=windows,
-            marking=data.marking.value,
-            bay_count=data.bay_count,
-            bay_time_marked=data.bay_time_marked,
-            signs_installed_on=signs,
-            created_at=now,
-            updated_at=now,
-        )
-        scope.session.add(row)
-        scope.session.flush()
-        _version(scope.session, ctx, row, "DESIGNATE")
-        scope.subject(ref=f"ResidentialParkingSegment:{row.id}", city=city)
-        return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
-
-    return ctx.mutate("residential_parking.designate", ResidentialParkingSegmentPayload, work)
+    city = gate_staff_city(ctx, data.city)
+    road = require_text("road", data.road, 100)
+    section = require_text("section", data.section, 200)
+    county = optional_text("county", data.county, 50)
+    rules.check_not_emergency(data.emergency_route)
+    windows = _windows(data.windows)
+    rules.check_marking(data.marking.value, data.bay_count, data.bay_time_marked)
+    signs = _signs_date(ctx, data.signs_installed_on, "signsInstalledOn")
+    now = stamp(ctx.now())
+    row = SegmentRow(
+        city_code=city,
+        county=county,
+        road=road,
+        section=section,
+        windows=windows,
+        marking=data.marking.value,
+        bay_count=data.bay_count,
+        bay_time_marked=data.bay_time_marked,
+        signs_installed_on=signs,
+        created_at=now,
+        updated_at=now,
+    )
+    scope.session.add(row)
+    scope.session.flush()
+    _version(scope.session, ctx, row, "DESIGNATE")
+    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", city=city)
+    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
 
 
 def _load_active(ctx: Context, session: Session, segment_id: str) -> SegmentRow:
@@ -128,7 +125,7 @@ def _load_active(ctx: Context, session: Session, segment_id: str) -> SegmentRow:
     gate_staff_city(ctx, row.city_code, "segmentId")
     if row.status != "ACTIVE":
         raise RuleError(
-            ParkingError.WITHDRAWN,
+            ResidentialParkingErrorCode.WITHDRAWN,
             "The segment is withdrawn; designate a new one.",
             field="segmentId",
             rule=rules.RULE_WITHDRAW,
@@ -136,69 +133,61 @@ def _load_active(ctx: Context, session: Session, segment_id: str) -> SegmentRow:
     return row
 
 
-def adjust(ctx: Context, data: ResidentialParkingAdjustInput) -> ResidentialParkingSegmentPayload:
-    def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
-        row = _load_active(ctx, scope.session, str(data.segment_id))
-        note = require_text("note", data.note, 300, multiline=True)
-        windows = _windows(data.windows)
-        rules.check_marking(data.marking.value, data.bay_count, data.bay_time_marked)
-        row.windows = windows
-        row.marking = data.marking.value
-        row.bay_count = data.bay_count
-        row.bay_time_marked = data.bay_time_marked
-        row.version += 1
-        row.updated_at = stamp(ctx.now())
-        scope.session.add(row)
-        _version(scope.session, ctx, row, "ADJUST", data.reason, note)
-        scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=data.reason.value)
-        return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
-
-    return ctx.mutate("residential_parking.designate", ResidentialParkingSegmentPayload, work)
+def adjust(
+    ctx: Context, scope: WriteScope, data: ResidentialParkingAdjustInput
+) -> ResidentialParkingSegmentPayload:
+    row = _load_active(ctx, scope.session, str(data.segment_id))
+    note = require_text("note", data.note, 300, multiline=True)
+    windows = _windows(data.windows)
+    rules.check_marking(data.marking.value, data.bay_count, data.bay_time_marked)
+    row.windows = windows
+    row.marking = data.marking.value
+    row.bay_count = data.bay_count
+    row.bay_time_marked = data.bay_time_marked
+    row.version += 1
+    row.updated_at = stamp(ctx.now())
+    scope.session.add(row)
+    _version(scope.session, ctx, row, "ADJUST", data.reason, note)
+    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=data.reason.value)
+    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
 
 
 def withdraw(
-    ctx: Context, segment_id: str, reason: ChangeReason, note: str
+    ctx: Context, scope: WriteScope, segment_id: str, reason: ChangeReason, note: str
 ) -> ResidentialParkingSegmentPayload:
     """Withdraw once off-street supply suffices, or because emergency access is affected (the
     segment is then flagged as an emergency route); the segment and its versions are kept."""
-
-    def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
-        row = _load_active(ctx, scope.session, segment_id)
-        text = require_text("note", note, 300, multiline=True)
-        if reason not in WITHDRAW_REASONS:
-            raise RuleError(
-                ParkingError.WITHDRAW_REASON,
-                "Withdraw when off-street supply suffices or emergency access is affected.",
-                field="reason",
-                rule=rules.RULE_WITHDRAW,
-            )
-        row.status = "WITHDRAWN"
-        if reason is ChangeReason.EMERGENCY_ACCESS:
-            row.emergency_route = True
-        row.version += 1
-        row.updated_at = stamp(ctx.now())
-        scope.session.add(row)
-        _version(scope.session, ctx, row, "WITHDRAW", reason, text)
-        scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=reason.value)
-        return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
-
-    return ctx.mutate("residential_parking.designate", ResidentialParkingSegmentPayload, work)
+    row = _load_active(ctx, scope.session, segment_id)
+    text = require_text("note", note, 300, multiline=True)
+    if reason not in WITHDRAW_REASONS:
+        raise RuleError(
+            ResidentialParkingErrorCode.WITHDRAW_REASON,
+            "Withdraw when off-street supply suffices or emergency access is affected.",
+            field="reason",
+            rule=rules.RULE_WITHDRAW,
+        )
+    row.status = "WITHDRAWN"
+    if reason is ChangeReason.EMERGENCY_ACCESS:
+        row.emergency_route = True
+    row.version += 1
+    row.updated_at = stamp(ctx.now())
+    scope.session.add(row)
+    _version(scope.session, ctx, row, "WITHDRAW", reason, text)
+    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=reason.value)
+    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
 
 
 def record_signs(
-    ctx: Context, segment_id: str, installed_on: dt.date
+    ctx: Context, scope: WriteScope, segment_id: str, installed_on: dt.date
 ) -> ResidentialParkingSegmentPayload:
-    def work(scope: WriteScope) -> ResidentialParkingSegmentPayload:
-        row = _load_active(ctx, scope.session, segment_id)
-        row.signs_installed_on = _signs_date(ctx, installed_on, "installedOn")
-        row.version += 1
-        row.updated_at = stamp(ctx.now())
-        scope.session.add(row)
-        _version(scope.session, ctx, row, "SIGNS")
-        scope.subject(ref=f"ResidentialParkingSegment:{row.id}")
-        return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
-
-    return ctx.mutate("residential_parking.signs", ResidentialParkingSegmentPayload, work)
+    row = _load_active(ctx, scope.session, segment_id)
+    row.signs_installed_on = _signs_date(ctx, installed_on, "installedOn")
+    row.version += 1
+    row.updated_at = stamp(ctx.now())
+    scope.session.add(row)
+    _version(scope.session, ctx, row, "SIGNS")
+    scope.subject(ref=f"ResidentialParkingSegment:{row.id}")
+    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
 
 
 def list_segments(

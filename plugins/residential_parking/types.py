@@ -3,39 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 
-from core.graphql.types import UserError
-from plugins.residential_parking.models import ParkingSegment as SegmentRow
-from plugins.residential_parking.models import ParkingSegmentVersion as VersionRow
-from plugins.residential_parking.rules import describe, fmt
+from core.graphql.operations import Payload
 
+from . import rules
+from .models import ParkingSegment as SegmentRow
+from .models import ParkingSegmentVersion as VersionRow
+from .rules import describe, fmt
 
-@strawberry.enum(name="ResidentialParkingWindowKind", description="夜间 / 周末 / 法定假期")
-class WindowKind(enum.StrEnum):
-    NIGHT = "NIGHT"
-    WEEKEND = "WEEKEND"
-    HOLIDAY = "HOLIDAY"
-
-
-@strawberry.enum(name="ResidentialParkingMarking", description="标志 only, or painted bays")
-class Marking(enum.StrEnum):
-    SIGN_ONLY = "SIGN_ONLY"
-    BAYS = "BAYS"
-
-
-@strawberry.enum(name="ResidentialParkingChangeReason", description="Why a segment changes")
-class ChangeReason(enum.StrEnum):
-    EVALUATION = "EVALUATION"  # 跟踪评估
-    EMERGENCY_ACCESS = "EMERGENCY_ACCESS"  # 影响应急救援车辆通行
-    OFF_STREET_SUFFICIENT = "OFF_STREET_SUFFICIENT"  # 停车资源增加，停车难问题得到有效解决
+ResidentialParkingWindowKind = strawberry.enum(
+    rules.WindowKind, name="ResidentialParkingWindowKind", description="夜间 / 周末 / 法定假期"
+)
+ResidentialParkingMarking = strawberry.enum(
+    rules.Marking, name="ResidentialParkingMarking", description="标志 only, or painted bays"
+)
+ResidentialParkingChangeReason = strawberry.enum(
+    rules.ChangeReason, name="ResidentialParkingChangeReason", description="Why a segment changes"
+)
+ResidentialParkingSegmentStatus = strawberry.enum(
+    rules.SegmentStatus,
+    name="ResidentialParkingSegmentStatus",
+    description="ACTIVE, or WITHDRAWN (kept as history, never changed again).",
+)
+ResidentialParkingVersionAction = strawberry.enum(
+    rules.VersionAction,
+    name="ResidentialParkingVersionAction",
+    description="What made a version: designation, adjustment, withdrawal, sign record.",
+)
+ResidentialParkingAnswerReason = strawberry.enum(
+    rules.AnswerReason,
+    name="ResidentialParkingAnswerReason",
+    description="Why a resident may (not) park on the segment at the instant asked about.",
+)
+ResidentialParkingDayType = strawberry.enum(
+    rules.DayType,
+    name="ResidentialParkingDayType",
+    description="The kind of day (holiday calendar): a swapped working weekend day (调休) is "
+    "SWAPPED_WORKDAY.",
+)
 
 
 @strawberry.type(description="A time window when residents may park.")
 class ResidentialParkingWindow:
-    kind: WindowKind
+    kind: ResidentialParkingWindowKind
     start: str
     end: str
     label: str
@@ -43,7 +55,10 @@ class ResidentialParkingWindow:
     @classmethod
     def of(cls, w: dict) -> ResidentialParkingWindow:
         return cls(
-            kind=WindowKind(w["kind"]), start=fmt(w["start"]), end=fmt(w["end"]), label=describe(w)
+            kind=rules.WindowKind(w["kind"]),
+            start=fmt(w["start"]),
+            end=fmt(w["end"]),
+            label=describe(w),
         )
 
 
@@ -54,10 +69,10 @@ class ResidentialParkingSegment:
     county: str | None
     road: str
     section: str
-    status: str = strawberry.field(description="ACTIVE | WITHDRAWN")
+    status: ResidentialParkingSegmentStatus
     version: int
     windows: list[ResidentialParkingWindow]
-    marking: Marking
+    marking: ResidentialParkingMarking
     bay_count: int
     bay_time_marked: bool
     signs_installed_on: dt.date | None
@@ -71,10 +86,10 @@ class ResidentialParkingSegment:
             county=row.county,
             road=row.road,
             section=row.section,
-            status=row.status,
+            status=rules.SegmentStatus(row.status),
             version=row.version,
             windows=[ResidentialParkingWindow.of(w) for w in row.windows],
-            marking=Marking(row.marking),
+            marking=rules.Marking(row.marking),
             bay_count=row.bay_count,
             bay_time_marked=row.bay_time_marked,
             signs_installed_on=row.signs_installed_on,
@@ -85,14 +100,16 @@ class ResidentialParkingSegment:
 @strawberry.type(description="One version of a segment: designation, adjustment, withdrawal.")
 class ResidentialParkingSegmentVersion:
     version: int
-    action: str = strawberry.field(description="DESIGNATE | ADJUST | WITHDRAW | SIGNS")
-    status: str
+    action: ResidentialParkingVersionAction
+    status: ResidentialParkingSegmentStatus = strawberry.field(
+        description="The segment's status after this version."
+    )
     windows: list[ResidentialParkingWindow]
-    marking: Marking
+    marking: ResidentialParkingMarking
     bay_count: int
     bay_time_marked: bool
     signs_installed_on: dt.date | None
-    reason: ChangeReason | None
+    reason: ResidentialParkingChangeReason | None
     note: str | None
     effective_at: dt.datetime
 
@@ -100,14 +117,14 @@ class ResidentialParkingSegmentVersion:
     def of(cls, row: VersionRow) -> ResidentialParkingSegmentVersion:
         return cls(
             version=row.version,
-            action=row.action,
-            status=row.status,
+            action=rules.VersionAction(row.action),
+            status=rules.SegmentStatus(row.status),
             windows=[ResidentialParkingWindow.of(w) for w in row.windows],
-            marking=Marking(row.marking),
+            marking=rules.Marking(row.marking),
             bay_count=row.bay_count,
             bay_time_marked=row.bay_time_marked,
             signs_installed_on=row.signs_installed_on,
-            reason=ChangeReason(row.reason) if row.reason else None,
+            reason=rules.ChangeReason(row.reason) if row.reason else None,
             note=row.note,
             effective_at=row.effective_at,
         )
@@ -116,12 +133,9 @@ class ResidentialParkingSegmentVersion:
 @strawberry.type(description="May I park on this segment at this time? With the reason.")
 class ResidentialParkingAnswer:
     allowed: bool
-    reason: str = strawberry.field(
-        description="WINDOW_MATCHED | OUTSIDE_WINDOWS | WITHDRAWN | NOT_DESIGNATED | "
-        "SIGNS_NOT_INSTALLED"
-    )
+    reason: ResidentialParkingAnswerReason
     matched_window: ResidentialParkingWindow | None
-    day_type: str = strawberry.field(description="WORKDAY | WEEKEND | HOLIDAY | SWAPPED_WORKDAY")
+    day_type: ResidentialParkingDayType
     holiday_name: str | None
     rule: str
     message: str
@@ -131,7 +145,7 @@ class ResidentialParkingAnswer:
 
 @strawberry.input(description="A time window: kind and HH:MM start/end (end may be 24:00).")
 class ResidentialParkingWindowInput:
-    kind: WindowKind
+    kind: ResidentialParkingWindowKind
     start: str
     end: str
 
@@ -143,7 +157,7 @@ class ResidentialParkingSegmentInput:
     section: str
     emergency_route: bool
     windows: list[ResidentialParkingWindowInput]
-    marking: Marking
+    marking: ResidentialParkingMarking
     county: str | None = None
     bay_count: int = 0
     bay_time_marked: bool = False
@@ -154,14 +168,13 @@ class ResidentialParkingSegmentInput:
 class ResidentialParkingAdjustInput:
     segment_id: strawberry.ID
     windows: list[ResidentialParkingWindowInput]
-    marking: Marking
-    reason: ChangeReason
+    marking: ResidentialParkingMarking
+    reason: ResidentialParkingChangeReason
     note: str
     bay_count: int = 0
     bay_time_marked: bool = False
 
 
 @strawberry.type
-class ResidentialParkingSegmentPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class ResidentialParkingSegmentPayload(Payload):
     segment: ResidentialParkingSegment | None = None

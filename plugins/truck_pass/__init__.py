@@ -9,12 +9,13 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
-from plugins.truck_pass import demo as demo_data
-from plugins.truck_pass import models  # noqa: F401  (tables)
-from plugins.truck_pass.reports import REPORTS
-from plugins.truck_pass.schema import TruckPassMutation, TruckPassQuery
 
-MEASURE = "truck_pass"
+from . import demo as demo_data
+from . import models  # noqa: F401 - its tables
+from .reports import REPORTS
+from .rules import MEASURE
+from .schema import TruckPassMutation, TruckPassQuery
+
 PILOT = ("320100", "360100", "460100", "650100")  # Nanjing, Nanchang, Haikou, Urumqi
 SECOND_WAVE = ("120100", "370100", "530100")  # Tianjin, Jinan, Kunming (of the 70 cities)
 
@@ -45,16 +46,16 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles("truck_pass.public_read", *Role),
-        PermissionRule.allow_roles("truck_pass.own_read", Role.CITIZEN),
-        PermissionRule.allow_roles("truck_pass.apply", Role.CITIZEN),
-        PermissionRule.allow_roles("truck_pass.decide", Role.CLERK),
-        PermissionRule.allow_roles("truck_pass.overdue_read", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles("truck_pass.verify", Role.ROAD_OFFICER),
-        PermissionRule.allow_roles("truck_pass.policy_write", Role.SUPERVISOR),
-        PermissionRule.allow_roles("truck_pass.conditions_publish", Role.SUPERVISOR),
-        PermissionRule.allow_roles("truck_pass.blacklist_write", Role.SUPERVISOR),
-        PermissionRule.allow_roles("truck_pass.blacklist_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.public_read", *Role),
+        PermissionRule.allow_roles(f"{MEASURE}.own_read", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.decide", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.overdue_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.verify", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(f"{MEASURE}.policy_write", Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.conditions_publish", Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.blacklist_write", Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.blacklist_read", Role.CLERK, Role.SUPERVISOR),
     ]
 
 

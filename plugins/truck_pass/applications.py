@@ -16,15 +16,17 @@ from core.graphql.pagination import Connection, paginate
 from core.registries import applications as apps
 from core.registries.vehicles import FiledDriver, Vehicle, VehicleStatus
 from core.validation import require_range, require_text
-from plugins.truck_pass import rules
-from plugins.truck_pass.blacklist import is_blacklisted
-from plugins.truck_pass.errors import TruckPassError
-from plugins.truck_pass.models import TruckPassCode as CodeRow
-from plugins.truck_pass.models import TruckPassConditions as ConditionsRow
-from plugins.truck_pass.models import TruckPassPolicy as PolicyRow
-from plugins.truck_pass.models import TruckPassRequest as RequestRow
-from plugins.truck_pass.policies import MEASURE, gate_city, gate_staff_city
-from plugins.truck_pass.types import (
+
+from . import rules
+from .blacklist import is_blacklisted
+from .errors import TruckPassErrorCode
+from .models import TruckPassCode as CodeRow
+from .models import TruckPassConditions as ConditionsRow
+from .models import TruckPassPolicy as PolicyRow
+from .models import TruckPassRequest as RequestRow
+from .policies import gate_city, gate_staff_city
+from .rules import MEASURE
+from .types import (
     TruckPassApplication,
     TruckPassApplicationPayload,
     TruckPassCode,
@@ -37,11 +39,13 @@ BUSINESS = "TRUCK_PASS_CODE"
 MAX_DAYS = 366
 
 
-def applicant_kind(session: Session, vehicle: Vehicle, person_id: str) -> str | None:
+def applicant_kind(
+    session: Session, vehicle: Vehicle, person_id: str
+) -> rules.ApplicantKind | None:
     """How the caller relates to the truck: OWNER, UNIT (legal person / admin of the owning
     unit), DRIVER (an active filed driver), or None."""
     if vehicle.owner_person_id == person_id:
-        return "OWNER"
+        return rules.ApplicantKind.OWNER
     if vehicle.owner_unit_id:
         member = session.exec(
             select(UnitMember).where(
@@ -52,7 +56,7 @@ def applicant_kind(session: Session, vehicle: Vehicle, person_id: str) -> str | 
             )
         ).first()
         if member is not None:
-            return "UNIT"
+            return rules.ApplicantKind.UNIT
     driver = session.exec(
         select(FiledDriver).where(
             FiledDriver.vehicle_id == vehicle.id,
@@ -60,7 +64,7 @@ def applicant_kind(session: Session, vehicle: Vehicle, person_id: str) -> str | 
             FiledDriver.active == True,  # noqa: E712
         )
     ).first()
-    return "DRIVER" if driver is not None else None
+    return rules.ApplicantKind.DRIVER if driver is not None else None
 
 
 def owner_key(vehicle: Vehicle) -> str:
@@ -99,21 +103,21 @@ def _policy_for(session: Session, policy_id: str) -> PolicyRow:
 def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
     if not vehicle.category.endswith("_TRUCK"):
         raise RuleError(
-            TruckPassError.NOT_A_TRUCK,
+            TruckPassErrorCode.NOT_A_TRUCK,
             "Pass codes are for trucks.",
             field="vehicleId",
             rule=rules.RULE_NEEDED,
         )
     if vehicle.status != VehicleStatus.NORMAL.value:
         raise RuleError(
-            TruckPassError.VEHICLE_NOT_NORMAL,
+            TruckPassErrorCode.VEHICLE_NOT_NORMAL,
             f"The vehicle's status is {vehicle.status}.",
             field="vehicleId",
             rule=rules.RULE_APPLY,
         )
     if policy.status != "ACTIVE":
         raise RuleError(
-            TruckPassError.POLICY_WITHDRAWN,
+            TruckPassErrorCode.POLICY_WITHDRAWN,
             "The restriction was withdrawn: no pass is needed.",
             field="policyId",
             rule=rules.RULE_NEEDED,
@@ -122,7 +126,7 @@ def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
         policy.vehicle_categories, policy.vehicle_uses, vehicle.category, vehicle.use
     ):
         raise RuleError(
-            TruckPassError.PASS_NOT_NEEDED,
+            TruckPassErrorCode.PASS_NOT_NEEDED,
             "This restriction does not apply to this vehicle: no pass is needed.",
             field="policyId",
             rule=rules.RULE_NEEDED,
@@ -130,78 +134,79 @@ def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
 
 
 def apply(
-    ctx: Context, vehicle_id: str, policy_id: str, valid_from: dt.date, days: int
+    ctx: Context,
+    scope: WriteScope,
+    vehicle_id: str,
+    policy_id: str,
+    valid_from: dt.date,
+    days: int,
 ) -> TruckPassApplicationPayload:
     """A citizen (owner, unit manager or filed driver) applies for a code for one restriction."""
-
-    def work(scope: WriteScope) -> TruckPassApplicationPayload:
-        session = scope.session
-        person_id = ctx.require_person()
-        policy = _policy_for(session, policy_id)
-        city = gate_city(ctx, policy.city_code, "policyId")
-        vehicle = session.exec(
-            select(Vehicle)
-            .where(Vehicle.id == require_text("vehicleId", vehicle_id, 16))
-            .with_for_update()  # one pending application per vehicle and policy, even concurrently
-        ).first()
-        kind = applicant_kind(session, vehicle, person_id) if vehicle else None
-        if vehicle is None or kind is None:
-            raise NotFound("Vehicle", "vehicleId")  # not yours = not found (no probing)
-        conditions = session.get(ConditionsRow, city)
-        if conditions is None:
-            raise RuleError(
-                TruckPassError.CONDITIONS_NOT_PUBLISHED,
-                "The city has not published its pass conditions yet.",
-                field="policyId",
-                rule=rules.RULE_PUBLISH,
-                city=city,
-            )
-        _check_vehicle(vehicle, policy)
-        today = ctx.today()
-        rules.check_start(today, valid_from)
-        require_range("days", days, 1, MAX_DAYS)
-        duplicate = session.exec(
-            select(RequestRow).where(
-                RequestRow.vehicle_id == vehicle.id,
-                RequestRow.policy_id == policy.id,
-                RequestRow.pending == True,  # noqa: E712
-            )
-        ).first()
-        if duplicate is not None:
-            raise RuleError(
-                TruckPassError.DUPLICATE_APPLICATION,
-                "An application for this vehicle and restriction is already pending.",
-                field="vehicleId",
-            )
-        app = apps.submit(
-            session,
-            now=ctx.now(),
-            measure=MEASURE,
-            business=BUSINESS,
-            city_code=city,
-            actor_account_id=ctx.actor.account_id,
-            applicant_person_id=person_id,
-            vehicle_id=vehicle.id,
-            data={"policy_id": policy.id},
+    session = scope.session
+    person_id = ctx.require_person()
+    policy = _policy_for(session, policy_id)
+    city = gate_city(ctx, policy.city_code, "policyId")
+    vehicle = session.exec(
+        select(Vehicle)
+        .where(Vehicle.id == require_text("vehicleId", vehicle_id, 16))
+        .with_for_update()  # one pending application per vehicle and policy, even concurrently
+    ).first()
+    kind = applicant_kind(session, vehicle, person_id) if vehicle else None
+    if vehicle is None or kind is None:
+        raise NotFound("Vehicle", "vehicleId")  # not yours = not found (no probing)
+    conditions = session.get(ConditionsRow, city)
+    if conditions is None:
+        raise RuleError(
+            TruckPassErrorCode.CONDITIONS_NOT_PUBLISHED,
+            "The city has not published its pass conditions yet.",
+            field="policyId",
+            rule=rules.RULE_PUBLISH,
+            city=city,
         )
-        due = ctx.platform.calendar.add_workdays(today, conditions.time_limit_workdays)
-        req = RequestRow(
-            application_id=app.id,
-            city_code=city,
-            vehicle_id=vehicle.id,
-            policy_id=policy.id,
-            applicant_kind=kind,
-            requested_from=valid_from,
-            requested_days=days,
-            submitted_on=today,
-            due_date=due,
+    _check_vehicle(vehicle, policy)
+    today = ctx.today()
+    rules.check_start(today, valid_from)
+    require_range("days", days, 1, MAX_DAYS)
+    duplicate = session.exec(
+        select(RequestRow).where(
+            RequestRow.vehicle_id == vehicle.id,
+            RequestRow.policy_id == policy.id,
+            RequestRow.pending == True,  # noqa: E712
         )
-        session.add(req)
-        session.flush()
-        scope.subject(person_id, f"Application:{app.id}", city=city)
-        return TruckPassApplicationPayload(application=_view(session, req, today))
-
-    return ctx.mutate("truck_pass.apply", TruckPassApplicationPayload, work)
+    ).first()
+    if duplicate is not None:
+        raise RuleError(
+            TruckPassErrorCode.DUPLICATE_APPLICATION,
+            "An application for this vehicle and restriction is already pending.",
+            field="vehicleId",
+        )
+    app = apps.submit(
+        session,
+        now=ctx.now(),
+        measure=MEASURE,
+        business=BUSINESS,
+        city_code=city,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=person_id,
+        vehicle_id=vehicle.id,
+        data={"policy_id": policy.id},
+    )
+    due = ctx.platform.calendar.add_workdays(today, conditions.time_limit_workdays)
+    req = RequestRow(
+        application_id=app.id,
+        city_code=city,
+        vehicle_id=vehicle.id,
+        policy_id=policy.id,
+        applicant_kind=kind.value,
+        requested_from=valid_from,
+        requested_days=days,
+        submitted_on=today,
+        due_date=due,
+    )
+    session.add(req)
+    session.flush()
+    scope.subject(person_id, f"Application:{app.id}", city=city)
+    return TruckPassApplicationPayload(application=_view(session, req, today))
 
 
 def _load_for_staff(ctx: Context, session: Session, application_id: str) -> RequestRow:
@@ -212,109 +217,104 @@ def _load_for_staff(ctx: Context, session: Session, application_id: str) -> Requ
     return req
 
 
-def approve(ctx: Context, application_id: str) -> TruckPassApplicationPayload:
+def approve(ctx: Context, scope: WriteScope, application_id: str) -> TruckPassApplicationPayload:
     """A clerk of the city approves and the code is issued within the blacklist limits."""
-
-    def work(scope: WriteScope) -> TruckPassApplicationPayload:
-        session = scope.session
-        req = _load_for_staff(ctx, session, application_id)
-        app = session.get(apps.Application, req.application_id)
-        assert app is not None
-        scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
-        vehicle = session.get(Vehicle, req.vehicle_id)
-        policy = session.get(PolicyRow, req.policy_id)
-        # lock the city's conditions row: approvals of one city run one at a time, so two
-        # concurrent approvals cannot both take the owner's last allowed code
-        conditions = session.exec(
-            select(ConditionsRow).where(ConditionsRow.city_code == req.city_code).with_for_update()
-        ).one()
-        assert vehicle is not None and policy is not None
-        if app.status == apps.AppStatus.SUBMITTED.value:
-            apps.transition(
-                session, app, apps.AppStatus.UNDER_REVIEW, now=ctx.now(),
-                actor_account_id=ctx.actor.account_id,
-            )  # fmt: skip
-        _check_vehicle(vehicle, policy)
-        today = ctx.today()
-        listed = is_blacklisted(session, req.city_code, vehicle)
-        limit_codes, limit_days, rule = rules.code_limits(
-            listed,
-            conditions.max_codes_per_owner,
-            conditions.validity_days,
-            conditions.blacklist_max_codes,
-            conditions.blacklist_validity_days,
-        )
-        key = owner_key(vehicle)
-        active = session.exec(
-            select(func.count())
-            .select_from(CodeRow)
-            .where(
-                CodeRow.owner_key == key,
-                CodeRow.city_code == req.city_code,
-                CodeRow.status == "ACTIVE",
-                CodeRow.valid_until >= today,
-            )
-        ).one()
-        rules.check_code_count(int(active), limit_codes, rule)
-        start, until = rules.code_window(today, req.requested_from, req.requested_days, limit_days)
+    session = scope.session
+    req = _load_for_staff(ctx, session, application_id)
+    app = session.get(apps.Application, req.application_id)
+    assert app is not None
+    scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
+    vehicle = session.get(Vehicle, req.vehicle_id)
+    policy = session.get(PolicyRow, req.policy_id)
+    # lock the city's conditions row: approvals of one city run one at a time, so two
+    # concurrent approvals cannot both take the owner's last allowed code
+    conditions = session.exec(
+        select(ConditionsRow).where(ConditionsRow.city_code == req.city_code).with_for_update()
+    ).one()
+    assert vehicle is not None and policy is not None
+    if app.status == apps.AppStatus.SUBMITTED.value:
         apps.transition(
-            session, app, apps.AppStatus.APPROVED, now=ctx.now(),
-            actor_account_id=ctx.actor.account_id,
-            note=f"valid {start.isoformat()}..{until.isoformat()}" + (" (blacklist)" if listed else ""),
-        )  # fmt: skip
-        apps.transition(
-            session, app, apps.AppStatus.COMPLETED, now=ctx.now(),
+            session, app, apps.AppStatus.UNDER_REVIEW, now=ctx.now(),
             actor_account_id=ctx.actor.account_id,
         )  # fmt: skip
-        code = CodeRow(
-            application_id=app.id,
-            city_code=req.city_code,
-            vehicle_id=vehicle.id,
-            plate=vehicle.plate,
-            policy_id=policy.id,
-            owner_key=key,
-            holder_person_id=app.applicant_person_id,
-            valid_from=start,
-            valid_until=until,
-            blacklisted=listed,
-            issued_at=stamp(ctx.now()),
+    _check_vehicle(vehicle, policy)
+    today = ctx.today()
+    listed = is_blacklisted(session, req.city_code, vehicle)
+    limit_codes, limit_days, rule = rules.code_limits(
+        listed,
+        conditions.max_codes_per_owner,
+        conditions.validity_days,
+        conditions.blacklist_max_codes,
+        conditions.blacklist_validity_days,
+    )
+    key = owner_key(vehicle)
+    active = session.exec(
+        select(func.count())
+        .select_from(CodeRow)
+        .where(
+            CodeRow.owner_key == key,
+            CodeRow.city_code == req.city_code,
+            CodeRow.status == "ACTIVE",
+            CodeRow.valid_until >= today,
         )
-        session.add(code)
-        req.pending = False
-        session.add(req)
-        session.flush()
-        ctx.notify(
-            session,
-            app.applicant_person_id,
-            "truck_pass.issued",
-            {"plate": vehicle.plate, "until": until.isoformat()},
-            measure=MEASURE,
-        )
-        return TruckPassApplicationPayload(
-            application=_view(session, req, today), code=TruckPassCode.of(code, qr_for(ctx, code))
-        )
+    ).one()
+    rules.check_code_count(int(active), limit_codes, rule)
+    start, until = rules.code_window(today, req.requested_from, req.requested_days, limit_days)
+    apps.transition(
+        session, app, apps.AppStatus.APPROVED, now=ctx.now(),
+        actor_account_id=ctx.actor.account_id,
+        note=f"valid {start.isoformat()}..{until.isoformat()}" + (" (blacklist)" if listed else ""),
+    )  # fmt: skip
+    apps.transition(
+        session, app, apps.AppStatus.COMPLETED, now=ctx.now(),
+        actor_account_id=ctx.actor.account_id,
+    )  # fmt: skip
+    code = CodeRow(
+        application_id=app.id,
+        city_code=req.city_code,
+        vehicle_id=vehicle.id,
+        plate=vehicle.plate,
+        policy_id=policy.id,
+        owner_key=key,
+        holder_person_id=app.applicant_person_id,
+        valid_from=start,
+        valid_until=until,
+        blacklisted=listed,
+        issued_at=stamp(ctx.now()),
+    )
+    session.add(code)
+    req.pending = False
+    session.add(req)
+    session.flush()
+    ctx.notify(
+        session,
+        app.applicant_person_id,
+        f"{MEASURE}.issued",
+        {"plate": vehicle.plate, "until": until.isoformat()},
+        measure=MEASURE,
+    )
+    return TruckPassApplicationPayload(
+        application=_view(session, req, today), code=TruckPassCode.of(code, qr_for(ctx, code))
+    )
 
-    return ctx.mutate("truck_pass.decide", TruckPassApplicationPayload, work)
 
-
-def reject(ctx: Context, application_id: str, reason: str) -> TruckPassApplicationPayload:
-    def work(scope: WriteScope) -> TruckPassApplicationPayload:
-        session = scope.session
-        req = _load_for_staff(ctx, session, application_id)
-        note = require_text("reason", reason, 300, multiline=True)
-        app = session.get(apps.Application, req.application_id)
-        assert app is not None
-        scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
-        apps.transition(
-            session, app, apps.AppStatus.REJECTED, now=ctx.now(),
-            actor_account_id=ctx.actor.account_id, note=note,
-        )  # fmt: skip
-        req.pending = False
-        session.add(req)
-        ctx.notify(session, app.applicant_person_id, "truck_pass.rejected", {}, measure=MEASURE)
-        return TruckPassApplicationPayload(application=_view(session, req, ctx.today()))
-
-    return ctx.mutate("truck_pass.decide", TruckPassApplicationPayload, work)
+def reject(
+    ctx: Context, scope: WriteScope, application_id: str, reason: str
+) -> TruckPassApplicationPayload:
+    session = scope.session
+    req = _load_for_staff(ctx, session, application_id)
+    note = require_text("reason", reason, 300, multiline=True)
+    app = session.get(apps.Application, req.application_id)
+    assert app is not None
+    scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
+    apps.transition(
+        session, app, apps.AppStatus.REJECTED, now=ctx.now(),
+        actor_account_id=ctx.actor.account_id, note=note,
+    )  # fmt: skip
+    req.pending = False
+    session.add(req)
+    ctx.notify(session, app.applicant_person_id, f"{MEASURE}.rejected", {}, measure=MEASURE)
+    return TruckPassApplicationPayload(application=_view(session, req, ctx.today()))
 
 
 def overdue(

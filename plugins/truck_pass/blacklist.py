@@ -12,11 +12,13 @@ from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import Vehicle, Violation
 from core.validation import require_range, require_text
-from plugins.truck_pass import rules
-from plugins.truck_pass.errors import TruckPassError
-from plugins.truck_pass.models import TruckPassBlacklistEntry as EntryRow
-from plugins.truck_pass.policies import MEASURE, gate_staff_city
-from plugins.truck_pass.types import TruckPassBlacklistEntry, TruckPassBlacklistPayload
+
+from . import rules
+from .errors import TruckPassErrorCode
+from .models import TruckPassBlacklistEntry as EntryRow
+from .policies import gate_staff_city
+from .rules import MEASURE
+from .types import TruckPassBlacklistEntry, TruckPassBlacklistPayload
 
 
 def is_blacklisted(session: Session, city_code: str, vehicle: Vehicle) -> bool:
@@ -48,6 +50,7 @@ def count_violations(session: Session, vehicle_ids: list[str], since: dt.datetim
 
 def add(
     ctx: Context,
+    scope: WriteScope,
     city_code: str,
     vehicle_id: str | None,
     unit_id: str | None,
@@ -56,87 +59,73 @@ def add(
     correction_days: int,
 ) -> TruckPassBlacklistPayload:
     """A supervisor lists a unit or a vehicle, with a deadline to correct (责令限期整改)."""
-
-    def work(scope: WriteScope) -> TruckPassBlacklistPayload:
-        session = scope.session
-        city = gate_staff_city(ctx, city_code)
-        if (vehicle_id is None) == (unit_id is None):
-            raise RuleError(
-                Code.INVALID_INPUT, "Name exactly one vehicle or unit.", field="vehicleId"
-            )
-        require_range("accidents", accidents, 0, 1000)
-        text = require_text("reason", reason, 300, multiline=True)
-        days = require_range("correctionDays", correction_days, 1, 180)
-        lookback = int(ctx.setting(MEASURE, "violation_lookback_days", city))
-        since = ctx.now() - dt.timedelta(days=lookback)
-        if vehicle_id is not None:
-            vehicle = session.get(Vehicle, require_text("vehicleId", vehicle_id, 16))
-            if vehicle is None:
-                raise NotFound("Vehicle", "vehicleId")
-            ids = [vehicle.id]
-            existing = EntryRow.vehicle_id == vehicle.id
-            scope.subject(vehicle.owner_person_id, f"Vehicle:{vehicle.id}", city=city)
-        else:
-            unit = session.get(Unit, require_text("unitId", unit_id, 16))
-            if unit is None:
-                raise NotFound("Unit", "unitId")
-            ids = list(
-                session.exec(select(Vehicle.id).where(Vehicle.owner_unit_id == unit.id)).all()
-            )
-            existing = EntryRow.unit_id == unit.id
-            scope.subject(ref=f"Unit:{unit.id}", city=city)
-        if session.exec(
-            select(EntryRow).where(
-                existing, EntryRow.city_code == city, EntryRow.lifted_on.is_(None)
-            )  # type: ignore[union-attr]
-        ).first():
-            raise RuleError(
-                TruckPassError.ALREADY_BLACKLISTED, "Already on the blacklist.", field="vehicleId"
-            )
-        violations = count_violations(session, ids, since)
-        rules.check_blacklist_threshold(
-            violations,
-            accidents,
-            int(ctx.setting(MEASURE, "blacklist_violation_threshold", city)),
-            int(ctx.setting(MEASURE, "blacklist_accident_threshold", city)),
+    session = scope.session
+    city = gate_staff_city(ctx, city_code)
+    if (vehicle_id is None) == (unit_id is None):
+        raise RuleError(Code.INVALID_INPUT, "Name exactly one vehicle or unit.", field="vehicleId")
+    require_range("accidents", accidents, 0, 1000)
+    text = require_text("reason", reason, 300, multiline=True)
+    days = require_range("correctionDays", correction_days, 1, 180)
+    lookback = int(ctx.setting(MEASURE, "violation_lookback_days", city))
+    since = ctx.now() - dt.timedelta(days=lookback)
+    if vehicle_id is not None:
+        vehicle = session.get(Vehicle, require_text("vehicleId", vehicle_id, 16))
+        if vehicle is None:
+            raise NotFound("Vehicle", "vehicleId")
+        ids = [vehicle.id]
+        existing = EntryRow.vehicle_id == vehicle.id
+        scope.subject(vehicle.owner_person_id, f"Vehicle:{vehicle.id}", city=city)
+    else:
+        unit = session.get(Unit, require_text("unitId", unit_id, 16))
+        if unit is None:
+            raise NotFound("Unit", "unitId")
+        ids = list(session.exec(select(Vehicle.id).where(Vehicle.owner_unit_id == unit.id)).all())
+        existing = EntryRow.unit_id == unit.id
+        scope.subject(ref=f"Unit:{unit.id}", city=city)
+    if session.exec(
+        select(EntryRow).where(existing, EntryRow.city_code == city, EntryRow.lifted_on.is_(None))  # type: ignore[union-attr]
+    ).first():
+        raise RuleError(
+            TruckPassErrorCode.ALREADY_BLACKLISTED, "Already on the blacklist.", field="vehicleId"
         )
-        today = ctx.today()
-        row = EntryRow(
-            city_code=city,
-            vehicle_id=vehicle_id,
-            unit_id=unit_id,
-            violations=violations,
-            accidents=accidents,
-            reason=text,
-            listed_on=today,
-            correct_by=today + dt.timedelta(days=days),
-            listed_by=ctx.actor.account_id,
-        )
-        session.add(row)
-        session.flush()
-        return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, today))
+    violations = count_violations(session, ids, since)
+    rules.check_blacklist_threshold(
+        violations,
+        accidents,
+        int(ctx.setting(MEASURE, "blacklist_violation_threshold", city)),
+        int(ctx.setting(MEASURE, "blacklist_accident_threshold", city)),
+    )
+    today = ctx.today()
+    row = EntryRow(
+        city_code=city,
+        vehicle_id=vehicle_id,
+        unit_id=unit_id,
+        violations=violations,
+        accidents=accidents,
+        reason=text,
+        listed_on=today,
+        correct_by=today + dt.timedelta(days=days),
+        listed_by=ctx.actor.account_id,
+    )
+    session.add(row)
+    session.flush()
+    return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, today))
 
-    return ctx.mutate("truck_pass.blacklist_write", TruckPassBlacklistPayload, work)
 
-
-def lift(ctx: Context, entry_id: str, note: str) -> TruckPassBlacklistPayload:
+def lift(ctx: Context, scope: WriteScope, entry_id: str, note: str) -> TruckPassBlacklistPayload:
     """A supervisor lifts a listing once the correction is done."""
-
-    def work(scope: WriteScope) -> TruckPassBlacklistPayload:
-        row = scope.session.get(EntryRow, require_text("entryId", entry_id, 16))
-        if row is None:
-            raise NotFound("TruckPassBlacklistEntry", "entryId")
-        gate_staff_city(ctx, row.city_code, "entryId")
-        text = require_text("note", note, 300, multiline=True)
-        if row.lifted_on is not None:
-            raise RuleError(TruckPassError.ALREADY_LIFTED, "Already lifted.", field="entryId")
-        row.lifted_on = ctx.today()
-        row.lift_note = text
-        scope.session.add(row)
-        scope.subject(ref=f"TruckPassBlacklistEntry:{row.id}", city=row.city_code)
-        return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, ctx.today()))
-
-    return ctx.mutate("truck_pass.blacklist_write", TruckPassBlacklistPayload, work)
+    row = scope.session.get(EntryRow, require_text("entryId", entry_id, 16))
+    if row is None:
+        raise NotFound("TruckPassBlacklistEntry", "entryId")
+    gate_staff_city(ctx, row.city_code, "entryId")
+    text = require_text("note", note, 300, multiline=True)
+    if row.lifted_on is not None:
+        raise RuleError(TruckPassErrorCode.ALREADY_LIFTED, "Already lifted.", field="entryId")
+    row.lifted_on = ctx.today()
+    row.lift_note = text
+    scope.session.add(row)
+    scope.subject(ref=f"TruckPassBlacklistEntry:{row.id}", city=row.city_code)
+    return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, ctx.today()))
 
 
 def entries(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from core.db import stamp
 from core.demo import DemoWorld
-from plugins.truck_pass.models import TruckPassConditions, TruckPassPolicy
-from plugins.truck_pass.rules import parse_window, restricted_minutes
+
+from .models import TruckPassConditions, TruckPassPolicy
+from .rules import parse_window, restricted_minutes
 
 WINDOWS = ["07:00-09:30", "10:00-16:00", "16:30-19:30"]
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class TruckPassError:
-    """Codes a truck-pass refusal carries (besides the core's FORBIDDEN, NOT_FOUND, ...)."""
+
+class TruckPassErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals (each in README.md, with its seed clause), besides
+    the core's FORBIDDEN, NOT_FOUND, ..."""
 
     CITY_WIDE_24H_BAN = "TRUCK_PASS_CITY_WIDE_24H_BAN"
     OPEN_HOURS_TOO_SHORT = "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"

@@ -10,11 +10,13 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.validation import require_range, require_text
-from plugins.truck_pass import rules
-from plugins.truck_pass.errors import TruckPassError
-from plugins.truck_pass.models import TruckPassConditions as ConditionsRow
-from plugins.truck_pass.models import TruckPassPolicy as PolicyRow
-from plugins.truck_pass.types import (
+
+from . import rules
+from .errors import TruckPassErrorCode
+from .models import TruckPassConditions as ConditionsRow
+from .models import TruckPassPolicy as PolicyRow
+from .rules import MEASURE
+from .types import (
     TruckPassConditions,
     TruckPassConditionsInput,
     TruckPassConditionsPayload,
@@ -22,8 +24,6 @@ from plugins.truck_pass.types import (
     TruckPassPolicyInput,
     TruckPassPolicyPayload,
 )
-
-MEASURE = "truck_pass"
 
 
 def gate_city(ctx: Context, city_code: str, field: str = "city") -> str:
@@ -40,53 +40,49 @@ def gate_staff_city(ctx: Context, city_code: str, field: str = "city") -> str:
     return code
 
 
-def create_policy(ctx: Context, data: TruckPassPolicyInput) -> TruckPassPolicyPayload:
-    def work(scope: WriteScope) -> TruckPassPolicyPayload:
-        city = gate_staff_city(ctx, data.city)
-        name = require_text("name", data.name, 100)
-        windows = [w.strip() for w in data.restricted_windows]
-        minutes = rules.check_policy(
-            data.scope.value, data.core_area, data.vehicle_categories, data.vehicle_uses, windows
+def create_policy(
+    ctx: Context, scope: WriteScope, data: TruckPassPolicyInput
+) -> TruckPassPolicyPayload:
+    city = gate_staff_city(ctx, data.city)
+    name = require_text("name", data.name, 100)
+    windows = [w.strip() for w in data.restricted_windows]
+    minutes = rules.check_policy(
+        data.scope.value, data.core_area, data.vehicle_categories, data.vehicle_uses, windows
+    )
+    row = PolicyRow(
+        city_code=city,
+        name=name,
+        scope=data.scope.value,
+        core_area=data.core_area,
+        vehicle_categories=sorted({c.value for c in data.vehicle_categories}),
+        vehicle_uses=sorted({u.value for u in data.vehicle_uses}),
+        windows=windows,
+        restricted_minutes=minutes,
+        created_by=ctx.actor.account_id,
+        created_at=stamp(ctx.now()),
+    )
+    scope.session.add(row)
+    scope.session.flush()
+    scope.subject(ref=f"TruckPassPolicy:{row.id}", city=city)
+    return TruckPassPolicyPayload(policy=TruckPassPolicy.of(row))
+
+
+def withdraw_policy(ctx: Context, scope: WriteScope, policy_id: str) -> TruckPassPolicyPayload:
+    row = scope.session.get(PolicyRow, require_text("policyId", policy_id, 16))
+    if row is None:
+        raise NotFound("TruckPassPolicy", "policyId")
+    gate_staff_city(ctx, row.city_code, "policyId")
+    if row.status != "ACTIVE":
+        raise RuleError(
+            TruckPassErrorCode.POLICY_WITHDRAWN,
+            "The policy is already withdrawn.",
+            field="policyId",
         )
-        row = PolicyRow(
-            city_code=city,
-            name=name,
-            scope=data.scope.value,
-            core_area=data.core_area,
-            vehicle_categories=sorted({c.value for c in data.vehicle_categories}),
-            vehicle_uses=sorted({u.value for u in data.vehicle_uses}),
-            windows=windows,
-            restricted_minutes=minutes,
-            created_by=ctx.actor.account_id,
-            created_at=stamp(ctx.now()),
-        )
-        scope.session.add(row)
-        scope.session.flush()
-        scope.subject(ref=f"TruckPassPolicy:{row.id}", city=city)
-        return TruckPassPolicyPayload(policy=TruckPassPolicy.of(row))
-
-    return ctx.mutate("truck_pass.policy_write", TruckPassPolicyPayload, work)
-
-
-def withdraw_policy(ctx: Context, policy_id: str) -> TruckPassPolicyPayload:
-    def work(scope: WriteScope) -> TruckPassPolicyPayload:
-        row = scope.session.get(PolicyRow, require_text("policyId", policy_id, 16))
-        if row is None:
-            raise NotFound("TruckPassPolicy", "policyId")
-        gate_staff_city(ctx, row.city_code, "policyId")
-        if row.status != "ACTIVE":
-            raise RuleError(
-                TruckPassError.POLICY_WITHDRAWN,
-                "The policy is already withdrawn.",
-                field="policyId",
-            )
-        row.status = "WITHDRAWN"
-        row.withdrawn_at = stamp(ctx.now())
-        scope.session.add(row)
-        scope.subject(ref=f"TruckPassPolicy:{row.id}", city=row.city_code)
-        return TruckPassPolicyPayload(policy=TruckPassPolicy.of(row))
-
-    return ctx.mutate("truck_pass.policy_write", TruckPassPolicyPayload, work)
+    row.status = "WITHDRAWN"
+    row.withdrawn_at = stamp(ctx.now())
+    scope.session.add(row)
+    scope.subject(ref=f"TruckPassPolicy:{row.id}", city=row.city_code)
+    return TruckPassPolicyPayload(policy=TruckPassPolicy.of(row))
 
 
 def list_policies(
@@ -101,54 +97,47 @@ def list_policies(
     )
 
 
-def publish_conditions(ctx: Context, data: TruckPassConditionsInput) -> TruckPassConditionsPayload:
-    def work(scope: WriteScope) -> TruckPassConditionsPayload:
-        city = gate_staff_city(ctx, data.city)
-        values = {
-            "conditions": require_text("conditions", data.conditions, 1000, multiline=True),
-            "method": require_text("method", data.method, 500, multiline=True),
-            "usage_rules": require_text("usageRules", data.usage_rules, 1000, multiline=True),
-            "time_limit_workdays": require_range(
-                "timeLimitWorkdays", data.time_limit_workdays, 1, 20
-            ),
-            "max_codes_per_owner": require_range(
-                "maxCodesPerOwner", data.max_codes_per_owner, 1, 100
-            ),
-            "validity_days": require_range("validityDays", data.validity_days, 1, 366),
-            "blacklist_max_codes": require_range(
-                "blacklistMaxCodes", data.blacklist_max_codes, 0, 100
-            ),
-            "blacklist_validity_days": require_range(
-                "blacklistValidityDays", data.blacklist_validity_days, 1, 366
-            ),
-        }
-        if values["blacklist_max_codes"] >= values["max_codes_per_owner"]:
-            raise RuleError(
-                "INVALID_INPUT",
-                "Blacklisted owners must get fewer codes than others.",
-                field="blacklistMaxCodes",
-                rule=rules.RULE_BLACKLIST_LIMITS,
-            )
-        if values["blacklist_validity_days"] >= values["validity_days"]:
-            raise RuleError(
-                "INVALID_INPUT",
-                "Blacklisted owners' codes must be valid for a shorter time.",
-                field="blacklistValidityDays",
-                rule=rules.RULE_BLACKLIST_LIMITS,
-            )
-        row = scope.session.get(ConditionsRow, city)
-        if row is None:
-            row = ConditionsRow(city_code=city, published_at=stamp(ctx.now()), **values)
-        else:
-            for key, value in values.items():
-                setattr(row, key, value)
-            row.published_at = stamp(ctx.now())
-        row.published_by = ctx.actor.account_id
-        scope.session.add(row)
-        scope.subject(ref=f"TruckPassConditions:{city}", city=city)
-        return TruckPassConditionsPayload(conditions=TruckPassConditions.of(row))
-
-    return ctx.mutate("truck_pass.conditions_publish", TruckPassConditionsPayload, work)
+def publish_conditions(
+    ctx: Context, scope: WriteScope, data: TruckPassConditionsInput
+) -> TruckPassConditionsPayload:
+    city = gate_staff_city(ctx, data.city)
+    values = {
+        "conditions": require_text("conditions", data.conditions, 1000, multiline=True),
+        "method": require_text("method", data.method, 500, multiline=True),
+        "usage_rules": require_text("usageRules", data.usage_rules, 1000, multiline=True),
+        "time_limit_workdays": require_range("timeLimitWorkdays", data.time_limit_workdays, 1, 20),
+        "max_codes_per_owner": require_range("maxCodesPerOwner", data.max_codes_per_owner, 1, 100),
+        "validity_days": require_range("validityDays", data.validity_days, 1, 366),
+        "blacklist_max_codes": require_range("blacklistMaxCodes", data.blacklist_max_codes, 0, 100),
+        "blacklist_validity_days": require_range(
+            "blacklistValidityDays", data.blacklist_validity_days, 1, 366
+        ),
+    }
+    if values["blacklist_max_codes"] >= values["max_codes_per_owner"]:
+        raise RuleError(
+            "INVALID_INPUT",
+            "Blacklisted owners must get fewer codes than others.",
+            field="blacklistMaxCodes",
+            rule=rules.RULE_BLACKLIST_LIMITS,
+        )
+    if values["blacklist_validity_days"] >= values["validity_days"]:
+        raise RuleError(
+            "INVALID_INPUT",
+            "Blacklisted owners' codes must be valid for a shorter time.",
+            field="blacklistValidityDays",
+            rule=rules.RULE_BLACKLIST_LIMITS,
+        )
+    row = scope.session.get(ConditionsRow, city)
+    if row is None:
+        row = ConditionsRow(city_code=city, published_at=stamp(ctx.now()), **values)
+    else:
+        for key, value in values.items():
+            setattr(row, key, value)
+        row.published_at = stamp(ctx.now())
+    row.published_by = ctx.actor.account_id
+    scope.session.add(row)
+    scope.subject(ref=f"TruckPassConditions:{city}", city=city)
+    return TruckPassConditionsPayload(conditions=TruckPassConditions.of(row))
 
 
 def get_conditions(ctx: Context, city_code: str) -> TruckPassConditions | None:

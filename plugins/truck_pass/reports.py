@@ -8,7 +8,9 @@ from sqlmodel import Session, select
 
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 from core.registries.applications import Application
-from plugins.truck_pass.models import TruckPassBlacklistEntry, TruckPassCode, TruckPassRequest
+
+from .models import TruckPassBlacklistEntry, TruckPassCode, TruckPassRequest
+from .rules import MEASURE
 
 COLUMNS = [
     "submitted",
@@ -65,8 +67,8 @@ def build(session: Session, city: str, start: dt.date, end: dt.date) -> ReportRe
 
 REPORTS = [
     ReportSpec(
-        "truck_pass.applications",
-        "truck_pass",
+        f"{MEASURE}.applications",
+        MEASURE,
         "Truck pass codes: applications, time limits, blacklist",
         "ANY",
         build,

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import re
 from collections.abc import Iterable, Sequence
 
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleCategory, VehicleUse
 from core.text import fold_width, strip_blanks
-from plugins.truck_pass.errors import TruckPassError
 
+from .errors import TruckPassErrorCode
+
+MEASURE = "truck_pass"  # the plugin's slug: its folder, its actions' prefix
 M = "M04"
 RULE_NO_24H = f"{M} 2021-四-一: 确保6月1日起全部取消全城24小时禁止货车通行政策"
 RULE_6H = f"{M} 2021-四-一: 除城市核心区等特殊区域个别道路外，其他道路为货车（危险货物运输车、工程运输车除外）通行预留时间原则上不少于6小时"
@@ -31,19 +34,52 @@ SPECIAL_USES = frozenset({VehicleUse.DANGEROUS_GOODS, VehicleUse.CONSTRUCTION})
 _WINDOW = re.compile(r"([01][0-9]|2[0-4]):([0-5][0-9])-([01][0-9]|2[0-4]):([0-5][0-9])")
 
 
+class PolicyScope(enum.StrEnum):
+    """What a restriction covers."""
+
+    ROAD = "ROAD"
+    AREA = "AREA"
+    CITY_WIDE = "CITY_WIDE"
+
+
+class ApplicantKind(enum.StrEnum):
+    """How an applicant relates to the truck (2021-四-二: 货车所有人或者驾驶人)."""
+
+    OWNER = "OWNER"  # the owning person
+    UNIT = "UNIT"  # legal person / admin of the owning unit
+    DRIVER = "DRIVER"  # an active filed driver
+
+
+class VerificationReason(enum.StrEnum):
+    """Why a scanned pass code is (not) valid: the signature first, then the live record."""
+
+    OK = "OK"
+    MALFORMED = "MALFORMED"
+    UNKNOWN_KEY = "UNKNOWN_KEY"
+    RETIRED_KEY = "RETIRED_KEY"
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    UNKNOWN_CODE = "UNKNOWN_CODE"
+    OTHER_CITY = "OTHER_CITY"
+    REVOKED = "REVOKED"
+    NOT_YET_VALID = "NOT_YET_VALID"
+    EXPIRED = "EXPIRED"
+
+
 def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
     """ "HH:MM-HH:MM" -> (start minute, end minute); the end may be 24:00; a window may cross
     midnight (22:00-06:00). Start equal to end is refused (ambiguous: nothing or all day)."""
     match = _WINDOW.fullmatch(strip_blanks(fold_width(text))) if isinstance(text, str) else None
     if not match:
         raise RuleError(
-            TruckPassError.INVALID_WINDOW, f"`{field}`: {text!r} is not HH:MM-HH:MM.", field=field
+            TruckPassErrorCode.INVALID_WINDOW,
+            f"`{field}`: {text!r} is not HH:MM-HH:MM.",
+            field=field,
         )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start >= DAY_MINUTES or end > DAY_MINUTES or start == end:
         raise RuleError(
-            TruckPassError.INVALID_WINDOW, f"`{field}`: {text!r} is not a window.", field=field
+            TruckPassErrorCode.INVALID_WINDOW, f"`{field}`: {text!r} is not a window.", field=field
         )
     return start, end
 
@@ -88,7 +124,7 @@ def check_policy(
     for cat in categories:
         if cat not in TRUCKS:
             raise RuleError(
-                TruckPassError.NOT_A_TRUCK,
+                TruckPassErrorCode.NOT_A_TRUCK,
                 f"{cat.value} is not a truck category.",
                 field="vehicleCategories",
                 rule=RULE_6H,
@@ -104,14 +140,14 @@ def check_policy(
     minutes = restricted_minutes(parse_window(w) for w in windows)
     if scope == "CITY_WIDE" and minutes >= DAY_MINUTES:
         raise RuleError(
-            TruckPassError.CITY_WIDE_24H_BAN,
+            TruckPassErrorCode.CITY_WIDE_24H_BAN,
             "A city-wide 24-hour truck ban is not allowed.",
             field="windows",
             rule=RULE_NO_24H,
         )
     if not core_area and not special_only(uses) and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
         raise RuleError(
-            TruckPassError.OPEN_HOURS_TOO_SHORT,
+            TruckPassErrorCode.OPEN_HOURS_TOO_SHORT,
             f"Only {DAY_MINUTES - minutes} minutes a day stay open to trucks; at least "
             f"{MIN_OPEN_MINUTES} are required outside core areas.",
             field="windows",
@@ -129,7 +165,7 @@ def check_start(today: dt.date, requested_from: dt.date) -> None:
     """A code starts today or within the next 30 days."""
     if requested_from < today or requested_from > today + dt.timedelta(days=MAX_START_AHEAD_DAYS):
         raise RuleError(
-            TruckPassError.START_OUT_OF_RANGE,
+            TruckPassErrorCode.START_OUT_OF_RANGE,
             f"`validFrom` must be between today and {MAX_START_AHEAD_DAYS} days ahead.",
             field="validFrom",
             rule=RULE_APPLY,
@@ -169,7 +205,7 @@ def code_limits(
 def check_code_count(active: int, limit: int, rule: str) -> None:
     if active >= limit:
         raise RuleError(
-            TruckPassError.CODE_LIMIT_REACHED,
+            TruckPassErrorCode.CODE_LIMIT_REACHED,
             f"The owner already holds {active} active codes in this city (limit {limit}).",
             field="applicationId",
             rule=rule,
@@ -182,7 +218,7 @@ def check_blacklist_threshold(
     """Only companies / vehicles with many violations or accidents (突出) are listed."""
     if violations < violation_threshold and accidents < accident_threshold:
         raise RuleError(
-            TruckPassError.BLACKLIST_THRESHOLD_NOT_MET,
+            TruckPassErrorCode.BLACKLIST_THRESHOLD_NOT_MET,
             f"{violations} violations and {accidents} accidents are below the thresholds "
             f"({violation_threshold} violations or {accident_threshold} accidents).",
             field="accidents",

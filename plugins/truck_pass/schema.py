@@ -6,11 +6,13 @@ import datetime as dt
 
 import strawberry
 
-from core.context import Context
+from core.context import WriteScope
+from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection
-from core.permissions import requires
-from plugins.truck_pass import applications, blacklist, policies, verify
-from plugins.truck_pass.types import (
+
+from . import applications, blacklist, policies, verify
+from .rules import MEASURE
+from .types import (
     TruckPassApplication,
     TruckPassApplicationPayload,
     TruckPassBlacklistEntry,
@@ -25,12 +27,14 @@ from plugins.truck_pass.types import (
     TruckPassVerification,
 )
 
+OWN_CITY = "own city"
+MY_DEPRECATION = "Use {0} (one naming pattern for 'mine' lists); removal on or after 2027-06-30."
+
 
 @strawberry.type
 class TruckPassQuery:
-    @strawberry.field(
-        extensions=[requires("truck_pass.public_read")],
-        description="A city's truck restrictions (roads/areas, windows). Public: every role.",
+    @operation_field(
+        f"{MEASURE}.public_read", "A city's truck restrictions (roads/areas, windows)."
     )
     def truck_pass_policies(
         self,
@@ -42,54 +46,68 @@ class TruckPassQuery:
     ) -> Connection[TruckPassPolicy]:
         return policies.list_policies(info.context, city, include_withdrawn, first, after)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.public_read")],
-        description="A city's published 申领条件、申领方式、核发时限、使用规则 (null if not yet "
-        "published). Public: every role.",
+    @operation_field(
+        f"{MEASURE}.public_read",
+        "A city's published 申领条件、申领方式、核发时限、使用规则 (null if not yet published).",
     )
     def truck_pass_conditions(self, info: strawberry.Info, city: str) -> TruckPassConditions | None:
         return policies.get_conditions(info.context, city)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.own_read")],
-        description="Your pass codes in a city, with their QR. Roles: CITIZEN (own).",
+    @operation_field(
+        f"{MEASURE}.own_read", "My pass codes in a city, with their QR.", qualifier="own"
+    )
+    def my_truck_pass_codes(
+        self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
+    ) -> Connection[TruckPassCode]:
+        return applications.my_codes(info.context, city, first, after)
+
+    @operation_field(
+        f"{MEASURE}.own_read",
+        "Your pass codes in a city, with their QR.",
+        qualifier="own",
+        deprecation_reason=MY_DEPRECATION.format("myTruckPassCodes"),
     )
     def truck_pass_my_codes(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
     ) -> Connection[TruckPassCode]:
         return applications.my_codes(info.context, city, first, after)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.own_read")],
-        description="Your pass-code applications in a city. Roles: CITIZEN (own).",
+    @operation_field(f"{MEASURE}.own_read", "My pass-code applications in a city.", qualifier="own")
+    def my_truck_pass_applications(
+        self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
+    ) -> Connection[TruckPassApplication]:
+        return applications.my_applications(info.context, city, first, after)
+
+    @operation_field(
+        f"{MEASURE}.own_read",
+        "Your pass-code applications in a city.",
+        qualifier="own",
+        deprecation_reason=MY_DEPRECATION.format("myTruckPassApplications"),
     )
     def truck_pass_my_applications(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
     ) -> Connection[TruckPassApplication]:
         return applications.my_applications(info.context, city, first, after)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.overdue_read")],
-        description="Pending applications past the published time limit. Roles: CLERK, "
-        "SUPERVISOR (own city).",
+    @operation_field(
+        f"{MEASURE}.overdue_read",
+        "Pending applications past the published time limit.",
+        qualifier=OWN_CITY,
     )
     def truck_pass_overdue_applications(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
     ) -> Connection[TruckPassApplication]:
         return applications.overdue(info.context, city, first, after)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.verify")],
-        description="Verify a pass-code QR (signature and live status). Roles: ROAD_OFFICER "
-        "(codes of own city).",
+    @operation_field(
+        f"{MEASURE}.verify",
+        "Verify a pass-code QR (signature and live status).",
+        qualifier="codes of own city; audited",
     )
     def truck_pass_verify(self, info: strawberry.Info, qr: str) -> TruckPassVerification:
         return verify.verify(info.context, qr)
 
-    @strawberry.field(
-        extensions=[requires("truck_pass.blacklist_read")],
-        description="The city's blacklist. Roles: CLERK, SUPERVISOR (own city).",
-    )
+    @operation_field(f"{MEASURE}.blacklist_read", "The city's blacklist.", qualifier=OWN_CITY)
     def truck_pass_blacklist(
         self,
         info: strawberry.Info,
@@ -103,40 +121,40 @@ class TruckPassQuery:
 
 @strawberry.type
 class TruckPassMutation:
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.policy_write")],
-        description="Record a restriction policy (checked against 2021-四-一). Roles: SUPERVISOR "
-        "(own city).",
+    @mutation(
+        f"{MEASURE}.policy_write",
+        "Record a restriction policy (checked against 2021-四-一).",
+        qualifier=OWN_CITY,
     )
     def truck_pass_policy_create(
-        self, info: strawberry.Info, input: TruckPassPolicyInput
+        self, info: strawberry.Info, input: TruckPassPolicyInput, scope: WriteScope
     ) -> TruckPassPolicyPayload:
-        return policies.create_policy(info.context, input)
+        return policies.create_policy(info.context, scope, input)
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.policy_write")],
-        description="Withdraw a restriction policy (kept, status WITHDRAWN). Roles: SUPERVISOR "
-        "(own city).",
+    @mutation(
+        f"{MEASURE}.policy_write",
+        "Withdraw a restriction policy (kept, status WITHDRAWN).",
+        qualifier=OWN_CITY,
     )
     def truck_pass_policy_withdraw(
-        self, info: strawberry.Info, policy_id: strawberry.ID
+        self, info: strawberry.Info, policy_id: strawberry.ID, scope: WriteScope
     ) -> TruckPassPolicyPayload:
-        return policies.withdraw_policy(info.context, str(policy_id))
+        return policies.withdraw_policy(info.context, scope, str(policy_id))
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.conditions_publish")],
-        description="Publish the city's conditions, method, time limit and usage rules. Roles: "
-        "SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.conditions_publish",
+        "Publish the city's conditions, method, time limit and usage rules.",
+        qualifier=OWN_CITY,
     )
     def truck_pass_conditions_publish(
-        self, info: strawberry.Info, input: TruckPassConditionsInput
+        self, info: strawberry.Info, input: TruckPassConditionsInput, scope: WriteScope
     ) -> TruckPassConditionsPayload:
-        return policies.publish_conditions(info.context, input)
+        return policies.publish_conditions(info.context, scope, input)
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.apply")],
-        description="Apply for an e-pass code for a truck you own, manage (unit legal person / "
-        "admin) or drive (filed driver). Roles: CITIZEN.",
+    @mutation(
+        f"{MEASURE}.apply",
+        "Apply for an e-pass code for a truck you own, manage (unit legal person / admin) or "
+        "drive (filed driver).",
     )
     def truck_pass_application_create(
         self,
@@ -145,32 +163,28 @@ class TruckPassMutation:
         policy_id: strawberry.ID,
         valid_from: dt.date,
         days: int,
+        scope: WriteScope,
     ) -> TruckPassApplicationPayload:
-        ctx: Context = info.context
-        return applications.apply(ctx, str(vehicle_id), str(policy_id), valid_from, days)
+        return applications.apply(
+            info.context, scope, str(vehicle_id), str(policy_id), valid_from, days
+        )
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.decide")],
-        description="Approve an application and issue the code. Roles: CLERK (own city).",
-    )
+    @mutation(f"{MEASURE}.decide", "Approve an application and issue the code.", qualifier=OWN_CITY)
     def truck_pass_application_approve(
-        self, info: strawberry.Info, application_id: strawberry.ID
+        self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
     ) -> TruckPassApplicationPayload:
-        return applications.approve(info.context, str(application_id))
+        return applications.approve(info.context, scope, str(application_id))
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.decide")],
-        description="Reject an application with a reason. Roles: CLERK (own city).",
-    )
+    @mutation(f"{MEASURE}.decide", "Reject an application with a reason.", qualifier=OWN_CITY)
     def truck_pass_application_reject(
-        self, info: strawberry.Info, application_id: strawberry.ID, reason: str
+        self, info: strawberry.Info, application_id: strawberry.ID, reason: str, scope: WriteScope
     ) -> TruckPassApplicationPayload:
-        return applications.reject(info.context, str(application_id), reason)
+        return applications.reject(info.context, scope, str(application_id), reason)
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.blacklist_write")],
-        description="Put a unit or vehicle on the blacklist with a correction deadline. Roles: "
-        "SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.blacklist_write",
+        "Put a unit or vehicle on the blacklist with a correction deadline.",
+        qualifier=OWN_CITY,
     )
     def truck_pass_blacklist_add(
         self,
@@ -179,11 +193,13 @@ class TruckPassMutation:
         accidents: int,
         reason: str,
         correction_days: int,
+        scope: WriteScope,
         vehicle_id: strawberry.ID | None = None,
         unit_id: strawberry.ID | None = None,
     ) -> TruckPassBlacklistPayload:
         return blacklist.add(
             info.context,
+            scope,
             city,
             str(vehicle_id) if vehicle_id is not None else None,
             str(unit_id) if unit_id is not None else None,
@@ -192,11 +208,10 @@ class TruckPassMutation:
             correction_days,
         )
 
-    @strawberry.mutation(
-        extensions=[requires("truck_pass.blacklist_write")],
-        description="Lift a blacklist entry once corrected. Roles: SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.blacklist_write", "Lift a blacklist entry once corrected.", qualifier=OWN_CITY
     )
     def truck_pass_blacklist_lift(
-        self, info: strawberry.Info, entry_id: strawberry.ID, note: str
+        self, info: strawberry.Info, entry_id: strawberry.ID, note: str, scope: WriteScope
     ) -> TruckPassBlacklistPayload:
-        return blacklist.lift(info.context, str(entry_id), note)
+        return blacklist.lift(info.context, scope, str(entry_id), note)

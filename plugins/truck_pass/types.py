@@ -3,36 +3,35 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import strawberry
 
 from core.api.types import VehicleCategoryEnum, VehicleUseEnum
-from core.graphql.types import UserError
+from core.graphql.operations import Payload
 from core.registries.vehicles import VehicleCategory, VehicleUse
-from plugins.truck_pass.models import (
-    TruckPassBlacklistEntry as BlacklistRow,
-)
-from plugins.truck_pass.models import (
-    TruckPassCode as CodeRow,
-)
-from plugins.truck_pass.models import (
-    TruckPassConditions as ConditionsRow,
-)
-from plugins.truck_pass.models import (
-    TruckPassPolicy as PolicyRow,
-)
-from plugins.truck_pass.models import (
-    TruckPassRequest as RequestRow,
-)
-from plugins.truck_pass.rules import DAY_MINUTES
 
+from . import rules
+from .models import TruckPassBlacklistEntry as BlacklistRow
+from .models import TruckPassCode as CodeRow
+from .models import TruckPassConditions as ConditionsRow
+from .models import TruckPassPolicy as PolicyRow
+from .models import TruckPassRequest as RequestRow
+from .rules import DAY_MINUTES
 
-@strawberry.enum(name="TruckPassScope", description="What a restriction covers.")
-class TruckPassScope(enum.StrEnum):
-    ROAD = "ROAD"
-    AREA = "AREA"
-    CITY_WIDE = "CITY_WIDE"
+TruckPassScope = strawberry.enum(
+    rules.PolicyScope, name="TruckPassScope", description="What a restriction covers."
+)
+TruckPassApplicantKind = strawberry.enum(
+    rules.ApplicantKind,
+    name="TruckPassApplicantKind",
+    description="The applicant's relation to the truck: OWNER, UNIT (legal person / admin of the "
+    "owning unit) or DRIVER (an active filed driver).",
+)
+TruckPassVerificationReason = strawberry.enum(
+    rules.VerificationReason,
+    name="TruckPassVerificationReason",
+    description="Why a scanned pass code is (not) valid: the signature, then the live record.",
+)
 
 
 @strawberry.type(description="A city's truck restriction on a road or area (货车禁限行).")
@@ -129,7 +128,7 @@ class TruckPassApplication:
     status: str
     vehicle_id: strawberry.ID
     policy_id: strawberry.ID
-    applicant_kind: str = strawberry.field(description="OWNER | UNIT | DRIVER")
+    applicant_kind: TruckPassApplicantKind
     requested_from: dt.date
     requested_days: int
     submitted_on: dt.date
@@ -147,7 +146,7 @@ class TruckPassApplication:
             status=status,
             vehicle_id=strawberry.ID(row.vehicle_id),
             policy_id=strawberry.ID(row.policy_id),
-            applicant_kind=row.applicant_kind,
+            applicant_kind=rules.ApplicantKind(row.applicant_kind),
             requested_from=row.requested_from,
             requested_days=row.requested_days,
             submitted_on=row.submitted_on,
@@ -160,10 +159,7 @@ class TruckPassApplication:
 @strawberry.type(description="A road officer's check of a pass code: signature and live status.")
 class TruckPassVerification:
     valid: bool
-    reason: str = strawberry.field(
-        description="OK | MALFORMED | UNKNOWN_KEY | RETIRED_KEY | BAD_SIGNATURE | UNKNOWN_CODE | "
-        "REVOKED | NOT_YET_VALID | EXPIRED"
-    )
+    reason: TruckPassVerificationReason
     plate: str | None = None
     city: str | None = None
     policy_name: str | None = None
@@ -227,25 +223,21 @@ class TruckPassConditionsInput:
 
 
 @strawberry.type
-class TruckPassPolicyPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class TruckPassPolicyPayload(Payload):
     policy: TruckPassPolicy | None = None
 
 
 @strawberry.type
-class TruckPassConditionsPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class TruckPassConditionsPayload(Payload):
     conditions: TruckPassConditions | None = None
 
 
 @strawberry.type
-class TruckPassApplicationPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class TruckPassApplicationPayload(Payload):
     application: TruckPassApplication | None = None
     code: TruckPassCode | None = None
 
 
 @strawberry.type
-class TruckPassBlacklistPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class TruckPassBlacklistPayload(Payload):
     entry: TruckPassBlacklistEntry | None = None

@@ -7,26 +7,29 @@ import datetime as dt
 from core.context import Context
 from core.documents.signing import signed_text, verify_document
 from core.errors import Forbidden
-from plugins.truck_pass.applications import QR_CLAIMS, QR_PREFIX
-from plugins.truck_pass.models import TruckPassCode as CodeRow
-from plugins.truck_pass.models import TruckPassPolicy as PolicyRow
-from plugins.truck_pass.policies import gate_city
-from plugins.truck_pass.types import TruckPassVerification
+
+from .applications import QR_CLAIMS, QR_PREFIX
+from .models import TruckPassCode as CodeRow
+from .models import TruckPassPolicy as PolicyRow
+from .policies import gate_city
+from .rules import MEASURE
+from .rules import VerificationReason as Reason
+from .types import TruckPassVerification
 
 
-def live_reason(code: CodeRow | None, officer_city: str, today: dt.date) -> str:
+def live_reason(code: CodeRow | None, officer_city: str, today: dt.date) -> Reason:
     """Why a well-signed code is (not) valid now, for an officer of `officer_city`."""
     if code is None:
-        return "UNKNOWN_CODE"
+        return Reason.UNKNOWN_CODE
     if code.city_code != officer_city:
-        return "OTHER_CITY"
+        return Reason.OTHER_CITY
     if code.status != "ACTIVE":
-        return "REVOKED"
+        return Reason.REVOKED
     if today < code.valid_from:
-        return "NOT_YET_VALID"
+        return Reason.NOT_YET_VALID
     if today > code.valid_until:
-        return "EXPIRED"
-    return "OK"
+        return Reason.EXPIRED
+    return Reason.OK
 
 
 def verify(ctx: Context, qr: str) -> TruckPassVerification:
@@ -38,21 +41,21 @@ def verify(ctx: Context, qr: str) -> TruckPassVerification:
     gate_city(ctx, city)
     checked = verify_document(ctx.platform.keys, text, QR_PREFIX, QR_CLAIMS)
     if not checked.valid or not checked.claims:
-        return TruckPassVerification(valid=False, reason=checked.reason)
+        return TruckPassVerification(valid=False, reason=Reason(checked.reason))
     code = ctx.session.get(CodeRow, str(checked.claims.get(1, ""))[:16])
     reason = live_reason(code, city, ctx.today())
     if code is None:
         return TruckPassVerification(valid=False, reason=reason)
     policy = ctx.session.get(PolicyRow, code.policy_id)
     ctx.audit_read(
-        "truck_pass.verify",
+        f"{MEASURE}.verify",
         code.holder_person_id,
         f"TruckPassCode:{code.id}",
-        {"purpose": "roadside check", "outcome": reason},
-        measure="truck_pass",
+        {"purpose": "roadside check", "outcome": reason.value},
+        measure=MEASURE,
     )
     return TruckPassVerification(
-        valid=reason == "OK",
+        valid=reason is Reason.OK,
         reason=reason,
         plate=code.plate,
         city=code.city_code,

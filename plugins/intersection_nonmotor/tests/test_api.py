@@ -3,55 +3,31 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import select
 
 from core.accounts import Role
-from plugins.intersection_nonmotor.models import EnforcementRecord, Intersection, StaffingShift
 
-PLUGINS = ["intersection_nonmotor"]
-
-SAVE = """mutation($input: IntersectionSaveInput!) { intersectionSave(input: $input) {
-  errors { code field rule measure city date } intersection { id name key advice design { leftTurn } } } }"""
-CHECK = """query($city: String!, $d: IntersectionDesignInput!) { intersectionDesignCheck(city: $city, design: $d) {
-  valid violations { code field rule } advice } }"""
-KEY = """mutation($id: ID!, $r: [IntersectionKeyReason!]!) { intersectionKeySet(intersectionId: $id, reasons: $r) {
-  errors { code field } intersection { key keyReasons keySince } } }"""
-STAFF = """mutation($input: IntersectionStaffingInput!) { intersectionStaffingRecord(input: $input) {
-  errors { code field rule } shift { id police } } }"""
-ENFORCE = """mutation($input: IntersectionEnforcementInput!) { intersectionEnforcementRecord(input: $input) {
-  errors { code field rule } record { id kind count } } }"""
-LIST = """query($city: String!, $k: Boolean!) { intersections(city: $city, keyOnly: $k) { totalCount nodes { name } } }"""
-REPORT = """query($city: String!) { intersectionReport(city: $city, start: "2024-09-01", end: "2024-09-30") {
-  figures { name value } } }"""
-RECORDS = """query($id: ID!) { intersectionRecords(intersectionId: $id, start: "2024-09-01", end: "2024-09-30") {
-  staffing { police } enforcement { kind count } } }"""
-CORE_REPORT = """query { report(name: "intersection_nonmotor.city", city: "320100", start: "2024-09-01",
-  end: "2024-09-30") { columns rows { label values } } }"""
-
-ONE_STAGE = {"stopLine": True, "waitingAreaM2": 60, "peakWaitingBikes": 30, "separation": "PHYSICAL",
-             "leftTurn": "ONE_STAGE", "leftTurnSignal": True, "guideLines": True}  # fmt: skip
-TWO_STAGE = {"stopLine": True, "waitingAreaM2": 60, "peakWaitingBikes": 30, "separation": "MARKING",
-             "leftTurn": "TWO_STAGE", "nonMotorSignal": True, "noEntryZone": True, "twoStageSign": True,
-             "secondStageAreaM2": 30, "peakLeftTurnBikes": 20}  # fmt: skip
-
-
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    return body["errors"][0]["extensions"]["code"]
-
-
-def save(env, design, who="road_officer", city="320100", name="新街口路口", **extra):
-    body = {"input": {"city": city, "name": name, "design": design, **extra}}
-    return env.data(SAVE, body, as_=who)["intersectionSave"]
-
-
-def count(env, model) -> int:
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
-
+from ..models import EnforcementRecord, Intersection, StaffingShift
+from .helpers import (
+    AREA_PER_BIKE_2,
+    BACKWARD_REPORT,
+    CHECK,
+    CORE_REPORT,
+    ENFORCE,
+    KEY,
+    LIST,
+    ONE_STAGE,
+    PLUGINS,
+    RECORDS,
+    REPORT,
+    SAVE,
+    STAFF,
+    TWO_STAGE,
+    codes,
+    count,
+    make_key,
+    save,
+    top_code,
+)
 
 # --- design consistency (六-一, 六-二) ---------------------------------------------------------------
 
@@ -120,9 +96,7 @@ def test_check_lists_every_violation_without_writing(make_env):
 
 def test_city_setting_changes_the_sizing(make_env):
     env = make_env(PLUGINS)
-    setting = """mutation { measureSettingSet(measure: "intersection_nonmotor", scopeCode: "320100",
-      key: "area_per_bike_m2", value: 2.0) { errors { code } } }"""
-    assert env.data(setting, as_="province_admin")["measureSettingSet"]["errors"] == []
+    assert env.data(AREA_PER_BIKE_2, as_="province_admin")["measureSettingSet"]["errors"] == []
     out = save(env, TWO_STAGE)  # 30 m² / 2.0 = 15 < 20
     assert codes(out) == ["WAITING_AREA_TOO_SMALL"]
 
@@ -138,16 +112,6 @@ def test_update_keeps_the_city(make_env):
 # --- key intersections, staffing, enforcement (六-三) -------------------------------------------------
 
 
-def _key(env, day_from="2024-09-02"):
-    site = save(env, ONE_STAGE)["intersection"]
-    out = env.data(
-        KEY, {"id": site["id"], "r": ["ACCIDENTS", "HIGH_FLOW", "ACCIDENTS"]}, as_="supervisor"
-    )
-    assert out["intersectionKeySet"]["intersection"]["keyReasons"] == ["ACCIDENTS", "HIGH_FLOW"]
-    assert out["intersectionKeySet"]["intersection"]["keySince"] == day_from
-    return site["id"]
-
-
 def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
     plain = save(env, ONE_STAGE, name="普通路口")["intersection"]["id"]
@@ -155,7 +119,7 @@ def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
     assert codes(
         env.data(STAFF, {"input": body}, as_="road_officer")["intersectionStaffingRecord"]
     ) == ["NOT_KEY_INTERSECTION"]
-    key = _key(env)
+    key = make_key(env)
     env.clock.set("2024-09-05")
 
     def record(day, **kw):
@@ -213,7 +177,7 @@ def test_enforcement_actions(make_env, kind, action, ok):
 
 def test_report_for_the_city_and_the_province(make_env):
     env = make_env(PLUGINS)
-    key = _key(env)
+    key = make_key(env)
     save(env, TWO_STAGE, name="鼓楼路口")
     env.data(STAFF, {"input": {"intersectionId": key, "day": "2024-09-02", "police": 2,
                                "auxiliaries": 3, "volunteers": 4}}, as_="supervisor")  # fmt: skip
@@ -337,13 +301,12 @@ def test_bad_enum_and_period_are_not_500(make_env):
     response = env.post(SAVE, {"input": {"city": "320100", "name": "x", "design": {**ONE_STAGE,
                         "leftTurn": "THREE_STAGE"}}}, as_="road_officer")  # fmt: skip
     assert response.status_code == 200 and response.json()["errors"]
-    bad = """query { intersectionReport(city: "320100", start: "2024-09-30", end: "2024-09-01") { city } }"""
-    assert top_code(env.gql(bad, as_="supervisor")) == "INVALID_DATE"
+    assert top_code(env.gql(BACKWARD_REPORT, as_="supervisor")) == "INVALID_DATE"
 
 
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS)
-    from plugins.intersection_nonmotor import demo
+    from .. import demo
 
     with env.session() as s:
         demo.load(s, env.world.__class__(env.factory(s), dict(env.refs)))

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import RuleError
-from plugins.intersection_nonmotor import rules
-from plugins.intersection_nonmotor.rules import Design, LeftTurn, Separation
+
+from .. import rules
+from ..rules import Design, LeftTurn, Separation
 
 
 def two_stage(area: float, demand: int) -> Design:

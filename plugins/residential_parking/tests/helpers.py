@@ -1,8 +1,14 @@
-"""GraphQL documents and inputs shared by the residential parking tests."""
+"""GraphQL documents, input builders and counts shared by the residential parking tests."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlmodel import func, select
+
+from ..models import ParkingSegment, ParkingSegmentVersion
+
+PLUGINS = ["residential_parking"]
 
 DESIGNATE = """
 mutation($input: ResidentialParkingSegmentInput!) {
@@ -47,6 +53,18 @@ query($id: ID!) {
   residentialParkingSegmentHistory(segmentId: $id) { version action status reason windows { label } }
 }"""
 
+LIST = """
+query($city: String!, $all: Boolean!) {
+  residentialParkingSegments(city: $city, includeWithdrawn: $all) { totalCount nodes { road status } }
+}"""
+
+REPORT = """
+query($s: Date!, $e: Date!) {
+  report(name: "residential_parking.segments", city: "320100", start: $s, end: $e) {
+    columns rows { label values }
+  }
+}"""
+
 NIGHT = {"kind": "NIGHT", "start": "19:00", "end": "07:00"}
 WEEKEND_DAY = {"kind": "WEEKEND", "start": "07:00", "end": "19:00"}
 HOLIDAY = {"kind": "HOLIDAY", "start": "00:00", "end": "24:00"}
@@ -76,3 +94,12 @@ def designate(env: Any, as_: str = "supervisor", **over: Any) -> dict[str, Any]:
 
 def ask(env: Any, segment_id: str, at: str | None, as_: Any = None) -> dict[str, Any]:
     return env.data(CHECK, {"id": segment_id, "at": at}, as_=as_)["residentialParkingCheck"]
+
+
+def counts(env: Any) -> tuple[int, int]:
+    """(segments, versions) in the database (to prove a refusal wrote nothing)."""
+    with env.session() as s:
+        return (
+            s.exec(select(func.count()).select_from(ParkingSegment)).one(),
+            s.exec(select(func.count()).select_from(ParkingSegmentVersion)).one(),
+        )

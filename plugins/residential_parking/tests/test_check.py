@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from plugins.residential_parking.tests.helpers import CHECK, NIGHT, ask, designate
-
-PLUGINS = ["residential_parking"]
-
-
-@pytest.fixture
-def env_segment(make_env):
-    env = make_env(PLUGINS, now="2024-09-02")
-    out = designate(env)
-    assert out["errors"] == []
-    return env, out["segment"]["id"]
+from .helpers import CHECK, NIGHT, PLUGINS, SIGNS, ask, designate
 
 
 @pytest.mark.parametrize(
@@ -90,8 +82,6 @@ def test_weekend_window_crossing_midnight_belongs_to_its_start_day(make_env):
 
 
 def test_no_signs_no_parking_until_recorded(make_env):
-    from plugins.residential_parking.tests.helpers import SIGNS
-
     env = make_env(PLUGINS, now="2024-09-02")
     sid = designate(env, signsInstalledOn=None, marking="SIGN_ONLY", bayCount=0)["segment"]["id"]
     got = ask(env, sid, "2024-09-03T20:00:00+08:00")
@@ -133,8 +123,6 @@ def test_malformed_question(env_segment, variables, code):
 def test_check_not_in_force(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
     sid = designate(env)["segment"]["id"]
-    import datetime as dt
-
     env.set_rollout("residential_parking", "320100", enabled=False, valid_from=dt.date(2024, 9, 2))
     body = env.gql(CHECK, {"id": sid, "at": None})
     ext = body["errors"][0]["extensions"]

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.testing import full_width
-from plugins.residential_parking import rules
+
+from .. import rules
 
 
 def test_full_width_time_is_the_same_time() -> None:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from plugins.residential_parking.tests.helpers import WITHDRAW, designate
-
-REPORT = """
-query($s: Date!, $e: Date!) {
-  report(name: "residential_parking.segments", city: "320100", start: $s, end: $e) {
-    columns rows { label values }
-  }
-}"""
+from .helpers import PLUGINS, REPORT, WITHDRAW, designate
 
 
 def test_report_counts_segments_and_changes(make_env):
-    env = make_env(["residential_parking"], now="2024-09-02")
+    env = make_env(PLUGINS, now="2024-09-02")
     designate(env)
     second = designate(env, road="马道街")["segment"]["id"]
     env.clock.set("2024-10-09")

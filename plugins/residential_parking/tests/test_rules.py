@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from core.calendar import HolidayCalendar
 from core.clock import CHINA_TZ
 from core.errors import RuleError
-from plugins.residential_parking import rules
+
+from .. import rules
 
 CAL = HolidayCalendar()
 instants = st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=dt.datetime(2025, 12, 31)).map(

@@ -3,34 +3,22 @@
 from __future__ import annotations
 
 import pytest
-from sqlmodel import func, select
 
 from core.accounts import Role
-from plugins.residential_parking.models import ParkingSegment, ParkingSegmentVersion
-from plugins.residential_parking.tests.helpers import (
+
+from .helpers import (
     ADJUST,
     DESIGNATE,
     HISTORY,
+    LIST,
     NIGHT,
+    PLUGINS,
     WITHDRAW,
     ask,
+    counts,
     designate,
     segment_input,
 )
-
-PLUGINS = ["residential_parking"]
-LIST = """
-query($city: String!, $all: Boolean!) {
-  residentialParkingSegments(city: $city, includeWithdrawn: $all) { totalCount nodes { road status } }
-}"""
-
-
-def counts(env) -> tuple[int, int]:
-    with env.session() as s:
-        return (
-            s.exec(select(func.count()).select_from(ParkingSegment)).one(),
-            s.exec(select(func.count()).select_from(ParkingSegmentVersion)).one(),
-        )
 
 
 def test_supervisor_designates_and_public_lists(make_env):
@@ -231,7 +219,7 @@ def test_withdrawal_for_emergency_access_flags_the_route(make_env):
 
 
 def test_demo_data_loads(make_env):
-    from plugins.residential_parking import demo as demo_data
+    from .. import demo as demo_data
 
     env = make_env(PLUGINS, now="2024-09-02")
     with env.session() as s:

@@ -1,8 +1,17 @@
-"""Helpers shared by the truck pass tests (GraphQL documents and a ready city)."""
+"""Helpers shared by the truck pass tests: GraphQL documents, input builders, a ready city."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from sqlmodel import func, select
+
+from core.clock import CHINA_TZ
+from core.registries.vehicles import Violation
+
+PLUGINS = ["truck_pass"]
+NOW = dt.datetime(2024, 9, 2, 9, 0, tzinfo=CHINA_TZ)
 
 POLICY_CREATE = """
 mutation($input: TruckPassPolicyInput!) {
@@ -40,6 +49,62 @@ mutation($id: ID!) {
 VERIFY = """
 query($qr: String!) {
   truckPassVerify(qr: $qr) { valid reason plate city policyName validFrom validUntil }
+}"""
+
+REJECT = """
+mutation($id: ID!, $r: String!) {
+  truckPassApplicationReject(applicationId: $id, reason: $r) { errors { code } application { status } }
+}"""
+
+WITHDRAW = """
+mutation($id: ID!) { truckPassPolicyWithdraw(policyId: $id) { errors { code } policy { status } } }"""
+
+POLICIES = """
+query($city: String!) {
+  truckPassPolicies(city: $city) { totalCount nodes { name openMinutesPerDay } }
+}"""
+
+CONDITIONS = (
+    """query($city: String!) { truckPassConditions(city: $city) { city timeLimitWorkdays } }"""
+)
+
+OVERDUE = """
+query($city: String!) {
+  truckPassOverdueApplications(city: $city) { totalCount nodes { id dueDate overdue } }
+}"""
+
+MY_CODES = (
+    """query($city: String!) { myTruckPassCodes(city: $city) { totalCount nodes { id qr } } }"""
+)
+MY_CODES_OLD = (
+    """query($city: String!) { truckPassMyCodes(city: $city) { totalCount nodes { id qr } } }"""
+)
+MY_APPLICATIONS = """
+query($city: String!) { myTruckPassApplications(city: $city) { totalCount nodes { status applicantKind } } }"""
+MY_APPLICATIONS_OLD = """
+query($city: String!) { truckPassMyApplications(city: $city) { totalCount nodes { status } } }"""
+
+BLACKLIST_ADD = """
+mutation($city: String!, $v: ID, $u: ID, $acc: Int!, $days: Int!, $reason: String!) {
+  truckPassBlacklistAdd(city: $city, vehicleId: $v, unitId: $u, accidents: $acc,
+                        reason: $reason, correctionDays: $days) {
+    errors { code field rule }
+    entry { id violations accidents listedOn correctBy correctionOverdue liftedOn }
+  }
+}"""
+
+BLACKLIST_LIFT = """
+mutation($id: ID!) { truckPassBlacklistLift(entryId: $id, note: "整改完成") {
+  errors { code } entry { liftedOn } } }"""
+
+BLACKLIST = """
+query($city: String!) { truckPassBlacklist(city: $city) { totalCount nodes { correctionOverdue } } }"""
+
+REPORT = """
+query($s: Date!, $e: Date!) {
+  report(name: "truck_pass.applications", city: "320100", start: $s, end: $e) {
+    columns rows { label values }
+  }
 }"""
 
 
@@ -87,3 +152,32 @@ def apply(env: Any, policy_id: str, vehicle: str = "unit_truck", as_: str = "zha
     vid = env.refs[vehicle].id
     body = env.data(APPLY, {"v": vid, "p": policy_id, "from": day, "days": days}, as_=as_)
     return body["truckPassApplicationCreate"]
+
+
+def create_policy(env: Any, as_: str = "supervisor", **over: Any) -> dict[str, Any]:
+    """`truckPassPolicyCreate` with `policy_input(**over)`; the payload."""
+    body = env.data(POLICY_CREATE, {"input": policy_input(**over)}, as_=as_)
+    return body["truckPassPolicyCreate"]
+
+
+def blacklist_add(env: Any, as_: str = "supervisor", **over: Any) -> dict[str, Any]:
+    """`truckPassBlacklistAdd` for the demo unit in Nanjing (variables overridden by `over`)."""
+    variables = {"city": "320100", "v": None, "u": env.refs["unit"].id, "acc": 0, "days": 30,
+                 "reason": "违法突出"}  # fmt: skip
+    variables.update(over)
+    return env.data(BLACKLIST_ADD, variables, as_=as_)["truckPassBlacklistAdd"]
+
+
+def add_violations(env: Any, vehicle: Any, times: list[dt.datetime]) -> None:
+    """Record a violation of `vehicle` in Nanjing at each of `times`."""
+    with env.session() as s:
+        for when in times:
+            s.add(Violation(vehicle_id=vehicle.id, occurred_at=when, city_code="320100",
+                            description="闯红灯", points=6, fine_yuan=200))  # fmt: skip
+        s.commit()
+
+
+def count(env: Any, model: Any) -> int:
+    """Rows of `model` in the database (to prove a refusal wrote nothing)."""
+    with env.session() as s:
+        return s.exec(select(func.count()).select_from(model)).one()

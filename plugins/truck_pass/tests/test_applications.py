@@ -5,31 +5,31 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import select
 
+from core.accounts import Role
+from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
-from plugins.truck_pass.models import TruckPassCode
-from plugins.truck_pass.tests.helpers import APPLY, APPROVE, VERIFY, apply, ready_city
 
-PLUGINS = ["truck_pass"]
-
-OVERDUE = """
-query($city: String!) {
-  truckPassOverdueApplications(city: $city) { totalCount nodes { id dueDate overdue } }
-}"""
-MY_CODES = (
-    """query($city: String!) { truckPassMyCodes(city: $city) { totalCount nodes { id qr } } }"""
+from ..models import TruckPassCode
+from .helpers import (
+    APPLY,
+    APPROVE,
+    MY_APPLICATIONS,
+    MY_APPLICATIONS_OLD,
+    MY_CODES,
+    MY_CODES_OLD,
+    OVERDUE,
+    PLUGINS,
+    POLICY_CREATE,
+    REJECT,
+    VERIFY,
+    apply,
+    count,
+    policy_input,
+    ready_city,
 )
-REJECT = """
-mutation($id: ID!, $r: String!) {
-  truckPassApplicationReject(applicationId: $id, reason: $r) { errors { code } application { status } }
-}"""
-
-
-def count(env, model) -> int:
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(model)).one()
 
 
 def test_unit_legal_person_applies_clerk_approves_officer_verifies(make_env):
@@ -48,11 +48,12 @@ def test_unit_legal_person_applies_clerk_approves_officer_verifies(make_env):
     checked = env.data(VERIFY, {"qr": code["qr"]}, as_="road_officer")["truckPassVerify"]
     assert checked["valid"] and checked["reason"] == "OK"
     assert checked["plate"] == env.refs["unit_truck"].plate
-    mine = env.data(MY_CODES, {"city": "320100"}, as_="zhang_account")["truckPassMyCodes"]
+    mine = env.data(MY_CODES, {"city": "320100"}, as_="zhang_account")["myTruckPassCodes"]
     assert mine["totalCount"] == 1
+    # the deprecated name answers the same
+    old = env.data(MY_CODES_OLD, {"city": "320100"}, as_="zhang_account")["truckPassMyCodes"]
+    assert [n["id"] for n in old["nodes"]] == [n["id"] for n in mine["nodes"]]
     # the applicant was told (outbox) and the verification audited
-    from core.audit import AuditEvent
-
     with env.session() as s:
         actions = [e.action for e in s.exec(select(AuditEvent)).all()]
     assert "truck_pass.verify" in actions
@@ -176,8 +177,6 @@ def test_own_truck_duplicate_and_not_needed(make_env):
 
 def test_conditions_must_be_published_first(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    from plugins.truck_pass.tests.helpers import POLICY_CREATE, policy_input
-
     pid = env.data(POLICY_CREATE, {"input": policy_input()}, as_="supervisor")[
         "truckPassPolicyCreate"
     ]["policy"]["id"]
@@ -242,8 +241,6 @@ def test_reject_and_no_second_decision(make_env):
 
 
 def test_officer_of_another_city_sees_other_city(make_env):
-    from core.accounts import Role
-
     env = make_env(PLUGINS, now="2024-09-02")
     pid = ready_city(env)
     app = apply(env, pid)["application"]
@@ -262,8 +259,15 @@ def test_my_applications_lists_only_mine(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
     pid = ready_city(env)
     apply(env, pid)
-    q = 'query { truckPassMyApplications(city: "320100") { totalCount nodes { status } } }'
-    assert env.data(q, as_="zhang_account")["truckPassMyApplications"]["totalCount"] == 1
-    assert env.data(q, as_="li_account")["truckPassMyApplications"]["totalCount"] == 0
-    body = env.gql(q, as_="clerk")
+    city = {"city": "320100"}
+    mine = env.data(MY_APPLICATIONS, city, as_="zhang_account")["myTruckPassApplications"]
+    assert mine["totalCount"] == 1 and mine["nodes"][0]["applicantKind"] == "UNIT"
+    assert env.data(MY_APPLICATIONS, city, as_="li_account")["myTruckPassApplications"] == {
+        "totalCount": 0,
+        "nodes": [],
+    }
+    body = env.gql(MY_APPLICATIONS, city, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # the deprecated name answers the same
+    old = env.data(MY_APPLICATIONS_OLD, city, as_="zhang_account")["truckPassMyApplications"]
+    assert old == {"totalCount": 1, "nodes": [{"status": "SUBMITTED"}]}

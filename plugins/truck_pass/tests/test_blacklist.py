@@ -5,49 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import func, select
 
-from core.clock import CHINA_TZ
-from core.registries.vehicles import Violation
-from plugins.truck_pass.models import TruckPassBlacklistEntry
-from plugins.truck_pass.tests.helpers import APPROVE, apply, ready_city
-
-PLUGINS = ["truck_pass"]
-NOW = dt.datetime(2024, 9, 2, 9, 0, tzinfo=CHINA_TZ)
-
-ADD = """
-mutation($city: String!, $v: ID, $u: ID, $acc: Int!, $days: Int!, $reason: String!) {
-  truckPassBlacklistAdd(city: $city, vehicleId: $v, unitId: $u, accidents: $acc,
-                        reason: $reason, correctionDays: $days) {
-    errors { code field rule }
-    entry { id violations accidents listedOn correctBy correctionOverdue liftedOn }
-  }
-}"""
-LIFT = """
-mutation($id: ID!) { truckPassBlacklistLift(entryId: $id, note: "整改完成") {
-  errors { code } entry { liftedOn } } }"""
-LIST = """
-query($city: String!) { truckPassBlacklist(city: $city) { totalCount nodes { correctionOverdue } } }"""
-
-
-def add_violations(env, vehicle, times):
-    with env.session() as s:
-        for when in times:
-            s.add(Violation(vehicle_id=vehicle.id, occurred_at=when, city_code="320100",
-                            description="闯红灯", points=6, fine_yuan=200))  # fmt: skip
-        s.commit()
-
-
-def add(env, as_="supervisor", **over):
-    variables = {"city": "320100", "v": None, "u": env.refs["unit"].id, "acc": 0, "days": 30,
-                 "reason": "违法突出"}  # fmt: skip
-    variables.update(over)
-    return env.data(ADD, variables, as_=as_)["truckPassBlacklistAdd"]
-
-
-def entries(env) -> int:
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(TruckPassBlacklistEntry)).one()
+from ..models import TruckPassBlacklistEntry
+from .helpers import (
+    APPROVE,
+    BLACKLIST,
+    BLACKLIST_ADD,
+    BLACKLIST_LIFT,
+    NOW,
+    PLUGINS,
+    add_violations,
+    apply,
+    blacklist_add,
+    count,
+    ready_city,
+)
 
 
 @pytest.mark.parametrize(
@@ -64,7 +36,7 @@ def entries(env) -> int:
 def test_thresholds(make_env, violation_ages, accidents, listed):
     env = make_env(PLUGINS, now=NOW)
     add_violations(env, env.refs["unit_truck"], [NOW - age for age in violation_ages])
-    out = add(env, acc=accidents)
+    out = blacklist_add(env, acc=accidents)
     if listed:
         assert out["errors"] == []
         counted = sum(1 for age in violation_ages if age <= dt.timedelta(days=365))
@@ -72,13 +44,13 @@ def test_thresholds(make_env, violation_ages, accidents, listed):
     else:
         assert out["errors"][0]["code"] == "TRUCK_PASS_BLACKLIST_THRESHOLD_NOT_MET"
         assert out["errors"][0]["rule"].startswith("M04 2021-四-三")
-        assert entries(env) == 0
+        assert count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_listing_reduces_and_shortens_codes_and_sets_a_deadline(make_env):
     env = make_env(PLUGINS, now=NOW)
     pid = ready_city(env)
-    out = add(env, acc=2, days=30)
+    out = blacklist_add(env, acc=2, days=30)
     assert out["entry"]["correctBy"] == "2024-10-02" and not out["entry"]["correctionOverdue"]
     app = apply(env, pid, days=60)["application"]
     issued = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]
@@ -92,17 +64,21 @@ def test_listing_reduces_and_shortens_codes_and_sets_a_deadline(make_env):
     assert "减少通行码" in refused["errors"][0]["rule"]
     # the deadline passes: the entry shows it
     env.clock.set("2024-10-02")
-    assert env.data(LIST, {"city": "320100"}, as_="clerk")["truckPassBlacklist"]["nodes"] == [
+    assert env.data(BLACKLIST, {"city": "320100"}, as_="clerk")["truckPassBlacklist"]["nodes"] == [
         {"correctionOverdue": False}
     ]
     env.clock.set("2024-10-03")
-    assert env.data(LIST, {"city": "320100"}, as_="clerk")["truckPassBlacklist"]["nodes"] == [
+    assert env.data(BLACKLIST, {"city": "320100"}, as_="clerk")["truckPassBlacklist"]["nodes"] == [
         {"correctionOverdue": True}
     ]
     # lifted: the normal limits apply again
-    lifted = env.data(LIFT, {"id": out["entry"]["id"]}, as_="supervisor")["truckPassBlacklistLift"]
+    lifted = env.data(BLACKLIST_LIFT, {"id": out["entry"]["id"]}, as_="supervisor")[
+        "truckPassBlacklistLift"
+    ]
     assert lifted["entry"]["liftedOn"] == "2024-10-03"
-    again = env.data(LIFT, {"id": out["entry"]["id"]}, as_="supervisor")["truckPassBlacklistLift"]
+    again = env.data(BLACKLIST_LIFT, {"id": out["entry"]["id"]}, as_="supervisor")[
+        "truckPassBlacklistLift"
+    ]
     assert again["errors"][0]["code"] == "TRUCK_PASS_ALREADY_LIFTED"
     ok = env.data(APPROVE, {"id": app2["id"]}, as_="clerk")["truckPassApplicationApprove"]
     assert ok["errors"] == [] and not ok["code"]["blacklisted"]
@@ -110,9 +86,9 @@ def test_listing_reduces_and_shortens_codes_and_sets_a_deadline(make_env):
 
 def test_vehicle_listing_and_normal_limit(make_env):
     env = make_env(PLUGINS, now=NOW)
-    out = add(env, u=None, v=env.refs["unit_truck"].id, acc=3)
+    out = blacklist_add(env, u=None, v=env.refs["unit_truck"].id, acc=3)
     assert out["errors"] == [] and out["entry"]["accidents"] == 3
-    dup = add(env, u=None, v=env.refs["unit_truck"].id, acc=3)
+    dup = blacklist_add(env, u=None, v=env.refs["unit_truck"].id, acc=3)
     assert dup["errors"][0]["code"] == "TRUCK_PASS_ALREADY_BLACKLISTED"
 
 
@@ -131,22 +107,22 @@ def test_vehicle_listing_and_normal_limit(make_env):
 )
 def test_malformed_listing(make_env, over, code):
     env = make_env(PLUGINS, now=NOW)
-    assert add(env, **{"acc": 5, **over})["errors"][0]["code"] == code
-    assert entries(env) == 0
+    assert blacklist_add(env, **{"acc": 5, **over})["errors"][0]["code"] == code
+    assert count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_roles_and_jurisdiction(make_env):
     env = make_env(PLUGINS, now=NOW)
     variables = {"city": "320100", "u": env.refs["unit"].id, "acc": 5, "days": 30, "reason": "x"}
     for who in ("clerk", "zhang_account", "road_officer"):
-        body = env.gql(ADD, variables, as_=who)
+        body = env.gql(BLACKLIST_ADD, variables, as_=who)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert add(env, city="360100", acc=5)["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    body = env.gql(LIST, {"city": "320100"}, as_="zhang_account")
+    assert blacklist_add(env, city="360100", acc=5)["errors"][0]["code"] == "OUT_OF_JURISDICTION"
+    body = env.gql(BLACKLIST, {"city": "320100"}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     env.clock.set("2021-05-31")
-    assert add(env, acc=5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert entries(env) == 0
+    assert blacklist_add(env, acc=5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    assert count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_concurrent_approvals_respect_the_blacklist_limit(make_env):
@@ -155,7 +131,7 @@ def test_concurrent_approvals_respect_the_blacklist_limit(make_env):
     env = make_env(PLUGINS, now=NOW)
     first = ready_city(env)
     second = ready_city(env, name="龙蟠路")
-    add(env, acc=2)
+    blacklist_add(env, acc=2)
     ids = [apply(env, pid)["application"]["id"] for pid in (first, second)]
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda i: env.gql(APPROVE, {"id": i}, as_="clerk"), ids))

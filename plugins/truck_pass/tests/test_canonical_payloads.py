@@ -3,12 +3,13 @@ an officer scans, even one whose signature verifies, is MALFORMED."""
 
 from __future__ import annotations
 
-from plugins.truck_pass.tests.helpers import APPROVE, VERIFY, apply, ready_city
 from tests.signed_variants import all_variants, signature_holds
+
+from .helpers import APPROVE, PLUGINS, VERIFY, apply, ready_city
 
 
 def test_other_encodings_of_a_pass_code_are_malformed(make_env):
-    env = make_env(["truck_pass"], now="2024-09-02")
+    env = make_env(PLUGINS, now="2024-09-02")
     application = apply(env, ready_city(env))["application"]
     approved = env.data(APPROVE, {"id": application["id"]}, as_="clerk")
     qr = approved["truckPassApplicationApprove"]["code"]["qr"]

@@ -4,41 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from plugins.truck_pass.tests.helpers import (
+from ..models import TruckPassPolicy
+from .helpers import (
+    CONDITIONS,
     CONDITIONS_PUBLISH,
+    PLUGINS,
+    POLICIES,
     POLICY_CREATE,
+    WITHDRAW,
     conditions_input,
+    count,
+    create_policy,
     policy_input,
 )
-
-PLUGINS = ["truck_pass"]
-
-POLICIES = """
-query($city: String!) {
-  truckPassPolicies(city: $city) { totalCount nodes { name openMinutesPerDay } }
-}"""
-CONDITIONS = (
-    """query($city: String!) { truckPassConditions(city: $city) { city timeLimitWorkdays } }"""
-)
-
-
-def create(env, as_="supervisor", **over):
-    body = env.data(POLICY_CREATE, {"input": policy_input(**over)}, as_=as_)
-    return body["truckPassPolicyCreate"]
-
-
-def count_policies(env) -> int:
-    from sqlmodel import func, select
-
-    from plugins.truck_pass.models import TruckPassPolicy
-
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(TruckPassPolicy)).one()
 
 
 def test_supervisor_records_policy_and_public_reads_it(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    out = create(env)
+    out = create_policy(env)
     assert out["errors"] == []
     assert out["policy"]["openMinutesPerDay"] == 24 * 60 - 240
     body = env.data(POLICIES, {"city": "320100"}, as_=None)  # anonymous: public
@@ -50,14 +33,14 @@ def test_other_roles_may_not_record_policies(make_env, who):
     env = make_env(PLUGINS, now="2024-09-02")
     body = env.gql(POLICY_CREATE, {"input": policy_input()}, as_=who)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert count_policies(env) == 0
+    assert count(env, TruckPassPolicy) == 0
 
 
 def test_supervisor_of_another_city_is_refused(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    out = create(env, city="360100")  # Nanchang: in force, not the Nanjing supervisor's
+    out = create_policy(env, city="360100")  # Nanchang: in force, not the Nanjing supervisor's
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    assert count_policies(env) == 0
+    assert count(env, TruckPassPolicy) == 0
 
 
 @pytest.mark.parametrize(
@@ -73,7 +56,7 @@ def test_supervisor_of_another_city_is_refused(make_env):
 )
 def test_six_open_hours_outside_core_areas(make_env, windows, ok):
     env = make_env(PLUGINS, now="2024-09-02")
-    out = create(env, restrictedWindows=windows)
+    out = create_policy(env, restrictedWindows=windows)
     if ok:
         assert out["errors"] == []
         assert out["policy"]["openMinutesPerDay"] == 360
@@ -81,18 +64,18 @@ def test_six_open_hours_outside_core_areas(make_env, windows, ok):
         err = out["errors"][0]
         assert err["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
         assert err["field"] == "windows" and err["rule"].startswith("M04 2021-四-一")
-        assert count_policies(env) == 0
+        assert count(env, TruckPassPolicy) == 0
 
 
 def test_core_area_and_special_vehicles_are_excepted(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    assert create(env, coreArea=True, restrictedWindows=["00:00-24:00"])["errors"] == []
-    out = create(
+    assert create_policy(env, coreArea=True, restrictedWindows=["00:00-24:00"])["errors"] == []
+    out = create_policy(
         env, vehicleUses=["DANGEROUS_GOODS", "CONSTRUCTION"], restrictedWindows=["00:00-23:00"]
     )
     assert out["errors"] == []
     # one ordinary use in the list removes the exception
-    out = create(
+    out = create_policy(
         env, vehicleUses=["DANGEROUS_GOODS", "OPERATING"], restrictedWindows=["00:00-23:00"]
     )
     assert out["errors"][0]["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
@@ -100,16 +83,16 @@ def test_core_area_and_special_vehicles_are_excepted(make_env):
 
 def test_no_city_wide_24_hour_ban(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    out = create(
+    out = create_policy(
         env, scope="CITY_WIDE", vehicleUses=["DANGEROUS_GOODS"], restrictedWindows=["00:00-24:00"]
     )
     assert out["errors"][0]["code"] == "TRUCK_PASS_CITY_WIDE_24H_BAN"
     assert "24小时" in out["errors"][0]["rule"]
-    out = create(
+    out = create_policy(
         env, scope="CITY_WIDE", vehicleUses=["DANGEROUS_GOODS"], restrictedWindows=["00:01-24:00"]
     )
     assert out["errors"] == []  # 23h59 city-wide for dangerous goods only is allowed
-    assert create(env, scope="CITY_WIDE", coreArea=True)["errors"][0]["field"] == "coreArea"
+    assert create_policy(env, scope="CITY_WIDE", coreArea=True)["errors"][0]["field"] == "coreArea"
 
 
 @pytest.mark.parametrize(
@@ -128,9 +111,9 @@ def test_no_city_wide_24_hour_ban(make_env):
 )
 def test_malformed_policy_is_a_typed_error(make_env, over, field, code):
     env = make_env(PLUGINS, now="2024-09-02")
-    out = create(env, **over)
+    out = create_policy(env, **over)
     assert (out["errors"][0]["code"], out["errors"][0]["field"]) == (code, field)
-    assert count_policies(env) == 0
+    assert count(env, TruckPassPolicy) == 0
 
 
 def test_bad_enum_is_a_graphql_error_not_a_500(make_env):
@@ -138,7 +121,7 @@ def test_bad_enum_is_a_graphql_error_not_a_500(make_env):
     response = env.post(POLICY_CREATE, {"input": policy_input(scope="GALAXY")}, as_="supervisor")
     assert response.status_code == 200
     assert response.json()["errors"]
-    assert count_policies(env) == 0
+    assert count(env, TruckPassPolicy) == 0
 
 
 @pytest.mark.parametrize(
@@ -164,9 +147,9 @@ def test_default_rollout(make_env, city, day, in_force):
 
 def test_write_refused_when_not_in_force_writes_nothing(make_env):
     env = make_env(PLUGINS, now="2021-05-31")
-    out = create(env)
+    out = create_policy(env)
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count_policies(env) == 0
+    assert count(env, TruckPassPolicy) == 0
 
 
 def test_conditions_published_and_read_publicly(make_env):
@@ -199,20 +182,19 @@ def test_conditions_input_checked(make_env, over, field):
 
 def test_withdrawal_keeps_the_policy(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    pid = create(env)["policy"]["id"]
-    q = "mutation($id: ID!) { truckPassPolicyWithdraw(policyId: $id) { errors { code } policy { status } } }"
-    body = env.gql(q, {"id": pid}, as_="clerk")
+    pid = create_policy(env)["policy"]["id"]
+    body = env.gql(WITHDRAW, {"id": pid}, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    out = env.data(q, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
+    out = env.data(WITHDRAW, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
     assert out["policy"]["status"] == "WITHDRAWN"
-    again = env.data(q, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
+    again = env.data(WITHDRAW, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
     assert again["errors"][0]["code"] == "TRUCK_PASS_POLICY_WITHDRAWN"
-    assert count_policies(env) == 1
+    assert count(env, TruckPassPolicy) == 1
     assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
 
 
 def test_demo_data_loads(make_env):
-    from plugins.truck_pass import demo as demo_data
+    from .. import demo as demo_data
 
     env = make_env(PLUGINS, now="2024-09-02")
     with env.session() as s:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from plugins.truck_pass.tests.helpers import APPROVE, apply, ready_city
-
-REPORT = """
-query($s: Date!, $e: Date!) {
-  report(name: "truck_pass.applications", city: "320100", start: $s, end: $e) {
-    columns rows { label values }
-  }
-}"""
+from .helpers import APPROVE, PLUGINS, REPORT, apply, ready_city
 
 
 def test_report_counts_issued_and_overdue(make_env):
-    env = make_env(["truck_pass"], now="2024-09-27")
+    env = make_env(PLUGINS, now="2024-09-27")
     pid = ready_city(env)
     first = apply(env, pid)["application"]  # due 2024-10-08
     env.data(APPROVE, {"id": first["id"]}, as_="clerk")

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.registries.vehicles import VehicleCategory, VehicleUse
-from plugins.truck_pass import rules
+
+from .. import rules
 
 minute = st.integers(min_value=0, max_value=1439)
 
