@@ -89,7 +89,11 @@ def _check_char(number17: str) -> str:
 
 
 def parse_identity(
-    doc_type: DocumentType | str, number: str, field: str = "idNumber"
+    doc_type: DocumentType | str,
+    number: str,
+    field: str = "idNumber",
+    *,
+    today: dt.date | None = None,
 ) -> IdentityNumber:
     """Validate an ID number of the given document type and return its one stored form.
 
@@ -106,7 +110,9 @@ def parse_identity(
     Layout: GB 11643-1999 (6-digit region, birth date YYYYMMDD, 3-digit sequence, ISO 7064
     MOD 11-2 check character); residence permits of Hong Kong, Macau and Taiwan residents use the
     same layout with region 810000 / 820000 / 830000; passports are 5-17 ASCII letters or digits.
-    Raises INVALID_INPUT (field `idType`) for an unknown document type.
+    Raises INVALID_INPUT (field `idType`) for an unknown document type. With `today` (the
+    platform clock's date), a birth date after it is refused too: callers that register or look
+    up a living person pass it.
     """
     doc_type = _document_type(doc_type)
     try:
@@ -136,7 +142,7 @@ def parse_identity(
                 "Not a valid resident identity number (length, birth date, region or check character).",
                 field=field,
             )
-        return IdentityNumber(doc_type, compact, birth)
+        return _born_by(IdentityNumber(doc_type, compact, birth), today, field)
     if doc_type is DocumentType.HMT_RESIDENCE_PERMIT:
         birth = _birth_date(compact) if compact[:6] in PERMIT_PREFIXES else None
         if birth is None or _check_char(compact[:17]) != compact[17]:
@@ -145,12 +151,23 @@ def parse_identity(
                 "Not a valid Hong Kong / Macau / Taiwan residence-permit number.",
                 field=field,
             )
-        return IdentityNumber(doc_type, compact, birth)
+        return _born_by(IdentityNumber(doc_type, compact, birth), today, field)
     if not _PASSPORT.fullmatch(compact):
         raise RuleError(
             Code.INVALID_ID_NUMBER, "Passport numbers are 5-17 letters or digits.", field=field
         )
     return IdentityNumber(doc_type, compact, None)
+
+
+def _born_by(identity: IdentityNumber, today: dt.date | None, field: str) -> IdentityNumber:
+    """`identity`, or INVALID_ID_NUMBER when its birth date is after `today`."""
+    if today is not None and identity.birth_date is not None and identity.birth_date > today:
+        raise RuleError(
+            Code.INVALID_ID_NUMBER,
+            "The birth date in this identity number is in the future.",
+            field=field,
+        )
+    return identity
 
 
 def _document_type(doc_type: DocumentType | str) -> DocumentType:

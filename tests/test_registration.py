@@ -266,3 +266,22 @@ def test_a_person_on_file_with_no_phone_must_go_to_a_window(core_env):
     assert answer["data"]["citizenRegister"]["accepted"] is True
     assert not [m for m in _messages(env) if m.template.startswith("core.register.code")]
     assert _outcomes(env) == ["REFUSED:NO_CONTACT"]
+
+
+def test_a_birth_date_after_today_is_refused(core_env):
+    """An 18-digit number whose birth date is after the platform clock's today belongs to nobody
+    living: refused with INVALID_ID_NUMBER (audited as refused), no account and no code sent."""
+    env = core_env
+    today = env.platform.clock.today()
+    unborn = make_id_number(region_for("320100"), today + dt.timedelta(days=1), 301)
+    born_today = make_id_number(region_for("320100"), today, 302)
+    before = _accounts(env)
+    refused = _register(env, unborn, "刘洋", "13700000011").json()["data"]["citizenRegister"]
+    assert refused["accepted"] is None
+    assert [(e["code"], e["field"]) for e in refused["errors"]] == [
+        ("INVALID_ID_NUMBER", "idNumber")
+    ]
+    assert _outcomes(env) == ["REFUSED:INVALID_ID_NUMBER"]
+    accepted = _register(env, born_today, "刘洋", "13700000012").json()["data"]["citizenRegister"]
+    assert accepted["accepted"] is True, accepted
+    assert _accounts(env) == before

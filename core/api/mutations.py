@@ -197,7 +197,7 @@ def _check_registration(
     scrypt; run in a thread). Returns (identity, name, phone, password hash), name and phone in
     their stored forms (core/validation.py, core/identifiers.py); raises RuleError for malformed
     input or RATE_LIMITED: answers that depend on the input alone, never on what is on file."""
-    ident = parse_identity(id_type, id_number)
+    ident = parse_identity(id_type, id_number, today=platform.clock.today())
     name = require_person_name("name", name)
     phone = parse_mobile(phone)
     require_secret("password", password, 128)

@@ -331,7 +331,7 @@ class CoreQuery:
         self, info: strawberry.Info, id_type: str, id_number: str, purpose: str
     ) -> Person:
         ctx: Context = info.context
-        ident = parse_identity(id_type, id_number)
+        ident = parse_identity(id_type, id_number, today=ctx.platform.clock.today())
         purpose = require_text("purpose", purpose, 200)
         row = ctx.session.exec(
             select(PersonRow).where(
