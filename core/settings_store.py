@@ -15,6 +15,7 @@ import math
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,8 @@ from sqlmodel import Session, select
 from core.divisions import CITIES, PROVINCES
 from core.errors import Code, RuleError
 from core.plugin_api import SettingScope, SettingSpec, SettingType
+from core.text import describe as describe_char
+from core.text import forbidden_char, strip_blanks
 
 __all__ = ["SettingScope", "SettingValueError", "SettingsStore", "check_value", "read_setting"]
 from core.rollout import NATIONAL, MeasureSetting
@@ -154,11 +157,19 @@ def _date(value: Any) -> dt.date | None:
 
 
 def _text(value: Any, max_length: int | None) -> bool:
-    return (
-        isinstance(value, str)
-        and 0 < len(value) <= (max_length or 0)
-        and not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in value)
-    )
+    """Text as the free-text rules keep it (core/validation.py `require_text`): 1 to `max_length`
+    characters, no character that `core.text.forbidden_char` names (controls, invisible and
+    direction-changing characters), no leading or trailing blanks, NFC-normalised. Raises
+    SettingValueError naming the character when one is forbidden."""
+    if not isinstance(value, str) or not 0 < len(value) <= (max_length or 0):
+        return False
+    bad = forbidden_char(value)
+    if bad is not None:
+        raise SettingValueError(
+            f"Setting values contain no control, invisible or direction-changing character "
+            f"({describe_char(bad)})."
+        )
+    return value == unicodedata.normalize("NFC", strip_blanks(value))
 
 
 def _object(spec: SettingSpec, value: Any) -> bool:

@@ -147,10 +147,14 @@ DATE = SettingSpec(
 )  # fmt: skip
 ENUM = SettingSpec("e", "A", "", type=SettingType.ENUM, choices=("A", "B"))
 LIST_ = SettingSpec("l", [], "", type=SettingType.STR_LIST, max_items=2, max_length=3)
+TEXT = SettingSpec("t", "x", "", type=SettingType.STR, max_length=8)
 OBJ = SettingSpec(
     "o", None, "", type=SettingType.OBJECT, nullable=True,
-    fields=(SettingSpec("on", False, "", type=SettingType.BOOL), INT),
+    fields=(SettingSpec("on", False, "", type=SettingType.BOOL), INT, TEXT),
 )  # fmt: skip
+# free-text rules (core/validation.py require_text): no direction-changing, invisible or control
+# character, no surrounding blanks, NFC only ("e" + combining acute is not the stored "é")
+UNCLEAN = ["a\u202eb", "a\u200bb", "a\u00adb", " ab", "ab\u3000", "e\u0301", "\ufeffab"]
 
 
 @pytest.mark.parametrize(
@@ -161,9 +165,11 @@ OBJ = SettingSpec(
         (DATE, ["2020-01-01", "2020-12-31"], ["2019-12-31", "2020-02-30", "20200120", "2020-1-2",
                                               "2020-W03-1", 20200120, None]),
         (ENUM, ["A", "B"], ["a", "C", "", None, 1]),
-        (LIST_, [[], ["abc", "x"]], [["abcd"], ["a", "b", "c"], [""], ["a\n"], "ab", [1], None]),
-        (OBJ, [None, {}, {"on": True}, {"on": False, "n": 3}],
-         [{"on": 1}, {"n": 0}, {"other": 1}, [], "x"]),
+        (LIST_, [[], ["abc", "x"]], [["abcd"], ["a", "b", "c"], [""], ["a\n"], "ab", [1], None,
+                                     *([u] for u in UNCLEAN)]),
+        (TEXT, ["x", "通行证 A", "\u00e9"], ["", "123456789", None, 1, *UNCLEAN]),
+        (OBJ, [None, {}, {"on": True}, {"on": False, "n": 3, "t": "ok"}],
+         [{"on": 1}, {"n": 0}, {"other": 1}, [], "x", *({"t": u} for u in UNCLEAN)]),
     ],
 )  # fmt: skip
 def test_check_value(spec, good, bad):
