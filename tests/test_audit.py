@@ -184,7 +184,13 @@ def test_a_forged_tree_head_or_node_is_detected(core_env):
             text("UPDATE audit_nodes SET hash = :h WHERE level = 1 AND idx = 0"),
             {"h": b"\x00" * 32},
         )
-    assert "stored subtree" in _verify(env).first_broken.reason
+    broken = _verify(env).first_broken
+    assert broken.reason.startswith("the stored subtree over leaves 0-1 does not match")
+    assert (broken.broken_at, broken.leaves) == (1, 1)
+    # an earlier fault is named before a later one in the same batch (the event of leaf 3)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 4"))
+    assert _verify(env).first_broken.reason.startswith("the stored subtree over leaves 0-1")
     with env.platform.engine.begin() as conn:
         conn.execute(
             text("UPDATE audit_tree_heads SET root_hash = :h WHERE tree_size = 4"),

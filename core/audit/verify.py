@@ -57,7 +57,7 @@ def _stored_nodes(engine: Engine, log_id: str, keys: list[merkle.Node]) -> dict[
 class LogReport:
     log_id: str
     ok: bool = True
-    leaves: int = 0
+    leaves: int = 0  # leaves checked (up to the first broken one)
     tree_heads: int = 0
     pending: int = 0
     broken_at: int | None = None  # leaf index
@@ -135,8 +135,11 @@ def _verify_log(
 ) -> LogReport:
     out = LogReport(log_id)
 
+    size = 0  # leaves checked so far
+
     def broken(index: int | None, reason: str, event: Any = None) -> LogReport:
         out.ok, out.broken_at, out.reason = False, index, reason
+        out.leaves = size if index is None else min(size, index)
         if event is not None:
             out.event = f"seq {event.seq} (uid {event.uid})"
         return out
@@ -158,7 +161,6 @@ def _verify_log(
             )
     head_roots = {h.tree_size: bytes(h.root_hash) for h in heads}
     frontier: dict[merkle.Node, bytes] = {}
-    size = 0
     while True:
         with engine.connect() as conn:
             rows = conn.execute(
@@ -170,31 +172,51 @@ def _verify_log(
             ).all()
         if not rows:
             break
-        created: list[tuple[merkle.Node, bytes, int]] = []
+        # first pass: leaves and events, recording the subtrees and roots they imply
+        checks: list[tuple[int, merkle.Node | None, bytes, Any]] = []  # (leaf, node, digest, row)
+        leaf_failure: tuple[int, str, Any] | None = None
         for r in rows:
             if r.leaf_index != size:
-                return broken(
-                    size, f"leaf {size} is missing (the next stored leaf is {r.leaf_index})"
+                leaf_failure = (
+                    size,
+                    f"leaf {size} is missing (the next stored leaf is {r.leaf_index})",
+                    None,
                 )
-            if r.seq is None:
-                return broken(size, f"the event of leaf {size} (seq {r.event_seq}) was deleted")
-            if merkle.leaf_hash(entry_bytes(r._mapping)) != bytes(r.leaf_hash):
-                return broken(size, f"event seq {r.seq} was changed after it was logged", r)
-            if r.log_id != log_id:
-                return broken(size, f"event seq {r.seq} was moved to log {r.log_id}", r)
+            elif r.seq is None:
+                leaf_failure = (
+                    size,
+                    f"the event of leaf {size} (seq {r.event_seq}) was deleted",
+                    None,
+                )
+            elif merkle.leaf_hash(entry_bytes(r._mapping)) != bytes(r.leaf_hash):
+                leaf_failure = (size, f"event seq {r.seq} was changed after it was logged", r)
+            elif r.log_id != log_id:
+                leaf_failure = (size, f"event seq {r.seq} was moved to log {r.log_id}", r)
+            if leaf_failure is not None:
+                break
             frontier, filled = merkle.append_leaves(size, frontier, [bytes(r.leaf_hash)])
-            created.extend((key, digest, size) for key, digest in filled)
+            checks.extend((size, key, digest, r) for key, digest in filled)
             size += 1
-            if size in head_roots and merkle.root_hash(size, frontier) != head_roots[size]:
+            if size in head_roots:
+                checks.append((size - 1, None, merkle.root_hash(size, frontier), r))
+        # second pass, in leaf order: each stored subtree, then each signed root, then the leaf
+        # failure if any: the earliest fault is the one named
+        stored = _stored_nodes(engine, log_id, [key for _, key, _, _ in checks if key])
+        for leaf, key, digest, r in checks:
+            if key is not None and stored.get(key) != digest:
+                level, index = key
+                first, last = index << level, ((index + 1) << level) - 1
                 return broken(
-                    size - 1, f"the leaves up to {size} do not give the root signed at that size", r
+                    leaf,
+                    f"the stored subtree over leaves {first}-{last} does not match those leaves "
+                    "(proofs would lie)",
                 )
-        stored = _stored_nodes(engine, log_id, [key for key, _, _ in created])
-        for key, digest, leaf in created:
-            if stored.get(key) != digest:
+            if key is None and digest != head_roots[leaf + 1]:
                 return broken(
-                    leaf, f"stored subtree {key} does not match its leaves (proofs would lie)"
+                    leaf, f"the leaves up to {leaf + 1} do not give the root signed at that size", r
                 )
+        if leaf_failure is not None:
+            return broken(*leaf_failure)
         if progress:
             progress(log_id, size)
     out.leaves = size
