@@ -20,6 +20,11 @@ class UserError:
     measure: str | None = None
     city: str | None = None
     date: dt.date | None = None
+    retry_after_seconds: float | None = strawberry.field(
+        default=None,
+        description="For RATE_LIMITED: seconds until the window has room again (RFC 9110 "
+        "Retry-After, as a number).",
+    )
 
     @classmethod
     def of(cls, error: RuleError) -> UserError:
@@ -31,6 +36,7 @@ class UserError:
             measure=error.measure,
             city=error.city,
             date=error.date,
+            retry_after_seconds=error.details.get("retryAfterSeconds"),
         )
 
 
