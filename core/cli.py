@@ -1,7 +1,7 @@
 """Operator command line: `python -m core.cli <command> --help`.
 
 Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, db-migrate, db-revision, demo-load, schema, plugins,
-rollout, token, rotate-keys, audit-verify, audit-sequence, identifiers-check, report, job.
+rollout, token, rotate-keys, retire-key, audit-verify, audit-sequence, identifiers-check, report, job.
 """
 
 from __future__ import annotations
@@ -160,6 +160,45 @@ def cmd_rotate_keys(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_retire_key(args: argparse.Namespace) -> int:
+    """Withdraw a RETIRING key once nothing it signed can still be valid.
+
+    auth keys: from the access-token lifetime (+ the nbf leeway) after they stopped signing.
+    document keys: QR payloads last minutes and status lists an hour, but passes, certificates
+    and entrustments signed with the key may be valid for months; the platform keeps no index of
+    documents by key, so the operator states it with --documents-expired, and the key has been
+    retiring for at least a day. Audit keys are never retired."""
+    from core.auth.tokens import LEEWAY_SECONDS
+    from core.documents.keys import KeyRetirementError
+
+    platform = _platform()
+    now = platform.clock.now()
+    since = platform.keys.retiring_since(args.kid)
+    earliest = None
+    if since is not None:
+        purpose, retiring_at = since
+        if purpose == "auth":
+            lifetime = platform.settings.access_token_minutes * 60 + LEEWAY_SECONDS
+            earliest = retiring_at + dt.timedelta(seconds=lifetime)
+        elif purpose == "document":
+            if not args.documents_expired:
+                print(
+                    f"{args.kid} signs documents: retire it only when every pass, certificate, "
+                    "entrustment and receipt it signed has expired or been re-issued, and say so "
+                    "with --documents-expired",
+                    file=sys.stderr,
+                )
+                return 2
+            earliest = retiring_at + dt.timedelta(days=1)
+    try:
+        platform.keys.retire(args.kid, now, earliest=earliest)
+    except KeyRetirementError as refusal:
+        print(f"not retired: {refusal}", file=sys.stderr)
+        return 2
+    print(f"{args.kid} retired: withdrawn from the published keys; it verifies nothing now")
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from core.audit import verify_logs
 
@@ -292,6 +331,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rotate-keys", help="rotate the signing keys of one purpose")
     p.add_argument("purpose", choices=["auth", "document", "audit"])
     p.set_defaults(fn=cmd_rotate_keys)
+    p = sub.add_parser("retire-key", help="withdraw a retiring key once what it signed expired")
+    p.add_argument("kid")
+    p.add_argument(
+        "--documents-expired",
+        action="store_true",
+        help="for a document key: every document it signed has expired or been re-issued",
+    )
+    p.set_defaults(fn=cmd_retire_key)
     p = sub.add_parser(
         "audit-verify",
         help="verify every audit log and its signed tree heads; name the first broken entry",

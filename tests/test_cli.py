@@ -1,5 +1,7 @@
 """The operator CLI: each subcommand against a test platform."""
 
+import datetime as dt
+
 import pytest
 
 from core import cli
@@ -24,6 +26,7 @@ def test_help_lists_every_command(capsys):
         "rollout",
         "token",
         "rotate-keys",
+        "retire-key",
         "audit-verify",
         "identifiers-check",
         "report",
@@ -64,6 +67,40 @@ def test_rotate_keys(cli_env, capsys):
     before = cli_env.platform.keys.active("document").kid
     assert cli.main(["rotate-keys", "document"]) == 0
     assert cli_env.platform.keys.active("document").kid != before
+
+
+def _published(env) -> set[str]:
+    return {k["kid"] for k in env.http.get("/.well-known/jwks.json").json()["keys"]}
+
+
+@pytest.mark.parametrize("purpose", ["auth", "document", "audit"])
+def test_retire_key_waits_until_what_it_signed_has_expired(cli_env, capsys, purpose):
+    """auth: a token lifetime (+ leeway) after rotation; document: the operator's word and a day;
+    audit: never. A refusal changes nothing; a retired key leaves the JWKS."""
+    env, keys = cli_env, cli_env.platform.keys
+    old = keys.active(purpose).kid
+    assert cli.main(["retire-key", old]) == 2  # still ACTIVE
+    assert "not a RETIRING key" in capsys.readouterr().err
+    assert cli.main(["rotate-keys", purpose]) == 0
+    assert cli.main(["retire-key", old]) == 2  # too early, or never for audit
+    assert old in _published(env)
+    if purpose == "audit":
+        assert "never retired" in capsys.readouterr().err
+        return
+    if purpose == "document":
+        assert "--documents-expired" in capsys.readouterr().err
+        env.clock.advance(dt.timedelta(days=1))
+        assert cli.main(["retire-key", old]) == 2  # the operator has not said so
+        args = ["retire-key", old, "--documents-expired"]
+    else:
+        env.clock.advance(dt.timedelta(minutes=env.platform.settings.access_token_minutes))
+        assert cli.main(["retire-key", old]) == 2  # the 30 s leeway is not over
+        assert "may be retired from" in capsys.readouterr().err
+        env.clock.advance(dt.timedelta(seconds=31))
+        args = ["retire-key", old]
+    assert cli.main(args) == 0
+    assert old not in _published(env)
+    assert keys.verifying_key(old, purpose) is None
 
 
 def test_demo_load_adds_bulk_licences_with_progress(cli_env, capsys):

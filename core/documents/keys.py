@@ -36,6 +36,10 @@ REFRESH_SECONDS = 60.0
 UNKNOWN_KID_RELOAD_SECONDS = 5.0
 
 
+class KeyRetirementError(ValueError):
+    """A key that may not be retired (yet); the message says why."""
+
+
 class KeyState:
     NEXT = "NEXT"
     ACTIVE = "ACTIVE"
@@ -233,14 +237,37 @@ class KeyRing:
         self.reload()
         return kid
 
-    def retire(self, kid: str, now: dt.datetime) -> None:
-        """Withdraw a RETIRING key once nothing it signed is still valid."""
+    def retire(self, kid: str, now: dt.datetime, *, earliest: dt.datetime | None = None) -> None:
+        """Withdraw a RETIRING key (RETIRED: no longer published, verifies nothing).
+
+        Raises KeyRetirementError when `kid` is unknown, not RETIRING, an audit key (every signed
+        tree head must verify for as long as the log exists, so audit keys are never withdrawn),
+        or when `now` is before `earliest` (the caller's bound on when everything the key signed
+        has expired: see `core.cli retire-key`)."""
         with write_session(self._engine) as session:
             row = session.get(SigningKey, kid)
             if row is None or row.state != KeyState.RETIRING:
-                raise ValueError("only a RETIRING key can be retired")
+                raise KeyRetirementError(f"{kid} is not a RETIRING key; only those can be retired")
+            if row.purpose == "audit":
+                raise KeyRetirementError(
+                    "audit keys are never retired: the tree heads they signed must verify for "
+                    "as long as the log exists"
+                )
+            if earliest is not None and stamp(now) < stamp(earliest):
+                raise KeyRetirementError(
+                    f"{kid} may be retired from {stamp(earliest):%Y-%m-%d %H:%M} on: what it "
+                    "signed may still be valid until then"
+                )
             row.state = KeyState.RETIRED
             row.retired_at = stamp(now)
             session.add(row)
             session.commit()
         self.reload()
+
+    def retiring_since(self, kid: str) -> tuple[str, dt.datetime] | None:
+        """(purpose, when it stopped signing) of a RETIRING key, else None."""
+        with Session(self._engine) as session:
+            row = session.get(SigningKey, kid)
+        if row is None or row.state != KeyState.RETIRING or row.retiring_at is None:
+            return None
+        return row.purpose, row.retiring_at
