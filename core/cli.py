@@ -35,10 +35,14 @@ def cmd_db_init(args: argparse.Namespace) -> int:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from core.schema_migrations import migrate
+    from core.schema_migrations import MigrationError, migrate
     from core.settings import Settings
 
-    migrate(Settings.from_env().database_url, args.revision)
+    try:
+        migrate(Settings.from_env().database_url, args.revision)
+    except MigrationError as refusal:
+        print(f"not migrated: {refusal}", file=sys.stderr)
+        return 2
     print(f"database migrated to {args.revision}")
     return 0
 

@@ -66,11 +66,55 @@ def current_revisions(url: str) -> set[str]:
         engine.dispose()
 
 
+class MigrationError(RuntimeError):
+    """A database that migrations cannot take further on their own; the message says why."""
+
+
+def _unrecorded_schema(url: str) -> list[str] | None:
+    """For a database whose tables were created from the models (`create_schema`: `db-init`,
+    the server's first start) and so carries no migration record: the differences between its
+    tables and the current models ([] when it is exactly the heads' schema). None when the
+    database has no tables of ours, or has a migration record."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import core.tables  # noqa: F401 - every core table
+
+    for name in [f"plugins.{n}" for n in bundled_plugin_names()] + entry_point_modules():
+        import_module(name)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            if "alembic_version" in tables or not tables & set(SQLModel.metadata.tables):
+                return None
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    return [repr(d)[:160] for d in diff]
+
+
 def migrate(url: str, target: str = "heads") -> None:
     """Upgrade the database at `url` to `target` (default: every branch's head). A revision of
-    the old single chain as `target` upgrades that chain (testing old databases)."""
+    the old single chain as `target` upgrades that chain (testing old databases).
+
+    A database created from the models (no migration record) that matches them exactly is
+    stamped at every head and goes on from there; one that differs raises MigrationError listing
+    the differences (its revision cannot be told: compare it with a migrated copy, or export and
+    reload its data)."""
     if target in LEGACY_REVISIONS:
         command.upgrade(alembic_config(url, legacy=True), target)
+        return
+    unrecorded = _unrecorded_schema(url)
+    if unrecorded:
+        raise MigrationError(
+            "the database has tables but no migration record (created by db-init or the "
+            "server's first start), and they differ from the current models, so its revision "
+            "cannot be told: " + "; ".join(unrecorded[:5])
+        )
+    if unrecorded == []:
+        command.stamp(alembic_config(url), "heads")
         return
     if current_revisions(url) & set(LEGACY_REVISIONS):
         command.upgrade(alembic_config(url, legacy=True), LEGACY_HEAD)
