@@ -143,10 +143,10 @@ class BodyLimit:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _plain(send, 400, b'{"errors":[{"message":"Bad Content-Length."}]}')
+                    await _plain(send, 400, _BAD_LENGTH)
                     return
                 if declared > self.max_bytes:
-                    await _plain(send, 413, b'{"errors":[{"message":"Request body too large."}]}')
+                    await _plain(send, 413, _TOO_LARGE)
                     return
         chunks: list[bytes] = []
         size = 0
@@ -166,7 +166,7 @@ class BodyLimit:
             body = message.get("body", b"")
             size += len(body)
             if size > self.max_bytes:
-                await _plain(send, 413, b'{"errors":[{"message":"Request body too large."}]}')
+                await _plain(send, 413, _TOO_LARGE)
                 return
             chunks.append(body)
             more = message.get("more_body", False)
@@ -181,6 +181,18 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+_TOO_LARGE = orjson.dumps(
+    {
+        "errors": [
+            {"message": "Request body too large.", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}
+        ]
+    }
+)
+_BAD_LENGTH = orjson.dumps(
+    {"errors": [{"message": "Bad Content-Length.", "extensions": {"code": "BAD_REQUEST"}}]}
+)
 
 
 async def _plain(send: Send, status: int, body: bytes) -> None:
@@ -253,7 +265,13 @@ class GraphQLEndpoint:
         body = await request.body()
         try:
             payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
+        except orjson.JSONDecodeError as error:
+            if "infinity" in str(error):  # a number beyond a double's range (orjson's wording)
+                return _error(
+                    400,
+                    "The body has a number too large to read; BigInt values are within ±(2^53-1).",
+                    "BAD_REQUEST",
+                )
             return _error(400, "The body is not valid JSON (UTF-8).", "BAD_REQUEST")
         if isinstance(payload, list):
             if not payload or len(payload) > self.platform.settings.max_batch:
@@ -439,14 +457,7 @@ class GraphQLEndpoint:
             return {"errors": prepared.errors}
         selection = self.executor.select(prepared, operation_name)
         if selection is None:
-            return {
-                "errors": [
-                    {
-                        "message": "Unknown or ambiguous operation name.",
-                        "extensions": {"code": "BAD_REQUEST"},
-                    }
-                ]
-            }
+            return _error(400, "Unknown or ambiguous operation name.", "BAD_REQUEST")
         selected, op_type = selection
         if op_type is OperationType.MUTATION and not allow_mutation:
             return _error(405, "Mutations must be sent with POST.", "METHOD_NOT_ALLOWED")

@@ -12,6 +12,7 @@ def test_body_over_limit_is_413(core_env):
     big = b'{"query": "{ measures { code } }", "pad": "' + b"x" * (1024 * 1024 + 10) + b'"}'
     r = core_env.http.post("/graphql", content=big, headers={"content-type": "application/json"})
     assert r.status_code == 413
+    assert r.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,9 @@ def test_body_over_limit_is_413(core_env):
         b'{"query": 5}',
         b'{"query": "{ measures { code } }", "variables": [1]}',
         b'{"query": "{ measures { code } }", "operationName": 7}',
+        b'{"query": "query A { measures { code } }", "operationName": "B"}',
+        b'{"query": "query A { measures { code } } query B { me { kind } }"}',
+        b'{"query": "{ measures { code } }", "variables": {"n": 1' + b"0" * 400 + b"}}",
     ],
 )
 def test_malformed_bodies_are_400(core_env, body):
@@ -195,6 +199,16 @@ def test_bad_variable_values_are_client_errors(core_env):
         as_="zhang_account",
     )
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_big_int_takes_json_integers_only(core_env):
+    """BigInt reads a JSON integer within ±(2^53-1); never a string (`int()` would read " 12",
+    "1_2" and full-width "１２"), a float or a boolean."""
+    query = 'query($n: BigInt!) { auditTreeHead(logId: "national", treeSize: $n) { treeSize } }'
+    assert "errors" not in core_env.gql(query, {"n": 12})
+    for bad in ["12", "１２", " 12", 1.5, True, 2**53]:
+        body = core_env.gql(query, {"n": bad})
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", bad
 
 
 # --- documents crafted to make validation super-linear (issue 12, item 1) ---------------------

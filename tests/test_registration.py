@@ -123,7 +123,8 @@ def test_confirm_with_the_sms_code_opens_the_account(core_env):
     _register(env, number, "刘洋", "13700000009", password="my-new-pass")
     assert env.data(SIGN_IN, {"l": "13700000009", "p": "my-new-pass"})["signIn"]["token"] is None
     code = _code_sent_to(env, "13700000009")
-    out = env.data(CONFIRM, {"p": "13700000009", "c": code})["citizenRegisterConfirm"]
+    typed = " ".join(chr(ord(d) + 0xFEE0) for d in code)  # full-width digits, spaced: one code
+    out = env.data(CONFIRM, {"p": "13700000009", "c": typed})["citizenRegisterConfirm"]
     assert out["errors"] == [] and out["accountId"]
     token = env.data(SIGN_IN, {"l": "13700000009", "p": "my-new-pass"})["signIn"]["token"]
     me = env.data("{ me { kind roles } }", as_=token)["me"]

@@ -30,6 +30,7 @@ from core.identifiers import parse_mobile
 from core.identity import IdentityNumber, parse_identity
 from core.permissions import requires
 from core.rollout import MeasureSetting, RolloutRule
+from core.text import ForeignCharacter, fold_identifier
 from core.validation import optional_text, require_person_name, require_secret, require_text
 
 if TYPE_CHECKING:
@@ -327,6 +328,10 @@ class CoreMutation:
     ) -> RegisterConfirmPayload:
         ctx: Context = info.context
         stored_phone = parse_mobile(phone)
+        try:  # typed on a phone: full-width digits and spaces are the same code
+            code = fold_identifier(code, max_len=32)
+        except ForeignCharacter:
+            code = ""
         if not (code.isascii() and code.isdigit() and len(code) == 6):
             raise RuleError(Code.INVALID_INPUT, "Codes have 6 digits.", field="code")
         limiter = ctx.platform.limiter
