@@ -209,7 +209,9 @@ def _offline(url: str, results: dict) -> None:
     with Session(platform.engine) as s:  # type: ignore[attr-defined]
         for list_id in range(cred.LIST_COUNT):
             verifier.add_status_list(
-                cred.build_status_list(s, platform.keys, list_id, platform.clock.now())
+                cred.build_status_list(
+                    s, platform.keys, list_id, platform.clock.now(), cred.platform_sources(platform)
+                )
             )  # type: ignore[attr-defined]
         s.commit()
     now = time.time()

@@ -18,7 +18,14 @@ if TYPE_CHECKING:
 
     from core.demo import DemoWorld
     from core.permissions import PermissionRule
-    from core.plugin_api import AdapterSpec, JobSpec, MeasureInfo, ReportSpec, SettingSpec
+    from core.plugin_api import (
+        AdapterSpec,
+        JobSpec,
+        MeasureInfo,
+        ReportSpec,
+        SettingSpec,
+        StatusSourceSpec,
+    )
     from core.rollout import RolloutDefault
 
 PROJECT = "traffic_admin"
@@ -88,6 +95,11 @@ def register_reports() -> list[ReportSpec]:
 @hookspec
 def register_jobs() -> list[JobSpec]:
     """Scheduled jobs (reminders, overdue checks, clean-ups), run by the operator CLI or a scheduler."""
+
+
+@hookspec
+def register_status_sources() -> list[StatusSourceSpec]:
+    """How each kind of credential this measure issues gets its status in the status lists."""
 
 
 @hookspec

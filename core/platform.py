@@ -22,7 +22,14 @@ from core.documents.keys import KeyRing
 from core.graphql.compose import build_schema
 from core.graphql.executor import GraphQLExecutor
 from core.permissions import PermissionRule, PermissionTable, describe_roles
-from core.plugin_api import AdapterSpec, JobSpec, MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import (
+    AdapterSpec,
+    JobSpec,
+    MeasureInfo,
+    ReportSpec,
+    SettingSpec,
+    StatusSourceSpec,
+)
 from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
 from core.ratelimit import RateLimiter
 from core.rollout import RolloutDefault, RolloutService, seed_defaults
@@ -48,6 +55,7 @@ class Platform:
     adapters: dict[str, Any]
     reports: dict[str, ReportSpec]
     jobs: dict[str, JobSpec]
+    status_sources: dict[str, StatusSourceSpec]  # by credential kind
     routes: list[Any]
     keys: KeyRing
     tokens: TokenService
@@ -142,6 +150,7 @@ def build_platform(
         adapters={},
         reports={},
         jobs={},
+        status_sources={},
         routes=[r for _, rs in collect(pm, "register_routes") for r in rs],
         keys=keys,
         tokens=tokens,
@@ -152,6 +161,9 @@ def build_platform(
     platform.adapters = _adapters(collect(pm, "register_adapters"), platform)
     platform.reports = _unique(collect(pm, "register_reports"), "report")
     platform.jobs = _unique(collect(pm, "register_jobs"), "job")
+    platform.status_sources = _unique(
+        collect(pm, "register_status_sources"), "the status source of credential kind"
+    )
     return platform
 
 

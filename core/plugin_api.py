@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,6 +109,24 @@ class ReportSpec:
     title: str
     period: str  # WEEKLY | MONTHLY | ANY
     build: Callable[[Any, str, dt.date, dt.date], ReportResult]
+
+
+@dataclass(frozen=True)
+class StatusSourceSpec:
+    """How the status of one kind of issued credential is derived from the live registry.
+
+    `source(session, list_id, today)` yields (index, status) for every credential of `kind` in
+    status list `list_id` that is not VALID today (status codes: core/documents/status_list.py,
+    IETF Token Status List: 1 INVALID, 2 SUSPENDED). Revoked credentials are INVALID whatever the
+    source says."""
+
+    kind: str  # the credential kind, e.g. "DL" (core/documents/credentials.py)
+    measure: str
+    source: Callable[[Any, int, dt.date], Iterable[tuple[int, int]]]
+
+    @property
+    def name(self) -> str:
+        return self.kind
 
 
 @dataclass(frozen=True)

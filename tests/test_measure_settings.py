@@ -15,7 +15,7 @@ from core.plugin_api import SettingScope, SettingSpec, SettingType
 from core.plugin_host import PluginError
 from core.rollout import MeasureSetting
 from core.settings_store import SettingValueError, check_value
-from plugins.unit_accounts.tests.support import QR_CREATE
+from plugins.unit_accounts.tests.helpers import QR_CREATE
 from tests.test_plugin_host import _build, _module
 
 T0 = dt.datetime(2024, 9, 2, 9, 0, 0, tzinfo=CHINA_TZ)

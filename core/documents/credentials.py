@@ -5,7 +5,8 @@ One registry for every kind, so status lists, QR rendering and the partner verif
   data), the kind, the registry record it stands for (`subject_id`: a licence or vehicle id), the
   holder, and a random position in one of several status lists.
 - Status sources: each plugin registers, per kind, how to compute the status of its credentials
-  from the live registry (`register_status_source`), so a status list is always derived from the
+  from the live registry (the `register_status_sources` hook; `platform_sources`), so a status
+  list is always derived from the
   registry (a licence seized or cancelled shows in the next list) and never from a copy.
 - `build_status_list` / `current_status_list`: compress and sign one list, cached in a table.
 - `render_svg` / `render_png`: the QR image (segno, alphanumeric mode, error level M).
@@ -96,12 +97,6 @@ class StatusListRecord(SQLModel, table=True):
 
 
 StatusSource = Callable[[Session, int, dt.date], Iterable[tuple[int, int]]]
-_SOURCES: dict[str, StatusSource] = {}
-
-
-def register_status_source(kind: str, source: StatusSource) -> None:
-    """`source(session, list_id, today)` yields (index, status) of every non-VALID credential."""
-    _SOURCES[kind] = source
 
 
 def classes_to_mask(classes: str) -> int:
@@ -203,12 +198,23 @@ def revoked_entries(session: Session, list_id: int) -> Iterable[tuple[int, int]]
     return ((row[0], sl.INVALID) for row in rows)
 
 
+def platform_sources(platform: Any) -> list[StatusSource]:
+    """The status source of every credential kind the platform's measures issue."""
+    return [spec.source for spec in platform.status_sources.values()]
+
+
 def build_status_list(
-    session: Session, keys: KeyRing, list_id: int, now: dt.datetime, capacity: int = LIST_CAPACITY
+    session: Session,
+    keys: KeyRing,
+    list_id: int,
+    now: dt.datetime,
+    sources: Iterable[StatusSource],
+    capacity: int = LIST_CAPACITY,
 ) -> str:
-    """Compute one list from the live registries, sign it and store it."""
+    """Compute one list from the live registries (`sources`: each credential kind's status
+    source, `platform.status_sources`), sign it and store it."""
     statuses: dict[int, int] = {}
-    for source in _SOURCES.values():
+    for source in sources:
         for index, status in source(session, list_id, now.date()):
             statuses[index] = status
     for index, status in revoked_entries(session, list_id):
@@ -231,7 +237,13 @@ def build_status_list(
     return token
 
 
-def current_status_list(session: Session, keys: KeyRing, list_id: int, now: dt.datetime) -> str:
+def current_status_list(
+    session: Session,
+    keys: KeyRing,
+    list_id: int,
+    now: dt.datetime,
+    sources: Iterable[StatusSource],
+) -> str:
     """The stored list if younger than half its TTL, else a freshly built one."""
     record = session.get(StatusListRecord, list_id)
     if record is not None:
@@ -240,12 +252,19 @@ def current_status_list(session: Session, keys: KeyRing, list_id: int, now: dt.d
         )
         if dt.timedelta(0) <= now - issued < dt.timedelta(seconds=record.ttl // 2):
             return record.token
-    return build_status_list(session, keys, list_id, now)
+    return build_status_list(session, keys, list_id, now, sources)
 
 
-def rebuild_all(session: Session, keys: KeyRing, now: dt.datetime, lists: int = LIST_COUNT) -> int:
+def rebuild_all(
+    session: Session,
+    keys: KeyRing,
+    now: dt.datetime,
+    sources: Iterable[StatusSource],
+    lists: int = LIST_COUNT,
+) -> int:
+    sources = list(sources)
     for list_id in range(lists):
-        build_status_list(session, keys, list_id, now)
+        build_status_list(session, keys, list_id, now, sources)
     return lists
 
 

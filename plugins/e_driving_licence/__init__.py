@@ -8,7 +8,6 @@ from sqlmodel import Session
 
 from core.accounts import Role
 from core.demo import DemoWorld
-from core.documents import credentials as cred
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import (
@@ -18,16 +17,20 @@ from core.plugin_api import (
     SettingScope,
     SettingSpec,
     SettingType,
+    StatusSourceSpec,
 )
 from core.rollout import RolloutDefault
 
 from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
-cred.register_status_source("DL", status.dl_statuses)
-
 PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
 VERIFIERS = (Role.ROAD_OFFICER, Role.CLERK, Role.SUPERVISOR)
+
+
+@hookimpl
+def register_status_sources() -> list[StatusSourceSpec]:
+    return [StatusSourceSpec("DL", MEASURE, status.dl_statuses)]
 
 
 @hookimpl

@@ -12,6 +12,6 @@ from core.documents import credentials as cred
 
 def rebuild_status_lists(platform: Any, now: dt.datetime) -> dict[str, Any]:
     with Session(platform.engine) as session:
-        count = cred.rebuild_all(session, platform.keys, now)
+        count = cred.rebuild_all(session, platform.keys, now, cred.platform_sources(platform))
         session.commit()
     return {"lists": count}

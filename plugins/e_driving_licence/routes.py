@@ -23,7 +23,9 @@ async def status_list(request: Request) -> Response:
     if not 0 <= list_id < cred.LIST_COUNT:
         return PlainTextResponse("unknown list", status_code=404)
     with Session(platform.engine) as session:
-        token = cred.current_status_list(session, platform.keys, list_id, platform.clock.now())
+        token = cred.current_status_list(
+            session, platform.keys, list_id, platform.clock.now(), cred.platform_sources(platform)
+        )
         session.commit()
     return PlainTextResponse(
         token, headers={"cache-control": f"public, max-age={cred.LIST_TTL_SECONDS // 2}"}

@@ -328,7 +328,9 @@ class EDrivingLicenceQuery:
         ctx: Context = info.context
         if not 0 <= list_id < cred.LIST_COUNT:
             raise RuleError(Code.INVALID_INPUT, "Unknown status list.", field="listId")
-        token = cred.current_status_list(ctx.session, ctx.platform.keys, list_id, ctx.now())
+        token = cred.current_status_list(
+            ctx.session, ctx.platform.keys, list_id, ctx.now(), cred.platform_sources(ctx.platform)
+        )
         ctx.session.commit()
         return token
 

@@ -6,16 +6,18 @@ from sqlmodel import Session
 
 from core.accounts import Role
 from core.demo import DemoWorld
-from core.documents import credentials as cred
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, SettingScope, SettingSpec, SettingType
+from core.plugin_api import MeasureInfo, SettingScope, SettingSpec, SettingType, StatusSourceSpec
 from core.rollout import RolloutDefault
 
 from . import models, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
-cred.register_status_source("VL", status.vl_statuses)
+
+@hookimpl
+def register_status_sources() -> list[StatusSourceSpec]:
+    return [StatusSourceSpec("VL", MEASURE, status.vl_statuses)]
 
 
 @hookimpl

@@ -65,14 +65,14 @@ def test_offline_revoked_and_suspended_via_status_list(edl):
         lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
         lic.status = "SEIZED"
         s.add(lic)
-        cred.rebuild_all(s, env.platform.keys, env.clock.now())
+        cred.rebuild_all(s, env.platform.keys, env.clock.now(), cred.platform_sources(env.platform))
         s.commit()
     v = _handheld(env)
     answer = v.verify(text, now=env.clock.now().timestamp())
     assert answer.verdict == "REJECT" and answer.status == "SUSPENDED"
     with env.session() as s:
         cred.revoke_for_subject(s, env.clock.now(), "DL", env.refs["zhang_licence"].id, "withdrawn")
-        cred.rebuild_all(s, env.platform.keys, env.clock.now())
+        cred.rebuild_all(s, env.platform.keys, env.clock.now(), cred.platform_sources(env.platform))
         s.commit()
     v = _handheld(env)
     answer = v.verify(text, now=env.clock.now().timestamp())

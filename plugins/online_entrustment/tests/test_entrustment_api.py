@@ -121,7 +121,9 @@ def test_malformed_input_is_a_typed_error(make_env) -> None:
     bad_id = create(env, agentIdNumber="32010219850615001X")
     assert error_code(bad_id) == "INVALID_ID_NUMBER"
     # an unknown document type is not an IdType: the client's request is malformed (top level)
-    unknown = env.gql(CREATE, {"input": create_input(env, agentIdType="ALIEN")}, as_="zhang_account")
+    unknown = env.gql(
+        CREATE, {"input": create_input(env, agentIdType="ALIEN")}, as_="zhang_account"
+    )
     assert top_code(unknown) == "BAD_USER_INPUT" and unknown["data"] is None
     assert error_code(create(env, agentName="")) == "INVALID_INPUT"
     assert error_code(create(env, agentName="李" * 65)) == "TOO_LONG"
