@@ -14,9 +14,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from core.db import create_schema, make_engine
+from core.db import make_engine
 from core.plugin_host import bundled_plugin_names
 from core.settings import Settings, normalise_database_url
+from core.tables import create_schema
 from core.testing import Env, PlatformPool, at
 
 

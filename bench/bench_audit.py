@@ -32,8 +32,9 @@ PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1
 
 
 def _fresh(url: str):  # noqa: ANN202
-    from core.db import create_schema, make_engine
+    from core.db import make_engine
     from core.documents.keys import KeyRing
+    from core.tables import create_schema
 
     if url.startswith("sqlite"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)

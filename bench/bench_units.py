@@ -98,8 +98,9 @@ def _build(engine: Any, now: dt.datetime) -> None:
 def unit_cleanup() -> dict[str, Any]:
     import core.platform  # noqa: F401 - registers every core table
     import plugins.unit_accounts  # noqa: F401
-    from core.db import create_schema, drop_schema, make_engine
+    from core.db import make_engine
     from core.settings import normalise_database_url
+    from core.tables import create_schema, drop_schema
     from plugins.unit_accounts.cleanup import run_cleanup
 
     now = dt.datetime(2024, 7, 2, 2, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))

@@ -16,8 +16,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, text  # noqa: E402
 
 from core.accounts import Account  # noqa: E402
-from core.db import create_schema, make_engine, stamp  # noqa: E402
+from core.db import make_engine, stamp  # noqa: E402
 from core.demo import add_bulk_licences  # noqa: E402
+from core.tables import create_schema  # noqa: E402
 
 
 def bench_db_url(name: str, rows: int) -> str:

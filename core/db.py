@@ -16,8 +16,6 @@ __all__ = [
     "JSON",
     "SQLModel",
     "make_engine",
-    "create_schema",
-    "drop_schema",
     "stamp",
     "json_field",
 ]
@@ -76,19 +74,6 @@ def is_sqlite_busy(exc: BaseException) -> bool:
 def write_session(engine: Engine, **kwargs: Any) -> Session:
     """A new session whose transaction starts as a writer (see `begin_write`)."""
     return begin_write(Session(engine, **kwargs))
-
-
-def create_schema(engine: Engine) -> None:
-    """Create every table that the imported core and plugin modules define (idempotent)."""
-    SQLModel.metadata.create_all(engine)
-    if engine.dialect.name == "postgresql":
-        from core.audit import install_postgres_guards  # noqa: PLC0415 - core.audit imports core.db
-
-        install_postgres_guards(engine)
-
-
-def drop_schema(engine: Engine) -> None:
-    SQLModel.metadata.drop_all(engine)
 
 
 def json_field(default: Any = None) -> Any:

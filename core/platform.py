@@ -13,11 +13,10 @@ import strawberry
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-import core.tables  # noqa: F401 - every core table, before create_schema
 from core.auth.tokens import TokenService
 from core.calendar import HolidayCalendar
 from core.clock import Clock
-from core.db import create_schema, make_engine
+from core.db import make_engine
 from core.documents.keys import KeyRing
 from core.graphql.compose import build_schema
 from core.graphql.executor import GraphQLExecutor
@@ -35,6 +34,7 @@ from core.ratelimit import RateLimiter
 from core.rollout import RolloutDefault, RolloutService, seed_defaults
 from core.settings import Settings
 from core.settings_store import SettingsStore, check_declaration
+from core.tables import create_schema  # every core table, too
 
 log = logging.getLogger("traffic.platform")
 
@@ -68,9 +68,6 @@ class Platform:
             return self.adapters[name]
         except KeyError:
             raise LookupError(f"no adapter named {name!r}") from None
-
-    def measure_enabled_plugin(self, slug: str) -> bool:
-        return slug in self.measures
 
 
 def build_platform(

@@ -27,8 +27,8 @@ def test_a_database_created_from_the_models_is_stamped_then_migrated(tmp_path, m
     does not, rather than failing on CREATE TABLE of a table that exists."""
     from sqlalchemy import text
 
-    from core.db import create_schema
     from core.schema_migrations import current_revisions
+    from core.tables import create_schema
 
     url = f"sqlite:///{tmp_path}/created.db"
     monkeypatch.setenv("DATABASE_URL", url)

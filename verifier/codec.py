@@ -310,6 +310,9 @@ C_KIND, C_HANDLE, C_STATUS_REF, C_EXP, C_IAT, C_NONCE, C_CLASSES, C_STATUS, C_VA
     1, 2, 3, 4, 6, 7, 8, 9, 10,
 )  # fmt: skip
 CREDENTIAL_PREFIXES = {"DL1:": "DL", "VL1:": "VL", "DC1:": "DC"}
+# bit i of a DL payload's class mask (claim 8) is CLASS_ORDER[i] (the licence classes, 准驾车型);
+# fixed for ever: issued payloads and every verifier decode with it. New classes go at the end.
+CLASS_ORDER = ("A1", "A2", "A3", "B1", "B2", "C1", "C2", "C3", "C4", "C5", "C6", "D", "E", "F", "M", "N", "P")  # fmt: skip
 
 
 def credential_shape(kind: str) -> Shape:

@@ -32,25 +32,7 @@ RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issu
 RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
 PREFIXES = {**CREDENTIAL_PREFIXES, "VR1:": "VR", "VR2:": "VR"}
 MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
-CLASS_ORDER = (
-    "A1",
-    "A2",
-    "A3",
-    "B1",
-    "B2",
-    "C1",
-    "C2",
-    "C3",
-    "C4",
-    "C5",
-    "C6",
-    "D",
-    "E",
-    "F",
-    "M",
-    "N",
-    "P",
-)
+CLASS_ORDER = codec.CLASS_ORDER
 STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
 LEEWAY_SECONDS = 30
 

@@ -42,26 +42,7 @@ C_STATUS = codec.C_STATUS  # 9: status at signing: 0 valid, 1 invalid, 2 suspend
 C_VALID_UNTIL = codec.C_VALID_UNTIL  # 10: document validity, YYYYMMDD integer (0: none)
 credential_shape = codec.credential_shape
 
-# bit i of the DL class mask = CLASS_ORDER[i] (fixed forever: verifiers decode with it)
-CLASS_ORDER = (
-    "A1",
-    "A2",
-    "A3",
-    "B1",
-    "B2",
-    "C1",
-    "C2",
-    "C3",
-    "C4",
-    "C5",
-    "C6",
-    "D",
-    "E",
-    "F",
-    "M",
-    "N",
-    "P",
-)
+CLASS_ORDER = codec.CLASS_ORDER  # bit i of the DL class mask (defined once, in the codec)
 
 LIST_COUNT = 4  # several lists: a verifier cannot profile one holder by list or position
 LIST_CAPACITY = 1 << 20  # 1,048,576 entries (256 KiB raw, ~16 KB compressed at 1% revoked)
