@@ -51,6 +51,18 @@ def new_id() -> str:
     return "".join(chars)
 
 
+MAX_ID_LENGTH = 16
+
+
+def lookup_id(value: object) -> str:
+    """A record id sent by a client, as a lookup key: the text as sent when it can be an id (at
+    most MAX_ID_LENGTH characters), else "" (which names no record, so the caller answers
+    NOT_FOUND). Never cut: an id with trailing characters must find nothing, not the record its
+    first 16 characters name."""
+    text = str(value)
+    return text if len(text) <= MAX_ID_LENGTH else ""
+
+
 def new_code(length: int = 8) -> str:
     """A short human-typable secret code (access codes, share codes)."""
     return "".join(secrets.choice(_ALPHABET) for _ in range(length))

@@ -538,3 +538,14 @@ def test_secrets_are_not_held_to_the_display_text_rule(core_env) -> None:
         require_secret("password", "pass\ud800word", 128)  # would crash scrypt's encode()
     assert err.value.code == "INVALID_INPUT"
     assert require_secret("password", " 密码\u200d ", 128) == " 密码\u200d "  # exactly as given
+
+
+def test_client_sent_ids_are_never_cut():
+    """`lookup_id`: an id as sent, or "" (no record) when longer than any id; never its first 16
+    characters, which would name another record than the one asked for."""
+    from core.ids import lookup_id, new_id
+
+    real = new_id()
+    assert lookup_id(real) == real
+    assert lookup_id(real + "X") == ""
+    assert lookup_id("short") == "short"

@@ -17,7 +17,7 @@ from core.divisions import city as lookup_city
 from core.documents.signing import sign_document, text_claims
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, mask_id_number, parse_identity
-from core.ids import new_code
+from core.ids import lookup_id, new_code
 from core.validation import optional_text, require_person_name, require_text
 
 from . import rules
@@ -231,7 +231,7 @@ def submit_offer(
     """十二-四: the officer ticks the items to provide and submits them to the unit head."""
     case = staff_case(ctx, scope.session, accident_number)
     rules.require_general_procedure(case.procedure)
-    wanted = list(dict.fromkeys(str(i)[:16] for i in item_ids))
+    wanted = list(dict.fromkeys(lookup_id(i) for i in item_ids))
     if not wanted or len(wanted) > 200:
         raise RuleError(
             AccidentEvidenceErrorCode.NOTHING_SELECTED,
@@ -319,7 +319,7 @@ def register_requester(
     )
     ident = parse_identity(id_type, id_number, field="idNumber")
     phone_text = rules.parse_phone(phone)
-    party = session.get(AccidentParty, str(party_id)[:16])
+    party = session.get(AccidentParty, lookup_id(party_id))
     if party is None or party.case_id != case.id:
         raise NotFound("Party", "partyId")
     same = party.id_type == ident.doc_type.value and party.id_number == ident.number

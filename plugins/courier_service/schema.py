@@ -14,6 +14,7 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.ids import lookup_id
 
 from . import rules, service
 from .models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
@@ -309,7 +310,7 @@ class CourierQuery:
     )
     def courier_booking(self, info: strawberry.Info, booking_id: strawberry.ID) -> CourierBooking:
         ctx: Context = info.context
-        row = ctx.session.get(Booking, str(booking_id)[:16])
+        row = ctx.session.get(Booking, lookup_id(booking_id))
         if row is None or not _can_see(ctx, row):
             raise NotFound("Booking", "bookingId")
         ctx.require_in_force(MEASURE, row.city_code)

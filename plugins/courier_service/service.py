@@ -18,6 +18,7 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference
+from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
@@ -107,7 +108,7 @@ def _move(
 
 
 def _area(session: Session, area_id: str, field: str = "areaId") -> PilotArea:
-    area = session.get(PilotArea, str(area_id)[:16])
+    area = session.get(PilotArea, lookup_id(area_id))
     if area is None:
         raise NotFound("Pilot area", field)
     return area
@@ -122,7 +123,7 @@ def _agreement_for_booking(session: Session, booking: Booking) -> Agreement:
 
 def _own_booking(ctx: Context, session: Session, booking_id: str) -> tuple[Booking, PartnerOrg]:
     org = courier_org(ctx, session)
-    booking = session.get(Booking, str(booking_id)[:16])
+    booking = session.get(Booking, lookup_id(booking_id))
     if booking is None or booking.partner_org_id != org.id:
         raise NotFound("Booking", "bookingId")
     ctx.require_in_force(MEASURE, booking.city_code)
@@ -182,7 +183,7 @@ def sign_agreement(
     area = _area(session, area_id)
     ctx.require_jurisdiction(area.city_code, field="areaId")
     ctx.require_in_force(MEASURE, area.city_code)
-    org = session.get(PartnerOrg, str(org_id)[:16])
+    org = session.get(PartnerOrg, lookup_id(org_id))
     if org is None or org.kind != PartnerKind.COURIER.value:
         raise NotFound("Courier company", "courierOrgId")
     scope = _businesses(businesses)
@@ -229,7 +230,7 @@ def set_agreement_status(
     ctx: Context, session: Session, agreement_id: str, status: str, reason: str | None
 ) -> Agreement:
     """Suspend, resume or terminate a company's home service (四-三-3); termination is final."""
-    agreement = session.get(Agreement, str(agreement_id)[:16])
+    agreement = session.get(Agreement, lookup_id(agreement_id))
     if agreement is None:
         raise NotFound("Agreement", "agreementId")
     area = _area(session, agreement.area_id)
@@ -304,7 +305,7 @@ def qualify_staff(
     ctx: Context, session: Session, staff_id: str, qualification_no: str, valid_until: dt.date
 ) -> CourierStaff:
     """The office records a courier's inspector qualification (查验员资格, 四-二-2)."""
-    staff = session.get(CourierStaff, str(staff_id)[:16])
+    staff = session.get(CourierStaff, lookup_id(staff_id))
     if staff is None:
         raise NotFound("Courier staff", "staffId")
     ctx.require_jurisdiction(staff.city_code, field="staffId")
@@ -361,7 +362,7 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
     agreement = session.exec(
         select(Agreement).where(
             Agreement.area_id == area.id,
-            Agreement.partner_org_id == str(req.courier_org_id)[:16],
+            Agreement.partner_org_id == lookup_id(req.courier_org_id),
             Agreement.status != "TERMINATED",
         )
     ).first()
@@ -413,7 +414,7 @@ def _vehicle(
         return "MOTORCYCLE", None
     if not req.vehicle_id:
         raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
-    vehicle = session.get(Vehicle, str(req.vehicle_id)[:16])
+    vehicle = session.get(Vehicle, lookup_id(req.vehicle_id))
     if vehicle is None or vehicle.owner_person_id != person_id:
         raise NotFound("Vehicle", "vehicleId")
     if vehicle.status != VehicleStatus.NORMAL.value or vehicle.registration_city != city:
@@ -428,7 +429,7 @@ def _vehicle(
 
 def cancel_booking(ctx: Context, session: Session, booking_id: str) -> Booking:
     person_id = ctx.require_person()
-    booking = session.get(Booking, str(booking_id)[:16])
+    booking = session.get(Booking, lookup_id(booking_id))
     if booking is None or booking.person_id != person_id:
         raise NotFound("Booking", "bookingId")
     ctx.require_in_force(MEASURE, booking.city_code)
@@ -440,7 +441,7 @@ def assign(ctx: Context, session: Session, booking_id: str, staff_id: str) -> Bo
     """The company assigns a staff member; a motorcycle registration needs a qualified inspector."""
     booking, org = _own_booking(ctx, session, booking_id)
     _agreement_for_booking(session, booking)
-    staff = session.get(CourierStaff, str(staff_id)[:16])
+    staff = session.get(CourierStaff, lookup_id(staff_id))
     if staff is None or staff.partner_org_id != org.id or staff.city_code != booking.city_code:
         raise NotFound("Courier staff", "staffId")
     rules.check_inspector(
@@ -532,7 +533,7 @@ def review(
     ctx: Context, session: Session, booking_id: str, approve: bool, note: str | None
 ) -> Booking:
     """The local office reviews what the courier collected (审核确认)."""
-    booking = session.get(Booking, str(booking_id)[:16])
+    booking = session.get(Booking, lookup_id(booking_id))
     if booking is None:
         raise NotFound("Booking", "bookingId")
     ctx.require_in_force(MEASURE, booking.city_code)

@@ -12,13 +12,14 @@ from sqlalchemy import select as core_select
 from sqlalchemy.engine import Row
 from sqlmodel import Session, select
 
-from core.accounts import Person, Role
+from core.accounts import PartnerOrg, Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
 from core.documents.signing import sign_document
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_licence_file_number, parse_sha256
+from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries import caller
 from core.registries.licences import DrivingLicence, LicenceStatus
@@ -35,7 +36,7 @@ BUSINESS = "E_DRIVING_LICENCE_ISSUE"
 
 def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
     person_id = ctx.require_person()
-    licence = session.get(DrivingLicence, str(licence_id)[:16])
+    licence = session.get(DrivingLicence, lookup_id(licence_id))
     if licence is None or licence.person_id != person_id:
         raise NotFound("Licence", "licenceId")
     return licence
@@ -199,6 +200,11 @@ def share_create(
     for name in claims:
         if name not in rules.CLAIMS:
             raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")
+    org_id = lookup_id(partner_org_id) if partner_org_id else None
+    if org_id is not None and ctx.session.get(PartnerOrg, org_id) is None:
+        raise RuleError(
+            Code.NOT_FOUND, "No partner organisation has this id.", field="partnerOrgId"
+        )
     credential, licence = my_credential(ctx)
     now = ctx.now()
     consent = EdlConsent(
@@ -206,7 +212,7 @@ def share_create(
         holder_person_id=licence.person_id,
         handle=credential.handle,
         claims=sorted(set(claims)),
-        partner_org_id=str(partner_org_id)[:16] if partner_org_id else None,
+        partner_org_id=org_id,
         created_at=stamp(now),
         expires_at=stamp(now + dt.timedelta(minutes=minutes)),
     )

@@ -20,7 +20,7 @@ from core.documents.qr import sign_payload
 from core.documents.signing import sign_document, signed_text, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_plate, parse_sha256
-from core.ids import new_id
+from core.ids import lookup_id, new_id
 from core.registries import applications as apps
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
@@ -45,7 +45,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 def _own_vehicle(ctx: Context, session: Session, vehicle_id: str) -> Vehicle:
     person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, str(vehicle_id)[:16])
+    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
     if vehicle is None or vehicle.owner_person_id != person_id:
         raise NotFound("Vehicle", "vehicleId")
     return vehicle
@@ -162,7 +162,7 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
     """The vehicle's live e-licence for its owner or a granted filed user; NOT_FOUND otherwise."""
     person_id = ctx.require_person()
     session = ctx.session
-    vehicle = session.get(Vehicle, str(vehicle_id)[:16])
+    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
     if vehicle is None:
         raise NotFound("Vehicle", "vehicleId")
     if (
@@ -396,7 +396,7 @@ def grant_create(
     filed = session.exec(
         select(FiledDriver).where(
             FiledDriver.vehicle_id == vehicle.id,
-            FiledDriver.person_id == str(grantee_person_id)[:16],
+            FiledDriver.person_id == lookup_id(grantee_person_id),
             FiledDriver.active == True,  # noqa: E712
         )
     ).first()
@@ -427,7 +427,7 @@ def grant_create(
 
 def grant_revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EvlGrant:
     person_id = ctx.require_person()
-    grant = scope.session.get(EvlGrant, str(grant_id)[:16])
+    grant = scope.session.get(EvlGrant, lookup_id(grant_id))
     if grant is None or grant.owner_person_id != person_id:
         raise NotFound("Grant", "grantId")
     if grant.revoked_at is not None:
@@ -442,7 +442,7 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
     """A granted filed user handles a non-site violation that occurred after the filing time."""
     person_id = ctx.require_person()
     session = scope.session
-    violation = session.get(Violation, str(violation_id)[:16])
+    violation = session.get(Violation, lookup_id(violation_id))
     if violation is None or violation.vehicle_id is None:
         raise NotFound("Violation", "violationId")
     vehicle = session.get(Vehicle, violation.vehicle_id)

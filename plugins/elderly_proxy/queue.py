@@ -11,6 +11,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import NotFound, RuleError
 from core.identity import DocumentType, age_on, parse_identity
+from core.ids import lookup_id
 
 from . import rules
 from .errors import ElderProxyErrorCode
@@ -20,7 +21,7 @@ from .rules import MEASURE
 
 def office_of(ctx: Context, session, office_id: str | None) -> Office:  # noqa: ANN001
     """The office named (or the clerk's own), in force and in the clerk's jurisdiction."""
-    wanted = str(office_id)[:16] if office_id else ctx.actor.office_id
+    wanted = lookup_id(office_id) if office_id else ctx.actor.office_id
     if not wanted:
         raise RuleError(
             ElderProxyErrorCode.NO_OFFICE,

@@ -15,6 +15,7 @@ from core.errors import Code, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import DocumentType
+from core.ids import lookup_id
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
 
@@ -150,7 +151,7 @@ class ElderQueueTicketPayload(Payload):
 
 
 def _opt(value: strawberry.ID | None) -> str | None:
-    return str(value)[:16] if value else None
+    return lookup_id(value) if value else None
 
 
 def _node(session, me: str | None):  # noqa: ANN001, ANN202

@@ -10,6 +10,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.identity import parse_identity
+from core.ids import lookup_id
 from core.registries import applications
 from core.registries.applications import Application, AppStatus
 from core.registries.licences import DrivingLicence
@@ -161,7 +162,7 @@ def apply(
 
 
 def load(session: Session, auth_id: str) -> tuple[ElderProxyAuthorisation, Application]:
-    auth = session.get(ElderProxyAuthorisation, str(auth_id)[:16])
+    auth = session.get(ElderProxyAuthorisation, lookup_id(auth_id))
     app = session.get(Application, auth.id) if auth else None
     if auth is None or app is None:
         raise NotFound("Proxy application", "applicationId")

@@ -8,6 +8,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_vin
+from core.ids import lookup_id
 from core.registries.vehicles import Vehicle, VehicleCategory
 
 from . import rules
@@ -86,7 +87,7 @@ def rule_for(outcome: Outcome) -> str:
 
 def history(ctx: Context, vehicle_id: str):  # noqa: ANN201 - a SQLAlchemy select
     """A vehicle's checks, for staff of its registration city (audited)."""
-    vehicle = ctx.session.get(Vehicle, str(vehicle_id)[:16])
+    vehicle = ctx.session.get(Vehicle, lookup_id(vehicle_id))
     if vehicle is None:
         raise NotFound("Vehicle", "vehicleId")
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")

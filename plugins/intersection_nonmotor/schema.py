@@ -11,6 +11,7 @@ from core.context import Context, WriteScope
 from core.errors import Code, NotFound, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.ids import lookup_id
 
 from . import reports, service
 from .models import EnforcementRecord, Intersection, StaffingShift
@@ -288,7 +289,7 @@ class IntersectionQuery:
         self, info: strawberry.Info, intersection_id: strawberry.ID, start: dt.date, end: dt.date
     ) -> IntersectionRecords:
         ctx: Context = info.context
-        row = ctx.session.get(Intersection, str(intersection_id)[:16])
+        row = ctx.session.get(Intersection, lookup_id(intersection_id))
         if row is None:
             raise NotFound("Intersection", "intersectionId")
         service.city_in_scope(ctx, row.city_code)

@@ -14,6 +14,7 @@ from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
+from core.ids import lookup_id
 from core.validation import require_range, require_text
 
 from . import rules
@@ -70,7 +71,7 @@ def city_in_scope(ctx: Context, city: str) -> str:
 
 
 def _load(ctx: Context, session: Session, intersection_id: str) -> Intersection:
-    row = session.get(Intersection, str(intersection_id)[:16])
+    row = session.get(Intersection, lookup_id(intersection_id))
     if row is None:
         raise NotFound("Intersection", "intersectionId")
     ctx.require_in_force(MEASURE, row.city_code)

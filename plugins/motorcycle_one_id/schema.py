@@ -16,6 +16,7 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.ids import lookup_id
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
 from core.registries.vehicles import Vehicle as VehicleRow
@@ -203,7 +204,7 @@ class MotorcycleQuery:
     ) -> MotorcycleApplication:
         ctx: Context = info.context
         session = ctx.session
-        app = session.get(ApplicationRow, str(application_id)[:16])
+        app = session.get(ApplicationRow, lookup_id(application_id))
         case = session.get(MotorcycleCase, app.id) if app else None
         if app is None or case is None:
             raise NotFound("Application", "applicationId")

@@ -19,6 +19,7 @@ from core.errors import Code, NotFound, RuleError
 from core.factory import plate_prefix
 from core.identifiers import parse_plate, parse_sha256, parse_vin
 from core.identity import DocumentType, parse_identity
+from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
@@ -101,7 +102,7 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
     else:
         if not req.vehicle_id:
             raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
-        vehicle = session.get(Vehicle, req.vehicle_id[:16])
+        vehicle = session.get(Vehicle, lookup_id(req.vehicle_id))
         if vehicle is None or vehicle.owner_person_id != person.id:
             raise NotFound("Vehicle", "vehicleId")
         vin = vehicle.vin
@@ -223,7 +224,7 @@ def load_for_staff(
     ctx: Context, session: Session, application_id: str
 ) -> tuple[Application, MotorcycleCase]:
     """The application, if it is M14's, in force and in the caller's jurisdiction."""
-    app = session.get(Application, str(application_id)[:16])
+    app = session.get(Application, lookup_id(application_id))
     case = session.get(MotorcycleCase, app.id) if app is not None else None
     if app is None or case is None or app.measure != MEASURE:
         raise NotFound("Application", "applicationId")

@@ -20,6 +20,7 @@ from core.documents import credentials as cred
 from core.documents.signing import sign_document, signed_text, verify_document
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
+from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
@@ -42,7 +43,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
     """The owner applies online to deregister their vehicle."""
     session = scope.session
     person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, str(vehicle_id)[:16])
+    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
     if vehicle is None or vehicle.owner_person_id != person_id:
         raise NotFound("Vehicle", "vehicleId")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
@@ -216,7 +217,7 @@ def scrap_process(
 ) -> tuple[DeregScrapReport, DeregCertificate]:
     """The registration office deregisters on the scrap information (三-三-2)."""
     session = scope.session
-    report = session.get(DeregScrapReport, str(report_id)[:16])
+    report = session.get(DeregScrapReport, lookup_id(report_id))
     if report is None:
         raise NotFound("Scrap report", "reportId")
     ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
@@ -244,7 +245,7 @@ def scrap_process(
 
 def own_certificate(ctx: Context, certificate_id: str) -> DeregCertificate:
     person_id = ctx.require_person()
-    certificate = ctx.session.get(DeregCertificate, str(certificate_id)[:16])
+    certificate = ctx.session.get(DeregCertificate, lookup_id(certificate_id))
     if certificate is None or certificate.owner_person_id != person_id:
         raise NotFound("Certificate", "certificateId")
     ctx.require_in_force(rules.MEASURE, certificate.city_code, field="certificateId")

@@ -15,6 +15,7 @@ from core.errors import NotFound
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import mask_id_number
+from core.ids import lookup_id
 
 from . import rules, service
 from .models import EntrustmentGrant as GrantRow
@@ -173,7 +174,7 @@ def _citizen(ctx: Context) -> Person:
 
 
 def _opt(value: strawberry.ID | None) -> str | None:
-    return str(value)[:16] if value is not None else None
+    return lookup_id(value) if value is not None else None
 
 
 @strawberry.type

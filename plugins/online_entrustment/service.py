@@ -15,6 +15,7 @@ from core.documents.signing import sign_document, verify_document
 from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_vin
 from core.identity import IdentityNumber, parse_identity
+from core.ids import lookup_id
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_person_name
@@ -241,7 +242,7 @@ def create(
 
 
 def _load(session: Session, grant_id: str) -> EntrustmentGrant:
-    grant = session.get(EntrustmentGrant, str(grant_id)[:16])
+    grant = session.get(EntrustmentGrant, lookup_id(grant_id))
     if grant is None:
         raise NotFound("Entrustment", "entrustmentId")
     return grant
@@ -302,7 +303,7 @@ def scan(ctx: Context, qr: str) -> ScanOutcome:
     if not verified.valid or not verified.claims:
         return ScanOutcome(False, verified.reason, None)
     claims = verified.claims
-    grant = ctx.session.get(EntrustmentGrant, str(claims.get(1))[:16])
+    grant = ctx.session.get(EntrustmentGrant, lookup_id(claims.get(1)))
     if grant is None:
         return ScanOutcome(False, "UNKNOWN_ENTRUSTMENT", None)
     if (claims.get(2), claims.get(3), claims.get(4)) != (

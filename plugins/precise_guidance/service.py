@@ -20,6 +20,7 @@ from core.db import stamp
 from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
+from core.ids import lookup_id
 from core.outbox import enqueue
 from core.registries import caller
 from core.registries.licences import DrivingLicence
@@ -103,7 +104,7 @@ def save_outlet(
     city = require_maintenance(ctx, data.city)
     values = validate_outlet(data)
     if outlet_id:
-        outlet = session.get(GuidanceOutlet, str(outlet_id)[:16])
+        outlet = session.get(GuidanceOutlet, lookup_id(outlet_id))
         if outlet is None:
             raise NotFound("Outlet", "id")
         require_maintenance(ctx, outlet.city_code, "id")
@@ -314,7 +315,7 @@ def report_correction(
     ctx.platform.limiter.hit(
         f"{MEASURE}.correction", ctx.actor.account_id or person_id, 10, 3600, field="outletId"
     )
-    outlet = scope.session.get(GuidanceOutlet, str(outlet_id)[:16])
+    outlet = scope.session.get(GuidanceOutlet, lookup_id(outlet_id))
     if outlet is None:
         raise NotFound("Outlet", "outletId")
     ctx.require_in_force(MEASURE, outlet.city_code, field="outletId")
@@ -376,7 +377,7 @@ def decide_correction(
     """A clerk / supervisor of the outlet's city accepts (the outlet is updated) or rejects it;
     the reporter is told the outcome (七-一 及时处理群众纠错反馈). Decided once."""
     session = scope.session
-    correction = session.get(OutletCorrection, str(correction_id)[:16])
+    correction = session.get(OutletCorrection, lookup_id(correction_id))
     if correction is None:
         raise NotFound("Correction", "id")
     ctx.require_in_force(MEASURE, correction.city_code, field="id")

@@ -7,6 +7,7 @@ import datetime as dt
 from core.context import Context
 from core.documents.signing import signed_text, verify_document
 from core.errors import Forbidden
+from core.ids import lookup_id
 
 from .applications import QR_CLAIMS, QR_PREFIX
 from .models import TruckPassCode as CodeRow
@@ -42,7 +43,7 @@ def verify(ctx: Context, qr: str) -> TruckPassVerification:
     checked = verify_document(ctx.platform.keys, text, QR_PREFIX, QR_CLAIMS)
     if not checked.valid or not checked.claims:
         return TruckPassVerification(valid=False, reason=Reason(checked.reason))
-    code = ctx.session.get(CodeRow, str(checked.claims.get(1, ""))[:16])
+    code = ctx.session.get(CodeRow, lookup_id(checked.claims.get(1, "")))
     reason = live_reason(code, city, ctx.today())
     if code is None:
         return TruckPassVerification(valid=False, reason=reason)

@@ -16,6 +16,7 @@ from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_plate, parse_reference, parse_sha256, parse_vin
 from core.identity import DocumentType, parse_credit_code, parse_identity
+from core.ids import lookup_id
 from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
@@ -54,7 +55,7 @@ def _office_source(ctx: Context, session: Session, city_code: str) -> str:
 
 
 def _load(session: Session, transfer_id: str) -> UsedCarTransferRow:
-    row = session.get(UsedCarTransferRow, str(transfer_id)[:16], with_for_update=True)
+    row = session.get(UsedCarTransferRow, lookup_id(transfer_id), with_for_update=True)
     if row is None:
         raise NotFound("UsedCarTransfer", "transferId")
     return row
@@ -407,7 +408,7 @@ def return_archive(
 # --- reads ---------------------------------------------------------------------------------------
 def read_one(ctx: Context, transfer_id: str) -> UsedCarTransferRow:
     """The new owner reads their own transfer; staff of either city read it (audited)."""
-    row = ctx.session.get(UsedCarTransferRow, str(transfer_id)[:16])
+    row = ctx.session.get(UsedCarTransferRow, lookup_id(transfer_id))
     if row is None:
         raise NotFound("UsedCarTransfer", "id")
     if ctx.actor.is_staff:

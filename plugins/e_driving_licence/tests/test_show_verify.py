@@ -103,6 +103,32 @@ def test_share_code_unlocks_more_claims_once(edl):
     assert out["errors"][0]["code"] == "EDL_SHARE_CODE_INVALID"
 
 
+SHARE_FOR = """mutation($org: ID) { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"],
+  minutes: 10, partnerOrgId: $org}) { errors { code field } code } }"""
+
+
+def test_a_share_code_for_one_partner_names_a_real_one(edl):
+    """A share code restricted to a partner: the organisation must exist, and an id with
+    trailing characters is not the organisation its first 16 characters name."""
+    env = edl()
+    issue(env)
+    text = show(env)["payloads"][0]["text"]
+    org_id = env.refs["employer"][0].id
+    for wrong in ["NOSUCHORG", org_id + "X"]:
+        out = env.data(SHARE_FOR, {"org": wrong}, as_="zhang_account")["eDrivingLicenceShareCreate"]
+        assert out == {"errors": [{"code": "NOT_FOUND", "field": "partnerOrgId"}], "code": None}
+    made = env.data(SHARE_FOR, {"org": org_id}, as_="zhang_account")["eDrivingLicenceShareCreate"]
+    assert made["errors"] == []
+    out = _v(
+        verify(env, text, env.refs["rental"], claims=["first_issue_date"], shareCode=made["code"])
+    )
+    assert out["errors"][0]["code"] == "EDL_SHARE_CODE_INVALID"  # another partner
+    out = _v(
+        verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=made["code"])
+    )
+    assert out["verification"]["claims"] == [{"name": "first_issue_date", "value": "2008-07-01"}]
+
+
 def test_officer_sees_full_licence_even_where_issuance_is_off(edl):
     env = edl()
     issue(env)
