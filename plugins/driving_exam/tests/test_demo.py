@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.demo import DemoWorld
-from plugins.driving_exam.demo import load
+
+from ..demo import load
 
 
 def test_demo_data(make_env):
