@@ -83,3 +83,6 @@ MINE = (
 MINE_OLD = (  # the deprecated name of MINE
     "query($f: Int!) { drivingExamMyPermits(first: $f) { totalCount nodes { id licenceClass } } }"
 )
+SET_INTERVAL = """mutation($v: JSON!) { measureSettingSet(measure: "driving_exam", scopeCode: "320100",
+  key: "other_class_interval_days", value: $v) { errors { code field } } }"""
+DEMO_PERMIT = "query($p: ID!) { drivingExamPermit(permitId: $p) { examCity locationChanges earliestSubject3Booking } }"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from core.demo import DemoWorld
 
 from ..demo import load
+from .helpers import DEMO_PERMIT
 
 
 def test_demo_data(make_env):
@@ -15,7 +16,7 @@ def test_demo_data(make_env):
         s.commit()
         permit_id = demo.refs["exam_permit"].id
     body = env.data(
-        "query($p: ID!) { drivingExamPermit(permitId: $p) { examCity locationChanges earliestSubject3Booking } }",
+        DEMO_PERMIT,
         {"p": permit_id},
         as_="supervisor",
     )

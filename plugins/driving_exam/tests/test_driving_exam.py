@@ -17,6 +17,7 @@ from .helpers import (
     MOVE,
     PERMIT,
     REPORT,
+    SET_INTERVAL,
     P,
     book,
     count,
@@ -357,10 +358,8 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     c2, _ = new_permit(env, "C2", "2021-06-05")
     assert c2["earliestSubject3Booking"] == "2021-06-25"  # the seed's 20 days are not configurable
     # a value outside the declaration (days, 1..365) is refused and nothing is stored ...
-    setting = """mutation($v: JSON!) { measureSettingSet(measure: "driving_exam", scopeCode: "320100",
-      key: "other_class_interval_days", value: $v) { errors { code field } } }"""
     for bad in ("abc", 0, 366, 25.5, True, "25", [25], {"days": 25}):
-        out = env.data(setting, {"v": bad}, as_="province_admin")["measureSettingSet"]
+        out = env.data(SET_INTERVAL, {"v": bad}, as_="province_admin")["measureSettingSet"]
         assert out["errors"] == [{"code": "INVALID_INPUT", "field": "value"}], bad
     assert new_permit(env, "C1", "2021-06-05")[0]["earliestSubject3Booking"] == "2021-06-30"
     # ... and one stored around the API is ignored when read: the default (30 days) applies
