@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -169,6 +171,16 @@ def transition(
     return app
 
 
+@dataclass(frozen=True)
+class TwoPersonRule:
+    """A review that needs a second person: the account that accepted the application (moved it
+    to UNDER_REVIEW) may not decide it. Refused with `code`, naming `rule` (the seed clause, e.g.
+    "M08 2021-八-二-5: 业务受理岗受理后，报该业务部门负责人复核")."""
+
+    code: str
+    rule: str | None = None
+
+
 def start_review(
     ctx: Any,
     scope: Any,
@@ -178,21 +190,32 @@ def start_review(
     note: str | None,
     note_required_code: str,
     rule: str | None = None,
+    *,
+    business: str | None = None,
+    precondition: Callable[[Application], None] | None = None,
+    two_person: TwoPersonRule | None = None,
 ) -> tuple[Application, str | None]:
     """The common first half of a clerk's review of one measure's application.
 
-    Loads the application (NOT_FOUND unless it belongs to `measure`), gates it by the measure's
-    rollout and the clerk's jurisdiction for its city, validates the note (required to reject),
-    moves SUBMITTED to UNDER_REVIEW, names the subject for the audit, and, when `approve` is false,
-    rejects it. Returns the application and the note; on approval the caller applies its own
-    rules and then moves the application to APPROVED.
+    Loads the application (NOT_FOUND unless it belongs to `measure` and, if given, is of
+    `business`), gates it by the measure's rollout and the clerk's jurisdiction for its city,
+    validates the note (required to reject), runs the measure's `precondition` (a function that
+    raises RuleError when the application cannot be decided now, e.g. it is not in the measure's
+    queue), applies the `two_person` rule if given (refused when the caller accepted the
+    application, or would accept it now because it is still SUBMITTED), moves SUBMITTED to
+    UNDER_REVIEW, names the subject for the audit, and, when `approve` is false, rejects it.
+    Returns the application and the note; on approval the caller applies its own rules and then
+    moves the application to APPROVED.
+
+    Two reviewers deciding at once cannot both succeed: every move is a conditional UPDATE
+    (`transition`), so the second gets CONFLICT and its whole write is rolled back.
     """
     from core.errors import NotFound
     from core.validation import optional_text
 
     session = scope.session
     app = session.get(Application, str(application_id)[:16])
-    if app is None or app.measure != measure:
+    if app is None or app.measure != measure or (business is not None and app.business != business):
         raise NotFound("Application", "applicationId")
     ctx.require_in_force(measure, app.city_code, field="applicationId")
     ctx.require_jurisdiction(app.city_code, field="applicationId")
@@ -201,7 +224,17 @@ def start_review(
         raise RuleError(
             note_required_code, "Say why the application is rejected.", field="note", rule=rule
         )
+    if precondition is not None:
+        precondition(app)
     now, actor = ctx.now(), ctx.actor.account_id
+    if two_person is not None and app.accepted_by in (None, actor):
+        raise RuleError(
+            two_person.code,
+            "The person who accepted the application cannot also decide it: a second person "
+            "reviews.",
+            field="applicationId",
+            rule=two_person.rule,
+        )
     if app.status == AppStatus.SUBMITTED.value:
         transition(session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
     scope.subject(app.subject_person_id, f"Application:{app.id}")

@@ -13,11 +13,11 @@ from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .demo import load as load_demo
 from .reports import SETTINGS, transfer_anomalies
+from .rules import MEASURE
 from .schema import DrivingExamMutation, DrivingExamQuery
-from .service import MEASURE
 
 
 @hookimpl
@@ -45,14 +45,14 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles("driving_exam.items", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.items", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
         PermissionRule.allow_roles(
-            "driving_exam.permit_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
+            f"{MEASURE}.permit_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
         ),
-        PermissionRule.allow_roles("driving_exam.own_permits", Role.CITIZEN),
-        PermissionRule.allow_roles("driving_exam.permit_issue", Role.CLERK),
-        PermissionRule.allow_roles("driving_exam.book", Role.CITIZEN),
-        PermissionRule.allow_roles("driving_exam.location_change", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.own_permits", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.permit_issue", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.book", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.location_change", Role.CITIZEN),
     ]
 
 

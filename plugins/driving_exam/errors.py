@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class ExamError:
-    """Codes this plugin answers besides the core ones (core.errors.Code)."""
+
+class DrivingExamErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals besides the core ones (core.errors.Code); each is
+    in README.md."""
 
     BOOKING_TOO_EARLY = "EXAM_BOOKING_TOO_EARLY"  # Subject 3 booked before the interval ran out
     EXAM_DATE_IN_PAST = "EXAM_DATE_IN_PAST"

@@ -16,8 +16,7 @@ from core.plugin_api import ReportResult, ReportRow, SettingSpec, SettingType
 from core.settings_store import read_setting
 
 from .models import ExamTransfer
-
-MEASURE = "driving_exam"
+from .rules import MEASURE
 
 _INT, _FLOAT = SettingType.INT, SettingType.FLOAT
 SETTINGS = [

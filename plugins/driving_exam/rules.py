@@ -7,7 +7,10 @@ that names the rule and the dates it used.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+
+MEASURE = "driving_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2021, 6, 1)  # 三-一-3 / 三-二 "自 6 月 1 日起"
 PERMIT_YEARS = 3  # 学习驾驶证明有效期三年 (公安部令第162号)
@@ -23,8 +26,16 @@ FIRST_LARGE_CLASSES = frozenset({"A3", "B2"})  # 城市公交车, 大型货车: 
 ADD_ONLY_CLASSES = frozenset({"A1", "A2", "B1"})  # only by 增驾
 SPLIT_EXAM_CLASSES = frozenset({"C1", "C2", "C5"})  # 小型汽车驾驶证异地分科目考试 (三-三)
 
-FIRST = "FIRST"  # 初次申领
-ADD = "ADD"  # 增加准驾车型 (增驾)
+
+class PermitKind(enum.StrEnum):
+    """Whether a learner permit is for a first licence or adds a class to a held one."""
+
+    FIRST = "FIRST"  # 初次申领
+    ADD = "ADD"  # 增加准驾车型 (增驾)
+
+
+FIRST = PermitKind.FIRST
+ADD = PermitKind.ADD
 KINDS = (FIRST, ADD)
 
 RULE_ITEMS = "M03 2021-三-一: 科目二取消坡道定点停车和起步, 由5项减少为4项"

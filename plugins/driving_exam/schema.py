@@ -8,16 +8,26 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Person
+from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
+from core.identity import DocumentType
 
 from . import rules, service
-from .errors import ExamError
+from .errors import DrivingExamErrorCode
 from .models import ExamBooking, ExamPermit, ExamTransfer
-from .service import MEASURE
+from .rules import MEASURE
+
+OWN_PERMIT = "own permit"
+PERMIT_READERS = "citizen: own permit; staff: the permit's exam or origin city, audited"
+
+DrivingExamPermitKind = strawberry.enum(
+    rules.PermitKind,
+    name="DrivingExamPermitKind",
+    description="初次申领 (FIRST) or 增驾, adding a class to a held licence (ADD).",
+)
 
 
 @strawberry.type(description="Subject 2 (科目二) items for a class on an exam date, with the rule.")
@@ -40,7 +50,7 @@ class DrivingExamDecision:
 class DrivingExamPermit:
     id: strawberry.ID
     licence_class: str
-    kind: str = strawberry.field(description="FIRST (初次申领) or ADD (增驾)")
+    kind: DrivingExamPermitKind
     issued_on: dt.date
     valid_until: dt.date
     origin_city: str
@@ -60,7 +70,7 @@ class DrivingExamPermit:
         return cls(
             id=strawberry.ID(row.id),
             licence_class=row.licence_class,
-            kind=row.kind,
+            kind=rules.PermitKind(row.kind),
             issued_on=row.issued_on,
             valid_until=rules.permit_valid_until(row.issued_on),
             origin_city=row.origin_city,
@@ -99,7 +109,7 @@ class DrivingExamBooking:
 
 @strawberry.input
 class DrivingExamPermitIssueInput:
-    id_type: str = "MAINLAND_ID"
+    id_type: IdTypeEnum = DocumentType.MAINLAND_ID
     id_number: str
     licence_class: str
     issued_on: dt.date
@@ -120,20 +130,17 @@ class DrivingExamLocationChangeInput:
 
 
 @strawberry.type
-class DrivingExamPermitPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DrivingExamPermitPayload(Payload):
     permit: DrivingExamPermit | None = None
 
 
 @strawberry.type
-class DrivingExamBookPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DrivingExamBookPayload(Payload):
     booking: DrivingExamBooking | None = None
 
 
 @strawberry.type
-class DrivingExamLocationChangePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class DrivingExamLocationChangePayload(Payload):
     permit: DrivingExamPermit | None = None
     sequence: int | None = None
     rule: str | None = None
@@ -148,7 +155,7 @@ def _read_permit(ctx: Context, permit_id: str) -> ExamPermit:
     ctx.require_in_force(MEASURE, permit.exam_city, field="permitId")
     if ctx.actor.person_id != permit.person_id:
         ctx.audit_read(
-            "driving_exam.permit_read",
+            f"{MEASURE}.permit_read",
             permit.person_id,
             f"ExamPermit:{permit.id}",
             {"purpose": "exam permit look-up"},
@@ -159,9 +166,8 @@ def _read_permit(ctx: Context, permit_id: str) -> ExamPermit:
 
 @strawberry.type
 class DrivingExamQuery:
-    @strawberry.field(
-        extensions=[requires("driving_exam.items")],
-        description="Subject 2 items for C1/C2/C5 on an exam date (2021-三-一). Roles: CITIZEN, CLERK, SUPERVISOR.",
+    @operation_field(
+        f"{MEASURE}.items", "Subject 2 items for C1/C2/C5 on an exam date (2021-三-一)."
     )
     def driving_exam_subject2_items(
         self, info: strawberry.Info, city: str, licence_class: str, exam_date: dt.date
@@ -172,7 +178,7 @@ class DrivingExamQuery:
         service.check_date("examDate", exam_date)
         if cls not in rules.SUBJECT2_CLASSES:
             raise RuleError(
-                ExamError.ITEMS_NOT_COVERED,
+                DrivingExamErrorCode.ITEMS_NOT_COVERED,
                 "This plugin holds the Subject 2 lists of C1, C2 and C5 only.",
                 field="licenceClass",
                 rule=rules.RULE_ITEMS,
@@ -186,9 +192,10 @@ class DrivingExamQuery:
             explanation=d.explanation,
         )
 
-    @strawberry.field(
-        extensions=[requires("driving_exam.permit_read")],
-        description="A learner permit with its earliest Subject 3 booking. Roles: CITIZEN (own), CLERK / SUPERVISOR (exam or origin city; audited).",
+    @operation_field(
+        f"{MEASURE}.permit_read",
+        "A learner permit with its earliest Subject 3 booking.",
+        qualifier=PERMIT_READERS,
     )
     def driving_exam_permit(
         self, info: strawberry.Info, permit_id: strawberry.ID
@@ -196,11 +203,12 @@ class DrivingExamQuery:
         ctx: Context = info.context
         return _permit_out(ctx, _read_permit(ctx, str(permit_id)))
 
-    @strawberry.field(
-        extensions=[requires("driving_exam.own_permits")],
-        description="Your learner permits, newest first. Rollout: your domicile city. Roles: CITIZEN.",
+    @operation_field(
+        f"{MEASURE}.own_permits",
+        "Your learner permits, newest first. Rollout: your domicile city.",
+        qualifier="own",
     )
-    def driving_exam_my_permits(
+    def my_driving_exam_permits(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[DrivingExamPermit]:
         ctx: Context = info.context
@@ -214,9 +222,23 @@ class DrivingExamQuery:
         )
         return paginate(ctx, statement, first, after, lambda row: _permit_out(ctx, row))
 
-    @strawberry.field(
-        extensions=[requires("driving_exam.permit_read")],
-        description="May Subject 3 be booked on `bookingDate` (default today)? By the rule of that date (2021-三-二). Roles: as drivingExamPermit.",
+    @operation_field(
+        f"{MEASURE}.own_permits",
+        "Your learner permits, newest first.",
+        qualifier="own",
+        deprecation_reason="Use myDrivingExamPermits (one naming pattern for 'mine' lists); "
+        "removal on or after 2027-06-30.",
+    )
+    def driving_exam_my_permits(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[DrivingExamPermit]:
+        return DrivingExamQuery.my_driving_exam_permits(self, info, first, after)  # type: ignore[operator]
+
+    @operation_field(
+        f"{MEASURE}.permit_read",
+        "May Subject 3 be booked on `bookingDate` (default today)? By the rule of that date "
+        "(2021-三-二).",
+        qualifier=PERMIT_READERS,
     )
     def driving_exam_subject3_check(
         self, info: strawberry.Info, permit_id: strawberry.ID, booking_date: dt.date | None = None
@@ -236,66 +258,58 @@ class DrivingExamQuery:
 
 @strawberry.type
 class DrivingExamMutation:
-    @strawberry.mutation(
-        extensions=[requires("driving_exam.permit_issue")],
-        description="Record a learner permit (学习驾驶证明) for an applicant. Roles: CLERK (own city).",
+    @mutation(
+        f"{MEASURE}.permit_issue",
+        "Record a learner permit (学习驾驶证明) for an applicant.",
+        qualifier="own city",
     )
     def driving_exam_permit_issue(
-        self, info: strawberry.Info, input: DrivingExamPermitIssueInput
+        self, info: strawberry.Info, input: DrivingExamPermitIssueInput, scope: WriteScope
     ) -> DrivingExamPermitPayload:
         ctx: Context = info.context
+        row = service.issue_permit(
+            ctx,
+            scope.session,
+            input.id_type,
+            input.id_number,
+            input.licence_class,
+            input.issued_on,
+            input.driving_school,
+        )
+        scope.subject(row.person_id, f"ExamPermit:{row.id}", kind=row.kind)
+        return DrivingExamPermitPayload(permit=_permit_out(ctx, row))
 
-        def work(scope: WriteScope) -> DrivingExamPermitPayload:
-            row = service.issue_permit(
-                ctx,
-                scope.session,
-                input.id_type,
-                input.id_number,
-                input.licence_class,
-                input.issued_on,
-                input.driving_school,
-            )
-            scope.subject(row.person_id, f"ExamPermit:{row.id}", kind=row.kind)
-            return DrivingExamPermitPayload(permit=_permit_out(ctx, row))
-
-        return ctx.mutate("driving_exam.permit_issue", DrivingExamPermitPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("driving_exam.book")],
-        description="Book Subject 2 or 3 on the own permit (Subject 3 after the interval of 2021-三-二). Roles: CITIZEN (own permit).",
+    @mutation(
+        f"{MEASURE}.book",
+        "Book Subject 2 or 3 on the own permit (Subject 3 after the interval of 2021-三-二).",
+        qualifier=OWN_PERMIT,
     )
     def driving_exam_book(
-        self, info: strawberry.Info, input: DrivingExamBookInput
+        self, info: strawberry.Info, input: DrivingExamBookInput, scope: WriteScope
     ) -> DrivingExamBookPayload:
         ctx: Context = info.context
+        permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
+        scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
+        row = service.book(ctx, scope.session, permit, input.subject, input.exam_date)
+        scope.subject(ref=f"ExamBooking:{row.id}", subject=row.subject)
+        return DrivingExamBookPayload(booking=DrivingExamBooking.of(row))
 
-        def work(scope: WriteScope) -> DrivingExamBookPayload:
-            permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
-            scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
-            row = service.book(ctx, scope.session, permit, input.subject, input.exam_date)
-            scope.subject(ref=f"ExamBooking:{row.id}", subject=row.subject)
-            return DrivingExamBookPayload(booking=DrivingExamBooking.of(row))
-
-        return ctx.mutate("driving_exam.book", DrivingExamBookPayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("driving_exam.location_change")],
-        description="Change the exam city of a small-car split exam (at most 3 times from 2021-06-01, 2021-三-三). Roles: CITIZEN (own permit).",
+    @mutation(
+        f"{MEASURE}.location_change",
+        "Change the exam city of a small-car split exam (at most 3 times from 2021-06-01, "
+        "2021-三-三).",
+        qualifier=OWN_PERMIT,
     )
     def driving_exam_location_change(
-        self, info: strawberry.Info, input: DrivingExamLocationChangeInput
+        self, info: strawberry.Info, input: DrivingExamLocationChangeInput, scope: WriteScope
     ) -> DrivingExamLocationChangePayload:
         ctx: Context = info.context
-
-        def work(scope: WriteScope) -> DrivingExamLocationChangePayload:
-            if not isinstance(input.to_city, str) or len(input.to_city) > 6:
-                raise RuleError(Code.UNKNOWN_CITY, "Unknown city.", field="toCity")
-            permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
-            scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
-            row: ExamTransfer = service.change_location(ctx, scope.session, permit, input.to_city)
-            scope.subject(from_city=row.from_city, to_city=row.to_city, sequence=row.sequence)
-            return DrivingExamLocationChangePayload(
-                permit=_permit_out(ctx, permit), sequence=row.sequence, rule=rules.RULE_SPLIT
-            )
-
-        return ctx.mutate("driving_exam.location_change", DrivingExamLocationChangePayload, work)
+        if not isinstance(input.to_city, str) or len(input.to_city) > 6:
+            raise RuleError(Code.UNKNOWN_CITY, "Unknown city.", field="toCity")
+        permit = service.load_permit_for(ctx, scope.session, str(input.permit_id), write=True)
+        scope.subject(permit.person_id, f"ExamPermit:{permit.id}")
+        row: ExamTransfer = service.change_location(ctx, scope.session, permit, input.to_city)
+        scope.subject(from_city=row.from_city, to_city=row.to_city, sequence=row.sequence)
+        return DrivingExamLocationChangePayload(
+            permit=_permit_out(ctx, permit), sequence=row.sequence, rule=rules.RULE_SPLIT
+        )

@@ -11,15 +11,15 @@ from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
-from core.identity import parse_identity
+from core.identity import DocumentType, parse_identity
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence, LicenceStatus
 from core.validation import optional_text
 
 from . import rules
-from .errors import ExamError
+from .errors import DrivingExamErrorCode
 from .models import ExamBooking, ExamPermit, ExamTransfer
+from .rules import MEASURE
 
-MEASURE = "driving_exam"
 HELD_STATUSES = {
     LicenceStatus.NORMAL.value,
     LicenceStatus.SEIZED.value,
@@ -65,7 +65,7 @@ def load_permit_for(ctx: Context, session: Session, permit_id: str, write: bool)
 def issue_permit(
     ctx: Context,
     session: Session,
-    id_type: str,
+    id_type: DocumentType,
     id_number: str,
     licence_class: str,
     issued_on: dt.date,
@@ -97,14 +97,14 @@ def issue_permit(
     held = {c for lic in licences for c in lic.class_list()}
     if cls in held:
         raise RuleError(
-            ExamError.CLASS_ALREADY_HELD,
+            DrivingExamErrorCode.CLASS_ALREADY_HELD,
             f"The applicant already holds {cls}.",
             field="licenceClass",
         )
     kind = rules.ADD if licences else rules.FIRST
     if kind == rules.FIRST and cls in rules.ADD_ONLY_CLASSES:
         raise RuleError(
-            ExamError.FIRST_APPLICATION_CLASS,
+            DrivingExamErrorCode.FIRST_APPLICATION_CLASS,
             f"{cls} can only be added to a licence (增驾), not applied for first.",
             field="licenceClass",
             rule="公安部令第162号: 初次申领准驾车型范围",
@@ -141,12 +141,14 @@ def issue_permit(
 def _require_permit_valid(permit: ExamPermit, day: dt.date, field: str) -> None:
     if permit.status != "ACTIVE":
         raise RuleError(
-            ExamError.PERMIT_NOT_ACTIVE, "The learner permit is closed.", field="permitId"
+            DrivingExamErrorCode.PERMIT_NOT_ACTIVE,
+            "The learner permit is closed.",
+            field="permitId",
         )
     last = rules.permit_valid_until(permit.issued_on)
     if day > last:
         raise RuleError(
-            ExamError.PERMIT_EXPIRED,
+            DrivingExamErrorCode.PERMIT_EXPIRED,
             f"The learner permit of {permit.issued_on} was valid until {last}.",
             field=field,
             rule=rules.RULE_PERMIT,
@@ -164,7 +166,9 @@ def book(
     today = ctx.today()
     if exam_date < today:
         raise RuleError(
-            ExamError.EXAM_DATE_IN_PAST, "The exam date is in the past.", field="examDate"
+            DrivingExamErrorCode.EXAM_DATE_IN_PAST,
+            "The exam date is in the past.",
+            field="examDate",
         )
     _require_permit_valid(permit, today, "permitId")
     _require_permit_valid(permit, exam_date, "examDate")
@@ -178,7 +182,7 @@ def book(
         )
         if not decision.value:
             raise RuleError(
-                ExamError.BOOKING_TOO_EARLY,
+                DrivingExamErrorCode.BOOKING_TOO_EARLY,
                 f"Subject 3 cannot be booked yet: {decision.explanation}.",
                 field="subject",
                 rule=decision.rule,
@@ -216,17 +220,19 @@ def change_location(
     _require_permit_valid(permit, today, "permitId")
     if permit.licence_class not in rules.SPLIT_EXAM_CLASSES:
         raise RuleError(
-            ExamError.SPLIT_EXAM_NOT_ALLOWED,
+            DrivingExamErrorCode.SPLIT_EXAM_NOT_ALLOWED,
             f"Split exams across cities are for small cars (C1/C2/C5), not {permit.licence_class}.",
             field="permitId",
             rule=rules.RULE_SPLIT,
         )
     if target.code == permit.exam_city:
-        raise RuleError(ExamError.SAME_LOCATION, "That is already the exam city.", field="toCity")
+        raise RuleError(
+            DrivingExamErrorCode.SAME_LOCATION, "That is already the exam city.", field="toCity"
+        )
     limit = rules.max_location_changes(today)
     if permit.location_changes >= int(limit.value):  # type: ignore[call-overload]
         raise RuleError(
-            ExamError.LOCATION_CHANGES_EXHAUSTED,
+            DrivingExamErrorCode.LOCATION_CHANGES_EXHAUSTED,
             f"{permit.location_changes} changes made; {limit.explanation}.",
             field="toCity",
             rule=limit.rule,

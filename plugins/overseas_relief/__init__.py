@@ -13,12 +13,12 @@ from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableExitEntryRecords
 from .demo import load as load_demo
 from .reports import relief
+from .rules import MEASURE
 from .schema import OverseasReliefMutation, OverseasReliefQuery
-from .service import MEASURE
 
 
 @hookimpl
@@ -46,13 +46,11 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles(
-            "overseas_relief.read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
-        ),
-        PermissionRule.allow_roles("overseas_relief.deferral", Role.CLERK),
-        PermissionRule.allow_roles("overseas_relief.accept", Role.CLERK),
-        PermissionRule.allow_roles("overseas_relief.subject1", Role.CLERK),
-        PermissionRule.allow_roles("overseas_relief.review", Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.deferral", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.accept", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.subject1", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.review", Role.SUPERVISOR),
     ]
 
 

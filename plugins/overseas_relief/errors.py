@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class ReliefError:
+
+class OverseasReliefErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals besides the core ones (core.errors.Code); each is
+    in README.md."""
+
     NOT_ABROAD = "RELIEF_HOLDER_NOT_ABROAD"  # deferral: the holder is in the country
     AGENT_IS_HOLDER = "RELIEF_AGENT_IS_HOLDER"
     DEFERRAL_TOO_LONG = "RELIEF_DEFERRAL_TOO_LONG"
@@ -17,3 +22,4 @@ class ReliefError:
     SUBJECT1_NOT_NEEDED = "RELIEF_SUBJECT1_NOT_NEEDED"
     SAME_PERSON_REVIEW = "RELIEF_SAME_PERSON_REVIEW"
     OPEN_APPLICATION = "RELIEF_OPEN_APPLICATION_EXISTS"
+    EXIT_ENTRY_UNAVAILABLE = "RELIEF_EXIT_ENTRY_UNAVAILABLE"  # the exit-entry source is down

@@ -11,7 +11,7 @@ from core.clock import to_china
 from core.plugin_api import ReportResult, ReportRow
 from core.registries.applications import Application
 
-from .service import MEASURE
+from .rules import MEASURE
 
 
 def relief(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:

@@ -8,15 +8,41 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import enum
 from dataclasses import dataclass
+
+MEASURE = "overseas_relief"  # the plugin's slug: its folder, its actions' prefix
 
 EPIDEMIC_START = dt.date(2020, 1, 20)  # setting `epidemic_start`; see README
 PERIOD_END = dt.date(2021, 12, 31)  # 八-二-1 "至2021年12月31日"
 WINDOW_FROM = dt.date(2021, 6, 1)  # 八-二-2 "在2021年6月1日前已回国（入境）的，…自2021年6月1日起算"
 WINDOW_MONTHS = 6
 
-CANCELLED = "CANCELLED"
-CANCELLED_RESTORABLE = "CANCELLED_RESTORABLE"
+
+class CancelledStatus(enum.StrEnum):
+    """The licence status a restoration starts from (core LicenceStatus values, 八-二-3)."""
+
+    CANCELLED = "CANCELLED"  # 注销: restored after Subject 1
+    CANCELLED_RESTORABLE = "CANCELLED_RESTORABLE"  # 注销可恢复: restored directly
+
+
+class DeferralBusiness(enum.StrEnum):
+    """What a person at home may have deferred for a holder abroad (八-一)."""
+
+    RENEWAL = "RENEWAL"  # 期满换证
+    REVIEW = "REVIEW"  # 审验
+    HEALTH_CERTIFICATE = "HEALTH_CERTIFICATE"  # 提交身体条件证明
+
+
+class Documents(enum.StrEnum):
+    """What was presented for a deferral: originals, or copies / printed images (八-一)."""
+
+    ORIGINAL = "ORIGINAL"  # 原件
+    COPY = "COPY"  # 复印件或者影像打印件
+
+
+CANCELLED = CancelledStatus.CANCELLED
+CANCELLED_RESTORABLE = CancelledStatus.CANCELLED_RESTORABLE
 
 RULE_DEFERRAL = (
     "M08 2021-八-一: 出国（境）人员可以委托国（境）内人员申请延期办理；可凭复印件或者影像打印件办理"

@@ -8,19 +8,25 @@ from sqlmodel import Session, select
 
 from core.accounts import Person
 from core.clock import to_china
-from core.concurrency import consume_once
-from core.context import Context
+from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
-from core.identity import parse_identity
-from core.registries.applications import Application, AppStatus, submit, transition
+from core.identity import DocumentType, parse_identity
+from core.registries.applications import (
+    Application,
+    AppStatus,
+    TwoPersonRule,
+    start_review,
+    submit,
+    transition,
+)
 from core.registries.licences import DrivingLicence, LicenceStatus
 
 from . import rules
 from .adapters import ADAPTER, ExitEntryUnavailable
-from .errors import ReliefError
+from .errors import OverseasReliefErrorCode
+from .rules import MEASURE
 
-MEASURE = "overseas_relief"
 RESTORE = "RESTORE_AFTER_ABROAD"
 DEFERRAL_BUSINESSES = {
     "RENEWAL": "期满换证",
@@ -43,7 +49,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _person(session: Session, id_type: str, id_number: str, field: str) -> Person:
+def _person(session: Session, id_type: DocumentType, id_number: str, field: str) -> Person:
     identity = parse_identity(id_type, id_number, field)
     person = session.exec(
         select(Person).where(
@@ -60,7 +66,7 @@ def _crossings(ctx: Context, session: Session, person: Person) -> list[tuple[dt.
         return ctx.adapter(ADAPTER).crossings(session, person.id_number)
     except ExitEntryUnavailable:
         raise RuleError(
-            "RELIEF_EXIT_ENTRY_UNAVAILABLE",
+            OverseasReliefErrorCode.EXIT_ENTRY_UNAVAILABLE,
             "Exit-entry records cannot be checked now; try again later.",
             rule=rules.RULE_DOCUMENTS,
         ) from None
@@ -73,7 +79,7 @@ def _licence(session: Session, person: Person, statuses: set[str], field: str) -
         .order_by(DrivingLicence.updated_at.desc())  # type: ignore[attr-defined]
     ).first()
     if licence is None:
-        code = ReliefError.NOT_CANCELLED if statuses == CANCELLED else Code.NOT_FOUND
+        code = OverseasReliefErrorCode.NOT_CANCELLED if statuses == CANCELLED else Code.NOT_FOUND
         raise RuleError(code, "No licence in a state this business applies to.", field=field)
     return licence
 
@@ -86,12 +92,12 @@ def _gate(ctx: Context, licence: DrivingLicence, field: str) -> None:
 def record_deferral(
     ctx: Context,
     session: Session,
-    holder_id_type: str,
+    holder_id_type: DocumentType,
     holder_id_number: str,
-    agent_id_type: str,
+    agent_id_type: DocumentType,
     agent_id_number: str,
-    business: str,
-    documents: str,
+    business: rules.DeferralBusiness,
+    documents: rules.Documents,
     until: dt.date,
 ) -> Application:
     """A clerk records a deferral that a person at home applies for on behalf of a holder abroad."""
@@ -109,7 +115,7 @@ def record_deferral(
     holder = _person(session, holder_id_type, holder_id_number, "holderIdNumber")
     if agent.number == holder.id_number:
         raise RuleError(
-            ReliefError.AGENT_IS_HOLDER,
+            OverseasReliefErrorCode.AGENT_IS_HOLDER,
             "The agent must be another person at home.",
             field="agentIdNumber",
             rule=rules.RULE_DEFERRAL,
@@ -120,14 +126,14 @@ def record_deferral(
     max_years = ctx.setting(MEASURE, "deferral_max_years", licence.issuing_city)  # int, 1..3
     if not today < until <= add_years(today, max_years):
         raise RuleError(
-            ReliefError.DEFERRAL_TOO_LONG,
+            OverseasReliefErrorCode.DEFERRAL_TOO_LONG,
             f"Defer to a day after {today} and at most {max_years} years ahead.",
             field="until",
             rule=f"公安部令第162号 / setting deferral_max_years={max_years}",
         )
     if not rules.abroad_on(_crossings(ctx, session, holder), today):
         raise RuleError(
-            ReliefError.NOT_ABROAD,
+            OverseasReliefErrorCode.NOT_ABROAD,
             f"The holder is not abroad on {today} per exit-entry records.",
             field="holderIdNumber",
             rule=rules.RULE_DEFERRAL,
@@ -156,7 +162,11 @@ def _epidemic_start(ctx: Context, city_code: str) -> dt.date:
 
 
 def accept_restore(
-    ctx: Context, session: Session, id_type: str, id_number: str, health_certificate: bool
+    ctx: Context,
+    session: Session,
+    id_type: DocumentType,
+    id_number: str,
+    health_certificate: bool,
 ) -> Application:
     """A clerk accepts a restoration after checking the period, exit-entry records and window."""
     person = _person(session, id_type, id_number, "idNumber")
@@ -164,7 +174,7 @@ def accept_restore(
     _gate(ctx, licence, "idNumber")
     if not health_certificate:
         raise RuleError(
-            ReliefError.HEALTH_CERTIFICATE_REQUIRED,
+            OverseasReliefErrorCode.HEALTH_CERTIFICATE_REQUIRED,
             "A health certificate (身体条件证明) is required.",
             field="healthCertificate",
             rule=rules.RULE_DOCUMENTS,
@@ -174,7 +184,7 @@ def accept_restore(
     cancelled_on = to_china(licence.status_changed_at).date() if licence.status_changed_at else None
     if cancelled_on is None or not rules.in_relief_period(cancelled_on, epidemic_start):
         raise RuleError(
-            ReliefError.CANCELLED_OUTSIDE_PERIOD,
+            OverseasReliefErrorCode.CANCELLED_OUTSIDE_PERIOD,
             f"Cancelled on {cancelled_on or 'an unknown day'}: relief covers {epidemic_start} to {rules.PERIOD_END}.",
             field="idNumber", rule=rules.RULE_PERIOD,
         )  # fmt: skip
@@ -182,7 +192,7 @@ def accept_restore(
     deadline = licence.valid_until
     if not rules.abroad_on(crossings, deadline):
         raise RuleError(
-            ReliefError.NOT_ABROAD_AT_DEADLINE,
+            OverseasReliefErrorCode.NOT_ABROAD_AT_DEADLINE,
             f"Not abroad on {deadline}, the end of validity, per exit-entry records.",
             field="idNumber",
             rule=rules.RULE_PERIOD,
@@ -190,7 +200,7 @@ def accept_restore(
     back = rules.first_return_after(crossings, deadline)
     if back is None or back > today:
         raise RuleError(
-            ReliefError.NOT_RETURNED,
+            OverseasReliefErrorCode.NOT_RETURNED,
             "No return (入境) after the deadline is recorded.",
             field="idNumber",
             rule=rules.RULE_WINDOW,
@@ -198,7 +208,7 @@ def accept_restore(
     win = rules.window(back)
     if today > win.last_day:
         raise RuleError(
-            ReliefError.WINDOW_PASSED,
+            OverseasReliefErrorCode.WINDOW_PASSED,
             f"{win.explanation}; today is {today}.",
             field="idNumber",
             rule=rules.RULE_WINDOW,
@@ -212,7 +222,7 @@ def accept_restore(
     ).first()  # fmt: skip
     if open_app is not None:
         raise RuleError(
-            ReliefError.OPEN_APPLICATION,
+            OverseasReliefErrorCode.OPEN_APPLICATION,
             "A restoration of this licence is already open.",
             field="idNumber",
         )
@@ -264,7 +274,7 @@ def record_subject1(ctx: Context, session: Session, app: Application, passed_on:
     _require_open(app)
     if not app.data.get("needs_subject1"):
         raise RuleError(
-            ReliefError.SUBJECT1_NOT_NEEDED,
+            OverseasReliefErrorCode.SUBJECT1_NOT_NEEDED,
             "注销可恢复 is restored directly; no Subject 1.",
             field="applicationId",
             rule=rules.RULE_DIRECT,
@@ -280,31 +290,24 @@ def record_subject1(ctx: Context, session: Session, app: Application, passed_on:
 
 
 def review(
-    ctx: Context, session: Session, app: Application, approve: bool, note: str
-) -> DrivingLicence | None:
-    """The department head reviews; never the clerk who accepted (八-二-5). Approval restores."""
-    _require_open(app)
-    if app.accepted_by == ctx.actor.account_id:
-        raise RuleError(
-            ReliefError.SAME_PERSON_REVIEW,
-            "The person who accepted cannot review.",
-            field="applicationId",
-            rule=rules.RULE_REVIEW,
-        )
-    _claim_decision(ctx, session, app)
+    ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str
+) -> tuple[Application, DrivingLicence | None]:
+    """The department head reviews; never the clerk who accepted (八-二-5). The core review step
+    loads and gates the restoration (rollout and jurisdiction of its city), requires it open and
+    a second person, and rejects it; approval restores the licence. `note` is already validated
+    (required either way)."""
+    app, _ = start_review(
+        ctx, scope, application_id, MEASURE, approve, note, Code.INVALID_INPUT,
+        business=RESTORE, precondition=_require_open,
+        two_person=TwoPersonRule(OverseasReliefErrorCode.SAME_PERSON_REVIEW, rules.RULE_REVIEW),
+    )  # fmt: skip
+    scope.subject(approve=approve)
     if not approve:
-        transition(
-            session,
-            app,
-            AppStatus.REJECTED,
-            now=ctx.now(),
-            actor_account_id=ctx.actor.account_id,
-            note=note,
-        )
-        return None
+        return app, None
+    session = scope.session
     if app.data.get("needs_subject1") and not app.data.get("subject1_passed_on"):
         raise RuleError(
-            ReliefError.SUBJECT1_REQUIRED,
+            OverseasReliefErrorCode.SUBJECT1_REQUIRED,
             "注销: Subject 1 must be passed first.",
             field="applicationId",
             rule=rules.RULE_SUBJECT1,
@@ -340,20 +343,4 @@ def review(
         {"valid_until": licence.valid_until.isoformat()},
         measure=MEASURE,
     )
-    return licence
-
-
-def _claim_decision(ctx: Context, session: Session, app: Application) -> None:
-    """Take the decision atomically (a conditional UPDATE on `decided_by`), so two reviewers acting
-    at once cannot both decide."""
-    if not consume_once(
-        session,
-        Application,
-        app.id,
-        "decided_by",
-        ctx.actor.account_id,
-        status=AppStatus.UNDER_REVIEW.value,
-    ):
-        raise RuleError(
-            Code.CONFLICT, "Someone else decided this application just now.", field="applicationId"
-        )
+    return app, licence

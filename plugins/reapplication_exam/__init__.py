@@ -13,12 +13,12 @@ from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .demo import load as load_demo
 from .jobs import transition_notices
 from .reports import registrations
+from .rules import MEASURE
 from .schema import ReapplicationExamMutation, ReapplicationExamQuery
-from .service import MEASURE
 
 
 @hookimpl
@@ -47,12 +47,12 @@ def register_mutation_types() -> list[type]:
 def register_permission_rules() -> list[PermissionRule]:
     return [
         PermissionRule.allow_roles(
-            "reapplication_exam.plan_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
+            f"{MEASURE}.plan_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
         ),
-        PermissionRule.allow_roles("reapplication_exam.own_registrations", Role.CITIZEN),
-        PermissionRule.allow_roles("reapplication_exam.register", Role.CITIZEN, Role.CLERK),
-        PermissionRule.allow_roles("reapplication_exam.result_record", Role.CLERK),
-        PermissionRule.allow_roles("reapplication_exam.notify", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.own_registrations", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.register", Role.CITIZEN, Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.result_record", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.notify", Role.CLERK, Role.SUPERVISOR),
     ]
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class ReapplyError:
+
+class ReapplicationExamErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals besides the core ones (core.errors.Code); each is
+    in README.md."""
+
     NOT_CANCELLED = "REAPPLY_LICENCE_NOT_CANCELLED"  # the licence is not 注销
     NOT_OVERDUE_THREE_YEARS = "REAPPLY_NOT_OVERDUE_THREE_YEARS"
     NO_SMALL_CAR_CLASS = "REAPPLY_NO_SMALL_CAR_CLASS"  # 原准驾车型不含小型汽车（C类）

@@ -13,7 +13,8 @@ from core.db import stamp
 from core.divisions import CITIES
 
 from . import rules
-from .service import MEASURE, TEMPLATE, notice_params, pending_notices
+from .rules import MEASURE
+from .service import TEMPLATE, notice_params, pending_notices
 
 
 def transition_notices(platform: Any, now: dt.datetime) -> dict[str, Any]:

@@ -7,12 +7,30 @@ SUBJECT3_SAFETY (科目三安全文明驾驶常识).
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+
+MEASURE = "reapplication_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2024, 7, 1)  # 五-二 "该项措施于2024年7月1日正式实施"
 OVERDUE_YEARS = 3
 
-S1, S2, S3_ROAD, S3_SAFETY = "SUBJECT1", "SUBJECT2", "SUBJECT3_ROAD", "SUBJECT3_SAFETY"
+
+class Subject(enum.StrEnum):
+    """An exam subject of a re-application."""
+
+    SUBJECT1 = "SUBJECT1"  # 科目一
+    SUBJECT2 = "SUBJECT2"  # 科目二
+    SUBJECT3_ROAD = "SUBJECT3_ROAD"  # 科目三道路驾驶技能
+    SUBJECT3_SAFETY = "SUBJECT3_SAFETY"  # 科目三安全文明驾驶常识
+
+
+S1, S2, S3_ROAD, S3_SAFETY = (
+    Subject.SUBJECT1,
+    Subject.SUBJECT2,
+    Subject.SUBJECT3_ROAD,
+    Subject.SUBJECT3_SAFETY,
+)
 ALL_SUBJECTS = (S1, S2, S3_ROAD, S3_SAFETY)
 REDUCED = (S1, S3_ROAD)
 

@@ -12,10 +12,10 @@ from core.errors import Code, NotFound, RuleError
 from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
 
 from . import rules
-from .errors import ReapplyError
+from .errors import ReapplicationExamErrorCode
 from .models import Registration
+from .rules import MEASURE
 
-MEASURE = "reapplication_exam"
 TEMPLATE = "reapplication_exam.transition"
 NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有效期为六年
 
@@ -48,7 +48,7 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
     original = set(licence.class_list())
     if licence.status != LicenceStatus.CANCELLED.value:
         raise RuleError(
-            ReapplyError.NOT_CANCELLED,
+            ReapplicationExamErrorCode.NOT_CANCELLED,
             f"The licence is {LicenceStatus(licence.status).label_zh}, not 注销.",
             field="licenceId",
             rule=rules.RULE_SCOPE,
@@ -56,7 +56,7 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
     if not rules.overdue_three_years(licence.valid_until, day):
         limit = rules.add_years(licence.valid_until, rules.OVERDUE_YEARS)
         raise RuleError(
-            ReapplyError.NOT_OVERDUE_THREE_YEARS,
+            ReapplicationExamErrorCode.NOT_OVERDUE_THREE_YEARS,
             f"Valid until {licence.valid_until}: overdue three years only after {limit}.",
             field="licenceId",
             rule=rules.RULE_SCOPE,
@@ -64,7 +64,7 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
         )
     if not rules.covers_small_car(original):
         raise RuleError(
-            ReapplyError.NO_SMALL_CAR_CLASS,
+            ReapplicationExamErrorCode.NO_SMALL_CAR_CLASS,
             "The cancelled licence has no small-car (C) class.",
             field="licenceId",
             rule=rules.RULE_SCOPE,
@@ -72,7 +72,7 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
     bad = rules.restorable(original, requested)
     if bad is not None:
         raise RuleError(
-            ReapplyError.CLASS_NOT_RESTORABLE,
+            ReapplicationExamErrorCode.CLASS_NOT_RESTORABLE,
             f"{bad} was not a class of the cancelled licence.",
             field="classes",
             rule=rules.RULE_SCOPE,
@@ -103,7 +103,7 @@ def register(ctx: Context, session: Session, licence_id: str, classes: str) -> R
     ).first()
     if open_row is not None:
         raise RuleError(
-            ReapplyError.REGISTERED,
+            ReapplicationExamErrorCode.REGISTERED,
             "An open registration exists for this licence.",
             field="licenceId",
         )
@@ -123,7 +123,7 @@ def register(ctx: Context, session: Session, licence_id: str, classes: str) -> R
 
 
 def record_result(
-    ctx: Context, session: Session, row: Registration, subject: str, passed: bool
+    ctx: Context, session: Session, row: Registration, subject: rules.Subject, passed: bool
 ) -> rules.Plan:
     """A clerk records one exam result; when nothing remains, the licence is restored."""
     if subject not in rules.ALL_SUBJECTS:
@@ -131,20 +131,24 @@ def record_result(
     ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
     if row.status != "OPEN":
         raise RuleError(
-            ReapplyError.NOT_OPEN, "The registration is closed.", field="registrationId"
+            ReapplicationExamErrorCode.NOT_OPEN,
+            "The registration is closed.",
+            field="registrationId",
         )
     today = ctx.today()
     current = plan_of(row, today)
     if subject not in current.required:
         raise RuleError(
-            ReapplyError.SUBJECT_NOT_REQUIRED,
+            ReapplicationExamErrorCode.SUBJECT_NOT_REQUIRED,
             f"{subject} is not required: {current.explanation}.",
             field="subject",
             rule=current.rules[0],
         )
     if subject in row.passed:
         raise RuleError(
-            ReapplyError.ALREADY_PASSED, f"{subject} is already passed.", field="subject"
+            ReapplicationExamErrorCode.ALREADY_PASSED,
+            f"{subject} is already passed.",
+            field="subject",
         )
     if passed:
         row.passed = [*row.passed, subject]

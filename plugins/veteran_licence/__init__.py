@@ -13,12 +13,12 @@ from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401  (tables)
+from . import models  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableMilitaryRegistry
 from .demo import load as load_demo
 from .reports import exchanges
+from .rules import MEASURE
 from .schema import VeteranLicenceMutation, VeteranLicenceQuery
-from .service import MEASURE
 
 
 @hookimpl
@@ -46,11 +46,11 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [
-        PermissionRule.allow_roles("veteran_licence.exchange", Role.CLERK),
-        PermissionRule.allow_roles("veteran_licence.queue_read", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles("veteran_licence.resolve", Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles("veteran_licence.record_remark", Role.CITIZEN),
-        PermissionRule.allow_roles("veteran_licence.record_read", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.exchange", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.queue_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.resolve", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.record_remark", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.record_read", Role.CITIZEN),
     ]
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from core.errors import ErrorCode
 
-class VeteranError:
+
+class VeteranLicenceErrorCode(ErrorCode):
+    """Machine codes of this measure's refusals besides the core ones (core.errors.Code); each is
+    in README.md."""
+
     ALREADY_LICENSED = "VETERAN_ALREADY_LICENSED"  # already holds a civil licence
     UNDER_MIN_AGE = "VETERAN_UNDER_MIN_AGE"  # not of civil minimum age on the exchange day
     PREFIX_NOT_LISTED = "VETERAN_PREFIX_NOT_LISTED"  # not a new-format military licence (七-三-2)

@@ -11,7 +11,8 @@ from core.clock import to_china
 from core.plugin_api import ReportResult, ReportRow
 from core.registries.applications import Application
 
-from .service import BUSINESS, MEASURE
+from .rules import MEASURE
+from .service import BUSINESS
 
 
 def exchanges(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
+
+MEASURE = "veteran_licence"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2021, 6, 1)  # 七-一 "自2021年6月1日起"
 REMARK_CUTOFF = dt.date(2021, 5, 31)  # 七-三-2 "对 2021 年 5 月 31 日前已换发地方驾驶证的"
@@ -75,6 +78,14 @@ RULE_RECORD = (
     "M07 2021-七-三-2: 2021年5月31日前已换发地方驾驶证的，在驾驶记录里备注；限于新军警驾驶证字头号"
 )
 RULE_CHECK = "M07 2021-七-一: 自动核查比对军队或者武警部队驾驶证信息，核查不通过的转入嫌疑业务"
+
+
+class ExchangeStatus(enum.StrEnum):
+    """Where an exchange stands (its application's status)."""
+
+    COMPLETED = "COMPLETED"  # the civil licence is issued
+    UNDER_REVIEW = "UNDER_REVIEW"  # the registry check failed: the suspicious queue (七-一)
+    REJECTED = "REJECTED"  # closed by hand after the check failed
 
 
 @dataclass(frozen=True)

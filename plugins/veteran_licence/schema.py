@@ -8,17 +8,24 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Person
-from core.api.types import DrivingLicence
+from core.api.types import DrivingLicence, IdTypeEnum
 from core.context import Context, WriteScope
+from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.graphql.types import UserError
-from core.permissions import requires
+from core.identity import DocumentType
 from core.registries.applications import Application, AppStatus
 from core.validation import require_text
 
 from . import rules, service
 from .models import DrivingRecordRemark
-from .service import BUSINESS, MEASURE
+from .rules import MEASURE
+from .service import BUSINESS
+
+VeteranLicenceExchangeStatus = strawberry.enum(
+    rules.ExchangeStatus,
+    name="VeteranLicenceExchangeStatus",
+    description="COMPLETED (licence issued), UNDER_REVIEW (suspicious queue) or REJECTED.",
+)
 
 
 @strawberry.type(
@@ -26,9 +33,7 @@ from .service import BUSINESS, MEASURE
 )
 class VeteranLicenceExchange:
     application_id: strawberry.ID
-    status: str = strawberry.field(
-        description="COMPLETED (licence issued), UNDER_REVIEW (suspicious queue) or REJECTED"
-    )
+    status: VeteranLicenceExchangeStatus
     check_reasons: list[str] = strawberry.field(
         description="Why the registry check failed (empty: passed)"
     )
@@ -44,7 +49,7 @@ class VeteranLicenceExchange:
             used += [*out.first_issue.rules, rules.RULE_VALIDITY, rules.RULE_REMARK]
         return cls(
             application_id=strawberry.ID(out.application.id),
-            status=out.application.status,
+            status=rules.ExchangeStatus(out.application.status),
             check_reasons=list(out.reasons),
             licence=DrivingLicence.of(out.licence) if out.licence else None,
             first_issue_date=out.first_issue.day if out.first_issue else None,
@@ -84,7 +89,7 @@ class VeteranLicenceRecordRemark:
 
 @strawberry.input
 class VeteranLicenceExchangeInput:
-    id_type: str = "MAINLAND_ID"
+    id_type: IdTypeEnum = DocumentType.MAINLAND_ID
     id_number: str
     military_number: str
     classes: str
@@ -99,22 +104,21 @@ class VeteranLicenceResolveInput:
 
 
 @strawberry.type
-class VeteranLicenceExchangePayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class VeteranLicenceExchangePayload(Payload):
     exchange: VeteranLicenceExchange | None = None
 
 
 @strawberry.type
-class VeteranLicenceRemarkPayload:
-    errors: list[UserError] = strawberry.field(default_factory=list)
+class VeteranLicenceRemarkPayload(Payload):
     remark: VeteranLicenceRecordRemark | None = None
 
 
 @strawberry.type
 class VeteranLicenceQuery:
-    @strawberry.field(
-        extensions=[requires("veteran_licence.queue_read")],
-        description="Exchanges whose registry check failed, waiting for a clerk (2021-七-一). Roles: CLERK, SUPERVISOR (own city; audited).",
+    @operation_field(
+        f"{MEASURE}.queue_read",
+        "Exchanges whose registry check failed, waiting for a clerk (2021-七-一).",
+        qualifier="own city; audited",
     )
     def veteran_licence_suspicious_queue(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -146,7 +150,7 @@ class VeteranLicenceQuery:
 
         page = paginate(ctx, statement, first, after, convert)
         ctx.audit_read(
-            "veteran_licence.queue_read",
+            f"{MEASURE}.queue_read",
             None,
             f"City:{city}",
             {"purpose": "suspicious queue", "count": len(page.nodes)},
@@ -154,9 +158,10 @@ class VeteranLicenceQuery:
         )
         return page
 
-    @strawberry.field(
-        extensions=[requires("veteran_licence.record_read")],
-        description="Your driving-record remarks of military service (2021-七-三-2). Roles: CITIZEN (own).",
+    @operation_field(
+        f"{MEASURE}.record_read",
+        "Your driving-record remarks of military service (2021-七-三-2).",
+        qualifier="own",
     )
     def veteran_licence_driving_record(
         self, info: strawberry.Info
@@ -177,59 +182,48 @@ class VeteranLicenceQuery:
 
 @strawberry.type
 class VeteranLicenceMutation:
-    @strawberry.mutation(
-        extensions=[requires("veteran_licence.exchange")],
-        description="Exchange a military / armed-police licence at a window: registry check, then issue or suspicious queue (2021-七). Roles: CLERK (own city).",
+    @mutation(
+        f"{MEASURE}.exchange",
+        "Exchange a military / armed-police licence at a window: registry check, then issue or "
+        "suspicious queue (2021-七).",
+        qualifier="own city",
     )
     def veteran_licence_exchange(
-        self, info: strawberry.Info, input: VeteranLicenceExchangeInput
+        self, info: strawberry.Info, input: VeteranLicenceExchangeInput, scope: WriteScope
     ) -> VeteranLicenceExchangePayload:
-        ctx: Context = info.context
+        out = service.apply_exchange(
+            info.context, scope.session, input.id_type, input.id_number, input.military_number,
+            input.classes, input.military_first_issue_date,
+        )  # fmt: skip
+        scope.subject(
+            out.application.subject_person_id,
+            f"Application:{out.application.id}",
+            check=out.application.data.get("check"),
+        )
+        return VeteranLicenceExchangePayload(exchange=VeteranLicenceExchange.of(out))
 
-        def work(scope: WriteScope) -> VeteranLicenceExchangePayload:
-            out = service.apply_exchange(
-                ctx, scope.session, input.id_type, input.id_number, input.military_number,
-                input.classes, input.military_first_issue_date,
-            )  # fmt: skip
-            scope.subject(
-                out.application.subject_person_id,
-                f"Application:{out.application.id}",
-                check=out.application.data.get("check"),
-            )
-            return VeteranLicenceExchangePayload(exchange=VeteranLicenceExchange.of(out))
-
-        return ctx.mutate("veteran_licence.exchange", VeteranLicenceExchangePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("veteran_licence.resolve")],
-        description="Close a suspicious exchange after checking it by hand: approve issues the licence, reject ends it. Roles: CLERK, SUPERVISOR (own city).",
+    @mutation(
+        f"{MEASURE}.resolve",
+        "Close a suspicious exchange after checking it by hand: approve issues the licence, "
+        "reject ends it.",
+        qualifier="own city",
     )
     def veteran_licence_suspicious_resolve(
-        self, info: strawberry.Info, input: VeteranLicenceResolveInput
+        self, info: strawberry.Info, input: VeteranLicenceResolveInput, scope: WriteScope
     ) -> VeteranLicenceExchangePayload:
-        ctx: Context = info.context
+        note = require_text("note", input.note, 500, multiline=True)
+        out = service.resolve(info.context, scope, str(input.application_id), input.approve, note)
+        return VeteranLicenceExchangePayload(exchange=VeteranLicenceExchange.of(out))
 
-        def work(scope: WriteScope) -> VeteranLicenceExchangePayload:
-            note = require_text("note", input.note, 500, multiline=True)
-            app = service.load_suspicious(ctx, scope.session, str(input.application_id))
-            scope.subject(app.subject_person_id, f"Application:{app.id}", approve=input.approve)
-            out = service.resolve(ctx, scope.session, app, input.approve, note)
-            return VeteranLicenceExchangePayload(exchange=VeteranLicenceExchange.of(out))
-
-        return ctx.mutate("veteran_licence.resolve", VeteranLicenceExchangePayload, work)
-
-    @strawberry.mutation(
-        extensions=[requires("veteran_licence.record_remark")],
-        description="Ask for the military dates to be remarked in your driving record, if your licence was exchanged by 2021-05-31 from a new-format military licence (2021-七-三-2). Roles: CITIZEN (own).",
+    @mutation(
+        f"{MEASURE}.record_remark",
+        "Ask for the military dates to be remarked in your driving record, if your licence was "
+        "exchanged by 2021-05-31 from a new-format military licence (2021-七-三-2).",
+        qualifier="own",
     )
     def veteran_licence_record_remark_request(
-        self, info: strawberry.Info, military_number: str
+        self, info: strawberry.Info, military_number: str, scope: WriteScope
     ) -> VeteranLicenceRemarkPayload:
-        ctx: Context = info.context
-
-        def work(scope: WriteScope) -> VeteranLicenceRemarkPayload:
-            row = service.record_remark(ctx, scope.session, military_number)
-            scope.subject(row.person_id, f"RecordRemark:{row.id}")
-            return VeteranLicenceRemarkPayload(remark=VeteranLicenceRecordRemark.of(row))
-
-        return ctx.mutate("veteran_licence.record_remark", VeteranLicenceRemarkPayload, work)
+        row = service.record_remark(info.context, scope.session, military_number)
+        scope.subject(row.person_id, f"RecordRemark:{row.id}")
+        return VeteranLicenceRemarkPayload(remark=VeteranLicenceRecordRemark.of(row))

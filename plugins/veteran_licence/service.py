@@ -9,22 +9,27 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from core.accounts import Person
-from core.concurrency import consume_once
-from core.context import Context
+from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_reference
-from core.identity import age_on, parse_identity
+from core.identity import DocumentType, age_on, parse_identity
 from core.ids import new_id
-from core.registries.applications import Application, AppStatus, submit, transition
+from core.registries.applications import (
+    Application,
+    AppStatus,
+    start_review,
+    submit,
+    transition,
+)
 from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
 
 from . import rules
 from .adapters import ADAPTER, RegistryUnavailable
-from .errors import VeteranError
+from .errors import VeteranLicenceErrorCode
 from .models import DrivingRecordRemark, MilitaryLicenceRecord
+from .rules import MEASURE
 
-MEASURE = "veteran_licence"
 BUSINESS = "MILITARY_EXCHANGE"
 LIVE = {
     LicenceStatus.NORMAL.value,
@@ -99,7 +104,7 @@ def _issue(
         for cls in classes:
             if age_on(person.birth_date, today) < table[cls]:
                 raise RuleError(
-                    VeteranError.UNDER_MIN_AGE,
+                    VeteranLicenceErrorCode.UNDER_MIN_AGE,
                     f"Under the civil minimum age {table[cls]} for {cls} on {today} ({rules.regulation(today)}).",
                     field="classes",
                     rule=rules.RULE_MIN_AGE,
@@ -129,7 +134,7 @@ def _issue(
 def apply_exchange(
     ctx: Context,
     session: Session,
-    id_type: str,
+    id_type: DocumentType,
     id_number: str,
     military_number: str,
     classes: str,
@@ -160,7 +165,7 @@ def apply_exchange(
         raise NotFound("Person", "idNumber")
     if live_licence(session, person.id) is not None:
         raise RuleError(
-            VeteranError.ALREADY_LICENSED,
+            VeteranLicenceErrorCode.ALREADY_LICENSED,
             "The applicant already holds a civil licence.",
             field="idNumber",
         )
@@ -252,39 +257,35 @@ def _complete(
     )
 
 
-def load_suspicious(ctx: Context, session: Session, application_id: str) -> Application:
-    app = session.get(Application, str(application_id)[:16])
-    if app is None or app.measure != MEASURE or app.business != BUSINESS:
-        raise NotFound("Application", "applicationId")
-    ctx.require_jurisdiction(app.city_code, field="applicationId")
+def _require_suspicious(app: Application) -> None:
+    """Only a business waiting in the suspicious queue (check failed, under review) is resolved."""
     if app.status != AppStatus.UNDER_REVIEW.value or app.data.get("check") != "FAILED":
         raise RuleError(
-            VeteranError.NOT_SUSPICIOUS,
+            VeteranLicenceErrorCode.NOT_SUSPICIOUS,
             "The application is not waiting in the suspicious queue.",
             field="applicationId",
         )
-    return app
 
 
-def resolve(ctx: Context, session: Session, app: Application, approve: bool, note: str) -> Outcome:
-    """A clerk or head closes a suspicious business after checking it by hand (七-一)."""
-    ctx.require_in_force(MEASURE, app.city_code, field="applicationId")
-    _claim_decision(ctx, session, app)
+def resolve(
+    ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str
+) -> Outcome:
+    """A clerk or head closes a suspicious business after checking it by hand (七-一): the core
+    review step loads and gates it (rollout and jurisdiction of its city) and rejects it; approval
+    issues the licence. `note` is already validated (required either way)."""
+    app, _ = start_review(
+        ctx, scope, application_id, MEASURE, approve, note, Code.INVALID_INPUT,
+        business=BUSINESS, precondition=_require_suspicious,
+    )  # fmt: skip
+    scope.subject(approve=approve)
     if not approve:
-        transition(
-            session,
-            app,
-            AppStatus.REJECTED,
-            now=ctx.now(),
-            actor_account_id=ctx.actor.account_id,
-            note=note,
-        )
         return Outcome(app, reasons=list(app.data.get("reasons", [])))
+    session = scope.session
     person = session.get(Person, app.subject_person_id)
     assert person is not None
     if live_licence(session, person.id) is not None:
         raise RuleError(
-            VeteranError.ALREADY_LICENSED,
+            VeteranLicenceErrorCode.ALREADY_LICENSED,
             "The applicant already holds a civil licence.",
             field="applicationId",
         )
@@ -306,7 +307,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     number = parse_number(military_number)
     if not rules.prefix_listed(number):
         raise RuleError(
-            VeteranError.PREFIX_NOT_LISTED,
+            VeteranLicenceErrorCode.PREFIX_NOT_LISTED,
             f"Prefix {number[:2]} is not a new-format military licence.",
             field="militaryNumber",
             rule=rules.RULE_RECORD,
@@ -317,7 +318,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     licence = live_licence(session, person_id)
     if licence is None:
         raise RuleError(
-            VeteranError.NO_CIVIL_LICENCE,
+            VeteranLicenceErrorCode.NO_CIVIL_LICENCE,
             "You hold no civil licence to remark.",
             field="militaryNumber",
         )
@@ -325,7 +326,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     record, problem = _lookup(ctx, session, person.id_number, number)
     if record is None:
         raise RuleError(
-            VeteranError.NOT_VERIFIED,
+            VeteranLicenceErrorCode.NOT_VERIFIED,
             "The military registry did not confirm this licence"
             + (" (unavailable)." if problem else "."),
             field="militaryNumber",
@@ -333,7 +334,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
         )
     if record.exchanged_on is None or record.exchanged_on > rules.REMARK_CUTOFF:
         raise RuleError(
-            VeteranError.EXCHANGED_TOO_LATE,
+            VeteranLicenceErrorCode.EXCHANGED_TOO_LATE,
             f"Exchanged {record.exchanged_on or 'not yet'}; only exchanges by {rules.REMARK_CUTOFF} are remarked in the driving record.",
             field="militaryNumber",
             rule=rules.RULE_RECORD,
@@ -343,7 +344,7 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     ).first()
     if exists is not None:
         raise RuleError(
-            VeteranError.ALREADY_REMARKED,
+            VeteranLicenceErrorCode.ALREADY_REMARKED,
             "This licence is already remarked.",
             field="militaryNumber",
         )
@@ -361,19 +362,3 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
     session.add(row)
     session.flush()
     return row
-
-
-def _claim_decision(ctx: Context, session: Session, app: Application) -> None:
-    """Take the decision atomically (a conditional UPDATE on `decided_by`), so two reviewers acting
-    at once cannot both decide."""
-    if not consume_once(
-        session,
-        Application,
-        app.id,
-        "decided_by",
-        ctx.actor.account_id,
-        status=AppStatus.UNDER_REVIEW.value,
-    ):
-        raise RuleError(
-            Code.CONFLICT, "Someone else decided this application just now.", field="applicationId"
-        )

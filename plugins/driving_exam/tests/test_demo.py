@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from core.demo import DemoWorld
-from plugins.driving_exam.demo import load
+
+from ..demo import load
+from .helpers import DEMO_PERMIT
 
 
 def test_demo_data(make_env):
@@ -14,7 +16,7 @@ def test_demo_data(make_env):
         s.commit()
         permit_id = demo.refs["exam_permit"].id
     body = env.data(
-        "query($p: ID!) { drivingExamPermit(permitId: $p) { examCity locationChanges earliestSubject3Booking } }",
+        DEMO_PERMIT,
         {"p": permit_id},
         as_="supervisor",
     )

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.driving_exam import rules
-from plugins.driving_exam.reports import max_in_window
+from .. import rules
+from ..reports import max_in_window
 
 CLASSES = st.sampled_from(["C1", "C2", "C5", "A1", "A2", "A3", "B1", "B2", "D"])
 KINDS = st.sampled_from([rules.FIRST, rules.ADD])

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from core.demo import DemoWorld
-from plugins.overseas_relief.demo import load
 
-ACCEPT = """mutation($i: OverseasReliefRestoreInput!) { overseasReliefRestoreAccept(input: $i) {
-  errors { code } restoration { lastDay needsSubject1 } } }"""
+from ..demo import load
+from .helpers import DEMO_ACCEPT
 
 
 def test_demo_data(make_env):
@@ -16,5 +15,5 @@ def test_demo_data(make_env):
         load(s, demo)
         s.commit()
     v = {"i": {"idNumber": demo.refs["relief_holder"].id_number, "healthCertificate": True}}
-    out = env.data(ACCEPT, v, as_="clerk")["overseasReliefRestoreAccept"]
+    out = env.data(DEMO_ACCEPT, v, as_="clerk")["overseasReliefRestoreAccept"]
     assert out == {"errors": [], "restoration": {"lastDay": "2022-05-20", "needsSubject1": False}}

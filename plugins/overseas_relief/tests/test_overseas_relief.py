@@ -3,62 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from sqlmodel import select
 
 from core.accounts import Role
-from core.clock import CHINA_TZ
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
-from plugins.overseas_relief.models import BorderCrossing
 
-P = ["overseas_relief"]
-ACCEPT = """mutation($i: OverseasReliefRestoreInput!) { overseasReliefRestoreAccept(input: $i) {
-  errors { code field rule date } restoration { applicationId status needsSubject1 lastDay rules explanation } } }"""
-S1 = """mutation($a: ID!, $d: Date!) { overseasReliefSubject1Record(applicationId: $a, passedOn: $d) {
-  errors { code field rule } restoration { subject1PassedOn } } }"""
-REVIEW = """mutation($i: OverseasReliefReviewInput!) { overseasReliefRestoreReview(input: $i) {
-  errors { code field rule } restoration { status rules licence { status validFrom validUntil } } } }"""
-DEFER = """mutation($i: OverseasReliefDeferralInput!) { overseasReliefDeferralRecord(input: $i) {
-  errors { code field rule } deferral { business documents agent until rule } } }"""
-READ = (
-    """query($a: ID!) { overseasReliefRestoration(applicationId: $a) { status needsSubject1 } }"""
+from .helpers import (
+    ACCEPT,
+    DEFER,
+    READ,
+    REPORT,
+    REVIEW,
+    S1,
+    P,
+    accept,
+    apps,
+    defer,
+    defer_input,
+    holder,
+    review,
 )
-
-_SEQ = iter(range(10_000))
-
-
-def holder(env, status=LicenceStatus.CANCELLED_RESTORABLE, cancelled=dt.date(2021, 3, 1),
-           valid_until=dt.date(2020, 9, 1), crossings=((dt.date(2019, 12, 1), "EXIT"), (dt.date(2021, 3, 1), "ENTRY"))):  # fmt: skip
-    with env.session() as s:
-        f = env.factory(s)
-        f.counter += 10 * next(_SEQ)
-        person, account = f.citizen("何海外", birth=dt.date(1983, 9, 9), city="320100")
-        licence = f.licence(person, "C1", dt.date(2008, 9, 1), "320100", status=status,
-                            valid_from=valid_until.replace(year=valid_until.year - 6), valid_years=6)  # fmt: skip
-        if cancelled:
-            licence.status_changed_at = dt.datetime.combine(cancelled, dt.time(10), tzinfo=CHINA_TZ)
-        s.add(licence)
-        for day, direction in crossings:
-            s.add(BorderCrossing(id_number=person.id_number, day=day, direction=direction))
-        s.commit()
-    return person, account, licence
-
-
-def accept(env, person, as_="clerk", health=True):
-    v = {"i": {"idNumber": person.id_number, "healthCertificate": health}}
-    return env.data(ACCEPT, v, as_=as_)["overseasReliefRestoreAccept"]
-
-
-def review(env, app_id, as_="supervisor", approve=True, note="复核通过"):
-    v = {"i": {"applicationId": app_id, "approve": approve, "note": note}}
-    return env.data(REVIEW, v, as_=as_)["overseasReliefRestoreReview"]
-
-
-def apps(env):
-    with env.session() as s:
-        return s.exec(select(Application)).all()
 
 
 def test_restorable_is_restored_directly_after_review(make_env):
@@ -68,6 +36,7 @@ def test_restorable_is_restored_directly_after_review(make_env):
     assert out["errors"] == [] and out["restoration"]["needsSubject1"] is False
     r = out["restoration"]
     assert r["status"] == "UNDER_REVIEW" and r["lastDay"] == "2021-12-01"
+    assert r["licenceStatus"] == "CANCELLED_RESTORABLE"
     assert "counted from 2021-06-01" in r["explanation"] and any("八-二-3" in x for x in r["rules"])
     app_id = r["applicationId"]
     assert (
@@ -98,7 +67,9 @@ def test_restorable_is_restored_directly_after_review(make_env):
 def test_cancelled_needs_subject1_before_review(make_env):
     env = make_env(P, now="2021-07-01")
     person, _, _ = holder(env, status=LicenceStatus.CANCELLED)
-    app_id = accept(env, person)["restoration"]["applicationId"]
+    accepted = accept(env, person)["restoration"]
+    app_id = accepted["applicationId"]
+    assert accepted["licenceStatus"] == "CANCELLED"
     early = review(env, app_id)
     assert (
         early["errors"][0]["code"] == "RELIEF_SUBJECT1_REQUIRED"
@@ -224,27 +195,6 @@ def test_acceptance_guards(make_env):
 # --- entrusted deferral (八-一) ---------------------------------------------------------------------
 
 
-def defer(
-    env,
-    holder_person,
-    agent_number,
-    business="RENEWAL",
-    documents="COPY",
-    until="2022-06-01",
-    as_="clerk",
-):
-    v = {
-        "i": {
-            "holderIdNumber": holder_person.id_number,
-            "agentIdNumber": agent_number,
-            "business": business,
-            "documents": documents,
-            "until": until,
-        }
-    }
-    return env.data(DEFER, v, as_=as_)["overseasReliefDeferralRecord"]
-
-
 def test_deferral_entrusted_with_copies(make_env):
     env = make_env(P, now="2021-07-01")
     abroad, _, licence = holder(env, status=LicenceStatus.NORMAL, cancelled=None, valid_until=dt.date(2021, 8, 1),
@@ -257,8 +207,11 @@ def test_deferral_entrusted_with_copies(make_env):
         assert "复印件" in s.get(DrivingLicence, licence.id).remarks[-1]
     for business in ("REVIEW", "HEALTH_CERTIFICATE"):
         assert defer(env, abroad, agent, business=business, documents="ORIGINAL")["errors"] == []
-    assert defer(env, abroad, agent, business="SCRAP")["errors"][0]["code"] == "INVALID_INPUT"
-    assert defer(env, abroad, agent, documents="FAX")["errors"][0]["code"] == "INVALID_INPUT"
+    # values outside the enums are malformed requests (top level), nothing written
+    for unknown in ({"business": "SCRAP"}, {"documents": "FAX"}):
+        v = {"i": {**defer_input(abroad, agent), **unknown}}
+        body = env.gql(DEFER, v, as_="clerk")
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and body["data"] is None
     assert defer(env, abroad, abroad.id_number)["errors"][0]["code"] == "RELIEF_AGENT_IS_HOLDER"
     assert defer(env, abroad, "12345")["errors"][0]["code"] == "INVALID_ID_NUMBER"
     assert defer(env, abroad, agent, until="2024-07-01")["errors"] == []  # 3 years: last day
@@ -303,8 +256,9 @@ def test_relief_report(make_env):
     env = make_env(P, now="2021-07-01")
     person, _, _ = holder(env, status=LicenceStatus.CANCELLED)
     accept(env, person)
-    q = """query { report(name: "overseas_relief_figures", city: "320100", start: "2021-07-01", end: "2021-07-31") { rows { label values } } }"""
-    rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
+    rows = {
+        r["label"]: r["values"][0] for r in env.data(REPORT, as_="supervisor")["report"]["rows"]
+    }
     assert rows["RESTORE_AFTER_ABROAD:UNDER_REVIEW"] == "1"
     assert rows["restorations needing Subject 1"] == "1" and rows["total"] == "1"
 
@@ -345,18 +299,49 @@ def test_relief_period_start_is_a_setting(make_env):
 
 
 def test_a_concurrent_decision_is_refused(make_env):
+    """Four heads review the same restoration at once: the core review step's conditional moves
+    let one decide; the others get CONFLICT (lost the UPDATE) or INVALID_TRANSITION (read it
+    decided), and the licence is restored once."""
+    from starlette.testclient import TestClient
+
+    from core.http import create_app
+
     env = make_env(P, now="2021-07-01")
     person, _, licence = holder(env)
     app_id = accept(env, person)["restoration"]["applicationId"]
-    with env.session() as s:  # another head's decision landed between our read and our write
-        app = s.get(Application, app_id)
-        app.decided_by = env.refs["national_admin"].id
-        s.add(app)
-        s.commit()
-    out = review(env, app_id)
-    assert out["errors"][0]["code"] == "CONFLICT"
     with env.session() as s:
-        assert s.get(DrivingLicence, licence.id).status == "CANCELLED_RESTORABLE"
+        f = env.factory(s)
+        heads = [f.staff(f"relief.head{i}", [Role.SUPERVISOR], "320100") for i in range(4)]
+        s.commit()
+    tokens = [env.token(h) for h in heads]
+    variables = {"i": {"applicationId": app_id, "approve": True, "note": "复核通过"}}
+    barrier = threading.Barrier(len(tokens))
+    results: list[str] = []
+
+    def call(token: str) -> None:
+        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
+        barrier.wait(timeout=30)
+        body = client.post(
+            "/graphql",
+            json={"query": REVIEW, "variables": variables},
+            headers={"authorization": f"Bearer {token}"},
+        ).json()["data"]["overseasReliefRestoreReview"]
+        results.append(body["errors"][0]["code"] if body["errors"] else "OK")
+
+    threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results.count("OK") == 1, results
+    assert set(results) - {"OK"} <= {"CONFLICT", "INVALID_TRANSITION"}, results
+    with env.session() as s:
+        assert s.get(DrivingLicence, licence.id).status == "NORMAL"
+        assert s.get(Application, app_id).status == "COMPLETED"
+        restored = s.exec(
+            select(OutboxMessage).where(OutboxMessage.template == "overseas_relief.restored")
+        ).all()
+        assert len(restored) == 1
 
 
 def test_no_raw_id_number_in_the_audit_log(make_env):

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.overseas_relief import rules
+from .. import rules
 
 D = dt.date
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.demo import DemoWorld
-from plugins.reapplication_exam.demo import load
-from plugins.reapplication_exam.models import Registration
+
+from ..demo import load
+from ..models import Registration
+from .helpers import DEMO_PLAN
 
 
 def test_demo_data(make_env):
@@ -16,7 +18,7 @@ def test_demo_data(make_env):
         s.commit()
         reg_id = s.exec(select(Registration)).one().id
     plan = env.data(
-        "query($r: ID!) { reapplicationExamPlan(registrationId: $r) { case remaining restores } }",
+        DEMO_PLAN,
         {"r": reg_id},
         as_="clerk",
     )

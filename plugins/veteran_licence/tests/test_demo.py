@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from core.demo import DemoWorld
-from plugins.veteran_licence.demo import load
 
-EXCHANGE = """mutation($i: VeteranLicenceExchangeInput!) { veteranLicenceExchange(input: $i) {
-  errors { code } exchange { status firstIssueDate } } }"""
+from ..demo import load
+from .helpers import DEMO_EXCHANGE
 
 
 def test_demo_data(make_env):
@@ -23,7 +22,7 @@ def test_demo_data(make_env):
             "militaryFirstIssueDate": "2010-10-15",
         }
     }
-    out = env.data(EXCHANGE, v, as_="clerk")["veteranLicenceExchange"]
+    out = env.data(DEMO_EXCHANGE, v, as_="clerk")["veteranLicenceExchange"]
     assert out["errors"] == [] and out["exchange"] == {
         "status": "COMPLETED",
         "firstIssueDate": "2011-09-02",  # military 10-15 falls after 09-02: next year

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.testing import full_width
-from plugins.veteran_licence.service import parse_number
+
+from ..service import parse_number
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from plugins.veteran_licence import rules
+from .. import rules
 
 D = dt.date
 

@@ -3,59 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from sqlmodel import select
 
 from core.registries.applications import Application
-from plugins.veteran_licence.models import DrivingRecordRemark, MilitaryLicenceRecord
 
-P = ["veteran_licence"]
-EXCHANGE = """mutation($i: VeteranLicenceExchangeInput!) { veteranLicenceExchange(input: $i) {
-  errors { code field rule } exchange { applicationId status checkReasons firstIssueDate rules explanation
-  licence { classes firstIssueDate validFrom validUntil remarks issuingCity } } } }"""
-QUEUE = """{ veteranLicenceSuspiciousQueue(first: 10) { totalCount nodes { applicationId applicantName reasons militaryNumber } } }"""
-RESOLVE = """mutation($i: VeteranLicenceResolveInput!) { veteranLicenceSuspiciousResolve(input: $i) {
-  errors { code field } exchange { status firstIssueDate licence { classes } } } }"""
-REMARK = """mutation($n: String!) { veteranLicenceRecordRemarkRequest(militaryNumber: $n) { errors { code field rule } remark { text rule } } }"""
-RECORD = "{ veteranLicenceDrivingRecord { militaryNumber text } }"
-
-_SEQ = iter(range(10_000))
-
-
-def veteran(env, birth=dt.date(1990, 8, 1), record=True, number=None, first=dt.date(2010, 10, 15),
-            classes="C1", additions=(), issued=dt.date(2015, 1, 1), exchanged=None, civil=False):  # fmt: skip
-    with env.session() as s:
-        f = env.factory(s)
-        f.counter += 10 * next(_SEQ)
-        person, account = f.citizen("吴退役", birth=birth, city="320100")
-        number = number or f"JW{f.counter:08d}"
-        if civil:
-            f.licence(person, "C1", dt.date(2019, 5, 20), "320100", valid_from=dt.date(2019, 5, 20))
-        if record:
-            s.add(MilitaryLicenceRecord(
-                military_number=number, id_number=person.id_number, name=person.name,
-                first_issue_date=first, classes=classes, additions=list(additions), issued_on=issued,
-                exchanged_on=exchanged,
-            ))  # fmt: skip
-        s.commit()
-    return person, account, number
-
-
-def exchange(env, person, number, classes="C1", first="2010-10-15", as_="clerk"):
-    v = {
-        "i": {
-            "idNumber": person.id_number,
-            "militaryNumber": number,
-            "classes": classes,
-            "militaryFirstIssueDate": first,
-        }
-    }
-    return env.data(EXCHANGE, v, as_=as_)["veteranLicenceExchange"]
-
-
-def count(env, model):
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
+from ..models import DrivingRecordRemark, MilitaryLicenceRecord
+from .helpers import (
+    EXCHANGE,
+    QUEUE,
+    RECORD,
+    REMARK,
+    REPORT,
+    RESOLVE,
+    SEQ,
+    P,
+    count,
+    exchange,
+    remark,
+    resolve,
+    veteran,
+)
 
 
 def test_exchange_passes_check_and_issues_licence(make_env):
@@ -237,10 +206,6 @@ def test_roles_rollout_and_input(make_env):
 # --- driving-record remark for exchanges by 2021-05-31 (七-三-2) -----------------------------------
 
 
-def remark(env, account, number):
-    return env.data(REMARK, {"n": number}, as_=account)["veteranLicenceRecordRemarkRequest"]
-
-
 def test_record_remark_cutoff_boundary(make_env):
     env = make_env(P, now="2021-07-01")
     _, on_cutoff, n1 = veteran(env, civil=True, exchanged=dt.date(2021, 5, 31), issued=dt.date(2016, 3, 1),
@@ -269,7 +234,7 @@ def test_record_remark_prefixes_and_checks(make_env):
     assert remark(env, acc, old_format)["errors"][0]["code"] == "VETERAN_PREFIX_NOT_LISTED"
     for prefix in ("WZ", "QB", "SS"):
         _, acc_p, n = veteran(
-            env, civil=True, exchanged=dt.date(2020, 1, 1), number=f"{prefix}{next(_SEQ):08d}"
+            env, civil=True, exchanged=dt.date(2020, 1, 1), number=f"{prefix}{next(SEQ):08d}"
         )
         assert remark(env, acc_p, n)["errors"] == []
     _, no_record, n3 = veteran(env, civil=True, record=False)
@@ -293,7 +258,74 @@ def test_exchange_report(make_env):
     exchange(env, ok, n1)
     unknown, _, n2 = veteran(env, record=False)
     exchange(env, unknown, n2)
-    q = """query { report(name: "veteran_licence_exchanges", city: "320100", start: "2021-07-01", end: "2021-07-31") { rows { label values } } }"""
-    rows = {r["label"]: r["values"][0] for r in env.data(q, as_="supervisor")["report"]["rows"]}
+    rows = {
+        r["label"]: r["values"][0] for r in env.data(REPORT, as_="supervisor")["report"]["rows"]
+    }
     assert rows["status:COMPLETED"] == "1" and rows["status:UNDER_REVIEW"] == "1"
     assert rows["reason:NOT_FOUND_IN_REGISTRY"] == "1" and rows["total"] == "2"
+
+
+def test_unknown_id_type_is_malformed_input(make_env):
+    env = make_env(P, now="2021-07-01")
+    person, _, number = veteran(env)
+    given = {"idNumber": person.id_number, "militaryNumber": number, "classes": "C1",
+             "militaryFirstIssueDate": "2010-10-15"}  # fmt: skip
+    unknown = env.gql(EXCHANGE, {"i": {**given, "idType": "ALIEN"}}, as_="clerk")
+    assert (
+        unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and unknown["data"] is None
+    )
+    assert count(env, Application) == 0
+    out = env.data(EXCHANGE, {"i": {**given, "idType": "MAINLAND_ID"}}, as_="clerk")
+    assert out["veteranLicenceExchange"]["exchange"]["status"] == "COMPLETED"
+
+
+def test_resolve_is_gated_by_rollout_and_decided_once(make_env):
+    """The core review step (applications.start_review) gates the resolution and its conditional
+    moves let only one of several heads acting at once decide."""
+    from starlette.testclient import TestClient
+
+    from core.accounts import Role
+    from core.http import create_app
+    from core.registries.licences import DrivingLicence
+
+    env = make_env(P, now="2021-07-01")
+    unknown, _, number = veteran(env, record=False)
+    app_id = exchange(env, unknown, number)["exchange"]["applicationId"]
+    with env.session() as s:
+        f = env.factory(s)
+        heads = [f.staff(f"vet.head{i}", [Role.SUPERVISOR], "320100") for i in range(4)]
+        s.commit()
+    tokens = [env.token(h) for h in heads]
+    variables = {"i": {"applicationId": app_id, "approve": True, "note": "部队来函核实"}}
+    barrier = threading.Barrier(len(tokens))
+    results: list[str] = []
+
+    def call(token: str) -> None:
+        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
+        barrier.wait(timeout=30)
+        body = client.post(
+            "/graphql",
+            json={"query": RESOLVE, "variables": variables},
+            headers={"authorization": f"Bearer {token}"},
+        ).json()["data"]["veteranLicenceSuspiciousResolve"]
+        results.append(body["errors"][0]["code"] if body["errors"] else "OK")
+
+    threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # losers either lost the conditional UPDATE (CONFLICT) or read the decided application
+    assert results.count("OK") == 1, results
+    assert set(results) - {"OK"} <= {"CONFLICT", "VETERAN_NOT_IN_SUSPICIOUS_QUEUE"}, results
+    with env.session() as s:
+        licences = s.exec(select(DrivingLicence).where(DrivingLicence.person_id == unknown.id))
+        assert len(licences.all()) == 1
+        assert s.get(Application, app_id).status == "COMPLETED"
+    other, _, number2 = veteran(env, record=False)
+    waiting = exchange(env, other, number2)["exchange"]["applicationId"]
+    env.set_rollout("veteran_licence", "320100", enabled=False, valid_from=dt.date(2021, 7, 1))
+    off = resolve(env, waiting, "supervisor")
+    assert off["errors"][0]["code"] == "FEATURE_NOT_ENABLED" and off["exchange"] is None
+    with env.session() as s:
+        assert s.get(Application, waiting).status == "UNDER_REVIEW"
