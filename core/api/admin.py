@@ -19,6 +19,7 @@ from core.accounts import Account, PartnerOrg, Role
 from core.context import Context, WriteScope
 from core.errors import Code, NotFound, RuleError
 from core.graphql.operations import Payload, mutation
+from core.ids import lookup_id
 from core.validation import require_text
 
 
@@ -67,7 +68,7 @@ class AdminMutation:
     ) -> AccountStatusPayload:
         ctx: Context = info.context
         require_text("reason", reason, 300)
-        account = scope.session.get(Account, str(account_id)[:16])
+        account = scope.session.get(Account, lookup_id(account_id))
         if account is None:
             raise NotFound("Account", "accountId")
         if account.id == ctx.actor.account_id:
@@ -110,7 +111,7 @@ class AdminMutation:
     ) -> PartnerStatusPayload:
         ctx: Context = info.context
         require_text("reason", reason, 300)
-        org = scope.session.get(PartnerOrg, str(partner_id)[:16])
+        org = scope.session.get(PartnerOrg, lookup_id(partner_id))
         if org is None:
             raise NotFound("Partner", "partnerId")
         if not _national(ctx) and org.province_code != ctx.actor.province_code:

@@ -23,7 +23,7 @@ from sqlmodel import Field, Session, SQLModel
 
 from core.db import json_field, stamp
 from core.errors import Code, RuleError
-from core.ids import new_id
+from core.ids import lookup_id, new_id
 
 
 class AppStatus(enum.StrEnum):
@@ -214,7 +214,7 @@ def start_review(
     from core.validation import optional_text
 
     session = scope.session
-    app = session.get(Application, str(application_id)[:16])
+    app = session.get(Application, lookup_id(application_id))
     if app is None or app.measure != measure or (business is not None and app.business != business):
         raise NotFound("Application", "applicationId")
     ctx.require_in_force(measure, app.city_code, field="applicationId")

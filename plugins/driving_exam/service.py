@@ -12,6 +12,7 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
+from core.ids import lookup_id
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence, LicenceStatus
 from core.validation import optional_text
 
@@ -50,7 +51,7 @@ def other_interval(ctx: Context, city_code: str) -> int:
 def load_permit_for(ctx: Context, session: Session, permit_id: str, write: bool) -> ExamPermit:
     """The permit if the caller may act on it: its holder, or staff of its exam or origin city.
     Others get NOT_FOUND (no probing). Staff reads are audited by the caller."""
-    permit = session.get(ExamPermit, str(permit_id)[:16])
+    permit = session.get(ExamPermit, lookup_id(permit_id))
     if permit is None:
         raise NotFound("Exam permit", "permitId")
     if ctx.actor.person_id == permit.person_id and not ctx.actor.is_staff:

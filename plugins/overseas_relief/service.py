@@ -12,6 +12,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
+from core.ids import lookup_id
 from core.registries.applications import (
     Application,
     AppStatus,
@@ -251,7 +252,7 @@ def accept_restore(
 
 
 def load_application(ctx: Context, session: Session, application_id: str) -> Application:
-    app = session.get(Application, str(application_id)[:16])
+    app = session.get(Application, lookup_id(application_id))
     if app is None or app.measure != MEASURE or app.business != RESTORE:
         raise NotFound("Application", "applicationId")
     if ctx.actor.is_staff:

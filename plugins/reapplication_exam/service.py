@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
+from core.ids import lookup_id
 from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
 
 from . import rules
@@ -22,7 +23,7 @@ NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有
 
 def load_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
     """The licence if the caller may act on it: its holder, or staff of its issuing city."""
-    licence = session.get(DrivingLicence, str(licence_id)[:16])
+    licence = session.get(DrivingLicence, lookup_id(licence_id))
     if licence is None:
         raise NotFound("Licence", "licenceId")
     if ctx.actor.is_staff:
@@ -33,7 +34,7 @@ def load_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLice
 
 
 def load_registration(ctx: Context, session: Session, registration_id: str) -> Registration:
-    row = session.get(Registration, str(registration_id)[:16])
+    row = session.get(Registration, lookup_id(registration_id))
     if row is None:
         raise NotFound("Registration", "registrationId")
     if ctx.actor.is_staff:
