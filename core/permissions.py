@@ -138,15 +138,14 @@ _BASE_DESCRIPTIONS: dict[int, str | None] = {}
 
 def describe_roles(root_types: list[type], table: PermissionTable) -> None:
     """Append the generated "Roles: …" sentence to the description of every gated field of
-    `root_types` (idempotent: the plugin's own text is kept apart and the sentence regenerated)."""
+    `root_types` (idempotent: the plugin's own text is kept apart and the sentence regenerated).
+    Descriptions never carry hand-written roles (tests/test_plugin_conventions.py)."""
     for cls in root_types:
         for field in cls.__strawberry_definition__.fields:  # type: ignore[attr-defined]
             gate = allowed_of(field)
             if gate is None:
                 continue
             base = _BASE_DESCRIPTIONS.setdefault(id(field), field.description)
-            if base and ROLES_MARK in base:  # written by hand (before the frame): left as it is
-                continue
             sentence = roles_text(table, gate.action, gate.qualifier)
             field.description = f"{base.rstrip()} {sentence}" if base else sentence
 

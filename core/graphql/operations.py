@@ -18,7 +18,7 @@
   which is not a GraphQL argument. The resolver is the business logic only.
 - Every mutation returns a `Payload` subclass (`errors: [UserError!]!` plus its own fields).
 - The "Roles: …" text of every gated field is generated from the permission table when the schema
-  is composed (`core.graphql.compose.describe_roles`), as saleor's `auto_permission_message` does;
+  is composed (`core.permissions.describe_roles`), as saleor's `auto_permission_message` does;
   a plugin writes only the `qualifier` ("own city", "audited"), never the roles.
 """
 

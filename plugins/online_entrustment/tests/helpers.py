@@ -133,7 +133,7 @@ def top_code(body: dict[str, Any]) -> str:
 def grant_count(env: Env) -> int:
     from sqlmodel import func, select
 
-    from plugins.online_entrustment.models import EntrustmentGrant
+    from ..models import EntrustmentGrant
 
     with env.session() as s:
         return s.exec(select(func.count()).select_from(EntrustmentGrant)).one()

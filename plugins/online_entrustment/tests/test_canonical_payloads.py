@@ -3,8 +3,9 @@ that a scan presents, even one whose signature verifies, is MALFORMED, trailing 
 
 from __future__ import annotations
 
-from plugins.online_entrustment.tests.helpers import PLUGINS, SCAN, created
 from tests.signed_variants import all_variants, signature_holds
+
+from .helpers import PLUGINS, SCAN, created
 
 
 def test_other_encodings_of_an_entrustment_qr_are_malformed(make_env) -> None:

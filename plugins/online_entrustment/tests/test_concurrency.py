@@ -7,8 +7,9 @@ import threading
 from starlette.testclient import TestClient
 
 from core.http import create_app
-from plugins.online_entrustment.models import EntrustmentGrant
-from plugins.online_entrustment.tests.helpers import PLUGINS, USE, created, use_input
+
+from ..models import EntrustmentGrant
+from .helpers import PLUGINS, USE, created, use_input
 
 THREADS = 4
 
@@ -58,7 +59,7 @@ def test_revoke_racing_use_never_both(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     clerk_token, owner_token = env.token("clerk"), env.token("zhang_account")
-    from plugins.online_entrustment.tests.helpers import REVOKE
+    from .helpers import REVOKE
 
     barrier = threading.Barrier(2)
     outcomes: dict[str, dict] = {}

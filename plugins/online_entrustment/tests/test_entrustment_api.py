@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.audit import AuditEvent
-from plugins.online_entrustment.models import EntrustmentGrant
-from plugins.online_entrustment.tests.helpers import (
+
+from ..models import EntrustmentGrant
+from .helpers import (
     BUSINESSES,
     CREATE,
     LOOKUP,

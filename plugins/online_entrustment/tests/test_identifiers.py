@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from core.testing import full_width
-from plugins.online_entrustment.tests.helpers import (
+
+from .helpers import (
     PLUGINS,
     create,
     created,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from plugins.online_entrustment.tests.helpers import PLUGINS, created, use
+from .helpers import PLUGINS, created, use
 
 REPORT = """
 query($city: String!) {

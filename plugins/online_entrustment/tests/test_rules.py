@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.identifiers import parse_vin
-from plugins.online_entrustment import rules
-from plugins.online_entrustment.errors import EntrustmentErrorCode
+
+from .. import rules
+from ..errors import EntrustmentErrorCode
 
 
 def test_the_table_has_the_seed_businesses() -> None:
