@@ -1,7 +1,7 @@
 """Operator command line: `python -m core.cli <command> --help`.
 
 Reads DATABASE_URL / APP_MODE like the server. Commands: db-init, db-migrate, db-revision, demo-load, schema, plugins,
-rollout, token, rotate-keys, retire-key, audit-verify, audit-sequence, identifiers-check, report, job.
+rollout, token, rotate-keys, retire-key, crontab, audit-verify, audit-sequence, identifiers-check, report, job.
 """
 
 from __future__ import annotations
@@ -48,10 +48,14 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_db_revision(args: argparse.Namespace) -> int:
-    from core.schema_migrations import new_revision
+    from core.schema_migrations import MigrationError, new_revision
     from core.settings import Settings
 
-    path = new_revision(Settings.from_env().database_url, args.branch, args.message)
+    try:
+        path = new_revision(Settings.from_env().database_url, args.branch, args.message)
+    except MigrationError as refusal:
+        print(f"no revision written: {refusal}", file=sys.stderr)
+        return 2
     print(f"new revision on {args.branch}: {path}")
     return 0
 
@@ -290,6 +294,20 @@ def cmd_job(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_crontab(args: argparse.Namespace) -> int:
+    """The crontab of every scheduled job of the installed measures, and the daily audit check."""
+    platform = _platform()
+    lines = ["CRON_TZ=Asia/Shanghai"]
+    for name, job in sorted(platform.jobs.items(), key=lambda item: item[0]):
+        fields = job.cron_fields
+        if fields is not None:
+            note = f"  # {job.description}" if job.description else ""
+            lines.append(f"{fields:13} python -m core.cli job {name}{note}")
+    lines.append("30 3 * * *    python -m core.cli audit-verify  # alert when it exits non-zero")
+    print("\n".join(lines))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -343,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="for a document key: every document it signed has expired or been re-issued",
     )
     p.set_defaults(fn=cmd_retire_key)
+    sub.add_parser(
+        "crontab", help="print the crontab of every scheduled job (Beijing time)"
+    ).set_defaults(fn=cmd_crontab)
     p = sub.add_parser(
         "audit-verify",
         help="verify every audit log and its signed tree heads; name the first broken entry",

@@ -158,6 +158,12 @@ def build_platform(
     platform.adapters = _adapters(collect(pm, "register_adapters"), platform)
     platform.reports = _unique(collect(pm, "register_reports"), "report")
     platform.jobs = _unique(collect(pm, "register_jobs"), "job")
+    for plugin, specs in collect(pm, "register_jobs"):
+        for job in specs:
+            try:
+                _ = job.cron_fields
+            except ValueError as exc:
+                raise PluginError(f"plugin {plugin!r}: {exc}") from None
     platform.status_sources = _unique(
         collect(pm, "register_status_sources"), "the status source of credential kind"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,10 +132,35 @@ class StatusSourceSpec:
 
 @dataclass(frozen=True)
 class JobSpec:
-    """A scheduled job: `run(platform, now)` returns a short summary dict."""
+    """A scheduled job: `run(platform, now)` returns a short summary dict.
+
+    `schedule`, in Beijing time: "every minute", "every N minutes", "hourly", "daily HH:MM", or
+    "continuously ..." for a long-running process (not on the crontab); `cron_fields` turns it
+    into crontab fields and start-up refuses any other form, naming the plugin."""
 
     name: str
     measure: str | None
-    schedule: str  # human / cron-like description, e.g. "daily 02:00"
+    schedule: str
     run: Callable[[Any, dt.datetime], dict[str, Any]]
     description: str = ""
+
+    @property
+    def cron_fields(self) -> str | None:
+        """The five crontab fields of `schedule` ("*/15 * * * *"), or None for a continuous job.
+        Raises ValueError for a schedule of no known form."""
+        spec = self.schedule
+        if spec.startswith("continuously"):
+            return None
+        if spec == "every minute":
+            return "* * * * *"
+        if (m := re.fullmatch(r"every (\d+) minutes", spec)) and 1 < int(m.group(1)) < 60:
+            return f"*/{int(m.group(1))} * * * *"
+        if spec == "hourly":
+            return "0 * * * *"
+        if (
+            (m := re.fullmatch(r"daily (\d\d):(\d\d)", spec))
+            and int(m.group(1)) < 24
+            and int(m.group(2)) < 60
+        ):
+            return f"{int(m.group(2))} {int(m.group(1))} * * *"
+        raise ValueError(f"job {self.name!r}: no crontab form for the schedule {spec!r}")

@@ -142,18 +142,51 @@ def table_owner(table: str) -> str | None:
     return None
 
 
+def _branch_folder(branch: str) -> Path:
+    """Where `branch`'s revisions live: migrations/versions for the core, else the `migrations/`
+    folder beside the measure's module (bundled: plugins/<slug>; installed: its own package)."""
+    if branch == "core":
+        return ROOT / "migrations" / "versions"
+    modules = [f"plugins.{n}" for n in bundled_plugin_names()] + entry_point_modules()
+    for name in modules:
+        if name.rsplit(".", 1)[-1] == branch:
+            return Path(import_module(name).__file__ or "").parent / "migrations"
+    raise MigrationError(f"no measure {branch!r} is installed (nor is it 'core')")
+
+
+def _next_revision_id(branch: str, folder: Path) -> str:
+    """`<branch>_0001`, `<branch>_0002`, ...: revision ids that sort and name their branch."""
+    numbers = [
+        int(path.stem[len(branch) + 1 :][:4])
+        for path in folder.glob(f"{branch}_[0-9][0-9][0-9][0-9]*.py")
+    ]
+    return f"{branch}_{max(numbers, default=0) + 1:04d}"
+
+
 def new_revision(url: str, branch: str, message: str) -> str:
     """Autogenerate a revision on `branch` ("core" or a measure's slug) from the difference
     between the models of its tables and the database at `url` (bring it to `heads` first).
-    Returns the new file's path."""
+    A measure without migrations yet gets its branch: `plugins/<slug>/migrations/` with the
+    baseline `<slug>_0001` (branch label `<slug>`, depending on the core's head). Returns the new
+    file's path."""
+    folder = _branch_folder(branch)
+    rev_id = _next_revision_id(branch, folder)
+    folder.mkdir(exist_ok=True)
     config = alembic_config(url)
     config.attributes["branch"] = branch
-    folder = (
-        ROOT / "migrations" / "versions"
-        if branch == "core"
-        else next(p for p in plugin_migration_dirs() if p.parent.name == branch)
-    )
+    if rev_id.endswith("_0001") and branch != "core":
+        from alembic.script import ScriptDirectory
+
+        core_head = ScriptDirectory.from_config(config).get_revisions("core@head")[0].revision
+        options = {"head": "base", "branch_label": branch, "depends_on": core_head}
+    else:
+        options = {"head": f"{branch}@head"}
     script = command.revision(
-        config, message, autogenerate=True, head=f"{branch}@head", version_path=str(folder)
+        config,
+        message,
+        autogenerate=True,
+        version_path=str(folder),
+        rev_id=rev_id,
+        **options,  # type: ignore[arg-type]
     )
     return str(script.path) if script is not None and not isinstance(script, list) else ""

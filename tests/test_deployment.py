@@ -258,36 +258,55 @@ def test_a_client_leaving_mid_body_is_one_info_line(server):
     assert not [line for line in server.lines() if line.startswith("Traceback")]
 
 
-def _cron_schedule(spec: str) -> str:
-    """The crontab fields for a JobSpec schedule ("every 10 minutes", "hourly", "daily 08:00")."""
-    if spec == "every minute":
-        return "* * * * *"
-    if m := re.fullmatch(r"every (\d+) minutes", spec):
-        return f"*/{m.group(1)} * * * *"
-    if spec == "hourly":
-        return "0 * * * *"
-    if m := re.fullmatch(r"daily (\d\d):(\d\d)", spec):
-        return f"{int(m.group(2))} {int(m.group(1))} * * *"
-    raise AssertionError(f"no crontab form for schedule {spec!r}")
+def test_the_crontab_command_schedules_every_job(capsys, monkeypatch):
+    """`python -m core.cli crontab` lists every scheduled job of the installed measures with its
+    schedule, and the daily audit check (a missing audit job once let a cut-off tail go
+    unnoticed); long-running jobs are documented beside it. A new measure's jobs appear without
+    editing the docs."""
+    from core import cli
 
-
-def test_every_job_is_in_the_documented_crontab():
-    """Every job is documented: on the crontab, or (the audit sequencer) as a long-running
-    process; a missing audit job once let a cut-off tail go unnoticed."""
     platform = build_platform(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
-    block = re.search(r"```cron\n(.*?)```", DOC.read_text(), flags=re.S)
-    assert block, "docs/deployment.md has no crontab"
-    documented = {}
-    for line in block.group(1).splitlines():
-        m = re.match(r"(\S+ \S+ \S+ \S+ \S+)\s+python -m core\.cli job (\S+)", line)
+    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: platform)
+    assert cli.main(["crontab"]) == 0
+    listed = {}
+    for line in capsys.readouterr().out.splitlines():
+        m = re.match(r"(\S+ \S+ \S+ \S+ \S+)\s+python -m core\.cli (job (\S+)|audit-verify)", line)
         if m:
-            documented[m.group(2)] = m.group(1)
-    scheduled = {
-        n for n, job in platform.jobs.items() if not job.schedule.startswith("continuously")
-    }
-    assert set(documented) == scheduled
-    for name in scheduled:
-        assert documented[name] == _cron_schedule(platform.jobs[name].schedule), name
-    for name in set(platform.jobs) - scheduled:  # long-running jobs: documented beside the crontab
+            listed[m.group(3) or "audit-verify"] = m.group(1)
+    assert listed.pop("audit-verify") == "30 3 * * *"
+    scheduled = {n: job for n, job in platform.jobs.items() if job.cron_fields is not None}
+    assert listed == {n: job.cron_fields for n, job in scheduled.items()}
+    assert (
+        listed["outbox_deliver"] == "* * * * *" and listed["unit_accounts_cleanup"] == "0 2 * * *"
+    )
+    assert "python -m core.cli crontab" in DOC.read_text()
+    for name in set(platform.jobs) - set(scheduled):  # long-running: documented in deployment.md
         assert f"job {name}" in DOC.read_text(), name
-    assert "python -m core.cli audit-verify" in block.group(1)
+
+
+@pytest.mark.parametrize(
+    ("schedule", "fields"),
+    [("every minute", "* * * * *"), ("every 15 minutes", "*/15 * * * *"), ("hourly", "0 * * * *"),
+     ("daily 08:05", "5 8 * * *"), ("continuously (the API workers)", None)],
+)  # fmt: skip
+def test_job_schedules_and_their_crontab_fields(schedule, fields):
+    from core.plugin_api import JobSpec
+
+    assert JobSpec("j", None, schedule, lambda p, n: {}).cron_fields == fields
+
+
+@pytest.mark.parametrize("schedule", ["weekly", "daily 8:00", "daily 24:00", "every 0x10 minutes"])
+def test_a_job_with_an_unknown_schedule_fails_start_up_naming_its_plugin(schedule):
+    import types
+
+    from core.hookspecs import hookimpl
+    from core.plugin_api import JobSpec
+    from core.plugin_host import PluginError
+
+    odd = types.ModuleType("odd_plugin")
+    odd.PLUGIN_NAME = "odd_plugin"
+    odd.register_jobs = hookimpl(lambda: [JobSpec("odd_job", None, schedule, lambda p, n: {})])
+    with pytest.raises(PluginError, match="plugin 'odd_plugin': job 'odd_job'"):
+        build_platform(
+            Settings(database_url="sqlite://"), engine=make_engine("sqlite://"), extra_plugins=[odd]
+        )

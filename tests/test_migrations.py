@@ -264,6 +264,57 @@ def test_a_measure_from_another_distribution_ships_its_own_tables(tmp_path, monk
         sys.modules.pop("thirdparty_measure", None)
 
 
+def test_a_new_measure_gets_its_branch_from_db_revision(tmp_path, monkeypatch, capsys):
+    """A measure with tables and no migrations yet: `db-revision <slug>` creates
+    `migrations/<slug>_0001…` beside its module (branch label <slug>, depending on the core's
+    head) with only its tables; `db-migrate` then builds them; a second revision is <slug>_0002."""
+    import sys
+
+    import sqlalchemy as sa
+
+    from core import plugin_host, schema_migrations
+
+    package = tmp_path / "newmeasure"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from sqlmodel import Field, SQLModel\n\n\nclass Thing(SQLModel, table=True):\n"
+        "    __tablename__ = 'newmeasure_things'\n"
+        "    id: str = Field(primary_key=True, max_length=16)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(plugin_host, "entry_point_modules", lambda: ["newmeasure"])
+    monkeypatch.setattr(schema_migrations, "entry_point_modules", lambda: ["newmeasure"])
+    url = f"sqlite:///{tmp_path}/new-measure.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        assert cli.main(["db-migrate"]) == 0
+        assert cli.main(["db-revision", "newmeasure", "-m", "baseline"]) == 0
+        [baseline] = (package / "migrations").glob("newmeasure_0001*.py")
+        text = baseline.read_text()
+        assert (
+            "branch_labels = ('newmeasure',)" in text or 'branch_labels = ("newmeasure",)' in text
+        )
+        assert "depends_on = 'core_0001'" in text or 'depends_on = "core_0001"' in text, text
+        assert "newmeasure_things" in text and "persons" not in text
+        assert cli.main(["db-migrate"]) == 0
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert sa.inspect(conn).has_table("newmeasure_things")
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+        engine.dispose()
+        assert diff == []
+        things = SQLModel.metadata.tables["newmeasure_things"]
+        things.append_column(sa.Column("label", sa.String(20), nullable=True))
+        assert cli.main(["db-revision", "newmeasure", "-m", "label"]) == 0
+        [second] = (package / "migrations").glob("newmeasure_0002*.py")
+        assert "newmeasure_0001" in second.read_text() and "label" in second.read_text()
+        assert cli.main(["db-revision", "nosuchmeasure", "-m", "x"]) == 2
+        assert "no measure 'nosuchmeasure'" in capsys.readouterr().err
+    finally:
+        SQLModel.metadata.remove(SQLModel.metadata.tables["newmeasure_things"])
+        sys.modules.pop("newmeasure", None)
+
+
 def test_a_new_revision_goes_to_its_measures_branch_with_only_its_tables(tmp_path, monkeypatch):
     """`db-revision <slug>` writes the revision into plugins/<slug>/migrations, on that branch,
     and looks only at that measure's tables (here one new column)."""
