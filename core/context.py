@@ -26,6 +26,7 @@ from core.audit import EventDraft, insert_event
 from core.db import begin_write, is_sqlite_busy
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotAuthenticated, RuleError
+from core.notices import Addressee
 from core.rollout import Decision
 
 if TYPE_CHECKING:
@@ -476,11 +477,14 @@ class Context:
     def notify(
         self,
         session: Session,
-        person_id: str,
+        to: str | Addressee,
         template: str,
         params: dict[str, Any] | None = None,
-        channel: str = "APP",
+        channel: str | None = None,
         measure: str | None = None,
     ) -> None:
-        """Queue an SMS / app message in the caller's transaction (sent by the outbox job)."""
-        outbox.enqueue(session, self.now(), person_id, template, params, channel, measure)
+        """Queue the declared notice `template` (core/notices.py) to `to` (an Addressee, or a
+        person id) in the caller's transaction; the outbox job sends it. `measure` is the
+        template's own (kept for the callers that name it). Raises UndeclaredNotice for an
+        undeclared template or a missing parameter."""
+        outbox.notify(session, self.now(), self.platform.notices, to, template, params, channel)

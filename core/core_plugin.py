@@ -9,9 +9,11 @@ from core.accounts import STAFF_ROLES, Role
 from core.api.admin import AdminMutation
 from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
+from core.api.notices import NoticesQuery
 from core.api.queries import CoreQuery
 from core.api.settings import SettingsQuery
 from core.hookspecs import hookimpl
+from core.notices import CORE_TEMPLATES, NoticeTemplate
 from core.outbox import TableSender, deliver
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, JobSpec
@@ -23,7 +25,7 @@ ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery, SettingsQuery]
+    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery]
 
 
 @hookimpl
@@ -41,6 +43,7 @@ def register_permission_rules() -> list[PermissionRule]:
         allow("core.register_confirm", *EVERYONE, note="the SMS code of a registration"),
         allow("core.me", *SIGNED_IN),
         allow("core.my_records", Role.CITIZEN),
+        allow("core.my_notices", *SIGNED_IN, note="what the platform told the caller"),
         allow("core.rollout_read", *ADMINS),
         allow("core.rollout_set", *ADMINS, note="province admins: their own province"),
         allow("core.measure_setting_set", *ADMINS, note="province admins: their own province"),
@@ -58,6 +61,11 @@ def register_permission_rules() -> list[PermissionRule]:
         ),
         allow("core.report_read", Role.SUPERVISOR, *ADMINS),
     ]
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(CORE_TEMPLATES)
 
 
 @hookimpl

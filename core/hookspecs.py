@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
     from core.demo import DemoWorld
+    from core.notices import NoticeTemplate
     from core.permissions import PermissionRule
     from core.plugin_api import (
         AdapterSpec,
@@ -95,6 +96,11 @@ def register_reports() -> list[ReportSpec]:
 @hookspec
 def register_jobs() -> list[JobSpec]:
     """Scheduled jobs (reminders, overdue checks, clean-ups), run by the operator CLI or a scheduler."""
+
+
+@hookspec
+def register_notice_templates() -> list[NoticeTemplate]:
+    """The notices this measure sends (core/notices.py): name `<measure>.<event>`, text, channel."""
 
 
 @hookspec

@@ -1,7 +1,7 @@
 """Notifications (SMS / app messages) through an outbox.
 
-A rule that notifies calls `enqueue` inside its own transaction: the message exists exactly when the
-business change does. `deliver` hands pending messages to the sender adapter; a failure leaves the
+A rule that notifies calls `Context.notify` (core/notices.py: the declared template, rendered) or
+`enqueue` inside its own transaction: the message exists exactly when the business change does. `deliver` hands pending messages to the sender adapter; a failure leaves the
 message pending with a later retry time, so nothing is lost while the sender is down (delivery is
 at least once; each message carries its id as the idempotency key for the gateway).
 """
@@ -9,6 +9,7 @@ at least once; each message carries its id as the idempotency key for the gatewa
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -17,6 +18,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from core.db import begin_write, json_field, stamp, write_session
 from core.ids import new_id
+from core.notices import Addressee, NoticeTemplate, UndeclaredNotice
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -24,11 +26,16 @@ class OutboxMessage(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     channel: str = Field(default="APP", max_length=8)  # SMS | APP
-    # the addressee: a person, or (SMS only) a phone number not tied to a person yet
+    # the addressee (core.notices.Addressee): a person, a staff account, a partner organisation, a
+    # unit, or (SMS only) a phone number not tied to a person yet
     person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    account_id: str | None = Field(default=None, max_length=16, index=True)
+    partner_org_id: str | None = Field(default=None, max_length=16, index=True)
+    unit_id: str | None = Field(default=None, max_length=16, index=True)
     phone: str | None = Field(default=None, max_length=20)
     template: str = Field(max_length=80)
     params: dict = json_field({})
+    text: str | None = Field(default=None, max_length=1000)  # rendered from the declared template
     measure: str | None = Field(default=None, max_length=40)
     status: str = Field(default="PENDING", max_length=12, index=True)  # PENDING | SENT
     attempts: int = 0
@@ -73,7 +80,7 @@ class TableSender:
                 person_id=message.person_id,
                 phone=message.phone,
                 channel=message.channel,
-                text=f"{message.template} {message.params}"[:1000],
+                text=(message.text or f"{message.template} {message.params}")[:1000],
                 sent_at=stamp(now),
             )
         )
@@ -88,16 +95,30 @@ def enqueue(
     channel: str = "APP",
     measure: str | None = None,
     phone: str | None = None,
+    *,
+    to: Addressee | None = None,
+    text: str | None = None,
 ) -> OutboxMessage:
-    """Queue a message to `person_id`, or an SMS to `phone` (a number not tied to a person yet,
-    such as a registration code). Raises ValueError when neither addressee is given."""
-    if person_id is None and not (phone and channel == "SMS"):
-        raise ValueError("an outbox message goes to a person or, by SMS, to a phone number")
+    """Queue a message to `to` (or to `person_id`, or by SMS to `phone`), with its rendered
+    `text` (core/notices.py). Raises ValueError when there is no addressee, or a phone number
+    outside an SMS."""
+    if to is None:
+        to = (
+            Addressee(phone=phone)
+            if person_id is None and phone
+            else Addressee(person_id=person_id)
+        )
+    if to.phone is not None and channel != "SMS":
+        raise ValueError("a message to a bare phone number goes by SMS")
     message = OutboxMessage(
-        person_id=person_id,
-        phone=phone,
+        person_id=to.person_id,
+        account_id=to.account_id,
+        partner_org_id=to.partner_org_id,
+        unit_id=to.unit_id,
+        phone=to.phone,
         template=template,
         params=params or {},
+        text=text[:1000] if text else None,
         channel=channel,
         measure=measure,
         created_at=stamp(now),
@@ -105,6 +126,36 @@ def enqueue(
     )
     session.add(message)
     return message
+
+
+def notify(
+    session: Session,
+    now: dt.datetime,
+    templates: Mapping[str, NoticeTemplate],
+    to: str | Addressee,
+    template: str,
+    params: dict[str, Any] | None = None,
+    channel: str | None = None,
+) -> OutboxMessage:
+    """Queue the declared notice `template` (one of `templates`: `platform.notices`) to `to` (an
+    Addressee, or a person id), its text rendered now, on its declared channel unless `channel`
+    says otherwise. Raises UndeclaredNotice for an undeclared template or a missing parameter."""
+    spec = templates.get(template)
+    if spec is None:
+        raise UndeclaredNotice(f"notice {template!r} is not declared by any measure")
+    params = dict(params or {})
+    addressee = to if isinstance(to, Addressee) else Addressee(person_id=to)
+    return enqueue(
+        session,
+        now,
+        None,
+        template,
+        params,
+        channel or spec.channel,
+        spec.measure,
+        to=addressee,
+        text=spec.render(params),
+    )
 
 
 @dataclass

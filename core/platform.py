@@ -20,6 +20,7 @@ from core.db import make_engine
 from core.documents.keys import KeyRing
 from core.graphql.compose import build_schema
 from core.graphql.executor import GraphQLExecutor
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule, PermissionTable, describe_roles
 from core.plugin_api import (
     AdapterSpec,
@@ -56,6 +57,7 @@ class Platform:
     reports: dict[str, ReportSpec]
     jobs: dict[str, JobSpec]
     status_sources: dict[str, StatusSourceSpec]  # by credential kind
+    notices: dict[str, NoticeTemplate]  # by name
     routes: list[Any]
     keys: KeyRing
     tokens: TokenService
@@ -148,6 +150,7 @@ def build_platform(
         reports={},
         jobs={},
         status_sources={},
+        notices={},
         routes=[r for _, rs in collect(pm, "register_routes") for r in rs],
         keys=keys,
         tokens=tokens,
@@ -164,6 +167,13 @@ def build_platform(
                 _ = job.cron_fields
             except ValueError as exc:
                 raise PluginError(f"plugin {plugin!r}: {exc}") from None
+    platform.notices = _unique(collect(pm, "register_notice_templates"), "notice")
+    for plugin, templates in collect(pm, "register_notice_templates"):
+        for template in templates:
+            if plugin != "core" and template.measure != plugin:
+                raise PluginError(
+                    f"plugin {plugin!r} declares notice {template.name!r} of another measure"
+                )
     platform.status_sources = _unique(
         collect(pm, "register_status_sources"), "the status source of credential kind"
     )

@@ -28,6 +28,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
@@ -39,6 +40,7 @@ from core.db import stamp
 from core.errors import Code, RuleError
 from core.identity import IdentityNumber
 from core.ids import new_id
+from core.notices import CORE_BY_NAME, Addressee
 from core.validation import name_key
 
 CODE_MINUTES = 10  # a code is valid this long
@@ -120,28 +122,11 @@ def start(
     request.code_hash = _code_hash(request.id, code)
     session.add(request)
     if verdict == ELIGIBLE:
-        outbox.enqueue(
-            session,
-            now,
-            None,
-            "core.register.code",
-            {"code": code, "minutes": CODE_MINUTES},
-            channel="SMS",
-            measure="core",
-            phone=phone,
-        )
+        _sms(session, now, Addressee(phone=phone), "core.register.code", {"code": code})
     elif verdict == ON_FILE:
-        outbox.enqueue(
-            session,
-            now,
-            notice_to,
-            template,
-            {**params, "code": code, "minutes": CODE_MINUTES},
-            channel="SMS",
-            measure="core",
-        )
+        _sms(session, now, Addressee(person_id=notice_to), template, {**params, "code": code})
     elif notice_to is not None:
-        outbox.enqueue(session, now, notice_to, template, params, channel="SMS", measure="core")
+        _sms(session, now, Addressee(person_id=notice_to), template, params)
     session.flush()
     scope.subject(person.id if person else None, f"RegistrationRequest:{request.id}")
     scope.outcome = "OK" if verdict in CONFIRMABLE else f"REFUSED:{verdict}"
@@ -252,6 +237,17 @@ def _verdict(
             return NO_CONTACT, None, "", {}
         return ON_FILE, person.id, "core.register.code_on_file", {"phone": _mask_login(phone)}
     return ELIGIBLE, None, "", {}
+
+
+def _sms(
+    session: Session, now: dt.datetime, to: Addressee, template: str, params: dict[str, Any]
+) -> None:
+    """Queue one of the core's registration notices (core/notices.py) by SMS."""
+    params = {**params, "minutes": CODE_MINUTES}
+    text = CORE_BY_NAME[template].render(params)
+    outbox.enqueue(
+        session, now, None, template, params, channel="SMS", measure="core", to=to, text=text
+    )
 
 
 def _code_hash(request_id: str, code: str) -> str:

@@ -9,11 +9,12 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401 - its tables
+from . import models, notices  # noqa: F401 - its tables
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
@@ -83,3 +84,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
     from .demo import load
 
     load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import (
     JobSpec,
@@ -21,7 +22,7 @@ from core.plugin_api import (
 )
 from core.rollout import RolloutDefault
 
-from . import demo, jobs, models, reports, routes, rules, schema, status  # noqa: F401 - models: tables
+from . import demo, jobs, models, notices, reports, routes, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
 PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
@@ -131,3 +132,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:  # noqa: F811
     from . import demo as demo_module
 
     demo_module.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

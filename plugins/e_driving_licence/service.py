@@ -110,7 +110,7 @@ def review(
         ctx.notify(
             session,
             app.subject_person_id or "",
-            "edl.rejected",
+            f"{rules.MEASURE}.rejected",
             {"note": text},
             measure=rules.MEASURE,
         )
@@ -130,7 +130,7 @@ def review(
     )
     credential = cred.issue(session, now, KIND, licence.id, licence.person_id)
     apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
-    ctx.notify(session, licence.person_id, "edl.issued", {}, measure=rules.MEASURE)
+    ctx.notify(session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE)
     return app, credential
 
 

@@ -7,11 +7,12 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, SettingScope, SettingSpec, SettingType, StatusSourceSpec
 from core.rollout import RolloutDefault
 
-from . import models, rules, schema, status  # noqa: F401 - models: tables
+from . import models, notices, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
 
@@ -88,3 +89,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
     from . import demo as demo_module
 
     demo_module.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -134,7 +134,7 @@ def review(
     ctx.notify(
         session,
         vehicle.owner_person_id or "",
-        "evl.issued",
+        f"{rules.MEASURE}.issued",
         {"plate": vehicle.plate},
         measure=rules.MEASURE,
     )
@@ -419,7 +419,11 @@ def grant_create(
     )
     session.add(grant)
     ctx.notify(
-        session, filed.person_id, "evl.granted", {"plate": vehicle.plate}, measure=rules.MEASURE
+        session,
+        filed.person_id,
+        f"{rules.MEASURE}.granted",
+        {"plate": vehicle.plate},
+        measure=rules.MEASURE,
     )
     scope.subject(filed.person_id, f"EvlGrant:{grant.id}")
     return grant

@@ -7,12 +7,13 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import schema
+from . import notices, schema
 from .models import MortgageFilingRow, MortgageFinanceCompanyRow
 from .rules import EFFECTIVE, MEASURE
 
@@ -68,3 +69,8 @@ def register_default_rollout() -> list[RolloutDefault]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -9,12 +9,16 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import models  # noqa: F401 - its tables
+from . import (
+    models,  # noqa: F401 - its tables
+    notices,
+)
 from .rules import MEASURE
 from .schema import MotorcycleMutation, MotorcycleQuery
 
@@ -106,3 +110,8 @@ def register_settings() -> list[SettingSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

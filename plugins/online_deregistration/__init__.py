@@ -7,11 +7,12 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
-from . import models, reports, rules, schema, service  # noqa: F401 - models: tables
+from . import models, notices, reports, rules, schema, service  # noqa: F401 - models: tables
 from .rules import MEASURE
 
 
@@ -98,3 +99,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
     from . import demo as demo_module
 
     demo_module.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

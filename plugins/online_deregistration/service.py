@@ -126,7 +126,7 @@ def deregister(
         ctx.notify(
             session,
             vehicle.owner_person_id,
-            "dereg.certificate",
+            f"{rules.MEASURE}.certificate",
             {"number": certificate.number},
             measure=rules.MEASURE,
         )
@@ -367,10 +367,10 @@ def remind_scrap_deadlines(platform: Any, now: dt.datetime) -> dict[str, Any]:
                     vehicle_id=vehicle.id, scrap_deadline=vehicle.scrap_deadline, sent_at=stamp(now)
                 )
             )  # type: ignore[arg-type]
-            outbox.enqueue(
-                session, now, vehicle.owner_person_id, "dereg.scrap_deadline",  # type: ignore[arg-type]
+            outbox.notify(
+                session, now, platform.notices, vehicle.owner_person_id,  # type: ignore[arg-type]
+                f"{rules.MEASURE}.scrap_deadline",
                 {"plate": vehicle.plate, "deadline": vehicle.scrap_deadline.isoformat()},  # type: ignore[union-attr]
-                "SMS", rules.MEASURE,
             )  # fmt: skip
             sent += 1
         session.commit()

@@ -9,11 +9,12 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401 - its tables
+from . import models, notices  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableExitEntryRecords
 from .demo import load as load_demo
 from .reports import relief
@@ -110,3 +111,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     load_demo(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -9,11 +9,12 @@ from sqlmodel import Session
 from core.accounts import STAFF_ROLES, Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401 - its tables
+from . import models, notices  # noqa: F401 - its tables
 from .jobs import PUSH_JOB
 from .reports import REPORT
 from .rules import MEASURE
@@ -77,3 +78,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
     from .demo import load
 
     load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -21,7 +21,7 @@ from core.divisions import CITIES
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.ids import lookup_id
-from core.outbox import enqueue
+from core.outbox import notify
 from core.registries import caller
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, Violation
@@ -548,7 +548,15 @@ def push_todos(platform: Any, now: dt.datetime) -> dict[str, Any]:
                     "subject": todo.subject_label,
                 }
                 for channel in ("SMS", "APP"):
-                    enqueue(session, now, person.id, f"{MEASURE}.todo", params, channel, MEASURE)
+                    notify(
+                        session,
+                        now,
+                        platform.notices,
+                        person.id,
+                        f"{MEASURE}.todo",
+                        params,
+                        channel,
+                    )
                 pushed += 1
             session.commit()
     return {"pushed": pushed, "already_pushed": skipped}

@@ -29,8 +29,8 @@ def transition_notices(platform: Any, now: dt.datetime) -> dict[str, Any]:
             if city is None or not platform.rollout.decide(MEASURE, city, day).in_force:
                 skipped.add(row.city_code)
                 continue
-            outbox.enqueue(
-                session, now, row.person_id, TEMPLATE, notice_params(row, today), "APP", MEASURE
+            outbox.notify(
+                session, now, platform.notices, row.person_id, TEMPLATE, notice_params(row, today)
             )
             row.transition_notified_at = stamp(now)
             session.add(row)

@@ -6,12 +6,16 @@ import datetime as dt
 
 from core.accounts import Role
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import models  # noqa: F401 - its tables
+from . import (
+    models,  # noqa: F401 - its tables
+    notices,
+)
 from .reports import REPORTS
 from .rules import MEASURE
 from .schema import TruckPassMutation, TruckPassQuery
@@ -113,3 +117,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session, demo) -> None:  # noqa: ANN001
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -8,12 +8,13 @@ from sqlmodel import Session
 
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import jobs, models, reports  # noqa: F401 - models: the tables
+from . import jobs, models, notices, reports  # noqa: F401 - models: the tables
 from .rules import MEASURE
 from .schema import PERMISSIONS, UnitAccountsMutation, UnitAccountsQuery
 
@@ -101,3 +102,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

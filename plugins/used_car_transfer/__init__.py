@@ -7,12 +7,13 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import reports, rollout, schema, settings
+from . import notices, reports, rollout, schema, settings
 from .models import UsedCarTransferInspection, UsedCarTransferRow
 from .rules import MEASURE
 
@@ -73,3 +74,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -218,7 +218,9 @@ def test_scrap_deadline_reminders_once_per_vehicle_and_deadline(dereg):
     with env.session() as s:
         assert len(s.exec(select(DeregReminder)).all()) == 2
         messages = s.exec(
-            select(OutboxMessage).where(OutboxMessage.template == "dereg.scrap_deadline")
+            select(OutboxMessage).where(
+                OutboxMessage.template == "online_deregistration.scrap_deadline"
+            )
         ).all()
         assert len(messages) == 2
     assert rules.reminder_due(today, today, 30) and not rules.reminder_due(

@@ -1,0 +1,19 @@
+"""The notices this measure sends (core/notices.py), declared once: name, text, channel."""
+
+from __future__ import annotations
+
+from core.notices import NoticeTemplate
+
+from .rules import MEASURE
+
+TEMPLATES = [
+    NoticeTemplate(
+        f"{MEASURE}.issued",
+        MEASURE,
+        "车辆{plate}的电子行驶证已签发，可在交管12123 App中出示。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.granted", MEASURE, "车辆所有人已授权您出示车辆{plate}的电子行驶证。", "APP"
+    ),
+]

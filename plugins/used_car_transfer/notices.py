@@ -1,0 +1,22 @@
+"""The notices this measure sends (core/notices.py), declared once: name, text, channel."""
+
+from __future__ import annotations
+
+from core.notices import NoticeTemplate
+
+from .rules import MEASURE
+
+TEMPLATES = [
+    NoticeTemplate(
+        f"{MEASURE}.submitted", MEASURE, "您的二手车转移登记申请{transfer}已提交。", "APP"
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.registered", MEASURE, "您的二手车转移登记{transfer}已办结，号牌{plate}。", "APP"
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.archive_returned",
+        MEASURE,
+        "您的二手车转移登记{transfer}档案已退回，原因：{reason}。",
+        "APP",
+    ),
+]
