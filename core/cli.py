@@ -97,6 +97,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+README_START, README_END = "<!-- measures:start -->\n", "<!-- measures:end -->"
+
+
 def measures_table(measures: dict[str, Any]) -> str:
     """The README's table of measures (code, slug, title, seed item), in code order."""
     lines = ["| code | plugin | measure | seed |", "| --- | --- | --- | --- |"]
@@ -108,10 +111,23 @@ def measures_table(measures: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_measures_table(readme: Path, table: str) -> None:
+    """Replace what stands between the README's measures markers with `table`."""
+    head, rest = readme.read_text().split(README_START, 1)
+    tail = rest.split(README_END, 1)[1]
+    readme.write_text(f"{head}{README_START}{table}{README_END}{tail}")
+
+
 def cmd_plugins(args: argparse.Namespace) -> int:
     platform = _platform()
     if args.markdown:
-        print(measures_table(platform.measures), end="")
+        table = measures_table(platform.measures)
+        if not args.write:
+            print(table, end="")
+            return 0
+        readme = Path(__file__).resolve().parent.parent / "README.md"
+        write_measures_table(readme, table)
+        print(f"wrote the table of {len(platform.measures)} measures into {readme}")
         return 0
     for plugin in platform.plugins:
         info = platform.measures.get(plugin.name)
@@ -339,6 +355,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("plugins", help="list loaded plugins and their measures")
     p.add_argument(
         "--markdown", action="store_true", help="the README's table of measures (code, slug)"
+    )
+    p.add_argument(
+        "--write", action="store_true", help="with --markdown: write the table into README.md"
     )
     p.set_defaults(fn=cmd_plugins)
     p = sub.add_parser("rollout", help="which measures are in force in a city on a date")

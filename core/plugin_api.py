@@ -12,13 +12,16 @@ from typing import Any
 
 @dataclass(frozen=True)
 class MeasureInfo:
-    """What a measure plugin is: `slug` (folder name), `code` (M01-M20), titles and seed source."""
+    """What a measure plugin is: `slug` (its folder's name), `code` ("M01".."M20" for the seeds'
+    twenty; a new measure takes the next free one: `python -m core.cli plugins` lists them), the
+    English and Chinese titles, the `seed` it implements ("2021 item 一", "2024 item 三"; a measure
+    from another source names that document) and a one-line `summary`."""
 
     slug: str
     code: str
     title: str
     title_zh: str
-    seed: str  # e.g. "2021 item 一" / "2024 item 三"
+    seed: str
     summary: str = ""
 
 

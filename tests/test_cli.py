@@ -139,3 +139,12 @@ def test_identifiers_check_reports_rows_stored_before_normalisation(cli_env, cap
     assert all(zhang.id_number not in line["shown"] for line in found)  # masked
     duplicate = next(f for f in found if f["problem"] == "DUPLICATE")
     assert zhang.id in (duplicate["row_id"], duplicate["other_id"])
+
+
+def test_the_measures_table_is_written_between_the_readme_markers(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n<!-- measures:start -->\nold\n<!-- measures:end -->\n\n## Docs\n")
+    cli.write_measures_table(readme, "| code |\n| M01 |\n")
+    assert readme.read_text() == (
+        "intro\n<!-- measures:start -->\n| code |\n| M01 |\n<!-- measures:end -->\n\n## Docs\n"
+    )

@@ -1,5 +1,6 @@
 """The alembic migrations build exactly the schema the models describe."""
 
+import subprocess
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -222,6 +223,49 @@ def test_upgrading_a_pre_split_database_ends_at_every_branchs_head(tmp_path, mon
     assert diff == []
 
 
+def test_a_measure_added_after_the_split_gets_its_tables_on_an_old_database(tmp_path, monkeypatch):
+    """A pre-split database holds only the old chain's measures: a measure bundled since has its
+    baseline applied (its tables created), not stamped as if it were there."""
+    import importlib
+    import sys
+
+    from sqlalchemy import inspect
+
+    from core import schema_migrations
+
+    package = tmp_path / "latecomer"
+    (package / "migrations").mkdir(parents=True)
+    (package / "__init__.py").write_text(
+        "import sqlalchemy as sa\nfrom sqlmodel import SQLModel\n"
+        "things = sa.Table('latecomer_things', SQLModel.metadata,\n"
+        "    sa.Column('id', sa.String(16), primary_key=True))\n"
+    )
+    (package / "migrations" / "latecomer_0001.py").write_text(
+        'import sqlalchemy as sa\nfrom alembic import op\n\nrevision = "latecomer_0001"\n'
+        'down_revision = None\nbranch_labels = ("latecomer",)\n'
+        'depends_on = ("core_0001",)\n\n\ndef upgrade() -> None:\n'
+        '    op.create_table("latecomer_things", sa.Column("id", sa.String(16), primary_key=True))'
+        "\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(sys.modules, "plugins.latecomer", importlib.import_module("latecomer"))
+    bundled = [*schema_migrations.bundled_plugin_names(), "latecomer"]
+    monkeypatch.setattr(schema_migrations, "bundled_plugin_names", lambda: bundled)
+    url = f"sqlite:///{tmp_path}/old-with-latecomer.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    try:
+        assert cli.main(["db-migrate", "0004"]) == 0
+        assert cli.main(["db-migrate"]) == 0
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert inspect(conn).has_table("latecomer_things")
+        engine.dispose()
+        assert "latecomer_0001" in schema_migrations.current_revisions(url)
+    finally:
+        SQLModel.metadata.remove(SQLModel.metadata.tables["latecomer_things"])
+        sys.modules.pop("latecomer", None)
+
+
 def test_a_measure_from_another_distribution_ships_its_own_tables(tmp_path, monkeypatch):
     """An installed (entry point) measure with a `migrations/` folder beside its module gets its
     branch upgraded with the others, its first revision depending on the core's."""
@@ -300,6 +344,10 @@ def test_a_new_measure_gets_its_branch_from_db_revision(tmp_path, monkeypatch, c
         core_head = core_head.get_revisions("core@head")[0].revision
         assert f"depends_on = '{core_head}'" in text or f'depends_on = "{core_head}"' in text
         assert "newmeasure_things" in text and "persons" not in text
+        style = subprocess.run(  # the generated file is in the house style already
+            [sys.executable, "-m", "ruff", "format", "--check", str(baseline)], check=False
+        )
+        assert style.returncode == 0
         assert cli.main(["db-migrate"]) == 0
         engine = make_engine(url)
         with engine.connect() as conn:

@@ -173,5 +173,5 @@ def test_the_readme_lists_the_bundled_measures():
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     section = readme.split("<!-- measures:start -->\n")[1].split("<!-- measures:end -->")[0]
     assert section == measures_table(platform.measures), (
-        "README.md's table of measures is stale: run `python -m core.cli plugins --markdown`"
+        "README.md's table of measures is stale: run `python -m core.cli plugins --markdown --write`"
     )
