@@ -7,6 +7,7 @@ from typing import Any
 
 from core.accounts import STAFF_ROLES, Role
 from core.api.admin import AdminMutation
+from core.api.applications import ApplicationMutation
 from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
@@ -30,7 +31,7 @@ def register_query_types() -> list[type]:
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [CoreMutation, AdminMutation]
+    return [CoreMutation, AdminMutation, ApplicationMutation]
 
 
 @hookimpl
@@ -44,6 +45,7 @@ def register_permission_rules() -> list[PermissionRule]:
         allow("core.me", *SIGNED_IN),
         allow("core.my_records", Role.CITIZEN),
         allow("core.my_notices", *SIGNED_IN, note="what the platform told the caller"),
+        allow("core.application_withdraw", Role.CITIZEN, note="their own applications"),
         allow("core.rollout_read", *ADMINS),
         allow("core.rollout_set", *ADMINS, note="province admins: their own province"),
         allow("core.measure_setting_set", *ADMINS, note="province admins: their own province"),

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         StatusSourceSpec,
     )
     from core.rollout import RolloutDefault
+    from core.workflow import Workflow
 
 PROJECT = "traffic_admin"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -96,6 +97,13 @@ def register_reports() -> list[ReportSpec]:
 @hookspec
 def register_jobs() -> list[JobSpec]:
     """Scheduled jobs (reminders, overdue checks, clean-ups), run by the operator CLI or a scheduler."""
+
+
+@hookspec
+def register_workflows() -> list[Workflow]:
+    """The state machines this measure runs (core/workflow.py): states, final states, transitions
+    with who takes them and the notice each sends; applications: `application_workflow(MEASURE,
+    notices={...})`."""
 
 
 @hookspec

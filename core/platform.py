@@ -36,6 +36,7 @@ from core.rollout import RolloutDefault, RolloutService, seed_defaults
 from core.settings import Settings
 from core.settings_store import SettingsStore, check_declaration
 from core.tables import create_schema  # every core table, too
+from core.workflow import Workflow
 
 log = logging.getLogger("traffic.platform")
 
@@ -58,6 +59,7 @@ class Platform:
     jobs: dict[str, JobSpec]
     status_sources: dict[str, StatusSourceSpec]  # by credential kind
     notices: dict[str, NoticeTemplate]  # by name
+    workflows: dict[str, Workflow]  # by name
     routes: list[Any]
     keys: KeyRing
     tokens: TokenService
@@ -151,6 +153,7 @@ def build_platform(
         jobs={},
         status_sources={},
         notices={},
+        workflows={},
         routes=[r for _, rs in collect(pm, "register_routes") for r in rs],
         keys=keys,
         tokens=tokens,
@@ -173,6 +176,13 @@ def build_platform(
             if plugin != "core" and template.measure != plugin:
                 raise PluginError(
                     f"plugin {plugin!r} declares notice {template.name!r} of another measure"
+                )
+    platform.workflows = _unique(collect(pm, "register_workflows"), "workflow")
+    for plugin, flows in collect(pm, "register_workflows"):
+        for flow in flows:
+            if flow.measure != plugin:
+                raise PluginError(
+                    f"plugin {plugin!r} declares workflow {flow.name!r} of another measure"
                 )
     platform.status_sources = _unique(
         collect(pm, "register_status_sources"), "the status source of credential kind"

@@ -13,10 +13,12 @@ from core.context import WriteScope
 from core.errors import RuleError
 from core.graphql.operations import Payload, mutation
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 PLUGIN_NAME = MEASURE = "review_probe"  # a measure's slug is its plugin's name
 BUSINESS = "PROBE"
@@ -95,6 +97,23 @@ def register_mutation_types() -> list[type]:
 @hookimpl
 def register_permission_rules() -> list[PermissionRule]:
     return [PermissionRule.allow_roles(f"{MEASURE}.decide", Role.CLERK, Role.SUPERVISOR)]
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [
+        apps.application_workflow(
+            MEASURE, notices={"reject": f"{MEASURE}.rejected", "withdraw": f"{MEASURE}.withdrawn"}
+        )
+    ]
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return [
+        NoticeTemplate(f"{MEASURE}.rejected", MEASURE, "您的探针申请{application}未通过：{note}"),
+        NoticeTemplate(f"{MEASURE}.withdrawn", MEASURE, "您已撤回探针申请{application}。"),
+    ]
 
 
 @hookimpl

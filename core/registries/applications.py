@@ -1,19 +1,23 @@
 """Business applications (业务): one generic state machine that every measure specialises.
 
-    SUBMITTED -> UNDER_REVIEW -> APPROVED -> COMPLETED
-         \\             \\-> REJECTED
-          \\-> REJECTED / CANCELLED (APPROVED may be CANCELLED too)
+    SUBMITTED -accept-> UNDER_REVIEW -approve-> APPROVED -complete-> COMPLETED
+    SUBMITTED, UNDER_REVIEW -reject-> REJECTED (the office, with its reason)
+    SUBMITTED, UNDER_REVIEW -withdraw-> CANCELLED (the applicant: `applicationWithdraw`)
+    SUBMITTED, UNDER_REVIEW, APPROVED -cancel-> CANCELLED (the office, or a job)
 
-A measure stores its own fields in `data` (or its own table keyed by the application id) and
-moves the application with `transition`, which checks the move, records who made it and keeps the
-history in `application_events`.
+The graph is declared (`APPLICATION_TRANSITIONS`, core/workflow.py); a measure that uses
+applications registers `application_workflow(MEASURE, notices={...})`, which names the notice each
+transition sends to the applicant (and the subject). A measure stores its own fields in `data` (or
+its own table keyed by the application id) and moves the application with `transition`, which
+checks the move, records who made it, keeps the history in `application_events` and, given the
+request's context, sends the declared notice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,7 @@ from sqlmodel import Field, Session, SQLModel
 from core.db import json_field, stamp
 from core.errors import Code, RuleError
 from core.ids import lookup_id, new_id
+from core.workflow import Party, Transition, Workflow
 
 
 class AppStatus(enum.StrEnum):
@@ -35,18 +40,66 @@ class AppStatus(enum.StrEnum):
     CANCELLED = "CANCELLED"
 
 
+_S, _R, _A = AppStatus.SUBMITTED.value, AppStatus.UNDER_REVIEW.value, AppStatus.APPROVED.value
+APPLICATION_STATES = tuple(s.value for s in AppStatus)
+APPLICATION_FINAL = (AppStatus.REJECTED.value, AppStatus.COMPLETED.value, AppStatus.CANCELLED.value)
+APPLICATION_TRANSITIONS = (
+    Transition("accept", (_S,), _R, (Party.OFFICE,)),
+    Transition("approve", (_R,), _A, (Party.OFFICE,)),
+    Transition("reject", (_S, _R), AppStatus.REJECTED.value, (Party.OFFICE,)),
+    Transition("complete", (_A,), AppStatus.COMPLETED.value, (Party.OFFICE, Party.SYSTEM)),
+    Transition("withdraw", (_S, _R), AppStatus.CANCELLED.value, (Party.APPLICANT,)),
+    Transition("cancel", (_S, _R, _A), AppStatus.CANCELLED.value, (Party.OFFICE, Party.SYSTEM)),
+)
 ALLOWED_TRANSITIONS: dict[AppStatus, frozenset[AppStatus]] = {
-    AppStatus.SUBMITTED: frozenset(
-        {AppStatus.UNDER_REVIEW, AppStatus.REJECTED, AppStatus.CANCELLED}
-    ),
-    AppStatus.UNDER_REVIEW: frozenset(
-        {AppStatus.APPROVED, AppStatus.REJECTED, AppStatus.CANCELLED}
-    ),
-    AppStatus.APPROVED: frozenset({AppStatus.COMPLETED, AppStatus.CANCELLED}),
-    AppStatus.REJECTED: frozenset(),
-    AppStatus.COMPLETED: frozenset(),
-    AppStatus.CANCELLED: frozenset(),
+    status: frozenset(AppStatus(t.target) for t in APPLICATION_TRANSITIONS if status in t.source)
+    for status in AppStatus
 }
+
+
+def _addressees(app: Any) -> tuple[str | None, ...]:
+    """The applicant, and the subject when it is someone else (an elder, a deceased's relative)."""
+    if app.subject_person_id and app.subject_person_id != app.applicant_person_id:
+        return (app.applicant_person_id, app.subject_person_id)
+    return (app.applicant_person_id or app.subject_person_id,)
+
+
+def _notice_params(app: Any) -> dict[str, Any]:
+    return {"application": app.id, "business": app.business, "note": app.decision_note or ""}
+
+
+def application_workflow(
+    measure: str, notices: Mapping[str, str] | None = None, *, withdraw: bool = True
+) -> Workflow:
+    """The application workflow of `measure`: the core's graph, with the notice each transition
+    sends (`notices`: transition name -> template, e.g. {"reject": f"{MEASURE}.rejected"}; the
+    notice gets `application`, `business` and `note`). `withdraw=False` only where the seed says
+    an application cannot be withdrawn."""
+    notices = dict(notices or {})
+    unknown = set(notices) - {t.name for t in APPLICATION_TRANSITIONS}
+    if unknown:
+        raise ValueError(f"{measure}: no application transition {sorted(unknown)}")
+    transitions = tuple(
+        Transition(t.name, t.source, t.target, t.by, notices.get(t.name))
+        for t in APPLICATION_TRANSITIONS
+        if withdraw or t.name != "withdraw"
+    )
+    return Workflow(
+        f"{measure}.application",
+        measure,
+        APPLICATION_STATES,
+        (_S,),
+        APPLICATION_FINAL,
+        transitions,
+        addressees=_addressees,
+        notice_params=_notice_params,
+    )
+
+
+def workflow_of(ctx: Any, measure: str) -> Workflow:
+    """The measure's declared application workflow, or the core's graph without notices."""
+    found = ctx.platform.workflows.get(f"{measure}.application") if ctx is not None else None
+    return found or application_workflow(measure)
 
 
 class Application(SQLModel, table=True):
@@ -127,14 +180,29 @@ def transition(
     now: dt.datetime,
     actor_account_id: str | None,
     note: str | None = None,
+    ctx: Any = None,
+    by: Party | None = None,
+    params: Mapping[str, Any] | None = None,
 ) -> Application:
-    """Move `app` to `to`, or refuse with INVALID_TRANSITION. Records accepted_by / decided_by.
+    """Move `app` to `to` by the declared transition that leads there from its status (taken by
+    `by`, when given: the applicant's withdrawal and the office's cancellation both lead to
+    CANCELLED), or refuse with INVALID_TRANSITION. Records accepted_by / decided_by. Given the
+    request's `ctx`, the measure's declared notice for the transition is sent (with `params`).
 
     The move is one conditional UPDATE (`... WHERE id = ? AND status = <the status read>`), so two
     concurrent requests cannot both move the same application: the second gets CONFLICT.
     """
     current = AppStatus(app.status)
-    if to not in ALLOWED_TRANSITIONS[current]:
+    workflow = workflow_of(ctx, app.measure)
+    taken = next(
+        (
+            t
+            for t in workflow.transitions
+            if current.value in t.source and t.target == to.value and (by is None or by in t.by)
+        ),
+        None,
+    )
+    if taken is None:
         raise RuleError(
             Code.INVALID_TRANSITION,
             f"An application in {current.value} cannot become {to.value}.",
@@ -168,6 +236,11 @@ def transition(
             note=note,
         )
     )
+    if ctx is not None and taken.notice is not None:
+        merged = {**_notice_params(app), **(params or {})}
+        for person_id in _addressees(app):
+            if person_id:
+                ctx.notify(session, person_id, taken.notice, merged)
     return app
 
 
@@ -236,8 +309,10 @@ def start_review(
             rule=two_person.rule,
         )
     if app.status == AppStatus.SUBMITTED.value:
-        transition(session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor)
+        transition(session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor, ctx=ctx)
     scope.subject(app.subject_person_id, f"Application:{app.id}")
     if not approve:
-        transition(session, app, AppStatus.REJECTED, now=now, actor_account_id=actor, note=text)
+        transition(
+            session, app, AppStatus.REJECTED, now=now, actor_account_id=actor, note=text, ctx=ctx
+        )
     return app, text

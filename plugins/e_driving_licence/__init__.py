@@ -20,7 +20,9 @@ from core.plugin_api import (
     SettingType,
     StatusSourceSpec,
 )
+from core.registries import applications as apps
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo, jobs, models, notices, reports, routes, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
@@ -137,3 +139,10 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:  # noqa: F811
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    # the core's application graph; this measure's own records are withdrawn or closed through
+    # its own operations, so the core's applicationWithdraw stays off here
+    return [apps.application_workflow(MEASURE, withdraw=False)]

@@ -12,7 +12,9 @@ from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
+from core.registries import applications as apps
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import models, notices  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableExitEntryRecords
@@ -116,3 +118,10 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    # the core's application graph; this measure's own records are withdrawn or closed through
+    # its own operations, so the core's applicationWithdraw stays off here
+    return [apps.application_workflow(MEASURE, withdraw=False)]

@@ -10,7 +10,9 @@ from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.registries import applications as apps
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo as demo_data
 from . import notices, reports, rollout, schema, settings
@@ -79,3 +81,10 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    # the core's application graph; this measure's own records are withdrawn or closed through
+    # its own operations, so the core's applicationWithdraw stays off here
+    return [apps.application_workflow(MEASURE, withdraw=False)]

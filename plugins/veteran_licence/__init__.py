@@ -11,7 +11,9 @@ from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
+from core.registries import applications as apps
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import models  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableMilitaryRegistry
@@ -86,3 +88,10 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     load_demo(session, demo)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    # the core's application graph; this measure's own records are withdrawn or closed through
+    # its own operations, so the core's applicationWithdraw stays off here
+    return [apps.application_workflow(MEASURE, withdraw=False)]

@@ -1,0 +1,63 @@
+"""GraphQL for the core's applications registry: an applicant's way out of any measure's
+application that is still pending (core/registries/applications.py, core/workflow.py)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core.api.types import Application
+from core.context import Context, WriteScope
+from core.errors import Code, NotFound, RuleError
+from core.graphql.operations import Payload, mutation
+from core.ids import lookup_id
+from core.registries import applications as apps
+from core.validation import optional_text
+from core.workflow import Party
+
+
+@strawberry.type
+class ApplicationWithdrawPayload(Payload):
+    application: Application | None = None
+
+
+@strawberry.type
+class ApplicationMutation:
+    @mutation(
+        "core.application_withdraw",
+        "Withdraw your own application while it is submitted or under review (it becomes "
+        "CANCELLED, with your reason); the measure's declared notice is sent. Measures whose "
+        "applications carry their own records withdraw through their own operation.",
+        qualifier="the applicant",
+    )
+    def application_withdraw(
+        self,
+        info: strawberry.Info,
+        application_id: strawberry.ID,
+        scope: WriteScope,
+        reason: str | None = None,
+    ) -> ApplicationWithdrawPayload:
+        ctx: Context = info.context
+        person_id = ctx.require_person()
+        app = scope.session.get(apps.Application, lookup_id(application_id))
+        if app is None or app.applicant_person_id != person_id:
+            raise NotFound("Application", "applicationId")
+        text = optional_text("reason", reason, 500, multiline=True)
+        workflow = ctx.platform.workflows.get(f"{app.measure}.application")
+        if workflow is None or not any(t.name == "withdraw" for t in workflow.transitions):
+            raise RuleError(
+                Code.INVALID_TRANSITION,
+                "Applications of this measure are withdrawn through the measure's own operation.",
+                field="applicationId",
+            )
+        apps.transition(
+            scope.session,
+            app,
+            apps.AppStatus.CANCELLED,
+            now=ctx.now(),
+            actor_account_id=ctx.actor.account_id,
+            note=text,
+            ctx=ctx,
+            by=Party.APPLICANT,
+        )
+        scope.subject(person_id, f"Application:{app.id}")
+        return ApplicationWithdrawPayload(application=Application.of(app))
