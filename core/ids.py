@@ -56,11 +56,13 @@ MAX_ID_LENGTH = 16
 
 def lookup_id(value: object) -> str:
     """A record id sent by a client, as a lookup key: the text as sent when it can be an id (at
-    most MAX_ID_LENGTH characters), else "" (which names no record, so the caller answers
-    NOT_FOUND). Never cut: an id with trailing characters must find nothing, not the record its
-    first 16 characters name."""
+    most MAX_ID_LENGTH printable ASCII characters), else "" (which names no record, so the caller
+    answers NOT_FOUND; a NUL byte would also be refused by PostgreSQL). Never cut: an id with
+    trailing characters must find nothing, not the record its first 16 characters name."""
     text = str(value)
-    return text if len(text) <= MAX_ID_LENGTH else ""
+    if len(text) > MAX_ID_LENGTH or not all("!" <= ch <= "~" for ch in text):
+        return ""
+    return text
 
 
 def new_code(length: int = 8) -> str:

@@ -549,3 +549,4 @@ def test_client_sent_ids_are_never_cut():
     assert lookup_id(real) == real
     assert lookup_id(real + "X") == ""
     assert lookup_id("short") == "short"
+    assert lookup_id("AB\x00CD") == "" and lookup_id("ＡＢ") == "" and lookup_id("a b") == ""
