@@ -209,6 +209,21 @@ async def _plain(send: Send, status: int, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+# A NUL character is in no identifier, name or text this API takes, and PostgreSQL refuses it in
+# any string: refused up front, in variables (decoded) and in the document (the GraphQL escape).
+_NUL_MESSAGE = "Text with a NUL character (\\u0000) is not accepted."
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _error(status: int, message: str, code: str) -> Response:
     return Response(
         orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}),
@@ -450,6 +465,8 @@ class GraphQLEndpoint:
             return _error(400, "`operationName` must be a string.", "BAD_REQUEST")
         if variables and _too_deep(variables):
             return _error(400, "`variables` are nested too deeply.", "BAD_REQUEST")
+        if "\x00" in query or "\\u0000" in query or (variables and _has_nul(variables)):
+            return _error(400, _NUL_MESSAGE, "BAD_REQUEST")
         prepared = self.executor.cached(query)
         if prepared is None:  # a new text: parse and validate in a worker thread, not on the loop
             prepared = await run_in_threadpool(self.executor.prepare, query)

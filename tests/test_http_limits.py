@@ -28,6 +28,10 @@ def test_body_over_limit_is_413(core_env):
         b'{"query": "{ measures { code } }", "variables": [1]}',
         b'{"query": "{ measures { code } }", "operationName": 7}',
         b'{"query": "query A { measures { code } }", "operationName": "B"}',
+        # a NUL character: in no identifier or text, and refused by PostgreSQL in any string
+        b'{"query": "query($n: String!) { measures { code } }", "variables": {"n": "a\\u0000b"}}',
+        b'{"query": "query($n: [String!]) { measures { code } }", "variables": {"n": ["\\u0000"]}}',
+        b'{"query": "{ measure(slug: \\"a\\\\u0000\\") { code } }"}',
         b'{"query": "query A { measures { code } } query B { me { kind } }"}',
         b'{"query": "{ measures { code } }", "variables": {"n": 1' + b"0" * 400 + b"}}",
     ],
