@@ -42,6 +42,7 @@ from core.actor import ANONYMOUS, Actor
 from core.auth.principals import require_active
 from core.context import Context
 from core.errors import RuleError
+from core.graphql import trusted
 from core.graphql.executor import Prepared
 from core.platform import Platform
 
@@ -261,6 +262,12 @@ class GraphQLEndpoint:
         self.platform = platform
         self.executor = platform.executor
         self.graphiql = None if platform.settings.production else _graphiql_html()
+        self.trusted = trusted.TrustedDocuments(
+            platform.engine,
+            self.executor.compile,
+            trusted.shipped_documents(trusted.platform_folders(p.module for p in platform.plugins)),
+        )
+        self.policy = platform.settings.trusted_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -306,19 +313,20 @@ class GraphQLEndpoint:
 
     async def _get(self, request: Request) -> Response:
         params = request.query_params
-        if "query" not in params:
+        if not any(name in params for name in ("query", "documentId", "extensions")):
             if self.graphiql is None:
                 return _error(404, "Not found.", "NOT_FOUND")
             return HTMLResponse(self.graphiql)
-        operation: dict[str, Any] = {
-            "query": params["query"],
-            "operationName": params.get("operationName"),
-        }
-        if params.get("variables"):
-            try:
-                operation["variables"] = orjson.loads(params["variables"])
-            except orjson.JSONDecodeError:
-                return _error(400, "`variables` is not valid JSON.", "BAD_REQUEST")
+        operation: dict[str, Any] = {"operationName": params.get("operationName")}
+        for name in ("query", "documentId"):
+            if name in params:
+                operation[name] = params[name]
+        for name in ("variables", "extensions"):
+            if params.get(name):
+                try:
+                    operation[name] = orjson.loads(params[name])
+                except orjson.JSONDecodeError:
+                    return _error(400, f"`{name}` is not valid JSON.", "BAD_REQUEST")
         return await self._run(request, [operation], batch=False, allow_mutation=False)
 
     async def _run(
@@ -371,7 +379,7 @@ class GraphQLEndpoint:
         more than one credential operation, and only then run them in order."""
         plans: list[_Plan | dict[str, Any]] = []
         for op in operations:
-            plan = await self._plan(op, allow_mutation)
+            plan = await self._plan(op, allow_mutation, actor)
             if isinstance(plan, Response):
                 return plan
             plans.append(plan)
@@ -449,7 +457,9 @@ class GraphQLEndpoint:
             idempotency.release(engine, claim.record_id)
         return response
 
-    async def _plan(self, op: Any, allow_mutation: bool) -> _Plan | dict[str, Any] | Response:
+    async def _plan(
+        self, op: Any, allow_mutation: bool, actor: Actor
+    ) -> _Plan | dict[str, Any] | Response:
         """Check and prepare one operation: a plan to run, a GraphQL error answer for it, or a
         Response that refuses the whole request."""
         if not isinstance(op, dict):
@@ -457,7 +467,11 @@ class GraphQLEndpoint:
         query = op.get("query")
         variables = op.get("variables")
         operation_name = op.get("operationName")
-        if not isinstance(query, str) or not query.strip():
+        try:
+            hex_hash = trusted.requested_id(op)
+        except trusted.BadDocumentId as error:
+            return _error(400, str(error), "BAD_REQUEST")
+        if hex_hash is None and (not isinstance(query, str) or not query.strip()):
             return _error(400, "`query` must be a non-empty string.", "BAD_REQUEST")
         if variables is not None and not isinstance(variables, dict):
             return _error(400, "`variables` must be an object.", "BAD_REQUEST")
@@ -465,11 +479,36 @@ class GraphQLEndpoint:
             return _error(400, "`operationName` must be a string.", "BAD_REQUEST")
         if variables and _too_deep(variables):
             return _error(400, "`variables` are nested too deeply.", "BAD_REQUEST")
-        if "\x00" in query or "\\u0000" in query or (variables and _has_nul(variables)):
+        if variables and _has_nul(variables):
             return _error(400, _NUL_MESSAGE, "BAD_REQUEST")
-        prepared = self.executor.cached(query)
-        if prepared is None:  # a new text: parse and validate in a worker thread, not on the loop
-            prepared = await run_in_threadpool(self.executor.prepare, query)
+        if hex_hash is not None:
+            if query is not None and (
+                not isinstance(query, str) or trusted.document_id(query)[7:] != hex_hash
+            ):
+                return _error(400, "`query` is not the document the id names.", "BAD_REQUEST")
+            prepared = await self._trusted(hex_hash, actor)
+            if prepared is None:
+                return _error(
+                    400,
+                    "No registered document with this id may be run by this caller.",
+                    trusted.PERSISTED_QUERY_NOT_FOUND,
+                )
+        elif "\x00" in query or "\\u0000" in query:
+            return _error(400, _NUL_MESSAGE, "BAD_REQUEST")
+        elif trusted.policy_applies(self.policy, actor.kind):
+            # only registered documents: the text must be one (hashed, then run as by id)
+            prepared = await self._trusted(trusted.document_id(query)[7:], actor)
+            if prepared is None:
+                return _error(
+                    400,
+                    "This caller may run only registered documents: send a registered "
+                    "document's id (`documentId`) or register the document first.",
+                    trusted.TRUSTED_DOCUMENT_REQUIRED,
+                )
+        else:
+            prepared = self.executor.cached(query)
+            if prepared is None:  # a new text: parse and validate in a worker thread
+                prepared = await run_in_threadpool(self.executor.prepare, query)
         if prepared.errors:
             return {"errors": prepared.errors}
         selection = self.executor.select(prepared, operation_name)
@@ -488,6 +527,14 @@ class GraphQLEndpoint:
             prepared.labels.get(selected) or "-",
             prepared.credential_fields.get(selected, 0),
         )
+
+    async def _trusted(self, hex_hash: str, actor: Actor) -> Prepared | None:
+        """The registered document `hex_hash` names that `actor` may run, prepared once."""
+        org_id = actor.partner_org_id if actor.is_partner else None
+        found = self.trusted.find(hex_hash, org_id)
+        if found is None:  # first use in this process: read and prepare it off the event loop
+            found = await run_in_threadpool(self.trusted.load, hex_hash, org_id)
+        return found
 
     async def _execute(
         self, plan: _Plan, actor: Actor, request: Request, request_id: str, commits: list[int]

@@ -88,6 +88,11 @@ class GraphQLExecutor:
                 self._cache.popitem(last=False)
         return prepared
 
+    def compile(self, query: str) -> Prepared:
+        """Parse and validate `query` without the text cache (trusted documents keep their own,
+        by id: core/graphql/trusted.py)."""
+        return self._prepare(query)
+
     def _prepare(self, query: str) -> Prepared:
         try:
             document = parse(query, no_location=False, max_tokens=self.settings.max_tokens)
