@@ -37,7 +37,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from core import idempotency, observability
+from core import idempotency, observability, tracing
 from core.actor import ANONYMOUS, Actor
 from core.auth.principals import require_active
 from core.context import Context
@@ -258,8 +258,9 @@ def actor_from_request(platform: Platform, request: Request) -> Actor:
 
 
 class GraphQLEndpoint:
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, tracer_provider: Any = None) -> None:
         self.platform = platform
+        self.tracer_provider = tracer_provider  # None: tracing off (core/tracing.py)
         self.executor = platform.executor
         self.graphiql = None if platform.settings.production else _graphiql_html()
         self.trusted = trusted.TrustedDocuments(
@@ -526,6 +527,7 @@ class GraphQLEndpoint:
             op_type,
             prepared.labels.get(selected) or "-",
             prepared.credential_fields.get(selected, 0),
+            selected,
         )
 
     async def _trusted(self, hex_hash: str, actor: Actor) -> Prepared | None:
@@ -548,13 +550,25 @@ class GraphQLEndpoint:
             conn=getattr(request.state, "db", None),
         )
         started = time.perf_counter()
+        traced = None
+        if self.tracer_provider is not None:
+            traced = tracing.operation_tracing(
+                self.tracer_provider, plan.name, plan.label, plan.op_type.value
+            )
+            traced.open()
         try:
             result = await self.executor.run(
-                plan.prepared, plan.variables, plan.operation_name, ctx
+                plan.prepared,
+                plan.variables,
+                plan.operation_name,
+                ctx,
+                None if traced is None else [traced],
             )
         finally:
             ctx.close()
             commits.append(ctx.commits)
+            if traced is not None:
+                traced.close()
         codes = [e.get("extensions", {}).get("code", "") for e in result.get("errors", ())]
         observability.observe(
             plan.label,
@@ -577,6 +591,7 @@ class _Plan:
     op_type: OperationType
     label: str  # "mutation:signIn" (metrics and logs)
     credential_fields: int  # credential operations it selects (core/graphql/credentials.py)
+    name: str | None = None  # the selected operation's name in the document (None: anonymous)
 
 
 def _graphiql_html() -> str:
@@ -603,8 +618,15 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             sequencer.stop()
 
 
-def create_app(platform: Platform) -> Starlette:
-    """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes."""
+def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
+    """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes.
+
+    Traced with OpenTelemetry (core/tracing.py) when `tracer_provider` is given or the settings
+    turn tracing on (`TRACING`)."""
+    if tracer_provider is None:
+        tracer_provider = tracing.provider_for(platform.settings.tracing)
+    if tracer_provider is not None:
+        tracing.instrument_engine(platform.engine, tracer_provider)
 
     async def jwks(request: Request) -> Response:
         """Published verification keys (RFC 7517), each marked with its `purpose`: "document"
@@ -634,7 +656,7 @@ def create_app(platform: Platform) -> Starlette:
         payload, content_type = observability.metrics_payload()
         return Response(payload, media_type=content_type)
 
-    endpoint = GraphQLEndpoint(platform)
+    endpoint = GraphQLEndpoint(platform, tracer_provider)
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/.well-known/jwks.json", jwks),
@@ -647,6 +669,7 @@ def create_app(platform: Platform) -> Starlette:
         routes=routes,
         exception_handlers={Exception: _internal_error},
         trusted_proxies=platform.settings.trusted_proxies,
+        tracer_provider=tracer_provider,
         lifespan=_lifespan,
     )
     app.state.platform = platform
@@ -656,17 +679,24 @@ def create_app(platform: Platform) -> Starlette:
 
 class _App(Starlette):
     """Starlette with RequestScope and the proxy headers outside its own error middleware (which
-    answers the 500 and re-raises for the server to log: RequestScope logs it instead)."""
+    answers the 500 and re-raises for the server to log: RequestScope logs it instead), and the
+    tracing instrumentation outside everything when tracing is on."""
 
-    def __init__(self, *, trusted_proxies: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *, trusted_proxies: tuple[str, ...] = (), tracer_provider: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.trusted_proxies = trusted_proxies
+        self.tracer_provider = tracer_provider
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()
         if self.trusted_proxies:
             app = ProxyHeadersMiddleware(app, trusted_hosts=list(self.trusted_proxies))
-        return RequestScope(app)
+        app = RequestScope(app)
+        if self.tracer_provider is not None:  # outermost: the request span sees the final status
+            app = tracing.instrument_app(app, self.tracer_provider)
+        return app
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

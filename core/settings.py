@@ -41,6 +41,7 @@ class Settings:
     # who may run only registered documents (core/graphql/trusted.py): off | partners | all;
     # None = "partners" in production, "off" in development
     trusted_documents: str | None = None
+    tracing: str = "off"  # OpenTelemetry (core/tracing.py): off | console | otlp
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -81,6 +82,10 @@ class Settings:
             if policy not in ("off", "partners", "all"):
                 raise ValueError("TRUSTED_DOCUMENTS: one of off, partners, all")
             values["trusted_documents"] = policy
+        if env.get("TRACING"):
+            from core.tracing import mode_from_env
+
+            values["tracing"] = mode_from_env()
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

@@ -166,7 +166,10 @@ class GraphQLExecutor:
         variables: dict[str, Any] | None,
         operation_name: str | None,
         context: Any,
+        middleware: list[Any] | None = None,
     ) -> dict[str, Any]:
+        """Execute a prepared document; `middleware` wraps every resolver (tracing only:
+        core/tracing.py)."""
         assert prepared.document is not None
         result = execute(
             self.schema,
@@ -174,6 +177,7 @@ class GraphQLExecutor:
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
+            middleware=middleware,
             hide_suggestions=self.hide_suggestions,
         )
         if isawaitable(result):
