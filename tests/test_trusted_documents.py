@@ -166,6 +166,21 @@ def test_registering_is_refused_without_the_scope_out_of_province_and_for_invali
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
+def test_a_firm_registers_a_bounded_number_of_documents(dev_env, monkeypatch):
+    from core.api import trusted_documents
+
+    monkeypatch.setattr(trusted_documents, "MAX_PER_FIRM", 1)
+    _allow_registering(dev_env)
+    assert _register(dev_env, "rental")["errors"] == []
+    assert _register(dev_env, "rental")["errors"] == []  # the same text again: no new document
+    refused = _register(dev_env, "rental", document=CITIES)
+    assert (
+        refused["errors"][0]["code"] == "TRUSTED_DOCUMENT_LIMIT" and refused["documentId"] is None
+    )
+    with dev_env.session() as s:
+        assert len(s.exec(select(TrustedDocument)).all()) == 1
+
+
 def test_production_partners_run_only_registered_documents(prod_env):
     env = prod_env
     refused = _post(env, {"query": VERIFY, "variables": _vars(env)}, as_="rental")

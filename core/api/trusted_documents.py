@@ -10,14 +10,15 @@ Who may register, and for which firm:
 - a national administrator: any firm; a province administrator: the firms registered in their
   province (`partnerId` required).
 
-Registering the same text again for the same firm answers the same id and changes nothing.
+Registering the same text again for the same firm answers the same id and changes nothing. A
+firm holds at most MAX_PER_FIRM documents (TRUSTED_DOCUMENT_LIMIT beyond): a client sends a few.
 Every registration is audited (the firm and the document's id and name, not its text).
 """
 
 from __future__ import annotations
 
 import strawberry
-from sqlmodel import select
+from sqlmodel import func, select
 
 from core.accounts import PartnerOrg, Role
 from core.context import Context, WriteScope
@@ -29,6 +30,8 @@ from core.validation import require_text
 
 REGISTER_SCOPE = "documents:register"
 TRUSTED_DOCUMENT_INVALID = "TRUSTED_DOCUMENT_INVALID"
+TRUSTED_DOCUMENT_LIMIT = "TRUSTED_DOCUMENT_LIMIT"
+MAX_PER_FIRM = 200  # each server keeps every document it has run prepared in memory
 RULE = "core: trusted documents (issue 17 item 2)"
 
 
@@ -124,6 +127,17 @@ class TrustedDocumentMutation:
             )
         ).first()
         if existing is None:
+            table = TrustedDocument.__table__  # type: ignore[attr-defined]
+            held = scope.session.exec(
+                select(func.count()).select_from(table).where(table.c.org_id == org.id)
+            ).one()
+            if held >= MAX_PER_FIRM:
+                raise RuleError(
+                    TRUSTED_DOCUMENT_LIMIT,
+                    f"A partner firm registers at most {MAX_PER_FIRM} documents.",
+                    field="document",
+                    rule=RULE,
+                )
             scope.session.add(
                 TrustedDocument(
                     org_id=org.id,
