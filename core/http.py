@@ -5,7 +5,9 @@ The GraphQL endpoint is a small hand-written view rather than strawberry's: it a
 bodies with 400 and oversized ones with 413, serves GraphiQL and GET queries in development only
 for queries, and runs documents through the cached executor (see core/graphql/executor.py). It
 prepares every operation of a request before running any, and refuses a request carrying more
-than one credential operation (core/graphql/credentials.py).
+than one credential operation (core/graphql/credentials.py). An operation may name a trusted
+document by id instead of sending its text (core/graphql/trusted.py); where the policy says so
+(partner tokens in production) only such documents run.
 
 Around the whole app (outside Starlette's own error middleware), `RequestScope` gives each request
 its id (a sane `X-Request-ID` or `<pid>-<n>`; echoed in the response and attached to every log
