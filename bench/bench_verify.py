@@ -4,6 +4,9 @@
 - `bare_verify_readonly`: the same without the receipt + audit writes (what the writes cost).
 - `verify_online`: QR payload in, live status out, through GraphQL with a partner token, on
   BENCH_ROWS licences (default 1,000,000), with `ratio_to_bare`.
+- `verify_online_by_id`: `verify_online` with the document sent as a trusted document's id
+  (`documentId`, registered for the bench insurer: no text, no parsing) instead of its text, with
+  `ratio_to_text` (against `verify_online`, measured in the same run).
 - `verify_online_small`: the same on BENCH_SMALL_ROWS licences (default 10,000), and
   `verify_online.ratio_to_small`.
 - `verify_offline`: offline verifications per second in-process (verifier/, status list cached),
@@ -93,6 +96,15 @@ def ensure_credentials(url: str, rows: int) -> None:
                     "issued_at": now, "revoked_at": None, "revoked_reason": None,
                 })  # fmt: skip
             conn.execute(insert(table), batch)
+        # the verification document, registered for the bench insurer (verify_online_by_id)
+        from core.graphql.trusted import TrustedDocument, document_id
+
+        documents = TrustedDocument.__table__  # type: ignore[attr-defined]
+        conn.execute(documents.delete().where(documents.c.org_id == PARTNER_ORG))
+        conn.execute(insert(documents).values(
+            id="BENCHDOCUMENT001", org_id=PARTNER_ORG, sha256=document_id(MUTATION)[7:],
+            name="verify", text=MUTATION, registered_at=now, registered_by=PARTNER_CLIENT,
+        ))  # fmt: skip
         # an operator raising the nationwide partner limit for a load test (the default, 600 a
         # minute per partner, would turn the measurement into RATE_LIMITED answers)
         from core.rollout import MeasureSetting
@@ -151,13 +163,16 @@ def _rows_for(url: str) -> int:
     return int(url.rsplit("-", 1)[1].split(".")[0])
 
 
-def _requests(payloads: list[str], token: str) -> list[tuple[bytes, dict[str, str]]]:
+def _requests(
+    payloads: list[str], token: str, by_id: bool = False
+) -> list[tuple[bytes, dict[str, str]]]:
+    from core.graphql.trusted import document_id
+
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    document = {"documentId": document_id(MUTATION)} if by_id else {"query": MUTATION}
     return [
         (
-            orjson.dumps(
-                {"query": MUTATION, "variables": {"in": {"payload": p, "purpose": "理赔核验"}}}
-            ),
+            orjson.dumps({**document, "variables": {"in": {"payload": p, "purpose": "理赔核验"}}}),
             headers,
         )
         for p in payloads
@@ -192,6 +207,17 @@ def _online(url: str, name: str, results: dict, with_bare: bool) -> None:
         results[name] = best_of(
             ROUNDS, lambda: load(base + "/graphql", requests, SECONDS, CONNECTIONS)
         )
+        if with_bare:  # the same verifications, the document sent by its id
+            by_id = _requests(payloads, token, by_id=True)
+            check = httpx.post(base + "/graphql", content=by_id[0][0], headers=by_id[0][1]).json()
+            assert check["data"]["eDrivingLicenceVerify"]["verification"]["accepted"], check
+            results[name + "_by_id"] = best_of(
+                ROUNDS, lambda: load(base + "/graphql", by_id, SECONDS, CONNECTIONS)
+            )
+            results[name + "_by_id"]["rows"] = _rows_for(url)
+            results[name + "_by_id"]["ratio_to_text"] = round(
+                results[name + "_by_id"]["rps"] / results[name]["rps"], 3
+            )
     results[name]["rows"] = _rows_for(url)
 
 
@@ -368,7 +394,8 @@ def run_verify_pg() -> dict[str, dict]:
 BENCHMARKS = {
     name: run_verify
     for name in (
-        "bare_verify", "bare_verify_readonly", "verify_online", "verify_online_small", "verify_offline", "signature_only",
+        "bare_verify", "bare_verify_readonly", "verify_online", "verify_online_by_id", "verify_online_small",
+        "verify_offline", "signature_only",
     )
 }  # fmt: skip
 BENCHMARKS["verify_online_pg"] = run_verify_pg

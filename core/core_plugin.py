@@ -13,6 +13,7 @@ from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
 from core.api.queries import CoreQuery
 from core.api.settings import SettingsQuery
+from core.api.trusted_documents import TrustedDocumentMutation
 from core.hookspecs import hookimpl
 from core.notices import CORE_TEMPLATES, NoticeTemplate
 from core.outbox import TableSender, deliver
@@ -22,6 +23,7 @@ from core.plugin_api import AdapterSpec, JobSpec
 EVERYONE = tuple(Role)
 SIGNED_IN = tuple(r for r in Role if r is not Role.ANONYMOUS)
 ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
+PARTNERS = tuple(r for r in Role if r.value.startswith("PARTNER_"))
 
 
 @hookimpl
@@ -31,7 +33,7 @@ def register_query_types() -> list[type]:
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [CoreMutation, AdminMutation, ApplicationMutation]
+    return [CoreMutation, AdminMutation, ApplicationMutation, TrustedDocumentMutation]
 
 
 @hookimpl
@@ -62,6 +64,13 @@ def register_permission_rules() -> list[PermissionRule]:
             Role.INSPECTOR,
         ),
         allow("core.report_read", Role.SUPERVISOR, *ADMINS),
+        allow(
+            "core.trusted_document_register",
+            *PARTNERS,
+            *ADMINS,
+            note="partners with the scope documents:register: their own firm; admins: the "
+            "firms of their jurisdiction",
+        ),
     ]
 
 

@@ -5,7 +5,9 @@ The GraphQL endpoint is a small hand-written view rather than strawberry's: it a
 bodies with 400 and oversized ones with 413, serves GraphiQL and GET queries in development only
 for queries, and runs documents through the cached executor (see core/graphql/executor.py). It
 prepares every operation of a request before running any, and refuses a request carrying more
-than one credential operation (core/graphql/credentials.py).
+than one credential operation (core/graphql/credentials.py). An operation may name a trusted
+document by id instead of sending its text (core/graphql/trusted.py); where the policy says so
+(partner tokens in production) only such documents run.
 
 Around the whole app (outside Starlette's own error middleware), `RequestScope` gives each request
 its id (a sane `X-Request-ID` or `<pid>-<n>`; echoed in the response and attached to every log
@@ -37,11 +39,12 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from core import idempotency, observability
+from core import idempotency, observability, tracing
 from core.actor import ANONYMOUS, Actor
 from core.auth.principals import require_active
 from core.context import Context
 from core.errors import RuleError
+from core.graphql import trusted
 from core.graphql.executor import Prepared
 from core.platform import Platform
 
@@ -257,10 +260,17 @@ def actor_from_request(platform: Platform, request: Request) -> Actor:
 
 
 class GraphQLEndpoint:
-    def __init__(self, platform: Platform) -> None:
+    def __init__(self, platform: Platform, tracer_provider: Any = None) -> None:
         self.platform = platform
+        self.tracer_provider = tracer_provider  # None: tracing off (core/tracing.py)
         self.executor = platform.executor
         self.graphiql = None if platform.settings.production else _graphiql_html()
+        self.trusted = trusted.TrustedDocuments(
+            platform.engine,
+            self.executor.compile,
+            trusted.shipped_documents(trusted.platform_folders(p.module for p in platform.plugins)),
+        )
+        self.policy = platform.settings.trusted_policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -306,19 +316,20 @@ class GraphQLEndpoint:
 
     async def _get(self, request: Request) -> Response:
         params = request.query_params
-        if "query" not in params:
+        if not any(name in params for name in ("query", "documentId", "extensions")):
             if self.graphiql is None:
                 return _error(404, "Not found.", "NOT_FOUND")
             return HTMLResponse(self.graphiql)
-        operation: dict[str, Any] = {
-            "query": params["query"],
-            "operationName": params.get("operationName"),
-        }
-        if params.get("variables"):
-            try:
-                operation["variables"] = orjson.loads(params["variables"])
-            except orjson.JSONDecodeError:
-                return _error(400, "`variables` is not valid JSON.", "BAD_REQUEST")
+        operation: dict[str, Any] = {"operationName": params.get("operationName")}
+        for name in ("query", "documentId"):
+            if name in params:
+                operation[name] = params[name]
+        for name in ("variables", "extensions"):
+            if params.get(name):
+                try:
+                    operation[name] = orjson.loads(params[name])
+                except orjson.JSONDecodeError:
+                    return _error(400, f"`{name}` is not valid JSON.", "BAD_REQUEST")
         return await self._run(request, [operation], batch=False, allow_mutation=False)
 
     async def _run(
@@ -371,7 +382,7 @@ class GraphQLEndpoint:
         more than one credential operation, and only then run them in order."""
         plans: list[_Plan | dict[str, Any]] = []
         for op in operations:
-            plan = await self._plan(op, allow_mutation)
+            plan = await self._plan(op, allow_mutation, actor)
             if isinstance(plan, Response):
                 return plan
             plans.append(plan)
@@ -449,7 +460,9 @@ class GraphQLEndpoint:
             idempotency.release(engine, claim.record_id)
         return response
 
-    async def _plan(self, op: Any, allow_mutation: bool) -> _Plan | dict[str, Any] | Response:
+    async def _plan(
+        self, op: Any, allow_mutation: bool, actor: Actor
+    ) -> _Plan | dict[str, Any] | Response:
         """Check and prepare one operation: a plan to run, a GraphQL error answer for it, or a
         Response that refuses the whole request."""
         if not isinstance(op, dict):
@@ -457,7 +470,11 @@ class GraphQLEndpoint:
         query = op.get("query")
         variables = op.get("variables")
         operation_name = op.get("operationName")
-        if not isinstance(query, str) or not query.strip():
+        try:
+            hex_hash = trusted.requested_id(op)
+        except trusted.BadDocumentId as error:
+            return _error(400, str(error), "BAD_REQUEST")
+        if hex_hash is None and (not isinstance(query, str) or not query.strip()):
             return _error(400, "`query` must be a non-empty string.", "BAD_REQUEST")
         if variables is not None and not isinstance(variables, dict):
             return _error(400, "`variables` must be an object.", "BAD_REQUEST")
@@ -465,11 +482,36 @@ class GraphQLEndpoint:
             return _error(400, "`operationName` must be a string.", "BAD_REQUEST")
         if variables and _too_deep(variables):
             return _error(400, "`variables` are nested too deeply.", "BAD_REQUEST")
-        if "\x00" in query or "\\u0000" in query or (variables and _has_nul(variables)):
+        if variables and _has_nul(variables):
             return _error(400, _NUL_MESSAGE, "BAD_REQUEST")
-        prepared = self.executor.cached(query)
-        if prepared is None:  # a new text: parse and validate in a worker thread, not on the loop
-            prepared = await run_in_threadpool(self.executor.prepare, query)
+        if hex_hash is not None:
+            if query is not None and (
+                not isinstance(query, str) or trusted.document_id(query)[7:] != hex_hash
+            ):
+                return _error(400, "`query` is not the document the id names.", "BAD_REQUEST")
+            prepared = await self._trusted(hex_hash, actor)
+            if prepared is None:
+                return _error(
+                    400,
+                    "No registered document with this id may be run by this caller.",
+                    trusted.PERSISTED_QUERY_NOT_FOUND,
+                )
+        elif "\x00" in query or "\\u0000" in query:
+            return _error(400, _NUL_MESSAGE, "BAD_REQUEST")
+        elif trusted.policy_applies(self.policy, actor.kind):
+            # only registered documents: the text must be one (hashed, then run as by id)
+            prepared = await self._trusted(trusted.document_id(query)[7:], actor)
+            if prepared is None:
+                return _error(
+                    400,
+                    "This caller may run only registered documents: send a registered "
+                    "document's id (`documentId`) or register the document first.",
+                    trusted.TRUSTED_DOCUMENT_REQUIRED,
+                )
+        else:
+            prepared = self.executor.cached(query)
+            if prepared is None:  # a new text: parse and validate in a worker thread
+                prepared = await run_in_threadpool(self.executor.prepare, query)
         if prepared.errors:
             return {"errors": prepared.errors}
         selection = self.executor.select(prepared, operation_name)
@@ -487,7 +529,16 @@ class GraphQLEndpoint:
             op_type,
             prepared.labels.get(selected) or "-",
             prepared.credential_fields.get(selected, 0),
+            selected,
         )
+
+    async def _trusted(self, hex_hash: str, actor: Actor) -> Prepared | None:
+        """The registered document `hex_hash` names that `actor` may run, prepared once."""
+        org_id = actor.partner_org_id if actor.is_partner else None
+        found = self.trusted.find(hex_hash, org_id)
+        if found is None:  # first use in this process: read and prepare it off the event loop
+            found = await run_in_threadpool(self.trusted.load, hex_hash, org_id)
+        return found
 
     async def _execute(
         self, plan: _Plan, actor: Actor, request: Request, request_id: str, commits: list[int]
@@ -501,13 +552,25 @@ class GraphQLEndpoint:
             conn=getattr(request.state, "db", None),
         )
         started = time.perf_counter()
+        traced = None
+        if self.tracer_provider is not None:
+            traced = tracing.operation_tracing(
+                self.tracer_provider, plan.name, plan.label, plan.op_type.value
+            )
+            traced.open()
         try:
             result = await self.executor.run(
-                plan.prepared, plan.variables, plan.operation_name, ctx
+                plan.prepared,
+                plan.variables,
+                plan.operation_name,
+                ctx,
+                None if traced is None else [traced],
             )
         finally:
             ctx.close()
             commits.append(ctx.commits)
+            if traced is not None:
+                traced.close()
         codes = [e.get("extensions", {}).get("code", "") for e in result.get("errors", ())]
         observability.observe(
             plan.label,
@@ -530,6 +593,7 @@ class _Plan:
     op_type: OperationType
     label: str  # "mutation:signIn" (metrics and logs)
     credential_fields: int  # credential operations it selects (core/graphql/credentials.py)
+    name: str | None = None  # the selected operation's name in the document (None: anonymous)
 
 
 def _graphiql_html() -> str:
@@ -556,8 +620,15 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
             sequencer.stop()
 
 
-def create_app(platform: Platform) -> Starlette:
-    """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes."""
+def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
+    """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes.
+
+    Traced with OpenTelemetry (core/tracing.py) when `tracer_provider` is given or the settings
+    turn tracing on (`TRACING`)."""
+    if tracer_provider is None:
+        tracer_provider = tracing.provider_for(platform.settings.tracing)
+    if tracer_provider is not None:
+        tracing.instrument_engine(platform.engine, tracer_provider)
 
     async def jwks(request: Request) -> Response:
         """Published verification keys (RFC 7517), each marked with its `purpose`: "document"
@@ -587,7 +658,7 @@ def create_app(platform: Platform) -> Starlette:
         payload, content_type = observability.metrics_payload()
         return Response(payload, media_type=content_type)
 
-    endpoint = GraphQLEndpoint(platform)
+    endpoint = GraphQLEndpoint(platform, tracer_provider)
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
         Route("/.well-known/jwks.json", jwks),
@@ -600,6 +671,7 @@ def create_app(platform: Platform) -> Starlette:
         routes=routes,
         exception_handlers={Exception: _internal_error},
         trusted_proxies=platform.settings.trusted_proxies,
+        tracer_provider=tracer_provider,
         lifespan=_lifespan,
     )
     app.state.platform = platform
@@ -609,17 +681,24 @@ def create_app(platform: Platform) -> Starlette:
 
 class _App(Starlette):
     """Starlette with RequestScope and the proxy headers outside its own error middleware (which
-    answers the 500 and re-raises for the server to log: RequestScope logs it instead)."""
+    answers the 500 and re-raises for the server to log: RequestScope logs it instead), and the
+    tracing instrumentation outside everything when tracing is on."""
 
-    def __init__(self, *, trusted_proxies: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *, trusted_proxies: tuple[str, ...] = (), tracer_provider: Any = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.trusted_proxies = trusted_proxies
+        self.tracer_provider = tracer_provider
 
     def build_middleware_stack(self) -> ASGIApp:
         app = super().build_middleware_stack()
         if self.trusted_proxies:
             app = ProxyHeadersMiddleware(app, trusted_hosts=list(self.trusted_proxies))
-        return RequestScope(app)
+        app = RequestScope(app)
+        if self.tracer_provider is not None:  # outermost: the request span sees the final status
+            app = tracing.instrument_app(app, self.tracer_provider)
+        return app
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

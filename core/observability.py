@@ -11,6 +11,7 @@
   production factory (`server:app_factory`) calls it in every worker, and
   `deploy/uvicorn-log.json` (`uvicorn --log-config`) gives uvicorn's supervisor process the
   same format. Every record logged while a request runs carries its `request_id` (REQUEST_ID).
+- Traces (OpenTelemetry, optional, `TRACING`): core/tracing.py.
 """
 
 from __future__ import annotations

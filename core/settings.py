@@ -38,11 +38,22 @@ class Settings:
     rate_limit_prefix: str = "traffic"  # Redis key prefix (one per deployment sharing a Redis)
     trusted_proxies: tuple[str, ...] = ()  # addresses / networks whose X-Forwarded-For is honoured
     plugins: tuple[str, ...] | None = None  # None = every bundled and installed plugin
+    # who may run only registered documents (core/graphql/trusted.py): off | partners | all;
+    # None = "partners" in production, "off" in development
+    trusted_documents: str | None = None
+    tracing: str = "off"  # OpenTelemetry (core/tracing.py): off | console | otlp
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def production(self) -> bool:
         return self.mode == "production"
+
+    @property
+    def trusted_policy(self) -> str:
+        """`trusted_documents`, or its default for the mode."""
+        if self.trusted_documents is not None:
+            return self.trusted_documents
+        return "partners" if self.production else "off"
 
     @property
     def is_sqlite(self) -> bool:
@@ -66,6 +77,15 @@ class Settings:
             values["trusted_proxies"] = parse_trusted_proxies(env["TRUSTED_PROXIES"])
         if env.get("APP_PLUGINS"):
             values["plugins"] = tuple(p.strip() for p in env["APP_PLUGINS"].split(",") if p.strip())
+        if env.get("TRUSTED_DOCUMENTS"):
+            policy = env["TRUSTED_DOCUMENTS"].strip().lower()
+            if policy not in ("off", "partners", "all"):
+                raise ValueError("TRUSTED_DOCUMENTS: one of off, partners, all")
+            values["trusted_documents"] = policy
+        if env.get("TRACING"):
+            from core.tracing import mode_from_env
+
+            values["tracing"] = mode_from_env()
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

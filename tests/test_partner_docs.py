@@ -26,6 +26,8 @@ def test_the_doc_has_the_examples_this_test_runs():
         "claim-not-allowed",
         "audit-inclusion",
         "prove-logged",
+        "trusted-register",
+        "verify-by-id",
     }
 
 
@@ -93,3 +95,35 @@ def test_prove_logged_examples(partner_env, capsys):
     }
     exec(compile(BLOCKS["prove-logged"][1], "docs/partners.md", "exec"), namespace)  # noqa: S102
     assert capsys.readouterr().out.startswith(f"LOGGED {entry['logId']}")
+
+
+def test_trusted_document_examples(partner_env, capsys):
+    """§7: the partner registers the verify-online document (the registration document is the
+    shipped one, so it would also run in production) and verifies by id."""
+    from core.accounts import PartnerOrg
+    from core.graphql.trusted import CORE_SHIPPED, document_id
+
+    env = partner_env
+    register = BLOCKS["trusted-register"][1]
+    shipped = (CORE_SHIPPED / "TrustedDocumentRegister.graphql").read_text()
+    assert register == shipped
+    org = env.refs["rental"][0]
+    with env.session() as s:
+        stored = s.get(PartnerOrg, org.id)
+        stored.scopes = [*stored.scopes, "documents:register"]
+        s.add(stored)
+        s.commit()
+    org.scopes = [*org.scopes, "documents:register"]
+    verify_document = BLOCKS["verify-online"][1]
+    out = env.data(
+        register, {"document": verify_document, "name": "verify-online"}, as_=env.refs["rental"]
+    )["trustedDocumentRegister"]
+    assert out["errors"] == [] and out["documentId"] == document_id(verify_document)
+    namespace = {
+        "post": env.http.post,
+        "verify_document": verify_document,
+        "qr_text": env.payload,
+        "token": env.token(env.refs["rental"]),
+    }
+    exec(compile(BLOCKS["verify-by-id"][1], "docs/partners.md", "exec"), namespace)  # noqa: S102
+    assert capsys.readouterr().out == "True\n"

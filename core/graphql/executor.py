@@ -88,6 +88,11 @@ class GraphQLExecutor:
                 self._cache.popitem(last=False)
         return prepared
 
+    def compile(self, query: str) -> Prepared:
+        """Parse and validate `query` without the text cache (trusted documents keep their own,
+        by id: core/graphql/trusted.py)."""
+        return self._prepare(query)
+
     def _prepare(self, query: str) -> Prepared:
         try:
             document = parse(query, no_location=False, max_tokens=self.settings.max_tokens)
@@ -161,7 +166,10 @@ class GraphQLExecutor:
         variables: dict[str, Any] | None,
         operation_name: str | None,
         context: Any,
+        middleware: list[Any] | None = None,
     ) -> dict[str, Any]:
+        """Execute a prepared document; `middleware` wraps every resolver (tracing only:
+        core/tracing.py)."""
         assert prepared.document is not None
         result = execute(
             self.schema,
@@ -169,6 +177,7 @@ class GraphQLExecutor:
             context_value=context,
             variable_values=variables,
             operation_name=operation_name,
+            middleware=middleware,
             hide_suggestions=self.hide_suggestions,
         )
         if isawaitable(result):
