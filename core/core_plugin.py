@@ -15,6 +15,9 @@ from core.api.queries import CoreQuery
 from core.api.settings import SettingsQuery
 from core.api.trusted_documents import TrustedDocumentMutation
 from core.hookspecs import hookimpl
+from core.monitoring import service as monitoring
+from core.monitoring import webhooks
+from core.monitoring.api import MonitoringMutation, MonitoringQuery
 from core.notices import CORE_TEMPLATES, NoticeTemplate
 from core.outbox import TableSender, deliver
 from core.permissions import PermissionRule
@@ -24,16 +27,24 @@ EVERYONE = tuple(Role)
 SIGNED_IN = tuple(r for r in Role if r is not Role.ANONYMOUS)
 ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 PARTNERS = tuple(r for r in Role if r.value.startswith("PARTNER_"))
+# partners that may monitor a holder's licence with their consent (core/monitoring)
+MONITORING_PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
 
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery]
+    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery, MonitoringQuery]
 
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [CoreMutation, AdminMutation, ApplicationMutation, TrustedDocumentMutation]
+    return [
+        CoreMutation,
+        AdminMutation,
+        ApplicationMutation,
+        TrustedDocumentMutation,
+        MonitoringMutation,
+    ]
 
 
 @hookimpl
@@ -71,6 +82,15 @@ def register_permission_rules() -> list[PermissionRule]:
             note="partners with the scope documents:register: their own firm; admins: the "
             "firms of their jurisdiction",
         ),
+        allow("core.monitoring_partners", Role.CITIZEN, note="registered partners only"),
+        allow("core.monitoring_read_own", Role.CITIZEN, note="their own grants"),
+        allow("core.monitoring_grant", Role.CITIZEN, note="their own licence"),
+        allow("core.monitoring_revoke", Role.CITIZEN, note="their own grants"),
+        allow("core.monitoring_partner_read", *MONITORING_PARTNERS, note="their organisation's"),
+        allow("core.monitoring_endpoint_set", *MONITORING_PARTNERS, note="registered partners"),
+        allow(
+            "core.monitoring_register", *ADMINS, note="province admins: their province's partners"
+        ),
     ]
 
 
@@ -93,13 +113,28 @@ def register_adapters() -> list[AdapterSpec]:
             "notification_sender",
             lambda platform: TableSender(),
             "Sends outbox messages (SMS / app). Built-in: writes to the sent_messages table.",
-        )
+        ),
+        AdapterSpec(
+            "webhook_transport",
+            lambda platform: webhooks.transport(),
+            "The HTTP client of monitoring webhooks (httpx.Client: 5 s timeout, no redirects).",
+        ),
     ]
 
 
 def _deliver_outbox(platform: Any, now: dt.datetime) -> dict[str, Any]:
     report = deliver(platform.engine, platform.adapter("notification_sender"), now)
     return {"sent": report.sent, "failed": report.failed}
+
+
+def _monitoring_scan(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    report = monitoring.scan(platform.engine, now)
+    return {"checked": report.checked, "queued": report.queued, "expired": report.expired}
+
+
+def _deliver_webhooks(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    report = webhooks.deliver_webhooks(platform.engine, platform.adapter("webhook_transport"), now)
+    return {"sent": report.sent, "failed": report.failed, "cancelled": report.cancelled}
 
 
 def _audit_sequence(platform: Any, now: dt.datetime) -> dict[str, Any]:
@@ -114,6 +149,20 @@ def register_jobs() -> list[JobSpec]:
     return [
         JobSpec(
             "outbox_deliver", None, "every minute", _deliver_outbox, "Send pending notifications."
+        ),
+        JobSpec(
+            "monitoring_scan",
+            None,
+            "every minute",
+            _monitoring_scan,
+            "Queue a webhook for every licence change a monitoring grant covers; end expired grants.",
+        ),
+        JobSpec(
+            "webhook_deliver",
+            None,
+            "every minute",
+            _deliver_webhooks,
+            "Post due monitoring webhooks (Standard Webhooks), retried with backoff.",
         ),
         JobSpec(
             "audit_sequence",

@@ -15,8 +15,10 @@ from sqlmodel import Session, select
 
 from core.accounts import Account, PartnerKind, Role, UnitRole
 from core.clock import CHINA_TZ
+from core.db import stamp
 from core.factory import Factory
 from core.identity import DocumentType
+from core.monitoring.models import MonitoringRegistration
 from core.plugin_host import collect
 from core.registries.licences import LicenceStatus
 from core.registries.vehicles import VehicleCategory, VehicleUse
@@ -170,6 +172,12 @@ def build_core_demo(session: Session, now: dt.datetime = DEMO_NOW) -> DemoWorld:
     r["data_source"] = f.partner(
         "全国数据交换平台", PartnerKind.DATA_SOURCE, ["data:feed"], client_id="data-demo"
     )
+    # the insurer may be granted licence monitoring for up to a year (docs/partners.md section 8)
+    f.session.add(
+        MonitoringRegistration(
+            partner_org_id=r["insurer"][0].id, max_days=365, updated_at=stamp(f.now)
+        )
+    )
     return w
 
 
@@ -180,7 +188,6 @@ def add_bulk_licences(engine: Any, count: int, progress: Any = None, batch: int 
     from sqlalchemy import func, insert, select
 
     from core.accounts import Person
-    from core.db import stamp
     from core.identity import make_id_number
     from core.registries.licences import DrivingLicence
 

@@ -25,7 +25,7 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox_messages"
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    channel: str = Field(default="APP", max_length=8)  # SMS | APP
+    channel: str = Field(default="APP", max_length=8)  # SMS | APP | WEBHOOK
     # the addressee (core.notices.Addressee): a person, a staff account, a partner organisation, a
     # unit, or (SMS only) a phone number not tied to a person yet
     person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
@@ -37,7 +37,8 @@ class OutboxMessage(SQLModel, table=True):
     params: dict = json_field({})
     text: str | None = Field(default=None, max_length=1000)  # rendered from the declared template
     measure: str | None = Field(default=None, max_length=40)
-    status: str = Field(default="PENDING", max_length=12, index=True)  # PENDING | SENT
+    # PENDING | SENT; webhooks also CANCELLED (their grant ended) | FAILED (given up after 3 days)
+    status: str = Field(default="PENDING", max_length=12, index=True)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=200)
     created_at: dt.datetime
@@ -164,13 +165,21 @@ class DeliveryReport:
     failed: int = 0
 
 
+# channels delivered by their own job, not by the notification sender (core/monitoring/webhooks.py)
+OWN_DELIVERY_CHANNELS = ("WEBHOOK",)
+
+
 def deliver(engine: Engine, sender: Sender, now: dt.datetime, batch: int = 500) -> DeliveryReport:
-    """Send due messages one by one; each success commits on its own."""
+    """Send due messages (SMS / app) one by one; each success commits on its own."""
     report = DeliveryReport()
     with Session(engine) as session:
         due = session.exec(
             select(OutboxMessage)
-            .where(OutboxMessage.status == "PENDING", OutboxMessage.next_attempt_at <= stamp(now))
+            .where(
+                OutboxMessage.status == "PENDING",
+                OutboxMessage.next_attempt_at <= stamp(now),
+                OutboxMessage.channel.not_in(OWN_DELIVERY_CHANNELS),  # type: ignore[attr-defined]
+            )
             .order_by(OutboxMessage.created_at)
             .limit(batch)
         ).all()

@@ -8,6 +8,7 @@ from sqlmodel import SQLModel
 from core import accounts, audit, idempotency, outbox, registration, rollout  # noqa: F401
 from core.documents import credentials, keys  # noqa: F401
 from core.graphql import trusted  # noqa: F401
+from core.monitoring import models as monitoring  # noqa: F401
 from core.registries import applications, licences, vehicles  # noqa: F401
 
 

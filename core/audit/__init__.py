@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from core.audit.entries import EventDraft, entry_bytes, insert_event, log_for
+from core.audit.entries import EventDraft, entry_bytes, insert_event, insert_events, log_for
 from core.audit.models import (
     NATIONAL_LOG,
     POSTGRES_GUARDS_DDL,
@@ -39,6 +39,7 @@ __all__ = [
     "insert_event",
     "install_postgres_guards",
     "integrate",
+    "insert_events",
     "log_for",
     "sequence_all",
     "verify_logs",

@@ -126,3 +126,16 @@ def insert_event(connection: Any, draft: EventDraft) -> None:
     if statement is None:
         statement = _STATEMENTS[dialect] = insert_statement(dialect)
     connection.execute(statement, draft.row())
+
+
+def insert_events(connection: Any, rows: list[dict[str, Any]]) -> None:
+    """Insert many drafted events (`EventDraft.row()`) in the caller's transaction, one
+    executemany (a job's fan-out)."""
+    if not rows:
+        return
+    bind = connection.get_bind() if hasattr(connection, "get_bind") else connection
+    dialect = bind.dialect.name
+    statement = _STATEMENTS.get(dialect)
+    if statement is None:
+        statement = _STATEMENTS[dialect] = insert_statement(dialect)
+    connection.execute(statement, rows)
