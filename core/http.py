@@ -44,6 +44,7 @@ from core.context import Context
 from core.errors import RuleError
 from core.graphql.executor import Prepared
 from core.platform import Platform
+from core.web import ide
 
 log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
@@ -309,7 +310,7 @@ class GraphQLEndpoint:
         if "query" not in params:
             if self.graphiql is None:
                 return _error(404, "Not found.", "NOT_FOUND")
-            return HTMLResponse(self.graphiql)
+            return HTMLResponse(self.graphiql, headers=ide.PAGE_HEADERS)
         operation: dict[str, Any] = {
             "query": params["query"],
             "operationName": params.get("operationName"),
@@ -533,9 +534,7 @@ class _Plan:
 
 
 def _graphiql_html() -> str:
-    from strawberry.http.ides import get_graphql_ide_html
-
-    return get_graphql_ide_html(graphql_ide="graphiql")
+    return ide.page_html()  # served from the app itself, no CDN (core/web/ide.py)
 
 
 @contextlib.asynccontextmanager
@@ -594,6 +593,7 @@ def create_app(platform: Platform) -> Starlette:
         Route("/health", health),
         Route("/ready", ready),
         Route("/metrics", metrics),
+        *([] if platform.settings.production else [ide.asset_route()]),
         *platform.routes,
     ]
     app = _App(
