@@ -42,7 +42,17 @@ def requirements(sets: tuple[str, ...]) -> list[str]:
         wanted += project["dependencies"]
     if "test" in sets:
         wanted += project["optional-dependencies"]["test"]
+    if "tracing" in sets:
+        wanted += project["optional-dependencies"].get("tracing", [])
     return wanted
+
+
+def needs(command: str) -> tuple[str, ...]:
+    """The requirement sets `command` needs; serving with TRACING on adds the `tracing` extra."""
+    sets = NEEDS[command]
+    if os.environ.get("TRACING", "off").lower() not in ("", "off") and command != "setup":
+        sets += ("tracing",)
+    return sets
 
 
 def _say(message: str) -> None:
@@ -92,9 +102,8 @@ def ensure_env(sets: tuple[str, ...]) -> None:
         _say(f"creating the virtual environment {VENV}")
         subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
     packages = requirements(sets)
-    what = " and ".join(
-        {"serve": "what serving needs", "test": "the test tools"}[s] for s in missing
-    )
+    names = {"serve": "what serving needs", "test": "the test tools", "tracing": "tracing"}
+    what = " and ".join(names[s] for s in missing)
     _say(f"installing {what} ({len(packages)} requirements from pyproject.toml) ...")
     _pip_install(packages)
     STAMP.write_text(json.dumps({"pyproject": pyproject_hash, "sets": sorted(have | set(sets))}))
@@ -107,7 +116,7 @@ def main() -> int:
     if command not in NEEDS:
         print(__doc__)
         return 0 if command == "help" else 2
-    ensure_env(NEEDS[command])
+    ensure_env(needs(command))
     os.chdir(ROOT)
     if command == "serve":
         return subprocess.call([str(PY), "server.py", *args])

@@ -99,3 +99,21 @@ def test_serving_imports_no_test_tool(tmp_path):
     )  # fmt: skip
     assert run.returncode == 0, run.stderr[-3000:]
     assert run.stdout.strip().endswith("200")
+
+
+def test_serving_with_tracing_on_adds_the_tracing_extra(fake_venv, monkeypatch, tmp_path):
+    text = (ROOT / "pyproject.toml").read_text()
+    if "\ntracing = [" not in text:  # the extra as the tracing work declares it
+        text = text.replace(
+            "[project.entry-points",
+            'tracing = ["opentelemetry-sdk>=1.30,<2"]\n\n[project.entry-points',
+            1,
+        )
+    (tmp_path / "pyproject.toml").write_text(text)
+    monkeypatch.setattr(dev, "ROOT", tmp_path)
+    monkeypatch.delenv("TRACING", raising=False)
+    assert dev.needs("serve") == ("serve",)
+    monkeypatch.setenv("TRACING", "otlp")
+    dev.ensure_env(dev.needs("serve"))
+    assert any(r.startswith("opentelemetry-sdk") for r in fake_venv[0])
+    assert not _names(fake_venv[0]) & set(TEST_TOOLS)
