@@ -310,7 +310,7 @@ class GraphQLEndpoint:
         if "query" not in params:
             if self.graphiql is None:
                 return _error(404, "Not found.", "NOT_FOUND")
-            return HTMLResponse(self.graphiql, headers=ide.PAGE_HEADERS)
+            return HTMLResponse(self.graphiql)
         operation: dict[str, Any] = {
             "query": params["query"],
             "operationName": params.get("operationName"),

@@ -6,8 +6,8 @@ package, exact version, the npm tarball's integrity, each file's SHA-384 and lic
 refresh them as vendor/README.md says). The page loads nothing but these files, with subresource
 integrity, under a content security policy that allows only this origin.
 
-- `page_html()`: the GraphiQL page (GET /graphql without a query, core/http.py).
-- `PAGE_HEADERS`: the headers that go with it.
+- `page_html()`: the GraphiQL page (GET /graphql without a query, core/http.py), carrying its
+  content security policy (`CSP`) and no-referrer policy as <meta> elements.
 - `asset_route()`: GET /graphiql/{name}: the bootstrap script and the vendored files, nothing
   else (404); gzip-compressed when the client accepts it; vendored files are cached for a year
   (their paths carry the version), the bootstrap script is revalidated.
@@ -29,14 +29,12 @@ HERE = Path(__file__).parent / "graphiql"
 VENDOR = HERE / "vendor"
 PREFIX = "/graphiql/"
 
-PAGE_HEADERS = {
-    "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-    "frame-ancestors 'none'",
-    "x-content-type-options": "nosniff",
-    "referrer-policy": "no-referrer",
-    "cache-control": "no-store",
-}
+# the page's content security policy (a <meta> element of the page): this origin only, no inline
+# or evaluated script
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:"
+)
 _TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
 
@@ -62,7 +60,8 @@ def page_html() -> str:
         else:
             tags.append(f'<script src="{src}" integrity="{sri}"></script>')
     tags.sort(key=lambda tag: not tag.startswith("<link"))  # stylesheets first, scripts in order
-    return (HERE / "index.html").read_text(encoding="utf-8").replace("{assets}", "\n".join(tags))
+    page = (HERE / "index.html").read_text(encoding="utf-8")
+    return page.replace("{csp}", html.escape(CSP)).replace("{assets}", "\n".join(tags))
 
 
 class _Asset:
