@@ -36,4 +36,11 @@ def test_console_reports_in_chinese_with_city_names(make_env, serve, browser):
     assert "申请数" in headers and "applications" not in headers
     labels = page.locator("#report-table tr td:first-child").all_inner_texts()
     assert "南京市" in labels and "320100" not in labels
+
+    if page.locator("#report-city option", has_text="全省合计").count():  # province roll-ups
+        page.select_option("#report-city", label="全省合计")
+        page.click("#report-run")
+        page.wait_for_selector("#report-table tr >> nth=1")
+        labels = page.locator("#report-table tr td:first-child").all_inner_texts()
+        assert "江苏省" in labels and "320000" not in labels, labels
     shot(page, "console-report-chinese")
