@@ -47,6 +47,7 @@ from core.errors import RuleError
 from core.graphql import trusted
 from core.graphql.executor import Prepared
 from core.platform import Platform
+from core.web import ide
 
 log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
@@ -597,9 +598,7 @@ class _Plan:
 
 
 def _graphiql_html() -> str:
-    from strawberry.http.ides import get_graphql_ide_html
-
-    return get_graphql_ide_html(graphql_ide="graphiql")
+    return ide.page_html()  # served from the app itself, no CDN (core/web/ide.py)
 
 
 @contextlib.asynccontextmanager
@@ -665,6 +664,7 @@ def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
         Route("/health", health),
         Route("/ready", ready),
         Route("/metrics", metrics),
+        *([] if platform.settings.production else [ide.asset_route()]),
         *platform.routes,
     ]
     app = _App(

@@ -29,4 +29,6 @@ def page(path: Path) -> Route:
 
 
 def core_routes() -> list[Route]:
-    return [page(HERE / "console.html")]
+    from core.web import report_labels
+
+    return [page(HERE / "console.html"), report_labels.route()]

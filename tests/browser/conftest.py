@@ -2,7 +2,9 @@
 root conftest.py), driven by Playwright in
 Debian's headless Chromium (no browser download). Screenshots go to test-artifacts/.
 
-Without Chromium the tests skip, unless REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
+Without Chromium the tests that use the `browser` fixture are skipped at collection (no world is
+built for them) and the run ends with one line saying why and how to get them running; with
+REQUIRE_BROWSER=1 (set by .ci/run once it has installed Chromium) they fail instead.
 """
 
 from __future__ import annotations
@@ -15,15 +17,46 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (
+    os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+)
+WHY = "Chromium is not installed (no `chromium` or `chromium-browser` on PATH, CHROMIUM unset)"
+HOW = (
+    "To run them: `apt-get install chromium fonts-wqy-microhei` (Debian/Ubuntu, as root), or set "
+    "CHROMIUM=/path/to/chromium; README.md, section 'Tests'."
+)
+_SKIPPED = pytest.StashKey[int]()
+
+
+def _required() -> bool:
+    return os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Without Chromium, skip every test that asks for `browser` (before any fixture runs)."""
+    if CHROMIUM is not None or _required():
+        return
+    marker = pytest.mark.skip(reason=f"browser test: {WHY}")
+    skipped = 0
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(marker)
+            skipped += 1
+    config.stash[_SKIPPED] = skipped
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:  # noqa: ANN001
+    """Say once, at the end of the run, why the browser tests were skipped and how to run them."""
+    skipped = config.stash.get(_SKIPPED, 0)
+    if skipped:
+        terminalreporter.write_sep("-", f"{skipped} browser tests skipped: {WHY}", yellow=True)
+        terminalreporter.write_line(HOW)
 
 
 @pytest.fixture
 def browser() -> Iterator[object]:
     if CHROMIUM is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("chromium is required (apt-get install chromium)")
-        pytest.skip("chromium not installed")
+        pytest.fail(f"REQUIRE_BROWSER=1 but {WHY}. {HOW}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
