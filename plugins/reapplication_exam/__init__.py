@@ -53,6 +53,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.own_registrations", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.register", Role.CITIZEN, Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.result_record", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.cancellation_reason_record", Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.notify", Role.CLERK, Role.SUPERVISOR),
     ]
 

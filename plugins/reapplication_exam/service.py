@@ -10,7 +10,13 @@ from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.ids import lookup_id
-from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
+from core.registries.licences import (
+    CancellationReason,
+    DrivingLicence,
+    LicenceStatus,
+    parse_classes,
+    set_status,
+)
 
 from . import rules
 from .errors import ReapplicationExamErrorCode
@@ -54,6 +60,22 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             field="licenceId",
             rule=rules.RULE_SCOPE,
         )
+    if licence.cancellation_reason is None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_NOT_ON_FILE,
+            "Why the licence was cancelled is not on file; the office records it from the archive "
+            "first (reapplicationExamCancellationReasonRecord).",
+            field="licenceId",
+            rule=rules.RULE_SCOPE,
+        )
+    if licence.cancellation_reason != CancellationReason.OVERDUE_RENEWAL.value:
+        reason = CancellationReason(licence.cancellation_reason)
+        raise RuleError(
+            ReapplicationExamErrorCode.CANCELLED_FOR_OTHER_REASON,
+            f"Cancelled for {reason.value} ({reason.label_zh}), not for 逾期未换证.",
+            field="licenceId",
+            rule=rules.RULE_SCOPE,
+        )
     if not rules.overdue_three_years(licence.valid_until, day):
         limit = rules.add_years(licence.valid_until, rules.OVERDUE_YEARS)
         raise RuleError(
@@ -78,6 +100,32 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             field="classes",
             rule=rules.RULE_SCOPE,
         )
+
+
+def record_cancellation_reason(
+    ctx: Context, session: Session, licence_id: str, reason: CancellationReason
+) -> DrivingLicence:
+    """A clerk of the licence's city records, from the archive, why a 注销 licence was cancelled
+    when the registry has no reason on file (licences cancelled before it kept reasons). A reason
+    on file is never rewritten here (REAPPLY_CANCELLATION_REASON_ON_FILE)."""
+    licence = load_licence(ctx, session, licence_id)
+    ctx.require_in_force(MEASURE, licence.issuing_city, field="licenceId")
+    if licence.status != LicenceStatus.CANCELLED.value:
+        raise RuleError(
+            ReapplicationExamErrorCode.NOT_CANCELLED,
+            f"The licence is {LicenceStatus(licence.status).label_zh}, not 注销.",
+            field="licenceId",
+        )
+    if licence.cancellation_reason is not None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_ON_FILE,
+            "The cancellation reason is already on file.",
+            field="licenceId",
+        )
+    licence.cancellation_reason = reason.value
+    licence.updated_at = stamp(ctx.now())
+    session.add(licence)
+    return licence
 
 
 def plan_of(row: Registration, day: dt.date) -> rules.Plan:
@@ -170,8 +218,7 @@ def restore(
     licence = session.get(DrivingLicence, row.licence_id)
     assert licence is not None
     licence.classes = " ".join(plan.restores)
-    licence.status = LicenceStatus.NORMAL.value
-    licence.status_changed_at = stamp(ctx.now())
+    set_status(licence, LicenceStatus.NORMAL, at=ctx.now())
     licence.valid_from = day
     licence.valid_until = rules.add_years(day, NEW_VALIDITY_YEARS)
     licence.remarks = [
