@@ -76,8 +76,14 @@ def register_permission_rules() -> list[PermissionRule]:
 
 @hookimpl
 def register_default_rollout() -> list[RolloutDefault]:
+    """Issuance by phase (rules.py): the 28 cities of 2021-09-01 that the news names, then
+    nationwide from 2022; pilot cities before that are configured by their provinces."""
     return [
-        RolloutDefault.nationwide(rules.EFFECTIVE, note="2021 item 一 (no pilot list in the seed)")
+        *(
+            RolloutDefault.for_city(city, rules.EXPANSION_FROM, rules.R_EXPANSION, "EXPANSION")
+            for city in rules.EXPANSION_CITIES
+        ),
+        RolloutDefault.nationwide(rules.NATIONWIDE_FROM, note=rules.R_NATIONWIDE_ROLLOUT),
     ]
 
 
