@@ -1,7 +1,5 @@
 """Apply -> review -> issue, through the GraphQL API: roles, rollout, jurisdiction, bad input."""
 
-import datetime as dt
-
 from sqlmodel import select
 
 from core.accounts import Person
