@@ -59,6 +59,9 @@ def register_permission_rules() -> list[PermissionRule]:
             Role.PARTNER_BANK,
         ),
         PermissionRule.allow_roles(f"{MEASURE}.roadside", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(
+            f"{MEASURE}.local_version", Role.CLERK, Role.PARTNER_INSURER, Role.PARTNER_BANK
+        ),
     ]
 
 
