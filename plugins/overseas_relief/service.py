@@ -148,6 +148,13 @@ def record_deferral(
     )  # fmt: skip
     for to in (AppStatus.UNDER_REVIEW, AppStatus.APPROVED, AppStatus.COMPLETED):
         transition(session, app, to, now=ctx.now(), actor_account_id=ctx.actor.account_id)
+    # the holder abroad is told what was deferred on their behalf, and until when (八-一)
+    ctx.notify(
+        session,
+        holder.id,
+        f"{MEASURE}.deferral_recorded",
+        {"business": label, "until": until.isoformat(), "documents": DOCUMENTS[documents]},
+    )
     licence.remarks = [
         *licence.remarks,
         f"{today} 出国（境）委托延期{label}至{until}（{DOCUMENTS[documents]}）",
