@@ -188,6 +188,39 @@ class ReapplicationExamMutation:
         )
 
     @mutation(
+        f"{MEASURE}.withdraw",
+        "Withdraw your open registration (with an optional reason); you are told.",
+        qualifier="own registration",
+    )
+    def reapplication_exam_registration_withdraw(
+        self,
+        info: strawberry.Info,
+        registration_id: strawberry.ID,
+        scope: WriteScope,
+        reason: str | None = None,
+    ) -> ReapplicationExamPayload:
+        ctx: Context = info.context
+        row = service.load_registration(ctx, scope.session, str(registration_id))
+        scope.subject(row.person_id, f"Registration:{row.id}")
+        service.withdraw(ctx, scope.session, row, reason)
+        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+    @mutation(
+        f"{MEASURE}.close",
+        "Close an open registration with the reason (registered in error, restored by another "
+        "route); the applicant is told why.",
+        qualifier="own city",
+    )
+    def reapplication_exam_registration_close(
+        self, info: strawberry.Info, registration_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> ReapplicationExamPayload:
+        ctx: Context = info.context
+        row = service.load_registration(ctx, scope.session, str(registration_id))
+        scope.subject(row.person_id, f"Registration:{row.id}")
+        service.close(ctx, scope.session, row, reason)
+        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+    @mutation(
         f"{MEASURE}.result_record",
         "Record an exam result; the licence is restored when nothing remains.",
         qualifier="own city",

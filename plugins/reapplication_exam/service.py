@@ -17,11 +17,14 @@ from core.registries.licences import (
     parse_classes,
     set_status,
 )
+from core.validation import optional_text
+from core.workflow import move
 
 from . import rules
 from .errors import ReapplicationExamErrorCode
 from .models import Registration
 from .rules import MEASURE
+from .workflow import REGISTRATION
 
 TEMPLATE = "reapplication_exam.transition"
 NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有效期为六年
@@ -226,15 +229,51 @@ def restore(
         f"{day} 注销恢复考试合格，恢复准驾车型 {licence.classes} ({plan.rules[0][:40]})",
     ]
     licence.updated_at = stamp(ctx.now())
-    row.status = "RESTORED"
     session.add(licence)
-    ctx.notify(
-        session,
-        row.person_id,
-        "reapplication_exam.restored",
-        {"classes": licence.classes, "valid_until": licence.valid_until.isoformat()},
-        measure=MEASURE,
-    )
+    session.add(row)
+    move(
+        ctx, session, REGISTRATION, row, "restore", field_name="registrationId",
+        params={"classes": licence.classes, "valid_until": licence.valid_until.isoformat()},
+    )  # fmt: skip
+
+
+def withdraw(ctx: Context, session: Session, row: Registration, reason: str | None) -> None:
+    """The applicant withdraws an open registration (own, in force in its city); told by the
+    workflow's `withdrawn` notice. REAPPLY_REGISTRATION_NOT_OPEN once it is closed."""
+    ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
+    _require_open(row)
+    note = optional_text("reason", reason, 500, multiline=True)
+    move(
+        ctx, session, REGISTRATION, row, "withdraw", field_name="registrationId",
+        values={"closed_note": note, "updated_at": stamp(ctx.now())},
+    )  # fmt: skip
+
+
+def close(ctx: Context, session: Session, row: Registration, reason: str) -> None:
+    """A clerk of the registration's city closes an open registration with the reason (e.g.
+    registered in error, the licence restored by another route); the applicant is told why."""
+    ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
+    _require_open(row)
+    note = optional_text("reason", reason, 500, multiline=True)
+    if note is None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_REQUIRED,
+            "Say why the registration is closed.",
+            field="reason",
+        )
+    move(
+        ctx, session, REGISTRATION, row, "close", field_name="registrationId",
+        values={"closed_note": note, "updated_at": stamp(ctx.now())},
+    )  # fmt: skip
+
+
+def _require_open(row: Registration) -> None:
+    if row.status != rules.RegistrationStatus.OPEN.value:
+        raise RuleError(
+            ReapplicationExamErrorCode.NOT_OPEN,
+            f"The registration is {row.status}.",
+            field="registrationId",
+        )
 
 
 def pending_notices(session: Session, city_code: str | None = None) -> list[Registration]:
