@@ -76,8 +76,14 @@ def register_permission_rules() -> list[PermissionRule]:
 
 @hookimpl
 def register_default_rollout() -> list[RolloutDefault]:
+    """Issuance by phase (rules.py): the 28 cities of 2021-09-01 that the news names, then
+    nationwide from 2022; pilot cities before that are configured by their provinces."""
     return [
-        RolloutDefault.nationwide(rules.EFFECTIVE, note="2021 item 一 (no pilot list in the seed)")
+        *(
+            RolloutDefault.for_city(city, rules.EXPANSION_FROM, rules.R_EXPANSION, "EXPANSION")
+            for city in rules.EXPANSION_CITIES
+        ),
+        RolloutDefault.nationwide(rules.NATIONWIDE_FROM, note=rules.R_NATIONWIDE_ROLLOUT),
     ]
 
 
@@ -143,6 +149,15 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    """The core's application graph with this measure's notices: the applicant withdraws a
+    pending application (core `applicationWithdraw`; the measure keeps nothing beside the
+    application that would need closing), the office rejects with its reason."""
+    return [
+        apps.application_workflow(
+            rules.MEASURE,
+            notices={
+                "reject": f"{rules.MEASURE}.rejected",
+                "withdraw": f"{rules.MEASURE}.withdrawn",
+            },
+        )
+    ]

@@ -12,7 +12,20 @@ from core.registries.licences import LicenceStatus
 from .errors import EDrivingLicenceErrorCode
 
 MEASURE = "e_driving_licence"  # the plugin's slug: its folder, its actions' prefix
-EFFECTIVE = dt.date(2021, 6, 1)
+EFFECTIVE = dt.date(2021, 6, 1)  # the 2021 items take effect; issuance is a pilot (一 "试点")
+# Issuance rollout by default (verification is valid nationwide at every date, 一-五-2):
+# - pilot from 2021-06-01 in cities the provinces configure (the seed's pilot list, 附件1, is not
+#   in the seeds), nothing by default;
+# - from 2021-09-01 the 28 cities of the 2021-08 news, of which it names three: Beijing, Changchun,
+#   Nanning ("北京、长春、南宁等28个城市推广应用机动车驾驶证电子化"); the other 25 are configured
+#   by their provinces;
+# - nationwide from 2022-01-01 (news of 2021-10: "确保在2022年全面推行"; our reading: from the
+#   start of 2022).
+EXPANSION_FROM = dt.date(2021, 9, 1)
+EXPANSION_CITIES = ("110100", "220100", "450100")  # 北京, 长春, 南宁: those the news names
+NATIONWIDE_FROM = dt.date(2022, 1, 1)
+R_EXPANSION = "M01 news 2021-08-20: 9月1日起，北京、长春、南宁等28个城市推广应用机动车驾驶证电子化"
+R_NATIONWIDE_ROLLOUT = "M01 news 2021-10-08: 加大电子驾驶证推广力度，确保在2022年全面推行"
 POINTS_LIMIT = 12  # 累积记分满分 (12 points)
 WINDOW_MINUTES = 3  # each QR payload is valid for a few minutes: a screenshot goes stale
 MAX_BATCH = 10  # the app may fetch up to 10 windows ahead (30 minutes offline)

@@ -106,14 +106,7 @@ def review(
     )
     now = ctx.now()
     actor = ctx.actor.account_id
-    if not approve:
-        ctx.notify(
-            session,
-            app.subject_person_id or "",
-            f"{rules.MEASURE}.rejected",
-            {"note": text},
-            measure=rules.MEASURE,
-        )
+    if not approve:  # rejected by the review step: the workflow's `rejected` notice is sent
         return app, None
     licence = session.get(DrivingLicence, app.licence_id)
     if licence is None:

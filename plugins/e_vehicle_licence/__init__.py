@@ -59,6 +59,9 @@ def register_permission_rules() -> list[PermissionRule]:
             Role.PARTNER_BANK,
         ),
         PermissionRule.allow_roles(f"{MEASURE}.roadside", Role.ROAD_OFFICER),
+        PermissionRule.allow_roles(
+            f"{MEASURE}.local_version", Role.CLERK, Role.PARTNER_INSURER, Role.PARTNER_BANK
+        ),
     ]
 
 
@@ -100,6 +103,12 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    """The core's application graph with this measure's notices: the applicant withdraws a
+    pending application (core `applicationWithdraw`; the measure keeps nothing beside the
+    application that would need closing), the office rejects with its reason."""
+    return [
+        apps.application_workflow(
+            MEASURE,
+            notices={"reject": f"{MEASURE}.rejected", "withdraw": f"{MEASURE}.withdrawn"},
+        )
+    ]

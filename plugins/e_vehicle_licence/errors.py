@@ -20,4 +20,5 @@ class EVehicleLicenceErrorCode(ErrorCode):
     BEFORE_FILING = "EVL_VIOLATION_BEFORE_FILING"
     ALREADY_HANDLED = "EVL_ALREADY_HANDLED"
     NOTE_REQUIRED = "EVL_NOTE_REQUIRED"
+    LOCAL_VERSION_REFUSED = "EVL_LOCAL_VERSION_REFUSED"  # the unified e-licence is in force there
     CLAIM_NOT_ALLOWED = "EVL_CLAIM_NOT_ALLOWED"  # declared, not raised yet (see README)

@@ -13,6 +13,10 @@ TEMPLATES = [
         "车辆{plate}的电子行驶证已签发，可在交管12123 App中出示。",
         "APP",
     ),
+    NoticeTemplate(f"{MEASURE}.rejected", MEASURE, "您的电子行驶证申领未通过：{note}", "APP"),
+    NoticeTemplate(
+        f"{MEASURE}.withdrawn", MEASURE, "您已撤回电子行驶证申领（业务编号{application}）。", "APP"
+    ),
     NoticeTemplate(
         f"{MEASURE}.granted", MEASURE, "车辆所有人已授权您出示车辆{plate}的电子行驶证。", "APP"
     ),

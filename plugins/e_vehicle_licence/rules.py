@@ -16,6 +16,9 @@ MAX_GRANT_DAYS = 366  # platform choice: a grant is time-boxed to at most one ye
 
 R_NATIONWIDE = "M13 2024-一-五-1: 电子行驶证在全国范围内有效"
 R_UNIFORM = "M13 2024-一-五-2: 电子行驶证式样全国统一，统一通过“交管12123”APP发放"
+R_LOCAL = (
+    "M13 2024-一-五-2: 各地按照部署启用统一的电子行驶证后，不得继续使用本地发放的其他行驶证电子版本"
+)
 R_PAPER = "M13 2024-一-五-3: 机动车上路行驶应随车携带纸质行驶证"
 R_WARNING = "M13 2024-一-五-3: 能够出具电子行驶证的，可以予以提示教育或警告，不得处以罚款处罚"
 R_PER_LAW = "M13 2024-一-五-3: 既不能出具纸质行驶证也不能出具电子行驶证的，要依法处理"
@@ -119,3 +122,19 @@ def parse_presented(value: str) -> str:
     if value not in (Presented.PAPER, Presented.E_LICENCE, Presented.NONE):
         raise RuleError(Code.INVALID_INPUT, "Unknown presentation.", field="presented")
     return value
+
+
+def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
+    """A local electronic vehicle-licence version is refused where the unified e-vehicle licence
+    is in force on `day` (2024-一-五-2), as M01 does for driving licences (2021-一-五-3)."""
+    if in_force:
+        raise RuleError(
+            EVehicleLicenceErrorCode.LOCAL_VERSION_REFUSED,
+            f"City {city_code} uses the unified e-vehicle licence: local electronic versions are "
+            "refused.",
+            field="city",
+            rule=R_LOCAL,
+            measure=MEASURE,
+            city=city_code,
+            date=day,
+        )

@@ -16,7 +16,7 @@ from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import Vehicle as VehicleRow
 
-from . import rules, service
+from . import local_versions, rules, service
 from .models import EvlGrant, EvlRoadsideCheck
 from .rules import MEASURE
 
@@ -273,6 +273,17 @@ class EVehicleLicenceQuery:
         return paginate(ctx, stmt, first, after, of)
 
 
+@strawberry.input
+class EVehicleLicenceLocalVersionInput:
+    city: str
+    name: str
+
+
+@strawberry.type
+class EVehicleLicenceLocalVersionPayload(Payload):
+    local_version_id: str | None = None
+
+
 @strawberry.type
 class EVehicleLicenceMutation:
     @mutation(
@@ -379,3 +390,15 @@ class EVehicleLicenceMutation:
     ) -> EVehicleLicenceViolationPayload:
         v = service.violation_handle(info.context, scope, str(violation_id))
         return EVehicleLicenceViolationPayload(violation_id=strawberry.ID(v.id), status=v.status)
+
+    @mutation(
+        f"{MEASURE}.local_version",
+        "Register / accept a local electronic vehicle-licence version: refused where the unified "
+        "e-vehicle licence is in force (2024-一-五-2).",
+        qualifier="clerks: own city",
+    )
+    def e_vehicle_licence_local_version_register(
+        self, info: strawberry.Info, input: EVehicleLicenceLocalVersionInput, scope: WriteScope
+    ) -> EVehicleLicenceLocalVersionPayload:
+        row = local_versions.local_version_register(info.context, scope, input.city, input.name)
+        return EVehicleLicenceLocalVersionPayload(local_version_id=row.id)

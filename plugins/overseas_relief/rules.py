@@ -91,6 +91,41 @@ def first_return_after(crossings: list[tuple[dt.date, str]], day: dt.date) -> dt
     return None
 
 
+RELIEF_REASONS = frozenset({"OVERDUE_RENEWAL", "OVERDUE_REVIEW", "NO_HEALTH_CERTIFICATE"})
+RULE_REASON = "M08 2021-八-二-1: 因驾驶人在国（境）外未按规定时限换证、审验导致驾驶证被注销的"
+
+
+@dataclass(frozen=True)
+class PeriodStatus:
+    """The cancellation the relief is decided on: the status the licence held at the end of the
+    relief period (`day` it began, `reason` CancellationReason or None when not on file)."""
+
+    day: dt.date
+    status: str
+    reason: str | None
+
+
+def status_in_period(
+    history: list[tuple[dt.date | None, str, str | None]],
+    epidemic_start: dt.date = EPIDEMIC_START,
+) -> PeriodStatus | None:
+    """The cancellation the licence had in the relief period, from its status history
+    (`(day, status, reason)` oldest first): the status in force on 2021-12-31 if it is 注销 or 注销
+    可恢复 and began on or after `epidemic_start` (八-二-1, 八-二-3: "期间驾驶证状态变为…"); None
+    otherwise. A later change (注销可恢复 becoming 注销 after the period) does not change it."""
+    held = None
+    for day, status, reason in history:
+        if day is not None and day <= PERIOD_END:
+            held = (day, status, reason)
+    if (
+        held is None
+        or held[1] not in {s.value for s in CancelledStatus}
+        or held[0] < epidemic_start
+    ):
+        return None
+    return PeriodStatus(*held)
+
+
 def in_relief_period(cancelled_on: dt.date, epidemic_start: dt.date = EPIDEMIC_START) -> bool:
     return epidemic_start <= cancelled_on <= PERIOD_END
 

@@ -21,7 +21,7 @@ from core.registries.applications import (
     submit,
     transition,
 )
-from core.registries.licences import DrivingLicence, LicenceStatus
+from core.registries.licences import DrivingLicence, LicenceStatus, set_status, status_history
 
 from . import rules
 from .adapters import ADAPTER, ExitEntryUnavailable
@@ -148,6 +148,13 @@ def record_deferral(
     )  # fmt: skip
     for to in (AppStatus.UNDER_REVIEW, AppStatus.APPROVED, AppStatus.COMPLETED):
         transition(session, app, to, now=ctx.now(), actor_account_id=ctx.actor.account_id)
+    # the holder abroad is told what was deferred on their behalf, and until when (八-一)
+    ctx.notify(
+        session,
+        holder.id,
+        f"{MEASURE}.deferral_recorded",
+        {"business": label, "until": until.isoformat(), "documents": DOCUMENTS[documents]},
+    )
     licence.remarks = [
         *licence.remarks,
         f"{today} 出国（境）委托延期{label}至{until}（{DOCUMENTS[documents]}）",
@@ -182,13 +189,23 @@ def accept_restore(
         )
     today = ctx.today()
     epidemic_start = _epidemic_start(ctx, licence.issuing_city)
-    cancelled_on = to_china(licence.status_changed_at).date() if licence.status_changed_at else None
-    if cancelled_on is None or not rules.in_relief_period(cancelled_on, epidemic_start):
+    history = [(p.day, p.status, p.reason) for p in status_history(session, licence)]
+    held = rules.status_in_period(history, epidemic_start)
+    if held is None:
+        seen = "; ".join(f"{d or '?'} {LicenceStatus(st).label_zh}" for d, st, _ in history)
         raise RuleError(
             OverseasReliefErrorCode.CANCELLED_OUTSIDE_PERIOD,
-            f"Cancelled on {cancelled_on or 'an unknown day'}: relief covers {epidemic_start} to {rules.PERIOD_END}.",
+            f"Not cancelled in {epidemic_start}..{rules.PERIOD_END} (status history: {seen}).",
             field="idNumber", rule=rules.RULE_PERIOD,
         )  # fmt: skip
+    if held.reason is not None and held.reason not in rules.RELIEF_REASONS:
+        raise RuleError(
+            OverseasReliefErrorCode.CANCELLED_FOR_OTHER_REASON,
+            f"Cancelled on {held.day} for {held.reason}, not for a missed renewal or review.",
+            field="idNumber",
+            rule=rules.RULE_REASON,
+        )
+    cancelled_on = held.day
     crossings = _crossings(ctx, session, person)
     deadline = licence.valid_until
     if not rules.abroad_on(crossings, deadline):
@@ -227,16 +244,16 @@ def accept_restore(
             "A restoration of this licence is already open.",
             field="idNumber",
         )
-    direct = not rules.needs_subject1(licence.status)
+    direct = not rules.needs_subject1(held.status)
     why = (
-        f"cancelled {cancelled_on} ({LicenceStatus(licence.status).label_zh}) within {epidemic_start}..{rules.PERIOD_END}; "
+        f"cancelled {cancelled_on} ({LicenceStatus(held.status).label_zh}) within {epidemic_start}..{rules.PERIOD_END}; "
         f"abroad on {deadline}; {win.explanation}; accepted {today}"
     )
     app = submit(
         session, now=ctx.now(), measure=MEASURE, business=RESTORE, city_code=licence.issuing_city,
         actor_account_id=ctx.actor.account_id, applicant_person_id=person.id, subject_person_id=person.id,
         licence_id=licence.id, office_id=ctx.actor.office_id, channel="WINDOW",
-        data={"status": licence.status, "needs_subject1": not direct, "subject1_passed_on": None,
+        data={"status": held.status, "needs_subject1": not direct, "subject1_passed_on": None,
               "last_day": win.last_day.isoformat(), "why": why,
               "rules": [rules.RULE_PERIOD, rules.RULE_WINDOW, rules.RULE_DIRECT if direct else rules.RULE_SUBJECT1]},
     )  # fmt: skip
@@ -317,8 +334,7 @@ def review(
     assert licence is not None
     today = ctx.today()
     years = max(1, round((licence.valid_until - licence.valid_from).days / 365.25))
-    licence.status = LicenceStatus.NORMAL.value
-    licence.status_changed_at = stamp(ctx.now())
+    set_status(licence, LicenceStatus.NORMAL, at=ctx.now())
     licence.valid_from, licence.valid_until = today, add_years(today, years)
     licence.remarks = [
         *licence.remarks,

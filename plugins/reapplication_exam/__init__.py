@@ -13,13 +13,15 @@ from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import models, notices  # noqa: F401 - its tables
 from .demo import load as load_demo
-from .jobs import transition_notices
+from .jobs import prospect_notices, transition_notices
 from .reports import registrations
 from .rules import MEASURE
 from .schema import ReapplicationExamMutation, ReapplicationExamQuery
+from .workflow import REGISTRATION
 
 
 @hookimpl
@@ -52,7 +54,10 @@ def register_permission_rules() -> list[PermissionRule]:
         ),
         PermissionRule.allow_roles(f"{MEASURE}.own_registrations", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.register", Role.CITIZEN, Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.withdraw", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.close", Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.result_record", Role.CLERK),
+        PermissionRule.allow_roles(f"{MEASURE}.cancellation_reason_record", Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.notify", Role.CLERK, Role.SUPERVISOR),
     ]
 
@@ -75,7 +80,15 @@ def register_jobs() -> list[JobSpec]:
             "daily 08:00",
             transition_notices,
             "2024-五-三: tell applicants registered before 2024-07-01 what the new rules change.",
-        )
+        ),
+        JobSpec(
+            "reapplication_exam_prospect_notices",
+            MEASURE,
+            "daily 08:30",
+            prospect_notices,
+            "2024-五-三: tell holders of qualifying cancelled licences who have not registered "
+            "yet when the new rules apply and what they change.",
+        ),
     ]
 
 
@@ -100,3 +113,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [REGISTRATION]

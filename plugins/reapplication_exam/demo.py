@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from core.db import stamp
 from core.demo import DemoWorld
-from core.registries.licences import LicenceStatus
+from core.registries.licences import CancellationReason, LicenceStatus
 
 from .models import Registration
 
@@ -23,6 +23,8 @@ def load(session: Session, demo: DemoWorld) -> None:
         person, "C1 C6", dt.date(2002, 3, 1), "320100",
         status=LicenceStatus.CANCELLED, valid_from=dt.date(2014, 3, 1), valid_years=6,
     )  # fmt: skip
+    licence.cancellation_reason = CancellationReason.OVERDUE_RENEWAL.value
+    session.add(licence)
     demo.refs["reapply_person"] = person
     demo.refs["reapply_licence"] = licence
     session.add(

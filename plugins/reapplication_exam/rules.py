@@ -57,6 +57,15 @@ RULE_TRANSITION_2 = (
 RULE_BEFORE = "M17 2024-五-二: 2024年7月1日前按原规定参加全科目考试"
 
 
+class RegistrationStatus(enum.StrEnum):
+    """Where a registration stands (workflow `reapplication_exam.registration`, workflow.py)."""
+
+    OPEN = "OPEN"  # registered, subjects outstanding
+    RESTORED = "RESTORED"  # every required subject passed: the licence is restored
+    WITHDRAWN = "WITHDRAWN"  # the applicant withdrew it
+    CLOSED = "CLOSED"  # the office closed it, with its reason
+
+
 @dataclass(frozen=True)
 class Plan:
     """What a re-applicant must take, and why."""

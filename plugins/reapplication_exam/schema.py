@@ -12,6 +12,7 @@ from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.registries.licences import CancellationReason
 
 from . import rules, service
 from .models import Registration
@@ -22,6 +23,16 @@ ReapplicationExamSubject = strawberry.enum(
     name="ReapplicationExamSubject",
     description="科目一 (SUBJECT1), 科目二 (SUBJECT2), 科目三道路驾驶技能 (SUBJECT3_ROAD), "
     "科目三安全文明驾驶常识 (SUBJECT3_SAFETY).",
+)
+
+
+ReapplicationExamCancellationReason = strawberry.enum(
+    CancellationReason,
+    name="ReapplicationExamCancellationReason",
+    description="Why a licence was cancelled (注销原因, 公安部令第162号 第七十九条): OVERDUE_RENEWAL "
+    "超过有效期未换证, OVERDUE_REVIEW 未按规定审验, NO_HEALTH_CERTIFICATE 未提交身体条件证明, "
+    "HOLDER_REQUEST 本人申请注销, DECEASED 死亡, UNFIT 身体条件不适合驾驶, PERMIT_WITHDRAWN 驾驶许可被撤销, "
+    "PROBATION_POINTS 实习期内记满12分, OTHER.",
 )
 
 
@@ -71,6 +82,12 @@ class ReapplicationExamResultInput:
 @strawberry.type
 class ReapplicationExamPayload(Payload):
     plan: ReapplicationExamPlan | None = None
+
+
+@strawberry.type
+class ReapplicationExamReasonPayload(Payload):
+    licence_id: strawberry.ID | None = None
+    reason: ReapplicationExamCancellationReason | None = None
 
 
 @strawberry.type
@@ -148,6 +165,59 @@ class ReapplicationExamMutation:
         ctx: Context = info.context
         row = service.register(ctx, scope.session, str(input.licence_id), input.classes)
         scope.subject(row.person_id, f"Registration:{row.id}")
+        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+    @mutation(
+        f"{MEASURE}.cancellation_reason_record",
+        "Record from the archive why a 注销 licence was cancelled, when the registry has no "
+        "reason on file; the measure applies only to 逾期三年未换证 (2024-五-一).",
+        qualifier="licence of own city",
+    )
+    def reapplication_exam_cancellation_reason_record(
+        self,
+        info: strawberry.Info,
+        licence_id: strawberry.ID,
+        reason: ReapplicationExamCancellationReason,
+        scope: WriteScope,
+    ) -> ReapplicationExamReasonPayload:
+        ctx: Context = info.context
+        licence = service.record_cancellation_reason(ctx, scope.session, str(licence_id), reason)
+        scope.subject(licence.person_id, f"DrivingLicence:{licence.id}", reason=reason.value)
+        return ReapplicationExamReasonPayload(
+            licence_id=strawberry.ID(licence.id), reason=CancellationReason(reason)
+        )
+
+    @mutation(
+        f"{MEASURE}.withdraw",
+        "Withdraw your open registration (with an optional reason); you are told.",
+        qualifier="own registration",
+    )
+    def reapplication_exam_registration_withdraw(
+        self,
+        info: strawberry.Info,
+        registration_id: strawberry.ID,
+        scope: WriteScope,
+        reason: str | None = None,
+    ) -> ReapplicationExamPayload:
+        ctx: Context = info.context
+        row = service.load_registration(ctx, scope.session, str(registration_id))
+        scope.subject(row.person_id, f"Registration:{row.id}")
+        service.withdraw(ctx, scope.session, row, reason)
+        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+    @mutation(
+        f"{MEASURE}.close",
+        "Close an open registration with the reason (registered in error, restored by another "
+        "route); the applicant is told why.",
+        qualifier="own city",
+    )
+    def reapplication_exam_registration_close(
+        self, info: strawberry.Info, registration_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> ReapplicationExamPayload:
+        ctx: Context = info.context
+        row = service.load_registration(ctx, scope.session, str(registration_id))
+        scope.subject(row.person_id, f"Registration:{row.id}")
+        service.close(ctx, scope.session, row, reason)
         return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
 
     @mutation(

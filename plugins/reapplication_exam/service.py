@@ -10,12 +10,21 @@ from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.ids import lookup_id
-from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
+from core.registries.licences import (
+    CancellationReason,
+    DrivingLicence,
+    LicenceStatus,
+    parse_classes,
+    set_status,
+)
+from core.validation import optional_text
+from core.workflow import move
 
 from . import rules
 from .errors import ReapplicationExamErrorCode
 from .models import Registration
 from .rules import MEASURE
+from .workflow import REGISTRATION
 
 TEMPLATE = "reapplication_exam.transition"
 NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有效期为六年
@@ -54,6 +63,22 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             field="licenceId",
             rule=rules.RULE_SCOPE,
         )
+    if licence.cancellation_reason is None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_NOT_ON_FILE,
+            "Why the licence was cancelled is not on file; the office records it from the archive "
+            "first (reapplicationExamCancellationReasonRecord).",
+            field="licenceId",
+            rule=rules.RULE_SCOPE,
+        )
+    if licence.cancellation_reason != CancellationReason.OVERDUE_RENEWAL.value:
+        reason = CancellationReason(licence.cancellation_reason)
+        raise RuleError(
+            ReapplicationExamErrorCode.CANCELLED_FOR_OTHER_REASON,
+            f"Cancelled for {reason.value} ({reason.label_zh}), not for 逾期未换证.",
+            field="licenceId",
+            rule=rules.RULE_SCOPE,
+        )
     if not rules.overdue_three_years(licence.valid_until, day):
         limit = rules.add_years(licence.valid_until, rules.OVERDUE_YEARS)
         raise RuleError(
@@ -78,6 +103,32 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             field="classes",
             rule=rules.RULE_SCOPE,
         )
+
+
+def record_cancellation_reason(
+    ctx: Context, session: Session, licence_id: str, reason: CancellationReason
+) -> DrivingLicence:
+    """A clerk of the licence's city records, from the archive, why a 注销 licence was cancelled
+    when the registry has no reason on file (licences cancelled before it kept reasons). A reason
+    on file is never rewritten here (REAPPLY_CANCELLATION_REASON_ON_FILE)."""
+    licence = load_licence(ctx, session, licence_id)
+    ctx.require_in_force(MEASURE, licence.issuing_city, field="licenceId")
+    if licence.status != LicenceStatus.CANCELLED.value:
+        raise RuleError(
+            ReapplicationExamErrorCode.NOT_CANCELLED,
+            f"The licence is {LicenceStatus(licence.status).label_zh}, not 注销.",
+            field="licenceId",
+        )
+    if licence.cancellation_reason is not None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_ON_FILE,
+            "The cancellation reason is already on file.",
+            field="licenceId",
+        )
+    licence.cancellation_reason = reason.value
+    licence.updated_at = stamp(ctx.now())
+    session.add(licence)
+    return licence
 
 
 def plan_of(row: Registration, day: dt.date) -> rules.Plan:
@@ -170,8 +221,7 @@ def restore(
     licence = session.get(DrivingLicence, row.licence_id)
     assert licence is not None
     licence.classes = " ".join(plan.restores)
-    licence.status = LicenceStatus.NORMAL.value
-    licence.status_changed_at = stamp(ctx.now())
+    set_status(licence, LicenceStatus.NORMAL, at=ctx.now())
     licence.valid_from = day
     licence.valid_until = rules.add_years(day, NEW_VALIDITY_YEARS)
     licence.remarks = [
@@ -179,15 +229,51 @@ def restore(
         f"{day} 注销恢复考试合格，恢复准驾车型 {licence.classes} ({plan.rules[0][:40]})",
     ]
     licence.updated_at = stamp(ctx.now())
-    row.status = "RESTORED"
     session.add(licence)
-    ctx.notify(
-        session,
-        row.person_id,
-        "reapplication_exam.restored",
-        {"classes": licence.classes, "valid_until": licence.valid_until.isoformat()},
-        measure=MEASURE,
-    )
+    session.add(row)
+    move(
+        ctx, session, REGISTRATION, row, "restore", field_name="registrationId",
+        params={"classes": licence.classes, "valid_until": licence.valid_until.isoformat()},
+    )  # fmt: skip
+
+
+def withdraw(ctx: Context, session: Session, row: Registration, reason: str | None) -> None:
+    """The applicant withdraws an open registration (own, in force in its city); told by the
+    workflow's `withdrawn` notice. REAPPLY_REGISTRATION_NOT_OPEN once it is closed."""
+    ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
+    _require_open(row)
+    note = optional_text("reason", reason, 500, multiline=True)
+    move(
+        ctx, session, REGISTRATION, row, "withdraw", field_name="registrationId",
+        values={"closed_note": note, "updated_at": stamp(ctx.now())},
+    )  # fmt: skip
+
+
+def close(ctx: Context, session: Session, row: Registration, reason: str) -> None:
+    """A clerk of the registration's city closes an open registration with the reason (e.g.
+    registered in error, the licence restored by another route); the applicant is told why."""
+    ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
+    _require_open(row)
+    note = optional_text("reason", reason, 500, multiline=True)
+    if note is None:
+        raise RuleError(
+            ReapplicationExamErrorCode.REASON_REQUIRED,
+            "Say why the registration is closed.",
+            field="reason",
+        )
+    move(
+        ctx, session, REGISTRATION, row, "close", field_name="registrationId",
+        values={"closed_note": note, "updated_at": stamp(ctx.now())},
+    )  # fmt: skip
+
+
+def _require_open(row: Registration) -> None:
+    if row.status != rules.RegistrationStatus.OPEN.value:
+        raise RuleError(
+            ReapplicationExamErrorCode.NOT_OPEN,
+            f"The registration is {row.status}.",
+            field="registrationId",
+        )
 
 
 def pending_notices(session: Session, city_code: str | None = None) -> list[Registration]:

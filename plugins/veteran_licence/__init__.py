@@ -9,13 +9,14 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
-from . import models  # noqa: F401 - its tables
+from . import models, notices  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableMilitaryRegistry
 from .demo import load as load_demo
 from .reports import exchanges
@@ -92,6 +93,21 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    """The core's application graph with this measure's notices: the applicant withdraws a
+    pending application (core `applicationWithdraw`; the measure keeps nothing beside the
+    application that would need closing), the office rejects with its reason."""
+    return [
+        apps.application_workflow(
+            MEASURE,
+            notices={
+                "reject": f"{MEASURE}.rejected",
+                "withdraw": f"{MEASURE}.withdrawn",
+                "complete": f"{MEASURE}.exchanged",
+            },
+        )
+    ]
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -253,8 +253,9 @@ def _complete(
         note=first.explanation[:500],
     )
     transition(
-        session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
-    )
+        session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id,
+        ctx=ctx, params={"first_issue": first.day.isoformat()},
+    )  # fmt: skip
 
 
 def _require_suspicious(app: Application) -> None:

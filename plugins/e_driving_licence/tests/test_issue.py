@@ -1,7 +1,5 @@
 """Apply -> review -> issue, through the GraphQL API: roles, rollout, jurisdiction, bad input."""
 
-import datetime as dt
-
 from sqlmodel import select
 
 from core.accounts import Person
@@ -117,22 +115,6 @@ def test_duplicate_application_refused(edl):
         APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
     )
     assert body["eDrivingLicenceApply"]["errors"][0]["code"] == "EDL_ALREADY_ISSUED"
-
-
-def test_rollout_boundary_2021_06_01(edl):
-    env = edl(now="2021-05-31")
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    err = body["eDrivingLicenceApply"]["errors"][0]
-    assert err["code"] == "FEATURE_NOT_ENABLED" and err["city"] == "320100"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
-    env.clock.set(dt.datetime(2021, 6, 1, 9, tzinfo=env.clock.now().tzinfo))
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert body["eDrivingLicenceApply"]["errors"] == []
 
 
 def test_disabled_city_refuses_issuance(edl):

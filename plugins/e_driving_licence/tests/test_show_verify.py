@@ -335,7 +335,9 @@ def test_seizure_needs_the_paper_licence(edl):
 
 
 def test_local_versions_refused_once_unified_e_licence_in_force(edl):
-    env = edl(now="2021-05-31")
+    """Nanjing is not among the cities of 2021-09-01: the unified e-licence reaches it with the
+    nationwide phase on 2022-01-01."""
+    env = edl(now="2021-12-31")
     body = env.data(LOCAL, {"c": "320100"}, as_="clerk")["eDrivingLicenceLocalVersionRegister"]
     assert body["errors"] == [] and body["localVersionId"]
     env.clock.set(env.clock.now() + dt.timedelta(days=1))

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.db import stamp
-from core.registries.licences import LicenceStatus
+from core.registries.licences import CancellationReason, LicenceStatus
 
 from ..models import Registration
 
@@ -22,8 +22,10 @@ NOTIFY = """mutation($c: String!) { reapplicationExamTransitionNotify(city: $c) 
 _SEQ = iter(range(10_000))
 
 
-def holder(env, classes="C1", valid_until=dt.date(2020, 5, 1), status=LicenceStatus.CANCELLED):
-    """A citizen with a licence of `classes` that ended on `valid_until`."""
+def holder(env, classes="C1", valid_until=dt.date(2020, 5, 1), status=LicenceStatus.CANCELLED,
+           reason=CancellationReason.OVERDUE_RENEWAL):  # fmt: skip
+    """A citizen with a licence of `classes` that ended on `valid_until`; a 注销 one was cancelled
+    for `reason` (None: no reason on file)."""
     with env.session() as s:
         f = env.factory(s)
         f.counter += 10 * next(_SEQ)
@@ -38,6 +40,9 @@ def holder(env, classes="C1", valid_until=dt.date(2020, 5, 1), status=LicenceSta
             valid_from=start,
             valid_years=6,
         )
+        if status == LicenceStatus.CANCELLED and reason is not None:
+            licence.cancellation_reason = reason.value
+            s.add(licence)
         s.commit()
     return person, account, licence
 
