@@ -1,7 +1,7 @@
 """licence status history and cancellation reason
 
 Revision ID: core_0003
-Revises: core_0002
+Revises: core_0008
 Create Date: 2026-11-30 11:12:35.143001
 """
 
@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 revision = "core_0003"
-down_revision = "core_0002"
+down_revision = "core_0008"
 branch_labels = None
 depends_on = None
 
