@@ -30,11 +30,37 @@ from verifier.codec import (
 
 RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issued before
 RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
-PREFIXES = {**CREDENTIAL_PREFIXES, "VR1:": "VR", "VR2:": "VR"}
+LIST_SHAPES = {"SL1:": codec.STATUS_LIST}
+PREFIXES = {
+    **CREDENTIAL_PREFIXES,
+    "VR1:": "VR",
+    "VR2:": "VR",
+    **dict.fromkeys(LIST_SHAPES, "SL"),
+    "TL1:": "TL",
+    "TH1:": "TH",
+}
 MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
 CLASS_ORDER = codec.CLASS_ORDER
 STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
 LEEWAY_SECONDS = 30
+
+# Every reason an answer can carry (docs/partners.md, "What the verifier answers", lists each
+# one; a test checks that). Reasons marked hard make the verdict REJECT; the others INCONCLUSIVE.
+REASONS = {
+    "MALFORMED": "not the one valid encoding of a known artefact (prefix, Base45, CBOR, COSE)",
+    "UNKNOWN_KEY": "signed with a key id the trust store does not hold (unknown, retired, or of "
+    "another purpose)",
+    "BAD_SIGNATURE": "the ES256 signature does not verify with the named key",
+    "PAYLOAD_EXPIRED": "a QR payload past its expiry (plus 30 s leeway)",
+    "PAYLOAD_NOT_YET_VALID": "issued more than 30 s in the future of the verifier's clock",
+    "NOT_VALID_AT_SIGNING": "the platform signed the payload with a status other than valid",
+    "STATUS_INVALID": "the status list says revoked or cancelled",
+    "STATUS_SUSPENDED": "the status list says suspended (seized, suspended licence)",
+    "STATUS_UNKNOWN": "the status list holds the reserved value 3 at the index",
+    "NO_STATUS_LIST": "no cached status list covers the payload's list and index",
+    "STATUS_LIST_STALE": "the status list is older than its time-to-live",
+}
+HARD_REASONS = frozenset(REASONS) - {"NO_STATUS_LIST", "STATUS_LIST_STALE"}
 
 
 class VerifierError(ValueError):
@@ -61,45 +87,65 @@ def _check(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> boo
     return codec.es256_verify(key, signature, data)
 
 
-class TrustStore:
-    """The document-signing keys a verifier trusts, by key id."""
+def _public_key(jwk: dict[str, Any]) -> ec.EllipticCurvePublicKey:
+    x = int.from_bytes(_b64u(jwk["x"]), "big")
+    y = int.from_bytes(_b64u(jwk["y"]), "big")
+    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
 
-    def __init__(self, keys: dict[str, ec.EllipticCurvePublicKey] | None = None) -> None:
+
+class TrustStore:
+    """The keys a verifier trusts, by key id: `keys` the document keys (QR payloads, receipts,
+    status and trust lists), `audit_keys` the audit-log keys (signed tree heads)."""
+
+    def __init__(
+        self,
+        keys: dict[str, ec.EllipticCurvePublicKey] | None = None,
+        audit_keys: dict[str, ec.EllipticCurvePublicKey] | None = None,
+    ) -> None:
         self.keys: dict[str, ec.EllipticCurvePublicKey] = dict(keys or {})
+        self.audit_keys: dict[str, ec.EllipticCurvePublicKey] = dict(audit_keys or {})
         self.updated_at: float | None = None
 
     @classmethod
     def from_jwks(cls, jwks: dict[str, Any] | str) -> TrustStore:
-        """Keys of purpose "document" from a JWKS (as served at /.well-known/jwks.json)."""
+        """Keys of purpose "document" and "audit" from a JWKS (/.well-known/jwks.json)."""
         store = cls()
         store.load_jwks(jwks)
         return store
 
-    def load_jwks(self, jwks: dict[str, Any] | str) -> None:
+    def load_jwks(
+        self, jwks: dict[str, Any] | str, purposes: tuple[str, ...] = ("document", "audit")
+    ) -> None:
+        """Replace the keys of `purposes` by those of `jwks` (P-256 keys not retired; an audit key
+        only once active: a tree head is never signed by a NEXT audit key)."""
         try:
             data = json.loads(jwks) if isinstance(jwks, str) else jwks
-            keys = {}
+            found: dict[str, dict[str, ec.EllipticCurvePublicKey]] = {p: {} for p in purposes}
             for jwk in data["keys"]:
-                if jwk.get("purpose", "document") != "document" or jwk.get("status") == "retired":
+                purpose = jwk.get("purpose", "document")
+                if purpose not in found or jwk.get("status") == "retired":
+                    continue
+                if purpose == "audit" and jwk.get("status") == "next":
                     continue
                 if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
                     continue
-                x = int.from_bytes(_b64u(jwk["x"]), "big")
-                y = int.from_bytes(_b64u(jwk["y"]), "big")
-                keys[jwk["kid"]] = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+                found[purpose][jwk["kid"]] = _public_key(jwk)
         except Exception as exc:  # noqa: BLE001
             raise VerifierError("not a JWKS") from exc
-        self.keys = keys
+        if "document" in found:
+            self.keys = found["document"]
+        if "audit" in found:
+            self.audit_keys = found["audit"]
         self.updated_at = time.time()
 
     def update_from_trust_list(self, text: str) -> None:
-        """Replace the keys by a signed trust list ("TL1:"), accepted only if signed by a key
-        this store already trusts (the next key is published before it signs anything)."""
+        """Replace the document keys by a signed trust list ("TL1:"), accepted only if signed by
+        a key this store already trusts (the next key is published before it signs anything)."""
         kid, claims, signed, signature = _parse(text, "TL1:", codec.TRUST_LIST)
         key = self.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("trust list not signed by a trusted key")
-        self.load_jwks({"keys": json.loads(claims[1])})
+        self.load_jwks({"keys": json.loads(claims[1])}, purposes=("document",))
 
 
 @dataclass
@@ -113,10 +159,10 @@ class _List:
 
 @dataclass
 class Answer:
-    """What verification established. `verdict` sums it up; `reasons` says why."""
+    """What verification established. `verdict` sums it up; `reasons` says why (REASONS)."""
 
     verdict: str  # ACCEPT | REJECT | INCONCLUSIVE
-    kind: str | None = None
+    kind: str | None = None  # DL VL DC (QR payloads), VR (receipt), SL, TL, TH
     signature_valid: bool = False
     kid: str | None = None
     payload_issued_at: int | None = None
@@ -141,50 +187,83 @@ class Answer:
             "status": self.status,
         }
 
+    def conclude(self) -> Answer:
+        """REJECT on a hard reason, INCONCLUSIVE on another (the signature holds, the status is
+        unproven), else ACCEPT."""
+        if any(r in HARD_REASONS for r in self.reasons):
+            self.verdict = "REJECT"
+        elif self.reasons:
+            self.verdict = "INCONCLUSIVE"
+        else:
+            self.verdict = "ACCEPT"
+        return self
+
+
+def _read_list(prefix: str, claims: dict[int, Any]) -> _List:
+    """The status list in the claims of a signed list (SL1:), uncompressed; VerifierError."""
+    try:
+        entry = _List(
+            int(claims[1]),
+            zlib.decompress(claims[4]),
+            int(claims[3]),
+            int(claims[5]),
+            int(claims[6]),
+        )
+    except Exception as exc:  # noqa: BLE001
+        raise VerifierError("bad status list") from exc
+    if claims[2] != 2 or len(entry.raw) * 4 < entry.capacity:
+        raise VerifierError("bad status list")
+    return entry
+
 
 class Verifier:
-    """Verifies QR payloads offline against a trust store and cached status lists."""
+    """Verifies the platform's signed artefacts offline against a trust store and cached status
+    lists: QR payloads (DL1: VL1: DC1:), receipts (VR1: VR2:), status lists, the trust list
+    (TL1:) and audit tree heads (TH1:)."""
 
     def __init__(self, store: TrustStore) -> None:
         self.store = store
         self.lists: dict[int, _List] = {}
 
     def add_status_list(self, text: str) -> int:
-        """Check a signed status list ("SL1:") and cache it; returns its list id."""
-        kid, claims, signed, signature = _parse(text, "SL1:", codec.STATUS_LIST)
+        """Check a signed status list and cache it; returns its list id. VerifierError unless it
+        is well-formed and signed by a trusted document key."""
+        prefix = text[:4] if isinstance(text, str) else ""
+        if prefix not in LIST_SHAPES:
+            raise VerifierError("not a status list")
+        kid, claims, signed, signature = _parse(text, prefix, LIST_SHAPES[prefix])
         key = self.store.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("status list not signed by a trusted key")
-        try:
-            entry = _List(
-                int(claims[1]),
-                zlib.decompress(claims[4]),
-                int(claims[3]),
-                int(claims[5]),
-                int(claims[6]),
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise VerifierError("bad status list") from exc
-        if claims[2] != 2 or len(entry.raw) * 4 < entry.capacity:
-            raise VerifierError("bad status list")
+        entry = _read_list(prefix, claims)
         self.lists[entry.list_id] = entry
         return entry.list_id
 
     def verify(self, text: str, now: float | None = None) -> Answer:
-        """Verify a credential payload (DL1:, VL1:, DC1:) or a verification receipt (VR2:, or
-        VR1: as issued before receipts named their audit entry)."""
+        """Verify any artefact the platform hands out, by its prefix: a credential payload (DL1:,
+        VL1:, DC1:), a verification receipt (VR2:, or VR1: as issued before receipts named their
+        audit entry), a status list, the trust list (TL1:) or an audit tree head (TH1:)."""
         now = time.time() if now is None else now
         prefix = text[:4] if isinstance(text, str) else ""
         kind = PREFIXES.get(prefix)
         if kind is None:
             return Answer("REJECT", reasons=["MALFORMED"])
-        shape = RECEIPT_SHAPES[prefix] if kind == "VR" else codec.credential_shape(kind)
+        if kind == "VR":
+            shape = RECEIPT_SHAPES[prefix]
+        elif kind == "SL":
+            shape = LIST_SHAPES[prefix]
+        elif kind == "TL":
+            shape = codec.TRUST_LIST
+        elif kind == "TH":
+            shape = codec.TREE_HEAD
+        else:
+            shape = codec.credential_shape(kind)
         try:
             kid, claims, signed, signature = _parse(text, prefix, shape)
         except VerifierError:
             return Answer("REJECT", kind=kind, reasons=["MALFORMED"])
         answer = Answer("REJECT", kind=kind, kid=kid)
-        key = self.store.keys.get(kid)
+        key = (self.store.audit_keys if kind == "TH" else self.store.keys).get(kid)
         if key is None:
             answer.reasons.append("UNKNOWN_KEY")
             return answer
@@ -194,6 +273,15 @@ class Verifier:
         answer.signature_valid = True
         if kind == "VR":
             return _receipt(answer, claims, now)
+        if kind == "SL":
+            return _status_list(answer, prefix, claims, now)
+        if kind == "TL":
+            return _trust_list(answer, claims)
+        if kind == "TH":
+            return _tree_head(answer, claims, now)
+        return self._credential(answer, kind, claims, now)
+
+    def _credential(self, answer: Answer, kind: str, claims: dict[int, Any], now: float) -> Answer:
         iat, exp = claims[C_IAT], claims[C_EXP]
         list_id, index = claims[C_STATUS_REF]
         answer.handle = base64.b32encode(claims[C_HANDLE]).decode().rstrip("=")
@@ -207,6 +295,8 @@ class Verifier:
             "classes": classes,
             "statusAtSigning": STATUS_NAMES.get(claims.get(C_STATUS, 3), "UNKNOWN"),
             "validUntil": claims.get(C_VALID_UNTIL),
+            "statusList": list_id,
+            "statusIndex": index,
         }
         if answer.payload_expired:
             answer.reasons.append("PAYLOAD_EXPIRED")
@@ -227,21 +317,7 @@ class Verifier:
                 answer.reasons.append(f"STATUS_{answer.status}")
         if claims.get(C_STATUS, 0) != 0:
             answer.reasons.append("NOT_VALID_AT_SIGNING")
-        hard = {
-            "PAYLOAD_EXPIRED",
-            "PAYLOAD_NOT_YET_VALID",
-            "STATUS_INVALID",
-            "STATUS_SUSPENDED",
-            "STATUS_UNKNOWN",
-            "NOT_VALID_AT_SIGNING",
-        }
-        if any(r in hard for r in answer.reasons):
-            answer.verdict = "REJECT"
-        elif answer.reasons:  # no list or a stale list: the signature holds, the status is unproven
-            answer.verdict = "INCONCLUSIVE"
-        else:
-            answer.verdict = "ACCEPT"
-        return answer
+        return answer.conclude()
 
 
 def _receipt(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
@@ -264,8 +340,62 @@ def _receipt(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
         answer.claims.update(
             {"auditLog": claims[9], "auditEntry": claims[10], "auditLeafHash": claims[11].hex()}
         )
-    answer.verdict = "ACCEPT"
-    return answer
+    return answer.conclude()
+
+
+def _status_list(answer: Answer, prefix: str, claims: dict[int, Any], now: float) -> Answer:
+    """A signed status list: authentic and well-formed; INCONCLUSIVE (STATUS_LIST_STALE) once
+    older than its time-to-live, REJECT when it is issued in the future or undecodable."""
+    try:
+        entry = _read_list(prefix, claims)
+    except VerifierError:
+        answer.reasons.append("MALFORMED")  # signed, yet not a list / key set we can read
+        return answer.conclude()
+    counts = {name: 0 for name in STATUS_NAMES.values()}
+    for byte in entry.raw:
+        for shift in (0, 2, 4, 6):
+            counts[STATUS_NAMES[byte >> shift & 3]] += 1
+    answer.payload_issued_at = entry.issued_at
+    answer.payload_age_seconds = answer.status_list_age_seconds = int(now - entry.issued_at)
+    answer.status_list_fresh = answer.status_list_age_seconds <= entry.ttl
+    answer.claims = {
+        "listId": entry.list_id,
+        "bits": 2,
+        "size": entry.capacity,
+        "issuedAt": entry.issued_at,
+        "ttl": entry.ttl,
+        "notValid": {k: v for k, v in counts.items() if k != "VALID" and v},
+    }
+    if entry.issued_at > now + LEEWAY_SECONDS:
+        answer.reasons.append("PAYLOAD_NOT_YET_VALID")
+    elif not answer.status_list_fresh:
+        answer.reasons.append("STATUS_LIST_STALE")
+    return answer.conclude()
+
+
+def _trust_list(answer: Answer, claims: dict[int, Any]) -> Answer:
+    """A signed trust list: authentic when signed by a trusted document key; its keys listed."""
+    try:
+        keys = json.loads(claims[1])
+        answer.claims = {"keys": [{"kid": k["kid"], "status": k.get("status")} for k in keys]}
+    except (ValueError, TypeError, KeyError):
+        answer.reasons.append("MALFORMED")  # signed, yet not a list / key set we can read
+    return answer.conclude()
+
+
+def _tree_head(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
+    """A signed tree head of the audit log (RFC 9162), signed by a published audit key."""
+    answer.payload_issued_at = claims[4] // 1000
+    answer.payload_age_seconds = int(now - claims[4] / 1000)
+    answer.claims = {
+        "logId": claims[1],
+        "treeSize": claims[2],
+        "rootHash": claims[3].hex(),
+        "timestampMs": claims[4],
+    }
+    if claims[4] / 1000 > now + LEEWAY_SECONDS:
+        answer.reasons.append("PAYLOAD_NOT_YET_VALID")
+    return answer.conclude()
 
 
 def signature_only(store: TrustStore, text: str) -> bool:
