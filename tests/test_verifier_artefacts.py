@@ -14,55 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from core.audit import sequence_all
 from core.documents import credentials as cred
-from core.documents.qr import sign_payload
-from plugins.e_driving_licence.tests import helpers as edl
-from plugins.e_vehicle_licence.tests import helpers as evl
-from plugins.online_deregistration.tests import helpers as dereg
+from tests.artefacts import PLUGINS, issued_artefacts
 from verifier import TrustStore, Verifier
 from verifier import verify as verify_module
 
 ROOT = Path(__file__).resolve().parent.parent
-HEADS = "{ auditTreeHeads { logId treeSize signed } }"
-
-
-def issued_artefacts(env) -> dict[str, str]:
-    """One of each signed artefact, issued through the API and the public routes."""
-    edl.issue(env)
-    evl.issue(env)
-    dl1 = edl.show(env)["payloads"][0]["text"]
-    vl1 = evl.payload(env)
-    certificate = dereg.approve(env, car="zhang_moto")["certificate"]
-    dc1 = env.data(dereg.SHOW, {"id": certificate["id"]}, as_="zhang_account")
-    vr2_dl = edl.verify(env, dl1, as_=env.refs["rental"])["data"]["eDrivingLicenceVerify"]
-    vr2_vl = env.data(evl.VERIFY, {"p": vl1}, as_=env.refs["insurer"])["eVehicleLicenceVerify"]
-    vr1 = sign_payload(  # the receipt format issued before receipts named their audit entry
-        "VR1:",
-        {1: "R1", 2: "H", 3: "P", 4: int(env.clock.now().timestamp()), 5: "ACCEPTED",
-         6: {"status": "VALID"}, 7: "车辆租赁", 8: "VALID"},
-        env.platform.keys.active("document"),
-    )  # fmt: skip
-    sequence_all(env.platform.engine, env.platform.keys, env.clock.now())
-    heads = env.data(HEADS, as_=env.refs["rental"])["auditTreeHeads"]
-    return {
-        "DL1": dl1,
-        "VL1": vl1,
-        "DC1": dc1["deregistrationCertificateShow"]["text"],
-        "VR2 (licence)": vr2_dl["verification"]["receipt"],
-        "VR2 (vehicle)": vr2_vl["verification"]["receipt"],
-        "VR1": vr1,
-        "status list": env.http.get("/credentials/status-lists/0").text,
-        "trust list": env.http.get("/credentials/trust-list").text,
-        "tree head": heads[0]["signed"],
-    }
 
 
 @pytest.fixture
 def world(make_env):
-    env = make_env(
-        ["e_driving_licence", "e_vehicle_licence", "online_deregistration"], now="2024-09-02"
-    )
+    env = make_env(PLUGINS, now="2024-09-02")
     env.artefacts = issued_artefacts(env)
     env.jwks = env.http.get("/.well-known/jwks.json").text
     return env

@@ -1,0 +1,127 @@
+"""Every COSE artefact the platform issues decodes and verifies with independent libraries, none of
+the project's code in the path (issue 18, item 4): Base45 with the `base45` package, COSE_Sign1
+with `pycose`, claims with `cbor2`, keys from the JWKS with PyJWT's `PyJWKSet`; the claims found
+are exactly those docs/partners.md ("Layout of each artefact") documents for the prefix, so an
+integrator can write a verifier from the doc alone. The JWKS's auth key checks an access token with
+PyJWT too."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import base45
+import cbor2
+import jwt
+import pytest
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pycose.algorithms import Es256
+from pycose.headers import KID, Algorithm
+from pycose.keys import EC2Key
+from pycose.messages import Sign1Message
+
+from tests.artefacts import PLUGINS, issued_artefacts
+
+DOC = (Path(__file__).resolve().parent.parent / "docs" / "partners.md").read_text()
+TOKEN = """mutation { partnerTokenCreate(clientId: "rental-demo", clientSecret: "partner-secret-1") {
+  token errors { code } } }"""
+
+
+def documented_claims() -> dict[str, set[int]]:
+    """{prefix: claim keys} from the layout tables of docs/partners.md."""
+    section = DOC.split("### Layout of each artefact", 1)[1].split("\n## ", 1)[0]
+    found: dict[str, set[int]] = {}
+    for prefixes, key in re.findall(r"^\| ((?:`[A-Z]{2}\d:` ?)+) \| (\d+) \|", section, re.M):
+        for prefix in re.findall(r"`([A-Z]{2}\d:)`", prefixes):
+            found.setdefault(prefix, set()).add(int(key))
+    return found
+
+
+def jose_keys(jwks_text: str) -> dict[str, tuple[str, EC2Key, object]]:
+    """{kid: (purpose, pycose key, PyJWK)} from the JWKS, parsed by PyJWT's PyJWKSet."""
+    keyset = jwt.PyJWKSet.from_json(jwks_text)
+    purposes = {k["kid"]: k["purpose"] for k in json.loads(jwks_text)["keys"]}
+    out = {}
+    for jwk in keyset.keys:
+        assert jwk.algorithm_name == "ES256" and jwk.key_type == "EC"
+        pem = jwk.key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo).decode()
+        out[jwk.key_id] = (purposes[jwk.key_id], EC2Key.from_pem_public_key(pem), jwk)
+    return out
+
+
+def open_cose(text: str) -> Sign1Message:
+    prefix, body = text[:4], text[4:]
+    assert re.fullmatch(r"[A-Z]{2}\d:", prefix)
+    return _sign1(base45.b45decode(body))
+
+
+def _sign1(data: bytes) -> Sign1Message:
+    """pycose's COSE_Sign1 of `data`. pycose 1.1's `decode` expects cbor2 5's mutable containers,
+    and cbor2 6 (which the project needs) decodes what is inside a tag as a tuple and frozendicts:
+    so the tag is checked here and its four parts handed to pycose's own `from_cose_obj` as a list
+    with a dict (header parsing and the signature check stay pycose's)."""
+    item = cbor2.loads(data)
+    assert isinstance(item, cbor2.CBORTag) and item.tag == 18  # COSE_Sign1 (RFC 9052 §2)
+    protected, unprotected, payload, signature = item.value
+    return Sign1Message.from_cose_obj([protected, dict(unprotected), payload, signature], True)
+
+
+@pytest.fixture
+def world(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    env.artefacts = issued_artefacts(env)
+    env.jwks = env.http.get("/.well-known/jwks.json").text
+    return env
+
+
+def test_every_artefact_verifies_with_pycose_and_has_the_documented_claims(world):
+    keys = jose_keys(world.jwks)
+    layout = documented_claims()
+    for name, text in world.artefacts.items():
+        message = open_cose(text)
+        assert message.phdr[Algorithm] == Es256 and not message.uhdr, name
+        kid = message.phdr[KID].decode()
+        purpose, key, _ = keys[kid]
+        assert purpose == ("audit" if text.startswith("TH1:") else "document"), name
+        message.key = key
+        assert message.verify_signature(), name
+        claims = cbor2.loads(message.payload)
+        assert set(claims) == layout[text[:4]], (name, sorted(claims), sorted(layout[text[:4]]))
+
+
+def test_a_tampered_artefact_or_a_key_of_another_purpose_fails_with_pycose(world):
+    keys = jose_keys(world.jwks)
+    auth = next(key for purpose, key, _ in keys.values() if purpose == "auth")
+    for name, text in world.artefacts.items():
+        message = open_cose(text)
+        message.key = auth
+        assert not message.verify_signature(), name
+        # one claim changed, the original signature kept (re-encoded with cbor2, not the codec)
+        tag = cbor2.loads(base45.b45decode(text[4:]))
+        protected, unprotected, payload, signature = tag.value
+        claims = cbor2.loads(payload)
+        first = min(claims)
+        value = claims[first]
+        claims[first] = value + 1 if isinstance(value, int) else value + value[:1] or "x"
+        forged = cbor2.dumps(
+            cbor2.CBORTag(18, [protected, unprotected, cbor2.dumps(claims), signature])
+        )
+        tampered = _sign1(forged)
+        tampered.key = keys[tampered.phdr[KID].decode()][1]
+        assert not tampered.verify_signature(), name
+
+
+def test_the_jwks_is_standard_and_its_auth_key_checks_an_access_token_with_pyjwt(world):
+    keys = jose_keys(world.jwks)
+    assert {purpose for purpose, _, _ in keys.values()} == {"auth", "document", "audit"}
+    token = world.data(TOKEN)["partnerTokenCreate"]["token"]
+    header = jwt.get_unverified_header(token)
+    purpose, _, jwk = keys[header["kid"]]
+    assert purpose == "auth" and header["alg"] == "ES256"
+    at = {"options": {"verify_exp": False}}  # the test clock is 2024-09-02: checked below
+    claims = jwt.decode(token, key=jwk, algorithms=["ES256"], audience="traffic-api", **at)
+    assert claims["iss"] and claims["exp"] > world.clock.now().timestamp() >= claims["iat"]
+    document_jwk = next(j for p, _, j in keys.values() if p == "document")
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, key=document_jwk, algorithms=["ES256"], audience="traffic-api", **at)
