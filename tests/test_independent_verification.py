@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from pathlib import Path
 
 import base45
@@ -21,6 +22,7 @@ from pycose.headers import KID, Algorithm
 from pycose.keys import EC2Key
 from pycose.messages import Sign1Message
 
+from core.documents import credentials as cred
 from tests.artefacts import PLUGINS, issued_artefacts
 
 DOC = (Path(__file__).resolve().parent.parent / "docs" / "partners.md").read_text()
@@ -125,3 +127,49 @@ def test_the_jwks_is_standard_and_its_auth_key_checks_an_access_token_with_pyjwt
     document_jwk = next(j for p, _, j in keys.values() if p == "document")
     with pytest.raises(jwt.InvalidSignatureError):
         jwt.decode(token, key=document_jwk, algorithms=["ES256"], audience="traffic-api", **at)
+
+
+def test_status_lists_are_ietf_token_status_lists_read_independently(world):
+    """Issue 18, item 3: the lists are draft-ietf-oauth-status-list CWTs (typ, sub, iat, ttl,
+    status_list {bits, lst}), read here with cbor2 and zlib alone: a seized licence's entry says
+    SUSPENDED (2), a revoked e-vehicle licence's INVALID (1), the index and list taken from the
+    QR payloads' status reference; four lists, each its own URI."""
+    from core.registries.licences import DrivingLicence
+
+    now = world.clock.now()
+    with world.session() as s:
+        licence = s.get(DrivingLicence, world.refs["zhang_licence"].id)
+        licence.status = "SEIZED"
+        s.add(licence)
+        cred.revoke_for_subject(s, now, "VL", world.refs["zhang_car"].id, "withdrawn")
+        cred.rebuild_all(s, world.platform.keys, now, cred.platform_sources(world.platform))
+        s.commit()
+    keys = jose_keys(world.jwks)
+    subjects = set()
+    for list_id in range(cred.LIST_COUNT):
+        text = world.http.get(f"/credentials/status-lists/{list_id}").text
+        assert text.startswith("SL2:")
+        message = open_cose(text)
+        message.key = keys[message.phdr[KID].decode()][1]
+        assert message.verify_signature()
+        protected = cbor2.loads(cbor2.loads(base45.b45decode(text[4:])).value[0])
+        assert protected[16] == "application/statuslist+cwt"
+        claims = cbor2.loads(message.payload)
+        assert set(claims) == {2, 6, 65533, 65534}
+        assert claims[6] == int(now.timestamp()) and claims[65534] == 3600
+        assert claims[2] == f"urn:traffic-admin:status-list:{list_id}"
+        subjects.add(claims[2])
+    assert len(subjects) == cred.LIST_COUNT
+
+    def status_of(payload: str) -> int:
+        list_id, idx = cbor2.loads(open_cose(payload).payload)[3]
+        text = world.http.get(f"/credentials/status-lists/{list_id}").text
+        status_list = cbor2.loads(open_cose(text).payload)[65533]
+        assert status_list["bits"] == 2
+        lst = zlib.decompress(status_list["lst"])
+        assert len(lst) * 8 // 2 == 1 << 20  # 1,048,576 entries: herd privacy
+        return lst[idx * 2 // 8] >> (idx * 2 % 8) & 0b11
+
+    assert status_of(world.artefacts["DL1"]) == 2
+    assert status_of(world.artefacts["VL1"]) == 1
+    assert status_of(world.artefacts["DC1"]) == 0

@@ -10,13 +10,15 @@ import json
 import re
 import subprocess
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
 
 from core.documents import credentials as cred
+from core.documents.qr import sign_payload
 from tests.artefacts import PLUGINS, issued_artefacts
-from verifier import TrustStore, Verifier
+from verifier import TrustStore, Verifier, codec
 from verifier import verify as verify_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,3 +143,40 @@ def test_every_reason_the_verifier_answers_is_documented():
     answered |= set(re.findall(r'reasons=\["([A-Z_]+)"\]', source))
     assert answered <= set(verify_module.REASONS), answered - set(verify_module.REASONS)
     assert set(verify_module.REASONS) <= answered
+
+
+def test_status_list_tokens_of_one_or_two_bits_and_the_former_format_are_read(world):
+    """Issue 18, item 3: the verifier reads any Token Status List of the platform's URIs (1 or 2
+    bits per entry, the draft's bit order) and still the former SL1 lists."""
+    key = world.platform.keys.active("document")
+    now = int(world.clock.now().timestamp())
+    one_bit = bytes([0b0000_0100, 0])  # 16 entries, entry 2 invalid
+    text = codec.issue(
+        "SL2:",
+        key.kid,
+        {2: "urn:traffic-admin:status-list:7", 6: now, 65534: 600,
+         65533: {"bits": 1, "lst": zlib.compress(one_bit)}},
+        key.sign,
+        typ=codec.STATUS_LIST_TYP,
+    )  # fmt: skip
+    v = Verifier(TrustStore.from_jwks(world.jwks))
+    assert v.add_status_list(text) == 7
+    assert v.lists[7].capacity == 16 and v.lists[7].status(2) == 1 and v.lists[7].status(1) == 0
+    answer = v.verify(text, now=now)
+    assert answer.verdict == "ACCEPT" and answer.claims["bits"] == 1
+    assert answer.claims["notValid"] == {"INVALID": 1} and answer.claims["size"] == 16
+    legacy = sign_payload(
+        "SL1:", {1: 5, 2: 2, 3: 16, 4: zlib.compress(bytes(4)), 5: now, 6: 600}, key
+    )
+    assert v.add_status_list(legacy) == 5 and v.verify(legacy, now=now).verdict == "ACCEPT"
+    foreign = codec.issue(
+        "SL2:",
+        key.kid,
+        {2: "https://elsewhere.example/lists/1", 6: now, 65534: 600,
+         65533: {"bits": 1, "lst": zlib.compress(one_bit)}},
+        key.sign,
+        typ=codec.STATUS_LIST_TYP,
+    )  # fmt: skip
+    assert v.verify(foreign, now=now).reasons == ["MALFORMED"]
+    served = world.artefacts["status list"]
+    assert served.startswith("SL2:") and v.verify(served, now=now).claims["bits"] == 2

@@ -30,7 +30,8 @@ from verifier.codec import (
 
 RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issued before
 RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
-LIST_SHAPES = {"SL1:": codec.STATUS_LIST}
+# SL2: the IETF Token Status List (CWT); SL1: the platform's own format, issued before
+LIST_SHAPES = {"SL2:": codec.STATUS_LIST_TOKEN, "SL1:": codec.STATUS_LIST}
 PREFIXES = {
     **CREDENTIAL_PREFIXES,
     "VR1:": "VR",
@@ -155,6 +156,13 @@ class _List:
     capacity: int
     issued_at: int
     ttl: int
+    bits: int = 2
+
+    def status(self, index: int) -> int:
+        """The status code at `index` (draft-ietf-oauth-status-list: entry i in bits
+        i*bits .. i*bits+bits-1, counted from the least significant bit of byte 0)."""
+        bit = index * self.bits
+        return (self.raw[bit // 8] >> (bit % 8)) & ((1 << self.bits) - 1)
 
 
 @dataclass
@@ -200,18 +208,22 @@ class Answer:
 
 
 def _read_list(prefix: str, claims: dict[int, Any]) -> _List:
-    """The status list in the claims of a signed list (SL1:), uncompressed; VerifierError."""
+    """The status list in the claims of a signed list (SL2: or SL1:), uncompressed;
+    VerifierError when it does not decompress or is shorter than it says."""
     try:
-        entry = _List(
-            int(claims[1]),
-            zlib.decompress(claims[4]),
-            int(claims[3]),
-            int(claims[5]),
-            int(claims[6]),
-        )
+        if prefix == "SL2:":
+            status_list = claims[codec.CWT_STATUS_LIST]
+            raw = zlib.decompress(status_list["lst"])
+            bits = status_list["bits"]
+            list_id = codec.list_id_of(claims[codec.CWT_SUB])
+            entry = _List(list_id, raw, len(raw) * 8 // bits, claims[codec.CWT_IAT],
+                          claims[codec.CWT_TTL], bits)  # fmt: skip
+        else:
+            entry = _List(int(claims[1]), zlib.decompress(claims[4]), int(claims[3]),
+                          int(claims[5]), int(claims[6]))  # fmt: skip
     except Exception as exc:  # noqa: BLE001
         raise VerifierError("bad status list") from exc
-    if claims[2] != 2 or len(entry.raw) * 4 < entry.capacity:
+    if entry.list_id is None or len(entry.raw) * 8 < entry.capacity * entry.bits:
         raise VerifierError("bad status list")
     return entry
 
@@ -230,7 +242,7 @@ class Verifier:
         is well-formed and signed by a trusted document key."""
         prefix = text[:4] if isinstance(text, str) else ""
         if prefix not in LIST_SHAPES:
-            raise VerifierError("not a status list")
+            raise VerifierError("malformed: not a status list prefix")
         kid, claims, signed, signature = _parse(text, prefix, LIST_SHAPES[prefix])
         key = self.store.keys.get(kid)
         if key is None or not _check(key, signature, signed):
@@ -306,9 +318,8 @@ class Verifier:
         if status_list is None or not 0 <= index < status_list.capacity:
             answer.reasons.append("NO_STATUS_LIST")
         else:
-            bit = index * 2
-            code = (status_list.raw[bit // 8] >> (bit % 8)) & 3
-            answer.status = STATUS_NAMES[code]
+            code = status_list.status(index)
+            answer.status = STATUS_NAMES.get(code, "UNKNOWN")
             answer.status_list_age_seconds = int(now - status_list.issued_at)
             answer.status_list_fresh = answer.status_list_age_seconds <= status_list.ttl
             if not answer.status_list_fresh:
@@ -351,16 +362,20 @@ def _status_list(answer: Answer, prefix: str, claims: dict[int, Any], now: float
     except VerifierError:
         answer.reasons.append("MALFORMED")  # signed, yet not a list / key set we can read
         return answer.conclude()
-    counts = {name: 0 for name in STATUS_NAMES.values()}
+    counts = dict.fromkeys(STATUS_NAMES.values(), 0)
+    mask = (1 << entry.bits) - 1
     for byte in entry.raw:
-        for shift in (0, 2, 4, 6):
-            counts[STATUS_NAMES[byte >> shift & 3]] += 1
+        if byte:  # most entries are valid (0): only the set bytes are looked into
+            for shift in range(0, 8, entry.bits):
+                if byte >> shift & mask:
+                    counts[STATUS_NAMES.get(byte >> shift & mask, "UNKNOWN")] += 1
     answer.payload_issued_at = entry.issued_at
     answer.payload_age_seconds = answer.status_list_age_seconds = int(now - entry.issued_at)
     answer.status_list_fresh = answer.status_list_age_seconds <= entry.ttl
     answer.claims = {
         "listId": entry.list_id,
-        "bits": 2,
+        "uri": claims.get(codec.CWT_SUB),
+        "bits": entry.bits,
         "size": entry.capacity,
         "issuedAt": entry.issued_at,
         "ttl": entry.ttl,
