@@ -173,3 +173,44 @@ def test_status_lists_are_ietf_token_status_lists_read_independently(world):
     assert status_of(world.artefacts["DL1"]) == 2
     assert status_of(world.artefacts["VL1"]) == 1
     assert status_of(world.artefacts["DC1"]) == 0
+
+
+def _entrustment(make_env) -> tuple[object, str]:
+    from plugins.online_entrustment.tests import helpers as en
+
+    env = make_env(en.PLUGINS, now="2021-07-01")
+    return env, en.created(env)["qr"]
+
+
+def _truck_pass(make_env) -> tuple[object, str]:
+    from plugins.truck_pass.tests import helpers as tp
+
+    env = make_env(tp.PLUGINS, now="2024-09-02")
+    application = tp.apply(env, tp.ready_city(env))["application"]
+    approved = env.data(tp.APPROVE, {"id": application["id"]}, as_="clerk")
+    return env, approved["truckPassApplicationApprove"]["code"]["qr"]
+
+
+def _evidence_voucher(make_env) -> tuple[object, str]:
+    from plugins.accident_evidence.tests import helpers as ae
+
+    env = make_env(ae.PLUGINS, now="2021-07-01")
+    zhang = env.refs["zhang"]
+    case = ae.ready_case(env)
+    out = ae.register_requester(env, case["number"], ae.party_id(case, zhang), zhang)
+    return env, out["voucher"]["qr"]
+
+
+@pytest.mark.parametrize("issued", [_entrustment, _truck_pass, _evidence_voucher])
+def test_the_other_signed_qr_texts_verify_with_pycose_too(make_env, issued):
+    """EN1 (electronic entrustment), TP1 (truck pass), AE1 (evidence voucher): scanned by clerks
+    and officers rather than partners, in the same envelope, with the documented claims."""
+    env, text = issued(make_env)
+    keys = jose_keys(env.http.get("/.well-known/jwks.json").text)
+    message = open_cose(text)
+    purpose, key, _ = keys[message.phdr[KID].decode()]
+    message.key = key
+    assert purpose == "document" and message.verify_signature()
+    claims = cbor2.loads(message.payload)
+    assert set(claims) == documented_claims()[text[:4]]
+    assert all(isinstance(v, str) for v in claims.values())
