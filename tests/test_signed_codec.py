@@ -17,6 +17,7 @@ from plugins.online_entrustment.rules import QR_CLAIMS as EN1
 from plugins.truck_pass.applications import QR_CLAIMS as TP1
 from tests.signed_variants import P256_ORDER, all_variants, signature_holds
 from verifier import codec
+from verifier import status_list as token
 from verifier.codec import MalformedPayload
 
 
@@ -198,7 +199,7 @@ FORMATS = {
     "DC1:": (codec.credential_shape("DC"), {**CREDENTIAL, 1: "DC", 8: "K33"}),
     "SL1:": (codec.STATUS_LIST, {1: 0, 2: 2, 3: 1024, 4: b"x\x9c", 5: 1725249820, 6: 3600}),
     "SL2:": (
-        codec.STATUS_LIST_TOKEN,
+        token.STATUS_LIST_TOKEN,
         {
             2: "urn:traffic-admin:status-list:3",
             6: 1725249820,
@@ -252,7 +253,7 @@ def test_a_typed_format_needs_its_typ_header_and_an_untyped_one_refuses_it():
     for text in (untyped, other):
         with pytest.raises(MalformedPayload):
             codec.parse(text, "SL2:", shape=shape)
-    typed = codec.issue("TL1:", key.kid, FORMATS["TL1:"][1], key.sign, typ=codec.STATUS_LIST_TYP)
+    typed = codec.issue("TL1:", key.kid, FORMATS["TL1:"][1], key.sign, typ=token.STATUS_LIST_TYP)
     with pytest.raises(MalformedPayload):
         codec.parse(typed, "TL1:", shape=codec.TRUST_LIST)
 

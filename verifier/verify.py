@@ -10,13 +10,26 @@ from __future__ import annotations
 import base64
 import json
 import time
-import zlib
-from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from verifier import codec
+from verifier import status_list as token
+from verifier.answer import (  # noqa: F401 - REASONS, STATUS_NAMES: the verifier's vocabulary
+    HARD_REASONS,
+    LEEWAY_SECONDS,
+    REASONS,
+    STATUS_NAMES,
+    Answer,
+    StatusList,
+    VerifierError,
+    read_list,
+    receipt,
+    status_list,
+    tree_head,
+    trust_list,
+)
 from verifier.codec import (
     C_CLASSES,
     C_EXP,
@@ -31,7 +44,7 @@ from verifier.codec import (
 RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issued before
 RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
 # SL2: the IETF Token Status List (CWT); SL1: the platform's own format, issued before
-LIST_SHAPES = {"SL2:": codec.STATUS_LIST_TOKEN, "SL1:": codec.STATUS_LIST}
+LIST_SHAPES = {"SL2:": token.STATUS_LIST_TOKEN, "SL1:": codec.STATUS_LIST}
 PREFIXES = {
     **CREDENTIAL_PREFIXES,
     "VR1:": "VR",
@@ -42,30 +55,6 @@ PREFIXES = {
 }
 MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
 CLASS_ORDER = codec.CLASS_ORDER
-STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
-LEEWAY_SECONDS = 30
-
-# Every reason an answer can carry (docs/partners.md, "What the verifier answers", lists each
-# one; a test checks that). Reasons marked hard make the verdict REJECT; the others INCONCLUSIVE.
-REASONS = {
-    "MALFORMED": "not the one valid encoding of a known artefact (prefix, Base45, CBOR, COSE)",
-    "UNKNOWN_KEY": "signed with a key id the trust store does not hold (unknown, retired, or of "
-    "another purpose)",
-    "BAD_SIGNATURE": "the ES256 signature does not verify with the named key",
-    "PAYLOAD_EXPIRED": "a QR payload past its expiry (plus 30 s leeway)",
-    "PAYLOAD_NOT_YET_VALID": "issued more than 30 s in the future of the verifier's clock",
-    "NOT_VALID_AT_SIGNING": "the platform signed the payload with a status other than valid",
-    "STATUS_INVALID": "the status list says revoked or cancelled",
-    "STATUS_SUSPENDED": "the status list says suspended (seized, suspended licence)",
-    "STATUS_UNKNOWN": "the status list holds the reserved value 3 at the index",
-    "NO_STATUS_LIST": "no cached status list covers the payload's list and index",
-    "STATUS_LIST_STALE": "the status list is older than its time-to-live",
-}
-HARD_REASONS = frozenset(REASONS) - {"NO_STATUS_LIST", "STATUS_LIST_STALE"}
-
-
-class VerifierError(ValueError):
-    """Malformed input (not a payload, not a JWKS, not a status list)."""
 
 
 def _b64u(text: str) -> bytes:
@@ -149,85 +138,6 @@ class TrustStore:
         self.load_jwks({"keys": json.loads(claims[1])}, purposes=("document",))
 
 
-@dataclass
-class _List:
-    list_id: int
-    raw: bytes
-    capacity: int
-    issued_at: int
-    ttl: int
-    bits: int = 2
-
-    def status(self, index: int) -> int:
-        """The status code at `index` (draft-ietf-oauth-status-list: entry i in bits
-        i*bits .. i*bits+bits-1, counted from the least significant bit of byte 0)."""
-        bit = index * self.bits
-        return (self.raw[bit // 8] >> (bit % 8)) & ((1 << self.bits) - 1)
-
-
-@dataclass
-class Answer:
-    """What verification established. `verdict` sums it up; `reasons` says why (REASONS)."""
-
-    verdict: str  # ACCEPT | REJECT | INCONCLUSIVE
-    kind: str | None = None  # DL VL DC (QR payloads), VR (receipt), SL, TL, TH
-    signature_valid: bool = False
-    kid: str | None = None
-    payload_issued_at: int | None = None
-    payload_expires_at: int | None = None
-    payload_age_seconds: int | None = None
-    payload_expired: bool | None = None
-    status: str = "UNKNOWN"  # from the status list: VALID | INVALID | SUSPENDED | UNKNOWN
-    status_list_age_seconds: int | None = None
-    status_list_fresh: bool | None = None
-    handle: str | None = None
-    claims: dict[str, Any] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def established(self) -> dict[str, Any]:
-        return {
-            "signature": self.signature_valid,
-            "kid": self.kid,
-            "payloadAgeSeconds": self.payload_age_seconds,
-            "payloadExpired": self.payload_expired,
-            "statusListAgeSeconds": self.status_list_age_seconds,
-            "status": self.status,
-        }
-
-    def conclude(self) -> Answer:
-        """REJECT on a hard reason, INCONCLUSIVE on another (the signature holds, the status is
-        unproven), else ACCEPT."""
-        if any(r in HARD_REASONS for r in self.reasons):
-            self.verdict = "REJECT"
-        elif self.reasons:
-            self.verdict = "INCONCLUSIVE"
-        else:
-            self.verdict = "ACCEPT"
-        return self
-
-
-def _read_list(prefix: str, claims: dict[int, Any]) -> _List:
-    """The status list in the claims of a signed list (SL2: or SL1:), uncompressed;
-    VerifierError when it does not decompress or is shorter than it says."""
-    try:
-        if prefix == "SL2:":
-            status_list = claims[codec.CWT_STATUS_LIST]
-            raw = zlib.decompress(status_list["lst"])
-            bits = status_list["bits"]
-            list_id = codec.list_id_of(claims[codec.CWT_SUB])
-            entry = _List(list_id, raw, len(raw) * 8 // bits, claims[codec.CWT_IAT],
-                          claims[codec.CWT_TTL], bits)  # fmt: skip
-        else:
-            entry = _List(int(claims[1]), zlib.decompress(claims[4]), int(claims[3]),
-                          int(claims[5]), int(claims[6]))  # fmt: skip
-    except Exception as exc:  # noqa: BLE001
-        raise VerifierError("bad status list") from exc
-    if entry.list_id is None or len(entry.raw) * 8 < entry.capacity * entry.bits:
-        raise VerifierError("bad status list")
-    return entry
-
-
 class Verifier:
     """Verifies the platform's signed artefacts offline against a trust store and cached status
     lists: QR payloads (DL1: VL1: DC1:), receipts (VR1: VR2:), status lists, the trust list
@@ -235,7 +145,7 @@ class Verifier:
 
     def __init__(self, store: TrustStore) -> None:
         self.store = store
-        self.lists: dict[int, _List] = {}
+        self.lists: dict[int, StatusList] = {}
 
     def add_status_list(self, text: str) -> int:
         """Check a signed status list and cache it; returns its list id. VerifierError unless it
@@ -247,7 +157,7 @@ class Verifier:
         key = self.store.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("status list not signed by a trusted key")
-        entry = _read_list(prefix, claims)
+        entry = read_list(prefix, claims)
         self.lists[entry.list_id] = entry
         return entry.list_id
 
@@ -284,13 +194,13 @@ class Verifier:
             return answer
         answer.signature_valid = True
         if kind == "VR":
-            return _receipt(answer, claims, now)
+            return receipt(answer, claims, now)
         if kind == "SL":
-            return _status_list(answer, prefix, claims, now)
+            return status_list(answer, prefix, claims, now)
         if kind == "TL":
-            return _trust_list(answer, claims)
+            return trust_list(answer, claims)
         if kind == "TH":
-            return _tree_head(answer, claims, now)
+            return tree_head(answer, claims, now)
         return self._credential(answer, kind, claims, now)
 
     def _credential(self, answer: Answer, kind: str, claims: dict[int, Any], now: float) -> Answer:
@@ -329,88 +239,6 @@ class Verifier:
         if claims.get(C_STATUS, 0) != 0:
             answer.reasons.append("NOT_VALID_AT_SIGNING")
         return answer.conclude()
-
-
-def _receipt(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
-    """A verification receipt (VR1:/VR2:) with a good signature is authentic: ACCEPT. What the platform
-    found then (ACCEPTED or REJECTED:<reason>) is `claims["result"]`, not the verdict."""
-    answer.payload_issued_at = claims[4]
-    answer.payload_age_seconds = int(now - claims[4])
-    answer.handle = claims[2] or None
-    answer.claims = {
-        "receiptId": claims[1],
-        "handle": claims[2],
-        "verifier": claims[3],
-        "verifiedAt": claims[4],
-        "result": claims[5],
-        "disclosed": claims[6],
-        "purpose": claims[7],
-        "liveStatus": claims[8],
-    }
-    if 9 in claims:  # VR2: the audit entry the verification is logged under
-        answer.claims.update(
-            {"auditLog": claims[9], "auditEntry": claims[10], "auditLeafHash": claims[11].hex()}
-        )
-    return answer.conclude()
-
-
-def _status_list(answer: Answer, prefix: str, claims: dict[int, Any], now: float) -> Answer:
-    """A signed status list: authentic and well-formed; INCONCLUSIVE (STATUS_LIST_STALE) once
-    older than its time-to-live, REJECT when it is issued in the future or undecodable."""
-    try:
-        entry = _read_list(prefix, claims)
-    except VerifierError:
-        answer.reasons.append("MALFORMED")  # signed, yet not a list / key set we can read
-        return answer.conclude()
-    counts = dict.fromkeys(STATUS_NAMES.values(), 0)
-    mask = (1 << entry.bits) - 1
-    for byte in entry.raw:
-        if byte:  # most entries are valid (0): only the set bytes are looked into
-            for shift in range(0, 8, entry.bits):
-                if byte >> shift & mask:
-                    counts[STATUS_NAMES.get(byte >> shift & mask, "UNKNOWN")] += 1
-    answer.payload_issued_at = entry.issued_at
-    answer.payload_age_seconds = answer.status_list_age_seconds = int(now - entry.issued_at)
-    answer.status_list_fresh = answer.status_list_age_seconds <= entry.ttl
-    answer.claims = {
-        "listId": entry.list_id,
-        "uri": claims.get(codec.CWT_SUB),
-        "bits": entry.bits,
-        "size": entry.capacity,
-        "issuedAt": entry.issued_at,
-        "ttl": entry.ttl,
-        "notValid": {k: v for k, v in counts.items() if k != "VALID" and v},
-    }
-    if entry.issued_at > now + LEEWAY_SECONDS:
-        answer.reasons.append("PAYLOAD_NOT_YET_VALID")
-    elif not answer.status_list_fresh:
-        answer.reasons.append("STATUS_LIST_STALE")
-    return answer.conclude()
-
-
-def _trust_list(answer: Answer, claims: dict[int, Any]) -> Answer:
-    """A signed trust list: authentic when signed by a trusted document key; its keys listed."""
-    try:
-        keys = json.loads(claims[1])
-        answer.claims = {"keys": [{"kid": k["kid"], "status": k.get("status")} for k in keys]}
-    except (ValueError, TypeError, KeyError):
-        answer.reasons.append("MALFORMED")  # signed, yet not a list / key set we can read
-    return answer.conclude()
-
-
-def _tree_head(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
-    """A signed tree head of the audit log (RFC 9162), signed by a published audit key."""
-    answer.payload_issued_at = claims[4] // 1000
-    answer.payload_age_seconds = int(now - claims[4] / 1000)
-    answer.claims = {
-        "logId": claims[1],
-        "treeSize": claims[2],
-        "rootHash": claims[3].hex(),
-        "timestampMs": claims[4],
-    }
-    if claims[4] / 1000 > now + LEEWAY_SECONDS:
-        answer.reasons.append("PAYLOAD_NOT_YET_VALID")
-    return answer.conclude()
 
 
 def signature_only(store: TrustStore, text: str) -> bool:

@@ -7,7 +7,7 @@ from the least significant bit of byte 0 (the draft's order), compressed with zl
 
 The Status List Token is a CWT (RFC 8392): a COSE_Sign1 signed with the platform's "document" key,
 protected header {alg ES256, kid, typ "application/statuslist+cwt"}, claims 2 sub (the list's URI,
-`codec.STATUS_LIST_URI`), 6 iat, 65534 ttl, 65533 status_list {"bits": 2, "lst": zlib bytes}. It
+`verifier.status_list.STATUS_LIST_URI`), 6 iat, 65534 ttl, 65533 status_list {"bits": 2, "lst": zlib bytes}. It
 travels as text like every other signed artefact: `SL2:` + Base45 of the CWT's bytes (strip the
 prefix and Base45-decode to get the `application/statuslist+cwt` body). A QR payload's claim 3
 [list id, idx] refers to entry idx of the list whose `sub` is STATUS_LIST_URI.format(list id).
@@ -23,9 +23,9 @@ from typing import Any
 from core.documents.keys import KeyRing
 from core.documents.qr import parse_payload
 from verifier import codec
-from verifier.codec import STATUS_LIST_TOKEN
+from verifier import status_list as token
 
-PREFIX = "SL2:"
+PREFIX = token.PREFIX
 BITS = 2
 VALID, INVALID, SUSPENDED = 0, 1, 2
 STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
@@ -33,7 +33,7 @@ STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
 
 def list_uri(list_id: int) -> str:
     """The URI of list `list_id`: its token's `sub`, the `uri` of a status reference."""
-    return codec.STATUS_LIST_URI.format(list_id)
+    return token.STATUS_LIST_URI.format(list_id)
 
 
 def encode(statuses: Iterable[tuple[int, int]], capacity: int) -> bytes:
@@ -61,13 +61,13 @@ def sign_list(
     uncompressed length), `ttl` in seconds."""
     del capacity
     claims: dict[int, Any] = {
-        codec.CWT_SUB: list_uri(list_id),
-        codec.CWT_IAT: int(issued.timestamp()),
-        codec.CWT_TTL: ttl,
-        codec.CWT_STATUS_LIST: {"bits": BITS, "lst": compressed},
+        token.CWT_SUB: list_uri(list_id),
+        token.CWT_IAT: int(issued.timestamp()),
+        token.CWT_TTL: ttl,
+        token.CWT_STATUS_LIST: {"bits": BITS, "lst": compressed},
     }
     key = keys.active("document")
-    return codec.issue(PREFIX, key.kid, claims, key.sign, typ=codec.STATUS_LIST_TYP)
+    return codec.issue(PREFIX, key.kid, claims, key.sign, typ=token.STATUS_LIST_TYP)
 
 
 MAX_TEXT = 2_000_000  # characters of a signed list (about 25 000 when 1% of a full list is set)
@@ -76,4 +76,4 @@ MAX_TEXT = 2_000_000  # characters of a signed list (about 25 000 when 1% of a f
 def parse_list(text: str) -> dict[int, Any]:
     """Claims of a signed list WITHOUT checking its signature (the verifier does that); raises
     QrFormatError unless `text` is the one valid encoding of a Status List Token."""
-    return parse_payload(text, PREFIX, STATUS_LIST_TOKEN, max_length=MAX_TEXT).claims
+    return parse_payload(text, PREFIX, token.STATUS_LIST_TOKEN, max_length=MAX_TEXT).claims
