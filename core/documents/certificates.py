@@ -109,12 +109,21 @@ def iaca_certificate(keys: KeyRing) -> x509.Certificate:
     return found
 
 
-def document_signer(keys: KeyRing) -> tuple[LoadedKey, x509.Certificate]:
-    """The ACTIVE "mdoc" key and its certificate, issued by the IACA root."""
-    key, root = keys.active(DS_PURPOSE), keys.active(IACA_PURPOSE)
-    found = _CACHE.get((key.kid, root.kid))
-    if found is None:
-        found = _CACHE[(key.kid, root.kid)] = _ds(key, root)
+def document_signer(
+    keys: KeyRing, now: dt.datetime, valid_through: dt.datetime
+) -> tuple[LoadedKey, x509.Certificate]:
+    """The ACTIVE "mdoc" key and its certificate, issued by the IACA root. When that certificate
+    ends before `valid_through` (what is signed now must verify until then), the "mdoc" key is
+    rotated first (its NEXT key becomes ACTIVE, with a certificate from `now`): a document signer
+    never signs past its certificate's 457 days."""
+    for _ in range(2):
+        key, root = keys.active(DS_PURPOSE), keys.active(IACA_PURPOSE)
+        found = _CACHE.get((key.kid, root.kid))
+        if found is None:
+            found = _CACHE[(key.kid, root.kid)] = _ds(key, root)
+        if found.not_valid_after_utc >= valid_through.astimezone(dt.UTC):
+            break
+        keys.rotate(DS_PURPOSE, now)
     return key, found
 
 

@@ -162,7 +162,7 @@ def issue(ctx: Context, scope: WriteScope, device_key: str) -> tuple[dict[str, A
     now = ctx.now()
     end_of_licence = dt.datetime.combine(licence.valid_until, dt.time(23, 59, 59), now.tzinfo)
     until = min(now + MDOC_VALIDITY, end_of_licence)
-    signer, certificate = certificates.document_signer(ctx.platform.keys)
+    signer, certificate = certificates.document_signer(ctx.platform.keys, now, until)
     document = iso.issue(
         iso.DOCTYPE_MDL,
         {iso.NAMESPACE_MDL: elements(ctx, licence, person)},

@@ -193,3 +193,43 @@ def test_the_partner_doc_example_verifies_a_presentation(make_env, capsys):
     }
     exec(compile(block, "docs/partners.md", "exec"), namespace)  # noqa: S102
     assert capsys.readouterr().out.strip() == "VALID ['B']"
+
+
+def test_the_document_signer_rotates_before_its_certificate_ends(make_env):
+    """A DS certificate lasts 457 days (ISO/IEC 18013-5 B.1.4): an mdoc whose validity would end
+    after it is signed by the next DS key, with a fresh certificate under the same root."""
+    from pycose.keys import EC2Key
+    from pycose.messages import Sign1Message
+
+    env = _mdoc_env(make_env)
+    _private, jwk = device_jwk()
+
+    def signer_of(document):
+        protected, unprotected, payload, signature = document["issuerSigned"]["issuerAuth"]
+        return x509.load_der_x509_certificate(unprotected[33]), (
+            protected,
+            unprotected,
+            payload,
+            signature,
+        )
+
+    first = cbor2.loads(base64.urlsafe_b64decode(_issue(env, jwk)["mdoc"]["document"] + "=="))
+    cert, _ = signer_of(first)
+    root = x509.load_pem_x509_certificate(env.data(ROOT)["eDrivingLicenceMdocIacaRoot"].encode())
+    assert cert.not_valid_after_utc - cert.not_valid_before_utc == dt.timedelta(days=457)
+    env.clock.set(env.clock.now() + dt.timedelta(days=455))  # + 3 days of validity: past 457
+    later = cbor2.loads(base64.urlsafe_b64decode(_issue(env, jwk)["mdoc"]["document"] + "=="))
+    new_cert, (protected, unprotected, payload, signature) = signer_of(later)
+    assert new_cert.serial_number != cert.serial_number
+    assert new_cert.issuer == root.subject
+    root.public_key().verify(
+        new_cert.signature, new_cert.tbs_certificate_bytes, ec.ECDSA(hashes.SHA256())
+    )
+    mso = cbor2.loads(cbor2.loads(payload).value)
+    assert new_cert.not_valid_after_utc >= mso["validityInfo"]["validUntil"]
+    message = Sign1Message.from_cose_obj([protected, dict(unprotected), payload, signature], True)
+    numbers = new_cert.public_key().public_numbers()
+    message.key = EC2Key(
+        crv="P_256", x=numbers.x.to_bytes(32, "big"), y=numbers.y.to_bytes(32, "big")
+    )
+    assert message.verify_signature()
