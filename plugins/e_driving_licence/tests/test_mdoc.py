@@ -20,7 +20,7 @@ from pymdoccbor.mdoc.verifier import MdocCbor
 from core.clock import CHINA_TZ
 from core.registries.licences import DrivingLicence
 
-from .helpers import issue, show
+from .helpers import TRAIL, issue, show
 
 ISSUE = """mutation($k: String!) { eDrivingLicenceMdocIssue(input: {deviceKey: $k}) {
   errors { code field rule } mdoc { docType document elements validFrom validUntil } } }"""
@@ -96,6 +96,8 @@ def test_an_mdoc_verifies_with_pymdoccbor_under_the_published_root(make_env):
     assert "portrait" not in elements and env.refs["zhang"].id_number not in json.dumps(
         elements, default=str
     )
+    trail = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]["nodes"]
+    assert any(n["action"] == "e_driving_licence.mdoc" and n["outcome"] == "OK" for n in trail)
 
 
 def test_selective_disclosure_tampering_and_an_untrusted_root(make_env):
