@@ -17,6 +17,7 @@ from plugins.online_entrustment.rules import QR_CLAIMS as EN1
 from plugins.truck_pass.applications import QR_CLAIMS as TP1
 from tests.signed_variants import P256_ORDER, all_variants, signature_holds
 from verifier import codec
+from verifier import status_list as token
 from verifier.codec import MalformedPayload
 
 
@@ -197,6 +198,15 @@ FORMATS = {
     "VL1:": (codec.credential_shape("VL"), {**CREDENTIAL, 1: "VL", 8: "K33"}),
     "DC1:": (codec.credential_shape("DC"), {**CREDENTIAL, 1: "DC", 8: "K33"}),
     "SL1:": (codec.STATUS_LIST, {1: 0, 2: 2, 3: 1024, 4: b"x\x9c", 5: 1725249820, 6: 3600}),
+    "SL2:": (
+        token.STATUS_LIST_TOKEN,
+        {
+            2: "urn:traffic-admin:status-list:3",
+            6: 1725249820,
+            65533: {"bits": 2, "lst": b"x\x9c"},
+            65534: 3600,
+        },
+    ),
     "TL1:": (codec.TRUST_LIST, {1: '[{"kid":"Dtest001"}]'}),
     "VR1:": (
         codec.RECEIPT,
@@ -221,7 +231,7 @@ FORMATS = {
 def test_each_format_has_exactly_one_valid_encoding(prefix):
     shape, claims = FORMATS[prefix]
     key = _key()
-    text = codec.issue(prefix, key.kid, claims, key.sign)
+    text = codec.issue(prefix, key.kid, claims, key.sign, typ=shape.typ)
     parsed = codec.parse(text, prefix, shape=shape)
     assert parsed.claims == claims and parsed.kid == key.kid
     assert key.verify(parsed.signature, parsed.signed_bytes)
@@ -233,6 +243,19 @@ def test_each_format_has_exactly_one_valid_encoding(prefix):
         with pytest.raises(MalformedPayload):
             codec.parse(variant, prefix, shape=shape)
             pytest.fail(f"{prefix} {name} was accepted")
+
+
+def test_a_typed_format_needs_its_typ_header_and_an_untyped_one_refuses_it():
+    key = _key()
+    shape, claims = FORMATS["SL2:"]
+    untyped = codec.issue("SL2:", key.kid, claims, key.sign)
+    other = codec.issue("SL2:", key.kid, claims, key.sign, typ="application/cwt")
+    for text in (untyped, other):
+        with pytest.raises(MalformedPayload):
+            codec.parse(text, "SL2:", shape=shape)
+    typed = codec.issue("TL1:", key.kid, FORMATS["TL1:"][1], key.sign, typ=token.STATUS_LIST_TYP)
+    with pytest.raises(MalformedPayload):
+        codec.parse(typed, "TL1:", shape=codec.TRUST_LIST)
 
 
 def test_signatures_are_issued_with_low_s():

@@ -1,6 +1,7 @@
-"""Standalone partner verifier for the platform's signed QR credentials (DL1:, VL1:, DC1:) and the
-receipts of online verifications (VR2:, and VR1: issued earlier); `verifier.codec` is the one strict decoder of every signed
-text, shared with the platform.
+"""Standalone partner verifier for every signed artefact the platform hands out: the QR credentials
+(DL1:, VL1:, DC1:), the receipts of online verifications (VR2:, and VR1: issued earlier), status
+lists, the trust list (TL1:) and audit tree heads (TH1:); `verifier.codec` is the one strict
+decoder of every signed text, shared with the platform.
 
 Depends only on `cryptography` and `cbor2`; runs without the server and without the
 `core` package. A handheld or a partner loads the published keys (JWKS or a signed trust list) and

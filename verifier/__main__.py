@@ -1,9 +1,12 @@
-"""Command line: verify one QR text offline.
+"""Command line: verify one signed artefact of the platform offline.
 
     python -m verifier --jwks jwks.json [--trust-list tl.txt] [--status-lists lists.txt] 'DL1:...'
 
-`lists.txt` holds one signed status list (SL1:...) per line. Prints the answer as JSON and exits
-0 on ACCEPT, 1 on REJECT, 2 on INCONCLUSIVE.
+The artefact is a QR payload (DL1:, VL1:, DC1:), a verification receipt (VR2:, VR1:), a status
+list, the trust list (TL1:) or an audit tree head (TH1:); the JWKS gives the document and audit
+keys. `lists.txt` holds one signed status list per line (for the status of a QR payload). Prints
+the answer as JSON and exits 0 on ACCEPT, 1 on REJECT, 2 on INCONCLUSIVE, 3 when the JWKS, the
+trust list or a status list cannot be read.
 """
 
 from __future__ import annotations
@@ -20,11 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m verifier", description=__doc__.splitlines()[0])
     parser.add_argument("--jwks", required=True, help="JWKS file (/.well-known/jwks.json)")
     parser.add_argument("--trust-list", help="signed trust list (TL1:...) to update the keys with")
-    parser.add_argument(
-        "--status-lists", help="file with one signed status list (SL1:...) per line"
-    )
+    parser.add_argument("--status-lists", help="file with one signed status list per line")
     parser.add_argument("--now", type=float, help="epoch seconds (default: now)")
-    parser.add_argument("payload")
+    parser.add_argument("payload", help="the signed text, exactly as issued (quote it)")
     args = parser.parse_args(argv)
     try:
         with open(args.jwks, encoding="utf-8") as fh:

@@ -12,7 +12,8 @@ same texts. Every signed text has exactly one valid encoding; anything else is `
   their encoding, no duplicate keys);
 - the item is a tagged COSE_Sign1 (RFC 9052 §4.2): `18([protected bstr, {}, payload bstr,
   signature bstr])`; the protected header is itself deterministic CBOR and exactly
-  `{1: -7 (ES256), 4: kid}` (RFC 9052 §3.1); the unprotected header is empty;
+  `{1: -7 (ES256), 4: kid}` (RFC 9052 §3.1), plus `16: typ` (RFC 9596) for a format that declares
+  a type (the status list token, `application/statuslist+cwt`); the unprotected header is empty;
 - the payload is a deterministic CBOR map with integer keys (the claims), whose keys and value
   types are exactly those of its format (`Shape`);
 - the signature is r || s, 32 bytes each (RFC 9053 §2.1), with 0 < r < n and 0 < s <= n/2 ("low
@@ -40,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 COSE_SIGN1_TAG = 18  # RFC 9052 §2
 HEADER_ALG, HEADER_KID = 1, 4  # RFC 9052 §3.1
+HEADER_TYP = 16  # RFC 9596: the media type of the content
 COSE_ALG_ES256 = -7  # RFC 9053 §2.1
 SIGNATURE_BYTES = 64
 # order n of the P-256 group (FIPS 186-4 D.1.2.3)
@@ -192,11 +194,21 @@ def es256_verify(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) 
     return True
 
 
-def issue(prefix: str, kid: str, claims: Mapping[int, Any], sign: Callable[[bytes], bytes]) -> str:
-    """The text `prefix` + Base45(COSE_Sign1) of `claims`, signed by `sign` (raw r || s ES256)."""
+def issue(
+    prefix: str,
+    kid: str,
+    claims: Mapping[int, Any],
+    sign: Callable[[bytes], bytes],
+    typ: str | None = None,
+) -> str:
+    """The text `prefix` + Base45(COSE_Sign1) of `claims`, signed by `sign` (raw r || s ES256);
+    `typ` adds the protected `typ` header (RFC 9596), as the format's `Shape.typ` requires."""
     if not _KID.fullmatch(kid) or not all(isinstance(k, int) for k in claims):
         raise ValueError("a key id of letters and digits, integer claim keys")
-    protected = encode({HEADER_ALG: COSE_ALG_ES256, HEADER_KID: kid.encode()})
+    header: dict[int, Any] = {HEADER_ALG: COSE_ALG_ES256, HEADER_KID: kid.encode()}
+    if typ is not None:
+        header[HEADER_TYP] = typ
+    protected = encode(header)
     payload = encode(dict(claims))
     signature = low_s(sign(sig_structure(protected, payload)))
     message = cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
@@ -212,6 +224,7 @@ class Signed:
     protected: bytes
     payload: bytes
     signature: bytes
+    typ: str | None = None  # the protected typ header (RFC 9596), when the format has one
 
     @property
     def signed_bytes(self) -> bytes:
@@ -237,8 +250,11 @@ def parse(text: str, prefix: str, max_length: int = 2000, shape: Shape | None = 
     ):
         raise MalformedPayload("not a COSE_Sign1 of this profile")
     header = decode(protected)
-    if not isinstance(header, dict) or set(header) != {HEADER_ALG, HEADER_KID}:
-        raise MalformedPayload("the protected header is exactly {alg, kid}")
+    if not isinstance(header, dict) or set(header) - {HEADER_TYP} != {HEADER_ALG, HEADER_KID}:
+        raise MalformedPayload("the protected header is exactly {alg, kid} (and typ)")
+    typ = header.get(HEADER_TYP)
+    if typ is not None and not isinstance(typ, str):
+        raise MalformedPayload("typ is a media type")
     if header[HEADER_ALG] != COSE_ALG_ES256:
         raise MalformedPayload("algorithm not allowed")
     raw_kid = header[HEADER_KID]
@@ -252,8 +268,10 @@ def parse(text: str, prefix: str, max_length: int = 2000, shape: Shape | None = 
     if not (0 < r < P256_ORDER and 0 < s <= P256_ORDER // 2):
         raise MalformedPayload("the signature is not in its one (low-S) form")
     if shape is not None:
+        if typ != shape.typ:
+            raise MalformedPayload(f"{shape.name} has the typ header {shape.typ}")
         shape.check(claims)
-    return Signed(kid, claims, protected, payload, signature)
+    return Signed(kid, claims, protected, payload, signature, typ)
 
 
 # --- claim shapes ---------------------------------------------------------------------------------
@@ -296,6 +314,7 @@ class Shape:
 
     name: str
     claims: Mapping[int, Check]
+    typ: str | None = None  # the protected typ header the format requires (None: none allowed)
 
     def check(self, claims: dict[int, Any]) -> None:
         if set(claims) != set(self.claims):
@@ -333,7 +352,8 @@ def credential_shape(kind: str) -> Shape:
     )
 
 
-# signed status list (SL1:): list id, bits per entry, capacity, zlib bytes, issued at, TTL
+# signed status list (SL1:, issued until the IETF format SL2:): list id, bits per entry, capacity,
+# zlib bytes, issued at, TTL
 STATUS_LIST = Shape(
     "SL1",
     {

@@ -10,13 +10,26 @@ from __future__ import annotations
 import base64
 import json
 import time
-import zlib
-from dataclasses import dataclass, field
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from verifier import codec
+from verifier import status_list as token
+from verifier.answer import (  # noqa: F401 - REASONS, STATUS_NAMES: the verifier's vocabulary
+    HARD_REASONS,
+    LEEWAY_SECONDS,
+    REASONS,
+    STATUS_NAMES,
+    Answer,
+    StatusList,
+    VerifierError,
+    read_list,
+    receipt,
+    status_list,
+    tree_head,
+    trust_list,
+)
 from verifier.codec import (
     C_CLASSES,
     C_EXP,
@@ -30,15 +43,18 @@ from verifier.codec import (
 
 RECEIPT_PREFIX = "VR2:"  # receipts naming their audit entry; VR1: receipts issued before
 RECEIPT_SHAPES = {"VR1:": codec.RECEIPT, "VR2:": codec.RECEIPT_V2}
-PREFIXES = {**CREDENTIAL_PREFIXES, "VR1:": "VR", "VR2:": "VR"}
+# SL2: the IETF Token Status List (CWT); SL1: the platform's own format, issued before
+LIST_SHAPES = {"SL2:": token.STATUS_LIST_TOKEN, "SL1:": codec.STATUS_LIST}
+PREFIXES = {
+    **CREDENTIAL_PREFIXES,
+    "VR1:": "VR",
+    "VR2:": "VR",
+    **dict.fromkeys(LIST_SHAPES, "SL"),
+    "TL1:": "TL",
+    "TH1:": "TH",
+}
 MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
 CLASS_ORDER = codec.CLASS_ORDER
-STATUS_NAMES = {0: "VALID", 1: "INVALID", 2: "SUSPENDED", 3: "UNKNOWN"}
-LEEWAY_SECONDS = 30
-
-
-class VerifierError(ValueError):
-    """Malformed input (not a payload, not a JWKS, not a status list)."""
 
 
 def _b64u(text: str) -> bytes:
@@ -61,130 +77,115 @@ def _check(key: ec.EllipticCurvePublicKey, signature: bytes, data: bytes) -> boo
     return codec.es256_verify(key, signature, data)
 
 
-class TrustStore:
-    """The document-signing keys a verifier trusts, by key id."""
+def _public_key(jwk: dict[str, Any]) -> ec.EllipticCurvePublicKey:
+    x = int.from_bytes(_b64u(jwk["x"]), "big")
+    y = int.from_bytes(_b64u(jwk["y"]), "big")
+    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
 
-    def __init__(self, keys: dict[str, ec.EllipticCurvePublicKey] | None = None) -> None:
+
+class TrustStore:
+    """The keys a verifier trusts, by key id: `keys` the document keys (QR payloads, receipts,
+    status and trust lists), `audit_keys` the audit-log keys (signed tree heads)."""
+
+    def __init__(
+        self,
+        keys: dict[str, ec.EllipticCurvePublicKey] | None = None,
+        audit_keys: dict[str, ec.EllipticCurvePublicKey] | None = None,
+    ) -> None:
         self.keys: dict[str, ec.EllipticCurvePublicKey] = dict(keys or {})
+        self.audit_keys: dict[str, ec.EllipticCurvePublicKey] = dict(audit_keys or {})
         self.updated_at: float | None = None
 
     @classmethod
     def from_jwks(cls, jwks: dict[str, Any] | str) -> TrustStore:
-        """Keys of purpose "document" from a JWKS (as served at /.well-known/jwks.json)."""
+        """Keys of purpose "document" and "audit" from a JWKS (/.well-known/jwks.json)."""
         store = cls()
         store.load_jwks(jwks)
         return store
 
-    def load_jwks(self, jwks: dict[str, Any] | str) -> None:
+    def load_jwks(
+        self, jwks: dict[str, Any] | str, purposes: tuple[str, ...] = ("document", "audit")
+    ) -> None:
+        """Replace the keys of `purposes` by those of `jwks` (P-256 keys not retired; an audit key
+        only once active: a tree head is never signed by a NEXT audit key)."""
         try:
             data = json.loads(jwks) if isinstance(jwks, str) else jwks
-            keys = {}
+            found: dict[str, dict[str, ec.EllipticCurvePublicKey]] = {p: {} for p in purposes}
             for jwk in data["keys"]:
-                if jwk.get("purpose", "document") != "document" or jwk.get("status") == "retired":
+                purpose = jwk.get("purpose", "document")
+                if purpose not in found or jwk.get("status") == "retired":
+                    continue
+                if purpose == "audit" and jwk.get("status") == "next":
                     continue
                 if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
                     continue
-                x = int.from_bytes(_b64u(jwk["x"]), "big")
-                y = int.from_bytes(_b64u(jwk["y"]), "big")
-                keys[jwk["kid"]] = ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+                found[purpose][jwk["kid"]] = _public_key(jwk)
         except Exception as exc:  # noqa: BLE001
             raise VerifierError("not a JWKS") from exc
-        self.keys = keys
+        if "document" in found:
+            self.keys = found["document"]
+        if "audit" in found:
+            self.audit_keys = found["audit"]
         self.updated_at = time.time()
 
     def update_from_trust_list(self, text: str) -> None:
-        """Replace the keys by a signed trust list ("TL1:"), accepted only if signed by a key
-        this store already trusts (the next key is published before it signs anything)."""
+        """Replace the document keys by a signed trust list ("TL1:"), accepted only if signed by
+        a key this store already trusts (the next key is published before it signs anything)."""
         kid, claims, signed, signature = _parse(text, "TL1:", codec.TRUST_LIST)
         key = self.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("trust list not signed by a trusted key")
-        self.load_jwks({"keys": json.loads(claims[1])})
-
-
-@dataclass
-class _List:
-    list_id: int
-    raw: bytes
-    capacity: int
-    issued_at: int
-    ttl: int
-
-
-@dataclass
-class Answer:
-    """What verification established. `verdict` sums it up; `reasons` says why."""
-
-    verdict: str  # ACCEPT | REJECT | INCONCLUSIVE
-    kind: str | None = None
-    signature_valid: bool = False
-    kid: str | None = None
-    payload_issued_at: int | None = None
-    payload_expires_at: int | None = None
-    payload_age_seconds: int | None = None
-    payload_expired: bool | None = None
-    status: str = "UNKNOWN"  # from the status list: VALID | INVALID | SUSPENDED | UNKNOWN
-    status_list_age_seconds: int | None = None
-    status_list_fresh: bool | None = None
-    handle: str | None = None
-    claims: dict[str, Any] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
-
-    @property
-    def established(self) -> dict[str, Any]:
-        return {
-            "signature": self.signature_valid,
-            "kid": self.kid,
-            "payloadAgeSeconds": self.payload_age_seconds,
-            "payloadExpired": self.payload_expired,
-            "statusListAgeSeconds": self.status_list_age_seconds,
-            "status": self.status,
-        }
+        self.load_jwks({"keys": json.loads(claims[1])}, purposes=("document",))
 
 
 class Verifier:
-    """Verifies QR payloads offline against a trust store and cached status lists."""
+    """Verifies the platform's signed artefacts offline against a trust store and cached status
+    lists: QR payloads (DL1: VL1: DC1:), receipts (VR1: VR2:), status lists, the trust list
+    (TL1:) and audit tree heads (TH1:)."""
 
     def __init__(self, store: TrustStore) -> None:
         self.store = store
-        self.lists: dict[int, _List] = {}
+        self.lists: dict[int, StatusList] = {}
 
     def add_status_list(self, text: str) -> int:
-        """Check a signed status list ("SL1:") and cache it; returns its list id."""
-        kid, claims, signed, signature = _parse(text, "SL1:", codec.STATUS_LIST)
+        """Check a signed status list and cache it; returns its list id. VerifierError unless it
+        is well-formed and signed by a trusted document key."""
+        prefix = text[:4] if isinstance(text, str) else ""
+        if prefix not in LIST_SHAPES:
+            raise VerifierError("malformed: not a status list prefix")
+        kid, claims, signed, signature = _parse(text, prefix, LIST_SHAPES[prefix])
         key = self.store.keys.get(kid)
         if key is None or not _check(key, signature, signed):
             raise VerifierError("status list not signed by a trusted key")
-        try:
-            entry = _List(
-                int(claims[1]),
-                zlib.decompress(claims[4]),
-                int(claims[3]),
-                int(claims[5]),
-                int(claims[6]),
-            )
-        except Exception as exc:  # noqa: BLE001
-            raise VerifierError("bad status list") from exc
-        if claims[2] != 2 or len(entry.raw) * 4 < entry.capacity:
-            raise VerifierError("bad status list")
+        entry = read_list(prefix, claims)
         self.lists[entry.list_id] = entry
         return entry.list_id
 
     def verify(self, text: str, now: float | None = None) -> Answer:
-        """Verify a credential payload (DL1:, VL1:, DC1:) or a verification receipt (VR2:, or
-        VR1: as issued before receipts named their audit entry)."""
+        """Verify any artefact the platform hands out, by its prefix: a credential payload (DL1:,
+        VL1:, DC1:), a verification receipt (VR2:, or VR1: as issued before receipts named their
+        audit entry), a status list, the trust list (TL1:) or an audit tree head (TH1:)."""
         now = time.time() if now is None else now
         prefix = text[:4] if isinstance(text, str) else ""
         kind = PREFIXES.get(prefix)
         if kind is None:
             return Answer("REJECT", reasons=["MALFORMED"])
-        shape = RECEIPT_SHAPES[prefix] if kind == "VR" else codec.credential_shape(kind)
+        if kind == "VR":
+            shape = RECEIPT_SHAPES[prefix]
+        elif kind == "SL":
+            shape = LIST_SHAPES[prefix]
+        elif kind == "TL":
+            shape = codec.TRUST_LIST
+        elif kind == "TH":
+            shape = codec.TREE_HEAD
+        else:
+            shape = codec.credential_shape(kind)
         try:
             kid, claims, signed, signature = _parse(text, prefix, shape)
         except VerifierError:
             return Answer("REJECT", kind=kind, reasons=["MALFORMED"])
         answer = Answer("REJECT", kind=kind, kid=kid)
-        key = self.store.keys.get(kid)
+        key = (self.store.audit_keys if kind == "TH" else self.store.keys).get(kid)
         if key is None:
             answer.reasons.append("UNKNOWN_KEY")
             return answer
@@ -193,7 +194,16 @@ class Verifier:
             return answer
         answer.signature_valid = True
         if kind == "VR":
-            return _receipt(answer, claims, now)
+            return receipt(answer, claims, now)
+        if kind == "SL":
+            return status_list(answer, prefix, claims, now)
+        if kind == "TL":
+            return trust_list(answer, claims)
+        if kind == "TH":
+            return tree_head(answer, claims, now)
+        return self._credential(answer, kind, claims, now)
+
+    def _credential(self, answer: Answer, kind: str, claims: dict[int, Any], now: float) -> Answer:
         iat, exp = claims[C_IAT], claims[C_EXP]
         list_id, index = claims[C_STATUS_REF]
         answer.handle = base64.b32encode(claims[C_HANDLE]).decode().rstrip("=")
@@ -207,6 +217,8 @@ class Verifier:
             "classes": classes,
             "statusAtSigning": STATUS_NAMES.get(claims.get(C_STATUS, 3), "UNKNOWN"),
             "validUntil": claims.get(C_VALID_UNTIL),
+            "statusList": list_id,
+            "statusIndex": index,
         }
         if answer.payload_expired:
             answer.reasons.append("PAYLOAD_EXPIRED")
@@ -216,9 +228,8 @@ class Verifier:
         if status_list is None or not 0 <= index < status_list.capacity:
             answer.reasons.append("NO_STATUS_LIST")
         else:
-            bit = index * 2
-            code = (status_list.raw[bit // 8] >> (bit % 8)) & 3
-            answer.status = STATUS_NAMES[code]
+            code = status_list.status(index)
+            answer.status = STATUS_NAMES.get(code, "UNKNOWN")
             answer.status_list_age_seconds = int(now - status_list.issued_at)
             answer.status_list_fresh = answer.status_list_age_seconds <= status_list.ttl
             if not answer.status_list_fresh:
@@ -227,45 +238,7 @@ class Verifier:
                 answer.reasons.append(f"STATUS_{answer.status}")
         if claims.get(C_STATUS, 0) != 0:
             answer.reasons.append("NOT_VALID_AT_SIGNING")
-        hard = {
-            "PAYLOAD_EXPIRED",
-            "PAYLOAD_NOT_YET_VALID",
-            "STATUS_INVALID",
-            "STATUS_SUSPENDED",
-            "STATUS_UNKNOWN",
-            "NOT_VALID_AT_SIGNING",
-        }
-        if any(r in hard for r in answer.reasons):
-            answer.verdict = "REJECT"
-        elif answer.reasons:  # no list or a stale list: the signature holds, the status is unproven
-            answer.verdict = "INCONCLUSIVE"
-        else:
-            answer.verdict = "ACCEPT"
-        return answer
-
-
-def _receipt(answer: Answer, claims: dict[int, Any], now: float) -> Answer:
-    """A verification receipt (VR1:/VR2:) with a good signature is authentic: ACCEPT. What the platform
-    found then (ACCEPTED or REJECTED:<reason>) is `claims["result"]`, not the verdict."""
-    answer.payload_issued_at = claims[4]
-    answer.payload_age_seconds = int(now - claims[4])
-    answer.handle = claims[2] or None
-    answer.claims = {
-        "receiptId": claims[1],
-        "handle": claims[2],
-        "verifier": claims[3],
-        "verifiedAt": claims[4],
-        "result": claims[5],
-        "disclosed": claims[6],
-        "purpose": claims[7],
-        "liveStatus": claims[8],
-    }
-    if 9 in claims:  # VR2: the audit entry the verification is logged under
-        answer.claims.update(
-            {"auditLog": claims[9], "auditEntry": claims[10], "auditLeafHash": claims[11].hex()}
-        )
-    answer.verdict = "ACCEPT"
-    return answer
+        return answer.conclude()
 
 
 def signature_only(store: TrustStore, text: str) -> bool:

@@ -227,7 +227,7 @@ def current_status_list(
 ) -> str:
     """The stored list if younger than half its TTL, else a freshly built one."""
     record = session.get(StatusListRecord, list_id)
-    if record is not None:
+    if record is not None and record.token.startswith(sl.PREFIX):  # else: a former format
         issued = (
             record.issued_at if record.issued_at.tzinfo else record.issued_at.replace(tzinfo=dt.UTC)
         )

@@ -6,7 +6,8 @@ and moves the previous ACTIVE to RETIRING, so verifiers have seen a key before a
 with it. Keys are ECDSA P-256 (ES256): on these machines P-256 verifies faster than Ed25519 and the
 signature is 64 bytes either way. Each key has a purpose: "auth" (access tokens) or "document"
 (credentials, QR payloads) or "audit" (signed checkpoints of the audit chain), so a document can
-never pass as an access token or the reverse.
+never pass as an access token or the reverse; "iaca" and "mdoc" sign ISO/IEC 18013-5 mdocs
+(the root certificate and the document signer).
 
 The private key sits behind the `Signer` protocol so a hardware module (or SM2) can replace it; the
 built-in store keeps PEM in the database, which is for development and tests only.
@@ -31,7 +32,11 @@ from core.db import stamp, write_session
 from core.ids import new_code
 from verifier import codec
 
-PURPOSES = ("auth", "document", "audit")
+PURPOSES = ("auth", "document", "audit", "iaca", "mdoc")
+# published in the JWKS; the mdoc keys ("iaca": the issuing-authority root of ISO/IEC 18013-5,
+# "mdoc": its document signer) are published as X.509 certificates (core/documents/certificates.py)
+JWKS_PURPOSES = ("auth", "document", "audit")
+KID_LETTER = {"auth": "A", "document": "D", "audit": "L", "iaca": "I", "mdoc": "M"}  # kid's first
 REFRESH_SECONDS = 60.0
 UNKNOWN_KID_RELOAD_SECONDS = 5.0
 
@@ -86,6 +91,7 @@ class LoadedKey:
     state: str
     public: ec.EllipticCurvePublicKey
     private: ec.EllipticCurvePrivateKey | None
+    activated_at: dt.datetime | None = None  # when it started signing (UTC; certificates)
 
     def sign(self, data: bytes) -> bytes:
         assert self.private is not None
@@ -126,7 +132,7 @@ def _new_key_row(purpose: str, state: str, now: dt.datetime) -> SigningKey:
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
     return SigningKey(
-        kid={"auth": "A", "document": "D", "audit": "L"}[purpose] + new_code(7),
+        kid=KID_LETTER[purpose] + new_code(7),
         purpose=purpose,
         private_pem=pem,
         public_x=_b64u(numbers.x.to_bytes(32, "big")),
@@ -173,7 +179,9 @@ class KeyRing:
                         row.private_pem.encode(), password=None
                     )
                 public = public_key_from_jwk({"x": row.public_x, "y": row.public_y})
-                loaded[row.kid] = LoadedKey(row.kid, row.purpose, row.state, public, private)  # type: ignore[arg-type]
+                since = row.activated_at or row.created_at
+                since = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
+                loaded[row.kid] = LoadedKey(row.kid, row.purpose, row.state, public, private, since)  # type: ignore[arg-type]
         with self._lock:
             self._keys = loaded
             self._loaded_at = time.monotonic()
@@ -213,8 +221,15 @@ class KeyRing:
         return key
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
-        """Published keys: NEXT, ACTIVE and RETIRING (a RETIRED key is withdrawn)."""
-        return {"keys": [k.jwk() for k in self._keys.values() if k.state != KeyState.RETIRED]}
+        """Published keys: NEXT, ACTIVE and RETIRING (a RETIRED key is withdrawn), of the
+        JWKS_PURPOSES."""
+        return {
+            "keys": [
+                k.jwk()
+                for k in self._keys.values()
+                if k.state != KeyState.RETIRED and k.purpose in JWKS_PURPOSES
+            ]
+        }
 
     def rotate(self, purpose: str, now: dt.datetime) -> str:
         """NEXT -> ACTIVE, ACTIVE -> RETIRING, new NEXT. Returns the newly active kid."""

@@ -24,7 +24,7 @@ from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
-from . import demo, jobs, models, notices, reports, routes, rules, schema, status  # noqa: F401 - models: tables
+from . import demo, jobs, mdoc, models, notices, reports, routes, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
 PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
@@ -50,12 +50,12 @@ def register_measure() -> MeasureInfo:
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [schema.EDrivingLicenceQuery]
+    return [schema.EDrivingLicenceQuery, mdoc.EDrivingLicenceMdocQuery]
 
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [schema.EDrivingLicenceMutation]
+    return [schema.EDrivingLicenceMutation, mdoc.EDrivingLicenceMdocMutation]
 
 
 @hookimpl
@@ -64,6 +64,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.view", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.show", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.mdoc", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.share", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.my_verifications", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
