@@ -166,16 +166,27 @@ CLAIMS = ("status", "classes", "valid_until", "first_issue_date", "points_below_
 
 
 def disclosed_claims(
-    requested: Iterable[str] | None, allowed: Iterable[str], consented: Iterable[str] = ()
+    requested: Iterable[str] | None,
+    allowed: Iterable[str],
+    consented: Iterable[str] = (),
+    holds_class: str | None = None,
 ) -> list[str]:
-    """The claims a partner gets: what it asked for (default: all its registration allows),
-    each allowed by its registration or by the holder's consent; else a typed refusal."""
+    """The claims a partner gets: what it asked for (default: all its registration allows, less
+    the `holds_class` predicate when no class was asked about), each allowed by its registration
+    or by the holder's consent; else a typed refusal. Asking for `holds_class` without a class is
+    INVALID_INPUT on `holdsClass`."""
     allowed_set = set(allowed) | set(consented)
     wanted = (
         list(dict.fromkeys(requested))
         if requested is not None
-        else [c for c in CLAIMS if c in allowed_set]
+        else [c for c in CLAIMS if c in allowed_set and (c != "holds_class" or holds_class)]
     )
+    if "holds_class" in wanted and not holds_class:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "Say which class the holds_class predicate asks about (holdsClass).",
+            field="holdsClass",
+        )
     for name in wanted:
         if name not in CLAIMS:
             raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")

@@ -322,7 +322,7 @@ class EDrivingLicenceQuery:
 
     @operation_field(
         f"{MEASURE}.status_list",
-        "A signed status list (SL1:) for offline verifiers to cache (valid nationwide).",
+        "A signed status list (SL2:, an IETF Token Status List CWT) for offline verifiers to cache (valid nationwide).",
     )
     def e_driving_licence_status_list(self, info: strawberry.Info, list_id: int) -> str:
         ctx: Context = info.context

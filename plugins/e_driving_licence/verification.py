@@ -248,7 +248,7 @@ def verify(
                     if share_code
                     else []
                 )
-                names = rules.disclosed_claims(claims, partner["allowed"], consented)
+                names = rules.disclosed_claims(claims, partner["allowed"], consented, cls)
                 out.claims = rules.claim_values(
                     names,
                     code=code,

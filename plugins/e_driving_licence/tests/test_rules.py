@@ -42,7 +42,12 @@ def test_seizure_needs_paper():
 
 
 def test_disclosed_claims_respect_registration_and_consent():
-    assert rules.disclosed_claims(None, ["status", "holds_class"]) == ["status", "holds_class"]
+    both = ["status", "holds_class"]
+    assert rules.disclosed_claims(None, both, holds_class="C1") == both
+    assert rules.disclosed_claims(None, both) == ["status"]  # no class asked about: no predicate
+    with pytest.raises(RuleError) as asked:
+        rules.disclosed_claims(["holds_class"], both)
+    assert (asked.value.code, asked.value.field) == ("INVALID_INPUT", "holdsClass")
     with pytest.raises(RuleError) as err:
         rules.disclosed_claims(["first_issue_date"], ["status"])
     assert err.value.code == "EDL_CLAIM_NOT_ALLOWED"

@@ -77,6 +77,12 @@ def test_partner_sees_only_allowed_claims_and_gets_a_receipt(edl):
     }
     out = _v(verify(env, text, env.refs["employer"], purpose="招聘", claims=["first_issue_date"]))
     assert out["errors"][0]["code"] == "EDL_CLAIM_NOT_ALLOWED"
+    # without a class to ask about, the predicate is left out (it once answered ":NO"), and
+    # asking for it explicitly says what is missing
+    out = _v(verify(env, text, env.refs["employer"], purpose="招聘"))
+    assert out["verification"]["claims"] == [{"name": "status", "value": "VALID"}]
+    out = _v(verify(env, text, env.refs["employer"], purpose="招聘", claims=["holds_class"]))
+    assert (out["errors"][0]["code"], out["errors"][0]["field"]) == ("INVALID_INPUT", "holdsClass")
     # the holder sees every verification
     log = env.data(LOG, as_="zhang_account")["myEDrivingLicenceVerifications"]["nodes"]
     assert {e["verifierName"] for e in log} == {"顺丰速运", "平安财产保险南京分公司"}
