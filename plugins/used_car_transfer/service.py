@@ -10,6 +10,7 @@ import re
 from sqlmodel import Session, select
 
 from core.accounts import Office, Person, Role
+from core.clock import to_china
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -22,6 +23,7 @@ from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.validation import optional_text, require_text
+from core.workflow import Party, move
 
 from . import rules
 from .errors import UsedCarTransferErrorCode
@@ -34,6 +36,7 @@ from .rules import (
     Suspicion,
     TransferStatus,
 )
+from .workflow import TRANSFER_WORKFLOW
 
 INVOICE_RE = re.compile(r"[0-9A-Z]{8,20}")  # 发票号码: ASCII letters and digits
 BUSINESS = "CROSS_REGION_TRANSFER"
@@ -215,7 +218,12 @@ def inspect(
     video_sha256: str,
     note: str | None,
 ) -> tuple[UsedCarTransferRow, UsedCarTransferInspection]:
-    """The handling office's inspector records the inspection with its audio/video reference."""
+    """The handling office's inspector records the inspection with its audio/video reference.
+
+    A first inspection, or a re-inspection after the owner corrected what failed (a failed
+    inspection without suspicion, INSPECTION_FAILED): passed → INSPECTED; a suspicion of 二-四-1
+    → SUSPECTED (the transfer-in office returns the archive); otherwise INSPECTION_FAILED, and
+    the new owner is told what failed and that they may correct it or withdraw."""
     session = scope.session
     ref = require_text("videoRef", video_ref, 200)
     sha = parse_sha256(video_sha256, "videoSha256")
@@ -223,7 +231,7 @@ def inspect(
     row = _load(session, transfer_id)
     ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
-    if row.status != TransferStatus.SUBMITTED.value:
+    if row.status not in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
         raise RuleError(
             UsedCarTransferErrorCode.WRONG_STATE,
             f"A transfer in {row.status} cannot be inspected.",
@@ -254,17 +262,23 @@ def inspect(
             added_at=stamp(now),
         )
     )
-    row.status = (TransferStatus.INSPECTED if passed else TransferStatus.INSPECTION_FAILED).value
-    row.updated_at = stamp(now)
-    session.add(row)
-    applications.transition(
-        session,
-        _application(session, row),
-        AppStatus.UNDER_REVIEW,
-        now=now,
-        actor_account_id=ctx.actor.account_id,
-        note="查验通过" if passed else f"查验未通过: {suspicion.value}",
-    )
+    if passed:
+        step, found = "inspect_pass", "查验通过"
+    elif suspicion is not Suspicion.NONE:
+        step, found = "inspect_suspect", f"查验发现嫌疑: {suspicion.value}"
+    else:
+        step, found = (
+            "inspect_fail",
+            "车辆识别代号与档案不一致" + (f"（{remark}）" if remark else ""),
+        )
+    move(ctx, session, TRANSFER_WORKFLOW, row, step, values={"updated_at": stamp(now)},
+         params={"note": found}, field_name="transferId")  # fmt: skip
+    app = _application(session, row)
+    if app.status == AppStatus.SUBMITTED.value:  # a re-inspection finds it under review already
+        applications.transition(
+            session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=ctx.actor.account_id,
+            note=found,
+        )  # fmt: skip
     session.flush()
     scope.subject(
         row.buyer_person_id, f"UsedCarTransfer:{row.id}", passed=passed, suspicion=suspicion.value
@@ -283,7 +297,11 @@ def register(
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     rules.check_pair(row.from_city, ctx.decision(MEASURE, row.from_city).in_force)
     ctx.require_jurisdiction(row.to_city, rule=Rule.ONE_STEP, field="transferId")
-    if row.status in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
+    if row.status in (
+        TransferStatus.SUBMITTED.value,
+        TransferStatus.INSPECTION_FAILED.value,
+        TransferStatus.SUSPECTED.value,
+    ):
         raise RuleError(
             UsedCarTransferErrorCode.NOT_INSPECTED,
             "The vehicle has no passed inspection for this transfer.",
@@ -345,20 +363,11 @@ def register(
     applications.transition(
         session, app, AppStatus.COMPLETED, now=now, actor_account_id=ctx.actor.account_id
     )
-    row.status = TransferStatus.REGISTERED.value
-    row.plate_after = plate
-    row.registered_at = stamp(now)
-    row.updated_at = stamp(now)
-    session.add(row)
+    move(ctx, session, TRANSFER_WORKFLOW, row, "register", params={"plate": plate},
+         values={"plate_after": plate, "registered_at": stamp(now), "updated_at": stamp(now)},
+         field_name="transferId")  # fmt: skip
     session.flush()
     scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
-    ctx.notify(
-        session,
-        row.buyer_person_id,
-        f"{MEASURE}.registered",
-        {"transfer": row.id, "plate": plate},
-        measure=MEASURE,
-    )
     return row
 
 
@@ -366,7 +375,10 @@ def register(
 def return_archive(
     ctx: Context, scope: WriteScope, *, transfer_id: str, reason: ReturnReason, note: str
 ) -> UsedCarTransferRow:
-    """The transfer-in office returns the archive: only for the suspicions of 二-四-1."""
+    """The transfer-in office returns the archive: only for the suspicions of 二-四-1, and only
+    when the suspicion is established by this transfer's inspection or by the vehicle registry
+    (`rules.check_archive_return`). The evidence (the inspection with its audio/video record, or
+    the registry status on the day) is stored on the transfer and filed in the vehicle's archive."""
     session = scope.session
     remark = require_text("note", note, 500, multiline=True)
     row = _load(session, transfer_id)
@@ -379,30 +391,134 @@ def return_archive(
             f"A transfer in {row.status} cannot be returned.",
             field="transferId",
         )
-    rules.check_archive_return(reason)
+    vehicle = session.get(Vehicle, row.vehicle_id)
+    assert vehicle is not None
+    latest = inspection_of(session, row.id)
+    basis = rules.check_archive_return(
+        reason, TransferStatus(row.status), latest.suspicion if latest else None, vehicle.status
+    )
+    now = ctx.now()
+    if basis is rules.ReturnBasis.INSPECTION:
+        assert latest is not None
+        evidence = {
+            "basis": basis.value, "inspection": latest.id, "suspicion": latest.suspicion,
+            "inspector": latest.inspector_account_id, "at": to_china(latest.inspected_at).isoformat(),
+            "video": latest.video_ref, "videoSha256": latest.video_sha256,
+        }  # fmt: skip
+    else:
+        evidence = {
+            "basis": basis.value, "vehicle": vehicle.id, "vehicleStatus": vehicle.status,
+            "at": to_china(now).isoformat(),
+        }  # fmt: skip
+    text = json.dumps(evidence, sort_keys=True, ensure_ascii=False)
+    session.add(
+        ArchiveFile(
+            vehicle_id=row.vehicle_id,
+            kind="ARCHIVE_RETURN",
+            title=f"退档 {reason.value}（{basis.value}）",
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            source=_office_source(ctx, session, row.to_city),
+            added_at=stamp(now),
+        )
+    )
+    app = _application(session, row)
+    applications.transition(
+        session, app, AppStatus.REJECTED, now=now, actor_account_id=ctx.actor.account_id,
+        note=f"退档: {reason.value}",
+    )  # fmt: skip
+    move(ctx, session, TRANSFER_WORKFLOW, row, "archive_return", params={"reason": reason.value},
+         values={"return_reason": reason.value, "return_note": remark, "return_basis": basis.value,
+                 "return_inspection_id": latest.id if basis is rules.ReturnBasis.INSPECTION
+                 and latest else None, "return_evidence": text[:500], "closed_at": stamp(now),
+                 "updated_at": stamp(now)},
+         field_name="transferId")  # fmt: skip
+    session.flush()
+    return row
+
+
+# --- withdrawal and rejection: the ways out of an open transfer ---------------------------------
+def withdraw(
+    ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str | None
+) -> UsedCarTransferRow:
+    """The new owner withdraws their open transfer (before registration); not once an inspection
+    found a suspicion (the office then investigates and returns the archive, 二-三-3)."""
+    session = scope.session
+    text = optional_text("reason", reason, 500, multiline=True)
+    row = _load(session, transfer_id)
+    if row.buyer_person_id != ctx.require_person():
+        raise NotFound("UsedCarTransfer", "transferId")
+    ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
+    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
+    if row.status == TransferStatus.SUSPECTED.value:
+        raise RuleError(
+            UsedCarTransferErrorCode.WRONG_STATE,
+            "The inspection found a suspicion: the office investigates it and decides.",
+            field="transferId",
+            rule=Rule.SUSPECT_HANDLING,
+        )
+    _close(ctx, session, row, "withdraw", AppStatus.CANCELLED, text, Party.APPLICANT)
+    return row
+
+
+def reject(ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str) -> UsedCarTransferRow:
+    """The office that took the application (or the transfer-in office) refuses it with its
+    reason: before or after a failed inspection; after a passed one only when the vehicle can no
+    longer be transferred (stolen, seized, deregistered since), because a passed inspection is
+    registered and archive problems are settled between the offices (二-四-1)."""
+    session = scope.session
+    text = require_text("reason", reason, 500, multiline=True)
+    row = _load(session, transfer_id)
+    ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
+    if not ctx.in_jurisdiction(row.to_city):
+        ctx.require_jurisdiction(row.handling_city, field="transferId")
+    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
+    if row.status == TransferStatus.SUSPECTED.value:
+        raise RuleError(
+            UsedCarTransferErrorCode.WRONG_STATE,
+            "The inspection found a suspicion: the transfer-in office returns the archive.",
+            field="transferId",
+            rule=Rule.NO_RETURN,
+        )
+    if row.status == TransferStatus.INSPECTED.value:
+        vehicle = session.get(Vehicle, row.vehicle_id)
+        assert vehicle is not None
+        if vehicle.status not in {s.value for s in rules.BLOCKING_STATUSES}:
+            raise RuleError(
+                UsedCarTransferErrorCode.REJECTION_FORBIDDEN,
+                "The vehicle passed its inspection and can be transferred: register it; settle "
+                "any archive problem with the other office through an office ticket.",
+                field="transferId",
+                rule=Rule.NO_RUNAROUND,
+            )
+    _close(ctx, session, row, "reject", AppStatus.REJECTED, text, Party.OFFICE)
+    return row
+
+
+def _close(
+    ctx: Context,
+    session: Session,
+    row: UsedCarTransferRow,
+    step: str,
+    app_to: AppStatus,
+    text: str | None,
+    by: Party,
+) -> None:
+    """Move the transfer by `step` (WRONG_STATE when it is not open to it) and its application."""
+    if row.status not in TRANSFER_WORKFLOW.transition(step).source:
+        raise RuleError(
+            UsedCarTransferErrorCode.WRONG_STATE,
+            f"A transfer in {row.status} cannot be {'withdrawn' if step == 'withdraw' else 'rejected'}.",
+            field="transferId",
+        )
     now = ctx.now()
     applications.transition(
-        session,
-        _application(session, row),
-        AppStatus.REJECTED,
-        now=now,
-        actor_account_id=ctx.actor.account_id,
-        note=f"退档: {reason.value}",
-    )
-    row.status = TransferStatus.ARCHIVE_RETURNED.value
-    row.return_reason = reason.value
-    row.return_note = remark
-    row.updated_at = stamp(now)
-    session.add(row)
+        session, _application(session, row), app_to, now=now,
+        actor_account_id=ctx.actor.account_id, note=text, by=by,
+    )  # fmt: skip
+    move(ctx, session, TRANSFER_WORKFLOW, row, step, params={"reason": text or "—"},
+         values={"close_note": text, "closed_at": stamp(now), "updated_at": stamp(now)},
+         field_name="transferId")  # fmt: skip
     session.flush()
-    ctx.notify(
-        session,
-        row.buyer_person_id,
-        f"{MEASURE}.archive_returned",
-        {"transfer": row.id, "reason": reason.value},
-        measure=MEASURE,
-    )
-    return row
 
 
 # --- reads ---------------------------------------------------------------------------------------
