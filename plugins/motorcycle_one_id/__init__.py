@@ -59,6 +59,7 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.queue", *staff),
         allow(f"{MEASURE}.review", *staff),
         allow(f"{MEASURE}.complete", *staff),
+        allow(f"{MEASURE}.cancel", *staff),
     ]
 
 
@@ -121,6 +122,7 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the core's application graph: the applicant withdraws with the core's applicationWithdraw
+    # (a withdrawn case stops holding its VIN open), the office cancels with a reason
+    notices = {"withdraw": f"{MEASURE}.withdrawn", "cancel": f"{MEASURE}.cancelled"}
+    return [apps.application_workflow(MEASURE, notices)]
