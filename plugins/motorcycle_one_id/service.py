@@ -215,6 +215,13 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
     return app, row
 
 
+def ticket_offices(session: Session, app: Application) -> tuple[str, str] | None:
+    """The transfer-out and transfer-in cities of a transfer or move-in across cities (office
+    tickets, core/tickets.py); None for a business within one city."""
+    from_city = (app.data or {}).get("fromCity")
+    return (str(from_city), app.city_code) if from_city and from_city != app.city_code else None
+
+
 def _release_closed(session: Session, vin: str) -> None:
     """Clear `open_vin` of this VIN's cases whose application is no longer open."""
     table = MotorcycleCase.__table__  # type: ignore[attr-defined]

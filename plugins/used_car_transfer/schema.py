@@ -12,7 +12,7 @@ from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 
-from . import rules, service
+from . import closing, rules, service
 from .models import UsedCarTransferInspection as InspectionRow
 from .models import UsedCarTransferRow
 from .rules import MEASURE
@@ -297,7 +297,7 @@ class UsedCarTransferMutation:
         scope: WriteScope,
         reason: str | None = None,
     ) -> UsedCarTransferPayload:
-        row = service.withdraw(info.context, scope, transfer_id=str(transfer_id), reason=reason)
+        row = closing.withdraw(info.context, scope, transfer_id=str(transfer_id), reason=reason)
         return UsedCarTransferPayload(transfer=_out(info.context, row))
 
     @mutation(
@@ -309,5 +309,5 @@ class UsedCarTransferMutation:
     def used_car_transfer_reject(
         self, info: strawberry.Info, transfer_id: strawberry.ID, reason: str, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        row = service.reject(info.context, scope, transfer_id=str(transfer_id), reason=reason)
+        row = closing.reject(info.context, scope, transfer_id=str(transfer_id), reason=reason)
         return UsedCarTransferPayload(transfer=_out(info.context, row))

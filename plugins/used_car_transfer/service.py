@@ -23,7 +23,7 @@ from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.validation import optional_text, require_text
-from core.workflow import Party, move
+from core.workflow import move
 
 from . import rules
 from .errors import UsedCarTransferErrorCode
@@ -57,14 +57,14 @@ def _office_source(ctx: Context, session: Session, city_code: str) -> str:
     return (office.code if office else f"city:{city_code}")[:40]
 
 
-def _load(session: Session, transfer_id: str) -> UsedCarTransferRow:
+def load_transfer(session: Session, transfer_id: str) -> UsedCarTransferRow:
     row = session.get(UsedCarTransferRow, lookup_id(transfer_id), with_for_update=True)
     if row is None:
         raise NotFound("UsedCarTransfer", "transferId")
     return row
 
 
-def _application(session: Session, row: UsedCarTransferRow) -> applications.Application:
+def application_of(session: Session, row: UsedCarTransferRow) -> applications.Application:
     app = session.get(applications.Application, row.application_id)
     assert app is not None  # created with the transfer, never deleted
     return app
@@ -228,7 +228,7 @@ def inspect(
     ref = require_text("videoRef", video_ref, 200)
     sha = parse_sha256(video_sha256, "videoSha256")
     remark = optional_text("note", note, 500, multiline=True)
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
     if row.status not in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
@@ -273,7 +273,7 @@ def inspect(
         )
     move(ctx, session, TRANSFER_WORKFLOW, row, step, values={"updated_at": stamp(now)},
          params={"note": found}, field_name="transferId")  # fmt: skip
-    app = _application(session, row)
+    app = application_of(session, row)
     if app.status == AppStatus.SUBMITTED.value:  # a re-inspection finds it under review already
         applications.transition(
             session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=ctx.actor.account_id,
@@ -293,7 +293,7 @@ def register(
     """The transfer-in office registers the new owner in one step; the archive moves online."""
     session = scope.session
     plate = parse_plate(new_plate, "newPlate")
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     rules.check_pair(row.from_city, ctx.decision(MEASURE, row.from_city).in_force)
     ctx.require_jurisdiction(row.to_city, rule=Rule.ONE_STEP, field="transferId")
@@ -356,7 +356,7 @@ def register(
     vehicle.paper_archive = False  # 二-一-4: the archive moved electronically, no paper extracted
     vehicle.updated_at = stamp(now)
     session.add(vehicle)
-    app = _application(session, row)
+    app = application_of(session, row)
     applications.transition(
         session, app, AppStatus.APPROVED, now=now, actor_account_id=ctx.actor.account_id
     )
@@ -381,7 +381,7 @@ def return_archive(
     the registry status on the day) is stored on the transfer and filed in the vehicle's archive."""
     session = scope.session
     remark = require_text("note", note, 500, multiline=True)
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     ctx.require_jurisdiction(row.to_city, rule=Rule.NO_RETURN, field="transferId")
     scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}", reason=reason.value)
@@ -421,7 +421,7 @@ def return_archive(
             added_at=stamp(now),
         )
     )
-    app = _application(session, row)
+    app = application_of(session, row)
     applications.transition(
         session, app, AppStatus.REJECTED, now=now, actor_account_id=ctx.actor.account_id,
         note=f"退档: {reason.value}",
@@ -436,89 +436,12 @@ def return_archive(
     return row
 
 
-# --- withdrawal and rejection: the ways out of an open transfer ---------------------------------
-def withdraw(
-    ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str | None
-) -> UsedCarTransferRow:
-    """The new owner withdraws their open transfer (before registration); not once an inspection
-    found a suspicion (the office then investigates and returns the archive, 二-三-3)."""
-    session = scope.session
-    text = optional_text("reason", reason, 500, multiline=True)
-    row = _load(session, transfer_id)
-    if row.buyer_person_id != ctx.require_person():
-        raise NotFound("UsedCarTransfer", "transferId")
-    ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
-    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
-    if row.status == TransferStatus.SUSPECTED.value:
-        raise RuleError(
-            UsedCarTransferErrorCode.WRONG_STATE,
-            "The inspection found a suspicion: the office investigates it and decides.",
-            field="transferId",
-            rule=Rule.SUSPECT_HANDLING,
-        )
-    _close(ctx, session, row, "withdraw", AppStatus.CANCELLED, text, Party.APPLICANT)
-    return row
-
-
-def reject(ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str) -> UsedCarTransferRow:
-    """The office that took the application (or the transfer-in office) refuses it with its
-    reason: before or after a failed inspection; after a passed one only when the vehicle can no
-    longer be transferred (stolen, seized, deregistered since), because a passed inspection is
-    registered and archive problems are settled between the offices (二-四-1)."""
-    session = scope.session
-    text = require_text("reason", reason, 500, multiline=True)
-    row = _load(session, transfer_id)
-    ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
-    if not ctx.in_jurisdiction(row.to_city):
-        ctx.require_jurisdiction(row.handling_city, field="transferId")
-    scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
-    if row.status == TransferStatus.SUSPECTED.value:
-        raise RuleError(
-            UsedCarTransferErrorCode.WRONG_STATE,
-            "The inspection found a suspicion: the transfer-in office returns the archive.",
-            field="transferId",
-            rule=Rule.NO_RETURN,
-        )
-    if row.status == TransferStatus.INSPECTED.value:
-        vehicle = session.get(Vehicle, row.vehicle_id)
-        assert vehicle is not None
-        if vehicle.status not in {s.value for s in rules.BLOCKING_STATUSES}:
-            raise RuleError(
-                UsedCarTransferErrorCode.REJECTION_FORBIDDEN,
-                "The vehicle passed its inspection and can be transferred: register it; settle "
-                "any archive problem with the other office through an office ticket.",
-                field="transferId",
-                rule=Rule.NO_RUNAROUND,
-            )
-    _close(ctx, session, row, "reject", AppStatus.REJECTED, text, Party.OFFICE)
-    return row
-
-
-def _close(
-    ctx: Context,
-    session: Session,
-    row: UsedCarTransferRow,
-    step: str,
-    app_to: AppStatus,
-    text: str | None,
-    by: Party,
-) -> None:
-    """Move the transfer by `step` (WRONG_STATE when it is not open to it) and its application."""
-    if row.status not in TRANSFER_WORKFLOW.transition(step).source:
-        raise RuleError(
-            UsedCarTransferErrorCode.WRONG_STATE,
-            f"A transfer in {row.status} cannot be {'withdrawn' if step == 'withdraw' else 'rejected'}.",
-            field="transferId",
-        )
-    now = ctx.now()
-    applications.transition(
-        session, _application(session, row), app_to, now=now,
-        actor_account_id=ctx.actor.account_id, note=text, by=by,
-    )  # fmt: skip
-    move(ctx, session, TRANSFER_WORKFLOW, row, step, params={"reason": text or "—"},
-         values={"close_note": text, "closed_at": stamp(now), "updated_at": stamp(now)},
-         field_name="transferId")  # fmt: skip
-    session.flush()
+# --- office tickets ------------------------------------------------------------------------------
+def ticket_offices(session: Session, app: applications.Application) -> tuple[str, str] | None:
+    """The transfer-out and transfer-in cities of a transfer's application (core/tickets.py)."""
+    data = app.data or {}
+    pair = (data.get("from_city"), data.get("to_city"))
+    return (str(pair[0]), str(pair[1])) if all(pair) else None
 
 
 # --- reads ---------------------------------------------------------------------------------------

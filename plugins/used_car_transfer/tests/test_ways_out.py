@@ -217,3 +217,22 @@ def test_archive_return_on_the_registry_status_after_a_passed_inspection(make_en
     assert (got["status"], got["returnBasis"]) == ("ARCHIVE_RETURNED", "VEHICLE_STATUS")
     assert json.loads(got["returnEvidence"])["vehicleStatus"] == "STOLEN"
     assert _status(env, t["id"]) == ("ARCHIVE_RETURNED", "REJECTED")
+
+
+# --- issue 16 item 3: the offices settle archive problems by ticket, not by 退档 -----------------
+def test_an_archive_problem_goes_to_an_office_ticket_not_back_to_the_buyer(make_env):
+    env = make_env(PLUGINS, now="2021-07-01")
+    t = apply(env, env.refs["li_car"], "320100")["transfer"]
+    inspect(env, t["id"])
+    refused = env.data(RETURN, {"t": t["id"], "r": "INCOMPLETE_ARCHIVE", "n": "缺件"}, as_="clerk")
+    assert (
+        refused["usedCarTransferArchiveReturn"]["errors"][0]["code"] == "ARCHIVE_RETURN_FORBIDDEN"
+    )
+    with env.session() as s:
+        app_id = s.get(UsedCarTransferRow, t["id"]).application_id
+    raise_ = """mutation($a: ID!) { officeTicketRaise(input: {applicationId: $a,
+      kind: ARCHIVE_INCOMPLETE, description: "缺登记证书"}) { errors { code } ticket {
+      status counterpartCity } } }"""
+    out = env.data(raise_, {"a": app_id}, as_="clerk")["officeTicketRaise"]
+    assert out == {"errors": [], "ticket": {"status": "OPEN", "counterpartCity": "310100"}}
+    assert register(env, t["id"])["transfer"]["status"] == "REGISTERED"  # not blocked meanwhile
