@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.registries.applications import Application, submit
-from core.tickets import OfficeTicket, escalate_overdue
+from core.tickets import OfficeTicket, OfficeTicketEvent, escalate_overdue
 from plugins.used_car_transfer.tests.helpers import apply
 
 PLUGINS = ["used_car_transfer"]
@@ -249,3 +249,43 @@ def test_dates_are_the_clocks(make_env):
     env = make_env(PLUGINS, now="2021-07-02T23:59:00+08:00")  # Friday evening in Beijing
     t = raised(env, transfer(env))["ticket"]
     assert t["dueOn"] == (dt.date(2021, 7, 6)).isoformat()  # Monday, Tuesday
+
+
+def test_two_concurrent_answers_do_not_both_count(make_env):
+    """Two clerks of the other office answer at once: one answer is kept, the other is refused
+    (row lock on PostgreSQL, the write lock on SQLite; the move is a conditional UPDATE)."""
+    import threading
+
+    from starlette.testclient import TestClient
+
+    from core.http import create_app
+
+    env = make_env(PLUGINS, now="2021-07-01")
+    t = raised(env, transfer(env))["ticket"]
+    doc = (
+        "mutation($t: ID!, $x: String!) { officeTicketAnswer(ticketId: $t, answer: $x) "
+        "{ errors { code } ticket { status } } }"
+    )
+    headers = {"authorization": f"Bearer {env.token('clerk_sh')}"}
+    barrier = threading.Barrier(2)
+    answers: list[dict] = []
+
+    def call(text: str) -> None:
+        with TestClient(create_app(env.platform)) as client:
+            barrier.wait()
+            response = client.post(
+                "/graphql", json={"query": doc, "variables": {"t": t["id"], "x": text}},
+                headers=headers,
+            )  # fmt: skip
+            answers.append(response.json()["data"]["officeTicketAnswer"])
+
+    threads = [threading.Thread(target=call, args=(f"答复{i}",)) for i in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(60)
+    codes = sorted(a["errors"][0]["code"] if a["errors"] else "OK" for a in answers)
+    assert codes in (["CONFLICT", "OK"], ["INVALID_TRANSITION", "OK"])
+    with env.session() as s:
+        steps = [e.step for e in s.exec(select(OfficeTicketEvent)) if e.ticket_id == t["id"]]
+    assert steps == ["raise", "answer"]
