@@ -13,6 +13,7 @@ from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
 from core.api.queries import CoreQuery
 from core.api.settings import SettingsQuery
+from core.api.tickets import TicketMutation, TicketQuery
 from core.api.trusted_documents import TrustedDocumentMutation
 from core.hookspecs import hookimpl
 from core.monitoring import service as monitoring
@@ -22,6 +23,9 @@ from core.notices import CORE_TEMPLATES, NoticeTemplate
 from core.outbox import TableSender, deliver
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, JobSpec
+from core.tickets import TEMPLATES as TICKET_TEMPLATES
+from core.tickets import TICKET_WORKFLOW, escalate_overdue
+from core.workflow import Workflow
 
 EVERYONE = tuple(Role)
 SIGNED_IN = tuple(r for r in Role if r is not Role.ANONYMOUS)
@@ -29,11 +33,12 @@ ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 PARTNERS = tuple(r for r in Role if r.value.startswith("PARTNER_"))
 # partners that may monitor a holder's licence with their consent (core/monitoring)
 MONITORING_PARTNERS = (Role.PARTNER_INSURER, Role.PARTNER_RENTAL, Role.PARTNER_EMPLOYER)
+OFFICE = (Role.CLERK, Role.SUPERVISOR)
 
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery, MonitoringQuery]
+    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery, MonitoringQuery, TicketQuery]
 
 
 @hookimpl
@@ -44,6 +49,7 @@ def register_mutation_types() -> list[type]:
         ApplicationMutation,
         TrustedDocumentMutation,
         MonitoringMutation,
+        TicketMutation,
     ]
 
 
@@ -91,12 +97,37 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(
             "core.monitoring_register", *ADMINS, note="province admins: their province's partners"
         ),
-    ]
+        # office tickets (core/tickets.py): the two offices' staff; the province once escalated
+        allow(
+            "core.office_ticket_read",
+            *OFFICE,
+            Role.PROVINCE_ADMIN,
+            note="the two offices' cities; province admins: escalated tickets of their province",
+        ),
+        *(allow(f"core.office_ticket_{step}", *OFFICE, note=note) for step, note in (
+            ("raise", "the transfer-out or transfer-in office of the application"),
+            ("acknowledge", "the office the ticket was raised to"),
+            ("answer", "the office the ticket was raised to"),
+            ("reopen", "the raising office"),
+            ("resolve", "the raising office"),
+            ("escalate", "the raising office"),
+        )),
+        allow(
+            "core.office_ticket_decide",
+            Role.PROVINCE_ADMIN,
+            note="escalated tickets touching their province",
+        ),
+    ]  # fmt: skip
 
 
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
-    return list(CORE_TEMPLATES)
+    return [*CORE_TEMPLATES, *TICKET_TEMPLATES]
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [TICKET_WORKFLOW]
 
 
 @hookimpl
@@ -170,6 +201,14 @@ def register_jobs() -> list[JobSpec]:
             "continuously (every second; the server runs it in-process by default)",
             _audit_sequence,
             "Integrate committed audit events into each log's Merkle tree and sign tree heads.",
+        ),
+        JobSpec(
+            "office_ticket_escalation",
+            None,
+            "hourly",
+            escalate_overdue,
+            "Escalate office tickets unanswered past their day to the province; close answers "
+            "not contested by theirs (2021-二-四, 2024-二-三).",
         ),
     ]
 

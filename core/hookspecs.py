@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         ReportSpec,
         SettingSpec,
         StatusSourceSpec,
+        TicketSourceSpec,
     )
     from core.rollout import RolloutDefault
     from core.workflow import Workflow
@@ -114,6 +115,12 @@ def register_notice_templates() -> list[NoticeTemplate]:
 @hookspec
 def register_status_sources() -> list[StatusSourceSpec]:
     """How each kind of credential this measure issues gets its status in the status lists."""
+
+
+@hookspec
+def register_ticket_sources() -> list[TicketSourceSpec]:
+    """The measures whose applications two offices settle with office tickets (core/tickets.py):
+    which two offices an application is between, the seed clause, the time to answer."""
 
 
 @hookspec

@@ -29,6 +29,7 @@ from core.plugin_api import (
     ReportSpec,
     SettingSpec,
     StatusSourceSpec,
+    TicketSourceSpec,
 )
 from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
 from core.ratelimit import RateLimiter
@@ -66,6 +67,7 @@ class Platform:
     schema: strawberry.Schema
     executor: GraphQLExecutor
     limiter: RateLimiter = field(default_factory=RateLimiter)
+    ticket_sources: dict[str, TicketSourceSpec] = field(default_factory=dict)  # by measure
 
     def adapter(self, name: str) -> Any:
         try:
@@ -187,6 +189,15 @@ def build_platform(
     platform.status_sources = _unique(
         collect(pm, "register_status_sources"), "the status source of credential kind"
     )
+    platform.ticket_sources = _unique(
+        collect(pm, "register_ticket_sources"), "the office tickets of measure"
+    )
+    for plugin, sources in collect(pm, "register_ticket_sources"):
+        for source in sources:
+            if source.measure != plugin:
+                raise PluginError(
+                    f"plugin {plugin!r} declares office tickets of measure {source.measure!r}"
+                )
     return platform
 
 

@@ -167,3 +167,22 @@ class JobSpec:
         ):
             return f"{int(m.group(2))} {int(m.group(1))} * * *"
         raise ValueError(f"job {self.name!r}: no crontab form for the schedule {spec!r}")
+
+
+@dataclass(frozen=True)
+class TicketSourceSpec:
+    """A measure whose applications two offices may have to settle with an office ticket
+    (core/tickets.py): `offices(session, application)` returns the (transfer-out city,
+    transfer-in city) of the application, or None when it is not between two offices; `rule`
+    is the seed clause that asks the offices to settle such problems; the office a ticket is
+    raised to answers within `response_workdays` working days (platform calendar), else the
+    ticket escalates to the province."""
+
+    measure: str
+    offices: Callable[[Any, Any], tuple[str, str] | None]
+    rule: str
+    response_workdays: int = 2
+
+    @property
+    def name(self) -> str:
+        return self.measure

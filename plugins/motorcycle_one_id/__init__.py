@@ -11,7 +11,7 @@ from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, SettingSpec, SettingType
+from core.plugin_api import MeasureInfo, SettingSpec, SettingType, TicketSourceSpec
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
@@ -20,8 +20,9 @@ from . import demo as demo_data
 from . import (
     models,  # noqa: F401 - its tables
     notices,
+    service,
 )
-from .rules import MEASURE
+from .rules import MEASURE, R_LIAISON
 from .schema import MotorcycleMutation, MotorcycleQuery
 
 
@@ -59,6 +60,7 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.queue", *staff),
         allow(f"{MEASURE}.review", *staff),
         allow(f"{MEASURE}.complete", *staff),
+        allow(f"{MEASURE}.cancel", *staff),
     ]
 
 
@@ -121,6 +123,14 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the core's application graph: the applicant withdraws with the core's applicationWithdraw
+    # (a withdrawn case stops holding its VIN open), the office cancels with a reason
+    notices = {"withdraw": f"{MEASURE}.withdrawn", "cancel": f"{MEASURE}.cancelled"}
+    return [apps.application_workflow(MEASURE, notices)]
+
+
+@hookimpl
+def register_ticket_sources() -> list[TicketSourceSpec]:
+    # the transfer-out and transfer-in offices of a transfer or move-in across cities settle
+    # archive problems by office ticket (二-三)
+    return [TicketSourceSpec(MEASURE, service.ticket_offices, R_LIAISON)]

@@ -16,4 +16,13 @@ TEMPLATES = [
         "您的摩托车登记申请{application}已办结，号牌{plate}。",
         "APP",
     ),
+    NoticeTemplate(
+        f"{MEASURE}.withdrawn", MEASURE, "您的摩托车登记申请{application}已撤回。", "APP"
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.cancelled",
+        MEASURE,
+        "您的摩托车登记申请{application}已被车辆管理所取消，原因：{reason}。可重新申请。",
+        "APP",
+    ),
 ]

@@ -319,5 +319,19 @@ class MotorcycleMutation:
         scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
         return _payload(ctx, pair)
 
+    @mutation(
+        f"{MEASURE}.cancel",
+        "Cancel an application the office cannot carry out (submitted, under review or approved) "
+        "with the reason; the applicant is told and may apply again.",
+        qualifier="own city",
+    )
+    def motorcycle_application_cancel(
+        self, info: strawberry.Info, application_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> MotorcycleApplicationPayload:
+        ctx: Context = info.context
+        pair = service.cancel(ctx, scope.session, str(application_id), reason)
+        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
+        return _payload(ctx, pair)
+
 
 __all__ = ["MotorcycleMutation", "MotorcycleQuery"]

@@ -24,6 +24,7 @@ from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.validation import require_text
+from core.workflow import Party
 
 from . import rules
 from .errors import MotorcycleErrorCode
@@ -178,7 +179,13 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
         vehicle_id=case.vehicle.id if case.vehicle else None,
         office_id=office.id if office else None,
         channel="ONLINE",
-        data={"crossCity": case.decision.cross_city},
+        data={
+            "crossCity": case.decision.cross_city,
+            # 转出地 of a transfer or move-in from another city (office tickets, core/tickets.py)
+            "fromCity": case.vehicle.registration_city
+            if case.vehicle is not None and case.vehicle.registration_city != case.city
+            else None,
+        },
     )
     row = MotorcycleCase(
         application_id=app.id,
@@ -194,6 +201,9 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
         residence_proof_required=case.decision.residence_proof_required,
     )
     row.open_vin = case.vin
+    # an earlier application for this VIN that was withdrawn (the core's applicationWithdraw) or
+    # cancelled no longer holds it open
+    _release_closed(session, case.vin)
     try:
         with session.begin_nested():  # a concurrent submit for the same VIN loses here
             session.add(row)
@@ -203,6 +213,41 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
             Code.CONFLICT, "An application for this motorcycle is already open.", field="vin"
         ) from None
     return app, row
+
+
+def ticket_offices(session: Session, app: Application) -> tuple[str, str] | None:
+    """The transfer-out and transfer-in cities of a transfer or move-in across cities (office
+    tickets, core/tickets.py); None for a business within one city."""
+    from_city = (app.data or {}).get("fromCity")
+    return (str(from_city), app.city_code) if from_city and from_city != app.city_code else None
+
+
+def _release_closed(session: Session, vin: str) -> None:
+    """Clear `open_vin` of this VIN's cases whose application is no longer open."""
+    table = MotorcycleCase.__table__  # type: ignore[attr-defined]
+    closed = select(Application.id).where(Application.status.not_in(OPEN))  # type: ignore[attr-defined]
+    session.execute(
+        update(table)
+        .where(table.c.open_vin == vin, table.c.application_id.in_(closed))
+        .values(open_vin=None)
+    )
+
+
+def cancel(
+    ctx: Context, session: Session, application_id: str, reason: str
+) -> tuple[Application, MotorcycleCase]:
+    """The office cancels an application it cannot carry out (e.g. approved, but the motorcycle
+    was seized or its VIN registered meanwhile) with the reason; the applicant is told and may
+    apply again."""
+    app, case = load_for_staff(ctx, session, application_id)
+    text = require_text("reason", reason, 500, multiline=True)
+    apps.transition(
+        session, app, AppStatus.CANCELLED, now=ctx.now(), actor_account_id=ctx.actor.account_id,
+        note=text, ctx=ctx, by=Party.OFFICE, params={"reason": text},
+    )  # fmt: skip
+    case.open_vin = None
+    session.add(case)
+    return app, case
 
 
 def _claim(session: Session, app: Application, now_stamp: object) -> None:

@@ -16,6 +16,7 @@ from core.workflow import Workflow
 
 from . import models, notices, reports, rules, schema, service  # noqa: F401 - models: tables
 from .rules import MEASURE
+from .workflow import SCRAP_REPORT_WORKFLOW
 
 
 @hookimpl
@@ -110,6 +111,7 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # an application is the owner's only record until it is approved, so the owner withdraws it
+    # with the core's applicationWithdraw; scrap reports have their own graph (workflow.py)
+    notices = {"reject": f"{MEASURE}.rejected", "withdraw": f"{MEASURE}.withdrawn"}
+    return [apps.application_workflow(MEASURE, notices), SCRAP_REPORT_WORKFLOW]

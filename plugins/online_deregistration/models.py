@@ -43,6 +43,11 @@ class DeregScrapReport(SQLModel, table=True):
     received_on: dt.date
     processed_at: dt.datetime | None = None
     overdue_flagged_at: dt.datetime | None = None
+    # RECEIVED -> PROCESSED (deregistered) | REJECTED (the office, with its reason): workflow.py
+    status: str = Field(default="RECEIVED", max_length=12, index=True)
+    close_reason: str | None = Field(default=None, max_length=500)
+    closed_by: str | None = Field(default=None, max_length=16)
+    closed_at: dt.datetime | None = None
 
 
 class DeregReminder(SQLModel, table=True):

@@ -24,7 +24,7 @@ def monthly(session: Session, city_code: str, start: dt.date, end: dt.date) -> R
         )
     ).scalar_one()
     reports = session.execute(
-        select(rep.c.received_on, rep.c.processed_at, rep.c.overdue_flagged_at).where(
+        select(rep.c.received_on, rep.c.processed_at, rep.c.overdue_flagged_at, rep.c.status).where(
             rep.c.registration_city == city_code,
             rep.c.received_on >= start,
             rep.c.received_on <= end,
@@ -40,7 +40,8 @@ def monthly(session: Session, city_code: str, start: dt.date, end: dt.date) -> R
         "scrap_reports": len(reports),
         "processed_within_one_day": in_time,
         "flagged_overdue": sum(1 for r in reports if r.overdue_flagged_at is not None),
-        "still_open": sum(1 for r in reports if r.processed_at is None),
+        "rejected": sum(1 for r in reports if r.status == rules.ScrapReportStatus.REJECTED.value),
+        "still_open": sum(1 for r in reports if r.status == rules.ScrapReportStatus.RECEIVED.value),
     }
     return ReportResult(
         columns=list(figures), rows=[ReportRow(city_code, figures)], notes=[rules.R_ONE_DAY]

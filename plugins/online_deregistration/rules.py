@@ -32,6 +32,14 @@ class DeregReason(enum.StrEnum):
     RETURNED = "RETURNED"  # 退车
 
 
+class ScrapReportStatus(enum.StrEnum):
+    """Step of a scrap report (declared in workflow.py)."""
+
+    RECEIVED = "RECEIVED"  # the registration office has one day
+    PROCESSED = "PROCESSED"  # deregistered, certificate issued
+    REJECTED = "REJECTED"  # not deregistrable (e.g. still mortgaged): closed with the reason
+
+
 def require_deregistrable(status: str, mortgaged: bool) -> None:
     """Only a registered vehicle that is not seized, stolen or mortgaged can be deregistered
     (《机动车登记规定》, applied per 三-三-2)."""

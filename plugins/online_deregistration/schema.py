@@ -47,6 +47,13 @@ class DeregistrationCertificate:
         )
 
 
+ScrapReportStatusEnum = strawberry.enum(
+    rules.ScrapReportStatus,
+    name="DeregistrationScrapReportStatus",
+    description="Step of a scrap report: RECEIVED (one day to deregister), PROCESSED, REJECTED.",
+)
+
+
 @strawberry.type
 class DeregistrationScrapReport:
     id: strawberry.ID
@@ -57,6 +64,10 @@ class DeregistrationScrapReport:
     due_by: dt.date = strawberry.field(description="Deregister within one day of receipt (三-三-2)")
     processed: bool
     overdue: bool
+    status: ScrapReportStatusEnum  # type: ignore[valid-type]
+    close_reason: str | None = strawberry.field(
+        description="Why the office could not deregister on this report (REJECTED)"
+    )
 
     @classmethod
     def of(cls, row: DeregScrapReport) -> DeregistrationScrapReport:
@@ -69,6 +80,8 @@ class DeregistrationScrapReport:
             due_by=rules.scrap_due_by(row.received_on),
             processed=row.processed_at is not None,
             overdue=row.overdue_flagged_at is not None,
+            status=rules.ScrapReportStatus(row.status),
+            close_reason=row.close_reason,
         )
 
 
@@ -185,7 +198,7 @@ class DeregistrationQuery:
         ctx.require_in_force(MEASURE, place)
         stmt = select(DeregScrapReport).where(
             DeregScrapReport.registration_city == place,
-            DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
+            DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
         )
         if overdue_only:
             stmt = stmt.where(DeregScrapReport.overdue_flagged_at.is_not(None))  # type: ignore[union-attr]
@@ -247,6 +260,18 @@ class DeregistrationMutation:
         return DeregistrationCertificatePayload(
             certificate=DeregistrationCertificate.of(certificate)
         )
+
+    @mutation(
+        f"{MEASURE}.scrap_process",
+        "Close a scrap report that cannot be processed (e.g. the car is still mortgaged) with the "
+        "reason; the scrapping firm and the owner are told.",
+        qualifier="registration city",
+    )
+    def deregistration_scrap_report_reject(
+        self, info: strawberry.Info, report_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> DeregistrationScrapReportPayload:
+        report = service.scrap_reject(info.context, scope, str(report_id), reason)
+        return DeregistrationScrapReportPayload(report=DeregistrationScrapReport.of(report))
 
     @mutation(
         f"{MEASURE}.verify",

@@ -12,7 +12,6 @@ from sqlalchemy import update
 from sqlmodel import Session, SQLModel, select
 
 from core import outbox
-from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -24,10 +23,12 @@ from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
+from core.workflow import move
 
 from . import rules
 from .errors import DeregistrationErrorCode
 from .models import DeregCertificate, DeregReminder, DeregScrapReport
+from .workflow import SCRAP_REPORT_WORKFLOW
 
 # 报废机动车回收证明编号: the scrapping firm's number, ASCII letters, digits and hyphens
 _CERTIFICATE_NO = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")
@@ -189,7 +190,7 @@ def scrap_report(
     open_report = session.exec(
         select(DeregScrapReport).where(
             DeregScrapReport.vehicle_id == vehicle.id,
-            DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
+            DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
         )
     ).first()
     if open_report is not None:
@@ -222,25 +223,59 @@ def scrap_process(
         raise NotFound("Scrap report", "reportId")
     ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
     ctx.require_jurisdiction(report.registration_city, field="reportId")
-    if not consume_once(session, DeregScrapReport, report.id, "processed_at", stamp(ctx.now())):
-        raise RuleError(
-            DeregistrationErrorCode.REPORT_DONE,
-            "This report is already processed.",
-            field="reportId",
-        )
-    session.refresh(report)
+    _require_received(report)
     vehicle = session.get(Vehicle, report.vehicle_id)
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
     certificate = deregister(
         ctx, session, vehicle, rules.DeregReason.SCRAPPED.value, report.registration_city
     )
+    now = ctx.now()
+    move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "process", field_name="reportId",
+         values={"processed_at": stamp(now), "closed_by": ctx.actor.account_id},
+         params={"number": certificate.number})  # fmt: skip
     scope.subject(
         vehicle.owner_person_id,
         f"DeregCertificate:{certificate.id}",
         overdue=report.overdue_flagged_at is not None,
     )
     return report, certificate
+
+
+def _require_received(report: DeregScrapReport) -> None:
+    if report.status != rules.ScrapReportStatus.RECEIVED.value:
+        raise RuleError(
+            DeregistrationErrorCode.REPORT_DONE,
+            f"This report is already {report.status.lower()}.",
+            field="reportId",
+        )
+
+
+def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -> DeregScrapReport:
+    """The registration office closes a scrap report it cannot process (the car is still
+    mortgaged, seized, …) with its reason: the scrapping firm and the owner are told, and the
+    overdue job stops flagging it. Once the obstacle is gone the firm reports again."""
+    session = scope.session
+    text = require_text("reason", reason, 500, multiline=True)
+    report = session.get(DeregScrapReport, lookup_id(report_id))
+    if report is None:
+        raise NotFound("Scrap report", "reportId")
+    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
+    ctx.require_jurisdiction(report.registration_city, field="reportId")
+    _require_received(report)
+    vehicle = session.get(Vehicle, report.vehicle_id)
+    now = ctx.now()
+    move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "reject", field_name="reportId",
+         values={"close_reason": text, "closed_at": stamp(now), "closed_by": ctx.actor.account_id},
+         params={"reason": text})  # fmt: skip
+    owner = vehicle.owner_person_id if vehicle else None
+    if owner:
+        ctx.notify(
+            session, owner, f"{rules.MEASURE}.scrap_not_deregistered",
+            {"plate": (vehicle.plate if vehicle else None) or "—", "reason": text},
+        )  # fmt: skip
+    scope.subject(owner, f"DeregScrapReport:{report.id}", outcome="REJECTED")
+    return report
 
 
 def own_certificate(ctx: Context, certificate_id: str) -> DeregCertificate:
@@ -317,7 +352,7 @@ def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any
     with Session(platform.engine) as session:
         for report in session.exec(
             select(DeregScrapReport).where(
-                DeregScrapReport.processed_at.is_(None),  # type: ignore[union-attr]
+                DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
                 DeregScrapReport.overdue_flagged_at.is_(None),  # type: ignore[union-attr]
             )
         ):

@@ -9,15 +9,16 @@ from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, TicketSourceSpec
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
 from . import demo as demo_data
-from . import notices, reports, rollout, schema, settings
+from . import notices, reports, rollout, schema, service, settings
 from .models import UsedCarTransferInspection, UsedCarTransferRow
-from .rules import MEASURE
+from .rules import MEASURE, Rule
+from .workflow import TRANSFER_WORKFLOW
 
 __all__ = ["UsedCarTransferInspection", "UsedCarTransferRow"]
 
@@ -53,6 +54,8 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.inspect", Role.INSPECTOR),
         allow(f"{MEASURE}.register", Role.CLERK),
         allow(f"{MEASURE}.archive_return", Role.CLERK),
+        allow(f"{MEASURE}.withdraw", Role.CITIZEN),
+        allow(f"{MEASURE}.reject", Role.CLERK),
         allow(f"{MEASURE}.read", Role.CITIZEN, Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
         allow(f"{MEASURE}.worklist", Role.CLERK, Role.INSPECTOR, Role.SUPERVISOR),
     ]
@@ -85,6 +88,12 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the core's application graph; the transfer is withdrawn through usedCarTransferWithdraw
+    # (which cancels its application too), so the core's applicationWithdraw stays off here
+    return [apps.application_workflow(MEASURE, withdraw=False), TRANSFER_WORKFLOW]
+
+
+@hookimpl
+def register_ticket_sources() -> list[TicketSourceSpec]:
+    # the transfer-out and transfer-in offices settle archive problems by office ticket (二-四)
+    return [TicketSourceSpec(MEASURE, service.ticket_offices, Rule.LIAISON)]

@@ -34,6 +34,13 @@ class UsedCarTransferRow(SQLModel, table=True):
     plate_after: str | None = Field(default=None, max_length=10)
     return_reason: str | None = Field(default=None, max_length=40)
     return_note: str | None = Field(default=None, max_length=500)
+    # 退档 evidence (二-四-1): what established the suspicion, recorded with the return
+    return_basis: str | None = Field(default=None, max_length=20)  # INSPECTION | VEHICLE_STATUS
+    return_inspection_id: str | None = Field(default=None, max_length=16)
+    return_evidence: str | None = Field(default=None, max_length=500)
+    # withdrawal by the new owner or rejection by the office: the reason given, and when
+    close_note: str | None = Field(default=None, max_length=500)
+    closed_at: dt.datetime | None = None
     submitted_at: dt.datetime
     registered_at: dt.datetime | None = None
     updated_at: dt.datetime

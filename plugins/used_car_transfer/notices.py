@@ -19,4 +19,19 @@ TEMPLATES = [
         "您的二手车转移登记{transfer}档案已退回，原因：{reason}。",
         "APP",
     ),
+    NoticeTemplate(
+        f"{MEASURE}.inspection_failed",
+        MEASURE,
+        "您的二手车转移登记{transfer}车辆查验未通过：{note}。请整改后申请重新查验，或撤回申请。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.withdrawn", MEASURE, "您的二手车转移登记申请{transfer}已撤回。", "APP"
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.rejected",
+        MEASURE,
+        "您的二手车转移登记申请{transfer}未予办理，原因：{reason}。",
+        "APP",
+    ),
 ]

@@ -29,6 +29,9 @@ class Rule:
     NO_PAPER = "M02 2021-二-四-2: 因试点地车辆管理所未收存实物档案资料，再次转出时，转入地车辆管理所不得因此退档"
     MORTGAGE_PAPER = "M10 2021-十-一: 已实现联网核查的……各地在转入时不得以没有纸质资料为由退档"
     STATUS = "M02 (机动车登记规定, not in the seed): 被盗抢、查封、注销的机动车不予办理转移登记"
+    SUSPECT_HANDLING = "M02 2021-二-三-3: 严格走私、盗抢等嫌疑车辆调查处置"
+    NO_RUNAROUND = "M02 2021-二-四-1: 严禁因两地间沟通不畅、协调不力、推诿扯皮导致群众来回跑"
+    LIAISON = "M02 2021-二-四: 对电子化档案转递不及时、资料不完整、与实车不一致等问题，要及时沟通、及时响应、及时反馈、及时解决"
 
 
 PILOT_FROM = dt.date(2021, 6, 1)
@@ -58,15 +61,33 @@ class Channel(enum.StrEnum):
 
 
 class TransferStatus(enum.StrEnum):
+    """Step of a transfer (the declared graph is `workflow.TRANSFER_WORKFLOW`)."""
+
     SUBMITTED = "SUBMITTED"
-    INSPECTED = "INSPECTED"
-    INSPECTION_FAILED = "INSPECTION_FAILED"
+    INSPECTED = "INSPECTED"  # passed: the transfer-in office registers
+    INSPECTION_FAILED = "INSPECTION_FAILED"  # no suspicion (e.g. VIN mismatch): correct, re-inspect
+    SUSPECTED = "SUSPECTED"  # the inspection found a suspicion of 二-四-1: archive return
     REGISTERED = "REGISTERED"
     ARCHIVE_RETURNED = "ARCHIVE_RETURNED"
+    WITHDRAWN = "WITHDRAWN"  # by the new owner
+    REJECTED = "REJECTED"  # by the office, with its reason
 
 
 OPEN_STATUSES = frozenset(
-    {TransferStatus.SUBMITTED, TransferStatus.INSPECTED, TransferStatus.INSPECTION_FAILED}
+    {
+        TransferStatus.SUBMITTED,
+        TransferStatus.INSPECTED,
+        TransferStatus.INSPECTION_FAILED,
+        TransferStatus.SUSPECTED,
+    }
+)
+FINAL_STATUSES = frozenset(
+    {
+        TransferStatus.REGISTERED,
+        TransferStatus.ARCHIVE_RETURNED,
+        TransferStatus.WITHDRAWN,
+        TransferStatus.REJECTED,
+    }
 )
 
 
@@ -107,6 +128,17 @@ RETURN_ALLOWED = frozenset(
         ReturnReason.ILLEGALLY_ASSEMBLED,
     }
 )
+
+
+class ReturnBasis(enum.StrEnum):
+    """What established the suspicion an archive return rests on (二-四-1)."""
+
+    INSPECTION = "INSPECTION"  # the transfer's latest inspection found it (audio/video recorded)
+    VEHICLE_STATUS = "VEHICLE_STATUS"  # the vehicle registry marks the car 被盗抢 (STOLEN)
+
+
+# the registry's 被盗抢 status establishes a stolen or robbed car; 骗、走私、拼装 only an inspection
+STATUS_ESTABLISHES = {VehicleStatus.STOLEN: frozenset({ReturnReason.STOLEN, ReturnReason.ROBBED})}
 
 BLOCKING_STATUSES = frozenset(
     {VehicleStatus.STOLEN, VehicleStatus.SEIZED, VehicleStatus.DEREGISTERED}
@@ -201,8 +233,40 @@ def check_invoice_date(invoice_date: dt.date, today: dt.date) -> None:
         )
 
 
-def check_archive_return(reason: ReturnReason) -> None:
-    """退档 only for suspected stolen, robbed, defrauded, smuggled or illegally assembled cars."""
+def check_archive_return(
+    reason: ReturnReason,
+    status: TransferStatus,
+    inspection_suspicion: str | None,
+    vehicle_status: str,
+) -> ReturnBasis:
+    """退档 only for suspected stolen, robbed, defrauded, smuggled or illegally assembled cars
+    (二-四-1), and only when the suspicion is established: by this transfer's latest inspection
+    (the transfer is SUSPECTED and the inspection found `reason`), or by the vehicle registry
+    (a car marked 被盗抢 for STOLEN / ROBBED). A clerk's word alone returns nothing. Returns the
+    basis to record with the return; raises ARCHIVE_RETURN_FORBIDDEN otherwise."""
+    _check_reason(reason)
+    if status is TransferStatus.SUSPECTED and inspection_suspicion == reason.value:
+        return ReturnBasis.INSPECTION
+    registry = STATUS_ESTABLISHES.get(VehicleStatus(vehicle_status), frozenset())
+    if reason in registry:
+        return ReturnBasis.VEHICLE_STATUS
+    found = (
+        f"the inspection found {inspection_suspicion}"
+        if status is TransferStatus.SUSPECTED
+        else "no inspection of this transfer found a suspicion"
+    )
+    raise RuleError(
+        UsedCarTransferErrorCode.ARCHIVE_RETURN_FORBIDDEN,
+        f"{reason.value} is not established: {found} and the vehicle registry says "
+        f"{vehicle_status}. Raise an office ticket with the other office instead.",
+        field="reason",
+        rule=Rule.NO_RETURN,
+    )
+
+
+def _check_reason(reason: ReturnReason) -> None:
+    """Only the suspicions listed in 二-四-1 can ever be a reason (二-四-2, 十-一 name two that
+    never are)."""
     if reason in RETURN_ALLOWED:
         return
     rule = {
@@ -212,7 +276,7 @@ def check_archive_return(reason: ReturnReason) -> None:
     raise RuleError(
         UsedCarTransferErrorCode.ARCHIVE_RETURN_FORBIDDEN,
         f"An archive may not be returned for {reason.value}; query the electronic archive and "
-        "resolve it with the other office instead.",
+        "resolve it with the other office through an office ticket instead.",
         field="reason",
         rule=rule,
     )

@@ -12,7 +12,7 @@ from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 
-from . import rules, service
+from . import closing, rules, service
 from .models import UsedCarTransferInspection as InspectionRow
 from .models import UsedCarTransferRow
 from .rules import MEASURE
@@ -40,6 +40,12 @@ ReturnReasonEnum = strawberry.enum(
     name="UsedCarTransferReturnReason",
     description="The reason given for returning an archive (退档); only the suspicions of 二-四-1 "
     "are accepted.",
+)
+ReturnBasisEnum = strawberry.enum(
+    rules.ReturnBasis,
+    name="UsedCarTransferReturnBasis",
+    description="What established the suspicion an archive return rests on (二-四-1): this "
+    "transfer's inspection, or the vehicle registry's 被盗抢 status.",
 )
 
 
@@ -84,6 +90,16 @@ class UsedCarTransfer:
     plate_before: str | None
     plate_after: str | None
     return_reason: ReturnReasonEnum | None  # type: ignore[valid-type]
+    return_basis: ReturnBasisEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="What established the suspicion of an archive return"
+    )
+    return_evidence: str | None = strawberry.field(
+        description="The evidence recorded with an archive return (JSON: the inspection and its "
+        "audio/video record, or the registry status on the day)"
+    )
+    close_note: str | None = strawberry.field(
+        description="The reason given when the new owner withdrew or the office rejected it"
+    )
     submitted_at: dt.datetime
     registered_at: dt.datetime | None
     inspection: UsedCarTransferInspection | None
@@ -107,6 +123,9 @@ class UsedCarTransfer:
             plate_before=row.plate_before,
             plate_after=row.plate_after,
             return_reason=rules.ReturnReason(row.return_reason) if row.return_reason else None,
+            return_basis=rules.ReturnBasis(row.return_basis) if row.return_basis else None,
+            return_evidence=row.return_evidence,
+            close_note=row.close_note,
             submitted_at=to_china(row.submitted_at),
             registered_at=to_china(row.registered_at) if row.registered_at else None,
             inspection=UsedCarTransferInspection.of(inspection) if inspection else None,
@@ -207,7 +226,12 @@ class UsedCarTransferMutation:
         )
         return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, None))
 
-    @mutation(f"{MEASURE}.inspect", "Record the inspection.", qualifier="handling city")
+    @mutation(
+        f"{MEASURE}.inspect",
+        "Record the inspection, or the re-inspection after the owner corrected what failed "
+        "(INSPECTION_FAILED).",
+        qualifier="handling city",
+    )
     def used_car_transfer_inspect(
         self, info: strawberry.Info, input: UsedCarTransferInspectInput, scope: WriteScope
     ) -> UsedCarTransferPayload:
@@ -239,7 +263,8 @@ class UsedCarTransferMutation:
     @mutation(
         f"{MEASURE}.archive_return",
         "Return the archive (退档): only for suspected stolen, robbed, defrauded, smuggled or "
-        "illegally assembled vehicles.",
+        "illegally assembled vehicles, the suspicion established by this transfer's inspection "
+        "or by the vehicle registry (被盗抢); the evidence is recorded.",
         qualifier="transfer-in city",
     )
     def used_car_transfer_archive_return(
@@ -257,4 +282,32 @@ class UsedCarTransferMutation:
             reason=rules.ReturnReason(reason),
             note=note,
         )
+        return UsedCarTransferPayload(transfer=_out(info.context, row))
+
+    @mutation(
+        f"{MEASURE}.withdraw",
+        "Withdraw your open transfer before registration (not once an inspection found a "
+        "suspicion).",
+        qualifier="the new owner",
+    )
+    def used_car_transfer_withdraw(
+        self,
+        info: strawberry.Info,
+        transfer_id: strawberry.ID,
+        scope: WriteScope,
+        reason: str | None = None,
+    ) -> UsedCarTransferPayload:
+        row = closing.withdraw(info.context, scope, transfer_id=str(transfer_id), reason=reason)
+        return UsedCarTransferPayload(transfer=_out(info.context, row))
+
+    @mutation(
+        f"{MEASURE}.reject",
+        "Refuse an open transfer with the reason (before or after a failed inspection; after a "
+        "passed one only when the vehicle can no longer be transferred).",
+        qualifier="the handling or transfer-in city",
+    )
+    def used_car_transfer_reject(
+        self, info: strawberry.Info, transfer_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> UsedCarTransferPayload:
+        row = closing.reject(info.context, scope, transfer_id=str(transfer_id), reason=reason)
         return UsedCarTransferPayload(transfer=_out(info.context, row))

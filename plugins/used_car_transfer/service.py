@@ -10,6 +10,7 @@ import re
 from sqlmodel import Session, select
 
 from core.accounts import Office, Person, Role
+from core.clock import to_china
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -22,6 +23,7 @@ from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.validation import optional_text, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import UsedCarTransferErrorCode
@@ -34,6 +36,7 @@ from .rules import (
     Suspicion,
     TransferStatus,
 )
+from .workflow import TRANSFER_WORKFLOW
 
 INVOICE_RE = re.compile(r"[0-9A-Z]{8,20}")  # 发票号码: ASCII letters and digits
 BUSINESS = "CROSS_REGION_TRANSFER"
@@ -54,14 +57,14 @@ def _office_source(ctx: Context, session: Session, city_code: str) -> str:
     return (office.code if office else f"city:{city_code}")[:40]
 
 
-def _load(session: Session, transfer_id: str) -> UsedCarTransferRow:
+def load_transfer(session: Session, transfer_id: str) -> UsedCarTransferRow:
     row = session.get(UsedCarTransferRow, lookup_id(transfer_id), with_for_update=True)
     if row is None:
         raise NotFound("UsedCarTransfer", "transferId")
     return row
 
 
-def _application(session: Session, row: UsedCarTransferRow) -> applications.Application:
+def application_of(session: Session, row: UsedCarTransferRow) -> applications.Application:
     app = session.get(applications.Application, row.application_id)
     assert app is not None  # created with the transfer, never deleted
     return app
@@ -215,15 +218,20 @@ def inspect(
     video_sha256: str,
     note: str | None,
 ) -> tuple[UsedCarTransferRow, UsedCarTransferInspection]:
-    """The handling office's inspector records the inspection with its audio/video reference."""
+    """The handling office's inspector records the inspection with its audio/video reference.
+
+    A first inspection, or a re-inspection after the owner corrected what failed (a failed
+    inspection without suspicion, INSPECTION_FAILED): passed → INSPECTED; a suspicion of 二-四-1
+    → SUSPECTED (the transfer-in office returns the archive); otherwise INSPECTION_FAILED, and
+    the new owner is told what failed and that they may correct it or withdraw."""
     session = scope.session
     ref = require_text("videoRef", video_ref, 200)
     sha = parse_sha256(video_sha256, "videoSha256")
     remark = optional_text("note", note, 500, multiline=True)
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
-    if row.status != TransferStatus.SUBMITTED.value:
+    if row.status not in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
         raise RuleError(
             UsedCarTransferErrorCode.WRONG_STATE,
             f"A transfer in {row.status} cannot be inspected.",
@@ -254,17 +262,23 @@ def inspect(
             added_at=stamp(now),
         )
     )
-    row.status = (TransferStatus.INSPECTED if passed else TransferStatus.INSPECTION_FAILED).value
-    row.updated_at = stamp(now)
-    session.add(row)
-    applications.transition(
-        session,
-        _application(session, row),
-        AppStatus.UNDER_REVIEW,
-        now=now,
-        actor_account_id=ctx.actor.account_id,
-        note="查验通过" if passed else f"查验未通过: {suspicion.value}",
-    )
+    if passed:
+        step, found = "inspect_pass", "查验通过"
+    elif suspicion is not Suspicion.NONE:
+        step, found = "inspect_suspect", f"查验发现嫌疑: {suspicion.value}"
+    else:
+        step, found = (
+            "inspect_fail",
+            "车辆识别代号与档案不一致" + (f"（{remark}）" if remark else ""),
+        )
+    move(ctx, session, TRANSFER_WORKFLOW, row, step, values={"updated_at": stamp(now)},
+         params={"note": found}, field_name="transferId")  # fmt: skip
+    app = application_of(session, row)
+    if app.status == AppStatus.SUBMITTED.value:  # a re-inspection finds it under review already
+        applications.transition(
+            session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=ctx.actor.account_id,
+            note=found,
+        )  # fmt: skip
     session.flush()
     scope.subject(
         row.buyer_person_id, f"UsedCarTransfer:{row.id}", passed=passed, suspicion=suspicion.value
@@ -279,11 +293,15 @@ def register(
     """The transfer-in office registers the new owner in one step; the archive moves online."""
     session = scope.session
     plate = parse_plate(new_plate, "newPlate")
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     rules.check_pair(row.from_city, ctx.decision(MEASURE, row.from_city).in_force)
     ctx.require_jurisdiction(row.to_city, rule=Rule.ONE_STEP, field="transferId")
-    if row.status in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
+    if row.status in (
+        TransferStatus.SUBMITTED.value,
+        TransferStatus.INSPECTION_FAILED.value,
+        TransferStatus.SUSPECTED.value,
+    ):
         raise RuleError(
             UsedCarTransferErrorCode.NOT_INSPECTED,
             "The vehicle has no passed inspection for this transfer.",
@@ -338,27 +356,18 @@ def register(
     vehicle.paper_archive = False  # 二-一-4: the archive moved electronically, no paper extracted
     vehicle.updated_at = stamp(now)
     session.add(vehicle)
-    app = _application(session, row)
+    app = application_of(session, row)
     applications.transition(
         session, app, AppStatus.APPROVED, now=now, actor_account_id=ctx.actor.account_id
     )
     applications.transition(
         session, app, AppStatus.COMPLETED, now=now, actor_account_id=ctx.actor.account_id
     )
-    row.status = TransferStatus.REGISTERED.value
-    row.plate_after = plate
-    row.registered_at = stamp(now)
-    row.updated_at = stamp(now)
-    session.add(row)
+    move(ctx, session, TRANSFER_WORKFLOW, row, "register", params={"plate": plate},
+         values={"plate_after": plate, "registered_at": stamp(now), "updated_at": stamp(now)},
+         field_name="transferId")  # fmt: skip
     session.flush()
     scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}")
-    ctx.notify(
-        session,
-        row.buyer_person_id,
-        f"{MEASURE}.registered",
-        {"transfer": row.id, "plate": plate},
-        measure=MEASURE,
-    )
     return row
 
 
@@ -366,10 +375,13 @@ def register(
 def return_archive(
     ctx: Context, scope: WriteScope, *, transfer_id: str, reason: ReturnReason, note: str
 ) -> UsedCarTransferRow:
-    """The transfer-in office returns the archive: only for the suspicions of 二-四-1."""
+    """The transfer-in office returns the archive: only for the suspicions of 二-四-1, and only
+    when the suspicion is established by this transfer's inspection or by the vehicle registry
+    (`rules.check_archive_return`). The evidence (the inspection with its audio/video record, or
+    the registry status on the day) is stored on the transfer and filed in the vehicle's archive."""
     session = scope.session
     remark = require_text("note", note, 500, multiline=True)
-    row = _load(session, transfer_id)
+    row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.to_city, field="transferId")
     ctx.require_jurisdiction(row.to_city, rule=Rule.NO_RETURN, field="transferId")
     scope.subject(row.buyer_person_id, f"UsedCarTransfer:{row.id}", reason=reason.value)
@@ -379,30 +391,57 @@ def return_archive(
             f"A transfer in {row.status} cannot be returned.",
             field="transferId",
         )
-    rules.check_archive_return(reason)
+    vehicle = session.get(Vehicle, row.vehicle_id)
+    assert vehicle is not None
+    latest = inspection_of(session, row.id)
+    basis = rules.check_archive_return(
+        reason, TransferStatus(row.status), latest.suspicion if latest else None, vehicle.status
+    )
     now = ctx.now()
+    if basis is rules.ReturnBasis.INSPECTION:
+        assert latest is not None
+        evidence = {
+            "basis": basis.value, "inspection": latest.id, "suspicion": latest.suspicion,
+            "inspector": latest.inspector_account_id, "at": to_china(latest.inspected_at).isoformat(),
+            "video": latest.video_ref, "videoSha256": latest.video_sha256,
+        }  # fmt: skip
+    else:
+        evidence = {
+            "basis": basis.value, "vehicle": vehicle.id, "vehicleStatus": vehicle.status,
+            "at": to_china(now).isoformat(),
+        }  # fmt: skip
+    text = json.dumps(evidence, sort_keys=True, ensure_ascii=False)
+    session.add(
+        ArchiveFile(
+            vehicle_id=row.vehicle_id,
+            kind="ARCHIVE_RETURN",
+            title=f"退档 {reason.value}（{basis.value}）",
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            source=_office_source(ctx, session, row.to_city),
+            added_at=stamp(now),
+        )
+    )
+    app = application_of(session, row)
     applications.transition(
-        session,
-        _application(session, row),
-        AppStatus.REJECTED,
-        now=now,
-        actor_account_id=ctx.actor.account_id,
+        session, app, AppStatus.REJECTED, now=now, actor_account_id=ctx.actor.account_id,
         note=f"退档: {reason.value}",
-    )
-    row.status = TransferStatus.ARCHIVE_RETURNED.value
-    row.return_reason = reason.value
-    row.return_note = remark
-    row.updated_at = stamp(now)
-    session.add(row)
+    )  # fmt: skip
+    move(ctx, session, TRANSFER_WORKFLOW, row, "archive_return", params={"reason": reason.value},
+         values={"return_reason": reason.value, "return_note": remark, "return_basis": basis.value,
+                 "return_inspection_id": latest.id if basis is rules.ReturnBasis.INSPECTION
+                 and latest else None, "return_evidence": text[:500], "closed_at": stamp(now),
+                 "updated_at": stamp(now)},
+         field_name="transferId")  # fmt: skip
     session.flush()
-    ctx.notify(
-        session,
-        row.buyer_person_id,
-        f"{MEASURE}.archive_returned",
-        {"transfer": row.id, "reason": reason.value},
-        measure=MEASURE,
-    )
     return row
+
+
+# --- office tickets ------------------------------------------------------------------------------
+def ticket_offices(session: Session, app: applications.Application) -> tuple[str, str] | None:
+    """The transfer-out and transfer-in cities of a transfer's application (core/tickets.py)."""
+    data = app.data or {}
+    pair = (data.get("from_city"), data.get("to_city"))
+    return (str(pair[0]), str(pair[1])) if all(pair) else None
 
 
 # --- reads ---------------------------------------------------------------------------------------
