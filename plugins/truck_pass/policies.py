@@ -33,6 +33,21 @@ def gate_city(ctx: Context, city_code: str, field: str = "city") -> str:
     return code
 
 
+def gate_register_city(ctx: Context, city_code: str, field: str = "city") -> str:
+    """A known city, for the restriction register: open in every city from 2021-06-01 (四-一),
+    not tied to the pass-code rollout (UNKNOWN_CITY / FEATURE_NOT_ENABLED before that day)."""
+    code = lookup_city(require_text(field, city_code, 6), field).code
+    rules.check_register_open(code, ctx.today(), field)
+    return code
+
+
+def gate_register_staff_city(ctx: Context, city_code: str, field: str = "city") -> str:
+    """As gate_register_city, and the staff caller's jurisdiction must cover the city."""
+    code = gate_register_city(ctx, city_code, field)
+    ctx.require_jurisdiction(code, field=field)
+    return code
+
+
 def gate_staff_city(ctx: Context, city_code: str, field: str = "city") -> str:
     """As gate_city, and the staff caller's jurisdiction must cover the city."""
     code = gate_city(ctx, city_code, field)
@@ -43,7 +58,7 @@ def gate_staff_city(ctx: Context, city_code: str, field: str = "city") -> str:
 def create_policy(
     ctx: Context, scope: WriteScope, data: TruckPassPolicyInput
 ) -> TruckPassPolicyPayload:
-    city = gate_staff_city(ctx, data.city)
+    city = gate_register_staff_city(ctx, data.city)
     name = require_text("name", data.name, 100)
     windows = [w.strip() for w in data.restricted_windows]
     minutes = rules.check_policy(
@@ -71,7 +86,7 @@ def withdraw_policy(ctx: Context, scope: WriteScope, policy_id: str) -> TruckPas
     row = scope.session.get(PolicyRow, require_text("policyId", policy_id, 16))
     if row is None:
         raise NotFound("TruckPassPolicy", "policyId")
-    gate_staff_city(ctx, row.city_code, "policyId")
+    gate_register_staff_city(ctx, row.city_code, "policyId")
     if row.status != "ACTIVE":
         raise RuleError(
             TruckPassErrorCode.POLICY_WITHDRAWN,
@@ -88,7 +103,7 @@ def withdraw_policy(ctx: Context, scope: WriteScope, policy_id: str) -> TruckPas
 def list_policies(
     ctx: Context, city_code: str, include_withdrawn: bool, first: int, after: str | None
 ) -> Connection[TruckPassPolicy]:
-    city = gate_city(ctx, city_code)
+    city = gate_register_city(ctx, city_code)
     stmt = select(PolicyRow).where(PolicyRow.city_code == city)
     if not include_withdrawn:
         stmt = stmt.where(PolicyRow.status == "ACTIVE")

@@ -24,6 +24,10 @@ RULE_BLACKLIST = f"{M} 2021-四-三: 对交通违法及交通事故突出的企�
 RULE_BLACKLIST_LIMITS = f"{M} 2021-四-三: 采取减少通行码（证）数量、缩短有效期等惩戒措施"
 RULE_CORRECT = f"{M} 2021-四-三: 并责令限期整改"
 
+# 四-一 applies in every city from this day ("确保6月1日起全部取消"): the policy register is
+# nationwide from then; only the online pass codes (四-二) follow the pilot rollout
+LIMITS_EFFECTIVE = dt.date(2021, 6, 1)
+RULE_REGISTER = f"{M} 2021-四-一: 全面排查…确保6月1日起全部取消 (every city, no pilot)"
 DAY_MINUTES = 24 * 60
 MIN_OPEN_MINUTES = 6 * 60
 MAX_WINDOWS = 6
@@ -63,6 +67,21 @@ class VerificationReason(enum.StrEnum):
     REVOKED = "REVOKED"
     NOT_YET_VALID = "NOT_YET_VALID"
     EXPIRED = "EXPIRED"
+
+
+def check_register_open(city_code: str, day: dt.date, field: str = "city") -> None:
+    """The restriction register (四-一) is open in every city from 2021-06-01, whatever the
+    pass-code rollout says; before that day FEATURE_NOT_ENABLED (with measure, city, date)."""
+    if day < LIMITS_EFFECTIVE:
+        raise RuleError(
+            Code.FEATURE_NOT_ENABLED,
+            f"M04's restriction register opens nationwide on {LIMITS_EFFECTIVE.isoformat()}.",
+            field=field,
+            rule=RULE_REGISTER,
+            measure=MEASURE,
+            city=city_code,
+            date=day,
+        )
 
 
 def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
