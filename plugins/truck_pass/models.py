@@ -24,6 +24,8 @@ class TruckPassPolicy(SQLModel, table=True):
     vehicle_uses: list[str] = json_field([])  # empty = every use
     windows: list[str] = json_field([])  # restricted windows "HH:MM-HH:MM" (Beijing time)
     restricted_minutes: int = 0
+    valid_from: dt.date  # first day in force (四-一 checks the union of each day's policies)
+    valid_until: dt.date | None = None  # last day in force; None = until withdrawn
     status: str = Field(default="ACTIVE", max_length=12)  # ACTIVE | WITHDRAWN
     created_by: str | None = Field(default=None, max_length=16)
     created_at: dt.datetime

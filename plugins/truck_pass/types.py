@@ -46,7 +46,12 @@ class TruckPassPolicy:
         description="Uses affected; empty = every use."
     )
     restricted_windows: list[str] = strawberry.field(description="Daily windows, Beijing time.")
-    open_minutes_per_day: int
+    open_minutes_per_day: int = strawberry.field(
+        description="Minutes a day this policy alone leaves open (the union with the city's other "
+        "policies in force is checked when a policy is recorded)."
+    )
+    valid_from: dt.date = strawberry.field(description="First day in force.")
+    valid_until: dt.date | None = strawberry.field(description="Last day in force; null = open.")
     status: str
 
     @classmethod
@@ -61,6 +66,8 @@ class TruckPassPolicy:
             vehicle_uses=[VehicleUse(u) for u in row.vehicle_uses],
             restricted_windows=list(row.windows),
             open_minutes_per_day=DAY_MINUTES - row.restricted_minutes,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
             status=row.status,
         )
 
@@ -207,6 +214,12 @@ class TruckPassPolicyInput:
     vehicle_categories: list[VehicleCategoryEnum]  # type: ignore[valid-type]
     restricted_windows: list[str]
     vehicle_uses: list[VehicleUseEnum] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    valid_from: dt.date | None = strawberry.field(
+        default=None, description="First day in force; default today."
+    )
+    valid_until: dt.date | None = strawberry.field(
+        default=None, description="Last day in force; default open-ended (until withdrawn)."
+    )
 
 
 @strawberry.input(description="What a city publishes about its pass codes.")
