@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from core.accounts import Role
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
@@ -11,7 +9,10 @@ from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
 
 from . import demo as demo_data
-from . import models  # noqa: F401 - its tables
+from . import (
+    models,  # noqa: F401 - its tables
+    rules,
+)
 from .reports import REPORTS
 from .rules import MEASURE
 from .schema import ResidentialParkingMutation, ResidentialParkingQuery
@@ -53,7 +54,8 @@ def register_permission_rules() -> list[PermissionRule]:
 def register_default_rollout() -> list[RolloutDefault]:
     return [
         RolloutDefault.nationwide(
-            dt.date(2021, 6, 1), note="2021 item 五: every city and county (no pilot)"
+            rules.OPENS,
+            note=rules.RULE_DEADLINE,
         )
     ]
 

@@ -52,12 +52,19 @@ def test_supervisor_of_another_city_is_refused(make_env):
     assert counts(env) == (0, 0)
 
 
-@pytest.mark.parametrize("day,in_force", [("2021-05-31", False), ("2021-06-01", True)])
-def test_nationwide_from_2021_06_01(make_env, day, in_force):
+@pytest.mark.parametrize(
+    "day,in_force",
+    [("2021-04-30", False), ("2021-05-01", True), ("2021-05-31", True), ("2021-06-01", True)],
+)
+def test_designation_opens_before_the_may_deadline(make_env, day, in_force):
+    """五-一: cities designate and publish segments "5月底前": a designation on 2021-05-31 is
+    accepted and published (issue 15 item 5); before May the measure is not yet open."""
     env = make_env(PLUGINS, now=day)
     out = designate(env, signsInstalledOn=None)
     if in_force:
         assert out["errors"] == []
+        listed = env.data(LIST, {"city": "320100", "all": False})["residentialParkingSegments"]
+        assert listed["totalCount"] == 1
     else:
         err = out["errors"][0]
         assert (err["code"], err["measure"], err["city"]) == (
