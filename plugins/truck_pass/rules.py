@@ -24,6 +24,7 @@ RULE_NEEDED = f"{M} 2021-四-二: 对货车确需在禁限行时段路段通行�
 RULE_BLACKLIST = f"{M} 2021-四-三: 对交通违法及交通事故突出的企业和车辆，纳入黑名单管理"
 RULE_BLACKLIST_LIMITS = f"{M} 2021-四-三: 采取减少通行码（证）数量、缩短有效期等惩戒措施"
 RULE_CORRECT = f"{M} 2021-四-三: 并责令限期整改"
+RULE_APPEAL = f"{M} 2021-四-三 (platform: a listed firm may appeal once; the seed is silent)"
 
 # 四-一 applies in every city from this day ("确保6月1日起全部取消"): the policy register is
 # nationwide from then; only the online pass codes (四-二) follow the pilot rollout
@@ -45,6 +46,35 @@ class PolicyScope(enum.StrEnum):
     ROAD = "ROAD"
     AREA = "AREA"
     CITY_WIDE = "CITY_WIDE"
+
+
+class BlacklistStatus(enum.StrEnum):
+    """Where a listing stands (四-三): on the list (also while appealed), or off it."""
+
+    LISTED = "LISTED"
+    APPEALED = "APPEALED"  # the firm appealed; still listed until decided
+    LIFTED = "LIFTED"  # corrected: off the list (final)
+    OVERTURNED = "OVERTURNED"  # the appeal succeeded: off the list, codes restored (final)
+
+
+def blacklist_code_effects(
+    codes: Sequence[tuple[str, dt.date, dt.date]],
+    today: dt.date,
+    max_codes: int,
+    validity_days: int,
+) -> tuple[list[str], dict[str, dt.date]]:
+    """What a listing does to the codes a firm already holds (2021-四-三 "减少通行码（证）数量、
+    缩短有效期"): `codes` are (id, valid from, valid until) in the order they were issued. The
+    first `max_codes` are kept, the others revoked; a kept code runs at most `validity_days` from
+    the later of its first day and the listing day. Returns (ids to revoke, {id: new last day}
+    for the kept codes that are shortened)."""
+    keep, revoke = codes[:max_codes], [c[0] for c in codes[max_codes:]]
+    shortened = {}
+    for code_id, start, until in keep:
+        cap = max(start, today) + dt.timedelta(days=validity_days - 1)
+        if until > cap:
+            shortened[code_id] = cap
+    return revoke, shortened
 
 
 class ApplicantKind(enum.StrEnum):
