@@ -7,6 +7,7 @@ from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo as demo_data
 from . import (
@@ -16,6 +17,7 @@ from . import (
 from .reports import REPORTS
 from .rules import MEASURE
 from .schema import ResidentialParkingMutation, ResidentialParkingQuery
+from .workflows import WORKFLOWS
 
 
 @hookimpl
@@ -68,3 +70,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session, demo) -> None:  # noqa: ANN001
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return list(WORKFLOWS)

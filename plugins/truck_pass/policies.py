@@ -14,6 +14,7 @@ from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.validation import require_range, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import TruckPassErrorCode
@@ -28,6 +29,7 @@ from .types import (
     TruckPassPolicyInput,
     TruckPassPolicyPayload,
 )
+from .workflows import POLICY
 
 
 def gate_city(ctx: Context, city_code: str, field: str = "city") -> str:
@@ -157,9 +159,8 @@ def withdraw_policy(ctx: Context, scope: WriteScope, policy_id: str) -> TruckPas
             "The policy is already withdrawn.",
             field="policyId",
         )
-    row.status = "WITHDRAWN"
-    row.withdrawn_at = stamp(ctx.now())
-    scope.session.add(row)
+    move(ctx, scope.session, POLICY, row, "withdraw", field_name="policyId",
+         values={"withdrawn_at": stamp(ctx.now())})  # fmt: skip
     scope.subject(ref=f"TruckPassPolicy:{row.id}", city=row.city_code)
     return TruckPassPolicyPayload(policy=TruckPassPolicy.of(row))
 

@@ -87,4 +87,14 @@ APPLICATION = apps.application_workflow(
     },
 )
 
-WORKFLOWS = [APPLICATION, BLACKLIST]
+# a restriction policy: in the register until withdrawn (kept, status WITHDRAWN)
+POLICY = Workflow(
+    f"{MEASURE}.policy",
+    MEASURE,
+    ("ACTIVE", "WITHDRAWN"),
+    ("ACTIVE",),
+    ("WITHDRAWN",),
+    (Transition("withdraw", ("ACTIVE",), "WITHDRAWN", (Party.OFFICE,)),),
+)
+
+WORKFLOWS = [APPLICATION, BLACKLIST, POLICY]

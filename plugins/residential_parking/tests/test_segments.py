@@ -234,3 +234,16 @@ def test_demo_data_loads(make_env):
         s.commit()
     sid = env.world.refs["residential_parking_segment"].id
     assert ask(env, sid, "2024-10-01T12:00:00+08:00")["allowed"]
+
+
+def test_the_segment_workflow_is_declared_and_strands_no_one(make_env):
+    """Issue 15 item 12: ACTIVE always has a way out (withdrawal on the seed's grounds);
+    WITHDRAWN is final. The withdrawal is the declared move."""
+    from ..workflows import SEGMENT
+
+    assert SEGMENT.problems() == []
+    env = make_env(PLUGINS, now="2024-09-02")
+    assert f"{SEGMENT.measure}.segment" in env.platform.workflows
+    sid = designate(env)["segment"]["id"]
+    out = env.data(WITHDRAW, {"id": sid, "reason": "OFF_STREET_SUFFICIENT"}, as_="supervisor")
+    assert out["residentialParkingSegmentWithdraw"]["segment"]["status"] == "WITHDRAWN"

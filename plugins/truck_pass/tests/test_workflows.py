@@ -61,3 +61,14 @@ def test_duplicate_still_refused_while_pending(make_env):
     assert body["truckPassApplicationCreate"]["errors"][0]["code"] == (
         "TRUCK_PASS_DUPLICATE_APPLICATION"
     )
+
+
+def test_policy_withdrawal_is_the_declared_move(make_env):
+    from .helpers import WITHDRAW, create_policy
+
+    assert workflows.POLICY.problems() == []
+    env = make_env(PLUGINS, now=NOW)
+    assert "truck_pass.policy" in env.platform.workflows
+    pid = create_policy(env)["policy"]["id"]
+    out = env.data(WITHDRAW, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
+    assert out["policy"]["status"] == "WITHDRAWN"
