@@ -170,8 +170,11 @@ def list_policies(
 ) -> Connection[TruckPassPolicy]:
     city = gate_register_city(ctx, city_code)
     stmt = select(PolicyRow).where(PolicyRow.city_code == city)
-    if not include_withdrawn:
-        stmt = stmt.where(PolicyRow.status == "ACTIVE")
+    if not include_withdrawn:  # in force today or later: active, and not past its last day
+        stmt = stmt.where(
+            PolicyRow.status == "ACTIVE",
+            or_(PolicyRow.valid_until.is_(None), PolicyRow.valid_until >= ctx.today()),  # type: ignore[union-attr]
+        )
     return paginate(
         ctx, stmt.order_by(PolicyRow.name, PolicyRow.id), first, after, TruckPassPolicy.of
     )

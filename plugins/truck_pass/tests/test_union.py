@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ..models import TruckPassPolicy
-from .helpers import PLUGINS, WITHDRAW, count, create_policy
+from .helpers import PLUGINS, POLICIES, WITHDRAW, count, create_policy
 
 
 def test_two_city_wide_halves_make_a_full_day_ban(make_env):
@@ -112,3 +112,15 @@ def test_valid_until_before_valid_from_is_a_typed_error(make_env):
     out = create_policy(env, validFrom="2021-07-10", validUntil="2021-07-09")
     assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "validUntil"
     assert count(env, TruckPassPolicy) == 0
+
+
+def test_a_policy_past_its_last_day_no_longer_counts_nor_lists(make_env):
+    env = make_env(PLUGINS, now="2021-07-01")
+    out = create_policy(
+        env, name="中山路", restrictedWindows=["00:00-12:00"], validUntil="2021-07-31"
+    )
+    assert out["errors"] == []
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 1
+    env.clock.set("2021-08-01")
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
+    assert create_policy(env, name="中山路", restrictedWindows=["12:00-22:00"])["errors"] == []
