@@ -92,6 +92,37 @@ def register_settings() -> list[SettingSpec]:
             maximum=5.0,
         ),
         SettingSpec(
+            "expected_police_per_shift",
+            1,
+            "Police the city expects on a key-intersection shift (fewer is flagged).",
+            type=SettingType.INT,
+            unit="persons",
+            minimum=0,
+            maximum=50,
+        ),
+        SettingSpec(
+            "expected_helpers_per_shift",
+            1,
+            "Auxiliaries plus volunteers the city expects on a shift (fewer is flagged).",
+            type=SettingType.INT,
+            unit="persons",
+            minimum=0,
+            maximum=200,
+        ),
+        SettingSpec(
+            "stop_line_fines_expected",
+            False,
+            "Whether the city fines stop-line waiting as a matter of course (else a fine is flagged).",
+            type=SettingType.BOOL,
+        ),
+        SettingSpec(
+            "persuasion_alone_for_serious_expected",
+            False,
+            "Whether the city accepts persuasion alone for red-light, wrong-way or motor-lane "
+            "riding (else it is flagged).",
+            type=SettingType.BOOL,
+        ),
+        SettingSpec(
             "record_window_days",
             30,
             "How far back enforcement records may be dated.",

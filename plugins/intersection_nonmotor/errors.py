@@ -12,6 +12,4 @@ class IntersectionErrorCode(ErrorCode):
     DESIGN_INCONSISTENT = "DESIGN_INCONSISTENT"  # elements contradict the chosen left-turn mode
     WAITING_AREA_TOO_SMALL = "WAITING_AREA_TOO_SMALL"  # the queue would overflow
     NOT_KEY_INTERSECTION = "NOT_KEY_INTERSECTION"  # staffing recorded for an ordinary intersection
-    STAFFING_INSUFFICIENT = "STAFFING_INSUFFICIENT"  # a key intersection without police on duty
-    ACTION_NOT_ALLOWED = "ENFORCEMENT_ACTION_NOT_ALLOWED"  # e.g. fining stop-line waiting
     BAD_RECORD_DATE = "BAD_RECORD_DATE"  # record date in the future or outside the window

@@ -40,6 +40,7 @@ class StaffingShift(SQLModel, table=True):
     police: int
     auxiliaries: int
     volunteers: int
+    flags: list[str] = json_field([])  # RecordFlag values: what the city's policy would not expect
     recorded_by: str | None = Field(default=None, max_length=16)
     recorded_at: dt.datetime
 
@@ -56,5 +57,6 @@ class EnforcementRecord(SQLModel, table=True):
     kind: str = Field(max_length=16)
     action: str = Field(max_length=24)
     count: int
+    flags: list[str] = json_field([])  # RecordFlag values: what the city's policy would not expect
     recorded_by: str | None = Field(default=None, max_length=16)
     recorded_at: dt.datetime

@@ -10,11 +10,13 @@ from sqlmodel import select
 from core.plugin_api import ReportResult, ReportRow
 
 from .models import EnforcementRecord, Intersection, StaffingShift
-from .rules import ViolationKind
+from .rules import RecordFlag, ViolationKind
 
 COLUMNS = [
     "intersections", "one_stage", "two_stage", "key", "police", "auxiliaries", "volunteers",
     *[k.value.lower() for k in ViolationKind],
+    "flagged_shifts", "flagged_enforcement",
+    *[f"flag_{f.value.lower()}" for f in RecordFlag],
 ]  # fmt: skip
 
 
@@ -46,6 +48,13 @@ def figures(session: Any, city_code: str, start: dt.date, end: dt.date) -> dict[
     }
     for kind in ViolationKind:
         out[kind.value.lower()] = sum(r.count for r in records if r.kind == kind.value)
+    # what the city's own policy would not expect: shifts, and violations dealt with
+    out["flagged_shifts"] = sum(1 for s in shifts if s.flags)
+    out["flagged_enforcement"] = sum(r.count for r in records if r.flags)
+    for flag in RecordFlag:
+        out[f"flag_{flag.value.lower()}"] = sum(1 for s in shifts if flag.value in s.flags) + sum(
+            r.count for r in records if flag.value in r.flags
+        )
     return out
 
 
@@ -53,5 +62,9 @@ def build(session: Any, city_code: str, start: dt.date, end: dt.date) -> ReportR
     return ReportResult(
         COLUMNS,
         [ReportRow(city_code, figures(session, city_code, start, end))],  # type: ignore[arg-type]
-        ["Staffing in person-shifts; enforcement in violations dealt with."],
+        [
+            "Staffing in person-shifts; enforcement in violations dealt with. flagged_*: records "
+            "the city's own policy (settings) would not expect (shifts counted once, enforcement "
+            "in violations); flag_*: per flag."
+        ],
     )

@@ -209,8 +209,30 @@ def check_record_date(
         )
 
 
+class RecordFlag(enum.StrEnum):
+    """What a record shows that the city's own policy (its settings) would not expect. A flag
+    never refuses a record: real events are recorded as they happened (六-三 sets no such
+    restriction) and the flags are counted in the reports."""
+
+    BELOW_EXPECTED_POLICE = "BELOW_EXPECTED_POLICE"  # fewer police than the city expects
+    BELOW_EXPECTED_HELPERS = "BELOW_EXPECTED_HELPERS"  # fewer auxiliaries + volunteers
+    STOP_LINE_FINED = "STOP_LINE_FINED"  # a fine where the city expects persuasion first
+    SERIOUS_PERSUASION_ONLY = "SERIOUS_PERSUASION_ONLY"  # a serious violation met by persuasion
+
+
+@dataclass(frozen=True)
+class CityPolicy:
+    """A city's expectations (settings): staff per key-intersection shift, and how stop-line
+    waiting and serious violations are to be dealt with."""
+
+    police_per_shift: int = 1
+    helpers_per_shift: int = 1
+    stop_line_fines: bool = False  # the city fines stop-line waiting as a matter of course
+    persuasion_for_serious: bool = False  # the city accepts persuasion alone for serious cases
+
+
 def check_staffing(police: int, auxiliaries: int, volunteers: int) -> None:
-    """A key intersection's shift has police on duty, with auxiliaries or volunteers (六-三)."""
+    """Counts are 0..500 each, and someone was on duty (a shift of nobody is not a record)."""
     for name, value in (
         ("police", police),
         ("auxiliaries", auxiliaries),
@@ -218,36 +240,30 @@ def check_staffing(police: int, auxiliaries: int, volunteers: int) -> None:
     ):
         if not 0 <= value <= 500:
             raise RuleError("INVALID_INPUT", f"`{name}` is between 0 and 500.", field=name)
-    if police < 1:
+    if police + auxiliaries + volunteers < 1:
         raise RuleError(
-            IntersectionErrorCode.STAFFING_INSUFFICIENT,
-            "A key intersection's shift has at least one police officer.",
-            field="police",
-            rule=R_KEY,
-        )
-    if auxiliaries + volunteers < 1:
-        raise RuleError(
-            IntersectionErrorCode.STAFFING_INSUFFICIENT,
-            "Add auxiliaries or volunteers to keep order.",
-            field="auxiliaries",
-            rule=R_KEY,
+            "INVALID_INPUT", "A shift records at least one person on duty.", field="police"
         )
 
 
-def check_action(kind: ViolationKind, action: EnforcementAction) -> None:
-    """Serious violations are dealt with on site or remotely; stop-line waiting is met with
-    persuasion and education, not fines (六-三)."""
+def staffing_flags(police: int, auxiliaries: int, volunteers: int, policy: CityPolicy) -> list[str]:
+    """六-三 "增派警力和协管员、志愿者": what the shift lacks against the city's expectation."""
+    flags = []
+    if police < policy.police_per_shift:
+        flags.append(RecordFlag.BELOW_EXPECTED_POLICE.value)
+    if auxiliaries + volunteers < policy.helpers_per_shift:
+        flags.append(RecordFlag.BELOW_EXPECTED_HELPERS.value)
+    return flags
+
+
+def enforcement_flags(
+    kind: ViolationKind, action: EnforcementAction, policy: CityPolicy
+) -> list[str]:
+    """六-三: serious violations are "现场查纠" (dealt with on site); stop-line waiting is met with
+    "劝导和宣传并重". A fine for stop-line waiting or persuasion alone for a serious violation is
+    recorded, and flagged unless the city's policy expects it."""
     if kind is ViolationKind.STOP_LINE and action is EnforcementAction.FINE:
-        raise RuleError(
-            IntersectionErrorCode.ACTION_NOT_ALLOWED,
-            "Stop-line waiting is met with persuasion and education.",
-            field="action",
-            rule=R_STOP_LINE,
-        )
+        return [] if policy.stop_line_fines else [RecordFlag.STOP_LINE_FINED.value]
     if kind in SERIOUS and action is EnforcementAction.PERSUASION:
-        raise RuleError(
-            IntersectionErrorCode.ACTION_NOT_ALLOWED,
-            "Serious violations are corrected on site (fine or correction) or by remote broadcast.",
-            field="action",
-            rule=R_ENFORCE,
-        )
+        return [] if policy.persuasion_for_serious else [RecordFlag.SERIOUS_PERSUASION_ONLY.value]
+    return []

@@ -22,6 +22,7 @@ from .rules import (
     Findings,
     KeyReason,
     LeftTurn,
+    RecordFlag,
     Separation,
     ViolationKind,
 )
@@ -39,6 +40,12 @@ IntersectionKeyReason = strawberry.enum(
 IntersectionViolationKind = strawberry.enum(ViolationKind, name="IntersectionViolationKind")
 IntersectionEnforcementAction = strawberry.enum(
     EnforcementAction, name="IntersectionEnforcementAction"
+)
+IntersectionRecordFlag = strawberry.enum(
+    RecordFlag,
+    name="IntersectionRecordFlag",
+    description="What a staffing or enforcement record shows that the city's own policy (its "
+    "settings) would not expect; counted in the reports, never a refusal.",
 )
 
 
@@ -166,12 +173,16 @@ class IntersectionStaffingShift:
     police: int
     auxiliaries: int
     volunteers: int
+    flags: list[IntersectionRecordFlag] = strawberry.field(  # type: ignore[valid-type]
+        description="What the city's own policy would not expect (recorded, never refused)."
+    )
 
     @classmethod
     def of(cls, row: StaffingShift) -> IntersectionStaffingShift:
         return cls(id=strawberry.ID(row.id), intersection_id=strawberry.ID(row.intersection_id),
                    day=row.day, police=row.police, auxiliaries=row.auxiliaries,
-                   volunteers=row.volunteers)  # fmt: skip
+                   volunteers=row.volunteers,
+                   flags=[RecordFlag(f) for f in row.flags or []])  # fmt: skip
 
 
 @strawberry.type(description="Non-motor violations dealt with at an intersection on one day.")
@@ -182,12 +193,15 @@ class IntersectionEnforcement:
     kind: IntersectionViolationKind  # type: ignore[valid-type]
     action: IntersectionEnforcementAction  # type: ignore[valid-type]
     count: int
+    flags: list[IntersectionRecordFlag] = strawberry.field(  # type: ignore[valid-type]
+        description="What the city's own policy would not expect (recorded, never refused)."
+    )
 
     @classmethod
     def of(cls, row: EnforcementRecord) -> IntersectionEnforcement:
         return cls(id=strawberry.ID(row.id), intersection_id=strawberry.ID(row.intersection_id),
                    day=row.day, kind=ViolationKind(row.kind), action=EnforcementAction(row.action),
-                   count=row.count)  # fmt: skip
+                   count=row.count, flags=[RecordFlag(f) for f in row.flags or []])  # fmt: skip
 
 
 @strawberry.type(description="A city's figures for a period.")

@@ -37,6 +37,18 @@ def _number(ctx: Context, key: str, city: str) -> float:
     return float(ctx.setting(MEASURE, key, city))
 
 
+def city_policy(ctx: Context, city: str) -> rules.CityPolicy:
+    """The city's own expectations (its settings, else its province's, else the defaults)."""
+    return rules.CityPolicy(
+        police_per_shift=int(ctx.setting(MEASURE, "expected_police_per_shift", city)),
+        helpers_per_shift=int(ctx.setting(MEASURE, "expected_helpers_per_shift", city)),
+        stop_line_fines=bool(ctx.setting(MEASURE, "stop_line_fines_expected", city)),
+        persuasion_for_serious=bool(
+            ctx.setting(MEASURE, "persuasion_alone_for_serious_expected", city)
+        ),
+    )
+
+
 def validate_design(d: Design) -> Design:
     """Input ranges (areas, counts, widths): typed INVALID_INPUT, never a 500."""
     for name, value, high in (
@@ -151,7 +163,8 @@ def record_staffing(
     auxiliaries: int,
     volunteers: int,
 ) -> StaffingShift:
-    """Staff on duty at a key intersection, dated from its designation up to today."""
+    """Staff on duty at a key intersection, dated from its designation up to today; recorded as
+    it was, flagged where it falls short of the city's expectation (never refused for that)."""
     row = _load(ctx, session, intersection_id)
     if not row.key_reasons or row.key_since is None:
         raise RuleError(
@@ -162,6 +175,7 @@ def record_staffing(
         )
     rules.check_record_date(day, ctx.today(), row.key_since, rules.R_KEY)
     rules.check_staffing(police, auxiliaries, volunteers)
+    flags = rules.staffing_flags(police, auxiliaries, volunteers, city_policy(ctx, row.city_code))
     shift = StaffingShift(
         intersection_id=row.id,
         city_code=row.city_code,
@@ -169,6 +183,7 @@ def record_staffing(
         police=police,
         auxiliaries=auxiliaries,
         volunteers=volunteers,
+        flags=flags,
         recorded_by=ctx.actor.account_id,
         recorded_at=stamp(ctx.now()),
     )
@@ -186,14 +201,15 @@ def record_enforcement(
     action: EnforcementAction,
     count: int,
 ) -> EnforcementRecord:
-    """Non-motor violations dealt with on one day (counts only, no personal data)."""
+    """Non-motor violations dealt with on one day (counts only, no personal data); any action is
+    recorded, flagged where the city's policy would not expect it."""
     row = _load(ctx, session, intersection_id)
     window = int(_number(ctx, "record_window_days", row.city_code))
     rules.check_record_date(
         day, ctx.today(), ctx.today() - dt.timedelta(days=window), rules.R_WINDOW
     )
     require_range("count", count, 1, 500)
-    rules.check_action(kind, action)
+    flags = rules.enforcement_flags(kind, action, city_policy(ctx, row.city_code))
     record = EnforcementRecord(
         intersection_id=row.id,
         city_code=row.city_code,
@@ -201,6 +217,7 @@ def record_enforcement(
         kind=kind.value,
         action=action.value,
         count=count,
+        flags=flags,
         recorded_by=ctx.actor.account_id,
         recorded_at=stamp(ctx.now()),
     )

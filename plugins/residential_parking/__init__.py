@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from core.accounts import Role
 from core.hookspecs import hookimpl
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo as demo_data
-from . import models  # noqa: F401 - its tables
+from . import (
+    models,  # noqa: F401 - its tables
+    rules,
+)
 from .reports import REPORTS
 from .rules import MEASURE
 from .schema import ResidentialParkingMutation, ResidentialParkingQuery
+from .workflows import WORKFLOWS
 
 
 @hookimpl
@@ -53,7 +56,8 @@ def register_permission_rules() -> list[PermissionRule]:
 def register_default_rollout() -> list[RolloutDefault]:
     return [
         RolloutDefault.nationwide(
-            dt.date(2021, 6, 1), note="2021 item 五: every city and county (no pilot)"
+            rules.OPENS,
+            note=rules.RULE_DEADLINE,
         )
     ]
 
@@ -66,3 +70,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session, demo) -> None:  # noqa: ANN001
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return list(WORKFLOWS)

@@ -22,6 +22,13 @@ RULE_BAYS = f"{M} 2021-五-二: 施划停车位的，要在车位内标明允许
 RULE_SIGNS = f"{M} 2021-五-二: 设置配套的标志标线，准确传递允许停车的位置、时间以及具体停放要求"
 RULE_ADJUST = f"{M} 2021-五-三: 路内停车影响应急救援车辆通行的，要及时予以调整"
 RULE_WITHDRAW = f"{M} 2021-五-三: 小区周边停车资源增加，停车难问题得到有效解决的，可逐步减少或取消路内临时停车位"
+RULE_DEADLINE = (
+    f"{M} 2021-五-一: 5月底前，各个市、县都要按要求划定和出台一批允许临时停车的路段及时段"
+)
+# The seed asks for the first designations, published, and their signs "5月底前" and names no
+# earlier date: the measure opens on the first day of that month, so the work it asks for by
+# 2021-05-31 can be recorded before the deadline it serves (not only from 2021-06-01).
+OPENS = dt.date(2021, 5, 1)
 
 DAY = 24 * 60
 NIGHT_START = 17 * 60  # a night window lies within 17:00 .. 09:00 next morning (platform reading)

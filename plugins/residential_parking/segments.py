@@ -12,6 +12,7 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.validation import optional_text, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import ResidentialParkingErrorCode
@@ -26,6 +27,7 @@ from .types import (
     ResidentialParkingSegmentVersion,
     ResidentialParkingWindowInput,
 )
+from .workflows import SEGMENT
 
 WITHDRAW_REASONS = (ChangeReason.OFF_STREET_SUFFICIENT, ChangeReason.EMERGENCY_ACCESS)
 
@@ -166,7 +168,8 @@ def withdraw(
             field="reason",
             rule=rules.RULE_WITHDRAW,
         )
-    row.status = "WITHDRAWN"
+    # the declared move: one conditional UPDATE (a concurrent change gets CONFLICT)
+    move(ctx, scope.session, SEGMENT, row, "withdraw", field_name="segmentId")
     if reason is ChangeReason.EMERGENCY_ACCESS:
         row.emergency_route = True
     row.version += 1

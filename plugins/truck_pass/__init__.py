@@ -9,7 +9,6 @@ from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
-from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
@@ -21,6 +20,7 @@ from . import (
 from .reports import REPORTS
 from .rules import MEASURE
 from .schema import TruckPassMutation, TruckPassQuery
+from .workflows import WORKFLOWS
 
 PILOT = ("320100", "360100", "460100", "650100")  # Nanjing, Nanchang, Haikou, Urumqi
 SECOND_WAVE = ("120100", "370100", "530100")  # Tianjin, Jinan, Kunming (of the 70 cities)
@@ -62,6 +62,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.conditions_publish", Role.SUPERVISOR),
         PermissionRule.allow_roles(f"{MEASURE}.blacklist_write", Role.SUPERVISOR),
         PermissionRule.allow_roles(f"{MEASURE}.blacklist_read", Role.CLERK, Role.SUPERVISOR),
+        PermissionRule.allow_roles(f"{MEASURE}.blacklist_appeal", Role.CITIZEN),
     ]
 
 
@@ -128,6 +129,4 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    return list(WORKFLOWS)

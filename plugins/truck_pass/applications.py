@@ -37,6 +37,9 @@ QR_PREFIX = "TP1:"
 QR_CLAIMS = text_claims("TP1", 6)
 BUSINESS = "TRUCK_PASS_CODE"
 MAX_DAYS = 366
+# an application is pending while the core application is (the applicant may withdraw it with the
+# core `applicationWithdraw`, so the measure reads the state from there, never from its own copy)
+PENDING = (apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value)
 
 
 def applicant_kind(
@@ -89,8 +92,9 @@ def _view(session: Session, req: RequestRow, today: dt.date) -> TruckPassApplica
     app = session.get(apps.Application, req.application_id)
     assert app is not None
     return TruckPassApplication.of(
-        req, app.status, rules.is_overdue(today, req.due_date, req.pending), app.decision_note
-    )
+        req, app.status, rules.is_overdue(today, req.due_date, app.status in PENDING),
+        app.decision_note,
+    )  # fmt: skip
 
 
 def _policy_for(session: Session, policy_id: str) -> PolicyRow:
@@ -168,10 +172,12 @@ def apply(
     rules.check_start(today, valid_from)
     require_range("days", days, 1, MAX_DAYS)
     duplicate = session.exec(
-        select(RequestRow).where(
+        select(RequestRow)
+        .join(apps.Application, apps.Application.id == RequestRow.application_id)
+        .where(
             RequestRow.vehicle_id == vehicle.id,
             RequestRow.policy_id == policy.id,
-            RequestRow.pending == True,  # noqa: E712
+            apps.Application.status.in_(PENDING),  # type: ignore[attr-defined]
         )
     ).first()
     if duplicate is not None:
@@ -266,9 +272,14 @@ def approve(ctx: Context, scope: WriteScope, application_id: str) -> TruckPassAp
         note=f"valid {start.isoformat()}..{until.isoformat()}" + (" (blacklist)" if listed else ""),
     )  # fmt: skip
     apps.transition(
-        session, app, apps.AppStatus.COMPLETED, now=ctx.now(),
+        session,
+        app,
+        apps.AppStatus.COMPLETED,
+        now=ctx.now(),
         actor_account_id=ctx.actor.account_id,
-    )  # fmt: skip
+        ctx=ctx,
+        params={"plate": vehicle.plate, "until": until.isoformat()},
+    )  # fmt: skip (the declared notice: truck_pass.issued)
     code = CodeRow(
         application_id=app.id,
         city_code=req.city_code,
@@ -286,13 +297,6 @@ def approve(ctx: Context, scope: WriteScope, application_id: str) -> TruckPassAp
     req.pending = False
     session.add(req)
     session.flush()
-    ctx.notify(
-        session,
-        app.applicant_person_id,
-        f"{MEASURE}.issued",
-        {"plate": vehicle.plate, "until": until.isoformat()},
-        measure=MEASURE,
-    )
     return TruckPassApplicationPayload(
         application=_view(session, req, today), code=TruckPassCode.of(code, qr_for(ctx, code))
     )
@@ -308,12 +312,16 @@ def reject(
     assert app is not None
     scope.subject(app.applicant_person_id, f"Application:{app.id}", city=req.city_code)
     apps.transition(
-        session, app, apps.AppStatus.REJECTED, now=ctx.now(),
-        actor_account_id=ctx.actor.account_id, note=note,
-    )  # fmt: skip
+        session,
+        app,
+        apps.AppStatus.REJECTED,
+        now=ctx.now(),
+        actor_account_id=ctx.actor.account_id,
+        note=note,
+        ctx=ctx,
+    )  # fmt: skip (the declared notice: truck_pass.rejected, with the reason)
     req.pending = False
     session.add(req)
-    ctx.notify(session, app.applicant_person_id, f"{MEASURE}.rejected", {}, measure=MEASURE)
     return TruckPassApplicationPayload(application=_view(session, req, ctx.today()))
 
 
@@ -325,9 +333,10 @@ def overdue(
     today = ctx.today()
     stmt = (
         select(RequestRow)
+        .join(apps.Application, apps.Application.id == RequestRow.application_id)
         .where(
             RequestRow.city_code == city,
-            RequestRow.pending == True,  # noqa: E712
+            apps.Application.status.in_(PENDING),  # type: ignore[attr-defined]
             RequestRow.due_date < today,
         )
         .order_by(RequestRow.due_date, RequestRow.application_id)

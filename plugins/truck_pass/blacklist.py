@@ -12,13 +12,17 @@ from core.errors import Code, NotFound, RuleError
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import Vehicle, Violation
 from core.validation import require_range, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import TruckPassErrorCode
 from .models import TruckPassBlacklistEntry as EntryRow
+from .models import TruckPassCode as CodeRow
+from .models import TruckPassConditions as ConditionsRow
 from .policies import gate_staff_city
 from .rules import MEASURE
 from .types import TruckPassBlacklistEntry, TruckPassBlacklistPayload
+from .workflows import BLACKLIST, entry_params, firm_addressees
 
 
 def is_blacklisted(session: Session, city_code: str, vehicle: Vehicle) -> bool:
@@ -96,6 +100,13 @@ def add(
         int(ctx.setting(MEASURE, "blacklist_accident_threshold", city)),
     )
     today = ctx.today()
+    if vehicle_id is not None:
+        firm_unit, firm_person = (
+            vehicle.owner_unit_id,
+            (None if vehicle.owner_unit_id else vehicle.owner_person_id),
+        )
+    else:
+        firm_unit, firm_person = unit.id, None
     row = EntryRow(
         city_code=city,
         vehicle_id=vehicle_id,
@@ -106,25 +117,122 @@ def add(
         listed_on=today,
         correct_by=today + dt.timedelta(days=days),
         listed_by=ctx.actor.account_id,
+        status=rules.BlacklistStatus.LISTED.value,
+        firm_unit_id=firm_unit,
+        firm_person_id=firm_person,
     )
     session.add(row)
     session.flush()
+    restrict_held_codes(ctx, session, row)
+    for to in firm_addressees(row):
+        if to:
+            ctx.notify(
+                session,
+                to,
+                f"{MEASURE}.blacklisted",
+                {**entry_params(row), "reason": row.reason, "revoked": row.codes_revoked,
+                 "shortened": row.codes_shortened},
+            )  # fmt: skip
     return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, today))
 
 
-def lift(ctx: Context, scope: WriteScope, entry_id: str, note: str) -> TruckPassBlacklistPayload:
-    """A supervisor lifts a listing once the correction is done."""
-    row = scope.session.get(EntryRow, require_text("entryId", entry_id, 16))
+def _held_codes(session: Session, entry: EntryRow, today: dt.date) -> list[CodeRow]:
+    """The listed firm's codes in the city still running (not revoked, not expired), oldest
+    first: a unit's codes (owner), or the listed vehicle's."""
+    target = (
+        CodeRow.owner_key == f"U:{entry.unit_id}"
+        if entry.unit_id
+        else CodeRow.vehicle_id == entry.vehicle_id
+    )
+    return list(
+        session.exec(
+            select(CodeRow)
+            .where(
+                target,
+                CodeRow.city_code == entry.city_code,
+                CodeRow.status == "ACTIVE",
+                CodeRow.valid_until >= today,
+            )
+            .order_by(CodeRow.issued_at, CodeRow.id)
+            .with_for_update()
+        ).all()
+    )
+
+
+def restrict_held_codes(ctx: Context, session: Session, entry: EntryRow) -> None:
+    """2021-四-三 "减少通行码（证）数量、缩短有效期": the codes the firm already holds fall under
+    the city's published blacklist limits at once (the oldest kept, the rest revoked; the kept
+    ones shortened); each change is marked with the listing and told to the code's holder."""
+    today = ctx.today()
+    conditions = session.get(ConditionsRow, entry.city_code)
+    codes = _held_codes(session, entry, today)
+    if conditions is None or not codes:
+        return  # no code can exist before the city publishes its conditions
+    revoke, shortened = rules.blacklist_code_effects(
+        [(c.id, c.valid_from, c.valid_until) for c in codes],
+        today,
+        conditions.blacklist_max_codes,
+        conditions.blacklist_validity_days,
+    )
+    for code in codes:
+        if code.id in revoke:
+            code.status = "REVOKED"
+            code.revoked_on = today
+            code.revoke_reason = "BLACKLIST"
+            change = "已注销"
+        elif code.id in shortened:
+            code.original_valid_until = code.valid_until
+            code.valid_until = shortened[code.id]
+            change = f"有效期缩短至{code.valid_until.isoformat()}"
+        else:
+            continue
+        code.blacklist_entry_id = entry.id
+        session.add(code)
+        ctx.notify(
+            session, code.holder_person_id, f"{MEASURE}.code_restricted",
+            {"plate": code.plate or "", "change": change},
+        )  # fmt: skip
+    entry.codes_revoked = len(revoke)
+    entry.codes_shortened = len(shortened)
+    session.add(entry)
+    session.flush()
+
+
+def restore_codes(ctx: Context, session: Session, entry: EntryRow) -> None:
+    """An overturned listing gives back what it took: revoked codes whose days are not over
+    become active again, shortened ones get their last day back."""
+    today = ctx.today()
+    codes = session.exec(select(CodeRow).where(CodeRow.blacklist_entry_id == entry.id)).all()
+    for code in codes:
+        if code.revoke_reason == "BLACKLIST" and code.status == "REVOKED":
+            if code.valid_until < today:
+                continue
+            code.status, code.revoked_on, code.revoke_reason = "ACTIVE", None, None
+        elif code.original_valid_until is not None:
+            code.valid_until, code.original_valid_until = code.original_valid_until, None
+        code.blacklist_entry_id = None
+        session.add(code)
+
+
+def _load_entry(ctx: Context, session: Session, entry_id: str) -> EntryRow:
+    row = session.get(EntryRow, require_text("entryId", entry_id, 16))
     if row is None:
         raise NotFound("TruckPassBlacklistEntry", "entryId")
+    return row
+
+
+def lift(ctx: Context, scope: WriteScope, entry_id: str, note: str) -> TruckPassBlacklistPayload:
+    """A supervisor lifts a listing once the correction is done (off the list, recorded and told
+    to the firm); the codes it restricted stay as they are (the firm applies anew)."""
+    row = _load_entry(ctx, scope.session, entry_id)
     gate_staff_city(ctx, row.city_code, "entryId")
     text = require_text("note", note, 300, multiline=True)
     if row.lifted_on is not None:
         raise RuleError(TruckPassErrorCode.ALREADY_LIFTED, "Already lifted.", field="entryId")
-    row.lifted_on = ctx.today()
-    row.lift_note = text
-    scope.session.add(row)
-    scope.subject(ref=f"TruckPassBlacklistEntry:{row.id}", city=row.city_code)
+    move(ctx, scope.session, BLACKLIST, row, "lift", field_name="entryId",
+         values={"lifted_on": ctx.today(), "lift_note": text,
+                 "lifted_by": ctx.actor.account_id})  # fmt: skip
+    scope.subject(row.firm_person_id, f"TruckPassBlacklistEntry:{row.id}", city=row.city_code)
     return TruckPassBlacklistPayload(entry=TruckPassBlacklistEntry.of(row, ctx.today()))
 
 

@@ -6,7 +6,7 @@ from core.db import stamp
 from core.demo import DemoWorld
 
 from .models import TruckPassConditions, TruckPassPolicy
-from .rules import parse_window, restricted_minutes
+from .rules import LIMITS_EFFECTIVE, parse_window, restricted_minutes
 
 WINDOWS = ["07:00-09:30", "10:00-16:00", "16:30-19:30"]
 
@@ -22,6 +22,7 @@ def load(session, demo: DemoWorld) -> None:  # noqa: ANN001
         vehicle_uses=[],
         windows=WINDOWS,
         restricted_minutes=restricted_minutes(parse_window(w) for w in WINDOWS),
+        valid_from=LIMITS_EFFECTIVE,
         created_at=stamp(now),
     )
     session.add(policy)

@@ -24,6 +24,8 @@ class TruckPassPolicy(SQLModel, table=True):
     vehicle_uses: list[str] = json_field([])  # empty = every use
     windows: list[str] = json_field([])  # restricted windows "HH:MM-HH:MM" (Beijing time)
     restricted_minutes: int = 0
+    valid_from: dt.date  # first day in force (四-一 checks the union of each day's policies)
+    valid_until: dt.date | None = None  # last day in force; None = until withdrawn
     status: str = Field(default="ACTIVE", max_length=12)  # ACTIVE | WITHDRAWN
     created_by: str | None = Field(default=None, max_length=16)
     created_at: dt.datetime
@@ -62,7 +64,7 @@ class TruckPassRequest(SQLModel, table=True):
     requested_days: int
     submitted_on: dt.date
     due_date: dt.date  # submitted_on + the published working days (核发时限)
-    pending: bool = Field(default=True, index=True)
+    pending: bool = Field(default=True, index=True)  # a copy; the application status decides
 
 
 class TruckPassCode(SQLModel, table=True):
@@ -83,6 +85,11 @@ class TruckPassCode(SQLModel, table=True):
     blacklisted: bool = False  # issued under the blacklist limits
     status: str = Field(default="ACTIVE", max_length=12)  # ACTIVE | REVOKED
     issued_at: dt.datetime
+    # a listing (四-三) reduces and shortens codes already held: which listing, and what it changed
+    blacklist_entry_id: str | None = Field(default=None, max_length=16, index=True)
+    original_valid_until: dt.date | None = None  # the last day before the listing shortened it
+    revoked_on: dt.date | None = None
+    revoke_reason: str | None = Field(default=None, max_length=24)  # BLACKLIST
 
 
 class TruckPassBlacklistEntry(SQLModel, table=True):
@@ -100,5 +107,17 @@ class TruckPassBlacklistEntry(SQLModel, table=True):
     listed_on: dt.date
     correct_by: dt.date  # 责令限期整改
     listed_by: str | None = Field(default=None, max_length=16)
-    lifted_on: dt.date | None = None
+    lifted_on: dt.date | None = None  # off the list (lifted after correction, or overturned)
     lift_note: str | None = Field(default=None, max_length=300)
+    # the workflow (rules.BlacklistStatus): LISTED -> APPEALED -> LISTED / OVERTURNED; -> LIFTED
+    status: str = Field(default="LISTED", max_length=12, index=True)
+    firm_unit_id: str | None = Field(default=None, max_length=16)  # the unit concerned, if any
+    firm_person_id: str | None = Field(default=None, max_length=16)  # else the owning person
+    codes_revoked: int = 0  # codes held when listed that the listing revoked (fewer codes)
+    codes_shortened: int = 0  # codes held when listed whose validity it shortened
+    appeal_reason: str | None = Field(default=None, max_length=500)
+    appealed_on: dt.date | None = None
+    appealed_by: str | None = Field(default=None, max_length=16)  # account
+    appeal_note: str | None = Field(default=None, max_length=300)  # the supervisor's decision
+    appeal_decided_on: dt.date | None = None
+    lifted_by: str | None = Field(default=None, max_length=16)  # account

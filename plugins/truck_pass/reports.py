@@ -12,6 +12,8 @@ from core.registries.applications import Application
 from .models import TruckPassBlacklistEntry, TruckPassCode, TruckPassRequest
 from .rules import MEASURE
 
+PENDING = ("SUBMITTED", "UNDER_REVIEW")  # as applications.PENDING (the core's open states)
+
 COLUMNS = [
     "submitted",
     "issued",
@@ -53,8 +55,10 @@ def build(session: Session, city: str, start: dt.date, end: dt.date) -> ReportRe
         "submitted": len(requests),
         "issued": len(codes),
         "rejected": sum(1 for s in statuses.values() if s == "REJECTED"),
-        "pending": sum(1 for r in requests if r.pending),
-        "overdue_pending": sum(1 for r in requests if r.pending and r.due_date < end),
+        "pending": sum(1 for r in requests if statuses.get(r.application_id) in PENDING),
+        "overdue_pending": sum(
+            1 for r in requests if statuses.get(r.application_id) in PENDING and r.due_date < end
+        ),
         "blacklisted_codes": sum(1 for c in codes if c.blacklisted),
         "blacklist_listed": len(listed),
     }

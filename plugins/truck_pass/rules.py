@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleCategory, VehicleUse
@@ -23,7 +24,12 @@ RULE_NEEDED = f"{M} 2021-四-二: 对货车确需在禁限行时段路段通行�
 RULE_BLACKLIST = f"{M} 2021-四-三: 对交通违法及交通事故突出的企业和车辆，纳入黑名单管理"
 RULE_BLACKLIST_LIMITS = f"{M} 2021-四-三: 采取减少通行码（证）数量、缩短有效期等惩戒措施"
 RULE_CORRECT = f"{M} 2021-四-三: 并责令限期整改"
+RULE_APPEAL = f"{M} 2021-四-三 (platform: a listed firm may appeal once; the seed is silent)"
 
+# 四-一 applies in every city from this day ("确保6月1日起全部取消"): the policy register is
+# nationwide from then; only the online pass codes (四-二) follow the pilot rollout
+LIMITS_EFFECTIVE = dt.date(2021, 6, 1)
+RULE_REGISTER = f"{M} 2021-四-一: 全面排查…确保6月1日起全部取消 (every city, no pilot)"
 DAY_MINUTES = 24 * 60
 MIN_OPEN_MINUTES = 6 * 60
 MAX_WINDOWS = 6
@@ -40,6 +46,35 @@ class PolicyScope(enum.StrEnum):
     ROAD = "ROAD"
     AREA = "AREA"
     CITY_WIDE = "CITY_WIDE"
+
+
+class BlacklistStatus(enum.StrEnum):
+    """Where a listing stands (四-三): on the list (also while appealed), or off it."""
+
+    LISTED = "LISTED"
+    APPEALED = "APPEALED"  # the firm appealed; still listed until decided
+    LIFTED = "LIFTED"  # corrected: off the list (final)
+    OVERTURNED = "OVERTURNED"  # the appeal succeeded: off the list, codes restored (final)
+
+
+def blacklist_code_effects(
+    codes: Sequence[tuple[str, dt.date, dt.date]],
+    today: dt.date,
+    max_codes: int,
+    validity_days: int,
+) -> tuple[list[str], dict[str, dt.date]]:
+    """What a listing does to the codes a firm already holds (2021-四-三 "减少通行码（证）数量、
+    缩短有效期"): `codes` are (id, valid from, valid until) in the order they were issued. The
+    first `max_codes` are kept, the others revoked; a kept code runs at most `validity_days` from
+    the later of its first day and the listing day. Returns (ids to revoke, {id: new last day}
+    for the kept codes that are shortened)."""
+    keep, revoke = codes[:max_codes], [c[0] for c in codes[max_codes:]]
+    shortened = {}
+    for code_id, start, until in keep:
+        cap = max(start, today) + dt.timedelta(days=validity_days - 1)
+        if until > cap:
+            shortened[code_id] = cap
+    return revoke, shortened
 
 
 class ApplicantKind(enum.StrEnum):
@@ -63,6 +98,21 @@ class VerificationReason(enum.StrEnum):
     REVOKED = "REVOKED"
     NOT_YET_VALID = "NOT_YET_VALID"
     EXPIRED = "EXPIRED"
+
+
+def check_register_open(city_code: str, day: dt.date, field: str = "city") -> None:
+    """The restriction register (四-一) is open in every city from 2021-06-01, whatever the
+    pass-code rollout says; before that day FEATURE_NOT_ENABLED (with measure, city, date)."""
+    if day < LIMITS_EFFECTIVE:
+        raise RuleError(
+            Code.FEATURE_NOT_ENABLED,
+            f"M04's restriction register opens nationwide on {LIMITS_EFFECTIVE.isoformat()}.",
+            field=field,
+            rule=RULE_REGISTER,
+            measure=MEASURE,
+            city=city_code,
+            date=day,
+        )
 
 
 def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
@@ -154,6 +204,119 @@ def check_policy(
             rule=RULE_6H,
         )
     return minutes
+
+
+@dataclass(frozen=True)
+class PolicyFacts:
+    """What the union check needs of one policy: where, whom, when (days inclusive; `until`
+    None = open-ended) and its restricted windows (minutes of the day)."""
+
+    ref: str  # the policy id ("new" for the one being recorded)
+    scope: str  # PolicyScope value
+    place: str  # normalised road / area name ("" for CITY_WIDE)
+    core_area: bool
+    categories: frozenset[str]
+    uses: frozenset[str]  # empty = every use
+    windows: tuple[tuple[int, int], ...]
+    since: dt.date
+    until: dt.date | None
+
+    def in_force(self, day: dt.date) -> bool:
+        return self.since <= day and (self.until is None or day <= self.until)
+
+    def restricts(self, category: str, use: str) -> bool:
+        return category in self.categories and (not self.uses or use in self.uses)
+
+
+def place_key(name: str) -> str:
+    """The road / area a policy covers, compared without width, case or blank differences."""
+    return "".join(fold_width(name).split()).casefold()
+
+
+def _check_days(new: PolicyFacts, others: Sequence[PolicyFacts], first: dt.date) -> list[dt.date]:
+    """The days on which the set of policies in force with `new` can be largest: its first day
+    and every later start of another policy while `new` is in force (the set only grows at a
+    start, so checking these days checks every day)."""
+    start = max(new.since, first)
+    days = {start}
+    for other in others:
+        if other.since > start and new.in_force(other.since):
+            days.add(other.since)
+    return sorted(days)
+
+
+def check_union(new: PolicyFacts, others: Sequence[PolicyFacts], first: dt.date) -> None:
+    """Check the UNION of the city's policies in force on each day from `first` on, for every
+    place `new` touches (2021-四-一): on no day may the city-wide policies together ban a truck
+    class all 24 hours, and on no day may the city-wide policies plus those of one road or area
+    (outside core areas) leave fewer than 6 hours open to a truck class of ordinary use
+    (dangerous-goods and construction vehicles excepted). Raises TRUCK_PASS_CITY_WIDE_24H_BAN /
+    TRUCK_PASS_OPEN_HOURS_TOO_SHORT naming the day, the place and the other policies, or
+    INVALID_INPUT when the road / area is recorded as a core area by one policy and not by
+    another in force at the same time."""
+    if new.until is not None and new.until < max(new.since, first):
+        return
+    city_wide = new.scope == PolicyScope.CITY_WIDE.value
+    for day in _check_days(new, others, first):
+        in_force = [p for p in others if p.in_force(day)] + [new]
+        wide = [p for p in in_force if p.scope == PolicyScope.CITY_WIDE.value]
+        if city_wide:
+            places = {("CITY_WIDE", "")} | {
+                (p.scope, p.place) for p in in_force if p.scope != PolicyScope.CITY_WIDE.value
+            }
+        else:
+            places = {(new.scope, new.place)}
+        for scope, place in sorted(places):
+            local = [p for p in in_force if (p.scope, p.place) == (scope, place)]
+            if not city_wide and any(p.core_area != new.core_area for p in local):
+                raise RuleError(
+                    Code.INVALID_INPUT,
+                    f"{place!r} is recorded as {'not ' if new.core_area else ''}a core area by "
+                    f"another policy in force on {day.isoformat()}.",
+                    field="coreArea",
+                    rule=RULE_6H,
+                )
+            core = any(p.core_area for p in local)
+            members = wide + (local if scope != "CITY_WIDE" else [])
+            _check_place(new, members, day, scope, place, core)
+
+
+def _check_place(
+    new: PolicyFacts,
+    members: Sequence[PolicyFacts],
+    day: dt.date,
+    scope: str,
+    place: str,
+    core: bool,
+) -> None:
+    where = "city-wide" if scope == "CITY_WIDE" else f"{scope.lower()} {place!r}"
+    for category in sorted(new.categories):
+        for use in VehicleUse:
+            applying = [p for p in members if p.restricts(category, use.value)]
+            if new not in applying:
+                continue  # `new` does not change this class's union
+            minutes = restricted_minutes(w for p in applying for w in p.windows)
+            others = sorted(p.ref for p in applying if p is not new)
+            together = f" together with {', '.join(others)}" if others else ""
+            if scope == "CITY_WIDE" and minutes >= DAY_MINUTES:
+                raise RuleError(
+                    TruckPassErrorCode.CITY_WIDE_24H_BAN,
+                    f"On {day.isoformat()} the city-wide policies{together} would ban "
+                    f"{category} ({use.value}) all 24 hours.",
+                    field="windows",
+                    rule=RULE_NO_24H,
+                    details={"day": day.isoformat(), "policies": others},
+                )
+            if not core and use not in SPECIAL_USES and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
+                raise RuleError(
+                    TruckPassErrorCode.OPEN_HOURS_TOO_SHORT,
+                    f"On {day.isoformat()} only {DAY_MINUTES - minutes} minutes a day would stay "
+                    f"open to {category} ({use.value}) on the {where}{together}; at least "
+                    f"{MIN_OPEN_MINUTES} are required outside core areas.",
+                    field="windows",
+                    rule=RULE_6H,
+                    details={"day": day.isoformat(), "policies": others},
+                )
 
 
 def policy_applies(categories: Sequence[str], uses: Sequence[str], category: str, use: str) -> bool:

@@ -10,7 +10,7 @@ from core.context import WriteScope
 from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection
 
-from . import applications, blacklist, policies, verify
+from . import appeals, applications, blacklist, policies, verify
 from .rules import MEASURE
 from .types import (
     TruckPassApplication,
@@ -118,6 +118,17 @@ class TruckPassQuery:
     ) -> Connection[TruckPassBlacklistEntry]:
         return blacklist.entries(info.context, city, include_lifted, first, after)
 
+    @operation_field(
+        f"{MEASURE}.own_read",
+        "My firm's blacklist listings in a city (as the vehicle's owner, or a unit's legal "
+        "person / admin), lifted ones included.",
+        qualifier="own",
+    )
+    def my_truck_pass_blacklist(
+        self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
+    ) -> Connection[TruckPassBlacklistEntry]:
+        return appeals.my_entries(info.context, city, first, after)
+
 
 @strawberry.type
 class TruckPassMutation:
@@ -215,3 +226,29 @@ class TruckPassMutation:
         self, info: strawberry.Info, entry_id: strawberry.ID, note: str, scope: WriteScope
     ) -> TruckPassBlacklistPayload:
         return blacklist.lift(info.context, scope, str(entry_id), note)
+
+    @mutation(
+        f"{MEASURE}.blacklist_appeal",
+        "Appeal your firm's listing once, with reasons (still listed until decided).",
+        qualifier="the listed firm: the vehicle's owner, or the unit's legal person / admin",
+    )
+    def truck_pass_blacklist_appeal(
+        self, info: strawberry.Info, entry_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> TruckPassBlacklistPayload:
+        return appeals.appeal(info.context, scope, str(entry_id), reason)
+
+    @mutation(
+        f"{MEASURE}.blacklist_write",
+        "Decide an appeal with a reason: uphold (still listed) or overturn (off the list, codes "
+        "restored).",
+        qualifier=OWN_CITY,
+    )
+    def truck_pass_blacklist_appeal_decide(
+        self,
+        info: strawberry.Info,
+        entry_id: strawberry.ID,
+        uphold: bool,
+        note: str,
+        scope: WriteScope,
+    ) -> TruckPassBlacklistPayload:
+        return appeals.decide(info.context, scope, str(entry_id), uphold, note)

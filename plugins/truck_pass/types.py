@@ -27,6 +27,12 @@ TruckPassApplicantKind = strawberry.enum(
     description="The applicant's relation to the truck: OWNER, UNIT (legal person / admin of the "
     "owning unit) or DRIVER (an active filed driver).",
 )
+TruckPassBlacklistStatus = strawberry.enum(
+    rules.BlacklistStatus,
+    name="TruckPassBlacklistStatus",
+    description="LISTED, APPEALED (still listed until decided), LIFTED (corrected, off the list), "
+    "OVERTURNED (appeal upheld for the firm: off the list, codes restored).",
+)
 TruckPassVerificationReason = strawberry.enum(
     rules.VerificationReason,
     name="TruckPassVerificationReason",
@@ -46,7 +52,12 @@ class TruckPassPolicy:
         description="Uses affected; empty = every use."
     )
     restricted_windows: list[str] = strawberry.field(description="Daily windows, Beijing time.")
-    open_minutes_per_day: int
+    open_minutes_per_day: int = strawberry.field(
+        description="Minutes a day this policy alone leaves open (the union with the city's other "
+        "policies in force is checked when a policy is recorded)."
+    )
+    valid_from: dt.date = strawberry.field(description="First day in force.")
+    valid_until: dt.date | None = strawberry.field(description="Last day in force; null = open.")
     status: str
 
     @classmethod
@@ -61,6 +72,8 @@ class TruckPassPolicy:
             vehicle_uses=[VehicleUse(u) for u in row.vehicle_uses],
             restricted_windows=list(row.windows),
             open_minutes_per_day=DAY_MINUTES - row.restricted_minutes,
+            valid_from=row.valid_from,
+            valid_until=row.valid_until,
             status=row.status,
         )
 
@@ -105,6 +118,13 @@ class TruckPassCode:
     status: str
     blacklisted: bool = strawberry.field(description="Issued under the blacklist limits")
     qr: str = strawberry.field(description="Signed QR text (TP1:), verifiable offline")
+    original_valid_until: dt.date | None = strawberry.field(
+        default=None, description="The last day before a blacklist listing shortened the code."
+    )
+    revoked_on: dt.date | None = None
+    revoke_reason: str | None = strawberry.field(
+        default=None, description="BLACKLIST: revoked by a listing (fewer codes, 2021-四-三)."
+    )
 
     @classmethod
     def of(cls, row: CodeRow, qr: str) -> TruckPassCode:
@@ -118,6 +138,9 @@ class TruckPassCode:
             status=row.status,
             blacklisted=row.blacklisted,
             qr=qr,
+            original_valid_until=row.original_valid_until,
+            revoked_on=row.revoked_on,
+            revoke_reason=row.revoke_reason,
         )
 
 
@@ -179,7 +202,15 @@ class TruckPassBlacklistEntry:
     listed_on: dt.date
     correct_by: dt.date = strawberry.field(description="责令限期整改: the correction deadline")
     correction_overdue: bool
-    lifted_on: dt.date | None
+    lifted_on: dt.date | None = strawberry.field(description="Off the list (lifted or overturned).")
+    status: TruckPassBlacklistStatus
+    codes_revoked: int = strawberry.field(description="Codes held when listed, revoked by it.")
+    codes_shortened: int = strawberry.field(description="Codes held when listed, shortened by it.")
+    appeal_reason: str | None
+    appealed_on: dt.date | None
+    appeal_note: str | None = strawberry.field(description="The supervisor's decision on it.")
+    appeal_decided_on: dt.date | None
+    lift_note: str | None
 
     @classmethod
     def of(cls, row: BlacklistRow, today: dt.date) -> TruckPassBlacklistEntry:
@@ -195,6 +226,14 @@ class TruckPassBlacklistEntry:
             correct_by=row.correct_by,
             correction_overdue=row.lifted_on is None and today > row.correct_by,
             lifted_on=row.lifted_on,
+            status=rules.BlacklistStatus(row.status),
+            codes_revoked=row.codes_revoked,
+            codes_shortened=row.codes_shortened,
+            appeal_reason=row.appeal_reason,
+            appealed_on=row.appealed_on,
+            appeal_note=row.appeal_note,
+            appeal_decided_on=row.appeal_decided_on,
+            lift_note=row.lift_note,
         )
 
 
@@ -207,6 +246,12 @@ class TruckPassPolicyInput:
     vehicle_categories: list[VehicleCategoryEnum]  # type: ignore[valid-type]
     restricted_windows: list[str]
     vehicle_uses: list[VehicleUseEnum] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    valid_from: dt.date | None = strawberry.field(
+        default=None, description="First day in force; default today."
+    )
+    valid_until: dt.date | None = strawberry.field(
+        default=None, description="Last day in force; default open-ended (until withdrawn)."
+    )
 
 
 @strawberry.input(description="What a city publishes about its pass codes.")

@@ -15,14 +15,14 @@ CHECK = """query($city: String!, $d: IntersectionDesignInput!) { intersectionDes
 KEY = """mutation($id: ID!, $r: [IntersectionKeyReason!]!) { intersectionKeySet(intersectionId: $id, reasons: $r) {
   errors { code field } intersection { key keyReasons keySince } } }"""
 STAFF = """mutation($input: IntersectionStaffingInput!) { intersectionStaffingRecord(input: $input) {
-  errors { code field rule } shift { id police } } }"""
+  errors { code field rule } shift { id police flags } } }"""
 ENFORCE = """mutation($input: IntersectionEnforcementInput!) { intersectionEnforcementRecord(input: $input) {
-  errors { code field rule } record { id kind count } } }"""
+  errors { code field rule } record { id kind count flags } } }"""
 LIST = """query($city: String!, $k: Boolean!) { intersections(city: $city, keyOnly: $k) { totalCount nodes { name } } }"""
 REPORT = """query($city: String!) { intersectionReport(city: $city, start: "2024-09-01", end: "2024-09-30") {
   figures { name value } } }"""
 RECORDS = """query($id: ID!) { intersectionRecords(intersectionId: $id, start: "2024-09-01", end: "2024-09-30") {
-  staffing { police } enforcement { kind count } } }"""
+  staffing { police } enforcement { kind count flags } } }"""
 CORE_REPORT = """query { report(name: "intersection_nonmotor.city", city: "320100", start: "2024-09-01",
   end: "2024-09-30") { columns rows { label values } } }"""
 BACKWARD_REPORT = """query { intersectionReport(city: "320100", start: "2024-09-30",

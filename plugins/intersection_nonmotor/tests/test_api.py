@@ -130,9 +130,8 @@ def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
     assert record("2024-09-02")["errors"] == []
     assert record("2024-09-05")["errors"] == []
     assert codes(record("2024-09-06")) == ["BAD_RECORD_DATE"]  # future
-    assert codes(record("2024-09-03", police=0)) == ["STAFFING_INSUFFICIENT"]
-    assert codes(record("2024-09-03", auxiliaries=0)) == ["STAFFING_INSUFFICIENT"]
     assert codes(record("2024-09-03", police=501)) == ["INVALID_INPUT"]
+    assert codes(record("2024-09-03", police=0, auxiliaries=0)) == ["INVALID_INPUT"]  # nobody
     assert count(env, StaffingShift) == 2
     released = env.data(KEY, {"id": key, "r": []}, as_="supervisor")["intersectionKeySet"]
     assert released["intersection"]["key"] is False
@@ -154,25 +153,68 @@ def test_enforcement_record_window(make_env, day, ok):
 
 
 @pytest.mark.parametrize(
-    "kind,action,ok",
+    "kind,action,flags",
     [
-        ("STOP_LINE", "FINE", False),
-        ("STOP_LINE", "PERSUASION", True),
-        ("STOP_LINE", "REMOTE_BROADCAST", True),
-        ("WRONG_WAY", "PERSUASION", False),
-        ("MOTOR_LANE", "ON_SITE_CORRECTION", True),
-        ("RED_LIGHT", "REMOTE_BROADCAST", True),
+        ("STOP_LINE", "FINE", ["STOP_LINE_FINED"]),
+        ("STOP_LINE", "PERSUASION", []),
+        ("STOP_LINE", "REMOTE_BROADCAST", []),
+        ("WRONG_WAY", "PERSUASION", ["SERIOUS_PERSUASION_ONLY"]),
+        ("RED_LIGHT", "PERSUASION", ["SERIOUS_PERSUASION_ONLY"]),
+        ("MOTOR_LANE", "ON_SITE_CORRECTION", []),
+        ("RED_LIGHT", "REMOTE_BROADCAST", []),
     ],
 )
-def test_enforcement_actions(make_env, kind, action, ok):
+def test_every_real_enforcement_is_recorded_and_the_unexpected_flagged(
+    make_env, kind, action, flags
+):
+    """六-三 sets no restriction on how an officer deals with a case: a red-light rider handled by
+    persuasion only, or a stop-line case handled with a fine, is recorded (issue 15 item 6) and
+    flagged where the city's own policy would not expect it."""
     env = make_env(PLUGINS)
     site = save(env, ONE_STAGE)["intersection"]["id"]
     body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
     out = env.data(ENFORCE, {"input": body}, as_="road_officer")["intersectionEnforcementRecord"]
-    assert (out["errors"] == []) is ok
-    if not ok:
-        assert codes(out) == ["ENFORCEMENT_ACTION_NOT_ALLOWED"]
-        assert out["errors"][0]["rule"].startswith("M18 2024-六-三")
+    assert out["errors"] == [] and out["record"]["flags"] == flags
+    recs = env.data(RECORDS, {"id": site}, as_="supervisor")["intersectionRecords"]
+    assert recs["enforcement"] == [{"kind": kind, "count": 1, "flags": flags}]
+    assert count(env, EnforcementRecord) == 1
+
+
+SET_BOOL = """mutation($k: String!, $v: JSON!) { measureSettingSet(measure: "intersection_nonmotor",
+  scopeCode: "320100", key: $k, value: $v) { errors { code } } }"""
+
+
+def test_the_city_policy_decides_what_is_flagged(make_env):
+    env = make_env(PLUGINS)
+    site = save(env, ONE_STAGE)["intersection"]["id"]
+    for key in ("stop_line_fines_expected", "persuasion_alone_for_serious_expected"):
+        out = env.data(SET_BOOL, {"k": key, "v": True}, as_="province_admin")
+        assert out["measureSettingSet"]["errors"] == []
+    for kind, action in (("STOP_LINE", "FINE"), ("RED_LIGHT", "PERSUASION")):
+        body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
+        out = env.data(ENFORCE, {"input": body}, as_="road_officer")
+        assert out["intersectionEnforcementRecord"]["record"]["flags"] == []
+
+
+def test_a_shift_with_police_but_no_helpers_is_recorded_and_flagged(make_env):
+    """六-三 asks for police and auxiliaries / volunteers; a shift that had only police is still
+    recorded (issue 15 item 6), flagged, and the flag shows in the report."""
+    env = make_env(PLUGINS)
+    key = make_key(env)
+    shifts = [({"police": 2}, ["BELOW_EXPECTED_HELPERS"]),
+              ({"police": 0, "volunteers": 3}, ["BELOW_EXPECTED_POLICE"]),
+              ({"police": 1, "auxiliaries": 1}, [])]  # fmt: skip
+    for extra, flags in shifts:
+        body = {"intersectionId": key, "day": "2024-09-02", **extra}
+        out = env.data(STAFF, {"input": body}, as_="road_officer")["intersectionStaffingRecord"]
+        assert out["errors"] == [] and out["shift"]["flags"] == flags
+    figures = {f["name"]: f["value"] for f in
+               env.data(REPORT, {"city": "320100"}, as_="supervisor")["intersectionReport"]["figures"]}  # fmt: skip
+    assert figures["flagged_shifts"] == 2
+    assert (
+        figures["flag_below_expected_helpers"] == 1 and figures["flag_below_expected_police"] == 1
+    )
+    assert figures["police"] == 3
 
 
 def test_report_for_the_city_and_the_province(make_env):
@@ -189,7 +231,10 @@ def test_report_for_the_city_and_the_province(make_env):
                env.data(REPORT, {"city": "320100"}, as_="province_admin")["intersectionReport"]["figures"]}  # fmt: skip
     assert figures == {"intersections": 2, "one_stage": 1, "two_stage": 1, "key": 1, "police": 2,
                        "auxiliaries": 3, "volunteers": 4, "red_light": 5, "wrong_way": 0,
-                       "motor_lane": 0, "stop_line": 7}  # fmt: skip
+                       "motor_lane": 0, "stop_line": 7, "flagged_shifts": 0,
+                       "flagged_enforcement": 0, "flag_below_expected_police": 0,
+                       "flag_below_expected_helpers": 0, "flag_stop_line_fined": 0,
+                       "flag_serious_persuasion_only": 0}  # fmt: skip
     assert (
         top_code(env.gql(REPORT, {"city": "320100"}, as_="province_admin_gd"))
         == "OUT_OF_JURISDICTION"

@@ -52,12 +52,19 @@ def test_supervisor_of_another_city_is_refused(make_env):
     assert counts(env) == (0, 0)
 
 
-@pytest.mark.parametrize("day,in_force", [("2021-05-31", False), ("2021-06-01", True)])
-def test_nationwide_from_2021_06_01(make_env, day, in_force):
+@pytest.mark.parametrize(
+    "day,in_force",
+    [("2021-04-30", False), ("2021-05-01", True), ("2021-05-31", True), ("2021-06-01", True)],
+)
+def test_designation_opens_before_the_may_deadline(make_env, day, in_force):
+    """五-一: cities designate and publish segments "5月底前": a designation on 2021-05-31 is
+    accepted and published (issue 15 item 5); before May the measure is not yet open."""
     env = make_env(PLUGINS, now=day)
     out = designate(env, signsInstalledOn=None)
     if in_force:
         assert out["errors"] == []
+        listed = env.data(LIST, {"city": "320100", "all": False})["residentialParkingSegments"]
+        assert listed["totalCount"] == 1
     else:
         err = out["errors"][0]
         assert (err["code"], err["measure"], err["city"]) == (
@@ -227,3 +234,16 @@ def test_demo_data_loads(make_env):
         s.commit()
     sid = env.world.refs["residential_parking_segment"].id
     assert ask(env, sid, "2024-10-01T12:00:00+08:00")["allowed"]
+
+
+def test_the_segment_workflow_is_declared_and_strands_no_one(make_env):
+    """Issue 15 item 12: ACTIVE always has a way out (withdrawal on the seed's grounds);
+    WITHDRAWN is final. The withdrawal is the declared move."""
+    from ..workflows import SEGMENT
+
+    assert SEGMENT.problems() == []
+    env = make_env(PLUGINS, now="2024-09-02")
+    assert f"{SEGMENT.measure}.segment" in env.platform.workflows
+    sid = designate(env)["segment"]["id"]
+    out = env.data(WITHDRAW, {"id": sid, "reason": "OFF_STREET_SUFFICIENT"}, as_="supervisor")
+    assert out["residentialParkingSegmentWithdraw"]["segment"]["status"] == "WITHDRAWN"

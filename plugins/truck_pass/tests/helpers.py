@@ -89,13 +89,14 @@ mutation($city: String!, $v: ID, $u: ID, $acc: Int!, $days: Int!, $reason: Strin
   truckPassBlacklistAdd(city: $city, vehicleId: $v, unitId: $u, accidents: $acc,
                         reason: $reason, correctionDays: $days) {
     errors { code field rule }
-    entry { id violations accidents listedOn correctBy correctionOverdue liftedOn }
+    entry { id violations accidents listedOn correctBy correctionOverdue liftedOn status
+            codesRevoked codesShortened }
   }
 }"""
 
 BLACKLIST_LIFT = """
 mutation($id: ID!) { truckPassBlacklistLift(entryId: $id, note: "整改完成") {
-  errors { code } entry { liftedOn } } }"""
+  errors { code } entry { liftedOn status liftNote } } }"""
 
 BLACKLIST = """
 query($city: String!) { truckPassBlacklist(city: $city) { totalCount nodes { correctionOverdue } } }"""

@@ -69,7 +69,8 @@ def test_six_open_hours_outside_core_areas(make_env, windows, ok):
 
 def test_core_area_and_special_vehicles_are_excepted(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    assert create_policy(env, coreArea=True, restrictedWindows=["00:00-24:00"])["errors"] == []
+    out = create_policy(env, name="新街口", coreArea=True, restrictedWindows=["00:00-24:00"])
+    assert out["errors"] == []
     out = create_policy(
         env, vehicleUses=["DANGEROUS_GOODS", "CONSTRUCTION"], restrictedWindows=["00:00-23:00"]
     )
