@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core import reports
 from core.accounts import STAFF_ROLES, Role
 from core.api.admin import AdminMutation
 from core.api.applications import ApplicationMutation
@@ -12,6 +13,7 @@ from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
 from core.api.queries import CoreQuery
+from core.api.reports import ReportsQuery
 from core.api.settings import SettingsQuery
 from core.hookspecs import hookimpl
 from core.notices import CORE_TEMPLATES, NoticeTemplate
@@ -26,7 +28,7 @@ ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery]
+    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery, ReportsQuery]
 
 
 @hookimpl
@@ -67,7 +69,7 @@ def register_permission_rules() -> list[PermissionRule]:
 
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
-    return list(CORE_TEMPLATES)
+    return [*CORE_TEMPLATES, reports.DELIVERED]
 
 
 @hookimpl
@@ -112,6 +114,14 @@ def register_jobs() -> list[JobSpec]:
             "continuously (every second; the server runs it in-process by default)",
             _audit_sequence,
             "Integrate committed audit events into each log's Merkle tree and sign tree heads.",
+        ),
+        JobSpec(
+            "report_deliver",
+            None,
+            "daily 07:00",
+            reports.deliver_due,
+            "Deliver the reports the seeds ask for on schedule (weekly, monthly) to the staff "
+            "they name, through the outbox (core/reports.py).",
         ),
     ]
 

@@ -5,7 +5,7 @@ tests always see the same complete metadata. Plugin tables are imported with the
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from core import accounts, audit, idempotency, outbox, registration, rollout  # noqa: F401
+from core import accounts, audit, idempotency, outbox, registration, reports, rollout  # noqa: F401
 from core.documents import credentials, keys  # noqa: F401
 from core.registries import applications, licences, vehicles  # noqa: F401
 

@@ -11,10 +11,10 @@ from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
 
-from . import models, notices  # noqa: F401 - its tables
+from . import models, notices, reports_timeliness  # noqa: F401 - its tables
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
@@ -76,7 +76,12 @@ def register_default_rollout() -> list[RolloutDefault]:
 
 @hookimpl
 def register_reports() -> list[ReportSpec]:
-    return [REPORT]
+    return [REPORT, reports_timeliness.REPORT]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [reports_timeliness.APPROVAL_DAYS]
 
 
 @hookimpl
