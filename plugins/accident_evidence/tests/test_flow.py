@@ -22,6 +22,7 @@ from .helpers import (
     REPORT,
     REVIEW,
     SUBMIT,
+    confirm,
     party,
     party_id,
     ready_case,
@@ -250,6 +251,7 @@ def test_unit_head_of_another_city_is_refused(make_env):
     from .helpers import add_item
 
     item = add_item(env, n)
+    confirm(env, n)
     env.data(SUBMIT, {"n": n, "ids": [item]}, as_="accident_officer")
     out = env.data(REVIEW, {"n": n, "ok": True}, as_=head_sh)["accidentEvidenceOfferReview"]
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
@@ -337,7 +339,7 @@ def test_simple_procedure_accidents_are_out_of_scope(make_env):
 def test_deceased_party_relatives(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang, elder, li = env.refs["zhang"], env.refs["elder"], env.refs["li"]
-    case = ready_case(env, parties=[party(zhang), party(elder, deceased=True)])
+    case = ready_case(env, parties=[party(zhang), party(elder, deceased=True, relatives=[li])])
     elder_pid = party_id(case, elder)
     # an agent cannot stand for a deceased party; a close relative can
     out = register_requester(env, case["number"], elder_pid, li, "AGENT")

@@ -8,7 +8,16 @@ from sqlmodel import select
 from core.outbox import OutboxMessage
 from core.reports import ReportDeliveryRow
 
-from .helpers import DELIVER, PLUGINS, REVIEW, SUBMIT, add_item, ready_case, register_case
+from .helpers import (
+    DELIVER,
+    PLUGINS,
+    REVIEW,
+    SUBMIT,
+    add_item,
+    confirm,
+    ready_case,
+    register_case,
+)
 
 NAME = "accident_evidence.timeliness"
 REPORT = """query($n: String!, $c: String, $p: String, $of: Date!) {
@@ -20,6 +29,7 @@ def _delivered(env, number: str, submit: bool) -> None:
     assert register_case(env, number)["errors"] == []
     item = add_item(env, number)
     if submit:
+        confirm(env, number)
         out = env.data(SUBMIT, {"n": number, "ids": [item]}, as_="accident_officer")
         assert out["accidentEvidenceOfferSubmit"]["errors"] == []
     out = env.data(DELIVER, {"n": number, "doc": "CERTIFICATE", "d": "2021-07-01"},
