@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import UniqueConstraint
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Field, Session, SQLModel, select
 
 from core.accounts import Account, Role
@@ -287,53 +288,76 @@ def stored(result: ReportResult) -> dict[str, Any]:
     }
 
 
+def _delivered(session: Session, spec: ReportSpec, area: ReportArea, start: dt.date) -> bool:
+    return (
+        session.exec(
+            select(ReportDeliveryRow.id).where(
+                ReportDeliveryRow.report == spec.name,
+                ReportDeliveryRow.level == area.level.value,
+                ReportDeliveryRow.area == area.code,
+                ReportDeliveryRow.period_start == start,
+            )
+        ).first()
+        is not None
+    )
+
+
+def deliver_one(platform: Any, now: dt.datetime, spec: ReportSpec, delivery: ReportDelivery,
+                area: ReportArea, period: tuple[dt.date, dt.date, dt.date]) -> int | None:  # fmt: skip
+    """Deliver one report for one area and period: the figures are built in a read transaction,
+    then stored with the notices in a short write. None when it was delivered already (by this
+    job earlier, or by another worker meanwhile: the unique key); else the number told."""
+    start, end, due = period
+    with Session(platform.engine) as session:
+        if _delivered(session, spec, area, start):
+            return None
+        result = run(session, spec, area, start, end).result
+        to = [a.id for a in recipients(session, delivery, area)]
+    try:
+        with write_session(platform.engine) as session:
+            if _delivered(session, spec, area, start):
+                return None
+            row = ReportDeliveryRow(
+                report=spec.name,
+                measure=spec.measure,
+                level=area.level.value,
+                area=area.code,
+                period_start=start,
+                period_end=end,
+                due_on=due,
+                delivered_at=stamp(now),
+                recipients=len(to),
+                rule=delivery.rule[:200],
+                result=stored(result),
+            )
+            session.add(row)
+            params = {
+                "title": spec.title,
+                "areaName": area_name(area),
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "deliveryId": row.id,
+                "summary": _summary(result),
+            }
+            for account_id in to:
+                notify(session, now, platform.notices, Addressee.account(account_id),
+                       DELIVERED.name, params)  # fmt: skip
+            session.commit()
+    except IntegrityError:  # another worker stored it first
+        return None
+    return len(to)
+
+
 def deliver_due(platform: Any, now: dt.datetime) -> dict[str, Any]:
     """The `report_deliver` job: every declared delivery whose day has come, once per area."""
     today = to_china(now).date()
     sent = notices = 0
     for spec in sorted(platform.reports.values(), key=lambda s: s.name):
         for delivery in spec.deliveries:
-            start, end, due = latest_due(delivery, today)
-            for area in _areas(platform, spec, delivery.level, start, end):
-                with write_session(platform.engine) as session:
-                    done = session.exec(
-                        select(ReportDeliveryRow.id).where(
-                            ReportDeliveryRow.report == spec.name,
-                            ReportDeliveryRow.level == area.level.value,
-                            ReportDeliveryRow.area == area.code,
-                            ReportDeliveryRow.period_start == start,
-                        )
-                    ).first()
-                    if done is not None:
-                        continue
-                    result = run(session, spec, area, start, end).result
-                    to = recipients(session, delivery, area)
-                    row = ReportDeliveryRow(
-                        report=spec.name,
-                        measure=spec.measure,
-                        level=area.level.value,
-                        area=area.code,
-                        period_start=start,
-                        period_end=end,
-                        due_on=due,
-                        delivered_at=stamp(now),
-                        recipients=len(to),
-                        rule=delivery.rule[:200],
-                        result=stored(result),
-                    )
-                    session.add(row)
-                    params = {
-                        "title": spec.title,
-                        "areaName": area_name(area),
-                        "start": start.isoformat(),
-                        "end": end.isoformat(),
-                        "deliveryId": row.id,
-                        "summary": _summary(result),
-                    }
-                    for account in to:
-                        notify(session, now, platform.notices, Addressee.account(account.id),
-                               DELIVERED.name, params)  # fmt: skip
-                    session.commit()
+            period = latest_due(delivery, today)
+            for area in _areas(platform, spec, delivery.level, period[0], period[1]):
+                told = deliver_one(platform, now, spec, delivery, area, period)
+                if told is not None:
                     sent += 1
-                    notices += len(to)
+                    notices += told
     return {"delivered": sent, "notices": notices}

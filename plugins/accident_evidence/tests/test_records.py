@@ -238,6 +238,8 @@ def test_a_rejected_item_can_be_submitted_again(make_env):
     assert env.data(CASE, {"n": number}, as_="accident_head")["accidentEvidenceCase"]["items"]
 
 
-def test_the_offer_workflow_leaves_no_item_stranded():
+def test_the_offer_workflow_leaves_no_item_stranded(make_env):
+    env = make_env(PLUGINS, now=NOW)
+    assert env.platform.workflows[FLOW.name] is FLOW  # registered, so tests/test_workflows sees it
     assert FLOW.problems() == []
     assert {t.name for t in FLOW.exits("REJECTED")} == {"submit"}
