@@ -415,6 +415,14 @@ def test_activity_report(make_env):
         "accesses": "1",
         "refused_codes": "1",
     }
+    # the province is the sum of its cities: a count is not repeated once per city
+    province = """query($s: Date!, $e: Date!) { report(name: "accident_evidence_activity",
+      province: "320000", start: $s, end: $e) { columns rows { label values } } }"""
+    table = env.data(province, {"s": NOW, "e": NOW}, as_="province_admin")["report"]
+    assert table["rows"][0]["label"] == "320000"
+    assert (
+        dict(zip(table["columns"], table["rows"][0]["values"], strict=True))["refused_codes"] == "1"
+    )
     before = {**variables, "s": "2021-06-30", "e": "2021-06-30"}  # the day before: nothing
     table = env.data(REPORT, before, as_="supervisor")["report"]
     assert table["rows"][0]["values"] == ["0", "0", "0", "0", "0"]
