@@ -156,6 +156,18 @@ def authorise(ctx: Any, area: ReportArea, field: str = "area") -> None:
         )
 
 
+def report_problem(spec: ReportSpec) -> str | None:
+    """What is wrong with a report's declaration (checked at start-up), or None."""
+    if spec.period not in {p.value for p in ReportPeriod}:
+        return f"report {spec.name!r}: period {spec.period!r} is not one of WEEKLY, MONTHLY, ANY"
+    for d in spec.deliveries:
+        if d.period is ReportPeriod.ANY or not d.to or not d.rule:
+            return f"report {spec.name!r}: a delivery needs a WEEKLY or MONTHLY period, roles and its seed clause"  # fmt: skip
+        if not all(r in set(Role) for r in d.to):
+            return f"report {spec.name!r}: a delivery goes to staff roles (core.accounts.Role)"
+    return None
+
+
 # --- periods -------------------------------------------------------------------------------------
 
 

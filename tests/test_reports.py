@@ -7,11 +7,17 @@ cities (Nanjing 320100, Suzhou 320500) and one Guangdong city (Guangzhou 440100)
 
 from __future__ import annotations
 
+import types
+
 import pytest
 from sqlmodel import select
 
 from core.accounts import Role
+from core.hookspecs import hookimpl
 from core.outbox import OutboxMessage
+from core.platform import build_platform
+from core.plugin_api import ReportDelivery, ReportLevel, ReportPeriod, ReportSpec
+from core.plugin_host import PluginError
 from core.reports import ReportDeliveryRow
 
 PLUGINS = ["insurance_check"]
@@ -197,3 +203,27 @@ def test_the_reports_say_what_the_seed_asks_to_deliver(env):
     anomalies = next(r for r in reports if r["name"] == ANOMALIES)
     assert anomalies["period"] == "WEEKLY"
     assert any(d.startswith("PROVINCE WEEKLY to PROVINCE_ADMIN") for d in anomalies["delivered"])
+
+
+@pytest.mark.parametrize(
+    ("period", "delivery", "message"),
+    [
+        ("DAILY", (), "period 'DAILY'"),
+        ("WEEKLY", (ReportDelivery(ReportLevel.CITY, ReportPeriod.ANY, (Role.SUPERVISOR,), "x"),),
+         "a delivery needs"),
+        ("WEEKLY", (ReportDelivery(ReportLevel.CITY, ReportPeriod.WEEKLY, ("CLERK-ISH",), "x"),),
+         "staff roles"),
+    ],
+)  # fmt: skip
+def test_a_malformed_report_stops_start_up_naming_the_plugin(pool, period, delivery, message):
+    module = types.ModuleType("bad_report_plugin")
+
+    @hookimpl
+    def register_reports() -> list[ReportSpec]:
+        return [
+            ReportSpec("bad.report", "bad", "Bad", period, lambda *a: None, deliveries=delivery)
+        ]
+
+    module.register_reports = register_reports  # type: ignore[attr-defined]
+    with pytest.raises(PluginError, match=f"bad_report_plugin.*{message}"):
+        build_platform(pool.settings, engine=pool.engine, plugins=[], extra_plugins=[module])

@@ -67,7 +67,7 @@ class ReportInfo:
     name: str
     measure: str
     title: str
-    period: str
+    period: ReportPeriodEnum  # type: ignore[valid-type]
     delivered: list[str] = strawberry.field(
         description="Scheduled deliveries: 'LEVEL PERIOD to ROLES (seed clause)'."
     )
@@ -148,7 +148,7 @@ class ReportsQuery:
                 name=r.name,
                 measure=r.measure,
                 title=r.title,
-                period=r.period,
+                period=ReportPeriod(r.period),
                 delivered=[
                     f"{d.level.value} {d.period.value} to "
                     f"{','.join(str(getattr(x, 'value', x)) for x in d.to)} ({d.rule})"
