@@ -1,4 +1,4 @@
-"""M13 monthly pilot report (issue 16 item 2; 2024 一-一-1 总队于每月底前将试点工作情况报部局):
+"""M13 monthly pilot report (issue 16 item 2; 2024 一-一-1 总队于每月底前将试点工作情况报部局)
 per city, summed for the province, delivered to the ministry on the month's last day."""
 
 from __future__ import annotations
@@ -7,8 +7,7 @@ from sqlmodel import select
 
 from core.outbox import OutboxMessage
 from core.reports import ReportDeliveryRow
-
-from .helpers import issue
+from plugins.e_vehicle_licence.tests.helpers import issue
 
 NAME = "e_vehicle_licence.monthly_pilot"
 REPORT = """query($p: String, $c: String, $of: Date!) { report(name: "e_vehicle_licence.monthly_pilot",
