@@ -45,5 +45,8 @@ def test_the_province_figures_and_the_delivery_before_the_month_ends(make_env):
             select(OutboxMessage).where(OutboxMessage.template == "core.report.delivered")
         ).all()
         assert {m.account_id for m in told} == {env.refs["national_admin"].id}  # 报部局
-    notices = env.data("{ myNotices { nodes { text } } }", as_="national_admin")["myNotices"]
+    notices = env.data(
+        "{ myNotices(first: 100) { totalCount nodes { text } } }", as_="national_admin"
+    )["myNotices"]
+    assert notices["totalCount"] == len(rows)  # one per province delivered
     assert any("江苏省，2024-07-01至2024-07-31" in n["text"] for n in notices["nodes"])
