@@ -286,10 +286,22 @@ def cmd_report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from core import reports
+    from core.divisions import PROVINCES
+    from core.plugin_api import ReportLevel
+
+    level = (
+        ReportLevel.NATION
+        if args.city == reports.NATION
+        else ReportLevel.PROVINCE
+        if args.city in PROVINCES
+        else ReportLevel.CITY
+    )
+    area = reports.make_area(level, args.city)
     with Session(platform.engine) as session:
-        result = spec.build(
-            session, args.city, dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
-        )
+        result = reports.run(
+            session, spec, area, dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
+        ).result
     print("\t".join(["label", *result.columns]))
     for row in result.rows:
         print("\t".join([row.label, *(str(row.figures.get(c, "")) for c in result.columns)]))
@@ -407,9 +419,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="list stored ID numbers, credit codes, VINs, plates and file numbers not in their "
         "one stored form (read-only)",
     ).set_defaults(fn=cmd_identifiers_check)
-    p = sub.add_parser("report", help="run a plugin's report for a city and period")
+    p = sub.add_parser(
+        "report", help="run a plugin's report for a city, a province (sum) or CN, and a period"
+    )
     p.add_argument("name")
-    p.add_argument("city")
+    p.add_argument("city", help="a city code, a province code or CN")
     p.add_argument("start")
     p.add_argument("end")
     p.set_defaults(fn=cmd_report)

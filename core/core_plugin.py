@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core import reports
 from core.accounts import STAFF_ROLES, Role
 from core.api.admin import AdminMutation
 from core.api.applications import ApplicationMutation
@@ -12,6 +13,7 @@ from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
 from core.api.queries import CoreQuery
+from core.api.reports import ReportsQuery
 from core.api.settings import SettingsQuery
 from core.api.tickets import TicketMutation, TicketQuery
 from core.api.trusted_documents import TrustedDocumentMutation
@@ -38,7 +40,15 @@ OFFICE = (Role.CLERK, Role.SUPERVISOR)
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [CoreQuery, AuditQuery, SettingsQuery, NoticesQuery, MonitoringQuery, TicketQuery]
+    return [
+        CoreQuery,
+        AuditQuery,
+        SettingsQuery,
+        NoticesQuery,
+        MonitoringQuery,
+        TicketQuery,
+        ReportsQuery,
+    ]
 
 
 @hookimpl
@@ -122,7 +132,7 @@ def register_permission_rules() -> list[PermissionRule]:
 
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
-    return [*CORE_TEMPLATES, *TICKET_TEMPLATES]
+    return [*CORE_TEMPLATES, *TICKET_TEMPLATES, reports.DELIVERED]
 
 
 @hookimpl
@@ -209,6 +219,14 @@ def register_jobs() -> list[JobSpec]:
             escalate_overdue,
             "Escalate office tickets unanswered past their day to the province; close answers "
             "not contested by theirs (2021-二-四, 2024-二-三).",
+        ),
+        JobSpec(
+            "report_deliver",
+            None,
+            "daily 07:00",
+            reports.deliver_due,
+            "Deliver the reports the seeds ask for on schedule (weekly, monthly) to the staff "
+            "they name, through the outbox (core/reports.py).",
         ),
     ]
 

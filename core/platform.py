@@ -33,6 +33,7 @@ from core.plugin_api import (
 )
 from core.plugin_host import LoadedPlugin, PluginError, collect, load_plugins
 from core.ratelimit import RateLimiter
+from core.reports import report_problem
 from core.rollout import RolloutDefault, RolloutService, seed_defaults
 from core.settings import Settings
 from core.settings_store import SettingsStore, check_declaration
@@ -165,6 +166,10 @@ def build_platform(
     )
     platform.adapters = _adapters(collect(pm, "register_adapters"), platform)
     platform.reports = _unique(collect(pm, "register_reports"), "report")
+    for plugin, reports in collect(pm, "register_reports"):
+        for report in reports:
+            if problem := report_problem(report):
+                raise PluginError(f"plugin {plugin!r}: {problem}")
     platform.jobs = _unique(collect(pm, "register_jobs"), "job")
     for plugin, specs in collect(pm, "register_jobs"):
         for job in specs:

@@ -101,18 +101,69 @@ class ReportResult:
     notes: list[str] = field(default_factory=list)
 
 
+class ReportLevel(enum.StrEnum):
+    """The area a report covers: one city (支队), a province as the sum of its cities (总队), or
+    the nation (部局)."""
+
+    CITY = "CITY"
+    PROVINCE = "PROVINCE"
+    NATION = "NATION"
+
+
+class ReportPeriod(enum.StrEnum):
+    """The period a report is about: a week (Monday to Sunday), a calendar month, or any span."""
+
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+    ANY = "ANY"
+
+
+@dataclass(frozen=True)
+class ReportArea:
+    """Where a report runs: `level`, `code` (a city code, a province code, or "CN" for the
+    nation) and the `cities` it sums (its own code for a city)."""
+
+    level: ReportLevel
+    code: str
+    cities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReportDelivery:
+    """A report the seed asks to be sent on schedule: the `level` of the areas it covers, its
+    `period`, and who receives it (`to`: the staff roles; each receiving account's jurisdiction
+    covers the area: the ministry's national admins, the province's admins...). `at_period_end`:
+    delivered on the period's last day ("每月底前") rather than on the day after it ends. `rule`
+    names the seed clause that asks for it."""
+
+    level: ReportLevel
+    period: ReportPeriod
+    to: tuple[Any, ...]  # core.accounts.Role members
+    rule: str
+    at_period_end: bool = False
+
+
 @dataclass(frozen=True)
 class ReportSpec:
-    """A report: `build(session, city_code, start, end)` returns a ReportResult.
+    """A report: `build(session, city_code, start, end)` returns a ReportResult for one city
+    (Beijing dates, both inclusive).
 
-    `city_code` may be "*" for the whole jurisdiction of the caller (a province admin's cities).
-    """
+    A province or the nation is the sum of its cities (core/reports.py: whole-number figures
+    added per row label, other figures kept only where every city agrees), unless the report
+    gives `roll_up(session, area, start, end)`, which answers for a whole ReportArea at once (a
+    row per city or province, a total, ratios and trends computed rather than added).
+    `period` is the period the seed names (ReportPeriod value); `deliveries` the scheduled
+    deliveries it asks for (the core's `report_deliver` job)."""
 
     name: str
     measure: str
     title: str
-    period: str  # WEEKLY | MONTHLY | ANY
+    period: str  # ReportPeriod: WEEKLY | MONTHLY | ANY
     build: Callable[[Any, str, dt.date, dt.date], ReportResult]
+    roll_up: Callable[[Any, ReportArea, dt.date, dt.date], ReportResult] | None = field(
+        default=None, kw_only=True
+    )
+    deliveries: tuple[ReportDelivery, ...] = field(default=(), kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,16 @@ tests always see the same complete metadata. Plugin tables are imported with the
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from core import accounts, audit, idempotency, outbox, registration, rollout, tickets  # noqa: F401
+from core import (  # noqa: F401
+    accounts,
+    audit,
+    idempotency,
+    outbox,
+    registration,
+    reports,
+    rollout,
+    tickets,
+)
 from core.documents import credentials, keys  # noqa: F401
 from core.graphql import trusted  # noqa: F401
 from core.monitoring import models as monitoring  # noqa: F401

@@ -1,4 +1,4 @@
-"""Core queries: the caller, their records, what applies where, look-ups and reports."""
+"""Core queries: the caller, their records, what applies where and look-ups (reports: reports.py)."""
 
 from __future__ import annotations
 
@@ -83,33 +83,6 @@ class RolloutRuleInfo:
     source: str
     phase: str | None
     note: str | None
-
-
-@strawberry.type(description="A report's figures: one row per label.")
-class ReportRowOut:
-    label: str
-    values: list[str]
-
-
-@strawberry.type(description="A report for a city (or province) and period.")
-class ReportTable:
-    name: str
-    title: str
-    measure: str
-    city: str
-    start: dt.date
-    end: dt.date
-    columns: list[str]
-    rows: list[ReportRowOut]
-    notes: list[str]
-
-
-@strawberry.type(description="A report a measure offers.")
-class ReportInfo:
-    name: str
-    measure: str
-    title: str
-    period: str
 
 
 def _measure(ctx: Context, slug: str) -> Measure:
@@ -345,53 +318,3 @@ class CoreQuery:
             raise NotFound("Person", "idNumber")
         ctx.audit_read("core.person_lookup", row.id, f"Person:{row.id}", {"purpose": purpose[:200]})
         return Person.of(row)
-
-    @operation_field(
-        "core.report_read",
-        "Reports on offer.",
-        qualifier="for a city in your jurisdiction",
-    )
-    def reports(self, info: strawberry.Info) -> list[ReportInfo]:
-        ctx: Context = info.context
-        return [
-            ReportInfo(name=r.name, measure=r.measure, title=r.title, period=r.period)
-            for r in ctx.platform.reports.values()
-        ]
-
-    @operation_field(
-        "core.report_read",
-        "Run a report for a city (in your jurisdiction) and a period.",
-        qualifier="for a city in your jurisdiction",
-    )
-    def report(
-        self, info: strawberry.Info, name: str, city: str, start: dt.date, end: dt.date
-    ) -> ReportTable:
-        ctx: Context = info.context
-        spec = ctx.platform.reports.get(name)
-        if spec is None:
-            raise NotFound("Report", "name")
-        lookup_city(city)
-        ctx.require_jurisdiction(city, field="city")
-        if end < start or (end - start).days > 366:
-            raise RuleError(
-                Code.INVALID_DATE,
-                "The period must run forwards and span at most a year.",
-                field="end",
-            )
-        result = spec.build(ctx.session, city, start, end)
-        return ReportTable(
-            name=spec.name,
-            title=spec.title,
-            measure=spec.measure,
-            city=city,
-            start=start,
-            end=end,
-            columns=result.columns,
-            rows=[
-                ReportRowOut(
-                    label=r.label, values=[str(r.figures.get(c, "")) for c in result.columns]
-                )
-                for r in result.rows
-            ],
-            notes=result.notes,
-        )

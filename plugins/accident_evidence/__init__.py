@@ -11,10 +11,11 @@ from core.demo import DemoWorld
 from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec
+from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
-from . import models, notices  # noqa: F401 - its tables
+from . import models, notices, offer_flow, reports_timeliness  # noqa: F401 - its tables
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
@@ -55,6 +56,8 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.item_record", officer),
         allow(f"{MEASURE}.offer_submit", officer),
         allow(f"{MEASURE}.requester_register", officer),
+        allow(f"{MEASURE}.relative_add", officer),
+        allow(f"{MEASURE}.completeness_confirm", officer),
         allow(f"{MEASURE}.offer_review", Role.ACCIDENT_UNIT_HEAD),
         allow(f"{MEASURE}.case_read", officer, Role.ACCIDENT_UNIT_HEAD),
         allow(f"{MEASURE}.access", Role.CITIZEN),
@@ -76,7 +79,17 @@ def register_default_rollout() -> list[RolloutDefault]:
 
 @hookimpl
 def register_reports() -> list[ReportSpec]:
-    return [REPORT]
+    return [REPORT, reports_timeliness.REPORT]
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [offer_flow.FLOW]
+
+
+@hookimpl
+def register_settings() -> list[SettingSpec]:
+    return [reports_timeliness.APPROVAL_DAYS]
 
 
 @hookimpl

@@ -25,6 +25,11 @@ class AccidentCase(SQLModel, table=True):
     certificate_delivered_on: dt.date | None = None  # 事故证明送达
     officer_account_id: str | None = Field(default=None, max_length=16)
     created_at: dt.datetime
+    # 十二-四: the officer checks the evidence entered is complete before submitting it for review
+    completeness_checked_at: dt.datetime | None = None
+    completeness_checked_by: str | None = Field(default=None, max_length=16)
+    completeness_note: str | None = Field(default=None, max_length=300)
+    completeness_items: int | None = None  # items on file when checked (a new item: check again)
 
 
 class AccidentParty(SQLModel, table=True):
@@ -39,6 +44,25 @@ class AccidentParty(SQLModel, table=True):
     id_number: str = Field(max_length=40)
     person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
     deceased: bool = False
+    phone: str | None = Field(default=None, max_length=20)  # 联系电话, for the notice by SMS
+    told_at: dt.datetime | None = None  # told at acceptance that they may look evidence up
+
+
+class AccidentRelative(SQLModel, table=True):
+    """A close relative (近亲属) of a party who died, told at acceptance in the party's place."""
+
+    __tablename__ = "accident_evidence_relatives"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    case_id: str = Field(foreign_key="accident_evidence_cases.id", index=True)
+    party_id: str = Field(foreign_key="accident_evidence_parties.id", index=True)
+    name: str = Field(max_length=64)
+    id_type: str = Field(max_length=24)
+    id_number: str = Field(max_length=40)
+    phone: str | None = Field(default=None, max_length=20)
+    person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    told_at: dt.datetime | None = None
+    recorded_at: dt.datetime
 
 
 class EvidenceItem(SQLModel, table=True):
@@ -79,3 +103,6 @@ class EvidenceRequester(SQLModel, table=True):
     code_hash: str = Field(max_length=64)
     registered_by: str | None = Field(default=None, max_length=16)
     registered_at: dt.datetime
+    # 十二-二: the written application (书面申请): its date and the digest of the document
+    application_date: dt.date | None = None
+    application_sha256: str | None = Field(default=None, max_length=64)

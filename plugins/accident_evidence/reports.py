@@ -69,14 +69,18 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
                 AuditEvent.at < high,
             )
         )
-    refused = count(
-        select(func.count()).where(
-            AuditEvent.action == f"{MEASURE}.access",
-            AuditEvent.outcome == f"REFUSED:{AccidentEvidenceErrorCode.ACCESS_DENIED}",
-            AuditEvent.at >= low,
-            AuditEvent.at < high,
+    numbers = [f"AccidentNumber:{c.accident_number}" for c in cases]
+    refused = 0
+    if numbers:
+        refused = count(
+            select(func.count()).where(
+                AuditEvent.action == f"{MEASURE}.access",
+                AuditEvent.outcome == f"REFUSED:{AccidentEvidenceErrorCode.ACCESS_DENIED}",
+                AuditEvent.subject_ref.in_(numbers),  # type: ignore[union-attr]
+                AuditEvent.at >= low,
+                AuditEvent.at < high,
+            )
         )
-    )
     row = ReportRow(
         city_code,
         {
@@ -90,7 +94,9 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
     return ReportResult(
         COLUMNS,
         [row],
-        ["refused_codes counts every refused code nationwide (unknown accidents too)."],
+        [
+            "refused_codes: refused access codes for the city's accidents (unknown accident numbers belong to no city)."
+        ],
     )
 
 

@@ -232,6 +232,51 @@ def require_relation(
         )
 
 
+def require_application_date(day: dt.date, delivered: dt.date, today: dt.date) -> None:
+    """十二-二: the written application (书面申请) is made after receiving the determination or
+    certificate, and not in the future."""
+    if day > today:
+        raise RuleError(
+            Code.INVALID_DATE, "申请日期不能晚于今天。", field="applicationDate", rule=R_PROCESS
+        )
+    if day < delivered:
+        raise RuleError(
+            AccidentEvidenceErrorCode.NOT_YET_DELIVERED,
+            "书面申请应在收到事故认定书或者事故证明之后提出。",
+            field="applicationDate",
+            rule=f"{R_PROCESS}: 在收到交通事故认定书或者事故证明后…应当提交书面申请",
+            date=day,
+        )
+
+
+def require_completeness_checked(items_when_checked: int | None, items_now: int) -> None:
+    """十二-四: the officer checks the evidence entered is complete before submitting it; an item
+    recorded after the check needs a new check."""
+    if items_when_checked is None or items_when_checked != items_now:
+        raise RuleError(
+            AccidentEvidenceErrorCode.COMPLETENESS_NOT_CHECKED,
+            "提交审核前，办案民警应当核对录入事故证据材料的完整性（录入新材料后须重新核对）。",
+            field="accidentNumber",
+            rule=f"{R_REVIEW}: 办案民警应当核对录入事故证据材料的完整性，并…勾选…网上提交事故处理机构负责人审核",
+        )
+
+
+def unreachable(field: str, deceased: bool) -> RuleError:
+    """十二-二: every party (for a party who died, their close relatives) is told at acceptance;
+    someone with neither an account nor a phone cannot be."""
+    message = (
+        "死亡当事人须登记至少一名可告知的近亲属（有账号或联系电话）。"
+        if deceased
+        else "无法告知该当事人：其未注册账号，请登记联系电话。"
+    )
+    return RuleError(
+        AccidentEvidenceErrorCode.PARTY_UNREACHABLE,
+        message,
+        field=field,
+        rule=f"{R_PROCESS}: 交通事故案件受理后，办案民警应当告知当事人各方可以…查阅、复制事故证据材料",
+    )
+
+
 def code_hash(requester_id: str, code: str) -> str:
     """The stored form of an access code (the code itself is shown once, on the voucher)."""
     return hashlib.sha256(f"M12:{requester_id}:{code}".encode()).hexdigest()

@@ -13,7 +13,13 @@ from core.graphql.operations import Payload, mutation, operation_field
 from core.identity import DocumentType, mask_id_number
 
 from . import rules, service
-from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
+from .models import (
+    AccidentCase,
+    AccidentParty,
+    AccidentRelative,
+    EvidenceItem,
+    EvidenceRequester,
+)
 from .rules import (
     ACCESS_CHANNELS,
     KIND_LABELS,
@@ -51,6 +57,29 @@ OWN_CITY = "own city"
 # --- output types ----------------------------------------------------------------------------------
 
 
+@strawberry.type(description="A close relative (近亲属) of a party who died (ID number, phone masked).")  # fmt: skip
+class AccidentEvidenceRelative:
+    id: strawberry.ID
+    name: str
+    id_type: IdTypeEnum
+    id_number: str
+    phone: str | None
+    told_at: dt.datetime | None = strawberry.field(
+        description="When they were told they may look evidence up (十二-二)."
+    )
+
+    @classmethod
+    def of(cls, row: AccidentRelative) -> AccidentEvidenceRelative:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=row.name,
+            id_type=DocumentType(row.id_type),
+            id_number=mask_id_number(row.id_number) or "",
+            phone=mask_phone(row.phone) if row.phone else None,
+            told_at=row.told_at,
+        )
+
+
 @strawberry.type(description="A party of an accident (ID number masked).")
 class AccidentEvidenceParty:
     id: strawberry.ID
@@ -58,15 +87,24 @@ class AccidentEvidenceParty:
     id_type: IdTypeEnum
     id_number: str = strawberry.field(description="Masked, e.g. 320102********1234.")
     deceased: bool
+    phone: str | None = strawberry.field(description="Masked.")
+    told_at: dt.datetime | None = strawberry.field(
+        description="When the party (for a party who died: a close relative) was told at "
+        "acceptance that evidence may be looked up online (十二-二)."
+    )
+    relatives: list[AccidentEvidenceRelative]
 
     @classmethod
-    def of(cls, row: AccidentParty) -> AccidentEvidenceParty:
+    def of(cls, row: AccidentParty, relatives: list[AccidentRelative]) -> AccidentEvidenceParty:
         return cls(
             id=strawberry.ID(row.id),
             name=row.name,
             id_type=DocumentType(row.id_type),
             id_number=mask_id_number(row.id_number) or "",
             deceased=row.deceased,
+            phone=mask_phone(row.phone) if row.phone else None,
+            told_at=row.told_at,
+            relatives=[AccidentEvidenceRelative.of(r) for r in relatives if r.party_id == row.id],
         )
 
 
@@ -105,6 +143,10 @@ class AccidentEvidenceRequester:
     id_number: str
     phone: str
     registered_at: dt.datetime
+    application_date: dt.date | None = strawberry.field(description="书面申请的日期 (十二-二).")
+    application_document_sha256: str | None = strawberry.field(
+        description="SHA-256 of the written application's scan."
+    )
 
     @classmethod
     def of(cls, row: EvidenceRequester) -> AccidentEvidenceRequester:
@@ -116,6 +158,8 @@ class AccidentEvidenceRequester:
             id_number=mask_id_number(row.id_number) or "",
             phone=mask_phone(row.phone),
             registered_at=row.registered_at,
+            application_date=row.application_date,
+            application_document_sha256=row.application_sha256,
         )
 
 
@@ -129,6 +173,10 @@ class AccidentEvidenceCase:
     summary: str | None
     determination_delivered_on: dt.date | None
     certificate_delivered_on: dt.date | None
+    completeness_checked_at: dt.datetime | None = strawberry.field(
+        description="When the officer last confirmed the evidence entered is complete (十二-四); "
+        "null, or stale once another item is recorded, blocks submitting for review."
+    )
     parties: list[AccidentEvidenceParty]
     items: list[AccidentEvidenceItem]
     requesters: list[AccidentEvidenceRequester]
@@ -136,6 +184,7 @@ class AccidentEvidenceCase:
     @classmethod
     def of(cls, ctx: Context, row: AccidentCase) -> AccidentEvidenceCase:
         session = ctx.session
+        relatives = service.relatives_of(session, row.id)
         return cls(
             id=strawberry.ID(row.id),
             accident_number=row.accident_number,
@@ -145,7 +194,10 @@ class AccidentEvidenceCase:
             summary=row.summary,
             determination_delivered_on=row.determination_delivered_on,
             certificate_delivered_on=row.certificate_delivered_on,
-            parties=[AccidentEvidenceParty.of(p) for p in service.parties_of(session, row.id)],
+            completeness_checked_at=row.completeness_checked_at,
+            parties=[
+                AccidentEvidenceParty.of(p, relatives) for p in service.parties_of(session, row.id)
+            ],
             items=[AccidentEvidenceItem.of(i) for i in service.items_of(session, row.id)],
             requesters=[
                 AccidentEvidenceRequester.of(r) for r in service.requesters_of(session, row.id)
@@ -199,12 +251,29 @@ class AccidentEvidenceDownload:
 # --- inputs and payloads ---------------------------------------------------------------------------
 
 
+@strawberry.input(description="A close relative (近亲属) of a party who died, to be told in the party's place.")  # fmt: skip
+class AccidentEvidenceRelativeInput:
+    name: str
+    id_type: IdTypeEnum = DocumentType.MAINLAND_ID
+    id_number: str
+    phone: str | None = strawberry.field(
+        default=None, description="A mobile number, for the SMS when they have no account."
+    )
+
+
 @strawberry.input
 class AccidentEvidencePartyInput:
     name: str
     id_type: IdTypeEnum = DocumentType.MAINLAND_ID
     id_number: str
     deceased: bool = False
+    phone: str | None = strawberry.field(
+        default=None, description="A mobile number, for the SMS when the party has no account."
+    )
+    relatives: list[AccidentEvidenceRelativeInput] = strawberry.field(
+        default_factory=list,
+        description="For a party who died: at least one close relative who can be told.",
+    )
 
 
 @strawberry.input
@@ -234,6 +303,10 @@ class AccidentEvidenceRequesterInput:
     id_type: IdTypeEnum
     id_number: str
     phone: str
+    application_date: dt.date = strawberry.field(description="书面申请的日期 (十二-二).")
+    application_document_sha256: str = strawberry.field(
+        description="SHA-256 of the written application's scan (十二-二 应当提交书面申请)."
+    )
 
 
 @strawberry.type
@@ -250,6 +323,10 @@ class AccidentEvidenceItemPayload(Payload):
 class AccidentEvidenceRequesterPayload(Payload):
     requester: AccidentEvidenceRequester | None = None
     voucher: AccidentEvidenceVoucher | None = None
+
+
+def _relative(r: AccidentEvidenceRelativeInput) -> service.RelativeInput:
+    return service.RelativeInput(r.name, r.id_type, r.id_number, r.phone)
 
 
 # --- operations ------------------------------------------------------------------------------------
@@ -314,7 +391,15 @@ class AccidentEvidenceMutation:
     ) -> AccidentEvidenceCasePayload:
         ctx: Context = info.context
         parties = [
-            service.PartyInput(p.name, p.id_type, p.id_number, p.deceased) for p in input.parties
+            service.PartyInput(
+                p.name,
+                p.id_type,
+                p.id_number,
+                p.deceased,
+                p.phone,
+                tuple(_relative(r) for r in p.relatives),
+            )
+            for p in input.parties
         ]
         case = service.register_case(
             ctx,
@@ -326,6 +411,41 @@ class AccidentEvidenceMutation:
             input.summary,
             parties,
         )
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+    @mutation(
+        f"{MEASURE}.relative_add",
+        "Records a close relative of a party who died and tells them they may look evidence up "
+        "online (十二-一, 十二-二).",
+        qualifier=OWN_CITY,
+    )
+    def accident_evidence_relative_add(
+        self,
+        info: strawberry.Info,
+        accident_number: str,
+        party_id: strawberry.ID,
+        relative: AccidentEvidenceRelativeInput,
+        scope: WriteScope,
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+        case = service.add_relative(ctx, scope, accident_number, str(party_id), _relative(relative))
+        return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
+
+    @mutation(
+        f"{MEASURE}.completeness_confirm",
+        "The officer confirms the evidence entered for the case is complete, before submitting "
+        "items for the unit head's review (十二-四 核对录入事故证据材料的完整性).",
+        qualifier=OWN_CITY,
+    )
+    def accident_evidence_completeness_confirm(
+        self,
+        info: strawberry.Info,
+        accident_number: str,
+        scope: WriteScope,
+        note: str | None = None,
+    ) -> AccidentEvidenceCasePayload:
+        ctx: Context = info.context
+        case = service.confirm_completeness(ctx, scope, accident_number, note)
         return AccidentEvidenceCasePayload(case=AccidentEvidenceCase.of(ctx, case))
 
     @mutation(
@@ -412,6 +532,8 @@ class AccidentEvidenceMutation:
             input.id_type,
             input.id_number,
             input.phone,
+            input.application_date,
+            input.application_document_sha256,
         )
         return AccidentEvidenceRequesterPayload(
             requester=AccidentEvidenceRequester.of(issued.requester),

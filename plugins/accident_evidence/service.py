@@ -9,20 +9,29 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core.accounts import Person
+from core.accounts import Account, Person
 from core.audit import AuditEvent
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents.signing import sign_document, text_claims
 from core.errors import Code, NotFound, RuleError
+from core.identifiers import parse_sha256
 from core.identity import DocumentType, mask_id_number, parse_identity
 from core.ids import lookup_id, new_code
+from core.notices import Addressee
 from core.validation import optional_text, require_person_name, require_text
+from core.workflow import move
 
-from . import rules
+from . import offer_flow, rules
 from .errors import AccidentEvidenceErrorCode
-from .models import AccidentCase, AccidentParty, EvidenceItem, EvidenceRequester
+from .models import (
+    AccidentCase,
+    AccidentParty,
+    AccidentRelative,
+    EvidenceItem,
+    EvidenceRequester,
+)
 from .rules import (
     MEASURE,
     Confidentiality,
@@ -44,11 +53,23 @@ MAX_FAILURES_PER_ACCIDENT = 20
 
 
 @dataclass(frozen=True)
+class RelativeInput:
+    """A close relative (近亲属) of a party who died: told in the party's place."""
+
+    name: str
+    id_type: DocumentType
+    id_number: str
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
 class PartyInput:
     name: str
     id_type: DocumentType
     id_number: str
     deceased: bool
+    phone: str | None = None
+    relatives: tuple[RelativeInput, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,6 +102,16 @@ def parties_of(session: Session, case_id: str) -> list[AccidentParty]:
     return list(
         session.exec(
             select(AccidentParty).where(AccidentParty.case_id == case_id).order_by(AccidentParty.id)
+        ).all()
+    )
+
+
+def relatives_of(session: Session, case_id: str) -> list[AccidentRelative]:
+    return list(
+        session.exec(
+            select(AccidentRelative)
+            .where(AccidentRelative.case_id == case_id)
+            .order_by(AccidentRelative.recorded_at, AccidentRelative.id)
         ).all()
     )
 
@@ -148,6 +179,7 @@ def register_case(
     session.add(case)
     session.flush()
     seen: set[tuple[str, str]] = set()
+    general = procedure is Procedure.GENERAL
     for i, p in enumerate(parties):
         name = require_person_name(f"parties[{i}].name", p.name, 64)
         ident = parse_identity(p.id_type, p.id_number, field=f"parties[{i}].idNumber")
@@ -155,26 +187,152 @@ def register_case(
         if key in seen:
             raise RuleError(Code.INVALID_INPUT, "Duplicate party.", field=f"parties[{i}].idNumber")
         seen.add(key)
+        if p.relatives and not p.deceased:
+            raise RuleError(
+                Code.INVALID_INPUT,
+                "近亲属只为死亡当事人登记。",
+                field=f"parties[{i}].relatives",
+                rule=rules.R_SCOPE,
+            )
+        if len(p.relatives) > 10:
+            raise RuleError(Code.INVALID_INPUT, "At most 10 relatives.", f"parties[{i}].relatives")
         person = _person_by_identity(session, *key)
-        session.add(
-            AccidentParty(
-                case_id=case.id,
-                name=name,
-                id_type=key[0],
-                id_number=key[1],
-                person_id=person.id if person else None,
-                deceased=p.deceased,
-            )
+        party = AccidentParty(
+            case_id=case.id,
+            name=name,
+            id_type=key[0],
+            id_number=key[1],
+            person_id=person.id if person else None,
+            deceased=p.deceased,
+            phone=rules.parse_phone(p.phone, f"parties[{i}].phone") if p.phone else None,
         )
-        if person is not None and not p.deceased and procedure is Procedure.GENERAL:
-            ctx.notify(
-                session,
-                person.id,
-                f"{MEASURE}.may_access",
-                {"accidentNumber": number},
-                measure=MEASURE,
-            )
+        session.add(party)
+        session.flush()
+        if not p.deceased:
+            if general:
+                if not _tell(ctx, session, number, party.person_id, party.phone, "您"):
+                    raise rules.unreachable(f"parties[{i}].phone", deceased=False)
+                party.told_at = stamp(ctx.now())
+            continue
+        told = 0
+        for j, r in enumerate(p.relatives):
+            relative = _add_relative(ctx, session, case, party, r, f"parties[{i}].relatives[{j}]")
+            told += relative.told_at is not None
+        if general and not told:
+            raise rules.unreachable(f"parties[{i}].relatives", deceased=True)
+        if told:
+            party.told_at = stamp(ctx.now())
     scope.subject(ref=f"AccidentCase:{case.id}", parties=len(parties))
+    return case
+
+
+def _tell(ctx: Context, session: Session, number: str, person_id: str | None,
+          phone: str | None, whom: str) -> bool:  # fmt: skip
+    """十二-二: tell someone at acceptance that evidence may be looked up online: in the app when
+    they have a citizen account, else by SMS to the mobile number given (or on file). False when
+    neither is possible."""
+    params = {"accidentNumber": number, "whom": whom}
+    if (
+        person_id
+        and session.exec(
+            select(Account.id).where(
+                Account.person_id == person_id,
+                Account.kind == "CITIZEN",
+                Account.status == "ACTIVE",
+            )
+        ).first()
+    ):
+        ctx.notify(session, person_id, f"{MEASURE}.may_access", params)
+        return True
+    if not phone and person_id:  # the phone on file
+        person = session.get(Person, person_id)
+        phone = person.phone if person else None
+    if phone and "-" not in phone:  # a mobile number (a landline cannot take an SMS)
+        ctx.notify(session, Addressee(phone=phone), f"{MEASURE}.may_access", params, channel="SMS")
+        return True
+    return False
+
+
+def _add_relative(ctx: Context, session: Session, case: AccidentCase, party: AccidentParty,
+                  r: RelativeInput, field: str) -> AccidentRelative:  # fmt: skip
+    """Record a close relative of a party who died and, for a general-procedure case, tell them
+    in the party's place (十二-一 死亡事故当事人近亲属, 十二-二 告知当事人各方)."""
+    name = require_person_name(f"{field}.name", r.name, 64)
+    ident = parse_identity(r.id_type, r.id_number, field=f"{field}.idNumber")
+    if (ident.doc_type.value, ident.number) == (party.id_type, party.id_number):
+        raise RuleError(Code.INVALID_INPUT, "近亲属不能是当事人本人。", f"{field}.idNumber")
+    duplicate = session.exec(
+        select(AccidentRelative).where(
+            AccidentRelative.party_id == party.id,
+            AccidentRelative.id_type == ident.doc_type.value,
+            AccidentRelative.id_number == ident.number,
+        )
+    ).first()
+    if duplicate is not None:
+        raise RuleError(Code.ALREADY_EXISTS, "该近亲属已登记。", f"{field}.idNumber")
+    person = _person_by_identity(session, ident.doc_type.value, ident.number)
+    relative = AccidentRelative(
+        case_id=case.id,
+        party_id=party.id,
+        name=name,
+        id_type=ident.doc_type.value,
+        id_number=ident.number,
+        phone=rules.parse_phone(r.phone, f"{field}.phone") if r.phone else None,
+        person_id=person.id if person else None,
+        recorded_at=stamp(ctx.now()),
+    )
+    whom = f"您作为死亡当事人{party.name}的近亲属，"
+    if case.procedure == Procedure.GENERAL and _tell(
+        ctx, session, case.accident_number, relative.person_id, relative.phone, whom
+    ):
+        relative.told_at = stamp(ctx.now())
+    session.add(relative)
+    session.flush()
+    return relative
+
+
+def add_relative(ctx: Context, scope: WriteScope, accident_number: str, party_id: str,
+                 relative: RelativeInput) -> AccidentCase:  # fmt: skip
+    """Record (and tell) a close relative of a party who died, after the case was accepted."""
+    session = scope.session
+    case = staff_case(ctx, session, accident_number)
+    party = session.get(AccidentParty, lookup_id(party_id))
+    if party is None or party.case_id != case.id:
+        raise NotFound("Party", "partyId")
+    if not party.deceased:
+        raise RuleError(
+            Code.INVALID_INPUT, "近亲属只为死亡当事人登记。", field="partyId", rule=rules.R_SCOPE
+        )
+    added = _add_relative(ctx, session, case, party, relative, "relative")
+    if case.procedure == Procedure.GENERAL and added.told_at is None:
+        raise rules.unreachable("relative.phone", deceased=True)
+    if added.told_at is not None and party.told_at is None:
+        party.told_at = added.told_at
+        session.add(party)
+    scope.subject(added.person_id, f"AccidentRelative:{added.id}", party=party.id)
+    return case
+
+
+def confirm_completeness(ctx: Context, scope: WriteScope, accident_number: str,
+                         note: str | None) -> AccidentCase:  # fmt: skip
+    """十二-四: the officer confirms the evidence entered for the case is complete (核对完整性);
+    evidence may then be submitted for review until another item is recorded."""
+    case = staff_case(ctx, scope.session, accident_number)
+    rules.require_general_procedure(case.procedure)
+    count = len(items_of(scope.session, case.id))
+    if count == 0:
+        raise RuleError(
+            AccidentEvidenceErrorCode.COMPLETENESS_NOT_CHECKED,
+            "尚未录入任何事故证据材料。",
+            field="accidentNumber",
+            rule=rules.R_REVIEW,
+        )
+    case.completeness_checked_at = stamp(ctx.now())
+    case.completeness_checked_by = ctx.actor.account_id
+    case.completeness_note = optional_text("note", note, 300, multiline=True)
+    case.completeness_items = count
+    scope.session.add(case)
+    scope.subject(ref=f"AccidentCase:{case.id}", items=count)
     return case
 
 
@@ -239,7 +397,9 @@ def submit_offer(
             field="itemIds",
             rule=rules.R_REVIEW,
         )
-    by_id = {i.id: i for i in items_of(scope.session, case.id)}
+    on_file = items_of(scope.session, case.id)
+    rules.require_completeness_checked(case.completeness_items, len(on_file))
+    by_id = {i.id: i for i in on_file}
     for n, item_id in enumerate(wanted):
         item = by_id.get(item_id)
         if item is None:
@@ -252,11 +412,10 @@ def submit_offer(
                 field=f"itemIds[{n}]",
                 rule=rules.R_REVIEW,
             )
-        item.offer_status = OfferStatus.PENDING.value
-        item.offered_by = ctx.actor.account_id
-        item.offered_at = stamp(ctx.now())
-        item.reviewed_by = item.reviewed_at = item.review_note = None
-        scope.session.add(item)
+        move(ctx, scope.session, offer_flow.FLOW, item, "submit", status_field="offer_status",
+             values={"offered_by": ctx.actor.account_id, "offered_at": stamp(ctx.now()),
+                     "reviewed_by": None, "reviewed_at": None, "review_note": None},
+             field_name=f"itemIds[{n}]")  # fmt: skip
     scope.subject(ref=f"AccidentCase:{case.id}", items=len(wanted))
     return case
 
@@ -280,11 +439,11 @@ def review_offer(
     for item in pending:
         # an item classified confidential after submission is never approved
         ok = approve and item.confidentiality == Confidentiality.NONE
-        item.offer_status = (OfferStatus.APPROVED if ok else OfferStatus.REJECTED).value
-        item.reviewed_by = ctx.actor.account_id
-        item.reviewed_at = stamp(ctx.now())
-        item.review_note = note_text
-        scope.session.add(item)
+        move(ctx, scope.session, offer_flow.FLOW, item, "approve" if ok else "reject",
+             status_field="offer_status",
+             values={"reviewed_by": ctx.actor.account_id, "reviewed_at": stamp(ctx.now()),
+                     "review_note": note_text},
+             field_name="accidentNumber")  # fmt: skip
     if approve:
         for requester in requesters_of(scope.session, case.id):
             if requester.person_id:
@@ -308,15 +467,20 @@ def register_requester(
     id_type: DocumentType,
     id_number: str,
     phone: str,
+    application_date: dt.date,
+    application_sha256: str,
 ) -> IssuedVoucher:
-    """十二-二: after the identity check, record 人员类型、身份证明类型、号码、联系电话; issue the
-    查阅码 and the voucher (事故编号、查阅码、查阅途径、权利义务)."""
+    """十二-二: on the party's written application (its date and document), after the identity
+    check, record 人员类型、身份证明类型、号码、联系电话; issue the 查阅码 and the voucher
+    (事故编号、查阅码、查阅途径、权利义务)."""
     session = scope.session
     case = staff_case(ctx, session, accident_number)
     rules.require_general_procedure(case.procedure)
-    rules.require_delivered(
+    delivered = rules.require_delivered(
         case.determination_delivered_on, case.certificate_delivered_on, ctx.today()
     )
+    rules.require_application_date(application_date, delivered, ctx.today())
+    document = parse_sha256(application_sha256, "applicationDocumentSha256")
     ident = parse_identity(id_type, id_number, field="idNumber")
     phone_text = rules.parse_phone(phone)
     party = session.get(AccidentParty, lookup_id(party_id))
@@ -349,6 +513,8 @@ def register_requester(
         code_hash="",
         registered_by=ctx.actor.account_id,
         registered_at=stamp(ctx.now()),
+        application_date=application_date,
+        application_sha256=document,
     )
     code = new_code(8)
     requester.code_hash = rules.code_hash(requester.id, code)

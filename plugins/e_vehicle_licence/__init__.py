@@ -14,7 +14,7 @@ from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
-from . import models, notices, rules, schema, status  # noqa: F401 - models: tables
+from . import models, notices, reports, rules, schema, status  # noqa: F401 - models: tables
 from .rules import MEASURE
 
 
@@ -99,6 +99,11 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_reports() -> list[reports.ReportSpec]:
+    return reports.REPORTS
 
 
 @hookimpl

@@ -7,11 +7,13 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
-from . import adapter, reports, schema
+from . import adapter, followup, notices, reports, schema
 from . import demo as demo_data
 from .models import InsuranceCheckPolicyRow, InsuranceCheckRow
 from .rules import EFFECTIVE, MEASURE
@@ -48,6 +50,9 @@ def register_permission_rules() -> list[PermissionRule]:
     return [
         allow(f"{MEASURE}.run", Role.CLERK),
         allow(f"{MEASURE}.history", Role.CLERK, Role.SUPERVISOR),
+        allow(f"{MEASURE}.failures", Role.PARTNER_INSURER, Role.CLERK, Role.SUPERVISOR),
+        allow(f"{MEASURE}.failure_resolve", Role.PARTNER_INSURER),
+        allow(f"{MEASURE}.failure_close", Role.CLERK, Role.SUPERVISOR),
     ]
 
 
@@ -64,6 +69,16 @@ def register_adapters() -> list[AdapterSpec]:
 @hookimpl
 def register_reports() -> list[ReportSpec]:
     return reports.REPORTS
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [followup.FLOW]
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)
 
 
 @hookimpl

@@ -24,7 +24,8 @@ class InsuranceCheckPolicyRow(SQLModel, table=True):
 
 
 class InsuranceCheckRow(SQLModel, table=True):
-    """One online check, found or failed (failures feed the weekly report, 十一-三)."""
+    """One online check, found or failed (failures feed the weekly reports and are followed up
+    until resolved, 十一-三)."""
 
     __tablename__ = "insurance_check_checks"
 
@@ -40,3 +41,11 @@ class InsuranceCheckRow(SQLModel, table=True):
     valid_until: dt.date | None = None
     checked_by: str | None = Field(default=None, max_length=16)
     checked_at: dt.datetime = Field(index=True)
+    # a failed check's follow-up (十一-三 反馈机制): the insurer its policy names, OPEN until the
+    # insurer records the cause and correction, the office closes it, or a re-check finds cover
+    insurer_org_id: str | None = Field(default=None, max_length=16, index=True)
+    resolution_status: str | None = Field(default=None, max_length=12, index=True)
+    cause: str | None = Field(default=None, max_length=24)
+    correction: str | None = Field(default=None, max_length=500)
+    resolved_by: str | None = Field(default=None, max_length=16)  # account or partner org id
+    resolved_at: dt.datetime | None = None

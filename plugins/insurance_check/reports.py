@@ -1,4 +1,5 @@
-"""The M11 weekly anomaly report: failed checks per week and insurer for a city (十一-三)."""
+"""The M11 weekly reports (十一-三): failed checks per week and insurer for a city, and the weekly
+anomaly figure per city or province with its trend, delivered to the province and the ministry."""
 
 from __future__ import annotations
 
@@ -7,9 +8,20 @@ from collections import Counter, defaultdict
 
 from sqlmodel import Session, select
 
+from core.accounts import Role
 from core.clock import CHINA_TZ, to_china
 from core.db import stamp
-from core.plugin_api import ReportResult, ReportRow, ReportSpec
+from core.divisions import PROVINCES
+from core.plugin_api import (
+    ReportArea,
+    ReportDelivery,
+    ReportLevel,
+    ReportPeriod,
+    ReportResult,
+    ReportRow,
+    ReportSpec,
+)
+from core.reports import units
 
 from .models import InsuranceCheckRow
 from .rules import FAILURES, MEASURE, Outcome, Rule, week_start
@@ -62,3 +74,94 @@ REPORTS = [
         build_weekly,
     )
 ]
+
+
+# --- the weekly anomaly figure per city / province, with its trend (十一-三) -------------------------
+
+TREND_COLUMNS = [
+    "name", "checks", "failed", "failure_rate_pct", "failed_prev", "change", "trend",
+    "last_4_periods", "unresolved",
+]  # fmt: skip
+TREND_WINDOWS = 4  # this period and the three before it
+
+
+def _figures(name: str, checks: list[int], failed: list[int], unresolved: int) -> dict[str, float | int | str]:  # fmt: skip
+    now, prev = failed[0], failed[1]
+    return {
+        "name": name,
+        "checks": checks[0],
+        "failed": now,
+        "failure_rate_pct": round(100 * now / checks[0], 1) if checks[0] else "",
+        "failed_prev": prev,
+        "change": now - prev,
+        "trend": "UP" if now > prev else "DOWN" if now < prev else "SAME",
+        "last_4_periods": " > ".join(str(n) for n in reversed(failed)),
+        "unresolved": unresolved,
+    }
+
+
+def anomalies(session: Session, area: ReportArea, start: dt.date, end: dt.date) -> ReportResult:
+    """Failed checks in the period per city (a city, a province's cities) or per province (the
+    nation), against the same number of days just before (failed_prev, change, trend) and over
+    the last four periods; a total row for a province or the nation. `unresolved`: failures of
+    the period still open at the end of it."""
+    span = (end - start).days + 1
+    lo = stamp(dt.datetime.combine(start - dt.timedelta(days=span * (TREND_WINDOWS - 1)), dt.time(0), tzinfo=CHINA_TZ))  # fmt: skip
+    hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    table = InsuranceCheckRow.__table__  # type: ignore[attr-defined]
+    found = session.execute(
+        select(table.c.city_code, table.c.outcome, table.c.checked_at, table.c.resolved_at).where(
+            table.c.city_code.in_(area.cities), table.c.checked_at >= lo, table.c.checked_at < hi
+        )
+    ).all()
+    checks: dict[str, list[int]] = defaultdict(lambda: [0] * TREND_WINDOWS)
+    failed: dict[str, list[int]] = defaultdict(lambda: [0] * TREND_WINDOWS)
+    unresolved: Counter[str] = Counter()
+    for city_code, outcome, checked_at, resolved_at in found:
+        window = (end - to_china(checked_at).date()).days // span
+        checks[city_code][window] += 1
+        if outcome != Outcome.FOUND.value:
+            failed[city_code][window] += 1
+            if window == 0 and (resolved_at is None or stamp(resolved_at) >= hi):
+                unresolved[city_code] += 1
+    rows: list[ReportRow] = []
+    totals = ([0] * TREND_WINDOWS, [0] * TREND_WINDOWS, 0)
+    for label, name, cities in units(area):
+        c = [sum(checks[x][k] for x in cities) for k in range(TREND_WINDOWS)]
+        f = [sum(failed[x][k] for x in cities) for k in range(TREND_WINDOWS)]
+        u = sum(unresolved[x] for x in cities)
+        totals = (
+            [a + b for a, b in zip(totals[0], c, strict=True)],
+            [a + b for a, b in zip(totals[1], f, strict=True)],
+            totals[2] + u,
+        )
+        if any(c) or area.level is ReportLevel.CITY:
+            rows.append(ReportRow(label, _figures(name, c, f, u)))
+    if area.level is not ReportLevel.CITY:
+        name = "全国" if area.level is ReportLevel.NATION else PROVINCES[area.code].name
+        rows.append(ReportRow(area.code, _figures(name, *totals)))
+    notes = [
+        f"period {start.isoformat()}..{end.isoformat()} ({span} days) against the {TREND_WINDOWS - 1} periods of the same length before it",
+        Rule.FEEDBACK,
+    ]  # fmt: skip
+    return ReportResult(TREND_COLUMNS, rows, notes)
+
+
+def anomalies_city(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
+    return anomalies(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
+
+
+REPORTS.append(
+    ReportSpec(
+        f"{MEASURE}.weekly_anomalies",
+        MEASURE,
+        "交强险核查异常周报：各市、各省失败数与趋势 (weekly anomaly figure with its trend)",
+        ReportPeriod.WEEKLY.value,
+        anomalies_city,
+        roll_up=anomalies,
+        deliveries=(
+            ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.WEEKLY, (Role.PROVINCE_ADMIN,), Rule.WEEKLY_PROVINCE),
+            ReportDelivery(ReportLevel.NATION, ReportPeriod.WEEKLY, (Role.NATIONAL_ADMIN,), Rule.WEEKLY_NATION),
+        ),
+    )
+)  # fmt: skip

@@ -28,6 +28,8 @@ class Rule:
     FEEDBACK = (
         "M11 2021-十一-三: 建立数据核查异常反馈机制……每周分析通报、协调解决核查失败数据的主要问题"
     )
+    WEEKLY_PROVINCE = "M11 2021-十一-三: 自下而上、逐层汇聚……每周分析通报 (总队: its cities)"
+    WEEKLY_NATION = "M11 2021-十一-三: 自下而上、逐层汇聚……每周分析通报 (部局: per province)"
 
 
 # 十一-一: motorcycles, low-speed trucks and tricycles keep the paper certificate; an e-bike is not
@@ -57,6 +59,25 @@ class Outcome(enum.StrEnum):
     EXPIRED = "EXPIRED"
     NOT_YET_VALID = "NOT_YET_VALID"
     SOURCE_UNAVAILABLE = "SOURCE_UNAVAILABLE"
+
+
+class FailureCause(enum.StrEnum):
+    """Why a check failed, as the insurer or the office finds it (十一-三: 核查失败数据的主要问题)."""
+
+    POLICY_NOT_UPLOADED = "POLICY_NOT_UPLOADED"  # 保单信息未及时上传
+    VIN_MISMATCH = "VIN_MISMATCH"  # 车辆识别代号录入错误
+    DATES_WRONG = "DATES_WRONG"  # 保险起止日期错误
+    POLICY_LAPSED = "POLICY_LAPSED"  # 确已脱保、未续保
+    SOURCE_OUTAGE = "SOURCE_OUTAGE"  # 数据接口故障
+    RECHECK_FOUND = "RECHECK_FOUND"  # 复核已查到 (set by a later check, not chosen)
+    OTHER = "OTHER"
+
+
+class Resolution(enum.StrEnum):
+    """A failed check's follow-up: OPEN until resolved (FOUND checks have none)."""
+
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
 
 
 FAILURES = (

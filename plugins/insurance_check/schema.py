@@ -13,7 +13,7 @@ from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import VehicleCategory
 
-from . import rules, service
+from . import followup, rules, service
 from .models import InsuranceCheckRow
 from .rules import MEASURE
 
@@ -26,6 +26,18 @@ OutcomeEnum = strawberry.enum(
     rules.Outcome,
     name="InsuranceCheckOutcome",
     description="FOUND, or why the check failed (recorded for the weekly report, 十一-三).",
+)
+
+
+CauseEnum = strawberry.enum(
+    rules.FailureCause,
+    name="InsuranceCheckFailureCause",
+    description="Why a check failed, as the insurer or the office found it (十一-三).",
+)
+ResolutionEnum = strawberry.enum(
+    rules.Resolution,
+    name="InsuranceCheckResolution",
+    description="A failed check's follow-up: OPEN until resolved (none for FOUND).",
 )
 
 
@@ -44,6 +56,14 @@ class InsuranceCheck:
     valid_until: dt.date | None
     checked_at: dt.datetime
     rule: str
+    resolution: ResolutionEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="A failure's follow-up (十一-三); null for FOUND."
+    )
+    cause: CauseEnum | None  # type: ignore[valid-type]
+    correction: str | None = strawberry.field(
+        description="What was corrected, or the office's note."
+    )
+    resolved_at: dt.datetime | None
 
     @classmethod
     def of(cls, row: InsuranceCheckRow) -> InsuranceCheck:
@@ -60,6 +80,10 @@ class InsuranceCheck:
             valid_until=row.valid_until,
             checked_at=to_china(row.checked_at),
             rule=service.rule_for(outcome),
+            resolution=rules.Resolution(row.resolution_status) if row.resolution_status else None,
+            cause=rules.FailureCause(row.cause) if row.cause else None,
+            correction=row.correction,
+            resolved_at=to_china(row.resolved_at) if row.resolved_at else None,
         )
 
 
@@ -80,6 +104,26 @@ class InsuranceCheckPayload(Payload):
 @strawberry.type
 class InsuranceCheckQuery:
     @operation_field(
+        f"{MEASURE}.failures",
+        "Failed checks to follow up (十一-三): an insurer sees those its policies concern; "
+        "office staff those of a city (`city`, default their own). Audited.",
+        qualifier="insurers: their own; staff: a city in their jurisdiction",
+    )
+    def insurance_check_failures(
+        self,
+        info: strawberry.Info,
+        status: ResolutionEnum | None = None,  # type: ignore[valid-type]
+        city: str | None = None,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[InsuranceCheck]:
+        ctx: Context = info.context
+        resolution = rules.Resolution(status) if status else None
+        return paginate(
+            ctx, followup.failures(ctx, resolution, city), first, after, InsuranceCheck.of
+        )
+
+    @operation_field(
         f"{MEASURE}.history",
         "A vehicle's online checks.",
         qualifier="registration city; audited",
@@ -97,6 +141,44 @@ class InsuranceCheckQuery:
 
 @strawberry.type
 class InsuranceCheckMutation:
+    @mutation(
+        f"{MEASURE}.failure_resolve",
+        "The insurer concerned records why a check failed and what it corrected; the failure is "
+        "resolved and the clerk who ran the check is told (十一-三).",
+        qualifier="the insurer the failed check's policy names",
+    )
+    def insurance_check_failure_resolve(
+        self,
+        info: strawberry.Info,
+        check_id: strawberry.ID,
+        cause: CauseEnum,  # type: ignore[valid-type]
+        correction: str,
+        scope: WriteScope,
+    ) -> InsuranceCheckPayload:
+        row = followup.insurer_resolve(
+            info.context, scope, str(check_id), rules.FailureCause(cause), correction
+        )
+        return InsuranceCheckPayload(check=InsuranceCheck.of(row))
+
+    @mutation(
+        f"{MEASURE}.failure_close",
+        "Office staff close a failed check with its cause and a note; the insurer concerned and "
+        "the clerk who ran the check are told (十一-三).",
+        qualifier="the check's city",
+    )
+    def insurance_check_failure_close(
+        self,
+        info: strawberry.Info,
+        check_id: strawberry.ID,
+        cause: CauseEnum,  # type: ignore[valid-type]
+        note: str,
+        scope: WriteScope,
+    ) -> InsuranceCheckPayload:
+        row = followup.office_close(
+            info.context, scope, str(check_id), rules.FailureCause(cause), note
+        )
+        return InsuranceCheckPayload(check=InsuranceCheck.of(row))
+
     @mutation(
         f"{MEASURE}.run",
         "Check 交强险 online (not for motorcycles, low-speed trucks, tricycles); every failure is "

@@ -11,7 +11,7 @@ from core.identifiers import parse_vin
 from core.ids import lookup_id
 from core.registries.vehicles import Vehicle, VehicleCategory
 
-from . import rules
+from . import followup, rules
 from .adapter import ADAPTER, SourceUnavailable
 from .models import InsuranceCheckRow
 from .rules import MEASURE, Business, Outcome, Rule, Verdict
@@ -75,6 +75,10 @@ def run_check(
         checked_by=ctx.actor.account_id,
         checked_at=stamp(ctx.now()),
     )
+    if verdict.outcome is Outcome.FOUND:
+        followup.close_on_recheck(ctx, session, row)
+    else:
+        followup.open_failure(ctx, session, row)
     session.add(row)
     session.flush()
     scope.subject(outcome=verdict.outcome.value)

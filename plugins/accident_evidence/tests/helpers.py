@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 PLUGINS = ["accident_evidence"]
+APPLICATION_SHA256 = "ab" * 32  # the scanned written application (书面申请)
 
 REGISTER = """
 mutation($input: AccidentEvidenceCaseInput!) {
@@ -38,6 +39,14 @@ mutation($n: String!, $ids: [ID!]!) {
   }
 }"""
 
+CONFIRM = """
+mutation($n: String!, $note: String) {
+  accidentEvidenceCompletenessConfirm(accidentNumber: $n, note: $note) {
+    errors { code field rule }
+    case { completenessCheckedAt }
+  }
+}"""
+
 REVIEW = """
 mutation($n: String!, $ok: Boolean!, $note: String) {
   accidentEvidenceOfferReview(accidentNumber: $n, approve: $ok, note: $note) {
@@ -50,7 +59,7 @@ REQUESTER = """
 mutation($input: AccidentEvidenceRequesterInput!) {
   accidentEvidenceRequesterRegister(input: $input) {
     errors { code field rule }
-    requester { id requesterType idNumber phone }
+    requester { id requesterType idNumber phone applicationDate applicationDocumentSha256 }
     voucher { accidentNumber accessCode accessChannels rightsAndDuties text qr }
   }
 }"""
@@ -73,12 +82,19 @@ query($n: String!, $c: String!, $i: ID!) {
     file { id title } content } }"""
 
 
-def party(person: Any, deceased: bool = False) -> dict[str, Any]:
+def party(
+    person: Any, deceased: bool = False, relatives: list[Any] = (), phone: str | None = None
+) -> dict[str, Any]:
+    """A party input; `relatives` (persons) for a party who died."""
     return {
         "name": person.name,
         "idType": person.id_type,
         "idNumber": person.id_number,
         "deceased": deceased,
+        "phone": phone,
+        "relatives": [
+            {"name": r.name, "idType": r.id_type, "idNumber": r.id_number} for r in relatives
+        ],
     }
 
 
@@ -131,6 +147,13 @@ def add_item(
     return out["item"]["id"]
 
 
+def confirm(env: Any, number: str, as_: Any = "accident_officer") -> dict[str, Any]:
+    """The officer confirms the evidence entered is complete (十二-四)."""
+    out = env.data(CONFIRM, {"n": number}, as_=as_)["accidentEvidenceCompletenessConfirm"]
+    assert out["errors"] == [], out
+    return out
+
+
 def ready_case(
     env: Any,
     number: str = "3201002021000001",
@@ -143,6 +166,7 @@ def ready_case(
     diagram = add_item(env, number, "SCENE_DIAGRAM")
     photo = add_item(env, number, "SCENE_PHOTO")
     secret = add_item(env, number, "WITNESS_STATEMENT", "WITNESS_CONFIDENTIAL")
+    confirm(env, number)
     out = env.data(SUBMIT, {"n": number, "ids": [diagram, photo]}, as_="accident_officer")
     assert out["accidentEvidenceOfferSubmit"]["errors"] == []
     out = env.data(REVIEW, {"n": number, "ok": True}, as_="accident_head")
@@ -169,7 +193,10 @@ def register_requester(
     person: Any,
     requester_type: str = "PARTY",
     phone: str = "13900000001",
+    application_date: str | None = None,
 ) -> dict[str, Any]:
+    """Register a requester on a written application dated `application_date` (default: the
+    platform's today)."""
     return env.data(
         REQUESTER,
         {
@@ -180,6 +207,8 @@ def register_requester(
                 "idType": person.id_type,
                 "idNumber": person.id_number,
                 "phone": phone,
+                "applicationDate": application_date or env.clock.today().isoformat(),
+                "applicationDocumentSha256": APPLICATION_SHA256,
             }
         },
         as_="accident_officer",

@@ -22,6 +22,7 @@ from .helpers import (
     REPORT,
     REVIEW,
     SUBMIT,
+    confirm,
     party,
     party_id,
     ready_case,
@@ -250,6 +251,7 @@ def test_unit_head_of_another_city_is_refused(make_env):
     from .helpers import add_item
 
     item = add_item(env, n)
+    confirm(env, n)
     env.data(SUBMIT, {"n": n, "ids": [item]}, as_="accident_officer")
     out = env.data(REVIEW, {"n": n, "ok": True}, as_=head_sh)["accidentEvidenceOfferReview"]
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
@@ -337,7 +339,7 @@ def test_simple_procedure_accidents_are_out_of_scope(make_env):
 def test_deceased_party_relatives(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang, elder, li = env.refs["zhang"], env.refs["elder"], env.refs["li"]
-    case = ready_case(env, parties=[party(zhang), party(elder, deceased=True)])
+    case = ready_case(env, parties=[party(zhang), party(elder, deceased=True, relatives=[li])])
     elder_pid = party_id(case, elder)
     # an agent cannot stand for a deceased party; a close relative can
     out = register_requester(env, case["number"], elder_pid, li, "AGENT")
@@ -413,6 +415,14 @@ def test_activity_report(make_env):
         "accesses": "1",
         "refused_codes": "1",
     }
+    # the province is the sum of its cities: a count is not repeated once per city
+    province = """query($s: Date!, $e: Date!) { report(name: "accident_evidence_activity",
+      province: "320000", start: $s, end: $e) { columns rows { label values } } }"""
+    table = env.data(province, {"s": NOW, "e": NOW}, as_="province_admin")["report"]
+    assert table["rows"][0]["label"] == "320000"
+    assert (
+        dict(zip(table["columns"], table["rows"][0]["values"], strict=True))["refused_codes"] == "1"
+    )
     before = {**variables, "s": "2021-06-30", "e": "2021-06-30"}  # the day before: nothing
     table = env.data(REPORT, before, as_="supervisor")["report"]
     assert table["rows"][0]["values"] == ["0", "0", "0", "0", "0"]
