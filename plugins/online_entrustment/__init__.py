@@ -9,6 +9,7 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
@@ -16,6 +17,7 @@ from core.rollout import RolloutDefault
 from . import demo as demo_data
 from . import (
     models,  # noqa: F401 - its tables
+    notices,
     reports,
 )
 from .rules import MEASURE
@@ -73,3 +75,8 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)

@@ -84,7 +84,14 @@ def register_jobs() -> list[JobSpec]:
             "daily 02:00",
             jobs.run_job,
             "八-一: flag (before 2024-07-01) or disable and convert (from then) legacy unit accounts.",
-        )
+        ),
+        JobSpec(
+            "unit_accounts_reservations_expire",
+            MEASURE,
+            "daily 00:10",
+            jobs.expire_reservations_job,
+            "八-三: preselected plate numbers past their last day expire (the number is free).",
+        ),
     ]
 
 

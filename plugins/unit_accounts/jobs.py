@@ -101,3 +101,30 @@ def export_for_staff(ctx: Context, city_code: str) -> tuple[str, int]:
         measure=MEASURE,
     )
     return cleanup.export_csv(rows), len(rows)
+
+
+def expire_reservations_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """Daily: preselected plate numbers past their last day become EXPIRED (八-三; the number is
+    free again). Audited as SYSTEM."""
+    from .business import expire_reservations
+
+    day = to_china(now).date()
+    with Session(platform.engine, expire_on_commit=False) as session:
+        count = expire_reservations(session, day, now)
+        draft = audit.EventDraft(
+            log_id=audit.NATIONAL_LOG,
+            at=now,
+            actor_account_id=None,
+            actor_kind="SYSTEM",
+            actor_role="SYSTEM",
+            jurisdiction="NATIONAL",
+            action=f"{MEASURE}.reservations_expire",
+            measure=MEASURE,
+            subject_person_id=None,
+            subject_ref="PlateReservation:*",
+            outcome="OK",
+            detail={"expired": count},
+        )
+        audit.insert_event(session, draft)
+        session.commit()
+        return {"expired": count}

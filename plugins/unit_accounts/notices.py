@@ -10,4 +10,23 @@ TEMPLATES = [
     NoticeTemplate(
         f"{MEASURE}.user_added", MEASURE, "您已被添加为单位“{unit}”的交管业务用户。", "APP"
     ),
+    NoticeTemplate(
+        f"{MEASURE}.plate_reserved",
+        MEASURE,
+        "单位“{unit}”已预选号牌号码{plate}，保留至{until}，请在此前办理注册登记。",
+        "APP",
+    ),
+    NoticeTemplate(f"{MEASURE}.contact_changed", MEASURE, "单位“{unit}”的联系方式已变更。", "APP"),
+    NoticeTemplate(
+        f"{MEASURE}.driver_filed",
+        MEASURE,
+        "您已被单位“{unit}”备案为车辆{plate}的驾驶人。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.driver_removed",
+        MEASURE,
+        "单位“{unit}”已取消您作为车辆{plate}驾驶人的备案。",
+        "APP",
+    ),
 ]
