@@ -13,9 +13,11 @@ from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
-from . import models, notices  # noqa: F401 - its tables
+from . import models, notices, workflows  # noqa: F401 - models: its tables
 from .jobs import PUSH_JOB
+from .oversight_schema import PreciseGuidanceOversightMutation, PreciseGuidanceOversightQuery
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
@@ -35,12 +37,12 @@ def register_measure() -> MeasureInfo:
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [PreciseGuidanceQuery]
+    return [PreciseGuidanceQuery, PreciseGuidanceOversightQuery]
 
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [PreciseGuidanceMutation]
+    return [PreciseGuidanceMutation, PreciseGuidanceOversightMutation]
 
 
 @hookimpl
@@ -55,6 +57,9 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.correction_read", *desk),
         allow(f"{MEASURE}.correction_review", *desk),
         allow(f"{MEASURE}.todo_read", Role.CITIZEN),
+        allow(f"{MEASURE}.update_declare", Role.SUPERVISOR),
+        allow(f"{MEASURE}.oversight_read", Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+        allow(f"{MEASURE}.spot_check", Role.PROVINCE_ADMIN),
     ]
 
 
@@ -83,3 +88,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [workflows.CORRECTION, workflows.SPOT_CHECK]
