@@ -55,6 +55,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.handle", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.cancel", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.revoke", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
         PermissionRule.allow_roles(f"{MEASURE}.queue", Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.queue_issue", Role.CLERK),

@@ -16,4 +16,17 @@ TEMPLATES = [
     NoticeTemplate(
         f"{MEASURE}.handled", MEASURE, "您的亲属已代您办理{business}（申请{application}）。", "APP"
     ),
+    NoticeTemplate(
+        f"{MEASURE}.applied",
+        MEASURE,
+        "您的亲属{relative}申请代您办理“{business}”（申请{application}）。如非您本人意愿，"
+        "您可在业务办理前通过“交管12123”APP撤销本次代办授权。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.revoked",
+        MEASURE,
+        "老人已撤销您代为办理“{business}”的授权（申请{application}），该代办不能继续办理。",
+        "APP",
+    ),
 ]

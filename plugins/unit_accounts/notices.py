@@ -29,4 +29,17 @@ TEMPLATES = [
         "单位“{unit}”已取消您作为车辆{plate}驾驶人的备案。",
         "APP",
     ),
+    NoticeTemplate(
+        f"{MEASURE}.cleanup_flagged",
+        MEASURE,
+        "单位“{unit}”有{count}个单位用户账号不符合账号清理规则（同一身份仅保留1个、每单位最多10个、"
+        "每人最多3个单位），将于{date}起停用；需要继续使用的，请由单位法人或管理员按新规则重新添加。",
+        "SMS",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.cleanup_disabled",
+        MEASURE,
+        "单位“{unit}”有{count}个不符合账号清理规则的单位用户账号已于{date}起停用。",
+        "SMS",
+    ),
 ]
