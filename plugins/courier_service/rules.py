@@ -21,6 +21,7 @@ R_UNIT = (
     "M20 2024-八-三: 补换领牌证业务默认授权单位法人和管理员用户在线办理，"
     "单位普通用户需要前往属地公安交管部门线下窗口进行授权"
 )
+R_HAND_OVER = "M16 2024-四-二-1: 自主选择快递方式寄递牌证 (not mailed: collected at the window)"
 R_VISIT = "M16 2024-四-二-2: 快递员上门协助核验申请人身份、收集业务资料、采集申请信息"
 R_INSPECTOR = "M16 2024-四-二-2: 开展摩托车登记查验上门服务的，快递员应当具备相应查验员资格"
 R_TRACE = "M16 2024-四-三-2: 健全牌证寄递全过程溯源管理"
@@ -61,7 +62,8 @@ STEPS: dict[BookingStatus, frozenset[BookingStatus]] = {
         {BookingStatus.ASSIGNED, BookingStatus.COLLECTED, BookingStatus.CANCELLED}
     ),
     BookingStatus.COLLECTED: frozenset({BookingStatus.APPROVED, BookingStatus.REJECTED}),
-    BookingStatus.APPROVED: frozenset({BookingStatus.SHIPPED}),
+    # mailed (SHIPPED), or handed over at the window when the applicant chose to collect
+    BookingStatus.APPROVED: frozenset({BookingStatus.SHIPPED, BookingStatus.DELIVERED}),
     BookingStatus.SHIPPED: frozenset({BookingStatus.SHIPPED, BookingStatus.DELIVERED}),
     BookingStatus.REJECTED: frozenset(),
     BookingStatus.DELIVERED: frozenset(),

@@ -612,6 +612,23 @@ class CourierMutation:
 
     @mutation(
         f"{MEASURE}.review",
+        "Hand the plates or licence over at the window when the applicant chose not to have them "
+        "mailed (APPROVED to DELIVERED).",
+        qualifier="own city",
+    )
+    def courier_booking_hand_over(
+        self,
+        info: strawberry.Info,
+        booking_id: strawberry.ID,
+        scope: WriteScope,
+        note: str | None = None,
+    ) -> CourierBookingPayload:
+        ctx: Context = info.context
+        row = service.hand_over(ctx, scope.session, str(booking_id), note)
+        return _booking_payload(ctx, scope, row)
+
+    @mutation(
+        f"{MEASURE}.review",
         "Record a service follow-up (回访) of a booking, from the visit on (四-三-3).",
         qualifier="own city",
     )

@@ -666,23 +666,14 @@ def shipment_event(
             rule=rules.R_TRACE,
         )
     if delivered:
-        _move(session, booking, BookingStatus.DELIVERED, ctx, note=clean_note)
-        app = session.get(Application, booking.application_id or "")
-        if app is not None:
-            apps.transition(
-                session,
-                app,
-                AppStatus.COMPLETED,
-                now=ctx.now(),
-                actor_account_id=ctx.actor.account_id,
+        if booking.status != BookingStatus.SHIPPED.value:  # mailed plates are shipped first
+            raise RuleError(
+                CourierErrorCode.INVALID_STEP,
+                f"A booking in {booking.status} cannot become DELIVERED before it is shipped.",
+                field="bookingId",
+                rule=rules.R_TRACE,
             )
-        ctx.notify(
-            session,
-            booking.person_id,
-            f"{MEASURE}.delivered",
-            {"booking": booking.id},
-            measure=MEASURE,
-        )
+        _deliver(ctx, session, booking, clean_note)
         return booking
     if booking.status == BookingStatus.APPROVED.value:
         booking.tracking_number = _tracking(tracking_number)
@@ -694,6 +685,40 @@ def shipment_event(
             rule=rules.R_TRACE,
         )
     _move(session, booking, BookingStatus.SHIPPED, ctx, note=clean_note)
+    return booking
+
+
+def _deliver(ctx: Context, session: Session, booking: Booking, note: str | None) -> None:
+    """DELIVERED: the application completed, the applicant told."""
+    _move(session, booking, BookingStatus.DELIVERED, ctx, note=note)
+    app = session.get(Application, booking.application_id or "")
+    if app is not None:
+        apps.transition(
+            session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
+        )
+    ctx.notify(
+        session, booking.person_id, f"{MEASURE}.delivered", {"booking": booking.id},
+        measure=MEASURE,
+    )  # fmt: skip
+
+
+def hand_over(ctx: Context, session: Session, booking_id: str, note: str | None) -> Booking:
+    """The office hands the plates or licence over at its window to an applicant who chose not
+    to have them mailed (APPROVED -> DELIVERED; without this the booking had no way on)."""
+    booking = session.get(Booking, lookup_id(booking_id))
+    if booking is None:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    clean = optional_text("note", note, 200, multiline=True)
+    if booking.mail_plates:
+        raise RuleError(
+            CourierErrorCode.INVALID_STEP,
+            "The applicant chose mailing: the courier delivers.",
+            field="bookingId",
+            rule=rules.R_HAND_OVER,
+        )
+    _deliver(ctx, session, booking, clean)
     return booking
 
 

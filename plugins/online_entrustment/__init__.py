@@ -13,12 +13,14 @@ from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo as demo_data
 from . import (
     models,  # noqa: F401 - its tables
     notices,
     reports,
+    workflows,
 )
 from .rules import MEASURE
 from .schema import EntrustmentMutation, EntrustmentQuery
@@ -80,3 +82,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [workflows.GRANT]

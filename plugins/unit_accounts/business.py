@@ -24,12 +24,14 @@ from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_person_name, require_text
+from core.workflow import move
 
 from . import rules
 from .access import require_member
 from .errors import UnitAccountErrorCode
 from .models import PlateReservation, ReservationStatus, UnitContact
 from .rules import MEASURE
+from .workflows import PLATE_RESERVATION
 
 EXEMPT_BUSINESS = "申领免检标志"
 
@@ -136,32 +138,24 @@ def release(ctx: Context, scope: WriteScope, unit_id: str, reservation_id: str) 
     row = session.get(PlateReservation, lookup_id(reservation_id))
     if row is None or row.unit_id != unit.id:
         raise NotFound("Plate reservation", "reservationId")
-    _close(session, row, ReservationStatus.RELEASED, scope.now, "reservationId")
+    _close(ctx, session, row, scope.now, "reservationId")
     scope.subject(None, f"PlateReservation:{row.id}", unit=unit.id)
     return row
 
 
 def _close(
-    session: Session,
-    row: PlateReservation,
-    to: ReservationStatus,
-    now: dt.datetime,
-    field: str,
+    ctx: Context, session: Session, row: PlateReservation, now: dt.datetime, field: str
 ) -> None:
-    table = PlateReservation.__table__  # type: ignore[attr-defined]
-    done = session.execute(
-        update(table)
-        .where(table.c.id == row.id, table.c.status == ReservationStatus.RESERVED.value)
-        .values(status=to.value, plate_key=None, closed_at=stamp(now))
-    )
-    if done.rowcount != 1:  # type: ignore[attr-defined]
+    """RESERVED -> RELEASED by the declared move (workflows.PLATE_RESERVATION)."""
+    if row.status != ReservationStatus.RESERVED.value:
         raise RuleError(
             UnitAccountErrorCode.RESERVATION_CLOSED,
             "This reservation has already ended.",
             field=field,
             rule=rules.RULE_PRESELECT,
         )
-    session.refresh(row)
+    move(ctx, session, PLATE_RESERVATION, row, "release",
+         values={"plate_key": None, "closed_at": stamp(now)}, field_name=field)  # fmt: skip
 
 
 def expire_reservations(session: Session, today: dt.date, now: dt.datetime) -> int:

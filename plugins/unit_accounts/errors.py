@@ -30,3 +30,4 @@ class UnitAccountErrorCode(ErrorCode):
     DRIVER_ALREADY_FILED = "UNIT_DRIVER_ALREADY_FILED"  # 八-三 备案驾驶人
     WEB_QR_REQUIRED = "UNIT_WEB_QR_REQUIRED"  # 八-二 网页版统一扫码登录
     WEB_SESSION_OTHER_UNIT = "UNIT_WEB_SESSION_OTHER_UNIT"  # 八-二: a web session is one unit's
+    NOTE_REQUIRED = "UNIT_NOTE_REQUIRED"  # a rejection of a unit's application says why

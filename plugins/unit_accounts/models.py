@@ -96,11 +96,10 @@ class CleanupRun(SQLModel, table=True):
 
 
 class ReservationStatus(enum.StrEnum):
-    """A preselected plate number (预选号牌, 八-三): RESERVED until it is used at registration,
-    released by the unit or expired by the daily job."""
+    """A preselected plate number (预选号牌, 八-三): RESERVED until the unit releases it or the
+    daily job expires it after its last day."""
 
     RESERVED = "RESERVED"
-    USED = "USED"
     RELEASED = "RELEASED"
     EXPIRED = "EXPIRED"
 

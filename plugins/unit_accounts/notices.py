@@ -42,4 +42,34 @@ TEMPLATES = [
         "单位“{unit}”有{count}个不符合账号清理规则的单位用户账号已于{date}起停用。",
         "SMS",
     ),
+    NoticeTemplate(
+        f"{MEASURE}.application_approved",
+        MEASURE,
+        "您提交的单位业务申请{application}（{business}）已审核通过。{note}",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.application_rejected",
+        MEASURE,
+        "您提交的单位业务申请{application}（{business}）未通过：{note}",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.application_completed",
+        MEASURE,
+        "您提交的单位业务申请{application}（{business}）已办结。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.application_withdrawn",
+        MEASURE,
+        "您已撤回单位业务申请{application}（{business}）。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.application_cancelled",
+        MEASURE,
+        "您提交的单位业务申请{application}（{business}）已被取消。{note}",
+        "APP",
+    ),
 ]

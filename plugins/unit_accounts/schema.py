@@ -20,7 +20,7 @@ from core.identity import DocumentType
 from core.registries.vehicles import Vehicle as VehicleRow
 from core.validation import require_text
 
-from . import business, jobs, members, plates, qr_login, vehicles
+from . import business, decisions, jobs, members, plates, qr_login, vehicles
 from .access import ACTIVE, load_unit, require_member
 from .models import PlateReservation as PlateReservationRow
 from .rules import MEASURE
@@ -444,6 +444,34 @@ class UnitAccountsMutation:
         )
         return UnitFiledDriverPayload(filed_driver=UnitFiledDriver.of(row, person))
 
+    @mutation(
+        f"{MEASURE}.decide",
+        "Approve, or reject with a note, a unit's application (补换领牌证, 申领免检标志); the member "
+        "who applied is told.",
+        qualifier="the application's city",
+    )
+    def unit_application_decide(
+        self,
+        info: strawberry.Info,
+        application_id: strawberry.ID,
+        approve: bool,
+        scope: WriteScope,
+        note: str | None = None,
+    ) -> UnitExemptMarkPayload:
+        app = decisions.decide(info.context, scope, str(application_id), approve, note)
+        return UnitExemptMarkPayload(application=Application.of(app))
+
+    @mutation(
+        f"{MEASURE}.decide",
+        "Record that an approved unit application is done (plates, licence or mark issued).",
+        qualifier="the application's city",
+    )
+    def unit_application_complete(
+        self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
+    ) -> UnitExemptMarkPayload:
+        app = decisions.complete(info.context, scope, str(application_id))
+        return UnitExemptMarkPayload(application=Application.of(app))
+
 
 PERMISSIONS = {
     f"{MEASURE}.my_units": (Role.CITIZEN,),
@@ -465,4 +493,5 @@ PERMISSIONS = {
     f"{MEASURE}.exempt_mark": (Role.CITIZEN,),
     f"{MEASURE}.contact": (Role.CITIZEN,),
     f"{MEASURE}.drivers": (Role.CITIZEN,),
+    f"{MEASURE}.decide": (Role.CLERK, Role.SUPERVISOR),
 }

@@ -243,7 +243,7 @@ class UnitCleanupRunPayload(Payload):
 UnitPlateReservationStatus = strawberry.enum(
     ReservationStatus,
     name="UnitPlateReservationStatus",
-    description="A preselected plate number: RESERVED, then USED, RELEASED or EXPIRED (八-三).",
+    description="A preselected plate number: RESERVED, then RELEASED or EXPIRED (八-三).",
 )
 
 

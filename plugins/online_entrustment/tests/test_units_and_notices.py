@@ -95,3 +95,10 @@ def test_personal_entrustment_tells_agent_and_owner(make_env) -> None:
     assert [m.person_id for m in told] == [env.refs["zhang"].id]
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).owner_unit_id is None
+
+
+def test_an_entrustment_is_never_stuck() -> None:
+    from ..workflows import GRANT
+
+    assert GRANT.problems() == []
+    assert {t.name for t in GRANT.exits("ACTIVE")} == {"use", "revoke", "expire"}
