@@ -207,15 +207,15 @@ def review(
         scope.session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor
     )
     decision = AppStatus.APPROVED if approve else AppStatus.REJECTED
-    applications.transition(
-        scope.session, app, decision, now=now, actor_account_id=actor, note=text
-    )
-    ctx.notify(
+    applications.transition(  # its declared notice goes to the relative and the elder
         scope.session,
-        auth.relative_person_id,
-        f"{MEASURE}.reviewed",
-        {"application": app.id, "business": auth.business, "decision": decision.value},
-        measure=MEASURE,
+        app,
+        decision,
+        now=now,
+        actor_account_id=actor,
+        note=text,
+        ctx=ctx,
+        params={"business": rules.business(auth.business).label_zh},
     )
     scope.subject(decision=decision.value)
     return auth, app

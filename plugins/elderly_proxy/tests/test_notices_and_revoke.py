@@ -78,3 +78,15 @@ def test_elder_cannot_revoke_after_handling_or_where_off(make_env) -> None:
     off = env.data(REVOKE, {"id": second["id"]}, as_="elder_account")["elderProxyRevoke"]
     assert code_of(off) == "FEATURE_NOT_ENABLED"
     assert _notices(env, "elderly_proxy.revoked") == []
+
+
+def test_the_review_is_told_to_relative_and_elder(make_env) -> None:
+    env = make_env(PLUGINS, now="2021-07-10")
+    app = _apply(env)
+    review(env, app["id"], approve=False, note="身份证照片不清晰")
+    told = _notices(env, "elderly_proxy.rejected")
+    assert {m.person_id for m in told} == {env.refs["zhang"].id, env.refs["elder"].id}
+    assert all("身份证照片不清晰" in m.text and "补换领机动车号牌" in m.text for m in told)
+    second = _apply(env)
+    review(env, second["id"])
+    assert len(_notices(env, "elderly_proxy.approved")) == 2
