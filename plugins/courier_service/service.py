@@ -9,7 +9,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
 from core.accounts import Office, PartnerKind, PartnerOrg, UnitMember, UnitRole
@@ -23,6 +22,7 @@ from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import optional_text, require_person_name, require_range, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import CourierErrorCode
@@ -35,6 +35,7 @@ from .models import (
     PilotArea,
 )
 from .rules import MEASURE, BookingStatus, Charge, CourierBusiness
+from .workflows import BOOKING
 
 SCOPE = "courier:service"
 _TRACKING = re.compile(r"[A-Z0-9-]{6,40}")  # the courier's waybill number (运单号)
@@ -88,23 +89,31 @@ def _event(session: Session, booking: Booking, ctx: Context, note: str | None = 
 def _move(
     session: Session, booking: Booking, to: BookingStatus, ctx: Context, note: str | None = None
 ) -> None:
-    """Move the booking one step, atomically: a conditional UPDATE on the status it was read in,
-    so two concurrent requests cannot both take the same step (the second gets CONFLICT)."""
+    """Move the booking one step by its declared transition (workflows.BOOKING, core
+    `workflow.move`): a conditional UPDATE on the status it was read in, so two concurrent
+    requests cannot both take the same step (the second gets CONFLICT); the transition's notice
+    goes to the applicant; the step is an event of the trail."""
     current = BookingStatus(booking.status)
     rules.step(current, to)
-    table = Booking.__table__  # type: ignore[attr-defined]
-    result = session.execute(
-        update(table)
-        .where(table.c.id == booking.id, table.c.status == current.value)
-        .values(status=to.value, updated_at=stamp(ctx.now()))
+    name = next(
+        (
+            t.name
+            for t in BOOKING.transitions
+            if current.value in t.source
+            and t.target == to.value
+            and (to is not BookingStatus.DELIVERED or (t.name == "deliver") == booking.mail_plates)
+        ),
+        None,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if name is None:  # e.g. delivered by hand when mailing was chosen
         raise RuleError(
-            Code.CONFLICT, "The booking changed meanwhile; reload it.", field="bookingId"
+            CourierErrorCode.INVALID_STEP,
+            f"A booking in {current.value} cannot become {to.value} this way.",
+            field="bookingId",
+            rule=rules.R_TRACE,
         )
-    booking.status = to.value
-    booking.updated_at = stamp(ctx.now())
-    session.add(booking)
+    move(ctx, session, BOOKING, booking, name, values={"updated_at": stamp(ctx.now())},
+         field_name="bookingId")  # fmt: skip
     _event(session, booking, ctx, note)
 
 
@@ -637,13 +646,6 @@ def review(
         actor_account_id=actor,
         note=clean,
     )
-    ctx.notify(
-        session,
-        booking.person_id,
-        f"{MEASURE}.reviewed",
-        {"booking": booking.id, "status": to.value},
-        measure=MEASURE,
-    )
     return booking
 
 
@@ -689,17 +691,13 @@ def shipment_event(
 
 
 def _deliver(ctx: Context, session: Session, booking: Booking, note: str | None) -> None:
-    """DELIVERED: the application completed, the applicant told."""
+    """DELIVERED: the application completed, the applicant told (the transition's notice)."""
     _move(session, booking, BookingStatus.DELIVERED, ctx, note=note)
     app = session.get(Application, booking.application_id or "")
     if app is not None:
         apps.transition(
             session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
         )
-    ctx.notify(
-        session, booking.person_id, f"{MEASURE}.delivered", {"booking": booking.id},
-        measure=MEASURE,
-    )  # fmt: skip
 
 
 def hand_over(ctx: Context, session: Session, booking_id: str, note: str | None) -> Booking:

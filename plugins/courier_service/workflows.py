@@ -48,4 +48,5 @@ BOOKING = Workflow(
         ),
     ),
     addressees=_parties,
+    notice_params=lambda record: {"booking": record.id, "status": record.status},
 )

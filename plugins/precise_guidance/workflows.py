@@ -38,4 +38,6 @@ CORRECTION = Workflow(
             "reject", ("PENDING",), "REJECTED", (Party.OFFICE,), f"{MEASURE}.correction_decided"
         ),
     ),
+    addressees=lambda record: [record.reporter_person_id],
+    notice_params=lambda record: {"correction": record.id, "status": record.status},
 )
