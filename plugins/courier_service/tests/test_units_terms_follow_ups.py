@@ -15,6 +15,7 @@ from .helpers import (
     AREA_SET,
     LIABILITY,
     PLUGINS,
+    REPORT,
     REVIEW,
     SECURITY,
     SIGN,
@@ -183,6 +184,9 @@ def test_office_records_follow_ups_from_the_visit_on(make_env):
     ]
     with env.session() as s:
         assert len(s.exec(select(FollowUp)).all()) == 2
+    report = env.data(REPORT, as_="supervisor")["report"]
+    assert report["columns"][-2:] == ["follow_ups", "follow_ups_unsatisfied"]
+    assert report["rows"][0]["values"][-2:] == ["2", "1"]
 
 
 def test_follow_up_refused_where_the_measure_is_off(make_env):
