@@ -16,6 +16,7 @@ from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
 from . import models, notices, workflows  # noqa: F401 - models: its tables
+from .deadline import DEADLINE_JOB
 from .jobs import PUSH_JOB
 from .oversight_schema import PreciseGuidanceOversightMutation, PreciseGuidanceOversightQuery
 from .reports import REPORT
@@ -70,7 +71,7 @@ def register_default_rollout() -> list[RolloutDefault]:
 
 @hookimpl
 def register_jobs() -> list[JobSpec]:
-    return [PUSH_JOB]
+    return [PUSH_JOB, DEADLINE_JOB]
 
 
 @hookimpl

@@ -127,3 +127,18 @@ class SpotCheckItem(SQLModel, table=True):
     checked_at: dt.datetime | None = None
     checked_by: str | None = Field(default=None, max_length=16)
     note: str | None = Field(default=None, max_length=300)
+
+
+class DeadlineReminder(SQLModel, table=True):
+    """A reminder the deadline job sent for one city and round (DUE_SOON to the city's
+    supervisors in the last 5 days; OVERDUE to them and the province's admins after it), once."""
+
+    __tablename__ = "precise_guidance_deadline_reminders"
+    __table_args__ = (UniqueConstraint("city_code", "deadline", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_code: str = Field(max_length=6)
+    deadline: dt.date
+    kind: str = Field(max_length=12)  # DUE_SOON | OVERDUE
+    sent_at: dt.datetime
+    addressees: int = 0

@@ -172,3 +172,46 @@ def test_spot_check_refused_where_the_measure_is_off(make_env):
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     with env.session() as s:
         assert s.exec(select(SpotCheck)).all() == []
+
+
+def _deadline_notices(env, template):
+    from core.outbox import OutboxMessage
+
+    with env.session() as s:
+        rows = s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
+    return sorted(m.account_id for m in rows)
+
+
+def _run_deadline_job(env):
+    job = env.platform.jobs["precise_guidance_update_deadline"]
+    return job.run(env.platform, env.clock.now())
+
+
+def test_the_deadline_job_reminds_then_reports_overdue_cities(make_env):
+    env = make_env(PLUGINS, now="2024-06-19")
+    supervisor, admin = env.refs["supervisor"].id, env.refs["province_admin"].id
+    assert _run_deadline_job(env)["cities"] == 0  # before 6-20: nothing
+    env.clock.set("2024-06-20")
+    _run_deadline_job(env)
+    _run_deadline_job(env)  # once per city and round
+    assert _deadline_notices(env, "precise_guidance.update_due_soon") == [supervisor]
+    env.clock.set("2024-06-26")
+    _run_deadline_job(env)
+    assert _deadline_notices(env, "precise_guidance.update_overdue") == [supervisor]
+    gd = env.refs["province_admin_gd"].id
+    assert _deadline_notices(env, "precise_guidance.update_overdue_cities") == sorted([admin, gd])
+    mine = env.data("{ myNotices { nodes { template text } } }", as_="province_admin")
+    (text,) = [n["text"] for n in mine["myNotices"]["nodes"]
+               if n["template"] == "precise_guidance.update_overdue_cities"]  # fmt: skip
+    assert "南京" in text and "2024-06-25" in text and "广州" not in text
+    _run_deadline_job(env)  # once per round
+    assert len(_deadline_notices(env, "precise_guidance.update_overdue_cities")) == 2
+
+
+def test_a_declared_city_is_not_reminded(make_env):
+    env = make_env(PLUGINS, now="2024-06-10")
+    outlet_id(env)
+    env.data(DECLARE, {"c": "320100"}, as_="supervisor")
+    env.clock.set("2024-06-26")
+    _run_deadline_job(env)
+    assert _deadline_notices(env, "precise_guidance.update_overdue") == []
