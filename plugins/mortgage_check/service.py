@@ -362,10 +362,19 @@ def _is_party(session: Session, filing: MortgageFilingRow, person_id: str) -> bo
 
 
 def my_filings_query(person_id: str):  # noqa: ANN201 - a SQLModel select
-    """Filings where the caller is the owner of record (the mortgagor), newest first."""
+    """Filings where the caller is the owner of record (the mortgagor), or the legal person or
+    an admin of the owning unit, newest first."""
+    managed = select(UnitMember.unit_id).where(
+        UnitMember.person_id == person_id,
+        UnitMember.status == "ACTIVE",
+        UnitMember.role.in_((UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value)),  # type: ignore[attr-defined]
+    )
     return (
         select(MortgageFilingRow)
-        .where(MortgageFilingRow.owner_person_id == person_id)
+        .where(
+            (MortgageFilingRow.owner_person_id == person_id)
+            | (MortgageFilingRow.owner_unit_id.in_(managed))  # type: ignore[union-attr]
+        )
         .order_by(MortgageFilingRow.filed_at.desc(), MortgageFilingRow.id)  # type: ignore[attr-defined]
     )
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, update
 from sqlmodel import select
 
 from core.accounts import Role
+from core.clock import to_china
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import cities_of
@@ -185,8 +186,6 @@ def progress(ctx: Context, province_code: str) -> list[CityProgress]:
 
 
 def _china(value: dt.datetime) -> dt.datetime:
-    from core.clock import to_china
-
     return to_china(value)
 
 

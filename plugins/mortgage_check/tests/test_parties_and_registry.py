@@ -208,3 +208,17 @@ def test_deactivated_company_is_refused_until_reactivated(make_env):
     with env.session() as s:
         row = s.exec(select(MortgageFinanceCompanyRow)).one()
         assert row.active and row.updated_by is not None
+
+
+def test_a_unit_vehicle_mortgage_is_the_units_managers_to_dispute(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    car = env.refs["unit_car"]
+    assert file(env, car)["errors"] == []
+    legal = env.data(MINE, as_="zhang_account")["myMortgageFilings"]  # the unit's legal person
+    (node,) = legal["nodes"]
+    assert node["ownerIsUnit"] is True
+    assert env.data(MINE, as_="li_account")["myMortgageFilings"]["totalCount"] == 0  # a user
+    user = env.data(RAISE, {"f": node["id"], "r": "单位未签署此抵押合同"}, as_="li_account")
+    assert user["mortgageDisputeRaise"]["errors"][0]["code"] == "NOT_FOUND"
+    ok = env.data(RAISE, {"f": node["id"], "r": "单位未签署此抵押合同"}, as_="zhang_account")
+    assert ok["mortgageDisputeRaise"]["errors"] == []
