@@ -43,7 +43,8 @@ def test_a_database_created_from_the_models_is_stamped_then_migrated(tmp_path, m
 
     heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
     # every head is recorded (the core's baseline is implied by the measures' depending on it)
-    assert current_revisions(url) == heads - {"core_0001"} and "online_entrustment_0001" in heads
+    assert current_revisions(url) == heads - {"core_0001"}
+    assert any(h.startswith("online_entrustment_") for h in heads)  # a measure's branch
     assert cli.main(["db-migrate"]) == 0  # already at every head
     drifted = f"sqlite:///{tmp_path}/drifted.db"
     monkeypatch.setenv("DATABASE_URL", drifted)
@@ -215,7 +216,8 @@ def test_upgrading_a_pre_split_database_ends_at_every_branchs_head(tmp_path, mon
     assert current_revisions(url) == {"0004"}
     assert cli.main(["db-migrate"]) == 0
     revisions = current_revisions(url)
-    assert "0004" not in revisions and "online_entrustment_0001" in revisions
+    assert "0004" not in revisions
+    assert any(r.startswith("online_entrustment_") for r in revisions)
     engine = make_engine(url)
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
@@ -386,7 +388,7 @@ def test_a_new_revision_goes_to_its_measures_branch_with_only_its_tables(tmp_pat
         path = new_revision(url, "online_entrustment", "note for test")
         text = Path(path).read_text()
         assert "/plugins/online_entrustment/migrations/" in path
-        assert "note_for_test" in text and "online_entrustment_0001" in text
+        assert "note_for_test" in text and 'down_revision = "online_entrustment_' in text
         assert "persons" not in text and "truck_pass" not in text
     finally:
         table._columns.remove(column)  # noqa: SLF001 - undo the model change of this test

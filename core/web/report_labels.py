@@ -58,6 +58,8 @@ PERIODS = {"WEEKLY": "（周报）", "MONTHLY": "（月报）"}
 
 # column labels, whatever the report
 COLUMNS: dict[str, str] = {
+    "follow_ups": "服务回访数",
+    "follow_ups_unsatisfied": "回访不满意或有问题",
     # counts of applications and their outcomes
     "applications": "申请数",
     "applied": "申请数",

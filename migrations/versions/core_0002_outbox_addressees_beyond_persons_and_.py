@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision = "core_0002"
 down_revision = "core_0001"
 branch_labels = None

@@ -19,6 +19,7 @@ from . import (
     models,  # noqa: F401  (tables)
     notices,
     reports,
+    workflows,
 )
 from .rules import MEASURE
 from .schema import CourierMutation, CourierQuery
@@ -108,6 +109,7 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the core's application graph (submitted at the visit, decided with the booking's review):
+    # the applicant's way out is the booking's (cancel before the visit), so the core's
+    # applicationWithdraw stays off; the booking's own graph (workflows.BOOKING)
+    return [apps.application_workflow(MEASURE, withdraw=False), workflows.BOOKING]

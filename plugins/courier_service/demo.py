@@ -49,6 +49,8 @@ def load(session: Session, demo: DemoWorld) -> None:
         valid_from=START,
         valid_until=dt.date(2026, 6, 30),
         postage_cap_yuan=20,
+        data_security_terms="申请人信息仅用于本次上门业务，加密传输，业务办结后30日内删除，不得留存或向第三方提供。",
+        liability_terms="牌证寄递遗失、损毁或泄露申请人信息的，由快递企业承担赔偿责任并负责补办费用。",
         updated_at=now,
     )
     staff = CourierStaff(

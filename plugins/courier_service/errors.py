@@ -20,3 +20,4 @@ class CourierErrorCode(ErrorCode):
     BAD_VISIT_DATE = "BAD_VISIT_DATE"  # outside the booking window or the agreement's validity
     INVALID_STEP = "INVALID_STEP"  # the booking is not at the step this operation needs
     VEHICLE_NOT_ELIGIBLE = "VEHICLE_NOT_ELIGIBLE"  # not the citizen's NORMAL vehicle of the city
+    UNIT_PERMISSION_REQUIRED = "COURIER_UNIT_PERMISSION_REQUIRED"  # 2024 八-三 补换领牌证 grant

@@ -38,6 +38,10 @@ class Agreement(SQLModel, table=True):
     valid_from: dt.date
     valid_until: dt.date | None = None
     postage_cap_yuan: int = 0
+    # 四-一-2 "明确…数据安全、责任赔偿等重点事项": required for agreements signed from now on;
+    # NULL only on rows recorded before these terms were kept
+    data_security_terms: str | None = Field(default=None, max_length=1000)
+    liability_terms: str | None = Field(default=None, max_length=1000)
     status: str = Field(default="ACTIVE", max_length=16)  # ACTIVE | SUSPENDED | TERMINATED
     status_reason: str | None = Field(default=None, max_length=300)
     updated_by: str | None = Field(default=None, max_length=16)
@@ -67,6 +71,8 @@ class Booking(SQLModel, table=True):
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     person_id: str = Field(foreign_key="persons.id", index=True)
+    # a unit's vehicle (2024 八-三): booked by a member of the unit that owns it
+    unit_id: str | None = Field(default=None, foreign_key="units.id", index=True, max_length=16)
     area_id: str = Field(foreign_key="courier_service_pilot_areas.id")
     city_code: str = Field(max_length=6, index=True)
     partner_org_id: str = Field(foreign_key="partner_orgs.id", index=True)
@@ -99,3 +105,20 @@ class BookingEvent(SQLModel, table=True):
     status: str = Field(max_length=16)
     actor_kind: str = Field(max_length=16)
     note: str | None = Field(default=None, max_length=200)
+
+
+class FollowUp(SQLModel, table=True):
+    """A service follow-up (服务回访) of a booking by the office (四-三-3 "服务定期回访…业务回访")."""
+
+    __tablename__ = "courier_service_follow_ups"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    booking_id: str = Field(foreign_key="courier_service_bookings.id", index=True, max_length=16)
+    city_code: str = Field(max_length=6, index=True)
+    at: dt.datetime
+    by_account_id: str | None = Field(default=None, max_length=16)
+    channel: str = Field(max_length=8)  # PHONE | SMS | APP | VISIT
+    reached: bool = True  # the applicant was reached
+    satisfied: bool | None = None  # None when not reached
+    problems: list[str] = json_field([])  # e.g. EXTRA_CHARGE, LATE, DAMAGED, RUDE
+    note: str | None = Field(default=None, max_length=500)

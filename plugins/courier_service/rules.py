@@ -15,6 +15,13 @@ MEASURE = "courier_service"  # the plugin's slug: its folder, its actions' prefi
 
 R_PILOT = "M16 2024-四-一-1: 总队确定试点地区和试点业务范围"
 R_AGREEMENT = "M16 2024-四-一-2: 与快递企业签订协议，明确上门服务事项、服务标准、牌证寄递"
+R_TERMS = "M16 2024-四-一-2: 与快递企业签订协议，明确…数据安全、责任赔偿等重点事项"
+R_FOLLOW_UP = "M16 2024-四-三-3: 建立…服务定期回访等机制; 组织对上门业务开展数据分析、业务回访"
+R_UNIT = (
+    "M20 2024-八-三: 补换领牌证业务默认授权单位法人和管理员用户在线办理，"
+    "单位普通用户需要前往属地公安交管部门线下窗口进行授权"
+)
+R_HAND_OVER = "M16 2024-四-二-1: 自主选择快递方式寄递牌证 (not mailed: collected at the window)"
 R_VISIT = "M16 2024-四-二-2: 快递员上门协助核验申请人身份、收集业务资料、采集申请信息"
 R_INSPECTOR = "M16 2024-四-二-2: 开展摩托车登记查验上门服务的，快递员应当具备相应查验员资格"
 R_TRACE = "M16 2024-四-三-2: 健全牌证寄递全过程溯源管理"
@@ -55,7 +62,8 @@ STEPS: dict[BookingStatus, frozenset[BookingStatus]] = {
         {BookingStatus.ASSIGNED, BookingStatus.COLLECTED, BookingStatus.CANCELLED}
     ),
     BookingStatus.COLLECTED: frozenset({BookingStatus.APPROVED, BookingStatus.REJECTED}),
-    BookingStatus.APPROVED: frozenset({BookingStatus.SHIPPED}),
+    # mailed (SHIPPED), or handed over at the window when the applicant chose to collect
+    BookingStatus.APPROVED: frozenset({BookingStatus.SHIPPED, BookingStatus.DELIVERED}),
     BookingStatus.SHIPPED: frozenset({BookingStatus.SHIPPED, BookingStatus.DELIVERED}),
     BookingStatus.REJECTED: frozenset(),
     BookingStatus.DELIVERED: frozenset(),
@@ -235,3 +243,36 @@ def guidance(business: CourierBusiness, mail_plates: bool) -> list[str]:
     if mail_plates:
         out.append("牌证将快递寄递，可在本预约中查看全程寄递轨迹 (M16 2024-四-三-2)")
     return out
+
+
+class FollowUpChannel(enum.StrEnum):
+    """How the office reached the applicant for a service follow-up (回访)."""
+
+    PHONE = "PHONE"
+    SMS = "SMS"
+    APP = "APP"
+    VISIT = "VISIT"  # 实地检查
+
+
+class FollowUpProblem(enum.StrEnum):
+    """What a follow-up found wrong with the home service (四-三-3)."""
+
+    EXTRA_CHARGE = "EXTRA_CHARGE"  # 变相收取服务费用 / 强制性消费
+    IDENTITY_NOT_CHECKED = "IDENTITY_NOT_CHECKED"
+    LATE = "LATE"
+    DAMAGED_OR_LOST = "DAMAGED_OR_LOST"  # 牌证寄递
+    DATA_MISUSE = "DATA_MISUSE"  # 数据安全
+    CONDUCT = "CONDUCT"
+    OTHER = "OTHER"
+
+
+# a follow-up is about a service that took place: from the visit on (四-三-3 业务回访)
+FOLLOW_UP_FROM = frozenset(
+    {
+        BookingStatus.COLLECTED,
+        BookingStatus.APPROVED,
+        BookingStatus.REJECTED,
+        BookingStatus.SHIPPED,
+        BookingStatus.DELIVERED,
+    }
+)

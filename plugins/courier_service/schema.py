@@ -17,7 +17,7 @@ from core.graphql.pagination import Connection, paginate
 from core.ids import lookup_id
 
 from . import rules, service
-from .models import Agreement, Booking, BookingEvent, CourierStaff, PilotArea
+from .models import Agreement, Booking, BookingEvent, CourierStaff, FollowUp, PilotArea
 from .rules import MEASURE, AgreementStatus, BookingStatus, Charge, ChargeItem, CourierBusiness
 
 CourierBusinessEnum = strawberry.enum(
@@ -58,6 +58,13 @@ class CourierAgreement:
     valid_from: dt.date
     valid_until: dt.date | None
     postage_cap_yuan: int
+    data_security_terms: str | None = strawberry.field(
+        description="数据安全 terms of the agreement (四-一-2); null on agreements recorded "
+        "before they were kept."
+    )
+    liability_terms: str | None = strawberry.field(
+        description="责任赔偿 terms of the agreement (四-一-2)."
+    )
     status: CourierAgreementStatus  # type: ignore[valid-type]
     status_reason: str | None
 
@@ -73,6 +80,8 @@ class CourierAgreement:
             valid_from=row.valid_from,
             valid_until=row.valid_until,
             postage_cap_yuan=row.postage_cap_yuan,
+            data_security_terms=row.data_security_terms,
+            liability_terms=row.liability_terms,
             status=AgreementStatus(row.status),
             status_reason=row.status_reason,
         )
@@ -133,6 +142,56 @@ class CourierBookingEvent:
     note: str | None
 
 
+CourierFollowUpChannel = strawberry.enum(
+    rules.FollowUpChannel,
+    name="CourierFollowUpChannel",
+    description="How the applicant was reached.",
+)
+CourierFollowUpProblem = strawberry.enum(
+    rules.FollowUpProblem,
+    name="CourierFollowUpProblem",
+    description="What a follow-up found wrong (四-三-3).",
+)
+
+
+@strawberry.type(description="A service follow-up (服务回访) of a booking by the office (四-三-3).")
+class CourierFollowUp:
+    id: strawberry.ID
+    at: dt.datetime
+    channel: CourierFollowUpChannel  # type: ignore[valid-type]
+    reached: bool
+    satisfied: bool | None
+    problems: list[CourierFollowUpProblem]  # type: ignore[valid-type]
+    note: str | None
+
+    @classmethod
+    def of(cls, row: FollowUp) -> CourierFollowUp:
+        return cls(
+            id=strawberry.ID(row.id),
+            at=to_china(row.at),
+            channel=rules.FollowUpChannel(row.channel),
+            reached=row.reached,
+            satisfied=row.satisfied,
+            problems=[rules.FollowUpProblem(p) for p in row.problems],
+            note=row.note,
+        )
+
+
+@strawberry.input(description="A service follow-up of a booking (四-三-3).")
+class CourierFollowUpInput:
+    booking_id: strawberry.ID
+    channel: CourierFollowUpChannel  # type: ignore[valid-type]
+    reached: bool = True
+    satisfied: bool | None = None
+    problems: list[CourierFollowUpProblem] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    note: str | None = None
+
+
+@strawberry.type
+class CourierFollowUpPayload(Payload):
+    follow_up: CourierFollowUp | None = None
+
+
 @strawberry.type(description="A booked home visit and its end-to-end trail.")
 class CourierBooking:
     id: strawberry.ID
@@ -142,6 +201,9 @@ class CourierBooking:
     area_id: strawberry.ID
     courier_org_id: strawberry.ID
     vehicle_id: strawberry.ID | None
+    unit_id: strawberry.ID | None = strawberry.field(
+        description="The unit whose vehicle it is (2024 八-三)."
+    )
     address: str
     visit_date: dt.date
     mail_plates: bool
@@ -158,6 +220,9 @@ class CourierBooking:
     guidance: list[str] = strawberry.field(
         description="What the applicant should know (四-二, 四-三)"
     )
+    follow_ups: list[CourierFollowUp] = strawberry.field(
+        description="The office's service follow-ups (回访, 四-三-3), oldest first."
+    )
 
     @classmethod
     def of(cls, ctx: Context, row: Booking) -> CourierBooking:
@@ -167,6 +232,9 @@ class CourierBooking:
             select(BookingEvent).where(BookingEvent.booking_id == row.id).order_by(BookingEvent.id)  # type: ignore[arg-type]
         ).all()
         standard = rules.fee_standard(CourierBusiness(row.business), row.vehicle_kind)
+        follow_ups = session.exec(
+            select(FollowUp).where(FollowUp.booking_id == row.id).order_by(FollowUp.at)  # type: ignore[arg-type]
+        ).all()
         return cls(
             id=strawberry.ID(row.id),
             business=CourierBusiness(row.business),
@@ -175,6 +243,7 @@ class CourierBooking:
             area_id=strawberry.ID(row.area_id),
             courier_org_id=strawberry.ID(row.partner_org_id),
             vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
+            unit_id=strawberry.ID(row.unit_id) if row.unit_id else None,
             address=row.address,
             visit_date=row.visit_date,
             mail_plates=row.mail_plates,
@@ -198,6 +267,7 @@ class CourierBooking:
                 for e in events
             ],
             guidance=rules.guidance(CourierBusiness(row.business), row.mail_plates),
+            follow_ups=[CourierFollowUp.of(f) for f in follow_ups],
         )
 
 
@@ -221,6 +291,16 @@ class CourierAgreementInput:
     valid_from: dt.date
     valid_until: dt.date | None = None
     postage_cap_yuan: int = 0
+    data_security_terms: str = strawberry.field(
+        default="",
+        description="数据安全: how the company protects applicants' data (四-一-2); 10-1000 "
+        "characters, required.",
+    )
+    liability_terms: str = strawberry.field(
+        default="",
+        description="责任赔偿: the company's liability for loss or damage (四-一-2); 10-1000 "
+        "characters, required.",
+    )
 
 
 @strawberry.input
@@ -233,6 +313,11 @@ class CourierBookingInput:
     mail_plates: bool = True
     vehicle_id: strawberry.ID | None = strawberry.field(
         default=None, description="PLATE_REPLACEMENT, LICENCE_REPLACEMENT: your vehicle"
+    )
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Book for a vehicle of this unit (2024 八-三): its legal person, an admin, "
+        "or a user granted 补换领牌证 at a window.",
     )
 
 
@@ -393,7 +478,8 @@ class CourierMutation:
         row = service.sign_agreement(
             ctx, scope.session, str(input.courier_org_id), str(input.area_id),
             [CourierBusiness(b) for b in input.businesses], input.valid_from,
-            input.valid_until, input.postage_cap_yuan,
+            input.valid_until, input.postage_cap_yuan, input.data_security_terms,
+            input.liability_terms,
         )  # fmt: skip
         scope.subject(None, f"CourierAgreement:{row.id}")
         return CourierAgreementPayload(agreement=CourierAgreement.of(ctx, row))
@@ -462,6 +548,7 @@ class CourierMutation:
             visit_date=input.visit_date,
             mail_plates=input.mail_plates,
             vehicle_id=str(input.vehicle_id) if input.vehicle_id else None,
+            unit_id=str(input.unit_id) if input.unit_id else None,
         )
         return _booking_payload(ctx, scope, service.create_booking(ctx, scope.session, req))
 
@@ -522,6 +609,40 @@ class CourierMutation:
         ctx: Context = info.context
         row = service.review(ctx, scope.session, str(booking_id), approve, note)
         return _booking_payload(ctx, scope, row)
+
+    @mutation(
+        f"{MEASURE}.review",
+        "Hand the plates or licence over at the window when the applicant chose not to have them "
+        "mailed (APPROVED to DELIVERED).",
+        qualifier="own city",
+    )
+    def courier_booking_hand_over(
+        self,
+        info: strawberry.Info,
+        booking_id: strawberry.ID,
+        scope: WriteScope,
+        note: str | None = None,
+    ) -> CourierBookingPayload:
+        ctx: Context = info.context
+        row = service.hand_over(ctx, scope.session, str(booking_id), note)
+        return _booking_payload(ctx, scope, row)
+
+    @mutation(
+        f"{MEASURE}.review",
+        "Record a service follow-up (回访) of a booking, from the visit on (四-三-3).",
+        qualifier="own city",
+    )
+    def courier_follow_up_record(
+        self, info: strawberry.Info, input: CourierFollowUpInput, scope: WriteScope
+    ) -> CourierFollowUpPayload:
+        ctx: Context = info.context
+        row = service.record_follow_up(
+            ctx, scope.session, str(input.booking_id), rules.FollowUpChannel(input.channel),
+            input.reached, input.satisfied,
+            [rules.FollowUpProblem(p) for p in input.problems], input.note,
+        )  # fmt: skip
+        scope.subject(None, f"CourierBooking:{row.booking_id}", followUp=row.id)
+        return CourierFollowUpPayload(follow_up=CourierFollowUp.of(row))
 
     @mutation(
         f"{MEASURE}.courier_work",

@@ -9,10 +9,9 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import update
 from sqlmodel import Session, select
 
-from core.accounts import Office, PartnerKind, PartnerOrg
+from core.accounts import Office, PartnerKind, PartnerOrg, UnitMember, UnitRole
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -23,6 +22,7 @@ from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import optional_text, require_person_name, require_range, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import CourierErrorCode
@@ -31,9 +31,11 @@ from .models import (
     Booking,
     BookingEvent,
     CourierStaff,
+    FollowUp,
     PilotArea,
 )
 from .rules import MEASURE, BookingStatus, Charge, CourierBusiness
+from .workflows import BOOKING
 
 SCOPE = "courier:service"
 _TRACKING = re.compile(r"[A-Z0-9-]{6,40}")  # the courier's waybill number (运单号)
@@ -87,23 +89,31 @@ def _event(session: Session, booking: Booking, ctx: Context, note: str | None = 
 def _move(
     session: Session, booking: Booking, to: BookingStatus, ctx: Context, note: str | None = None
 ) -> None:
-    """Move the booking one step, atomically: a conditional UPDATE on the status it was read in,
-    so two concurrent requests cannot both take the same step (the second gets CONFLICT)."""
+    """Move the booking one step by its declared transition (workflows.BOOKING, core
+    `workflow.move`): a conditional UPDATE on the status it was read in, so two concurrent
+    requests cannot both take the same step (the second gets CONFLICT); the transition's notice
+    goes to the applicant; the step is an event of the trail."""
     current = BookingStatus(booking.status)
     rules.step(current, to)
-    table = Booking.__table__  # type: ignore[attr-defined]
-    result = session.execute(
-        update(table)
-        .where(table.c.id == booking.id, table.c.status == current.value)
-        .values(status=to.value, updated_at=stamp(ctx.now()))
+    name = next(
+        (
+            t.name
+            for t in BOOKING.transitions
+            if current.value in t.source
+            and t.target == to.value
+            and (to is not BookingStatus.DELIVERED or (t.name == "deliver") == booking.mail_plates)
+        ),
+        None,
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if name is None:  # e.g. delivered by hand when mailing was chosen
         raise RuleError(
-            Code.CONFLICT, "The booking changed meanwhile; reload it.", field="bookingId"
+            CourierErrorCode.INVALID_STEP,
+            f"A booking in {current.value} cannot become {to.value} this way.",
+            field="bookingId",
+            rule=rules.R_TRACE,
         )
-    booking.status = to.value
-    booking.updated_at = stamp(ctx.now())
-    session.add(booking)
+    move(ctx, session, BOOKING, booking, name, values={"updated_at": stamp(ctx.now())},
+         field_name="bookingId")  # fmt: skip
     _event(session, booking, ctx, note)
 
 
@@ -178,8 +188,11 @@ def sign_agreement(
     valid_from: dt.date,
     valid_until: dt.date | None,
     postage_cap_yuan: int,
+    data_security_terms: str = "",
+    liability_terms: str = "",
 ) -> Agreement:
-    """Record the agreement of a courier company for a pilot area (四-一-2)."""
+    """Record the agreement of a courier company for a pilot area (四-一-2), with its
+    data-security and liability (责任赔偿) terms, each 10 to 1000 characters."""
     area = _area(session, area_id)
     ctx.require_jurisdiction(area.city_code, field="areaId")
     ctx.require_in_force(MEASURE, area.city_code)
@@ -200,6 +213,10 @@ def sign_agreement(
             Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
         )
     require_range("postageCapYuan", postage_cap_yuan, 0, 100)
+    security = require_text(
+        "dataSecurityTerms", data_security_terms, 1000, min_len=10, multiline=True
+    )
+    liability = require_text("liabilityTerms", liability_terms, 1000, min_len=10, multiline=True)
     existing = session.exec(
         select(Agreement).where(
             Agreement.partner_org_id == org.id,
@@ -218,6 +235,8 @@ def sign_agreement(
         valid_from=valid_from,
         valid_until=valid_until,
         postage_cap_yuan=postage_cap_yuan,
+        data_security_terms=security,
+        liability_terms=liability,
         updated_by=ctx.actor.account_id,
         updated_at=stamp(ctx.now()),
     )
@@ -248,12 +267,39 @@ def set_agreement_status(
         if status != "ACTIVE"
         else optional_text("reason", reason, 300, multiline=True)
     )
+    before = agreement.status
     agreement.status = status
     agreement.status_reason = note
     agreement.updated_by = ctx.actor.account_id
     agreement.updated_at = stamp(ctx.now())
     session.add(agreement)
+    if status != "ACTIVE" and before == "ACTIVE":
+        _tell_open_bookings(ctx, session, agreement, status)
     return agreement
+
+
+OPEN = (BookingStatus.BOOKED.value, BookingStatus.ASSIGNED.value)
+
+
+def _tell_open_bookings(ctx: Context, session: Session, agreement: Agreement, status: str) -> None:
+    """Holders of the company's open bookings (not yet visited) under this agreement are told
+    that it is suspended or terminated, so they can cancel and book another company (四-三-3)."""
+    org = session.get(PartnerOrg, agreement.partner_org_id)
+    rows = session.exec(
+        select(Booking.id, Booking.person_id).where(
+            Booking.agreement_id == agreement.id,
+            Booking.status.in_(OPEN),  # type: ignore[attr-defined]
+        )
+    ).all()
+    word = "暂停" if status == "SUSPENDED" else "终止"
+    for booking_id, person_id in rows:
+        ctx.notify(
+            session,
+            person_id,
+            f"{MEASURE}.courier_suspended",
+            {"booking": booking_id, "courier": org.name if org else "", "status": word},
+            measure=MEASURE,
+        )
 
 
 def add_staff(
@@ -339,6 +385,7 @@ class BookingRequest:
     visit_date: dt.date
     mail_plates: bool
     vehicle_id: str | None
+    unit_id: str | None = None
 
 
 def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booking:
@@ -383,9 +430,11 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
             field="visitDate",
             rule=rules.R_AGREEMENT,
         )
-    kind, vehicle_id = _vehicle(session, req, person_id, area.city_code)
+    unit_id = _unit_booker(session, req, person_id) if req.unit_id is not None else None
+    kind, vehicle_id = _vehicle(session, req, person_id, area.city_code, unit_id)
     booking = Booking(
         person_id=person_id,
+        unit_id=unit_id,
         area_id=area.id,
         city_code=area.city_code,
         partner_org_id=agreement.partner_org_id,
@@ -405,8 +454,39 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
     return booking
 
 
+def _unit_booker(session: Session, req: BookingRequest, person_id: str) -> str:
+    """A member books for the unit's vehicle (2024 八-三): the replacement businesses only, by
+    the legal person, an admin, or a user the window granted 补换领牌证. Not a member: NOT_FOUND."""
+    unit_id = lookup_id(req.unit_id)
+    member = session.exec(
+        select(UnitMember).where(
+            UnitMember.unit_id == unit_id,
+            UnitMember.person_id == person_id,
+            UnitMember.status == "ACTIVE",
+        )
+    ).first()
+    if member is None:
+        raise NotFound("Unit", "unitId")
+    if req.business not in (CourierBusiness.PLATE_REPLACEMENT, CourierBusiness.LICENCE_REPLACEMENT):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "A unit books a home visit for a vehicle it owns: plate or licence replacement.",
+            field="unitId",
+            rule=rules.R_UNIT,
+        )
+    manager = member.role in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value)
+    if not manager and not member.can_replace_plates:
+        raise RuleError(
+            CourierErrorCode.UNIT_PERMISSION_REQUIRED,
+            "A unit user needs the window's 补换领牌证 authorisation to book this.",
+            field="unitId",
+            rule=rules.R_UNIT,
+        )
+    return member.unit_id
+
+
 def _vehicle(
-    session: Session, req: BookingRequest, person_id: str, city: str
+    session: Session, req: BookingRequest, person_id: str, city: str, unit_id: str | None = None
 ) -> tuple[str, str | None]:
     if req.business is CourierBusiness.E_BIKE_REGISTRATION:
         return "E_BIKE", None
@@ -415,7 +495,12 @@ def _vehicle(
     if not req.vehicle_id:
         raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
     vehicle = session.get(Vehicle, lookup_id(req.vehicle_id))
-    if vehicle is None or vehicle.owner_person_id != person_id:
+    owns = vehicle is not None and (
+        vehicle.owner_unit_id == unit_id
+        if unit_id is not None
+        else vehicle.owner_person_id == person_id and vehicle.owner_unit_id is None
+    )
+    if vehicle is None or not owns:
         raise NotFound("Vehicle", "vehicleId")
     if vehicle.status != VehicleStatus.NORMAL.value or vehicle.registration_city != city:
         raise RuleError(
@@ -561,13 +646,6 @@ def review(
         actor_account_id=actor,
         note=clean,
     )
-    ctx.notify(
-        session,
-        booking.person_id,
-        f"{MEASURE}.reviewed",
-        {"booking": booking.id, "status": to.value},
-        measure=MEASURE,
-    )
     return booking
 
 
@@ -590,23 +668,14 @@ def shipment_event(
             rule=rules.R_TRACE,
         )
     if delivered:
-        _move(session, booking, BookingStatus.DELIVERED, ctx, note=clean_note)
-        app = session.get(Application, booking.application_id or "")
-        if app is not None:
-            apps.transition(
-                session,
-                app,
-                AppStatus.COMPLETED,
-                now=ctx.now(),
-                actor_account_id=ctx.actor.account_id,
+        if booking.status != BookingStatus.SHIPPED.value:  # mailed plates are shipped first
+            raise RuleError(
+                CourierErrorCode.INVALID_STEP,
+                f"A booking in {booking.status} cannot become DELIVERED before it is shipped.",
+                field="bookingId",
+                rule=rules.R_TRACE,
             )
-        ctx.notify(
-            session,
-            booking.person_id,
-            f"{MEASURE}.delivered",
-            {"booking": booking.id},
-            measure=MEASURE,
-        )
+        _deliver(ctx, session, booking, clean_note)
         return booking
     if booking.status == BookingStatus.APPROVED.value:
         booking.tracking_number = _tracking(tracking_number)
@@ -619,3 +688,86 @@ def shipment_event(
         )
     _move(session, booking, BookingStatus.SHIPPED, ctx, note=clean_note)
     return booking
+
+
+def _deliver(ctx: Context, session: Session, booking: Booking, note: str | None) -> None:
+    """DELIVERED: the application completed, the applicant told (the transition's notice)."""
+    _move(session, booking, BookingStatus.DELIVERED, ctx, note=note)
+    app = session.get(Application, booking.application_id or "")
+    if app is not None:
+        apps.transition(
+            session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
+        )
+
+
+def hand_over(ctx: Context, session: Session, booking_id: str, note: str | None) -> Booking:
+    """The office hands the plates or licence over at its window to an applicant who chose not
+    to have them mailed (APPROVED -> DELIVERED; without this the booking had no way on)."""
+    booking = session.get(Booking, lookup_id(booking_id))
+    if booking is None:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    clean = optional_text("note", note, 200, multiline=True)
+    if booking.mail_plates:
+        raise RuleError(
+            CourierErrorCode.INVALID_STEP,
+            "The applicant chose mailing: the courier delivers.",
+            field="bookingId",
+            rule=rules.R_HAND_OVER,
+        )
+    _deliver(ctx, session, booking, clean)
+    return booking
+
+
+def record_follow_up(
+    ctx: Context,
+    session: Session,
+    booking_id: str,
+    channel: rules.FollowUpChannel,
+    reached: bool,
+    satisfied: bool | None,
+    problems: list[rules.FollowUpProblem],
+    note: str | None,
+) -> FollowUp:
+    """The office records a service follow-up (回访) of a booking of its city, from the visit on
+    (四-三-3). Not reached: no satisfaction and no problems. Problems found are what a
+    suspension (courierAgreementStatusSet) rests on."""
+    booking = session.get(Booking, lookup_id(booking_id))
+    if booking is None:
+        raise NotFound("Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    if BookingStatus(booking.status) not in rules.FOLLOW_UP_FROM:
+        raise RuleError(
+            CourierErrorCode.INVALID_STEP,
+            "A follow-up is recorded once the courier has visited.",
+            field="bookingId",
+            rule=rules.R_FOLLOW_UP,
+        )
+    clean = optional_text("note", note, 500, multiline=True)
+    found = sorted({p.value for p in problems})
+    if not reached and (satisfied is not None or found):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "An applicant not reached gives no satisfaction and reports no problem.",
+            field="satisfied" if satisfied is not None else "problems",
+        )
+    if reached and satisfied is None:
+        raise RuleError(
+            Code.INVALID_INPUT, "Record whether the applicant was satisfied.", field="satisfied"
+        )
+    row = FollowUp(
+        booking_id=booking.id,
+        city_code=booking.city_code,
+        at=stamp(ctx.now()),
+        by_account_id=ctx.actor.account_id,
+        channel=channel.value,
+        reached=reached,
+        satisfied=satisfied,
+        problems=found,
+        note=clean,
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -55,6 +55,7 @@ def register_permission_rules() -> list[PermissionRule]:
         PermissionRule.allow_roles(f"{MEASURE}.apply", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.handle", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.cancel", Role.CITIZEN),
+        PermissionRule.allow_roles(f"{MEASURE}.revoke", Role.CITIZEN),
         PermissionRule.allow_roles(f"{MEASURE}.review", Role.CLERK, Role.SUPERVISOR),
         PermissionRule.allow_roles(f"{MEASURE}.queue", Role.CLERK),
         PermissionRule.allow_roles(f"{MEASURE}.queue_issue", Role.CLERK),
@@ -90,4 +91,11 @@ def register_notice_templates() -> list[NoticeTemplate]:
 def register_workflows() -> list[Workflow]:
     # the core's application graph; this measure's own records are withdrawn or closed through
     # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the relative's way out is elderProxyCancel and the elder's elderProxyRevoke (the
+    # authorisation row follows), so the core's applicationWithdraw stays off; decisions are told
+    return [
+        apps.application_workflow(
+            MEASURE, {"approve": f"{MEASURE}.approved", "reject": f"{MEASURE}.rejected"},
+            withdraw=False,
+        )
+    ]  # fmt: skip

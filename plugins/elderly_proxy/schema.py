@@ -323,6 +323,20 @@ class ElderProxyMutation:
         )
 
     @mutation(
+        f"{MEASURE}.revoke",
+        "The elder revokes the mandate before the business is handled; the relative is told.",
+        qualifier="the elder",
+    )
+    def elder_proxy_revoke(
+        self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
+    ) -> ElderProxyPayload:
+        ctx: Context = info.context
+        auth, app = service.cancel(ctx, scope, auth_id=str(application_id), by_elder=True)
+        return ElderProxyPayload(
+            application=ElderProxyApplication.of(auth, app, ctx.actor.person_id)
+        )
+
+    @mutation(
         f"{MEASURE}.queue_issue",
         "Issue a window ticket; the green channel for a holder aged 60+ today (六-二).",
         qualifier=OWN_OFFICE,

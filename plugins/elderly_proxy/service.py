@@ -158,6 +158,15 @@ def apply(
     session.add(auth)
     session.flush()
     scope.subject(person.id, f"Application:{app.id}", business=biz.code, age=age)
+    relative = session.get(Person, relative_id)
+    ctx.notify(
+        session,
+        person.id,
+        f"{MEASURE}.applied",
+        {"relative": relative.name if relative else "", "business": biz.label_zh,
+         "application": app.id},
+        measure=MEASURE,
+    )  # fmt: skip
     return auth
 
 
@@ -198,15 +207,15 @@ def review(
         scope.session, app, AppStatus.UNDER_REVIEW, now=now, actor_account_id=actor
     )
     decision = AppStatus.APPROVED if approve else AppStatus.REJECTED
-    applications.transition(
-        scope.session, app, decision, now=now, actor_account_id=actor, note=text
-    )
-    ctx.notify(
+    applications.transition(  # its declared notice goes to the relative and the elder
         scope.session,
-        auth.relative_person_id,
-        f"{MEASURE}.reviewed",
-        {"application": app.id, "business": auth.business, "decision": decision.value},
-        measure=MEASURE,
+        app,
+        decision,
+        now=now,
+        actor_account_id=actor,
+        note=text,
+        ctx=ctx,
+        params={"business": rules.business(auth.business).label_zh},
     )
     scope.subject(decision=decision.value)
     return auth, app
@@ -329,7 +338,7 @@ def handle(
         session,
         auth.elder_person_id,
         f"{MEASURE}.handled",
-        {"application": handled.id, "business": biz.code},
+        {"application": handled.id, "business": biz.label_zh},
         measure=MEASURE,
     )
     scope.subject(handled=handled.id)
@@ -337,11 +346,17 @@ def handle(
 
 
 def cancel(
-    ctx: Context, scope: WriteScope, *, auth_id: str
+    ctx: Context, scope: WriteScope, *, auth_id: str, by_elder: bool = False
 ) -> tuple[ElderProxyAuthorisation, Application]:
-    """The relative cancels an application that has not been used (race-safe against handling)."""
+    """The relative cancels an application that has not been used, or the elder revokes the
+    mandate (`by_elder`; the relative is told); race-safe against handling."""
     session = scope.session
-    auth, app = _own(ctx, auth_id, session)
+    if by_elder:
+        auth, app = load(session, auth_id)
+        if auth.elder_person_id != ctx.require_person():
+            raise NotFound("Proxy application", "applicationId")
+    else:
+        auth, app = _own(ctx, auth_id, session)
     ctx.require_in_force(MEASURE, auth.city_code)
     scope.subject(auth.elder_person_id, f"Application:{app.id}")
     if not consume_once(
@@ -357,4 +372,10 @@ def cancel(
     applications.transition(
         session, app, AppStatus.CANCELLED, now=ctx.now(), actor_account_id=ctx.actor.account_id
     )
+    if by_elder:
+        ctx.notify(
+            session, auth.relative_person_id, f"{MEASURE}.revoked",
+            {"business": rules.business(auth.business).label_zh, "application": app.id},
+            measure=MEASURE,
+        )  # fmt: skip
     return auth, app

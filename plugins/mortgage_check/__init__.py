@@ -15,7 +15,7 @@ from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
 from . import demo as demo_data
-from . import notices, schema
+from . import notices, schema, workflows
 from .models import MortgageFilingRow, MortgageFinanceCompanyRow
 from .rules import EFFECTIVE, MEASURE
 
@@ -60,6 +60,8 @@ def register_permission_rules() -> list[PermissionRule]:
             Role.NATIONAL_ADMIN,
         ),
         allow(f"{MEASURE}.vehicle_check", Role.CLERK, Role.SUPERVISOR),
+        allow(f"{MEASURE}.party", Role.CITIZEN),
+        allow(f"{MEASURE}.dispute_decide", Role.CLERK, Role.SUPERVISOR),
     ]
 
 
@@ -80,6 +82,6 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # the core's application graph: a filing's application is completed in the same request (no
+    # pending state to withdraw from); the owner's dispute of a filing (workflows.DISPUTE)
+    return [apps.application_workflow(MEASURE, withdraw=False), workflows.DISPUTE]

@@ -66,6 +66,13 @@ def load(session: Session, demo: DemoWorld) -> None:
             seal_type="ELECTRONIC",
             city_code=car.registration_city,
             filed_at=stamp(now),
+            owner_person_id=car.owner_person_id,
+            contract_ref="demo://contract/elder-car",
+            contract_sha256=_sha("contract:elder-car"),
+            contract_seal_type="ELECTRONIC",
+            entrustment_ref="demo://entrustment/elder-car",
+            entrustment_sha256=_sha("entrustment:elder-car"),
+            entrustment_seal_type="PHYSICAL",
         )
     )
     car.mortgaged = True

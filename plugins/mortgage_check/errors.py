@@ -15,3 +15,9 @@ class MortgageErrorCode(ErrorCode):
     NOT_MORTGAGED = "NOT_MORTGAGED"
     NOT_MORTGAGEE = "NOT_MORTGAGEE"
     VEHICLE_NOT_MORTGAGEABLE = "VEHICLE_NOT_MORTGAGEABLE"
+    CONTRACT_REQUIRED = "MORTGAGE_CONTRACT_REQUIRED"  # 十-二: a mortgage records its contract
+    ENTRUSTMENT_REQUIRED = "MORTGAGE_ENTRUSTMENT_REQUIRED"  # 十-二: and the written entrustment
+    COMPANY_INACTIVE = "MORTGAGE_COMPANY_INACTIVE"  # 十-三: deactivated in the national registry
+    DISPUTE_OPEN = "MORTGAGE_DISPUTE_OPEN"  # one open dispute per filing
+    DISPUTE_CLOSED = "MORTGAGE_DISPUTE_CLOSED"  # the dispute was already decided or withdrawn
+    NOT_DISPUTABLE = "MORTGAGE_NOT_DISPUTABLE"  # only an active mortgage is disputed

@@ -24,6 +24,9 @@ class Rule:
     LICENCE_COPY = "M10 2021-十-二: 可提交加盖公章的营业执照复印件作为身份证明，免予提交主合同；公章可为电子印章"
     REGISTRY = "M10 2021-十-三: 将汽车金融公司、财务公司营业执照和公章影印件等信息统一录入综合应用平台，便于各地核对"
     NO_LOCAL_FILING = "M10 2021-十-三: 各地不得要求汽车金融公司、财务公司备案营业执照和公章式样"
+    DOCUMENTS = "M10 2021-十-二: 营业执照复印件、书面委托、抵押合同加盖的公章可为电子印章"
+    REGISTRY_UPDATE = "M10 2021-十-三: 营业执照和公章影印件等信息统一录入综合应用平台（录入的信息随营业执照变更而更新）"
+    PARTY = "M10 2021-十-二 (抵押合同的当事人): 机动车所有人可以对以其车辆办理的抵押登记提出异议"
     LENDERS = "M10 2021-十-一: 商业银行、汽车金融公司、财务公司等金融机构"
     ONE_MORTGAGE = (
         "M10 (机动车登记规定, not in the seed): 已抵押的机动车先解除抵押再办理新的抵押登记"
@@ -133,3 +136,33 @@ def paper_required(marks: list[str] | None, mortgaged: bool) -> bool:
     if ONLINE_MARK in (marks or []):
         return False
     return mortgaged
+
+
+class DisputeStatus(enum.StrEnum):
+    """An owner's dispute of a mortgage filing."""
+
+    OPEN = "OPEN"
+    UPHELD = "UPHELD"  # the office strikes the filing off
+    DISMISSED = "DISMISSED"
+    WITHDRAWN = "WITHDRAWN"  # by the owner
+
+
+def check_mortgage_documents(
+    contract: tuple[str | None, str | None], entrustment: tuple[str | None, str | None]
+) -> None:
+    """A mortgage (not a release) records its contract and the owner's written entrustment of
+    the lender (十-二), each given by reference and SHA-256."""
+    if not all(contract):
+        raise RuleError(
+            MortgageErrorCode.CONTRACT_REQUIRED,
+            "A mortgage filing records the mortgage contract (reference and SHA-256).",
+            field="contractRef" if not contract[0] else "contractSha256",
+            rule=Rule.DOCUMENTS,
+        )
+    if not all(entrustment):
+        raise RuleError(
+            MortgageErrorCode.ENTRUSTMENT_REQUIRED,
+            "A mortgage filing records the owner's written entrustment (reference and SHA-256).",
+            field="entrustmentRef" if not entrustment[0] else "entrustmentSha256",
+            rule=Rule.DOCUMENTS,
+        )

@@ -8,10 +8,12 @@ import strawberry
 
 from core.clock import to_china
 from core.context import Context, WriteScope
+from core.divisions import city as lookup_city
 from core.graphql.operations import Payload, mutation, operation_field
+from core.graphql.pagination import Connection, paginate
 
 from . import rules, service
-from .models import MortgageFilingRow, MortgageFinanceCompanyRow
+from .models import MortgageDisputeRow, MortgageFilingRow, MortgageFinanceCompanyRow
 from .rules import MEASURE, Rule
 
 FilingKindEnum = strawberry.enum(
@@ -48,6 +50,12 @@ class MortgageFinanceCompany:
     seal_sha256: str
     seal_electronic: bool
     filed_at: dt.datetime
+    active: bool = strawberry.field(description="False once deactivated: its filings are refused.")
+    status_reason: str | None
+    updated_at: dt.datetime | None
+    previous_licence_copies: int = strawberry.field(
+        description="How many earlier licence copies were replaced (kept for the record)."
+    )
 
     @classmethod
     def of(cls, row: MortgageFinanceCompanyRow) -> MortgageFinanceCompany:
@@ -62,7 +70,24 @@ class MortgageFinanceCompany:
             seal_sha256=row.seal_sha256,
             seal_electronic=row.seal_electronic,
             filed_at=to_china(row.filed_at),
+            active=row.active,
+            status_reason=row.status_reason,
+            updated_at=to_china(row.updated_at) if row.updated_at else None,
+            previous_licence_copies=len(row.previous_copies or []),
         )
+
+
+@strawberry.type(description="A document of a filing: reference, SHA-256 and its seal (十-二).")
+class MortgageDocument:
+    ref: str
+    sha256: str
+    seal_type: SealTypeEnum  # type: ignore[valid-type]
+
+    @classmethod
+    def of(cls, ref: str | None, sha: str | None, seal: str | None) -> MortgageDocument | None:
+        if not ref or not sha:
+            return None
+        return cls(ref=ref, sha256=sha, seal_type=rules.SealType(seal or "ELECTRONIC"))
 
 
 @strawberry.type(description="An online mortgage or release filing (联网核查).")
@@ -76,6 +101,11 @@ class MortgageFiling:
     seal_type: SealTypeEnum  # type: ignore[valid-type]
     active: bool
     filed_at: dt.datetime
+    contract: MortgageDocument | None = strawberry.field(description="抵押合同 (十-二).")
+    entrustment: MortgageDocument | None = strawberry.field(
+        description="The owner's written entrustment of the lender (书面委托, 十-二)."
+    )
+    owner_is_unit: bool
 
     @classmethod
     def of(cls, row: MortgageFilingRow) -> MortgageFiling:
@@ -89,7 +119,61 @@ class MortgageFiling:
             seal_type=rules.SealType(row.seal_type),
             active=row.active,
             filed_at=to_china(row.filed_at),
+            contract=MortgageDocument.of(
+                row.contract_ref, row.contract_sha256, row.contract_seal_type
+            ),
+            entrustment=MortgageDocument.of(
+                row.entrustment_ref, row.entrustment_sha256, row.entrustment_seal_type
+            ),
+            owner_is_unit=row.owner_unit_id is not None,
         )
+
+
+DisputeStatusEnum = strawberry.enum(
+    rules.DisputeStatus,
+    name="MortgageDisputeStatus",
+    description="An owner's dispute: OPEN, then UPHELD / DISMISSED by the office or WITHDRAWN.",
+)
+
+
+@strawberry.type(description="An owner's dispute of a mortgage filed on their vehicle.")
+class MortgageDispute:
+    id: strawberry.ID
+    filing_id: strawberry.ID
+    city: str
+    reason: str
+    status: DisputeStatusEnum  # type: ignore[valid-type]
+    raised_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str | None
+
+    @classmethod
+    def of(cls, row: MortgageDisputeRow) -> MortgageDispute:
+        return cls(
+            id=strawberry.ID(row.id),
+            filing_id=strawberry.ID(row.filing_id),
+            city=row.city_code,
+            reason=row.reason,
+            status=rules.DisputeStatus(row.status),
+            raised_at=to_china(row.raised_at),
+            decided_at=to_china(row.decided_at) if row.decided_at else None,
+            decision_note=row.decision_note,
+        )
+
+
+@strawberry.type
+class MortgageDisputePayload(Payload):
+    dispute: MortgageDispute | None = None
+
+
+@strawberry.input(description="A new licence copy (or seal, or name) of a registered company.")
+class MortgageFinanceCompanyUpdateInput:
+    credit_code: str
+    licence_copy_ref: str
+    licence_copy_sha256: str
+    seal_sha256: str
+    seal_electronic: bool = False
+    name: str | None = None
 
 
 @strawberry.type(description="What an office sees when it checks a vehicle's mortgage online.")
@@ -128,6 +212,18 @@ class MortgageFileInput:
     )
     licence_copy_sha256: str
     seal_type: SealTypeEnum = rules.SealType.ELECTRONIC  # type: ignore[valid-type]
+    contract_ref: str | None = strawberry.field(
+        default=None, description="抵押合同: required for a MORTGAGE (十-二)."
+    )
+    contract_sha256: str | None = None
+    contract_seal_type: SealTypeEnum = rules.SealType.ELECTRONIC  # type: ignore[valid-type]
+    entrustment_ref: str | None = strawberry.field(
+        default=None,
+        description="The owner's written entrustment of the lender (书面委托): required for a "
+        "MORTGAGE (十-二).",
+    )
+    entrustment_sha256: str | None = None
+    entrustment_seal_type: SealTypeEnum = rules.SealType.ELECTRONIC  # type: ignore[valid-type]
 
 
 @strawberry.type
@@ -155,6 +251,38 @@ class MortgageQuery:
         ctx: Context = info.context
         row = service.lookup_company(ctx, credit_code, city)
         return MortgageFinanceCompany.of(row) if row else None
+
+    @operation_field(
+        f"{MEASURE}.party",
+        "Mortgage filings on vehicles I owned when filed (I am the mortgagor), newest first.",
+        qualifier="own filings",
+    )
+    def my_mortgage_filings(
+        self, info: strawberry.Info, first: int = 20, after: str | None = None
+    ) -> Connection[MortgageFiling]:
+        ctx: Context = info.context
+        statement = service.my_filings_query(ctx.require_person())
+        return paginate(ctx, statement, first, after, MortgageFiling.of)
+
+    @operation_field(
+        f"{MEASURE}.dispute_decide",
+        "Owners' disputes of mortgages registered in a city (oldest first).",
+        qualifier="own city",
+    )
+    def mortgage_disputes(
+        self,
+        info: strawberry.Info,
+        city: str,
+        status: DisputeStatusEnum | None = None,  # type: ignore[valid-type]
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[MortgageDispute]:
+        ctx: Context = info.context
+        code = lookup_city(city, "city").code
+        ctx.require_jurisdiction(code, field="city")
+        ctx.require_in_force(MEASURE, code)
+        wanted = rules.DisputeStatus(status) if status is not None else None
+        return paginate(ctx, service.disputes_query(code, wanted), first, after, MortgageDispute.of)
 
     @operation_field(
         f"{MEASURE}.vehicle_check",
@@ -219,9 +347,87 @@ class MortgageMutation:
             licence_copy_ref=input.licence_copy_ref,
             licence_copy_sha256=input.licence_copy_sha256,
             seal_type=rules.SealType(input.seal_type),
+            contract=(
+                input.contract_ref,
+                input.contract_sha256,
+                rules.SealType(input.contract_seal_type),
+            ),
+            entrustment=(
+                input.entrustment_ref,
+                input.entrustment_sha256,
+                rules.SealType(input.entrustment_seal_type),
+            ),
         )
         return MortgageFilePayload(
             filing=MortgageFiling.of(filing),
             mortgaged=vehicle.mortgaged,
             archive_marks=list(vehicle.archive_marks),
         )
+
+    @mutation(
+        f"{MEASURE}.registry_file",
+        "Record a company's new licence copy, seal or name in the national registry (十-三).",
+    )
+    def mortgage_finance_company_update(
+        self, info: strawberry.Info, input: MortgageFinanceCompanyUpdateInput, scope: WriteScope
+    ) -> MortgageFinanceCompanyPayload:
+        row = service.update_company(
+            info.context,
+            scope,
+            credit_code=input.credit_code,
+            name=input.name,
+            licence_copy_ref=input.licence_copy_ref,
+            licence_copy_sha256=input.licence_copy_sha256,
+            seal_sha256=input.seal_sha256,
+            seal_electronic=input.seal_electronic,
+        )
+        return MortgageFinanceCompanyPayload(company=MortgageFinanceCompany.of(row))
+
+    @mutation(
+        f"{MEASURE}.registry_file",
+        "Deactivate (reason required) or reactivate a company of the national registry (十-三).",
+    )
+    def mortgage_finance_company_set_active(
+        self,
+        info: strawberry.Info,
+        credit_code: str,
+        active: bool,
+        scope: WriteScope,
+        reason: str | None = None,
+    ) -> MortgageFinanceCompanyPayload:
+        row = service.set_company_active(info.context, scope, credit_code, active, reason)
+        return MortgageFinanceCompanyPayload(company=MortgageFinanceCompany.of(row))
+
+    @mutation(
+        f"{MEASURE}.party",
+        "Dispute a mortgage filed on my vehicle; the lender is told, the office decides.",
+        qualifier="the owner of record (a unit's legal person or admin)",
+    )
+    def mortgage_dispute_raise(
+        self, info: strawberry.Info, filing_id: strawberry.ID, reason: str, scope: WriteScope
+    ) -> MortgageDisputePayload:
+        row = service.raise_dispute(info.context, scope, str(filing_id), reason)
+        return MortgageDisputePayload(dispute=MortgageDispute.of(row))
+
+    @mutation(f"{MEASURE}.party", "Withdraw my open dispute.", qualifier="who raised it")
+    def mortgage_dispute_withdraw(
+        self, info: strawberry.Info, dispute_id: strawberry.ID, scope: WriteScope
+    ) -> MortgageDisputePayload:
+        row = service.withdraw_dispute(info.context, scope, str(dispute_id))
+        return MortgageDisputePayload(dispute=MortgageDispute.of(row))
+
+    @mutation(
+        f"{MEASURE}.dispute_decide",
+        "Decide an owner's dispute with a note: upheld strikes the mortgage off.",
+        qualifier="the registration city",
+    )
+    def mortgage_dispute_decide(
+        self,
+        info: strawberry.Info,
+        dispute_id: strawberry.ID,
+        upheld: bool,
+        note: str,
+        scope: WriteScope,
+    ) -> MortgageDisputePayload:
+        row = service.decide_dispute(info.context, scope, str(dispute_id), upheld, note)
+        return MortgageDisputePayload(dispute=MortgageDispute.of(row))

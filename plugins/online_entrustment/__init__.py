@@ -9,14 +9,18 @@ from sqlmodel import Session
 from core.accounts import Role
 from core.demo import DemoWorld
 from core.hookspecs import hookimpl
+from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
 from . import demo as demo_data
 from . import (
     models,  # noqa: F401 - its tables
+    notices,
     reports,
+    workflows,
 )
 from .rules import MEASURE
 from .schema import EntrustmentMutation, EntrustmentQuery
@@ -73,3 +77,13 @@ def register_reports() -> list[ReportSpec]:
 @hookimpl
 def load_demo_data(session: Session, demo: DemoWorld) -> None:
     demo_data.load(session, demo)
+
+
+@hookimpl
+def register_notice_templates() -> list[NoticeTemplate]:
+    return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [workflows.GRANT]

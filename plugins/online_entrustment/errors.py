@@ -20,3 +20,6 @@ class EntrustmentErrorCode(ErrorCode):
     OWNER_MISMATCH = "ENTRUSTMENT_OWNER_MISMATCH"  # paper: the principal is not the file's owner
     OWNER_CHANGED = "ENTRUSTMENT_OWNER_CHANGED"  # the file changed hands since the entrustment
     VEHICLE_NOT_ACTIVE = "ENTRUSTMENT_VEHICLE_NOT_ACTIVE"
+    UNIT_MANAGER_REQUIRED = (
+        "ENTRUSTMENT_UNIT_MANAGER_REQUIRED"  # a unit entrusts through its LP/admin
+    )

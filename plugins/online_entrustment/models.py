@@ -23,6 +23,11 @@ class EntrustmentGrant(SQLModel, table=True):
     kind: str = Field(max_length=8)  # ONLINE | PAPER
     business: str = Field(max_length=40, index=True)
     owner_person_id: str = Field(foreign_key="persons.id", index=True)
+    # a unit's vehicle (2024 八-三): the unit is the owner, `owner_person_id` its legal person or
+    # admin who signed the entrustment for it
+    owner_unit_id: str | None = Field(
+        default=None, foreign_key="units.id", index=True, max_length=16
+    )
     vehicle_id: str | None = Field(default=None, foreign_key="vehicles.id", index=True)
     licence_id: str | None = Field(default=None, foreign_key="driving_licences.id", index=True)
     vin: str | None = Field(default=None, max_length=17)  # new vehicles (注册登记, 临时号牌)

@@ -48,6 +48,9 @@ class EntrustmentGrant:
     vehicle_id: strawberry.ID | None
     licence_id: strawberry.ID | None
     vin: str | None
+    unit_id: strawberry.ID | None = strawberry.field(
+        description="The owning unit, for a unit's vehicle (2024 八-三)."
+    )
     agent_name: str
     agent_id_type: IdTypeEnum
     agent_id_number: str = strawberry.field(description="Masked (110101********1234).")
@@ -70,6 +73,7 @@ class EntrustmentGrant:
             vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
             licence_id=strawberry.ID(row.licence_id) if row.licence_id else None,
             vin=row.vin,
+            unit_id=strawberry.ID(row.owner_unit_id) if row.owner_unit_id else None,
             agent_name=row.agent_name,
             agent_id_type=IdTypeEnum(row.agent_id_type),
             agent_id_number=mask_id_number(row.agent_id_number) or "",
@@ -120,6 +124,11 @@ class EntrustmentCreateInput:
     vin: str | None = strawberry.field(default=None, description="New vehicles only.")
     city: str | None = strawberry.field(
         default=None, description="New vehicles; the city moving to for LICENCE_TRANSFER_IN."
+    )
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A unit's vehicle: the unit entrusts, signed by its legal person or an "
+        "admin (2024 八-三).",
     )
 
 
@@ -312,6 +321,7 @@ class EntrustmentMutation:
             licence_id=_opt(input.licence_id),
             vin=input.vin,
             city=input.city,
+            unit_id=_opt(input.unit_id),
         )
         return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 

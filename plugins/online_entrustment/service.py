@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from core.accounts import Person
+from core.accounts import Person, Unit, UnitMember, UnitRole
 from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
@@ -16,6 +16,7 @@ from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_vin
 from core.identity import IdentityNumber, parse_identity
 from core.ids import lookup_id
+from core.notices import Addressee
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_person_name
@@ -72,6 +73,7 @@ def resolve_target(
     city: str | None,
     owner_person_id: str | None,
     hide_others: bool,
+    owner_unit_id: str | None = None,
 ) -> Target:
     """Check that the business names exactly one vehicle or licence of the owner; its city.
 
@@ -109,7 +111,12 @@ def resolve_target(
         vehicle = session.get(Vehicle, str(vehicle_id)) if vehicle_id else None
         if vehicle_id is None:
             raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
-        if vehicle is None or vehicle.owner_person_id != owner_person_id:
+        owns = (
+            vehicle is not None
+            and (vehicle.owner_unit_id == owner_unit_id)
+            and (owner_unit_id is not None or vehicle.owner_person_id == owner_person_id)
+        )
+        if vehicle is None or not owns:
             if hide_others or vehicle is None:
                 raise NotFound("Vehicle", "vehicleId")
             raise RuleError(
@@ -126,6 +133,13 @@ def resolve_target(
                 rule=rules.RULE_SCOPE,
             )
         return Target(vehicle.registration_city, owner_person_id, vehicle_id=vehicle.id)
+    if owner_unit_id is not None:
+        raise RuleError(
+            EntrustmentErrorCode.WRONG_SUBJECT,
+            f"{biz.code} is a licence business: a unit holds no driving licence.",
+            field="unitId",
+            rule=rules.RULE_UNIT,
+        )
     if vehicle_id or vin:
         raise RuleError(
             EntrustmentErrorCode.WRONG_SUBJECT,
@@ -192,11 +206,15 @@ def create(
     licence_id: str | None,
     vin: str | None,
     city: str | None,
+    unit_id: str | None = None,
 ) -> EntrustmentGrant:
-    """The owner entrusts a named agent for one business of the table (九-一, 九-二)."""
+    """The owner entrusts a named agent for one business of the table (九-一, 九-二); for a
+    unit's vehicle (`unit_id`), the unit's legal person or an admin entrusts for the unit
+    (2024 八-三). The agent, when registered, is told (notice `agent_named`)."""
     owner_id = ctx.require_person()
     biz = rules.business(business_code)
     who = parse_agent(*agent)
+    unit = require_unit_manager(scope.session, unit_id, owner_id) if unit_id is not None else None
     target = resolve_target(
         scope.session,
         biz,
@@ -206,6 +224,7 @@ def create(
         city=city,
         owner_person_id=owner_id,
         hide_others=True,
+        owner_unit_id=unit.id if unit is not None else None,
     )
     ctx.require_in_force(MEASURE, target.city)
     today = ctx.today()
@@ -222,6 +241,7 @@ def create(
         kind="ONLINE",
         business=biz.code,
         owner_person_id=owner_id,
+        owner_unit_id=unit.id if unit is not None else None,
         vehicle_id=target.vehicle_id,
         licence_id=target.licence_id,
         vin=target.vin,
@@ -238,7 +258,44 @@ def create(
     scope.session.add(grant)
     scope.session.flush()
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}", business=biz.code, days=valid_days)
+    agent_person = find_person(scope.session, who)
+    if agent_person is not None:  # an agent with no record yet is told by the owner
+        principal = unit.name if unit is not None else (owner.name if owner else "")
+        ctx.notify(
+            scope.session,
+            agent_person.id,
+            f"{MEASURE}.agent_named",
+            {"owner": principal, "business": biz.label_zh, "until": valid_until.isoformat()},
+            measure=MEASURE,
+        )
     return grant
+
+
+def require_unit_manager(session: Session, unit_id: str, person_id: str) -> Unit:
+    """The unit, if `person_id` is its active legal person or admin (they act for it online,
+    2024 八-三); a unit the caller is not an active member of is NOT_FOUND (no probing)."""
+    unit = session.get(Unit, lookup_id(unit_id))
+    role = (
+        session.exec(
+            select(UnitMember.role).where(
+                UnitMember.unit_id == unit.id,
+                UnitMember.person_id == person_id,
+                UnitMember.status == "ACTIVE",
+            )
+        ).first()
+        if unit is not None
+        else None
+    )
+    if unit is None or role is None:
+        raise NotFound("Unit", "unitId")
+    if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
+        raise RuleError(
+            EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
+            "A unit entrusts an agent through its legal person or an admin.",
+            field="unitId",
+            rule=rules.RULE_UNIT,
+        )
+    return unit
 
 
 def _load(session: Session, grant_id: str) -> EntrustmentGrant:
@@ -253,7 +310,12 @@ def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     owner_id = ctx.require_person()
     grant = _load(scope.session, grant_id)
     if grant.owner_person_id != owner_id:
-        raise NotFound("Entrustment", "entrustmentId")
+        if grant.owner_unit_id is None:
+            raise NotFound("Entrustment", "entrustmentId")
+        try:  # another legal person / admin of the owning unit may revoke it too
+            require_unit_manager(scope.session, grant.owner_unit_id, owner_id)
+        except RuleError:
+            raise NotFound("Entrustment", "entrustmentId") from None
     ctx.require_in_force(MEASURE, grant.city_code)
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}")
     status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())
@@ -320,11 +382,16 @@ def _require_owner_unchanged(session: Session, grant: EntrustmentGrant) -> None:
     """The principal must still own the vehicle / hold the licence when the agent uses it."""
     if grant.vehicle_id:
         vehicle = session.get(Vehicle, grant.vehicle_id)
-        still = (
-            vehicle is not None
-            and vehicle.owner_person_id == grant.owner_person_id
-            and vehicle.status != VehicleStatus.DEREGISTERED.value
+        owner_same = (
+            (
+                vehicle.owner_unit_id == grant.owner_unit_id
+                if grant.owner_unit_id is not None
+                else vehicle.owner_person_id == grant.owner_person_id
+            )
+            if vehicle is not None
+            else False
         )
+        still = owner_same and vehicle.status != VehicleStatus.DEREGISTERED.value
     elif grant.licence_id:
         licence = session.get(DrivingLicence, grant.licence_id)
         still = licence is not None and licence.person_id == grant.owner_person_id
@@ -378,6 +445,13 @@ def use(
     grant.used_office_id = ctx.actor.office_id
     scope.session.add(grant)
     scope.subject(business=biz.code)
+    params = {"agent": grant.agent_name, "business": biz.label_zh, "day": today.isoformat()}
+    ctx.notify(scope.session, grant.owner_person_id, f"{MEASURE}.used", params, measure=MEASURE)
+    if grant.owner_unit_id is not None:
+        ctx.notify(
+            scope.session, Addressee.unit(grant.owner_unit_id), f"{MEASURE}.used", params,
+            measure=MEASURE,
+        )  # fmt: skip
     return grant
 
 

@@ -13,9 +13,12 @@ from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
 from core.rollout import RolloutDefault
+from core.workflow import Workflow
 
-from . import models, notices  # noqa: F401 - its tables
+from . import models, notices, workflows  # noqa: F401 - models: its tables
+from .deadline import DEADLINE_JOB
 from .jobs import PUSH_JOB
+from .oversight_schema import PreciseGuidanceOversightMutation, PreciseGuidanceOversightQuery
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
@@ -35,12 +38,12 @@ def register_measure() -> MeasureInfo:
 
 @hookimpl
 def register_query_types() -> list[type]:
-    return [PreciseGuidanceQuery]
+    return [PreciseGuidanceQuery, PreciseGuidanceOversightQuery]
 
 
 @hookimpl
 def register_mutation_types() -> list[type]:
-    return [PreciseGuidanceMutation]
+    return [PreciseGuidanceMutation, PreciseGuidanceOversightMutation]
 
 
 @hookimpl
@@ -55,6 +58,9 @@ def register_permission_rules() -> list[PermissionRule]:
         allow(f"{MEASURE}.correction_read", *desk),
         allow(f"{MEASURE}.correction_review", *desk),
         allow(f"{MEASURE}.todo_read", Role.CITIZEN),
+        allow(f"{MEASURE}.update_declare", Role.SUPERVISOR),
+        allow(f"{MEASURE}.oversight_read", Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+        allow(f"{MEASURE}.spot_check", Role.PROVINCE_ADMIN),
     ]
 
 
@@ -65,7 +71,7 @@ def register_default_rollout() -> list[RolloutDefault]:
 
 @hookimpl
 def register_jobs() -> list[JobSpec]:
-    return [PUSH_JOB]
+    return [PUSH_JOB, DEADLINE_JOB]
 
 
 @hookimpl
@@ -83,3 +89,8 @@ def load_demo_data(session: Session, demo: DemoWorld) -> None:
 @hookimpl
 def register_notice_templates() -> list[NoticeTemplate]:
     return list(notices.TEMPLATES)
+
+
+@hookimpl
+def register_workflows() -> list[Workflow]:
+    return [workflows.CORRECTION, workflows.SPOT_CHECK]

@@ -77,3 +77,68 @@ class TodoPush(SQLModel, table=True):
     todo_key: str = Field(max_length=120)
     kind: str = Field(max_length=24)
     pushed_at: dt.datetime
+
+
+class UpdateDeclaration(SQLModel, table=True):
+    """A city's declaration that its outlet data is updated for a round (七-一 "6月25日前要全部
+    完成服务网点信息更新"): one per city and deadline."""
+
+    __tablename__ = "precise_guidance_update_declarations"
+    __table_args__ = (UniqueConstraint("city_code", "deadline"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    city_code: str = Field(max_length=6, index=True)
+    deadline: dt.date
+    declared_at: dt.datetime
+    declared_by: str | None = Field(default=None, max_length=16)
+    outlets: int = 0
+
+
+class SpotCheck(SQLModel, table=True):
+    """The province's spot check (抽查核对) of a city's outlet data (七-一 "总队要安排专人对各支队
+    采集维护的网点信息进行抽查核对"): OPEN -> COMPLETED (every sampled outlet checked) or
+    CANCELLED (with a reason)."""
+
+    __tablename__ = "precise_guidance_spot_checks"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    province_code: str = Field(max_length=6, index=True)
+    city_code: str = Field(max_length=6, index=True)
+    status: str = Field(default="OPEN", max_length=12, index=True)
+    started_at: dt.datetime
+    started_by: str | None = Field(default=None, max_length=16)
+    closed_at: dt.datetime | None = None
+    note: str | None = Field(default=None, max_length=300)
+
+
+class SpotCheckItem(SQLModel, table=True):
+    """One sampled outlet of a spot check and what the checker found."""
+
+    __tablename__ = "precise_guidance_spot_check_items"
+    __table_args__ = (UniqueConstraint("check_id", "outlet_id"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    check_id: str = Field(foreign_key="precise_guidance_spot_checks.id", index=True, max_length=16)
+    outlet_id: str = Field(foreign_key="precise_guidance_outlets.id", max_length=16)
+    outlet_version: int  # the version sampled
+    result: str = Field(default="PENDING", max_length=12)  # PENDING | ACCURATE | INACCURATE
+    findings: list[str] = json_field([])  # the CorrectionField values found wrong
+    correction_ids: list[str] = json_field([])  # corrections raised for the city to decide
+    checked_at: dt.datetime | None = None
+    checked_by: str | None = Field(default=None, max_length=16)
+    note: str | None = Field(default=None, max_length=300)
+
+
+class DeadlineReminder(SQLModel, table=True):
+    """A reminder the deadline job sent for one city and round (DUE_SOON to the city's
+    supervisors in the last 5 days; OVERDUE to them and the province's admins after it), once."""
+
+    __tablename__ = "precise_guidance_deadline_reminders"
+    __table_args__ = (UniqueConstraint("city_code", "deadline", "kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    city_code: str = Field(max_length=6)
+    deadline: dt.date
+    kind: str = Field(max_length=12)  # DUE_SOON | OVERDUE
+    sent_at: dt.datetime
+    addressees: int = 0

@@ -22,6 +22,10 @@ MEASURE = "precise_guidance"  # the plugin's slug: its folder, its actions' pref
 R_OUTLETS = "M19 2024-七-一"  # 维护服务网点信息, 信息更新机制, 群众纠错反馈
 R_TODOS = "M19 2024-七-二"  # 精准导办内容
 MEASURE_START = dt.date(2024, 7, 1)
+UPDATE_DEADLINE = dt.date(2024, 6, 25)  # 七-一 "6月25日前要全部完成服务网点信息更新"
+R_DEADLINE = "M19 2024-七-一: 6月25日前要全部完成服务网点信息更新"
+R_SPOT_CHECK = "M19 2024-七-一: 总队要安排专人对各支队采集维护的网点信息进行抽查核对"
+SPOT_CHECK_MAX = 20  # outlets sampled in one check
 PREPARATION_DAYS = 30  # outlets are maintained before the start (七-一: 6月25日前完成更新)
 RENEWAL_WINDOW_DAYS = 90  # 换证: 有效期满前九十日内 (驾驶证申领和使用规定)
 INSPECTION_WINDOW_DAYS = 90  # 检验: 检验有效期满前三个月内
@@ -331,3 +335,31 @@ def violation_todos(violation: Any, today: dt.date) -> list[Todo]:
                  label, f"罚款{violation.fine_yuan}元未缴纳")
         ]  # fmt: skip
     return []
+
+
+class UpdateStatus(enum.StrEnum):
+    """Where a city stands against the update deadline (七-一, 6月25日)."""
+
+    DONE_ON_TIME = "DONE_ON_TIME"  # declared on or before the deadline
+    DONE_LATE = "DONE_LATE"  # declared after it
+    PENDING = "PENDING"  # not declared, deadline not passed
+    OVERDUE = "OVERDUE"  # not declared, deadline passed
+
+
+def update_status(declared_on: dt.date | None, today: dt.date, deadline: dt.date) -> UpdateStatus:
+    """The deadline day itself is on time ("6月25日前" read as up to and including 6-25)."""
+    if declared_on is not None:
+        return UpdateStatus.DONE_ON_TIME if declared_on <= deadline else UpdateStatus.DONE_LATE
+    return UpdateStatus.PENDING if today <= deadline else UpdateStatus.OVERDUE
+
+
+class SpotCheckStatus(enum.StrEnum):
+    OPEN = "OPEN"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+
+
+class SpotResult(enum.StrEnum):
+    PENDING = "PENDING"
+    ACCURATE = "ACCURATE"
+    INACCURATE = "INACCURATE"

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.accounts import Person
-from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import CITIES
@@ -27,11 +26,13 @@ from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, Violation
 from core.text import strip_blanks
 from core.validation import optional_text, require_text
+from core.workflow import move
 
 from . import rules
 from .errors import PreciseGuidanceErrorCode
 from .models import BusinessGuide, GuidanceOutlet, OutletCorrection, TodoPush
 from .rules import MEASURE, Business, CorrectionField, Todo
+from .workflows import CORRECTION
 
 NEAR_DEGREES = 1.0  # bounding box (about 100 km) searched around a given location
 
@@ -386,19 +387,11 @@ def decide_correction(
     if not accept and note_text is None:
         raise RuleError(Code.INVALID_INPUT, "A rejection needs a note.", field="note")
     now = stamp(ctx.now())
-    if correction.status != "PENDING" or not consume_once(
-        session, OutletCorrection, correction.id, "decided_at", now, status="PENDING"
-    ):
-        raise RuleError(
-            PreciseGuidanceErrorCode.ALREADY_DECIDED,
-            "This correction was already decided.",
-            field="id",
-            rule=rules.R_OUTLETS,
-        )
-    session.refresh(correction)
+    if correction.status != "PENDING":
+        raise _decided()
     kind = CorrectionField(correction.field)
+    outlet = session.get(GuidanceOutlet, correction.outlet_id) if accept else None
     if accept:
-        outlet = session.get(GuidanceOutlet, correction.outlet_id)
         assert outlet is not None
         value = rules.parse_correction(kind, correction.proposed)
         if _as_text(value) == _current(outlet, kind):
@@ -408,26 +401,40 @@ def decide_correction(
                 field="id",
                 rule=rules.R_OUTLETS,
             )
+    try:  # the declared move (workflows.CORRECTION) tells the reporter
+        move(
+            ctx,
+            session,
+            CORRECTION,
+            correction,
+            "accept" if accept else "reject",
+            values={"decided_at": now, "decided_by": ctx.actor.account_id,
+                    "decision_note": note_text},
+            field_name="id",
+        )  # fmt: skip
+    except RuleError as error:
+        if error.code == Code.CONFLICT:  # decided meanwhile by someone else
+            raise _decided() from None
+        raise
+    if accept:
+        assert outlet is not None
         _apply(outlet, kind, value)
         outlet.version += 1
         outlet.updated_by, outlet.updated_at = ctx.actor.account_id, now
         session.add(outlet)
-    correction.status = "ACCEPTED" if accept else "REJECTED"
-    correction.decided_by = ctx.actor.account_id
-    correction.decision_note = note_text
-    session.add(correction)
-    if correction.reporter_person_id:
-        ctx.notify(
-            session,
-            correction.reporter_person_id,
-            f"{MEASURE}.correction_decided",
-            {"correction": correction.id, "status": correction.status},
-            measure=MEASURE,
-        )
     scope.subject(
         correction.reporter_person_id, f"OutletCorrection:{correction.id}", accepted=accept
     )
     return correction
+
+
+def _decided() -> RuleError:
+    return RuleError(
+        PreciseGuidanceErrorCode.ALREADY_DECIDED,
+        "This correction was already decided.",
+        field="id",
+        rule=rules.R_OUTLETS,
+    )
 
 
 def corrections_statement(city_code: str, status: str | None) -> Any:

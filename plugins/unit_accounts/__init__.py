@@ -11,12 +11,11 @@ from core.hookspecs import hookimpl
 from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
-from core.registries import applications as apps
 from core.rollout import RolloutDefault
 from core.workflow import Workflow
 
 from . import demo as demo_data
-from . import jobs, models, notices, reports  # noqa: F401 - models: the tables
+from . import jobs, models, notices, reports, workflows  # noqa: F401 - models: the tables
 from .rules import MEASURE
 from .schema import PERMISSIONS, UnitAccountsMutation, UnitAccountsQuery
 
@@ -84,7 +83,14 @@ def register_jobs() -> list[JobSpec]:
             "daily 02:00",
             jobs.run_job,
             "八-一: flag (before 2024-07-01) or disable and convert (from then) legacy unit accounts.",
-        )
+        ),
+        JobSpec(
+            "unit_accounts_reservations_expire",
+            MEASURE,
+            "daily 00:10",
+            jobs.expire_reservations_job,
+            "八-三: preselected plate numbers past their last day expire (the number is free).",
+        ),
     ]
 
 
@@ -113,6 +119,6 @@ def register_notice_templates() -> list[NoticeTemplate]:
 
 @hookimpl
 def register_workflows() -> list[Workflow]:
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    return [apps.application_workflow(MEASURE, withdraw=False)]
+    # its applications keep nothing outside the core record, so the member who applied withdraws
+    # them with the core's applicationWithdraw; the office decides with unitApplicationDecide
+    return [workflows.APPLICATION, workflows.PLATE_RESERVATION, workflows.LEGACY_ACCOUNT]

@@ -97,11 +97,14 @@ def run_cleanup(
     now: dt.datetime,
     in_force: Callable[[str], bool],
     province: str | None = None,
+    tell: Callable[[str, int, CleanupMode], None] | None = None,
 ) -> CleanupRun:
     """Flag (before 2024-07-01) or disable and convert (from 2024-07-01) the legacy accounts.
 
     `in_force(city_code)` says whether the measure is in force in a city today; `province`
-    restricts the changes to units of one province (None: all).
+    restricts the changes to units of one province (None: all). `tell(unit_id, accounts, mode)`
+    is called once per unit with accounts newly flagged (before 2024-07-01: the unit is told
+    before they are disabled) or newly disabled in this run.
     """
     day = to_china(now).date()
     mode = rules.cleanup_mode(day)
@@ -138,6 +141,16 @@ def run_cleanup(
             removed.setdefault((status.value, rule.value), []).append(row[0])
         else:
             kept.append(row)
+    if tell is not None:
+        newly: dict[str, int] = {}
+        for row in open_rows:
+            was = row[4]
+            if row[0] in plan.removed and (
+                was == LegacyStatus.PENDING.value or mode is CleanupMode.DISABLE
+            ):
+                newly[row[1]] = newly.get(row[1], 0) + 1
+        for unit_id, count in sorted(newly.items()):
+            tell(unit_id, count, mode)
     for (status, rule), ids in removed.items():
         w.update_in(
             {"status": status, "cleanup_rule": rule, "decided_at": when, "run_id": run.id}, ids

@@ -7,18 +7,39 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core import audit
-from core.accounts import Role
+from core import audit, outbox
+from core.accounts import Role, Unit
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import CITIES, cities_of
 from core.divisions import city as lookup_city
 from core.divisions import province as lookup_province
 from core.errors import Code, RuleError
+from core.notices import Addressee
 
-from . import cleanup
+from . import cleanup, rules
 from .models import CleanupRun
-from .rules import MEASURE
+from .rules import MEASURE, CleanupMode
+
+
+def _teller(session: Session, now: dt.datetime, templates: Any) -> Any:
+    """Tell each unit whose accounts the clean-up flags (before 2024-07-01: they will be
+    disabled on that day, 八-一 "各支队要于6月20日前…主动联系告知相关单位") or disables."""
+
+    def tell(unit_id: str, count: int, mode: CleanupMode) -> None:
+        name = session.get(Unit, unit_id)
+        template = "cleanup_flagged" if mode is CleanupMode.FLAG else "cleanup_disabled"
+        outbox.notify(
+            session,
+            now,
+            templates,
+            Addressee.unit(unit_id),
+            f"{MEASURE}.{template}",
+            {"unit": name.name if name else "", "count": count,
+             "date": rules.NEW_RULES_FROM.isoformat()},
+        )  # fmt: skip
+
+    return tell
 
 
 def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
@@ -30,7 +51,9 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
         return bool(found) and platform.rollout.decide(MEASURE, found, day).in_force
 
     with Session(platform.engine, expire_on_commit=False) as session:
-        run = cleanup.run_cleanup(session, now, in_force)
+        run = cleanup.run_cleanup(
+            session, now, in_force, tell=_teller(session, now, platform.notices)
+        )
         draft = audit.EventDraft(
             log_id=audit.NATIONAL_LOG,
             at=now,
@@ -81,7 +104,13 @@ def run_for_admin(ctx: Context, scope: WriteScope, province_code: str | None) ->
             measure=MEASURE,
             date=day,
         )
-    run = cleanup.run_cleanup(scope.session, scope.now, live.__contains__, province_code)
+    run = cleanup.run_cleanup(
+        scope.session,
+        scope.now,
+        live.__contains__,
+        province_code,
+        tell=_teller(scope.session, scope.now, ctx.platform.notices),
+    )
     scope.subject(None, f"CleanupRun:{run.id}", mode=run.mode, **run.figures)
     return run
 
@@ -101,3 +130,30 @@ def export_for_staff(ctx: Context, city_code: str) -> tuple[str, int]:
         measure=MEASURE,
     )
     return cleanup.export_csv(rows), len(rows)
+
+
+def expire_reservations_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
+    """Daily: preselected plate numbers past their last day become EXPIRED (八-三; the number is
+    free again). Audited as SYSTEM."""
+    from .business import expire_reservations
+
+    day = to_china(now).date()
+    with Session(platform.engine, expire_on_commit=False) as session:
+        count = expire_reservations(session, day, now)
+        draft = audit.EventDraft(
+            log_id=audit.NATIONAL_LOG,
+            at=now,
+            actor_account_id=None,
+            actor_kind="SYSTEM",
+            actor_role="SYSTEM",
+            jurisdiction="NATIONAL",
+            action=f"{MEASURE}.reservations_expire",
+            measure=MEASURE,
+            subject_person_id=None,
+            subject_ref="PlateReservation:*",
+            outcome="OK",
+            detail={"expired": count},
+        )
+        audit.insert_event(session, draft)
+        session.commit()
+        return {"expired": count}

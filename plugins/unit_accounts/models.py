@@ -93,3 +93,47 @@ class CleanupRun(SQLModel, table=True):
     mode: str = Field(max_length=8)  # FLAG | DISABLE
     scope: str = Field(max_length=8)  # "*" or a province code
     figures: dict = json_field({})
+
+
+class ReservationStatus(enum.StrEnum):
+    """A preselected plate number (预选号牌, 八-三): RESERVED until the unit releases it or the
+    daily job expires it after its last day."""
+
+    RESERVED = "RESERVED"
+    RELEASED = "RELEASED"
+    EXPIRED = "EXPIRED"
+
+
+class PlateReservation(SQLModel, table=True):
+    """A plate number a unit chose in advance for a vehicle it will register (八-三 预选机动车号牌).
+
+    `plate_key` equals `plate` while the reservation holds and is NULL once it ends, so the
+    unique index lets one live reservation per plate number (two concurrent choices of the same
+    number cannot both succeed)."""
+
+    __tablename__ = "unit_accounts_plate_reservations"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    unit_id: str = Field(foreign_key="units.id", index=True, max_length=16)
+    member_id: str = Field(max_length=16)
+    city_code: str = Field(max_length=6, index=True)
+    vin: str = Field(max_length=17, index=True)
+    plate: str = Field(max_length=10)
+    plate_key: str | None = Field(default=None, max_length=10, unique=True)
+    status: str = Field(default=ReservationStatus.RESERVED.value, max_length=16, index=True)
+    reserved_at: dt.datetime
+    valid_until: dt.date
+    closed_at: dt.datetime | None = None
+
+
+class UnitContact(SQLModel, table=True):
+    """The unit's contact details for traffic-administration business (八-三 变更联系方式)."""
+
+    __tablename__ = "unit_accounts_contacts"
+
+    unit_id: str = Field(foreign_key="units.id", primary_key=True, max_length=16)
+    contact_name: str = Field(max_length=64)
+    mobile: str = Field(max_length=20)
+    postal_address: str = Field(max_length=200)
+    updated_at: dt.datetime
+    updated_by_member_id: str = Field(max_length=16)

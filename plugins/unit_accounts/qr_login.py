@@ -27,7 +27,7 @@ from core.errors import NotFound, RuleError
 from core.validation import require_text
 
 from . import rules
-from .access import require_member
+from .access import WEB_SESSION_CLAIM, require_member
 from .errors import UnitAccountErrorCode
 from .models import QrLoginChallenge
 from .rules import MEASURE
@@ -138,9 +138,27 @@ def redeem(
     account = scope.session.get(Account, challenge.approved_account_id or "")
     if account is None or account.status != "ACTIVE":
         raise NotFound("Account", "challengeId")
-    token, expires = issue_user_token(ctx, account)
+    token, expires = _web_session_token(ctx, account, challenge.unit_id or "")
     scope.subject(account.person_id, f"QrLoginChallenge:{challenge.id}", unit=challenge.unit_id)
     return token, expires, challenge.unit_id or ""
+
+
+def _web_session_token(ctx: Context, account: Account, unit_id: str) -> tuple[str, dt.datetime]:
+    """The approving account's token, bound to the unit (claim `uws`, access.WEB_SESSION_CLAIM):
+    with it the web page does that unit's business and no other's (八-二)."""
+    token, _expires = issue_user_token(ctx, account)
+    claims = {
+        k: v
+        for k, v in ctx.platform.tokens.verify(token).items()
+        if k in ("roles", "knd", "pid", "hpv")
+    }
+    return ctx.platform.tokens.issue(
+        account.id,
+        "user",
+        ctx.platform.settings.access_token_minutes,
+        **claims,
+        **{WEB_SESSION_CLAIM: unit_id},
+    )
 
 
 def qr_payload(challenge: QrLoginChallenge) -> str:

@@ -39,6 +39,10 @@ RULE_PLATES = (
     "M20 2024-八-三: 补换领牌证业务默认授权单位法人和管理员用户在线办理，"
     "单位普通用户需要前往属地公安交管部门线下窗口进行授权"
 )
+RULE_PRESELECT = "M20 2024-八-三: 在线办理预选机动车号牌"
+RULE_EXEMPT = "M20 2024-八-三: 在线办理申领车辆免检标志"
+RULE_CONTACT = "M20 2024-八-三: 在线办理变更联系方式"
+RULE_DRIVERS = "M20 2024-八-三: 管理本单位名下车辆及车辆备案驾驶人信息"
 RULE_DUPLICATE = "M20 2024-八-一-1: 同一单位使用同一身份证明号码注册的用户仅保留最新1个"
 RULE_UNIT_10 = "M20 2024-八-一-2: 同一单位注册用户超过10个的，仅保留最新10个账号"
 RULE_PERSON_3 = (
@@ -118,14 +122,17 @@ def require_plate_permission(role: str, granted_at_window: bool) -> None:
         )
 
 
-def require_manager(role: str) -> None:
-    """Only the legal person and admins add and remove users online (八-二)."""
+def require_manager(
+    role: str, what: str = "add or remove users", rule: str = RULE_ONLINE_USERS
+) -> None:
+    """Only the legal person and admins add and remove users online (八-二), and (a documented
+    choice) manage the unit's vehicles, filed drivers, contact details and plate numbers (八-三)."""
     if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
         raise RuleError(
             UnitAccountErrorCode.UNIT_ROLE_REQUIRED,
-            "Only the unit's legal person or an admin may add or remove users.",
+            f"Only the unit's legal person or an admin may {what}.",
             field="unitId",
-            rule=RULE_ONLINE_USERS,
+            rule=rule,
         )
 
 
@@ -277,3 +284,53 @@ def plan_cleanup(rows: Iterable[LegacyRow], legal_person_of: Mapping[str, str]) 
         for row in person_rows:
             kept[row[0]] = user_role
     return plan
+
+
+# --- 八-三 online business besides 补换领牌证 --------------------------------------------------------
+
+RESERVATION_DAYS = (
+    15  # a preselected number is kept 15 days for the registration (documented choice)
+)
+EXEMPT_MAX_AGE_YEARS = 10  # 非营运小微型载客汽车 10 年内免予上线检验 (2022 检验制度改革)
+EXEMPT_WINDOW_DAYS = 90  # 检验有效期满前三个月内申领
+
+
+def reservation_end(today: dt.date) -> dt.date:
+    """The last day a plate number preselected on `today` is kept (inclusive)."""
+    return today + dt.timedelta(days=RESERVATION_DAYS - 1)
+
+
+def _years_between(start: dt.date, end: dt.date) -> int:
+    years = end.year - start.year
+    if (end.month, end.day) < (start.month, start.day):
+        years -= 1
+    return years
+
+
+def exempt_refusal(
+    category: str,
+    use: str,
+    status: str,
+    registered_at: dt.date,
+    inspection_valid_until: dt.date | None,
+    unhandled_violations: int,
+    today: dt.date,
+) -> str | None:
+    """Why a vehicle cannot get the inspection-exempt mark today (None when it can): a
+    non-operating small or mini passenger car, under 10 years old when its inspection period
+    ends, in the 3 months before that end (or after it), in status NORMAL, with no unhandled
+    violation."""
+    if category not in ("SMALL_PASSENGER", "MINI_PASSENGER") or use != "NON_OPERATING":
+        return "only non-operating small and mini passenger cars are exempt from inspection"
+    if status != "NORMAL":
+        return f"the vehicle is in status {status}"
+    if inspection_valid_until is None:
+        return "the vehicle has no inspection period on file"
+    if _years_between(registered_at, inspection_valid_until) >= EXEMPT_MAX_AGE_YEARS:
+        return f"the vehicle is {EXEMPT_MAX_AGE_YEARS} years old or more: it is inspected"
+    if today < inspection_valid_until - dt.timedelta(days=EXEMPT_WINDOW_DAYS):
+        opens = inspection_valid_until - dt.timedelta(days=EXEMPT_WINDOW_DAYS)
+        return f"the mark can be applied for from {opens.isoformat()}"
+    if unhandled_violations:
+        return "the vehicle has unhandled violations"
+    return None

@@ -20,19 +20,29 @@ from core.identity import DocumentType
 from core.registries.vehicles import Vehicle as VehicleRow
 from core.validation import require_text
 
-from . import jobs, members, plates, qr_login, vehicles
+from . import business, decisions, jobs, members, plates, qr_login, vehicles
 from .access import ACTIVE, load_unit, require_member
+from .models import PlateReservation as PlateReservationRow
 from .rules import MEASURE
 from .types import (
     UnitAccountMember,
     UnitCleanupExport,
     UnitCleanupRun,
     UnitCleanupRunPayload,
+    UnitContactChangeInput,
+    UnitContactChangePayload,
+    UnitContactDetails,
+    UnitExemptMarkPayload,
+    UnitFiledDriver,
+    UnitFiledDriverAddInput,
+    UnitFiledDriverPayload,
     UnitManagerRegisterInput,
     UnitMemberPayload,
     UnitMembership,
     UnitPlateReplacementInput,
     UnitPlateReplacementPayload,
+    UnitPlateReservation,
+    UnitPlateReservationPayload,
     UnitQrLoginApprovePayload,
     UnitQrLoginCreatePayload,
     UnitQrLoginRedeemPayload,
@@ -157,6 +167,38 @@ class UnitAccountsQuery:
                 {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
             )
         return UnitVehicle.of(b)
+
+    @operation_field(
+        f"{MEASURE}.vehicles",
+        "The unit's contact details (八-三), null until first recorded.",
+        qualifier=MEMBER,
+    )
+    def unit_contact(
+        self, info: strawberry.Info, unit_id: strawberry.ID
+    ) -> UnitContactDetails | None:
+        row = business.contact_of(info.context, str(unit_id))
+        return UnitContactDetails.of(row) if row is not None else None
+
+    @operation_field(
+        f"{MEASURE}.vehicles",
+        "The plate numbers the unit preselected (八-三), newest first.",
+        qualifier=MEMBER,
+    )
+    def unit_plate_reservations(
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        first: int = 20,
+        after: str | None = None,
+    ) -> Connection[UnitPlateReservation]:
+        ctx: Context = info.context
+        unit, _member = require_member(ctx, ctx.session, str(unit_id))
+        statement = (
+            select(PlateReservationRow)
+            .where(PlateReservationRow.unit_id == unit.id)
+            .order_by(PlateReservationRow.reserved_at.desc(), PlateReservationRow.id)  # type: ignore[attr-defined]
+        )
+        return paginate(ctx, statement, first, after, UnitPlateReservation.of)
 
     @operation_field(
         f"{MEASURE}.cleanup_export",
@@ -303,6 +345,133 @@ class UnitAccountsMutation:
         run = jobs.run_for_admin(info.context, scope, province)
         return UnitCleanupRunPayload(run=UnitCleanupRun.of(run))
 
+    @mutation(
+        f"{MEASURE}.preselect",
+        "Preselect a plate number for a vehicle the unit will register (八-三); kept 15 days.",
+        qualifier=MANAGER,
+    )
+    def unit_plate_preselect(
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        vin: str,
+        plate: str,
+        scope: WriteScope,
+    ) -> UnitPlateReservationPayload:
+        row = business.preselect(info.context, scope, str(unit_id), vin, plate)
+        return UnitPlateReservationPayload(reservation=UnitPlateReservation.of(row))
+
+    @mutation(
+        f"{MEASURE}.preselect",
+        "Give a preselected plate number back (八-三).",
+        qualifier=MANAGER,
+    )
+    def unit_plate_reservation_release(
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        reservation_id: strawberry.ID,
+        scope: WriteScope,
+    ) -> UnitPlateReservationPayload:
+        row = business.release(info.context, scope, str(unit_id), str(reservation_id))
+        return UnitPlateReservationPayload(reservation=UnitPlateReservation.of(row))
+
+    @mutation(
+        f"{MEASURE}.exempt_mark",
+        "Apply for a unit car's inspection-exempt mark (八-三 申领免检标志).",
+        qualifier=MEMBER,
+    )
+    def unit_exempt_mark_apply(
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        vehicle_id: strawberry.ID,
+        scope: WriteScope,
+    ) -> UnitExemptMarkPayload:
+        app = business.apply_exempt_mark(info.context, scope, str(unit_id), str(vehicle_id))
+        return UnitExemptMarkPayload(application=Application.of(app))
+
+    @mutation(
+        f"{MEASURE}.contact",
+        "Change the unit's contact details (八-三 变更联系方式).",
+        qualifier=MANAGER,
+    )
+    def unit_contact_change(
+        self, info: strawberry.Info, input: UnitContactChangeInput, scope: WriteScope
+    ) -> UnitContactChangePayload:
+        row = business.change_contact(
+            info.context,
+            scope,
+            str(input.unit_id),
+            input.contact_name,
+            input.mobile,
+            input.postal_address,
+        )
+        return UnitContactChangePayload(contact=UnitContactDetails.of(row))
+
+    @mutation(
+        f"{MEASURE}.drivers",
+        "File a driver of a unit vehicle (八-三); the driver is told.",
+        qualifier=MANAGER,
+    )
+    def unit_filed_driver_add(
+        self, info: strawberry.Info, input: UnitFiledDriverAddInput, scope: WriteScope
+    ) -> UnitFiledDriverPayload:
+        row, person = business.add_driver(
+            info.context,
+            scope,
+            str(input.unit_id),
+            str(input.vehicle_id),
+            DocumentType(input.id_type).value,
+            input.id_number,
+        )
+        return UnitFiledDriverPayload(filed_driver=UnitFiledDriver.of(row, person))
+
+    @mutation(
+        f"{MEASURE}.drivers",
+        "Remove a filed driver of a unit vehicle (八-三); the driver is told.",
+        qualifier=MANAGER,
+    )
+    def unit_filed_driver_remove(
+        self,
+        info: strawberry.Info,
+        unit_id: strawberry.ID,
+        filed_driver_id: strawberry.ID,
+        scope: WriteScope,
+    ) -> UnitFiledDriverPayload:
+        row, person = business.remove_driver(
+            info.context, scope, str(unit_id), str(filed_driver_id)
+        )
+        return UnitFiledDriverPayload(filed_driver=UnitFiledDriver.of(row, person))
+
+    @mutation(
+        f"{MEASURE}.decide",
+        "Approve, or reject with a note, a unit's application (补换领牌证, 申领免检标志); the member "
+        "who applied is told.",
+        qualifier="the application's city",
+    )
+    def unit_application_decide(
+        self,
+        info: strawberry.Info,
+        application_id: strawberry.ID,
+        approve: bool,
+        scope: WriteScope,
+        note: str | None = None,
+    ) -> UnitExemptMarkPayload:
+        app = decisions.decide(info.context, scope, str(application_id), approve, note)
+        return UnitExemptMarkPayload(application=Application.of(app))
+
+    @mutation(
+        f"{MEASURE}.decide",
+        "Record that an approved unit application is done (plates, licence or mark issued).",
+        qualifier="the application's city",
+    )
+    def unit_application_complete(
+        self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
+    ) -> UnitExemptMarkPayload:
+        app = decisions.complete(info.context, scope, str(application_id))
+        return UnitExemptMarkPayload(application=Application.of(app))
+
 
 PERMISSIONS = {
     f"{MEASURE}.my_units": (Role.CITIZEN,),
@@ -320,4 +489,9 @@ PERMISSIONS = {
     f"{MEASURE}.qr_login": (Role.ANONYMOUS, Role.CITIZEN),
     f"{MEASURE}.qr_approve": (Role.CITIZEN,),
     f"{MEASURE}.cleanup_run": (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+    f"{MEASURE}.preselect": (Role.CITIZEN,),
+    f"{MEASURE}.exempt_mark": (Role.CITIZEN,),
+    f"{MEASURE}.contact": (Role.CITIZEN,),
+    f"{MEASURE}.drivers": (Role.CITIZEN,),
+    f"{MEASURE}.decide": (Role.CLERK, Role.SUPERVISOR),
 }

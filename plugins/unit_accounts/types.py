@@ -13,10 +13,14 @@ from core.api.types import Application, IdTypeEnum, Person, Vehicle
 from core.clock import to_china
 from core.graphql.operations import Payload
 from core.identity import mask_id_number
+from core.registries.vehicles import FiledDriver as FiledDriverRow
 from core.registries.vehicles import Violation as ViolationRow
 
 from . import rules
 from .models import CleanupRun as CleanupRunRow
+from .models import PlateReservation as PlateReservationRow
+from .models import ReservationStatus
+from .models import UnitContact as UnitContactRow
 from .vehicles import VehicleBundle
 
 UnitMemberRole = strawberry.enum(
@@ -94,6 +98,16 @@ class UnitFiledDriver:
     filed_at: dt.datetime
     active: bool
 
+    @classmethod
+    def of(cls, row: FiledDriverRow, person: PersonRow) -> UnitFiledDriver:
+        return cls(
+            id=strawberry.ID(row.id),
+            name=person.name,
+            id_number_masked=mask_id_number(person.id_number) or "",
+            filed_at=to_china(row.filed_at),
+            active=row.active,
+        )
+
 
 @strawberry.type(description="A traffic violation of a unit vehicle (交通违法记录).")
 class UnitViolation:
@@ -130,16 +144,7 @@ class UnitVehicle:
     def of(cls, b: VehicleBundle) -> UnitVehicle:
         return cls(
             vehicle=Vehicle.of(b.vehicle),
-            filed_drivers=[
-                UnitFiledDriver(
-                    id=strawberry.ID(f.id),
-                    name=p.name,
-                    id_number_masked=mask_id_number(p.id_number) or "",
-                    filed_at=to_china(f.filed_at),
-                    active=f.active,
-                )
-                for f, p in b.drivers
-            ],
+            filed_drivers=[UnitFiledDriver.of(f, p) for f, p in b.drivers],
             violations=[UnitViolation.of(v) for v in b.violations],
         )
 
@@ -233,3 +238,88 @@ class UnitPlateReplacementPayload(Payload):
 @strawberry.type
 class UnitCleanupRunPayload(Payload):
     run: UnitCleanupRun | None = None
+
+
+UnitPlateReservationStatus = strawberry.enum(
+    ReservationStatus,
+    name="UnitPlateReservationStatus",
+    description="A preselected plate number: RESERVED, then RELEASED or EXPIRED (八-三).",
+)
+
+
+@strawberry.type(description="A plate number the unit preselected for a new vehicle (八-三).")
+class UnitPlateReservation:
+    id: strawberry.ID
+    unit_id: strawberry.ID
+    vin: str
+    plate: str
+    status: UnitPlateReservationStatus  # type: ignore[valid-type]
+    reserved_at: dt.datetime
+    valid_until: dt.date = strawberry.field(description="Last day the number is kept (inclusive).")
+
+    @classmethod
+    def of(cls, row: PlateReservationRow) -> UnitPlateReservation:
+        return cls(
+            id=strawberry.ID(row.id),
+            unit_id=strawberry.ID(row.unit_id),
+            vin=row.vin,
+            plate=row.plate,
+            status=ReservationStatus(row.status),
+            reserved_at=to_china(row.reserved_at),
+            valid_until=row.valid_until,
+        )
+
+
+@strawberry.type(description="The unit's contact details (八-三 变更联系方式).")
+class UnitContactDetails:
+    unit_id: strawberry.ID
+    contact_name: str
+    mobile: str
+    postal_address: str
+    updated_at: dt.datetime
+
+    @classmethod
+    def of(cls, row: UnitContactRow) -> UnitContactDetails:
+        return cls(
+            unit_id=strawberry.ID(row.unit_id),
+            contact_name=row.contact_name,
+            mobile=row.mobile,
+            postal_address=row.postal_address,
+            updated_at=to_china(row.updated_at),
+        )
+
+
+@strawberry.input(description="New contact details of the unit (八-三).")
+class UnitContactChangeInput:
+    unit_id: strawberry.ID
+    contact_name: str
+    mobile: str = strawberry.field(description="Mainland mobile number, 11 digits.")
+    postal_address: str
+
+
+@strawberry.input(description="File a driver of a unit vehicle (八-三).")
+class UnitFiledDriverAddInput:
+    unit_id: strawberry.ID
+    vehicle_id: strawberry.ID
+    id_type: IdTypeEnum
+    id_number: str
+
+
+@strawberry.type
+class UnitPlateReservationPayload(Payload):
+    reservation: UnitPlateReservation | None = None
+
+
+@strawberry.type
+class UnitExemptMarkPayload(Payload):
+    application: Application | None = None
+
+
+@strawberry.type
+class UnitContactChangePayload(Payload):
+    contact: UnitContactDetails | None = None
+
+
+@strawberry.type
+class UnitFiledDriverPayload(Payload):
+    filed_driver: UnitFiledDriver | None = None

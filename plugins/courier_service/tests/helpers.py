@@ -9,6 +9,8 @@ from sqlmodel import select
 from ..models import Booking
 from ..rules import MEASURE
 
+SECURITY = "申请人信息仅用于本次业务，业务办结后删除。"
+LIABILITY = "牌证寄递遗失或损毁的，由快递企业赔偿。"
 PLUGINS = [MEASURE]
 TODAY = "2024-09-02"
 D = dt.date.fromisoformat
@@ -68,7 +70,8 @@ class World:
         self.area_id = area["area"]["id"]
         signed = env.data(SIGN, {"input": {"courierOrgId": self.courier[0].id, "areaId": self.area_id,
             "businesses": ["MOTORCYCLE_REGISTRATION", "PLATE_REPLACEMENT"], "validFrom": "2024-07-01",
-            "validUntil": valid_until, "postageCapYuan": 15}}, as_="supervisor")["courierAgreementSign"]  # fmt: skip
+            "validUntil": valid_until, "postageCapYuan": 15, "dataSecurityTerms": SECURITY,
+            "liabilityTerms": LIABILITY}}, as_="supervisor")["courierAgreementSign"]  # fmt: skip
         assert signed["errors"] == [], signed
         self.agreement_id = signed["agreement"]["id"]
         self.inspector_id = self.staff("EMS-1")

@@ -83,7 +83,7 @@ def test_motorcycle_registration_at_home_from_booking_to_delivery(make_env):
     trail = env.data(VIEW, {"b": bid}, as_="zhang_account")["courierBooking"]
     assert trail["status"] == "DELIVERED"
     report = env.data(REPORT, as_="supervisor")["report"]
-    assert report["rows"] == [{"label": "溧水区", "values": ["1", "1", "0", "0", "47"]}]
+    assert report["rows"] == [{"label": "溧水区", "values": ["1", "1", "0", "0", "47", "0", "0"]}]
 
 
 def test_failed_inspection_cannot_be_approved(make_env):

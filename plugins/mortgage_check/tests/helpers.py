@@ -7,6 +7,14 @@ from ..rules import MEASURE
 PLUGINS = [MEASURE]
 SHA_BANK = "1" * 64
 SHA_AF = "a" * 64
+# 十-二: a mortgage records its contract and the owner's written entrustment
+DOCS = {
+    "contractRef": "oss://contracts/c-1.pdf",
+    "contractSha256": "c" * 64,
+    "entrustmentRef": "oss://entrustments/e-1.pdf",
+    "entrustmentSha256": "e" * 64,
+    "entrustmentSealType": "PHYSICAL",
+}
 
 FILE = (
     "mutation($i: MortgageFileInput!) { mortgageFile(input: $i) { errors { code field rule "
@@ -43,6 +51,7 @@ def file(env, car, as_="bank", kind="MORTGAGE", sha=SHA_BANK, **extra) -> dict:
         "kind": kind,
         "licenceCopyRef": "oss://licences/copy-1.pdf",
         "licenceCopySha256": sha,
+        **(DOCS if kind == "MORTGAGE" else {}),
         **extra,
     }
     return payload(env.gql(FILE, {"i": i}, as_=who), "mortgageFile")

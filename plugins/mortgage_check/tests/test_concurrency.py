@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 from core.http import create_app
 
 from ..models import MortgageFilingRow
-from .helpers import FILE, PLUGINS, SHA_BANK
+from .helpers import DOCS, FILE, PLUGINS, SHA_BANK
 
 
 def test_concurrent_mortgages_on_one_vehicle(make_env):
@@ -23,6 +23,7 @@ def test_concurrent_mortgages_on_one_vehicle(make_env):
             "kind": "MORTGAGE",
             "licenceCopyRef": "oss://licences/copy-1.pdf",
             "licenceCopySha256": SHA_BANK,
+            **DOCS,
         }
     }
     headers = {"authorization": f"Bearer {env.token(env.refs['bank'])}"}

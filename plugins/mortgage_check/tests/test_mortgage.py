@@ -216,6 +216,12 @@ def test_demo_data_loads(make_env):
     code = env.refs["finance_company"][0].credit_code
     row = env.data(REGISTRY_READ, {"c": code, "city": "320100"}, as_="clerk")
     assert row["mortgageFinanceCompany"]["kind"] == "FINANCE_COMPANY"
+    mine = env.data(
+        "{ myMortgageFilings { nodes { kind contract { ref } } } }", as_="elder_account"
+    )
+    assert mine["myMortgageFilings"]["nodes"] == [
+        {"kind": "MORTGAGE", "contract": {"ref": "demo://contract/elder-car"}}
+    ]
 
 
 def test_pure_rules():

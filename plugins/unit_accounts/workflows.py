@@ -1,0 +1,62 @@
+"""The state machines of M20 (core/workflow.py): its business applications (补换领牌证, 申领免检
+标志), preselected plate numbers and the legacy accounts of the clean-up."""
+
+from __future__ import annotations
+
+from core.registries import applications as apps
+from core.workflow import Party, Transition, Workflow
+
+from .models import LegacyStatus, ReservationStatus
+from .rules import MEASURE
+
+# the office decides (unitApplicationDecide), issues (unitApplicationComplete); the member who
+# applied withdraws a pending one (core applicationWithdraw); each decision is told (notices.py)
+APPLICATION = apps.application_workflow(
+    MEASURE,
+    {
+        "approve": f"{MEASURE}.application_approved",
+        "reject": f"{MEASURE}.application_rejected",
+        "complete": f"{MEASURE}.application_completed",
+        "withdraw": f"{MEASURE}.application_withdrawn",
+        "cancel": f"{MEASURE}.application_cancelled",
+    },
+)
+
+_RES, _REL, _EXP = (
+    ReservationStatus.RESERVED.value,
+    ReservationStatus.RELEASED.value,
+    ReservationStatus.EXPIRED.value,
+)
+PLATE_RESERVATION = Workflow(
+    f"{MEASURE}.plate_reservation",
+    MEASURE,
+    states=(_RES, _REL, _EXP),
+    initial=(_RES,),
+    final=(_REL, _EXP),
+    transitions=(
+        Transition("release", (_RES,), _REL, (Party.APPLICANT,)),
+        # the daily job unit_accounts_reservations_expire, after the last day
+        Transition("expire", (_RES,), _EXP, (Party.SYSTEM,)),
+    ),
+)
+
+_P, _F, _D, _C = (
+    LegacyStatus.PENDING.value,
+    LegacyStatus.FLAGGED.value,
+    LegacyStatus.DISABLED.value,
+    LegacyStatus.CONVERTED.value,
+)
+# moved in bulk by the clean-up (cleanup.run_cleanup; the unit is told, jobs._teller)
+LEGACY_ACCOUNT = Workflow(
+    f"{MEASURE}.legacy_account",
+    MEASURE,
+    states=(_P, _F, _D, _C),
+    initial=(_P,),
+    final=(_D, _C),
+    transitions=(
+        Transition("flag", (_P,), _F, (Party.SYSTEM,)),
+        Transition("clear", (_F,), _P, (Party.SYSTEM,)),
+        Transition("disable", (_P, _F), _D, (Party.SYSTEM,)),
+        Transition("convert", (_P, _F), _C, (Party.SYSTEM,)),
+    ),
+)
