@@ -302,3 +302,17 @@ def test_a_unit_applies_from_2024_07_01(make_env, day, in_force):
         assert codes(out) == ["FEATURE_NOT_ENABLED"]
         assert out["errors"][0]["date"] == dt.date(2024, 6, 30).isoformat()
         assert count_cases(env) == 0
+
+
+def test_the_units_motorcycle_is_listed_among_its_vehicles(make_env):
+    """M20 八-三 "查询、管理本单位名下车辆": the completed registration is the unit's vehicle."""
+    env = make_env([*PLUGINS, "unit_accounts"], now=DAY)
+    app_id = _submit(env, _registration(env))["application"]["id"]
+    assert _approve(env, app_id, ["UNIT_CREDIT_CODE_CERT"])["errors"] == []
+    plate = _complete(env, app_id)["application"]["vehicle"]["plate"]
+    listed = env.data(
+        "query($u: ID!) { unitVehicles(unitId: $u) { nodes { vehicle { plate } } } }",
+        {"u": env.refs["unit"].id},
+        as_="li_account",  # any active member reads the unit's vehicles
+    )["unitVehicles"]["nodes"]
+    assert plate in [n["vehicle"]["plate"] for n in listed]
