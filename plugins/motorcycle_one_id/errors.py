@@ -18,3 +18,11 @@ class MotorcycleErrorCode(ErrorCode):
     VEHICLE_NOT_ELIGIBLE = "VEHICLE_NOT_ELIGIBLE"  # status, owner, city do not fit the business
     LOCAL_POLICY_INVALID = "LOCAL_POLICY_INVALID"  # province configuration is malformed
     ARCHIVE_INCOMPLETE = "ARCHIVE_INCOMPLETE"  # completion without the scanned identity document
+    # a unit (单位) applies (2024 二 with 八-三)
+    UNIT_MANAGER_REQUIRED = (
+        "MOTORCYCLE_UNIT_MANAGER_REQUIRED"  # a unit applies through its legal person or an admin
+    )
+    UNIT_BUSINESS_NOT_APPLICABLE = (
+        "MOTORCYCLE_UNIT_BUSINESS_NOT_APPLICABLE"  # a unit has no co-owner (共同所有人)
+    )
+    UNIT_CITY_MISMATCH = "MOTORCYCLE_UNIT_CITY_MISMATCH"  # a unit's business is where it is seated

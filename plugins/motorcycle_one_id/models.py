@@ -20,6 +20,8 @@ class MotorcycleCase(SQLModel, table=True):
     cross_city: bool = False
     vin: str | None = Field(default=None, max_length=17)
     open_vin: str | None = Field(default=None, max_length=17, unique=True)  # NULL once decided
+    # the owning unit when a unit applies (its legal person or an admin is the applicant)
+    unit_id: str | None = Field(default=None, foreign_key="units.id", index=True, max_length=16)
     co_owner_person_id: str | None = Field(default=None, foreign_key="persons.id")
     documents: list[dict] = json_field([])  # [{code, name, reason, rule}]
     local_policy: str | None = Field(default=None, max_length=100)

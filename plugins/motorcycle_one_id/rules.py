@@ -28,6 +28,13 @@ R_MAINLAND = (
 R_HMT = "M14 2024-二-二-2: 提交港澳台居民居住证的，只审核港澳台居民居住证"
 R_OLD = "M14 2024-二-二-2: 未取得居住证的港澳台居民以及华侨、外国人，仍按照原规定审核相关证明凭证"
 R_ARCHIVE = "M14 2024-二-二-3: 不再收存居住证明或者居住登记证明实物资料"
+R_UNIT = (
+    "M14 2024-二-一-1 with M20 2024-八-三: 机动车所有人办理摩托车注册登记、转让登记、住所迁入；"
+    "“交管12123”APP单位用户版面向机关、企事业单位在线办理业务"
+)
+R_UNIT_DOCUMENT = (
+    "M14 2024-二-二-1 (一证): 单位只审核统一社会信用代码证明（营业执照等），不审核居住证明"
+)
 R_LIAISON = "M14 2024-二-三: 对电子化档案转递不及时、资料不完整、与实车不一致等问题，及时沟通、及时响应、及时反馈、及时解决"
 
 
@@ -48,6 +55,7 @@ class ApplicantCategory(enum.StrEnum):
     HMT_WITHOUT_PERMIT = "HMT_WITHOUT_PERMIT"  # 港澳台居民, 未取得居住证
     OVERSEAS_CHINESE = "OVERSEAS_CHINESE"  # 华侨
     FOREIGNER = "FOREIGNER"  # 外国人
+    UNIT = "UNIT"  # 单位 (统一社会信用代码), applying through its legal person or an admin
 
 
 class ArchiveKind(enum.StrEnum):
@@ -74,6 +82,7 @@ DOCUMENTS: dict[str, str] = {
     "FOREIGNER_RESIDENCE_PERMIT": "外国人居留证件",
     "ACCOMMODATION_REGISTRATION": "公安机关出具的住宿登记证明",
     "RESIDENCE_PROOF": "居住证明或者居住登记证明",
+    "UNIT_CREDIT_CODE_CERT": "统一社会信用代码证明（营业执照等）",
 }
 RESIDENCE_PROOFS = frozenset({"RESIDENCE_PROOF", "ACCOMMODATION_REGISTRATION"})
 _PASSPORT_CATEGORIES = frozenset(
@@ -131,6 +140,13 @@ def require_motorcycle(category: VehicleCategory | str, field: str = "vehicleCat
 
 def classify(id_type: str, declared: ApplicantCategory | None) -> ApplicantCategory:
     """The applicant's category from their identity document and, for passports, their declaration."""
+    if declared is ApplicantCategory.UNIT:  # a person is never a unit; `unitId` makes one
+        raise RuleError(
+            MotorcycleErrorCode.CATEGORY_MISMATCH,
+            "A unit applies with `unitId`, not by declaring itself a unit.",
+            field="applicantCategory",
+            rule=R_UNIT,
+        )
     if id_type == "MAINLAND_ID":
         found = ApplicantCategory.MAINLAND_RESIDENT
     elif id_type == "HMT_RESIDENCE_PERMIT":
@@ -216,7 +232,10 @@ def required_documents(
         docs.append(RequiredDocument(code, DOCUMENTS.get(code, code), reason, rule))
 
     one_id = local_policy is None or not local_policy.replaces_one_id
-    if applicant is ApplicantCategory.MAINLAND_RESIDENT:
+    if applicant is ApplicantCategory.UNIT:
+        # one document, the unit's own identity; a unit has no residence proof to show
+        add("UNIT_CREDIT_CODE_CERT", "单位申请，只审核统一社会信用代码证明", R_UNIT_DOCUMENT)
+    elif applicant is ApplicantCategory.MAINLAND_RESIDENT:
         reason = "跨地市申请，只审核居民身份证" if cross_city else "在户籍地申请，审核居民身份证"
         add("RESIDENT_ID", reason, R_MAINLAND)
         if cross_city and not one_id:
@@ -296,4 +315,23 @@ def check_business_city(business: Business, vehicle_city: str | None, handling_c
             "A co-owner change is handled in the vehicle's registration city.",
             field="city",
             rule=R_SCOPE_BUSINESS,
+        )
+
+
+def check_unit_business(business: Business, unit_city: str, handling_city: str) -> None:
+    """A unit registers, buys or moves in a motorcycle (二-一-1 with 八-三) where it is seated
+    (its city of registration, the unit's 住所地); it has no co-owner to change."""
+    if business is Business.CO_OWNER_CHANGE:
+        raise RuleError(
+            MotorcycleErrorCode.UNIT_BUSINESS_NOT_APPLICABLE,
+            "A unit owns a motorcycle alone: a co-owner change is a business of persons.",
+            field="business",
+            rule=R_UNIT,
+        )
+    if unit_city != handling_city:
+        raise RuleError(
+            MotorcycleErrorCode.UNIT_CITY_MISMATCH,
+            f"A unit's motorcycle business is handled in the unit's city ({unit_city}).",
+            field="city",
+            rule=R_UNIT,
         )

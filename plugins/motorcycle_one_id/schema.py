@@ -8,6 +8,7 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Person as PersonRow
+from core.accounts import Unit as UnitRow
 from core.api.types import IdTypeEnum, Person, Vehicle, VehicleCategoryEnum
 from core.applications_types import ApplicationStatus
 from core.clock import to_china
@@ -86,7 +87,13 @@ class MotorcycleApplication:
     local_policy: str | None
     documents: list[MotorcycleRequiredDocument]
     documents_checked: list[str]
-    applicant: Person | None
+    applicant: Person | None = strawberry.field(
+        description="Who applied: the person, or for a unit its legal person or admin who signed"
+    )
+    unit_id: strawberry.ID | None = strawberry.field(
+        description="The unit (单位) applying, which owns the motorcycle once completed"
+    )
+    unit_name: str | None
     vehicle: Vehicle | None
     submitted_at: dt.datetime
     decision_note: str | None
@@ -96,6 +103,7 @@ class MotorcycleApplication:
         session = ctx.session
         applicant = session.get(PersonRow, app.applicant_person_id or "")
         vehicle = session.get(VehicleRow, case.result_vehicle_id or app.vehicle_id or "")
+        unit = session.get(UnitRow, case.unit_id) if case.unit_id else None
         return cls(
             id=strawberry.ID(app.id),
             business=Business(case.business),
@@ -109,6 +117,8 @@ class MotorcycleApplication:
             documents=[MotorcycleRequiredDocument(**d) for d in case.documents],
             documents_checked=list(case.documents_checked or []),
             applicant=Person.of(applicant) if applicant else None,
+            unit_id=strawberry.ID(unit.id) if unit else None,
+            unit_name=unit.name if unit else None,
             vehicle=Vehicle.of(vehicle) if vehicle else None,
             submitted_at=to_china(app.submitted_at),
             decision_note=app.decision_note,
@@ -134,6 +144,12 @@ class MotorcycleCaseInput:
         default=None, description="CO_OWNER_CHANGE"
     )
     co_owner_id_number: str | None = strawberry.field(default=None, description="CO_OWNER_CHANGE")
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A unit (单位) applies (REGISTRATION, TRANSFER, MOVE_IN in the unit's city): "
+        "signed by its legal person or an admin; the unit's credit-code certificate is checked and "
+        "the unit owns the motorcycle",
+    )
 
     def request(self) -> service.CaseRequest:
         return service.CaseRequest(
@@ -148,6 +164,7 @@ class MotorcycleCaseInput:
             vehicle_id=str(self.vehicle_id) if self.vehicle_id else None,
             co_owner_id_type=self.co_owner_id_type,
             co_owner_id_number=self.co_owner_id_number,
+            unit_id=str(self.unit_id) if self.unit_id is not None else None,
         )
 
 
@@ -197,7 +214,7 @@ class MotorcycleQuery:
     @operation_field(
         f"{MEASURE}.view",
         "One application.",
-        qualifier="citizens: own; clerks and supervisors: own city, audited",
+        qualifier="citizens: own, or their unit's as its legal person or admin; clerks and supervisors: own city, audited",
     )
     def motorcycle_application(
         self, info: strawberry.Info, application_id: strawberry.ID
@@ -220,7 +237,12 @@ class MotorcycleQuery:
                 measure=MEASURE,
             )
             return result
-        if app.applicant_person_id != ctx.require_person():
+        person_id = ctx.require_person()
+        # the applicant, and for a unit's case the unit's legal person and admins
+        mine = app.applicant_person_id == person_id or (
+            case.unit_id is not None and service.is_unit_manager(session, case.unit_id, person_id)
+        )
+        if not mine:
             raise NotFound("Application", "applicationId")
         ctx.require_in_force(MEASURE, app.city_code)
         return MotorcycleApplication.of(ctx, app, case)

@@ -11,7 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.accounts import Office, Person
+from core.accounts import Office, Person, Unit, UnitMember, UnitRole
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -20,6 +20,7 @@ from core.factory import plate_prefix
 from core.identifiers import parse_plate, parse_sha256, parse_vin
 from core.identity import DocumentType, parse_identity
 from core.ids import lookup_id
+from core.notices import Addressee
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
@@ -48,6 +49,7 @@ class CaseRequest:
     vehicle_id: str | None = None
     co_owner_id_type: DocumentType | None = None
     co_owner_id_number: str | None = None
+    unit_id: str | None = None  # the unit applying, through its legal person or an admin
 
 
 @dataclass
@@ -59,6 +61,7 @@ class ResolvedCase:
     vehicle_category: str
     co_owner: Person | None
     decision: DocumentDecision
+    unit: Unit | None = None
 
 
 @dataclass
@@ -75,6 +78,9 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
     person = session.get(Person, ctx.require_person())
     if person is None:
         raise NotFound("Person")
+    unit = require_unit_manager(session, req.unit_id, person.id) if req.unit_id else None
+    if unit is not None:
+        rules.check_unit_business(req.business, unit.city_code, city)
     vehicle: Vehicle | None = None
     co_owner: Person | None = None
     if req.business is Business.REGISTRATION:
@@ -92,10 +98,10 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
         vehicle = session.exec(select(Vehicle).where(Vehicle.vin == vin)).first()
         if vehicle is None or vehicle.plate != plate:
             raise NotFound("Vehicle with this VIN and plate", "vin")
-        if vehicle.owner_person_id == person.id:
+        if _owns(vehicle, person, unit):
             raise RuleError(
                 MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
-                "You already own this motorcycle.",
+                "The buyer already owns this motorcycle.",
                 field="vin",
                 rule=rules.R_SCOPE_BUSINESS,
             )
@@ -104,7 +110,7 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
         if not req.vehicle_id:
             raise RuleError(Code.INVALID_INPUT, "`vehicleId` is required.", field="vehicleId")
         vehicle = session.get(Vehicle, lookup_id(req.vehicle_id))
-        if vehicle is None or vehicle.owner_person_id != person.id:
+        if vehicle is None or not _owns(vehicle, person, unit):
             raise NotFound("Vehicle", "vehicleId")
         vin = vehicle.vin
         category = vehicle.category
@@ -114,12 +120,77 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
         rules.check_business_city(req.business, vehicle.registration_city, city)
     if req.business is Business.CO_OWNER_CHANGE:
         co_owner = _co_owner(session, req, person)
-    applicant = rules.classify(person.id_type, req.applicant_category)
+    if unit is not None:
+        if req.applicant_category not in (None, ApplicantCategory.UNIT):
+            raise RuleError(
+                MotorcycleErrorCode.CATEGORY_MISMATCH,
+                "A unit applies as UNIT: its documents are the unit's, not the signer's.",
+                field="applicantCategory",
+                rule=rules.R_UNIT,
+            )
+        applicant, home_city = ApplicantCategory.UNIT, unit.city_code
+    else:
+        applicant = rules.classify(person.id_type, req.applicant_category)
+        home_city = person.domicile_city
     policy = rules.parse_local_policy(ctx.setting(MEASURE, "local_policy", city))
-    decision = rules.required_documents(
-        req.business, category, applicant, person.domicile_city, city, policy
+    decision = rules.required_documents(req.business, category, applicant, home_city, city, policy)
+    return ResolvedCase(city, person, vehicle, vin, category, co_owner, decision, unit)
+
+
+def _owns(vehicle: Vehicle, person: Person, unit: Unit | None) -> bool:
+    """Whether the owner the request names (the unit, else the person) owns `vehicle`."""
+    if unit is not None:
+        return vehicle.owner_unit_id == unit.id
+    return vehicle.owner_unit_id is None and vehicle.owner_person_id == person.id
+
+
+def require_unit_manager(session: Session, unit_id: str, person_id: str) -> Unit:
+    """The unit, if `person_id` is its active legal person or admin, who act for it online (2024
+    八-二, 八-三); a unit the caller is no active member of is NOT_FOUND (no probing of ids), a
+    plain user is MOTORCYCLE_UNIT_MANAGER_REQUIRED."""
+    unit = session.get(Unit, lookup_id(unit_id))
+    role = (
+        session.exec(
+            select(UnitMember.role).where(
+                UnitMember.unit_id == unit.id,
+                UnitMember.person_id == person_id,
+                UnitMember.status == "ACTIVE",
+            )
+        ).first()
+        if unit is not None
+        else None
     )
-    return ResolvedCase(city, person, vehicle, vin, category, co_owner, decision)
+    if unit is None or role is None:
+        raise NotFound("Unit", "unitId")
+    if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
+        raise RuleError(
+            MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
+            "A unit applies through its legal person or an admin.",
+            field="unitId",
+            rule=rules.R_UNIT,
+        )
+    return unit
+
+
+def is_unit_manager(session: Session, unit_id: str, person_id: str) -> bool:
+    """Whether `person_id` is an active legal person or admin of the unit (they see its cases)."""
+    return (
+        session.exec(
+            select(UnitMember.id).where(
+                UnitMember.unit_id == unit_id,
+                UnitMember.person_id == person_id,
+                UnitMember.status == "ACTIVE",
+                UnitMember.role.in_((UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value)),  # type: ignore[attr-defined]
+            )
+        ).first()
+        is not None
+    )
+
+
+def addressee(app: Application, case: MotorcycleCase) -> str | Addressee | None:
+    """Whom the measure's own notices go to: the unit (its legal person and admins read them) for
+    a unit's case, else the applicant."""
+    return Addressee.unit(case.unit_id) if case.unit_id else app.applicant_person_id
 
 
 def _require_normal(vehicle: Vehicle) -> None:
@@ -181,6 +252,7 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
         channel="ONLINE",
         data={
             "crossCity": case.decision.cross_city,
+            "unitId": case.unit.id if case.unit is not None else None,
             # 转出地 of a transfer or move-in from another city (office tickets, core/tickets.py)
             "fromCity": case.vehicle.registration_city
             if case.vehicle is not None and case.vehicle.registration_city != case.city
@@ -192,9 +264,10 @@ def submit(ctx: Context, session: Session, req: CaseRequest) -> tuple[Applicatio
         business=req.business.value,
         vehicle_category=case.vehicle_category,
         applicant_category=case.decision.applicant.value,
-        home_city=case.applicant.domicile_city,
+        home_city=case.unit.city_code if case.unit is not None else case.applicant.domicile_city,
         cross_city=case.decision.cross_city,
         vin=case.vin,
+        unit_id=case.unit.id if case.unit is not None else None,
         co_owner_person_id=case.co_owner.id if case.co_owner else None,
         documents=[d.__dict__ for d in case.decision.documents],
         local_policy=case.decision.local_policy.name if case.decision.local_policy else None,
@@ -247,6 +320,11 @@ def cancel(
     )  # fmt: skip
     case.open_vin = None
     session.add(case)
+    if case.unit_id:  # the unit's other managers learn it too (the signer by the workflow)
+        ctx.notify(
+            session, Addressee.unit(case.unit_id), f"{MEASURE}.cancelled",
+            {"application": app.id, "reason": text}, measure=MEASURE,
+        )  # fmt: skip
     return app, case
 
 
@@ -305,10 +383,11 @@ def review(
     if to is AppStatus.REJECTED:
         case.open_vin = None
     session.add(case)
-    if app.applicant_person_id:
+    to_whom = addressee(app, case)
+    if to_whom:
         ctx.notify(
             session,
-            app.applicant_person_id,
+            to_whom,
             f"{MEASURE}.reviewed",
             {"application": app.id, "status": to.value},
             measure=MEASURE,
@@ -353,10 +432,11 @@ def complete(
     apps.transition(
         session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
     )
-    if app.applicant_person_id:
+    to_whom = addressee(app, case)
+    if to_whom:
         ctx.notify(
             session,
-            app.applicant_person_id,
+            to_whom,
             f"{MEASURE}.completed",
             {"application": app.id, "plate": vehicle.plate},
             measure=MEASURE,
@@ -381,7 +461,9 @@ def _carry_out(ctx: Context, session: Session, app: Application, case: Motorcycl
                 case.vehicle_category, "M31"
             ),
             category=case.vehicle_category,
-            owner_person_id=app.applicant_person_id,
+            # a unit's case makes the unit the owner (its manager only signed)
+            owner_person_id=None if case.unit_id else app.applicant_person_id,
+            owner_unit_id=case.unit_id,
             registration_city=app.city_code,
             registered_at=ctx.today(),
             paper_archive=False,
@@ -395,8 +477,9 @@ def _carry_out(ctx: Context, session: Session, app: Application, case: Motorcycl
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
     _require_normal(vehicle)
-    if business is Business.TRANSFER:
-        vehicle.owner_person_id = app.applicant_person_id
+    if business is Business.TRANSFER:  # the buyer, a person or a unit, becomes the only owner
+        vehicle.owner_person_id = None if case.unit_id else app.applicant_person_id
+        vehicle.owner_unit_id = case.unit_id
     if vehicle.registration_city != app.city_code:  # 转籍: the archive moves electronically
         vehicle.registration_city = app.city_code
         vehicle.plate = _plate(app.city_code, app)
