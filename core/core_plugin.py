@@ -174,7 +174,12 @@ def _monitoring_scan(platform: Any, now: dt.datetime) -> dict[str, Any]:
 
 
 def _deliver_webhooks(platform: Any, now: dt.datetime) -> dict[str, Any]:
-    report = webhooks.deliver_webhooks(platform.engine, platform.adapter("webhook_transport"), now)
+    report = webhooks.deliver_webhooks(
+        platform.engine,
+        platform.adapter("webhook_transport"),
+        now,
+        production=platform.settings.production,
+    )
     return {"sent": report.sent, "failed": report.failed, "cancelled": report.cancelled}
 
 

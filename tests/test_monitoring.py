@@ -6,6 +6,7 @@ Deliveries go over real HTTP to a receiver on 127.0.0.1 and are checked with the
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -15,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from sqlmodel import select
 from standardwebhooks import Webhook
+from standardwebhooks.webhooks import WebhookVerificationError
 
 from core.monitoring import rules
 from core.monitoring.rules import Condition, LicenceState, MonitoringEvent
@@ -65,6 +67,14 @@ class Receiver:
     def verified(self, secret: str) -> list[dict]:
         """Every delivery, checked by the standardwebhooks library (raises on a bad signature)."""
         return [Webhook(secret).verify(body, headers) for headers, body in self.received]
+
+    def signed_with(self, secret: str) -> list[dict]:
+        """The deliveries whose signature the library accepts with `secret` (one partner's)."""
+        found = []
+        for headers, body in self.received:
+            with contextlib.suppress(WebhookVerificationError):
+                found.append(Webhook(secret).verify(body, headers))
+        return found
 
     def close(self) -> None:
         self.server.shutdown()
@@ -225,7 +235,8 @@ def test_a_revoked_or_expired_grant_stops_deliveries_at_once(core_env, receiver)
 
 
 def test_a_partner_is_offered_and_told_only_what_its_claims_allow(core_env, receiver):
-    """The employer may see `status` only: no EXPIRING (valid_until) nor 12 points; the
+    """The employer may see `status` only: no EXPIRING (valid_until) nor 12 points as such, but
+    12 points suspend the licence, so it is told SUSPENDED (as online verification answers); the
     insurer's EXPIRING carries the end of validity."""
     env = core_env
     employer_secret = _setup(env, receiver.url, "employer")
@@ -238,24 +249,25 @@ def test_a_partner_is_offered_and_told_only_what_its_claims_allow(core_env, rece
     insurer_secret = _setup(env, receiver.url, "insurer")
     _grant(env, "insurer", events=["EXPIRING", "POINTS_THRESHOLD_REACHED"])
     until = env.clock.now().date() + dt.timedelta(days=60)
-    _set_licence(env, "zhang_licence", valid_until=until, points=12)
+    _set_licence(env, "zhang_licence", valid_until=until, points=12)  # status stays NORMAL
     _run(env, "monitoring_scan")
     _run(env, "webhook_deliver")
-    assert len(receiver.received) == 2  # the insurer's two; nothing to the employer
-    bodies = receiver.verified(insurer_secret)
-    by_event = {b["data"]["event"]: b["data"] for b in bodies}  # deliveries are not ordered
-    assert set(by_event) == {"POINTS_THRESHOLD_REACHED", "EXPIRING"}
+    assert len(receiver.received) == 3
+    [employer] = receiver.signed_with(employer_secret)
+    assert employer["data"]["event"] == "SUSPENDED" and employer["data"]["status"] == "SUSPENDED"
+    assert "validUntil" not in employer["data"] and "pointsBelow12" not in employer["data"]
+    by_event = {b["data"]["event"]: b["data"] for b in receiver.signed_with(insurer_secret)}
+    assert set(by_event) == {"POINTS_THRESHOLD_REACHED", "EXPIRING"}  # not ordered
     assert by_event["EXPIRING"]["validUntil"] == until.isoformat()
     assert by_event["POINTS_THRESHOLD_REACHED"]["pointsBelow12"] is False
-    with pytest.raises(Exception, match="signature"):
-        receiver.verified(employer_secret)
+    assert by_event["EXPIRING"]["status"] == "SUSPENDED"
 
 
 @pytest.mark.parametrize(
     ("who", "change", "code", "field"),
     [
         ("zhang_account", {"days": 366}, "MONITORING_PERIOD_TOO_LONG", "days"),
-        ("zhang_account", {"days": 0}, "MONITORING_PERIOD_TOO_LONG", "days"),
+        ("zhang_account", {"days": 0}, "INVALID_INPUT", "days"),
         ("zhang_account", {"partner": "bank"}, "MONITORING_NOT_REGISTERED", "partnerId"),
         ("zhang_account", {"purpose": " "}, "INVALID_INPUT", "purpose"),
         ("zhang_account", {"purpose": "x" * 101}, "TOO_LONG", "purpose"),
@@ -287,7 +299,12 @@ def test_roles_duplicates_and_endpoints(core_env, receiver):
     other = env.data(REVOKE, {"id": grant_id}, as_="li_account")["monitoringGrantRevoke"]
     assert other["errors"] == [{"code": "NOT_FOUND", "field": "grantId"}]  # not yours
     # the partner's endpoint: https only (http to loopback in development); registered partners
-    for url in ("http://partner.example.com/hook", "ftp://x/y", "https://u:p@x.example/h", "x"):
+    for url in (
+        "http://partner.example.com/hook", "ftp://x/y", "https://u:p@x.example/h", "x",
+        # addresses inside: metadata, private, link-local, unresolvable
+        "https://169.254.169.254/latest", "https://10.0.0.1/x", "https://192.168.1.2/x",
+        "https://[fe80::1]/x", "https://[fc00::1]/x", "https://no-such-host.invalid/x",
+    ):  # fmt: skip
         answer = env.data(ENDPOINT, {"u": url}, as_=env.refs["insurer"])
         assert answer["monitoringWebhookEndpointSet"]["errors"][0]["code"] == "WEBHOOK_URL_INVALID"
     rental = env.data(ENDPOINT, {"u": receiver.url}, as_=env.refs["rental"])
@@ -301,22 +318,48 @@ def test_roles_duplicates_and_endpoints(core_env, receiver):
     assert gd["partnerMonitoringRegister"]["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     too_long = env.data(REGISTER, {"p": env.refs["rental"][0].id, "d": 2000}, as_="national_admin")
     assert too_long["partnerMonitoringRegister"]["errors"][0]["field"] == "maxDays"
+    bank = env.data(REGISTER, {"p": env.refs["bank"][0].id, "d": 30}, as_="national_admin")
+    assert bank["partnerMonitoringRegister"]["errors"][0]["code"] == "MONITORING_KIND_NOT_ALLOWED"
 
 
-def test_production_endpoints_must_be_https(make_env):
+def test_production_endpoints_must_be_public_https():
     from core.errors import RuleError
     from core.monitoring.service import require_webhook_url
 
-    assert require_webhook_url("https://hooks.insurer.example/licence", True)
-    with pytest.raises(RuleError):
-        require_webhook_url("http://127.0.0.1:9000/hook", True)
-    assert require_webhook_url("http://127.0.0.1:9000/hook", False)
+    assert require_webhook_url("https://93.184.216.34/licence", True)  # a public address
+    assert require_webhook_url("http://127.0.0.1:9000/hook", False)  # a developer's receiver
+    for url in (
+        "http://127.0.0.1:9000/hook", "https://127.0.0.1/hook", "https://[::1]/x",
+        "https://localhost/x", "http://93.184.216.34/licence", "https://169.254.169.254/x",
+    ):  # fmt: skip
+        with pytest.raises(RuleError):
+            require_webhook_url(url, True)
+
+
+def test_a_delivery_is_never_posted_to_an_address_inside(core_env, receiver):
+    """The endpoint's host is checked again at each attempt: a loopback receiver, fine while
+    developing, is refused once the platform runs in production (as a name that moved inside)."""
+    from core.monitoring.webhooks import deliver_webhooks
+
+    env = core_env
+    _setup(env, receiver.url)
+    _grant(env)
+    _set_licence(env, "zhang_licence", status="SEIZED")
+    _run(env, "monitoring_scan")
+    report = deliver_webhooks(
+        env.platform.engine, env.platform.adapter("webhook_transport"), env.clock.now(),
+        production=True,
+    )  # fmt: skip
+    assert (report.sent, report.failed) == (0, 1) and receiver.received == []
+    [message] = _webhooks(env)
+    assert message.last_error == "endpoint address not allowed" and message.status == "PENDING"
 
 
 @pytest.mark.parametrize(
     ("status", "points", "days_left", "condition", "full", "expiring"),
     [
         ("NORMAL", 0, 400, Condition.VALID, False, False),
+        ("NORMAL", 12, 400, Condition.SUSPENDED, True, False),  # 12 points suspend at once
         ("NORMAL", 0, 90, Condition.VALID, False, True),
         ("NORMAL", 0, 91, Condition.VALID, False, False),
         ("NORMAL", 0, -1, Condition.EXPIRED, False, False),

@@ -156,6 +156,7 @@ class MonitoringQuery:
                 events=rules.offered_events(org.allowed_claims),
             )
             for org, max_days in rows
+            if rules.offered_events(org.allowed_claims)
         ]
 
     @operation_field(

@@ -3,7 +3,8 @@
 Events follow the licence status codes of the registry (core/registries/licences.py) and the live
 status of the e-licence (M01 2021-一-五: VALID / INVALID / SUSPENDED, with the reasons):
 
-    SUSPENDED                 the licence became unusable for now (暂扣, 记分满分, 逾期未审验/换证)
+    SUSPENDED                 the licence became unusable for now (暂扣, 记分满分 — 12 points, whatever
+                              the status says —, 逾期未审验/换证), as the e-licence's live status reads it
     REVOKED                   吊销
     CANCELLED                 注销 / 注销可恢复
     EXPIRED                   past its 有效期限
@@ -28,18 +29,24 @@ EXPIRING_DAYS = 90  # renewal opens 90 days before the end of validity
 MAX_REGISTRATION_DAYS = 1095  # the longest period an administrator may register (3 years)
 MAX_PURPOSE = 100
 MAX_REFERENCE = 64
+MONITORING_KINDS = frozenset({"INSURER", "RENTAL", "EMPLOYER"})  # PartnerKind values that monitor
 
 
 class MonitoringErrorCode(ErrorCode):
     """Refusals of licence monitoring (docs/partners.md lists each)."""
 
     MONITORING_NOT_REGISTERED = "MONITORING_NOT_REGISTERED"  # the partner may not monitor
+    MONITORING_KIND_NOT_ALLOWED = (
+        "MONITORING_KIND_NOT_ALLOWED"  # a kind of firm that cannot monitor
+    )
     MONITORING_PERIOD_TOO_LONG = "MONITORING_PERIOD_TOO_LONG"  # beyond the registration's maximum
     MONITORING_EVENT_NOT_ALLOWED = "MONITORING_EVENT_NOT_ALLOWED"  # discloses what it may not see
     MONITORING_GRANT_EXISTS = "MONITORING_GRANT_EXISTS"  # one active grant per partner and licence
     MONITORING_NO_LICENCE = "MONITORING_NO_LICENCE"  # the caller holds no such licence
     MONITORING_GRANT_NOT_ACTIVE = "MONITORING_GRANT_NOT_ACTIVE"  # already revoked or expired
-    WEBHOOK_URL_INVALID = "WEBHOOK_URL_INVALID"  # not https (http only to loopback, development)
+    WEBHOOK_URL_INVALID = (
+        "WEBHOOK_URL_INVALID"  # not public https (http only to loopback, development)
+    )
 
 
 R_CONSENT = (
@@ -47,6 +54,8 @@ R_CONSENT = (
 )
 R_PERIOD = "core: a grant lasts at most the period the partner's monitoring registration allows"
 R_CLAIMS = "core: a partner is told only what its registration's allowed claims let it see"
+R_REGISTERED = "core: only firms an administrator registered for monitoring may be granted it"
+R_NO_INTERNAL = "core: webhooks go only to public https endpoints, never to an address inside"
 
 
 class MonitoringEvent(enum.StrEnum):
@@ -122,6 +131,8 @@ def licence_state(status: str, points: int, valid_until: dt.date, today: dt.date
         condition = _CONDITION[LicenceStatus(status)]
     except (ValueError, KeyError):
         condition = Condition.SUSPENDED  # an unknown status is never reported as valid
+    if points >= POINTS_LIMIT and condition is Condition.VALID:
+        condition = Condition.SUSPENDED  # 12 points suspend the licence at once, as M01 reads it
     if valid_until < today and condition in (Condition.VALID, Condition.SUSPENDED):
         condition = Condition.EXPIRED
     expiring = (

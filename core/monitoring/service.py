@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import ipaddress
 import secrets
+import socket
 import urllib.parse
 import zlib
 from collections.abc import Sequence
@@ -43,9 +45,38 @@ def _refuse(code: MonitoringErrorCode, message: str, field: str, rule: str) -> R
     return RuleError(code, message, field=field, rule=rule)
 
 
-def require_webhook_url(value: str, production: bool) -> str:
-    """An https URL without credentials (http only to a loopback host outside production), at
-    most 500 characters. Raises WEBHOOK_URL_INVALID or TOO_LONG naming `url`."""
+def _address_allowed(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, production: bool
+) -> bool:
+    """A public address; a loopback one too outside production (a developer's own receiver)."""
+    if address.is_loopback:
+        return not production
+    return address.is_global and not address.is_multicast
+
+
+def host_allowed(host: str, production: bool) -> bool:
+    """Whether `host` (a name or an address literal) may receive webhooks: every address it
+    names is public (loopback allowed outside production). A name that does not resolve is
+    refused. Checked when the endpoint is set and again at each delivery (a name may move)."""
+    name = host.strip("[]").rstrip(".").lower()
+    try:
+        addresses = [ipaddress.ip_address(name)]
+    except ValueError:
+        if name == "localhost" or name.endswith(".localhost"):
+            return not production
+        try:
+            infos = socket.getaddrinfo(name, None, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    return bool(addresses) and all(_address_allowed(a, production) for a in addresses)
+
+
+def require_webhook_url(value: str, production: bool, *, resolve: bool = True) -> str:
+    """An https URL without credentials or fragment whose host is public (http, and loopback
+    hosts, only outside production), at most 500 characters. Raises WEBHOOK_URL_INVALID or
+    TOO_LONG naming `url`. `resolve=False` skips the DNS lookup of a host name (literals are
+    always checked)."""
     text = require_text("url", value, 500)
     try:
         parts = urllib.parse.urlsplit(text)
@@ -59,18 +90,24 @@ def require_webhook_url(value: str, production: bool) -> str:
         and not parts.username
         and not parts.password
         and not parts.fragment
-        and (
-            parts.scheme == "https"
-            or (parts.scheme == "http" and host in _LOOPBACK and not production)
-        )
+        and (parts.scheme == "https" or (parts.scheme == "http" and not production))
     )
+    if ok and parts.scheme == "http":
+        ok = host in _LOOPBACK  # plain http only to the developer's own machine
+    if ok:
+        try:
+            literal = ipaddress.ip_address(host.strip("[]"))
+        except ValueError:
+            literal = None
+        if literal is not None or host in _LOOPBACK or resolve:
+            ok = host_allowed(host, production)
     if not ok:
         raise _refuse(
             MonitoringErrorCode.WEBHOOK_URL_INVALID,
-            "Give an https URL without user name or password"
+            "Give an https URL of a public host, without user name or password"
             + ("." if production else " (http only to 127.0.0.1 or localhost in development)."),
             "url",
-            "Standard Webhooks: deliveries over TLS",
+            rules.R_NO_INTERNAL,
         )
     return text
 
@@ -99,6 +136,14 @@ def register(
             field="partnerId",
             rule="core: province administrators manage their province's partners",
         )
+    if org.kind not in rules.MONITORING_KINDS:
+        raise _refuse(
+            MonitoringErrorCode.MONITORING_KIND_NOT_ALLOWED,
+            f"A firm of kind {org.kind} does not monitor driving licences (insurers, car-rental "
+            "firms and employers do).",
+            "partnerId",
+            rules.R_REGISTERED,
+        )
     require_range("maxDays", max_days, 1, rules.MAX_REGISTRATION_DAYS)
     reg = session.get(MonitoringRegistration, org.id)
     if reg is None:
@@ -125,7 +170,7 @@ def set_endpoint(ctx: Context, scope: WriteScope, url: str) -> tuple[MonitoringR
             MonitoringErrorCode.MONITORING_NOT_REGISTERED,
             "Your firm is not registered for licence monitoring; ask the traffic administration.",
             "url",
-            rules.R_PERIOD,
+            rules.R_REGISTERED,
         )
     reg.webhook_url = require_webhook_url(url, ctx.platform.settings.production)
     secret = new_secret()
@@ -183,9 +228,10 @@ def create_grant(ctx: Context, scope: WriteScope, request: GrantRequest) -> Moni
             MonitoringErrorCode.MONITORING_NOT_REGISTERED,
             "This firm is not registered for licence monitoring.",
             "partnerId",
-            rules.R_PERIOD,
+            rules.R_REGISTERED,
         )
-    if not 1 <= request.days <= reg.max_days:
+    require_range("days", request.days, 1, rules.MAX_REGISTRATION_DAYS)
+    if request.days > reg.max_days:
         raise _refuse(
             MonitoringErrorCode.MONITORING_PERIOD_TOO_LONG,
             f"{org.name} may be granted at most {reg.max_days} days.",

@@ -110,9 +110,16 @@ def _backoff(attempts: int) -> dt.timedelta:
 
 
 def deliver_webhooks(
-    engine: Engine, client: httpx.Client, now: dt.datetime, batch: int = 200
+    engine: Engine,
+    client: httpx.Client,
+    now: dt.datetime,
+    batch: int = 200,
+    *,
+    production: bool = True,
 ) -> DeliveryReport:
-    """Post the due webhook deliveries (module docstring). Returns what happened to each."""
+    """Post the due webhook deliveries (module docstring). Returns what happened to each. The
+    endpoint's host is checked again before each attempt (`service.host_allowed`: public
+    addresses only; loopback too when not `production`)."""
     report = DeliveryReport()
     at = stamp(now)
     due = (
@@ -148,7 +155,7 @@ def deliver_webhooks(
             mark = {"status": "CANCELLED", "last_error": "grant ended or partner suspended"}
             report.cancelled += 1
         else:
-            error = _post(client, row)
+            error = _post(client, row, production)
             if error is None:
                 mark = {"status": "SENT", "sent_at": at, "last_error": None}
                 report.sent += 1
@@ -167,10 +174,14 @@ def deliver_webhooks(
     return report
 
 
-def _post(client: httpx.Client, row: Any) -> str | None:
+def _post(client: httpx.Client, row: Any, production: bool) -> str | None:
     """One attempt; None when the partner answered 2xx, else a short reason."""
+    from .service import host_allowed
+
     if not row.webhook_url or not row.webhook_secret:
         return "no endpoint set"
+    if not host_allowed(httpx.URL(row.webhook_url).host, production):
+        return "endpoint address not allowed"  # the name now points inside: never posted
     sent_at = dt.datetime.fromtimestamp(time.time(), dt.UTC)  # transport time: the replay window
     headers = signed_headers(row.webhook_secret, row.id, row.text, sent_at)
     try:
