@@ -59,5 +59,5 @@ class ApplicationMutation:
             ctx=ctx,
             by=Party.APPLICANT,
         )
-        scope.subject(person_id, f"Application:{app.id}")
+        scope.subject(person_id, f"Application:{app.id}", reason=text)
         return ApplicationWithdrawPayload(application=Application.of(app))

@@ -211,7 +211,8 @@ def transition(
     values: dict[str, Any] = {"status": to.value, "updated_at": stamp(now)}
     if to is AppStatus.UNDER_REVIEW:
         values["accepted_by"] = actor_account_id
-    if to in (AppStatus.APPROVED, AppStatus.REJECTED):
+    if to in (AppStatus.APPROVED, AppStatus.REJECTED, AppStatus.CANCELLED):
+        # a withdrawal's or a cancellation's reason is kept like a decision's
         values["decided_by"] = actor_account_id
         values["decision_note"] = note
     table = Application.__table__  # type: ignore[attr-defined]
