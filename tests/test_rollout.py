@@ -128,7 +128,7 @@ def test_province_admin_switches_own_city_and_is_audited(example_env):
                 "measure": "example_measure",
                 "city": "320500",
                 "enabled": True,
-                "validFrom": "2024-09-01",
+                "validFrom": "2024-09-02",
             }
         },
         as_="province_admin",
@@ -184,8 +184,8 @@ def test_invalid_dates_refused(example_env):
                 "measure": "example_measure",
                 "city": "320500",
                 "enabled": True,
-                "validFrom": "2024-09-01",
-                "validUntil": "2024-08-01",
+                "validFrom": "2024-09-03",
+                "validUntil": "2024-09-02",
             }
         },
         as_="province_admin",
@@ -247,3 +247,31 @@ def test_measure_settings_resolve_city_then_province_then_nation(example_env):
         "errors"
     ]
     assert refused == [{"code": "OUT_OF_JURISDICTION", "field": "scopeCode"}]
+
+
+def _set(env, **values):
+    return env.data(MUTATION, {"input": {"measure": "example_measure", **values}},
+                    as_="province_admin")["rolloutSet"]["errors"]  # fmt: skip
+
+
+def test_no_rollout_rule_for_a_day_already_past_and_earlier_periods_stay(example_env):
+    """Review finding: a province admin could switch a measure on or off from a day already past
+    (even before its seed), and a new rule deleted the city's earlier one, rewriting what was in
+    force on days that reports and decisions already relied on."""
+    env = example_env  # the clock: 2024-09-02
+    early = _set(env, city="320500", enabled=True, validFrom="2020-01-01")
+    assert early == [
+        {"code": "INVALID_DATE", "field": "validFrom",
+         "rule": "core: no rollout rule for a day already past"}
+    ]  # fmt: skip
+    assert _set(env, city="320500", enabled=True, validFrom="2024-09-01")[0]["field"] == "validFrom"
+    assert _in_force(env, "320500", "2024-09-02")["inForce"] is False  # nothing written
+    assert _set(env, city="320500", enabled=True) == []  # from today
+    env.clock.set("2025-03-01")
+    assert _set(env, city="320500", enabled=False) == []  # switched off later
+    assert _in_force(env, "320500", "2024-12-01")["inForce"] is True  # the earlier period stays
+    assert _in_force(env, "320500", "2025-03-01")["inForce"] is False
+    assert _set(env, city="320500", enabled=True, validFrom="2025-04-01") == []  # a later date
+    assert _in_force(env, "320500", "2025-03-15")["inForce"] is False
+    assert _in_force(env, "320500", "2025-04-01")["inForce"] is True
+    assert _in_force(env, "320500", "2024-12-01")["inForce"] is True

@@ -376,8 +376,19 @@ class CoreMutation:
             raise RuleError(
                 Code.INVALID_DATE, "`validUntil` is before `validFrom`.", field="validUntil"
             )
+        if start < ctx.today():
+            raise RuleError(
+                Code.INVALID_DATE,
+                "A rollout change takes effect from today or a later day; what was in force "
+                "on earlier days stays as it was (reports and decisions rest on it).",
+                field="validFrom",
+                rule="core: no rollout rule for a day already past",
+                measure=input.measure,
+            )
         note = optional_text("note", input.note, 300, multiline=True)
         session = scope.session
+        # the city's earlier admin rules: those starting on or after `start` are replaced; one
+        # that started before ends the day before, so what was in force earlier stays on record
         for old in session.exec(
             select(RolloutRule).where(
                 RolloutRule.measure == input.measure,
@@ -385,7 +396,11 @@ class CoreMutation:
                 RolloutRule.source == "ADMIN",
             )
         ).all():
-            session.delete(old)
+            if old.valid_from >= start:
+                session.delete(old)
+            elif old.valid_until is None or old.valid_until >= start:
+                old.valid_until = start - dt.timedelta(days=1)
+                session.add(old)
         session.add(
             RolloutRule(
                 measure=input.measure,
