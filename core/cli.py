@@ -318,7 +318,14 @@ def cmd_job(args: argparse.Namespace) -> int:
             f"unknown job {args.name!r}; known: {', '.join(sorted(platform.jobs))}", file=sys.stderr
         )
         return 1
-    print(json.dumps(job.run(platform, platform.clock.now()), ensure_ascii=False, default=str))
+    from core.job_lock import single_instance
+
+    with single_instance(platform.engine, args.name) as mine:
+        if not mine:  # another copy is running it: one instance at a time (core/job_lock.py)
+            print(json.dumps({"skipped": "another instance is running this job"}))
+            return 0
+        result = job.run(platform, platform.clock.now())
+    print(json.dumps(result, ensure_ascii=False, default=str))
     return 0
 
 

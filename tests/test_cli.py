@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from sqlmodel import select
 
 from core import cli
 
@@ -61,6 +62,33 @@ def test_plugins_rollout_and_jobs(cli_env, capsys):
     assert cli.main(["job", "outbox_deliver"]) == 0
     assert '"sent"' in capsys.readouterr().out
     assert cli.main(["job", "nope"]) == 1
+
+
+def test_a_job_runs_one_instance_at_a_time(cli_env, capsys):
+    """Review finding: two copies of `job outbox_deliver` started together sent a message twice.
+    A copy started while another holds the job's lock (core/job_lock.py) does nothing."""
+    from core import outbox
+    from core.job_lock import single_instance
+    from core.notices import Addressee
+    from core.outbox import SentMessage
+
+    env = cli_env
+    with env.session() as session:
+        outbox.notify(session, env.clock.now(), env.platform.notices,
+                      Addressee.account(env.refs["clerk"].id), "core.register.phone_in_use")  # fmt: skip
+        session.commit()
+    with single_instance(env.platform.engine, "outbox_deliver") as first:
+        assert first is True
+        with single_instance(env.platform.engine, "outbox_deliver") as second:
+            assert second is False  # the lock is the job's, whichever process asks
+        assert cli.main(["job", "outbox_deliver"]) == 0
+        assert "another instance" in capsys.readouterr().out
+        with env.session() as session:
+            assert session.exec(select(SentMessage)).all() == []  # the second copy sent nothing
+    assert cli.main(["job", "outbox_deliver"]) == 0  # the lock is released after a run
+    assert '"sent": 1' in capsys.readouterr().out
+    with single_instance(env.platform.engine, "other_job") as other:
+        assert other is True  # jobs lock separately
 
 
 def test_rotate_keys(cli_env, capsys):

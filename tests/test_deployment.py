@@ -9,7 +9,7 @@ a key prefix of its own, 127.0.0.2 as the trusted proxy). Then, through real soc
   untrusted peer changes nothing while the trusted proxy's is honoured;
 - every line the processes write is a JSON object; a request's lines carry its request id; an
   unexpected error is one ERROR line with the id, a client leaving mid-body one INFO line;
-- every registered job is in the documented crontab.
+- every registered job is in the crontab the CLI prints (the deployment guide shows how to install it).
 """
 
 from __future__ import annotations
