@@ -12,7 +12,11 @@ off none of them is imported. A trace holds:
   span named after the operation with `graphql.operation.name` and `graphql.operation.type`,
   and one span per resolver that is not a plain attribute read (`graphql.path`);
 - the database: SQLAlchemy's instrumentation, one span per statement (`db.statement`: the SQL
-  with its placeholders, never the bound values).
+  with its placeholders, never the bound values), only inside a request's trace.
+
+Background work (the embedded audit sequencer's thread, a pass every half second; `core.cli job`
+runs, which never turn tracing on) makes no span: a statement with no span around it is not
+traced, so an idle server exports nothing and each request's trace stands alone.
 
 What a trace never holds: the document text (it may carry literals), resolver arguments and
 variables (ID numbers, names, phones, payloads), headers (tokens), the query string (GET
@@ -118,8 +122,27 @@ def instrument_engine(engine: Any, provider: Any) -> None:
     from opentelemetry.metrics import NoOpMeterProvider
 
     counter = NoOpMeterProvider().get_meter("traffic").create_up_down_counter("db.connections")
-    EngineTracer(provider.get_tracer("traffic.sql"), engine, counter)
+    EngineTracer(_InTraceOnly(provider.get_tracer("traffic.sql")), engine, counter)
     engine._traffic_traced = True
+
+
+class _InTraceOnly:
+    """A tracer that starts a span only inside a trace already under way (a request's): a
+    statement run by background work (no current span) gets the non-recording span, which
+    exports nothing."""
+
+    def __init__(self, tracer: Any) -> None:
+        self.tracer = tracer
+
+    def start_span(self, name: str, context: Any = None, **kwargs: Any) -> Any:
+        from opentelemetry import trace
+
+        if not trace.get_current_span(context).get_span_context().is_valid:
+            return trace.INVALID_SPAN
+        return self.tracer.start_span(name, context, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tracer, name)
 
 
 def untrace_engines() -> None:
