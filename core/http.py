@@ -687,9 +687,15 @@ def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
     """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes.
 
     Traced with OpenTelemetry (core/tracing.py) when `tracer_provider` is given or the settings
-    turn tracing on (`TRACING`)."""
+    turn tracing on (`TRACING`). SystemExit, naming the `tracing` extra, when the settings turn
+    it on and its packages are not installed."""
     if tracer_provider is None:
-        tracer_provider = tracing.provider_for(platform.settings.tracing)
+        try:
+            tracer_provider = tracing.provider_for(platform.settings.tracing)
+        except tracing.TracingNotInstalled as missing:
+            # start-up stops with one clear line naming the extra, not a ModuleNotFoundError
+            log.error(str(missing))
+            raise SystemExit(f"error: {missing}") from None
     if tracer_provider is not None:
         tracing.instrument_engine(platform.engine, tracer_provider)
 

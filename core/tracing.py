@@ -47,12 +47,56 @@ def mode_from_env() -> str:
     return mode
 
 
+class TracingNotInstalled(RuntimeError):
+    """TRACING is on but the `tracing` extra's packages are missing (raised at start-up)."""
+
+
+# what each mode imports, with the distribution that provides it
+_NEEDED = {
+    "console": (
+        ("opentelemetry.sdk.trace", "opentelemetry-sdk"),
+        ("opentelemetry.instrumentation.asgi", "opentelemetry-instrumentation-asgi"),
+        ("opentelemetry.instrumentation.sqlalchemy", "opentelemetry-instrumentation-sqlalchemy"),
+    ),
+}
+_NEEDED["otlp"] = (
+    *_NEEDED["console"],
+    (
+        "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+        "opentelemetry-exporter-otlp-proto-http",
+    ),
+)
+
+
+def check_installed(mode: str) -> None:
+    """Raise TracingNotInstalled, naming the extra to install and the missing packages, when a
+    module `mode` needs cannot be imported (instead of a bare ModuleNotFoundError later)."""
+    import importlib.util
+
+    missing = []
+    for module, distribution in _NEEDED.get(mode, ()):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:  # a parent package is missing
+            found = False
+        if not found:
+            missing.append(distribution)
+    if missing:
+        raise TracingNotInstalled(
+            f"TRACING={mode} needs the `tracing` extra, which is not installed (missing: "
+            f"{', '.join(missing)}). Install it with `pip install '.[tracing]'` (from the "
+            "checkout), or start with `TRACING=" + mode + " python3 dev.py serve`, which installs "
+            "it into .venv; or unset TRACING."
+        )
+
+
 def provider_for(mode: str) -> Any:
     """The process's tracer provider for `mode` (built once), or None when tracing is off."""
     global _provider
     if mode == "off":
         return None
     if _provider is None:
+        check_installed(mode)
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter

@@ -179,3 +179,48 @@ def test_background_work_makes_no_span_and_an_idle_server_exports_nothing(traced
     roots = [s for s in spans if s.parent is None]
     assert [r.name for r in roots] == ["POST /graphql"]
     assert any("db.statement" in (s.attributes or {}) for s in spans)
+
+
+def test_tracing_on_without_its_packages_stops_start_up_naming_the_extra(tmp_path):
+    """Review finding: TRACING=console in a venv without the `tracing` extra crashed at start with
+    a raw `ModuleNotFoundError: No module named 'opentelemetry'`. Start-up now stops with one line
+    that names the extra and how to install it."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent(
+        """
+        import importlib.abc, sys
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "opentelemetry":
+                    raise ModuleNotFoundError("No module named 'opentelemetry'", name=name)
+        sys.meta_path.insert(0, Block())
+        import server
+        from core.http import create_app
+        create_app(server.make_platform(load_demo=False))
+        print("started")
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    for mode in ("console", "otlp"):
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/t.db",
+            "PATH": "/usr/bin:/bin",
+            "TRACING": mode,
+        }
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 1 and "started" not in run.stdout
+        last = run.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"error: TRACING={mode} needs the `tracing` extra"), run.stderr
+        assert "pip install '.[tracing]'" in last and "opentelemetry-sdk" in last
+        assert "Traceback" not in run.stderr, run.stderr[-2000:]
