@@ -9,13 +9,22 @@ only `[project] dependencies`; `test` and `bench` add the `test` extra (pytest, 
 the browser itself is the system's Chromium, see README.md "Tests"). Each set is installed into
 `.venv` beside this file once, and again whenever pyproject.toml changes; the step and each
 package being fetched are printed as it goes. VENV=path picks another environment directory.
+
+Signals: `serve` and `bench` run in their own process group, and SIGTERM, SIGINT and SIGHUP sent
+to dev.py are passed on to them (so `kill <dev.py>`, Ctrl-C or a closing terminal stop the server
+and free its port; Ctrl-C reaches it once). `test` and `cli` stay in the terminal's group (they
+may read it), which delivers Ctrl-C to them itself; SIGTERM and SIGHUP are passed on. dev.py then
+waits for the command and exits with its status (128 + the signal's number when a signal ended
+it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -110,6 +119,31 @@ def ensure_env(sets: tuple[str, ...]) -> None:
     _say(f"environment ready in {time.monotonic() - started:.0f} s")
 
 
+_FORWARDED = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP") if hasattr(signal, name)
+)
+
+
+def run(command: list[str], own_group: bool) -> int:
+    """Run `command`, passing on to it the signals dev.py receives (see the module docstring),
+    and return its exit status (128 + signal number if a signal ended it)."""
+    extra = {"process_group": 0} if own_group and os.name != "nt" else {}
+    child = subprocess.Popen(command, **extra)
+
+    def forward(signum: int, frame: object) -> None:
+        if own_group or signum != signal.SIGINT:  # same group: the terminal sent it already
+            with contextlib.suppress(ProcessLookupError):
+                child.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, forward) for signum in _FORWARDED}
+    try:
+        code = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return 128 - code if code < 0 else code
+
+
 def main() -> int:
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     args = sys.argv[2:]
@@ -119,13 +153,13 @@ def main() -> int:
     ensure_env(needs(command))
     os.chdir(ROOT)
     if command == "serve":
-        return subprocess.call([str(PY), "server.py", *args])
+        return run([str(PY), "server.py", *args], own_group=True)
     if command == "test":
-        return subprocess.call([str(PY), "-m", "pytest", *args])
+        return run([str(PY), "-m", "pytest", *args], own_group=False)
     if command == "cli":
-        return subprocess.call([str(PY), "-m", "core.cli", *args])
+        return run([str(PY), "-m", "core.cli", *args], own_group=False)
     if command == "bench":
-        return subprocess.call([str(PY), "bench/run.py", *args])
+        return run([str(PY), "bench/run.py", *args], own_group=True)
     return 0
 
 

@@ -29,9 +29,44 @@ def _platform(load_demo: bool = False):  # noqa: ANN202
 
 
 def cmd_db_init(args: argparse.Namespace) -> int:
-    _platform()
-    print("database ready (tables created, default rollout seeded, signing keys present)")
+    """Create the tables that are missing (never alters one), seed the default rollout rows that
+    are missing and the signing keys; prints what it found and what it created."""
+    from sqlalchemy import inspect
+
+    from core.db import make_engine
+    from core.platform import build_platform
+    from core.settings import Settings
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    before = set(inspect(engine).get_table_names())
+    build_platform(settings, engine=engine)
+    after = set(inspect(engine).get_table_names())
+    engine.dispose()
+    print(db_init_summary(before, after))
     return 0
+
+
+def db_init_summary(before: set[str], after: set[str]) -> str:
+    """What `db-init` did, from the table names before and after it ran."""
+    created = sorted(after - before)
+    kept = len(after & before)
+    if not created:
+        tables = f"all {kept} tables were already there, nothing created"
+    elif not kept:
+        tables = f"{len(created)} tables created"
+    else:
+        shown = ", ".join(created[:8]) + (", ..." if len(created) > 8 else "")
+        tables = f"{len(created)} missing tables created ({shown}), {kept} already there"
+    managed = (
+        "; this database is managed by migrations: upgrade it with db-migrate"
+        if "alembic_version" in before
+        else ""
+    )
+    return (
+        f"database ready: {tables}; default rollout and signing keys present (missing ones "
+        f"added){managed}"
+    )
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
@@ -343,7 +378,25 @@ def cmd_crontab(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def job_list() -> str:
+    """The jobs of the selected plugins (APP_PLUGINS; no database needed), one a line: name,
+    schedule (Beijing time), what it does."""
+    from core.plugin_host import collect, load_plugins
+    from core.settings import Settings
+
+    pm, _ = load_plugins(Settings.from_env().plugins, ())
+    jobs = sorted((job for _, specs in collect(pm, "register_jobs") for job in specs), key=_name)
+    width = max((len(job.name) for job in jobs), default=0)
+    lines = [f"  {job.name:{width}}  {job.schedule}: {job.description}" for job in jobs]
+    return "jobs (name, schedule in Beijing time):\n" + "\n".join(lines)
+
+
+def _name(job: Any) -> str:
+    return job.name
+
+
+def build_parser(job_help: bool = False) -> argparse.ArgumentParser:
+    """The command line; `job_help`: list the jobs in `job --help` (loads the plugins)."""
     parser = argparse.ArgumentParser(prog="python -m core.cli", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser(
@@ -434,14 +487,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("start")
     p.add_argument("end")
     p.set_defaults(fn=cmd_report)
-    p = sub.add_parser("job", help="run a scheduled job once")
-    p.add_argument("name")
+    p = sub.add_parser(
+        "job",
+        help="run a scheduled job once (`job --help` lists them)",
+        epilog=job_list() if job_help else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", help="the job's name (listed below)")
     p.set_defaults(fn=cmd_job)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    job_help = argv[:1] == ["job"] and any(a in ("-h", "--help") for a in argv[1:])
+    args = build_parser(job_help).parse_args(argv)
     return int(args.fn(args))
 
 

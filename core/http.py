@@ -15,6 +15,14 @@ line), logs an unexpected exception once as a JSON line with that id (the client
 with the id) and a client that goes away mid-request as one info line. Inside it, uvicorn's
 `ProxyHeadersMiddleware` takes the client address from `X-Forwarded-For` only when the direct
 peer is one of `TRUSTED_PROXIES` (the right-most address that is not a trusted proxy).
+
+Media types (GraphQL over HTTP): a client whose `Accept` prefers
+`application/graphql-response+json` gets answers of that type, and a request error (the document
+does not parse or validate: depth, aliases, tokens, unknown fields; or its variables do not fit)
+answers 400 with no `data` entry, as the specification asks for that type. Any other client
+(`application/json`, `*/*`, no Accept) gets `application/json` and 200 for every GraphQL answer,
+as before. Batches (outside the specification) are always `application/json`, 200. Every other
+refusal (malformed body, 405, 413, 415, 401) has its own 4xx status whatever the Accept.
 """
 
 from __future__ import annotations
@@ -55,6 +63,40 @@ _PID = os.getpid()
 MAX_VARIABLE_DEPTH = 24
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
 TOO_MANY_CREDENTIAL_OPERATIONS = "TOO_MANY_CREDENTIAL_OPERATIONS"
+JSON = "application/json"
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+ALLOWED_METHODS = "GET, POST"
+
+
+def answer_media_type(accept: str | None) -> str:
+    """The media type of a GraphQL answer for this `Accept` header: `GRAPHQL_RESPONSE` when the
+    client lists it at least as high (q) as `application/json`, else `JSON` (also for `*/*` and
+    no header: the GraphQL-over-HTTP specification's legacy default)."""
+    weights: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        kind, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = kind.lower()
+        if kind in (JSON, GRAPHQL_RESPONSE):
+            weights[kind] = max(weights.get(kind, 0.0), quality)
+    wanted = weights.get(GRAPHQL_RESPONSE, 0.0)
+    return GRAPHQL_RESPONSE if wanted > 0 and wanted >= weights.get(JSON, 0.0) else JSON
+
+
+def _request_error(result: dict[str, Any]) -> bool:
+    """True when a GraphQL answer is a request error: no data, and no error from a field (parse,
+    validation and limit errors carry no `data`; variable coercion gives `data: null` and errors
+    without a `path`)."""
+    if result.get("data") is not None or not result.get("errors"):
+        return False
+    return all("path" not in error for error in result["errors"])
 
 
 def request_id_of(scope: Scope) -> str:
@@ -276,13 +318,22 @@ class GraphQLEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
         response = await self.handle(request)
+        if (
+            response.media_type == JSON
+            and answer_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE
+            and not bytes(response.body).startswith(b"[")  # a batch stays application/json
+        ):
+            response.headers["content-type"] = GRAPHQL_RESPONSE
         await response(scope, receive, send)
 
     async def handle(self, request: Request) -> Response:
         if request.method == "GET":
             return await self._get(request)
         if request.method != "POST":
-            return _error(405, "Use POST (or GET for queries).", "METHOD_NOT_ALLOWED")
+            # every other method (HEAD, PUT, OPTIONS, DELETE, ...): the same JSON refusal
+            refused = _error(405, "Use POST (or GET for queries).", "METHOD_NOT_ALLOWED")
+            refused.headers["allow"] = ALLOWED_METHODS
+            return refused
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type not in ("application/json", "application/graphql-response+json"):
             return _error(
@@ -404,8 +455,21 @@ class GraphQLEndpoint:
             for plan in plans
         ]
         body = results if batch else results[0]
+        status = 200
+        if (
+            not batch
+            and answer_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE
+            and _request_error(body)
+        ):
+            # GraphQL over HTTP, application/graphql-response+json: a request error is a 4xx
+            # with no `data` entry (application/json keeps 200, which the specification allows)
+            body = {key: value for key, value in body.items() if key != "data"}
+            status = 400
         response = Response(
-            orjson.dumps(body), media_type="application/json", headers={"x-request-id": request_id}
+            orjson.dumps(body),
+            status_code=status,
+            media_type=JSON,
+            headers={"x-request-id": request_id},
         )
         response.committed = sum(commits)  # type: ignore[attr-defined] - read by _run_idempotent
         return response
@@ -623,9 +687,15 @@ def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
     """The ASGI app: /graphql, /.well-known/jwks.json, /health, /ready, and plugin routes.
 
     Traced with OpenTelemetry (core/tracing.py) when `tracer_provider` is given or the settings
-    turn tracing on (`TRACING`)."""
+    turn tracing on (`TRACING`). SystemExit, naming the `tracing` extra, when the settings turn
+    it on and its packages are not installed."""
     if tracer_provider is None:
-        tracer_provider = tracing.provider_for(platform.settings.tracing)
+        try:
+            tracer_provider = tracing.provider_for(platform.settings.tracing)
+        except tracing.TracingNotInstalled as missing:
+            # start-up stops with one clear line naming the extra, not a ModuleNotFoundError
+            log.error(str(missing))
+            raise SystemExit(f"error: {missing}") from None
     if tracer_provider is not None:
         tracing.instrument_engine(platform.engine, tracer_provider)
 
@@ -659,7 +729,7 @@ def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
 
     endpoint = GraphQLEndpoint(platform, tracer_provider)
     routes = [
-        Route("/graphql", endpoint, methods=["GET", "POST"]),
+        Route("/graphql", endpoint),  # every method: the endpoint answers 405 itself (JSON)
         Route("/.well-known/jwks.json", jwks),
         Route("/health", health),
         Route("/ready", ready),

@@ -12,7 +12,11 @@ off none of them is imported. A trace holds:
   span named after the operation with `graphql.operation.name` and `graphql.operation.type`,
   and one span per resolver that is not a plain attribute read (`graphql.path`);
 - the database: SQLAlchemy's instrumentation, one span per statement (`db.statement`: the SQL
-  with its placeholders, never the bound values).
+  with its placeholders, never the bound values), only inside a request's trace.
+
+Background work (the embedded audit sequencer's thread, a pass every half second; `core.cli job`
+runs, which never turn tracing on) makes no span: a statement with no span around it is not
+traced, so an idle server exports nothing and each request's trace stands alone.
 
 What a trace never holds: the document text (it may carry literals), resolver arguments and
 variables (ID numbers, names, phones, payloads), headers (tokens), the query string (GET
@@ -43,12 +47,56 @@ def mode_from_env() -> str:
     return mode
 
 
+class TracingNotInstalled(RuntimeError):
+    """TRACING is on but the `tracing` extra's packages are missing (raised at start-up)."""
+
+
+# what each mode imports, with the distribution that provides it
+_NEEDED = {
+    "console": (
+        ("opentelemetry.sdk.trace", "opentelemetry-sdk"),
+        ("opentelemetry.instrumentation.asgi", "opentelemetry-instrumentation-asgi"),
+        ("opentelemetry.instrumentation.sqlalchemy", "opentelemetry-instrumentation-sqlalchemy"),
+    ),
+}
+_NEEDED["otlp"] = (
+    *_NEEDED["console"],
+    (
+        "opentelemetry.exporter.otlp.proto.http.trace_exporter",
+        "opentelemetry-exporter-otlp-proto-http",
+    ),
+)
+
+
+def check_installed(mode: str) -> None:
+    """Raise TracingNotInstalled, naming the extra to install and the missing packages, when a
+    module `mode` needs cannot be imported (instead of a bare ModuleNotFoundError later)."""
+    import importlib.util
+
+    missing = []
+    for module, distribution in _NEEDED.get(mode, ()):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except ModuleNotFoundError:  # a parent package is missing
+            found = False
+        if not found:
+            missing.append(distribution)
+    if missing:
+        raise TracingNotInstalled(
+            f"TRACING={mode} needs the `tracing` extra, which is not installed (missing: "
+            f"{', '.join(missing)}). Install it with `pip install '.[tracing]'` (from the "
+            "checkout), or start with `TRACING=" + mode + " python3 dev.py serve`, which installs "
+            "it into .venv; or unset TRACING."
+        )
+
+
 def provider_for(mode: str) -> Any:
     """The process's tracer provider for `mode` (built once), or None when tracing is off."""
     global _provider
     if mode == "off":
         return None
     if _provider is None:
+        check_installed(mode)
         from opentelemetry.sdk.resources import Resource
         from opentelemetry.sdk.trace import TracerProvider
         from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
@@ -118,8 +166,27 @@ def instrument_engine(engine: Any, provider: Any) -> None:
     from opentelemetry.metrics import NoOpMeterProvider
 
     counter = NoOpMeterProvider().get_meter("traffic").create_up_down_counter("db.connections")
-    EngineTracer(provider.get_tracer("traffic.sql"), engine, counter)
+    EngineTracer(_InTraceOnly(provider.get_tracer("traffic.sql")), engine, counter)
     engine._traffic_traced = True
+
+
+class _InTraceOnly:
+    """A tracer that starts a span only inside a trace already under way (a request's): a
+    statement run by background work (no current span) gets the non-recording span, which
+    exports nothing."""
+
+    def __init__(self, tracer: Any) -> None:
+        self.tracer = tracer
+
+    def start_span(self, name: str, context: Any = None, **kwargs: Any) -> Any:
+        from opentelemetry import trace
+
+        if not trace.get_current_span(context).get_span_context().is_valid:
+            return trace.INVALID_SPAN
+        return self.tracer.start_span(name, context, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tracer, name)
 
 
 def untrace_engines() -> None:

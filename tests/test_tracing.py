@@ -141,3 +141,86 @@ def test_one_trace_per_request_with_the_operation_name_and_no_personal_data(trac
             assert not leaked, f"span {span.name!r} attribute {key}={text[:80]!r} leaks {leaked}"
             assert not key.startswith("graphql.param"), key
         assert not any(s in span.name for s in secrets), span.name
+
+
+def test_background_work_makes_no_span_and_an_idle_server_exports_nothing(traced):
+    """Review finding: the embedded audit sequencer's passes (a thread, every half second) each
+    made root traces of `SELECT audit_events.seq ...` spans, hundreds a minute. Background work
+    is not traced: only a request's statements make spans."""
+    import time
+
+    from core.audit import AuditSequencer, sequence_all
+
+    env, exporter = traced
+    platform = env.platform
+    with env.http:  # the lifespan runs: the embedded sequencer thread starts
+        assert platform.settings.audit_sequencer == "embedded"
+        time.sleep(1.6)  # three sequencer passes, no request
+        assert exporter.get_finished_spans() == ()
+        # a request that writes an audit event, then the sequencer integrates it
+        answer = env.http.post(
+            "/graphql",
+            json={
+                "query": SIGN_IN,
+                "variables": {"login": env.refs["zhang"].phone, "password": "demo-pass-1"},
+            },
+        )
+        assert answer.json()["data"]["signIn"]["token"]
+        time.sleep(1.1)
+    # a pass run directly (as the sequencer does, outside any request) adds no span either
+    sequence_all(platform.engine, platform.keys, platform.clock.now())
+    sequencer = AuditSequencer(platform, interval=0.05)
+    sequencer.start()
+    time.sleep(0.3)
+    sequencer.stop()
+    spans = exporter.get_finished_spans()
+    traces = {span.context.trace_id for span in spans}
+    assert len(traces) == 1, [s.name for s in spans]  # the sign-in's trace, nothing else
+    roots = [s for s in spans if s.parent is None]
+    assert [r.name for r in roots] == ["POST /graphql"]
+    assert any("db.statement" in (s.attributes or {}) for s in spans)
+
+
+def test_tracing_on_without_its_packages_stops_start_up_naming_the_extra(tmp_path):
+    """Review finding: TRACING=console in a venv without the `tracing` extra crashed at start with
+    a raw `ModuleNotFoundError: No module named 'opentelemetry'`. Start-up now stops with one line
+    that names the extra and how to install it."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent(
+        """
+        import importlib.abc, sys
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] == "opentelemetry":
+                    raise ModuleNotFoundError("No module named 'opentelemetry'", name=name)
+        sys.meta_path.insert(0, Block())
+        import server
+        from core.http import create_app
+        create_app(server.make_platform(load_demo=False))
+        print("started")
+        """
+    )
+    root = Path(__file__).resolve().parent.parent
+    for mode in ("console", "otlp"):
+        env = {
+            "DATABASE_URL": f"sqlite:///{tmp_path}/t.db",
+            "PATH": "/usr/bin:/bin",
+            "TRACING": mode,
+        }
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 1 and "started" not in run.stdout
+        last = run.stderr.strip().splitlines()[-1]
+        assert last.startswith(f"error: TRACING={mode} needs the `tracing` extra"), run.stderr
+        assert "pip install '.[tracing]'" in last and "opentelemetry-sdk" in last
+        assert "Traceback" not in run.stderr, run.stderr[-2000:]

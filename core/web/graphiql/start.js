@@ -4,7 +4,8 @@
 (function () {
   const WELCOME = `# GraphiQL, development mode (APP_MODE=production switches it off).
 #
-# 1. Sign in (every demo account's password is demo-pass-1; README.md lists them):
+# 1. Sign in (every demo account's password is demo-pass-1, partners' partner-secret-1;
+#    docs/demo-accounts.md lists the accounts by role and city):
 #
 #    mutation { signIn(login: "13900000001", password: "demo-pass-1") { token errors { code message } } }
 #
