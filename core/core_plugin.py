@@ -12,11 +12,12 @@ from core.api.applications import ApplicationMutation
 from core.api.audit import AuditQuery
 from core.api.mutations import CoreMutation
 from core.api.notices import NoticesQuery
+from core.api.partner_onboarding import PartnerOnboardingMutation, PartnerOnboardingQuery
 from core.api.queries import CoreQuery
 from core.api.reports import ReportsQuery
 from core.api.settings import SettingsQuery
 from core.api.tickets import TicketMutation, TicketQuery
-from core.api.trusted_documents import TrustedDocumentMutation
+from core.api.trusted_documents import TrustedDocumentMutation, TrustedDocumentQuery
 from core.hookspecs import hookimpl
 from core.monitoring import service as monitoring
 from core.monitoring import webhooks
@@ -48,6 +49,8 @@ def register_query_types() -> list[type]:
         MonitoringQuery,
         TicketQuery,
         ReportsQuery,
+        PartnerOnboardingQuery,
+        TrustedDocumentQuery,
     ]
 
 
@@ -58,6 +61,7 @@ def register_mutation_types() -> list[type]:
         AdminMutation,
         ApplicationMutation,
         TrustedDocumentMutation,
+        PartnerOnboardingMutation,
         MonitoringMutation,
         TicketMutation,
     ]
@@ -83,6 +87,11 @@ def register_permission_rules() -> list[PermissionRule]:
             "core.partner_status_set", *ADMINS, note="province admins: their province's partners"
         ),
         allow(
+            "core.partner_manage",
+            *ADMINS,
+            note="national admins: any partner; province admins: their province's partners",
+        ),
+        allow(
             "core.person_lookup",
             Role.CLERK,
             Role.SUPERVISOR,
@@ -93,6 +102,13 @@ def register_permission_rules() -> list[PermissionRule]:
         allow("core.report_read", Role.SUPERVISOR, *ADMINS),
         allow(
             "core.trusted_document_register",
+            *PARTNERS,
+            *ADMINS,
+            note="partners with the scope documents:register: their own firm; admins: the "
+            "firms of their jurisdiction",
+        ),
+        allow(
+            "core.trusted_document_manage",
             *PARTNERS,
             *ADMINS,
             note="partners with the scope documents:register: their own firm; admins: the "

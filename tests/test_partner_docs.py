@@ -109,7 +109,7 @@ def test_trusted_document_examples(partner_env, capsys):
     env = partner_env
     register = BLOCKS["trusted-register"][1]
     shipped = (CORE_SHIPPED / "TrustedDocumentRegister.graphql").read_text()
-    assert register == shipped
+    assert "# example: trusted-register\n" + register == shipped  # runnable exactly as shown
     org = env.refs["rental"][0]
     with env.session() as s:
         stored = s.get(PartnerOrg, org.id)

@@ -6,7 +6,8 @@ The artefact is a QR payload (DL1:, VL1:, DC1:), a verification receipt (VR2:, V
 list, the trust list (TL1:) or an audit tree head (TH1:); the JWKS gives the document and audit
 keys. `lists.txt` holds one signed status list per line (for the status of a QR payload). Prints
 the answer as JSON and exits 0 on ACCEPT, 1 on REJECT, 2 on INCONCLUSIVE, 3 when the JWKS, the
-trust list or a status list cannot be read.
+trust list or a status list cannot be read, and 64 (EX_USAGE) on a usage error (a missing or
+unknown option: argparse's own 2 would read as INCONCLUSIVE).
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ import argparse
 import json
 import sys
 import time
+from typing import NoReturn
 
 from verifier.verify import TrustStore, Verifier, VerifierError
 
+EXIT_USAGE = 64  # sysexits.h EX_USAGE: distinct from the verdicts' 0, 1, 2 and 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m verifier", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="python -m verifier", description=__doc__.splitlines()[0])
     parser.add_argument("--jwks", required=True, help="JWKS file (/.well-known/jwks.json)")
     parser.add_argument("--trust-list", help="signed trust list (TL1:...) to update the keys with")
     parser.add_argument("--status-lists", help="file with one signed status list per line")

@@ -24,6 +24,8 @@ REASONS = {
     "PAYLOAD_EXPIRED": "a QR payload past its expiry (plus 30 s leeway)",
     "PAYLOAD_NOT_YET_VALID": "issued more than 30 s in the future of the verifier's clock",
     "NOT_VALID_AT_SIGNING": "the platform signed the payload with a status other than valid",
+    "DOCUMENT_EXPIRED": "a DL1:/VL1: payload whose document validity (claim 10, valid until) "
+    "ended before today (China Standard Time)",
     "STATUS_INVALID": "the status list says revoked or cancelled",
     "STATUS_SUSPENDED": "the status list says suspended (seized, suspended licence)",
     "STATUS_UNKNOWN": "the status list holds the reserved value 3 at the index",

@@ -54,6 +54,21 @@ PREFIXES = {
     "TH1:": "TH",
 }
 MAX_TEXT = 2_000_000  # characters (a signed status list is the longest text)
+# Claim 10 is the document's validity (valid until, YYYYMMDD; 0: none) on DL1: and VL1:. A
+# payload is signed minutes before it is shown, but the status list a verifier holds offline can
+# be up to its ttl old and the e-vehicle licence's list does not encode the end of validity, so
+# the date is checked here against the verifier's own clock: a licence valid until 20250501 is not
+# accepted on 20250502. (On DC1: claim 10 is the deregistration date: not a validity.)
+VALIDITY_KINDS = frozenset({"DL", "VL"})
+CHINA_UTC_OFFSET_SECONDS = 8 * 3600  # validity dates are Beijing dates (UTC+8, no DST)
+
+
+def china_date(now: float) -> int:
+    """Today's date in China Standard Time as YYYYMMDD, from epoch seconds."""
+    day = time.gmtime(now + CHINA_UTC_OFFSET_SECONDS)
+    return day.tm_year * 10000 + day.tm_mon * 100 + day.tm_mday
+
+
 CLASS_ORDER = codec.CLASS_ORDER
 
 
@@ -238,6 +253,8 @@ class Verifier:
                 answer.reasons.append(f"STATUS_{answer.status}")
         if claims.get(C_STATUS, 0) != 0:
             answer.reasons.append("NOT_VALID_AT_SIGNING")
+        if kind in VALIDITY_KINDS and 0 < claims[C_VALID_UNTIL] < china_date(now):
+            answer.reasons.append("DOCUMENT_EXPIRED")
         return answer.conclude()
 
 

@@ -19,6 +19,7 @@ import base64
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -144,13 +145,25 @@ def _new_key_row(purpose: str, state: str, now: dt.datetime) -> SigningKey:
 
 
 class KeyRing:
-    """All keys of the deployment, loaded once and reloaded when an unknown kid shows up."""
+    """All keys of the deployment, loaded from the database and reloaded every REFRESH_SECONDS
+    on every read path (signing, publishing, verifying), and sooner when an unknown kid shows up.
 
-    def __init__(self, engine: Engine) -> None:
+    `monotonic` is the seconds clock that times the reloads (tests pass a fake one)."""
+
+    def __init__(self, engine: Engine, monotonic: Callable[[], float] = time.monotonic) -> None:
         self._engine = engine
         self._lock = threading.Lock()
         self._keys: dict[str, LoadedKey] = {}
         self._loaded_at = 0.0
+        self.monotonic = monotonic
+
+    def _fresh(self) -> float:
+        """Reload when the ring is older than REFRESH_SECONDS (another worker or the CLI may have
+        rotated or retired a key since); returns the current monotonic reading."""
+        now = self.monotonic()
+        if now - self._loaded_at > REFRESH_SECONDS:
+            self.reload()
+        return now
 
     def ensure(self, now: dt.datetime) -> None:
         """Make sure each purpose has an ACTIVE and a published NEXT key (first start)."""
@@ -184,9 +197,11 @@ class KeyRing:
                 loaded[row.kid] = LoadedKey(row.kid, row.purpose, row.state, public, private, since)  # type: ignore[arg-type]
         with self._lock:
             self._keys = loaded
-            self._loaded_at = time.monotonic()
+            self._loaded_at = self.monotonic()
 
     def active(self, purpose: str) -> LoadedKey:
+        """The ACTIVE key of `purpose`, as of at most REFRESH_SECONDS ago."""
+        self._fresh()
         for key in self._keys.values():
             if key.purpose == purpose and key.state == KeyState.ACTIVE:
                 return key
@@ -206,9 +221,7 @@ class KeyRing:
         worker may just have activated it), triggers a refresh at most once per
         UNKNOWN_KID_RELOAD_SECONDS, so forged payloads cannot make every request hit the database.
         """
-        now = time.monotonic()
-        if now - self._loaded_at > REFRESH_SECONDS:
-            self.reload()
+        now = self._fresh()
         key = self._keys.get(kid)
         stale = key is None or key.state == KeyState.NEXT
         if stale and now - self._loaded_at > UNKNOWN_KID_RELOAD_SECONDS:
@@ -222,7 +235,8 @@ class KeyRing:
 
     def jwks(self) -> dict[str, list[dict[str, str]]]:
         """Published keys: NEXT, ACTIVE and RETIRING (a RETIRED key is withdrawn), of the
-        JWKS_PURPOSES."""
+        JWKS_PURPOSES; as of at most REFRESH_SECONDS ago."""
+        self._fresh()
         return {
             "keys": [
                 k.jwk()

@@ -11,6 +11,12 @@ protected header {alg ES256, kid, typ "application/statuslist+cwt"}, claims 2 su
 travels as text like every other signed artefact: `SL2:` + Base45 of the CWT's bytes (strip the
 prefix and Base45-decode to get the `application/statuslist+cwt` body). A QR payload's claim 3
 [list id, idx] refers to entry idx of the list whose `sub` is STATUS_LIST_URI.format(list id).
+
+Freshness: a stored list is served until it is older than half its TTL, and the 15-minute job
+rebuilds every list; on top of that, any flush that changes what a list says (a driving licence's
+status, points or validity, a vehicle's status, a credential revoked: WATCHED) marks the lists
+holding that subject's credentials stale in the same transaction, so the next fetch rebuilds them
+(`mark_stale_on_change`). Changes written with bulk SQL instead of the ORM are caught by the job.
 """
 
 from __future__ import annotations
@@ -19,6 +25,10 @@ import datetime as dt
 import zlib
 from collections.abc import Iterable
 from typing import Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session as OrmSession
 
 from core.documents.keys import KeyRing
 from core.documents.qr import parse_payload
@@ -77,3 +87,55 @@ def parse_list(text: str) -> dict[int, Any]:
     """Claims of a signed list WITHOUT checking its signature (the verifier does that); raises
     QrFormatError unless `text` is the one valid encoding of a Status List Token."""
     return parse_payload(text, PREFIX, token.STATUS_LIST_TOKEN, max_length=MAX_TEXT).claims
+
+
+# --- marking lists stale when the registry changes ----------------------------------------------
+# table -> the columns whose change can change a status-list entry of a credential of that row
+WATCHED: dict[str, tuple[str, ...]] = {
+    "driving_licences": ("status", "points", "valid_until"),
+    "vehicles": ("status",),
+}
+REVOKED_TABLE, REVOKED_COLUMN = "credentials_issued", "revoked_at"
+STALE_ISSUED_AT = dt.datetime(
+    2000, 1, 1, tzinfo=dt.UTC
+)  # "issued" long ago: the next fetch rebuilds the list
+
+
+def _changed(obj: Any, columns: tuple[str, ...]) -> bool:
+    state = sa_inspect(obj)
+    return any(state.attrs[c].history.has_changes() for c in columns if c in state.attrs)
+
+
+def mark_stale_on_change(session: OrmSession, flush_context: Any) -> None:
+    """after_flush listener: mark stale (issued long ago) the stored lists that hold a credential
+    of a row whose WATCHED columns this flush changed, or a credential it revoked."""
+    subjects: set[str] = set()
+    lists: set[int] = set()
+    for obj in session.dirty:
+        table = getattr(getattr(obj, "__table__", None), "name", None)
+        if table in WATCHED and _changed(obj, WATCHED[table]):
+            subjects.add(obj.id)
+        elif table == REVOKED_TABLE and _changed(obj, (REVOKED_COLUMN,)):
+            lists.add(obj.list_id)
+    if not subjects and not lists:
+        return
+    from core.documents.credentials import IssuedCredential, StatusListRecord
+
+    issued = IssuedCredential.__table__  # type: ignore[attr-defined]
+    records = StatusListRecord.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    if subjects:
+        found = connection.execute(
+            select(issued.c.list_id).where(issued.c.subject_id.in_(sorted(subjects))).distinct()
+        )
+        lists.update(row[0] for row in found)
+    if lists:
+        connection.execute(
+            update(records)
+            .where(records.c.list_id.in_(sorted(lists)))
+            .values(issued_at=STALE_ISSUED_AT)
+        )
+
+
+if not event.contains(OrmSession, "after_flush", mark_stale_on_change):
+    event.listen(OrmSession, "after_flush", mark_stale_on_change)

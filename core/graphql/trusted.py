@@ -17,11 +17,15 @@ only registered documents are allowed).
 Where documents come from:
 - **shipped** with the platform: every `*.graphql` file in `core/graphql/trusted_documents/` and
   in `plugins/<slug>/trusted_documents/` of the measures loaded; anyone may run them (citizens'
-  and staff front ends use the same mechanism). A file is one document (its text without the
-  file's final line break); its name (without `.graphql`) is the document's name.
+  and staff front ends use the same mechanism). A file is one document; its id is the SHA-256 of
+  the file's exact bytes (what `sha256sum` prints), and the one normalisation accepted is the
+  same text without the file's final line break (editors add one, pages send the text without
+  it): both ids name the document. Its name (without `.graphql`) is the document's name.
 - **registered** for one partner firm (`trustedDocumentRegister`, table `trusted_documents`): only
   that firm's tokens may run them. A worker that has not seen a registration yet finds it in the
-  database on its first miss, so every worker sees it at once.
+  database on its first miss, so every worker sees it at once; a prepared firm document is
+  re-checked against the database after RECHECK_SECONDS, so a removal
+  (`trustedDocumentRemove`) stops it on every worker within that time.
 
 Policy (`TRUSTED_DOCUMENTS`, docs/configuration.md): `partners` (the production default) lets
 partner tokens run only registered documents; `all` every caller, anonymous included; `off` (the
@@ -36,6 +40,7 @@ import datetime as dt
 import hashlib
 import re
 import threading
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +58,7 @@ POLICIES = ("off", "partners", "all")
 PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 TRUSTED_DOCUMENT_REQUIRED = "TRUSTED_DOCUMENT_REQUIRED"
 MAX_DOCUMENT_CHARS = 20_000
+RECHECK_SECONDS = 30.0  # a firm's prepared document is confirmed in the database this often
 _HEX = re.compile(r"(?:sha256:)?([0-9a-f]{64})")
 
 
@@ -116,10 +122,12 @@ def shipped_documents(folders: Iterable[Path]) -> dict[str, ShippedDocument]:
         if not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.graphql")):
-            text = path.read_text(encoding="utf-8")
-            if text.endswith("\n"):
-                text = text[:-1]  # the file's final line break is not part of the document
-            found[document_id(text)[7:]] = ShippedDocument(path.stem, text, path)
+            text = path.read_bytes().decode("utf-8")
+            document = ShippedDocument(path.stem, text, path)
+            found[document_id(text)[7:]] = document  # the file's exact bytes
+            if text.endswith("\n"):  # the one normalisation: without the final line break
+                bare = text[:-2] if text.endswith("\r\n") else text[:-1]
+                found.setdefault(document_id(bare)[7:], ShippedDocument(path.stem, bare, path))
     return found
 
 
@@ -144,14 +152,22 @@ class TrustedDocuments:
         self._prepare = prepare
         self.shipped = shipped
         self._prepared: dict[tuple[str | None, str], Any] = {}  # (org id | None, hex) -> Prepared
+        self._checked: dict[tuple[str, str], float] = {}  # (org id, hex) -> monotonic seconds
         self._lock = threading.Lock()
+        self.monotonic = time.monotonic
 
     def find(self, hex_hash: str, org_id: str | None) -> Any | None:
         """The prepared document the caller may run (shipped, or its firm's), if prepared
-        already; None otherwise (then call `load`)."""
+        already and (a firm's) confirmed in the database within RECHECK_SECONDS; None otherwise
+        (then call `load`)."""
         found = self._prepared.get((None, hex_hash))
         if found is None and org_id is not None:
-            found = self._prepared.get((org_id, hex_hash))
+            key = (org_id, hex_hash)
+            found = self._prepared.get(key)
+            if found is not None and self.monotonic() - self._checked.get(key, 0.0) > (
+                RECHECK_SECONDS
+            ):
+                return None
         return found
 
     def load(self, hex_hash: str, org_id: str | None) -> Any | None:
@@ -167,9 +183,16 @@ class TrustedDocuments:
             text = conn.execute(
                 select(table.c.text).where(table.c.sha256 == hex_hash, table.c.org_id == org_id)
             ).scalar()
-        if text is None:
+        key = (org_id, hex_hash)
+        if text is None:  # never registered, or removed since
+            with self._lock:
+                self._prepared.pop(key, None)
+                self._checked.pop(key, None)
             return None
-        return self._keep((org_id, hex_hash), text)
+        kept = self._prepared.get(key)  # the same hash is the same text: prepared once
+        prepared = kept if kept is not None else self._keep(key, text)
+        self._checked[key] = self.monotonic()
+        return prepared
 
     def _keep(self, key: tuple[str | None, str], text: str) -> Any:
         prepared = self._prepare(text)
