@@ -11,6 +11,7 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -36,6 +37,7 @@ REVOKE = """mutation($id: ID!) { monitoringGrantRevoke(grantId: $id) {
 MINE = "{ myMonitoringGrants { totalCount nodes { id partnerName status events } } }"
 THEIRS = """query($s: MonitoringGrantStatus) { partnerMonitoringGrants(status: $s) {
   totalCount nodes { id purpose partnerReference status } } }"""
+ROOT = Path(__file__).resolve().parent.parent
 TRAIL = "{ myAuditTrail(first: 50) { nodes { action subjectRef actorKind } } }"
 
 
@@ -398,10 +400,12 @@ def test_the_partner_guide_examples_run(core_env, receiver):
     env = core_env
     org = env.refs["insurer"][0]
     env.data(REGISTER, {"p": org.id, "d": 365}, as_="national_admin")
-    doc_endpoint = BLOCKS["monitoring-endpoint"][1].replace(
-        "https://hooks.example.com/licence", receiver.url
-    )
-    secret = env.data(doc_endpoint, as_=env.refs["insurer"])["monitoringWebhookEndpointSet"]
+    endpoint_doc = BLOCKS["monitoring-endpoint"][1]
+    shipped = ROOT / "core/graphql/trusted_documents/MonitoringWebhookEndpointSet.graphql"
+    assert endpoint_doc.strip() == shipped.read_text().strip()  # the doc shows the shipped text
+    secret = env.data(endpoint_doc, {"url": receiver.url}, as_=env.refs["insurer"])[
+        "monitoringWebhookEndpointSet"
+    ]
     variables = {"in": {"partnerId": org.id, "purpose": "车险续保核验", "days": 365,
                         "partnerReference": "POL-2024-001"}}  # fmt: skip
     made = env.data(BLOCKS["monitoring-grant"][1], variables, as_="zhang_account")
