@@ -27,6 +27,7 @@ refusal (malformed body, 405, 413, 415, 401) has its own 4xx status whatever the
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 import logging
@@ -270,6 +271,16 @@ def _has_nul(value: Any) -> bool:
     return False
 
 
+def db_slots(engine: Any) -> int:
+    """How many requests may use the database at once: half the pool's connections (a request
+    holds its own and may open one more for a write), at least 1; 64 for a pool without a limit."""
+    pool = engine.pool
+    size = getattr(pool, "size", None)
+    if not callable(size):
+        return 64
+    return max(1, (size() + max(0, getattr(pool, "_max_overflow", 0))) // 2)
+
+
 def _error(status: int, message: str, code: str) -> Response:
     return Response(
         orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}),
@@ -314,6 +325,7 @@ class GraphQLEndpoint:
             trusted.shipped_documents(trusted.platform_folders(p.module for p in platform.plugins)),
         )
         self.policy = platform.settings.trusted_policy
+        self.db_slots = asyncio.Semaphore(db_slots(platform.engine))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -385,6 +397,16 @@ class GraphQLEndpoint:
         return await self._run(request, [operation], batch=False, allow_mutation=False)
 
     async def _run(
+        self, request: Request, operations: list[Any], batch: bool, allow_mutation: bool
+    ) -> Response:
+        # requests that use the database wait here, on the event loop, for one of the pool's
+        # slots; checking a connection out of an exhausted pool would block the loop itself,
+        # and with it the requests that hold the connections (a deadlock until the pool's
+        # 30 s timeout: seen at 32 connections on the home screen)
+        async with self.db_slots:
+            return await self._run_with_slot(request, operations, batch, allow_mutation)
+
+    async def _run_with_slot(
         self, request: Request, operations: list[Any], batch: bool, allow_mutation: bool
     ) -> Response:
         platform = self.platform
