@@ -40,6 +40,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def open_other_business(session: Session, vehicle_id: str) -> list[str]:
+    """The measures of the vehicle's open applications (core applications registry) other than
+    deregistration itself: e.g. a cross-region transfer (M02) a buyer applied for."""
+    rows = session.exec(
+        select(apps.Application.measure).where(
+            apps.Application.vehicle_id == vehicle_id,
+            apps.Application.measure != rules.MEASURE,
+            apps.Application.status.not_in(apps.APPLICATION_FINAL),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return list(rows)
+
+
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps.Application:
     """The owner applies online to deregister their vehicle."""
     session = scope.session
@@ -49,6 +62,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
         raise NotFound("Vehicle", "vehicleId")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
     pending = session.exec(
         select(apps.Application).where(
             apps.Application.measure == rules.MEASURE,
@@ -153,6 +167,7 @@ def review(
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
+    rules.require_no_open_business(open_other_business(session, vehicle.id), "applicationId")
     apps.transition(
         session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
     )
