@@ -18,7 +18,7 @@ from . import rules
 from .errors import UsedCarTransferErrorCode
 from .models import UsedCarTransferRow
 from .rules import MEASURE, Rule, TransferStatus
-from .service import application_of, load_transfer
+from .service import application_of, end_tickets, load_transfer
 from .workflow import TRANSFER_WORKFLOW
 
 
@@ -115,10 +115,11 @@ def _close(
             field="transferId",
         )
     now = ctx.now()
+    app = application_of(session, row)
     applications.transition(
-        session, application_of(session, row), app_to, now=now,
-        actor_account_id=ctx.actor.account_id, note=text, by=by,
+        session, app, app_to, now=now, actor_account_id=ctx.actor.account_id, note=text, by=by,
     )  # fmt: skip
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, step, params={"reason": text or "—"},
          values={"close_note": text, "closed_at": stamp(now), "updated_at": stamp(now)},
          field_name="transferId")  # fmt: skip

@@ -22,6 +22,7 @@ from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
+from core.tickets import close_moot
 from core.validation import optional_text, require_text
 from core.workflow import move
 
@@ -68,6 +69,12 @@ def application_of(session: Session, row: UsedCarTransferRow) -> applications.Ap
     app = session.get(applications.Application, row.application_id)
     assert app is not None  # created with the transfer, never deleted
     return app
+
+
+def end_tickets(ctx: Context, session: Session, app: applications.Application) -> None:
+    """The application reached a final state: the offices' unsettled tickets on it are resolved
+    as moot (core/tickets.py `close_moot`: audited, both offices told)."""
+    close_moot(session, ctx.now(), ctx.platform.notices, app.id, app.status, ctx.actor.account_id)
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -393,6 +400,7 @@ def register(
     applications.transition(
         session, app, AppStatus.COMPLETED, now=now, actor_account_id=ctx.actor.account_id
     )
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, "register", params={"plate": plate},
          values={"plate_after": plate, "registered_at": stamp(now), "updated_at": stamp(now)},
          field_name="transferId")  # fmt: skip
@@ -456,6 +464,7 @@ def return_archive(
         session, app, AppStatus.REJECTED, now=now, actor_account_id=ctx.actor.account_id,
         note=f"退档: {reason.value}",
     )  # fmt: skip
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, "archive_return", params={"reason": reason.value},
          values={"return_reason": reason.value, "return_note": remark, "return_basis": basis.value,
                  "return_inspection_id": latest.id if basis is rules.ReturnBasis.INSPECTION
