@@ -41,14 +41,14 @@ class ScrapReportStatus(enum.StrEnum):
     REJECTED = "REJECTED"  # not deregistrable (e.g. still mortgaged): closed with the reason
 
 
-def require_deregistrable(status: str, mortgaged: bool) -> None:
+def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId") -> None:
     """Only a registered vehicle that is not seized, stolen or mortgaged can be deregistered
-    (《机动车登记规定》, applied per 三-三-2)."""
+    (《机动车登记规定》, applied per 三-三-2). `field` is the input that named the vehicle."""
     if status == VehicleStatus.DEREGISTERED.value:
         raise RuleError(
             DeregistrationErrorCode.ALREADY_DEREGISTERED,
             "The vehicle is already deregistered.",
-            field="vehicleId",
+            field=field,
         )
     if (
         status
@@ -58,7 +58,7 @@ def require_deregistrable(status: str, mortgaged: bool) -> None:
         raise RuleError(
             DeregistrationErrorCode.NOT_DEREGISTRABLE,
             f"A vehicle that is {status.lower()}{' and mortgaged' if mortgaged else ''} cannot be deregistered.",
-            field="vehicleId",
+            field=field,
             rule=R_REGISTRATION,
             measure=MEASURE,
         )

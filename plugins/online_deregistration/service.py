@@ -114,12 +114,12 @@ def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) ->
 
 
 def deregister(
-    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str
+    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str, field: str
 ) -> DeregCertificate:
     """In one transaction: vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
     entrustment on it revoked, and the electronic certificate issued (paper still issued)."""
     now = ctx.now()
-    rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    rules.require_deregistrable(vehicle.status, vehicle.mortgaged, field)
     vehicle.status = VehicleStatus.DEREGISTERED.value
     vehicle.updated_at = stamp(now)
     session.add(vehicle)
@@ -172,7 +172,12 @@ def review(
         session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
     )
     certificate = deregister(
-        ctx, session, vehicle, str(app.data.get("reason", "SCRAPPED")), app.city_code
+        ctx,
+        session,
+        vehicle,
+        str(app.data.get("reason", "SCRAPPED")),
+        app.city_code,
+        "applicationId",
     )
     apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
     return app, certificate
@@ -201,7 +206,7 @@ def scrap_report(
     if vehicle is None:
         raise NotFound("Vehicle", "vin")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vin")
-    rules.require_deregistrable(vehicle.status, False)
+    rules.require_deregistrable(vehicle.status, False, "vin")
     open_report = session.exec(
         select(DeregScrapReport).where(
             DeregScrapReport.vehicle_id == vehicle.id,
@@ -243,7 +248,12 @@ def scrap_process(
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
     certificate = deregister(
-        ctx, session, vehicle, rules.DeregReason.SCRAPPED.value, report.registration_city
+        ctx,
+        session,
+        vehicle,
+        rules.DeregReason.SCRAPPED.value,
+        report.registration_city,
+        "reportId",
     )
     now = ctx.now()
     move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "process", field_name="reportId",

@@ -45,3 +45,25 @@ def test_approval_is_refused_when_a_transfer_opened_after_the_application(make_e
     assert review["errors"] == [{"code": "DEREG_OPEN_BUSINESS"}]
     with env.session() as s:
         assert s.get(Vehicle, env.refs["li_car"].id).status == "NORMAL"
+
+
+def test_refusals_name_the_input_of_the_operation(make_env):
+    """The deregistrability refusal names the mutation's own input: `applicationId` on review,
+    `reportId` when processing a scrap report (before: always `vehicleId`)."""
+    from .helpers import PROCESS, REPORT
+
+    env = make_env(("online_deregistration",), now="2024-09-02")
+    car = env.refs["zhang_car"]
+    out = env.data(APPLY, {"id": car.id, "r": "SCRAPPED"}, as_="zhang_account")
+    app_id = out["deregistrationApply"]["application"]["id"]
+    body = env.data(REPORT, {"vin": car.vin, "d": "2024-09-02", "c": "310100"}, as_="scrapping")
+    report_id = body["deregistrationScrapReport"]["report"]["id"]
+    with env.session() as s:
+        s.get(Vehicle, car.id).mortgaged = True
+        s.commit()
+    process = PROCESS.replace("errors { code }", "errors { code field }")
+    out = env.data(process, {"id": report_id}, as_="clerk")["deregistrationScrapProcess"]
+    assert out["errors"] == [{"code": "DEREG_NOT_DEREGISTRABLE", "field": "reportId"}]
+    review = REVIEW.replace("errors { code }", "errors { code field }")
+    out = env.data(review, {"id": app_id, "ok": True}, as_="clerk")["deregistrationReview"]
+    assert out["errors"] == [{"code": "DEREG_NOT_DEREGISTRABLE", "field": "applicationId"}]
