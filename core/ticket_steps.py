@@ -17,11 +17,12 @@ from sqlmodel import Session, select
 
 from core.accounts import Role
 from core.context import Context, WriteScope
+from core.divisions import CITIES, PROVINCES
 from core.divisions import city as lookup_city
 from core.divisions import province as lookup_province
 from core.errors import Code, NotFound, RuleError
 from core.ids import lookup_id
-from core.registries.applications import Application
+from core.registries.applications import APPLICATION_FINAL, Application
 from core.tickets import (
     RULE,
     TICKET_WORKFLOW,
@@ -105,6 +106,13 @@ def raise_ticket(
     mine = ctx.actor.city_code
     assert mine is not None
     ctx.require_in_force(app.measure, mine, field="applicationId")
+    if app.status in APPLICATION_FINAL:
+        raise RuleError(
+            TicketErrorCode.TICKET_APPLICATION_FINAL,
+            f"The application is {app.status.lower()}: there is nothing left to settle on it.",
+            field="applicationId",
+            rule=source.rule,
+        )
     kind = TicketKind(kind)
     row_type = OfficeTicket
     twin = session.exec(
@@ -204,6 +212,13 @@ def list_statement(ctx: Context, code: str, status: TicketStatus | None) -> Any:
     escalated tickets touching their province (`code` is the province)."""
     row = OfficeTicket
     if _is_province_admin(ctx):
+        if code not in PROVINCES:
+            raise RuleError(
+                Code.UNKNOWN_CITY,
+                f"{str(code)[:12]!r} is not a province code: as a province admin give your "
+                f"province's code ({ctx.actor.province_code}).",
+                field="code",
+            )
         place = lookup_province(code, "code").code
         if place != ctx.actor.province_code:
             raise RuleError(Code.OUT_OF_JURISDICTION, "Not your province.", field="code")
@@ -212,6 +227,13 @@ def list_statement(ctx: Context, code: str, status: TicketStatus | None) -> Any:
             or_(row.out_province == place, row.in_province == place),
         ]
     else:
+        if code not in CITIES:
+            raise RuleError(
+                Code.UNKNOWN_CITY,
+                f"{str(code)[:12]!r} is not a city code: give the code of your office's city"
+                + (f" ({ctx.actor.city_code})." if ctx.actor.city_code else "."),
+                field="code",
+            )
         place = lookup_city(code, "code").code
         ctx.require_jurisdiction(place, field="code")
         where = [or_(row.out_city == place, row.in_city == place)]

@@ -17,6 +17,12 @@ province (总队) by the scheduled job `office_ticket_escalation`, and the provi
     ANSWERED ─escalate (the raising office disagrees)─> ESCALATED
     ANSWERED ─close (the job: no objection by the deadline)─> RESOLVED
     ESCALATED ─decide (the province)─> RESOLVED
+    OPEN, PENDING, ANSWERED, ESCALATED ─moot (the application reached a final state)─> RESOLVED
+
+A ticket is raised only on an application that is still open (TICKET_APPLICATION_FINAL); when the
+application is completed, rejected or cancelled its unsettled tickets are resolved as moot
+(`close_moot`: by the measure in the same transaction, and by the scheduled job for any left),
+audited, and both offices are told.
 
 Every step is a mutation of the frame (audited), moves the ticket with one conditional UPDATE
 (core/workflow.py), keeps its history (`office_ticket_events`) and tells the offices concerned:
@@ -33,6 +39,7 @@ from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, select
 
+from core import audit
 from core.accounts import Account, Role
 from core.clock import to_china
 from core.db import stamp, write_session
@@ -66,6 +73,9 @@ class TicketErrorCode(ErrorCode):
 
     TICKET_NOT_APPLICABLE = "TICKET_NOT_APPLICABLE"  # not between two offices of a ticket measure
     TICKET_WRONG_SIDE = "TICKET_WRONG_SIDE"  # the step is the other office's (or the province's)
+    TICKET_APPLICATION_FINAL = (
+        "TICKET_APPLICATION_FINAL"  # the application is completed/rejected/cancelled
+    )
 
 
 OPEN_STATES = (TicketStatus.OPEN.value, TicketStatus.PENDING.value)
@@ -134,6 +144,7 @@ TICKET_WORKFLOW = Workflow(
         Transition("escalate", (_O, _P, _A), _E, (Party.OFFICE, Party.SYSTEM), "core.ticket.escalated"),
         Transition("close", (_A,), _R, _SYSTEM, "core.ticket.resolved"),
         Transition("decide", (_E,), _R, _OFFICE, "core.ticket.decided"),
+        Transition("moot", (_O, _P, _A, _E), _R, (Party.OFFICE, Party.SYSTEM), "core.ticket.moot"),
     ),
 )  # fmt: skip
 # who takes each office step: the office the ticket was raised to, or the one that raised it
@@ -169,6 +180,12 @@ TEMPLATES = (
     ),
     NoticeTemplate(
         "core.ticket.decided", "core", "协调工单{ticket}经总队协调处理：{text}。", "APP"
+    ),
+    NoticeTemplate(
+        "core.ticket.moot",
+        "core",
+        "协调工单{ticket}所涉业务{application}已终结，工单关闭：{text}。",
+        "APP",
     ),
 )
 
@@ -260,15 +277,84 @@ def record(
     )
 
 
+# --- tickets whose application ended --------------------------------------------------------------
+def close_moot(
+    session: Session,
+    now: dt.datetime,
+    templates: Any,
+    application_id: str,
+    application_status: str,
+    actor_account_id: str | None = None,
+) -> list[str]:
+    """Resolve as moot every unsettled ticket of an application that reached a final state
+    (`application_status`: COMPLETED, REJECTED or CANCELLED): each moves by the declared `moot`
+    step, keeps its history, is audited (one event per ticket, the acting account or SYSTEM) and
+    both offices are told. Returns the ids of the tickets closed."""
+    text = f"业务已{_FINAL_WORDS.get(application_status, application_status)}，工单无需继续处理"
+    tickets = session.exec(
+        select(OfficeTicket).where(
+            OfficeTicket.application_id == application_id,
+            OfficeTicket.status.in_(UNSETTLED),  # type: ignore[attr-defined]
+        )
+    ).all()
+    for ticket in tickets:
+        before = ticket.status
+        move(None, session, TICKET_WORKFLOW, ticket, "moot", field_name="ticketId",
+             values={"resolution": text, "resolved_at": stamp(now), "due_on": None,
+                     "updated_at": stamp(now)})  # fmt: skip
+        record(session, ticket, now, actor_account_id, "moot", before, text)
+        tell(session, now, templates, ticket, "moot", text)
+        audit.insert_event(
+            session,
+            audit.EventDraft(
+                log_id=audit.log_for("STAFF", ticket.in_province),
+                at=now,
+                actor_account_id=actor_account_id,
+                actor_kind="STAFF" if actor_account_id else "SYSTEM",
+                actor_role=None if actor_account_id else "SYSTEM",
+                jurisdiction=ticket.in_province,
+                action="core.office_ticket_moot",
+                measure=ticket.measure,
+                subject_person_id=None,
+                subject_ref=f"OfficeTicket:{ticket.id}",
+                outcome="OK",
+                detail={"application": application_id, "applicationStatus": application_status},
+            ),
+        )
+    return [t.id for t in tickets]
+
+
+_FINAL_WORDS = {"COMPLETED": "办结", "REJECTED": "不予办理", "CANCELLED": "撤回或取消"}
+
+
+def _close_all_moot(session: Session, now: dt.datetime, templates: Any) -> int:
+    """The job's sweep: every unsettled ticket whose application is final is resolved as moot."""
+    from core.registries.applications import APPLICATION_FINAL, Application
+
+    rows = session.exec(
+        select(OfficeTicket.application_id, Application.status)
+        .join(Application, Application.id == OfficeTicket.application_id)  # type: ignore[arg-type]
+        .where(
+            OfficeTicket.status.in_(UNSETTLED),  # type: ignore[attr-defined]
+            Application.status.in_(APPLICATION_FINAL),  # type: ignore[attr-defined]
+        )
+        .distinct()
+    ).all()
+    return sum(len(close_moot(session, now, templates, a, s)) for a, s in rows)
+
+
 # --- the scheduled job ---------------------------------------------------------------------------
 def escalate_overdue(platform: Any, now: dt.datetime) -> dict[str, Any]:
     """Escalate to the province every ticket the other office left unanswered past its day
     (OPEN or PENDING, `due_on` before today, Beijing date), and close every answer the raising
     office neither accepted nor contested by its day. Each move is a conditional UPDATE, so two
-    runs (or a run and an office's answer) never both move one ticket."""
+    runs (or a run and an office's answer) never both move one ticket. First, every unsettled
+    ticket whose application reached a final state is resolved as moot (`close_moot`), so it
+    never escalates."""
     today = to_china(now).date()
     escalated = closed = 0
     with write_session(platform.engine) as session:
+        moot = _close_all_moot(session, now, platform.notices)
         due = session.exec(
             select(OfficeTicket).where(
                 OfficeTicket.status.in_([*OPEN_STATES, _A]),  # type: ignore[attr-defined]
@@ -290,7 +376,7 @@ def escalate_overdue(platform: Any, now: dt.datetime) -> dict[str, Any]:
             escalated += step == "escalate"
             closed += step == "close"
         session.commit()
-    return {"escalated": escalated, "closed": closed, "rule": RULE}
+    return {"escalated": escalated, "closed": closed, "moot": moot, "rule": RULE}
 
 
 def due_after(platform: Any, today: dt.date, workdays: int) -> dt.date:

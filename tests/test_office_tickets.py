@@ -190,7 +190,7 @@ def test_an_uncontested_answer_is_closed_and_a_contested_one_escalated(make_env)
     assert contested["ticket"]["status"] == "ESCALATED"
     env.clock.set("2021-07-06")
     assert escalate_overdue(env.platform, env.clock.now()) == {
-        "escalated": 0, "closed": 1, "rule": escalate_overdue.__globals__["RULE"]
+        "escalated": 0, "closed": 1, "moot": 0, "rule": escalate_overdue.__globals__["RULE"]
     }  # fmt: skip
     one = env.data(ONE, {"t": quiet["id"]}, as_="clerk")["officeTicket"]
     assert one["status"] == "RESOLVED" and one["history"][-1]["step"] == "close"

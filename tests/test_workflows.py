@@ -108,7 +108,7 @@ def test_an_applicant_withdraws_a_pending_application_and_is_told(make_env, stat
     notices = env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
     assert [n["template"] for n in notices] == ["review_probe.withdrawn"]
     again = env.data(WITHDRAW, {"a": app_id}, as_="zhang_account")["applicationWithdraw"]
-    assert again["errors"] == [{"code": "INVALID_TRANSITION", "field": "status"}]
+    assert again["errors"] == [{"code": "INVALID_TRANSITION", "field": "applicationId"}]
 
 
 def test_only_the_applicant_withdraws_and_only_while_pending(make_env):
@@ -118,7 +118,7 @@ def test_only_the_applicant_withdraws_and_only_while_pending(make_env):
     assert out["errors"] == [{"code": "NOT_FOUND", "field": "applicationId"}]
     approved = _application(env, env.refs["zhang"].id, AppStatus.APPROVED)
     out = env.data(WITHDRAW, {"a": approved}, as_="zhang_account")["applicationWithdraw"]
-    assert out["errors"] == [{"code": "INVALID_TRANSITION", "field": "status"}]
+    assert out["errors"] == [{"code": "INVALID_TRANSITION", "field": "applicationId"}]
     assert env.gql(WITHDRAW, {"a": mine}, as_="clerk")["errors"][0]["extensions"]["code"] == (
         "FORBIDDEN"
     )

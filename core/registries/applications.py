@@ -206,7 +206,7 @@ def transition(
         raise RuleError(
             Code.INVALID_TRANSITION,
             f"An application in {current.value} cannot become {to.value}.",
-            field="status",
+            field="applicationId",
         )
     values: dict[str, Any] = {"status": to.value, "updated_at": stamp(now)}
     if to is AppStatus.UNDER_REVIEW:
@@ -223,7 +223,7 @@ def transition(
         raise RuleError(
             Code.CONFLICT,
             "The application was changed by someone else meanwhile; reload it.",
-            field="status",
+            field="applicationId",
         )
     for key, value in values.items():
         set_committed_value(app, key, value)

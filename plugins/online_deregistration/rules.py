@@ -21,6 +21,7 @@ R_ONE_DAY = "M15 2024-三-三-2: 对车辆异地报废的，登记地车辆管�
 R_REMIND = "M15 2024-三-二-2: 对临近报废期限的机动车加强告知，提示及时办理注销登记"
 R_COMMERCE = "M15 2024-三-一-3: 便利群众办理申领汽车以旧换新补贴等手续 (商务部门核验)"
 R_REGISTRATION = "M15 2024-三-三-2: 严格落实《机动车登记规定》"
+R_OPEN_BUSINESS = "M15 2024-三-三-2: 严格落实《机动车登记规定》 (机动车有未办结的登记业务，如转移登记，不予办理注销登记)"
 
 
 class DeregReason(enum.StrEnum):
@@ -40,14 +41,14 @@ class ScrapReportStatus(enum.StrEnum):
     REJECTED = "REJECTED"  # not deregistrable (e.g. still mortgaged): closed with the reason
 
 
-def require_deregistrable(status: str, mortgaged: bool) -> None:
+def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId") -> None:
     """Only a registered vehicle that is not seized, stolen or mortgaged can be deregistered
-    (《机动车登记规定》, applied per 三-三-2)."""
+    (《机动车登记规定》, applied per 三-三-2). `field` is the input that named the vehicle."""
     if status == VehicleStatus.DEREGISTERED.value:
         raise RuleError(
             DeregistrationErrorCode.ALREADY_DEREGISTERED,
             "The vehicle is already deregistered.",
-            field="vehicleId",
+            field=field,
         )
     if (
         status
@@ -57,8 +58,25 @@ def require_deregistrable(status: str, mortgaged: bool) -> None:
         raise RuleError(
             DeregistrationErrorCode.NOT_DEREGISTRABLE,
             f"A vehicle that is {status.lower()}{' and mortgaged' if mortgaged else ''} cannot be deregistered.",
-            field="vehicleId",
+            field=field,
             rule=R_REGISTRATION,
+            measure=MEASURE,
+        )
+
+
+def require_no_open_business(open_businesses: list[str], field: str) -> None:
+    """A vehicle with an open application of another business (a transfer to a buyer, a
+    mortgage, …) is not deregistered until that application is finished or withdrawn: the
+    other party would otherwise be left with a deregistered car (`open_businesses`: the
+    measures of those applications)."""
+    if open_businesses:
+        raise RuleError(
+            DeregistrationErrorCode.OPEN_BUSINESS,
+            "The vehicle has an open application ("
+            + ", ".join(sorted(set(open_businesses)))
+            + "): it must be finished or withdrawn before the vehicle is deregistered.",
+            field=field,
+            rule=R_OPEN_BUSINESS,
             measure=MEASURE,
         )
 

@@ -40,6 +40,19 @@ def _aware(value: dt.datetime) -> dt.datetime:
     return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
+def open_other_business(session: Session, vehicle_id: str) -> list[str]:
+    """The measures of the vehicle's open applications (core applications registry) other than
+    deregistration itself: e.g. a cross-region transfer (M02) a buyer applied for."""
+    rows = session.exec(
+        select(apps.Application.measure).where(
+            apps.Application.vehicle_id == vehicle_id,
+            apps.Application.measure != rules.MEASURE,
+            apps.Application.status.not_in(apps.APPLICATION_FINAL),  # type: ignore[attr-defined]
+        )
+    ).all()
+    return list(rows)
+
+
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps.Application:
     """The owner applies online to deregister their vehicle."""
     session = scope.session
@@ -49,6 +62,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
         raise NotFound("Vehicle", "vehicleId")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
     pending = session.exec(
         select(apps.Application).where(
             apps.Application.measure == rules.MEASURE,
@@ -100,12 +114,12 @@ def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) ->
 
 
 def deregister(
-    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str
+    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str, field: str
 ) -> DeregCertificate:
     """In one transaction: vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
     entrustment on it revoked, and the electronic certificate issued (paper still issued)."""
     now = ctx.now()
-    rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
+    rules.require_deregistrable(vehicle.status, vehicle.mortgaged, field)
     vehicle.status = VehicleStatus.DEREGISTERED.value
     vehicle.updated_at = stamp(now)
     session.add(vehicle)
@@ -153,11 +167,17 @@ def review(
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
+    rules.require_no_open_business(open_other_business(session, vehicle.id), "applicationId")
     apps.transition(
         session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
     )
     certificate = deregister(
-        ctx, session, vehicle, str(app.data.get("reason", "SCRAPPED")), app.city_code
+        ctx,
+        session,
+        vehicle,
+        str(app.data.get("reason", "SCRAPPED")),
+        app.city_code,
+        "applicationId",
     )
     apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
     return app, certificate
@@ -186,7 +206,7 @@ def scrap_report(
     if vehicle is None:
         raise NotFound("Vehicle", "vin")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vin")
-    rules.require_deregistrable(vehicle.status, False)
+    rules.require_deregistrable(vehicle.status, False, "vin")
     open_report = session.exec(
         select(DeregScrapReport).where(
             DeregScrapReport.vehicle_id == vehicle.id,
@@ -228,7 +248,12 @@ def scrap_process(
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
     certificate = deregister(
-        ctx, session, vehicle, rules.DeregReason.SCRAPPED.value, report.registration_city
+        ctx,
+        session,
+        vehicle,
+        rules.DeregReason.SCRAPPED.value,
+        report.registration_city,
+        "reportId",
     )
     now = ctx.now()
     move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "process", field_name="reportId",

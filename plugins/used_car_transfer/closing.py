@@ -18,7 +18,7 @@ from . import rules
 from .errors import UsedCarTransferErrorCode
 from .models import UsedCarTransferRow
 from .rules import MEASURE, Rule, TransferStatus
-from .service import application_of, load_transfer
+from .service import application_of, end_tickets, load_transfer
 from .workflow import TRANSFER_WORKFLOW
 
 
@@ -48,9 +48,11 @@ def withdraw(
 
 def reject(ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str) -> UsedCarTransferRow:
     """The office that took the application (or the transfer-in office) refuses it with its
-    reason: before or after a failed inspection; after a passed one only when the vehicle can no
-    longer be transferred (stolen, seized, deregistered since), because a passed inspection is
-    registered and archive problems are settled between the offices (二-四-1)."""
+    reason: before or after a failed inspection; after a passed one only when registration has
+    become impossible (`registration_impossible`: the vehicle can no longer be transferred, it
+    changed owner, or a city of the pair left the pilot, 二-二-1), because a passed inspection is
+    registered and archive problems are settled between the offices (二-四-1). The new owner is
+    told the reason (the declared `rejected` notice)."""
     session = scope.session
     text = require_text("reason", reason, 500, multiline=True)
     row = load_transfer(session, transfer_id)
@@ -65,19 +67,35 @@ def reject(ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str) ->
             field="transferId",
             rule=Rule.NO_RETURN,
         )
-    if row.status == TransferStatus.INSPECTED.value:
-        vehicle = session.get(Vehicle, row.vehicle_id)
-        assert vehicle is not None
-        if vehicle.status not in {s.value for s in rules.BLOCKING_STATUSES}:
-            raise RuleError(
-                UsedCarTransferErrorCode.REJECTION_FORBIDDEN,
-                "The vehicle passed its inspection and can be transferred: register it; settle "
-                "any archive problem with the other office through an office ticket.",
-                field="transferId",
-                rule=Rule.NO_RUNAROUND,
-            )
+    if row.status == TransferStatus.INSPECTED.value and not registration_impossible(
+        ctx, session, row
+    ):
+        raise RuleError(
+            UsedCarTransferErrorCode.REJECTION_FORBIDDEN,
+            "The vehicle passed its inspection and can be transferred: register it; settle "
+            "any archive problem with the other office through an office ticket.",
+            field="transferId",
+            rule=Rule.NO_RUNAROUND,
+        )
     _close(ctx, session, row, "reject", AppStatus.REJECTED, text, Party.OFFICE)
     return row
+
+
+def registration_impossible(ctx: Context, session: Session, row: UsedCarTransferRow) -> bool:
+    """Whether an INSPECTED transfer can no longer be registered: the vehicle is stolen, seized or
+    deregistered, or has changed owner since the application, or the transfer-out or transfer-in
+    city is no longer in the pilot on the clock's date (registration would answer
+    PILOT_PAIR_REQUIRED / FEATURE_NOT_ENABLED)."""
+    vehicle = session.get(Vehicle, row.vehicle_id)
+    assert vehicle is not None
+    if vehicle.status in {s.value for s in rules.BLOCKING_STATUSES}:
+        return True
+    if (vehicle.owner_person_id, vehicle.owner_unit_id) != (
+        row.seller_person_id,
+        row.seller_unit_id,
+    ):
+        return True
+    return not all(ctx.decision(MEASURE, c).in_force for c in (row.from_city, row.to_city))
 
 
 def _close(
@@ -97,10 +115,11 @@ def _close(
             field="transferId",
         )
     now = ctx.now()
+    app = application_of(session, row)
     applications.transition(
-        session, application_of(session, row), app_to, now=now,
-        actor_account_id=ctx.actor.account_id, note=text, by=by,
+        session, app, app_to, now=now, actor_account_id=ctx.actor.account_id, note=text, by=by,
     )  # fmt: skip
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, step, params={"reason": text or "—"},
          values={"close_note": text, "closed_at": stamp(now), "updated_at": stamp(now)},
          field_name="transferId")  # fmt: skip

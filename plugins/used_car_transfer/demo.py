@@ -1,4 +1,6 @@
-"""M02's part of the demo data: a Suzhou car sold to Zhang (Nanjing), traded in Nanjing, submitted."""
+"""M02's part of the demo data: a Suzhou car sold to Zhang (Nanjing), traded in Nanjing, submitted;
+and a Suzhou (320500, the transfer-out city) clerk, so the two offices' ticket flow can be tried
+(the Nanjing clerk raises an office ticket on the application, the Suzhou clerk answers)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import datetime as dt
 
 from sqlmodel import Session
 
+from core.accounts import Role
 from core.db import stamp
 from core.demo import DemoWorld
 from core.registries import applications
@@ -19,6 +22,9 @@ def load(session: Session, demo: DemoWorld) -> None:
     seller, _ = f.citizen("周敏", birth=dt.date(1979, 4, 12), city="320500", phone="13900000201")
     car = f.vehicle(seller, city="320500", registered=dt.date(2017, 8, 1))
     buyer = demo["zhang"]
+    demo.refs["clerk_sz"] = f.staff(
+        "clerk.sz", [Role.CLERK], "320500", office=demo["office:320500"], name="苏州窗口"
+    )
     app = applications.submit(
         session,
         now=f.now,
@@ -30,7 +36,11 @@ def load(session: Session, demo: DemoWorld) -> None:
         subject_person_id=buyer.id,
         vehicle_id=car.id,
         channel=Channel.ONLINE.value,
-        data={"route": Route.TRADED_IN_TRANSFER_IN_CITY.value},
+        data={
+            "route": Route.TRADED_IN_TRANSFER_IN_CITY.value,
+            "from_city": "320500",
+            "to_city": "320100",
+        },
     )
     session.add(
         UsedCarTransferRow(

@@ -26,6 +26,19 @@ TEMPLATES = [
         "APP",
     ),
     NoticeTemplate(
+        f"{MEASURE}.suspected",
+        MEASURE,
+        "您的二手车转移登记{transfer}{note}，业务暂停办理，由车辆管理所调查处理；"
+        "嫌疑排除后将重新查验。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.suspicion_cleared",
+        MEASURE,
+        "您的二手车转移登记{transfer}车辆嫌疑已排除（{note}），重新查验通过，将继续办理转移登记。",
+        "APP",
+    ),
+    NoticeTemplate(
         f"{MEASURE}.withdrawn", MEASURE, "您的二手车转移登记申请{transfer}已撤回。", "APP"
     ),
     NoticeTemplate(

@@ -163,13 +163,15 @@ def check_vehicle_scope(category: str, use: str) -> None:
         )
 
 
-def check_vehicle_status(status: str) -> None:
-    """A stolen, seized or deregistered vehicle is not transferred."""
+def check_vehicle_status(status: str, field: str = "vin") -> None:
+    """A stolen, seized or deregistered vehicle is not transferred (nor inspected or registered
+    for a transfer); `field` is the input of the operation that named the vehicle ("vin" when
+    applying, "transferId" afterwards)."""
     if VehicleStatus(status) in BLOCKING_STATUSES:
         raise RuleError(
             UsedCarTransferErrorCode.VEHICLE_NOT_TRANSFERABLE,
             f"The vehicle's status {status} does not allow a transfer.",
-            field="vin",
+            field=field,
             rule=Rule.STATUS,
         )
 
@@ -225,11 +227,29 @@ def check_pair(other_city: str, other_in_force: bool) -> None:
         )
 
 
-def check_invoice_date(invoice_date: dt.date, today: dt.date) -> None:
-    """An invoice cannot be dated after today."""
+INVOICE_FLOOR = dt.date(1990, 1, 1)  # no used-car sale invoice (二手车销售统一发票) is older
+
+
+def check_invoice_date(
+    invoice_date: dt.date, today: dt.date, registered_on: dt.date | None = None
+) -> None:
+    """An invoice cannot be dated after today, before the vehicle was first registered (a
+    used car is sold after its registration) or before 1990 (an absurd date)."""
     if invoice_date > today:
         raise RuleError(
             Code.INVALID_DATE, "The invoice date is in the future.", field="invoiceDate"
+        )
+    if invoice_date < INVOICE_FLOOR:
+        raise RuleError(
+            Code.INVALID_DATE,
+            f"The invoice date is before {INVOICE_FLOOR.isoformat()}: check it.",
+            field="invoiceDate",
+        )
+    if registered_on is not None and invoice_date < registered_on:
+        raise RuleError(
+            Code.INVALID_DATE,
+            f"The invoice date is before the vehicle's registration ({registered_on.isoformat()}).",
+            field="invoiceDate",
         )
 
 

@@ -22,6 +22,7 @@ from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
+from core.tickets import close_moot
 from core.validation import optional_text, require_text
 from core.workflow import move
 
@@ -68,6 +69,12 @@ def application_of(session: Session, row: UsedCarTransferRow) -> applications.Ap
     app = session.get(applications.Application, row.application_id)
     assert app is not None  # created with the transfer, never deleted
     return app
+
+
+def end_tickets(ctx: Context, session: Session, app: applications.Application) -> None:
+    """The application reached a final state: the offices' unsettled tickets on it are resolved
+    as moot (core/tickets.py `close_moot`: audited, both offices told)."""
+    close_moot(session, ctx.now(), ctx.platform.notices, app.id, app.status, ctx.actor.account_id)
 
 
 # --- apply ---------------------------------------------------------------------------------------
@@ -127,6 +134,7 @@ def apply(
             raise NotFound("Person", None)
 
     vehicle = _vehicle_by_vin_and_plate(session, vin, plate)
+    rules.check_invoice_date(invoice_date, ctx.today(), vehicle.registered_at)
     if not buyer.domicile_city:
         raise RuleError(
             UsedCarTransferErrorCode.NO_DOMICILE,
@@ -223,7 +231,12 @@ def inspect(
     A first inspection, or a re-inspection after the owner corrected what failed (a failed
     inspection without suspicion, INSPECTION_FAILED): passed → INSPECTED; a suspicion of 二-四-1
     → SUSPECTED (the transfer-in office returns the archive); otherwise INSPECTION_FAILED, and
-    the new owner is told what failed and that they may correct it or withdraw."""
+    the new owner is told what failed and that they may correct it or withdraw.
+
+    A suspicion that proves unfounded (二-三-3: the office investigates and decides) is cleared
+    by a re-inspection of a SUSPECTED transfer with no suspicion and the evidence in `note`
+    (required): back to INSPECTED (the VIN matches) or INSPECTION_FAILED, and the new owner is
+    told. The vehicle must still be transferable (not stolen, seized or deregistered since)."""
     session = scope.session
     ref = require_text("videoRef", video_ref, 200)
     sha = parse_sha256(video_sha256, "videoSha256")
@@ -231,12 +244,33 @@ def inspect(
     row = load_transfer(session, transfer_id)
     ctx.require_in_force(MEASURE, row.handling_city, field="transferId")
     ctx.require_jurisdiction(row.handling_city, rule=Rule.ONE_STEP, field="transferId")
-    if row.status not in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value):
+    clearing = row.status == TransferStatus.SUSPECTED.value
+    if (
+        row.status not in (TransferStatus.SUBMITTED.value, TransferStatus.INSPECTION_FAILED.value)
+        and not clearing
+    ):
         raise RuleError(
             UsedCarTransferErrorCode.WRONG_STATE,
             f"A transfer in {row.status} cannot be inspected.",
             field="transferId",
         )
+    if clearing and suspicion is not Suspicion.NONE:
+        raise RuleError(
+            UsedCarTransferErrorCode.WRONG_STATE,
+            "The suspicion is recorded already: the transfer-in office returns the archive.",
+            field="suspicion",
+            rule=Rule.NO_RETURN,
+        )
+    if clearing and remark is None:
+        raise RuleError(
+            Code.INVALID_INPUT,
+            "Clearing a suspicion needs the evidence that it was unfounded in the note.",
+            field="note",
+            rule=Rule.SUSPECT_HANDLING,
+        )
+    vehicle = session.get(Vehicle, row.vehicle_id)
+    assert vehicle is not None
+    rules.check_vehicle_status(vehicle.status, "transferId")
     now = ctx.now()
     passed = vin_matches and suspicion is Suspicion.NONE
     record = UsedCarTransferInspection(
@@ -262,7 +296,10 @@ def inspect(
             added_at=stamp(now),
         )
     )
-    if passed:
+    if clearing:
+        step = "clear_pass" if passed else "clear_fail"
+        found = f"嫌疑排除: {remark}" + ("" if passed else "；车辆识别代号与档案不一致")
+    elif passed:
         step, found = "inspect_pass", "查验通过"
     elif suspicion is not Suspicion.NONE:
         step, found = "inspect_suspect", f"查验发现嫌疑: {suspicion.value}"
@@ -316,7 +353,7 @@ def register(
         )
     vehicle = session.get(Vehicle, row.vehicle_id, with_for_update=True)
     assert vehicle is not None
-    rules.check_vehicle_status(vehicle.status)
+    rules.check_vehicle_status(vehicle.status, "transferId")
     if (
         vehicle.owner_person_id != row.seller_person_id
         or vehicle.owner_unit_id != row.seller_unit_id
@@ -363,6 +400,7 @@ def register(
     applications.transition(
         session, app, AppStatus.COMPLETED, now=now, actor_account_id=ctx.actor.account_id
     )
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, "register", params={"plate": plate},
          values={"plate_after": plate, "registered_at": stamp(now), "updated_at": stamp(now)},
          field_name="transferId")  # fmt: skip
@@ -426,6 +464,7 @@ def return_archive(
         session, app, AppStatus.REJECTED, now=now, actor_account_id=ctx.actor.account_id,
         note=f"退档: {reason.value}",
     )  # fmt: skip
+    end_tickets(ctx, session, app)
     move(ctx, session, TRANSFER_WORKFLOW, row, "archive_return", params={"reason": reason.value},
          values={"return_reason": reason.value, "return_note": remark, "return_basis": basis.value,
                  "return_inspection_id": latest.id if basis is rules.ReturnBasis.INSPECTION

@@ -2,9 +2,13 @@
 
     SUBMITTED ─inspect_pass─> INSPECTED ─register─> REGISTERED
     SUBMITTED ─inspect_fail─> INSPECTION_FAILED ─inspect_pass (after correction)─> INSPECTED
-    SUBMITTED ─inspect_suspect─> SUSPECTED ─archive_return─> ARCHIVE_RETURNED
+    SUBMITTED ─inspect_suspect (the new owner is told: suspended)─> SUSPECTED ─archive_return─> ARCHIVE_RETURNED
+    SUSPECTED ─clear_pass (re-inspection: the suspicion proved unfounded, with the evidence)─> INSPECTED
+    SUSPECTED ─clear_fail (unfounded, but the VIN still does not match)─> INSPECTION_FAILED
     SUBMITTED, INSPECTED, INSPECTION_FAILED ─withdraw (the new owner)─> WITHDRAWN
     SUBMITTED, INSPECTED, INSPECTION_FAILED ─reject (the office, with its reason)─> REJECTED
+      (INSPECTED only when registration has become impossible: the vehicle can no longer be
+      transferred, or the other city of the pair left the pilot)
     SUBMITTED, INSPECTED, INSPECTION_FAILED ─archive_return─> ARCHIVE_RETURNED (registry: 被盗抢)
 
 Every state that is not final has a way forward or out (issue 15 item 10: an inspection that
@@ -32,7 +36,9 @@ TRANSFER_WORKFLOW = Workflow(
     (
         Transition("inspect_pass", (_S, _F), _I, _OFFICE),
         Transition("inspect_fail", (_S, _F), _F, _OFFICE, f"{MEASURE}.inspection_failed"),
-        Transition("inspect_suspect", (_S, _F), _X, _OFFICE),
+        Transition("inspect_suspect", (_S, _F), _X, _OFFICE, f"{MEASURE}.suspected"),
+        Transition("clear_pass", (_X,), _I, _OFFICE, f"{MEASURE}.suspicion_cleared"),
+        Transition("clear_fail", (_X,), _F, _OFFICE, f"{MEASURE}.inspection_failed"),
         Transition("register", (_I,), S.REGISTERED.value, _OFFICE, f"{MEASURE}.registered"),
         Transition(
             "archive_return",

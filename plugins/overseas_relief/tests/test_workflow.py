@@ -44,7 +44,7 @@ def test_a_rejection_tells_the_holder_why(make_env):
         "您申请的出国（境）人员驾驶证恢复驾驶资格未通过复核：出入境记录与申请不符"
     ]
     late = env.data(WITHDRAW, {"a": app_id}, as_=account)["applicationWithdraw"]
-    assert late["errors"] == [{"code": "INVALID_TRANSITION", "field": "status"}]
+    assert late["errors"] == [{"code": "INVALID_TRANSITION", "field": "applicationId"}]
 
 
 def test_the_holder_abroad_is_told_when_a_deferral_is_recorded(make_env):

@@ -48,7 +48,7 @@ def test_a_rejected_suspicious_case_tells_the_applicant_why(make_env):
         "您的军队（武警）驾驶证换领业务经人工核查未予办理：部队回函：无此驾驶证"
     ]
     again = env.data(WITHDRAW, {"a": app_id}, as_=account)["applicationWithdraw"]
-    assert again["errors"] == [{"code": "INVALID_TRANSITION", "field": "status"}]
+    assert again["errors"] == [{"code": "INVALID_TRANSITION", "field": "applicationId"}]
 
 
 def test_an_approved_suspicious_case_tells_the_applicant_the_result(make_env):
