@@ -370,6 +370,7 @@ def review(
     if len(documents_checked) > 20:
         raise RuleError(Code.INVALID_INPUT, "At most 20 documents.", field="documentsChecked")
     seen = [require_text("documentsChecked", d, 60) for d in documents_checked]
+    rules.check_document_codes(frozenset(d["code"] for d in case.documents), seen)
     clean_note = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     actor = ctx.actor.account_id
     _claim(session, app, stamp(ctx.now()))
