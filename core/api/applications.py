@@ -11,6 +11,7 @@ from core.errors import Code, NotFound, RuleError
 from core.graphql.operations import Payload, mutation
 from core.ids import lookup_id
 from core.registries import applications as apps
+from core.units import active_membership
 from core.validation import optional_text
 from core.workflow import Party
 
@@ -39,7 +40,12 @@ class ApplicationMutation:
         ctx: Context = info.context
         person_id = ctx.require_person()
         app = scope.session.get(apps.Application, lookup_id(application_id))
-        if app is None or app.applicant_person_id != person_id:
+        unit_id = (app.data or {}).get("unitId") if app is not None else None
+        if (
+            app is None
+            or app.applicant_person_id != person_id
+            or (unit_id and active_membership(scope.session, unit_id, person_id) is None)
+        ):  # a unit's application is withdrawn only by a member who still belongs to the unit
             raise NotFound("Application", "applicationId")
         text = optional_text("reason", reason, 500, multiline=True)
         workflow = ctx.platform.workflows.get(f"{app.measure}.application")

@@ -21,6 +21,7 @@ from core.identity import parse_identity
 from core.registries import caller
 from core.registries.applications import Application as ApplicationRow
 from core.rollout import NATIONAL
+from core.units import application_unit_clause
 from core.validation import require_text
 
 
@@ -171,18 +172,28 @@ class CoreQuery:
 
     @operation_field(
         "core.my_records",
-        "Your business applications, newest first.",
+        "Your business applications, newest first (with those of the units you are the legal "
+        "person or an admin of; a unit's application is no longer yours once you leave the unit).",
     )
     def my_applications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[Application]:
         ctx: Context = info.context
         pid = ctx.require_person()
+        # an application made for a unit (M20) is the unit's: seen while one is its member, and
+        # by its current legal person and admins (core/units.py)
+        own_unit, managed = application_unit_clause(ApplicationRow, pid)
         stmt = (
             select(ApplicationRow)
             .where(
-                (ApplicationRow.applicant_person_id == pid)
-                | (ApplicationRow.subject_person_id == pid)
+                (
+                    (
+                        (ApplicationRow.applicant_person_id == pid)
+                        | (ApplicationRow.subject_person_id == pid)
+                    )
+                    & own_unit
+                )
+                | managed
             )
             .order_by(ApplicationRow.submitted_at.desc(), ApplicationRow.id)  # type: ignore[attr-defined]
         )

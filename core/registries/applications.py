@@ -69,12 +69,18 @@ def _notice_params(app: Any) -> dict[str, Any]:
 
 
 def application_workflow(
-    measure: str, notices: Mapping[str, str] | None = None, *, withdraw: bool = True
+    measure: str,
+    notices: Mapping[str, str] | None = None,
+    *,
+    withdraw: bool = True,
+    addressees: Callable[[Any], Any] | None = None,
 ) -> Workflow:
     """The application workflow of `measure`: the core's graph, with the notice each transition
     sends (`notices`: transition name -> template, e.g. {"reject": f"{MEASURE}.rejected"}; the
     notice gets `application`, `business` and `note`). `withdraw=False` only where the seed says
-    an application cannot be withdrawn."""
+    an application cannot be withdrawn. `addressees(app)` names whom the notices go to (person
+    ids or `Addressee`s, e.g. the unit an application was made for); by default the applicant
+    and the subject."""
     notices = dict(notices or {})
     unknown = set(notices) - {t.name for t in APPLICATION_TRANSITIONS}
     if unknown:
@@ -91,7 +97,7 @@ def application_workflow(
         (_S,),
         APPLICATION_FINAL,
         transitions,
-        addressees=_addressees,
+        addressees=addressees or _addressees,
         notice_params=_notice_params,
     )
 
@@ -239,9 +245,9 @@ def transition(
     )
     if ctx is not None and taken.notice is not None:
         merged = {**_notice_params(app), **(params or {})}
-        for person_id in _addressees(app):
-            if person_id:
-                ctx.notify(session, person_id, taken.notice, merged)
+        for to in workflow.addressees(app):
+            if to:
+                ctx.notify(session, to, taken.notice, merged)
     return app
 
 

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import RuleError
+from core.errors import Code, RuleError
 from core.registries.vehicles import MOTORCYCLES, VehicleCategory
 
 from .errors import MotorcycleErrorCode
@@ -256,6 +256,26 @@ def required_documents(
         for extra in local_policy.extra_documents:
             add(extra, f"当地规定（{local_policy.name}）", R_LOCAL)
     return DocumentDecision(applicant, cross_city, tuple(docs), local_policy)
+
+
+def check_document_codes(decision_codes: frozenset[str], seen: list[str]) -> None:
+    """`documentsChecked` is a closed set: the document codes of this measure (`DOCUMENTS`) and
+    the documents decided for this application (which include the local policy's extra documents
+    by their declared names, 二-一-3). Anything else (a Chinese name typed for a code, a made-up
+    code) is INVALID_INPUT naming the unknown value, so a clerk cannot record a check that means
+    nothing."""
+    allowed = frozenset(DOCUMENTS) | decision_codes
+    for code in seen:
+        if code not in allowed:
+            raise RuleError(
+                Code.INVALID_INPUT,
+                f"Unknown document {code!r}: use one of {', '.join(sorted(allowed))}.",
+                field="documentsChecked",
+                rule=R_MAINLAND,
+                details={"unknown": code, "allowed": sorted(allowed)},
+            )
+    if len(set(seen)) != len(seen):
+        raise RuleError(Code.INVALID_INPUT, "A document is listed twice.", field="documentsChecked")
 
 
 def check_reviewed_documents(decision_codes: frozenset[str], seen: list[str]) -> None:

@@ -173,7 +173,12 @@ class MotorcycleReviewInput:
     application_id: strawberry.ID
     approve: bool
     documents_checked: list[str] = strawberry.field(
-        default_factory=list, description="Codes of the documents the clerk checked"
+        default_factory=list,
+        description="Codes of the documents the clerk checked: a closed set, the codes of "
+        "`requiredDocuments` (RESIDENT_ID, HMT_RESIDENCE_PERMIT, HMT_TRAVEL_PERMIT, PRC_PASSPORT, "
+        "FOREIGN_PASSPORT, FOREIGNER_RESIDENCE_PERMIT, ACCOMMODATION_REGISTRATION, "
+        "RESIDENCE_PROOF, UNIT_CREDIT_CODE_CERT) and the local policy's extra documents by their "
+        "declared names; anything else is INVALID_INPUT.",
     )
     note: str | None = None
 

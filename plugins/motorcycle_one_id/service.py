@@ -11,7 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.accounts import Office, Person, Unit, UnitMember, UnitRole
+from core import units
+from core.accounts import Office, Person, Unit
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -78,7 +79,7 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
     person = session.get(Person, ctx.require_person())
     if person is None:
         raise NotFound("Person")
-    unit = require_unit_manager(session, req.unit_id, person.id) if req.unit_id else None
+    unit = require_unit_manager(ctx, session, req.unit_id, person.id) if req.unit_id else None
     if unit is not None:
         rules.check_unit_business(req.business, unit.city_code, city)
     vehicle: Vehicle | None = None
@@ -144,47 +145,28 @@ def _owns(vehicle: Vehicle, person: Person, unit: Unit | None) -> bool:
     return vehicle.owner_unit_id is None and vehicle.owner_person_id == person.id
 
 
-def require_unit_manager(session: Session, unit_id: str, person_id: str) -> Unit:
+def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
     """The unit, if `person_id` is its active legal person or admin, who act for it online (2024
-    八-二, 八-三); a unit the caller is no active member of is NOT_FOUND (no probing of ids), a
-    plain user is MOTORCYCLE_UNIT_MANAGER_REQUIRED."""
-    unit = session.get(Unit, lookup_id(unit_id))
-    role = (
-        session.exec(
-            select(UnitMember.role).where(
-                UnitMember.unit_id == unit.id,
-                UnitMember.person_id == person_id,
-                UnitMember.status == "ACTIVE",
-            )
-        ).first()
-        if unit is not None
-        else None
+    八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M09 and M20).
+    A unit the caller is no active member of is NOT_FOUND (no probing of ids), a plain user is
+    MOTORCYCLE_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
+    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
+    unit, _member = units.require_unit_manager(
+        session,
+        person_id,
+        unit_id,
+        "unitId",
+        ctx=ctx,
+        code=MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
+        rule=rules.R_UNIT,
+        what="apply for the unit",
     )
-    if unit is None or role is None:
-        raise NotFound("Unit", "unitId")
-    if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
-        raise RuleError(
-            MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
-            "A unit applies through its legal person or an admin.",
-            field="unitId",
-            rule=rules.R_UNIT,
-        )
     return unit
 
 
 def is_unit_manager(session: Session, unit_id: str, person_id: str) -> bool:
     """Whether `person_id` is an active legal person or admin of the unit (they see its cases)."""
-    return (
-        session.exec(
-            select(UnitMember.id).where(
-                UnitMember.unit_id == unit_id,
-                UnitMember.person_id == person_id,
-                UnitMember.status == "ACTIVE",
-                UnitMember.role.in_((UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value)),  # type: ignore[attr-defined]
-            )
-        ).first()
-        is not None
-    )
+    return units.is_unit_manager(session, person_id, unit_id)
 
 
 def addressee(app: Application, case: MotorcycleCase) -> str | Addressee | None:
@@ -370,6 +352,7 @@ def review(
     if len(documents_checked) > 20:
         raise RuleError(Code.INVALID_INPUT, "At most 20 documents.", field="documentsChecked")
     seen = [require_text("documentsChecked", d, 60) for d in documents_checked]
+    rules.check_document_codes(frozenset(d["code"] for d in case.documents), seen)
     clean_note = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     actor = ctx.actor.account_id
     _claim(session, app, stamp(ctx.now()))

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from core.accounts import Person, Unit, UnitMember, UnitRole
+from core import units
+from core.accounts import Person, Unit
 from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
@@ -214,7 +215,9 @@ def create(
     owner_id = ctx.require_person()
     biz = rules.business(business_code)
     who = parse_agent(*agent)
-    unit = require_unit_manager(scope.session, unit_id, owner_id) if unit_id is not None else None
+    unit = (
+        require_unit_manager(ctx, scope.session, unit_id, owner_id) if unit_id is not None else None
+    )
     target = resolve_target(
         scope.session,
         biz,
@@ -271,30 +274,22 @@ def create(
     return grant
 
 
-def require_unit_manager(session: Session, unit_id: str, person_id: str) -> Unit:
+def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
     """The unit, if `person_id` is its active legal person or admin (they act for it online,
-    2024 八-三); a unit the caller is not an active member of is NOT_FOUND (no probing)."""
-    unit = session.get(Unit, lookup_id(unit_id))
-    role = (
-        session.exec(
-            select(UnitMember.role).where(
-                UnitMember.unit_id == unit.id,
-                UnitMember.person_id == person_id,
-                UnitMember.status == "ACTIVE",
-            )
-        ).first()
-        if unit is not None
-        else None
+    2024 八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M14 and
+    M20). A unit the caller is not an active member of is NOT_FOUND (no probing), a plain user
+    ENTRUSTMENT_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
+    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
+    unit, _member = units.require_unit_manager(
+        session,
+        person_id,
+        unit_id,
+        "unitId",
+        ctx=ctx,
+        code=EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
+        rule=rules.RULE_UNIT,
+        what="entrust an agent for the unit",
     )
-    if unit is None or role is None:
-        raise NotFound("Unit", "unitId")
-    if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
-        raise RuleError(
-            EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
-            "A unit entrusts an agent through its legal person or an admin.",
-            field="unitId",
-            rule=rules.RULE_UNIT,
-        )
     return unit
 
 
@@ -309,13 +304,14 @@ def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     """The owner revokes an unused entrustment (race-safe against a concurrent use)."""
     owner_id = ctx.require_person()
     grant = _load(scope.session, grant_id)
-    if grant.owner_person_id != owner_id:
-        if grant.owner_unit_id is None:
-            raise NotFound("Entrustment", "entrustmentId")
-        try:  # another legal person / admin of the owning unit may revoke it too
-            require_unit_manager(scope.session, grant.owner_unit_id, owner_id)
-        except RuleError:
-            raise NotFound("Entrustment", "entrustmentId") from None
+    # the owner, or another legal person / admin of the owning unit, revokes it
+    if grant.owner_person_id != owner_id and (
+        grant.owner_unit_id is None
+        or not units.is_unit_manager(scope.session, owner_id, grant.owner_unit_id)
+    ):
+        raise NotFound("Entrustment", "entrustmentId")
+    if grant.owner_unit_id is not None:  # unit business: on the web only after the QR sign-in
+        units.require_web_rule(ctx, grant.owner_unit_id, "entrustmentId")
     ctx.require_in_force(MEASURE, grant.city_code)
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}")
     status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())

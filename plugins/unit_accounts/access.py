@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from core import units
 from core.accounts import Account, Person, Unit, UnitMember
 from core.context import Context
 from core.errors import NotFound, RuleError
@@ -34,67 +35,32 @@ def unit_by_credit_code(session: Session, credit_code: str) -> Unit:
 
 
 def membership(session: Session, unit_id: str, person_id: str) -> UnitMember | None:
-    """The person's active membership of the unit, if any."""
-    return session.exec(
-        select(UnitMember).where(
-            UnitMember.unit_id == unit_id,
-            UnitMember.person_id == person_id,
-            UnitMember.status == ACTIVE,
-        )
-    ).first()
+    """The person's active membership of the unit, if any (core/units.py)."""
+    return units.active_membership(session, unit_id, person_id)
 
 
-CHANNEL_HEADER = "x-client-channel"  # sent by the web platform: WEB (the app sends none or APP)
-WEB_SESSION_CLAIM = "uws"  # the unit a QR web sign-in (unitQrLoginRedeem) was approved for
-
-
-def _claims(ctx: Context) -> dict:
-    """The verified claims of this request's token ({} without one); cached by the verifier."""
-    request = getattr(ctx, "request", None)
-    header = request.headers.get("authorization", "") if request is not None else ""
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        return {}
-    return ctx.platform.tokens.verify(token.strip())
+CHANNEL_HEADER = units.CHANNEL_HEADER  # sent by the web platform: WEB (the app sends none)
+WEB_SESSION_CLAIM = units.WEB_SESSION_CLAIM  # the unit a QR web sign-in was approved for
 
 
 def web_session(ctx: Context) -> tuple[bool, str | None]:
     """(the request comes from the web platform, the unit its QR sign-in is bound to)."""
-    request = getattr(ctx, "request", None)
-    channel = request.headers.get(CHANNEL_HEADER, "") if request is not None else ""
-    bound = _claims(ctx).get(WEB_SESSION_CLAIM)
-    return channel.strip().upper() == "WEB" or bound is not None, bound
+    return units.web_session(ctx)
 
 
 def require_member(ctx: Context, session: Session, unit_id: str) -> tuple[Unit, UnitMember]:
     """The caller's active membership of `unit_id`, with the measure in force in the unit's city.
 
-    A caller who is not an active member gets NOT_FOUND (the same as for an unknown unit), so unit
+    The checks are the core's (`core.units.require_unit_member`, shared with M09 and M14): a
+    caller who is not an active member gets NOT_FOUND (the same as for an unknown unit), so unit
     ids cannot be probed. On the web (八-二) unit business is reached only through the app's QR
     sign-in: a web request with a password token is refused (UNIT_WEB_QR_REQUIRED), and a QR
     web session acts only for the unit it was approved for (UNIT_WEB_SESSION_OTHER_UNIT).
     """
     person_id = ctx.require_person()
-    on_web, bound = web_session(ctx)
-    if on_web and bound is None:
-        raise RuleError(
-            UnitAccountErrorCode.WEB_QR_REQUIRED,
-            "On the web, unit business is reached only by scanning the sign-in QR code with "
-            "the app, not with a password.",
-            field="unitId",
-            rule=rules.RULE_QR,
-        )
-    unit = load_unit(session, unit_id)
-    member = membership(session, unit.id, person_id)
-    if member is None:
-        raise NotFound("Unit", "unitId")
-    if bound is not None and bound != unit.id:
-        raise RuleError(
-            UnitAccountErrorCode.WEB_SESSION_OTHER_UNIT,
-            "This web sign-in was approved for another unit: sign in again for this one.",
-            field="unitId",
-            rule=rules.RULE_QR,
-        )
+    units.require_web_rule(ctx, None, "unitId")  # before the id is read: nothing to probe
+    load_unit(session, unit_id)  # INVALID_INPUT for a malformed id
+    unit, member = units.require_unit_member(session, person_id, unit_id, "unitId", ctx=ctx)
     ctx.require_in_force(MEASURE, unit.city_code, field="unitId")
     return unit, member
 

@@ -45,31 +45,31 @@ TEMPLATES = [
     NoticeTemplate(
         f"{MEASURE}.application_approved",
         MEASURE,
-        "您提交的单位业务申请{application}（{business}）已审核通过。{note}",
+        "单位业务申请{application}（{business}）已审核通过。{note}",
         "APP",
     ),
     NoticeTemplate(
         f"{MEASURE}.application_rejected",
         MEASURE,
-        "您提交的单位业务申请{application}（{business}）未通过：{note}",
+        "单位业务申请{application}（{business}）未通过：{note}",
         "APP",
     ),
     NoticeTemplate(
         f"{MEASURE}.application_completed",
         MEASURE,
-        "您提交的单位业务申请{application}（{business}）已办结。",
+        "单位业务申请{application}（{business}）已办结。",
         "APP",
     ),
     NoticeTemplate(
         f"{MEASURE}.application_withdrawn",
         MEASURE,
-        "您已撤回单位业务申请{application}（{business}）。",
+        "单位业务申请{application}（{business}）已由申请人撤回。",
         "APP",
     ),
     NoticeTemplate(
         f"{MEASURE}.application_cancelled",
         MEASURE,
-        "您提交的单位业务申请{application}（{business}）已被取消。{note}",
+        "单位业务申请{application}（{business}）已被取消。{note}",
         "APP",
     ),
 ]

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from core import units
 from core.accounts import UnitRole
 from core.errors import RuleError
 
@@ -126,14 +127,15 @@ def require_manager(
     role: str, what: str = "add or remove users", rule: str = RULE_ONLINE_USERS
 ) -> None:
     """Only the legal person and admins add and remove users online (八-二), and (a documented
-    choice) manage the unit's vehicles, filed drivers, contact details and plate numbers (八-三)."""
-    if role not in (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value):
-        raise RuleError(
-            UnitAccountErrorCode.UNIT_ROLE_REQUIRED,
-            f"Only the unit's legal person or an admin may {what}.",
-            field="unitId",
-            rule=rule,
-        )
+    choice) manage the unit's vehicles, filed drivers, contact details and plate numbers (八-三).
+    The check is the core's (`core.units.require_manager_role`, shared with M09 and M14)."""
+    units.require_manager_role(
+        role,
+        "unitId",
+        code=UnitAccountErrorCode.UNIT_ROLE_REQUIRED,
+        rule=rule,
+        what=what,
+    )
 
 
 def require_room_for_member(active_members_in_unit: int) -> None:

@@ -472,6 +472,22 @@ class UnitAccountsMutation:
         app = decisions.complete(info.context, scope, str(application_id))
         return UnitExemptMarkPayload(application=Application.of(app))
 
+    @mutation(
+        f"{MEASURE}.decide",
+        "Cancel a unit's pending or approved application with the reason (e.g. the vehicle was "
+        "deregistered after the approval); the unit is told.",
+        qualifier="the application's city",
+    )
+    def unit_application_cancel(
+        self,
+        info: strawberry.Info,
+        application_id: strawberry.ID,
+        reason: str,
+        scope: WriteScope,
+    ) -> UnitExemptMarkPayload:
+        app = decisions.cancel(info.context, scope, str(application_id), reason)
+        return UnitExemptMarkPayload(application=Application.of(app))
+
 
 PERMISSIONS = {
     f"{MEASURE}.my_units": (Role.CITIZEN,),

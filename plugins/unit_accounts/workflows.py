@@ -3,14 +3,26 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from core.notices import Addressee
 from core.registries import applications as apps
 from core.workflow import Party, Transition, Workflow
 
 from .models import LegacyStatus, ReservationStatus
 from .rules import MEASURE
 
-# the office decides (unitApplicationDecide), issues (unitApplicationComplete); the member who
-# applied withdraws a pending one (core applicationWithdraw); each decision is told (notices.py)
+
+def _the_unit(app: Any) -> tuple[Addressee | str | None, ...]:
+    """A unit's application is the unit's: its notices go to the unit (its current legal person
+    and admins read them in myNotices), not to the member who happened to apply."""
+    unit_id = (app.data or {}).get("unitId")
+    return (Addressee.unit(unit_id),) if unit_id else (app.applicant_person_id,)
+
+
+# the office decides (unitApplicationDecide), issues (unitApplicationComplete) or cancels
+# (unitApplicationCancel); the member who applied withdraws a pending one (core
+# applicationWithdraw); each move is told to the unit (notices.py)
 APPLICATION = apps.application_workflow(
     MEASURE,
     {
@@ -20,6 +32,7 @@ APPLICATION = apps.application_workflow(
         "withdraw": f"{MEASURE}.application_withdrawn",
         "cancel": f"{MEASURE}.application_cancelled",
     },
+    addressees=_the_unit,
 )
 
 _RES, _REL, _EXP = (
