@@ -103,7 +103,8 @@ def test_an_applicant_withdraws_a_pending_application_and_is_told(make_env, stat
     app_id = _application(env, env.refs["zhang"].id, status)
     out = env.data(WITHDRAW, {"a": app_id, "r": "不再需要"}, as_="zhang_account")
     assert out["applicationWithdraw"] == {
-        "errors": [], "application": {"status": "CANCELLED", "decisionNote": "不再需要"}
+        "errors": [],
+        "application": {"status": "CANCELLED", "decisionNote": "不再需要"},
     }  # fmt: skip  (the reason is kept, as the operation's description promises)
     notices = env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
     assert [n["template"] for n in notices] == ["review_probe.withdrawn"]
