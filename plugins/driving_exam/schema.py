@@ -207,6 +207,7 @@ class DrivingExamQuery:
         f"{MEASURE}.own_permits",
         "Your learner permits, newest first. Rollout: your domicile city.",
         qualifier="own",
+        own_records=True,
     )
     def my_driving_exam_permits(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

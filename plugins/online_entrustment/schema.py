@@ -207,6 +207,7 @@ class EntrustmentQuery:
         f"{MEASURE}.read_own",
         "Entrustments I made (as owner) or that name me (as agent), where the measure is in force "
         "in the handling city.",
+        own_records=True,
     )
     def my_entrustments(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -326,7 +327,10 @@ class EntrustmentMutation:
         return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 
     @mutation(
-        f"{MEASURE}.revoke", "Revoke an entrustment before it is used.", qualifier="the owner"
+        f"{MEASURE}.revoke",
+        "Revoke an entrustment before it is used.",
+        qualifier="the owner",
+        way_out=True,
     )
     def entrustment_revoke(
         self, info: strawberry.Info, id: strawberry.ID, scope: WriteScope
