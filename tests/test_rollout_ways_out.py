@@ -34,8 +34,9 @@ def platform():
     return build_platform(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
 
 
-def _fields(platform, root: str) -> dict[str, tuple[str, Any]]:
-    """GraphQL name -> (measure, declared exemption) of every gated root field."""
+def _fields(platform, root: str) -> dict[str, tuple[str, Any, bool]]:
+    """GraphQL name -> (measure, declared exemption, a `my…` list or its old name) of every gated
+    root field."""
     schema = platform.schema._schema
     root_type = schema.mutation_type if root == "mutation" else schema.query_type
     out = {}
@@ -45,7 +46,10 @@ def _fields(platform, root: str) -> dict[str, tuple[str, Any]]:
         if allowed is None:
             continue
         metadata = getattr(definition, "metadata", None) or {}
-        out[name] = (allowed.action.split(".")[0], metadata.get(ROLLOUT_METADATA))
+        mine = bool(re.match(r"my[A-Z]", name)) or (field.deprecation_reason or "").startswith(
+            "Use my"
+        )
+        out[name] = (allowed.action.split(".")[0], metadata.get(ROLLOUT_METADATA), mine)
     return out
 
 
@@ -63,7 +67,7 @@ def test_every_way_out_of_every_workflow_is_taken_by_a_declared_way_out(platform
         names = {_camel(t.name) for t in wf.ways_out()}
         if "Reject" in names:
             names.update(DECISION_VERBS)
-        for field, (measure, exempt) in mutations.items():
+        for field, (measure, exempt, _) in mutations.items():
             if measure != wf.measure or field.endswith("Raise"):
                 continue
             if any(field.endswith(n) for n in names) and exempt is not RolloutExemption.WAY_OUT:
@@ -76,7 +80,7 @@ def test_every_operation_named_as_a_way_out_is_declared_one(platform):
     operations are not gated by a measure's rollout)."""
     undeclared = [
         name
-        for name, (measure, exempt) in _fields(platform, "mutation").items()
+        for name, (measure, exempt, _) in _fields(platform, "mutation").items()
         if measure in platform.measures
         and name.endswith(WAY_OUT_VERBS)
         and exempt is not RolloutExemption.WAY_OUT
@@ -88,17 +92,15 @@ def test_every_list_of_ones_own_records_is_declared(platform):
     """Every measure's `my…` list: the citizen or firm still sees what it has there."""
     undeclared = [
         name
-        for name, (measure, exempt) in _fields(platform, "query").items()
-        if measure in platform.measures
-        and re.match(r"my[A-Z]", name)
-        and exempt is not RolloutExemption.OWN_RECORDS
+        for name, (measure, exempt, mine) in _fields(platform, "query").items()
+        if measure in platform.measures and mine and exempt is not RolloutExemption.OWN_RECORDS
     ]
     assert undeclared == []
 
 
 def test_office_ticket_steps_are_ways_out_and_raising_one_is_not(platform):
     mutations = _fields(platform, "mutation")
-    steps = {n: e for n, (_, e) in mutations.items() if n.startswith("officeTicket")}
+    steps = {n: e for n, (_, e, _) in mutations.items() if n.startswith("officeTicket")}
     assert steps.pop("officeTicketRaise") is None
     assert steps and set(steps.values()) == {RolloutExemption.WAY_OUT}
 
@@ -138,3 +140,111 @@ def test_an_approved_application_of_a_measure_switched_off_can_be_withdrawn(make
     assert out["applicationWithdraw"] == {"errors": [], "application": {"status": "CANCELLED"}}
     with env.session() as s:
         assert s.get(Application, approved).status == AppStatus.CANCELLED.value
+
+
+# --- through the API: the reviewer's cases, opened while on, then the measure switched off -----
+def test_m17_registration_withdrawn_closed_and_listed_after_the_measure_is_switched_off(make_env):
+    from plugins.reapplication_exam.tests.helpers import MINE, MINE_OLD, P, holder, register
+
+    withdraw = """mutation($r: ID!) { reapplicationExamRegistrationWithdraw(registrationId: $r,
+      reason: "暂不考试") { errors { code } plan { status } } }"""
+    close = """mutation($r: ID!) { reapplicationExamRegistrationClose(registrationId: $r,
+      reason: "本市已停止该措施") { errors { code } plan { status } } }"""
+    env = make_env(P, now="2024-08-01")
+    _, account, licence = holder(env, "C1")
+    first = register(env, licence, "C1", account)["plan"]["registrationId"]
+    _, other, other_licence = holder(env, "C1")
+    second = register(env, other_licence, "C1", other)["plan"]["registrationId"]
+    env.set_rollout("reapplication_exam", "320100", enabled=False)
+    # new business is still refused
+    _, newcomer, new_licence = holder(env, "C1")
+    assert register(env, new_licence, "C1", newcomer)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    # the citizen still sees the open registration (and under the list's old name)
+    assert env.data(MINE, as_=account)["myReapplicationExamRegistrations"]["totalCount"] == 1
+    assert env.data(MINE_OLD, as_=account)["reapplicationExamMyRegistrations"]["totalCount"] == 1
+    out = env.data(withdraw, {"r": first}, as_=account)["reapplicationExamRegistrationWithdraw"]
+    assert out == {"errors": [], "plan": {"status": "WITHDRAWN"}}
+    done = env.data(close, {"r": second}, as_="clerk")["reapplicationExamRegistrationClose"]
+    assert done == {"errors": [], "plan": {"status": "CLOSED"}}
+    # the exemption does not widen who may act: another city's clerk is still refused
+    again = env.data(close, {"r": second}, as_="clerk_sh")["reapplicationExamRegistrationClose"]
+    assert again["errors"][0]["code"] in ("OUT_OF_JURISDICTION", "NOT_FOUND")
+
+
+def test_m14_approved_application_cancelled_by_the_office_after_the_measure_is_switched_off(
+    make_env,
+):
+    from plugins.motorcycle_one_id.tests.helpers import PLUGINS, REVIEW, SUBMIT, move_in
+
+    cancel = """mutation($a: ID!) { motorcycleApplicationCancel(applicationId: $a,
+      reason: "本市已停止该措施") { errors { code } application { status } } }"""
+    view = """query($a: ID!) { motorcycleApplication(applicationId: $a) { status } }"""
+    env = make_env(PLUGINS, now="2024-07-01")
+    sub = env.data(SUBMIT, {"input": move_in(env)}, as_="zhang_account")
+    app_id = sub["motorcycleApplicationSubmit"]["application"]["id"]
+    rev = {"input": {"applicationId": app_id, "approve": True, "documentsChecked": ["RESIDENT_ID"]}}
+    assert env.data(REVIEW, rev, as_="clerk_sh")["motorcycleApplicationReview"]["errors"] == []
+    env.set_rollout("motorcycle_one_id", "310100", enabled=False)
+    again = env.data(SUBMIT, {"input": move_in(env)}, as_="zhang_account")
+    assert again["motorcycleApplicationSubmit"]["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    assert env.data(view, {"a": app_id}, as_="zhang_account")["motorcycleApplication"] == {
+        "status": "APPROVED"
+    }
+    out = env.data(cancel, {"a": app_id}, as_="clerk_sh")["motorcycleApplicationCancel"]
+    assert out == {"errors": [], "application": {"status": "CANCELLED"}}
+
+
+def test_m14_review_rejects_but_does_not_approve_after_the_measure_is_switched_off(make_env):
+    """A decision operation is a way out only when it rejects (`way_out=lambda a: ...`)."""
+    from plugins.motorcycle_one_id.tests.helpers import PLUGINS, REVIEW, SUBMIT, move_in
+
+    env = make_env(PLUGINS, now="2024-07-01")
+    sub = env.data(SUBMIT, {"input": move_in(env)}, as_="zhang_account")
+    ids = [sub["motorcycleApplicationSubmit"]["application"]["id"]]
+    env.set_rollout("motorcycle_one_id", "310100", enabled=False)
+    yes = {"input": {"applicationId": ids[0], "approve": True, "documentsChecked": ["RESIDENT_ID"]}}
+    refused = env.data(REVIEW, yes, as_="clerk_sh")["motorcycleApplicationReview"]
+    assert refused["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    no = {"input": {"applicationId": ids[0], "approve": False, "note": "本市已停止该措施",
+                    "documentsChecked": []}}  # fmt: skip
+    out = env.data(REVIEW, no, as_="clerk_sh")["motorcycleApplicationReview"]
+    assert out["errors"] == []
+
+
+def test_m04_blacklist_lifted_and_read_by_the_firm_after_the_measure_is_switched_off(make_env):
+    from plugins.truck_pass.tests.helpers import BLACKLIST_LIFT, PLUGINS, blacklist_add
+
+    mine = """query { myTruckPassBlacklist(city: "320100") { totalCount nodes { status } } }"""
+    env = make_env(PLUGINS, now="2024-09-02")
+    env.set_rollout("truck_pass", "320100")
+    entry = blacklist_add(env, acc=2)["entry"]["id"]
+    env.set_rollout("truck_pass", "320100", enabled=False)
+    refused = blacklist_add(env, u=None, v=env.refs["unit_truck"].id, acc=3)
+    assert refused["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    listed = env.data(mine, as_="zhang_account")["myTruckPassBlacklist"]
+    assert listed["totalCount"] == 1
+    lifted = env.data(BLACKLIST_LIFT, {"id": entry}, as_="supervisor")["truckPassBlacklistLift"]
+    assert lifted["errors"] == [] and lifted["entry"]["status"] == "LIFTED"
+
+
+def test_office_ticket_steps_go_on_after_m02_is_switched_off_but_no_new_ticket(make_env):
+    """An office ticket raised while M02 was in force is still acknowledged, answered, read and
+    resolved by the two offices once M02 is switched off in both cities; a new one is refused."""
+    from tests.test_office_tickets import ONE, PLUGINS, raised, step, transfer
+
+    env = make_env(PLUGINS, now="2021-07-01")
+    app_id = transfer(env)
+    ticket = raised(env, app_id)["ticket"]["id"]
+    for city in ("320100", "310100"):
+        env.set_rollout("used_car_transfer", city, enabled=False)
+    assert raised(env, app_id, "SYSTEM_ERROR")["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    ack = step(env, "acknowledge", ticket, None, "clerk_sh")
+    assert ack["errors"] == [] and ack["ticket"]["status"] == "PENDING"
+    ans = step(env, "answer", ticket, "已补传登记证书扫描件", "clerk_sh")
+    assert ans["errors"] == [] and ans["ticket"]["status"] == "ANSWERED"
+    assert env.data(ONE, {"t": ticket}, as_="clerk")["officeTicket"]["status"] == "ANSWERED"
+    # the exemption does not widen who may act: a third city's clerk is still refused
+    stranger = step(env, "resolve", ticket, "档案齐全", "clerk_bj")["errors"][0]["code"]
+    assert stranger in ("NOT_FOUND", "OUT_OF_JURISDICTION")
+    done = step(env, "resolve", ticket, "档案齐全", "clerk")
+    assert done["errors"] == [] and done["ticket"]["status"] == "RESOLVED"

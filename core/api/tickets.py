@@ -136,6 +136,7 @@ class TicketQuery:
         "core.office_ticket_read",
         "One office ticket with its history.",
         qualifier="staff of the two offices' cities; province admins: escalated ones",
+        own_records=True,
     )
     def office_ticket(self, info: strawberry.Info, id: strawberry.ID) -> OfficeTicket:
         return OfficeTicket.of(steps.read_one(info.context, str(id)))
@@ -145,6 +146,7 @@ class TicketQuery:
         "Office tickets of a city (either side), newest first; province admins give their "
         "province and get its escalated tickets.",
         qualifier="own city or province",
+        own_records=True,
     )
     def office_tickets(
         self,

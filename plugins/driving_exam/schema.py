@@ -229,6 +229,7 @@ class DrivingExamQuery:
         qualifier="own",
         deprecation_reason="Use myDrivingExamPermits (one naming pattern for 'mine' lists); "
         "removal on or after 2027-06-30.",
+        own_records=True,
     )
     def driving_exam_my_permits(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

@@ -195,6 +195,7 @@ class ElderProxyQuery:
         "Proxy applications I made as relative, or made for me.",
         deprecation_reason="Use myElderProxyApplications (one naming pattern for 'mine' lists); "
         "removal on or after 2027-06-30.",
+        own_records=True,
     )
     def elder_proxy_applications_mine(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

@@ -215,6 +215,7 @@ class MotorcycleQuery:
         f"{MEASURE}.view",
         "One application.",
         qualifier="citizens: own, or their unit's as its legal person or admin; clerks and supervisors: own city, audited",
+        own_records=True,
     )
     def motorcycle_application(
         self, info: strawberry.Info, application_id: strawberry.ID

@@ -244,6 +244,7 @@ class EntrustmentQuery:
         "Entrustments I made or that name me.",
         deprecation_reason="Use myEntrustments (one naming pattern for 'mine' lists); removal on "
         "or after 2027-06-30.",
+        own_records=True,
     )
     def entrustments_mine(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

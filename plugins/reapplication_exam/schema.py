@@ -146,6 +146,7 @@ class ReapplicationExamQuery:
         qualifier="own",
         deprecation_reason="Use myReapplicationExamRegistrations (one naming pattern for 'mine' "
         "lists); removal on or after 2027-06-30.",
+        own_records=True,
     )
     def reapplication_exam_my_registrations(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

@@ -69,6 +69,7 @@ class TruckPassQuery:
         "Your pass codes in a city, with their QR.",
         qualifier="own",
         deprecation_reason=MY_DEPRECATION.format("myTruckPassCodes"),
+        own_records=True,
     )
     def truck_pass_my_codes(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
@@ -91,6 +92,7 @@ class TruckPassQuery:
         "Your pass-code applications in a city.",
         qualifier="own",
         deprecation_reason=MY_DEPRECATION.format("myTruckPassApplications"),
+        own_records=True,
     )
     def truck_pass_my_applications(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None

@@ -86,6 +86,7 @@ class UnitAccountsQuery:
         "My active unit accounts, in units whose city has M20 in force.",
         deprecation_reason="Use myUnits (one naming pattern for 'mine' lists); removal on or "
         "after 2027-06-30.",
+        own_records=True,
     )
     def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
         return UnitAccountsQuery.my_units(self, info)  # type: ignore[operator]
