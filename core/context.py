@@ -285,6 +285,12 @@ class Context:
         """The operation's declared exemption from the rollout gate (None: a new business)."""
         return _EXEMPTION.get()
 
+    def gate_passes(self, measure: str, city_code: str, day: dt.date | None = None) -> bool:
+        """Whether `require_in_force` would let this operation through for `city_code`: the
+        measure is in force there, or the operation is declared a way out / a read of one's own
+        records. For lists that keep only some cities' rows (e.g. one's own cases everywhere)."""
+        return _EXEMPTION.get() is not None or self.decision(measure, city_code, day).in_force
+
     def require_in_force(
         self,
         measure: str,

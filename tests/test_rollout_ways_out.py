@@ -248,3 +248,19 @@ def test_office_ticket_steps_go_on_after_m02_is_switched_off_but_no_new_ticket(m
     assert stranger in ("NOT_FOUND", "OUT_OF_JURISDICTION")
     done = step(env, "resolve", ticket, "档案齐全", "clerk")
     assert done["errors"] == [] and done["ticket"]["status"] == "RESOLVED"
+
+
+def test_m07_own_list_keeps_the_cases_of_a_city_where_the_measure_was_switched_off(make_env):
+    """A `my…` list that keeps only some cities' rows asks `ctx.gate_passes`: one's own cases in
+    a city where the measure was switched off are still listed (and still revocable)."""
+    from plugins.elderly_proxy.tests.helpers import APPLY, PLUGINS, apply_input
+
+    mine = "query { myElderProxyApplications { totalCount nodes { status } } }"
+    env = make_env(PLUGINS, now="2021-07-10")
+    data = apply_input(env.refs["elder"], vehicleId=env.refs["elder_car"].id)
+    assert env.data(APPLY, {"input": data}, as_="zhang_account")["elderProxyApply"]["errors"] == []
+    env.set_rollout("elderly_proxy", "320100", enabled=False)
+    listed = env.data(mine, as_="zhang_account")["myElderProxyApplications"]
+    assert listed["totalCount"] == 1
+    again = env.data(APPLY, {"input": data}, as_="zhang_account")["elderProxyApply"]
+    assert again["errors"][0]["code"] == "FEATURE_NOT_ENABLED"

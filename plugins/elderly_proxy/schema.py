@@ -181,7 +181,7 @@ class ElderProxyQuery:
                 or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me)
             )
         ).all()
-        cities = [c for c in set(rows) if ctx.decision(MEASURE, c).in_force]
+        cities = [c for c in set(rows) if ctx.gate_passes(MEASURE, c)]
         statement = (
             select(AuthRow)
             .where(or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me))

@@ -228,7 +228,7 @@ class EntrustmentQuery:
                     )
                 ).all()
             }
-            if ctx.decision(MEASURE, c).in_force
+            if ctx.gate_passes(MEASURE, c)
         ]
         statement = (
             select(GrantRow)
