@@ -162,6 +162,8 @@ def test_m17_registration_withdrawn_closed_and_listed_after_the_measure_is_switc
     # the citizen still sees the open registration (and under the list's old name)
     assert env.data(MINE, as_=account)["myReapplicationExamRegistrations"]["totalCount"] == 1
     assert env.data(MINE_OLD, as_=account)["reapplicationExamMyRegistrations"]["totalCount"] == 1
+    plan = "query($r: ID!) { reapplicationExamPlan(registrationId: $r) { status } }"
+    assert env.data(plan, {"r": first}, as_=account)["reapplicationExamPlan"] == {"status": "OPEN"}
     out = env.data(withdraw, {"r": first}, as_=account)["reapplicationExamRegistrationWithdraw"]
     assert out == {"errors": [], "plan": {"status": "WITHDRAWN"}}
     done = env.data(close, {"r": second}, as_="clerk")["reapplicationExamRegistrationClose"]

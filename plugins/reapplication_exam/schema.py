@@ -101,6 +101,7 @@ class ReapplicationExamQuery:
         f"{MEASURE}.plan_read",
         "The subjects a registration still needs (2024-五-一/二).",
         qualifier="citizen: own; staff: own city, audited",
+        own_records=True,
     )
     def reapplication_exam_plan(
         self, info: strawberry.Info, registration_id: strawberry.ID
