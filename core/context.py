@@ -8,9 +8,12 @@ plugin writes (`mutate`: one transaction, audited, refusals typed and rolled bac
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import enum
 import logging
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import OperationType
@@ -35,6 +38,37 @@ if TYPE_CHECKING:
 log = logging.getLogger("traffic.context")
 P = TypeVar("P")
 T = TypeVar("T")
+
+
+class RolloutExemption(enum.StrEnum):
+    """Why an operation is not refused when its measure is switched off (docs/plugins.md, rule 2).
+
+    The rollout gates NEW business only; switching a measure off never strands a case already
+    open ("严禁…导致群众来回跑", "及时解决"; disabling never deletes data, docs/architecture.md):
+    - WAY_OUT: a way out of a case already open (withdraw, cancel, close, reject with a reason,
+      lift, an appeal's decision, a step on an existing office ticket);
+    - OWN_RECORDS: reading one's own records (or, for staff, the cases they must still settle).
+    Declared on the operation (`@mutation(..., way_out=True)`, `@operation_field(...,
+    own_records=True)`, core/graphql/operations.py), never decided inside a resolver."""
+
+    WAY_OUT = "WAY_OUT"
+    OWN_RECORDS = "OWN_RECORDS"
+
+
+_EXEMPTION: contextvars.ContextVar[RolloutExemption | None] = contextvars.ContextVar(
+    "rollout_exemption", default=None
+)
+
+
+@contextmanager
+def rollout_exemption(kind: RolloutExemption | None) -> Iterator[None]:
+    """Run the block as an operation declared `kind` (None: gated as usual). Set by the
+    operation's field extension around its resolver only."""
+    token = _EXEMPTION.set(kind)
+    try:
+        yield
+    finally:
+        _EXEMPTION.reset(token)
 
 
 class WriteScope:
@@ -246,12 +280,35 @@ class Context:
             measure, lookup_city(city_code, field), day or self.today()
         )
 
+    @property
+    def rollout_exemption(self) -> RolloutExemption | None:
+        """The operation's declared exemption from the rollout gate (None: a new business)."""
+        return _EXEMPTION.get()
+
+    def gate_passes(self, measure: str, city_code: str, day: dt.date | None = None) -> bool:
+        """Whether `require_in_force` would let this operation through for `city_code`: the
+        measure is in force there, or the operation is declared a way out / a read of one's own
+        records. For lists that keep only some cities' rows (e.g. one's own cases everywhere)."""
+        return _EXEMPTION.get() is not None or self.decision(measure, city_code, day).in_force
+
     def require_in_force(
-        self, measure: str, city_code: str, day: dt.date | None = None, field: str = "city"
+        self,
+        measure: str,
+        city_code: str,
+        day: dt.date | None = None,
+        field: str = "city",
+        *,
+        new_business: bool = False,
     ) -> Decision:
-        """Refuse FEATURE_NOT_ENABLED (with measure, city and date) unless the measure is in force."""
+        """Refuse FEATURE_NOT_ENABLED (with measure, city and date) unless the measure is in force.
+
+        The rollout gates new business only: inside an operation declared a way out of an open
+        case or a read of one's own records (`RolloutExemption`), a measure switched off does
+        not refuse (the city is still checked, and the decision is returned). `new_business=True`
+        gates what such an operation would start anew (e.g. an approval in a decide operation
+        whose rejection is a way out): it refuses whatever the operation's declaration."""
         decision = self.decision(measure, city_code, day, field)
-        if not decision.in_force:
+        if not decision.in_force and (new_business or _EXEMPTION.get() is None):
             info = self.platform.measures.get(measure)
             label = f"{info.code} {info.title}" if info else measure
             raise RuleError(

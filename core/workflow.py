@@ -12,6 +12,12 @@ Because the graph is declared, it can be checked: `problems` names every state r
 start with no way forward or out, every state from which no final state can be reached, and every
 state no transition reaches; `tests/test_workflows.py` runs it over every registered measure.
 The seeds forbid leaving people stuck ("严禁…导致群众来回跑", "及时解决").
+
+Ways out (`Workflow.ways_out`): the transitions that end an open record for the people concerned
+(withdraw, cancel, close, reject with a reason, lift, an appeal's decision) keep working when the
+measure is switched off in the city: the rollout gates new business only. The operations that
+take them are declared `@mutation(..., way_out=True)` (core/graphql/operations.py), and
+`tests/test_rollout_ways_out.py` fails if one of a measure's ways out is not.
 """
 
 from __future__ import annotations
@@ -47,6 +53,17 @@ class Transition:
     target: str
     by: tuple[Party, ...]
     notice: str | None = None
+    # a way out of an open record (kept when the measure is switched off); None: decided by the
+    # name (`WAY_OUT_NAMES`) for a transition into a final state
+    way_out: bool | None = None
+
+
+# the names of transitions that end a record for the people concerned rather than carry the
+# business out (a completion, an issue, a use are new business: gated by the rollout)
+WAY_OUT_NAMES = frozenset(
+    {"withdraw", "cancel", "reject", "close", "office_close", "lift", "overturn", "revoke",
+     "release", "dismiss", "uphold", "resolve", "decide", "insurer_resolve"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,6 +108,19 @@ class Workflow:
             if t.name == name:
                 return t
         raise KeyError(f"workflow {self.name!r} declares no transition {name!r}")
+
+    def ways_out(self) -> list[Transition]:
+        """The transitions a person takes to end an open record (see the module docstring): into
+        a final state, not by a job alone, and named as a way out (or declared `way_out=True`)."""
+        found = []
+        for t in self.transitions:
+            if t.way_out is None:
+                out = t.target in self.final and t.name in WAY_OUT_NAMES
+            else:
+                out = t.way_out
+            if out and set(t.by) != {Party.SYSTEM}:
+                found.append(t)
+        return found
 
     def exits(self, state: str) -> list[Transition]:
         return [t for t in self.transitions if state in t.source]

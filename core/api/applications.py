@@ -26,9 +26,12 @@ class ApplicationMutation:
     @mutation(
         "core.application_withdraw",
         "Withdraw your own application while it is submitted or under review (it becomes "
-        "CANCELLED, with your reason); the measure's declared notice is sent. Measures whose "
-        "applications carry their own records withdraw through their own operation.",
+        "CANCELLED, with your reason); the measure's declared notice is sent. An approved "
+        "application the office can no longer carry out because the measure was switched off "
+        "in its city can be withdrawn too. Measures whose applications carry their own records "
+        "withdraw through their own operation. A way out: works whatever the rollout.",
         qualifier="the applicant",
+        way_out=True,
     )
     def application_withdraw(
         self,
@@ -55,6 +58,13 @@ class ApplicationMutation:
                 "Applications of this measure are withdrawn through the measure's own operation.",
                 field="applicationId",
             )
+        # approved, but the measure was switched off in its city since: the office cannot
+        # complete it any more, so the applicant's withdrawal ends it as the office's
+        # cancellation would (the rollout gates new business only: docs/plugins.md rule 2)
+        stranded = (
+            app.status == apps.AppStatus.APPROVED.value
+            and not ctx.decision(app.measure, app.city_code).in_force
+        )
         apps.transition(
             scope.session,
             app,
@@ -63,7 +73,8 @@ class ApplicationMutation:
             actor_account_id=ctx.actor.account_id,
             note=text,
             ctx=ctx,
-            by=Party.APPLICANT,
+            by=Party.SYSTEM if stranded else Party.APPLICANT,
+            params={"reason": text or "申请人撤回 (withdrawn by the applicant)"},
         )
         scope.subject(person_id, f"Application:{app.id}", reason=text)
         return ApplicationWithdrawPayload(application=Application.of(app))

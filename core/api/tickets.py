@@ -136,6 +136,7 @@ class TicketQuery:
         "core.office_ticket_read",
         "One office ticket with its history.",
         qualifier="staff of the two offices' cities; province admins: escalated ones",
+        own_records=True,
     )
     def office_ticket(self, info: strawberry.Info, id: strawberry.ID) -> OfficeTicket:
         return OfficeTicket.of(steps.read_one(info.context, str(id)))
@@ -145,6 +146,7 @@ class TicketQuery:
         "Office tickets of a city (either side), newest first; province admins give their "
         "province and get its escalated tickets.",
         qualifier="own city or province",
+        own_records=True,
     )
     def office_tickets(
         self,
@@ -182,6 +184,7 @@ class TicketMutation:
         "core.office_ticket_acknowledge",
         "Acknowledge a ticket raised to your office (PENDING), with an optional note.",
         qualifier="the office it was raised to",
+        way_out=True,
     )
     def office_ticket_acknowledge(
         self,
@@ -197,6 +200,7 @@ class TicketMutation:
         "core.office_ticket_answer",
         "Answer a ticket raised to your office (also once escalated).",
         qualifier="the office it was raised to",
+        way_out=True,
     )
     def office_ticket_answer(
         self, info: strawberry.Info, ticket_id: strawberry.ID, answer: str, scope: WriteScope
@@ -208,6 +212,7 @@ class TicketMutation:
         "core.office_ticket_reopen",
         "The answer did not solve it: back to the other office with a new deadline.",
         qualifier="the raising office",
+        way_out=True,
     )
     def office_ticket_reopen(
         self, info: strawberry.Info, ticket_id: strawberry.ID, reason: str, scope: WriteScope
@@ -219,6 +224,7 @@ class TicketMutation:
         "core.office_ticket_resolve",
         "Close your ticket as solved, saying how.",
         qualifier="the raising office",
+        way_out=True,
     )
     def office_ticket_resolve(
         self, info: strawberry.Info, ticket_id: strawberry.ID, resolution: str, scope: WriteScope
@@ -232,6 +238,7 @@ class TicketMutation:
         "core.office_ticket_escalate",
         "Contest the other office's answer (or its silence): the province (总队) decides.",
         qualifier="the raising office",
+        way_out=True,
     )
     def office_ticket_escalate(
         self, info: strawberry.Info, ticket_id: strawberry.ID, reason: str, scope: WriteScope
@@ -243,6 +250,7 @@ class TicketMutation:
         "core.office_ticket_decide",
         "Decide an escalated ticket; both offices are told.",
         qualifier="province admins of either city's province",
+        way_out=True,
     )
     def office_ticket_decide(
         self, info: strawberry.Info, ticket_id: strawberry.ID, decision: str, scope: WriteScope

@@ -32,10 +32,17 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.field import StrawberryField
 
+from core.context import RolloutExemption, rollout_exemption
 from core.graphql.types import UserError
 from core.permissions import requires
 
 SCOPE_PARAMETER = "scope"
+ROLLOUT_METADATA = "rollout_exemption"  # strawberry field metadata: a RolloutExemption value
+
+# what `way_out=` accepts: True (the whole operation is a way out), or a function of the
+# operation's arguments (python names) saying whether this call is one (e.g. a decision that
+# rejects, not one that approves)
+WayOut = bool | Callable[[dict[str, Any]], bool]
 
 
 @strawberry.type(description="The result of a mutation: `errors` says why it was refused (then "
@@ -84,28 +91,78 @@ class MutationFrame(FieldExtension):
         return ctx.mutate(self.action, self.payload_type(), work, self.measure)
 
 
+class RolloutExempt(FieldExtension):
+    """Runs the resolver as an operation declared a way out of an open case or a read of one's
+    own records (`core.context.RolloutExemption`): `ctx.require_in_force` inside it does not
+    refuse because the measure was switched off. `when(arguments)` narrows it to some calls."""
+
+    def __init__(
+        self, kind: RolloutExemption, when: Callable[[dict[str, Any]], bool] | None = None
+    ) -> None:
+        self.kind = kind
+        self.when = when
+
+    def _kind(self, kwargs: dict[str, Any]) -> RolloutExemption | None:
+        return self.kind if self.when is None or self.when(kwargs) else None
+
+    def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
+        with rollout_exemption(self._kind(kwargs)):
+            return next_(source, info, **kwargs)
+
+    async def resolve_async(
+        self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any
+    ) -> Any:
+        with rollout_exemption(self._kind(kwargs)):
+            return await next_(source, info, **kwargs)
+
+
+def _exempt(kind: RolloutExemption, flag: WayOut, kwargs: dict[str, Any]) -> list[FieldExtension]:
+    """The exemption extension for `flag` (none when False), and the field metadata naming it."""
+    if flag is False:
+        return []
+    kwargs["metadata"] = {**(kwargs.get("metadata") or {}), ROLLOUT_METADATA: kind}
+    return [RolloutExempt(kind, None if flag is True else flag)]
+
+
 def mutation(
     action: str,
     description: str,
     *,
     qualifier: str | None = None,
     measure: str | None = None,
+    way_out: WayOut = False,
     **kwargs: Any,
 ) -> Any:
-    """A mutation gated by `action` and run in the mutation frame (see the module docstring)."""
+    """A mutation gated by `action` and run in the mutation frame (see the module docstring).
+
+    `way_out=True` declares a way out of a case already open (withdraw, cancel, close, reject
+    with a reason, lift, an appeal's decision): the measure's rollout does not refuse it, so
+    switching a measure off strands no one (docs/plugins.md, rule 2). A function of the
+    arguments narrows it (`way_out=lambda a: not a["approve"]`)."""
+    exempt = _exempt(RolloutExemption.WAY_OUT, way_out, kwargs)
     return strawberry.mutation(
         description=description,
         # the permission gate runs outside the frame: a refused role is a top-level FORBIDDEN
-        # (strawberry nests extensions so that the last in this list is the outermost)
-        extensions=[MutationFrame(action, measure), requires(action, qualifier)],
+        # (strawberry nests extensions so that the last in this list is the outermost); the
+        # rollout exemption runs inside the frame, around the resolver only
+        extensions=[*exempt, MutationFrame(action, measure), requires(action, qualifier)],
         **kwargs,
     )
 
 
 def operation_field(
-    action: str, description: str, *, qualifier: str | None = None, **kwargs: Any
+    action: str,
+    description: str,
+    *,
+    qualifier: str | None = None,
+    own_records: bool = False,
+    **kwargs: Any,
 ) -> Any:
-    """A query field gated by `action`; its "Roles:" text is generated from the permission table."""
+    """A query field gated by `action`; its "Roles:" text is generated from the permission table.
+
+    `own_records=True` declares a read of the caller's own records (or the open cases staff must
+    still settle): the measure's rollout does not refuse it (docs/plugins.md, rule 2)."""
+    exempt = _exempt(RolloutExemption.OWN_RECORDS, own_records, kwargs)
     return strawberry.field(
-        description=description, extensions=[requires(action, qualifier)], **kwargs
+        description=description, extensions=[*exempt, requires(action, qualifier)], **kwargs
     )

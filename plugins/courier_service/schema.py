@@ -552,7 +552,9 @@ class CourierMutation:
         )
         return _booking_payload(ctx, scope, service.create_booking(ctx, scope.session, req))
 
-    @mutation(f"{MEASURE}.book", "Cancel your booking before the visit.", qualifier="own")
+    @mutation(
+        f"{MEASURE}.book", "Cancel your booking before the visit.", qualifier="own", way_out=True
+    )
     def courier_booking_cancel(
         self, info: strawberry.Info, booking_id: strawberry.ID, scope: WriteScope
     ) -> CourierBookingPayload:
@@ -597,6 +599,7 @@ class CourierMutation:
         f"{MEASURE}.review",
         "Approve or reject what the courier collected.",
         qualifier="own city",
+        way_out=lambda a: not a["approve"],
     )
     def courier_booking_review(
         self,

@@ -207,6 +207,7 @@ class DrivingExamQuery:
         f"{MEASURE}.own_permits",
         "Your learner permits, newest first. Rollout: your domicile city.",
         qualifier="own",
+        own_records=True,
     )
     def my_driving_exam_permits(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -228,6 +229,7 @@ class DrivingExamQuery:
         qualifier="own",
         deprecation_reason="Use myDrivingExamPermits (one naming pattern for 'mine' lists); "
         "removal on or after 2027-06-30.",
+        own_records=True,
     )
     def driving_exam_my_permits(
         self, info: strawberry.Info, first: int = 20, after: str | None = None

@@ -277,6 +277,7 @@ class EDrivingLicenceQuery:
         f"{MEASURE}.view",
         "Your e-driving licence with its live status.",
         qualifier="own; licence city in force",
+        own_records=True,
     )
     def my_e_driving_licence(self, info: strawberry.Info) -> EDrivingLicence:
         ctx: Context = info.context
@@ -305,6 +306,7 @@ class EDrivingLicenceQuery:
         f"{MEASURE}.my_verifications",
         "Every verification of your e-licence, newest first.",
         qualifier="own",
+        own_records=True,
     )
     def my_e_driving_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -357,6 +359,7 @@ class EDrivingLicenceMutation:
         f"{MEASURE}.review",
         "Review the photo; approval issues the e-licence.",
         qualifier="licence city",
+        way_out=lambda a: not a["input"].approve,
     )
     def e_driving_licence_review(
         self, info: strawberry.Info, input: EDrivingLicenceReviewInput, scope: WriteScope

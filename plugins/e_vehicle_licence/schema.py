@@ -248,6 +248,7 @@ class EVehicleLicenceQuery:
         f"{MEASURE}.view",
         "Every verification of your vehicles' e-licences, newest first.",
         qualifier="owner",
+        own_records=True,
     )
     def my_e_vehicle_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -301,6 +302,7 @@ class EVehicleLicenceMutation:
         f"{MEASURE}.review",
         "Review; approval issues the e-vehicle licence.",
         qualifier="registration city",
+        way_out=lambda a: not a["input"].approve,
     )
     def e_vehicle_licence_review(
         self, info: strawberry.Info, input: EVehicleLicenceReviewInput, scope: WriteScope
@@ -373,7 +375,7 @@ class EVehicleLicenceMutation:
         )
         return EVehicleLicenceGrantPayload(grant=EVehicleLicenceGrant.of(grant))
 
-    @mutation(f"{MEASURE}.grant", "Revoke an authorisation.", qualifier="owner")
+    @mutation(f"{MEASURE}.grant", "Revoke an authorisation.", qualifier="owner", way_out=True)
     def e_vehicle_licence_grant_revoke(
         self, info: strawberry.Info, grant_id: strawberry.ID, scope: WriteScope
     ) -> EVehicleLicenceGrantPayload:

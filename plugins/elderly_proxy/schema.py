@@ -164,7 +164,9 @@ def _node(session, me: str | None):  # noqa: ANN001, ANN202
 @strawberry.type
 class ElderProxyQuery:
     @operation_field(
-        f"{MEASURE}.read_own", "Proxy applications I made as relative, or made for me."
+        f"{MEASURE}.read_own",
+        "Proxy applications I made as relative, or made for me.",
+        own_records=True,
     )
     def my_elder_proxy_applications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -179,7 +181,7 @@ class ElderProxyQuery:
                 or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me)
             )
         ).all()
-        cities = [c for c in set(rows) if ctx.decision(MEASURE, c).in_force]
+        cities = [c for c in set(rows) if ctx.gate_passes(MEASURE, c)]
         statement = (
             select(AuthRow)
             .where(or_(AuthRow.relative_person_id == me, AuthRow.elder_person_id == me))
@@ -193,6 +195,7 @@ class ElderProxyQuery:
         "Proxy applications I made as relative, or made for me.",
         deprecation_reason="Use myElderProxyApplications (one naming pattern for 'mine' lists); "
         "removal on or after 2027-06-30.",
+        own_records=True,
     )
     def elder_proxy_applications_mine(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -277,6 +280,7 @@ class ElderProxyMutation:
         f"{MEASURE}.review",
         "Approve or reject a proxy application (a note is required to reject).",
         qualifier=FILE_CITY,
+        way_out=lambda a: not a["input"].approve,
     )
     def elder_proxy_review(
         self, info: strawberry.Info, input: ElderProxyReviewInput, scope: WriteScope
@@ -312,7 +316,12 @@ class ElderProxyMutation:
             handled_application=Application.of(handled),
         )
 
-    @mutation(f"{MEASURE}.cancel", "Cancel before the business is handled.", qualifier=THE_RELATIVE)
+    @mutation(
+        f"{MEASURE}.cancel",
+        "Cancel before the business is handled.",
+        qualifier=THE_RELATIVE,
+        way_out=True,
+    )
     def elder_proxy_cancel(
         self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope
     ) -> ElderProxyPayload:
@@ -326,6 +335,7 @@ class ElderProxyMutation:
         f"{MEASURE}.revoke",
         "The elder revokes the mandate before the business is handled; the relative is told.",
         qualifier="the elder",
+        way_out=True,
     )
     def elder_proxy_revoke(
         self, info: strawberry.Info, application_id: strawberry.ID, scope: WriteScope

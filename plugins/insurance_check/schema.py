@@ -165,6 +165,7 @@ class InsuranceCheckMutation:
         "Office staff close a failed check with its cause and a note; the insurer concerned and "
         "the clerk who ran the check are told (十一-三).",
         qualifier="the check's city",
+        way_out=True,
     )
     def insurance_check_failure_close(
         self,

@@ -256,6 +256,7 @@ class MortgageQuery:
         f"{MEASURE}.party",
         "Mortgage filings on vehicles I owned when filed (I am the mortgagor), newest first.",
         qualifier="own filings",
+        own_records=True,
     )
     def my_mortgage_filings(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -409,7 +410,9 @@ class MortgageMutation:
         row = service.raise_dispute(info.context, scope, str(filing_id), reason)
         return MortgageDisputePayload(dispute=MortgageDispute.of(row))
 
-    @mutation(f"{MEASURE}.party", "Withdraw my open dispute.", qualifier="who raised it")
+    @mutation(
+        f"{MEASURE}.party", "Withdraw my open dispute.", qualifier="who raised it", way_out=True
+    )
     def mortgage_dispute_withdraw(
         self, info: strawberry.Info, dispute_id: strawberry.ID, scope: WriteScope
     ) -> MortgageDisputePayload:
@@ -420,6 +423,7 @@ class MortgageMutation:
         f"{MEASURE}.dispute_decide",
         "Decide an owner's dispute with a note: upheld strikes the mortgage off.",
         qualifier="the registration city",
+        way_out=True,
     )
     def mortgage_dispute_decide(
         self,

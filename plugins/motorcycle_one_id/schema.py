@@ -220,6 +220,7 @@ class MotorcycleQuery:
         f"{MEASURE}.view",
         "One application.",
         qualifier="citizens: own, or their unit's as its legal person or admin; clerks and supervisors: own city, audited",
+        own_records=True,
     )
     def motorcycle_application(
         self, info: strawberry.Info, application_id: strawberry.ID
@@ -314,6 +315,7 @@ class MotorcycleMutation:
         f"{MEASURE}.review",
         "Approve (every required document checked) or reject (with a note).",
         qualifier="own city",
+        way_out=lambda a: not a["input"].approve,
     )
     def motorcycle_application_review(
         self, info: strawberry.Info, input: MotorcycleReviewInput, scope: WriteScope
@@ -351,6 +353,7 @@ class MotorcycleMutation:
         "Cancel an application the office cannot carry out (submitted, under review or approved) "
         "with the reason; the applicant is told and may apply again.",
         qualifier="own city",
+        way_out=True,
     )
     def motorcycle_application_cancel(
         self, info: strawberry.Info, application_id: strawberry.ID, reason: str, scope: WriteScope

@@ -153,7 +153,9 @@ class DeregistrationVerifyPayload(Payload):
 
 @strawberry.type
 class DeregistrationQuery:
-    @operation_field(f"{MEASURE}.view", "Your deregistration certificates.", qualifier="own")
+    @operation_field(
+        f"{MEASURE}.view", "Your deregistration certificates.", qualifier="own", own_records=True
+    )
     def my_deregistration_certificates(
         self, info: strawberry.Info
     ) -> list[DeregistrationCertificate]:
@@ -222,6 +224,7 @@ class DeregistrationMutation:
         f"{MEASURE}.review",
         "Review; approval deregisters (cascade) and issues the certificate.",
         qualifier="registration city",
+        way_out=lambda a: not a["input"].approve,
     )
     def deregistration_review(
         self, info: strawberry.Info, input: DeregistrationReviewInput, scope: WriteScope
@@ -266,6 +269,7 @@ class DeregistrationMutation:
         "Close a scrap report that cannot be processed (e.g. the car is still mortgaged) with the "
         "reason; the scrapping firm and the owner are told.",
         qualifier="registration city",
+        way_out=True,
     )
     def deregistration_scrap_report_reject(
         self, info: strawberry.Info, report_id: strawberry.ID, reason: str, scope: WriteScope

@@ -207,6 +207,7 @@ class EntrustmentQuery:
         f"{MEASURE}.read_own",
         "Entrustments I made (as owner) or that name me (as agent), where the measure is in force "
         "in the handling city.",
+        own_records=True,
     )
     def my_entrustments(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -227,7 +228,7 @@ class EntrustmentQuery:
                     )
                 ).all()
             }
-            if ctx.decision(MEASURE, c).in_force
+            if ctx.gate_passes(MEASURE, c)
         ]
         statement = (
             select(GrantRow)
@@ -243,6 +244,7 @@ class EntrustmentQuery:
         "Entrustments I made or that name me.",
         deprecation_reason="Use myEntrustments (one naming pattern for 'mine' lists); removal on "
         "or after 2027-06-30.",
+        own_records=True,
     )
     def entrustments_mine(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -326,7 +328,10 @@ class EntrustmentMutation:
         return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 
     @mutation(
-        f"{MEASURE}.revoke", "Revoke an entrustment before it is used.", qualifier="the owner"
+        f"{MEASURE}.revoke",
+        "Revoke an entrustment before it is used.",
+        qualifier="the owner",
+        way_out=True,
     )
     def entrustment_revoke(
         self, info: strawberry.Info, id: strawberry.ID, scope: WriteScope

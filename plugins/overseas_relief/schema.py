@@ -197,6 +197,7 @@ class OverseasReliefMutation:
         "The department head reviews a restoration before it is completed; not the person who "
         "accepted it (2021-八-二-5).",
         qualifier="own city",
+        way_out=lambda a: not a["input"].approve,
     )
     def overseas_relief_restore_review(
         self, info: strawberry.Info, input: OverseasReliefReviewInput, scope: WriteScope

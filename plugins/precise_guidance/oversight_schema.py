@@ -226,6 +226,7 @@ class PreciseGuidanceOversightMutation:
         f"{MEASURE}.spot_check",
         "Cancel an open spot check, with a reason.",
         qualifier="a province admin: own province",
+        way_out=True,
     )
     def precise_guidance_spot_check_cancel(
         self, info: strawberry.Info, check_id: strawberry.ID, reason: str, scope: WriteScope

@@ -382,6 +382,7 @@ class PreciseGuidanceMutation:
         "Accepts (updates the outlet) or rejects (note required) a correction; the reporter is "
         "notified.",
         qualifier="the outlet's city",
+        way_out=True,
     )
     def precise_guidance_correction_decide(
         self,

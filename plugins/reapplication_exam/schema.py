@@ -101,6 +101,7 @@ class ReapplicationExamQuery:
         f"{MEASURE}.plan_read",
         "The subjects a registration still needs (2024-五-一/二).",
         qualifier="citizen: own; staff: own city, audited",
+        own_records=True,
     )
     def reapplication_exam_plan(
         self, info: strawberry.Info, registration_id: strawberry.ID
@@ -122,6 +123,7 @@ class ReapplicationExamQuery:
         f"{MEASURE}.own_registrations",
         "Your registrations, newest first. Rollout: your domicile city.",
         qualifier="own",
+        own_records=True,
     )
     def my_reapplication_exam_registrations(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -145,6 +147,7 @@ class ReapplicationExamQuery:
         qualifier="own",
         deprecation_reason="Use myReapplicationExamRegistrations (one naming pattern for 'mine' "
         "lists); removal on or after 2027-06-30.",
+        own_records=True,
     )
     def reapplication_exam_my_registrations(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
@@ -191,6 +194,7 @@ class ReapplicationExamMutation:
         f"{MEASURE}.withdraw",
         "Withdraw your open registration (with an optional reason); you are told.",
         qualifier="own registration",
+        way_out=True,
     )
     def reapplication_exam_registration_withdraw(
         self,
@@ -210,6 +214,7 @@ class ReapplicationExamMutation:
         "Close an open registration with the reason (registered in error, restored by another "
         "route); the applicant is told why.",
         qualifier="own city",
+        way_out=True,
     )
     def reapplication_exam_registration_close(
         self, info: strawberry.Info, registration_id: strawberry.ID, reason: str, scope: WriteScope

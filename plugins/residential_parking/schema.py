@@ -80,7 +80,12 @@ class ResidentialParkingMutation:
     ) -> ResidentialParkingSegmentPayload:
         return segments.adjust(info.context, scope, input)
 
-    @mutation(f"{MEASURE}.designate", "Withdraw a segment (kept as history).", qualifier=OWN_CITY)
+    @mutation(
+        f"{MEASURE}.designate",
+        "Withdraw a segment (kept as history).",
+        qualifier=OWN_CITY,
+        way_out=True,
+    )
     def residential_parking_segment_withdraw(
         self,
         info: strawberry.Info,

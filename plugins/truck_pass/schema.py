@@ -54,7 +54,10 @@ class TruckPassQuery:
         return policies.get_conditions(info.context, city)
 
     @operation_field(
-        f"{MEASURE}.own_read", "My pass codes in a city, with their QR.", qualifier="own"
+        f"{MEASURE}.own_read",
+        "My pass codes in a city, with their QR.",
+        qualifier="own",
+        own_records=True,
     )
     def my_truck_pass_codes(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
@@ -66,13 +69,19 @@ class TruckPassQuery:
         "Your pass codes in a city, with their QR.",
         qualifier="own",
         deprecation_reason=MY_DEPRECATION.format("myTruckPassCodes"),
+        own_records=True,
     )
     def truck_pass_my_codes(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
     ) -> Connection[TruckPassCode]:
         return applications.my_codes(info.context, city, first, after)
 
-    @operation_field(f"{MEASURE}.own_read", "My pass-code applications in a city.", qualifier="own")
+    @operation_field(
+        f"{MEASURE}.own_read",
+        "My pass-code applications in a city.",
+        qualifier="own",
+        own_records=True,
+    )
     def my_truck_pass_applications(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
     ) -> Connection[TruckPassApplication]:
@@ -83,6 +92,7 @@ class TruckPassQuery:
         "Your pass-code applications in a city.",
         qualifier="own",
         deprecation_reason=MY_DEPRECATION.format("myTruckPassApplications"),
+        own_records=True,
     )
     def truck_pass_my_applications(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
@@ -123,6 +133,7 @@ class TruckPassQuery:
         "My firm's blacklist listings in a city (as the vehicle's owner, or a unit's legal "
         "person / admin), lifted ones included.",
         qualifier="own",
+        own_records=True,
     )
     def my_truck_pass_blacklist(
         self, info: strawberry.Info, city: str, first: int = 20, after: str | None = None
@@ -146,6 +157,7 @@ class TruckPassMutation:
         f"{MEASURE}.policy_write",
         "Withdraw a restriction policy (kept, status WITHDRAWN).",
         qualifier=OWN_CITY,
+        way_out=True,
     )
     def truck_pass_policy_withdraw(
         self, info: strawberry.Info, policy_id: strawberry.ID, scope: WriteScope
@@ -186,7 +198,12 @@ class TruckPassMutation:
     ) -> TruckPassApplicationPayload:
         return applications.approve(info.context, scope, str(application_id))
 
-    @mutation(f"{MEASURE}.decide", "Reject an application with a reason.", qualifier=OWN_CITY)
+    @mutation(
+        f"{MEASURE}.decide",
+        "Reject an application with a reason.",
+        qualifier=OWN_CITY,
+        way_out=True,
+    )
     def truck_pass_application_reject(
         self, info: strawberry.Info, application_id: strawberry.ID, reason: str, scope: WriteScope
     ) -> TruckPassApplicationPayload:
@@ -220,7 +237,10 @@ class TruckPassMutation:
         )
 
     @mutation(
-        f"{MEASURE}.blacklist_write", "Lift a blacklist entry once corrected.", qualifier=OWN_CITY
+        f"{MEASURE}.blacklist_write",
+        "Lift a blacklist entry once corrected.",
+        qualifier=OWN_CITY,
+        way_out=True,
     )
     def truck_pass_blacklist_lift(
         self, info: strawberry.Info, entry_id: strawberry.ID, note: str, scope: WriteScope
@@ -242,6 +262,7 @@ class TruckPassMutation:
         "Decide an appeal with a reason: uphold (still listed) or overturn (off the list, codes "
         "restored).",
         qualifier=OWN_CITY,
+        way_out=True,
     )
     def truck_pass_blacklist_appeal_decide(
         self,

@@ -64,7 +64,9 @@ def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
 @strawberry.type
 class UnitAccountsQuery:
     @operation_field(
-        f"{MEASURE}.my_units", "My active unit accounts, in units whose city has M20 in force."
+        f"{MEASURE}.my_units",
+        "My active unit accounts, in units whose city has M20 in force.",
+        own_records=True,
     )
     def my_units(self, info: strawberry.Info) -> list[UnitMembership]:
         ctx: Context = info.context
@@ -84,6 +86,7 @@ class UnitAccountsQuery:
         "My active unit accounts, in units whose city has M20 in force.",
         deprecation_reason="Use myUnits (one naming pattern for 'mine' lists); removal on or "
         "after 2027-06-30.",
+        own_records=True,
     )
     def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
         return UnitAccountsQuery.my_units(self, info)  # type: ignore[operator]
@@ -365,6 +368,7 @@ class UnitAccountsMutation:
         f"{MEASURE}.preselect",
         "Give a preselected plate number back (八-三).",
         qualifier=MANAGER,
+        way_out=True,
     )
     def unit_plate_reservation_release(
         self,
@@ -449,6 +453,7 @@ class UnitAccountsMutation:
         "Approve, or reject with a note, a unit's application (补换领牌证, 申领免检标志); the member "
         "who applied is told.",
         qualifier="the application's city",
+        way_out=lambda a: not a["approve"],
     )
     def unit_application_decide(
         self,

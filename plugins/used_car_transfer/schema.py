@@ -289,6 +289,7 @@ class UsedCarTransferMutation:
         "Withdraw your open transfer before registration (not once an inspection found a "
         "suspicion).",
         qualifier="the new owner",
+        way_out=True,
     )
     def used_car_transfer_withdraw(
         self,
@@ -305,6 +306,7 @@ class UsedCarTransferMutation:
         "Refuse an open transfer with the reason (before or after a failed inspection; after a "
         "passed one only when the vehicle can no longer be transferred).",
         qualifier="the handling or transfer-in city",
+        way_out=True,
     )
     def used_car_transfer_reject(
         self, info: strawberry.Info, transfer_id: strawberry.ID, reason: str, scope: WriteScope

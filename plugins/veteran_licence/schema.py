@@ -207,6 +207,7 @@ class VeteranLicenceMutation:
         "Close a suspicious exchange after checking it by hand: approve issues the licence, "
         "reject ends it.",
         qualifier="own city",
+        way_out=lambda a: not a["input"].approve,
     )
     def veteran_licence_suspicious_resolve(
         self, info: strawberry.Info, input: VeteranLicenceResolveInput, scope: WriteScope

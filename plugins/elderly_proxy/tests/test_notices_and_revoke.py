@@ -66,7 +66,8 @@ def test_elder_revokes_the_mandate_before_handling(make_env) -> None:
         assert row.status == "CANCELLED"
 
 
-def test_elder_cannot_revoke_after_handling_or_where_off(make_env) -> None:
+def test_elder_cannot_revoke_after_handling_but_may_where_switched_off(make_env) -> None:
+    """A way out works whatever the rollout (docs/plugins.md rule 2); a new application does not."""
     env = make_env(PLUGINS, now="2021-07-10")
     app = _apply(env)
     review(env, app["id"])
@@ -75,9 +76,12 @@ def test_elder_cannot_revoke_after_handling_or_where_off(make_env) -> None:
     assert code_of(late) == "ELDER_PROXY_ALREADY_USED"
     second = _apply(env)
     env.set_rollout("elderly_proxy", "320100", enabled=False)
+    data = apply_input(env.refs["elder"], vehicleId=env.refs["elder_car"].id)
+    refused = env.data(APPLY, {"input": data}, as_="zhang_account")["elderProxyApply"]
+    assert code_of(refused) == "FEATURE_NOT_ENABLED"
     off = env.data(REVOKE, {"id": second["id"]}, as_="elder_account")["elderProxyRevoke"]
-    assert code_of(off) == "FEATURE_NOT_ENABLED"
-    assert _notices(env, "elderly_proxy.revoked") == []
+    assert off["errors"] == [] and off["application"]["status"] == "CANCELLED"
+    assert _notices(env, "elderly_proxy.revoked") != []
 
 
 def test_the_review_is_told_to_relative_and_elder(make_env) -> None:

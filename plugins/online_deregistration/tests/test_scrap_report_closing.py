@@ -100,12 +100,13 @@ def test_closing_is_for_the_registration_office_only(dereg):
     assert [r["id"] for r in listed["deregistrationScrapReports"]] == [report_id]
 
 
-def test_closing_before_the_measure_is_in_force_is_refused(dereg):
+def test_closing_works_even_where_the_measure_is_not_in_force(dereg):
+    """A way out works whatever the rollout (docs/plugins.md rule 2)."""
     env = dereg()
     report_id = _mortgaged_report(env)
     env.clock.set("2024-06-30")
     out = env.data(REJECT, {"id": report_id, "r": "抵押"}, as_="clerk")
-    assert out["deregistrationScrapReportReject"]["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    assert out["deregistrationScrapReportReject"]["errors"] == []
 
 
 def test_the_owner_withdraws_a_pending_application_and_a_rejection_is_told(dereg):
