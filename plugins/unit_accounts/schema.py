@@ -482,6 +482,7 @@ class UnitAccountsMutation:
         "Cancel a unit's pending or approved application with the reason (e.g. the vehicle was "
         "deregistered after the approval); the unit is told.",
         qualifier="the application's city",
+        way_out=True,
     )
     def unit_application_cancel(
         self,
