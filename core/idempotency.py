@@ -7,7 +7,8 @@ no second side effect; the same key with a different request is refused (422); a
 first is still running gets 409. A request that committed nothing (a refusal, RATE_LIMITED, an
 INTERNAL_ERROR rolled back, a 4xx) releases its key, so a retry runs again: a transient failure is
 never replayed for 24 hours. Keys are scoped to the caller (account or partner client) and kept for
-24 hours.
+24 hours. Secrets in a response (a client secret, a webhook signing secret, a token: shown once)
+are not stored: a replay answers them as null and names them in `extensions.redacted`.
 """
 
 from __future__ import annotations
@@ -82,12 +83,51 @@ def claim(engine: Engine, caller: str, key: str, fingerprint: str, now: dt.datet
     return Claim("REPLAY", existing.id, existing.response)
 
 
+# fields whose values are shown once and never kept: a client secret, a webhook signing secret,
+# an access token. A replay answers them as null, with `extensions.redacted` naming them.
+SECRET_FIELDS = frozenset({"secret", "clientSecret", "token"})
+
+
+def redact_secrets(response: bytes) -> bytes:
+    """The response as it may be stored: every string value of a `SECRET_FIELDS` key replaced by
+    null, and `extensions.redacted` listing the fields (a body that is not JSON is kept as is)."""
+    try:
+        body = orjson.loads(response)
+    except orjson.JSONDecodeError:
+        return response
+    found: set[str] = set()
+
+    def walk(value: object) -> object:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key in SECRET_FIELDS and isinstance(item, str):
+                    found.add(key)
+                    out[key] = None
+                else:
+                    out[key] = walk(item)
+            return out
+        if isinstance(value, list):
+            return [walk(item) for item in value]
+        return value
+
+    cleaned = walk(body)
+    if not found:
+        return response
+    if isinstance(cleaned, dict):
+        extensions = cleaned.setdefault("extensions", {})
+        if isinstance(extensions, dict):
+            extensions["redacted"] = sorted(found)
+    return orjson.dumps(cleaned)
+
+
 def complete(engine: Engine, record_id: str, response: bytes) -> None:
+    """Store the response of a request that committed something, its secrets left out."""
     with write_session(engine) as session:
         record = session.get(IdempotencyRecord, record_id)
         if record is not None:
             record.status = "DONE"
-            record.response = response
+            record.response = redact_secrets(response)
             session.add(record)
             session.commit()
 

@@ -118,3 +118,44 @@ def test_a_refusal_is_not_kept_either(example_env):
     assert refused.json()["errors"][0]["extensions"]["code"] in ("FORBIDDEN", "UNAUTHENTICATED")
     again = _post(env, "key-00000006", who="zhang_account")
     assert "idempotency-replayed" not in again.headers
+
+
+def test_a_secret_shown_once_is_not_kept_for_replays(core_env):
+    """Review finding: a mutation answering a secret (a webhook signing secret, a partner client
+    secret) sent with an Idempotency-Key left the plain secret in the key's stored response for
+    24 hours. The stored response has it nulled; a replay says so in `extensions.redacted`."""
+    from sqlmodel import select
+
+    from core.idempotency import IdempotencyRecord
+
+    env = core_env
+    insurer = env.refs["insurer"]
+    env.data(
+        "mutation($p: ID!) { partnerMonitoringRegister(partnerId: $p, maxDays: 30) { maxDays } }",
+        {"p": insurer[0].id},
+        as_="national_admin",
+    )
+    query = 'mutation { monitoringWebhookEndpointSet(url: "http://127.0.0.1:9/h") { secret url } }'
+    headers = {"authorization": f"Bearer {env.token(insurer)}", "idempotency-key": "secret-key-1"}
+    first = env.http.post("/graphql", json={"query": query}, headers=headers).json()
+    secret = first["data"]["monitoringWebhookEndpointSet"]["secret"]
+    assert secret.startswith("whsec_")
+    with env.session() as session:
+        stored = [r.response for r in session.exec(select(IdempotencyRecord)).all()]
+    assert stored and all(secret.encode() not in (r or b"") for r in stored)
+    again = env.http.post("/graphql", json={"query": query}, headers=headers)
+    assert again.headers.get("idempotency-replayed") == "true"
+    body = again.json()
+    assert body["data"]["monitoringWebhookEndpointSet"] == {
+        "secret": None,
+        "url": "http://127.0.0.1:9/h",
+    }
+    assert body["extensions"]["redacted"] == ["secret"]
+
+
+def test_redact_secrets_leaves_other_answers_alone():
+    from core.idempotency import redact_secrets
+
+    plain = b'{"data":{"rolloutSet":{"city":"320500"}}}'
+    assert redact_secrets(plain) == plain
+    assert redact_secrets(b"not json") == b"not json"
