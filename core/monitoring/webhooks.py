@@ -149,13 +149,14 @@ def deliver_webhooks(
     )
     with engine.connect() as conn:
         rows = conn.execute(due).all()
+    hosts: dict[str, bool] = {}  # one address check (DNS) per host and pass, not per delivery
     for row in rows:
         mark: dict[str, Any]
         if not row.live:
             mark = {"status": "CANCELLED", "last_error": "grant ended or partner suspended"}
             report.cancelled += 1
         else:
-            error = _post(client, row, production)
+            error = _post(client, row, production, hosts)
             if error is None:
                 mark = {"status": "SENT", "sent_at": at, "last_error": None}
                 report.sent += 1
@@ -174,13 +175,17 @@ def deliver_webhooks(
     return report
 
 
-def _post(client: httpx.Client, row: Any, production: bool) -> str | None:
-    """One attempt; None when the partner answered 2xx, else a short reason."""
+def _post(client: httpx.Client, row: Any, production: bool, hosts: dict[str, bool]) -> str | None:
+    """One attempt; None when the partner answered 2xx, else a short reason. `hosts` caches
+    the address check of each host for this pass."""
     from .service import host_allowed
 
     if not row.webhook_url or not row.webhook_secret:
         return "no endpoint set"
-    if not host_allowed(httpx.URL(row.webhook_url).host, production):
+    host = httpx.URL(row.webhook_url).host
+    if host not in hosts:
+        hosts[host] = host_allowed(host, production)
+    if not hosts[host]:
         return "endpoint address not allowed"  # the name now points inside: never posted
     sent_at = dt.datetime.fromtimestamp(time.time(), dt.UTC)  # transport time: the replay window
     headers = signed_headers(row.webhook_secret, row.id, row.text, sent_at)
