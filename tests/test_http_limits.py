@@ -344,3 +344,20 @@ def test_doubling_chains_without_fields_are_refused_at_once(core_env, ending):
     response, seconds = _timed_post(core_env, " ".join(parts))
     assert seconds < 0.5, seconds
     assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+
+
+def test_database_slots_follow_the_pool():
+    """Requests wait for a slot on the event loop (core/http.py): half the pool's connections, a
+    request holding its own and possibly one more for a write; 64 for a pool without a limit."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import QueuePool, StaticPool
+
+    from core.http import db_slots
+
+    assert (
+        db_slots(create_engine("sqlite://", poolclass=QueuePool, pool_size=5, max_overflow=10)) == 7
+    )
+    assert (
+        db_slots(create_engine("sqlite://", poolclass=QueuePool, pool_size=1, max_overflow=0)) == 1
+    )
+    assert db_slots(create_engine("sqlite://", poolclass=StaticPool)) == 64
