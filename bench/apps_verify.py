@@ -34,7 +34,9 @@ def _platform():  # noqa: ANN202
     from core.settings import Settings
 
     settings = Settings(
-        database_url=os.environ["BENCH_DATABASE_URL"], plugins=("e_driving_licence",)
+        database_url=os.environ["BENCH_DATABASE_URL"],
+        plugins=("e_driving_licence",),
+        group_commit=os.environ.get("GROUP_COMMIT", "on") != "off",
     )
     return build_platform(settings, plugins=["e_driving_licence"])
 

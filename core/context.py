@@ -12,7 +12,7 @@ import contextvars
 import datetime as dt
 import enum
 import logging
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +33,7 @@ from core.notices import Addressee
 from core.rollout import Decision
 
 if TYPE_CHECKING:
+    from core.group_commit import GroupCommitter
     from core.platform import Platform
 
 log = logging.getLogger("traffic.context")
@@ -165,6 +166,9 @@ class Context:
         self._cached: dict[Hashable, Any] = {}
         self._now: dt.datetime | None = None
         self.commits = 0  # transactions this request committed (refusal audits not counted)
+        # set by the HTTP layer: insert-only mutations then commit with the other requests of the
+        # event loop's turn (core/group_commit.py); None: each commits alone, synchronously
+        self.committer: GroupCommitter | None = None
 
     @property
     def client_address(self) -> str:
@@ -369,7 +373,8 @@ class Context:
         payload: type[P],
         work: Callable[[WriteScope], P],
         measure: str | None = None,
-    ) -> P:
+        grouped: bool = False,
+    ) -> P | Awaitable[P]:
         """Run `work` in one transaction with its audit event; a RuleError rolls everything back
         and returns `payload(errors=[...])`, also audited (outcome REFUSED:<code>). A refusal
         that must keep its writes returns normally after setting `scope.outcome`.
@@ -379,13 +384,20 @@ class Context:
         inserts (`scope.insert`) writes them in a short IMMEDIATE transaction after its reads. A
         writer whose read snapshot went stale meanwhile (SQLITE_BUSY_SNAPSHOT) runs again, the
         last attempt holding the lock from the start. On PostgreSQL nothing here takes a lock
-        that an unrelated request needs."""
+        that an unrelated request needs.
+
+        `grouped=True` (the mutation frame, under the HTTP layer's `committer`): a work that only
+        staged inserts returns an awaitable instead, which resolves to the result once its rows
+        and audit event are committed with the other requests of this turn of the event loop
+        (core/group_commit.py)."""
         measure = measure or action.split(".")[0]
         for attempt in range(1, self.WRITE_ATTEMPTS + 1):
             scope = WriteScope(self, action, measure, immediate=attempt == self.WRITE_ATTEMPTS)
             try:
                 result = work(scope)
                 if scope._session is None:
+                    if grouped and self.committer is not None:
+                        return self._commit_grouped(scope, result)
                     self._commit_inserts(scope)
                 else:
                     self._commit(scope._session, scope, scope._baseline)
@@ -416,6 +428,19 @@ class Context:
             scope._session.rollback()
         if self._conn is not None and self._conn.in_transaction():
             self._conn.rollback()
+
+    async def _commit_grouped(self, scope: WriteScope, result: P) -> P:
+        """`_commit_inserts` through the group committer: end this request's read snapshot, wait
+        for the group's transaction, then run the after-commit callbacks."""
+        assert self.committer is not None
+        conn = self.conn
+        if conn.in_transaction():
+            conn.commit()
+        await self.committer.commit(conn, scope.staged, scope.audit_draft())
+        self.commits += 1
+        for callback in scope.after_commit:
+            callback()
+        return result
 
     def _commit_inserts(self, scope: WriteScope) -> None:
         """Commit a work that staged inserts and never opened the ORM session: end the request

@@ -55,6 +55,7 @@ from core.context import Context
 from core.errors import RuleError
 from core.graphql import trusted
 from core.graphql.executor import Prepared
+from core.group_commit import GroupCommitter
 from core.platform import Platform
 from core.web import ide
 
@@ -326,6 +327,8 @@ class GraphQLEndpoint:
         )
         self.policy = platform.settings.trusted_policy
         self.db_slots = asyncio.Semaphore(db_slots(platform.engine))
+        # insert-only mutations of one turn of the event loop commit together (core/group_commit.py)
+        self.committer = GroupCommitter() if platform.settings.group_commit else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -638,6 +641,7 @@ class GraphQLEndpoint:
             request=request,
             conn=getattr(request.state, "db", None),
         )
+        ctx.committer = self.committer
         started = time.perf_counter()
         traced = None
         if self.tracer_provider is not None:

@@ -33,6 +33,7 @@ class Settings:
     max_batch: int = 5
     max_page_size: int = 100
     rollout_cache_seconds: float = 2.0
+    group_commit: bool = True  # insert-only writes of concurrent requests share a transaction
     audit_sequencer: str = "embedded"  # embedded: a thread in each server process | off: CLI job
     redis_url: str | None = None  # rate limits shared by every worker; None = per process memory
     rate_limit_prefix: str = "traffic"  # Redis key prefix (one per deployment sharing a Redis)
@@ -69,6 +70,11 @@ class Settings:
             values["mode"] = env["APP_MODE"]
         if env.get("AUDIT_SEQUENCER"):
             values["audit_sequencer"] = env["AUDIT_SEQUENCER"]
+        if env.get("GROUP_COMMIT"):
+            flag = env["GROUP_COMMIT"].strip().lower()
+            if flag not in ("on", "off"):
+                raise ValueError("GROUP_COMMIT: on or off")
+            values["group_commit"] = flag == "on"
         if env.get("REDIS_URL"):
             values["redis_url"] = env["REDIS_URL"]
         if env.get("RATE_LIMIT_PREFIX"):

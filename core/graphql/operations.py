@@ -88,7 +88,7 @@ class MutationFrame(FieldExtension):
         def work(scope: Any) -> Any:
             return next_(source, info, **{SCOPE_PARAMETER: scope}, **kwargs)
 
-        return ctx.mutate(self.action, self.payload_type(), work, self.measure)
+        return ctx.mutate(self.action, self.payload_type(), work, self.measure, grouped=True)
 
 
 class RolloutExempt(FieldExtension):
