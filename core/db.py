@@ -24,10 +24,12 @@ __all__ = [
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine for SQLite (embedded default) or PostgreSQL (`postgresql+psycopg://`)."""
     if url.startswith("sqlite"):
+        pool: dict[str, int] = {}  # an in-memory database has its own pool (one connection)
         if url.startswith("sqlite:///") and ":memory:" not in url:
             from pathlib import Path
 
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            pool = {"pool_size": 16, "max_overflow": 0}
         # the pool keeps every connection it hands out: requests waiting for a group commit hold
         # theirs (core/group_commit.py), and an overflow connection would be opened and closed
         # again for each of them (about 0.7 ms a time on SQLite); 16 = 8 request slots x 2
@@ -35,8 +37,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=16,
-            max_overflow=0,
+            **pool,
         )
 
         @event.listens_for(engine, "connect")

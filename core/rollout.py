@@ -160,6 +160,8 @@ class RolloutService:
         self._ttl = ttl_seconds
         self._lock = threading.Lock()
         self._rules: dict[str, list[RolloutRule]] = {}
+        # decisions made from the rules now loaded, by (measure, city, day); emptied on reload
+        self._decisions: dict[tuple[str, str, dt.date], Decision] = {}
         self._loaded_at = 0.0
 
     def rules(self, measure: str | None = None) -> list[RolloutRule]:
@@ -179,10 +181,19 @@ class RolloutService:
             by_measure.setdefault(row.measure, []).append(row)
         with self._lock:
             self._rules = by_measure
+            self._decisions = {}
             self._loaded_at = time.monotonic()
 
     def decide(self, measure: str, city: City, day: dt.date) -> Decision:
-        return decide(self.rules(measure), measure, city, day)
+        """`decide` on the loaded rules, remembered until they are reloaded (a decision is a
+        frozen value: every request of a city and day shares it)."""
+        decisions = self._decisions  # before rules(): a reload meanwhile leaves this one unused
+        rules = self.rules(measure)
+        key = (measure, city.code, day)
+        found = decisions.get(key)
+        if found is None:
+            found = decisions[key] = decide(rules, measure, city, day)
+        return found
 
 
 def seed_defaults(session: Session, defaults: dict[str, list[RolloutDefault]]) -> int:
