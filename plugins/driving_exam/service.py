@@ -6,7 +6,6 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.accounts import Person
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
@@ -14,6 +13,7 @@ from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
 from core.ids import lookup_id
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence, LicenceStatus
+from core.registries.persons import person_by_identity
 from core.validation import optional_text
 
 from . import rules
@@ -83,11 +83,7 @@ def issue_permit(
     if not city_code:
         raise RuleError(Code.FORBIDDEN, "Only a clerk bound to a city records permits.")
     ctx.require_in_force(MEASURE, city_code)
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     if person is None:
         raise NotFound("Person", "idNumber")
     licences = session.exec(

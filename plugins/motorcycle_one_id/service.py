@@ -24,6 +24,7 @@ from core.ids import lookup_id
 from core.notices import Addressee
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.validation import require_text
 from core.workflow import Party
@@ -191,11 +192,7 @@ def _co_owner(session: Session, req: CaseRequest, applicant: Person) -> Person:
             Code.INVALID_INPUT, "Give the new co-owner's identity.", field="coOwnerIdNumber"
         )
     ident = parse_identity(req.co_owner_id_type, req.co_owner_id_number, "coOwnerIdNumber")
-    found = session.exec(
-        select(Person).where(
-            Person.id_type == ident.doc_type.value, Person.id_number == ident.number
-        )
-    ).first()
+    found = person_by_identity(session, ident)
     if found is None:
         raise NotFound("Co-owner (register in the app first)", "coOwnerIdNumber")
     if found.id == applicant.id:

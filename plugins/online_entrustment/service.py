@@ -19,6 +19,7 @@ from core.identity import IdentityNumber, parse_identity
 from core.ids import lookup_id
 from core.notices import Addressee
 from core.registries.licences import DrivingLicence
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_person_name
 
@@ -53,15 +54,6 @@ def parse_agent(id_type: str, id_number: str, name: str, prefix: str = "agent") 
     """Validate an identity given as type + number + name (fields `<prefix>IdType` ...)."""
     doc = parse_identity(id_type, id_number, field=f"{prefix}IdNumber")
     return AgentIdentity(doc, require_person_name(f"{prefix}Name", name, 64))
-
-
-def find_person(session: Session, who: AgentIdentity) -> Person | None:
-    """The registered person with this document (name checked by the caller)."""
-    return session.exec(
-        select(Person).where(
-            Person.id_type == who.doc.doc_type.value, Person.id_number == who.doc.number
-        )
-    ).first()
 
 
 def resolve_target(
@@ -261,7 +253,7 @@ def create(
     scope.session.add(grant)
     scope.session.flush()
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}", business=biz.code, days=valid_days)
-    agent_person = find_person(scope.session, who)
+    agent_person = person_by_identity(scope.session, who.doc)
     if agent_person is not None:  # an agent with no record yet is told by the owner
         principal = unit.name if unit is not None else (owner.name if owner else "")
         ctx.notify(
@@ -473,7 +465,7 @@ def record_paper(
         raise RuleError(
             Code.INVALID_INPUT, "`documentSha256` is 64 hex characters.", field="documentSha256"
         )
-    person = find_person(scope.session, principal)
+    person = person_by_identity(scope.session, principal.doc)
     if person is None or rules.normalise_name(person.name) != rules.normalise_name(principal.name):
         raise NotFound("Principal", "ownerIdNumber")
     if principal.key[:2] == who.key[:2]:

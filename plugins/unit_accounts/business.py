@@ -22,6 +22,7 @@ from core.notices import Addressee
 from core.registries import applications
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_person_name, require_text
 from core.workflow import move
@@ -275,11 +276,7 @@ def add_driver(
     unit, member = _manager(ctx, session, unit_id, "manage filed drivers", rules.RULE_DRIVERS)
     vehicle = _unit_vehicle(session, unit, vehicle_id)
     identity = parse_identity(id_type, id_number, "idNumber")
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     licence = (
         session.exec(
             select(DrivingLicence.id).where(

@@ -20,6 +20,7 @@ from core.identity import DocumentType, parse_credit_code, parse_identity
 from core.ids import lookup_id
 from core.registries import applications
 from core.registries.applications import AppStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.tickets import close_moot
@@ -120,11 +121,7 @@ def apply(
         ident = parse_identity(
             buyer_id_type or DocumentType.MAINLAND_ID, buyer_id_number, "buyerIdNumber"
         )
-        buyer = session.exec(
-            select(Person).where(
-                Person.id_type == ident.doc_type.value, Person.id_number == ident.number
-            )
-        ).first()
+        buyer = person_by_identity(session, ident)
         if buyer is None:
             raise NotFound("Person", "buyerIdNumber")
     else:
