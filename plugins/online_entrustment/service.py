@@ -292,6 +292,23 @@ def _load(session: Session, grant_id: str) -> EntrustmentGrant:
     return grant
 
 
+def _consume(
+    ctx: Context, scope: WriteScope, grant: EntrustmentGrant, column: str, **still_null: None
+) -> None:
+    """Stamp `column` (used_at or revoked_at) now, once: a conditional UPDATE that needs the
+    other stamp still empty (`core.concurrency.consume_once`), so a use and a revocation (or two
+    of either) cannot both succeed; the loser gets ENTRUSTMENT_ALREADY_USED. Refreshes `grant`."""
+    now = stamp(ctx.now())
+    if not consume_once(scope.session, EntrustmentGrant, grant.id, column, now, **still_null):
+        raise RuleError(
+            EntrustmentErrorCode.ALREADY_USED,
+            "This entrustment was used or revoked meanwhile.",
+            field="entrustmentId",
+            rule=rules.RULE_SINGLE,
+        )
+    scope.session.refresh(grant)
+
+
 def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     """The owner revokes an unused entrustment (race-safe against a concurrent use)."""
     owner_id = ctx.require_person()
@@ -309,15 +326,7 @@ def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())
     if status in (rules.GrantStatus.USED, rules.GrantStatus.REVOKED):
         rules.require_usable(status, grant.valid_until, ctx.today())
-    now = stamp(ctx.now())
-    if not consume_once(scope.session, EntrustmentGrant, grant.id, "revoked_at", now, used_at=None):
-        raise RuleError(
-            EntrustmentErrorCode.ALREADY_USED,
-            "This entrustment was used or revoked meanwhile.",
-            field="entrustmentId",
-            rule=rules.RULE_SINGLE,
-        )
-    scope.session.refresh(grant)
+    _consume(ctx, scope, grant, "revoked_at", used_at=None)
     return grant
 
 
@@ -420,15 +429,7 @@ def use(
         (grant.agent_id_type, grant.agent_id_number, grant.agent_name), who.key
     )
     _require_owner_unchanged(scope.session, grant)
-    now = stamp(ctx.now())
-    if not consume_once(scope.session, EntrustmentGrant, grant.id, "used_at", now, revoked_at=None):
-        raise RuleError(
-            EntrustmentErrorCode.ALREADY_USED,
-            "This entrustment was used or revoked meanwhile.",
-            field="entrustmentId",
-            rule=rules.RULE_SINGLE,
-        )
-    scope.session.refresh(grant)
+    _consume(ctx, scope, grant, "used_at", revoked_at=None)
     grant.used_by_account_id = ctx.actor.account_id
     grant.used_office_id = ctx.actor.office_id
     scope.session.add(grant)
