@@ -6,6 +6,7 @@ Resolvers in schema.py call these with the request context and plain, already-ty
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -170,10 +171,19 @@ def is_unit_manager(session: Session, unit_id: str, person_id: str) -> bool:
     return units.is_unit_manager(session, person_id, unit_id)
 
 
-def addressee(app: Application, case: MotorcycleCase) -> str | Addressee | None:
-    """Whom the measure's own notices go to: the unit (its legal person and admins read them) for
-    a unit's case, else the applicant."""
-    return Addressee.unit(case.unit_id) if case.unit_id else app.applicant_person_id
+def _tell(
+    ctx: Context,
+    session: Session,
+    app: Application,
+    case: MotorcycleCase,
+    event: str,
+    params: dict[str, Any],
+) -> None:
+    """Send the measure's notice `event` about the case: to the unit (its legal person and admins
+    read it) for a unit's case, else to the applicant (if any)."""
+    to_whom = Addressee.unit(case.unit_id) if case.unit_id else app.applicant_person_id
+    if to_whom:
+        ctx.notify(session, to_whom, f"{MEASURE}.{event}", params, measure=MEASURE)
 
 
 def _require_normal(vehicle: Vehicle) -> None:
@@ -363,15 +373,7 @@ def review(
     if to is AppStatus.REJECTED:
         case.open_vin = None
     session.add(case)
-    to_whom = addressee(app, case)
-    if to_whom:
-        ctx.notify(
-            session,
-            to_whom,
-            f"{MEASURE}.reviewed",
-            {"application": app.id, "status": to.value},
-            measure=MEASURE,
-        )
+    _tell(ctx, session, app, case, "reviewed", {"application": app.id, "status": to.value})
     return app, case
 
 
@@ -412,15 +414,7 @@ def complete(
     apps.transition(
         session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
     )
-    to_whom = addressee(app, case)
-    if to_whom:
-        ctx.notify(
-            session,
-            to_whom,
-            f"{MEASURE}.completed",
-            {"application": app.id, "plate": vehicle.plate},
-            measure=MEASURE,
-        )
+    _tell(ctx, session, app, case, "completed", {"application": app.id, "plate": vehicle.plate})
     return app, case
 
 
