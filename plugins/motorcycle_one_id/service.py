@@ -81,7 +81,20 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
     person = session.get(Person, ctx.require_person())
     if person is None:
         raise NotFound("Person")
-    unit = require_unit_manager(ctx, session, req.unit_id, person.id) if req.unit_id else None
+    unit: Unit | None = None
+    if req.unit_id:  # its active legal person or an admin (2024 八-二, 八-三), the core's check
+        # shared with M09 and M20: a unit the caller is no active member of is NOT_FOUND, a plain
+        # user MOTORCYCLE_UNIT_MANAGER_REQUIRED; on the web only after the app's QR sign-in
+        unit, _member = units.require_unit_manager(
+            session,
+            person.id,
+            req.unit_id,
+            "unitId",
+            ctx=ctx,
+            code=MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
+            rule=rules.R_UNIT,
+            what="apply for the unit",
+        )
     if unit is not None:
         rules.check_unit_business(req.business, unit.city_code, city)
     vehicle: Vehicle | None = None
@@ -145,25 +158,6 @@ def _owns(vehicle: Vehicle, person: Person, unit: Unit | None) -> bool:
     if unit is not None:
         return vehicle.owner_unit_id == unit.id
     return vehicle.owner_unit_id is None and vehicle.owner_person_id == person.id
-
-
-def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
-    """The unit, if `person_id` is its active legal person or admin, who act for it online (2024
-    八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M09 and M20).
-    A unit the caller is no active member of is NOT_FOUND (no probing of ids), a plain user is
-    MOTORCYCLE_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
-    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
-    unit, _member = units.require_unit_manager(
-        session,
-        person_id,
-        unit_id,
-        "unitId",
-        ctx=ctx,
-        code=MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
-        rule=rules.R_UNIT,
-        what="apply for the unit",
-    )
-    return unit
 
 
 def is_unit_manager(session: Session, unit_id: str, person_id: str) -> bool:

@@ -207,9 +207,20 @@ def create(
     owner_id = ctx.require_person()
     biz = rules.business(business_code)
     who = parse_agent(*agent)
-    unit = (
-        require_unit_manager(ctx, scope.session, unit_id, owner_id) if unit_id is not None else None
-    )
+    unit: Unit | None = None
+    if unit_id is not None:  # its active legal person or an admin (2024 八-二, 八-三), the core's
+        # check shared with M14 and M20: a unit the caller is no active member of is NOT_FOUND, a
+        # plain user ENTRUSTMENT_UNIT_MANAGER_REQUIRED; on the web only after the app's QR sign-in
+        unit, _member = units.require_unit_manager(
+            scope.session,
+            owner_id,
+            unit_id,
+            "unitId",
+            ctx=ctx,
+            code=EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
+            rule=rules.RULE_UNIT,
+            what="entrust an agent for the unit",
+        )
     target = resolve_target(
         scope.session,
         biz,
@@ -264,25 +275,6 @@ def create(
             measure=MEASURE,
         )
     return grant
-
-
-def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
-    """The unit, if `person_id` is its active legal person or admin (they act for it online,
-    2024 八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M14 and
-    M20). A unit the caller is not an active member of is NOT_FOUND (no probing), a plain user
-    ENTRUSTMENT_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
-    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
-    unit, _member = units.require_unit_manager(
-        session,
-        person_id,
-        unit_id,
-        "unitId",
-        ctx=ctx,
-        code=EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
-        rule=rules.RULE_UNIT,
-        what="entrust an agent for the unit",
-    )
-    return unit
 
 
 def _load(session: Session, grant_id: str) -> EntrustmentGrant:
