@@ -56,6 +56,24 @@ def parse_agent(id_type: str, id_number: str, name: str, prefix: str = "agent") 
     return AgentIdentity(doc, require_person_name(f"{prefix}Name", name, 64))
 
 
+def _require_principals(
+    row: Vehicle | DrivingLicence | None, principals: bool, hide_others: bool, what: str, role: str
+) -> None:
+    """The vehicle or licence exists and is the principal's (`principals`). If not: NOT_FOUND
+    (`<what>`, field `<what>Id`) when it does not exist or `hide_others` (citizens cannot probe
+    ids), else ENTRUSTMENT_OWNER_MISMATCH ("The principal is not <role>.")."""
+    if row is not None and principals:
+        return
+    if hide_others or row is None:
+        raise NotFound(what, f"{what.lower()}Id")
+    raise RuleError(
+        EntrustmentErrorCode.OWNER_MISMATCH,
+        f"The principal is not {role}.",
+        field="ownerIdNumber",
+        rule=rules.RULE_PAPER,
+    )
+
+
 def resolve_target(
     session: Session,
     biz: rules.Business,
@@ -109,15 +127,7 @@ def resolve_target(
             and (vehicle.owner_unit_id == owner_unit_id)
             and (owner_unit_id is not None or vehicle.owner_person_id == owner_person_id)
         )
-        if vehicle is None or not owns:
-            if hide_others or vehicle is None:
-                raise NotFound("Vehicle", "vehicleId")
-            raise RuleError(
-                EntrustmentErrorCode.OWNER_MISMATCH,
-                "The principal is not the owner of this vehicle.",
-                field="ownerIdNumber",
-                rule=rules.RULE_PAPER,
-            )
+        _require_principals(vehicle, owns, hide_others, "Vehicle", "the owner of this vehicle")
         if vehicle.status == VehicleStatus.DEREGISTERED.value:
             raise RuleError(
                 EntrustmentErrorCode.VEHICLE_NOT_ACTIVE,
@@ -143,15 +153,8 @@ def resolve_target(
     if licence_id is None:
         raise RuleError(Code.INVALID_INPUT, "`licenceId` is required.", field="licenceId")
     licence = session.get(DrivingLicence, str(licence_id))
-    if licence is None or licence.person_id != owner_person_id:
-        if hide_others or licence is None:
-            raise NotFound("Licence", "licenceId")
-        raise RuleError(
-            EntrustmentErrorCode.OWNER_MISMATCH,
-            "The principal is not the holder of this licence.",
-            field="ownerIdNumber",
-            rule=rules.RULE_PAPER,
-        )
+    holds = licence is not None and licence.person_id == owner_person_id
+    _require_principals(licence, holds, hide_others, "Licence", "the holder of this licence")
     handling_city = licence.issuing_city
     if biz.target_city:
         if not city:
