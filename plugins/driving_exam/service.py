@@ -11,7 +11,7 @@ from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
-from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence, LicenceStatus
 from core.registries.persons import person_by_identity
 from core.validation import optional_text
@@ -51,9 +51,7 @@ def other_interval(ctx: Context, city_code: str) -> int:
 def load_permit_for(ctx: Context, session: Session, permit_id: str, write: bool) -> ExamPermit:
     """The permit if the caller may act on it: its holder, or staff of its exam or origin city.
     Others get NOT_FOUND (no probing). Staff reads are audited by the caller."""
-    permit = session.get(ExamPermit, lookup_id(permit_id))
-    if permit is None:
-        raise NotFound("Exam permit", "permitId")
+    permit = get_or_not_found(session, ExamPermit, permit_id, "Exam permit", "permitId")
     if ctx.actor.person_id == permit.person_id and not ctx.actor.is_staff:
         return permit
     if ctx.actor.is_staff and not write:

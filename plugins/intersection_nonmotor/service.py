@@ -13,8 +13,8 @@ from sqlmodel import Session
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
-from core.errors import Code, NotFound, RuleError
-from core.ids import lookup_id
+from core.errors import Code, RuleError
+from core.records import get_or_not_found
 from core.validation import require_range, require_text
 
 from . import rules
@@ -85,9 +85,7 @@ def city_in_scope(ctx: Context, city: str) -> str:
 
 
 def _load(ctx: Context, session: Session, intersection_id: str) -> Intersection:
-    row = session.get(Intersection, lookup_id(intersection_id))
-    if row is None:
-        raise NotFound("Intersection", "intersectionId")
+    row = get_or_not_found(session, Intersection, intersection_id, "Intersection", "intersectionId")
     ctx.require_in_force(MEASURE, row.city_code)
     ctx.require_jurisdiction(row.city_code, field="intersectionId")
     return row

@@ -18,6 +18,7 @@ from core.identifiers import parse_vin
 from core.identity import IdentityNumber, parse_identity
 from core.ids import lookup_id
 from core.notices import Addressee
+from core.records import get_or_not_found
 from core.registries.licences import DrivingLicence
 from core.registries.persons import person_by_identity
 from core.registries.vehicles import Vehicle, VehicleStatus
@@ -281,9 +282,7 @@ def create(
 
 
 def _load(session: Session, grant_id: str) -> EntrustmentGrant:
-    grant = session.get(EntrustmentGrant, lookup_id(grant_id))
-    if grant is None:
-        raise NotFound("Entrustment", "entrustmentId")
+    grant = get_or_not_found(session, EntrustmentGrant, grant_id, "Entrustment", "entrustmentId")
     return grant
 
 
