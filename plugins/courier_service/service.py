@@ -142,6 +142,15 @@ def _own_booking(ctx: Context, session: Session, booking_id: str) -> tuple[Booki
 # --- configuration (province / city) -------------------------------------------------------------
 
 
+def _office_booking(ctx: Context, session: Session, booking_id: str) -> Booking:
+    """A booking of a city where the measure is in force, for the office whose jurisdiction
+    covers that city (NOT_FOUND, FEATURE_NOT_ENABLED, OUT_OF_JURISDICTION)."""
+    booking = get_or_not_found(session, Booking, booking_id, "Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    return booking
+
+
 def set_pilot_area(
     ctx: Context,
     session: Session,
@@ -613,9 +622,7 @@ def review(
     ctx: Context, session: Session, booking_id: str, approve: bool, note: str | None
 ) -> Booking:
     """The local office reviews what the courier collected (审核确认)."""
-    booking = get_or_not_found(session, Booking, booking_id, "Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     clean = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     if approve and booking.inspection_passed is False:
         raise RuleError(
@@ -696,9 +703,7 @@ def _deliver(ctx: Context, session: Session, booking: Booking, note: str | None)
 def hand_over(ctx: Context, session: Session, booking_id: str, note: str | None) -> Booking:
     """The office hands the plates or licence over at its window to an applicant who chose not
     to have them mailed (APPROVED -> DELIVERED; without this the booking had no way on)."""
-    booking = get_or_not_found(session, Booking, booking_id, "Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     clean = optional_text("note", note, 200, multiline=True)
     if booking.mail_plates:
         raise RuleError(
@@ -724,9 +729,7 @@ def record_follow_up(
     """The office records a service follow-up (回访) of a booking of its city, from the visit on
     (四-三-3). Not reached: no satisfaction and no problems. Problems found are what a
     suspension (courierAgreementStatusSet) rests on."""
-    booking = get_or_not_found(session, Booking, booking_id, "Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     if BookingStatus(booking.status) not in rules.FOLLOW_UP_FROM:
         raise RuleError(
             CourierErrorCode.INVALID_STEP,
