@@ -32,36 +32,34 @@ class AccidentCase(SQLModel, table=True):
     completeness_items: int | None = None  # items on file when checked (a new item: check again)
 
 
-class AccidentParty(SQLModel, table=True):
+class CasePerson(SQLModel):
+    """The columns of a person a case names by identity document and tells at acceptance that
+    they may look evidence up (no table of its own)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    case_id: str = Field(foreign_key="accident_evidence_cases.id", index=True)
+    name: str = Field(max_length=64)
+    id_type: str = Field(max_length=24)
+    id_number: str = Field(max_length=40)
+    person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
+    phone: str | None = Field(default=None, max_length=20)  # 联系电话, for the notice by SMS
+    told_at: dt.datetime | None = None
+
+
+class AccidentParty(CasePerson, table=True):
     """A party (当事人) of an accident. `deceased` marks a party who died in the accident."""
 
     __tablename__ = "accident_evidence_parties"
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    case_id: str = Field(foreign_key="accident_evidence_cases.id", index=True)
-    name: str = Field(max_length=64)
-    id_type: str = Field(max_length=24)
-    id_number: str = Field(max_length=40)
-    person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
     deceased: bool = False
-    phone: str | None = Field(default=None, max_length=20)  # 联系电话, for the notice by SMS
-    told_at: dt.datetime | None = None  # told at acceptance that they may look evidence up
 
 
-class AccidentRelative(SQLModel, table=True):
+class AccidentRelative(CasePerson, table=True):
     """A close relative (近亲属) of a party who died, told at acceptance in the party's place."""
 
     __tablename__ = "accident_evidence_relatives"
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    case_id: str = Field(foreign_key="accident_evidence_cases.id", index=True)
     party_id: str = Field(foreign_key="accident_evidence_parties.id", index=True)
-    name: str = Field(max_length=64)
-    id_type: str = Field(max_length=24)
-    id_number: str = Field(max_length=40)
-    phone: str | None = Field(default=None, max_length=20)
-    person_id: str | None = Field(default=None, foreign_key="persons.id", index=True)
-    told_at: dt.datetime | None = None
     recorded_at: dt.datetime
 
 

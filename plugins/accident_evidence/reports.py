@@ -8,8 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.audit import AuditEvent
-from core.clock import CHINA_TZ
-from core.db import stamp
+from core.dates import stored_bounds
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
 from .errors import AccidentEvidenceErrorCode
@@ -19,15 +18,9 @@ from .rules import MEASURE
 COLUMNS = ["cases", "items_approved", "requesters", "accesses", "refused_codes"]
 
 
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    low = dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ)
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ)
-    return stamp(low), stamp(high)
-
-
 def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
     """One row for the city: what happened between `start` and `end` (Beijing dates, inclusive)."""
-    low, high = _bounds(start, end)
+    low, high = stored_bounds(start, end)
     cases = session.exec(select(AccidentCase).where(AccidentCase.city_code == city_code)).all()
     ids = [c.id for c in cases]
     refs = [f"AccidentCase:{i}" for i in ids]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -20,6 +21,7 @@ from core.identifiers import parse_sha256
 from core.identity import DocumentType, mask_id_number, parse_identity
 from core.ids import lookup_id, new_code
 from core.notices import Addressee
+from core.registries.persons import person_by_identity
 from core.validation import optional_text, require_person_name, require_text
 from core.workflow import move
 
@@ -50,6 +52,7 @@ ACCESS_ACTION = f"{MEASURE}.access"
 FAILURE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_CALLER = 5
 MAX_FAILURES_PER_ACCIDENT = 20
+Row = TypeVar("Row", AccidentParty, AccidentRelative, EvidenceItem, EvidenceRequester)
 
 
 @dataclass(frozen=True)
@@ -98,48 +101,29 @@ def staff_case(ctx: Context, session: Session, accident_number: str) -> Accident
     return case
 
 
+def _rows_of(session: Session, model: type[Row], case_id: str, *order: Any) -> list[Row]:
+    """The case's rows of one table (`model.case_id == case_id`), in `order`."""
+    return list(session.exec(select(model).where(model.case_id == case_id).order_by(*order)).all())
+
+
 def parties_of(session: Session, case_id: str) -> list[AccidentParty]:
-    return list(
-        session.exec(
-            select(AccidentParty).where(AccidentParty.case_id == case_id).order_by(AccidentParty.id)
-        ).all()
-    )
+    return _rows_of(session, AccidentParty, case_id, AccidentParty.id)
 
 
 def relatives_of(session: Session, case_id: str) -> list[AccidentRelative]:
-    return list(
-        session.exec(
-            select(AccidentRelative)
-            .where(AccidentRelative.case_id == case_id)
-            .order_by(AccidentRelative.recorded_at, AccidentRelative.id)
-        ).all()
+    return _rows_of(
+        session, AccidentRelative, case_id, AccidentRelative.recorded_at, AccidentRelative.id
     )
 
 
 def items_of(session: Session, case_id: str) -> list[EvidenceItem]:
-    return list(
-        session.exec(
-            select(EvidenceItem)
-            .where(EvidenceItem.case_id == case_id)
-            .order_by(EvidenceItem.recorded_at, EvidenceItem.id)
-        ).all()
-    )
+    return _rows_of(session, EvidenceItem, case_id, EvidenceItem.recorded_at, EvidenceItem.id)
 
 
 def requesters_of(session: Session, case_id: str) -> list[EvidenceRequester]:
-    return list(
-        session.exec(
-            select(EvidenceRequester)
-            .where(EvidenceRequester.case_id == case_id)
-            .order_by(EvidenceRequester.registered_at, EvidenceRequester.id)
-        ).all()
+    return _rows_of(
+        session, EvidenceRequester, case_id, EvidenceRequester.registered_at, EvidenceRequester.id
     )
-
-
-def _person_by_identity(session: Session, id_type: str, id_number: str) -> Person | None:
-    return session.exec(
-        select(Person).where(Person.id_type == id_type, Person.id_number == id_number)
-    ).first()
 
 
 # --- officer and head writes -------------------------------------------------------------------------
@@ -196,7 +180,7 @@ def register_case(
             )
         if len(p.relatives) > 10:
             raise RuleError(Code.INVALID_INPUT, "At most 10 relatives.", f"parties[{i}].relatives")
-        person = _person_by_identity(session, *key)
+        person = person_by_identity(session, ident)
         party = AccidentParty(
             case_id=case.id,
             name=name,
@@ -270,7 +254,7 @@ def _add_relative(ctx: Context, session: Session, case: AccidentCase, party: Acc
     ).first()
     if duplicate is not None:
         raise RuleError(Code.ALREADY_EXISTS, "该近亲属已登记。", f"{field}.idNumber")
-    person = _person_by_identity(session, ident.doc_type.value, ident.number)
+    person = person_by_identity(session, ident)
     relative = AccidentRelative(
         case_id=case.id,
         party_id=party.id,
@@ -501,7 +485,7 @@ def register_requester(
             "This person already has an access code for this accident.",
             field="idNumber",
         )
-    person = _person_by_identity(session, ident.doc_type.value, ident.number)
+    person = person_by_identity(session, ident)
     requester = EvidenceRequester(
         case_id=case.id,
         party_id=party.id,

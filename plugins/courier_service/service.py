@@ -18,6 +18,7 @@ from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference
 from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
 from core.registries.vehicles import Vehicle, VehicleStatus
@@ -118,9 +119,7 @@ def _move(
 
 
 def _area(session: Session, area_id: str, field: str = "areaId") -> PilotArea:
-    area = session.get(PilotArea, lookup_id(area_id))
-    if area is None:
-        raise NotFound("Pilot area", field)
+    area = get_or_not_found(session, PilotArea, area_id, "Pilot area", field)
     return area
 
 
@@ -141,6 +140,15 @@ def _own_booking(ctx: Context, session: Session, booking_id: str) -> tuple[Booki
 
 
 # --- configuration (province / city) -------------------------------------------------------------
+
+
+def _office_booking(ctx: Context, session: Session, booking_id: str) -> Booking:
+    """A booking of a city where the measure is in force, for the office whose jurisdiction
+    covers that city (NOT_FOUND, FEATURE_NOT_ENABLED, OUT_OF_JURISDICTION)."""
+    booking = get_or_not_found(session, Booking, booking_id, "Booking", "bookingId")
+    ctx.require_in_force(MEASURE, booking.city_code)
+    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    return booking
 
 
 def set_pilot_area(
@@ -249,9 +257,7 @@ def set_agreement_status(
     ctx: Context, session: Session, agreement_id: str, status: str, reason: str | None
 ) -> Agreement:
     """Suspend, resume or terminate a company's home service (四-三-3); termination is final."""
-    agreement = session.get(Agreement, lookup_id(agreement_id))
-    if agreement is None:
-        raise NotFound("Agreement", "agreementId")
+    agreement = get_or_not_found(session, Agreement, agreement_id, "Agreement", "agreementId")
     area = _area(session, agreement.area_id)
     ctx.require_jurisdiction(area.city_code, field="agreementId")
     ctx.require_in_force(MEASURE, area.city_code)
@@ -351,9 +357,7 @@ def qualify_staff(
     ctx: Context, session: Session, staff_id: str, qualification_no: str, valid_until: dt.date
 ) -> CourierStaff:
     """The office records a courier's inspector qualification (查验员资格, 四-二-2)."""
-    staff = session.get(CourierStaff, lookup_id(staff_id))
-    if staff is None:
-        raise NotFound("Courier staff", "staffId")
+    staff = get_or_not_found(session, CourierStaff, staff_id, "Courier staff", "staffId")
     ctx.require_jurisdiction(staff.city_code, field="staffId")
     ctx.require_in_force(MEASURE, staff.city_code)
     number = parse_reference(
@@ -618,11 +622,7 @@ def review(
     ctx: Context, session: Session, booking_id: str, approve: bool, note: str | None
 ) -> Booking:
     """The local office reviews what the courier collected (审核确认)."""
-    booking = session.get(Booking, lookup_id(booking_id))
-    if booking is None:
-        raise NotFound("Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     clean = require_text("note", note, 500, multiline=True) if (note or not approve) else None
     if approve and booking.inspection_passed is False:
         raise RuleError(
@@ -703,11 +703,7 @@ def _deliver(ctx: Context, session: Session, booking: Booking, note: str | None)
 def hand_over(ctx: Context, session: Session, booking_id: str, note: str | None) -> Booking:
     """The office hands the plates or licence over at its window to an applicant who chose not
     to have them mailed (APPROVED -> DELIVERED; without this the booking had no way on)."""
-    booking = session.get(Booking, lookup_id(booking_id))
-    if booking is None:
-        raise NotFound("Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     clean = optional_text("note", note, 200, multiline=True)
     if booking.mail_plates:
         raise RuleError(
@@ -733,11 +729,7 @@ def record_follow_up(
     """The office records a service follow-up (回访) of a booking of its city, from the visit on
     (四-三-3). Not reached: no satisfaction and no problems. Problems found are what a
     suspension (courierAgreementStatusSet) rests on."""
-    booking = session.get(Booking, lookup_id(booking_id))
-    if booking is None:
-        raise NotFound("Booking", "bookingId")
-    ctx.require_in_force(MEASURE, booking.city_code)
-    ctx.require_jurisdiction(booking.city_code, field="bookingId")
+    booking = _office_booking(ctx, session, booking_id)
     if BookingStatus(booking.status) not in rules.FOLLOW_UP_FROM:
         raise RuleError(
             CourierErrorCode.INVALID_STEP,

@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from core.dates import add_years
+
 MEASURE = "driving_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2021, 6, 1)  # 三-一-3 / 三-二 "自 6 月 1 日起"
@@ -55,14 +57,6 @@ class Decision:
     value: object
     rule: str
     explanation: str
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    """Same month-day `years` later; 29 February becomes 28 February in a common year."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def subject2_items(licence_class: str, exam_date: dt.date) -> Decision:

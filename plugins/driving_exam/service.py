@@ -6,14 +6,14 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.accounts import Person
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
-from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence, LicenceStatus
+from core.registries.persons import person_by_identity
 from core.validation import optional_text
 
 from . import rules
@@ -51,9 +51,7 @@ def other_interval(ctx: Context, city_code: str) -> int:
 def load_permit_for(ctx: Context, session: Session, permit_id: str, write: bool) -> ExamPermit:
     """The permit if the caller may act on it: its holder, or staff of its exam or origin city.
     Others get NOT_FOUND (no probing). Staff reads are audited by the caller."""
-    permit = session.get(ExamPermit, lookup_id(permit_id))
-    if permit is None:
-        raise NotFound("Exam permit", "permitId")
+    permit = get_or_not_found(session, ExamPermit, permit_id, "Exam permit", "permitId")
     if ctx.actor.person_id == permit.person_id and not ctx.actor.is_staff:
         return permit
     if ctx.actor.is_staff and not write:
@@ -83,11 +81,7 @@ def issue_permit(
     if not city_code:
         raise RuleError(Code.FORBIDDEN, "Only a clerk bound to a city records permits.")
     ctx.require_in_force(MEASURE, city_code)
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     if person is None:
         raise NotFound("Person", "idNumber")
     licences = session.exec(

@@ -14,6 +14,7 @@ from core.ids import lookup_id
 from core.registries import applications
 from core.registries.applications import Application, AppStatus
 from core.registries.licences import DrivingLicence
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import Vehicle
 from core.validation import name_key, require_person_name, require_text
 
@@ -105,9 +106,7 @@ def apply(
     digest = rules.document_hash(id_document_sha256)
     biz = rules.business(business_code)
     rules.require_one_target(biz, vehicle_id, licence_id)
-    person = session.exec(
-        select(Person).where(Person.id_type == doc.doc_type.value, Person.id_number == doc.number)
-    ).first()
+    person = person_by_identity(session, doc)
     if person is None or not _same_name(person.name, elder_name):
         raise NotFound("Elder", "elderIdNumber")
     if person.id == relative_id:

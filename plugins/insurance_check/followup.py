@@ -118,6 +118,29 @@ def _chosen(cause: FailureCause) -> FailureCause:
     return cause
 
 
+def _resolve(
+    ctx: Context,
+    scope: WriteScope,
+    row: InsuranceCheckRow,
+    transition: str,
+    cause: FailureCause,
+    correction: str,
+    resolved_by: str | None,
+) -> InsuranceCheckRow:
+    """Move an open failure to RESOLVED by `transition` with its cause (already `_chosen`) and
+    its correction (or the office's note), recorded as resolved by `resolved_by`."""
+    values = {
+        "cause": cause.value,
+        "correction": correction,
+        "resolved_by": resolved_by,
+        "resolved_at": stamp(ctx.now()),
+    }
+    scope.subject(ref=f"InsuranceCheck:{row.id}", cause=cause.value)
+    move(ctx, scope.session, FLOW, row, transition, status_field="resolution_status",
+         values=values, field_name="checkId")  # fmt: skip
+    return row
+
+
 def insurer_resolve(ctx: Context, scope: WriteScope, check_id: str, cause: FailureCause,
                     correction: str) -> InsuranceCheckRow:  # fmt: skip
     """The insurer concerned records the cause and its correction; the failure is RESOLVED and
@@ -126,16 +149,9 @@ def insurer_resolve(ctx: Context, scope: WriteScope, check_id: str, cause: Failu
     if row.insurer_org_id is None or row.insurer_org_id != ctx.actor.partner_org_id:
         raise NotFound("InsuranceCheck", "checkId")
     ctx.require_in_force(MEASURE, row.city_code, field="checkId")
-    values = {
-        "cause": _chosen(cause).value,
-        "correction": require_text("correction", correction, 500, multiline=True),
-        "resolved_by": ctx.actor.partner_org_id,
-        "resolved_at": stamp(ctx.now()),
-    }
-    scope.subject(ref=f"InsuranceCheck:{row.id}", cause=cause.value)
-    move(ctx, scope.session, FLOW, row, "insurer_resolve", status_field="resolution_status",
-         values=values, field_name="checkId")  # fmt: skip
-    return row
+    _chosen(cause)
+    text = require_text("correction", correction, 500, multiline=True)
+    return _resolve(ctx, scope, row, "insurer_resolve", cause, text, ctx.actor.partner_org_id)
 
 
 def office_close(ctx: Context, scope: WriteScope, check_id: str, cause: FailureCause,
@@ -145,16 +161,9 @@ def office_close(ctx: Context, scope: WriteScope, check_id: str, cause: FailureC
     row = _failure(scope.session, check_id)
     ctx.require_in_force(MEASURE, row.city_code, field="checkId")
     ctx.require_jurisdiction(row.city_code, rule=Rule.FEEDBACK, field="checkId")
-    values = {
-        "cause": _chosen(cause).value,
-        "correction": require_text("note", note, 500, multiline=True),
-        "resolved_by": ctx.actor.account_id,
-        "resolved_at": stamp(ctx.now()),
-    }
-    scope.subject(ref=f"InsuranceCheck:{row.id}", cause=cause.value)
-    move(ctx, scope.session, FLOW, row, "office_close", status_field="resolution_status",
-         values=values, field_name="checkId")  # fmt: skip
-    return row
+    _chosen(cause)
+    text = require_text("note", note, 500, multiline=True)
+    return _resolve(ctx, scope, row, "office_close", cause, text, ctx.actor.account_id)
 
 
 def failures(ctx: Context, status: Resolution | None, city: str | None):  # noqa: ANN201 - a select

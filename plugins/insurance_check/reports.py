@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from sqlmodel import Session, select
 
 from core.accounts import Role
-from core.clock import CHINA_TZ, to_china
+from core.clock import to_china
+from core.dates import stored_bounds
 from core.db import stamp
 from core.divisions import PROVINCES
 from core.plugin_api import (
@@ -33,8 +34,7 @@ COLUMNS = ["week", "city", "insurer", *[o.value for o in FAILURES], "failed"]
 def build_weekly(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
     """Failed checks of `city_code` between `start` and `end` (Beijing dates, inclusive),
     one row per ISO week (its Monday) and insurer, with a count per failure kind."""
-    lo = stamp(dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ))
-    hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    lo, hi = stored_bounds(start, end)
     rows = session.exec(
         select(InsuranceCheckRow).where(
             InsuranceCheckRow.city_code == city_code,
@@ -106,8 +106,7 @@ def anomalies(session: Session, area: ReportArea, start: dt.date, end: dt.date) 
     the last four periods; a total row for a province or the nation. `unresolved`: failures of
     the period still open at the end of it."""
     span = (end - start).days + 1
-    lo = stamp(dt.datetime.combine(start - dt.timedelta(days=span * (TREND_WINDOWS - 1)), dt.time(0), tzinfo=CHINA_TZ))  # fmt: skip
-    hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    lo, hi = stored_bounds(start - dt.timedelta(days=span * (TREND_WINDOWS - 1)), end)
     table = InsuranceCheckRow.__table__  # type: ignore[attr-defined]
     found = session.execute(
         select(table.c.city_code, table.c.outcome, table.c.checked_at, table.c.resolved_at).where(

@@ -8,7 +8,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_vin
-from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries.vehicles import Vehicle, VehicleCategory
 
 from . import followup, rules
@@ -91,9 +91,7 @@ def rule_for(outcome: Outcome) -> str:
 
 def history(ctx: Context, vehicle_id: str):  # noqa: ANN201 - a SQLAlchemy select
     """A vehicle's checks, for staff of its registration city (audited)."""
-    vehicle = ctx.session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None:
-        raise NotFound("Vehicle", "vehicleId")
+    vehicle = get_or_not_found(ctx.session, Vehicle, vehicle_id, "Vehicle", "vehicleId")
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")
     ctx.require_jurisdiction(vehicle.registration_city, field="vehicleId")
     ctx.audit_read(

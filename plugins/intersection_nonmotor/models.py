@@ -28,35 +28,33 @@ class Intersection(SQLModel, table=True):
     updated_at: dt.datetime
 
 
-class StaffingShift(SQLModel, table=True):
+class DayRecord(SQLModel):
+    """The columns of a record of one day at an intersection (no table of its own)."""
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
+    intersection_id: str = Field(foreign_key="intersection_nonmotor_intersections.id", index=True)
+    city_code: str = Field(max_length=6, index=True)
+    day: dt.date
+    flags: list[str] = json_field([])  # RecordFlag values: what the city's policy would not expect
+    recorded_by: str | None = Field(default=None, max_length=16)
+    recorded_at: dt.datetime
+
+
+class StaffingShift(DayRecord, table=True):
     """Staff on duty at a key intersection on one day (六-三)."""
 
     __tablename__ = "intersection_nonmotor_staffing"
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    intersection_id: str = Field(foreign_key="intersection_nonmotor_intersections.id", index=True)
-    city_code: str = Field(max_length=6, index=True)
-    day: dt.date
     police: int
     auxiliaries: int
     volunteers: int
-    flags: list[str] = json_field([])  # RecordFlag values: what the city's policy would not expect
-    recorded_by: str | None = Field(default=None, max_length=16)
-    recorded_at: dt.datetime
 
 
-class EnforcementRecord(SQLModel, table=True):
+class EnforcementRecord(DayRecord, table=True):
     """Counts of non-motor violations dealt with at an intersection on one day (no personal data)."""
 
     __tablename__ = "intersection_nonmotor_enforcement"
 
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    intersection_id: str = Field(foreign_key="intersection_nonmotor_intersections.id", index=True)
-    city_code: str = Field(max_length=6, index=True)
-    day: dt.date
     kind: str = Field(max_length=16)
     action: str = Field(max_length=24)
     count: int
-    flags: list[str] = json_field([])  # RecordFlag values: what the city's policy would not expect
-    recorded_by: str | None = Field(default=None, max_length=16)
-    recorded_at: dt.datetime

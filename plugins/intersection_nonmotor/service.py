@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session
 
 from core.context import Context
 from core.db import stamp
 from core.divisions import city as lookup_city
-from core.errors import Code, NotFound, RuleError
-from core.ids import lookup_id
+from core.errors import Code, RuleError
+from core.records import get_or_not_found
 from core.validation import require_range, require_text
 
 from . import rules
@@ -30,6 +30,8 @@ from .rules import (
     Separation,
     ViolationKind,
 )
+
+Record = TypeVar("Record", StaffingShift, EnforcementRecord)
 
 
 def _number(ctx: Context, key: str, city: str) -> float:
@@ -83,9 +85,7 @@ def city_in_scope(ctx: Context, city: str) -> str:
 
 
 def _load(ctx: Context, session: Session, intersection_id: str) -> Intersection:
-    row = session.get(Intersection, lookup_id(intersection_id))
-    if row is None:
-        raise NotFound("Intersection", "intersectionId")
+    row = get_or_not_found(session, Intersection, intersection_id, "Intersection", "intersectionId")
     ctx.require_in_force(MEASURE, row.city_code)
     ctx.require_jurisdiction(row.city_code, field="intersectionId")
     return row
@@ -154,6 +154,31 @@ def set_key(
     return row
 
 
+def _add_day_record(
+    ctx: Context,
+    session: Session,
+    model: type[Record],
+    row: Intersection,
+    day: dt.date,
+    flags: list[str],
+    **values: Any,
+) -> Record:
+    """Add one day's record (staffing or enforcement) at the intersection `row`, stamped with
+    the recording account and time."""
+    record = model(
+        intersection_id=row.id,
+        city_code=row.city_code,
+        day=day,
+        flags=flags,
+        recorded_by=ctx.actor.account_id,
+        recorded_at=stamp(ctx.now()),
+        **values,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
 def record_staffing(
     ctx: Context,
     session: Session,
@@ -176,20 +201,8 @@ def record_staffing(
     rules.check_record_date(day, ctx.today(), row.key_since, rules.R_KEY)
     rules.check_staffing(police, auxiliaries, volunteers)
     flags = rules.staffing_flags(police, auxiliaries, volunteers, city_policy(ctx, row.city_code))
-    shift = StaffingShift(
-        intersection_id=row.id,
-        city_code=row.city_code,
-        day=day,
-        police=police,
-        auxiliaries=auxiliaries,
-        volunteers=volunteers,
-        flags=flags,
-        recorded_by=ctx.actor.account_id,
-        recorded_at=stamp(ctx.now()),
-    )
-    session.add(shift)
-    session.flush()
-    return shift
+    return _add_day_record(ctx, session, StaffingShift, row, day, flags,
+                           police=police, auxiliaries=auxiliaries, volunteers=volunteers)  # fmt: skip
 
 
 def record_enforcement(
@@ -210,17 +223,5 @@ def record_enforcement(
     )
     require_range("count", count, 1, 500)
     flags = rules.enforcement_flags(kind, action, city_policy(ctx, row.city_code))
-    record = EnforcementRecord(
-        intersection_id=row.id,
-        city_code=row.city_code,
-        day=day,
-        kind=kind.value,
-        action=action.value,
-        count=count,
-        flags=flags,
-        recorded_by=ctx.actor.account_id,
-        recorded_at=stamp(ctx.now()),
-    )
-    session.add(record)
-    session.flush()
-    return record
+    return _add_day_record(ctx, session, EnforcementRecord, row, day, flags,
+                           kind=kind.value, action=action.value, count=count)  # fmt: skip

@@ -14,6 +14,7 @@ from core.identifiers import parse_plate, parse_sha256, parse_vin
 from core.identity import parse_credit_code
 from core.ids import lookup_id
 from core.notices import Addressee
+from core.records import get_or_not_found
 from core.registries import applications
 from core.registries.applications import AppStatus
 from core.registries.vehicles import ArchiveFile, Vehicle
@@ -444,9 +445,7 @@ def _open_exists() -> RuleError:
 
 
 def _load_dispute(session: Session, dispute_id: str) -> MortgageDisputeRow:
-    row = session.get(MortgageDisputeRow, lookup_id(dispute_id))
-    if row is None:
-        raise NotFound("Mortgage dispute", "disputeId")
+    row = get_or_not_found(session, MortgageDisputeRow, dispute_id, "Mortgage dispute", "disputeId")
     return row
 
 

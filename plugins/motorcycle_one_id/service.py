@@ -6,6 +6,7 @@ Resolvers in schema.py call these with the request context and plain, already-ty
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from core.ids import lookup_id
 from core.notices import Addressee
 from core.registries import applications as apps
 from core.registries.applications import Application, AppStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.validation import require_text
 from core.workflow import Party
@@ -79,7 +81,20 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
     person = session.get(Person, ctx.require_person())
     if person is None:
         raise NotFound("Person")
-    unit = require_unit_manager(ctx, session, req.unit_id, person.id) if req.unit_id else None
+    unit: Unit | None = None
+    if req.unit_id:  # its active legal person or an admin (2024 八-二, 八-三), the core's check
+        # shared with M09 and M20: a unit the caller is no active member of is NOT_FOUND, a plain
+        # user MOTORCYCLE_UNIT_MANAGER_REQUIRED; on the web only after the app's QR sign-in
+        unit, _member = units.require_unit_manager(
+            session,
+            person.id,
+            req.unit_id,
+            "unitId",
+            ctx=ctx,
+            code=MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
+            rule=rules.R_UNIT,
+            what="apply for the unit",
+        )
     if unit is not None:
         rules.check_unit_business(req.business, unit.city_code, city)
     vehicle: Vehicle | None = None
@@ -145,34 +160,24 @@ def _owns(vehicle: Vehicle, person: Person, unit: Unit | None) -> bool:
     return vehicle.owner_unit_id is None and vehicle.owner_person_id == person.id
 
 
-def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
-    """The unit, if `person_id` is its active legal person or admin, who act for it online (2024
-    八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M09 and M20).
-    A unit the caller is no active member of is NOT_FOUND (no probing of ids), a plain user is
-    MOTORCYCLE_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
-    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
-    unit, _member = units.require_unit_manager(
-        session,
-        person_id,
-        unit_id,
-        "unitId",
-        ctx=ctx,
-        code=MotorcycleErrorCode.UNIT_MANAGER_REQUIRED,
-        rule=rules.R_UNIT,
-        what="apply for the unit",
-    )
-    return unit
-
-
 def is_unit_manager(session: Session, unit_id: str, person_id: str) -> bool:
     """Whether `person_id` is an active legal person or admin of the unit (they see its cases)."""
     return units.is_unit_manager(session, person_id, unit_id)
 
 
-def addressee(app: Application, case: MotorcycleCase) -> str | Addressee | None:
-    """Whom the measure's own notices go to: the unit (its legal person and admins read them) for
-    a unit's case, else the applicant."""
-    return Addressee.unit(case.unit_id) if case.unit_id else app.applicant_person_id
+def _tell(
+    ctx: Context,
+    session: Session,
+    app: Application,
+    case: MotorcycleCase,
+    event: str,
+    params: dict[str, Any],
+) -> None:
+    """Send the measure's notice `event` about the case: to the unit (its legal person and admins
+    read it) for a unit's case, else to the applicant (if any)."""
+    to_whom = Addressee.unit(case.unit_id) if case.unit_id else app.applicant_person_id
+    if to_whom:
+        ctx.notify(session, to_whom, f"{MEASURE}.{event}", params, measure=MEASURE)
 
 
 def _require_normal(vehicle: Vehicle) -> None:
@@ -191,11 +196,7 @@ def _co_owner(session: Session, req: CaseRequest, applicant: Person) -> Person:
             Code.INVALID_INPUT, "Give the new co-owner's identity.", field="coOwnerIdNumber"
         )
     ident = parse_identity(req.co_owner_id_type, req.co_owner_id_number, "coOwnerIdNumber")
-    found = session.exec(
-        select(Person).where(
-            Person.id_type == ident.doc_type.value, Person.id_number == ident.number
-        )
-    ).first()
+    found = person_by_identity(session, ident)
     if found is None:
         raise NotFound("Co-owner (register in the app first)", "coOwnerIdNumber")
     if found.id == applicant.id:
@@ -366,15 +367,7 @@ def review(
     if to is AppStatus.REJECTED:
         case.open_vin = None
     session.add(case)
-    to_whom = addressee(app, case)
-    if to_whom:
-        ctx.notify(
-            session,
-            to_whom,
-            f"{MEASURE}.reviewed",
-            {"application": app.id, "status": to.value},
-            measure=MEASURE,
-        )
+    _tell(ctx, session, app, case, "reviewed", {"application": app.id, "status": to.value})
     return app, case
 
 
@@ -415,15 +408,7 @@ def complete(
     apps.transition(
         session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
     )
-    to_whom = addressee(app, case)
-    if to_whom:
-        ctx.notify(
-            session,
-            to_whom,
-            f"{MEASURE}.completed",
-            {"application": app.id, "plate": vehicle.plate},
-            measure=MEASURE,
-        )
+    _tell(ctx, session, app, case, "completed", {"application": app.id, "plate": vehicle.plate})
     return app, case
 
 

@@ -6,18 +6,13 @@ import datetime as dt
 
 from sqlmodel import Session, select
 
-from core.clock import CHINA_TZ
+from core.dates import stored_bounds
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
 from . import rules
 from .models import EntrustmentGrant
 
 COLUMNS = ["online_created", "paper_recorded", "used", "revoked", "expired_unused"]
-
-
-def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    begin = dt.datetime.combine(start, dt.time(), tzinfo=CHINA_TZ)
-    return begin, dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=CHINA_TZ)
 
 
 def _within(value: dt.datetime | None, lo: dt.datetime, hi: dt.datetime) -> bool:
@@ -29,7 +24,7 @@ def _within(value: dt.datetime | None, lo: dt.datetime, hi: dt.datetime) -> bool
 
 def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
     """One row per business with any activity in [start, end] (Beijing dates), plus a total."""
-    lo, hi = _bounds(start, end)
+    lo, hi = stored_bounds(start, end)
     rows = session.exec(
         select(EntrustmentGrant).where(EntrustmentGrant.city_code == city_code)
     ).all()

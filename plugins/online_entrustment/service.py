@@ -18,7 +18,9 @@ from core.identifiers import parse_vin
 from core.identity import IdentityNumber, parse_identity
 from core.ids import lookup_id
 from core.notices import Addressee
+from core.records import get_or_not_found
 from core.registries.licences import DrivingLicence
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_person_name
 
@@ -55,13 +57,22 @@ def parse_agent(id_type: str, id_number: str, name: str, prefix: str = "agent") 
     return AgentIdentity(doc, require_person_name(f"{prefix}Name", name, 64))
 
 
-def find_person(session: Session, who: AgentIdentity) -> Person | None:
-    """The registered person with this document (name checked by the caller)."""
-    return session.exec(
-        select(Person).where(
-            Person.id_type == who.doc.doc_type.value, Person.id_number == who.doc.number
-        )
-    ).first()
+def _require_principals(
+    row: Vehicle | DrivingLicence | None, principals: bool, hide_others: bool, what: str, role: str
+) -> None:
+    """The vehicle or licence exists and is the principal's (`principals`). If not: NOT_FOUND
+    (`<what>`, field `<what>Id`) when it does not exist or `hide_others` (citizens cannot probe
+    ids), else ENTRUSTMENT_OWNER_MISMATCH ("The principal is not <role>.")."""
+    if row is not None and principals:
+        return
+    if hide_others or row is None:
+        raise NotFound(what, f"{what.lower()}Id")
+    raise RuleError(
+        EntrustmentErrorCode.OWNER_MISMATCH,
+        f"The principal is not {role}.",
+        field="ownerIdNumber",
+        rule=rules.RULE_PAPER,
+    )
 
 
 def resolve_target(
@@ -117,15 +128,7 @@ def resolve_target(
             and (vehicle.owner_unit_id == owner_unit_id)
             and (owner_unit_id is not None or vehicle.owner_person_id == owner_person_id)
         )
-        if vehicle is None or not owns:
-            if hide_others or vehicle is None:
-                raise NotFound("Vehicle", "vehicleId")
-            raise RuleError(
-                EntrustmentErrorCode.OWNER_MISMATCH,
-                "The principal is not the owner of this vehicle.",
-                field="ownerIdNumber",
-                rule=rules.RULE_PAPER,
-            )
+        _require_principals(vehicle, owns, hide_others, "Vehicle", "the owner of this vehicle")
         if vehicle.status == VehicleStatus.DEREGISTERED.value:
             raise RuleError(
                 EntrustmentErrorCode.VEHICLE_NOT_ACTIVE,
@@ -151,15 +154,8 @@ def resolve_target(
     if licence_id is None:
         raise RuleError(Code.INVALID_INPUT, "`licenceId` is required.", field="licenceId")
     licence = session.get(DrivingLicence, str(licence_id))
-    if licence is None or licence.person_id != owner_person_id:
-        if hide_others or licence is None:
-            raise NotFound("Licence", "licenceId")
-        raise RuleError(
-            EntrustmentErrorCode.OWNER_MISMATCH,
-            "The principal is not the holder of this licence.",
-            field="ownerIdNumber",
-            rule=rules.RULE_PAPER,
-        )
+    holds = licence is not None and licence.person_id == owner_person_id
+    _require_principals(licence, holds, hide_others, "Licence", "the holder of this licence")
     handling_city = licence.issuing_city
     if biz.target_city:
         if not city:
@@ -215,9 +211,20 @@ def create(
     owner_id = ctx.require_person()
     biz = rules.business(business_code)
     who = parse_agent(*agent)
-    unit = (
-        require_unit_manager(ctx, scope.session, unit_id, owner_id) if unit_id is not None else None
-    )
+    unit: Unit | None = None
+    if unit_id is not None:  # its active legal person or an admin (2024 八-二, 八-三), the core's
+        # check shared with M14 and M20: a unit the caller is no active member of is NOT_FOUND, a
+        # plain user ENTRUSTMENT_UNIT_MANAGER_REQUIRED; on the web only after the app's QR sign-in
+        unit, _member = units.require_unit_manager(
+            scope.session,
+            owner_id,
+            unit_id,
+            "unitId",
+            ctx=ctx,
+            code=EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
+            rule=rules.RULE_UNIT,
+            what="entrust an agent for the unit",
+        )
     target = resolve_target(
         scope.session,
         biz,
@@ -261,7 +268,7 @@ def create(
     scope.session.add(grant)
     scope.session.flush()
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}", business=biz.code, days=valid_days)
-    agent_person = find_person(scope.session, who)
+    agent_person = person_by_identity(scope.session, who.doc)
     if agent_person is not None:  # an agent with no record yet is told by the owner
         principal = unit.name if unit is not None else (owner.name if owner else "")
         ctx.notify(
@@ -274,30 +281,26 @@ def create(
     return grant
 
 
-def require_unit_manager(ctx: Context, session: Session, unit_id: str, person_id: str) -> Unit:
-    """The unit, if `person_id` is its active legal person or admin (they act for it online,
-    2024 八-二, 八-三): the core's check (`core.units.require_unit_manager`, shared with M14 and
-    M20). A unit the caller is not an active member of is NOT_FOUND (no probing), a plain user
-    ENTRUSTMENT_UNIT_MANAGER_REQUIRED; on the web, only after the app's QR sign-in for this unit
-    (UNIT_WEB_QR_REQUIRED, UNIT_WEB_SESSION_OTHER_UNIT)."""
-    unit, _member = units.require_unit_manager(
-        session,
-        person_id,
-        unit_id,
-        "unitId",
-        ctx=ctx,
-        code=EntrustmentErrorCode.UNIT_MANAGER_REQUIRED,
-        rule=rules.RULE_UNIT,
-        what="entrust an agent for the unit",
-    )
-    return unit
-
-
 def _load(session: Session, grant_id: str) -> EntrustmentGrant:
-    grant = session.get(EntrustmentGrant, lookup_id(grant_id))
-    if grant is None:
-        raise NotFound("Entrustment", "entrustmentId")
+    grant = get_or_not_found(session, EntrustmentGrant, grant_id, "Entrustment", "entrustmentId")
     return grant
+
+
+def _consume(
+    ctx: Context, scope: WriteScope, grant: EntrustmentGrant, column: str, **still_null: None
+) -> None:
+    """Stamp `column` (used_at or revoked_at) now, once: a conditional UPDATE that needs the
+    other stamp still empty (`core.concurrency.consume_once`), so a use and a revocation (or two
+    of either) cannot both succeed; the loser gets ENTRUSTMENT_ALREADY_USED. Refreshes `grant`."""
+    now = stamp(ctx.now())
+    if not consume_once(scope.session, EntrustmentGrant, grant.id, column, now, **still_null):
+        raise RuleError(
+            EntrustmentErrorCode.ALREADY_USED,
+            "This entrustment was used or revoked meanwhile.",
+            field="entrustmentId",
+            rule=rules.RULE_SINGLE,
+        )
+    scope.session.refresh(grant)
 
 
 def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
@@ -317,15 +320,7 @@ def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
     status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())
     if status in (rules.GrantStatus.USED, rules.GrantStatus.REVOKED):
         rules.require_usable(status, grant.valid_until, ctx.today())
-    now = stamp(ctx.now())
-    if not consume_once(scope.session, EntrustmentGrant, grant.id, "revoked_at", now, used_at=None):
-        raise RuleError(
-            EntrustmentErrorCode.ALREADY_USED,
-            "This entrustment was used or revoked meanwhile.",
-            field="entrustmentId",
-            rule=rules.RULE_SINGLE,
-        )
-    scope.session.refresh(grant)
+    _consume(ctx, scope, grant, "revoked_at", used_at=None)
     return grant
 
 
@@ -428,15 +423,7 @@ def use(
         (grant.agent_id_type, grant.agent_id_number, grant.agent_name), who.key
     )
     _require_owner_unchanged(scope.session, grant)
-    now = stamp(ctx.now())
-    if not consume_once(scope.session, EntrustmentGrant, grant.id, "used_at", now, revoked_at=None):
-        raise RuleError(
-            EntrustmentErrorCode.ALREADY_USED,
-            "This entrustment was used or revoked meanwhile.",
-            field="entrustmentId",
-            rule=rules.RULE_SINGLE,
-        )
-    scope.session.refresh(grant)
+    _consume(ctx, scope, grant, "used_at", revoked_at=None)
     grant.used_by_account_id = ctx.actor.account_id
     grant.used_office_id = ctx.actor.office_id
     scope.session.add(grant)
@@ -473,7 +460,7 @@ def record_paper(
         raise RuleError(
             Code.INVALID_INPUT, "`documentSha256` is 64 hex characters.", field="documentSha256"
         )
-    person = find_person(scope.session, principal)
+    person = person_by_identity(scope.session, principal.doc)
     if person is None or rules.normalise_name(person.name) != rules.normalise_name(principal.name):
         raise NotFound("Principal", "ownerIdNumber")
     if principal.key[:2] == who.key[:2]:

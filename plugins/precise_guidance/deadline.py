@@ -11,11 +11,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core import audit
 from core.accounts import Account, Role
 from core.clock import to_china
 from core.db import stamp
 from core.divisions import CITIES
+from core.job_audit import record_job_run
 from core.notices import Addressee
 from core.outbox import notify
 from core.plugin_api import JobSpec
@@ -88,22 +88,13 @@ def run(platform: Any, now: dt.datetime) -> dict[str, Any]:
                     f"{MEASURE}.update_overdue_cities",
                     {"cities": "、".join(names), "deadline": deadline.isoformat()},
                 )
-        audit.insert_event(
+        record_job_run(
             session,
-            audit.EventDraft(
-                log_id=audit.NATIONAL_LOG,
-                at=now,
-                actor_account_id=None,
-                actor_kind="SYSTEM",
-                actor_role="SYSTEM",
-                jurisdiction="NATIONAL",
-                action=f"{MEASURE}.update_deadline_job",
-                measure=MEASURE,
-                subject_person_id=None,
-                subject_ref="UpdateDeclaration:*",
-                outcome="OK",
-                detail={"kind": kind, "cities": sent},
-            ),
+            now,
+            f"{MEASURE}.update_deadline_job",
+            MEASURE,
+            "UpdateDeclaration:*",
+            {"kind": kind, "cities": sent},
         )
         session.commit()
     return {"kind": kind, "cities": sent}

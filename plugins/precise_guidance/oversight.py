@@ -21,6 +21,7 @@ from core.divisions import city as lookup_city
 from core.divisions import province as lookup_province
 from core.errors import Code, NotFound, RuleError
 from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.validation import optional_text, require_range, require_text
 from core.workflow import move
 
@@ -243,9 +244,7 @@ def start_check(
 
 
 def _open_check(ctx: Context, check_id: str, field: str) -> SpotCheck:
-    check = ctx.session.get(SpotCheck, lookup_id(check_id))
-    if check is None:
-        raise NotFound("Spot check", field)
+    check = get_or_not_found(ctx.session, SpotCheck, check_id, "Spot check", field)
     require_maintenance(ctx, check.city_code, field)
     if check.status != rules.SpotCheckStatus.OPEN.value:
         raise RuleError(
@@ -269,9 +268,7 @@ def record_item(
     its correct value, which becomes a correction in the city's queue (decided by the city,
     七-一 信息更新机制). The last item recorded completes the check."""
     session = scope.session
-    item = session.get(SpotCheckItem, lookup_id(item_id))
-    if item is None:
-        raise NotFound("Spot-check item", "itemId")
+    item = get_or_not_found(session, SpotCheckItem, item_id, "Spot-check item", "itemId")
     check = _open_check(ctx, item.check_id, "itemId")
     text = optional_text("note", note, 300, multiline=True)
     if accurate and findings:

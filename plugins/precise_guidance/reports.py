@@ -8,8 +8,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from core.accounts import Person
-from core.clock import CHINA_TZ
-from core.db import stamp
+from core.dates import stored_bounds
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
 from .models import GuidanceOutlet, OutletCorrection, TodoPush
@@ -20,8 +19,7 @@ COLUMNS = ["outlets", "corrections", "accepted", "rejected", "pending", "todos_p
 
 def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
     """One row for the city between `start` and `end` (Beijing dates, inclusive)."""
-    low = stamp(dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ))
-    high = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    low, high = stored_bounds(start, end)
 
     def count(*where: object) -> int:
         return int(session.exec(select(func.count()).where(*where)).one())  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from core.errors import Code, RuleError
 from core.identifiers import parse_phone as core_parse_phone
+from core.identity import age_on
 from core.registries.licences import LARGE_CLASSES, LicenceStatus
 from core.registries.vehicles import VehicleCategory, VehicleStatus, VehicleUse
 from core.text import fold_width
@@ -224,13 +225,6 @@ class Todo:
     reason: str
 
 
-def _years_between(start: dt.date, end: dt.date) -> int:
-    years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
-        years -= 1
-    return years
-
-
 def _anniversary(first: dt.date, year: int) -> dt.date:
     try:
         return first.replace(year=year)
@@ -274,7 +268,7 @@ def licence_todos(licence: Any, birth_date: dt.date | None, today: dt.date) -> l
             Todo(Business.EXAM, f"EXAM:{licence.id}:{licence.first_issue_date}", today, city, ref,
                  label, "记分满12分，应参加学习并参加考试")
         )  # fmt: skip
-    elderly = birth_date is not None and _years_between(birth_date, today) >= HEALTH_CHECK_AGE
+    elderly = birth_date is not None and age_on(birth_date, today) >= HEALTH_CHECK_AGE
     large = bool(HEALTH_CHECK_CLASSES.intersection(licence.classes.split()))
     cycle_end = last_cycle_end(licence.first_issue_date, today)
     if (elderly or large) and cycle_end is not None:
@@ -290,7 +284,7 @@ def licence_todos(licence: Any, birth_date: dt.date | None, today: dt.date) -> l
 def exempt_from_inspection(vehicle: Any, on: dt.date) -> bool:
     """Non-operating small / mini passenger cars younger than EXEMPT_MAX_AGE_YEARS on `on`."""
     small = vehicle.category in (VehicleCategory.SMALL_PASSENGER, VehicleCategory.MINI_PASSENGER)
-    young = _years_between(vehicle.registered_at, on) < EXEMPT_MAX_AGE_YEARS
+    young = age_on(vehicle.registered_at, on) < EXEMPT_MAX_AGE_YEARS
     return small and vehicle.use == VehicleUse.NON_OPERATING and young
 
 

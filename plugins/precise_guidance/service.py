@@ -18,9 +18,9 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import CITIES
 from core.divisions import city as lookup_city
-from core.errors import Code, NotFound, RuleError
-from core.ids import lookup_id
+from core.errors import Code, RuleError
 from core.outbox import notify
+from core.records import get_or_not_found
 from core.registries import caller
 from core.registries.licences import DrivingLicence
 from core.registries.vehicles import Vehicle, Violation
@@ -105,9 +105,7 @@ def save_outlet(
     city = require_maintenance(ctx, data.city)
     values = validate_outlet(data)
     if outlet_id:
-        outlet = session.get(GuidanceOutlet, lookup_id(outlet_id))
-        if outlet is None:
-            raise NotFound("Outlet", "id")
+        outlet = get_or_not_found(session, GuidanceOutlet, outlet_id, "Outlet", "id")
         require_maintenance(ctx, outlet.city_code, "id")
         if outlet.city_code != city:
             raise RuleError(Code.INVALID_INPUT, "An outlet cannot move city.", field="city")
@@ -316,9 +314,7 @@ def report_correction(
     ctx.platform.limiter.hit(
         f"{MEASURE}.correction", ctx.actor.account_id or person_id, 10, 3600, field="outletId"
     )
-    outlet = scope.session.get(GuidanceOutlet, lookup_id(outlet_id))
-    if outlet is None:
-        raise NotFound("Outlet", "outletId")
+    outlet = get_or_not_found(scope.session, GuidanceOutlet, outlet_id, "Outlet", "outletId")
     ctx.require_in_force(MEASURE, outlet.city_code, field="outletId")
     value = rules.parse_correction(kind, proposed)
     correction = OutletCorrection(
@@ -378,9 +374,7 @@ def decide_correction(
     """A clerk / supervisor of the outlet's city accepts (the outlet is updated) or rejects it;
     the reporter is told the outcome (七-一 及时处理群众纠错反馈). Decided once."""
     session = scope.session
-    correction = session.get(OutletCorrection, lookup_id(correction_id))
-    if correction is None:
-        raise NotFound("Correction", "id")
+    correction = get_or_not_found(session, OutletCorrection, correction_id, "Correction", "id")
     ctx.require_in_force(MEASURE, correction.city_code, field="id")
     ctx.require_jurisdiction(correction.city_code, rule=rules.R_OUTLETS, field="id")
     note_text = optional_text("note", note, 300, multiline=True)

@@ -10,6 +10,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from core.dates import add_years
+
 MEASURE = "reapplication_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2024, 7, 1)  # 五-二 "该项措施于2024年7月1日正式实施"
@@ -76,13 +78,6 @@ class Plan:
     restores: tuple[str, ...]  # classes restored after passing (C6 added automatically in case 4)
     rules: tuple[str, ...]
     explanation: str
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def overdue_three_years(valid_until: dt.date, day: dt.date) -> bool:

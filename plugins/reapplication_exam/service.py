@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from core.context import Context
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
-from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries.licences import (
     CancellationReason,
     DrivingLicence,
@@ -32,9 +32,7 @@ NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有
 
 def load_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
     """The licence if the caller may act on it: its holder, or staff of its issuing city."""
-    licence = session.get(DrivingLicence, lookup_id(licence_id))
-    if licence is None:
-        raise NotFound("Licence", "licenceId")
+    licence = get_or_not_found(session, DrivingLicence, licence_id, "Licence", "licenceId")
     if ctx.actor.is_staff:
         ctx.require_jurisdiction(licence.issuing_city, field="licenceId")
     elif ctx.actor.person_id != licence.person_id:
@@ -43,9 +41,7 @@ def load_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLice
 
 
 def load_registration(ctx: Context, session: Session, registration_id: str) -> Registration:
-    row = session.get(Registration, lookup_id(registration_id))
-    if row is None:
-        raise NotFound("Registration", "registrationId")
+    row = get_or_not_found(session, Registration, registration_id, "Registration", "registrationId")
     if ctx.actor.is_staff:
         ctx.require_jurisdiction(row.city_code, field="registrationId")
     elif ctx.actor.person_id != row.person_id:

@@ -41,11 +41,7 @@ def load(session: Session, demo: DemoWorld) -> None:
             version=1,
             action="DESIGNATE",
             status="ACTIVE",
-            windows=WINDOWS,
-            marking="BAYS",
-            bay_count=24,
-            bay_time_marked=True,
-            signs_installed_on=dt.date(2021, 5, 28),
+            **segment.layout(),
             effective_at=now,
         )
     )

@@ -64,17 +64,32 @@ def _version(session: Session, ctx: Context, row: SegmentRow, action: str,
             version=row.version,
             action=action,
             status=row.status,
-            windows=list(row.windows),
-            marking=row.marking,
-            bay_count=row.bay_count,
-            bay_time_marked=row.bay_time_marked,
-            signs_installed_on=row.signs_installed_on,
+            **row.layout(),
             reason=reason.value if reason else None,
             note=note,
             effective_at=stamp(ctx.now()),
             actor_account_id=ctx.actor.account_id,
         )
     )
+
+
+def _changed(
+    ctx: Context,
+    scope: WriteScope,
+    row: SegmentRow,
+    action: str,
+    reason: ChangeReason | None = None,
+    note: str | None = None,
+) -> ResidentialParkingSegmentPayload:
+    """Finish a change of the segment: its next version recorded (`action`, with the reason and
+    note if any), audited with the reason, and the payload."""
+    row.version += 1
+    row.updated_at = stamp(ctx.now())
+    scope.session.add(row)
+    _version(scope.session, ctx, row, action, reason, note)
+    detail = {"reason": reason.value} if reason else {}
+    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", **detail)
+    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
 
 
 def _signs_date(ctx: Context, day: dt.date | None, field: str) -> dt.date | None:
@@ -146,12 +161,7 @@ def adjust(
     row.marking = data.marking.value
     row.bay_count = data.bay_count
     row.bay_time_marked = data.bay_time_marked
-    row.version += 1
-    row.updated_at = stamp(ctx.now())
-    scope.session.add(row)
-    _version(scope.session, ctx, row, "ADJUST", data.reason, note)
-    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=data.reason.value)
-    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
+    return _changed(ctx, scope, row, "ADJUST", data.reason, note)
 
 
 def withdraw(
@@ -172,12 +182,7 @@ def withdraw(
     move(ctx, scope.session, SEGMENT, row, "withdraw", field_name="segmentId")
     if reason is ChangeReason.EMERGENCY_ACCESS:
         row.emergency_route = True
-    row.version += 1
-    row.updated_at = stamp(ctx.now())
-    scope.session.add(row)
-    _version(scope.session, ctx, row, "WITHDRAW", reason, text)
-    scope.subject(ref=f"ResidentialParkingSegment:{row.id}", reason=reason.value)
-    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
+    return _changed(ctx, scope, row, "WITHDRAW", reason, text)
 
 
 def record_signs(
@@ -185,12 +190,7 @@ def record_signs(
 ) -> ResidentialParkingSegmentPayload:
     row = _load_active(ctx, scope.session, segment_id)
     row.signs_installed_on = _signs_date(ctx, installed_on, "installedOn")
-    row.version += 1
-    row.updated_at = stamp(ctx.now())
-    scope.session.add(row)
-    _version(scope.session, ctx, row, "SIGNS")
-    scope.subject(ref=f"ResidentialParkingSegment:{row.id}")
-    return ResidentialParkingSegmentPayload(segment=ResidentialParkingSegment.of(row))
+    return _changed(ctx, scope, row, "SIGNS")
 
 
 def list_segments(

@@ -9,6 +9,7 @@ from core.accounts import Account, Person, Unit, UnitMember
 from core.context import Context
 from core.errors import NotFound, RuleError
 from core.identity import parse_credit_code, parse_identity
+from core.registries.persons import person_by_identity
 from core.validation import require_text
 
 from . import rules
@@ -76,11 +77,7 @@ def person_with_account(session: Session, id_type: str, id_number: str) -> Perso
     """The person with this identity, who must already hold a personal app account (八-二)."""
     require_text("idType", id_type, 24)
     identity = parse_identity(id_type, id_number, "idNumber")
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     account = (
         session.exec(
             select(Account).where(

@@ -11,7 +11,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from core.accounts import Person, Unit
+from core.accounts import Person
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.errors import NotFound, RuleError
@@ -19,15 +19,16 @@ from core.identifiers import PROVINCE_PLATE, parse_mobile, parse_plate, parse_vi
 from core.identity import parse_identity
 from core.ids import lookup_id
 from core.notices import Addressee
-from core.registries import applications
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_person_name, require_text
 from core.workflow import move
 
 from . import rules
 from .access import require_member
+from .applying import submit_for_unit, unit_vehicle
 from .errors import UnitAccountErrorCode
 from .models import PlateReservation, ReservationStatus, UnitContact
 from .rules import MEASURE
@@ -41,14 +42,6 @@ def _manager(ctx: Context, session: Session, unit_id: str, what: str, rule: str)
     rules.require_new_rules(ctx.today(), "unitId", rule)
     rules.require_manager(member.role, what, rule)
     return unit, member
-
-
-def _unit_vehicle(session: Session, unit: Unit, vehicle_id: str) -> Vehicle:
-    require_text("vehicleId", vehicle_id, 16)
-    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None or vehicle.owner_unit_id != unit.id:
-        raise NotFound("Vehicle", "vehicleId")
-    return vehicle
 
 
 # --- 预选机动车号牌 -----------------------------------------------------------------------------------
@@ -180,7 +173,7 @@ def apply_exempt_mark(
     session = scope.session
     unit, member = require_member(ctx, session, unit_id)
     rules.require_new_rules(ctx.today(), "unitId", rules.RULE_EXEMPT)
-    vehicle = _unit_vehicle(session, unit, vehicle_id)
+    vehicle = unit_vehicle(session, unit, vehicle_id)
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")
     unhandled = session.exec(
         select(func.count())
@@ -203,20 +196,7 @@ def apply_exempt_mark(
             field="vehicleId",
             rule=rules.RULE_EXEMPT,
         )
-    app = applications.submit(
-        session,
-        now=scope.now,
-        measure=MEASURE,
-        business=EXEMPT_BUSINESS,
-        city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=member.person_id,
-        vehicle_id=vehicle.id,
-        channel="ONLINE",
-        data={"unitId": unit.id, "memberId": member.id},
-    )
-    scope.subject(member.person_id, f"Application:{app.id}", unit=unit.id)
-    return app
+    return submit_for_unit(ctx, scope, unit, member, vehicle, EXEMPT_BUSINESS, {})
 
 
 # --- 变更联系方式 -------------------------------------------------------------------------------------
@@ -273,13 +253,9 @@ def add_driver(
     NORMAL, not already filed for this vehicle. The driver is told."""
     session = scope.session
     unit, member = _manager(ctx, session, unit_id, "manage filed drivers", rules.RULE_DRIVERS)
-    vehicle = _unit_vehicle(session, unit, vehicle_id)
+    vehicle = unit_vehicle(session, unit, vehicle_id)
     identity = parse_identity(id_type, id_number, "idNumber")
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     licence = (
         session.exec(
             select(DrivingLicence.id).where(

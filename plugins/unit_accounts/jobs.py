@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core import audit, outbox
+from core import outbox
 from core.accounts import Role, Unit
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -15,6 +15,7 @@ from core.divisions import CITIES, cities_of
 from core.divisions import city as lookup_city
 from core.divisions import province as lookup_province
 from core.errors import Code, RuleError
+from core.job_audit import record_job_run
 from core.notices import Addressee
 
 from . import cleanup, rules
@@ -54,21 +55,14 @@ def run_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
         run = cleanup.run_cleanup(
             session, now, in_force, tell=_teller(session, now, platform.notices)
         )
-        draft = audit.EventDraft(
-            log_id=audit.NATIONAL_LOG,
-            at=now,
-            actor_account_id=None,
-            actor_kind="SYSTEM",
-            actor_role="SYSTEM",
-            jurisdiction="NATIONAL",
-            action=f"{MEASURE}.cleanup_job",
-            measure=MEASURE,
-            subject_person_id=None,
-            subject_ref=f"CleanupRun:{run.id}",
-            outcome="OK",
-            detail=dict(run.figures),
+        record_job_run(
+            session,
+            now,
+            f"{MEASURE}.cleanup_job",
+            MEASURE,
+            f"CleanupRun:{run.id}",
+            dict(run.figures),
         )
-        audit.insert_event(session, draft)
         session.commit()
         return {"run": run.id, "mode": run.mode, **run.figures}
 
@@ -140,20 +134,13 @@ def expire_reservations_job(platform: Any, now: dt.datetime) -> dict[str, Any]:
     day = to_china(now).date()
     with Session(platform.engine, expire_on_commit=False) as session:
         count = expire_reservations(session, day, now)
-        draft = audit.EventDraft(
-            log_id=audit.NATIONAL_LOG,
-            at=now,
-            actor_account_id=None,
-            actor_kind="SYSTEM",
-            actor_role="SYSTEM",
-            jurisdiction="NATIONAL",
-            action=f"{MEASURE}.reservations_expire",
-            measure=MEASURE,
-            subject_person_id=None,
-            subject_ref="PlateReservation:*",
-            outcome="OK",
-            detail={"expired": count},
+        record_job_run(
+            session,
+            now,
+            f"{MEASURE}.reservations_expire",
+            MEASURE,
+            "PlateReservation:*",
+            {"expired": count},
         )
-        audit.insert_event(session, draft)
         session.commit()
         return {"expired": count}

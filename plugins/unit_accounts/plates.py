@@ -4,14 +4,14 @@ vehicle, as a core business application (八-三)."""
 from __future__ import annotations
 
 from core.context import Context, WriteScope
-from core.errors import NotFound, RuleError
-from core.registries import applications
+from core.errors import RuleError
 from core.registries.applications import Application
-from core.registries.vehicles import Vehicle, VehicleStatus
+from core.registries.vehicles import VehicleStatus
 from core.validation import require_text
 
 from . import rules
 from .access import require_member
+from .applying import submit_for_unit, unit_vehicle
 from .errors import UnitAccountErrorCode
 from .rules import MEASURE, PlateItem
 
@@ -28,10 +28,7 @@ def apply(
     unit, member = require_member(ctx, session, unit_id)
     rules.require_new_rules(ctx.today(), "unitId", rules.RULE_PLATES)
     rules.require_plate_permission(member.role, member.can_replace_plates)
-    require_text("vehicleId", vehicle_id, 16)
-    vehicle = session.get(Vehicle, vehicle_id)
-    if vehicle is None or vehicle.owner_unit_id != unit.id:
-        raise NotFound("Vehicle", "vehicleId")
+    vehicle = unit_vehicle(session, unit, vehicle_id)
     ctx.require_in_force(MEASURE, vehicle.registration_city, field="vehicleId")
     if vehicle.status in NOT_ELIGIBLE:
         raise RuleError(
@@ -40,17 +37,6 @@ def apply(
             field="vehicleId",
             rule=rules.RULE_PLATES,
         )
-    app = applications.submit(
-        session,
-        now=scope.now,
-        measure=MEASURE,
-        business=f"{BUSINESS}:{item.value}",
-        city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=member.person_id,
-        vehicle_id=vehicle.id,
-        channel="ONLINE",
-        data={"unitId": unit.id, "memberId": member.id, "item": item.value, "reason": text},
-    )
-    scope.subject(member.person_id, f"Application:{app.id}", unit=unit.id, item=item.value)
-    return app
+    data = {"item": item.value, "reason": text}
+    business = f"{BUSINESS}:{item.value}"
+    return submit_for_unit(ctx, scope, unit, member, vehicle, business, data, item=item.value)

@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core.accounts import Unit
-from core.clock import CHINA_TZ
-from core.db import stamp
+from core.dates import stored_bounds
 from core.plugin_api import ReportResult, ReportRow
 
 from .models import LegacyUnitAccount, QrLoginChallenge
@@ -26,16 +25,9 @@ COLUMNS = [
 ]
 
 
-def _window(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[start 00:00, end+1 00:00) in Beijing time, as stored (UTC)."""
-    begin = dt.datetime.combine(start, dt.time(), tzinfo=CHINA_TZ)
-    stop = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=CHINA_TZ)
-    return stamp(begin), stamp(stop)
-
-
 def build(session: Any, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
     """Legacy accounts decided in the period for units of the city, by outcome and rule."""
-    begin, stop = _window(start, end)
+    begin, stop = stored_bounds(start, end)
     t = LegacyUnitAccount.__table__
     u = Unit.__table__
     figures: dict[str, int] = {c: 0 for c in COLUMNS}

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from core import units
 from core.accounts import UnitRole
 from core.errors import RuleError
+from core.identity import age_on
 
 from .errors import UnitAccountErrorCode
 from .models import CleanupRule
@@ -302,13 +303,6 @@ def reservation_end(today: dt.date) -> dt.date:
     return today + dt.timedelta(days=RESERVATION_DAYS - 1)
 
 
-def _years_between(start: dt.date, end: dt.date) -> int:
-    years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
-        years -= 1
-    return years
-
-
 def exempt_refusal(
     category: str,
     use: str,
@@ -328,7 +322,7 @@ def exempt_refusal(
         return f"the vehicle is in status {status}"
     if inspection_valid_until is None:
         return "the vehicle has no inspection period on file"
-    if _years_between(registered_at, inspection_valid_until) >= EXEMPT_MAX_AGE_YEARS:
+    if age_on(registered_at, inspection_valid_until) >= EXEMPT_MAX_AGE_YEARS:
         return f"the vehicle is {EXEMPT_MAX_AGE_YEARS} years old or more: it is inspected"
     if today < inspection_valid_until - dt.timedelta(days=EXEMPT_WINDOW_DAYS):
         opens = inspection_valid_until - dt.timedelta(days=EXEMPT_WINDOW_DAYS)

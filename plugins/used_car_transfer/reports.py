@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from sqlmodel import Session, select
 
-from core.clock import CHINA_TZ, to_china
-from core.db import stamp
+from core.clock import to_china
+from core.dates import stored_bounds
 from core.plugin_api import ReportResult, ReportRow, ReportSpec
 
 from .models import UsedCarTransferRow
@@ -26,8 +26,7 @@ def build_concentration(
     inside any `window_days` window (both settings of the measure)."""
     threshold = setting(session, "concentration_threshold", city_code)  # int, 2..1000
     window_days = setting(session, "concentration_window_days", city_code)  # int, 1..90
-    lo = stamp(dt.datetime.combine(start, dt.time(0), tzinfo=CHINA_TZ))
-    hi = stamp(dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA_TZ))
+    lo, hi = stored_bounds(start, end)
     rows = session.exec(
         select(UsedCarTransferRow).where(
             (UsedCarTransferRow.from_city == city_code) | (UsedCarTransferRow.to_city == city_code),

@@ -18,8 +18,10 @@ from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_plate, parse_reference, parse_sha256, parse_vin
 from core.identity import DocumentType, parse_credit_code, parse_identity
 from core.ids import lookup_id
+from core.records import get_or_not_found
 from core.registries import applications
 from core.registries.applications import AppStatus
+from core.registries.persons import person_by_identity
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.text import strip_blanks
 from core.tickets import close_moot
@@ -120,11 +122,7 @@ def apply(
         ident = parse_identity(
             buyer_id_type or DocumentType.MAINLAND_ID, buyer_id_number, "buyerIdNumber"
         )
-        buyer = session.exec(
-            select(Person).where(
-                Person.id_type == ident.doc_type.value, Person.id_number == ident.number
-            )
-        ).first()
+        buyer = person_by_identity(session, ident)
         if buyer is None:
             raise NotFound("Person", "buyerIdNumber")
     else:
@@ -486,9 +484,7 @@ def ticket_offices(session: Session, app: applications.Application) -> tuple[str
 # --- reads ---------------------------------------------------------------------------------------
 def read_one(ctx: Context, transfer_id: str) -> UsedCarTransferRow:
     """The new owner reads their own transfer; staff of either city read it (audited)."""
-    row = ctx.session.get(UsedCarTransferRow, lookup_id(transfer_id))
-    if row is None:
-        raise NotFound("UsedCarTransfer", "id")
+    row = get_or_not_found(ctx.session, UsedCarTransferRow, transfer_id, "UsedCarTransfer", "id")
     if ctx.actor.is_staff:
         if not (ctx.in_jurisdiction(row.from_city) or ctx.in_jurisdiction(row.to_city)):
             ctx.require_jurisdiction(row.handling_city, field="id")
