@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from core.accounts import Role
-from core.plugin_api import (
-    JobSpec,
-    MeasureInfo,
-    ReportSpec,
-    SettingScope,
-    SettingSpec,
-    SettingType,
-    StatusSourceSpec,
-)
+from core.documents.partner_limit import PARTNER_VERIFICATIONS_PER_MINUTE
+from core.plugin_api import JobSpec, MeasureInfo, ReportSpec, StatusSourceSpec
 from core.plugin_kit import MeasurePlugin
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
@@ -60,19 +53,7 @@ class EDrivingLicence(MeasurePlugin):
         ),
         RolloutDefault.nationwide(rules.NATIONWIDE_FROM, note=rules.R_NATIONWIDE_ROLLOUT),
     ]
-    settings = [
-        SettingSpec(
-            "partner_verifications_per_minute",
-            600,
-            "Online verifications per partner and minute; read for the province the partner is "
-            "registered in (PartnerOrg.province_code), so no city values.",
-            type=SettingType.INT,
-            unit="per minute",
-            minimum=1,
-            maximum=10_000_000,  # load tests raise it that far
-            scope=SettingScope.PROVINCE,
-        )
-    ]
+    settings = [PARTNER_VERIFICATIONS_PER_MINUTE]
     jobs = [
         JobSpec(
             "credentials.status_lists",

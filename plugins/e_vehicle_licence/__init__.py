@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.accounts import Role
-from core.plugin_api import MeasureInfo, SettingScope, SettingSpec, SettingType, StatusSourceSpec
+from core.documents.partner_limit import PARTNER_VERIFICATIONS_PER_MINUTE
+from core.plugin_api import MeasureInfo, StatusSourceSpec
 from core.plugin_kit import MeasurePlugin
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
@@ -41,19 +42,7 @@ class EVehicleLicence(MeasurePlugin):
     default_rollout = [
         RolloutDefault.nationwide(rules.EFFECTIVE, note="2024 item 一 (no pilot list in the seed)")
     ]
-    settings = [
-        SettingSpec(
-            "partner_verifications_per_minute",
-            600,
-            "Online verifications per partner and minute; read for the province the partner is "
-            "registered in (PartnerOrg.province_code), so no city values.",
-            type=SettingType.INT,
-            unit="per minute",
-            minimum=1,
-            maximum=10_000_000,  # load tests raise it that far
-            scope=SettingScope.PROVINCE,
-        )
-    ]
+    settings = [PARTNER_VERIFICATIONS_PER_MINUTE]
     demo_data = demo
     notice_templates = notices.TEMPLATES
     reports = REPORTS
