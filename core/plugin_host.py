@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import importlib.metadata
 import pkgutil
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from types import ModuleType
@@ -19,6 +20,7 @@ from typing import Any
 import pluggy
 
 from core import hookspecs
+from core.plugin_kit import MeasurePlugin
 
 ENTRY_POINT_GROUP = "traffic_admin.plugins"
 
@@ -29,6 +31,9 @@ class PluginError(RuntimeError):
 
 @dataclass(frozen=True)
 class LoadedPlugin:
+    """One registered plugin: its `module` (where its folder, README and migrations are) and
+    `origin`; pluggy holds the module's `plugin` object when it declares one (`hook_object`)."""
+
     name: str
     module: ModuleType
     origin: str  # core | bundled | entry-point | explicit
@@ -51,13 +56,51 @@ def _import(name: str, dotted: str) -> ModuleType:
         raise PluginError(f"plugin {name!r} failed to import: {type(exc).__name__}: {exc}") from exc
 
 
+def _is_hookimpl(value: Any) -> bool:
+    return hasattr(value, f"{hookspecs.PROJECT}_impl")
+
+
+def hook_object(name: str, source: ModuleType | MeasurePlugin) -> ModuleType | MeasurePlugin:
+    """What pluggy registers for a plugin: a module's `plugin` (a `MeasurePlugin`) when it declares
+    one, else the module itself (its module-level `@hookimpl` functions); a `MeasurePlugin`
+    passed directly is itself.
+
+    Raises PluginError when a module declares both a `plugin` object and module-level hooks (the
+    latter would be silently ignored)."""
+    declared = getattr(source, "plugin", None)
+    if not isinstance(source, ModuleType) or not isinstance(declared, MeasurePlugin):
+        return source
+    if strays := sorted(n for n, v in vars(source).items() if _is_hookimpl(v)):
+        raise PluginError(
+            f"plugin {name!r} declares a `plugin` object and module-level hooks "
+            f"({', '.join(strays)}): make them methods of the plugin's class"
+        )
+    return declared
+
+
+def _module_of(source: ModuleType | MeasurePlugin) -> ModuleType:
+    """The module a plugin lives in: itself, or the module of a plugin object's class."""
+    return source if isinstance(source, ModuleType) else sys.modules[type(source).__module__]
+
+
+def _explicit_name(source: Any) -> str:
+    """The name of a plugin passed explicitly: its PLUGIN_NAME, a plugin object's measure slug,
+    or the last part of its module name."""
+    if name := getattr(source, "PLUGIN_NAME", None):
+        return name
+    if isinstance(source, MeasurePlugin) and source.info is not None:
+        return source.info.slug
+    return getattr(source, "__name__", repr(source)).split(".")[-1]
+
+
 def load_plugins(
     selected: Iterable[str] | None = None,
-    extra: Iterable[ModuleType | Any] = (),
+    extra: Iterable[ModuleType | MeasurePlugin] = (),
 ) -> tuple[pluggy.PluginManager, list[LoadedPlugin]]:
     """Build a plugin manager with the core, the selected bundled/installed plugins and `extra`.
 
-    `selected=None` loads every bundled and installed plugin; otherwise only those named.
+    `selected=None` loads every bundled and installed plugin; otherwise only those named. `extra`
+    holds plugin modules or `MeasurePlugin` objects.
     """
     pm = pluggy.PluginManager(hookspecs.PROJECT)
     pm.add_hookspecs(hookspecs)
@@ -73,26 +116,23 @@ def load_plugins(
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if wanted is None or ep.name in wanted:
             candidates.append((ep.name, lambda ep=ep: _load_entry_point(ep), "entry-point"))
-    for module in extra:
-        name = (
-            getattr(module, "PLUGIN_NAME", None)
-            or getattr(module, "__name__", repr(module)).split(".")[-1]
-        )
-        candidates.append((name, module, "explicit"))
+    for source in extra:
+        candidates.append((_explicit_name(source), source, "explicit"))
 
     known = {c[0] for c in candidates}
     if wanted is not None and (missing := wanted - known):
         raise PluginError(f"unknown plugin(s): {', '.join(sorted(missing))}")
 
     for name, source, origin in candidates:
-        module = source() if callable(source) and not isinstance(source, ModuleType) else source
+        if callable(source) and not isinstance(source, ModuleType | MeasurePlugin):
+            source = source()
         if pm.has_plugin(name):
             raise PluginError(f"plugin {name!r} is registered twice ({origin})")
         try:
-            pm.register(module, name=name)
+            pm.register(hook_object(name, source), name=name)
         except pluggy.PluginValidationError as exc:
             raise PluginError(f"plugin {name!r} has an invalid hook: {exc}") from exc
-        loaded.append(LoadedPlugin(name, module, origin))
+        loaded.append(LoadedPlugin(name, _module_of(source), origin))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:

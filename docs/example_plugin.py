@@ -12,6 +12,12 @@ A real measure is a folder (plugins/<slug>/, see docs/plugins.md) with `MEASURE`
 `<Noun>ErrorCode` enum in errors.py and relative imports; this one is a single module, loaded from
 its path, and raises only core codes, so it has no error-code enum.
 
+Its hooks are module-level `@hookimpl` functions, the way any plugin may be written (the plugin
+host registers a module without a `plugin` object itself). The bundled measures declare the same
+answers as class attributes of a `core.plugin_kit.MeasurePlugin` subclass instead (`info`,
+`query_types`, `mutation_types`, `permissions = {"status": Role.CITIZEN, ...}`, `settings`,
+`default_rollout`) and expose one instance as `plugin`: see docs/plugins.md, "Hooks".
+
 tests/test_example_plugin.py loads this file exactly as a third-party plugin would be loaded, and
 bench/ uses its query as the `graphql_read` hot path.
 """

@@ -15,6 +15,7 @@ from core.errors import ErrorCode
 from core.graphql.operations import MutationFrame
 from core.permissions import ROLES_MARK, allowed_of
 from core.plugin_host import bundled_plugin_names
+from core.plugin_kit import MeasurePlugin
 
 ROOT = Path(__file__).resolve().parent.parent
 # mutations that hash a secret (scrypt, in a worker thread) before their transaction: they open
@@ -112,3 +113,15 @@ def test_the_measure_slug_is_written_once(slug):
         if re.search(r"^MEASURE\s*=", path.read_text(), re.MULTILINE)
     ]
     assert defined == [f"plugins/{slug}/rules.py"]
+
+
+@pytest.mark.parametrize("slug", PLUGINS)
+def test_a_measure_declares_its_wiring_as_one_plugin_object(slug):
+    """`__init__.py` declares `plugin`, an instance of a `MeasurePlugin` subclass whose attributes
+    answer the hooks (core/plugin_kit.py), and has no module-level hook functions."""
+    module = importlib.import_module(f"plugins.{slug}")
+    plugin = getattr(module, "plugin", None)
+    assert isinstance(plugin, MeasurePlugin), f"plugins/{slug}/__init__.py: no `plugin` object"
+    assert plugin.info is not None and plugin.info.slug == slug
+    loose = [n for n, v in vars(module).items() if callable(v) and hasattr(v, "traffic_admin_impl")]
+    assert loose == [], f"plugins/{slug}/__init__.py: make {loose} methods of the plugin's class"

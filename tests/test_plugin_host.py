@@ -6,11 +6,14 @@ import types
 import pytest
 import strawberry
 
+from core.accounts import Role
 from core.db import make_engine
 from core.hookspecs import hookimpl
-from core.permissions import requires
+from core.permissions import PermissionRule, requires
 from core.platform import build_platform
-from core.plugin_host import PluginError, bundled_plugin_names, load_plugins
+from core.plugin_api import MeasureInfo, SettingSpec, SettingType
+from core.plugin_host import PluginError, bundled_plugin_names, collect, load_plugins
+from core.plugin_kit import MeasurePlugin
 from core.settings import Settings
 
 
@@ -123,6 +126,94 @@ def test_entry_point_plugins_load_like_bundled_ones(monkeypatch, pool):
         ("core", "core"),
         ("example_measure", "entry-point"),
     ]
+
+
+class _Probe(MeasurePlugin):
+    """A declared measure: its info, three shapes of permissions and one setting."""
+
+    info = MeasureInfo("probe_measure", "M99", "Probe", "探针", "test", "A declared plugin.")
+    permissions = {
+        "read": Role.CITIZEN,
+        "decide": (Role.CLERK, Role.SUPERVISOR),
+        "public": Role,  # every role
+    }
+    settings = [SettingSpec("limit", 3, "A limit.", type=SettingType.INT, unit="count",
+                            minimum=1, maximum=9)]  # fmt: skip
+
+
+def _answers(pm, hook_name, plugin_name):
+    return [answer for name, answer in collect(pm, hook_name) if name == plugin_name]
+
+
+def test_a_plugin_objects_attributes_answer_its_hooks():
+    pm, loaded = load_plugins((), [_Probe()])
+    assert [p.name for p in loaded] == ["core", "probe_measure"]
+    assert loaded[1].module.__name__ == __name__  # where the plugin's class is
+    assert _answers(pm, "register_measure", "probe_measure") == [_Probe.info]
+    assert _answers(pm, "register_permission_rules", "probe_measure") == [
+        [
+            PermissionRule.allow_roles("probe_measure.read", Role.CITIZEN),
+            PermissionRule.allow_roles("probe_measure.decide", Role.CLERK, Role.SUPERVISOR),
+            PermissionRule.allow_roles("probe_measure.public", *Role),
+        ]
+    ]
+    assert _answers(pm, "register_settings", "probe_measure") == [list(_Probe.settings)]
+    # an attribute left undeclared answers nothing, as a hook not implemented
+    assert _answers(pm, "register_default_rollout", "probe_measure") == []
+    assert _answers(pm, "register_query_types", "probe_measure") == []
+
+
+def test_a_hook_method_replaces_the_declared_attribute():
+    class Computed(_Probe):
+        @hookimpl
+        def register_permission_rules(self):
+            return [
+                PermissionRule.allow_roles(self.action("x"), Role.CLERK),
+                *self.permission_rules(),
+            ]
+
+    pm, _ = load_plugins((), [Computed()])
+    [rules] = _answers(pm, "register_permission_rules", "probe_measure")
+    assert [r.action for r in rules] == [
+        "probe_measure.x", "probe_measure.read", "probe_measure.decide", "probe_measure.public"
+    ]  # fmt: skip
+
+
+def test_an_override_of_a_hook_without_hookimpl_is_refused():
+    with pytest.raises(TypeError, match="register_settings.*hookimpl"):
+
+        class Unmarked(MeasurePlugin):
+            def register_settings(self):
+                return []
+
+
+def test_a_plugin_object_and_a_module_style_plugin_load_together(pool):
+    """A module declaring `plugin = ...` registers the object; a module with module-level hooks
+    (the older way, docs/example_plugin.py) registers itself; both answer the same hooks."""
+    declared = _module("probe_measure")
+    declared.plugin = _Probe()
+    old_style = _module(
+        "old_style",
+        register_query_types=lambda: [_query_type("OldStyleQuery", "old_style_field")],
+        register_permission_rules=lambda: [PermissionRule.allow_roles("old_style.x", Role.CLERK)],
+    )
+    platform = _build(pool, declared, old_style)
+    assert [(p.name, p.module) for p in platform.plugins[1:]] == [
+        ("probe_measure", declared),
+        ("old_style", old_style),
+    ]
+    assert platform.pm.get_plugin("probe_measure") is declared.plugin
+    assert "probe_measure" in platform.measures
+    assert platform.permissions.permits("probe_measure.read", frozenset({Role.CITIZEN}))
+    assert platform.permissions.permits("old_style.x", frozenset({Role.CLERK}))
+    assert "oldStyleField" in platform.schema.as_str()
+
+
+def test_module_hooks_beside_a_plugin_object_are_refused():
+    mixed = _module("mixed", register_query_types=lambda: [])
+    mixed.plugin = _Probe()
+    with pytest.raises(PluginError, match="mixed.*register_query_types"):
+        load_plugins((), [mixed])
 
 
 def test_every_hook_is_documented_with_its_signature():

@@ -4,29 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.notices import NoticeTemplate
-from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import MeasureInfo
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import models, notices, offer_flow, reports_timeliness  # noqa: F401 - its tables
+from . import demo, models, notices, offer_flow, reports_timeliness  # noqa: F401 - its tables
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import AccidentEvidenceMutation, AccidentEvidenceQuery
 
 PILOT = ["310000", "320000", "370000", "440000", "500000", "510000"]  # 2021-06-01 (十二-三)
 SECOND = ["110000", "120000", "130000", "140000", "360000", "420000", "430000", "460000"]
+OFFICER = Role.ACCIDENT_OFFICER
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class AccidentEvidence(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M12",
         "Accident evidence online",
@@ -34,71 +28,35 @@ def register_measure() -> MeasureInfo:
         "2021 item 十二",
         "Parties of general-procedure accidents look up and copy approved evidence online.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [AccidentEvidenceQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [AccidentEvidenceMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    allow = PermissionRule.allow_roles
-    officer = Role.ACCIDENT_OFFICER
-    return [
-        allow(f"{MEASURE}.case_register", officer),
-        allow(f"{MEASURE}.delivery_record", officer),
-        allow(f"{MEASURE}.item_record", officer),
-        allow(f"{MEASURE}.offer_submit", officer),
-        allow(f"{MEASURE}.requester_register", officer),
-        allow(f"{MEASURE}.relative_add", officer),
-        allow(f"{MEASURE}.completeness_confirm", officer),
-        allow(f"{MEASURE}.offer_review", Role.ACCIDENT_UNIT_HEAD),
-        allow(f"{MEASURE}.case_read", officer, Role.ACCIDENT_UNIT_HEAD),
-        allow(f"{MEASURE}.access", Role.CITIZEN),
+    query_types = [AccidentEvidenceQuery]
+    mutation_types = [AccidentEvidenceMutation]
+    permissions = {
+        "case_register": OFFICER,
+        "delivery_record": OFFICER,
+        "item_record": OFFICER,
+        "offer_submit": OFFICER,
+        "requester_register": OFFICER,
+        "relative_add": OFFICER,
+        "completeness_confirm": OFFICER,
+        "offer_review": Role.ACCIDENT_UNIT_HEAD,
+        "case_read": (OFFICER, Role.ACCIDENT_UNIT_HEAD),
+        "access": Role.CITIZEN,
+    }
+    default_rollout = [
+        *(
+            RolloutDefault.for_province(p, dt.date(2021, 6, 1), "2021-十二-三 试点", "PILOT")
+            for p in PILOT
+        ),
+        *(
+            RolloutDefault.for_province(p, dt.date(2021, 9, 1), "扩大试点 (MISSION)", "PILOT_2")
+            for p in SECOND
+        ),
     ]
+    reports = [REPORT, reports_timeliness.REPORT]
+    workflows = [offer_flow.FLOW]
+    settings = [reports_timeliness.APPROVAL_DAYS]
+    demo_data = demo
+    notice_templates = notices.TEMPLATES
 
 
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    first = [
-        RolloutDefault.for_province(p, dt.date(2021, 6, 1), "2021-十二-三 试点", "PILOT")
-        for p in PILOT
-    ]
-    second = [
-        RolloutDefault.for_province(p, dt.date(2021, 9, 1), "扩大试点 (MISSION)", "PILOT_2")
-        for p in SECOND
-    ]
-    return first + second
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [REPORT, reports_timeliness.REPORT]
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
-    return [offer_flow.FLOW]
-
-
-@hookimpl
-def register_settings() -> list[SettingSpec]:
-    return [reports_timeliness.APPROVAL_DAYS]
-
-
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    from .demo import load
-
-    load(session, demo)
-
-
-@hookimpl
-def register_notice_templates() -> list[NoticeTemplate]:
-    return list(notices.TEMPLATES)
+plugin = AccidentEvidence()

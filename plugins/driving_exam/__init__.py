@@ -4,25 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec
+from core.plugin_api import MeasureInfo, ReportSpec
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
 
-from . import models  # noqa: F401 - its tables
-from .demo import load as load_demo
+from . import demo, models  # noqa: F401 - its tables
 from .reports import SETTINGS, transfer_anomalies
 from .rules import MEASURE
 from .schema import DrivingExamMutation, DrivingExamQuery
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class DrivingExam(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M03",
         "Driving exam optimisation",
@@ -30,49 +24,23 @@ def register_measure() -> MeasureInfo:
         "2021 item 三",
         "Subject 2 items for C2/C5, Subject 3 booking intervals, up to 3 exam-city changes, transfer anomalies.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [DrivingExamQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [DrivingExamMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    return [
-        PermissionRule.allow_roles(f"{MEASURE}.items", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles(
-            f"{MEASURE}.permit_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
-        ),
-        PermissionRule.allow_roles(f"{MEASURE}.own_permits", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{MEASURE}.permit_issue", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.book", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{MEASURE}.location_change", Role.CITIZEN),
-    ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [
+    query_types = [DrivingExamQuery]
+    mutation_types = [DrivingExamMutation]
+    permissions = {
+        "items": (Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        "permit_read": (Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        "own_permits": Role.CITIZEN,
+        "permit_issue": Role.CLERK,
+        "book": Role.CITIZEN,
+        "location_change": Role.CITIZEN,
+    }
+    default_rollout = [
         RolloutDefault.nationwide(
             dt.date(2021, 6, 1), note="2021-三-一-3: 新措施自6月1日起全国实施"
         )
     ]
-
-
-@hookimpl
-def register_settings() -> list[SettingSpec]:
-    return SETTINGS
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [
+    settings = SETTINGS
+    reports = [
         ReportSpec(
             "driving_exam_transfer_anomalies",
             MEASURE,
@@ -81,8 +49,7 @@ def register_reports() -> list[ReportSpec]:
             transfer_anomalies,
         )
     ]
+    demo_data = demo
 
 
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    load_demo(session, demo)
+plugin = DrivingExam()

@@ -4,27 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo, ReportSpec, SettingSpec, SettingType
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
 
-from . import demo as demo_data
 from . import (
+    demo,
     models,  # noqa: F401 - its tables
-    reports,
 )
+from .reports import build
 from .rules import MEASURE
 from .schema import IntersectionMutation, IntersectionQuery
 
+CITY_STAFF = (Role.ROAD_OFFICER, Role.SUPERVISOR)
+ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+
+class IntersectionNonmotor(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M18",
         "Non-motor traffic at intersections",
@@ -33,46 +31,23 @@ def register_measure() -> MeasureInfo:
         "Intersections with a consistent non-motor design (stop line, waiting area, one- or "
         "two-stage left turn), key intersections with staffing and enforcement records.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [IntersectionQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [IntersectionMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    allow = PermissionRule.allow_roles
-    city_staff = (Role.ROAD_OFFICER, Role.SUPERVISOR)
-    admins = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
-    return [
-        allow(f"{MEASURE}.design_check", *city_staff),
-        allow(f"{MEASURE}.design_write", *city_staff),
-        allow(f"{MEASURE}.read", *city_staff, *admins),
-        allow(f"{MEASURE}.key_set", Role.SUPERVISOR),
-        allow(f"{MEASURE}.staffing_record", *city_staff),
-        allow(f"{MEASURE}.enforcement_record", Role.ROAD_OFFICER),
-        allow(f"{MEASURE}.report", Role.SUPERVISOR, *admins),
-    ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [
+    query_types = [IntersectionQuery]
+    mutation_types = [IntersectionMutation]
+    permissions = {
+        "design_check": CITY_STAFF,
+        "design_write": CITY_STAFF,
+        "read": (*CITY_STAFF, *ADMINS),
+        "key_set": Role.SUPERVISOR,
+        "staffing_record": CITY_STAFF,
+        "enforcement_record": Role.ROAD_OFFICER,
+        "report": (Role.SUPERVISOR, *ADMINS),
+    }
+    default_rollout = [
         RolloutDefault.nationwide(
             dt.date(2024, 7, 1), note="2024 items take effect nationwide on 2024-07-01"
         )
     ]
-
-
-@hookimpl
-def register_settings() -> list[SettingSpec]:
-    return [
+    settings = [
         SettingSpec(
             "area_per_bike_m2",
             1.5,
@@ -132,14 +107,9 @@ def register_settings() -> list[SettingSpec]:
             maximum=366,
         ),
     ]
+    reports = [ReportSpec(f"{MEASURE}.city", MEASURE, "路口非机动车交通组织: city figures",
+                          "ANY", build)]  # fmt: skip
+    demo_data = demo
 
 
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [ReportSpec(f"{MEASURE}.city", MEASURE, "路口非机动车交通组织: city figures",
-                       "ANY", reports.build)]  # fmt: skip
-
-
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    demo_data.load(session, demo)
+plugin = IntersectionNonmotor()

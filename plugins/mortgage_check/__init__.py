@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.notices import NoticeTemplate
-from core.permissions import PermissionRule
 from core.plugin_api import MeasureInfo
+from core.plugin_kit import MeasurePlugin
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import demo as demo_data
-from . import notices, schema, workflows
+from . import demo, notices, schema
 from .models import MortgageFilingRow, MortgageFinanceCompanyRow
 from .rules import EFFECTIVE, MEASURE
+from .workflows import DISPUTE
 
-__all__ = ["MortgageFilingRow", "MortgageFinanceCompanyRow"]
+__all__ = ["MortgageFilingRow", "MortgageFinanceCompanyRow", "plugin"]
+
+LENDERS = (Role.PARTNER_BANK, Role.PARTNER_AUTO_FINANCE, Role.PARTNER_FINANCE_COMPANY)
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class MortgageCheck(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M10",
         "Mortgage information checked online",
@@ -33,55 +28,24 @@ def register_measure() -> MeasureInfo:
         "Banks, auto-finance and finance companies file mortgages and releases online; archives "
         "are marked 联网核查; finance companies are filed once nationally.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [schema.MortgageQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [schema.MortgageMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    allow = PermissionRule.allow_roles
-    lenders = (Role.PARTNER_BANK, Role.PARTNER_AUTO_FINANCE, Role.PARTNER_FINANCE_COMPANY)
-    return [
-        allow(f"{MEASURE}.file", *lenders),
-        allow(f"{MEASURE}.registry_file", Role.NATIONAL_ADMIN),
-        allow(
-            f"{MEASURE}.registry_read",
-            Role.CLERK,
-            Role.SUPERVISOR,
-            Role.PROVINCE_ADMIN,
-            Role.NATIONAL_ADMIN,
-        ),
-        allow(f"{MEASURE}.vehicle_check", Role.CLERK, Role.SUPERVISOR),
-        allow(f"{MEASURE}.party", Role.CITIZEN),
-        allow(f"{MEASURE}.dispute_decide", Role.CLERK, Role.SUPERVISOR),
+    query_types = [schema.MortgageQuery]
+    mutation_types = [schema.MortgageMutation]
+    permissions = {
+        "file": LENDERS,
+        "registry_file": Role.NATIONAL_ADMIN,
+        "registry_read": (Role.CLERK, Role.SUPERVISOR, Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+        "vehicle_check": (Role.CLERK, Role.SUPERVISOR),
+        "party": Role.CITIZEN,
+        "dispute_decide": (Role.CLERK, Role.SUPERVISOR),
+    }
+    default_rollout = [
+        RolloutDefault.nationwide(EFFECTIVE, note="2021-十: 全国推行 (no pilot in the seed)")
     ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [RolloutDefault.nationwide(EFFECTIVE, note="2021-十: 全国推行 (no pilot in the seed)")]
-
-
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    demo_data.load(session, demo)
-
-
-@hookimpl
-def register_notice_templates() -> list[NoticeTemplate]:
-    return list(notices.TEMPLATES)
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
+    demo_data = demo
+    notice_templates = notices.TEMPLATES
     # the core's application graph: a filing's application is completed in the same request (no
     # pending state to withdraw from); the owner's dispute of a filing (workflows.DISPUTE)
-    return [apps.application_workflow(MEASURE, withdraw=False), workflows.DISPUTE]
+    workflows = [apps.application_workflow(MEASURE, withdraw=False), DISPUTE]
+
+
+plugin = MortgageCheck()

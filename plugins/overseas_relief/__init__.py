@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.notices import NoticeTemplate
-from core.permissions import PermissionRule
 from core.plugin_api import AdapterSpec, MeasureInfo, ReportSpec, SettingSpec, SettingType
+from core.plugin_kit import MeasurePlugin
 from core.registries import applications as apps
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import models, notices  # noqa: F401 - its tables
+from . import demo, models, notices  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableExitEntryRecords
-from .demo import load as load_demo
 from .reports import relief
 from .rules import MEASURE
 from .schema import OverseasReliefMutation, OverseasReliefQuery
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class OverseasRelief(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M08",
         "Licence relief for people abroad",
@@ -34,32 +26,16 @@ def register_measure() -> MeasureInfo:
         "2021 item 八",
         "Entrusted deferral with copies; restoration of licences cancelled while abroad, within 6 months of return, reviewed by the head.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [OverseasReliefQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [OverseasReliefMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    return [
-        PermissionRule.allow_roles(f"{MEASURE}.read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
-        PermissionRule.allow_roles(f"{MEASURE}.deferral", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.accept", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.subject1", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.review", Role.SUPERVISOR),
-    ]
-
-
-@hookimpl
-def register_settings() -> list[SettingSpec]:
-    return [
+    query_types = [OverseasReliefQuery]
+    mutation_types = [OverseasReliefMutation]
+    permissions = {
+        "read": (Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        "deferral": Role.CLERK,
+        "accept": Role.CLERK,
+        "subject1": Role.CLERK,
+        "review": Role.SUPERVISOR,
+    }
+    settings = [
         SettingSpec(
             "epidemic_start",
             "2020-01-20",
@@ -79,27 +55,17 @@ def register_settings() -> list[SettingSpec]:
             maximum=3,
         ),
     ]
-
-
-@hookimpl
-def register_adapters() -> list[AdapterSpec]:
-    return [
+    adapters = [
         AdapterSpec(
             ADAPTER,
             TableExitEntryRecords,
             "Exit-entry records (built-in: table overseas_relief_border_crossings).",
         )
     ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [RolloutDefault.nationwide(dt.date(2021, 6, 1), note="2021 items: 自2021年6月1日起")]
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [
+    default_rollout = [
+        RolloutDefault.nationwide(dt.date(2021, 6, 1), note="2021 items: 自2021年6月1日起")
+    ]
+    reports = [
         ReportSpec(
             "overseas_relief_figures",
             MEASURE,
@@ -108,26 +74,17 @@ def register_reports() -> list[ReportSpec]:
             relief,
         )
     ]
-
-
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    load_demo(session, demo)
-
-
-@hookimpl
-def register_notice_templates() -> list[NoticeTemplate]:
-    return list(notices.TEMPLATES)
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
-    """The core's application graph with this measure's notices: the applicant withdraws a
-    pending application (core `applicationWithdraw`; the measure keeps nothing beside the
-    application that would need closing), the office rejects with its reason."""
-    return [
+    demo_data = demo
+    notice_templates = notices.TEMPLATES
+    # The core's application graph with this measure's notices: the applicant withdraws a
+    # pending application (core `applicationWithdraw`; the measure keeps nothing beside the
+    # application that would need closing), the office rejects with its reason.
+    workflows = [
         apps.application_workflow(
             MEASURE,
             notices={"reject": f"{MEASURE}.rejected", "withdraw": f"{MEASURE}.withdrawn"},
         )
     ]
+
+
+plugin = OverseasRelief()

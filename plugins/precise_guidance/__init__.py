@@ -4,29 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import STAFF_ROLES, Role
-from core.demo import DemoWorld
 from core.hookspecs import hookimpl
-from core.notices import NoticeTemplate
 from core.permissions import PermissionRule
-from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
+from core.plugin_api import MeasureInfo
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import models, notices, workflows  # noqa: F401 - models: its tables
+from . import demo, models, notices  # noqa: F401 - models: its tables
 from .deadline import DEADLINE_JOB
 from .jobs import PUSH_JOB
 from .oversight_schema import PreciseGuidanceOversightMutation, PreciseGuidanceOversightQuery
 from .reports import REPORT
 from .rules import MEASURE
 from .schema import PreciseGuidanceMutation, PreciseGuidanceQuery
+from .workflows import CORRECTION, SPOT_CHECK
+
+DESK = (Role.CLERK, Role.SUPERVISOR)
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class PreciseGuidance(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M19",
         "Precise online guidance",
@@ -34,63 +32,33 @@ def register_measure() -> MeasureInfo:
         "2024 item 七",
         "Service outlets with public corrections; to-dos pushed with guides and nearest outlets.",
     )
+    query_types = [PreciseGuidanceQuery, PreciseGuidanceOversightQuery]
+    mutation_types = [PreciseGuidanceMutation, PreciseGuidanceOversightMutation]
+    permissions = {  # after outlet_read (register_permission_rules)
+        "outlet_write": DESK,
+        "guide_write": DESK,
+        "correction_report": (Role.CITIZEN, *STAFF_ROLES),
+        "correction_read": DESK,
+        "correction_review": DESK,
+        "todo_read": Role.CITIZEN,
+        "update_declare": Role.SUPERVISOR,
+        "oversight_read": (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
+        "spot_check": Role.PROVINCE_ADMIN,
+    }
+    default_rollout = [RolloutDefault.nationwide(dt.date(2024, 7, 1), "2024 item 七: nationwide")]
+    jobs = [PUSH_JOB, DEADLINE_JOB]
+    reports = [REPORT]
+    demo_data = demo
+    notice_templates = notices.TEMPLATES
+    workflows = [CORRECTION, SPOT_CHECK]
+
+    @hookimpl
+    def register_permission_rules(self) -> list[PermissionRule]:
+        """The public outlet data first (its rule carries a note), then `permissions`."""
+        public = PermissionRule.allow_roles(
+            f"{MEASURE}.outlet_read", *Role, note="public outlet data"
+        )
+        return [public, *self.permission_rules()]
 
 
-@hookimpl
-def register_query_types() -> list[type]:
-    return [PreciseGuidanceQuery, PreciseGuidanceOversightQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [PreciseGuidanceMutation, PreciseGuidanceOversightMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    allow = PermissionRule.allow_roles
-    desk = (Role.CLERK, Role.SUPERVISOR)
-    return [
-        allow(f"{MEASURE}.outlet_read", *Role, note="public outlet data"),
-        allow(f"{MEASURE}.outlet_write", *desk),
-        allow(f"{MEASURE}.guide_write", *desk),
-        allow(f"{MEASURE}.correction_report", Role.CITIZEN, *STAFF_ROLES),
-        allow(f"{MEASURE}.correction_read", *desk),
-        allow(f"{MEASURE}.correction_review", *desk),
-        allow(f"{MEASURE}.todo_read", Role.CITIZEN),
-        allow(f"{MEASURE}.update_declare", Role.SUPERVISOR),
-        allow(f"{MEASURE}.oversight_read", Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN),
-        allow(f"{MEASURE}.spot_check", Role.PROVINCE_ADMIN),
-    ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [RolloutDefault.nationwide(dt.date(2024, 7, 1), "2024 item 七: nationwide")]
-
-
-@hookimpl
-def register_jobs() -> list[JobSpec]:
-    return [PUSH_JOB, DEADLINE_JOB]
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [REPORT]
-
-
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    from .demo import load
-
-    load(session, demo)
-
-
-@hookimpl
-def register_notice_templates() -> list[NoticeTemplate]:
-    return list(notices.TEMPLATES)
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
-    return [workflows.CORRECTION, workflows.SPOT_CHECK]
+plugin = PreciseGuidance()

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session
-
 from core.accounts import Role
-from core.demo import DemoWorld
-from core.hookspecs import hookimpl
-from core.notices import NoticeTemplate
-from core.permissions import PermissionRule
 from core.plugin_api import JobSpec, MeasureInfo, ReportSpec
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import models, notices  # noqa: F401 - its tables
-from .demo import load as load_demo
+from . import demo, models, notices  # noqa: F401 - its tables
 from .jobs import prospect_notices, transition_notices
 from .reports import registrations
 from .rules import MEASURE
@@ -24,9 +17,8 @@ from .schema import ReapplicationExamMutation, ReapplicationExamQuery
 from .workflow import REGISTRATION
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class ReapplicationExam(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M17",
         "Re-application exams after cancellation",
@@ -34,46 +26,24 @@ def register_measure() -> MeasureInfo:
         "2024 item 五",
         "Licences with a small-car class cancelled after 3 years without renewal: Subject 1 and the Subject 3 road test only.",
     )
-
-
-@hookimpl
-def register_query_types() -> list[type]:
-    return [ReapplicationExamQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [ReapplicationExamMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    return [
-        PermissionRule.allow_roles(
-            f"{MEASURE}.plan_read", Role.CITIZEN, Role.CLERK, Role.SUPERVISOR
-        ),
-        PermissionRule.allow_roles(f"{MEASURE}.own_registrations", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{MEASURE}.register", Role.CITIZEN, Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.withdraw", Role.CITIZEN),
-        PermissionRule.allow_roles(f"{MEASURE}.close", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.result_record", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.cancellation_reason_record", Role.CLERK),
-        PermissionRule.allow_roles(f"{MEASURE}.notify", Role.CLERK, Role.SUPERVISOR),
-    ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [
+    query_types = [ReapplicationExamQuery]
+    mutation_types = [ReapplicationExamMutation]
+    permissions = {
+        "plan_read": (Role.CITIZEN, Role.CLERK, Role.SUPERVISOR),
+        "own_registrations": Role.CITIZEN,
+        "register": (Role.CITIZEN, Role.CLERK),
+        "withdraw": Role.CITIZEN,
+        "close": Role.CLERK,
+        "result_record": Role.CLERK,
+        "cancellation_reason_record": Role.CLERK,
+        "notify": (Role.CLERK, Role.SUPERVISOR),
+    }
+    default_rollout = [
         RolloutDefault.nationwide(
             dt.date(2024, 7, 1), note="2024-五-二: 该项措施于2024年7月1日正式实施"
         )
     ]
-
-
-@hookimpl
-def register_jobs() -> list[JobSpec]:
-    return [
+    jobs = [
         JobSpec(
             "reapplication_exam_transition_notices",
             MEASURE,
@@ -90,11 +60,7 @@ def register_jobs() -> list[JobSpec]:
             "yet when the new rules apply and what they change.",
         ),
     ]
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return [
+    reports = [
         ReportSpec(
             "reapplication_exam_registrations",
             MEASURE,
@@ -103,18 +69,9 @@ def register_reports() -> list[ReportSpec]:
             registrations,
         )
     ]
+    demo_data = demo
+    notice_templates = notices.TEMPLATES
+    workflows = [REGISTRATION]
 
 
-@hookimpl
-def load_demo_data(session: Session, demo: DemoWorld) -> None:
-    load_demo(session, demo)
-
-
-@hookimpl
-def register_notice_templates() -> list[NoticeTemplate]:
-    return list(notices.TEMPLATES)
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
-    return [REGISTRATION]
+plugin = ReapplicationExam()

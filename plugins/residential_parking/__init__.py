@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from core.accounts import Role
-from core.hookspecs import hookimpl
-from core.permissions import PermissionRule
-from core.plugin_api import MeasureInfo, ReportSpec
+from core.plugin_api import MeasureInfo
+from core.plugin_kit import MeasurePlugin
 from core.rollout import RolloutDefault
-from core.workflow import Workflow
 
-from . import demo as demo_data
 from . import (
+    demo,
     models,  # noqa: F401 - its tables
     rules,
 )
@@ -20,9 +18,8 @@ from .schema import ResidentialParkingMutation, ResidentialParkingQuery
 from .workflows import WORKFLOWS
 
 
-@hookimpl
-def register_measure() -> MeasureInfo:
-    return MeasureInfo(
+class ResidentialParking(MeasurePlugin):
+    info = MeasureInfo(
         MEASURE,
         "M05",
         "Parking for old residential areas",
@@ -31,47 +28,17 @@ def register_measure() -> MeasureInfo:
         "Segments and night/weekend/holiday windows where residents may park; signs and bays; "
         "adjustments and withdrawals as history; 'may I park here now?'.",
     )
+    query_types = [ResidentialParkingQuery]
+    mutation_types = [ResidentialParkingMutation]
+    permissions = {
+        "public_read": Role,  # every role
+        "designate": Role.SUPERVISOR,
+        "signs": (Role.CLERK, Role.SUPERVISOR),
+    }
+    default_rollout = [RolloutDefault.nationwide(rules.OPENS, note=rules.RULE_DEADLINE)]
+    reports = REPORTS
+    demo_data = demo
+    workflows = WORKFLOWS
 
 
-@hookimpl
-def register_query_types() -> list[type]:
-    return [ResidentialParkingQuery]
-
-
-@hookimpl
-def register_mutation_types() -> list[type]:
-    return [ResidentialParkingMutation]
-
-
-@hookimpl
-def register_permission_rules() -> list[PermissionRule]:
-    return [
-        PermissionRule.allow_roles(f"{MEASURE}.public_read", *Role),
-        PermissionRule.allow_roles(f"{MEASURE}.designate", Role.SUPERVISOR),
-        PermissionRule.allow_roles(f"{MEASURE}.signs", Role.CLERK, Role.SUPERVISOR),
-    ]
-
-
-@hookimpl
-def register_default_rollout() -> list[RolloutDefault]:
-    return [
-        RolloutDefault.nationwide(
-            rules.OPENS,
-            note=rules.RULE_DEADLINE,
-        )
-    ]
-
-
-@hookimpl
-def register_reports() -> list[ReportSpec]:
-    return list(REPORTS)
-
-
-@hookimpl
-def load_demo_data(session, demo) -> None:  # noqa: ANN001
-    demo_data.load(session, demo)
-
-
-@hookimpl
-def register_workflows() -> list[Workflow]:
-    return list(WORKFLOWS)
+plugin = ResidentialParking()
