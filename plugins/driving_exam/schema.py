@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from sqlmodel import select
 
-from core.accounts import Person
 from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.mine import my_rows_newest_first
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.identity import DocumentType
 
 from . import rules, service
@@ -67,17 +67,11 @@ class DrivingExamPermit:
         earliest = rules.earliest_subject3_booking(
             row.licence_class, row.kind, row.issued_on, other_days
         )
-        return cls(
-            id=strawberry.ID(row.id),
-            licence_class=row.licence_class,
-            kind=rules.PermitKind(row.kind),
-            issued_on=row.issued_on,
+        return from_row(
+            cls,
+            row,
             valid_until=rules.permit_valid_until(row.issued_on),
-            origin_city=row.origin_city,
-            exam_city=row.exam_city,
-            location_changes=row.location_changes,
             max_location_changes=int(rules.max_location_changes(today).value),  # type: ignore[call-overload]
-            driving_school=row.driving_school,
             earliest_subject3_booking=earliest.value,  # type: ignore[arg-type]
             earliest_rule=earliest.rule,
             earliest_explanation=earliest.explanation,
@@ -96,15 +90,7 @@ class DrivingExamBooking:
 
     @classmethod
     def of(cls, row: ExamBooking) -> DrivingExamBooking:
-        return cls(
-            id=strawberry.ID(row.id),
-            subject=row.subject,
-            exam_city=row.exam_city,
-            exam_date=row.exam_date,
-            booked_on=row.booked_on,
-            rule=row.rule,
-            explanation=row.explanation,
-        )
+        return from_row(cls, row)
 
 
 @strawberry.input
@@ -213,14 +199,7 @@ class DrivingExamQuery:
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[DrivingExamPermit]:
         ctx: Context = info.context
-        person_id = ctx.require_person()
-        person = ctx.session.get(Person, person_id)
-        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
-        statement = (
-            select(ExamPermit)
-            .where(ExamPermit.person_id == person_id)
-            .order_by(ExamPermit.issued_on.desc(), ExamPermit.id)  # type: ignore[attr-defined]
-        )
+        statement = my_rows_newest_first(ctx, MEASURE, ExamPermit, ExamPermit.issued_on)
         return paginate(ctx, statement, first, after, lambda row: _permit_out(ctx, row))
 
     @operation_field(

@@ -1,0 +1,23 @@
+"""The caller's own records, for a `my…` list gated by the rollout of their domicile city."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import select
+
+from core.accounts import Person
+from core.context import Context
+
+
+def my_rows_newest_first(ctx: Context, measure: str, model: Any, newest: Any) -> Any:
+    """The ordered select of the caller's rows of `model` (its `person_id` column), newest
+    first by the column `newest`, ties by `model.id`; ready for `paginate`.
+
+    Raises UNAUTHENTICATED / FORBIDDEN without a personal account (`ctx.require_person`), and
+    FEATURE_NOT_ENABLED when `measure` is not in force in the caller's domicile city (a list
+    declared `own_records=True` is not refused because the measure was switched off)."""
+    person_id = ctx.require_person()
+    person = ctx.session.get(Person, person_id)
+    ctx.require_in_force(measure, (person.domicile_city if person else None) or "")
+    return select(model).where(model.person_id == person_id).order_by(newest.desc(), model.id)
