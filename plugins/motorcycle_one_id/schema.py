@@ -292,8 +292,10 @@ class MotorcycleQuery:
 
 
 def _payload(
-    ctx: Context, pair: tuple[ApplicationRow, MotorcycleCase]
+    ctx: Context, scope: WriteScope, pair: tuple[ApplicationRow, MotorcycleCase]
 ) -> MotorcycleApplicationPayload:
+    """Name the applicant as the write's subject and answer the application."""
+    scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
     return MotorcycleApplicationPayload(application=MotorcycleApplication.of(ctx, *pair))
 
 
@@ -308,8 +310,7 @@ class MotorcycleMutation:
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
         pair = service.submit(ctx, scope.session, input.request())
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.review",
@@ -329,8 +330,7 @@ class MotorcycleMutation:
             input.documents_checked,
             input.note,
         )
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.complete",
@@ -345,8 +345,7 @@ class MotorcycleMutation:
             service.ArchiveFileIn(f.kind.value, f.title, f.sha256) for f in input.archive_files
         ]
         pair = service.complete(ctx, scope.session, str(input.application_id), files)
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.cancel",
@@ -360,8 +359,7 @@ class MotorcycleMutation:
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
         pair = service.cancel(ctx, scope.session, str(application_id), reason)
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
 
 __all__ = ["MotorcycleMutation", "MotorcycleQuery"]
