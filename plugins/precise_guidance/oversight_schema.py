@@ -12,6 +12,7 @@ from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 
 from . import oversight, rules
 from .models import SpotCheck, SpotCheckItem
@@ -49,19 +50,7 @@ class PreciseGuidanceCityProgress:
 
     @classmethod
     def of(cls, p: oversight.CityProgress) -> PreciseGuidanceCityProgress:
-        return cls(
-            city=p.city,
-            city_name=p.city_name,
-            outlets=p.outlets,
-            outlets_updated_this_round=p.outlets_updated_this_round,
-            deadline=rules.UPDATE_DEADLINE,
-            declared_at=p.declared_at,
-            status=p.status,
-            pending_corrections=p.pending_corrections,
-            spot_checks_completed=p.spot_checks_completed,
-            outlets_checked=p.outlets_checked,
-            outlets_inaccurate=p.outlets_inaccurate,
-        )
+        return from_row(cls, p, deadline=rules.UPDATE_DEADLINE)
 
 
 @strawberry.type(description="One sampled outlet of a spot check and what was found.")
@@ -79,16 +68,7 @@ class PreciseGuidanceSpotCheckItem:
 
     @classmethod
     def of(cls, row: SpotCheckItem) -> PreciseGuidanceSpotCheckItem:
-        return cls(
-            id=strawberry.ID(row.id),
-            outlet_id=strawberry.ID(row.outlet_id),
-            outlet_version=row.outlet_version,
-            result=rules.SpotResult(row.result),
-            findings=list(row.findings),
-            correction_ids=[strawberry.ID(c) for c in row.correction_ids],
-            checked_at=to_china(row.checked_at) if row.checked_at else None,
-            note=row.note,
-        )
+        return from_row(cls, row, china_times=True, findings=list(row.findings))
 
 
 @strawberry.type(description="The province's spot check of a city's outlet data (抽查核对).")
@@ -103,13 +83,11 @@ class PreciseGuidanceSpotCheck:
 
     @classmethod
     def of(cls, row: SpotCheck, items: list[SpotCheckItem]) -> PreciseGuidanceSpotCheck:
-        return cls(
-            id=strawberry.ID(row.id),
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             city=row.city_code,
-            status=rules.SpotCheckStatus(row.status),
-            started_at=to_china(row.started_at),
-            closed_at=to_china(row.closed_at) if row.closed_at else None,
-            note=row.note,
             items=[PreciseGuidanceSpotCheckItem.of(i) for i in items],
         )
 
