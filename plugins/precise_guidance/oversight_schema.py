@@ -3,6 +3,7 @@ the spot checks. Resolvers delegate to oversight.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import strawberry
@@ -137,11 +138,8 @@ class PreciseGuidanceOversightQuery:
         ctx.require_jurisdiction(code, rule=rules.R_SPOT_CHECK, field="city")
         page = paginate(ctx, oversight.checks_statement(code), first, after, lambda r: r)
         items = oversight.items_of(ctx, [c.id for c in page.nodes])
-        return Connection(
-            nodes=[PreciseGuidanceSpotCheck.of(c, items[c.id]) for c in page.nodes],
-            page_info=page.page_info,
-            total_count=page.total_count,
-        )
+        nodes = [PreciseGuidanceSpotCheck.of(c, items[c.id]) for c in page.nodes]
+        return dataclasses.replace(page, nodes=nodes)
 
 
 @strawberry.type

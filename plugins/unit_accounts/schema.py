@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import strawberry
 from sqlmodel import select
 
@@ -59,6 +61,12 @@ def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
     person = scope.session.get(PersonRow, row.person_id)
     assert person is not None
     return UnitMemberPayload(member=UnitAccountMember.of(row, person))
+
+
+def _audit_filed_drivers(ctx: Context, ref: str, member: UnitMemberRow) -> None:
+    """Audit a member's read of the unit's filed drivers (someone else's data, 八-三)."""
+    purpose = {"purpose": "unit member views filed drivers (八-三)", "member": member.id}
+    ctx.audit_read(f"{MEASURE}.vehicles", None, ref, purpose)
 
 
 @strawberry.type
@@ -139,17 +147,8 @@ class UnitAccountsQuery:
         page = paginate(ctx, vehicles.unit_vehicles_query(unit.id), first, after, lambda v: v)
         bundles = vehicles.bundle(ctx.session, list(page.nodes))
         if any(b.drivers for b in bundles):
-            ctx.audit_read(
-                f"{MEASURE}.vehicles",
-                None,
-                f"Unit:{unit.id}",
-                {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
-            )
-        return Connection(
-            nodes=[UnitVehicle.of(b) for b in bundles],
-            page_info=page.page_info,
-            total_count=page.total_count,
-        )
+            _audit_filed_drivers(ctx, f"Unit:{unit.id}", member)
+        return dataclasses.replace(page, nodes=[UnitVehicle.of(b) for b in bundles])
 
     @operation_field(f"{MEASURE}.vehicles", "One vehicle of the unit.", qualifier=MEMBER)
     def unit_vehicle(
@@ -163,12 +162,7 @@ class UnitAccountsQuery:
             raise NotFound("Vehicle", "vehicleId")
         (b,) = vehicles.bundle(ctx.session, [row])
         if b.drivers:
-            ctx.audit_read(
-                f"{MEASURE}.vehicles",
-                None,
-                f"Vehicle:{row.id}",
-                {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
-            )
+            _audit_filed_drivers(ctx, f"Vehicle:{row.id}", member)
         return UnitVehicle.of(b)
 
     @operation_field(
