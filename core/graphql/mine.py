@@ -21,3 +21,9 @@ def my_rows_newest_first(ctx: Context, measure: str, model: Any, newest: Any) ->
     person = ctx.session.get(Person, person_id)
     ctx.require_in_force(measure, (person.domicile_city if person else None) or "")
     return select(model).where(model.person_id == person_id).order_by(newest.desc(), model.id)
+
+
+def renamed_mine_list(new_name: str) -> str:
+    """The deprecation reason of a `my…` list's old name, pointing to `new_name` (its GraphQL
+    name): one naming pattern for 'mine' lists (issue 14), and one removal date for them all."""
+    return f"Use {new_name} (one naming pattern for 'mine' lists); removal on or after 2027-06-30."

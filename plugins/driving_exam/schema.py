@@ -9,7 +9,7 @@ import strawberry
 from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
-from core.graphql.mine import my_rows_newest_first
+from core.graphql.mine import my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -206,8 +206,7 @@ class DrivingExamQuery:
         f"{MEASURE}.own_permits",
         "Your learner permits, newest first.",
         qualifier="own",
-        deprecation_reason="Use myDrivingExamPermits (one naming pattern for 'mine' lists); "
-        "removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myDrivingExamPermits"),
         own_records=True,
     )
     def driving_exam_my_permits(

@@ -11,6 +11,7 @@ from core.accounts import Person
 from core.api.types import Application, IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -175,8 +176,7 @@ class ElderProxyQuery:
     @operation_field(
         f"{MEASURE}.read_own",
         "Proxy applications I made as relative, or made for me.",
-        deprecation_reason="Use myElderProxyApplications (one naming pattern for 'mine' lists); "
-        "removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myElderProxyApplications"),
         own_records=True,
     )
     def elder_proxy_applications_mine(

@@ -11,6 +11,7 @@ from core.accounts import Person
 from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import NotFound
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -223,8 +224,7 @@ class EntrustmentQuery:
     @operation_field(
         f"{MEASURE}.read_own",
         "Entrustments I made or that name me.",
-        deprecation_reason="Use myEntrustments (one naming pattern for 'mine' lists); removal on "
-        "or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myEntrustments"),
         own_records=True,
     )
     def entrustments_mine(

@@ -9,7 +9,7 @@ import strawberry
 
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
-from core.graphql.mine import my_rows_newest_first
+from core.graphql.mine import my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.licences import CancellationReason
@@ -153,8 +153,7 @@ class ReapplicationExamQuery:
         f"{MEASURE}.own_registrations",
         "Your registrations, newest first.",
         qualifier="own",
-        deprecation_reason="Use myReapplicationExamRegistrations (one naming pattern for 'mine' "
-        "lists); removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myReapplicationExamRegistrations"),
         own_records=True,
     )
     def reapplication_exam_my_registrations(

@@ -16,6 +16,7 @@ from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
 from core.graphql.credentials import CREDENTIAL_OPERATION
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import DocumentType
@@ -92,8 +93,7 @@ class UnitAccountsQuery:
     @operation_field(
         f"{MEASURE}.my_units",
         "My active unit accounts, in units whose city has M20 in force.",
-        deprecation_reason="Use myUnits (one naming pattern for 'mine' lists); removal on or "
-        "after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myUnits"),
         own_records=True,
     )
     def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
