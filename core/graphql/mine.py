@@ -27,3 +27,12 @@ def renamed_mine_list(new_name: str) -> str:
     """The deprecation reason of a `my…` list's old name, pointing to `new_name` (its GraphQL
     name): one naming pattern for 'mine' lists (issue 14), and one removal date for them all."""
     return f"Use {new_name} (one naming pattern for 'mine' lists); removal on or after 2027-06-30."
+
+
+def audit_unless_mine(
+    ctx: Context, action: str, person_id: str | None, ref: str, purpose: str, measure: str
+) -> None:
+    """Audit a read of `person_id`'s record `ref` (docs/plugins.md, rule 5: `ctx.audit_read`
+    with `{"purpose": purpose}`) unless the caller is that person: one's own record is not."""
+    if ctx.actor.person_id != person_id:
+        ctx.audit_read(action, person_id, ref, {"purpose": purpose}, measure=measure)

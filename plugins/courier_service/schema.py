@@ -11,6 +11,7 @@ from core.accounts import PartnerOrg
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.errors import NotFound
+from core.graphql.mine import audit_unless_mine
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -354,9 +355,10 @@ class CourierQuery:
             raise NotFound("Booking", "bookingId")
         ctx.require_in_force(MEASURE, row.city_code)
         result = CourierBooking.of(ctx, row)
-        if ctx.actor.person_id != row.person_id:
-            ctx.audit_read(f"{MEASURE}.booking_read", row.person_id, f"CourierBooking:{row.id}",
-                           {"purpose": "home service"}, measure=MEASURE)  # fmt: skip
+        ref = f"CourierBooking:{row.id}"
+        audit_unless_mine(
+            ctx, f"{MEASURE}.booking_read", row.person_id, ref, "home service", MEASURE
+        )
         return result
 
     @operation_field(

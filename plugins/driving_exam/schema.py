@@ -9,7 +9,7 @@ import strawberry
 from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
-from core.graphql.mine import my_rows_newest_first, renamed_mine_list
+from core.graphql.mine import audit_unless_mine, my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -139,14 +139,9 @@ def _permit_out(ctx: Context, row: ExamPermit) -> DrivingExamPermit:
 def _read_permit(ctx: Context, permit_id: str) -> ExamPermit:
     permit = service.load_permit_for(ctx, ctx.session, permit_id, write=False)
     ctx.require_in_force(MEASURE, permit.exam_city, field="permitId")
-    if ctx.actor.person_id != permit.person_id:
-        ctx.audit_read(
-            f"{MEASURE}.permit_read",
-            permit.person_id,
-            f"ExamPermit:{permit.id}",
-            {"purpose": "exam permit look-up"},
-            measure=MEASURE,
-        )
+    ref = f"ExamPermit:{permit.id}"
+    purpose = "exam permit look-up"
+    audit_unless_mine(ctx, f"{MEASURE}.permit_read", permit.person_id, ref, purpose, MEASURE)
     return permit
 
 

@@ -9,7 +9,7 @@ import strawberry
 
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
-from core.graphql.mine import my_rows_newest_first, renamed_mine_list
+from core.graphql.mine import audit_unless_mine, my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.licences import CancellationReason
@@ -124,14 +124,14 @@ class ReapplicationExamQuery:
         ctx: Context = info.context
         row = service.load_registration(ctx, ctx.session, str(registration_id))
         ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
-        if ctx.actor.person_id != row.person_id:
-            ctx.audit_read(
-                f"{MEASURE}.plan_read",
-                row.person_id,
-                f"Registration:{row.id}",
-                {"purpose": "re-application exam plan"},
-                measure=MEASURE,
-            )
+        audit_unless_mine(
+            ctx,
+            f"{MEASURE}.plan_read",
+            row.person_id,
+            f"Registration:{row.id}",
+            "re-application exam plan",
+            MEASURE,
+        )
         return ReapplicationExamPlan.of(row, ctx.today())
 
     @operation_field(
