@@ -428,15 +428,8 @@ class AccidentEvidenceMutation:
     def accident_evidence_item_record(
         self, info: strawberry.Info, input: AccidentEvidenceItemInput, scope: WriteScope
     ) -> AccidentEvidenceItemPayload:
-        item = service.record_item(
-            info.context,
-            scope,
-            input.accident_number,
-            input.kind,
-            input.title,
-            input.content,
-            input.confidentiality,
-        )
+        # the input's fields are the service's arguments, name for name
+        item = service.record_item(info.context, scope, **vars(input))
         return AccidentEvidenceItemPayload(item=AccidentEvidenceItem.of(item))
 
     @mutation(

@@ -242,15 +242,8 @@ class DrivingExamMutation:
         self, info: strawberry.Info, input: DrivingExamPermitIssueInput, scope: WriteScope
     ) -> DrivingExamPermitPayload:
         ctx: Context = info.context
-        row = service.issue_permit(
-            ctx,
-            scope.session,
-            input.id_type,
-            input.id_number,
-            input.licence_class,
-            input.issued_on,
-            input.driving_school,
-        )
+        # the input's fields are the service's arguments, name for name
+        row = service.issue_permit(ctx, scope.session, **vars(input))
         scope.subject(row.person_id, f"ExamPermit:{row.id}", kind=row.kind)
         return DrivingExamPermitPayload(permit=_permit_out(ctx, row))
 

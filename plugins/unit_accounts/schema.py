@@ -397,14 +397,8 @@ class UnitAccountsMutation:
     def unit_contact_change(
         self, info: strawberry.Info, input: UnitContactChangeInput, scope: WriteScope
     ) -> UnitContactChangePayload:
-        row = business.change_contact(
-            info.context,
-            scope,
-            str(input.unit_id),
-            input.contact_name,
-            input.mobile,
-            input.postal_address,
-        )
+        # the input's fields are the service's arguments, name for name
+        row = business.change_contact(info.context, scope, **vars(input))
         return UnitContactChangePayload(contact=UnitContactDetails.of(row))
 
     @mutation(
