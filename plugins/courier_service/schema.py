@@ -415,10 +415,8 @@ class CourierMutation:
         self, info: strawberry.Info, input: CourierPilotAreaInput, scope: WriteScope
     ) -> CourierPilotAreaPayload:
         ctx: Context = info.context
-        area = service.set_pilot_area(
-            ctx, scope.session, input.city, input.name,
-            [CourierBusiness(b) for b in input.businesses], input.valid_from, input.active,
-        )  # fmt: skip
+        # the input's fields are the service's arguments, name for name (enums arrive as members)
+        area = service.set_pilot_area(ctx, scope.session, **vars(input))
         scope.subject(None, f"CourierPilotArea:{area.id}")
         return CourierPilotAreaPayload(area=CourierPilotArea.of(ctx, area))
 
