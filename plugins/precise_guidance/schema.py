@@ -298,17 +298,7 @@ class PreciseGuidanceMutation:
         scope: WriteScope,
         id: strawberry.ID | None = None,
     ) -> PreciseGuidanceOutletPayload:
-        data = service.OutletData(
-            input.city,
-            input.name,
-            input.address,
-            input.latitude,
-            input.longitude,
-            input.hours,
-            list(input.businesses),
-            input.window_guide,
-            input.phone,
-        )
+        data = service.OutletData(**vars(input))  # the same fields, name for name
         outlet = service.save_outlet(info.context, scope, str(id) if id else None, data)
         return PreciseGuidanceOutletPayload(outlet=PreciseGuidanceOutlet.of(outlet))
 
