@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 import strawberry
 
@@ -10,6 +11,7 @@ from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import NotFound
 from core.graphql.operations import Payload, mutation, operation_field
+from core.graphql.rows import from_row
 from core.identity import DocumentType, mask_id_number
 
 from . import rules, service
@@ -57,6 +59,14 @@ OWN_CITY = "own city"
 # --- output types ----------------------------------------------------------------------------------
 
 
+def _masked(row: AccidentParty | AccidentRelative) -> dict[str, str | None]:
+    """A person's ID number and phone as an answer shows them: masked."""
+    return {
+        "id_number": mask_id_number(row.id_number) or "",
+        "phone": mask_phone(row.phone) if row.phone else None,
+    }
+
+
 @strawberry.type(description="A close relative (近亲属) of a party who died (ID number, phone masked).")  # fmt: skip
 class AccidentEvidenceRelative:
     id: strawberry.ID
@@ -70,14 +80,7 @@ class AccidentEvidenceRelative:
 
     @classmethod
     def of(cls, row: AccidentRelative) -> AccidentEvidenceRelative:
-        return cls(
-            id=strawberry.ID(row.id),
-            name=row.name,
-            id_type=DocumentType(row.id_type),
-            id_number=mask_id_number(row.id_number) or "",
-            phone=mask_phone(row.phone) if row.phone else None,
-            told_at=row.told_at,
-        )
+        return from_row(cls, row, **_masked(row))
 
 
 @strawberry.type(description="A party of an accident (ID number masked).")
@@ -96,42 +99,28 @@ class AccidentEvidenceParty:
 
     @classmethod
     def of(cls, row: AccidentParty, relatives: list[AccidentRelative]) -> AccidentEvidenceParty:
-        return cls(
-            id=strawberry.ID(row.id),
-            name=row.name,
-            id_type=DocumentType(row.id_type),
-            id_number=mask_id_number(row.id_number) or "",
-            deceased=row.deceased,
-            phone=mask_phone(row.phone) if row.phone else None,
-            told_at=row.told_at,
-            relatives=[AccidentEvidenceRelative.of(r) for r in relatives if r.party_id == row.id],
-        )
+        mine = [AccidentEvidenceRelative.of(r) for r in relatives if r.party_id == row.id]
+        return from_row(cls, row, **_masked(row), relatives=mine)
 
 
-@strawberry.type(description="An evidence item as staff see it.")
-class AccidentEvidenceItem:
+@strawberry.type(description="An evidence item a requester may view and copy.")
+class AccidentEvidenceFile:
     id: strawberry.ID
     kind: KindEnum  # type: ignore[valid-type]
     kind_label: str
     title: str
     sha256: str
+
+    @classmethod
+    def of(cls, row: EvidenceItem) -> Self:
+        return from_row(cls, row, kind_label=KIND_LABELS[EvidenceKind(row.kind)])
+
+
+@strawberry.type(description="An evidence item as staff see it.")
+class AccidentEvidenceItem(AccidentEvidenceFile):
     confidentiality: ConfidentialityEnum  # type: ignore[valid-type]
     offer_status: OfferStatusEnum  # type: ignore[valid-type]
     review_note: str | None
-
-    @classmethod
-    def of(cls, row: EvidenceItem) -> AccidentEvidenceItem:
-        kind = EvidenceKind(row.kind)
-        return cls(
-            id=strawberry.ID(row.id),
-            kind=kind,
-            kind_label=KIND_LABELS[kind],
-            title=row.title,
-            sha256=row.sha256,
-            confidentiality=Confidentiality(row.confidentiality),
-            offer_status=OfferStatus(row.offer_status),
-            review_note=row.review_note,
-        )
 
 
 @strawberry.type(description="A registered requester (查阅人); ID number and phone masked.")
@@ -150,15 +139,11 @@ class AccidentEvidenceRequester:
 
     @classmethod
     def of(cls, row: EvidenceRequester) -> AccidentEvidenceRequester:
-        return cls(
-            id=strawberry.ID(row.id),
-            party_id=strawberry.ID(row.party_id),
-            requester_type=RequesterType(row.requester_type),
-            id_type=DocumentType(row.id_type),
+        return from_row(
+            cls,
+            row,
             id_number=mask_id_number(row.id_number) or "",
             phone=mask_phone(row.phone),
-            registered_at=row.registered_at,
-            application_date=row.application_date,
             application_document_sha256=row.application_sha256,
         )
 
@@ -185,16 +170,10 @@ class AccidentEvidenceCase:
     def of(cls, ctx: Context, row: AccidentCase) -> AccidentEvidenceCase:
         session = ctx.session
         relatives = service.relatives_of(session, row.id)
-        return cls(
-            id=strawberry.ID(row.id),
-            accident_number=row.accident_number,
+        return from_row(
+            cls,
+            row,
             city=row.city_code,
-            procedure=Procedure(row.procedure),
-            occurred_on=row.occurred_on,
-            summary=row.summary,
-            determination_delivered_on=row.determination_delivered_on,
-            certificate_delivered_on=row.certificate_delivered_on,
-            completeness_checked_at=row.completeness_checked_at,
             parties=[
                 AccidentEvidenceParty.of(p, relatives) for p in service.parties_of(session, row.id)
             ],
@@ -213,26 +192,6 @@ class AccidentEvidenceVoucher:
     rights_and_duties: str = strawberry.field(description="权利义务")
     text: str = strawberry.field(description="The printable voucher.")
     qr: str = strawberry.field(description="Signed QR payload `AE1:` (no code, no ID number).")
-
-
-@strawberry.type(description="An evidence item a requester may view and copy.")
-class AccidentEvidenceFile:
-    id: strawberry.ID
-    kind: KindEnum  # type: ignore[valid-type]
-    kind_label: str
-    title: str
-    sha256: str
-
-    @classmethod
-    def of(cls, row: EvidenceItem) -> AccidentEvidenceFile:
-        kind = EvidenceKind(row.kind)
-        return cls(
-            id=strawberry.ID(row.id),
-            kind=kind,
-            kind_label=KIND_LABELS[kind],
-            title=row.title,
-            sha256=row.sha256,
-        )
 
 
 @strawberry.type(description="What a requester may look up for one accident.")
@@ -469,15 +428,8 @@ class AccidentEvidenceMutation:
     def accident_evidence_item_record(
         self, info: strawberry.Info, input: AccidentEvidenceItemInput, scope: WriteScope
     ) -> AccidentEvidenceItemPayload:
-        item = service.record_item(
-            info.context,
-            scope,
-            input.accident_number,
-            input.kind,
-            input.title,
-            input.content,
-            input.confidentiality,
-        )
+        # the input's fields are the service's arguments, name for name
+        item = service.record_item(info.context, scope, **vars(input))
         return AccidentEvidenceItemPayload(item=AccidentEvidenceItem.of(item))
 
     @mutation(

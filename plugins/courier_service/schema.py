@@ -8,12 +8,13 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import PartnerOrg
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.errors import NotFound
+from core.graphql.mine import audit_unless_mine
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.ids import lookup_id
 
 from . import rules, service
@@ -71,19 +72,8 @@ class CourierAgreement:
     @classmethod
     def of(cls, ctx: Context, row: Agreement) -> CourierAgreement:
         org = ctx.session.get(PartnerOrg, row.partner_org_id)
-        return cls(
-            id=strawberry.ID(row.id),
-            courier_org_id=strawberry.ID(row.partner_org_id),
-            courier_name=org.name if org else "",
-            area_id=strawberry.ID(row.area_id),
-            businesses=[CourierBusiness(b) for b in row.businesses],
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
-            postage_cap_yuan=row.postage_cap_yuan,
-            data_security_terms=row.data_security_terms,
-            liability_terms=row.liability_terms,
-            status=AgreementStatus(row.status),
-            status_reason=row.status_reason,
+        return from_row(
+            cls, row, courier_org_id=row.partner_org_id, courier_name=org.name if org else ""
         )
 
 
@@ -102,13 +92,11 @@ class CourierPilotArea:
         agreements = ctx.session.exec(
             select(Agreement).where(Agreement.area_id == row.id).order_by(Agreement.valid_from)
         ).all()
-        return cls(
-            id=strawberry.ID(row.id),
+        return from_row(
+            cls,
+            row,
             city=row.city_code,
-            name=row.name,
-            businesses=[CourierBusiness(b) for b in row.businesses],
             active=row.status == "ACTIVE",
-            valid_from=row.valid_from,
             agreements=[CourierAgreement.of(ctx, a) for a in agreements],
         )
 
@@ -125,13 +113,7 @@ class CourierStaffMember:
 
     @classmethod
     def of(cls, row: CourierStaff) -> CourierStaffMember:
-        return cls(
-            id=strawberry.ID(row.id),
-            city=row.city_code,
-            name=row.name,
-            staff_code=row.staff_code,
-            inspector_qualified_until=row.qualified_until,
-        )
+        return from_row(cls, row, city=row.city_code, inspector_qualified_until=row.qualified_until)
 
 
 @strawberry.type(description="One step of a booking's trail.")
@@ -166,15 +148,7 @@ class CourierFollowUp:
 
     @classmethod
     def of(cls, row: FollowUp) -> CourierFollowUp:
-        return cls(
-            id=strawberry.ID(row.id),
-            at=to_china(row.at),
-            channel=rules.FollowUpChannel(row.channel),
-            reached=row.reached,
-            satisfied=row.satisfied,
-            problems=[rules.FollowUpProblem(p) for p in row.problems],
-            note=row.note,
-        )
+        return from_row(cls, row, china_times=True)
 
 
 @strawberry.input(description="A service follow-up of a booking (四-三-3).")
@@ -235,37 +209,18 @@ class CourierBooking:
         follow_ups = session.exec(
             select(FollowUp).where(FollowUp.booking_id == row.id).order_by(FollowUp.at)  # type: ignore[arg-type]
         ).all()
-        return cls(
-            id=strawberry.ID(row.id),
-            business=CourierBusiness(row.business),
-            status=BookingStatus(row.status),
+        return from_row(
+            cls,
+            row,
             city=row.city_code,
-            area_id=strawberry.ID(row.area_id),
-            courier_org_id=strawberry.ID(row.partner_org_id),
-            vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
-            unit_id=strawberry.ID(row.unit_id) if row.unit_id else None,
-            address=row.address,
-            visit_date=row.visit_date,
-            mail_plates=row.mail_plates,
+            courier_org_id=row.partner_org_id,
             staff=CourierStaffMember.of(staff) if staff else None,
-            application_id=strawberry.ID(row.application_id) if row.application_id else None,
-            inspection_passed=row.inspection_passed,
             charges=[
                 CourierCharge(item=ChargeItem(c["item"]), amount_yuan=c["amountYuan"])
                 for c in row.charges
             ],
-            total_yuan=row.total_yuan,
             fee_standard=[CourierCharge(item=k, amount_yuan=v) for k, v in standard.items()],
-            tracking_number=row.tracking_number,
-            events=[
-                CourierBookingEvent(
-                    at=to_china(e.at),
-                    status=BookingStatus(e.status),
-                    actor_kind=e.actor_kind,
-                    note=e.note,
-                )
-                for e in events
-            ],
+            events=[from_row(CourierBookingEvent, e, china_times=True) for e in events],
             guidance=rules.guidance(CourierBusiness(row.business), row.mail_plates),
             follow_ups=[CourierFollowUp.of(f) for f in follow_ups],
         )
@@ -400,9 +355,10 @@ class CourierQuery:
             raise NotFound("Booking", "bookingId")
         ctx.require_in_force(MEASURE, row.city_code)
         result = CourierBooking.of(ctx, row)
-        if ctx.actor.person_id != row.person_id:
-            ctx.audit_read(f"{MEASURE}.booking_read", row.person_id, f"CourierBooking:{row.id}",
-                           {"purpose": "home service"}, measure=MEASURE)  # fmt: skip
+        ref = f"CourierBooking:{row.id}"
+        audit_unless_mine(
+            ctx, f"{MEASURE}.booking_read", row.person_id, ref, "home service", MEASURE
+        )
         return result
 
     @operation_field(
@@ -459,10 +415,8 @@ class CourierMutation:
         self, info: strawberry.Info, input: CourierPilotAreaInput, scope: WriteScope
     ) -> CourierPilotAreaPayload:
         ctx: Context = info.context
-        area = service.set_pilot_area(
-            ctx, scope.session, input.city, input.name,
-            [CourierBusiness(b) for b in input.businesses], input.valid_from, input.active,
-        )  # fmt: skip
+        # the input's fields are the service's arguments, name for name (enums arrive as members)
+        area = service.set_pilot_area(ctx, scope.session, **vars(input))
         scope.subject(None, f"CourierPilotArea:{area.id}")
         return CourierPilotAreaPayload(area=CourierPilotArea.of(ctx, area))
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
-from sqlmodel import select
 
-from core.accounts import Person
 from core.api.types import IdTypeEnum
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.mine import audit_unless_mine, my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.identity import DocumentType
 
 from . import rules, service
@@ -67,17 +67,11 @@ class DrivingExamPermit:
         earliest = rules.earliest_subject3_booking(
             row.licence_class, row.kind, row.issued_on, other_days
         )
-        return cls(
-            id=strawberry.ID(row.id),
-            licence_class=row.licence_class,
-            kind=rules.PermitKind(row.kind),
-            issued_on=row.issued_on,
+        return from_row(
+            cls,
+            row,
             valid_until=rules.permit_valid_until(row.issued_on),
-            origin_city=row.origin_city,
-            exam_city=row.exam_city,
-            location_changes=row.location_changes,
             max_location_changes=int(rules.max_location_changes(today).value),  # type: ignore[call-overload]
-            driving_school=row.driving_school,
             earliest_subject3_booking=earliest.value,  # type: ignore[arg-type]
             earliest_rule=earliest.rule,
             earliest_explanation=earliest.explanation,
@@ -96,15 +90,7 @@ class DrivingExamBooking:
 
     @classmethod
     def of(cls, row: ExamBooking) -> DrivingExamBooking:
-        return cls(
-            id=strawberry.ID(row.id),
-            subject=row.subject,
-            exam_city=row.exam_city,
-            exam_date=row.exam_date,
-            booked_on=row.booked_on,
-            rule=row.rule,
-            explanation=row.explanation,
-        )
+        return from_row(cls, row)
 
 
 @strawberry.input
@@ -153,14 +139,9 @@ def _permit_out(ctx: Context, row: ExamPermit) -> DrivingExamPermit:
 def _read_permit(ctx: Context, permit_id: str) -> ExamPermit:
     permit = service.load_permit_for(ctx, ctx.session, permit_id, write=False)
     ctx.require_in_force(MEASURE, permit.exam_city, field="permitId")
-    if ctx.actor.person_id != permit.person_id:
-        ctx.audit_read(
-            f"{MEASURE}.permit_read",
-            permit.person_id,
-            f"ExamPermit:{permit.id}",
-            {"purpose": "exam permit look-up"},
-            measure=MEASURE,
-        )
+    ref = f"ExamPermit:{permit.id}"
+    purpose = "exam permit look-up"
+    audit_unless_mine(ctx, f"{MEASURE}.permit_read", permit.person_id, ref, purpose, MEASURE)
     return permit
 
 
@@ -213,22 +194,14 @@ class DrivingExamQuery:
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[DrivingExamPermit]:
         ctx: Context = info.context
-        person_id = ctx.require_person()
-        person = ctx.session.get(Person, person_id)
-        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
-        statement = (
-            select(ExamPermit)
-            .where(ExamPermit.person_id == person_id)
-            .order_by(ExamPermit.issued_on.desc(), ExamPermit.id)  # type: ignore[attr-defined]
-        )
+        statement = my_rows_newest_first(ctx, MEASURE, ExamPermit, ExamPermit.issued_on)
         return paginate(ctx, statement, first, after, lambda row: _permit_out(ctx, row))
 
     @operation_field(
         f"{MEASURE}.own_permits",
         "Your learner permits, newest first.",
         qualifier="own",
-        deprecation_reason="Use myDrivingExamPermits (one naming pattern for 'mine' lists); "
-        "removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myDrivingExamPermits"),
         own_records=True,
     )
     def driving_exam_my_permits(
@@ -269,15 +242,8 @@ class DrivingExamMutation:
         self, info: strawberry.Info, input: DrivingExamPermitIssueInput, scope: WriteScope
     ) -> DrivingExamPermitPayload:
         ctx: Context = info.context
-        row = service.issue_permit(
-            ctx,
-            scope.session,
-            input.id_type,
-            input.id_number,
-            input.licence_class,
-            input.issued_on,
-            input.driving_school,
-        )
+        # the input's fields are the service's arguments, name for name
+        row = service.issue_permit(ctx, scope.session, **vars(input))
         scope.subject(row.person_id, f"ExamPermit:{row.id}", kind=row.kind)
         return DrivingExamPermitPayload(permit=_permit_out(ctx, row))
 

@@ -9,12 +9,12 @@ from sqlmodel import or_, select
 
 from core.accounts import Person
 from core.api.types import Application, IdTypeEnum
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
-from core.identity import DocumentType
+from core.graphql.rows import from_row
 from core.ids import lookup_id
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
@@ -53,22 +53,14 @@ class ElderProxyApplication:
 
     @classmethod
     def of(cls, auth: AuthRow, app: ApplicationRow, me: str | None) -> ElderProxyApplication:
-        return cls(
-            id=strawberry.ID(auth.id),
-            business=auth.business,
+        return from_row(
+            cls,
+            auth,
+            china_times=True,
             business_label=rules.BUSINESSES[auth.business].label_zh,
             status=app.status,
             city=auth.city_code,
-            vehicle_id=strawberry.ID(auth.vehicle_id) if auth.vehicle_id else None,
-            licence_id=strawberry.ID(auth.licence_id) if auth.licence_id else None,
-            elder_id_type=DocumentType(auth.elder_id_type),
-            elder_age_on_application=auth.elder_age_on_application,
-            applied_on=auth.applied_on,
-            liveness_check_ref=auth.liveness_check_ref,
-            id_document_sha256=auth.id_document_sha256,
             decision_note=app.decision_note,
-            used_at=to_china(auth.used_at) if auth.used_at else None,
-            cancelled_at=to_china(auth.cancelled_at) if auth.cancelled_at else None,
             handled_application_id=strawberry.ID(auth.handled_application_id)
             if auth.handled_application_id
             else None,
@@ -90,17 +82,8 @@ class ElderQueueTicket:
 
     @classmethod
     def of(cls, row: TicketRow) -> ElderQueueTicket:
-        return cls(
-            id=strawberry.ID(row.id),
-            label=f"{'G' if row.priority else 'A'}{row.number:03d}",
-            number=row.number,
-            priority=row.priority,
-            holder_age=row.holder_age,
-            office_id=strawberry.ID(row.office_id),
-            day=row.day,
-            issued_at=to_china(row.issued_at),
-            called_at=to_china(row.called_at) if row.called_at else None,
-        )
+        label = f"{'G' if row.priority else 'A'}{row.number:03d}"
+        return from_row(cls, row, china_times=True, label=label)
 
 
 @strawberry.input
@@ -193,8 +176,7 @@ class ElderProxyQuery:
     @operation_field(
         f"{MEASURE}.read_own",
         "Proxy applications I made as relative, or made for me.",
-        deprecation_reason="Use myElderProxyApplications (one naming pattern for 'mine' lists); "
-        "removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myElderProxyApplications"),
         own_records=True,
     )
     def elder_proxy_applications_mine(

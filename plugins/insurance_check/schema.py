@@ -7,10 +7,10 @@ import datetime as dt
 import strawberry
 
 from core.api.types import VehicleCategoryEnum
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.registries.vehicles import VehicleCategory
 
 from . import followup, rules, service
@@ -68,22 +68,14 @@ class InsuranceCheck:
     @classmethod
     def of(cls, row: InsuranceCheckRow) -> InsuranceCheck:
         outcome = rules.Outcome(row.outcome)
-        return cls(
-            id=strawberry.ID(row.id),
-            vin=row.vin,
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             city=row.city_code,
-            business=rules.Business(row.business),
-            outcome=outcome,
             paper_required=outcome is not rules.Outcome.FOUND,
-            insurer_name=row.insurer_name,
-            policy_number=row.policy_number,
-            valid_until=row.valid_until,
-            checked_at=to_china(row.checked_at),
             rule=service.rule_for(outcome),
             resolution=rules.Resolution(row.resolution_status) if row.resolution_status else None,
-            cause=rules.FailureCause(row.cause) if row.cause else None,
-            correction=row.correction,
-            resolved_at=to_china(row.resolved_at) if row.resolved_at else None,
         )
 
 

@@ -11,6 +11,7 @@ from core.context import Context, WriteScope
 from core.errors import Code, NotFound, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.ids import lookup_id
 
 from . import reports, service
@@ -93,24 +94,8 @@ class IntersectionDesignInput:
     guide_lanes_in_waiting_area: bool = False
 
     def design(self) -> Design:
-        return Design(
-            stop_line=self.stop_line,
-            waiting_area_m2=self.waiting_area_m2,
-            peak_waiting_bikes=self.peak_waiting_bikes,
-            separation=Separation(self.separation),
-            cross_line_problem=self.cross_line_problem,
-            left_turn=LeftTurn(self.left_turn),
-            left_turn_signal=self.left_turn_signal,
-            non_motor_signal=self.non_motor_signal,
-            guide_lines=self.guide_lines,
-            dedicated_left_lane=self.dedicated_left_lane,
-            left_lane_width_m=self.left_lane_width_m,
-            second_stage_area_m2=self.second_stage_area_m2,
-            peak_left_turn_bikes=self.peak_left_turn_bikes,
-            no_entry_zone=self.no_entry_zone,
-            two_stage_sign=self.two_stage_sign,
-            guide_lanes_in_waiting_area=self.guide_lanes_in_waiting_area,
-        )
+        # the input's fields are the rule's design, name for name (enums arrive as members)
+        return Design(**vars(self))
 
 
 @strawberry.type(description="A design finding with the seed clause it comes from.")
@@ -129,14 +114,7 @@ class IntersectionDesignCheck:
 
     @classmethod
     def of(cls, f: Findings) -> IntersectionDesignCheck:
-        return cls(
-            valid=f.valid,
-            violations=[
-                IntersectionFinding(code=v.code, message=v.message, field=v.field, rule=v.rule)
-                for v in f.violations
-            ],  # fmt: skip
-            advice=f.advice,
-        )
+        return from_row(cls, f, violations=[from_row(IntersectionFinding, v) for v in f.violations])
 
 
 @strawberry.type(description="A city intersection with its non-motor design.")
@@ -153,16 +131,19 @@ class IntersectionSite:
     @classmethod
     def of(cls, row: Intersection) -> IntersectionSite:
         d = service.design_of(row)
-        return cls(
-            id=strawberry.ID(row.id),
+        return from_row(
+            cls,
+            row,
             city=row.city_code,
-            name=row.name,
             design=IntersectionDesign(**d.__dict__),
             advice=list(row.advice or []),
             key=bool(row.key_reasons),
-            key_reasons=[KeyReason(r) for r in row.key_reasons],
-            key_since=row.key_since,
         )
+
+
+def _flags(row: StaffingShift | EnforcementRecord) -> list[RecordFlag]:
+    """A record's flags (none when the column is empty)."""
+    return [RecordFlag(f) for f in row.flags or []]
 
 
 @strawberry.type(description="Staff on duty at a key intersection on one day.")
@@ -179,10 +160,7 @@ class IntersectionStaffingShift:
 
     @classmethod
     def of(cls, row: StaffingShift) -> IntersectionStaffingShift:
-        return cls(id=strawberry.ID(row.id), intersection_id=strawberry.ID(row.intersection_id),
-                   day=row.day, police=row.police, auxiliaries=row.auxiliaries,
-                   volunteers=row.volunteers,
-                   flags=[RecordFlag(f) for f in row.flags or []])  # fmt: skip
+        return from_row(cls, row, flags=_flags(row))
 
 
 @strawberry.type(description="Non-motor violations dealt with at an intersection on one day.")
@@ -199,9 +177,7 @@ class IntersectionEnforcement:
 
     @classmethod
     def of(cls, row: EnforcementRecord) -> IntersectionEnforcement:
-        return cls(id=strawberry.ID(row.id), intersection_id=strawberry.ID(row.intersection_id),
-                   day=row.day, kind=ViolationKind(row.kind), action=EnforcementAction(row.action),
-                   count=row.count, flags=[RecordFlag(f) for f in row.flags or []])  # fmt: skip
+        return from_row(cls, row, flags=_flags(row))
 
 
 @strawberry.type(description="A city's figures for a period.")

@@ -6,11 +6,11 @@ import datetime as dt
 
 import strawberry
 
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 
 from . import rules, service
 from .models import MortgageDisputeRow, MortgageFilingRow, MortgageFinanceCompanyRow
@@ -59,20 +59,11 @@ class MortgageFinanceCompany:
 
     @classmethod
     def of(cls, row: MortgageFinanceCompanyRow) -> MortgageFinanceCompany:
-        return cls(
-            id=strawberry.ID(row.id),
-            name=row.name,
-            credit_code=row.credit_code,
-            kind=rules.CompanyKind(row.kind),
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             city=row.city_code,
-            licence_copy_ref=row.licence_copy_ref,
-            licence_copy_sha256=row.licence_copy_sha256,
-            seal_sha256=row.seal_sha256,
-            seal_electronic=row.seal_electronic,
-            filed_at=to_china(row.filed_at),
-            active=row.active,
-            status_reason=row.status_reason,
-            updated_at=to_china(row.updated_at) if row.updated_at else None,
             previous_licence_copies=len(row.previous_copies or []),
         )
 
@@ -109,16 +100,10 @@ class MortgageFiling:
 
     @classmethod
     def of(cls, row: MortgageFilingRow) -> MortgageFiling:
-        return cls(
-            id=strawberry.ID(row.id),
-            kind=rules.FilingKind(row.kind),
-            lender_name=row.lender_name,
-            lender_kind=rules.LenderKind(row.lender_kind),
-            licence_copy_ref=row.licence_copy_ref,
-            licence_copy_sha256=row.licence_copy_sha256,
-            seal_type=rules.SealType(row.seal_type),
-            active=row.active,
-            filed_at=to_china(row.filed_at),
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             contract=MortgageDocument.of(
                 row.contract_ref, row.contract_sha256, row.contract_seal_type
             ),
@@ -149,16 +134,7 @@ class MortgageDispute:
 
     @classmethod
     def of(cls, row: MortgageDisputeRow) -> MortgageDispute:
-        return cls(
-            id=strawberry.ID(row.id),
-            filing_id=strawberry.ID(row.filing_id),
-            city=row.city_code,
-            reason=row.reason,
-            status=rules.DisputeStatus(row.status),
-            raised_at=to_china(row.raised_at),
-            decided_at=to_china(row.decided_at) if row.decided_at else None,
-            decision_note=row.decision_note,
-        )
+        return from_row(cls, row, china_times=True, city=row.city_code)
 
 
 @strawberry.type
@@ -372,16 +348,8 @@ class MortgageMutation:
     def mortgage_finance_company_update(
         self, info: strawberry.Info, input: MortgageFinanceCompanyUpdateInput, scope: WriteScope
     ) -> MortgageFinanceCompanyPayload:
-        row = service.update_company(
-            info.context,
-            scope,
-            credit_code=input.credit_code,
-            name=input.name,
-            licence_copy_ref=input.licence_copy_ref,
-            licence_copy_sha256=input.licence_copy_sha256,
-            seal_sha256=input.seal_sha256,
-            seal_electronic=input.seal_electronic,
-        )
+        # the input's fields are the service's keyword arguments, name for name
+        row = service.update_company(info.context, scope, **vars(input))
         return MortgageFinanceCompanyPayload(company=MortgageFinanceCompany.of(row))
 
     @mutation(

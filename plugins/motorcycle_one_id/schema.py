@@ -17,6 +17,7 @@ from core.divisions import city as lookup_city
 from core.errors import NotFound
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.ids import lookup_id
 from core.registries.applications import Application as ApplicationRow
 from core.registries.applications import AppStatus
@@ -104,16 +105,12 @@ class MotorcycleApplication:
         applicant = session.get(PersonRow, app.applicant_person_id or "")
         vehicle = session.get(VehicleRow, case.result_vehicle_id or app.vehicle_id or "")
         unit = session.get(UnitRow, case.unit_id) if case.unit_id else None
-        return cls(
-            id=strawberry.ID(app.id),
-            business=Business(case.business),
+        return from_row(
+            cls,
+            case,
+            id=app.id,
             status=AppStatus(app.status),
             city=app.city_code,
-            vehicle_category=case.vehicle_category,  # type: ignore[arg-type]
-            applicant_category=ApplicantCategory(case.applicant_category),
-            cross_city=case.cross_city,
-            residence_proof_required=case.residence_proof_required,
-            local_policy=case.local_policy,
             documents=[MotorcycleRequiredDocument(**d) for d in case.documents],
             documents_checked=list(case.documents_checked or []),
             applicant=Person.of(applicant) if applicant else None,
@@ -292,8 +289,10 @@ class MotorcycleQuery:
 
 
 def _payload(
-    ctx: Context, pair: tuple[ApplicationRow, MotorcycleCase]
+    ctx: Context, scope: WriteScope, pair: tuple[ApplicationRow, MotorcycleCase]
 ) -> MotorcycleApplicationPayload:
+    """Name the applicant as the write's subject and answer the application."""
+    scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
     return MotorcycleApplicationPayload(application=MotorcycleApplication.of(ctx, *pair))
 
 
@@ -308,8 +307,7 @@ class MotorcycleMutation:
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
         pair = service.submit(ctx, scope.session, input.request())
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.review",
@@ -329,8 +327,7 @@ class MotorcycleMutation:
             input.documents_checked,
             input.note,
         )
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.complete",
@@ -345,8 +342,7 @@ class MotorcycleMutation:
             service.ArchiveFileIn(f.kind.value, f.title, f.sha256) for f in input.archive_files
         ]
         pair = service.complete(ctx, scope.session, str(input.application_id), files)
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
     @mutation(
         f"{MEASURE}.cancel",
@@ -360,8 +356,7 @@ class MotorcycleMutation:
     ) -> MotorcycleApplicationPayload:
         ctx: Context = info.context
         pair = service.cancel(ctx, scope.session, str(application_id), reason)
-        scope.subject(pair[0].applicant_person_id, f"Application:{pair[0].id}")
-        return _payload(ctx, pair)
+        return _payload(ctx, scope, pair)
 
 
 __all__ = ["MotorcycleMutation", "MotorcycleQuery"]

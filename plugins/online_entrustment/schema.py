@@ -9,11 +9,12 @@ from sqlmodel import or_, select
 
 from core.accounts import Person
 from core.api.types import IdTypeEnum
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.identity import mask_id_number
 from core.ids import lookup_id
 
@@ -63,25 +64,15 @@ class EntrustmentGrant:
 
     @classmethod
     def of(cls, row: GrantRow, today: dt.date, show_qr: bool = True) -> EntrustmentGrant:
-        return cls(
-            id=strawberry.ID(row.id),
-            kind=rules.GrantKind(row.kind),
-            business=row.business,
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             business_label=rules.BUSINESSES[row.business].label_zh,
             status=rules.status_of(row.used_at, row.revoked_at, row.valid_until, today),
             city=row.city_code,
-            vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
-            licence_id=strawberry.ID(row.licence_id) if row.licence_id else None,
-            vin=row.vin,
             unit_id=strawberry.ID(row.owner_unit_id) if row.owner_unit_id else None,
-            agent_name=row.agent_name,
-            agent_id_type=IdTypeEnum(row.agent_id_type),
             agent_id_number=mask_id_number(row.agent_id_number) or "",
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
-            created_at=to_china(row.created_at),
-            revoked_at=to_china(row.revoked_at) if row.revoked_at else None,
-            used_at=to_china(row.used_at) if row.used_at else None,
             qr=row.qr if show_qr else None,
         )
 
@@ -192,16 +183,7 @@ class EntrustmentQuery:
     def entrustment_businesses(self, info: strawberry.Info) -> list[EntrustmentBusiness]:
         ctx: Context = info.context
         _citizen(ctx)
-        return [
-            EntrustmentBusiness(
-                code=b.code,
-                label_zh=b.label_zh,
-                subject=b.subject,
-                new_vehicle=b.new_vehicle,
-                target_city=b.target_city,
-            )
-            for b in rules.BUSINESSES.values()
-        ]
+        return [from_row(EntrustmentBusiness, b) for b in rules.BUSINESSES.values()]
 
     @operation_field(
         f"{MEASURE}.read_own",
@@ -242,8 +224,7 @@ class EntrustmentQuery:
     @operation_field(
         f"{MEASURE}.read_own",
         "Entrustments I made or that name me.",
-        deprecation_reason="Use myEntrustments (one naming pattern for 'mine' lists); removal on "
-        "or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myEntrustments"),
         own_records=True,
     )
     def entrustments_mine(
@@ -295,12 +276,8 @@ class EntrustmentQuery:
             licence_id=_opt(input.licence_id),
         )
         today = ctx.today()
-        return EntrustmentRequirement(
-            owner_in_person=found.owner_in_person,
-            entrustment_required=found.entrustment_required,
-            rule=found.rule,
-            usable_entrustments=[EntrustmentGrant.of(g, today, False) for g in found.usable],
-        )
+        usable = [EntrustmentGrant.of(g, today, False) for g in found.usable]
+        return from_row(EntrustmentRequirement, found, usable_entrustments=usable)
 
 
 @strawberry.type

@@ -3,6 +3,7 @@ the spot checks. Resolvers delegate to oversight.py."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import strawberry
@@ -12,6 +13,7 @@ from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 
 from . import oversight, rules
 from .models import SpotCheck, SpotCheckItem
@@ -49,19 +51,7 @@ class PreciseGuidanceCityProgress:
 
     @classmethod
     def of(cls, p: oversight.CityProgress) -> PreciseGuidanceCityProgress:
-        return cls(
-            city=p.city,
-            city_name=p.city_name,
-            outlets=p.outlets,
-            outlets_updated_this_round=p.outlets_updated_this_round,
-            deadline=rules.UPDATE_DEADLINE,
-            declared_at=p.declared_at,
-            status=p.status,
-            pending_corrections=p.pending_corrections,
-            spot_checks_completed=p.spot_checks_completed,
-            outlets_checked=p.outlets_checked,
-            outlets_inaccurate=p.outlets_inaccurate,
-        )
+        return from_row(cls, p, deadline=rules.UPDATE_DEADLINE)
 
 
 @strawberry.type(description="One sampled outlet of a spot check and what was found.")
@@ -79,16 +69,7 @@ class PreciseGuidanceSpotCheckItem:
 
     @classmethod
     def of(cls, row: SpotCheckItem) -> PreciseGuidanceSpotCheckItem:
-        return cls(
-            id=strawberry.ID(row.id),
-            outlet_id=strawberry.ID(row.outlet_id),
-            outlet_version=row.outlet_version,
-            result=rules.SpotResult(row.result),
-            findings=list(row.findings),
-            correction_ids=[strawberry.ID(c) for c in row.correction_ids],
-            checked_at=to_china(row.checked_at) if row.checked_at else None,
-            note=row.note,
-        )
+        return from_row(cls, row, china_times=True, findings=list(row.findings))
 
 
 @strawberry.type(description="The province's spot check of a city's outlet data (抽查核对).")
@@ -103,13 +84,11 @@ class PreciseGuidanceSpotCheck:
 
     @classmethod
     def of(cls, row: SpotCheck, items: list[SpotCheckItem]) -> PreciseGuidanceSpotCheck:
-        return cls(
-            id=strawberry.ID(row.id),
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             city=row.city_code,
-            status=rules.SpotCheckStatus(row.status),
-            started_at=to_china(row.started_at),
-            closed_at=to_china(row.closed_at) if row.closed_at else None,
-            note=row.note,
             items=[PreciseGuidanceSpotCheckItem.of(i) for i in items],
         )
 
@@ -159,11 +138,8 @@ class PreciseGuidanceOversightQuery:
         ctx.require_jurisdiction(code, rule=rules.R_SPOT_CHECK, field="city")
         page = paginate(ctx, oversight.checks_statement(code), first, after, lambda r: r)
         items = oversight.items_of(ctx, [c.id for c in page.nodes])
-        return Connection(
-            nodes=[PreciseGuidanceSpotCheck.of(c, items[c.id]) for c in page.nodes],
-            page_info=page.page_info,
-            total_count=page.total_count,
-        )
+        nodes = [PreciseGuidanceSpotCheck.of(c, items[c.id]) for c in page.nodes]
+        return dataclasses.replace(page, nodes=nodes)
 
 
 @strawberry.type

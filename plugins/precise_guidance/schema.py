@@ -12,6 +12,7 @@ from core.divisions import city as lookup_city
 from core.errors import RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 from core.validation import require_range
 
 from . import rules, service
@@ -52,26 +53,19 @@ class PreciseGuidanceOutlet:
     @classmethod
     def of(cls, row: Any) -> PreciseGuidanceOutlet:
         """From an outlet: a GuidanceOutlet or a Core row of its table (the to-dos' outlets)."""
-        return cls(
-            id=strawberry.ID(row.id),
-            city=row.city_code,
-            name=row.name,
-            address=row.address,
-            latitude=row.latitude,
-            longitude=row.longitude,
-            hours=row.hours,
-            phone=row.phone,
-            window_guide=row.window_guide,
-            businesses=[Business(b) for b in row.businesses],
-            version=row.version,
-            updated_at=row.updated_at,
-        )
+        return from_row(cls, row, city=row.city_code)
 
 
 @strawberry.type(description="An outlet and its distance from the given location.")
 class PreciseGuidanceNearbyOutlet:
     outlet: PreciseGuidanceOutlet
     distance_km: float | None = strawberry.field(description="Null when not ranked by distance.")
+
+    @classmethod
+    def of(cls, row: Any, distance_km: float | None) -> PreciseGuidanceNearbyOutlet:
+        """An outlet (as `PreciseGuidanceOutlet.of` takes it) and its distance, to 10 m."""
+        distance = None if distance_km is None else round(distance_km, 2)
+        return cls(outlet=PreciseGuidanceOutlet.of(row), distance_km=distance)
 
 
 @strawberry.type(description="办理流程 and 所需材料 of one business in one city.")
@@ -85,14 +79,7 @@ class PreciseGuidanceGuide:
 
     @classmethod
     def of(cls, guide: service.Guide) -> PreciseGuidanceGuide:
-        return cls(
-            business=guide.business,
-            label=rules.LABELS[guide.business],
-            city=guide.city_code,
-            process=guide.process,
-            materials=guide.materials,
-            local=guide.local,
-        )
+        return from_row(cls, guide, label=rules.LABELS[guide.business], city=guide.city_code)
 
     @classmethod
     def of_row(cls, row: BusinessGuide) -> PreciseGuidanceGuide:
@@ -116,18 +103,7 @@ class PreciseGuidanceCorrection:
 
     @classmethod
     def of(cls, row: OutletCorrection) -> PreciseGuidanceCorrection:
-        return cls(
-            id=strawberry.ID(row.id),
-            outlet_id=strawberry.ID(row.outlet_id),
-            city=row.city_code,
-            field=CorrectionField(row.field),
-            proposed=row.proposed,
-            note=row.note,
-            status=CorrectionStatus(row.status),
-            decision_note=row.decision_note,
-            created_at=row.created_at,
-            decided_at=row.decided_at,
-        )
+        return from_row(cls, row, city=row.city_code)
 
 
 @strawberry.type(description="A pending business (待办业务) with its guide and nearest outlet.")
@@ -146,10 +122,7 @@ class PreciseGuidanceTodo:
     def of(cls, view: service.TodoView, today: dt.date) -> PreciseGuidanceTodo:
         t = view.todo
         outlet = (
-            PreciseGuidanceNearbyOutlet(
-                outlet=PreciseGuidanceOutlet.of(view.outlet),
-                distance_km=None if view.distance_km is None else round(view.distance_km, 2),
-            )
+            PreciseGuidanceNearbyOutlet.of(view.outlet, view.distance_km)
             if view.outlet is not None
             else None
         )
@@ -200,6 +173,13 @@ class PreciseGuidanceCorrectionPayload(Payload):
 # --- operations ------------------------------------------------------------------------------------
 
 
+def _city_in_force(ctx: Context, city: str) -> str:
+    """The city's code (UNKNOWN_CITY otherwise), once the measure is in force there."""
+    code = lookup_city(city).code
+    ctx.require_in_force(MEASURE, code)
+    return code
+
+
 def _location(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
     if latitude is None and longitude is None:
         return None
@@ -228,8 +208,7 @@ class PreciseGuidanceQuery:
         after: str | None = None,
     ) -> Connection[PreciseGuidanceOutlet]:
         ctx: Context = info.context
-        code = lookup_city(city).code
-        ctx.require_in_force(MEASURE, code)
+        code = _city_in_force(ctx, city)
         statement = service.outlets_statement(code)
         if business is not None:
             wanted = Business(business)
@@ -253,17 +232,11 @@ class PreciseGuidanceQuery:
         first: int = 5,
     ) -> list[PreciseGuidanceNearbyOutlet]:
         ctx: Context = info.context
-        code = lookup_city(city).code
-        ctx.require_in_force(MEASURE, code)
+        code = _city_in_force(ctx, city)
         location = _location(latitude, longitude)
         require_range("first", first, 1, 10)
         found = service.nearest_outlets(ctx.session, Business(business), location, code, first)
-        return [
-            PreciseGuidanceNearbyOutlet(
-                outlet=PreciseGuidanceOutlet.of(o), distance_km=None if d is None else round(d, 2)
-            )
-            for o, d in found
-        ]
+        return [PreciseGuidanceNearbyOutlet.of(o, d) for o, d in found]
 
     @operation_field(f"{MEASURE}.outlet_read", "办理流程 and 所需材料 of a business in a city.")
     def precise_guidance_guide(
@@ -273,8 +246,7 @@ class PreciseGuidanceQuery:
         business: BusinessEnum,  # type: ignore[valid-type]
     ) -> PreciseGuidanceGuide:
         ctx: Context = info.context
-        code = lookup_city(city).code
-        ctx.require_in_force(MEASURE, code)
+        code = _city_in_force(ctx, city)
         return PreciseGuidanceGuide.of(service.guide_for(ctx.session, code, Business(business)))
 
     @operation_field(
@@ -304,8 +276,7 @@ class PreciseGuidanceQuery:
         after: str | None = None,
     ) -> Connection[PreciseGuidanceCorrection]:
         ctx: Context = info.context
-        code = lookup_city(city).code
-        ctx.require_in_force(MEASURE, code)
+        code = _city_in_force(ctx, city)
         ctx.require_jurisdiction(code, rule=rules.R_OUTLETS, field="city")
         wanted = CorrectionStatus(status).value if status is not None else None
         statement = service.corrections_statement(code, wanted)
@@ -327,17 +298,7 @@ class PreciseGuidanceMutation:
         scope: WriteScope,
         id: strawberry.ID | None = None,
     ) -> PreciseGuidanceOutletPayload:
-        data = service.OutletData(
-            input.city,
-            input.name,
-            input.address,
-            input.latitude,
-            input.longitude,
-            input.hours,
-            list(input.businesses),
-            input.window_guide,
-            input.phone,
-        )
+        data = service.OutletData(**vars(input))  # the same fields, name for name
         outlet = service.save_outlet(info.context, scope, str(id) if id else None, data)
         return PreciseGuidanceOutletPayload(outlet=PreciseGuidanceOutlet.of(outlet))
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import strawberry
-from sqlmodel import select
 
-from core.accounts import Person
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
+from core.graphql.mine import audit_unless_mine, my_rows_newest_first, renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.licences import CancellationReason
@@ -95,6 +95,21 @@ class ReapplicationExamNotifyPayload(Payload):
     notified: int | None = None
 
 
+def _registration_step(
+    ctx: Context,
+    scope: WriteScope,
+    registration_id: strawberry.ID,
+    step: Callable[[Registration], object],
+) -> ReapplicationExamPayload:
+    """Load the registration (`service.load_registration`: NOT_FOUND for another's, staff in
+    their jurisdiction), name its applicant as the write's subject, take `step` on it and
+    answer its plan."""
+    row = service.load_registration(ctx, scope.session, str(registration_id))
+    scope.subject(row.person_id, f"Registration:{row.id}")
+    step(row)
+    return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+
 @strawberry.type
 class ReapplicationExamQuery:
     @operation_field(
@@ -109,14 +124,14 @@ class ReapplicationExamQuery:
         ctx: Context = info.context
         row = service.load_registration(ctx, ctx.session, str(registration_id))
         ctx.require_in_force(MEASURE, row.city_code, field="registrationId")
-        if ctx.actor.person_id != row.person_id:
-            ctx.audit_read(
-                f"{MEASURE}.plan_read",
-                row.person_id,
-                f"Registration:{row.id}",
-                {"purpose": "re-application exam plan"},
-                measure=MEASURE,
-            )
+        audit_unless_mine(
+            ctx,
+            f"{MEASURE}.plan_read",
+            row.person_id,
+            f"Registration:{row.id}",
+            "re-application exam plan",
+            MEASURE,
+        )
         return ReapplicationExamPlan.of(row, ctx.today())
 
     @operation_field(
@@ -129,14 +144,7 @@ class ReapplicationExamQuery:
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[ReapplicationExamPlan]:
         ctx: Context = info.context
-        person_id = ctx.require_person()
-        person = ctx.session.get(Person, person_id)
-        ctx.require_in_force(MEASURE, (person.domicile_city if person else None) or "")
-        statement = (
-            select(Registration)
-            .where(Registration.person_id == person_id)
-            .order_by(Registration.registered_on.desc(), Registration.id)  # type: ignore[attr-defined]
-        )
+        statement = my_rows_newest_first(ctx, MEASURE, Registration, Registration.registered_on)
         return paginate(
             ctx, statement, first, after, lambda r: ReapplicationExamPlan.of(r, ctx.today())
         )
@@ -145,8 +153,7 @@ class ReapplicationExamQuery:
         f"{MEASURE}.own_registrations",
         "Your registrations, newest first.",
         qualifier="own",
-        deprecation_reason="Use myReapplicationExamRegistrations (one naming pattern for 'mine' "
-        "lists); removal on or after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myReapplicationExamRegistrations"),
         own_records=True,
     )
     def reapplication_exam_my_registrations(
@@ -204,10 +211,12 @@ class ReapplicationExamMutation:
         reason: str | None = None,
     ) -> ReapplicationExamPayload:
         ctx: Context = info.context
-        row = service.load_registration(ctx, scope.session, str(registration_id))
-        scope.subject(row.person_id, f"Registration:{row.id}")
-        service.withdraw(ctx, scope.session, row, reason)
-        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+        return _registration_step(
+            ctx,
+            scope,
+            registration_id,
+            lambda row: service.withdraw(ctx, scope.session, row, reason),
+        )
 
     @mutation(
         f"{MEASURE}.close",
@@ -220,10 +229,9 @@ class ReapplicationExamMutation:
         self, info: strawberry.Info, registration_id: strawberry.ID, reason: str, scope: WriteScope
     ) -> ReapplicationExamPayload:
         ctx: Context = info.context
-        row = service.load_registration(ctx, scope.session, str(registration_id))
-        scope.subject(row.person_id, f"Registration:{row.id}")
-        service.close(ctx, scope.session, row, reason)
-        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+        return _registration_step(
+            ctx, scope, registration_id, lambda row: service.close(ctx, scope.session, row, reason)
+        )
 
     @mutation(
         f"{MEASURE}.result_record",
@@ -234,11 +242,12 @@ class ReapplicationExamMutation:
         self, info: strawberry.Info, input: ReapplicationExamResultInput, scope: WriteScope
     ) -> ReapplicationExamPayload:
         ctx: Context = info.context
-        row = service.load_registration(ctx, scope.session, str(input.registration_id))
-        scope.subject(row.person_id, f"Registration:{row.id}")
-        service.record_result(ctx, scope.session, row, input.subject, input.passed)
-        scope.subject(subject=input.subject, passed=input.passed, status=row.status)
-        return ReapplicationExamPayload(plan=ReapplicationExamPlan.of(row, ctx.today()))
+
+        def record(row: Registration) -> None:
+            service.record_result(ctx, scope.session, row, input.subject, input.passed)
+            scope.subject(subject=input.subject, passed=input.passed, status=row.status)
+
+        return _registration_step(ctx, scope, input.registration_id, record)
 
     @mutation(
         f"{MEASURE}.notify",

@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from core.graphql.operations import Payload
+from core.graphql.rows import from_row
 
 from . import rules
 from .models import ParkingSegment as SegmentRow
@@ -80,21 +81,8 @@ class ResidentialParkingSegment:
 
     @classmethod
     def of(cls, row: SegmentRow) -> ResidentialParkingSegment:
-        return cls(
-            id=strawberry.ID(row.id),
-            city=row.city_code,
-            county=row.county,
-            road=row.road,
-            section=row.section,
-            status=rules.SegmentStatus(row.status),
-            version=row.version,
-            windows=[ResidentialParkingWindow.of(w) for w in row.windows],
-            marking=rules.Marking(row.marking),
-            bay_count=row.bay_count,
-            bay_time_marked=row.bay_time_marked,
-            signs_installed_on=row.signs_installed_on,
-            emergency_route=row.emergency_route,
-        )
+        windows = [ResidentialParkingWindow.of(w) for w in row.windows]
+        return from_row(cls, row, city=row.city_code, windows=windows)
 
 
 @strawberry.type(description="One version of a segment: designation, adjustment, withdrawal.")
@@ -115,19 +103,8 @@ class ResidentialParkingSegmentVersion:
 
     @classmethod
     def of(cls, row: VersionRow) -> ResidentialParkingSegmentVersion:
-        return cls(
-            version=row.version,
-            action=rules.VersionAction(row.action),
-            status=rules.SegmentStatus(row.status),
-            windows=[ResidentialParkingWindow.of(w) for w in row.windows],
-            marking=rules.Marking(row.marking),
-            bay_count=row.bay_count,
-            bay_time_marked=row.bay_time_marked,
-            signs_installed_on=row.signs_installed_on,
-            reason=rules.ChangeReason(row.reason) if row.reason else None,
-            note=row.note,
-            effective_at=row.effective_at,
-        )
+        windows = [ResidentialParkingWindow.of(w) for w in row.windows]
+        return from_row(cls, row, windows=windows)
 
 
 @strawberry.type(description="May I park on this segment at this time? With the reason.")

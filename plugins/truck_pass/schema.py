@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from core.context import WriteScope
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection
 
@@ -28,7 +29,6 @@ from .types import (
 )
 
 OWN_CITY = "own city"
-MY_DEPRECATION = "Use {0} (one naming pattern for 'mine' lists); removal on or after 2027-06-30."
 
 
 @strawberry.type
@@ -68,7 +68,7 @@ class TruckPassQuery:
         f"{MEASURE}.own_read",
         "Your pass codes in a city, with their QR.",
         qualifier="own",
-        deprecation_reason=MY_DEPRECATION.format("myTruckPassCodes"),
+        deprecation_reason=renamed_mine_list("myTruckPassCodes"),
         own_records=True,
     )
     def truck_pass_my_codes(
@@ -91,7 +91,7 @@ class TruckPassQuery:
         f"{MEASURE}.own_read",
         "Your pass-code applications in a city.",
         qualifier="own",
-        deprecation_reason=MY_DEPRECATION.format("myTruckPassApplications"),
+        deprecation_reason=renamed_mine_list("myTruckPassApplications"),
         own_records=True,
     )
     def truck_pass_my_applications(

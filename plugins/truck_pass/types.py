@@ -8,7 +8,7 @@ import strawberry
 
 from core.api.types import VehicleCategoryEnum, VehicleUseEnum
 from core.graphql.operations import Payload
-from core.registries.vehicles import VehicleCategory, VehicleUse
+from core.graphql.rows import from_row
 
 from . import rules
 from .models import TruckPassBlacklistEntry as BlacklistRow
@@ -62,19 +62,12 @@ class TruckPassPolicy:
 
     @classmethod
     def of(cls, row: PolicyRow) -> TruckPassPolicy:
-        return cls(
-            id=strawberry.ID(row.id),
+        return from_row(
+            cls,
+            row,
             city=row.city_code,
-            name=row.name,
-            scope=TruckPassScope(row.scope),
-            core_area=row.core_area,
-            vehicle_categories=[VehicleCategory(c) for c in row.vehicle_categories],
-            vehicle_uses=[VehicleUse(u) for u in row.vehicle_uses],
             restricted_windows=list(row.windows),
             open_minutes_per_day=DAY_MINUTES - row.restricted_minutes,
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
-            status=row.status,
         )
 
 
@@ -93,18 +86,7 @@ class TruckPassConditions:
 
     @classmethod
     def of(cls, row: ConditionsRow) -> TruckPassConditions:
-        return cls(
-            city=row.city_code,
-            conditions=row.conditions,
-            method=row.method,
-            time_limit_workdays=row.time_limit_workdays,
-            usage_rules=row.usage_rules,
-            max_codes_per_owner=row.max_codes_per_owner,
-            validity_days=row.validity_days,
-            blacklist_max_codes=row.blacklist_max_codes,
-            blacklist_validity_days=row.blacklist_validity_days,
-            published_at=row.published_at,
-        )
+        return from_row(cls, row, city=row.city_code)
 
 
 @strawberry.type(description="An issued electronic truck pass code (电子通行码).")
@@ -128,20 +110,7 @@ class TruckPassCode:
 
     @classmethod
     def of(cls, row: CodeRow, qr: str) -> TruckPassCode:
-        return cls(
-            id=strawberry.ID(row.id),
-            city=row.city_code,
-            plate=row.plate,
-            policy_id=strawberry.ID(row.policy_id),
-            valid_from=row.valid_from,
-            valid_until=row.valid_until,
-            status=row.status,
-            blacklisted=row.blacklisted,
-            qr=qr,
-            original_valid_until=row.original_valid_until,
-            revoked_on=row.revoked_on,
-            revoke_reason=row.revoke_reason,
-        )
+        return from_row(cls, row, city=row.city_code, qr=qr)
 
 
 @strawberry.type(description="A pass-code application and its time limit (核发时限).")
@@ -163,17 +132,12 @@ class TruckPassApplication:
     def of(
         cls, row: RequestRow, status: str, overdue: bool, note: str | None = None
     ) -> TruckPassApplication:
-        return cls(
-            id=strawberry.ID(row.application_id),
+        return from_row(
+            cls,
+            row,
+            id=row.application_id,
             city=row.city_code,
             status=status,
-            vehicle_id=strawberry.ID(row.vehicle_id),
-            policy_id=strawberry.ID(row.policy_id),
-            applicant_kind=rules.ApplicantKind(row.applicant_kind),
-            requested_from=row.requested_from,
-            requested_days=row.requested_days,
-            submitted_on=row.submitted_on,
-            due_date=row.due_date,
             overdue=overdue,
             decision_note=note,
         )
@@ -214,27 +178,8 @@ class TruckPassBlacklistEntry:
 
     @classmethod
     def of(cls, row: BlacklistRow, today: dt.date) -> TruckPassBlacklistEntry:
-        return cls(
-            id=strawberry.ID(row.id),
-            city=row.city_code,
-            vehicle_id=strawberry.ID(row.vehicle_id) if row.vehicle_id else None,
-            unit_id=strawberry.ID(row.unit_id) if row.unit_id else None,
-            violations=row.violations,
-            accidents=row.accidents,
-            reason=row.reason,
-            listed_on=row.listed_on,
-            correct_by=row.correct_by,
-            correction_overdue=row.lifted_on is None and today > row.correct_by,
-            lifted_on=row.lifted_on,
-            status=rules.BlacklistStatus(row.status),
-            codes_revoked=row.codes_revoked,
-            codes_shortened=row.codes_shortened,
-            appeal_reason=row.appeal_reason,
-            appealed_on=row.appealed_on,
-            appeal_note=row.appeal_note,
-            appeal_decided_on=row.appeal_decided_on,
-            lift_note=row.lift_note,
-        )
+        overdue = row.lifted_on is None and today > row.correct_by
+        return from_row(cls, row, city=row.city_code, correction_overdue=overdue)
 
 
 @strawberry.input(description="A restriction policy for one road or area.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import strawberry
 from sqlmodel import select
 
@@ -14,6 +16,7 @@ from core.clock import to_china
 from core.context import Context, WriteScope
 from core.errors import NotFound
 from core.graphql.credentials import CREDENTIAL_OPERATION
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import DocumentType
@@ -61,6 +64,12 @@ def _member_answer(scope: WriteScope, row: UnitMemberRow) -> UnitMemberPayload:
     return UnitMemberPayload(member=UnitAccountMember.of(row, person))
 
 
+def _audit_filed_drivers(ctx: Context, ref: str, member: UnitMemberRow) -> None:
+    """Audit a member's read of the unit's filed drivers (someone else's data, 八-三)."""
+    purpose = {"purpose": "unit member views filed drivers (八-三)", "member": member.id}
+    ctx.audit_read(f"{MEASURE}.vehicles", None, ref, purpose)
+
+
 @strawberry.type
 class UnitAccountsQuery:
     @operation_field(
@@ -84,8 +93,7 @@ class UnitAccountsQuery:
     @operation_field(
         f"{MEASURE}.my_units",
         "My active unit accounts, in units whose city has M20 in force.",
-        deprecation_reason="Use myUnits (one naming pattern for 'mine' lists); removal on or "
-        "after 2027-06-30.",
+        deprecation_reason=renamed_mine_list("myUnits"),
         own_records=True,
     )
     def unit_account_my_units(self, info: strawberry.Info) -> list[UnitMembership]:
@@ -139,17 +147,8 @@ class UnitAccountsQuery:
         page = paginate(ctx, vehicles.unit_vehicles_query(unit.id), first, after, lambda v: v)
         bundles = vehicles.bundle(ctx.session, list(page.nodes))
         if any(b.drivers for b in bundles):
-            ctx.audit_read(
-                f"{MEASURE}.vehicles",
-                None,
-                f"Unit:{unit.id}",
-                {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
-            )
-        return Connection(
-            nodes=[UnitVehicle.of(b) for b in bundles],
-            page_info=page.page_info,
-            total_count=page.total_count,
-        )
+            _audit_filed_drivers(ctx, f"Unit:{unit.id}", member)
+        return dataclasses.replace(page, nodes=[UnitVehicle.of(b) for b in bundles])
 
     @operation_field(f"{MEASURE}.vehicles", "One vehicle of the unit.", qualifier=MEMBER)
     def unit_vehicle(
@@ -163,12 +162,7 @@ class UnitAccountsQuery:
             raise NotFound("Vehicle", "vehicleId")
         (b,) = vehicles.bundle(ctx.session, [row])
         if b.drivers:
-            ctx.audit_read(
-                f"{MEASURE}.vehicles",
-                None,
-                f"Vehicle:{row.id}",
-                {"purpose": "unit member views filed drivers (八-三)", "member": member.id},
-            )
+            _audit_filed_drivers(ctx, f"Vehicle:{row.id}", member)
         return UnitVehicle.of(b)
 
     @operation_field(
@@ -403,14 +397,8 @@ class UnitAccountsMutation:
     def unit_contact_change(
         self, info: strawberry.Info, input: UnitContactChangeInput, scope: WriteScope
     ) -> UnitContactChangePayload:
-        row = business.change_contact(
-            info.context,
-            scope,
-            str(input.unit_id),
-            input.contact_name,
-            input.mobile,
-            input.postal_address,
-        )
+        # the input's fields are the service's arguments, name for name
+        row = business.change_contact(info.context, scope, **vars(input))
         return UnitContactChangePayload(contact=UnitContactDetails.of(row))
 
     @mutation(

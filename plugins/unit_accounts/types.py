@@ -10,8 +10,8 @@ from core.accounts import Person as PersonRow
 from core.accounts import Unit as UnitRow
 from core.accounts import UnitMember as UnitMemberRow
 from core.api.types import Application, IdTypeEnum, Person, Vehicle
-from core.clock import to_china
 from core.graphql.operations import Payload
+from core.graphql.rows import from_row
 from core.identity import mask_id_number
 from core.registries.vehicles import FiledDriver as FiledDriverRow
 from core.registries.vehicles import Violation as ViolationRow
@@ -55,15 +55,13 @@ class UnitAccountMember:
 
     @classmethod
     def of(cls, row: UnitMemberRow, person: PersonRow) -> UnitAccountMember:
-        return cls(
-            id=strawberry.ID(row.id),
-            unit_id=strawberry.ID(row.unit_id),
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             person=Person.of(person),
-            role=rules.MemberRole(row.role),
-            status=row.status,
             can_replace_plates=rules.may_replace_plates(row.role, row.can_replace_plates),
             plates_granted_at_window=row.can_replace_plates,
-            registered_at=to_china(row.registered_at),
         )
 
 
@@ -100,13 +98,8 @@ class UnitFiledDriver:
 
     @classmethod
     def of(cls, row: FiledDriverRow, person: PersonRow) -> UnitFiledDriver:
-        return cls(
-            id=strawberry.ID(row.id),
-            name=person.name,
-            id_number_masked=mask_id_number(person.id_number) or "",
-            filed_at=to_china(row.filed_at),
-            active=row.active,
-        )
+        masked = mask_id_number(person.id_number) or ""
+        return from_row(cls, row, china_times=True, name=person.name, id_number_masked=masked)
 
 
 @strawberry.type(description="A traffic violation of a unit vehicle (交通违法记录).")
@@ -122,16 +115,7 @@ class UnitViolation:
 
     @classmethod
     def of(cls, row: ViolationRow) -> UnitViolation:
-        return cls(
-            id=strawberry.ID(row.id),
-            occurred_at=to_china(row.occurred_at),
-            city=row.city_code,
-            description=row.description,
-            on_site=row.on_site,
-            points=row.points,
-            fine_yuan=row.fine_yuan,
-            status=row.status,
-        )
+        return from_row(cls, row, china_times=True, city=row.city_code)
 
 
 @strawberry.type(description="A vehicle of the unit with its status, filed drivers and violations.")
@@ -165,11 +149,10 @@ class UnitCleanupRun:
     @classmethod
     def of(cls, row: CleanupRunRow) -> UnitCleanupRun:
         f = row.figures or {}
-        return cls(
-            id=strawberry.ID(row.id),
-            ran_at=to_china(row.ran_at),
-            mode=rules.CleanupMode(row.mode),
-            scope=row.scope,
+        return from_row(
+            cls,
+            row,
+            china_times=True,
             accounts=f.get("accounts", 0),
             changed=f.get("changed", 0),
             duplicate_id=f.get("DUPLICATE_ID", 0),
@@ -259,15 +242,7 @@ class UnitPlateReservation:
 
     @classmethod
     def of(cls, row: PlateReservationRow) -> UnitPlateReservation:
-        return cls(
-            id=strawberry.ID(row.id),
-            unit_id=strawberry.ID(row.unit_id),
-            vin=row.vin,
-            plate=row.plate,
-            status=ReservationStatus(row.status),
-            reserved_at=to_china(row.reserved_at),
-            valid_until=row.valid_until,
-        )
+        return from_row(cls, row, china_times=True)
 
 
 @strawberry.type(description="The unit's contact details (八-三 变更联系方式).")
@@ -280,13 +255,7 @@ class UnitContactDetails:
 
     @classmethod
     def of(cls, row: UnitContactRow) -> UnitContactDetails:
-        return cls(
-            unit_id=strawberry.ID(row.unit_id),
-            contact_name=row.contact_name,
-            mobile=row.mobile,
-            postal_address=row.postal_address,
-            updated_at=to_china(row.updated_at),
-        )
+        return from_row(cls, row, china_times=True)
 
 
 @strawberry.input(description="New contact details of the unit (八-三).")

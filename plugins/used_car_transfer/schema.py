@@ -7,10 +7,10 @@ import datetime as dt
 import strawberry
 
 from core.api.types import IdTypeEnum
-from core.clock import to_china
 from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
+from core.graphql.rows import from_row
 
 from . import closing, rules, service
 from .models import UsedCarTransferInspection as InspectionRow
@@ -61,15 +61,7 @@ class UsedCarTransferInspection:
 
     @classmethod
     def of(cls, row: InspectionRow) -> UsedCarTransferInspection:
-        return cls(
-            inspected_at=to_china(row.inspected_at),
-            city=row.city_code,
-            vin_matches=row.vin_matches,
-            suspicion=rules.Suspicion(row.suspicion),
-            passed=row.passed,
-            video_ref=row.video_ref,
-            video_sha256=row.video_sha256,
-        )
+        return from_row(cls, row, china_times=True, city=row.city_code)
 
 
 @strawberry.type(description="A cross-region used-car transfer registration (二手车异地交易登记).")
@@ -106,30 +98,8 @@ class UsedCarTransfer:
 
     @classmethod
     def of(cls, row: UsedCarTransferRow, inspection: InspectionRow | None) -> UsedCarTransfer:
-        return cls(
-            id=strawberry.ID(row.id),
-            application_id=strawberry.ID(row.application_id),
-            vehicle_id=strawberry.ID(row.vehicle_id),
-            from_city=row.from_city,
-            to_city=row.to_city,
-            trade_city=row.trade_city,
-            handling_city=row.handling_city,
-            route=rules.Route(row.route),
-            channel=rules.Channel(row.channel),
-            status=rules.TransferStatus(row.status),
-            invoice_number=row.invoice_number,
-            invoice_date=row.invoice_date,
-            dealer_credit_code=row.dealer_credit_code,
-            plate_before=row.plate_before,
-            plate_after=row.plate_after,
-            return_reason=rules.ReturnReason(row.return_reason) if row.return_reason else None,
-            return_basis=rules.ReturnBasis(row.return_basis) if row.return_basis else None,
-            return_evidence=row.return_evidence,
-            close_note=row.close_note,
-            submitted_at=to_china(row.submitted_at),
-            registered_at=to_china(row.registered_at) if row.registered_at else None,
-            inspection=UsedCarTransferInspection.of(inspection) if inspection else None,
-        )
+        found = UsedCarTransferInspection.of(inspection) if inspection else None
+        return from_row(cls, row, china_times=True, inspection=found)
 
 
 def _out(ctx: Context, row: UsedCarTransferRow) -> UsedCarTransfer:
@@ -212,18 +182,8 @@ class UsedCarTransferMutation:
     def used_car_transfer_apply(
         self, info: strawberry.Info, input: UsedCarTransferApplyInput, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        row = service.apply(
-            info.context,
-            scope,
-            vin=input.vin,
-            plate=input.plate,
-            trade_city=input.trade_city,
-            invoice_number=input.invoice_number,
-            invoice_date=input.invoice_date,
-            dealer_credit_code=input.dealer_credit_code,
-            buyer_id_type=input.buyer_id_type,
-            buyer_id_number=input.buyer_id_number,
-        )
+        # the input's fields are the service's keyword arguments, name for name
+        row = service.apply(info.context, scope, **vars(input))
         return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, None))
 
     @mutation(
@@ -235,16 +195,8 @@ class UsedCarTransferMutation:
     def used_car_transfer_inspect(
         self, info: strawberry.Info, input: UsedCarTransferInspectInput, scope: WriteScope
     ) -> UsedCarTransferPayload:
-        row, record = service.inspect(
-            info.context,
-            scope,
-            transfer_id=str(input.transfer_id),
-            vin_matches=input.vin_matches,
-            suspicion=rules.Suspicion(input.suspicion),
-            video_ref=input.video_ref,
-            video_sha256=input.video_sha256,
-            note=input.note,
-        )
+        # the input's fields are the service's keyword arguments (enums arrive as members)
+        row, record = service.inspect(info.context, scope, **vars(input))
         return UsedCarTransferPayload(transfer=UsedCarTransfer.of(row, record))
 
     @mutation(
