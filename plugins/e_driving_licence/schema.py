@@ -14,6 +14,7 @@ from core.api.types import Application, DrivingLicence
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.documents import issuing
 from core.errors import Code, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
@@ -21,7 +22,7 @@ from core.registries import caller
 from core.registries.licences import DrivingLicence as LicenceRow
 
 from . import rules, service, verification
-from .models import EdlVerification
+from .models import EdlLocalVersion, EdlVerification
 from .rules import MEASURE
 
 EDrivingLicencePresented = strawberry.enum(
@@ -435,5 +436,8 @@ class EDrivingLicenceMutation:
     def e_driving_licence_local_version_register(
         self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput, scope: WriteScope
     ) -> EDrivingLicenceLocalVersionPayload:
-        row = service.local_version_register(info.context, scope, input.city, input.name)
+        row = issuing.register_local_version(
+            info.context, scope, MEASURE, input.city, input.name,
+            EdlLocalVersion, rules.refuse_local_version,
+        )  # fmt: skip
         return EDrivingLicenceLocalVersionPayload(local_version_id=row.id)

@@ -16,7 +16,7 @@ from core.accounts import PartnerOrg, Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.signing import sign_document
+from core.documents import issuing
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_licence_file_number, parse_sha256
 from core.ids import lookup_id
@@ -27,7 +27,7 @@ from core.validation import require_range, require_text
 
 from . import rules
 from .errors import EDrivingLicenceErrorCode
-from .models import EdlConsent, EdlLocalVersion
+from .models import EdlConsent
 
 KIND = "DL"
 PREFIX = "DL1:"
@@ -51,27 +51,22 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
     person = session.get(Person, licence.person_id)
     rules.require_real_person(person.real_person_verified_at if person else None)
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    if cred.active_for_subject(session, KIND, licence.id) is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.ALREADY_ISSUED,
-            "Your e-licence is already issued.",
-            field="licenceId",
-        )
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.licence_id == licence.id,
-            apps.Application.status.in_(  # type: ignore[attr-defined]
-                [apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value]
-            ),
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.PENDING_APPLICATION,
-            "An application is already under review.",
-            field="licenceId",
-        )
+    issuing.refuse_if_issued(
+        session,
+        KIND,
+        licence.id,
+        EDrivingLicenceErrorCode.ALREADY_ISSUED,
+        "Your e-licence is already issued.",
+        "licenceId",
+    )
+    issuing.refuse_if_pending(
+        session,
+        rules.MEASURE,
+        apps.Application.licence_id == licence.id,
+        EDrivingLicenceErrorCode.PENDING_APPLICATION,
+        "An application is already under review.",
+        "licenceId",
+    )
     app = apps.submit(
         session,
         now=ctx.now(),
@@ -112,17 +107,18 @@ def review(
     if licence is None:
         raise NotFound("Licence", "applicationId")
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    if cred.active_for_subject(session, KIND, licence.id) is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.ALREADY_ISSUED,
-            "The e-licence is already issued.",
-            field="applicationId",
-        )
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
+    issuing.refuse_if_issued(
+        session,
+        KIND,
+        licence.id,
+        EDrivingLicenceErrorCode.ALREADY_ISSUED,
+        "The e-licence is already issued.",
+        "applicationId",
     )
-    credential = cred.issue(session, now, KIND, licence.id, licence.person_id)
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    credential = issuing.issue_on_approval(
+        session, app, KIND, licence.id, licence.person_id,
+        now=now, actor_account_id=actor, note=text,
+    )  # fmt: skip
     ctx.notify(session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE)
     return app, credential
 
@@ -164,23 +160,18 @@ def show(ctx: Context, count: int) -> list[tuple[str, int, int]]:
     """A batch of short-window signed payloads (text, iat, exp): the QR rotates while offline."""
     credential, licence = my_credential(ctx)
     code, _ = rules.live_status(licence.status, licence.valid_until, licence.points, ctx.today())
-    handle = cred.handle_to_bytes(credential.handle)
-    valid_until = int(licence.valid_until.strftime("%Y%m%d"))
-    out = []
-    for iat, exp in rules.windows(ctx.now(), count):
-        claims = {
-            cred.C_KIND: KIND,
-            cred.C_HANDLE: handle,
-            cred.C_STATUS_REF: cred.status_ref(credential),
-            cred.C_EXP: exp,
-            cred.C_IAT: iat,
-            cred.C_NONCE: secrets.token_bytes(4),
-            cred.C_CLASSES: cred.classes_to_mask(licence.classes),
-            cred.C_STATUS: code,
-            cred.C_VALID_UNTIL: valid_until,
-        }
-        out.append((sign_document(ctx.platform.keys, PREFIX, claims), iat, exp))
-    return out
+    classes = cred.classes_to_mask(licence.classes)
+    return [
+        (
+            issuing.sign_presentation(
+                ctx.platform.keys, PREFIX, credential, iat=iat, exp=exp,
+                classes=classes, status=code, valid_until=licence.valid_until,
+            ),
+            iat,
+            exp,
+        )
+        for iat, exp in rules.windows(ctx.now(), count)
+    ]  # fmt: skip
 
 
 def share_create(
@@ -240,27 +231,3 @@ def seize(
     scope.session.add(licence)
     scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
     return licence
-
-
-def local_version_register(
-    ctx: Context, scope: WriteScope, city: str, name: str
-) -> EdlLocalVersion:
-    """Register/accept a local electronic licence version: refused where the unified e-licence
-    is in force (2021-一-五-3)."""
-    from core.divisions import city as lookup_city
-
-    label = require_text("name", name, 100)
-    place = lookup_city(city, "city").code
-    if ctx.actor.is_staff:
-        ctx.require_jurisdiction(place, field="city")
-    decision = ctx.decision(rules.MEASURE, place)
-    rules.refuse_local_version(decision.in_force, place, decision.day)
-    row = EdlLocalVersion(
-        city_code=place,
-        name=label,
-        registered_by=ctx.actor.account_id,
-        registered_at=stamp(ctx.now()),
-    )
-    scope.session.add(row)
-    scope.subject(None, f"EdlLocalVersion:{row.id}")
-    return row

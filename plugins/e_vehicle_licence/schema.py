@@ -12,12 +12,13 @@ from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.documents import issuing
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import Vehicle as VehicleRow
 
-from . import local_versions, rules, service
-from .models import EvlGrant, EvlRoadsideCheck
+from . import rules, service
+from .models import EvlGrant, EvlLocalVersion, EvlRoadsideCheck
 from .rules import MEASURE
 
 EVehicleLicencePresented = strawberry.enum(
@@ -402,5 +403,8 @@ class EVehicleLicenceMutation:
     def e_vehicle_licence_local_version_register(
         self, info: strawberry.Info, input: EVehicleLicenceLocalVersionInput, scope: WriteScope
     ) -> EVehicleLicenceLocalVersionPayload:
-        row = local_versions.local_version_register(info.context, scope, input.city, input.name)
+        row = issuing.register_local_version(
+            info.context, scope, MEASURE, input.city, input.name,
+            EvlLocalVersion, rules.refuse_local_version,
+        )  # fmt: skip
         return EVehicleLicenceLocalVersionPayload(local_version_id=row.id)

@@ -4,9 +4,7 @@ filed users and their handling of non-site violations."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import insert
 from sqlalchemy import select as sa_select
@@ -16,11 +14,12 @@ from core.accounts import Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.qr import sign_payload
-from core.documents.signing import sign_document, signed_text, verify_document
+from core.documents import issuing
+from core.documents.online_check import OnlineCheck
+from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_plate, parse_sha256
-from core.ids import lookup_id, new_id
+from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
@@ -34,7 +33,6 @@ _RECORD = insert(EvlVerification.__table__)  # type: ignore[attr-defined] - rece
 KIND = "VL"
 PREFIX = "VL1:"
 BUSINESS = "E_VEHICLE_LICENCE_ISSUE"
-LEEWAY = 30
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
 
@@ -67,25 +65,22 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
             measure=rules.MEASURE,
         )
     rules.require_issuable(vehicle.status)
-    if cred.active_for_subject(session, KIND, vehicle.id) is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_ISSUED,
-            "The e-vehicle licence is already issued.",
-            field="vehicleId",
-        )
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.vehicle_id == vehicle.id,
-            apps.Application.status.in_(["SUBMITTED", "UNDER_REVIEW"]),  # type: ignore[attr-defined]
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.PENDING_APPLICATION,
-            "An application is under review.",
-            field="vehicleId",
-        )
+    issuing.refuse_if_issued(
+        session,
+        KIND,
+        vehicle.id,
+        EVehicleLicenceErrorCode.ALREADY_ISSUED,
+        "The e-vehicle licence is already issued.",
+        "vehicleId",
+    )
+    issuing.refuse_if_pending(
+        session,
+        rules.MEASURE,
+        apps.Application.vehicle_id == vehicle.id,
+        EVehicleLicenceErrorCode.PENDING_APPLICATION,
+        "An application is under review.",
+        "vehicleId",
+    )
     app = apps.submit(
         session,
         now=ctx.now(),
@@ -122,15 +117,18 @@ def review(
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
     rules.require_issuable(vehicle.status)
-    if cred.active_for_subject(session, KIND, vehicle.id) is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_ISSUED, "Already issued.", field="applicationId"
-        )
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
+    issuing.refuse_if_issued(
+        session,
+        KIND,
+        vehicle.id,
+        EVehicleLicenceErrorCode.ALREADY_ISSUED,
+        "Already issued.",
+        "applicationId",
     )
-    credential = cred.issue(session, now, KIND, vehicle.id, vehicle.owner_person_id)
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    credential = issuing.issue_on_approval(
+        session, app, KIND, vehicle.id, vehicle.owner_person_id,
+        now=now, actor_account_id=actor, note=text,
+    )  # fmt: skip
     ctx.notify(
         session,
         vehicle.owner_person_id or "",
@@ -182,50 +180,29 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
 
 
 def show(ctx: Context, vehicle_id: str, count: int) -> list[tuple[str, int, int]]:
-    if not 1 <= count <= MAX_BATCH:
-        raise RuleError(
-            Code.INVALID_INPUT, f"`count` must be between 1 and {MAX_BATCH}.", field="count"
-        )
+    """A batch of short-window signed payloads (text, iat, exp) for the owner or a grantee."""
+    batch = issuing.windows(ctx.now(), count, WINDOW_SECONDS, MAX_BATCH)
     credential, vehicle = credential_for_viewer(ctx, vehicle_id)
     code, _ = rules.live_status(vehicle.status)
-    start = int(ctx.now().timestamp())
-    until = vehicle.inspection_valid_until
-    out = []
-    for i in range(count):
-        iat, exp = start + i * WINDOW_SECONDS, start + (i + 1) * WINDOW_SECONDS
-        claims = {
-            cred.C_KIND: KIND,
-            cred.C_HANDLE: cred.handle_to_bytes(credential.handle),
-            cred.C_STATUS_REF: cred.status_ref(credential),
-            cred.C_EXP: exp,
-            cred.C_IAT: iat,
-            cred.C_NONCE: secrets.token_bytes(4),
-            cred.C_CLASSES: vehicle.vehicle_type,
-            cred.C_STATUS: code,
-            cred.C_VALID_UNTIL: int(until.strftime("%Y%m%d")) if until else 0,
-        }
-        out.append((sign_document(ctx.platform.keys, PREFIX, claims), iat, exp))
-    return out
+    return [
+        (
+            issuing.sign_presentation(
+                ctx.platform.keys, PREFIX, credential, iat=iat, exp=exp,
+                classes=vehicle.vehicle_type, status=code,
+                valid_until=vehicle.inspection_valid_until,
+            ),
+            iat,
+            exp,
+        )
+        for iat, exp in batch
+    ]  # fmt: skip
 
 
 @dataclass
-class Checked:
+class Checked(OnlineCheck):
     """What an online verification established."""
 
-    accepted: bool = False
-    reasons: list[str] = field(default_factory=list)
-    signature_valid: bool = False
-    kid: str | None = None
-    key_state: str | None = None
-    age: int | None = None
-    expired: bool | None = None
-    live_status: str | None = None
     vehicle: Vehicle | None = None
-    holder_person_id: str | None = None
-    handle: str | None = None
-    receipt_id: str = ""
-    receipt: str = ""
-    audit_entry: Any = None  # the EventDraft this verification is logged under
 
 
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
@@ -235,18 +212,7 @@ def check_payload(ctx: Context, session: Session, payload: str) -> Checked:
     """Signature, payload expiry and the vehicle's live status (read from the registry)."""
     text = signed_text("payload", payload, 600)
     out = Checked()
-    result = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape(KIND))
-    out.kid, out.key_state, out.signature_valid = result.kid, result.key_state, result.valid
-    if not result.valid:
-        out.reasons.append(result.reason)
-        return out
-    claims = result.claims or {}  # the VL1 shape: every claim present with its type
-    iat, exp = claims[cred.C_IAT], claims[cred.C_EXP]
-    out.handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
-    epoch = int(ctx.now().timestamp())
-    out.age, out.expired = epoch - iat, epoch > exp + LEEWAY
-    if out.expired:
-        out.reasons.append("PAYLOAD_EXPIRED")
+    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is None:
         return out
     row = session.execute(
         sa_select(_CRED.c.subject_id, _CRED.c.revoked_at, _CRED.c.holder_person_id).where(
@@ -305,42 +271,19 @@ def verify(
             else "",
         }
         claims = {k: values[k] for k in allowed}
-    result = (
-        "ACCEPTED" if out.accepted else "REJECTED:" + (out.reasons[0] if out.reasons else "UNKNOWN")
-    )
-    out.receipt_id = new_id()
     name = org.name if org is not None else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
-    disclosed = sorted(claims) if actor.is_partner else ["full_vehicle"]
-    scope.subject(
-        out.holder_person_id,
-        f"EVehicleLicence:{out.handle}" if out.handle else None,
-        purpose=why,
-        claims=disclosed,
-        result=result,
-        receipt=out.receipt_id,
-    )
-    entry = out.audit_entry = scope.audit_draft()  # fixed now: the receipt names its entry
-    scope.insert(
+    out.log(
+        ctx,
+        scope,
         _RECORD,
-        {
-            "id": out.receipt_id,
-            "at": stamp(ctx.now()),
-            "owner_person_id": out.holder_person_id,
-            "handle": out.handle,
-            "verifier_kind": "PARTNER" if actor.is_partner else "STAFF",
-            "verifier_name": name[:100],
-            "purpose": why,
-            "claims": disclosed,
-            "result": result[:40],
-        },
+        now=ctx.now(),
+        ref_type="EVehicleLicence",
+        purpose=why,
+        verifier_name=name,
+        claims=claims,
+        disclosed=sorted(claims) if actor.is_partner else ["full_vehicle"],
+        columns={"owner_person_id": out.holder_person_id},
     )
-    out.receipt = sign_payload(
-        "VR2:",
-        {1: out.receipt_id, 2: out.handle or "", 3: actor.partner_org_id or actor.account_id or "",
-         4: int(ctx.now().timestamp()), 5: result, 6: claims, 7: why, 8: out.live_status or "",
-         9: entry.log_id, 10: entry.uid, 11: entry.leaf_hash()},
-        ctx.platform.keys.active("document"),
-    )  # fmt: skip
     return out, claims
 
 
