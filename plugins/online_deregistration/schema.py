@@ -285,14 +285,13 @@ class DeregistrationMutation:
         self, info: strawberry.Info, input: DeregistrationVerifyInput, scope: WriteScope
     ) -> DeregistrationVerifyPayload:
         out = service.verify(info.context, scope, input.payload, input.purpose)
-        found = out["certificate"]
-        certificate, vehicle = found if found else (None, None)
+        certificate, vehicle = out.certificate, out.vehicle
         return DeregistrationVerifyPayload(
             verification=DeregistrationVerification(
-                accepted=out["accepted"],
-                reasons=out["reasons"],
-                signature_valid=out["signature_valid"],
-                kid=out["kid"],
+                accepted=out.accepted,
+                reasons=out.reasons,
+                signature_valid=out.signature_valid,
+                kid=out.kid,
                 certificate_number=certificate.number if certificate else None,
                 deregistered_on=certificate.deregistered_on if certificate else None,
                 reason=rules.DeregReason(certificate.reason) if certificate else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -16,7 +17,9 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents import credentials as cred
-from core.documents.signing import sign_document, signed_text, verify_document
+from core.documents import issuing
+from core.documents.online_check import OnlineCheck
+from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
 from core.ids import lookup_id
@@ -63,19 +66,14 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
     rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.vehicle_id == vehicle.id,
-            apps.Application.status.in_(["SUBMITTED", "UNDER_REVIEW"]),  # type: ignore[attr-defined]
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            DeregistrationErrorCode.PENDING_APPLICATION,
-            "An application is already open.",
-            field="vehicleId",
-        )
+    issuing.refuse_if_pending(
+        session,
+        rules.MEASURE,
+        apps.Application.vehicle_id == vehicle.id,
+        DeregistrationErrorCode.PENDING_APPLICATION,
+        "An application is already open.",
+        "vehicleId",
+    )
     app = apps.submit(
         session,
         now=ctx.now(),
@@ -317,55 +315,45 @@ def show(ctx: Context, certificate_id: str) -> tuple[str, int, int]:
     credential = ctx.session.get(cred.IssuedCredential, certificate.handle)
     vehicle = ctx.session.get(Vehicle, certificate.vehicle_id)
     iat = int(ctx.now().timestamp())
-    claims = {
-        cred.C_KIND: KIND,
-        cred.C_HANDLE: cred.handle_to_bytes(certificate.handle),
-        cred.C_STATUS_REF: cred.status_ref(credential),
-        cred.C_EXP: iat + WINDOW_SECONDS,
-        cred.C_IAT: iat,
-        cred.C_NONCE: secrets.token_bytes(4),
-        cred.C_CLASSES: vehicle.vehicle_type if vehicle else "",
-        cred.C_STATUS: 0,
-        cred.C_VALID_UNTIL: int(certificate.deregistered_on.strftime("%Y%m%d")),
-    }
-    return sign_document(ctx.platform.keys, PREFIX, claims), iat, iat + WINDOW_SECONDS
+    text = issuing.sign_presentation(
+        ctx.platform.keys, PREFIX, credential, iat=iat, exp=iat + WINDOW_SECONDS,
+        classes=vehicle.vehicle_type if vehicle else "", status=0,
+        valid_until=certificate.deregistered_on,
+    )  # fmt: skip
+    return text, iat, iat + WINDOW_SECONDS
 
 
-def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[str, Any]:
+@dataclass
+class CertificateCheck(OnlineCheck):
+    """What a certificate verification established: the certificate and its vehicle, if accepted."""
+
+    certificate: DeregCertificate | None = None
+    vehicle: Vehicle | None = None
+
+
+def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> CertificateCheck:
     """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
     text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
     if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
         raise Forbidden("Your credential lacks the scope deregistration:verify.")
-    out: dict[str, Any] = {"accepted": False, "reasons": [], "certificate": None}
-    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape(KIND))
-    out["signature_valid"], out["kid"] = checked.valid, checked.kid
-    holder = None
-    if not checked.valid:
-        out["reasons"].append(checked.reason)
-    else:
-        claims = checked.claims or {}  # the DC1 shape: every claim present with its type
-        handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
-        if int(ctx.now().timestamp()) > claims[cred.C_EXP] + 30:
-            out["reasons"].append("PAYLOAD_EXPIRED")
+    out = CertificateCheck()
+    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is not None:
+        handle = out.handle
+        certificate = scope.session.exec(
+            select(DeregCertificate).where(DeregCertificate.handle == handle)
+        ).first()
+        credential = scope.session.get(cred.IssuedCredential, handle)
+        vehicle = scope.session.get(Vehicle, certificate.vehicle_id) if certificate else None
+        if certificate is None or credential is None or credential.revoked_at is not None:
+            out.reasons.append("CERTIFICATE_REVOKED" if certificate else "UNKNOWN_CERTIFICATE")
+        elif vehicle is None or vehicle.status != VehicleStatus.DEREGISTERED.value:
+            out.reasons.append("VEHICLE_NOT_DEREGISTERED")
         else:
-            certificate = scope.session.exec(
-                select(DeregCertificate).where(DeregCertificate.handle == handle)
-            ).first()
-            credential = scope.session.get(cred.IssuedCredential, handle)
-            vehicle = scope.session.get(Vehicle, certificate.vehicle_id) if certificate else None
-            if certificate is None or credential is None or credential.revoked_at is not None:
-                out["reasons"].append(
-                    "CERTIFICATE_REVOKED" if certificate else "UNKNOWN_CERTIFICATE"
-                )
-            elif vehicle is None or vehicle.status != VehicleStatus.DEREGISTERED.value:
-                out["reasons"].append("VEHICLE_NOT_DEREGISTERED")
-            else:
-                holder = certificate.owner_person_id
-                out["accepted"] = True
-                out["certificate"] = (certificate, vehicle)
-    result = "ACCEPTED" if out["accepted"] else "REJECTED:" + out["reasons"][0]
-    scope.subject(holder, None, purpose=why, result=result)
+            out.holder_person_id = certificate.owner_person_id
+            out.accepted = True
+            out.certificate, out.vehicle = certificate, vehicle
+    scope.subject(out.holder_person_id, None, purpose=why, result=out.verdict())
     return out
 
 
