@@ -10,6 +10,8 @@ from typing import Any
 import strawberry
 
 from core.api.audit import AuditEntryRef
+from core.api.credential_types import VerificationRecord, from_epoch
+from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, DrivingLicence
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -138,7 +140,7 @@ def qr_version_for_length(length: int) -> int:
 
 
 def _ts(epoch: int | None) -> dt.datetime | None:
-    return None if epoch is None else to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+    return None if epoch is None else from_epoch(epoch)
 
 
 def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVerification:
@@ -169,24 +171,8 @@ def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVer
 @strawberry.type(
     description="One verification of your e-licence: who, when, purpose, claims, result."
 )
-class EDrivingLicenceVerificationRecord:
-    at: dt.datetime
-    verifier_kind: str
-    verifier_name: str
-    purpose: str
-    claims: list[str]
-    result: str
-
-    @classmethod
-    def of(cls, row: EdlVerification) -> EDrivingLicenceVerificationRecord:
-        return cls(
-            at=to_china(row.at),
-            verifier_kind=row.verifier_kind,
-            verifier_name=row.verifier_name,
-            purpose=row.purpose,
-            claims=list(row.claims or []),
-            result=row.result,
-        )
+class EDrivingLicenceVerificationRecord(VerificationRecord):
+    pass
 
 
 @strawberry.input
@@ -196,20 +182,17 @@ class EDrivingLicenceApplyInput:
 
 
 @strawberry.type
-class EDrivingLicenceApplyPayload(Payload):
-    application: Application | None = None
+class EDrivingLicenceApplyPayload(ApplicationPayload):
+    pass
 
 
 @strawberry.input
-class EDrivingLicenceReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+class EDrivingLicenceReviewInput(ReviewDecisionInput):
+    pass
 
 
 @strawberry.type
-class EDrivingLicenceReviewPayload(Payload):
-    application: Application | None = None
+class EDrivingLicenceReviewPayload(ApplicationPayload):
     e_licence: EDrivingLicence | None = None
 
 

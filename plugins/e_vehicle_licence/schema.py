@@ -8,6 +8,8 @@ import datetime as dt
 import strawberry
 
 from core.api.audit import AuditEntryRef
+from core.api.credential_types import ScannedPayloadInput, VerificationRecord, from_epoch
+from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -101,13 +103,8 @@ class EVehicleLicenceVerification:
 @strawberry.type(
     description="One verification of your e-vehicle licence: who, when, purpose, claims, result."
 )
-class EVehicleLicenceVerificationRecord:
-    at: dt.datetime
-    verifier_kind: str
-    verifier_name: str
-    purpose: str
-    claims: list[str]
-    result: str
+class EVehicleLicenceVerificationRecord(VerificationRecord):
+    pass
 
 
 @strawberry.type
@@ -153,27 +150,23 @@ class EVehicleLicenceApplyInput:
 
 
 @strawberry.type
-class EVehicleLicenceApplyPayload(Payload):
-    application: Application | None = None
+class EVehicleLicenceApplyPayload(ApplicationPayload):
+    pass
 
 
 @strawberry.input
-class EVehicleLicenceReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+class EVehicleLicenceReviewInput(ReviewDecisionInput):
+    pass
 
 
 @strawberry.type
-class EVehicleLicenceReviewPayload(Payload):
-    application: Application | None = None
+class EVehicleLicenceReviewPayload(ApplicationPayload):
     e_licence: EVehicleLicence | None = None
 
 
 @strawberry.input
-class EVehicleLicenceVerifyInput:
-    payload: str
-    purpose: str
+class EVehicleLicenceVerifyInput(ScannedPayloadInput):
+    pass
 
 
 @strawberry.type
@@ -234,13 +227,11 @@ class EVehicleLicenceQuery:
     ) -> EVehicleLicenceQr:
         ctx: Context = info.context
         batch = service.show(ctx, str(vehicle_id), count)
-
-        def ts(epoch: int) -> dt.datetime:
-            return to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
-
         return EVehicleLicenceQr(
             payloads=[
-                EVehicleLicenceQrPayload(text=t, not_before=ts(i), expires_at=ts(e), length=len(t))
+                EVehicleLicenceQrPayload(
+                    text=t, not_before=from_epoch(i), expires_at=from_epoch(e), length=len(t)
+                )
                 for t, i, e in batch
             ]
         )
@@ -265,14 +256,7 @@ class EVehicleLicenceQuery:
             .where(EvlVerification.owner_person_id == pid)
             .order_by(EvlVerification.at.desc(), EvlVerification.id)  # type: ignore[attr-defined]
         )
-
-        def of(row: EvlVerification) -> EVehicleLicenceVerificationRecord:
-            return EVehicleLicenceVerificationRecord(
-                at=to_china(row.at), verifier_kind=row.verifier_kind, verifier_name=row.verifier_name,
-                purpose=row.purpose, claims=list(row.claims or []), result=row.result,
-            )  # fmt: skip
-
-        return paginate(ctx, stmt, first, after, of)
+        return paginate(ctx, stmt, first, after, EVehicleLicenceVerificationRecord.of)
 
 
 @strawberry.input

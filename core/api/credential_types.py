@@ -1,0 +1,50 @@
+"""GraphQL bases shared by the credential measures (e-driving licence, e-vehicle licence,
+e-deregistration certificate): the scanned payload a verifier submits, the holder's log line of
+a verification, and the epoch seconds of signed payloads as China time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Self
+
+import strawberry
+
+from core.clock import to_china
+
+
+def from_epoch(epoch: int) -> dt.datetime:
+    """Epoch seconds (a payload's iat / exp) as an aware China-time datetime."""
+    return to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+
+
+@strawberry.input
+class ScannedPayloadInput:
+    """The QR text a verifier scanned and why it verifies."""
+
+    payload: str
+    purpose: str
+
+
+@strawberry.type
+class VerificationRecord:
+    """One verification of a credential as its holder sees it: who, when, purpose, claims, result."""
+
+    at: dt.datetime
+    verifier_kind: str
+    verifier_name: str
+    purpose: str
+    claims: list[str]
+    result: str
+
+    @classmethod
+    def of(cls, row: Any) -> Self:
+        """From a row of a measure's verification log (at, verifier_kind, verifier_name, purpose,
+        claims, result)."""
+        return cls(
+            at=to_china(row.at),
+            verifier_kind=row.verifier_kind,
+            verifier_name=row.verifier_name,
+            purpose=row.purpose,
+            claims=list(row.claims or []),
+            result=row.result,
+        )
