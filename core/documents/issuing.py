@@ -1,9 +1,9 @@
 """Issuing and presenting an electronic credential (e-driving licence, e-vehicle licence,
 e-deregistration certificate): the steps the credential measures share.
 
-- `refuse_if_issued` / `refuse_if_pending`: the two refusals before an application is submitted
-  or approved (one live credential per subject, one open application per subject).
-- `issue_on_approval`: approve the application, issue the credential, complete the application.
+- `Issuer`: a measure's way of issuing: `submit` (refused while the subject holds a live
+  credential or has an open application), `issue` on approval (approve, issue, complete).
+- `submit_once`: an application refused while another one for the same subject is open.
 - `windows` / `sign_presentation`: the short-window signed QR payloads the holder's app shows.
 - `register_local_version`: a city's own electronic version of the document, accepted only where
   the unified credential is not in force (M01 2021-一-五-3, M13 2024-一-五-2).
@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement
 from sqlmodel import Session, select
 
 from core.context import Context, WriteScope
@@ -31,58 +31,118 @@ from core.validation import require_text
 OPEN_STATUSES = (apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value)
 
 
-def refuse_if_issued(
-    session: Session, kind: str, subject_id: str, code: str, message: str, field: str
-) -> None:
-    """Raises RuleError(`code`, `message`, field=`field`) when the subject (a licence, a vehicle)
-    already holds a live (unrevoked) credential of `kind`."""
-    if cred.active_for_subject(session, kind, subject_id) is not None:
-        raise RuleError(code, message, field=field)
-
-
-def refuse_if_pending(
-    session: Session,
+def submit_once(
+    ctx: Context,
+    scope: WriteScope,
+    *,
     measure: str,
-    subject: ColumnElement[bool],
-    code: str,
-    message: str,
+    business: str,
+    link: str,
+    subject_id: str,
+    holder_person_id: str | None,
+    city_code: str,
     field: str,
-) -> None:
-    """Raises RuleError(`code`, `message`, field=`field`) when an application of `measure` for
-    the subject (`subject`: e.g. `Application.vehicle_id == vehicle.id`) is still submitted or
-    under review."""
-    pending = session.exec(
+    pending: tuple[str, str],
+    data: dict[str, Any],
+    **links: Any,
+) -> apps.Application:
+    """Submit the holder's application of `measure` / `business` in `city_code` for one subject:
+    `link` is the Application column naming it ("licence_id", "vehicle_id"), set to `subject_id`
+    (`links`: further columns, e.g. office_id). Refused with `pending` = (code, message) on
+    `field` while an application of the measure for the subject is submitted or under review.
+    Audited as `Application:<id>` of the holder."""
+    session = scope.session
+    open_one = session.exec(
         select(apps.Application).where(
             apps.Application.measure == measure,
-            subject,
+            getattr(apps.Application, link) == subject_id,
             apps.Application.status.in_(OPEN_STATUSES),  # type: ignore[attr-defined]
         )
     ).first()
-    if pending is not None:
-        raise RuleError(code, message, field=field)
+    if open_one is not None:
+        raise RuleError(pending[0], pending[1], field=field)
+    app = apps.submit(
+        session,
+        now=ctx.now(),
+        measure=measure,
+        business=business,
+        city_code=city_code,
+        actor_account_id=ctx.actor.account_id,
+        applicant_person_id=holder_person_id,
+        subject_person_id=holder_person_id,
+        data=data,
+        **{link: subject_id},
+        **links,
+    )
+    scope.subject(holder_person_id, f"Application:{app.id}")
+    return app
 
 
-def issue_on_approval(
-    session: Session,
-    app: apps.Application,
-    kind: str,
-    subject_id: str,
-    holder_person_id: str | None,
-    *,
-    now: dt.datetime,
-    actor_account_id: str | None,
-    note: str | None,
-) -> cred.IssuedCredential:
-    """Move the application to APPROVED (with the reviewer's note), issue the credential of
-    `kind` for the subject and its holder, and move the application to COMPLETED."""
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor_account_id, note=note
-    )
-    credential = cred.issue(session, now, kind, subject_id, holder_person_id)
-    apps.transition(
-        session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor_account_id
-    )
-    return credential
+@dataclass(frozen=True)
+class Issuer:
+    """How a measure issues its credential on an application: the measure, the credential
+    `kind` ("DL", "VL"), the application's `business`, the Application column naming the subject
+    (`link`), and the measure's error codes for "already issued" and "an application is open"."""
+
+    measure: str
+    kind: str
+    business: str
+    link: str
+    already_issued: str
+    pending: str
+
+    def refuse_if_issued(self, session: Session, subject_id: str, message: str, field: str) -> None:
+        """Raises RuleError(already_issued, `message`) when the subject (a licence, a vehicle)
+        already holds a live (unrevoked) credential of this kind."""
+        if cred.active_for_subject(session, self.kind, subject_id) is not None:
+            raise RuleError(self.already_issued, message, field=field)
+
+    def submit(
+        self,
+        ctx: Context,
+        scope: WriteScope,
+        subject_id: str,
+        holder_person_id: str | None,
+        city_code: str,
+        *,
+        field: str,
+        messages: tuple[str, str],
+        data: dict[str, Any],
+        **links: Any,
+    ) -> apps.Application:
+        """The holder applies for the credential of the subject: refused (on `field`, with
+        `messages` = (already issued, application open)) while the subject holds a live one or
+        an application is open; see `submit_once`."""
+        self.refuse_if_issued(scope.session, subject_id, messages[0], field)
+        return submit_once(
+            ctx, scope, measure=self.measure, business=self.business, link=self.link,
+            subject_id=subject_id, holder_person_id=holder_person_id, city_code=city_code,
+            field=field, pending=(self.pending, messages[1]), data=data, **links,
+        )  # fmt: skip
+
+    def issue(
+        self,
+        ctx: Context,
+        session: Session,
+        app: apps.Application,
+        subject_id: str,
+        holder_person_id: str | None,
+        *,
+        note: str | None,
+        issued_message: str,
+    ) -> cred.IssuedCredential:
+        """On an approving review: refused with `issued_message` (field applicationId) when the
+        subject already holds a live credential; else the application moves to APPROVED (with
+        the reviewer's `note`), the credential is issued to the holder, the application moves to
+        COMPLETED."""
+        self.refuse_if_issued(session, subject_id, issued_message, "applicationId")
+        now, actor = ctx.now(), ctx.actor.account_id
+        apps.transition(
+            session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=note
+        )
+        credential = cred.issue(session, now, self.kind, subject_id, holder_person_id)
+        apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+        return credential
 
 
 def windows(now: dt.datetime, count: int, seconds: int, max_batch: int) -> list[tuple[int, int]]:

@@ -32,6 +32,14 @@ from .models import EdlConsent
 KIND = "DL"
 PREFIX = "DL1:"
 BUSINESS = "E_DRIVING_LICENCE_ISSUE"
+ISSUER = issuing.Issuer(
+    rules.MEASURE,
+    KIND,
+    BUSINESS,
+    "licence_id",
+    EDrivingLicenceErrorCode.ALREADY_ISSUED,
+    EDrivingLicenceErrorCode.PENDING_APPLICATION,
+)
 
 
 def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
@@ -51,37 +59,11 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
     person = session.get(Person, licence.person_id)
     rules.require_real_person(person.real_person_verified_at if person else None)
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    issuing.refuse_if_issued(
-        session,
-        KIND,
-        licence.id,
-        EDrivingLicenceErrorCode.ALREADY_ISSUED,
-        "Your e-licence is already issued.",
-        "licenceId",
-    )
-    issuing.refuse_if_pending(
-        session,
-        rules.MEASURE,
-        apps.Application.licence_id == licence.id,
-        EDrivingLicenceErrorCode.PENDING_APPLICATION,
-        "An application is already under review.",
-        "licenceId",
-    )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business=BUSINESS,
-        city_code=licence.issuing_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=licence.person_id,
-        subject_person_id=licence.person_id,
-        licence_id=licence.id,
-        office_id=licence.issuing_office_id,
-        data={"photoSha256": photo},
-    )
-    scope.subject(licence.person_id, f"Application:{app.id}")
-    return app
+    return ISSUER.submit(
+        ctx, scope, licence.id, licence.person_id, licence.issuing_city, field="licenceId",
+        messages=("Your e-licence is already issued.", "An application is already under review."),
+        data={"photoSha256": photo}, office_id=licence.issuing_office_id,
+    )  # fmt: skip
 
 
 def review(
@@ -99,25 +81,15 @@ def review(
         EDrivingLicenceErrorCode.NOTE_REQUIRED,
         rules.R_PHOTO,
     )
-    now = ctx.now()
-    actor = ctx.actor.account_id
     if not approve:  # rejected by the review step: the workflow's `rejected` notice is sent
         return app, None
     licence = session.get(DrivingLicence, app.licence_id)
     if licence is None:
         raise NotFound("Licence", "applicationId")
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    issuing.refuse_if_issued(
-        session,
-        KIND,
-        licence.id,
-        EDrivingLicenceErrorCode.ALREADY_ISSUED,
-        "The e-licence is already issued.",
-        "applicationId",
-    )
-    credential = issuing.issue_on_approval(
-        session, app, KIND, licence.id, licence.person_id,
-        now=now, actor_account_id=actor, note=text,
+    credential = ISSUER.issue(
+        ctx, session, app, licence.id, licence.person_id,
+        note=text, issued_message="The e-licence is already issued.",
     )  # fmt: skip
     ctx.notify(session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE)
     return app, credential

@@ -33,6 +33,14 @@ _RECORD = insert(EvlVerification.__table__)  # type: ignore[attr-defined] - rece
 KIND = "VL"
 PREFIX = "VL1:"
 BUSINESS = "E_VEHICLE_LICENCE_ISSUE"
+ISSUER = issuing.Issuer(
+    rules.MEASURE,
+    KIND,
+    BUSINESS,
+    "vehicle_id",
+    EVehicleLicenceErrorCode.ALREADY_ISSUED,
+    EVehicleLicenceErrorCode.PENDING_APPLICATION,
+)
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
 
@@ -65,36 +73,11 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
             measure=rules.MEASURE,
         )
     rules.require_issuable(vehicle.status)
-    issuing.refuse_if_issued(
-        session,
-        KIND,
-        vehicle.id,
-        EVehicleLicenceErrorCode.ALREADY_ISSUED,
-        "The e-vehicle licence is already issued.",
-        "vehicleId",
-    )
-    issuing.refuse_if_pending(
-        session,
-        rules.MEASURE,
-        apps.Application.vehicle_id == vehicle.id,
-        EVehicleLicenceErrorCode.PENDING_APPLICATION,
-        "An application is under review.",
-        "vehicleId",
-    )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business=BUSINESS,
-        city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=vehicle.owner_person_id,
-        subject_person_id=vehicle.owner_person_id,
-        vehicle_id=vehicle.id,
-        data={"photoSha256": photo},
-    )
-    scope.subject(vehicle.owner_person_id, f"Application:{app.id}")
-    return app
+    return ISSUER.submit(
+        ctx, scope, vehicle.id, vehicle.owner_person_id, vehicle.registration_city,
+        field="vehicleId", data={"photoSha256": photo},
+        messages=("The e-vehicle licence is already issued.", "An application is under review."),
+    )  # fmt: skip
 
 
 def review(
@@ -112,22 +95,13 @@ def review(
     )
     if not approve:
         return app, None
-    now, actor = ctx.now(), ctx.actor.account_id
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
     rules.require_issuable(vehicle.status)
-    issuing.refuse_if_issued(
-        session,
-        KIND,
-        vehicle.id,
-        EVehicleLicenceErrorCode.ALREADY_ISSUED,
-        "Already issued.",
-        "applicationId",
-    )
-    credential = issuing.issue_on_approval(
-        session, app, KIND, vehicle.id, vehicle.owner_person_id,
-        now=now, actor_account_id=actor, note=text,
+    credential = ISSUER.issue(
+        ctx, session, app, vehicle.id, vehicle.owner_person_id,
+        note=text, issued_message="Already issued.",
     )  # fmt: skip
     ctx.notify(
         session,

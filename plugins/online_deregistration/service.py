@@ -39,10 +39,6 @@ KIND, PREFIX = "DC", "DC1:"
 WINDOW_SECONDS = 600
 
 
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
-
-
 def open_other_business(session: Session, vehicle_id: str) -> list[str]:
     """The measures of the vehicle's open applications (core applications registry) other than
     deregistration itself: e.g. a cross-region transfer (M02) a buyer applied for."""
@@ -66,28 +62,12 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
     rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
-    issuing.refuse_if_pending(
-        session,
-        rules.MEASURE,
-        apps.Application.vehicle_id == vehicle.id,
-        DeregistrationErrorCode.PENDING_APPLICATION,
-        "An application is already open.",
-        "vehicleId",
-    )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business="DEREGISTRATION",
-        city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=person_id,
-        subject_person_id=person_id,
-        vehicle_id=vehicle.id,
-        data={"reason": reason},
-    )
-    scope.subject(person_id, f"Application:{app.id}")
-    return app
+    return issuing.submit_once(
+        ctx, scope, measure=rules.MEASURE, business="DEREGISTRATION", link="vehicle_id",
+        subject_id=vehicle.id, holder_person_id=person_id, city_code=vehicle.registration_city,
+        field="vehicleId", data={"reason": reason},
+        pending=(DeregistrationErrorCode.PENDING_APPLICATION, "An application is already open."),
+    )  # fmt: skip
 
 
 def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) -> int:
