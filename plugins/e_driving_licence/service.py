@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Row
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from core.accounts import PartnerOrg, Person, Role
 from core.context import Context, WriteScope
@@ -23,6 +23,7 @@ from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries import caller
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.registries.ownership import load_own
 from core.validation import require_range, require_text
 
 from . import rules
@@ -42,19 +43,13 @@ ISSUER = issuing.Issuer(
 )
 
 
-def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
-    person_id = ctx.require_person()
-    licence = session.get(DrivingLicence, lookup_id(licence_id))
-    if licence is None or licence.person_id != person_id:
-        raise NotFound("Licence", "licenceId")
-    return licence
-
-
 def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -> apps.Application:
     """A real-person-verified holder applies for the e-licence of their licence (2021-一-三-1)."""
     session = scope.session
     photo = parse_sha256(photo_sha256, "photoSha256")
-    licence = _own_licence(ctx, session, licence_id)
+    licence = load_own(
+        ctx, session, DrivingLicence, licence_id, "person_id", "Licence", "licenceId"
+    )
     ctx.require_in_force(rules.MEASURE, licence.issuing_city, field="licenceId")
     person = session.get(Person, licence.person_id)
     rules.require_real_person(person.real_person_verified_at if person else None)

@@ -21,6 +21,7 @@ from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_plate, parse_sha256
 from core.ids import lookup_id
 from core.registries import applications as apps
+from core.registries.ownership import load_own
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
 
@@ -50,11 +51,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _own_vehicle(ctx: Context, session: Session, vehicle_id: str) -> Vehicle:
-    person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None or vehicle.owner_person_id != person_id:
-        raise NotFound("Vehicle", "vehicleId")
-    return vehicle
+    return load_own(ctx, session, Vehicle, vehicle_id, "owner_person_id", "Vehicle", "vehicleId")
 
 
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -> apps.Application:
@@ -347,10 +344,7 @@ def grant_create(
 
 
 def grant_revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EvlGrant:
-    person_id = ctx.require_person()
-    grant = scope.session.get(EvlGrant, lookup_id(grant_id))
-    if grant is None or grant.owner_person_id != person_id:
-        raise NotFound("Grant", "grantId")
+    grant = load_own(ctx, scope.session, EvlGrant, grant_id, "owner_person_id", "Grant", "grantId")
     if grant.revoked_at is not None:
         raise RuleError(Code.INVALID_TRANSITION, "Already revoked.", field="grantId")
     grant.revoked_at, grant.revoked_reason = stamp(ctx.now()), "OWNER"

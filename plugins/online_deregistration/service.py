@@ -24,6 +24,7 @@ from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
 from core.ids import lookup_id
 from core.registries import applications as apps
+from core.registries.ownership import load_own
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
 from core.workflow import move
@@ -55,16 +56,13 @@ def open_other_business(session: Session, vehicle_id: str) -> list[str]:
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps.Application:
     """The owner applies online to deregister their vehicle."""
     session = scope.session
-    person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None or vehicle.owner_person_id != person_id:
-        raise NotFound("Vehicle", "vehicleId")
+    vehicle = load_own(ctx, session, Vehicle, vehicle_id, "owner_person_id", "Vehicle", "vehicleId")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
     rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
     return issuing.submit_once(
         ctx, scope, measure=rules.MEASURE, business="DEREGISTRATION", link="vehicle_id",
-        subject_id=vehicle.id, holder_person_id=person_id, city_code=vehicle.registration_city,
+        subject_id=vehicle.id, holder_person_id=vehicle.owner_person_id, city_code=vehicle.registration_city,
         field="vehicleId", data={"reason": reason},
         pending=(DeregistrationErrorCode.PENDING_APPLICATION, "An application is already open."),
     )  # fmt: skip
@@ -216,12 +214,7 @@ def scrap_process(
 ) -> tuple[DeregScrapReport, DeregCertificate]:
     """The registration office deregisters on the scrap information (三-三-2)."""
     session = scope.session
-    report = session.get(DeregScrapReport, lookup_id(report_id))
-    if report is None:
-        raise NotFound("Scrap report", "reportId")
-    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
-    ctx.require_jurisdiction(report.registration_city, field="reportId")
-    _require_received(report)
+    report = _received_report(ctx, session, report_id)
     vehicle = session.get(Vehicle, report.vehicle_id)
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
@@ -245,13 +238,21 @@ def scrap_process(
     return report, certificate
 
 
-def _require_received(report: DeregScrapReport) -> None:
+def _received_report(ctx: Context, session: Session, report_id: str) -> DeregScrapReport:
+    """The scrap report the registration office settles: NOT_FOUND, FEATURE_NOT_ENABLED and
+    OUT_OF_JURISDICTION for its registration city, REPORT_DONE once processed or rejected."""
+    report = session.get(DeregScrapReport, lookup_id(report_id))
+    if report is None:
+        raise NotFound("Scrap report", "reportId")
+    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
+    ctx.require_jurisdiction(report.registration_city, field="reportId")
     if report.status != rules.ScrapReportStatus.RECEIVED.value:
         raise RuleError(
             DeregistrationErrorCode.REPORT_DONE,
             f"This report is already {report.status.lower()}.",
             field="reportId",
         )
+    return report
 
 
 def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -> DeregScrapReport:
@@ -260,12 +261,7 @@ def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -
     overdue job stops flagging it. Once the obstacle is gone the firm reports again."""
     session = scope.session
     text = require_text("reason", reason, 500, multiline=True)
-    report = session.get(DeregScrapReport, lookup_id(report_id))
-    if report is None:
-        raise NotFound("Scrap report", "reportId")
-    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
-    ctx.require_jurisdiction(report.registration_city, field="reportId")
-    _require_received(report)
+    report = _received_report(ctx, session, report_id)
     vehicle = session.get(Vehicle, report.vehicle_id)
     now = ctx.now()
     move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "reject", field_name="reportId",
@@ -282,10 +278,10 @@ def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -
 
 
 def own_certificate(ctx: Context, certificate_id: str) -> DeregCertificate:
-    person_id = ctx.require_person()
-    certificate = ctx.session.get(DeregCertificate, lookup_id(certificate_id))
-    if certificate is None or certificate.owner_person_id != person_id:
-        raise NotFound("Certificate", "certificateId")
+    certificate = load_own(
+        ctx, ctx.session, DeregCertificate, certificate_id, "owner_person_id", "Certificate",
+        "certificateId",
+    )  # fmt: skip
     ctx.require_in_force(rules.MEASURE, certificate.city_code, field="certificateId")
     return certificate
 
