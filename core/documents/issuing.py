@@ -5,28 +5,23 @@ e-deregistration certificate): the steps the credential measures share.
   credential or has an open application), `issue` on approval (approve, issue, complete).
 - `submit_once`: an application refused while another one for the same subject is open.
 - `windows` / `sign_presentation`: the short-window signed QR payloads the holder's app shows.
-- `register_local_version`: a city's own electronic version of the document, accepted only where
-  the unified credential is not in force (M01 2021-一-五-3, M13 2024-一-五-2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from sqlmodel import Session, select
 
 from core.context import Context, WriteScope
-from core.db import stamp
 from core.documents import credentials as cred
 from core.documents.keys import KeyRing
 from core.documents.signing import sign_document
 from core.errors import Code, RuleError
 from core.registries import applications as apps
-from core.validation import require_text
 
 OPEN_STATUSES = (apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value)
 
@@ -183,46 +178,3 @@ def sign_presentation(
         cred.C_VALID_UNTIL: int(valid_until.strftime("%Y%m%d")) if valid_until else 0,
     }
     return sign_document(keys, prefix, claims)
-
-
-class LocalVersion(Protocol):
-    """A measure's local-version table: `city_code`, `name`, `registered_by`, `registered_at`."""
-
-    id: str
-
-    def __init__(self, **values: Any) -> None: ...
-
-
-V = TypeVar("V", bound=LocalVersion)
-
-
-def register_local_version(
-    ctx: Context,
-    scope: WriteScope,
-    measure: str,
-    city: str,
-    name: str,
-    table: type[V],
-    refuse: Callable[[bool, str, dt.date], None],
-) -> V:
-    """Register / accept a local electronic version of the document in `city` (clerks: their
-    own city), unless the unified credential of `measure` is in force there: `refuse(in_force,
-    city_code, day)` raises the measure's refusal (its rule). Audited as `<Table>:<id>`.
-    Raises INVALID_INPUT / TOO_LONG (name), UNKNOWN_CITY, OUT_OF_JURISDICTION."""
-    from core.divisions import city as lookup_city
-
-    label = require_text("name", name, 100)
-    place = lookup_city(city, "city").code
-    if ctx.actor.is_staff:
-        ctx.require_jurisdiction(place, field="city")
-    decision = ctx.decision(measure, place)
-    refuse(decision.in_force, place, decision.day)
-    row = table(
-        city_code=place,
-        name=label,
-        registered_by=ctx.actor.account_id,
-        registered_at=stamp(ctx.now()),
-    )
-    scope.session.add(row)
-    scope.subject(None, f"{table.__name__}:{row.id}")
-    return row

@@ -16,7 +16,7 @@ from core.api.types import Application, DrivingLicence
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
-from core.documents import issuing
+from core.documents import local_versions
 from core.errors import Code, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
@@ -419,7 +419,7 @@ class EDrivingLicenceMutation:
     def e_driving_licence_local_version_register(
         self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput, scope: WriteScope
     ) -> EDrivingLicenceLocalVersionPayload:
-        row = issuing.register_local_version(
+        row = local_versions.register_local_version(
             info.context, scope, MEASURE, input.city, input.name,
             EdlLocalVersion, rules.refuse_local_version,
         )  # fmt: skip

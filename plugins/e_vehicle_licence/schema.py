@@ -14,7 +14,7 @@ from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
-from core.documents import issuing
+from core.documents import local_versions
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.registries.vehicles import Vehicle as VehicleRow
@@ -387,7 +387,7 @@ class EVehicleLicenceMutation:
     def e_vehicle_licence_local_version_register(
         self, info: strawberry.Info, input: EVehicleLicenceLocalVersionInput, scope: WriteScope
     ) -> EVehicleLicenceLocalVersionPayload:
-        row = issuing.register_local_version(
+        row = local_versions.register_local_version(
             info.context, scope, MEASURE, input.city, input.name,
             EvlLocalVersion, rules.refuse_local_version,
         )  # fmt: skip
