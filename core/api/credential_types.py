@@ -1,11 +1,11 @@
 """GraphQL bases shared by the credential measures (e-driving licence, e-vehicle licence,
 e-deregistration certificate): the scanned payload a verifier submits, the holder's log line of
-a verification, and the epoch seconds of signed payloads as China time."""
+a verification, the QR payloads the holder's app shows (their epoch seconds as China time)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import strawberry
 
@@ -15,6 +15,18 @@ from core.clock import to_china
 def from_epoch(epoch: int) -> dt.datetime:
     """Epoch seconds (a payload's iat / exp) as an aware China-time datetime."""
     return to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+
+
+P = TypeVar("P")
+
+
+def qr_payloads(payload_type: type[P], batch: list[tuple[str, int, int]]) -> list[P]:
+    """A measure's QR payload objects (fields text, not_before, expires_at, length) from a batch
+    of signed payloads (text, iat, exp)."""
+    return [
+        payload_type(text=t, not_before=from_epoch(i), expires_at=from_epoch(e), length=len(t))  # type: ignore[call-arg]
+        for t, i, e in batch
+    ]
 
 
 @strawberry.input

@@ -10,7 +10,7 @@ from typing import Any
 import strawberry
 
 from core.api.audit import AuditEntryRef
-from core.api.credential_types import VerificationRecord, from_epoch
+from core.api.credential_types import VerificationRecord, from_epoch, qr_payloads
 from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, DrivingLicence
 from core.clock import to_china
@@ -277,12 +277,7 @@ class EDrivingLicenceQuery:
         ctx: Context = info.context
         batch = service.show(ctx, count)
         return EDrivingLicenceQr(
-            payloads=[
-                EDrivingLicenceQrPayload(
-                    text=t, not_before=_ts(i), expires_at=_ts(e), length=len(t)
-                )  # type: ignore[arg-type]
-                for t, i, e in batch
-            ],
+            payloads=qr_payloads(EDrivingLicenceQrPayload, batch),
             qr_version=qr_version_for_length(len(batch[0][0])),
         )
 

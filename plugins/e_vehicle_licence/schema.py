@@ -8,7 +8,7 @@ import datetime as dt
 import strawberry
 
 from core.api.audit import AuditEntryRef
-from core.api.credential_types import ScannedPayloadInput, VerificationRecord, from_epoch
+from core.api.credential_types import ScannedPayloadInput, VerificationRecord, qr_payloads
 from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, Vehicle
 from core.clock import to_china
@@ -227,14 +227,7 @@ class EVehicleLicenceQuery:
     ) -> EVehicleLicenceQr:
         ctx: Context = info.context
         batch = service.show(ctx, str(vehicle_id), count)
-        return EVehicleLicenceQr(
-            payloads=[
-                EVehicleLicenceQrPayload(
-                    text=t, not_before=from_epoch(i), expires_at=from_epoch(e), length=len(t)
-                )
-                for t, i, e in batch
-            ]
-        )
+        return EVehicleLicenceQr(payloads=qr_payloads(EVehicleLicenceQrPayload, batch))
 
     @operation_field(
         f"{MEASURE}.view",
