@@ -8,8 +8,10 @@ import datetime as dt
 from typing import Any, Self, TypeVar
 
 import strawberry
+from sqlmodel import select
 
 from core.clock import to_china
+from core.graphql.pagination import Connection, paginate
 
 
 def from_epoch(epoch: int) -> dt.datetime:
@@ -60,3 +62,14 @@ class VerificationRecord:
             claims=list(row.claims or []),
             result=row.result,
         )
+
+    @classmethod
+    def page(
+        cls, ctx: Any, log: Any, holder_column: Any, first: int, after: str | None
+    ) -> Connection[Self]:
+        """One page of the caller's lines of the verification log `log` (a table whose
+        `holder_column` is the holder's person id), newest first. UNAUTHENTICATED without a
+        personal account; INVALID_INPUT for a bad page size or cursor (`paginate`)."""
+        person_id = ctx.require_person()
+        statement = select(log).where(holder_column == person_id).order_by(log.at.desc(), log.id)
+        return paginate(ctx, statement, first, after, cls.of)

@@ -19,7 +19,7 @@ from core.documents import credentials as cred
 from core.documents import local_versions
 from core.errors import Code, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
-from core.graphql.pagination import Connection, paginate
+from core.graphql.pagination import Connection
 from core.registries import caller
 from core.registries.licences import DrivingLicence as LicenceRow
 
@@ -290,16 +290,9 @@ class EDrivingLicenceQuery:
     def my_e_driving_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[EDrivingLicenceVerificationRecord]:
-        from sqlmodel import select
-
-        ctx: Context = info.context
-        pid = ctx.require_person()
-        stmt = (
-            select(EdlVerification)
-            .where(EdlVerification.holder_person_id == pid)
-            .order_by(EdlVerification.at.desc(), EdlVerification.id)  # type: ignore[attr-defined]
+        return EDrivingLicenceVerificationRecord.page(
+            info.context, EdlVerification, EdlVerification.holder_person_id, first, after
         )
-        return paginate(ctx, stmt, first, after, EDrivingLicenceVerificationRecord.of)
 
     @operation_field(
         f"{MEASURE}.status_list",

@@ -16,11 +16,11 @@ from core.context import Context, WriteScope
 from core.documents import credentials as cred
 from core.documents import local_versions
 from core.graphql.operations import Payload, mutation, operation_field
-from core.graphql.pagination import Connection, paginate
+from core.graphql.pagination import Connection
 from core.registries.vehicles import Vehicle as VehicleRow
 
 from . import rules, service
-from .models import EvlGrant, EvlLocalVersion, EvlRoadsideCheck
+from .models import EvlGrant, EvlLocalVersion, EvlRoadsideCheck, EvlVerification
 from .rules import MEASURE
 
 EVehicleLicencePresented = strawberry.enum(
@@ -238,18 +238,9 @@ class EVehicleLicenceQuery:
     def my_e_vehicle_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[EVehicleLicenceVerificationRecord]:
-        from sqlmodel import select
-
-        from .models import EvlVerification
-
-        ctx: Context = info.context
-        pid = ctx.require_person()
-        stmt = (
-            select(EvlVerification)
-            .where(EvlVerification.owner_person_id == pid)
-            .order_by(EvlVerification.at.desc(), EvlVerification.id)  # type: ignore[attr-defined]
+        return EVehicleLicenceVerificationRecord.page(
+            info.context, EvlVerification, EvlVerification.owner_person_id, first, after
         )
-        return paginate(ctx, stmt, first, after, EVehicleLicenceVerificationRecord.of)
 
 
 @strawberry.input
