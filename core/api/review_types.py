@@ -9,6 +9,7 @@ import strawberry
 
 from core.api.types import Application
 from core.graphql.operations import Payload
+from core.validation import require_text
 
 
 @strawberry.type
@@ -25,3 +26,18 @@ class ReviewDecisionInput:
     application_id: strawberry.ID
     approve: bool
     note: str | None = None
+
+
+@strawberry.input
+class NotedDecisionInput:
+    """A decision on an application that needs the decider's note either way (why it was
+    approved after a check by hand, or why it was rejected)."""
+
+    application_id: strawberry.ID
+    approve: bool
+    note: str
+
+    def checked_note(self) -> str:
+        """The note as stored: required, at most 500 characters, several lines allowed.
+        Raises INVALID_INPUT / TOO_LONG (field `note`)."""
+        return require_text("note", self.note, 500, multiline=True)
