@@ -22,6 +22,7 @@ from core.documents.keys import KeyRing
 from core.documents.signing import sign_document
 from core.errors import Code, RuleError
 from core.registries import applications as apps
+from core.registries.moves import move_by_caller
 
 OPEN_STATUSES = (apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value)
 
@@ -131,12 +132,9 @@ class Issuer:
         the reviewer's `note`), the credential is issued to the holder, the application moves to
         COMPLETED."""
         self.refuse_if_issued(session, subject_id, issued_message, "applicationId")
-        now, actor = ctx.now(), ctx.actor.account_id
-        apps.transition(
-            session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=note
-        )
-        credential = cred.issue(session, now, self.kind, subject_id, holder_person_id)
-        apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+        move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=note)
+        credential = cred.issue(session, ctx.now(), self.kind, subject_id, holder_person_id)
+        move_by_caller(ctx, session, app, apps.AppStatus.COMPLETED)
         return credential
 
 

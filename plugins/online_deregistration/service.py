@@ -24,6 +24,7 @@ from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
 from core.ids import lookup_id
 from core.registries import applications as apps
+from core.registries.moves import move_by_caller
 from core.registries.ownership import load_own
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
@@ -139,14 +140,11 @@ def review(
     )
     if not approve:
         return app, None
-    now, actor = ctx.now(), ctx.actor.account_id
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
     rules.require_no_open_business(open_other_business(session, vehicle.id), "applicationId")
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
-    )
+    move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=text)
     certificate = deregister(
         ctx,
         session,
@@ -155,7 +153,7 @@ def review(
         app.city_code,
         "applicationId",
     )
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    move_by_caller(ctx, session, app, apps.AppStatus.COMPLETED)
     return app, certificate
 
 
