@@ -25,8 +25,9 @@ P = TypeVar("P")
 def qr_payloads(payload_type: type[P], batch: list[tuple[str, int, int]]) -> list[P]:
     """A measure's QR payload objects (fields text, not_before, expires_at, length) from a batch
     of signed payloads (text, iat, exp)."""
+    make: Any = payload_type  # a strawberry type: its fields are keyword arguments
     return [
-        payload_type(text=t, not_before=from_epoch(i), expires_at=from_epoch(e), length=len(t))  # type: ignore[call-arg]
+        make(text=t, not_before=from_epoch(i), expires_at=from_epoch(e), length=len(t))
         for t, i, e in batch
     ]
 
@@ -41,7 +42,8 @@ class ScannedPayloadInput:
 
 @strawberry.type
 class VerificationRecord:
-    """One verification of a credential as its holder sees it: who, when, purpose, claims, result."""
+    """One verification of a credential as its holder sees it: who, when, purpose, claims and
+    result."""
 
     at: dt.datetime
     verifier_kind: str

@@ -2,7 +2,8 @@
 e-deregistration certificate): the steps the credential measures share.
 
 - `Issuer`: a measure's way of issuing: `submit` (refused while the subject holds a live
-  credential or has an open application), `issue` on approval (approve, issue, complete).
+  credential or has an open application), `review` (on approval: check, approve, issue,
+  complete).
 - `submit_once`: an application refused while another one for the same subject is open.
 - `windows` / `sign_presentation`: the short-window signed QR payloads the holder's app shows.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +22,7 @@ from core.context import Context, WriteScope
 from core.documents import credentials as cred
 from core.documents.keys import KeyRing
 from core.documents.signing import sign_document
-from core.errors import Code, RuleError
+from core.errors import Code, NotFound, RuleError
 from core.registries import applications as apps
 from core.registries.moves import move_by_caller
 
@@ -76,20 +78,30 @@ def submit_once(
 
 @dataclass(frozen=True)
 class Issuer:
-    """How a measure issues its credential on an application: the measure, the credential
-    `kind` ("DL", "VL"), the application's `business`, the Application column naming the subject
-    (`link`), and the measure's error codes for "already issued" and "an application is open"."""
+    """How a measure issues its credential on an application.
+
+    `subject` is the registry table the credential stands for (a licence, a vehicle), `link` the
+    Application column naming it ("licence_id", "vehicle_id"), `holder` the subject's column of
+    the holder's person id and `what` its name in NOT_FOUND; `kind` the credential kind ("DL",
+    "VL"), `business` the application's; the measure's error codes: `note_required` (a
+    rejection without a note), `already_issued`, `pending` (an application is open); and the
+    clause a review names (`review_rule`), if any."""
 
     measure: str
     kind: str
     business: str
+    subject: type[Any]
     link: str
+    holder: str
+    what: str
+    note_required: str
     already_issued: str
     pending: str
+    review_rule: str | None = None
 
     def refuse_if_issued(self, session: Session, subject_id: str, message: str, field: str) -> None:
-        """Raises RuleError(already_issued, `message`) when the subject (a licence, a vehicle)
-        already holds a live (unrevoked) credential of this kind."""
+        """Raises RuleError(already_issued, `message`) when the subject already holds a live
+        (unrevoked) credential of this kind."""
         if cred.active_for_subject(session, self.kind, subject_id) is not None:
             raise RuleError(self.already_issued, message, field=field)
 
@@ -97,8 +109,7 @@ class Issuer:
         self,
         ctx: Context,
         scope: WriteScope,
-        subject_id: str,
-        holder_person_id: str | None,
+        subject: Any,
         city_code: str,
         *,
         field: str,
@@ -106,36 +117,51 @@ class Issuer:
         data: dict[str, Any],
         **links: Any,
     ) -> apps.Application:
-        """The holder applies for the credential of the subject: refused (on `field`, with
-        `messages` = (already issued, application open)) while the subject holds a live one or
-        an application is open; see `submit_once`."""
-        self.refuse_if_issued(scope.session, subject_id, messages[0], field)
+        """The holder of `subject` (a row of the subject table) applies for its credential:
+        refused on `field`, with `messages` = (already issued, application open), while the
+        subject holds a live one or an application is open; see `submit_once`."""
+        self.refuse_if_issued(scope.session, subject.id, messages[0], field)
         return submit_once(
             ctx, scope, measure=self.measure, business=self.business, link=self.link,
-            subject_id=subject_id, holder_person_id=holder_person_id, city_code=city_code,
-            field=field, pending=(self.pending, messages[1]), data=data, **links,
+            subject_id=subject.id, holder_person_id=getattr(subject, self.holder),
+            city_code=city_code, field=field, pending=(self.pending, messages[1]), data=data,
+            **links,
         )  # fmt: skip
 
-    def issue(
+    def review(
         self,
         ctx: Context,
-        session: Session,
-        app: apps.Application,
-        subject_id: str,
-        holder_person_id: str | None,
-        *,
+        scope: WriteScope,
+        application_id: str,
+        approve: bool,
         note: str | None,
+        *,
+        check: Callable[[Any], None],
         issued_message: str,
-    ) -> cred.IssuedCredential:
-        """On an approving review: refused with `issued_message` (field applicationId) when the
-        subject already holds a live credential; else the application moves to APPROVED (with
-        the reviewer's `note`), the credential is issued to the holder, the application moves to
-        COMPLETED."""
-        self.refuse_if_issued(session, subject_id, issued_message, "applicationId")
-        move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=note)
-        credential = cred.issue(session, ctx.now(), self.kind, subject_id, holder_person_id)
+    ) -> tuple[apps.Application, Any, cred.IssuedCredential | None]:
+        """A reviewer's decision (`apps.start_review`: load, gate, note, reject). On approval:
+        the subject is loaded (NotFound(`what`, "applicationId")), `check(subject)` applies the
+        measure's rules, the issue is refused with `issued_message` while the subject holds a
+        live credential; else the application moves to APPROVED (with the note), the credential
+        is issued to the holder, the application moves to COMPLETED. Returns the application,
+        the subject and the credential (None for a rejection)."""
+        session = scope.session
+        app, text = apps.start_review(
+            ctx, scope, application_id, self.measure, approve, note, self.note_required,
+            self.review_rule,
+        )  # fmt: skip
+        if not approve:  # rejected by the review step: the workflow's `rejected` notice is sent
+            return app, None, None
+        subject = session.get(self.subject, getattr(app, self.link))
+        if subject is None:
+            raise NotFound(self.what, "applicationId")
+        check(subject)
+        self.refuse_if_issued(session, subject.id, issued_message, "applicationId")
+        move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=text)
+        holder = getattr(subject, self.holder)
+        credential = cred.issue(session, ctx.now(), self.kind, subject.id, holder)
         move_by_caller(ctx, session, app, apps.AppStatus.COMPLETED)
-        return credential
+        return app, subject, credential
 
 
 def windows(now: dt.datetime, count: int, seconds: int, max_batch: int) -> list[tuple[int, int]]:

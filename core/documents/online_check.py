@@ -97,7 +97,8 @@ class OnlineCheck:
         """Log this verification: the audit subject (`<ref_type>:<handle>`, purpose, disclosed
         claims, result, receipt id), the verifier's log line (`record`: an INSERT of the measure's
         verification table, with the common columns plus `columns`, e.g. the holder's) and the
-        signed receipt naming its audit entry, all at `now`. Sets receipt_id, receipt and audit_entry."""
+        signed receipt naming its audit entry, all at `now`. Sets receipt_id, receipt and
+        audit_entry."""
         actor = ctx.actor
         result = self.verdict()
         self.receipt_id = new_id()

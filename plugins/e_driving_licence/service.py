@@ -34,12 +34,17 @@ KIND = "DL"
 PREFIX = "DL1:"
 BUSINESS = "E_DRIVING_LICENCE_ISSUE"
 ISSUER = issuing.Issuer(
-    rules.MEASURE,
-    KIND,
-    BUSINESS,
-    "licence_id",
-    EDrivingLicenceErrorCode.ALREADY_ISSUED,
-    EDrivingLicenceErrorCode.PENDING_APPLICATION,
+    measure=rules.MEASURE,
+    kind=KIND,
+    business=BUSINESS,
+    subject=DrivingLicence,
+    link="licence_id",
+    holder="person_id",
+    what="Licence",
+    note_required=EDrivingLicenceErrorCode.NOTE_REQUIRED,
+    already_issued=EDrivingLicenceErrorCode.ALREADY_ISSUED,
+    pending=EDrivingLicenceErrorCode.PENDING_APPLICATION,
+    review_rule=rules.R_PHOTO,
 )
 
 
@@ -55,7 +60,7 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
     rules.require_real_person(person.real_person_verified_at if person else None)
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
     return ISSUER.submit(
-        ctx, scope, licence.id, licence.person_id, licence.issuing_city, field="licenceId",
+        ctx, scope, licence, licence.issuing_city, field="licenceId",
         messages=("Your e-licence is already issued.", "An application is already under review."),
         data={"photoSha256": photo}, office_id=licence.issuing_office_id,
     )  # fmt: skip
@@ -65,28 +70,17 @@ def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
 ) -> tuple[apps.Application, cred.IssuedCredential | None]:
     """A clerk of the licence's city reviews the photo; approval issues the unified e-licence."""
-    session = scope.session
-    app, text = apps.start_review(
-        ctx,
-        scope,
-        application_id,
-        rules.MEASURE,
-        approve,
-        note,
-        EDrivingLicenceErrorCode.NOTE_REQUIRED,
-        rules.R_PHOTO,
-    )
-    if not approve:  # rejected by the review step: the workflow's `rejected` notice is sent
-        return app, None
-    licence = session.get(DrivingLicence, app.licence_id)
-    if licence is None:
-        raise NotFound("Licence", "applicationId")
-    rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    credential = ISSUER.issue(
-        ctx, session, app, licence.id, licence.person_id,
-        note=text, issued_message="The e-licence is already issued.",
+    app, licence, credential = ISSUER.review(
+        ctx, scope, application_id, approve, note,
+        check=lambda lic: rules.require_issuable(
+            lic.status, lic.valid_until, lic.points, ctx.today()
+        ),
+        issued_message="The e-licence is already issued.",
     )  # fmt: skip
-    ctx.notify(session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE)
+    if credential is not None:
+        ctx.notify(
+            scope.session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE
+        )
     return app, credential
 
 

@@ -35,12 +35,16 @@ KIND = "VL"
 PREFIX = "VL1:"
 BUSINESS = "E_VEHICLE_LICENCE_ISSUE"
 ISSUER = issuing.Issuer(
-    rules.MEASURE,
-    KIND,
-    BUSINESS,
-    "vehicle_id",
-    EVehicleLicenceErrorCode.ALREADY_ISSUED,
-    EVehicleLicenceErrorCode.PENDING_APPLICATION,
+    measure=rules.MEASURE,
+    kind=KIND,
+    business=BUSINESS,
+    subject=Vehicle,
+    link="vehicle_id",
+    holder="owner_person_id",
+    what="Vehicle",
+    note_required=EVehicleLicenceErrorCode.NOTE_REQUIRED,
+    already_issued=EVehicleLicenceErrorCode.ALREADY_ISSUED,
+    pending=EVehicleLicenceErrorCode.PENDING_APPLICATION,
 )
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
@@ -71,7 +75,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
         )
     rules.require_issuable(vehicle.status)
     return ISSUER.submit(
-        ctx, scope, vehicle.id, vehicle.owner_person_id, vehicle.registration_city,
+        ctx, scope, vehicle, vehicle.registration_city,
         field="vehicleId", data={"photoSha256": photo},
         messages=("The e-vehicle licence is already issued.", "An application is under review."),
     )  # fmt: skip
@@ -80,33 +84,19 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
 def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
 ) -> tuple[apps.Application, cred.IssuedCredential | None]:
-    session = scope.session
-    app, text = apps.start_review(
-        ctx,
-        scope,
-        application_id,
-        rules.MEASURE,
-        approve,
-        note,
-        EVehicleLicenceErrorCode.NOTE_REQUIRED,
-    )
-    if not approve:
-        return app, None
-    vehicle = session.get(Vehicle, app.vehicle_id)
-    if vehicle is None:
-        raise NotFound("Vehicle", "applicationId")
-    rules.require_issuable(vehicle.status)
-    credential = ISSUER.issue(
-        ctx, session, app, vehicle.id, vehicle.owner_person_id,
-        note=text, issued_message="Already issued.",
+    """A clerk of the registration city reviews; approval issues the e-vehicle licence."""
+    app, vehicle, credential = ISSUER.review(
+        ctx, scope, application_id, approve, note,
+        check=lambda v: rules.require_issuable(v.status), issued_message="Already issued.",
     )  # fmt: skip
-    ctx.notify(
-        session,
-        vehicle.owner_person_id or "",
-        f"{rules.MEASURE}.issued",
-        {"plate": vehicle.plate},
-        measure=rules.MEASURE,
-    )
+    if credential is not None:
+        ctx.notify(
+            scope.session,
+            vehicle.owner_person_id or "",
+            f"{rules.MEASURE}.issued",
+            {"plate": vehicle.plate},
+            measure=rules.MEASURE,
+        )
     return app, credential
 
 

@@ -63,7 +63,8 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
     rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
     return issuing.submit_once(
         ctx, scope, measure=rules.MEASURE, business="DEREGISTRATION", link="vehicle_id",
-        subject_id=vehicle.id, holder_person_id=vehicle.owner_person_id, city_code=vehicle.registration_city,
+        subject_id=vehicle.id, holder_person_id=vehicle.owner_person_id,
+        city_code=vehicle.registration_city,
         field="vehicleId", data={"reason": reason},
         pending=(DeregistrationErrorCode.PENDING_APPLICATION, "An application is already open."),
     )  # fmt: skip
