@@ -337,13 +337,10 @@ class EDrivingLicenceMutation:
         self, info: strawberry.Info, input: EDrivingLicenceReviewInput, scope: WriteScope
     ) -> EDrivingLicenceReviewPayload:
         ctx: Context = info.context
-        app, credential = service.review(
+        app, credential, licence = service.review(
             ctx, scope, str(input.application_id), input.approve, input.note
         )
-        e_licence = None
-        if credential is not None:
-            licence = scope.session.get(LicenceRow, credential.subject_id)
-            e_licence = EDrivingLicence.of(ctx, credential, licence)  # type: ignore[arg-type]
+        e_licence = EDrivingLicence.of(ctx, credential, licence) if credential and licence else None
         return EDrivingLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
     @mutation(

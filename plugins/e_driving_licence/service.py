@@ -68,8 +68,9 @@ def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -
 
 def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
-) -> tuple[apps.Application, cred.IssuedCredential | None]:
-    """A clerk of the licence's city reviews the photo; approval issues the unified e-licence."""
+) -> tuple[apps.Application, cred.IssuedCredential | None, DrivingLicence | None]:
+    """A clerk of the licence's city reviews the photo; approval issues the unified e-licence.
+    Returns the application, and on approval the credential and its licence."""
     app, licence, credential = ISSUER.review(
         ctx, scope, application_id, approve, note,
         check=lambda lic: rules.require_issuable(
@@ -81,7 +82,7 @@ def review(
         ctx.notify(
             scope.session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE
         )
-    return app, credential
+    return app, credential, licence
 
 
 _credentials = cred.IssuedCredential.__table__  # type: ignore[attr-defined]

@@ -276,13 +276,10 @@ class EVehicleLicenceMutation:
     def e_vehicle_licence_review(
         self, info: strawberry.Info, input: EVehicleLicenceReviewInput, scope: WriteScope
     ) -> EVehicleLicenceReviewPayload:
-        app, credential = service.review(
+        app, credential, vehicle = service.review(
             info.context, scope, str(input.application_id), input.approve, input.note
         )
-        e_licence = None
-        if credential is not None:
-            vehicle = scope.session.get(VehicleRow, credential.subject_id)
-            e_licence = EVehicleLicence.of(credential, vehicle)  # type: ignore[arg-type]
+        e_licence = EVehicleLicence.of(credential, vehicle) if credential and vehicle else None
         return EVehicleLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
     @mutation(

@@ -83,8 +83,9 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
 
 def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
-) -> tuple[apps.Application, cred.IssuedCredential | None]:
-    """A clerk of the registration city reviews; approval issues the e-vehicle licence."""
+) -> tuple[apps.Application, cred.IssuedCredential | None, Vehicle | None]:
+    """A clerk of the registration city reviews; approval issues the e-vehicle licence.
+    Returns the application, and on approval the credential and its vehicle."""
     app, vehicle, credential = ISSUER.review(
         ctx, scope, application_id, approve, note,
         check=lambda v: rules.require_issuable(v.status), issued_message="Already issued.",
@@ -97,7 +98,7 @@ def review(
             {"plate": vehicle.plate},
             measure=rules.MEASURE,
         )
-    return app, credential
+    return app, credential, vehicle
 
 
 def active_grant(
