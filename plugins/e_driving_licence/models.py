@@ -8,6 +8,7 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 from core.db import json_field
+from core.documents.local_versions import LocalVersion
 from core.ids import new_id
 
 
@@ -45,14 +46,8 @@ class EdlConsent(SQLModel, table=True):
     used_at: dt.datetime | None = None
 
 
-class EdlLocalVersion(SQLModel, table=True):
+class EdlLocalVersion(LocalVersion, table=True):
     """A local electronic licence version registered where the unified e-licence is not yet in
     force (refused once it is: 2021-一-五-3)."""
 
     __tablename__ = "e_driving_licence_local_versions"
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    city_code: str = Field(max_length=6, index=True)
-    name: str = Field(max_length=100)
-    registered_by: str | None = Field(default=None, max_length=40)
-    registered_at: dt.datetime

@@ -6,6 +6,7 @@ import datetime as dt
 import enum
 from collections.abc import Iterable
 
+from core.documents import issuing
 from core.errors import Code, RuleError
 from core.registries.licences import LicenceStatus
 
@@ -152,14 +153,9 @@ def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
 
 
 def windows(now: dt.datetime, count: int, minutes: int = WINDOW_MINUTES) -> list[tuple[int, int]]:
-    """Consecutive (iat, exp) epoch-second windows from `now`, for a batch of rotating payloads."""
-    if not 1 <= count <= MAX_BATCH:
-        raise RuleError(
-            Code.INVALID_INPUT, f"`count` must be between 1 and {MAX_BATCH}.", field="count"
-        )
-    start = int(now.timestamp())
-    step = minutes * 60
-    return [(start + i * step, start + (i + 1) * step) for i in range(count)]
+    """Consecutive (iat, exp) epoch-second windows from `now`, for a batch of rotating payloads
+    (INVALID_INPUT outside 1..MAX_BATCH)."""
+    return issuing.windows(now, count, minutes * 60, MAX_BATCH)
 
 
 CLAIMS = ("status", "classes", "valid_until", "first_issue_date", "points_below_12", "holds_class")

@@ -10,18 +10,21 @@ from typing import Any
 import strawberry
 
 from core.api.audit import AuditEntryRef
+from core.api.credential_types import VerificationRecord, from_epoch, qr_payloads
+from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, DrivingLicence
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.documents import local_versions
 from core.errors import Code, RuleError
 from core.graphql.operations import Payload, mutation, operation_field
-from core.graphql.pagination import Connection, paginate
+from core.graphql.pagination import Connection
 from core.registries import caller
 from core.registries.licences import DrivingLicence as LicenceRow
 
 from . import rules, service, verification
-from .models import EdlVerification
+from .models import EdlLocalVersion, EdlVerification
 from .rules import MEASURE
 
 EDrivingLicencePresented = strawberry.enum(
@@ -137,7 +140,7 @@ def qr_version_for_length(length: int) -> int:
 
 
 def _ts(epoch: int | None) -> dt.datetime | None:
-    return None if epoch is None else to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
+    return None if epoch is None else from_epoch(epoch)
 
 
 def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVerification:
@@ -168,24 +171,8 @@ def _verification(ctx: Context, out: verification.Outcome) -> EDrivingLicenceVer
 @strawberry.type(
     description="One verification of your e-licence: who, when, purpose, claims, result."
 )
-class EDrivingLicenceVerificationRecord:
-    at: dt.datetime
-    verifier_kind: str
-    verifier_name: str
-    purpose: str
-    claims: list[str]
-    result: str
-
-    @classmethod
-    def of(cls, row: EdlVerification) -> EDrivingLicenceVerificationRecord:
-        return cls(
-            at=to_china(row.at),
-            verifier_kind=row.verifier_kind,
-            verifier_name=row.verifier_name,
-            purpose=row.purpose,
-            claims=list(row.claims or []),
-            result=row.result,
-        )
+class EDrivingLicenceVerificationRecord(VerificationRecord):
+    pass
 
 
 @strawberry.input
@@ -195,20 +182,17 @@ class EDrivingLicenceApplyInput:
 
 
 @strawberry.type
-class EDrivingLicenceApplyPayload(Payload):
-    application: Application | None = None
+class EDrivingLicenceApplyPayload(ApplicationPayload):
+    pass
 
 
 @strawberry.input
-class EDrivingLicenceReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+class EDrivingLicenceReviewInput(ReviewDecisionInput):
+    pass
 
 
 @strawberry.type
-class EDrivingLicenceReviewPayload(Payload):
-    application: Application | None = None
+class EDrivingLicenceReviewPayload(ApplicationPayload):
     e_licence: EDrivingLicence | None = None
 
 
@@ -293,12 +277,7 @@ class EDrivingLicenceQuery:
         ctx: Context = info.context
         batch = service.show(ctx, count)
         return EDrivingLicenceQr(
-            payloads=[
-                EDrivingLicenceQrPayload(
-                    text=t, not_before=_ts(i), expires_at=_ts(e), length=len(t)
-                )  # type: ignore[arg-type]
-                for t, i, e in batch
-            ],
+            payloads=qr_payloads(EDrivingLicenceQrPayload, batch),
             qr_version=qr_version_for_length(len(batch[0][0])),
         )
 
@@ -311,16 +290,9 @@ class EDrivingLicenceQuery:
     def my_e_driving_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[EDrivingLicenceVerificationRecord]:
-        from sqlmodel import select
-
-        ctx: Context = info.context
-        pid = ctx.require_person()
-        stmt = (
-            select(EdlVerification)
-            .where(EdlVerification.holder_person_id == pid)
-            .order_by(EdlVerification.at.desc(), EdlVerification.id)  # type: ignore[attr-defined]
+        return EDrivingLicenceVerificationRecord.page(
+            info.context, EdlVerification, EdlVerification.holder_person_id, first, after
         )
-        return paginate(ctx, stmt, first, after, EDrivingLicenceVerificationRecord.of)
 
     @operation_field(
         f"{MEASURE}.status_list",
@@ -365,13 +337,10 @@ class EDrivingLicenceMutation:
         self, info: strawberry.Info, input: EDrivingLicenceReviewInput, scope: WriteScope
     ) -> EDrivingLicenceReviewPayload:
         ctx: Context = info.context
-        app, credential = service.review(
+        app, credential, licence = service.review(
             ctx, scope, str(input.application_id), input.approve, input.note
         )
-        e_licence = None
-        if credential is not None:
-            licence = scope.session.get(LicenceRow, credential.subject_id)
-            e_licence = EDrivingLicence.of(ctx, credential, licence)  # type: ignore[arg-type]
+        e_licence = EDrivingLicence.of(ctx, credential, licence) if credential and licence else None
         return EDrivingLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
     @mutation(
@@ -435,5 +404,8 @@ class EDrivingLicenceMutation:
     def e_driving_licence_local_version_register(
         self, info: strawberry.Info, input: EDrivingLicenceLocalVersionInput, scope: WriteScope
     ) -> EDrivingLicenceLocalVersionPayload:
-        row = service.local_version_register(info.context, scope, input.city, input.name)
+        row = local_versions.register_local_version(
+            info.context, scope, MEASURE, input.city, input.name,
+            EdlLocalVersion, rules.refuse_local_version,
+        )  # fmt: skip
         return EDrivingLicenceLocalVersionPayload(local_version_id=row.id)

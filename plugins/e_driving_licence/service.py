@@ -10,121 +10,79 @@ from typing import Any
 from sqlalchemy import bindparam
 from sqlalchemy import select as core_select
 from sqlalchemy.engine import Row
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from core.accounts import PartnerOrg, Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.signing import sign_document
+from core.documents import issuing
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_licence_file_number, parse_sha256
 from core.ids import lookup_id
 from core.registries import applications as apps
 from core.registries import caller
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.registries.ownership import load_own
 from core.validation import require_range, require_text
 
 from . import rules
 from .errors import EDrivingLicenceErrorCode
-from .models import EdlConsent, EdlLocalVersion
+from .models import EdlConsent
 
 KIND = "DL"
 PREFIX = "DL1:"
 BUSINESS = "E_DRIVING_LICENCE_ISSUE"
-
-
-def _own_licence(ctx: Context, session: Session, licence_id: str) -> DrivingLicence:
-    person_id = ctx.require_person()
-    licence = session.get(DrivingLicence, lookup_id(licence_id))
-    if licence is None or licence.person_id != person_id:
-        raise NotFound("Licence", "licenceId")
-    return licence
+ISSUER = issuing.Issuer(
+    measure=rules.MEASURE,
+    kind=KIND,
+    business=BUSINESS,
+    subject=DrivingLicence,
+    link="licence_id",
+    holder="person_id",
+    what="Licence",
+    note_required=EDrivingLicenceErrorCode.NOTE_REQUIRED,
+    already_issued=EDrivingLicenceErrorCode.ALREADY_ISSUED,
+    pending=EDrivingLicenceErrorCode.PENDING_APPLICATION,
+    review_rule=rules.R_PHOTO,
+)
 
 
 def apply(ctx: Context, scope: WriteScope, licence_id: str, photo_sha256: str) -> apps.Application:
     """A real-person-verified holder applies for the e-licence of their licence (2021-一-三-1)."""
     session = scope.session
     photo = parse_sha256(photo_sha256, "photoSha256")
-    licence = _own_licence(ctx, session, licence_id)
+    licence = load_own(
+        ctx, session, DrivingLicence, licence_id, "person_id", "Licence", "licenceId"
+    )
     ctx.require_in_force(rules.MEASURE, licence.issuing_city, field="licenceId")
     person = session.get(Person, licence.person_id)
     rules.require_real_person(person.real_person_verified_at if person else None)
     rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    if cred.active_for_subject(session, KIND, licence.id) is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.ALREADY_ISSUED,
-            "Your e-licence is already issued.",
-            field="licenceId",
-        )
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.licence_id == licence.id,
-            apps.Application.status.in_(  # type: ignore[attr-defined]
-                [apps.AppStatus.SUBMITTED.value, apps.AppStatus.UNDER_REVIEW.value]
-            ),
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.PENDING_APPLICATION,
-            "An application is already under review.",
-            field="licenceId",
-        )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business=BUSINESS,
-        city_code=licence.issuing_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=licence.person_id,
-        subject_person_id=licence.person_id,
-        licence_id=licence.id,
-        office_id=licence.issuing_office_id,
-        data={"photoSha256": photo},
-    )
-    scope.subject(licence.person_id, f"Application:{app.id}")
-    return app
+    return ISSUER.submit(
+        ctx, scope, licence, licence.issuing_city, field="licenceId",
+        messages=("Your e-licence is already issued.", "An application is already under review."),
+        data={"photoSha256": photo}, office_id=licence.issuing_office_id,
+    )  # fmt: skip
 
 
 def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
-) -> tuple[apps.Application, cred.IssuedCredential | None]:
-    """A clerk of the licence's city reviews the photo; approval issues the unified e-licence."""
-    session = scope.session
-    app, text = apps.start_review(
-        ctx,
-        scope,
-        application_id,
-        rules.MEASURE,
-        approve,
-        note,
-        EDrivingLicenceErrorCode.NOTE_REQUIRED,
-        rules.R_PHOTO,
-    )
-    now = ctx.now()
-    actor = ctx.actor.account_id
-    if not approve:  # rejected by the review step: the workflow's `rejected` notice is sent
-        return app, None
-    licence = session.get(DrivingLicence, app.licence_id)
-    if licence is None:
-        raise NotFound("Licence", "applicationId")
-    rules.require_issuable(licence.status, licence.valid_until, licence.points, ctx.today())
-    if cred.active_for_subject(session, KIND, licence.id) is not None:
-        raise RuleError(
-            EDrivingLicenceErrorCode.ALREADY_ISSUED,
-            "The e-licence is already issued.",
-            field="applicationId",
+) -> tuple[apps.Application, cred.IssuedCredential | None, DrivingLicence | None]:
+    """A clerk of the licence's city reviews the photo; approval issues the unified e-licence.
+    Returns the application, and on approval the credential and its licence."""
+    app, licence, credential = ISSUER.review(
+        ctx, scope, application_id, approve, note,
+        check=lambda lic: rules.require_issuable(
+            lic.status, lic.valid_until, lic.points, ctx.today()
+        ),
+        issued_message="The e-licence is already issued.",
+    )  # fmt: skip
+    if credential is not None:
+        ctx.notify(
+            scope.session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE
         )
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
-    )
-    credential = cred.issue(session, now, KIND, licence.id, licence.person_id)
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
-    ctx.notify(session, licence.person_id, f"{rules.MEASURE}.issued", {}, measure=rules.MEASURE)
-    return app, credential
+    return app, credential, licence
 
 
 _credentials = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
@@ -164,23 +122,18 @@ def show(ctx: Context, count: int) -> list[tuple[str, int, int]]:
     """A batch of short-window signed payloads (text, iat, exp): the QR rotates while offline."""
     credential, licence = my_credential(ctx)
     code, _ = rules.live_status(licence.status, licence.valid_until, licence.points, ctx.today())
-    handle = cred.handle_to_bytes(credential.handle)
-    valid_until = int(licence.valid_until.strftime("%Y%m%d"))
-    out = []
-    for iat, exp in rules.windows(ctx.now(), count):
-        claims = {
-            cred.C_KIND: KIND,
-            cred.C_HANDLE: handle,
-            cred.C_STATUS_REF: cred.status_ref(credential),
-            cred.C_EXP: exp,
-            cred.C_IAT: iat,
-            cred.C_NONCE: secrets.token_bytes(4),
-            cred.C_CLASSES: cred.classes_to_mask(licence.classes),
-            cred.C_STATUS: code,
-            cred.C_VALID_UNTIL: valid_until,
-        }
-        out.append((sign_document(ctx.platform.keys, PREFIX, claims), iat, exp))
-    return out
+    classes = cred.classes_to_mask(licence.classes)
+    return [
+        (
+            issuing.sign_presentation(
+                ctx.platform.keys, PREFIX, credential, iat=iat, exp=exp,
+                classes=classes, status=code, valid_until=licence.valid_until,
+            ),
+            iat,
+            exp,
+        )
+        for iat, exp in rules.windows(ctx.now(), count)
+    ]  # fmt: skip
 
 
 def share_create(
@@ -240,27 +193,3 @@ def seize(
     scope.session.add(licence)
     scope.subject(licence.person_id, f"DrivingLicence:{licence.id}")
     return licence
-
-
-def local_version_register(
-    ctx: Context, scope: WriteScope, city: str, name: str
-) -> EdlLocalVersion:
-    """Register/accept a local electronic licence version: refused where the unified e-licence
-    is in force (2021-一-五-3)."""
-    from core.divisions import city as lookup_city
-
-    label = require_text("name", name, 100)
-    place = lookup_city(city, "city").code
-    if ctx.actor.is_staff:
-        ctx.require_jurisdiction(place, field="city")
-    decision = ctx.decision(rules.MEASURE, place)
-    rules.refuse_local_version(decision.in_force, place, decision.day)
-    row = EdlLocalVersion(
-        city_code=place,
-        name=label,
-        registered_by=ctx.actor.account_id,
-        registered_at=stamp(ctx.now()),
-    )
-    scope.session.add(row)
-    scope.subject(None, f"EdlLocalVersion:{row.id}")
-    return row

@@ -21,12 +21,11 @@ from core.concurrency import consume_once
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.qr import sign_payload
-from core.documents.signing import signed_text, verify_document
+from core.documents.online_check import OnlineCheck
+from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, RuleError
 from core.identifiers import parse_reference
 from core.identity import mask_id_number
-from core.ids import new_id
 from core.registries.licences import LICENCE_CLASSES, DrivingLicence
 from core.text import fold_width
 from core.validation import require_text
@@ -36,10 +35,7 @@ from .errors import EDrivingLicenceErrorCode
 from .models import EdlConsent, EdlVerification
 
 PREFIX = "DL1:"
-RECEIPT_PREFIX = "VR2:"  # claims: 1 receipt id, 2 handle, 3 verifier, 4 time, 5 result, 6 claims,
-# 7 purpose, 8 live status, 9 audit log, 10 audit event id, 11 its leaf hash (docs/partners.md)
 SCOPE = "licence:verify"  # the partner credential scope for e-licence checks
-LEEWAY = 30  # seconds of clock skew accepted on payload expiry
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
 _LIC = DrivingLicence.__table__  # type: ignore[attr-defined]
 _PERSON = Person.__table__  # type: ignore[attr-defined]
@@ -59,29 +55,15 @@ _HOLDER = select(_PERSON.c.name, _PERSON.c.id_number).where(_PERSON.c.id == bind
 
 
 @dataclass
-class Outcome:
+class Outcome(OnlineCheck):
     """Everything one verification established (the GraphQL type is built from it)."""
 
-    accepted: bool = False
-    reasons: list[str] = field(default_factory=list)
-    signature_valid: bool = False
-    kid: str | None = None
-    key_state: str | None = None
-    iat: int | None = None
-    exp: int | None = None
-    age: int | None = None
-    expired: bool | None = None
-    live_status: str | None = None
     status_reasons: list[str] = field(default_factory=list)
     claims: dict[str, str] = field(default_factory=dict)
     licence_id: str | None = None
-    holder_person_id: str | None = None
     holder_name: str | None = None
     holder_id_masked: str | None = None
     checked_at: dt.datetime | None = None
-    receipt_id: str = ""
-    receipt: str = ""
-    audit_entry: Any = None  # the EventDraft this verification is logged under
 
 
 # --- partner registrations, cached per process (a suspension shows within TTL seconds) -----------
@@ -209,22 +191,9 @@ def verify(
     elif not (actor.is_staff and actor.roles & STAFF_ROLES):
         raise Forbidden()
     now = ctx.now()
-    epoch = int(now.timestamp())
     out = Outcome(checked_at=now)
-    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape("DL"))
-    out.kid, out.key_state, out.signature_valid = checked.kid, checked.key_state, checked.valid
-    handle = log_handle = None
-    if not checked.valid:
-        out.reasons.append(checked.reason)
-    else:
-        c = checked.claims or {}  # the DL1 shape: every claim present with its type
-        out.iat, out.exp = c[cred.C_IAT], c[cred.C_EXP]
-        handle = log_handle = cred.handle_from_bytes(c[cred.C_HANDLE])
-        out.age = epoch - out.iat
-        out.expired = epoch > out.exp + LEEWAY
-        if out.expired:
-            out.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
-            handle = None
+    opened = out.open(ctx.platform.keys, text, PREFIX, "DL", int(now.timestamp()))
+    handle = out.handle if opened is not None else None  # a stale screenshot: no live data shown
     if handle is not None:
         with_row = ctx.fetch_one(_LOOKUP_BY_HANDLE, handle=handle)
         if with_row is None:
@@ -264,53 +233,22 @@ def verify(
                 if person is not None:
                     out.holder_name = person.name
                     out.holder_id_masked = mask_id_number(person.id_number)
-    result = (
-        "ACCEPTED" if out.accepted else "REJECTED:" + (out.reasons[0] if out.reasons else "UNKNOWN")
-    )
-    out.receipt_id = new_id()
     verifier_name = (
         partner["name"] if partner else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
     )
-    disclosed = sorted(out.claims) if partner else ["full_licence"] if out.licence_id else []
-    scope.subject(
-        out.holder_person_id,
-        f"EDrivingLicence:{log_handle}" if log_handle else None,
-        purpose=why,
-        claims=disclosed,
-        result=result,
-        receipt=out.receipt_id,
-    )
-    entry = out.audit_entry = scope.audit_draft()  # fixed now: the receipt names its entry
-    scope.insert(
+    out.log(
+        ctx,
+        scope,
         _RECORD,
-        {
-            "id": out.receipt_id,
-            "at": stamp(now),
+        now=now,
+        ref_type="EDrivingLicence",
+        purpose=why,
+        verifier_name=verifier_name,
+        claims=out.claims,
+        disclosed=sorted(out.claims) if partner else ["full_licence"] if out.licence_id else [],
+        columns={
             "holder_person_id": out.holder_person_id,
-            "handle": log_handle,
-            "verifier_kind": "PARTNER" if partner else "STAFF",
-            "verifier_name": verifier_name[:100],
             "verifier_ref": actor.partner_org_id or actor.account_id,
-            "purpose": why,
-            "claims": disclosed,
-            "result": result[:40],
         },
-    )
-    out.receipt = sign_payload(
-        RECEIPT_PREFIX,
-        {
-            1: out.receipt_id,
-            2: log_handle or "",
-            3: actor.partner_org_id or actor.account_id or "",
-            4: epoch,
-            5: result,
-            6: out.claims,
-            7: why,
-            8: out.live_status or "",
-            9: entry.log_id,
-            10: entry.uid,
-            11: entry.leaf_hash(),
-        },
-        ctx.platform.keys.active("document"),
     )
     return out

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import Field, SQLModel
 
 from core.db import json_field
+from core.documents.local_versions import LocalVersion
 from core.ids import new_id
 
 
@@ -60,14 +61,8 @@ class EvlVerification(SQLModel, table=True):
     result: str = Field(max_length=40)
 
 
-class EvlLocalVersion(SQLModel, table=True):
+class EvlLocalVersion(LocalVersion, table=True):
     """A local electronic vehicle-licence version registered where the unified e-vehicle licence
     is not yet in force (refused once it is: 2024-一-五-2)."""
 
     __tablename__ = "e_vehicle_licence_local_versions"
-
-    id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
-    city_code: str = Field(max_length=6, index=True)
-    name: str = Field(max_length=100)
-    registered_by: str | None = Field(default=None, max_length=40)
-    registered_at: dt.datetime

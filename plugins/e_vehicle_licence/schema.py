@@ -8,16 +8,19 @@ import datetime as dt
 import strawberry
 
 from core.api.audit import AuditEntryRef
+from core.api.credential_types import ScannedPayloadInput, VerificationRecord, qr_payloads
+from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application, Vehicle
 from core.clock import to_china
 from core.context import Context, WriteScope
 from core.documents import credentials as cred
+from core.documents import local_versions
 from core.graphql.operations import Payload, mutation, operation_field
-from core.graphql.pagination import Connection, paginate
+from core.graphql.pagination import Connection
 from core.registries.vehicles import Vehicle as VehicleRow
 
-from . import local_versions, rules, service
-from .models import EvlGrant, EvlRoadsideCheck
+from . import rules, service
+from .models import EvlGrant, EvlLocalVersion, EvlRoadsideCheck, EvlVerification
 from .rules import MEASURE
 
 EVehicleLicencePresented = strawberry.enum(
@@ -100,13 +103,8 @@ class EVehicleLicenceVerification:
 @strawberry.type(
     description="One verification of your e-vehicle licence: who, when, purpose, claims, result."
 )
-class EVehicleLicenceVerificationRecord:
-    at: dt.datetime
-    verifier_kind: str
-    verifier_name: str
-    purpose: str
-    claims: list[str]
-    result: str
+class EVehicleLicenceVerificationRecord(VerificationRecord):
+    pass
 
 
 @strawberry.type
@@ -152,27 +150,23 @@ class EVehicleLicenceApplyInput:
 
 
 @strawberry.type
-class EVehicleLicenceApplyPayload(Payload):
-    application: Application | None = None
+class EVehicleLicenceApplyPayload(ApplicationPayload):
+    pass
 
 
 @strawberry.input
-class EVehicleLicenceReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+class EVehicleLicenceReviewInput(ReviewDecisionInput):
+    pass
 
 
 @strawberry.type
-class EVehicleLicenceReviewPayload(Payload):
-    application: Application | None = None
+class EVehicleLicenceReviewPayload(ApplicationPayload):
     e_licence: EVehicleLicence | None = None
 
 
 @strawberry.input
-class EVehicleLicenceVerifyInput:
-    payload: str
-    purpose: str
+class EVehicleLicenceVerifyInput(ScannedPayloadInput):
+    pass
 
 
 @strawberry.type
@@ -233,16 +227,7 @@ class EVehicleLicenceQuery:
     ) -> EVehicleLicenceQr:
         ctx: Context = info.context
         batch = service.show(ctx, str(vehicle_id), count)
-
-        def ts(epoch: int) -> dt.datetime:
-            return to_china(dt.datetime.fromtimestamp(epoch, dt.UTC))
-
-        return EVehicleLicenceQr(
-            payloads=[
-                EVehicleLicenceQrPayload(text=t, not_before=ts(i), expires_at=ts(e), length=len(t))
-                for t, i, e in batch
-            ]
-        )
+        return EVehicleLicenceQr(payloads=qr_payloads(EVehicleLicenceQrPayload, batch))
 
     @operation_field(
         f"{MEASURE}.view",
@@ -253,25 +238,9 @@ class EVehicleLicenceQuery:
     def my_e_vehicle_licence_verifications(
         self, info: strawberry.Info, first: int = 20, after: str | None = None
     ) -> Connection[EVehicleLicenceVerificationRecord]:
-        from sqlmodel import select
-
-        from .models import EvlVerification
-
-        ctx: Context = info.context
-        pid = ctx.require_person()
-        stmt = (
-            select(EvlVerification)
-            .where(EvlVerification.owner_person_id == pid)
-            .order_by(EvlVerification.at.desc(), EvlVerification.id)  # type: ignore[attr-defined]
+        return EVehicleLicenceVerificationRecord.page(
+            info.context, EvlVerification, EvlVerification.owner_person_id, first, after
         )
-
-        def of(row: EvlVerification) -> EVehicleLicenceVerificationRecord:
-            return EVehicleLicenceVerificationRecord(
-                at=to_china(row.at), verifier_kind=row.verifier_kind, verifier_name=row.verifier_name,
-                purpose=row.purpose, claims=list(row.claims or []), result=row.result,
-            )  # fmt: skip
-
-        return paginate(ctx, stmt, first, after, of)
 
 
 @strawberry.input
@@ -307,13 +276,10 @@ class EVehicleLicenceMutation:
     def e_vehicle_licence_review(
         self, info: strawberry.Info, input: EVehicleLicenceReviewInput, scope: WriteScope
     ) -> EVehicleLicenceReviewPayload:
-        app, credential = service.review(
+        app, credential, vehicle = service.review(
             info.context, scope, str(input.application_id), input.approve, input.note
         )
-        e_licence = None
-        if credential is not None:
-            vehicle = scope.session.get(VehicleRow, credential.subject_id)
-            e_licence = EVehicleLicence.of(credential, vehicle)  # type: ignore[arg-type]
+        e_licence = EVehicleLicence.of(credential, vehicle) if credential and vehicle else None
         return EVehicleLicenceReviewPayload(application=Application.of(app), e_licence=e_licence)
 
     @mutation(
@@ -402,5 +368,8 @@ class EVehicleLicenceMutation:
     def e_vehicle_licence_local_version_register(
         self, info: strawberry.Info, input: EVehicleLicenceLocalVersionInput, scope: WriteScope
     ) -> EVehicleLicenceLocalVersionPayload:
-        row = local_versions.local_version_register(info.context, scope, input.city, input.name)
+        row = local_versions.register_local_version(
+            info.context, scope, MEASURE, input.city, input.name,
+            EvlLocalVersion, rules.refuse_local_version,
+        )  # fmt: skip
         return EVehicleLicenceLocalVersionPayload(local_version_id=row.id)

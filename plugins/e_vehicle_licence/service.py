@@ -4,9 +4,7 @@ filed users and their handling of non-site violations."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import insert
 from sqlalchemy import select as sa_select
@@ -16,12 +14,14 @@ from core.accounts import Person, Role
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.qr import sign_payload
-from core.documents.signing import sign_document, signed_text, verify_document
+from core.documents import issuing
+from core.documents.online_check import OnlineCheck
+from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_plate, parse_sha256
-from core.ids import lookup_id, new_id
+from core.ids import lookup_id
 from core.registries import applications as apps
+from core.registries.ownership import load_own
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
 from core.validation import require_text
 
@@ -34,7 +34,18 @@ _RECORD = insert(EvlVerification.__table__)  # type: ignore[attr-defined] - rece
 KIND = "VL"
 PREFIX = "VL1:"
 BUSINESS = "E_VEHICLE_LICENCE_ISSUE"
-LEEWAY = 30
+ISSUER = issuing.Issuer(
+    measure=rules.MEASURE,
+    kind=KIND,
+    business=BUSINESS,
+    subject=Vehicle,
+    link="vehicle_id",
+    holder="owner_person_id",
+    what="Vehicle",
+    note_required=EVehicleLicenceErrorCode.NOTE_REQUIRED,
+    already_issued=EVehicleLicenceErrorCode.ALREADY_ISSUED,
+    pending=EVehicleLicenceErrorCode.PENDING_APPLICATION,
+)
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
 
@@ -44,11 +55,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _own_vehicle(ctx: Context, session: Session, vehicle_id: str) -> Vehicle:
-    person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None or vehicle.owner_person_id != person_id:
-        raise NotFound("Vehicle", "vehicleId")
-    return vehicle
+    return load_own(ctx, session, Vehicle, vehicle_id, "owner_person_id", "Vehicle", "vehicleId")
 
 
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -> apps.Application:
@@ -67,78 +74,31 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
             measure=rules.MEASURE,
         )
     rules.require_issuable(vehicle.status)
-    if cred.active_for_subject(session, KIND, vehicle.id) is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_ISSUED,
-            "The e-vehicle licence is already issued.",
-            field="vehicleId",
-        )
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.vehicle_id == vehicle.id,
-            apps.Application.status.in_(["SUBMITTED", "UNDER_REVIEW"]),  # type: ignore[attr-defined]
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.PENDING_APPLICATION,
-            "An application is under review.",
-            field="vehicleId",
-        )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business=BUSINESS,
-        city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=vehicle.owner_person_id,
-        subject_person_id=vehicle.owner_person_id,
-        vehicle_id=vehicle.id,
-        data={"photoSha256": photo},
-    )
-    scope.subject(vehicle.owner_person_id, f"Application:{app.id}")
-    return app
+    return ISSUER.submit(
+        ctx, scope, vehicle, vehicle.registration_city,
+        field="vehicleId", data={"photoSha256": photo},
+        messages=("The e-vehicle licence is already issued.", "An application is under review."),
+    )  # fmt: skip
 
 
 def review(
     ctx: Context, scope: WriteScope, application_id: str, approve: bool, note: str | None
-) -> tuple[apps.Application, cred.IssuedCredential | None]:
-    session = scope.session
-    app, text = apps.start_review(
-        ctx,
-        scope,
-        application_id,
-        rules.MEASURE,
-        approve,
-        note,
-        EVehicleLicenceErrorCode.NOTE_REQUIRED,
-    )
-    if not approve:
-        return app, None
-    now, actor = ctx.now(), ctx.actor.account_id
-    vehicle = session.get(Vehicle, app.vehicle_id)
-    if vehicle is None:
-        raise NotFound("Vehicle", "applicationId")
-    rules.require_issuable(vehicle.status)
-    if cred.active_for_subject(session, KIND, vehicle.id) is not None:
-        raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_ISSUED, "Already issued.", field="applicationId"
+) -> tuple[apps.Application, cred.IssuedCredential | None, Vehicle | None]:
+    """A clerk of the registration city reviews; approval issues the e-vehicle licence.
+    Returns the application, and on approval the credential and its vehicle."""
+    app, vehicle, credential = ISSUER.review(
+        ctx, scope, application_id, approve, note,
+        check=lambda v: rules.require_issuable(v.status), issued_message="Already issued.",
+    )  # fmt: skip
+    if credential is not None:
+        ctx.notify(
+            scope.session,
+            vehicle.owner_person_id or "",
+            f"{rules.MEASURE}.issued",
+            {"plate": vehicle.plate},
+            measure=rules.MEASURE,
         )
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
-    )
-    credential = cred.issue(session, now, KIND, vehicle.id, vehicle.owner_person_id)
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
-    ctx.notify(
-        session,
-        vehicle.owner_person_id or "",
-        f"{rules.MEASURE}.issued",
-        {"plate": vehicle.plate},
-        measure=rules.MEASURE,
-    )
-    return app, credential
+    return app, credential, vehicle
 
 
 def active_grant(
@@ -182,50 +142,29 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
 
 
 def show(ctx: Context, vehicle_id: str, count: int) -> list[tuple[str, int, int]]:
-    if not 1 <= count <= MAX_BATCH:
-        raise RuleError(
-            Code.INVALID_INPUT, f"`count` must be between 1 and {MAX_BATCH}.", field="count"
-        )
+    """A batch of short-window signed payloads (text, iat, exp) for the owner or a grantee."""
+    batch = issuing.windows(ctx.now(), count, WINDOW_SECONDS, MAX_BATCH)
     credential, vehicle = credential_for_viewer(ctx, vehicle_id)
     code, _ = rules.live_status(vehicle.status)
-    start = int(ctx.now().timestamp())
-    until = vehicle.inspection_valid_until
-    out = []
-    for i in range(count):
-        iat, exp = start + i * WINDOW_SECONDS, start + (i + 1) * WINDOW_SECONDS
-        claims = {
-            cred.C_KIND: KIND,
-            cred.C_HANDLE: cred.handle_to_bytes(credential.handle),
-            cred.C_STATUS_REF: cred.status_ref(credential),
-            cred.C_EXP: exp,
-            cred.C_IAT: iat,
-            cred.C_NONCE: secrets.token_bytes(4),
-            cred.C_CLASSES: vehicle.vehicle_type,
-            cred.C_STATUS: code,
-            cred.C_VALID_UNTIL: int(until.strftime("%Y%m%d")) if until else 0,
-        }
-        out.append((sign_document(ctx.platform.keys, PREFIX, claims), iat, exp))
-    return out
+    return [
+        (
+            issuing.sign_presentation(
+                ctx.platform.keys, PREFIX, credential, iat=iat, exp=exp,
+                classes=vehicle.vehicle_type, status=code,
+                valid_until=vehicle.inspection_valid_until,
+            ),
+            iat,
+            exp,
+        )
+        for iat, exp in batch
+    ]  # fmt: skip
 
 
 @dataclass
-class Checked:
+class Checked(OnlineCheck):
     """What an online verification established."""
 
-    accepted: bool = False
-    reasons: list[str] = field(default_factory=list)
-    signature_valid: bool = False
-    kid: str | None = None
-    key_state: str | None = None
-    age: int | None = None
-    expired: bool | None = None
-    live_status: str | None = None
     vehicle: Vehicle | None = None
-    holder_person_id: str | None = None
-    handle: str | None = None
-    receipt_id: str = ""
-    receipt: str = ""
-    audit_entry: Any = None  # the EventDraft this verification is logged under
 
 
 _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
@@ -235,18 +174,7 @@ def check_payload(ctx: Context, session: Session, payload: str) -> Checked:
     """Signature, payload expiry and the vehicle's live status (read from the registry)."""
     text = signed_text("payload", payload, 600)
     out = Checked()
-    result = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape(KIND))
-    out.kid, out.key_state, out.signature_valid = result.kid, result.key_state, result.valid
-    if not result.valid:
-        out.reasons.append(result.reason)
-        return out
-    claims = result.claims or {}  # the VL1 shape: every claim present with its type
-    iat, exp = claims[cred.C_IAT], claims[cred.C_EXP]
-    out.handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
-    epoch = int(ctx.now().timestamp())
-    out.age, out.expired = epoch - iat, epoch > exp + LEEWAY
-    if out.expired:
-        out.reasons.append("PAYLOAD_EXPIRED")
+    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is None:
         return out
     row = session.execute(
         sa_select(_CRED.c.subject_id, _CRED.c.revoked_at, _CRED.c.holder_person_id).where(
@@ -305,42 +233,19 @@ def verify(
             else "",
         }
         claims = {k: values[k] for k in allowed}
-    result = (
-        "ACCEPTED" if out.accepted else "REJECTED:" + (out.reasons[0] if out.reasons else "UNKNOWN")
-    )
-    out.receipt_id = new_id()
     name = org.name if org is not None else f"{actor.primary_role}@{actor.jurisdiction or '-'}"
-    disclosed = sorted(claims) if actor.is_partner else ["full_vehicle"]
-    scope.subject(
-        out.holder_person_id,
-        f"EVehicleLicence:{out.handle}" if out.handle else None,
-        purpose=why,
-        claims=disclosed,
-        result=result,
-        receipt=out.receipt_id,
-    )
-    entry = out.audit_entry = scope.audit_draft()  # fixed now: the receipt names its entry
-    scope.insert(
+    out.log(
+        ctx,
+        scope,
         _RECORD,
-        {
-            "id": out.receipt_id,
-            "at": stamp(ctx.now()),
-            "owner_person_id": out.holder_person_id,
-            "handle": out.handle,
-            "verifier_kind": "PARTNER" if actor.is_partner else "STAFF",
-            "verifier_name": name[:100],
-            "purpose": why,
-            "claims": disclosed,
-            "result": result[:40],
-        },
+        now=ctx.now(),
+        ref_type="EVehicleLicence",
+        purpose=why,
+        verifier_name=name,
+        claims=claims,
+        disclosed=sorted(claims) if actor.is_partner else ["full_vehicle"],
+        columns={"owner_person_id": out.holder_person_id},
     )
-    out.receipt = sign_payload(
-        "VR2:",
-        {1: out.receipt_id, 2: out.handle or "", 3: actor.partner_org_id or actor.account_id or "",
-         4: int(ctx.now().timestamp()), 5: result, 6: claims, 7: why, 8: out.live_status or "",
-         9: entry.log_id, 10: entry.uid, 11: entry.leaf_hash()},
-        ctx.platform.keys.active("document"),
-    )  # fmt: skip
     return out, claims
 
 
@@ -430,10 +335,7 @@ def grant_create(
 
 
 def grant_revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EvlGrant:
-    person_id = ctx.require_person()
-    grant = scope.session.get(EvlGrant, lookup_id(grant_id))
-    if grant is None or grant.owner_person_id != person_id:
-        raise NotFound("Grant", "grantId")
+    grant = load_own(ctx, scope.session, EvlGrant, grant_id, "owner_person_id", "Grant", "grantId")
     if grant.revoked_at is not None:
         raise RuleError(Code.INVALID_TRANSITION, "Already revoked.", field="grantId")
     grant.revoked_at, grant.revoked_reason = stamp(ctx.now()), "OWNER"

@@ -6,6 +6,8 @@ import datetime as dt
 
 import strawberry
 
+from core.api.credential_types import ScannedPayloadInput, from_epoch
+from core.api.review_types import ApplicationPayload, ReviewDecisionInput
 from core.api.types import Application
 from core.clock import to_china
 from core.context import Context, WriteScope
@@ -110,20 +112,17 @@ class DeregistrationApplyInput:
 
 
 @strawberry.type
-class DeregistrationApplyPayload(Payload):
-    application: Application | None = None
+class DeregistrationApplyPayload(ApplicationPayload):
+    pass
 
 
 @strawberry.input
-class DeregistrationReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str | None = None
+class DeregistrationReviewInput(ReviewDecisionInput):
+    pass
 
 
 @strawberry.type
-class DeregistrationCertificatePayload(Payload):
-    application: Application | None = None
+class DeregistrationCertificatePayload(ApplicationPayload):
     certificate: DeregistrationCertificate | None = None
 
 
@@ -141,9 +140,8 @@ class DeregistrationScrapReportPayload(Payload):
 
 
 @strawberry.input
-class DeregistrationVerifyInput:
-    payload: str
-    purpose: str
+class DeregistrationVerifyInput(ScannedPayloadInput):
+    pass
 
 
 @strawberry.type
@@ -178,9 +176,7 @@ class DeregistrationQuery:
     ) -> DeregistrationCertificateQr:
         ctx: Context = info.context
         text, _iat, exp = service.show(ctx, str(certificate_id))
-        return DeregistrationCertificateQr(
-            text=text, expires_at=to_china(dt.datetime.fromtimestamp(exp, dt.UTC))
-        )
+        return DeregistrationCertificateQr(text=text, expires_at=from_epoch(exp))
 
     @operation_field(
         f"{MEASURE}.scrap_process",
@@ -285,14 +281,13 @@ class DeregistrationMutation:
         self, info: strawberry.Info, input: DeregistrationVerifyInput, scope: WriteScope
     ) -> DeregistrationVerifyPayload:
         out = service.verify(info.context, scope, input.payload, input.purpose)
-        found = out["certificate"]
-        certificate, vehicle = found if found else (None, None)
+        certificate, vehicle = out.certificate, out.vehicle
         return DeregistrationVerifyPayload(
             verification=DeregistrationVerification(
-                accepted=out["accepted"],
-                reasons=out["reasons"],
-                signature_valid=out["signature_valid"],
-                kid=out["kid"],
+                accepted=out.accepted,
+                reasons=out.reasons,
+                signature_valid=out.signature_valid,
+                kid=out.kid,
                 certificate_number=certificate.number if certificate else None,
                 deregistered_on=certificate.deregistered_on if certificate else None,
                 reason=rules.DeregReason(certificate.reason) if certificate else None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import update
@@ -16,11 +17,15 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.divisions import city as lookup_city
 from core.documents import credentials as cred
-from core.documents.signing import sign_document, signed_text, verify_document
+from core.documents import issuing
+from core.documents.online_check import OnlineCheck
+from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
 from core.ids import lookup_id
 from core.registries import applications as apps
+from core.registries.moves import move_by_caller
+from core.registries.ownership import load_own
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
 from core.workflow import move
@@ -34,10 +39,6 @@ from .workflow import SCRAP_REPORT_WORKFLOW
 _CERTIFICATE_NO = re.compile(r"[0-9A-Z][0-9A-Z-]{0,39}")
 KIND, PREFIX = "DC", "DC1:"
 WINDOW_SECONDS = 600
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def open_other_business(session: Session, vehicle_id: str) -> list[str]:
@@ -56,40 +57,17 @@ def open_other_business(session: Session, vehicle_id: str) -> list[str]:
 def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps.Application:
     """The owner applies online to deregister their vehicle."""
     session = scope.session
-    person_id = ctx.require_person()
-    vehicle = session.get(Vehicle, lookup_id(vehicle_id))
-    if vehicle is None or vehicle.owner_person_id != person_id:
-        raise NotFound("Vehicle", "vehicleId")
+    vehicle = load_own(ctx, session, Vehicle, vehicle_id, "owner_person_id", "Vehicle", "vehicleId")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vehicleId")
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged)
     rules.require_no_open_business(open_other_business(session, vehicle.id), "vehicleId")
-    pending = session.exec(
-        select(apps.Application).where(
-            apps.Application.measure == rules.MEASURE,
-            apps.Application.vehicle_id == vehicle.id,
-            apps.Application.status.in_(["SUBMITTED", "UNDER_REVIEW"]),  # type: ignore[attr-defined]
-        )
-    ).first()
-    if pending is not None:
-        raise RuleError(
-            DeregistrationErrorCode.PENDING_APPLICATION,
-            "An application is already open.",
-            field="vehicleId",
-        )
-    app = apps.submit(
-        session,
-        now=ctx.now(),
-        measure=rules.MEASURE,
-        business="DEREGISTRATION",
+    return issuing.submit_once(
+        ctx, scope, measure=rules.MEASURE, business="DEREGISTRATION", link="vehicle_id",
+        subject_id=vehicle.id, holder_person_id=vehicle.owner_person_id,
         city_code=vehicle.registration_city,
-        actor_account_id=ctx.actor.account_id,
-        applicant_person_id=person_id,
-        subject_person_id=person_id,
-        vehicle_id=vehicle.id,
-        data={"reason": reason},
-    )
-    scope.subject(person_id, f"Application:{app.id}")
-    return app
+        field="vehicleId", data={"reason": reason},
+        pending=(DeregistrationErrorCode.PENDING_APPLICATION, "An application is already open."),
+    )  # fmt: skip
 
 
 def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) -> int:
@@ -163,14 +141,11 @@ def review(
     )
     if not approve:
         return app, None
-    now, actor = ctx.now(), ctx.actor.account_id
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
     rules.require_no_open_business(open_other_business(session, vehicle.id), "applicationId")
-    apps.transition(
-        session, app, apps.AppStatus.APPROVED, now=now, actor_account_id=actor, note=text
-    )
+    move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=text)
     certificate = deregister(
         ctx,
         session,
@@ -179,7 +154,7 @@ def review(
         app.city_code,
         "applicationId",
     )
-    apps.transition(session, app, apps.AppStatus.COMPLETED, now=now, actor_account_id=actor)
+    move_by_caller(ctx, session, app, apps.AppStatus.COMPLETED)
     return app, certificate
 
 
@@ -238,12 +213,7 @@ def scrap_process(
 ) -> tuple[DeregScrapReport, DeregCertificate]:
     """The registration office deregisters on the scrap information (三-三-2)."""
     session = scope.session
-    report = session.get(DeregScrapReport, lookup_id(report_id))
-    if report is None:
-        raise NotFound("Scrap report", "reportId")
-    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
-    ctx.require_jurisdiction(report.registration_city, field="reportId")
-    _require_received(report)
+    report = _received_report(ctx, session, report_id)
     vehicle = session.get(Vehicle, report.vehicle_id)
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
@@ -267,13 +237,21 @@ def scrap_process(
     return report, certificate
 
 
-def _require_received(report: DeregScrapReport) -> None:
+def _received_report(ctx: Context, session: Session, report_id: str) -> DeregScrapReport:
+    """The scrap report the registration office settles: NOT_FOUND, FEATURE_NOT_ENABLED and
+    OUT_OF_JURISDICTION for its registration city, REPORT_DONE once processed or rejected."""
+    report = session.get(DeregScrapReport, lookup_id(report_id))
+    if report is None:
+        raise NotFound("Scrap report", "reportId")
+    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
+    ctx.require_jurisdiction(report.registration_city, field="reportId")
     if report.status != rules.ScrapReportStatus.RECEIVED.value:
         raise RuleError(
             DeregistrationErrorCode.REPORT_DONE,
             f"This report is already {report.status.lower()}.",
             field="reportId",
         )
+    return report
 
 
 def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -> DeregScrapReport:
@@ -282,12 +260,7 @@ def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -
     overdue job stops flagging it. Once the obstacle is gone the firm reports again."""
     session = scope.session
     text = require_text("reason", reason, 500, multiline=True)
-    report = session.get(DeregScrapReport, lookup_id(report_id))
-    if report is None:
-        raise NotFound("Scrap report", "reportId")
-    ctx.require_in_force(rules.MEASURE, report.registration_city, field="reportId")
-    ctx.require_jurisdiction(report.registration_city, field="reportId")
-    _require_received(report)
+    report = _received_report(ctx, session, report_id)
     vehicle = session.get(Vehicle, report.vehicle_id)
     now = ctx.now()
     move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "reject", field_name="reportId",
@@ -304,10 +277,10 @@ def scrap_reject(ctx: Context, scope: WriteScope, report_id: str, reason: str) -
 
 
 def own_certificate(ctx: Context, certificate_id: str) -> DeregCertificate:
-    person_id = ctx.require_person()
-    certificate = ctx.session.get(DeregCertificate, lookup_id(certificate_id))
-    if certificate is None or certificate.owner_person_id != person_id:
-        raise NotFound("Certificate", "certificateId")
+    certificate = load_own(
+        ctx, ctx.session, DeregCertificate, certificate_id, "owner_person_id", "Certificate",
+        "certificateId",
+    )  # fmt: skip
     ctx.require_in_force(rules.MEASURE, certificate.city_code, field="certificateId")
     return certificate
 
@@ -317,55 +290,45 @@ def show(ctx: Context, certificate_id: str) -> tuple[str, int, int]:
     credential = ctx.session.get(cred.IssuedCredential, certificate.handle)
     vehicle = ctx.session.get(Vehicle, certificate.vehicle_id)
     iat = int(ctx.now().timestamp())
-    claims = {
-        cred.C_KIND: KIND,
-        cred.C_HANDLE: cred.handle_to_bytes(certificate.handle),
-        cred.C_STATUS_REF: cred.status_ref(credential),
-        cred.C_EXP: iat + WINDOW_SECONDS,
-        cred.C_IAT: iat,
-        cred.C_NONCE: secrets.token_bytes(4),
-        cred.C_CLASSES: vehicle.vehicle_type if vehicle else "",
-        cred.C_STATUS: 0,
-        cred.C_VALID_UNTIL: int(certificate.deregistered_on.strftime("%Y%m%d")),
-    }
-    return sign_document(ctx.platform.keys, PREFIX, claims), iat, iat + WINDOW_SECONDS
+    text = issuing.sign_presentation(
+        ctx.platform.keys, PREFIX, credential, iat=iat, exp=iat + WINDOW_SECONDS,
+        classes=vehicle.vehicle_type if vehicle else "", status=0,
+        valid_until=certificate.deregistered_on,
+    )  # fmt: skip
+    return text, iat, iat + WINDOW_SECONDS
 
 
-def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> dict[str, Any]:
+@dataclass
+class CertificateCheck(OnlineCheck):
+    """What a certificate verification established: the certificate and its vehicle, if accepted."""
+
+    certificate: DeregCertificate | None = None
+    vehicle: Vehicle | None = None
+
+
+def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> CertificateCheck:
     """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
     text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
     if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
         raise Forbidden("Your credential lacks the scope deregistration:verify.")
-    out: dict[str, Any] = {"accepted": False, "reasons": [], "certificate": None}
-    checked = verify_document(ctx.platform.keys, text, PREFIX, cred.credential_shape(KIND))
-    out["signature_valid"], out["kid"] = checked.valid, checked.kid
-    holder = None
-    if not checked.valid:
-        out["reasons"].append(checked.reason)
-    else:
-        claims = checked.claims or {}  # the DC1 shape: every claim present with its type
-        handle = cred.handle_from_bytes(claims[cred.C_HANDLE])
-        if int(ctx.now().timestamp()) > claims[cred.C_EXP] + 30:
-            out["reasons"].append("PAYLOAD_EXPIRED")
+    out = CertificateCheck()
+    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is not None:
+        handle = out.handle
+        certificate = scope.session.exec(
+            select(DeregCertificate).where(DeregCertificate.handle == handle)
+        ).first()
+        credential = scope.session.get(cred.IssuedCredential, handle)
+        vehicle = scope.session.get(Vehicle, certificate.vehicle_id) if certificate else None
+        if certificate is None or credential is None or credential.revoked_at is not None:
+            out.reasons.append("CERTIFICATE_REVOKED" if certificate else "UNKNOWN_CERTIFICATE")
+        elif vehicle is None or vehicle.status != VehicleStatus.DEREGISTERED.value:
+            out.reasons.append("VEHICLE_NOT_DEREGISTERED")
         else:
-            certificate = scope.session.exec(
-                select(DeregCertificate).where(DeregCertificate.handle == handle)
-            ).first()
-            credential = scope.session.get(cred.IssuedCredential, handle)
-            vehicle = scope.session.get(Vehicle, certificate.vehicle_id) if certificate else None
-            if certificate is None or credential is None or credential.revoked_at is not None:
-                out["reasons"].append(
-                    "CERTIFICATE_REVOKED" if certificate else "UNKNOWN_CERTIFICATE"
-                )
-            elif vehicle is None or vehicle.status != VehicleStatus.DEREGISTERED.value:
-                out["reasons"].append("VEHICLE_NOT_DEREGISTERED")
-            else:
-                holder = certificate.owner_person_id
-                out["accepted"] = True
-                out["certificate"] = (certificate, vehicle)
-    result = "ACCEPTED" if out["accepted"] else "REJECTED:" + out["reasons"][0]
-    scope.subject(holder, None, purpose=why, result=result)
+            out.holder_person_id = certificate.owner_person_id
+            out.accepted = True
+            out.certificate, out.vehicle = certificate, vehicle
+    scope.subject(out.holder_person_id, None, purpose=why, result=out.verdict())
     return out
 
 

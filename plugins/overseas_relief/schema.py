@@ -6,13 +6,13 @@ import datetime as dt
 
 import strawberry
 
+from core.api.review_types import NotedDecisionInput
 from core.api.types import DrivingLicence, IdTypeEnum
 from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence as LicenceRow
-from core.validation import require_text
 
 from . import rules, service
 from .rules import MEASURE
@@ -93,10 +93,8 @@ class OverseasReliefRestoreInput:
 
 
 @strawberry.input
-class OverseasReliefReviewInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str
+class OverseasReliefReviewInput(NotedDecisionInput):
+    pass
 
 
 @strawberry.type
@@ -202,8 +200,7 @@ class OverseasReliefMutation:
     def overseas_relief_restore_review(
         self, info: strawberry.Info, input: OverseasReliefReviewInput, scope: WriteScope
     ) -> OverseasReliefRestorePayload:
-        note = require_text("note", input.note, 500, multiline=True)
         app, licence = service.review(
-            info.context, scope, str(input.application_id), input.approve, note
+            info.context, scope, str(input.application_id), input.approve, input.checked_note()
         )
         return OverseasReliefRestorePayload(restoration=OverseasReliefRestoration.of(app, licence))

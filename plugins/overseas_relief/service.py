@@ -19,9 +19,10 @@ from core.registries.applications import (
     TwoPersonRule,
     start_review,
     submit,
-    transition,
 )
 from core.registries.licences import DrivingLicence, LicenceStatus, set_status, status_history
+from core.registries.moves import move_by_caller
+from core.registries.persons import person_by_identity
 
 from . import rules
 from .adapters import ADAPTER, ExitEntryUnavailable
@@ -51,12 +52,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 
 def _person(session: Session, id_type: DocumentType, id_number: str, field: str) -> Person:
-    identity = parse_identity(id_type, id_number, field)
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, parse_identity(id_type, id_number, field))
     if person is None:
         raise NotFound("Person", field)
     return person
@@ -147,7 +143,7 @@ def record_deferral(
         data={"business": business, "documents": documents, "agent": agent.masked, "until": until.isoformat()},
     )  # fmt: skip
     for to in (AppStatus.UNDER_REVIEW, AppStatus.APPROVED, AppStatus.COMPLETED):
-        transition(session, app, to, now=ctx.now(), actor_account_id=ctx.actor.account_id)
+        move_by_caller(ctx, session, app, to)
     # the holder abroad is told what was deferred on their behalf, and until when (八-一)
     ctx.notify(
         session,
@@ -257,14 +253,7 @@ def accept_restore(
               "last_day": win.last_day.isoformat(), "why": why,
               "rules": [rules.RULE_PERIOD, rules.RULE_WINDOW, rules.RULE_DIRECT if direct else rules.RULE_SUBJECT1]},
     )  # fmt: skip
-    transition(
-        session,
-        app,
-        AppStatus.UNDER_REVIEW,
-        now=ctx.now(),
-        actor_account_id=ctx.actor.account_id,
-        note="受理",
-    )
+    move_by_caller(ctx, session, app, AppStatus.UNDER_REVIEW, note="受理")
     return app
 
 
@@ -342,17 +331,8 @@ def review(
     ]
     licence.updated_at = stamp(ctx.now())
     session.add(licence)
-    transition(
-        session,
-        app,
-        AppStatus.APPROVED,
-        now=ctx.now(),
-        actor_account_id=ctx.actor.account_id,
-        note=note,
-    )
-    transition(
-        session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id
-    )
+    move_by_caller(ctx, session, app, AppStatus.APPROVED, note=note)
+    move_by_caller(ctx, session, app, AppStatus.COMPLETED)
     ctx.notify(
         session,
         licence.person_id,

@@ -8,13 +8,13 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Person
+from core.api.review_types import NotedDecisionInput
 from core.api.types import DrivingLicence, IdTypeEnum
 from core.context import Context, WriteScope
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import DocumentType
 from core.registries.applications import Application, AppStatus
-from core.validation import require_text
 
 from . import rules, service
 from .models import DrivingRecordRemark
@@ -97,10 +97,8 @@ class VeteranLicenceExchangeInput:
 
 
 @strawberry.input
-class VeteranLicenceResolveInput:
-    application_id: strawberry.ID
-    approve: bool
-    note: str
+class VeteranLicenceResolveInput(NotedDecisionInput):
+    pass
 
 
 @strawberry.type
@@ -212,8 +210,9 @@ class VeteranLicenceMutation:
     def veteran_licence_suspicious_resolve(
         self, info: strawberry.Info, input: VeteranLicenceResolveInput, scope: WriteScope
     ) -> VeteranLicenceExchangePayload:
-        note = require_text("note", input.note, 500, multiline=True)
-        out = service.resolve(info.context, scope, str(input.application_id), input.approve, note)
+        out = service.resolve(
+            info.context, scope, str(input.application_id), input.approve, input.checked_note()
+        )
         return VeteranLicenceExchangePayload(exchange=VeteranLicenceExchange.of(out))
 
     @mutation(

@@ -20,9 +20,10 @@ from core.registries.applications import (
     AppStatus,
     start_review,
     submit,
-    transition,
 )
 from core.registries.licences import DrivingLicence, LicenceStatus, parse_classes
+from core.registries.moves import move_by_caller
+from core.registries.persons import person_by_identity
 
 from . import rules
 from .adapters import ADAPTER, RegistryUnavailable
@@ -156,11 +157,7 @@ def apply_exchange(
             "`militaryFirstIssueDate` is in the future.",
             field="militaryFirstIssueDate",
         )
-    person = session.exec(
-        select(Person).where(
-            Person.id_type == identity.doc_type.value, Person.id_number == identity.number
-        )
-    ).first()
+    person = person_by_identity(session, identity)
     if person is None:
         raise NotFound("Person", "idNumber")
     if live_licence(session, person.id) is not None:
@@ -201,14 +198,7 @@ def apply_exchange(
             "reasons": reasons,
         },
     )
-    transition(
-        session,
-        app,
-        AppStatus.UNDER_REVIEW,
-        now=ctx.now(),
-        actor_account_id=ctx.actor.account_id,
-        note="registry check",
-    )
+    move_by_caller(ctx, session, app, AppStatus.UNDER_REVIEW, note="registry check")
     if reasons:
         return Outcome(app, reasons=reasons)
     assert record is not None
@@ -244,17 +234,10 @@ def _complete(
         "first_issue": first.day.isoformat(),
         "why": first.explanation,
     }
-    transition(
-        session,
-        app,
-        AppStatus.APPROVED,
-        now=ctx.now(),
-        actor_account_id=ctx.actor.account_id,
-        note=first.explanation[:500],
-    )
-    transition(
-        session, app, AppStatus.COMPLETED, now=ctx.now(), actor_account_id=ctx.actor.account_id,
-        ctx=ctx, params={"first_issue": first.day.isoformat()},
+    move_by_caller(ctx, session, app, AppStatus.APPROVED, note=first.explanation[:500])
+    move_by_caller(
+        ctx, session, app, AppStatus.COMPLETED,
+        notify=True, params={"first_issue": first.day.isoformat()},
     )  # fmt: skip
 
 
