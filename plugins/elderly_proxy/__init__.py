@@ -50,10 +50,9 @@ class ElderlyProxy(MeasurePlugin):
     reports = [REPORT]
     demo_data = demo
     notice_templates = notices.TEMPLATES
-    # the core's application graph; this measure's own records are withdrawn or closed through
-    # its own operations, so the core's applicationWithdraw stays off here
-    # the relative's way out is elderProxyCancel and the elder's elderProxyRevoke (the
-    # authorisation row follows), so the core's applicationWithdraw stays off; decisions are told
+    # the core's application graph; the relative's way out is elderProxyCancel and the elder's
+    # elderProxyRevoke (the authorisation row follows), so the core's applicationWithdraw stays
+    # off here; decisions are told
     workflows = [
         apps.application_workflow(
             MEASURE, {"approve": f"{MEASURE}.approved", "reject": f"{MEASURE}.rejected"},
