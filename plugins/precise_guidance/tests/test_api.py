@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.outbox import OutboxMessage
+from core.testing_race import outcome, race
 
 from ..models import GuidanceOutlet, OutletCorrection, TodoPush
 from .helpers import (
@@ -333,39 +334,17 @@ def test_activity_report(make_env):
 
 
 def test_concurrent_decisions_only_one_wins(make_env):
-    import threading
-
-    from starlette.testclient import TestClient
-
-    from core.http import create_app
-
     env = make_env(PLUGINS, now=NOW)
     oid = outlet_id(env)
     cid = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-18:00"}, as_="zhang_account")[
         "preciseGuidanceCorrectionReport"
     ]["correction"]["id"]
-    barrier = threading.Barrier(2)
-    answers: list[dict] = []
-
-    def decide(who: str, accept: bool) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        headers = {"authorization": f"Bearer {env.token(who)}"}
-        variables = {"id": cid, "ok": accept, "note": "并发"}
-        barrier.wait()
-        response = client.post(
-            "/graphql", json={"query": DECIDE, "variables": variables}, headers=headers
-        )
-        answers.append(response.json()["data"]["preciseGuidanceCorrectionDecide"])
-
-    threads = [
-        threading.Thread(target=decide, args=("clerk", True)),
-        threading.Thread(target=decide, args=("supervisor", False)),
+    calls = [
+        ("clerk", DECIDE, {"id": cid, "ok": True, "note": "并发"}),
+        ("supervisor", DECIDE, {"id": cid, "ok": False, "note": "并发"}),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    codes = sorted(a["errors"][0]["code"] if a["errors"] else "OK" for a in answers)
+    answers = [a["data"]["preciseGuidanceCorrectionDecide"] for a in race(env, calls)]
+    codes = sorted(outcome(a) for a in answers)
     assert codes == ["GUIDANCE_CORRECTION_ALREADY_DECIDED", "OK"]
     with env.session() as s:
         row = s.get(OutletCorrection, cid)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from sqlmodel import select
 
 from core.registries.applications import Application
+from core.testing_race import outcome, race
 
 from ..models import DrivingRecordRemark, MilitaryLicenceRecord
 from .helpers import (
@@ -282,10 +282,7 @@ def test_unknown_id_type_is_malformed_input(make_env):
 def test_resolve_is_gated_by_rollout_and_decided_once(make_env):
     """The core review step (applications.start_review) gates the resolution and its conditional
     moves let only one of several heads acting at once decide."""
-    from starlette.testclient import TestClient
-
     from core.accounts import Role
-    from core.http import create_app
     from core.registries.licences import DrivingLicence
 
     env = make_env(P, now="2021-07-01")
@@ -295,26 +292,9 @@ def test_resolve_is_gated_by_rollout_and_decided_once(make_env):
         f = env.factory(s)
         heads = [f.staff(f"vet.head{i}", [Role.SUPERVISOR], "320100") for i in range(4)]
         s.commit()
-    tokens = [env.token(h) for h in heads]
     variables = {"i": {"applicationId": app_id, "approve": True, "note": "部队来函核实"}}
-    barrier = threading.Barrier(len(tokens))
-    results: list[str] = []
-
-    def call(token: str) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        barrier.wait(timeout=30)
-        body = client.post(
-            "/graphql",
-            json={"query": RESOLVE, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        ).json()["data"]["veteranLicenceSuspiciousResolve"]
-        results.append(body["errors"][0]["code"] if body["errors"] else "OK")
-
-    threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = race(env, [(head, RESOLVE, variables) for head in heads])
+    results = [outcome(a["data"]["veteranLicenceSuspiciousResolve"]) for a in answers]
     # losers either lost the conditional UPDATE (CONFLICT) or read the decided application
     assert results.count("OK") == 1, results
     assert set(results) - {"OK"} <= {"CONFLICT", "VETERAN_NOT_IN_SUSPICIOUS_QUEUE"}, results
