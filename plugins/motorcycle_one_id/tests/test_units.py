@@ -12,6 +12,7 @@ from sqlmodel import select
 from core.accounts import UnitMember, UnitRole
 from core.outbox import OutboxMessage
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_units import unit_managed_by
 
 from ..models import MotorcycleCase
 from .helpers import CHECK, COMPLETE, PLUGINS, REVIEW, SETTING, SHA, codes, count_cases, top_code
@@ -224,12 +225,9 @@ def test_a_plain_unit_user_is_refused(make_env):
 
 def test_another_units_id_or_a_removed_manager_is_not_found(make_env):
     env = make_env(PLUGINS, now=DAY)
-    with env.session() as s:
-        f = env.factory(s)
-        other = f.unit("南京另一家有限公司", "320100")
-        f.unit_member(other, env.refs["elder"], UnitRole.LEGAL_PERSON)
-        s.commit()
-        other_id = other.id
+    other_id = unit_managed_by(
+        env, "南京另一家有限公司", env.refs["elder"], UnitRole.LEGAL_PERSON
+    ).id
     # zhang manages the demo unit only: another unit's id answers as if it did not exist
     assert codes(_submit(env, _registration(env, unitId=other_id))) == ["NOT_FOUND"]
     assert codes(_submit(env, _registration(env, unitId="NOSUCHUNIT"))) == ["NOT_FOUND"]

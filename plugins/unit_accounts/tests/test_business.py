@@ -11,19 +11,17 @@ from core.accounts import UnitRole
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
+from core.testing_units import WEB, web_token
 
 from ..models import PlateReservation, UnitContact
 from .helpers import (
     AFTER,
     PLUGINS,
-    QR_APPROVE,
-    QR_REDEEM,
     VEHICLES,
     _Fac,
     citizen,
     errors,
     member,
-    qr_create,
     top_code,
     unit,
 )
@@ -298,23 +296,13 @@ def test_filed_driver_of_another_units_vehicle_is_not_found(make_env):
     assert errors(body, "unitFiledDriverAdd")[0]["code"] == "NOT_FOUND"
 
 
-def _web_token(env, unit_id, who="li_account"):
-    created = qr_create(env)
-    env.data(QR_APPROVE, {"id": created["challengeId"], "unit": unit_id}, as_=who)
-    redeemed = env.data(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
-    return redeemed["unitQrLoginRedeem"]["token"]
-
-
-WEB = {"x-client-channel": "WEB"}
-
-
 def test_on_the_web_unit_business_needs_the_qr_sign_in_not_a_password(make_env):
     env = make_env(PLUGINS, now=AFTER)
     uid = env.refs["unit"].id
     password = env.post(VEHICLES, {"unit": uid}, as_="li_account", headers=WEB).json()
     err = password["data"]["unitVehicles"] if password.get("data") else None
     assert err is None and password["errors"][0]["extensions"]["code"] == "UNIT_WEB_QR_REQUIRED"
-    token = _web_token(env, uid)
+    token = web_token(env, uid, "li_account")
     web = env.post(VEHICLES, {"unit": uid}, as_=token, headers=WEB).json()
     assert not web.get("errors") and web["data"]["unitVehicles"]["totalCount"] == 2
     # the app (no web header) keeps working with the personal token
@@ -330,7 +318,7 @@ def test_a_web_session_acts_only_for_its_unit(make_env):
     env = make_env(PLUGINS, now=AFTER)
     other = unit(env, "南京另一家公司")
     member(env, other, env.refs["li"], UnitRole.ADMIN)
-    token = _web_token(env, env.refs["unit"].id)
+    token = web_token(env, env.refs["unit"].id, "li_account")
     body = env.post(VEHICLES, {"unit": other.id}, as_=token).json()
     assert body["errors"][0]["extensions"]["code"] == "UNIT_WEB_SESSION_OTHER_UNIT"
     own = env.post(VEHICLES, {"unit": env.refs["unit"].id}, as_=token).json()
