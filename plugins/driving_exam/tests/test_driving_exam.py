@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlmodel import select
 
+from core.testing_db import write_setting
+
 from ..models import ExamBooking, ExamPermit, ExamTransfer
 from .helpers import (
     BOOK,
@@ -341,18 +343,7 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     from core.rollout import MeasureSetting
 
     env = make_env(P, now="2021-07-01")
-    with env.session() as s:
-        s.add(
-            MeasureSetting(
-                measure="driving_exam",
-                scope_code="320100",
-                key="other_class_interval_days",
-                value={"value": 25},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    write_setting(env, "driving_exam", "320100", "other_class_interval_days", 25)
     permit, account = new_permit(env, "C1", "2021-06-05")
     assert permit["earliestSubject3Booking"] == "2021-06-30"
     c2, _ = new_permit(env, "C2", "2021-06-05")

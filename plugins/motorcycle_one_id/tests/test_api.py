@@ -10,6 +10,7 @@ from sqlmodel import select
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleCategory
+from core.testing_db import write_setting
 
 from ..models import MotorcycleCase
 from .helpers import (
@@ -110,8 +111,6 @@ def test_local_policy_of_the_province_overrides(make_env):
 
 
 def test_misconfigured_local_policy_is_refused_and_never_read(make_env):
-    from core.rollout import MeasureSetting
-
     env = make_env(PLUGINS)
     plain = env.data(CHECK, {"input": move_in(env)}, as_="zhang_account")
     for bad in (
@@ -124,18 +123,8 @@ def test_misconfigured_local_policy_is_refused_and_never_read(make_env):
     ):
         out = env.data(SETTING, {"v": bad, "scope": "310000"}, as_="national_admin")
         assert out["measureSettingSet"]["errors"] == [{"code": "INVALID_INPUT", "field": "value"}]
-    with env.session() as s:  # a row written around the API is ignored (and logged)
-        s.add(
-            MeasureSetting(
-                measure="motorcycle_one_id",
-                scope_code="310000",
-                key="local_policy",
-                value={"value": {"extraDocuments": "x"}},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    # a row written around the API is ignored (and logged)
+    write_setting(env, "motorcycle_one_id", "310000", "local_policy", {"extraDocuments": "x"})
     assert env.data(CHECK, {"input": move_in(env)}, as_="zhang_account") == plain
 
 

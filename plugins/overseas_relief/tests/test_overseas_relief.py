@@ -10,6 +10,7 @@ from core.accounts import Role
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.testing_db import write_setting
 from core.testing_race import outcome, race
 
 from .helpers import (
@@ -267,18 +268,7 @@ def test_relief_period_start_is_a_setting(make_env):
     from core.rollout import MeasureSetting
 
     env = make_env(P, now="2021-07-01")
-    with env.session() as s:
-        s.add(
-            MeasureSetting(
-                measure="overseas_relief",
-                scope_code="320000",
-                key="epidemic_start",
-                value={"value": "2020-01-23"},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    write_setting(env, "overseas_relief", "320000", "epidemic_start", "2020-01-23")
     person, _, _ = holder(env, cancelled=dt.date(2020, 1, 22), valid_until=dt.date(2020, 1, 1))
     assert accept(env, person)["errors"][0]["code"] == "RELIEF_CANCELLED_OUTSIDE_PERIOD"
     person2, _, _ = holder(env, cancelled=dt.date(2020, 1, 23), valid_until=dt.date(2020, 1, 1))

@@ -1,0 +1,45 @@
+"""Test support that reads or writes the database directly, around the API.
+
+Tests use these to prove what a call wrote (or that a refusal wrote nothing) and to set up what
+an operator or a data migration would have stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import func, select
+
+from core.db import stamp
+from core.outbox import OutboxMessage
+from core.rollout import MeasureSetting
+from core.testing import Env
+
+
+def row_count(env: Env, model: Any) -> int:
+    """How many rows of the table `model` the database holds."""
+    with env.session() as s:
+        return s.exec(select(func.count()).select_from(model)).one()
+
+
+def outbox_messages(env: Env, template: str) -> list[OutboxMessage]:
+    """The notices queued in the outbox with `template` (e.g. "mortgage_check.filed")."""
+    with env.session() as s:
+        return list(s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all())
+
+
+def write_setting(env: Env, measure: str, scope_code: str, key: str, value: Any) -> None:
+    """Store a measure setting row for a province or city directly (not through
+    `measureSettingSet`, so unchecked), then reload the platform's settings store."""
+    with env.session() as s:
+        s.add(
+            MeasureSetting(
+                measure=measure,
+                scope_code=scope_code,
+                key=key,
+                value={"value": value},
+                updated_at=stamp(env.clock.now()),
+            )
+        )
+        s.commit()
+    env.platform.settings_store.reload()
