@@ -116,13 +116,6 @@ def top_code(body: dict[str, Any]) -> str:
     return body["errors"][0]["extensions"]["code"]
 
 
-def count(env: Env, model: Any) -> int:
-    from sqlmodel import func, select
-
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(model)).one()
-
-
 def issue(env: Env, person: Any = None, as_: str = "clerk", **over: Any) -> dict[str, Any]:
     """Issue a queue ticket (for `person`'s ID when given) and return the payload."""
     data: dict[str, Any] = {}

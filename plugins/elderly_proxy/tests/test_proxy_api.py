@@ -9,6 +9,7 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from core.identity import DocumentType
 from core.registries.applications import Application
+from core.testing_db import row_count
 
 from ..models import ElderProxyAuthorisation
 from .helpers import (
@@ -23,7 +24,6 @@ from .helpers import (
     apply,
     apply_input,
     code_of,
-    count,
     handle,
     make_elder,
     review,
@@ -61,7 +61,7 @@ def test_day_before_60th_birthday_refused_birthday_accepted(make_env) -> None:
     assert payload["errors"][0]["field"] == "elderIdNumber"
     assert payload["errors"][0]["rule"].startswith("M06 2021-六-一")
     assert payload["errors"][0]["date"] == "2021-07-09"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
     env.clock.set("2021-07-10T00:00:00+08:00")
     assert applied(env, elder)["elderAgeOnApplication"] == 60
 
@@ -82,7 +82,7 @@ def test_business_outside_the_eight_is_refused(make_env) -> None:
     assert code_of(payload) == "ELDER_PROXY_BUSINESS_NOT_ALLOWED"
     assert "六-一-2" in payload["errors"][0]["rule"]
     assert code_of(apply(env, elder, business="drop;")) == "INVALID_INPUT"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
 
 
 def test_one_proxy_one_file(make_env) -> None:
@@ -126,7 +126,7 @@ def test_malformed_input_is_a_typed_error(make_env) -> None:
     assert code_of(apply(env, elder, elderName="名" * 65)) == "TOO_LONG"
     response = env.post(APPLY, {"input": {"business": 3}}, as_="zhang_account")
     assert response.status_code == 200 and response.json()["errors"]
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
 
 
 def test_not_in_force_before_2021_06_01(make_env) -> None:
@@ -135,7 +135,7 @@ def test_not_in_force_before_2021_06_01(make_env) -> None:
     payload = apply(env, elder)
     assert code_of(payload) == "FEATURE_NOT_ENABLED"
     assert payload["errors"][0]["city"] == "320100"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
     env.clock.set("2021-06-01")
     assert applied(env, elder)["status"] == "SUBMITTED"
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.testing_db import row_count
 
 from ..models import ElderQueueTicket
 from .helpers import (
@@ -15,7 +16,6 @@ from .helpers import (
     PLUGINS,
     WAITING,
     code_of,
-    count,
     issue,
     make_elder,
     top_code,
@@ -62,12 +62,12 @@ def test_queue_refusals(make_env) -> None:
     assert top_code(env.gql(ISSUE, {"input": {}}, as_="zhang_account")) == "FORBIDDEN"
     assert code_of(issue(env, holderIdNumber="not-an-id")) == "INVALID_ID_NUMBER"
     assert code_of(issue(env, officeId="nope")) == "NOT_FOUND"
-    assert count(env, ElderQueueTicket) == 0
+    assert row_count(env, ElderQueueTicket) == 0
 
 
 def test_queue_not_in_force_before_2021_06_01(make_env) -> None:
     env = make_env(PLUGINS, now="2021-05-31")
     assert code_of(issue(env, env.refs["elder"])) == "FEATURE_NOT_ENABLED"
-    assert count(env, ElderQueueTicket) == 0
+    assert row_count(env, ElderQueueTicket) == 0
     env.clock.set("2021-06-01")
     assert issue(env, env.refs["elder"])["ticket"]["priority"] is True

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 PLUGINS = ["intersection_nonmotor"]
 
 SAVE = """mutation($input: IntersectionSaveInput!) { intersectionSave(input: $input) {
@@ -54,12 +52,6 @@ def save(
     """`intersectionSave` of `design` (as the Nanjing road officer by default); the payload."""
     body = {"input": {"city": city, "name": name, "design": design, **extra}}
     return env.data(SAVE, body, as_=who)["intersectionSave"]
-
-
-def count(env: Any, model: Any) -> int:
-    """Rows of `model` in the database (to prove a refusal wrote nothing)."""
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
 
 
 def make_key(env: Any, day_from: str = "2024-09-02") -> str:

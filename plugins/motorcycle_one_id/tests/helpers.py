@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from core.testing_db import row_count
 
 from ..models import MotorcycleCase
 
@@ -43,5 +43,4 @@ def move_in(env: Any, city: str = "310100") -> dict:
 
 def count_cases(env: Any) -> int:
     """How many M14 cases are stored (to prove a refusal wrote nothing)."""
-    with env.session() as s:
-        return len(s.exec(select(MotorcycleCase)).all())
+    return row_count(env, MotorcycleCase)

@@ -10,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
-from core.outbox import OutboxMessage
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_db import outbox_messages
 from core.testing_units import unit_managed_by
 
 from ..models import MotorcycleCase
@@ -59,11 +59,6 @@ def _member(env, name: str, role: UnitRole, unit=None, city: str = "320100", pho
         return account
 
 
-def _notices(env, template: str) -> list[OutboxMessage]:
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
-
-
 # --- allowed ---------------------------------------------------------------------------------------
 
 
@@ -98,9 +93,9 @@ def test_the_legal_person_registers_a_motorcycle_the_unit_owns(make_env):
         assert moto.registration_city == "320100"
     # the unit is told (its legal person and admins read the unit's notices), not the signer alone
     for template in ("motorcycle_one_id.reviewed", "motorcycle_one_id.completed"):
-        told = _notices(env, template)
+        told = outbox_messages(env, template)
         assert [(m.unit_id, m.person_id) for m in told] == [(unit.id, None)]
-    assert moto.plate in _notices(env, "motorcycle_one_id.completed")[0].text
+    assert moto.plate in outbox_messages(env, "motorcycle_one_id.completed")[0].text
 
 
 def test_an_admin_applies_and_every_manager_sees_the_case(make_env):
@@ -203,7 +198,7 @@ def test_the_office_cancels_and_the_unit_is_told(make_env):
     app_id = _submit(env, _registration(env))["application"]["id"]
     out = env.data(CANCEL, {"a": app_id, "r": "合格证与实车不符"}, as_="clerk")
     assert out["motorcycleApplicationCancel"]["errors"] == []
-    told = _notices(env, "motorcycle_one_id.cancelled")
+    told = outbox_messages(env, "motorcycle_one_id.cancelled")
     assert (env.refs["unit"].id, None) in [(m.unit_id, m.person_id) for m in told]
     assert all("合格证与实车不符" in m.text for m in told)
 

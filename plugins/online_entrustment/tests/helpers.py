@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.testing import Env
+from core.testing_db import row_count
 
 PLUGINS = ["online_entrustment"]
 
@@ -131,9 +132,6 @@ def top_code(body: dict[str, Any]) -> str:
 
 
 def grant_count(env: Env) -> int:
-    from sqlmodel import func, select
-
     from ..models import EntrustmentGrant
 
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(EntrustmentGrant)).one()
+    return row_count(env, EntrustmentGrant)

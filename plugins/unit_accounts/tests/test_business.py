@@ -8,9 +8,9 @@ import datetime as dt
 from sqlmodel import select
 
 from core.accounts import UnitRole
-from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
+from core.testing_db import outbox_messages
 from core.testing_units import WEB, web_token
 
 from ..models import PlateReservation, UnitContact
@@ -64,11 +64,6 @@ def _reservations(env):
         return s.exec(select(PlateReservation)).all()
 
 
-def _notices(env, template):
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
-
-
 def test_manager_preselects_a_number_kept_15_days(make_env):
     env = make_env(PLUGINS, now=AFTER)
     uid = env.refs["unit"].id
@@ -78,7 +73,7 @@ def test_manager_preselects_a_number_kept_15_days(make_env):
     assert res["reservation"]["plate"] == "苏A8K888"
     assert res["reservation"]["status"] == "RESERVED"
     assert res["reservation"]["validUntil"] == "2024-09-16"  # 15 days including today
-    assert [n.unit_id for n in _notices(env, "unit_accounts.plate_reserved")] == [uid]
+    assert [n.unit_id for n in outbox_messages(env, "unit_accounts.plate_reserved")] == [uid]
     # the same number (or another number for the same VIN) is taken
     for plate, vin in (("苏A8K888", "LSVAB12C3D4567891"), ("苏A8K889", VIN)):
         again = env.gql(PRESELECT, {"unit": uid, "vin": vin, "plate": plate}, as_="zhang_account")
@@ -236,7 +231,7 @@ def test_contact_change_by_a_manager_readable_by_members(make_env):
         "rule": None,
         "measure": None,
     }
-    assert len(_notices(env, "unit_accounts.contact_changed")) == 2
+    assert len(outbox_messages(env, "unit_accounts.contact_changed")) == 2
     with env.session() as s:
         assert s.get(UnitContact, uid).mobile == "13800001111"
 
@@ -268,7 +263,7 @@ def test_manager_files_and_removes_a_driver_who_is_told(make_env):
     assert gone["unitFiledDriverRemove"]["filedDriver"] == {"id": fid, "active": False}
     twice = env.gql(DRIVER_REMOVE, {"unit": uid, "id": fid}, as_="zhang_account")
     assert errors(twice, "unitFiledDriverRemove")[0]["code"] == "NOT_FOUND"
-    told = _notices(env, "unit_accounts.driver_filed") + _notices(
+    told = outbox_messages(env, "unit_accounts.driver_filed") + outbox_messages(
         env, "unit_accounts.driver_removed"
     )
     assert [m.person_id for m in told] == [driver.id, driver.id]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from core.accounts import Person, Role
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_db import row_count
 
 from ..models import UsedCarTransferRow
 from ..rules import MEASURE
@@ -97,8 +96,7 @@ def register(env: Any, transfer_id: str, plate: str = "苏A9X001", as_: Any = "c
 
 
 def transfer_count(env: Any) -> int:
-    with env.session() as s:
-        return len(s.exec(select(UsedCarTransferRow)).all())
+    return row_count(env, UsedCarTransferRow)
 
 
 def staff(env: Any, login: str, role: Role, city: str) -> Any:

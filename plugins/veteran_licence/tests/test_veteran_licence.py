@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.registries.applications import Application
+from core.testing_db import row_count
 from core.testing_race import outcome, race
 
 from ..models import DrivingRecordRemark, MilitaryLicenceRecord
@@ -19,7 +20,6 @@ from .helpers import (
     RESOLVE,
     SEQ,
     P,
-    count,
     exchange,
     remark,
     resolve,
@@ -161,7 +161,7 @@ def test_roles_rollout_and_input(make_env):
     env = make_env(P, now="2021-05-31")
     person, account, number = veteran(env)
     assert exchange(env, person, number)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     env.clock.set("2021-06-01")
     body = env.gql(
         EXCHANGE,
@@ -197,7 +197,7 @@ def test_roles_rollout_and_input(make_env):
     assert exchange(env, person, number, first="1900-01-01")["errors"][0]["code"] == "INVALID_DATE"
     assert exchange(env, person, number, first="2030-01-01")["errors"][0]["code"] == "INVALID_DATE"
     assert exchange(env, person, number, classes="Q9")["errors"][0]["code"] == "INVALID_INPUT"
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     assert (
         exchange(env, env.refs["zhang"], number)["errors"][0]["code"] == "VETERAN_ALREADY_LICENSED"
     )
@@ -223,7 +223,7 @@ def test_record_remark_cutoff_boundary(make_env):
         late_out["errors"][0]["code"] == "VETERAN_EXCHANGED_AFTER_2021_05_31"
         and "七-三-2" in late_out["errors"][0]["rule"]
     )
-    assert count(env, DrivingRecordRemark) == 1
+    assert row_count(env, DrivingRecordRemark) == 1
 
 
 def test_record_remark_prefixes_and_checks(make_env):
@@ -249,7 +249,7 @@ def test_record_remark_prefixes_and_checks(make_env):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     env.set_rollout("veteran_licence", "320100", enabled=False, valid_from=dt.date(2021, 6, 1))
     assert remark(env, owner, n5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, DrivingRecordRemark) == 3
+    assert row_count(env, DrivingRecordRemark) == 3
 
 
 def test_exchange_report(make_env):
@@ -274,7 +274,7 @@ def test_unknown_id_type_is_malformed_input(make_env):
     assert (
         unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and unknown["data"] is None
     )
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     out = env.data(EXCHANGE, {"i": {**given, "idType": "MAINLAND_ID"}}, as_="clerk")
     assert out["veteranLicenceExchange"]["exchange"]["status"] == "COMPLETED"
 
