@@ -6,11 +6,13 @@ an operator or a data migration would have stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from core.db import stamp
+from core.demo import DemoWorld
 from core.outbox import OutboxMessage
 from core.rollout import MeasureSetting
 from core.testing import Env
@@ -43,3 +45,14 @@ def write_setting(env: Env, measure: str, scope_code: str, key: str, value: Any)
         )
         s.commit()
     env.platform.settings_store.reload()
+
+
+def load_demo(env: Env, load: Callable[[Session, DemoWorld], Any]) -> DemoWorld:
+    """Run a measure's demo loader (its `demo.load(session, world)`) on this env's core demo
+    world and commit. Returns that world: its refs are the core's plus the measure's (`env.refs`
+    itself is left as it was)."""
+    with env.session() as s:
+        world = DemoWorld(env.factory(s), dict(env.refs))
+        load(s, world)
+        s.commit()
+    return world

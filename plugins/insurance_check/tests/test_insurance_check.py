@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from core.audit import AuditEvent
-from core.demo import DemoWorld
 from core.registries.vehicles import VehicleCategory
+from core.testing_db import load_demo
 
 from .. import demo as demo_data
 from .. import rules
@@ -186,9 +186,7 @@ def test_weekly_report_by_week_and_insurer(make_env):
 
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        demo_data.load(s, DemoWorld(env.factory(s), dict(env.refs)))
-        s.commit()
+    load_demo(env, demo_data.load)
     assert run(env, env.refs["zhang_car"].vin)["check"]["outcome"] == "FOUND"
     assert run(env, env.refs["elder_car"].vin)["check"]["outcome"] == "EXPIRED"
 

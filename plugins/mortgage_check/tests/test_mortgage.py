@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from core.accounts import PartnerKind
 from core.audit import AuditEvent
-from core.demo import DemoWorld
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_db import load_demo
 
 from .. import demo as demo_data
 from .. import rules
@@ -207,13 +207,11 @@ def test_paper_mortgage_without_the_mark_still_needs_paper(make_env):
 
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        demo_data.load(s, DemoWorld(env.factory(s), env.refs))
-        s.commit()
+    demo = load_demo(env, demo_data.load)
     car = env.refs["elder_car"]
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk")["mortgageVehicleCheck"]
     assert res["mortgaged"] and res["onlineVerified"]
-    code = env.refs["finance_company"][0].credit_code
+    code = demo["finance_company"][0].credit_code
     row = env.data(REGISTRY_READ, {"c": code, "city": "320100"}, as_="clerk")
     assert row["mortgageFinanceCompany"]["kind"] == "FINANCE_COMPANY"
     mine = env.data(

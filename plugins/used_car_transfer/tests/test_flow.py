@@ -8,6 +8,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_db import load_demo
 
 from .helpers import (
     APPLY,
@@ -232,13 +233,8 @@ def test_buyer_without_account_in_other_city_window(make_env):
 
 
 def test_demo_data_loads(make_env):
-    from core.demo import DemoWorld
-
     from .. import demo as demo_data
 
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        world = DemoWorld(env.factory(s), dict(env.refs))
-        demo_data.load(s, world)
-        s.commit()
+    load_demo(env, demo_data.load)
     assert env.data(OPEN, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1
