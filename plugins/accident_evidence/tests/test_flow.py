@@ -22,6 +22,7 @@ from .helpers import (
     REPORT,
     REVIEW,
     SUBMIT,
+    access_code,
     confirm,
     party,
     party_id,
@@ -110,9 +111,7 @@ def test_confidential_items_never_listed_even_if_approved(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     with env.session() as s:  # a witness asks for confidentiality after approval
         item = s.get(EvidenceItem, case["photo"])
         assert item.offer_status == "APPROVED"
@@ -164,9 +163,7 @@ def test_access_boundary_day_of_delivery(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env, delivered_on="2021-07-01")
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     env.clock.set("2021-06-30")  # the day before delivery: not yet
     body = env.gql(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_NOT_YET_DELIVERED"
@@ -179,10 +176,8 @@ def test_party_of_another_accident_is_refused(make_env):
     zhang, li = env.refs["zhang"], env.refs["li"]
     a = ready_case(env, "3201002021000001")
     b = ready_case(env, "3201002021000002", parties=[party(li), party(env.refs["elder"])])
-    li_code = register_requester(env, b["number"], party_id(b, li), li)["voucher"]["accessCode"]
-    zhang_code = register_requester(env, a["number"], party_id(a, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    li_code = access_code(env, b, li)
+    zhang_code = access_code(env, a, zhang)
     # li's valid code of accident B does not open accident A
     body = env.gql(FOLDER, {"n": a["number"], "c": li_code}, as_="li_account")
     assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
@@ -198,9 +193,7 @@ def test_code_guessing_is_rate_limited(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     for guess in ["AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"]:
         body = env.gql(FOLDER, {"n": case["number"], "c": guess}, as_="zhang_account")
         assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
@@ -233,9 +226,7 @@ def test_guessing_locks_the_accident_for_everyone(make_env):
         for i in range(5):
             env.gql(FOLDER, {"n": case["number"], "c": f"ZZZZZZ{i}{i}"}, as_=account)
     zhang = env.refs["zhang"]
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     body = env.gql(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
@@ -401,9 +392,7 @@ def test_activity_report(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     env.data(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     env.gql(FOLDER, {"n": case["number"], "c": "WRONG123"}, as_="zhang_account")
     variables = {"n": "accident_evidence_activity", "c": "320100", "s": NOW, "e": NOW}
