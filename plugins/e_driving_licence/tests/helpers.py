@@ -29,11 +29,18 @@ LOCAL = """mutation($c: String!) { eDrivingLicenceLocalVersionRegister(input: {c
 PHOTO = "ab" * 32
 
 
+def apply(env: Any, who: Any = "zhang_account", licence: Any = "zhang_licence") -> dict:
+    """Apply for the e-licence of `licence` (a ref name or a DrivingLicence) as `who`; the
+    eDrivingLicenceApply payload (errors, application)."""
+    lic = env.refs[licence] if isinstance(licence, str) else licence
+    return env.data(APPLY, {"id": lic.id, "photo": PHOTO}, as_=who)["eDrivingLicenceApply"]
+
+
 def issue(env: Any, who: str = "zhang_account", licence: str = "zhang_licence") -> dict:
     """Apply as the holder and approve as the clerk of the licence's city; returns the review
     answer."""
     lic = env.refs[licence]
-    body = env.data(APPLY, {"id": lic.id, "photo": PHOTO}, as_=who)["eDrivingLicenceApply"]
+    body = apply(env, who, lic)
     assert body["errors"] == [], body
     clerk = {"320100": "clerk", "310100": "clerk_sh", "110100": "clerk_bj"}[lic.issuing_city]
     out = env.data(REVIEW, {"id": body["application"]["id"], "ok": True}, as_=clerk)[

@@ -4,7 +4,7 @@ outbox by the workflow's declared notice."""
 
 from __future__ import annotations
 
-from .helpers import APPLY, PHOTO, REVIEW
+from .helpers import REVIEW, apply
 
 WITHDRAW = """mutation($a: ID!, $r: String) { applicationWithdraw(applicationId: $a, reason: $r) {
   errors { code field } application { status } } }"""
@@ -12,11 +12,9 @@ NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _apply(env):
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert body["eDrivingLicenceApply"]["errors"] == []
-    return body["eDrivingLicenceApply"]["application"]["id"]
+    body = apply(env)
+    assert body["errors"] == []
+    return body["application"]["id"]
 
 
 def _templates(env):
@@ -26,10 +24,8 @@ def _templates(env):
 def test_the_holder_withdraws_and_may_apply_again(edl):
     env = edl()
     app_id = _apply(env)
-    pending = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert pending["eDrivingLicenceApply"]["errors"][0]["code"] == "EDL_PENDING_APPLICATION"
+    pending = apply(env)
+    assert pending["errors"][0]["code"] == "EDL_PENDING_APPLICATION"
     other = env.data(WITHDRAW, {"a": app_id}, as_="li_account")["applicationWithdraw"]
     assert other["errors"] == [{"code": "NOT_FOUND", "field": "applicationId"}]
     out = env.data(WITHDRAW, {"a": app_id, "r": "照片不满意"}, as_="zhang_account")
