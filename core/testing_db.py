@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from core.audit import AuditEvent
 from core.db import stamp
 from core.demo import DemoWorld
 from core.outbox import OutboxMessage
@@ -56,3 +57,10 @@ def load_demo(env: Env, load: Callable[[Session, DemoWorld], Any]) -> DemoWorld:
         load(s, world)
         s.commit()
     return world
+
+
+def audit_events(env: Env, action: str) -> list[AuditEvent]:
+    """The audit events recorded with `action` (e.g. "insurance_check.run"), oldest first."""
+    with env.session() as s:
+        query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
+        return list(s.exec(query).all())

@@ -10,6 +10,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.documents.signing import verify_document
 from core.outbox import OutboxMessage
+from core.testing_db import audit_events
 
 from ..models import AccidentCase, EvidenceItem, EvidenceRequester
 from .helpers import (
@@ -90,11 +91,8 @@ def test_staff_case_view_is_masked_and_audited(make_env):
     register_requester(env, case["number"], party_id(case, zhang), zhang)
     data = env.data(CASE, {"n": case["number"]}, as_="accident_head")["accidentEvidenceCase"]
     assert data["requesters"][0]["idNumber"].count("*") == 8
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "accident_evidence.case_read")
-        ).all()
-        assert len(reads) == 1
+    reads = audit_events(env, "accident_evidence.case_read")
+    assert len(reads) == 1
 
 
 def test_confidential_items_cannot_be_selected(make_env):

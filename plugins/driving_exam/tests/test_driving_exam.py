@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlmodel import select
 
-from core.testing_db import row_count, write_setting
+from core.testing_db import audit_events, row_count, write_setting
 
 from ..models import ExamBooking, ExamPermit, ExamTransfer
 from .helpers import (
@@ -133,12 +133,8 @@ def test_permit_reads_own_jurisdiction_and_audit(make_env):
     assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     far = env.gql(PERMIT, {"p": permit["id"]}, as_="clerk_sh")
     assert far["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
-    from core.audit import AuditEvent
 
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "driving_exam.permit_read")
-        ).all()
+    reads = audit_events(env, "driving_exam.permit_read")
     assert len(reads) == 1 and permit["id"] in reads[0].subject_ref
 
 

@@ -9,7 +9,7 @@ from core.accounts import PartnerKind
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
-from core.testing_db import load_demo
+from core.testing_db import audit_events, load_demo
 
 from .. import demo as demo_data
 from .. import rules
@@ -177,11 +177,8 @@ def test_transfer_in_office_checks_online_and_needs_no_paper(make_env):
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk_sh")["mortgageVehicleCheck"]
     assert res["mortgaged"] and res["onlineVerified"] and res["paperDocumentsRequired"] is False
     assert "十-一" in res["rule"] and res["filings"][0]["lenderName"]
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "mortgage_check.vehicle_check")
-        ).all()
-        assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
+    reads = audit_events(env, "mortgage_check.vehicle_check")
+    assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
     body = env.gql(CHECK, {"v": car.vin, "p": car.plate}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

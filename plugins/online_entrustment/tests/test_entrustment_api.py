@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.testing_db import audit_events
 
 from ..models import EntrustmentGrant
 from .helpers import (
@@ -229,10 +230,7 @@ def test_lookup_by_id_is_audited(make_env) -> None:
     grant = created(env)
     found = env.data(LOOKUP, {"id": grant["id"]}, as_="clerk")["entrustmentLookup"]
     assert found["id"] == grant["id"] and found["agentName"] == "李娜"
-    with env.session() as s:
-        events = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "online_entrustment.lookup")
-        ).all()
+    events = audit_events(env, "online_entrustment.lookup")
     assert len(events) == 1 and events[0].subject_person_id == env.refs["zhang"].id
     assert top_code(env.gql(LOOKUP, {"id": "missing"}, as_="clerk")) == "NOT_FOUND"
 

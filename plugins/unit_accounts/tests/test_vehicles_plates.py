@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from core.accounts import UnitRole
-from core.audit import AuditEvent
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_db import audit_events
 
 from .helpers import (
     AFTER,
@@ -41,10 +39,7 @@ def test_members_see_vehicles_drivers_and_violations(make_env):
             {"description": "违反禁令标志", "points": 3, "status": "UNHANDLED"}
         ]
         assert truck["vehicle"]["status"] == "NORMAL"
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "unit_accounts.vehicles")
-        ).all()
+    reads = audit_events(env, "unit_accounts.vehicles")
     assert len(reads) == 2  # reading filed drivers (others' data) is audited
     one = env.data(
         VEHICLE,
