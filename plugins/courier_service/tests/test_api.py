@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.accounts import PartnerKind
 from core.registries.applications import Application
+from core.testing_answers import codes, top_code
 
 from ..models import CourierStaff, PilotArea
 from .helpers import (
@@ -29,8 +30,6 @@ from .helpers import (
     D,
     World,
     bookings,
-    codes,
-    top_code,
 )
 
 # --- the whole journey -------------------------------------------------------------------------

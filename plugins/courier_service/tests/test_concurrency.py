@@ -5,9 +5,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.registries.applications import Application
+from core.testing_answers import codes
 from core.testing_race import race
 
-from .helpers import ASSIGN, PLUGINS, TODAY, VISIT, World, codes
+from .helpers import ASSIGN, PLUGINS, TODAY, VISIT, World
 
 
 def test_concurrent_visit_records_take_the_step_once(make_env):

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
 from core.outbox import OutboxMessage
+from core.testing_answers import codes, top_code
 
 from ..models import Agreement, Booking, FollowUp
 from .helpers import (
@@ -22,8 +23,6 @@ from .helpers import (
     STATUS,
     TODAY,
     World,
-    codes,
-    top_code,
 )
 
 FOLLOW_UP = """mutation($input: CourierFollowUpInput!) { courierFollowUpRecord(input: $input) {

@@ -4,9 +4,11 @@ the declared graph is the one the service moves bookings by."""
 
 from __future__ import annotations
 
+from core.testing_answers import codes, top_code
+
 from ..rules import STEPS, BookingStatus
 from ..workflows import BOOKING
-from .helpers import ASSIGN, REVIEW, SHIP, TODAY, World, codes, top_code
+from .helpers import ASSIGN, REVIEW, SHIP, TODAY, World
 
 HAND_OVER = """mutation($b: ID!) { courierBookingHandOver(bookingId: $b, note: "窗口领取") {
   errors { code field rule } booking { id status events { status actorKind } } } }"""

@@ -106,16 +106,6 @@ def handle(env: Env, app_id: str, as_: str = "zhang_account", **over: Any) -> di
     return env.data(HANDLE, {"input": data}, as_=as_)["elderProxyHandle"]
 
 
-def code_of(payload: dict[str, Any]) -> str:
-    assert payload["errors"], payload
-    return payload["errors"][0]["code"]
-
-
-def top_code(body: dict[str, Any]) -> str:
-    assert body.get("errors"), body
-    return body["errors"][0]["extensions"]["code"]
-
-
 def issue(env: Env, person: Any = None, as_: str = "clerk", **over: Any) -> dict[str, Any]:
     """Issue a queue ticket (for `person`'s ID when given) and return the payload."""
     data: dict[str, Any] = {}

@@ -4,6 +4,7 @@ and at handling; the elder can revoke before the business is handled (the relati
 from __future__ import annotations
 
 from core.registries.applications import Application
+from core.testing_answers import first_code, top_code
 from core.testing_db import outbox_messages
 
 from .helpers import (
@@ -11,10 +12,8 @@ from .helpers import (
     PAYLOAD,
     PLUGINS,
     apply_input,
-    code_of,
     handle,
     review,
-    top_code,
 )
 
 REVOKE = "mutation($id: ID!) { elderProxyRevoke(applicationId: $id) {" + PAYLOAD + "} }"
@@ -45,13 +44,13 @@ def test_elder_revokes_the_mandate_before_handling(make_env) -> None:
     app = _apply(env)
     review(env, app["id"])
     relative = env.data(REVOKE, {"id": app["id"]}, as_="zhang_account")["elderProxyRevoke"]
-    assert code_of(relative) == "NOT_FOUND"  # the relative cancels, the elder revokes
+    assert first_code(relative) == "NOT_FOUND"  # the relative cancels, the elder revokes
     assert top_code(env.gql(REVOKE, {"id": app["id"]}, as_="clerk")) == "FORBIDDEN"
     out = env.data(REVOKE, {"id": app["id"]}, as_="elder_account")["elderProxyRevoke"]
     assert out["errors"] == [] and out["application"]["status"] == "CANCELLED"
     (told,) = outbox_messages(env, "elderly_proxy.revoked")
     assert told.person_id == env.refs["zhang"].id
-    assert code_of(handle(env, app["id"], vehicleId=env.refs["elder_car"].id)) == (
+    assert first_code(handle(env, app["id"], vehicleId=env.refs["elder_car"].id)) == (
         "ELDER_PROXY_CANCELLED"
     )
     with env.session() as s:
@@ -66,12 +65,12 @@ def test_elder_cannot_revoke_after_handling_but_may_where_switched_off(make_env)
     review(env, app["id"])
     handle(env, app["id"], vehicleId=env.refs["elder_car"].id)
     late = env.data(REVOKE, {"id": app["id"]}, as_="elder_account")["elderProxyRevoke"]
-    assert code_of(late) == "ELDER_PROXY_ALREADY_USED"
+    assert first_code(late) == "ELDER_PROXY_ALREADY_USED"
     second = _apply(env)
     env.set_rollout("elderly_proxy", "320100", enabled=False)
     data = apply_input(env.refs["elder"], vehicleId=env.refs["elder_car"].id)
     refused = env.data(APPLY, {"input": data}, as_="zhang_account")["elderProxyApply"]
-    assert code_of(refused) == "FEATURE_NOT_ENABLED"
+    assert first_code(refused) == "FEATURE_NOT_ENABLED"
     off = env.data(REVOKE, {"id": second["id"]}, as_="elder_account")["elderProxyRevoke"]
     assert off["errors"] == [] and off["application"]["status"] == "CANCELLED"
     assert outbox_messages(env, "elderly_proxy.revoked") != []

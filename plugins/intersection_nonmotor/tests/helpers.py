@@ -35,16 +35,6 @@ TWO_STAGE = {"stopLine": True, "waitingAreaM2": 60, "peakWaitingBikes": 30, "sep
              "secondStageAreaM2": 30, "peakLeftTurnBikes": 20}  # fmt: skip
 
 
-def codes(payload: dict) -> list[str]:
-    """The codes of a payload's `errors`."""
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    """The code of the first top-level GraphQL error."""
-    return body["errors"][0]["extensions"]["code"]
-
-
 def save(
     env: Any, design: dict, who: Any = "road_officer", city: str = "320100",
     name: str = "新街口路口", **extra: Any,

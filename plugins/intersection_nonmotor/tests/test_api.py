@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.accounts import Role
+from core.testing_answers import codes, top_code
 from core.testing_db import row_count
 
 from ..models import EnforcementRecord, Intersection, StaffingShift
@@ -23,10 +24,8 @@ from .helpers import (
     SAVE,
     STAFF,
     TWO_STAGE,
-    codes,
     make_key,
     save,
-    top_code,
 )
 
 # --- design consistency (六-一, 六-二) ---------------------------------------------------------------

@@ -7,10 +7,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_answers import payload
 from core.testing_db import outbox_messages
 
 from ..models import MortgageDisputeRow, MortgageFilingRow, MortgageFinanceCompanyRow
-from .helpers import DOCS, PLUGINS, SHA_AF, file, file_company, payload
+from .helpers import DOCS, PLUGINS, SHA_AF, file, file_company
 
 MINE = """{ myMortgageFilings { totalCount nodes { id kind active lenderName ownerIsUnit
   contract { ref sha256 sealType } entrustment { ref sealType } } } }"""

@@ -26,16 +26,6 @@ SETTING = """mutation($v: JSON!, $scope: String!) { measureSettingSet(measure: "
   scopeCode: $scope, key: "local_policy", value: $v) { errors { code field } key } }"""
 
 
-def codes(payload: dict) -> list[str]:
-    """The codes of a payload's `errors`."""
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    """The code of the first top-level GraphQL error."""
-    return body["errors"][0]["extensions"]["code"]
-
-
 def move_in(env: Any, city: str = "310100") -> dict:
     """A MOVE_IN of Zhang's motorcycle to `city` (a MotorcycleCaseInput)."""
     return {"business": "MOVE_IN", "city": city, "vehicleId": env.refs["zhang_moto"].id}

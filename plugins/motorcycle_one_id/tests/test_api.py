@@ -10,6 +10,7 @@ from sqlmodel import select
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleCategory
+from core.testing_answers import codes, top_code
 from core.testing_db import write_setting
 
 from ..models import MotorcycleCase
@@ -23,10 +24,8 @@ from .helpers import (
     SHA,
     SUBMIT,
     VIEW,
-    codes,
     count_cases,
     move_in,
-    top_code,
 )
 
 # --- which documents -----------------------------------------------------------------------------

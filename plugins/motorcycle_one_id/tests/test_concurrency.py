@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.registries.vehicles import Vehicle
+from core.testing_answers import codes
 from core.testing_race import race
 
 from ..models import MotorcycleCase
-from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT, codes
+from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT
 
 
 def test_concurrent_completion_registers_once(make_env):

@@ -6,8 +6,9 @@ value, and nothing is written (M14 2024-二-二-1: the office records which docu
 from __future__ import annotations
 
 from core.registries.applications import Application
+from core.testing_answers import codes
 
-from .helpers import PLUGINS, REVIEW, SETTING, SUBMIT, codes, move_in
+from .helpers import PLUGINS, REVIEW, SETTING, SUBMIT, move_in
 
 
 def _submit(env) -> str:

@@ -11,11 +11,12 @@ from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_answers import codes, top_code
 from core.testing_db import outbox_messages
 from core.testing_units import unit_managed_by
 
 from ..models import MotorcycleCase
-from .helpers import CHECK, COMPLETE, PLUGINS, REVIEW, SETTING, SHA, codes, count_cases, top_code
+from .helpers import CHECK, COMPLETE, PLUGINS, REVIEW, SETTING, SHA, count_cases
 
 DAY = "2024-09-02"
 UNIT_SUBMIT = """mutation($input: MotorcycleCaseInput!) { motorcycleApplicationSubmit(input: $input) {

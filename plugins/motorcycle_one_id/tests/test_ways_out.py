@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_answers import codes, top_code
 
 from ..models import MotorcycleCase
-from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT, codes, move_in, top_code
+from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT, move_in
 
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a, reason: "不迁了") {
   errors { code field } application { status } } }"""

@@ -121,16 +121,6 @@ def use(env: Env, grant_id: str, as_: str = "clerk", **over: Any) -> dict[str, A
     return env.data(USE, {"input": use_input(env, grant_id, **over)}, as_=as_)["entrustmentUse"]
 
 
-def error_code(payload: dict[str, Any]) -> str:
-    assert payload["errors"], payload
-    return payload["errors"][0]["code"]
-
-
-def top_code(body: dict[str, Any]) -> str:
-    assert body.get("errors"), body
-    return body["errors"][0]["extensions"]["code"]
-
-
 def grant_count(env: Env) -> int:
     from ..models import EntrustmentGrant
 

@@ -8,9 +8,10 @@ from sqlmodel import select
 
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
+from core.testing_answers import top_code
 
 from ..workflows import APPLICATION, LEGACY_ACCOUNT, PLATE_RESERVATION
-from .helpers import AFTER, PLUGINS, apply_plates, errors, top_code
+from .helpers import AFTER, PLUGINS, apply_plates, errors
 
 DECIDE = """mutation($a: ID!, $ok: Boolean!, $n: String) { unitApplicationDecide(applicationId: $a,
   approve: $ok, note: $n) { errors { code field rule } application { status decisionNote } } }"""

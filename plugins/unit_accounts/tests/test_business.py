@@ -10,6 +10,7 @@ from sqlmodel import select
 from core.accounts import UnitRole
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
+from core.testing_answers import top_code
 from core.testing_db import outbox_messages
 from core.testing_units import WEB, web_token
 
@@ -22,7 +23,6 @@ from .helpers import (
     citizen,
     errors,
     member,
-    top_code,
     unit,
 )
 

@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
 from core.audit import AuditEvent
+from core.testing_answers import top_code
 from core.testing_db import audit_events
 
 from ..models import UnitFile
@@ -27,7 +28,6 @@ from .helpers import (
     member,
     person_only,
     register,
-    top_code,
     unit,
 )
 

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from core.accounts import UnitRole
 from core.clock import CHINA_TZ
+from core.testing_answers import top_code
 from core.testing_race import race
 
 from ..models import QrLoginChallenge
@@ -20,7 +21,6 @@ from .helpers import (
     errors,
     member,
     qr_create,
-    top_code,
     unit,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core.accounts import UnitRole
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_answers import top_code
 from core.testing_db import audit_events
 
 from .helpers import (
@@ -18,7 +19,6 @@ from .helpers import (
     errors,
     member,
     plate_applications,
-    top_code,
     unit,
     with_driver_and_violation,
 )

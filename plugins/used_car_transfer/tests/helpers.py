@@ -6,6 +6,7 @@ from typing import Any
 
 from core.accounts import Person, Role
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_answers import payload
 from core.testing_db import row_count
 
 from ..models import UsedCarTransferRow
@@ -40,24 +41,6 @@ REPORT = (
     "query($n: String!, $c: String!, $s: Date!, $e: Date!) { report(name: $n, city: $c, "
     "start: $s, end: $e) { columns rows { label values } notes } }"
 )
-
-
-def payload(body: dict, name: str) -> dict:
-    """The mutation payload, or the top-level error (permission refusals) in the same shape."""
-    data = body.get("data") or {}
-    if data.get(name) is not None:
-        return data[name]
-    ext = body["errors"][0]["extensions"]
-    return {
-        "errors": [
-            {
-                "code": ext["code"],
-                "field": ext.get("field"),
-                "rule": ext.get("rule"),
-                "city": ext.get("city"),
-            }
-        ]
-    }
 
 
 def apply_input(vehicle: Any, trade_city: str, **extra: Any) -> dict[str, Any]:

@@ -12,9 +12,10 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
+from core.testing_answers import payload
 
 from ..models import UsedCarTransferRow
-from .helpers import PLUGINS, RETURN, apply, inspect, payload, register
+from .helpers import PLUGINS, RETURN, apply, inspect, register
 
 FIELDS = "id status returnReason returnBasis returnEvidence closeNote inspection { passed }"
 WITHDRAW = (
