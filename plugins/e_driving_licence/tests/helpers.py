@@ -27,6 +27,8 @@ SEIZE = """mutation($f: String!, $p: EDrivingLicencePresented!, $c: String!) {
 LOCAL = """mutation($c: String!) { eDrivingLicenceLocalVersionRegister(input: {city: $c, name: "本地电子驾照"}) {
   errors { code rule city } localVersionId } }"""
 PHOTO = "ab" * 32
+SHARE = """mutation { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"], minutes: 10}) {
+  errors { code } code } }"""
 
 
 def apply(env: Any, who: Any = "zhang_account", licence: Any = "zhang_licence") -> dict:
@@ -56,3 +58,10 @@ def show(env: Any, who: str = "zhang_account", n: int = 1) -> dict:
 
 def verify(env: Any, payload: str, as_: Any, purpose: str = "car rental", **extra: Any) -> dict:
     return env.gql(VERIFY, {"in": {"payload": payload, "purpose": purpose, **extra}}, as_=as_)
+
+
+def share_code(env: Any, who: str = "zhang_account") -> str:
+    """A 10-minute share code the holder `who` makes for the first-issue-date claim."""
+    made = env.data(SHARE, as_=who)["eDrivingLicenceShareCreate"]
+    assert made["errors"] == [], made
+    return made["code"]

@@ -3,23 +3,19 @@
 
 from core.testing_race import outcome, race
 
-from .helpers import VERIFY, issue, show
+from .helpers import VERIFY, issue, share_code, show
 
 
 def test_share_code_used_once_under_concurrency(edl):
     env = edl()
     issue(env)
     text = show(env)["payloads"][0]["text"]
-    made = env.data(
-        'mutation { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"], minutes: 10}) { code } }',
-        as_="zhang_account",
-    )["eDrivingLicenceShareCreate"]
     variables = {
         "in": {
             "payload": text,
             "purpose": "招聘",
             "claims": ["first_issue_date"],
-            "shareCode": made["code"],
+            "shareCode": share_code(env),
         }
     }
     answers = race(env, [(env.refs["employer"], VERIFY, variables)] * 4)

@@ -26,6 +26,17 @@ def _handheld(env):
     return v
 
 
+def _issued_with_files(env, tmp_path: Path) -> str:
+    """Issue Zhang's e-licence; write the platform's keys (jwks.json) and status lists
+    (lists.txt, one a line) into `tmp_path` as a partner would keep them; the QR payload text."""
+    issue(env)
+    text = show(env)["payloads"][0]["text"]
+    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
+    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
+    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    return text
+
+
 def test_offline_accepts_a_fresh_payload_and_says_what_it_established(edl):
     env = edl()
     issue(env)
@@ -138,11 +149,7 @@ def test_trust_list_update_and_rotation(edl):
 
 def test_verifier_runs_without_the_core_package(edl, tmp_path):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
-    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
-    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    text = _issued_with_files(env, tmp_path)
     script = (
         "import sys, json; sys.modules['core'] = None\n"
         "from verifier import TrustStore, Verifier\n"
@@ -172,11 +179,7 @@ def test_verifier_command_line(edl, tmp_path):
     import json
 
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
-    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
-    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    text = _issued_with_files(env, tmp_path)
     now = str(env.clock.now().timestamp())
     base = [sys.executable, "-m", "verifier", "--jwks", str(tmp_path / "jwks.json"), "--now", now]
     run = subprocess.run([*base, "--status-lists", str(tmp_path / "lists.txt"), text], cwd=ROOT,

@@ -13,7 +13,7 @@ from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
 
 from ..models import EdlVerification
-from .helpers import LOCAL, LOG, SEIZE, SETTING, SHOW, TRAIL, issue, show, verify
+from .helpers import LOCAL, LOG, SEIZE, SETTING, SHOW, TRAIL, issue, share_code, show, verify
 
 
 def _v(body):
@@ -98,11 +98,7 @@ def test_share_code_unlocks_more_claims_once(edl):
     env = edl()
     issue(env)
     text = show(env)["payloads"][0]["text"]
-    made = env.data(
-        'mutation { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"], minutes: 10}) { errors { code } code } }',
-        as_="zhang_account",
-    )["eDrivingLicenceShareCreate"]
-    code = made["code"]
+    code = share_code(env)
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))
     assert out["verification"]["claims"] == [{"name": "first_issue_date", "value": "2008-07-01"}]
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))

@@ -14,52 +14,27 @@ FIELDS = """
   agentIdNumber validFrom validUntil usedAt revokedAt qr
 """
 
-CREATE = (
-    """
-mutation($input: EntrustmentCreateInput!) {
-  entrustmentCreate(input: $input) {
-    errors { code message field rule measure city date }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
 
-USE = (
-    """
-mutation($input: EntrustmentUseInput!) {
-  entrustmentUse(input: $input) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
+def _grant_mutation(variables: str, call: str, errors: str = "code message field rule") -> str:
+    """A mutation document that answers `errors { <errors> }` and the entrustment's FIELDS."""
+    return f"""
+mutation({variables}) {{
+  {call} {{
+    errors {{ {errors} }}
+    entrustment {{{FIELDS}}}
+  }}
+}}"""
 
-REVOKE = (
-    """
-mutation($id: ID!) {
-  entrustmentRevoke(id: $id) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
 
-PAPER = (
-    """
-mutation($input: EntrustmentPaperRecordInput!) {
-  entrustmentPaperRecord(input: $input) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
+CREATE = _grant_mutation(
+    "$input: EntrustmentCreateInput!",
+    "entrustmentCreate(input: $input)",
+    "code message field rule measure city date",
+)
+USE = _grant_mutation("$input: EntrustmentUseInput!", "entrustmentUse(input: $input)")
+REVOKE = _grant_mutation("$id: ID!", "entrustmentRevoke(id: $id)")
+PAPER = _grant_mutation(
+    "$input: EntrustmentPaperRecordInput!", "entrustmentPaperRecord(input: $input)"
 )
 
 LOOKUP = "query($id: ID!) { entrustmentLookup(id: $id) {" + FIELDS + "} }"
