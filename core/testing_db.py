@@ -64,3 +64,15 @@ def audit_events(env: Env, action: str) -> list[AuditEvent]:
     with env.session() as s:
         query = select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.seq)
         return list(s.exec(query).all())
+
+
+def update_row(env: Env, model: Any, row_id: Any, **values: Any) -> None:
+    """Set columns of one stored row directly and commit: a change made outside the measure
+    under test (a licence seized, a vehicle mortgaged, a member removed)."""
+    with env.session() as s:
+        row = s.get(model, row_id)
+        assert row is not None, (model, row_id)
+        for name, value in values.items():
+            setattr(row, name, value)
+        s.add(row)
+        s.commit()

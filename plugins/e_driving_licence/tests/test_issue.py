@@ -5,6 +5,7 @@ from sqlmodel import select
 from core.accounts import Person
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
+from core.testing_db import update_row
 
 from .helpers import APPLY, MY, PHOTO, REPORT, REVIEW, apply, issue, show, verify
 
@@ -24,11 +25,7 @@ def test_holder_applies_clerk_approves_e_licence_issued(edl):
 def test_licence_change_shows_at_once(edl):
     env = edl()
     issue(env)
-    with env.session() as s:
-        lic = s.get(type(env.refs["zhang_licence"]), env.refs["zhang_licence"].id)
-        lic.points = 12
-        s.add(lic)
-        s.commit()
+    update_row(env, type(env.refs["zhang_licence"]), env.refs["zhang_licence"].id, points=12)
     mine = env.data(MY, as_="zhang_account")["myEDrivingLicence"]
     assert mine["liveStatus"] == "SUSPENDED" and "POINTS_EXCEEDED" in mine["statusReasons"]
 
@@ -41,11 +38,7 @@ def test_other_persons_licence_is_not_found(edl):
 
 def test_real_person_check_required(edl):
     env = edl()
-    with env.session() as s:
-        p = s.get(Person, env.refs["zhang"].id)
-        p.real_person_verified_at = None
-        s.add(p)
-        s.commit()
+    update_row(env, Person, env.refs["zhang"].id, real_person_verified_at=None)
     body = apply(env)
     err = body["errors"][0]
     assert err["code"] == "EDL_REAL_PERSON_REQUIRED" and err["rule"].startswith("M01 2021-一-三-1")
@@ -56,11 +49,7 @@ def test_revoked_licence_gets_no_e_licence(edl):
     body = apply(env, "chen_account", "chen_licence")
     # chen's licence is SEIZED: suspended licences are issued (they show their status) ...
     assert body["errors"] == []
-    with env.session() as s:
-        lic = s.get(type(env.refs["li_licence"]), env.refs["li_licence"].id)
-        lic.status = "REVOKED"
-        s.add(lic)
-        s.commit()
+    update_row(env, type(env.refs["li_licence"]), env.refs["li_licence"].id, status="REVOKED")
     body = apply(env, "li_account", "li_licence")
     err = body["errors"][0]
     assert err["code"] == "EDL_LICENCE_NOT_ISSUABLE" and "2021-一-五-1" in err["rule"]

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
+from core.testing_db import update_row
 
 from ..models import EdlVerification
 from .helpers import LOCAL, LOG, SEIZE, SETTING, SHOW, TRAIL, issue, share_code, show, verify
@@ -284,11 +285,7 @@ def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
     env = edl()
     issue(env)
     text = show(env)["payloads"][0]["text"]
-    with env.session() as s:
-        org = s.get(PartnerOrg, env.refs["rental"][0].id)
-        org.province_code = "320000"
-        s.add(org)
-        s.commit()
+    update_row(env, PartnerOrg, env.refs["rental"][0].id, province_code="320000")
     out = env.data(SETTING, {"s": "320100", "v": 2}, as_="province_admin")["measureSettingSet"]
     assert out["errors"] == [{"code": "INVALID_INPUT", "field": "scopeCode"}]
     out = env.data(SETTING, {"s": "320000", "v": 2}, as_="province_admin")["measureSettingSet"]
@@ -379,11 +376,12 @@ def test_partner_without_the_verify_scope_is_refused(edl):
 
 def test_payload_stays_under_250_with_every_class(edl):
     env = edl()
-    with env.session() as s:
-        lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
-        lic.classes = "A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P"
-        s.add(lic)
-        s.commit()
+    update_row(
+        env,
+        DrivingLicence,
+        env.refs["zhang_licence"].id,
+        classes="A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P",
+    )
     issue(env)
     qr = show(env, n=10)
     assert max(p["length"] for p in qr["payloads"]) <= 250 and qr["qrVersion"] <= 9

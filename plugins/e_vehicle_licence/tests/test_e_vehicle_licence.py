@@ -9,6 +9,7 @@ from core.db import stamp
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
+from core.testing_db import update_row
 from verifier import TrustStore, Verifier
 
 from .. import rules
@@ -94,11 +95,7 @@ def test_verification_not_gated_by_rollout_and_live_status(evl):
     issue(env)
     text = payload(env)
     env.set_rollout("e_vehicle_licence", "320100", enabled=False)
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["zhang_car"].id)
-        car.status = "SEIZED"
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["zhang_car"].id, status="SEIZED")
     v = env.data(VERIFY, {"p": text}, as_="clerk_bj")["eVehicleLicenceVerify"]["verification"]
     assert not v["accepted"] and v["liveStatus"] == "SUSPENDED"
     tampered = text[:-5] + ("0" if text[-5] != "0" else "1") + text[-4:]

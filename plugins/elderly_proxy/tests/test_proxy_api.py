@@ -10,7 +10,7 @@ from core.audit import AuditEvent
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.testing_answers import first_code, top_code
-from core.testing_db import row_count
+from core.testing_db import row_count, update_row
 
 from ..models import ElderProxyAuthorisation
 from .helpers import (
@@ -278,11 +278,7 @@ def test_vehicle_sold_after_review_is_refused(make_env) -> None:
     review(env, app["id"])
     from core.registries.vehicles import Vehicle
 
-    with env.session() as s:
-        car = s.get(Vehicle, elder["car"])
-        car.owner_person_id = env.refs["li"].id
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, elder["car"], owner_person_id=env.refs["li"].id)
     payload = handle(env, app["id"], vehicleId=elder["car"])
     assert first_code(payload) == "ELDER_PROXY_FILE_CHANGED"
     with env.session() as s:

@@ -9,7 +9,7 @@ from core.accounts import PartnerKind
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
-from core.testing_db import audit_events, load_demo
+from core.testing_db import audit_events, load_demo, update_row
 
 from .. import demo as demo_data
 from .. import rules
@@ -193,11 +193,7 @@ def test_check_is_gated_by_the_office_city_rollout(make_env):
 def test_paper_mortgage_without_the_mark_still_needs_paper(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     car = env.refs["li_car"]
-    with env.session() as s:
-        v = s.get(Vehicle, car.id)
-        v.mortgaged = True
-        s.add(v)
-        s.commit()
+    update_row(env, Vehicle, car.id, mortgaged=True)
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk")["mortgageVehicleCheck"]
     assert res["onlineVerified"] is False and res["paperDocumentsRequired"] is True
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 from core.accounts import UnitMember, UnitRole
 from core.registries.vehicles import Vehicle, VehicleCategory
 from core.testing_answers import codes, top_code
-from core.testing_db import outbox_messages
+from core.testing_db import outbox_messages, update_row
 from core.testing_units import unit_managed_by
 
 from ..models import MotorcycleCase
@@ -112,11 +112,7 @@ def test_an_admin_applies_and_every_manager_sees_the_case(make_env):
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="li_account")) == "NOT_FOUND"
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="elder_account")) == "NOT_FOUND"
     # a manager who left the unit no longer sees it
-    with env.session() as s:
-        row = s.get(UnitMember, env.refs["unit_legal"].id)
-        row.status = "REMOVED"
-        s.add(row)
-        s.commit()
+    update_row(env, UnitMember, env.refs["unit_legal"].id, status="REMOVED")
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="zhang_account")) == "NOT_FOUND"
 
 
@@ -228,11 +224,7 @@ def test_another_units_id_or_a_removed_manager_is_not_found(make_env):
     assert codes(_submit(env, _registration(env, unitId=other_id))) == ["NOT_FOUND"]
     assert codes(_submit(env, _registration(env, unitId="NOSUCHUNIT"))) == ["NOT_FOUND"]
     assert codes(_submit(env, _registration(env), as_="elder_account")) == ["NOT_FOUND"]
-    with env.session() as s:
-        row = s.get(UnitMember, env.refs["unit_legal"].id)
-        row.status = "DISABLED"
-        s.add(row)
-        s.commit()
+    update_row(env, UnitMember, env.refs["unit_legal"].id, status="DISABLED")
     assert codes(_submit(env, _registration(env))) == ["NOT_FOUND"]
     assert count_cases(env) == 0
 

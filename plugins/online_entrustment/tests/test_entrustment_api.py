@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.testing_answers import first_code, top_code
-from core.testing_db import audit_events
+from core.testing_db import audit_events, update_row
 
 from ..models import EntrustmentGrant
 from .helpers import (
@@ -391,11 +391,7 @@ def test_vehicle_sold_after_entrusting_is_refused(make_env) -> None:
     grant = created(env)
     from core.registries.vehicles import Vehicle
 
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["zhang_car"].id)
-        car.owner_person_id = env.refs["chen"].id
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["zhang_car"].id, owner_person_id=env.refs["chen"].id)
     assert first_code(use(env, grant["id"])) == "ENTRUSTMENT_OWNER_CHANGED"
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from core.accounts import UnitRole
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle
+from core.testing_db import update_row
 
 from .helpers import AFTER, PLUGINS, WINDOW_REMOVE, apply_plates, citizen, errors, member
 
@@ -30,11 +31,7 @@ def _apply(env, who="zhang_account") -> str:
 
 
 def _deregister(env) -> None:
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["unit_car"].id)
-        car.status = "DEREGISTERED"
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["unit_car"].id, status="DEREGISTERED")
 
 
 def _status(env, app_id: str) -> str:

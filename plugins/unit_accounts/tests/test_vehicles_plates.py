@@ -5,7 +5,7 @@ from __future__ import annotations
 from core.accounts import UnitRole
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.testing_answers import top_code
-from core.testing_db import audit_events
+from core.testing_db import audit_events, update_row
 
 from .helpers import (
     AFTER,
@@ -148,11 +148,7 @@ def test_plate_replacement_refusals(make_env):
         as_="zhang_account",
     )
     assert bad_item.status_code == 200 and bad_item.json()["errors"]
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["unit_car"].id)
-        car.status = VehicleStatus.DEREGISTERED.value
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["unit_car"].id, status=VehicleStatus.DEREGISTERED.value)
     gone = apply_plates(env, "zhang_account")
     assert errors(gone, "unitPlateReplacementApply")[0]["code"] == "UNIT_VEHICLE_NOT_ELIGIBLE"
     assert top_code(apply_plates(env, "clerk")) == "FORBIDDEN"
