@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from core.accounts import Account, Role
 from core.audit import AuditEvent
 from core.db import stamp
 from core.demo import DemoWorld
@@ -76,3 +77,11 @@ def update_row(env: Env, model: Any, row_id: Any, **values: Any) -> None:
             setattr(row, name, value)
         s.add(row)
         s.commit()
+
+
+def add_staff(env: Env, login: str, roles: list[Role], city: str | None, **extra: Any) -> Account:
+    """A staff account with `roles` in `city` (committed; `extra` as `Factory.staff` takes)."""
+    with env.session() as s:
+        account = env.factory(s).staff(login, roles, city, **extra)
+        s.commit()
+    return account

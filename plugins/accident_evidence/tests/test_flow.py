@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.documents.signing import verify_document
 from core.outbox import OutboxMessage
-from core.testing_db import audit_events
+from core.testing_db import add_staff, audit_events
 
 from ..models import AccidentCase, EvidenceItem, EvidenceRequester
 from .helpers import (
@@ -233,9 +233,7 @@ def test_unit_head_of_another_city_is_refused(make_env):
     env = make_env(PLUGINS, now=NOW)
     case = register_case(env)
     assert case["errors"] == []
-    with env.session() as s:
-        head_sh = env.factory(s).staff("accident-head.sh", [Role.ACCIDENT_UNIT_HEAD], "310100")
-        s.commit()
+    head_sh = add_staff(env, "accident-head.sh", [Role.ACCIDENT_UNIT_HEAD], "310100")
     n = "3201002021000001"
     from .helpers import add_item
 
@@ -296,10 +294,8 @@ def test_not_in_force_before_the_pilot_date(make_env):
 
 def test_second_batch_provinces_from_september(make_env):
     env = make_env(PLUGINS, now="2021-08-31")
-    with env.session() as s:
-        officer_bj = env.factory(s).staff("accident.bj", [Role.ACCIDENT_OFFICER], "110100")
-        officer_zj = env.factory(s).staff("accident.hz", [Role.ACCIDENT_OFFICER], "330100")
-        s.commit()
+    officer_bj = add_staff(env, "accident.bj", [Role.ACCIDENT_OFFICER], "110100")
+    officer_zj = add_staff(env, "accident.hz", [Role.ACCIDENT_OFFICER], "330100")
     bj = {"city": "110100", "as_": officer_bj, "occurred_on": "2021-08-01"}
     assert register_case(env, "1101002021000001", **bj)["errors"][0]["code"] == (
         "FEATURE_NOT_ENABLED"

@@ -6,7 +6,7 @@ import pytest
 
 from core.accounts import Role
 from core.testing_answers import codes, top_code
-from core.testing_db import row_count
+from core.testing_db import add_staff, row_count
 
 from ..models import EnforcementRecord, Intersection, StaffingShift
 from .helpers import (
@@ -275,9 +275,7 @@ def test_roles(make_env):
 
 def test_other_city_is_out_of_jurisdiction(make_env):
     env = make_env(PLUGINS)
-    with env.session() as s:
-        officer_sh = env.factory(s).staff("officer.sh", [Role.ROAD_OFFICER], "310100")
-        s.commit()
+    officer_sh = add_staff(env, "officer.sh", [Role.ROAD_OFFICER], "310100")
     out = save(env, ONE_STAGE, who=officer_sh)
     assert codes(out) == ["OUT_OF_JURISDICTION"]
     site = save(env, ONE_STAGE)["intersection"]["id"]

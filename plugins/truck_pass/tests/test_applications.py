@@ -11,7 +11,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
-from core.testing_db import row_count
+from core.testing_db import add_staff, row_count
 
 from ..models import TruckPassCode
 from .helpers import (
@@ -245,10 +245,8 @@ def test_officer_of_another_city_sees_other_city(make_env):
     pid = ready_city(env)
     app = apply(env, pid)["application"]
     code = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]["code"]
-    with env.session() as s:
-        officer_nc = env.factory(s).staff("officer.nc", [Role.ROAD_OFFICER], "360100")
-        officer_sh = env.factory(s).staff("officer.sh", [Role.ROAD_OFFICER], "310100")
-        s.commit()
+    officer_nc = add_staff(env, "officer.nc", [Role.ROAD_OFFICER], "360100")
+    officer_sh = add_staff(env, "officer.sh", [Role.ROAD_OFFICER], "310100")
     got = env.data(VERIFY, {"qr": code["qr"]}, as_=officer_nc)["truckPassVerify"]
     assert (got["valid"], got["reason"]) == (False, "OTHER_CITY")
     body = env.gql(VERIFY, {"qr": code["qr"]}, as_=officer_sh)  # Shanghai: not in force

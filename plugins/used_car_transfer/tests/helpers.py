@@ -7,7 +7,7 @@ from typing import Any
 from core.accounts import Person, Role
 from core.registries.vehicles import Vehicle, VehicleCategory
 from core.testing_answers import payload
-from core.testing_db import row_count
+from core.testing_db import add_staff, row_count
 
 from ..models import UsedCarTransferRow
 from ..rules import MEASURE
@@ -83,10 +83,7 @@ def transfer_count(env: Any) -> int:
 
 
 def staff(env: Any, login: str, role: Role, city: str) -> Any:
-    with env.session() as s:
-        account = env.factory(s).staff(login, [role], city)
-        s.commit()
-        return account
+    return add_staff(env, login, [role], city)
 
 
 def citizen(env: Any, name: str, city: str) -> tuple[Person, Any]:
