@@ -26,6 +26,17 @@ SETTING = """mutation($v: JSON!, $scope: String!) { measureSettingSet(measure: "
   scopeCode: $scope, key: "local_policy", value: $v) { errors { code field } key } }"""
 
 
+def set_shanghai_policy(env: Any) -> None:
+    """Shanghai's local policy (an extra document, replacing one ID), set by the national admin."""
+    policy = {
+        "name": "上海市摩托车管理规定",
+        "extraDocuments": ["摩托车驾驶证"],
+        "replacesOneId": True,
+    }
+    ok = env.data(SETTING, {"v": policy, "scope": "310100"}, as_="national_admin")
+    assert ok["measureSettingSet"]["errors"] == []
+
+
 def move_in(env: Any, city: str = "310100") -> dict:
     """A MOVE_IN of Zhang's motorcycle to `city` (a MotorcycleCaseInput)."""
     return {"business": "MOVE_IN", "city": city, "vehicleId": env.refs["zhang_moto"].id}

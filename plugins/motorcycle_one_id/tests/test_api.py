@@ -26,6 +26,7 @@ from .helpers import (
     VIEW,
     count_cases,
     move_in,
+    set_shanghai_policy,
 )
 
 # --- which documents -----------------------------------------------------------------------------
@@ -87,13 +88,7 @@ def test_mainland_resident_cannot_declare_another_category(make_env):
 
 def test_local_policy_of_the_province_overrides(make_env):
     env = make_env(PLUGINS)
-    policy = {
-        "name": "上海市摩托车管理规定",
-        "extraDocuments": ["摩托车驾驶证"],
-        "replacesOneId": True,
-    }
-    ok = env.data(SETTING, {"v": policy, "scope": "310100"}, as_="national_admin")
-    assert ok["measureSettingSet"]["errors"] == []
+    set_shanghai_policy(env)
     out = env.data(CHECK, {"input": move_in(env)}, as_="zhang_account")["motorcycleDocumentsCheck"]
     assert [d["code"] for d in out["documents"]] == [
         "RESIDENT_ID",

@@ -25,6 +25,7 @@ from .helpers import (
     REPORT,
     SAVE,
     TODOS,
+    correction_id,
     due_world,
     outlet_id,
     save,
@@ -177,9 +178,7 @@ def test_public_correction_accepted_updates_the_outlet(make_env):
 def test_rejected_correction_changes_nothing(make_env):
     env = make_env(PLUGINS, now=NOW)
     oid = outlet_id(env)
-    cid = env.data(REPORT, {"o": oid, "f": "LOCATION", "p": "32.2,118.9"}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
+    cid = correction_id(env, oid, "LOCATION", "32.2,118.9")
     out = env.data(DECIDE, {"id": cid, "ok": False}, as_="clerk")["preciseGuidanceCorrectionDecide"]
     assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "note"
     out = env.data(DECIDE, {"id": cid, "ok": False, "note": "位置无误"}, as_="clerk")
@@ -207,9 +206,7 @@ def test_correction_refusals(make_env):
     body = env.gql(REPORT, {"o": oid, "f": "NAME", "p": "x"}, as_="insurer")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # an accepted correction equal to the published value changes nothing
-    cid = env.data(REPORT, {"o": oid, "f": "NAME", "p": MAIN["name"]}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
+    cid = correction_id(env, oid, "NAME", MAIN["name"])
     out = env.data(DECIDE, {"id": cid, "ok": True}, as_="clerk")["preciseGuidanceCorrectionDecide"]
     assert out["errors"][0]["code"] == "GUIDANCE_CORRECTION_NO_CHANGE"
     with env.session() as s:
@@ -336,9 +333,7 @@ def test_activity_report(make_env):
 def test_concurrent_decisions_only_one_wins(make_env):
     env = make_env(PLUGINS, now=NOW)
     oid = outlet_id(env)
-    cid = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-18:00"}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
+    cid = correction_id(env, oid, "HOURS", "8:00-18:00")
     calls = [
         ("clerk", DECIDE, {"id": cid, "ok": True, "note": "并发"}),
         ("supervisor", DECIDE, {"id": cid, "ok": False, "note": "并发"}),
