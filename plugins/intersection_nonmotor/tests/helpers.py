@@ -53,3 +53,10 @@ def make_key(env: Any, day_from: str = "2024-09-02") -> str:
     assert out["intersectionKeySet"]["intersection"]["keyReasons"] == ["ACCIDENTS", "HIGH_FLOW"]
     assert out["intersectionKeySet"]["intersection"]["keySince"] == day_from
     return site["id"]
+
+
+def enforcement(
+    site: str, kind: str = "RED_LIGHT", action: str = "FINE", day: str = "2024-09-02", **extra: Any
+) -> dict:
+    """The variables of ENFORCE: cases of `kind` at `site` on `day`, dealt with by `action`."""
+    return {"input": {"intersectionId": site, "day": day, "kind": kind, "action": action, **extra}}

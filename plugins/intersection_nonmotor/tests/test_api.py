@@ -24,6 +24,7 @@ from .helpers import (
     SAVE,
     STAFF,
     TWO_STAGE,
+    enforcement,
     make_key,
     save,
 )
@@ -144,8 +145,8 @@ def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
 def test_enforcement_record_window(make_env, day, ok):
     env = make_env(PLUGINS, now="2024-09-03")
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    body = {"intersectionId": site, "day": day, "kind": "RED_LIGHT", "action": "FINE", "count": 3}
-    out = env.data(ENFORCE, {"input": body}, as_="road_officer")["intersectionEnforcementRecord"]
+    out = env.data(ENFORCE, enforcement(site, day=day, count=3), as_="road_officer")
+    out = out["intersectionEnforcementRecord"]
     assert (out["errors"] == []) is ok
     if not ok:
         assert codes(out) == ["BAD_RECORD_DATE"]
@@ -171,8 +172,8 @@ def test_every_real_enforcement_is_recorded_and_the_unexpected_flagged(
     flagged where the city's own policy would not expect it."""
     env = make_env(PLUGINS)
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
-    out = env.data(ENFORCE, {"input": body}, as_="road_officer")["intersectionEnforcementRecord"]
+    out = env.data(ENFORCE, enforcement(site, kind, action), as_="road_officer")
+    out = out["intersectionEnforcementRecord"]
     assert out["errors"] == [] and out["record"]["flags"] == flags
     recs = env.data(RECORDS, {"id": site}, as_="supervisor")["intersectionRecords"]
     assert recs["enforcement"] == [{"kind": kind, "count": 1, "flags": flags}]
@@ -190,8 +191,7 @@ def test_the_city_policy_decides_what_is_flagged(make_env):
         out = env.data(SET_BOOL, {"k": key, "v": True}, as_="province_admin")
         assert out["measureSettingSet"]["errors"] == []
     for kind, action in (("STOP_LINE", "FINE"), ("RED_LIGHT", "PERSUASION")):
-        body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
-        out = env.data(ENFORCE, {"input": body}, as_="road_officer")
+        out = env.data(ENFORCE, enforcement(site, kind, action), as_="road_officer")
         assert out["intersectionEnforcementRecord"]["record"]["flags"] == []
 
 
@@ -224,8 +224,7 @@ def test_report_for_the_city_and_the_province(make_env):
                                "auxiliaries": 3, "volunteers": 4}}, as_="supervisor")  # fmt: skip
     for kind, n in (("RED_LIGHT", 5), ("STOP_LINE", 7)):
         action = "PERSUASION" if kind == "STOP_LINE" else "FINE"
-        env.data(ENFORCE, {"input": {"intersectionId": key, "day": "2024-09-02", "kind": kind,
-                                     "action": action, "count": n}}, as_="road_officer")  # fmt: skip
+        env.data(ENFORCE, enforcement(key, kind, action, count=n), as_="road_officer")
     figures = {f["name"]: f["value"] for f in
                env.data(REPORT, {"city": "320100"}, as_="province_admin")["intersectionReport"]["figures"]}  # fmt: skip
     assert figures == {"intersections": 2, "one_stage": 1, "two_stage": 1, "key": 1, "police": 2,
@@ -261,14 +260,7 @@ def test_roles(make_env):
     assert (
         top_code(env.gql(KEY, {"id": site, "r": ["DISORDER"]}, as_="road_officer")) == "FORBIDDEN"
     )
-    enforce = {
-        "input": {
-            "intersectionId": site,
-            "day": "2024-09-02",
-            "kind": "RED_LIGHT",
-            "action": "FINE",
-        }
-    }
+    enforce = enforcement(site)
     assert top_code(env.gql(ENFORCE, enforce, as_="supervisor")) == "FORBIDDEN"
     assert row_count(env, Intersection) == 1 and row_count(env, EnforcementRecord) == 0
 
@@ -279,14 +271,7 @@ def test_other_city_is_out_of_jurisdiction(make_env):
     out = save(env, ONE_STAGE, who=officer_sh)
     assert codes(out) == ["OUT_OF_JURISDICTION"]
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    enforce = {
-        "input": {
-            "intersectionId": site,
-            "day": "2024-09-02",
-            "kind": "RED_LIGHT",
-            "action": "FINE",
-        }
-    }
+    enforce = enforcement(site)
     assert codes(env.data(ENFORCE, enforce, as_=officer_sh)["intersectionEnforcementRecord"]) == [
         "OUT_OF_JURISDICTION"
     ]
