@@ -56,6 +56,12 @@ def show(env: Any, who: str = "zhang_account", n: int = 1) -> dict:
     return env.data(SHOW, {"n": n}, as_=who)["eDrivingLicenceShow"]
 
 
+def issued_payload(env: Any) -> str:
+    """Issue Zhang's e-licence; the text of one QR payload he then shows."""
+    issue(env)
+    return show(env)["payloads"][0]["text"]
+
+
 def verify(env: Any, payload: str, as_: Any, purpose: str = "car rental", **extra: Any) -> dict:
     return env.gql(VERIFY, {"in": {"payload": payload, "purpose": purpose, **extra}}, as_=as_)
 

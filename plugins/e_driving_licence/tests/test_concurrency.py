@@ -3,13 +3,12 @@
 
 from core.testing_race import outcome, race
 
-from .helpers import VERIFY, issue, share_code, show
+from .helpers import VERIFY, issued_payload, share_code
 
 
 def test_share_code_used_once_under_concurrency(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     variables = {
         "in": {
             "payload": text,
