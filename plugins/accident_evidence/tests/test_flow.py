@@ -10,7 +10,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.documents.signing import verify_document
 from core.outbox import OutboxMessage
-from core.testing_db import add_staff, audit_events
+from core.testing_db import add_staff, audit_events, row_count
 
 from ..models import AccidentCase, EvidenceItem, EvidenceRequester
 from .helpers import (
@@ -137,8 +137,7 @@ def test_before_delivery_requester_registration_is_refused(make_env):
     out = register_requester(env, "3201002021000001", pid, zhang)
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_YET_DELIVERED"
     assert "收到事故认定书或者事故证明后" in out["errors"][0]["rule"]
-    with env.session() as s:
-        assert s.exec(select(EvidenceRequester)).all() == []
+    assert row_count(env, EvidenceRequester) == 0
 
 
 def test_delivery_date_boundaries(make_env):
@@ -277,8 +276,7 @@ def test_refused_roles(make_env):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = env.gql(FOLDER, {"n": n, "c": "AAAAAAAA"})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    with env.session() as s:
-        assert len(s.exec(select(AccidentCase)).all()) == 1
+    assert row_count(env, AccidentCase) == 1
 
 
 def test_not_in_force_before_the_pilot_date(make_env):
@@ -286,8 +284,7 @@ def test_not_in_force_before_the_pilot_date(make_env):
     out = register_case(env, occurred_on="2021-05-30")
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     assert out["errors"][0]["city"] == "320100" and out["errors"][0]["date"] == "2021-05-31"
-    with env.session() as s:
-        assert s.exec(select(AccidentCase)).all() == []
+    assert row_count(env, AccidentCase) == 0
     env.clock.set("2021-06-01")
     assert register_case(env, occurred_on="2021-05-30")["errors"] == []
 

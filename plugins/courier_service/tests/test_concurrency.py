@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from core.registries.applications import Application
 from core.testing_answers import codes
+from core.testing_db import row_count
 from core.testing_race import race
 
 from .helpers import ASSIGN, PLUGINS, TODAY, VISIT, World
@@ -22,5 +21,4 @@ def test_concurrent_visit_records_take_the_step_once(make_env):
     results = [codes(a["data"]["courierVisitRecord"]) for a in answers]
     assert sorted(len(r) for r in results) == [0, 1]
     assert [c for r in results for c in r][0] in ("CONFLICT", "INVALID_STEP")
-    with env.session() as s:
-        assert len(s.exec(select(Application)).all()) == 1
+    assert row_count(env, Application) == 1

@@ -1,11 +1,9 @@
 """Apply -> review -> issue, through the GraphQL API: roles, rollout, jurisdiction, bad input."""
 
-from sqlmodel import select
-
 from core.accounts import Person
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
-from core.testing_db import update_row
+from core.testing_db import row_count, update_row
 
 from .helpers import APPLY, MY, PHOTO, REPORT, REVIEW, apply, issue, show, verify
 
@@ -73,8 +71,7 @@ def test_clerk_of_another_city_is_refused(edl):
     app_id = applied["application"]["id"]
     body = env.data(REVIEW, {"id": app_id, "ok": True}, as_="clerk_sh")["eDrivingLicenceReview"]
     assert body["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    with env.session() as s:
-        assert s.exec(select(IssuedCredential)).all() == []
+    assert row_count(env, IssuedCredential) == 0
 
 
 def test_reject_needs_a_note_then_rejects(edl):
@@ -101,8 +98,7 @@ def test_disabled_city_refuses_issuance(edl):
     env.set_rollout("e_driving_licence", "320100", enabled=False)
     body = apply(env)
     assert body["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    assert row_count(env, Application) == 0
 
 
 def test_malformed_input_is_typed(edl):

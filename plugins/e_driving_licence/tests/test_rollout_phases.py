@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
-
 from core.clock import CHINA_TZ
 from core.registries.applications import Application
+from core.testing_db import row_count
 
 from .helpers import REVIEW, SHOW, VERIFY, apply
 
@@ -41,8 +40,7 @@ def test_a_named_city_issues_from_2021_09_01(make_env):
     account, licence = _holder(env, "110100", "京电证")
     refused = apply(env, account, licence)["errors"][0]
     assert refused["code"] == "FEATURE_NOT_ENABLED" and refused["city"] == "110100"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    assert row_count(env, Application) == 0
     _day(env, "2021-09-01")
     assert apply(env, account, licence)["errors"] == []
     for city, name in (("220100", "长电证"), ("450100", "邕电证")):

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
+from core.testing_db import row_count
 from core.testing_race import outcome, race
 
 from ..models import MortgageFilingRow
@@ -26,5 +25,4 @@ def test_concurrent_mortgages_on_one_vehicle(make_env):
     answers = race(env, [(env.refs["bank"], FILE, variables)] * 2)
     codes = sorted(outcome(a["data"]["mortgageFile"]) for a in answers)
     assert codes == ["ALREADY_MORTGAGED", "OK"]
-    with env.session() as s:
-        assert len(s.exec(select(MortgageFilingRow)).all()) == 1
+    assert row_count(env, MortgageFilingRow) == 1

@@ -9,7 +9,7 @@ from core.accounts import PartnerKind
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
-from core.testing_db import audit_events, load_demo, update_row
+from core.testing_db import audit_events, load_demo, row_count, update_row
 
 from .. import demo as demo_data
 from .. import rules
@@ -112,8 +112,7 @@ def test_registry_input_and_duplicates(make_env):
         assert (err["code"], err["field"]) == (code, field), extra
     bad_enum = env.post(REGISTRY_FILE, {"i": registry_input(env, kind="BANK")}, as_=None)
     assert bad_enum.status_code == 200 and bad_enum.json()["errors"]
-    with env.session() as s:
-        assert len(s.exec(select(MortgageFinanceCompanyRow)).all()) == 1
+    assert row_count(env, MortgageFinanceCompanyRow) == 1
 
 
 def test_registry_not_in_force_before_effective_date(make_env):
@@ -166,8 +165,7 @@ def test_malformed_filing_input(make_env):
     assert file(env, car, plate="苏A00000")["errors"][0]["code"] == "NOT_FOUND"
     assert file(env, car, sha="short")["errors"][0]["code"] == "INVALID_INPUT"
     assert file(env, car, licenceCopyRef="x" * 201)["errors"][0]["code"] == "TOO_LONG"
-    with env.session() as s:
-        assert s.exec(select(MortgageFilingRow)).all() == []
+    assert row_count(env, MortgageFilingRow) == 0
 
 
 def test_transfer_in_office_checks_online_and_needs_no_paper(make_env):

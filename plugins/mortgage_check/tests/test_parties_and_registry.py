@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from core.registries.vehicles import ArchiveFile, Vehicle
 from core.testing_answers import payload
-from core.testing_db import outbox_messages
+from core.testing_db import outbox_messages, row_count
 
 from ..models import MortgageDisputeRow, MortgageFilingRow, MortgageFinanceCompanyRow
 from .helpers import DOCS, PLUGINS, SHA_AF, file, file_company
@@ -148,8 +148,7 @@ def test_dispute_refused_where_the_measure_is_off(make_env):
         "mortgageDisputeRaise"
     ]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(MortgageDisputeRow)).all() == []
+    assert row_count(env, MortgageDisputeRow) == 0
 
 
 def test_a_changed_licence_copy_is_updated_not_a_lock_out(make_env):

@@ -11,7 +11,7 @@ from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleCategory
 from core.testing_answers import codes, top_code
-from core.testing_db import write_setting
+from core.testing_db import row_count, write_setting
 
 from ..models import MotorcycleCase
 from .helpers import (
@@ -303,8 +303,7 @@ def test_in_force_from_2024_07_01(make_env, day, in_force):
         assert out["errors"][0]["city"] == "310100"
         assert out["errors"][0]["date"] == "2024-06-30"
         assert count_cases(env) == 0
-        with env.session() as s:
-            assert s.exec(select(Application)).all() == []
+        assert row_count(env, Application) == 0
 
 
 def test_disabled_city_refuses_and_writes_nothing(make_env):

@@ -10,7 +10,7 @@ from core.documents.credentials import IssuedCredential, issue
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle
-from core.testing_db import update_row
+from core.testing_db import row_count, update_row
 
 from .. import rules, service
 from ..models import DeregReminder
@@ -258,8 +258,7 @@ def test_reminders_respect_rollout(dereg):
     env = dereg(now="2024-06-30")
     update_row(env, Vehicle, env.refs["zhang_car"].id, scrap_deadline=dt.date(2024, 7, 10))
     assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 0
-    with env.session() as s:
-        assert s.exec(select(DeregReminder)).all() == []
+    assert row_count(env, DeregReminder) == 0
     env.clock.set(env.clock.now() + dt.timedelta(days=1))  # 2024-07-01: in force
     assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 1
 

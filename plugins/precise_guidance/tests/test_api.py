@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.outbox import OutboxMessage
+from core.testing_db import row_count
 from core.testing_race import outcome, race
 
 from ..models import GuidanceOutlet, OutletCorrection, TodoPush
@@ -68,16 +69,14 @@ def test_outlet_input_is_validated(make_env):
         body = env.post(SAVE, {"input": {**MAIN, **wrong}}, as_="clerk")
         assert body.status_code == 200 and body.json()["data"] is None
         assert body.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", wrong
-    with env.session() as s:
-        assert s.exec(select(GuidanceOutlet)).all() == []
+    assert row_count(env, GuidanceOutlet) == 0
 
 
 def test_outlets_are_prepared_30_days_before_the_start(make_env):
     env = make_env(PLUGINS, now="2024-05-31")
     out = save(env, MAIN)
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(GuidanceOutlet)).all() == []
+    assert row_count(env, GuidanceOutlet) == 0
     env.clock.set("2024-06-01")
     assert save(env, MAIN)["errors"] == []
     # the public sees outlets only from the start day
@@ -220,8 +219,7 @@ def test_corrections_only_once_the_measure_is_in_force(make_env):
     out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
     err = out["preciseGuidanceCorrectionReport"]["errors"][0]
     assert err["code"] == "FEATURE_NOT_ENABLED" and err["date"] == "2024-06-30"
-    with env.session() as s:
-        assert s.exec(select(OutletCorrection)).all() == []
+    assert row_count(env, OutletCorrection) == 0
     env.clock.set("2024-07-01")
     out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
     assert out["preciseGuidanceCorrectionReport"]["errors"] == []
@@ -306,8 +304,7 @@ def test_push_job_respects_the_rollout(make_env):
     assert (
         env.platform.jobs["precise_guidance_push"].run(env.platform, env.clock.now())["pushed"] == 0
     )
-    with env.session() as s:
-        assert s.exec(select(TodoPush)).all() == []
+    assert row_count(env, TodoPush) == 0
 
 
 def test_activity_report(make_env):

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.outbox import OutboxMessage
 from core.registries.licences import CancellationReason
+from core.testing_db import row_count
 from core.testing_notices import my_notices
 
 from ..models import ProspectNotice, Registration
@@ -104,8 +105,7 @@ def test_holders_of_qualifying_licences_not_registered_are_told_once(make_env):
     assert job.run(env.platform, env.clock.now())["notified"] == 0  # once per licence
     env.clock.set(dt.datetime(2024, 7, 2, 9, tzinfo=env.clock.now().tzinfo))
     assert job.run(env.platform, env.clock.now())["notified"] == 1  # the 2021-07-01 one, now due
-    with env.session() as s:
-        assert len(s.exec(select(ProspectNotice)).all()) == 2
+    assert row_count(env, ProspectNotice) == 2
 
 
 def test_no_prospect_notice_where_the_measure_will_not_be_in_force(make_env):

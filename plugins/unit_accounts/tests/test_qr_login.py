@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
-
 from core.accounts import UnitRole
 from core.clock import CHINA_TZ
 from core.testing_answers import top_code
+from core.testing_db import row_count
 from core.testing_race import race
 
 from ..models import QrLoginChallenge
@@ -136,8 +135,7 @@ def test_qr_login_dates_rollout_and_malformed_input(make_env):
     assert errors(bad, "unitQrLoginRedeem")[0]["code"] == "TOO_LONG"
     missing = env.gql(QR_REDEEM, {"id": "NOPE", "secret": "abc"})
     assert errors(missing, "unitQrLoginRedeem")[0]["code"] == "NOT_FOUND"
-    with env.session() as s:
-        assert len(s.exec(select(QrLoginChallenge)).all()) == 1
+    assert row_count(env, QrLoginChallenge) == 1
 
 
 def test_concurrent_redeems_give_one_token(make_env):

@@ -7,13 +7,12 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlmodel import select
 
 from core.accounts import Role
 from core.divisions import CITIES
 from core.registries.vehicles import Vehicle
 from core.rollout import RolloutRule, decide
-from core.testing_db import write_setting
+from core.testing_db import row_count, write_setting
 
 from .. import rules
 from ..models import UsedCarTransferRow
@@ -241,8 +240,7 @@ def test_max_in_window_property(minutes, width):
 
 def test_no_transfer_rows_leak_between_tests(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
-    with env.session() as s:
-        assert s.exec(select(UsedCarTransferRow)).all() == []
+    assert row_count(env, UsedCarTransferRow) == 0
 
 
 def test_register_rechecks_the_pair_on_the_day(make_env):

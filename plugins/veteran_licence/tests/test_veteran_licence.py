@@ -84,8 +84,7 @@ def test_under_min_age_on_exchange_day_is_refused(make_env):
     )
     out = exchange(env, person, number, classes="B2", first="2020-01-01")
     assert out["errors"][0]["code"] == "VETERAN_UNDER_MIN_AGE"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    assert row_count(env, Application) == 0
 
 
 def test_failed_checks_go_to_the_suspicious_queue(make_env):
