@@ -80,7 +80,10 @@ def update_row(env: Env, model: Any, row_id: Any, **values: Any) -> None:
 
 
 def add_staff(env: Env, login: str, roles: list[Role], city: str | None, **extra: Any) -> Account:
-    """A staff account with `roles` in `city` (committed; `extra` as `Factory.staff` takes)."""
+    """A staff account with `roles` in `city` (committed; `extra` as `Factory.staff` takes).
+
+    Each call takes a fresh `env.factory`, whose counter (and so the staff member's ID number)
+    starts from the same value: make several staff of one city in one session instead."""
     with env.session() as s:
         account = env.factory(s).staff(login, roles, city, **extra)
         s.commit()
