@@ -38,7 +38,10 @@ def web_token(env: Env, unit_id: str, who: Any = "zhang_account", city: str = "3
 def unit_managed_by(
     env: Env, name: str, manager: Any, role: UnitRole = UnitRole.ADMIN, city: str = "320100"
 ) -> Unit:
-    """A new unit `name` in `city` with the person `manager` as its member in `role` (committed)."""
+    """A new unit `name` in `city` with the person `manager` as its member in `role` (committed).
+
+    Its credit code comes from a fresh `env.factory`'s counter: one such unit per test (make more
+    in one session)."""
     with env.session() as s:
         f = env.factory(s)
         unit = f.unit(name, city)
