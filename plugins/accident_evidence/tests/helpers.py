@@ -215,6 +215,14 @@ def register_requester(
     )["accidentEvidenceRequesterRegister"]
 
 
+def access_code(env: Any, case: dict[str, Any], person: Any) -> str:
+    """Register `person` as the requester of their own party in `case` (a ready case answer);
+    the voucher's access code."""
+    return register_requester(env, case["number"], party_id(case, person), person)["voucher"][
+        "accessCode"
+    ]
+
+
 def party_id(case: dict[str, Any], person: Any) -> str:
     """The id of `person`'s party in a case answer (parties' ID numbers are masked)."""
     masked_tail = person.id_number[-4:]

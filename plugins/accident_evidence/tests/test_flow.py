@@ -10,6 +10,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.documents.signing import verify_document
 from core.outbox import OutboxMessage
+from core.testing_db import add_staff, audit_events, row_count
 
 from ..models import AccidentCase, EvidenceItem, EvidenceRequester
 from .helpers import (
@@ -22,6 +23,7 @@ from .helpers import (
     REPORT,
     REVIEW,
     SUBMIT,
+    access_code,
     confirm,
     party,
     party_id,
@@ -89,11 +91,8 @@ def test_staff_case_view_is_masked_and_audited(make_env):
     register_requester(env, case["number"], party_id(case, zhang), zhang)
     data = env.data(CASE, {"n": case["number"]}, as_="accident_head")["accidentEvidenceCase"]
     assert data["requesters"][0]["idNumber"].count("*") == 8
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "accident_evidence.case_read")
-        ).all()
-        assert len(reads) == 1
+    reads = audit_events(env, "accident_evidence.case_read")
+    assert len(reads) == 1
 
 
 def test_confidential_items_cannot_be_selected(make_env):
@@ -110,9 +109,7 @@ def test_confidential_items_never_listed_even_if_approved(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     with env.session() as s:  # a witness asks for confidentiality after approval
         item = s.get(EvidenceItem, case["photo"])
         assert item.offer_status == "APPROVED"
@@ -140,8 +137,7 @@ def test_before_delivery_requester_registration_is_refused(make_env):
     out = register_requester(env, "3201002021000001", pid, zhang)
     assert out["errors"][0]["code"] == "EVIDENCE_NOT_YET_DELIVERED"
     assert "收到事故认定书或者事故证明后" in out["errors"][0]["rule"]
-    with env.session() as s:
-        assert s.exec(select(EvidenceRequester)).all() == []
+    assert row_count(env, EvidenceRequester) == 0
 
 
 def test_delivery_date_boundaries(make_env):
@@ -164,9 +160,7 @@ def test_access_boundary_day_of_delivery(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env, delivered_on="2021-07-01")
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     env.clock.set("2021-06-30")  # the day before delivery: not yet
     body = env.gql(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_NOT_YET_DELIVERED"
@@ -179,10 +173,8 @@ def test_party_of_another_accident_is_refused(make_env):
     zhang, li = env.refs["zhang"], env.refs["li"]
     a = ready_case(env, "3201002021000001")
     b = ready_case(env, "3201002021000002", parties=[party(li), party(env.refs["elder"])])
-    li_code = register_requester(env, b["number"], party_id(b, li), li)["voucher"]["accessCode"]
-    zhang_code = register_requester(env, a["number"], party_id(a, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    li_code = access_code(env, b, li)
+    zhang_code = access_code(env, a, zhang)
     # li's valid code of accident B does not open accident A
     body = env.gql(FOLDER, {"n": a["number"], "c": li_code}, as_="li_account")
     assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
@@ -198,9 +190,7 @@ def test_code_guessing_is_rate_limited(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     for guess in ["AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"]:
         body = env.gql(FOLDER, {"n": case["number"], "c": guess}, as_="zhang_account")
         assert body["errors"][0]["extensions"]["code"] == "EVIDENCE_ACCESS_DENIED"
@@ -233,9 +223,7 @@ def test_guessing_locks_the_accident_for_everyone(make_env):
         for i in range(5):
             env.gql(FOLDER, {"n": case["number"], "c": f"ZZZZZZ{i}{i}"}, as_=account)
     zhang = env.refs["zhang"]
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     body = env.gql(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
 
@@ -244,9 +232,7 @@ def test_unit_head_of_another_city_is_refused(make_env):
     env = make_env(PLUGINS, now=NOW)
     case = register_case(env)
     assert case["errors"] == []
-    with env.session() as s:
-        head_sh = env.factory(s).staff("accident-head.sh", [Role.ACCIDENT_UNIT_HEAD], "310100")
-        s.commit()
+    head_sh = add_staff(env, "accident-head.sh", [Role.ACCIDENT_UNIT_HEAD], "310100")
     n = "3201002021000001"
     from .helpers import add_item
 
@@ -290,8 +276,7 @@ def test_refused_roles(make_env):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = env.gql(FOLDER, {"n": n, "c": "AAAAAAAA"})
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    with env.session() as s:
-        assert len(s.exec(select(AccidentCase)).all()) == 1
+    assert row_count(env, AccidentCase) == 1
 
 
 def test_not_in_force_before_the_pilot_date(make_env):
@@ -299,18 +284,15 @@ def test_not_in_force_before_the_pilot_date(make_env):
     out = register_case(env, occurred_on="2021-05-30")
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     assert out["errors"][0]["city"] == "320100" and out["errors"][0]["date"] == "2021-05-31"
-    with env.session() as s:
-        assert s.exec(select(AccidentCase)).all() == []
+    assert row_count(env, AccidentCase) == 0
     env.clock.set("2021-06-01")
     assert register_case(env, occurred_on="2021-05-30")["errors"] == []
 
 
 def test_second_batch_provinces_from_september(make_env):
     env = make_env(PLUGINS, now="2021-08-31")
-    with env.session() as s:
-        officer_bj = env.factory(s).staff("accident.bj", [Role.ACCIDENT_OFFICER], "110100")
-        officer_zj = env.factory(s).staff("accident.hz", [Role.ACCIDENT_OFFICER], "330100")
-        s.commit()
+    officer_bj = add_staff(env, "accident.bj", [Role.ACCIDENT_OFFICER], "110100")
+    officer_zj = add_staff(env, "accident.hz", [Role.ACCIDENT_OFFICER], "330100")
     bj = {"city": "110100", "as_": officer_bj, "occurred_on": "2021-08-01"}
     assert register_case(env, "1101002021000001", **bj)["errors"][0]["code"] == (
         "FEATURE_NOT_ENABLED"
@@ -401,9 +383,7 @@ def test_activity_report(make_env):
     env = make_env(PLUGINS, now=NOW)
     zhang = env.refs["zhang"]
     case = ready_case(env)
-    code = register_requester(env, case["number"], party_id(case, zhang), zhang)["voucher"][
-        "accessCode"
-    ]
+    code = access_code(env, case, zhang)
     env.data(FOLDER, {"n": case["number"], "c": code}, as_="zhang_account")
     env.gql(FOLDER, {"n": case["number"], "c": "WRONG123"}, as_="zhang_account")
     variables = {"n": "accident_evidence_activity", "c": "320100", "s": NOW, "e": NOW}

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from core.errors import RuleError
 from core.testing import full_width
+from core.testing_db import row_count
 
 from .. import rules
 from ..models import AccidentCase, EvidenceRequester
@@ -78,8 +79,7 @@ def test_look_alikes_are_typed_refusals(make_env):
     ]
     out = register_case(env, NUMBER[:-1] + "¹")
     assert [(e["code"], e["field"]) for e in out["errors"]] == [("INVALID_INPUT", "accidentNumber")]
-    with env.session() as s:
-        assert s.exec(select(AccidentCase)).all() == []
+    assert row_count(env, AccidentCase) == 0
     case = ready_case(env, NUMBER)
     out = register_requester(env, NUMBER, party_id_by_name(case, zhang), zhang, phone="¹³⁹00000001")
     assert [(e["code"], e["field"]) for e in out["errors"]] == [("EVIDENCE_INVALID_PHONE", "phone")]

@@ -12,6 +12,7 @@ from sqlmodel import select
 from core.accounts import Role
 from core.identity import make_id_number
 from core.outbox import OutboxMessage
+from core.testing_db import add_staff
 
 from ..models import AccidentCase, AccidentParty, AccidentRelative, EvidenceItem
 from ..offer_flow import FLOW
@@ -208,9 +209,7 @@ def test_evidence_is_submitted_only_after_the_completeness_check(make_env):
     # who may check: an officer of the case's city, while the measure is in force
     body = env.gql(CONFIRM, {"n": number}, as_="accident_head")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    with env.session() as s:
-        officer_sh = env.factory(s).staff("accident.sh", [Role.ACCIDENT_OFFICER], "310100")
-        s.commit()
+    officer_sh = add_staff(env, "accident.sh", [Role.ACCIDENT_OFFICER], "310100")
     out = env.data(CONFIRM, {"n": number}, as_=officer_sh)["accidentEvidenceCompletenessConfirm"]
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     env.set_rollout("accident_evidence", "320100", enabled=False, valid_from=dt.date(2021, 7, 2))

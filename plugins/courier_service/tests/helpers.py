@@ -46,14 +46,6 @@ REPORT = """query { report(name: "courier_service.bookings", city: "320100", sta
   columns rows { label values } } }"""
 
 
-def codes(payload: dict) -> list[str]:
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    return body["errors"][0]["extensions"]["code"]
-
-
 class World:
     """A Nanjing pilot: area 溧水区, the demo courier under agreement, a qualified inspector."""
 

@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from core.accounts import PartnerKind
 from core.registries.applications import Application
+from core.testing_answers import codes, top_code
+from core.testing_db import row_count
 
 from ..models import CourierStaff, PilotArea
 from .helpers import (
@@ -29,8 +31,6 @@ from .helpers import (
     D,
     World,
     bookings,
-    codes,
-    top_code,
 )
 
 # --- the whole journey -------------------------------------------------------------------------
@@ -179,8 +179,7 @@ def test_not_in_force_without_a_provincial_pilot(make_env):
     assert (
         top_code(env.gql(AREAS, {"city": "320100"}, as_="zhang_account")) == "FEATURE_NOT_ENABLED"
     )
-    with env.session() as s:
-        assert s.exec(select(PilotArea)).all() == []
+    assert row_count(env, PilotArea) == 0
 
 
 @pytest.mark.parametrize("day,ok", [("2024-06-30", False), ("2024-07-01", True)])
@@ -306,8 +305,7 @@ def test_bad_city_and_dates_are_typed(make_env):
     assert codes(dup["courierStaffAdd"]) == ["ALREADY_EXISTS"]
     response = env.post(BOOK, {"input": {"areaId": w.area_id}}, as_="zhang_account")
     assert response.status_code == 200 and response.json()["errors"]
-    with env.session() as s:
-        assert len(s.exec(select(CourierStaff)).all()) == 2
+    assert row_count(env, CourierStaff) == 2
 
 
 def test_demo_data_enables_one_pilot(make_env):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.testing import full_width
+from core.testing_answers import codes
 
 from ..models import Booking, CourierStaff
 from .helpers import (
@@ -16,7 +17,6 @@ from .helpers import (
     STAFF_ADD,
     TODAY,
     World,
-    codes,
 )
 
 

@@ -9,6 +9,8 @@ from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
 from core.outbox import OutboxMessage
+from core.testing_answers import codes, top_code
+from core.testing_db import row_count
 
 from ..models import Agreement, Booking, FollowUp
 from .helpers import (
@@ -22,8 +24,6 @@ from .helpers import (
     STATUS,
     TODAY,
     World,
-    codes,
-    top_code,
 )
 
 FOLLOW_UP = """mutation($input: CourierFollowUpInput!) { courierFollowUpRecord(input: $input) {
@@ -69,8 +69,7 @@ def test_unit_booking_refusals(make_env):
     assert codes(mine) == ["NOT_FOUND"]
     register = w.book("MOTORCYCLE_REGISTRATION", unitId=env.refs["unit"].id)
     assert codes(register) == ["INVALID_INPUT"]
-    with env.session() as s:
-        assert s.exec(select(Booking)).all() == []
+    assert row_count(env, Booking) == 0
     # granted at a window, the user may book
     with env.session() as s:
         m = s.exec(
@@ -142,8 +141,7 @@ def test_agreement_records_data_security_and_liability_terms(make_env):
     ok = env.data(SIGN, {"input": {**base, "dataSecurityTerms": SECURITY, "liabilityTerms": LIABILITY}},
                   as_="supervisor")["courierAgreementSign"]  # fmt: skip
     assert ok["errors"] == []
-    with env.session() as s:
-        assert len(s.exec(select(Agreement)).all()) == 2
+    assert row_count(env, Agreement) == 2
 
 
 def test_office_records_follow_ups_from_the_visit_on(make_env):
@@ -182,8 +180,7 @@ def test_office_records_follow_ups_from_the_visit_on(make_env):
         {"channel": "PHONE", "satisfied": False, "problems": ["EXTRA_CHARGE"]},
         {"channel": "SMS", "satisfied": True, "problems": []},
     ]
-    with env.session() as s:
-        assert len(s.exec(select(FollowUp)).all()) == 2
+    assert row_count(env, FollowUp) == 2
     report = env.data(REPORT, as_="supervisor")["report"]
     assert report["columns"][-2:] == ["follow_ups", "follow_ups_unsatisfied"]
     assert report["rows"][0]["values"][-2:] == ["2", "1"]

@@ -4,13 +4,15 @@ the declared graph is the one the service moves bookings by."""
 
 from __future__ import annotations
 
+from core.testing_answers import codes, top_code
+from core.testing_notices import notice_templates
+
 from ..rules import STEPS, BookingStatus
 from ..workflows import BOOKING
-from .helpers import ASSIGN, REVIEW, SHIP, TODAY, World, codes, top_code
+from .helpers import ASSIGN, REVIEW, SHIP, TODAY, World
 
 HAND_OVER = """mutation($b: ID!) { courierBookingHandOver(bookingId: $b, note: "窗口领取") {
   errors { code field rule } booking { id status events { status actorKind } } } }"""
-NOTICES = "{ myNotices { nodes { template } } }"
 
 
 def _approved(env, w, mail: bool):
@@ -33,9 +35,7 @@ def test_collect_at_the_window_ends_an_approved_booking(make_env):
     out = env.data(HAND_OVER, {"b": bid}, as_="clerk")["courierBookingHandOver"]
     assert out["errors"] == [] and out["booking"]["status"] == "DELIVERED"
     assert out["booking"]["events"][-1] == {"status": "DELIVERED", "actorKind": "STAFF"}
-    templates = [
-        n["template"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
-    ]
+    templates = notice_templates(env, "zhang_account")
     assert "courier_service.delivered" in templates
     again = env.data(HAND_OVER, {"b": bid}, as_="clerk")["courierBookingHandOver"]
     assert codes(again) == ["INVALID_STEP"]

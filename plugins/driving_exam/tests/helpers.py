@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
-
 P = ["driving_exam"]
 
 ITEMS = """query($c: String!, $k: String!, $d: Date!) {
@@ -61,11 +59,6 @@ def book(env, permit_id, account, subject=3, exam="2021-08-20"):
     return env.data(
         BOOK, {"i": {"permitId": permit_id, "subject": subject, "examDate": exam}}, as_=account
     )["drivingExamBook"]
-
-
-def count(env, model):
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
 
 
 def move(env, permit_id, account, city):

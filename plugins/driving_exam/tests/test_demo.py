@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.demo import DemoWorld
+from core.testing_db import load_demo
 
 from ..demo import load
 from .helpers import DEMO_PERMIT
@@ -10,11 +10,7 @@ from .helpers import DEMO_PERMIT
 
 def test_demo_data(make_env):
     env = make_env(["driving_exam"], now="2024-09-02")
-    with env.session() as s:
-        demo = DemoWorld(env.factory(s), dict(env.refs))
-        load(s, demo)
-        s.commit()
-        permit_id = demo.refs["exam_permit"].id
+    permit_id = load_demo(env, load)["exam_permit"].id
     body = env.data(
         DEMO_PERMIT,
         {"p": permit_id},

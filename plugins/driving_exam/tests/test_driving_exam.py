@@ -6,6 +6,8 @@ import datetime as dt
 
 from sqlmodel import select
 
+from core.testing_db import audit_events, row_count, write_setting
+
 from ..models import ExamBooking, ExamPermit, ExamTransfer
 from .helpers import (
     BOOK,
@@ -20,7 +22,6 @@ from .helpers import (
     SET_INTERVAL,
     P,
     book,
-    count,
     issue,
     learner,
     move,
@@ -68,7 +69,7 @@ def test_not_in_force_before_2021_06_01(make_env):
     person, _ = learner(env)
     out = issue(env, person.id_number, "C2", "2021-05-01")
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED" and out["permit"] is None
-    assert count(env, ExamPermit) == 0
+    assert row_count(env, ExamPermit) == 0
 
 
 # --- permits -------------------------------------------------------------------------------------
@@ -98,7 +99,7 @@ def test_permit_roles_and_input(make_env):
         issue(env, zhang.id_number, "C1", "2021-05-20")["errors"][0]["code"]
         == "EXAM_CLASS_ALREADY_HELD"
     )
-    assert count(env, ExamPermit) == 0
+    assert row_count(env, ExamPermit) == 0
     added = issue(env, zhang.id_number, "A1", "2021-05-20")
     assert added["errors"] == [] and added["permit"]["kind"] == "ADD"
 
@@ -112,7 +113,7 @@ def test_permit_id_type_is_an_enum(make_env):
     assert (
         unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and unknown["data"] is None
     )
-    assert count(env, ExamPermit) == 0
+    assert row_count(env, ExamPermit) == 0
     out = env.data(ISSUE, {"i": {**given, "idType": "MAINLAND_ID"}}, as_="clerk")
     assert out["drivingExamPermitIssue"]["permit"]["kind"] == "FIRST"
 
@@ -132,12 +133,8 @@ def test_permit_reads_own_jurisdiction_and_audit(make_env):
     assert other["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     far = env.gql(PERMIT, {"p": permit["id"]}, as_="clerk_sh")
     assert far["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
-    from core.audit import AuditEvent
 
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "driving_exam.permit_read")
-        ).all()
+    reads = audit_events(env, "driving_exam.permit_read")
     assert len(reads) == 1 and permit["id"] in reads[0].subject_ref
 
 
@@ -158,7 +155,7 @@ def _boundary(make_env, cls, kind_zhang, issued, earliest, rule_part):
     refused = book(env, permit["id"], account)
     assert refused["errors"][0]["code"] == "EXAM_BOOKING_TOO_EARLY"
     assert rule_part in refused["errors"][0]["rule"]
-    assert count(env, ExamBooking) == 0
+    assert row_count(env, ExamBooking) == 0
     env.clock.set(dt.datetime.fromisoformat(earliest + "T09:00:00+08:00"))
     ok = book(env, permit["id"], account)
     assert ok["errors"] == [] and issued in ok["booking"]["explanation"]
@@ -256,7 +253,7 @@ def test_booking_guards(make_env):
         BOOK, {"i": {"permitId": permit["id"], "subject": 3, "examDate": "nope"}}, as_=account
     )
     assert body["errors"] and body.get("data") is None
-    assert count(env, ExamBooking) == 2
+    assert row_count(env, ExamBooking) == 2
 
 
 def test_booking_refused_where_not_in_force(make_env):
@@ -264,7 +261,7 @@ def test_booking_refused_where_not_in_force(make_env):
     permit, account = new_permit(env, "C2", "2021-06-01")
     env.set_rollout("driving_exam", "320100", enabled=False, valid_from=dt.date(2021, 6, 30))
     out = book(env, permit["id"], account)
-    assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED" and count(env, ExamBooking) == 0
+    assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED" and row_count(env, ExamBooking) == 0
 
 
 # --- split exams (2021-三-三) ----------------------------------------------------------------------
@@ -279,7 +276,7 @@ def test_three_location_changes_from_2021_06_01(make_env):
     fourth = move(env, permit["id"], account, "320100")
     assert fourth["errors"][0]["code"] == "EXAM_LOCATION_CHANGES_EXHAUSTED"
     assert "2021-三-三" in fourth["errors"][0]["rule"]
-    assert count(env, ExamTransfer) == 3
+    assert row_count(env, ExamTransfer) == 3
 
 
 def test_one_location_change_before_2021_06_01(make_env):
@@ -309,7 +306,7 @@ def test_location_change_guards(make_env):
     assert move(env, truck["id"], acc2, "320500")["errors"][0]["code"] == "EXAM_SPLIT_NOT_ALLOWED"
     body = env.gql(MOVE, {"i": {"permitId": permit["id"], "toCity": "320500"}}, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert count(env, ExamTransfer) == 0
+    assert row_count(env, ExamTransfer) == 0
 
 
 # --- anomaly report ------------------------------------------------------------------------------
@@ -341,18 +338,7 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     from core.rollout import MeasureSetting
 
     env = make_env(P, now="2021-07-01")
-    with env.session() as s:
-        s.add(
-            MeasureSetting(
-                measure="driving_exam",
-                scope_code="320100",
-                key="other_class_interval_days",
-                value={"value": 25},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    write_setting(env, "driving_exam", "320100", "other_class_interval_days", 25)
     permit, account = new_permit(env, "C1", "2021-06-05")
     assert permit["earliestSubject3Booking"] == "2021-06-30"
     c2, _ = new_permit(env, "C2", "2021-06-05")
@@ -371,7 +357,7 @@ def test_unchanged_class_interval_is_a_setting(make_env):
     env.platform.settings_store.reload()
     assert new_permit(env, "C1", "2021-06-05")[0]["earliestSubject3Booking"] == "2021-07-05"
     out = book(env, permit["id"], account)  # 2021-06-05 + 30 days: too early on 2021-07-01
-    assert out["errors"][0]["code"] == "EXAM_BOOKING_TOO_EARLY" and count(env, ExamBooking) == 0
+    assert out["errors"][0]["code"] == "EXAM_BOOKING_TOO_EARLY" and row_count(env, ExamBooking) == 0
 
 
 def test_my_permits(make_env):

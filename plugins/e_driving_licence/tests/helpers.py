@@ -27,13 +27,22 @@ SEIZE = """mutation($f: String!, $p: EDrivingLicencePresented!, $c: String!) {
 LOCAL = """mutation($c: String!) { eDrivingLicenceLocalVersionRegister(input: {city: $c, name: "本地电子驾照"}) {
   errors { code rule city } localVersionId } }"""
 PHOTO = "ab" * 32
+SHARE = """mutation { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"], minutes: 10}) {
+  errors { code } code } }"""
+
+
+def apply(env: Any, who: Any = "zhang_account", licence: Any = "zhang_licence") -> dict:
+    """Apply for the e-licence of `licence` (a ref name or a DrivingLicence) as `who`; the
+    eDrivingLicenceApply payload (errors, application)."""
+    lic = env.refs[licence] if isinstance(licence, str) else licence
+    return env.data(APPLY, {"id": lic.id, "photo": PHOTO}, as_=who)["eDrivingLicenceApply"]
 
 
 def issue(env: Any, who: str = "zhang_account", licence: str = "zhang_licence") -> dict:
     """Apply as the holder and approve as the clerk of the licence's city; returns the review
     answer."""
     lic = env.refs[licence]
-    body = env.data(APPLY, {"id": lic.id, "photo": PHOTO}, as_=who)["eDrivingLicenceApply"]
+    body = apply(env, who, lic)
     assert body["errors"] == [], body
     clerk = {"320100": "clerk", "310100": "clerk_sh", "110100": "clerk_bj"}[lic.issuing_city]
     out = env.data(REVIEW, {"id": body["application"]["id"], "ok": True}, as_=clerk)[
@@ -47,5 +56,18 @@ def show(env: Any, who: str = "zhang_account", n: int = 1) -> dict:
     return env.data(SHOW, {"n": n}, as_=who)["eDrivingLicenceShow"]
 
 
+def issued_payload(env: Any) -> str:
+    """Issue Zhang's e-licence; the text of one QR payload he then shows."""
+    issue(env)
+    return show(env)["payloads"][0]["text"]
+
+
 def verify(env: Any, payload: str, as_: Any, purpose: str = "car rental", **extra: Any) -> dict:
     return env.gql(VERIFY, {"in": {"payload": payload, "purpose": purpose, **extra}}, as_=as_)
+
+
+def share_code(env: Any, who: str = "zhang_account") -> str:
+    """A 10-minute share code the holder `who` makes for the first-issue-date claim."""
+    made = env.data(SHARE, as_=who)["eDrivingLicenceShareCreate"]
+    assert made["errors"] == [], made
+    return made["code"]

@@ -16,7 +16,7 @@ from core.documents import credentials as cred
 from tests.signed_variants import all_variants, signature_holds
 from verifier import TrustStore, Verifier, VerifierError
 
-from .helpers import issue, show, verify
+from .helpers import issue, issued_payload, verify
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -52,8 +52,7 @@ def _handheld(env):
 
 def test_the_issue_example_bytes_after_the_message_is_malformed(edl, tmp_path):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     message = base45.b45decode(text[len("DL1:") :])
     appended = "DL1:" + base45.b45encode(message + b"\x00\x01\x02").decode()
     for who in (env.refs["rental"], "road_officer"):
@@ -70,8 +69,7 @@ def test_the_issue_example_bytes_after_the_message_is_malformed(edl, tmp_path):
 
 def test_every_other_encoding_of_a_payload_is_malformed_online_and_offline(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     signer = env.platform.keys.active("document")
     handheld = _handheld(env)
     now = env.clock.now().timestamp()
@@ -89,8 +87,7 @@ def test_every_other_encoding_of_a_payload_is_malformed_online_and_offline(edl):
 def test_the_verifier_verifies_a_receipt_and_refuses_its_other_encodings(edl, tmp_path):
     """The receipt of an online verification (VR2:) is checked offline like any payload."""
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     receipt = _verification(env, text, env.refs["insurer"])["receipt"]
     code, answer = _cli(tmp_path, env, receipt, lists=False)
     assert code == 0 and answer["verdict"] == "ACCEPT" and answer["kind"] == "VR"

@@ -1,12 +1,11 @@
 """Apply -> review -> issue, through the GraphQL API: roles, rollout, jurisdiction, bad input."""
 
-from sqlmodel import select
-
 from core.accounts import Person
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
+from core.testing_db import row_count, update_row
 
-from .helpers import APPLY, MY, PHOTO, REPORT, REVIEW, issue, show, verify
+from .helpers import APPLY, MY, PHOTO, REPORT, REVIEW, apply, issue, show, verify
 
 
 def test_holder_applies_clerk_approves_e_licence_issued(edl):
@@ -24,47 +23,33 @@ def test_holder_applies_clerk_approves_e_licence_issued(edl):
 def test_licence_change_shows_at_once(edl):
     env = edl()
     issue(env)
-    with env.session() as s:
-        lic = s.get(type(env.refs["zhang_licence"]), env.refs["zhang_licence"].id)
-        lic.points = 12
-        s.add(lic)
-        s.commit()
+    update_row(env, type(env.refs["zhang_licence"]), env.refs["zhang_licence"].id, points=12)
     mine = env.data(MY, as_="zhang_account")["myEDrivingLicence"]
     assert mine["liveStatus"] == "SUSPENDED" and "POINTS_EXCEEDED" in mine["statusReasons"]
 
 
 def test_other_persons_licence_is_not_found(edl):
     env = edl()
-    body = env.data(APPLY, {"id": env.refs["li_licence"].id, "photo": PHOTO}, as_="zhang_account")
-    assert body["eDrivingLicenceApply"]["errors"][0]["code"] == "NOT_FOUND"
+    body = apply(env, "zhang_account", "li_licence")
+    assert body["errors"][0]["code"] == "NOT_FOUND"
 
 
 def test_real_person_check_required(edl):
     env = edl()
-    with env.session() as s:
-        p = s.get(Person, env.refs["zhang"].id)
-        p.real_person_verified_at = None
-        s.add(p)
-        s.commit()
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    err = body["eDrivingLicenceApply"]["errors"][0]
+    update_row(env, Person, env.refs["zhang"].id, real_person_verified_at=None)
+    body = apply(env)
+    err = body["errors"][0]
     assert err["code"] == "EDL_REAL_PERSON_REQUIRED" and err["rule"].startswith("M01 2021-一-三-1")
 
 
 def test_revoked_licence_gets_no_e_licence(edl):
     env = edl()
-    body = env.data(APPLY, {"id": env.refs["chen_licence"].id, "photo": PHOTO}, as_="chen_account")
+    body = apply(env, "chen_account", "chen_licence")
     # chen's licence is SEIZED: suspended licences are issued (they show their status) ...
-    assert body["eDrivingLicenceApply"]["errors"] == []
-    with env.session() as s:
-        lic = s.get(type(env.refs["li_licence"]), env.refs["li_licence"].id)
-        lic.status = "REVOKED"
-        s.add(lic)
-        s.commit()
-    body = env.data(APPLY, {"id": env.refs["li_licence"].id, "photo": PHOTO}, as_="li_account")
-    err = body["eDrivingLicenceApply"]["errors"][0]
+    assert body["errors"] == []
+    update_row(env, type(env.refs["li_licence"]), env.refs["li_licence"].id, status="REVOKED")
+    body = apply(env, "li_account", "li_licence")
+    err = body["errors"][0]
     assert err["code"] == "EDL_LICENCE_NOT_ISSUABLE" and "2021-一-五-1" in err["rule"]
 
 
@@ -74,32 +59,25 @@ def test_refused_roles(edl):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = env.gql(MY, as_=env.refs["insurer"])
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    applied = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    app_id = applied["eDrivingLicenceApply"]["application"]["id"]
+    applied = apply(env)
+    app_id = applied["application"]["id"]
     body = env.gql(REVIEW, {"id": app_id, "ok": True}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_clerk_of_another_city_is_refused(edl):
     env = edl()
-    applied = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    app_id = applied["eDrivingLicenceApply"]["application"]["id"]
+    applied = apply(env)
+    app_id = applied["application"]["id"]
     body = env.data(REVIEW, {"id": app_id, "ok": True}, as_="clerk_sh")["eDrivingLicenceReview"]
     assert body["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    with env.session() as s:
-        assert s.exec(select(IssuedCredential)).all() == []
+    assert row_count(env, IssuedCredential) == 0
 
 
 def test_reject_needs_a_note_then_rejects(edl):
     env = edl()
-    applied = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    app_id = applied["eDrivingLicenceApply"]["application"]["id"]
+    applied = apply(env)
+    app_id = applied["application"]["id"]
     body = env.data(REVIEW, {"id": app_id, "ok": False}, as_="clerk")["eDrivingLicenceReview"]
     assert body["errors"][0]["code"] == "EDL_NOTE_REQUIRED"
     body = env.data(REVIEW, {"id": app_id, "ok": False, "note": "照片不清晰"}, as_="clerk")[
@@ -111,21 +89,16 @@ def test_reject_needs_a_note_then_rejects(edl):
 def test_duplicate_application_refused(edl):
     env = edl()
     issue(env)
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert body["eDrivingLicenceApply"]["errors"][0]["code"] == "EDL_ALREADY_ISSUED"
+    body = apply(env)
+    assert body["errors"][0]["code"] == "EDL_ALREADY_ISSUED"
 
 
 def test_disabled_city_refuses_issuance(edl):
     env = edl()
     env.set_rollout("e_driving_licence", "320100", enabled=False)
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert body["eDrivingLicenceApply"]["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    body = apply(env)
+    assert body["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
+    assert row_count(env, Application) == 0
 
 
 def test_malformed_input_is_typed(edl):

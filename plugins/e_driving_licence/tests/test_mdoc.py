@@ -19,6 +19,7 @@ from pymdoccbor.mdoc.verifier import MdocCbor
 
 from core.clock import CHINA_TZ
 from core.registries.licences import DrivingLicence
+from core.testing_db import update_row
 
 from .helpers import TRAIL, issue, show
 
@@ -163,19 +164,11 @@ def test_refusals(make_env):
     assert _issue(env, jwk, who="li_account")["errors"][0]["code"] == "EDL_NOT_ISSUED"
     refused = env.gql(ISSUE, {"k": json.dumps(jwk)}, as_="clerk")
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    with env.session() as s:
-        licence = s.get(DrivingLicence, env.refs["zhang_licence"].id)
-        licence.status = "SEIZED"
-        s.add(licence)
-        s.commit()
+    update_row(env, DrivingLicence, env.refs["zhang_licence"].id, status="SEIZED")
     seized = _issue(env, jwk)["errors"][0]
     assert seized["code"] == "EDL_LICENCE_NOT_ISSUABLE" and seized["rule"]
     env.set_rollout("e_driving_licence", "320100", enabled=False)
-    with env.session() as s:
-        licence = s.get(DrivingLicence, env.refs["zhang_licence"].id)
-        licence.status = "NORMAL"
-        s.add(licence)
-        s.commit()
+    update_row(env, DrivingLicence, env.refs["zhang_licence"].id, status="NORMAL")
     assert _issue(env, jwk)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
 
 

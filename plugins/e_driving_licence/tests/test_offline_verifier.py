@@ -11,7 +11,7 @@ from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
 from verifier import TrustStore, Verifier
 
-from .helpers import issue, show
+from .helpers import issue, issued_payload, show
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -26,10 +26,19 @@ def _handheld(env):
     return v
 
 
+def _issued_with_files(env, tmp_path: Path) -> str:
+    """Issue Zhang's e-licence; write the platform's keys (jwks.json) and status lists
+    (lists.txt, one a line) into `tmp_path` as a partner would keep them; the QR payload text."""
+    text = issued_payload(env)
+    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
+    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
+    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    return text
+
+
 def test_offline_accepts_a_fresh_payload_and_says_what_it_established(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     v = _handheld(env)
     now = env.clock.now().timestamp()
     answer = v.verify(text, now=now + 10)
@@ -42,8 +51,7 @@ def test_offline_accepts_a_fresh_payload_and_says_what_it_established(edl):
 
 def test_offline_rejects_tampered_expired_unknown_key(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     v = _handheld(env)
     now = env.clock.now().timestamp()
     tampered = text[:-6] + ("0" if text[-6] != "0" else "1") + text[-5:]
@@ -59,8 +67,7 @@ def test_offline_rejects_tampered_expired_unknown_key(edl):
 
 def test_offline_revoked_and_suspended_via_status_list(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     with env.session() as s:
         lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
         lic.status = "SEIZED"
@@ -81,8 +88,7 @@ def test_offline_revoked_and_suspended_via_status_list(edl):
 
 def test_no_or_stale_status_list_is_inconclusive(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     v = Verifier(TrustStore.from_jwks(env.http.get("/.well-known/jwks.json").json()))
     now = env.clock.now().timestamp()
     answer = v.verify(text, now=now)
@@ -138,11 +144,7 @@ def test_trust_list_update_and_rotation(edl):
 
 def test_verifier_runs_without_the_core_package(edl, tmp_path):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
-    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
-    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    text = _issued_with_files(env, tmp_path)
     script = (
         "import sys, json; sys.modules['core'] = None\n"
         "from verifier import TrustStore, Verifier\n"
@@ -172,11 +174,7 @@ def test_verifier_command_line(edl, tmp_path):
     import json
 
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    (tmp_path / "jwks.json").write_text(env.http.get("/.well-known/jwks.json").text)
-    lists = [env.http.get(f"/credentials/status-lists/{i}").text for i in range(cred.LIST_COUNT)]
-    (tmp_path / "lists.txt").write_text("\n".join(lists))
+    text = _issued_with_files(env, tmp_path)
     now = str(env.clock.now().timestamp())
     base = [sys.executable, "-m", "verifier", "--jwks", str(tmp_path / "jwks.json"), "--now", now]
     run = subprocess.run([*base, "--status-lists", str(tmp_path / "lists.txt"), text], cwd=ROOT,

@@ -11,9 +11,22 @@ from sqlmodel import select
 
 from core.documents import credentials as cred
 from core.registries.licences import DrivingLicence
+from core.testing_db import update_row
 
 from ..models import EdlVerification
-from .helpers import LOCAL, LOG, SEIZE, SETTING, SHOW, TRAIL, issue, show, verify
+from .helpers import (
+    LOCAL,
+    LOG,
+    SEIZE,
+    SETTING,
+    SHOW,
+    TRAIL,
+    issue,
+    issued_payload,
+    share_code,
+    show,
+    verify,
+)
 
 
 def _v(body):
@@ -49,8 +62,7 @@ def test_batch_rotates(edl):
 
 def test_partner_sees_only_allowed_claims_and_gets_a_receipt(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     out = _v(verify(env, text, env.refs["insurer"], purpose="理赔"))
     assert out["errors"] == []
     v = out["verification"]
@@ -96,13 +108,8 @@ def test_partner_sees_only_allowed_claims_and_gets_a_receipt(edl):
 
 def test_share_code_unlocks_more_claims_once(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    made = env.data(
-        'mutation { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"], minutes: 10}) { errors { code } code } }',
-        as_="zhang_account",
-    )["eDrivingLicenceShareCreate"]
-    code = made["code"]
+    text = issued_payload(env)
+    code = share_code(env)
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))
     assert out["verification"]["claims"] == [{"name": "first_issue_date", "value": "2008-07-01"}]
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))
@@ -117,8 +124,7 @@ def test_a_share_code_for_one_partner_names_a_real_one(edl):
     """A share code restricted to a partner: the organisation must exist, and an id with
     trailing characters is not the organisation its first 16 characters name."""
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     org_id = env.refs["employer"][0].id
     for wrong in ["NOSUCHORG", org_id + "X"]:
         out = env.data(SHARE_FOR, {"org": wrong}, as_="zhang_account")["eDrivingLicenceShareCreate"]
@@ -137,8 +143,7 @@ def test_a_share_code_for_one_partner_names_a_real_one(edl):
 
 def test_officer_sees_full_licence_even_where_issuance_is_off(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     env.set_rollout("e_driving_licence", "110100", enabled=False)
     env.set_rollout(
         "e_driving_licence", "320100", enabled=False
@@ -151,16 +156,14 @@ def test_officer_sees_full_licence_even_where_issuance_is_off(edl):
 
 def test_citizen_cannot_verify(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     body = verify(env, text, "li_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_tampered_and_garbage_payloads(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     tampered = text[:-6] + ("0" if text[-6] != "0" else "1") + text[-5:]
     v = _v(verify(env, tampered, env.refs["insurer"]))["verification"]
     assert (
@@ -225,8 +228,7 @@ def test_live_status_suspended_revoked_expired_points(edl):
 
 def test_expiry_day_boundary_of_the_licence(edl):
     env = edl(now="2030-07-01")  # zhang's licence is valid until 2030-07-01 inclusive
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     assert _v(verify(env, text, "road_officer"))["verification"]["accepted"]
     env.clock.set(env.clock.now() + dt.timedelta(days=1))
     text = show(env)["payloads"][0]["text"]
@@ -236,8 +238,7 @@ def test_expiry_day_boundary_of_the_licence(edl):
 
 def test_revoked_credential_and_unknown_key(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     with env.session() as s:
         cred.revoke_for_subject(s, env.clock.now(), "DL", env.refs["zhang_licence"].id, "test")
         s.commit()
@@ -286,13 +287,8 @@ def test_partner_rate_limit_is_the_setting_of_the_partners_province(edl):
     from core.accounts import PartnerOrg
 
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
-    with env.session() as s:
-        org = s.get(PartnerOrg, env.refs["rental"][0].id)
-        org.province_code = "320000"
-        s.add(org)
-        s.commit()
+    text = issued_payload(env)
+    update_row(env, PartnerOrg, env.refs["rental"][0].id, province_code="320000")
     out = env.data(SETTING, {"s": "320100", "v": 2}, as_="province_admin")["measureSettingSet"]
     assert out["errors"] == [{"code": "INVALID_INPUT", "field": "scopeCode"}]
     out = env.data(SETTING, {"s": "320000", "v": 2}, as_="province_admin")["measureSettingSet"]
@@ -373,8 +369,7 @@ def test_verifications_are_recorded_even_when_rejected(edl):
 
 def test_partner_without_the_verify_scope_is_refused(edl):
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     org, client = env.refs["insurer"]
     org.scopes = []  # the token is minted from the registration's scopes
     body = _v(verify(env, text, (org, client)))
@@ -383,11 +378,12 @@ def test_partner_without_the_verify_scope_is_refused(edl):
 
 def test_payload_stays_under_250_with_every_class(edl):
     env = edl()
-    with env.session() as s:
-        lic = s.get(DrivingLicence, env.refs["zhang_licence"].id)
-        lic.classes = "A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P"
-        s.add(lic)
-        s.commit()
+    update_row(
+        env,
+        DrivingLicence,
+        env.refs["zhang_licence"].id,
+        classes="A1 A2 A3 B1 B2 C1 C2 C3 C4 C5 C6 D E F M N P",
+    )
     issue(env)
     qr = show(env, n=10)
     assert max(p["length"] for p in qr["payloads"]) <= 250 and qr["qrVersion"] <= 9
@@ -407,8 +403,7 @@ def test_the_receipt_names_its_audit_entry_and_the_partner_can_prove_it_was_logg
     from verifier.verify import _parse
 
     env = edl()
-    issue(env)
-    text = show(env)["payloads"][0]["text"]
+    text = issued_payload(env)
     v = _v(verify(env, text, env.refs["insurer"], purpose="理赔"))["verification"]
     entry = v["auditEntry"]
     _, claims, _, _ = _parse(v["receipt"], "VR2:")

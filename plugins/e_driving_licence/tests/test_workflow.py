@@ -4,37 +4,30 @@ outbox by the workflow's declared notice."""
 
 from __future__ import annotations
 
-from .helpers import APPLY, PHOTO, REVIEW
+from core.testing_notices import notice_templates, notice_texts
+
+from .helpers import REVIEW, apply
 
 WITHDRAW = """mutation($a: ID!, $r: String) { applicationWithdraw(applicationId: $a, reason: $r) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _apply(env):
-    body = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert body["eDrivingLicenceApply"]["errors"] == []
-    return body["eDrivingLicenceApply"]["application"]["id"]
-
-
-def _templates(env):
-    return [n["template"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    body = apply(env)
+    assert body["errors"] == []
+    return body["application"]["id"]
 
 
 def test_the_holder_withdraws_and_may_apply_again(edl):
     env = edl()
     app_id = _apply(env)
-    pending = env.data(
-        APPLY, {"id": env.refs["zhang_licence"].id, "photo": PHOTO}, as_="zhang_account"
-    )
-    assert pending["eDrivingLicenceApply"]["errors"][0]["code"] == "EDL_PENDING_APPLICATION"
+    pending = apply(env)
+    assert pending["errors"][0]["code"] == "EDL_PENDING_APPLICATION"
     other = env.data(WITHDRAW, {"a": app_id}, as_="li_account")["applicationWithdraw"]
     assert other["errors"] == [{"code": "NOT_FOUND", "field": "applicationId"}]
     out = env.data(WITHDRAW, {"a": app_id, "r": "照片不满意"}, as_="zhang_account")
     assert out["applicationWithdraw"] == {"errors": [], "application": {"status": "CANCELLED"}}
-    assert _templates(env) == ["e_driving_licence.withdrawn"]
+    assert notice_templates(env) == ["e_driving_licence.withdrawn"]
     late = env.data(REVIEW, {"id": app_id, "ok": True}, as_="clerk")["eDrivingLicenceReview"]
     assert late["errors"][0]["code"] == "INVALID_TRANSITION"
     assert _apply(env) != app_id
@@ -46,5 +39,5 @@ def test_a_rejection_tells_the_holder_once_with_the_reason(edl):
     out = env.data(REVIEW, {"id": app_id, "ok": False, "note": "照片模糊"}, as_="clerk")
     assert out["eDrivingLicenceReview"]["errors"] == []
     assert out["eDrivingLicenceReview"]["application"]["status"] == "REJECTED"
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert texts == ["您的电子驾驶证申领未通过：照片模糊"]

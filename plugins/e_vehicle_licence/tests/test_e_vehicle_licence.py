@@ -9,6 +9,7 @@ from core.db import stamp
 from core.documents.credentials import IssuedCredential
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle, Violation
+from core.testing_db import row_count, update_row
 from verifier import TrustStore, Verifier
 
 from .. import rules
@@ -80,8 +81,7 @@ def test_rollout_boundary_2024_07_01(evl):
         "eVehicleLicenceApply"
     ]
     assert body["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    assert row_count(env, Application) == 0
     env.clock.set(env.clock.now() + dt.timedelta(days=1))
     body = env.data(APPLY, {"id": env.refs["zhang_car"].id}, as_="zhang_account")[
         "eVehicleLicenceApply"
@@ -94,11 +94,7 @@ def test_verification_not_gated_by_rollout_and_live_status(evl):
     issue(env)
     text = payload(env)
     env.set_rollout("e_vehicle_licence", "320100", enabled=False)
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["zhang_car"].id)
-        car.status = "SEIZED"
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["zhang_car"].id, status="SEIZED")
     v = env.data(VERIFY, {"p": text}, as_="clerk_bj")["eVehicleLicenceVerify"]["verification"]
     assert not v["accepted"] and v["liveStatus"] == "SUSPENDED"
     tampered = text[:-5] + ("0" if text[-5] != "0" else "1") + text[-4:]
@@ -246,8 +242,7 @@ def test_grant_window_boundaries(evl):
             "eVehicleLicenceGrantCreate"
         ]
         assert (body["errors"] == []) is ok, (days, body)
-    with env.session() as s:
-        assert len(s.exec(select(EvlGrant)).all()) == 2
+    assert row_count(env, EvlGrant) == 2
 
 
 def test_grant_expires_after_its_last_day(evl):

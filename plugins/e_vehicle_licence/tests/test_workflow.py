@@ -3,23 +3,20 @@ application and may apply again; the clerk rejects with the reason; each is told
 
 from __future__ import annotations
 
+from core.testing_notices import my_notices
+
 from .helpers import APPLY
 
 WITHDRAW = """mutation($a: ID!, $r: String) { applicationWithdraw(applicationId: $a, reason: $r) {
   errors { code field } application { status } } }"""
 REJECT = """mutation($id: ID!, $n: String) { eVehicleLicenceReview(input: {applicationId: $id, approve: false, note: $n}) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _apply(env):
     body = env.data(APPLY, {"id": env.refs["zhang_car"].id}, as_="zhang_account")
     assert body["eVehicleLicenceApply"]["errors"] == []
     return body["eVehicleLicenceApply"]["application"]["id"]
-
-
-def _notices(env):
-    return env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
 
 
 def test_the_owner_withdraws_and_may_apply_again(evl):
@@ -30,7 +27,7 @@ def test_the_owner_withdraws_and_may_apply_again(evl):
     )
     out = env.data(WITHDRAW, {"a": app_id}, as_="zhang_account")["applicationWithdraw"]
     assert out == {"errors": [], "application": {"status": "CANCELLED"}}
-    assert [n["template"] for n in _notices(env)] == ["e_vehicle_licence.withdrawn"]
+    assert [n["template"] for n in my_notices(env)] == ["e_vehicle_licence.withdrawn"]
     assert _apply(env) != app_id
 
 
@@ -38,9 +35,9 @@ def test_a_rejection_needs_a_reason_and_tells_the_owner(evl):
     env = evl()
     app_id = _apply(env)
     blank = env.data(REJECT, {"id": app_id}, as_="clerk")["eVehicleLicenceReview"]
-    assert blank["errors"][0]["code"] == "EVL_NOTE_REQUIRED" and _notices(env) == []
+    assert blank["errors"][0]["code"] == "EVL_NOTE_REQUIRED" and my_notices(env) == []
     far = env.data(REJECT, {"id": app_id, "n": "x"}, as_="clerk_sh")["eVehicleLicenceReview"]
     assert far["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     out = env.data(REJECT, {"id": app_id, "n": "照片不清晰"}, as_="clerk")["eVehicleLicenceReview"]
     assert out == {"errors": [], "application": {"status": "REJECTED"}}
-    assert [n["text"] for n in _notices(env)] == ["您的电子行驶证申领未通过：照片不清晰"]
+    assert [n["text"] for n in my_notices(env)] == ["您的电子行驶证申领未通过：照片不清晰"]

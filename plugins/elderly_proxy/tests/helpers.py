@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from typing import Any
 
-from starlette.testclient import TestClient
-
-from core.http import create_app
 from core.identity import DocumentType
 from core.testing import Env
 
@@ -110,23 +106,6 @@ def handle(env: Env, app_id: str, as_: str = "zhang_account", **over: Any) -> di
     return env.data(HANDLE, {"input": data}, as_=as_)["elderProxyHandle"]
 
 
-def code_of(payload: dict[str, Any]) -> str:
-    assert payload["errors"], payload
-    return payload["errors"][0]["code"]
-
-
-def top_code(body: dict[str, Any]) -> str:
-    assert body.get("errors"), body
-    return body["errors"][0]["extensions"]["code"]
-
-
-def count(env: Env, model: Any) -> int:
-    from sqlmodel import func, select
-
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(model)).one()
-
-
 def issue(env: Env, person: Any = None, as_: str = "clerk", **over: Any) -> dict[str, Any]:
     """Issue a queue ticket (for `person`'s ID when given) and return the payload."""
     data: dict[str, Any] = {}
@@ -134,28 +113,3 @@ def issue(env: Env, person: Any = None, as_: str = "clerk", **over: Any) -> dict
         data = {"holderIdType": person.id_type, "holderIdNumber": person.id_number}
     data.update(over)
     return env.data(ISSUE, {"input": data}, as_=as_)["elderQueueTicketIssue"]
-
-
-def race(env, calls: list[tuple[str, str, dict]]) -> list[dict]:
-    """Run (account ref, query, variables) calls released together, one client per thread."""
-    tokens = [env.token(who) for who, _, _ in calls]
-    barrier = threading.Barrier(len(calls))
-    results: list[dict] = [{} for _ in calls]
-
-    def worker(i: int) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        _, query, variables = calls[i]
-        barrier.wait()
-        response = client.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers={"authorization": f"Bearer {tokens[i]}"},
-        )
-        results[i] = {"status": response.status_code, "body": response.json()}
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(calls))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results

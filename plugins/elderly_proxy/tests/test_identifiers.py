@@ -11,10 +11,11 @@ from hypothesis import strategies as st
 
 from core.errors import RuleError
 from core.testing import full_width
+from core.testing_db import row_count
 
 from .. import rules
 from ..models import ElderProxyAuthorisation
-from .helpers import PLUGINS, SHA, applied, apply, count, make_elder
+from .helpers import PLUGINS, SHA, applied, apply, make_elder
 
 BIRTH = dt.date(1961, 7, 10)
 
@@ -52,7 +53,7 @@ def test_look_alikes_are_typed_refusals(make_env, field: str, value: str, code: 
         value = number[:16] + value + number[17]
     out = apply(env, elder, **{field: value})
     assert [(e["code"], e["field"]) for e in out["errors"]] == [(code, field)]
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
 
 
 @settings(max_examples=200, deadline=None)

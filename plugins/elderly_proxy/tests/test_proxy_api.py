@@ -9,6 +9,8 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from core.identity import DocumentType
 from core.registries.applications import Application
+from core.testing_answers import first_code, top_code
+from core.testing_db import row_count, update_row
 
 from ..models import ElderProxyAuthorisation
 from .helpers import (
@@ -22,12 +24,9 @@ from .helpers import (
     applied,
     apply,
     apply_input,
-    code_of,
-    count,
     handle,
     make_elder,
     review,
-    top_code,
 )
 
 BIRTH = dt.date(1961, 7, 10)  # 60 on 2021-07-10
@@ -57,11 +56,11 @@ def test_day_before_60th_birthday_refused_birthday_accepted(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-09")
     elder = make_elder(env, BIRTH)
     payload = apply(env, elder)
-    assert code_of(payload) == "ELDER_PROXY_UNDER_60"
+    assert first_code(payload) == "ELDER_PROXY_UNDER_60"
     assert payload["errors"][0]["field"] == "elderIdNumber"
     assert payload["errors"][0]["rule"].startswith("M06 2021-六-一")
     assert payload["errors"][0]["date"] == "2021-07-09"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
     env.clock.set("2021-07-10T00:00:00+08:00")
     assert applied(env, elder)["elderAgeOnApplication"] == 60
 
@@ -79,63 +78,63 @@ def test_business_outside_the_eight_is_refused(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     payload = apply(env, elder, business="TRANSFER_REGISTRATION")
-    assert code_of(payload) == "ELDER_PROXY_BUSINESS_NOT_ALLOWED"
+    assert first_code(payload) == "ELDER_PROXY_BUSINESS_NOT_ALLOWED"
     assert "六-一-2" in payload["errors"][0]["rule"]
-    assert code_of(apply(env, elder, business="drop;")) == "INVALID_INPUT"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert first_code(apply(env, elder, business="drop;")) == "INVALID_INPUT"
+    assert row_count(env, ElderProxyAuthorisation) == 0
 
 
 def test_one_proxy_one_file(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     both = apply(env, elder, licenceId=elder["licence"])
-    assert code_of(both) == "ELDER_PROXY_ONE_BUSINESS"
+    assert first_code(both) == "ELDER_PROXY_ONE_BUSINESS"
     wrong_kind = apply(env, elder, business="LICENCE_LOST_REPLACEMENT")
-    assert code_of(wrong_kind) == "ELDER_PROXY_ONE_BUSINESS"
+    assert first_code(wrong_kind) == "ELDER_PROXY_ONE_BUSINESS"
 
 
 def test_the_file_must_be_the_elders(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
-    assert code_of(apply(env, elder, vehicleId=env.refs["zhang_car"].id)) == "NOT_FOUND"
-    assert code_of(apply(env, elder, elderName="别人")) == "NOT_FOUND"
+    assert first_code(apply(env, elder, vehicleId=env.refs["zhang_car"].id)) == "NOT_FOUND"
+    assert first_code(apply(env, elder, elderName="别人")) == "NOT_FOUND"
 
 
 def test_elder_cannot_proxy_for_themself(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     payload = apply(env, env.refs["elder"], as_="elder_account", vehicleId=env.refs["elder_car"].id)
-    assert code_of(payload) == "ELDER_PROXY_SELF"
+    assert first_code(payload) == "ELDER_PROXY_SELF"
 
 
 def test_passport_is_not_accepted(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     payload = apply(env, elder, elderIdType="PASSPORT", elderIdNumber="E12345678")
-    assert code_of(payload) == "ELDER_PROXY_DOCUMENT_NOT_ACCEPTED"
+    assert first_code(payload) == "ELDER_PROXY_DOCUMENT_NOT_ACCEPTED"
 
 
 def test_malformed_input_is_a_typed_error(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
-    assert code_of(apply(env, elder, elderIdNumber="123")) == "INVALID_ID_NUMBER"
+    assert first_code(apply(env, elder, elderIdNumber="123")) == "INVALID_ID_NUMBER"
     # an unknown document type is not an IdType: the client's request is malformed (top level)
     unknown = env.gql(APPLY, {"input": apply_input(elder, elderIdType="X")}, as_="zhang_account")
     assert top_code(unknown) == "BAD_USER_INPUT" and unknown["data"] is None
-    assert code_of(apply(env, elder, livenessCheckRef="")) == "INVALID_INPUT"
-    assert code_of(apply(env, elder, idDocumentSha256="zz")) == "INVALID_INPUT"
-    assert code_of(apply(env, elder, elderName="名" * 65)) == "TOO_LONG"
+    assert first_code(apply(env, elder, livenessCheckRef="")) == "INVALID_INPUT"
+    assert first_code(apply(env, elder, idDocumentSha256="zz")) == "INVALID_INPUT"
+    assert first_code(apply(env, elder, elderName="名" * 65)) == "TOO_LONG"
     response = env.post(APPLY, {"input": {"business": 3}}, as_="zhang_account")
     assert response.status_code == 200 and response.json()["errors"]
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
 
 
 def test_not_in_force_before_2021_06_01(make_env) -> None:
     env = make_env(PLUGINS, now="2021-05-31")
     elder = make_elder(env, dt.date(1950, 1, 1))
     payload = apply(env, elder)
-    assert code_of(payload) == "FEATURE_NOT_ENABLED"
+    assert first_code(payload) == "FEATURE_NOT_ENABLED"
     assert payload["errors"][0]["city"] == "320100"
-    assert count(env, ElderProxyAuthorisation) == 0
+    assert row_count(env, ElderProxyAuthorisation) == 0
     env.clock.set("2021-06-01")
     assert applied(env, elder)["status"] == "SUBMITTED"
 
@@ -163,23 +162,23 @@ def test_clerk_reviews_in_the_elders_city(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     app = applied(env, elder)
-    assert code_of(review(env, app["id"], as_="clerk_sh")) == "OUT_OF_JURISDICTION"
+    assert first_code(review(env, app["id"], as_="clerk_sh")) == "OUT_OF_JURISDICTION"
     queue = env.data(REVIEW_QUEUE, as_="clerk")["elderProxyReviewQueue"]
     assert [n["id"] for n in queue["nodes"]] == [app["id"]]
     assert env.data(REVIEW_QUEUE, as_="clerk_sh")["elderProxyReviewQueue"]["totalCount"] == 0
     approved = review(env, app["id"])
     assert approved["errors"] == [] and approved["application"]["status"] == "APPROVED"
-    assert code_of(review(env, app["id"])) == "INVALID_TRANSITION"
+    assert first_code(review(env, app["id"])) == "INVALID_TRANSITION"
 
 
 def test_reject_needs_a_note(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     app = applied(env, elder)
-    assert code_of(review(env, app["id"], approve=False)) == "INVALID_INPUT"
+    assert first_code(review(env, app["id"], approve=False)) == "INVALID_INPUT"
     rejected = review(env, app["id"], approve=False, note="照片不清晰")
     assert rejected["application"]["status"] == "REJECTED"
-    assert code_of(handle(env, app["id"])) == "ELDER_PROXY_NOT_APPROVED"
+    assert first_code(handle(env, app["id"])) == "ELDER_PROXY_NOT_APPROVED"
 
 
 # --- handle ----------------------------------------------------------------------------------------
@@ -189,7 +188,7 @@ def test_relative_handles_exactly_one_business(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     app = applied(env, elder)
-    assert code_of(handle(env, app["id"], vehicleId=elder["car"])) == "ELDER_PROXY_NOT_APPROVED"
+    assert first_code(handle(env, app["id"], vehicleId=elder["car"])) == "ELDER_PROXY_NOT_APPROVED"
     review(env, app["id"])
     done = handle(env, app["id"], vehicleId=elder["car"])
     assert done["errors"] == []
@@ -197,7 +196,7 @@ def test_relative_handles_exactly_one_business(make_env) -> None:
     assert done["handledApplication"]["business"] == "REPLACE_PLATES"
     assert done["handledApplication"]["channel"] == "PROXY"
     second = handle(env, app["id"], vehicleId=elder["car"])
-    assert code_of(second) == "ELDER_PROXY_ALREADY_USED"
+    assert first_code(second) == "ELDER_PROXY_ALREADY_USED"
     assert "单笔" in second["errors"][0]["rule"]
 
 
@@ -206,19 +205,19 @@ def test_wrong_relative_wrong_business_wrong_file(make_env) -> None:
     elder = make_elder(env, BIRTH)
     app = applied(env, elder)
     review(env, app["id"])
-    assert code_of(handle(env, app["id"], as_="li_account", vehicleId=elder["car"])) == (
+    assert first_code(handle(env, app["id"], as_="li_account", vehicleId=elder["car"])) == (
         "NOT_FOUND"
     )
-    assert code_of(handle(env, app["id"], as_="elder_account", vehicleId=elder["car"])) == (
+    assert first_code(handle(env, app["id"], as_="elder_account", vehicleId=elder["car"])) == (
         "NOT_FOUND"
     )
     other = handle(env, app["id"], business="REPLACE_VEHICLE_LICENCE", vehicleId=elder["car"])
-    assert code_of(other) == "ELDER_PROXY_BUSINESS_MISMATCH"
-    assert code_of(handle(env, app["id"], business="MORTGAGE", vehicleId=elder["car"])) == (
+    assert first_code(other) == "ELDER_PROXY_BUSINESS_MISMATCH"
+    assert first_code(handle(env, app["id"], business="MORTGAGE", vehicleId=elder["car"])) == (
         "ELDER_PROXY_BUSINESS_NOT_ALLOWED"
     )
     wrong_file = handle(env, app["id"], vehicleId=env.refs["zhang_car"].id)
-    assert code_of(wrong_file) == "ELDER_PROXY_BUSINESS_MISMATCH"
+    assert first_code(wrong_file) == "ELDER_PROXY_BUSINESS_MISMATCH"
     assert handle(env, app["id"], vehicleId=elder["car"])["errors"] == []
 
 
@@ -227,12 +226,12 @@ def test_cancel_before_use(make_env) -> None:
     elder = make_elder(env, BIRTH)
     app = applied(env, elder)
     review(env, app["id"])
-    assert code_of(env.data(CANCEL, {"id": app["id"]}, as_="li_account")["elderProxyCancel"]) == (
-        "NOT_FOUND"
-    )
+    assert first_code(
+        env.data(CANCEL, {"id": app["id"]}, as_="li_account")["elderProxyCancel"]
+    ) == ("NOT_FOUND")
     cancelled = env.data(CANCEL, {"id": app["id"]}, as_="zhang_account")["elderProxyCancel"]
     assert cancelled["application"]["status"] == "CANCELLED"
-    assert code_of(handle(env, app["id"], vehicleId=elder["car"])) == "ELDER_PROXY_CANCELLED"
+    assert first_code(handle(env, app["id"], vehicleId=elder["car"])) == "ELDER_PROXY_CANCELLED"
     with env.session() as s:  # audited under its own action, not as a handling
         actions = s.exec(select(AuditEvent.action).where(AuditEvent.measure == "elderly_proxy"))
         assert "elderly_proxy.cancel" in set(actions.all())
@@ -245,7 +244,7 @@ def test_cannot_cancel_after_use(make_env) -> None:
     review(env, app["id"])
     assert handle(env, app["id"], vehicleId=elder["car"])["errors"] == []
     payload = env.data(CANCEL, {"id": app["id"]}, as_="zhang_account")["elderProxyCancel"]
-    assert code_of(payload) == "ELDER_PROXY_ALREADY_USED"
+    assert first_code(payload) == "ELDER_PROXY_ALREADY_USED"
 
 
 def test_measure_switched_off_refuses_handling(make_env) -> None:
@@ -254,7 +253,7 @@ def test_measure_switched_off_refuses_handling(make_env) -> None:
     app = applied(env, elder)
     review(env, app["id"])
     env.set_rollout("elderly_proxy", "320100", enabled=False)
-    assert code_of(handle(env, app["id"], vehicleId=elder["car"])) == "FEATURE_NOT_ENABLED"
+    assert first_code(handle(env, app["id"], vehicleId=elder["car"])) == "FEATURE_NOT_ENABLED"
     with env.session() as s:
         assert s.get(ElderProxyAuthorisation, app["id"]).used_at is None
 
@@ -279,13 +278,9 @@ def test_vehicle_sold_after_review_is_refused(make_env) -> None:
     review(env, app["id"])
     from core.registries.vehicles import Vehicle
 
-    with env.session() as s:
-        car = s.get(Vehicle, elder["car"])
-        car.owner_person_id = env.refs["li"].id
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, elder["car"], owner_person_id=env.refs["li"].id)
     payload = handle(env, app["id"], vehicleId=elder["car"])
-    assert code_of(payload) == "ELDER_PROXY_FILE_CHANGED"
+    assert first_code(payload) == "ELDER_PROXY_FILE_CHANGED"
     with env.session() as s:
         assert s.get(ElderProxyAuthorisation, app["id"]).used_at is None
 
@@ -294,7 +289,7 @@ def test_second_open_application_for_the_same_business_is_refused(make_env) -> N
     env = make_env(PLUGINS, now="2021-07-10")
     elder = make_elder(env, BIRTH)
     first = applied(env, elder)
-    assert code_of(apply(env, elder)) == "ALREADY_EXISTS"
+    assert first_code(apply(env, elder)) == "ALREADY_EXISTS"
     assert applied(env, elder, business="REPLACE_VEHICLE_LICENCE")["status"] == "SUBMITTED"
     review(env, first["id"], approve=False, note="材料不全")
     assert applied(env, elder)["status"] == "SUBMITTED"  # a rejected one no longer blocks
@@ -316,4 +311,4 @@ def test_reviewer_cannot_be_party(make_env) -> None:
         acct = s.get(Account, account.id)
     payload = env.data(APPLY, {"input": apply_input(elder)}, as_=acct)["elderProxyApply"]
     assert payload["errors"] == []
-    assert code_of(review(env, payload["application"]["id"])) == "FORBIDDEN"
+    assert first_code(review(env, payload["application"]["id"])) == "FORBIDDEN"

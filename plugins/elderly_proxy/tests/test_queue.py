@@ -7,6 +7,8 @@ import datetime as dt
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.testing_answers import first_code, top_code
+from core.testing_db import row_count
 
 from ..models import ElderQueueTicket
 from .helpers import (
@@ -14,11 +16,8 @@ from .helpers import (
     ISSUE,
     PLUGINS,
     WAITING,
-    code_of,
-    count,
     issue,
     make_elder,
-    top_code,
 )
 
 BIRTH = dt.date(1961, 7, 10)
@@ -46,7 +45,7 @@ def test_priority_tickets_are_called_first(make_env) -> None:
         env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]["ticket"]["id"] for _ in range(3)
     ]
     assert called == [old["id"], young["id"], anonymous["id"]]
-    assert code_of(env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]) == (
+    assert first_code(env.data(CALL, {}, as_="clerk")["elderQueueCallNext"]) == (
         "ELDER_PROXY_QUEUE_EMPTY"
     )
     with env.session() as s:
@@ -57,17 +56,17 @@ def test_priority_tickets_are_called_first(make_env) -> None:
 def test_queue_refusals(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-10")
     nanjing = env.refs["office:320100"].id
-    assert code_of(issue(env, as_="clerk_sh", officeId=nanjing)) == "OUT_OF_JURISDICTION"
+    assert first_code(issue(env, as_="clerk_sh", officeId=nanjing)) == "OUT_OF_JURISDICTION"
     assert top_code(env.gql(ISSUE, {"input": {}}, as_="road_officer")) == "FORBIDDEN"
     assert top_code(env.gql(ISSUE, {"input": {}}, as_="zhang_account")) == "FORBIDDEN"
-    assert code_of(issue(env, holderIdNumber="not-an-id")) == "INVALID_ID_NUMBER"
-    assert code_of(issue(env, officeId="nope")) == "NOT_FOUND"
-    assert count(env, ElderQueueTicket) == 0
+    assert first_code(issue(env, holderIdNumber="not-an-id")) == "INVALID_ID_NUMBER"
+    assert first_code(issue(env, officeId="nope")) == "NOT_FOUND"
+    assert row_count(env, ElderQueueTicket) == 0
 
 
 def test_queue_not_in_force_before_2021_06_01(make_env) -> None:
     env = make_env(PLUGINS, now="2021-05-31")
-    assert code_of(issue(env, env.refs["elder"])) == "FEATURE_NOT_ENABLED"
-    assert count(env, ElderQueueTicket) == 0
+    assert first_code(issue(env, env.refs["elder"])) == "FEATURE_NOT_ENABLED"
+    assert row_count(env, ElderQueueTicket) == 0
     env.clock.set("2021-06-01")
     assert issue(env, env.refs["elder"])["ticket"]["priority"] is True

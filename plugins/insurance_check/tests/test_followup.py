@@ -9,8 +9,8 @@ import datetime as dt
 from sqlmodel import select
 
 from core.accounts import PartnerKind
-from core.audit import AuditEvent
 from core.outbox import OutboxMessage
+from core.testing_db import audit_events
 
 from ..followup import FLOW
 from ..models import InsuranceCheckRow
@@ -76,12 +76,9 @@ def test_the_insurer_is_told_sees_it_and_records_cause_and_correction(make_env):
     resolved = _messages(env, "insurance_check.failure_resolved")
     assert env.refs["clerk"].id in {m.account_id for m in resolved}
     assert any("DATES_WRONG" in (m.text or "") for m in resolved)
-    with env.session() as s:
-        event = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "insurance_check.failure_resolve")
-        ).all()
-        outcomes = sorted(e.outcome for e in event)  # refusals are audited too
-        assert outcomes.count("OK") == 1 and any(o.startswith("REFUSED") for o in outcomes)
+    event = audit_events(env, "insurance_check.failure_resolve")
+    outcomes = sorted(e.outcome for e in event)  # refusals are audited too
+    assert outcomes.count("OK") == 1 and any(o.startswith("REFUSED") for o in outcomes)
     # resolved is final: a second record is refused
     again = env.data(RESOLVE, {"id": check_id, "cause": "OTHER", "text": "again"}, as_="insurer")
     assert again["insuranceCheckFailureResolve"]["errors"][0]["code"] == "INVALID_TRANSITION"

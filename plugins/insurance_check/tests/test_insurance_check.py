@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from core.audit import AuditEvent
-from core.demo import DemoWorld
 from core.registries.vehicles import VehicleCategory
+from core.testing_db import audit_events, load_demo
 
 from .. import demo as demo_data
 from .. import rules
@@ -143,11 +143,8 @@ def test_history_is_audited(make_env):
     run(env, car.vin)
     page = env.data(HISTORY, {"v": car.id}, as_="supervisor")["insuranceChecks"]
     assert page["totalCount"] == 2
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "insurance_check.history")
-        ).all()
-        assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
+    reads = audit_events(env, "insurance_check.history")
+    assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
 
 
 def test_weekly_report_by_week_and_insurer(make_env):
@@ -186,9 +183,7 @@ def test_weekly_report_by_week_and_insurer(make_env):
 
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        demo_data.load(s, DemoWorld(env.factory(s), dict(env.refs)))
-        s.commit()
+    load_demo(env, demo_data.load)
     assert run(env, env.refs["zhang_car"].vin)["check"]["outcome"] == "FOUND"
     assert run(env, env.refs["elder_car"].vin)["check"]["outcome"] == "EXPIRED"
 

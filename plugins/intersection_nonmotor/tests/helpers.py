@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 PLUGINS = ["intersection_nonmotor"]
 
 SAVE = """mutation($input: IntersectionSaveInput!) { intersectionSave(input: $input) {
@@ -37,16 +35,6 @@ TWO_STAGE = {"stopLine": True, "waitingAreaM2": 60, "peakWaitingBikes": 30, "sep
              "secondStageAreaM2": 30, "peakLeftTurnBikes": 20}  # fmt: skip
 
 
-def codes(payload: dict) -> list[str]:
-    """The codes of a payload's `errors`."""
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    """The code of the first top-level GraphQL error."""
-    return body["errors"][0]["extensions"]["code"]
-
-
 def save(
     env: Any, design: dict, who: Any = "road_officer", city: str = "320100",
     name: str = "新街口路口", **extra: Any,
@@ -54,12 +42,6 @@ def save(
     """`intersectionSave` of `design` (as the Nanjing road officer by default); the payload."""
     body = {"input": {"city": city, "name": name, "design": design, **extra}}
     return env.data(SAVE, body, as_=who)["intersectionSave"]
-
-
-def count(env: Any, model: Any) -> int:
-    """Rows of `model` in the database (to prove a refusal wrote nothing)."""
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
 
 
 def make_key(env: Any, day_from: str = "2024-09-02") -> str:
@@ -71,3 +53,10 @@ def make_key(env: Any, day_from: str = "2024-09-02") -> str:
     assert out["intersectionKeySet"]["intersection"]["keyReasons"] == ["ACCIDENTS", "HIGH_FLOW"]
     assert out["intersectionKeySet"]["intersection"]["keySince"] == day_from
     return site["id"]
+
+
+def enforcement(
+    site: str, kind: str = "RED_LIGHT", action: str = "FINE", day: str = "2024-09-02", **extra: Any
+) -> dict:
+    """The variables of ENFORCE: cases of `kind` at `site` on `day`, dealt with by `action`."""
+    return {"input": {"intersectionId": site, "day": day, "kind": kind, "action": action, **extra}}

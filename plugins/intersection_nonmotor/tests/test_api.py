@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.accounts import Role
+from core.testing_answers import codes, top_code
+from core.testing_db import add_staff, row_count
 
 from ..models import EnforcementRecord, Intersection, StaffingShift
 from .helpers import (
@@ -22,11 +24,9 @@ from .helpers import (
     SAVE,
     STAFF,
     TWO_STAGE,
-    codes,
-    count,
+    enforcement,
     make_key,
     save,
-    top_code,
 )
 
 # --- design consistency (六-一, 六-二) ---------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_inconsistent_designs_are_refused_naming_the_clause(
     assert codes(out) == [code]
     assert out["errors"][0]["field"] == field
     assert out["errors"][0]["rule"].startswith(f"M18 2024-{clause}")
-    assert count(env, Intersection) == 0
+    assert row_count(env, Intersection) == 0
 
 
 def test_boundaries_of_sizes(make_env):
@@ -91,7 +91,7 @@ def test_check_lists_every_violation_without_writing(make_env):
     ]
     assert out["valid"] is False
     assert [v["field"] for v in out["violations"]] == ["stopLine", "nonMotorSignal", "twoStageSign"]
-    assert count(env, Intersection) == 0
+    assert row_count(env, Intersection) == 0
 
 
 def test_city_setting_changes_the_sizing(make_env):
@@ -106,7 +106,7 @@ def test_update_keeps_the_city(make_env):
     site = save(env, ONE_STAGE)["intersection"]
     out = save(env, TWO_STAGE, name="新街口路口（改造后）", id=site["id"])
     assert out["errors"] == [] and out["intersection"]["design"]["leftTurn"] == "TWO_STAGE"
-    assert count(env, Intersection) == 1
+    assert row_count(env, Intersection) == 1
 
 
 # --- key intersections, staffing, enforcement (六-三) -------------------------------------------------
@@ -132,7 +132,7 @@ def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
     assert codes(record("2024-09-06")) == ["BAD_RECORD_DATE"]  # future
     assert codes(record("2024-09-03", police=501)) == ["INVALID_INPUT"]
     assert codes(record("2024-09-03", police=0, auxiliaries=0)) == ["INVALID_INPUT"]  # nobody
-    assert count(env, StaffingShift) == 2
+    assert row_count(env, StaffingShift) == 2
     released = env.data(KEY, {"id": key, "r": []}, as_="supervisor")["intersectionKeySet"]
     assert released["intersection"]["key"] is False
     assert codes(record("2024-09-05")) == ["NOT_KEY_INTERSECTION"]
@@ -145,8 +145,8 @@ def test_staffing_only_at_key_intersections_from_designation_to_today(make_env):
 def test_enforcement_record_window(make_env, day, ok):
     env = make_env(PLUGINS, now="2024-09-03")
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    body = {"intersectionId": site, "day": day, "kind": "RED_LIGHT", "action": "FINE", "count": 3}
-    out = env.data(ENFORCE, {"input": body}, as_="road_officer")["intersectionEnforcementRecord"]
+    out = env.data(ENFORCE, enforcement(site, day=day, count=3), as_="road_officer")
+    out = out["intersectionEnforcementRecord"]
     assert (out["errors"] == []) is ok
     if not ok:
         assert codes(out) == ["BAD_RECORD_DATE"]
@@ -172,12 +172,12 @@ def test_every_real_enforcement_is_recorded_and_the_unexpected_flagged(
     flagged where the city's own policy would not expect it."""
     env = make_env(PLUGINS)
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
-    out = env.data(ENFORCE, {"input": body}, as_="road_officer")["intersectionEnforcementRecord"]
+    out = env.data(ENFORCE, enforcement(site, kind, action), as_="road_officer")
+    out = out["intersectionEnforcementRecord"]
     assert out["errors"] == [] and out["record"]["flags"] == flags
     recs = env.data(RECORDS, {"id": site}, as_="supervisor")["intersectionRecords"]
     assert recs["enforcement"] == [{"kind": kind, "count": 1, "flags": flags}]
-    assert count(env, EnforcementRecord) == 1
+    assert row_count(env, EnforcementRecord) == 1
 
 
 SET_BOOL = """mutation($k: String!, $v: JSON!) { measureSettingSet(measure: "intersection_nonmotor",
@@ -191,8 +191,7 @@ def test_the_city_policy_decides_what_is_flagged(make_env):
         out = env.data(SET_BOOL, {"k": key, "v": True}, as_="province_admin")
         assert out["measureSettingSet"]["errors"] == []
     for kind, action in (("STOP_LINE", "FINE"), ("RED_LIGHT", "PERSUASION")):
-        body = {"intersectionId": site, "day": "2024-09-02", "kind": kind, "action": action}
-        out = env.data(ENFORCE, {"input": body}, as_="road_officer")
+        out = env.data(ENFORCE, enforcement(site, kind, action), as_="road_officer")
         assert out["intersectionEnforcementRecord"]["record"]["flags"] == []
 
 
@@ -225,8 +224,7 @@ def test_report_for_the_city_and_the_province(make_env):
                                "auxiliaries": 3, "volunteers": 4}}, as_="supervisor")  # fmt: skip
     for kind, n in (("RED_LIGHT", 5), ("STOP_LINE", 7)):
         action = "PERSUASION" if kind == "STOP_LINE" else "FINE"
-        env.data(ENFORCE, {"input": {"intersectionId": key, "day": "2024-09-02", "kind": kind,
-                                     "action": action, "count": n}}, as_="road_officer")  # fmt: skip
+        env.data(ENFORCE, enforcement(key, kind, action, count=n), as_="road_officer")
     figures = {f["name"]: f["value"] for f in
                env.data(REPORT, {"city": "320100"}, as_="province_admin")["intersectionReport"]["figures"]}  # fmt: skip
     assert figures == {"intersections": 2, "one_stage": 1, "two_stage": 1, "key": 1, "police": 2,
@@ -262,34 +260,18 @@ def test_roles(make_env):
     assert (
         top_code(env.gql(KEY, {"id": site, "r": ["DISORDER"]}, as_="road_officer")) == "FORBIDDEN"
     )
-    enforce = {
-        "input": {
-            "intersectionId": site,
-            "day": "2024-09-02",
-            "kind": "RED_LIGHT",
-            "action": "FINE",
-        }
-    }
+    enforce = enforcement(site)
     assert top_code(env.gql(ENFORCE, enforce, as_="supervisor")) == "FORBIDDEN"
-    assert count(env, Intersection) == 1 and count(env, EnforcementRecord) == 0
+    assert row_count(env, Intersection) == 1 and row_count(env, EnforcementRecord) == 0
 
 
 def test_other_city_is_out_of_jurisdiction(make_env):
     env = make_env(PLUGINS)
-    with env.session() as s:
-        officer_sh = env.factory(s).staff("officer.sh", [Role.ROAD_OFFICER], "310100")
-        s.commit()
+    officer_sh = add_staff(env, "officer.sh", [Role.ROAD_OFFICER], "310100")
     out = save(env, ONE_STAGE, who=officer_sh)
     assert codes(out) == ["OUT_OF_JURISDICTION"]
     site = save(env, ONE_STAGE)["intersection"]["id"]
-    enforce = {
-        "input": {
-            "intersectionId": site,
-            "day": "2024-09-02",
-            "kind": "RED_LIGHT",
-            "action": "FINE",
-        }
-    }
+    enforce = enforcement(site)
     assert codes(env.data(ENFORCE, enforce, as_=officer_sh)["intersectionEnforcementRecord"]) == [
         "OUT_OF_JURISDICTION"
     ]
@@ -297,7 +279,7 @@ def test_other_city_is_out_of_jurisdiction(make_env):
         top_code(env.gql(LIST, {"city": "320100", "k": False}, as_=officer_sh))
         == "OUT_OF_JURISDICTION"
     )
-    assert count(env, EnforcementRecord) == 0
+    assert row_count(env, EnforcementRecord) == 0
 
 
 @pytest.mark.parametrize("day,ok", [("2024-06-30", False), ("2024-07-01", True)])
@@ -307,7 +289,7 @@ def test_in_force_nationwide_from_2024_07_01(make_env, day, ok):
     assert (out["errors"] == []) is ok
     if not ok:
         assert codes(out) == ["FEATURE_NOT_ENABLED"] and out["errors"][0]["date"] == "2024-06-30"
-        assert count(env, Intersection) == 0
+        assert row_count(env, Intersection) == 0
         assert top_code(env.gql(CHECK, {"city": "320100", "d": ONE_STAGE}, as_="supervisor")) == (
             "FEATURE_NOT_ENABLED"
         )
@@ -317,7 +299,7 @@ def test_disabled_city(make_env):
     env = make_env(PLUGINS)
     env.set_rollout("intersection_nonmotor", "320100", enabled=False)
     assert codes(save(env, ONE_STAGE)) == ["FEATURE_NOT_ENABLED"]
-    assert count(env, Intersection) == 0
+    assert row_count(env, Intersection) == 0
 
 
 @pytest.mark.parametrize(
@@ -338,7 +320,7 @@ def test_malformed_input_is_a_typed_error(make_env, patch, code):
     response = env.post(SAVE, body, as_="road_officer")
     assert response.status_code == 200
     assert codes(response.json()["data"]["intersectionSave"]) == [code]
-    assert count(env, Intersection) == 0
+    assert row_count(env, Intersection) == 0
 
 
 def test_bad_enum_and_period_are_not_500(make_env):

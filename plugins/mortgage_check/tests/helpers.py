@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from core.testing_answers import payload
+
 from ..rules import MEASURE
 
 PLUGINS = [MEASURE]
@@ -34,13 +36,6 @@ CHECK = (
     '"转入登记") { mortgaged onlineVerified paperDocumentsRequired archiveMarks rule '
     "filings { kind lenderName active } } }"
 )
-
-
-def payload(body: dict, name: str) -> dict:
-    data = body.get("data") or {}
-    if data.get(name) is not None:
-        return data[name]
-    return {"errors": [{"code": body["errors"][0]["extensions"]["code"]}]}
 
 
 def file(env, car, as_="bank", kind="MORTGAGE", sha=SHA_BANK, **extra) -> dict:

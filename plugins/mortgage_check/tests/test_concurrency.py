@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
-from sqlmodel import select
-from starlette.testclient import TestClient
-
-from core.http import create_app
+from core.testing_db import row_count
+from core.testing_race import outcome, race
 
 from ..models import MortgageFilingRow
 from .helpers import DOCS, FILE, PLUGINS, SHA_BANK
@@ -26,24 +22,7 @@ def test_concurrent_mortgages_on_one_vehicle(make_env):
             **DOCS,
         }
     }
-    headers = {"authorization": f"Bearer {env.token(env.refs['bank'])}"}
-    barrier = threading.Barrier(2)
-    answers: list[dict] = []
-
-    def call() -> None:
-        with TestClient(create_app(env.platform)) as client:
-            barrier.wait()
-            response = client.post(
-                "/graphql", json={"query": FILE, "variables": variables}, headers=headers
-            )
-            answers.append(response.json()["data"]["mortgageFile"])
-
-    threads = [threading.Thread(target=call) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    codes = sorted(a["errors"][0]["code"] if a["errors"] else "OK" for a in answers)
+    answers = race(env, [(env.refs["bank"], FILE, variables)] * 2)
+    codes = sorted(outcome(a["data"]["mortgageFile"]) for a in answers)
     assert codes == ["ALREADY_MORTGAGED", "OK"]
-    with env.session() as s:
-        assert len(s.exec(select(MortgageFilingRow)).all()) == 1
+    assert row_count(env, MortgageFilingRow) == 1

@@ -7,9 +7,9 @@ from sqlmodel import select
 
 from core.accounts import PartnerKind
 from core.audit import AuditEvent
-from core.demo import DemoWorld
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_db import audit_events, load_demo, row_count, update_row
 
 from .. import demo as demo_data
 from .. import rules
@@ -112,8 +112,7 @@ def test_registry_input_and_duplicates(make_env):
         assert (err["code"], err["field"]) == (code, field), extra
     bad_enum = env.post(REGISTRY_FILE, {"i": registry_input(env, kind="BANK")}, as_=None)
     assert bad_enum.status_code == 200 and bad_enum.json()["errors"]
-    with env.session() as s:
-        assert len(s.exec(select(MortgageFinanceCompanyRow)).all()) == 1
+    assert row_count(env, MortgageFinanceCompanyRow) == 1
 
 
 def test_registry_not_in_force_before_effective_date(make_env):
@@ -166,8 +165,7 @@ def test_malformed_filing_input(make_env):
     assert file(env, car, plate="苏A00000")["errors"][0]["code"] == "NOT_FOUND"
     assert file(env, car, sha="short")["errors"][0]["code"] == "INVALID_INPUT"
     assert file(env, car, licenceCopyRef="x" * 201)["errors"][0]["code"] == "TOO_LONG"
-    with env.session() as s:
-        assert s.exec(select(MortgageFilingRow)).all() == []
+    assert row_count(env, MortgageFilingRow) == 0
 
 
 def test_transfer_in_office_checks_online_and_needs_no_paper(make_env):
@@ -177,11 +175,8 @@ def test_transfer_in_office_checks_online_and_needs_no_paper(make_env):
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk_sh")["mortgageVehicleCheck"]
     assert res["mortgaged"] and res["onlineVerified"] and res["paperDocumentsRequired"] is False
     assert "十-一" in res["rule"] and res["filings"][0]["lenderName"]
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "mortgage_check.vehicle_check")
-        ).all()
-        assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
+    reads = audit_events(env, "mortgage_check.vehicle_check")
+    assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
     body = env.gql(CHECK, {"v": car.vin, "p": car.plate}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
@@ -196,24 +191,18 @@ def test_check_is_gated_by_the_office_city_rollout(make_env):
 def test_paper_mortgage_without_the_mark_still_needs_paper(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     car = env.refs["li_car"]
-    with env.session() as s:
-        v = s.get(Vehicle, car.id)
-        v.mortgaged = True
-        s.add(v)
-        s.commit()
+    update_row(env, Vehicle, car.id, mortgaged=True)
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk")["mortgageVehicleCheck"]
     assert res["onlineVerified"] is False and res["paperDocumentsRequired"] is True
 
 
 def test_demo_data_loads(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        demo_data.load(s, DemoWorld(env.factory(s), env.refs))
-        s.commit()
+    demo = load_demo(env, demo_data.load)
     car = env.refs["elder_car"]
     res = env.data(CHECK, {"v": car.vin, "p": car.plate}, as_="clerk")["mortgageVehicleCheck"]
     assert res["mortgaged"] and res["onlineVerified"]
-    code = env.refs["finance_company"][0].credit_code
+    code = demo["finance_company"][0].credit_code
     row = env.data(REGISTRY_READ, {"c": code, "city": "320100"}, as_="clerk")
     assert row["mortgageFinanceCompany"]["kind"] == "FINANCE_COMPANY"
     mine = env.data(

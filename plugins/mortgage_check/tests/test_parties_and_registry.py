@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core.outbox import OutboxMessage
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_answers import payload
+from core.testing_db import outbox_messages, row_count
 
 from ..models import MortgageDisputeRow, MortgageFilingRow, MortgageFinanceCompanyRow
-from .helpers import DOCS, PLUGINS, SHA_AF, file, file_company, payload
+from .helpers import DOCS, PLUGINS, SHA_AF, file, file_company
 
 MINE = """{ myMortgageFilings { totalCount nodes { id kind active lenderName ownerIsUnit
   contract { ref sha256 sealType } entrustment { ref sealType } } } }"""
@@ -27,11 +28,6 @@ UPDATE = """mutation($i: MortgageFinanceCompanyUpdateInput!) { mortgageFinanceCo
 ACTIVE = """mutation($c: String!, $a: Boolean!, $r: String) {
   mortgageFinanceCompanySetActive(creditCode: $c, active: $a, reason: $r) {
   errors { code field rule } company { active statusReason } } }"""
-
-
-def _notices(env, template):
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
 
 
 def test_a_mortgage_records_contract_and_written_entrustment(make_env):
@@ -83,7 +79,7 @@ def test_owner_disputes_and_the_office_upholds(make_env):
     did = out["dispute"]["id"]
     twice = env.data(RAISE, {"f": fid, "r": "再次提出异议"}, as_="zhang_account")
     assert twice["mortgageDisputeRaise"]["errors"][0]["code"] == "MORTGAGE_DISPUTE_OPEN"
-    told = _notices(env, "mortgage_check.dispute_raised")
+    told = outbox_messages(env, "mortgage_check.dispute_raised")
     assert [m.partner_org_id for m in told] == [env.refs["bank"][0].id]
     listed = env.data(DISPUTES, {"c": "320100", "s": "OPEN"}, as_="clerk")["mortgageDisputes"]
     assert listed["nodes"] == [{"id": did, "status": "OPEN"}]
@@ -107,7 +103,7 @@ def test_owner_disputes_and_the_office_upholds(make_env):
             f.kind for f in s.exec(select(ArchiveFile).where(ArchiveFile.vehicle_id == car.id))
         ]
         assert "MORTGAGE_STRUCK_OFF" in kinds
-    decided = _notices(env, "mortgage_check.dispute_decided")
+    decided = outbox_messages(env, "mortgage_check.dispute_decided")
     assert {(m.person_id, m.partner_org_id) for m in decided} == {
         (env.refs["zhang"].id, None),
         (None, env.refs["bank"][0].id),
@@ -152,8 +148,7 @@ def test_dispute_refused_where_the_measure_is_off(make_env):
         "mortgageDisputeRaise"
     ]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(MortgageDisputeRow)).all() == []
+    assert row_count(env, MortgageDisputeRow) == 0
 
 
 def test_a_changed_licence_copy_is_updated_not_a_lock_out(make_env):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
+from core.testing_db import row_count
 
 from ..models import MotorcycleCase
 
@@ -26,14 +26,15 @@ SETTING = """mutation($v: JSON!, $scope: String!) { measureSettingSet(measure: "
   scopeCode: $scope, key: "local_policy", value: $v) { errors { code field } key } }"""
 
 
-def codes(payload: dict) -> list[str]:
-    """The codes of a payload's `errors`."""
-    return [e["code"] for e in payload["errors"]]
-
-
-def top_code(body: dict) -> str:
-    """The code of the first top-level GraphQL error."""
-    return body["errors"][0]["extensions"]["code"]
+def set_shanghai_policy(env: Any) -> None:
+    """Shanghai's local policy (an extra document, replacing one ID), set by the national admin."""
+    policy = {
+        "name": "上海市摩托车管理规定",
+        "extraDocuments": ["摩托车驾驶证"],
+        "replacesOneId": True,
+    }
+    ok = env.data(SETTING, {"v": policy, "scope": "310100"}, as_="national_admin")
+    assert ok["measureSettingSet"]["errors"] == []
 
 
 def move_in(env: Any, city: str = "310100") -> dict:
@@ -43,5 +44,4 @@ def move_in(env: Any, city: str = "310100") -> dict:
 
 def count_cases(env: Any) -> int:
     """How many M14 cases are stored (to prove a refusal wrote nothing)."""
-    with env.session() as s:
-        return len(s.exec(select(MotorcycleCase)).all())
+    return row_count(env, MotorcycleCase)

@@ -10,6 +10,8 @@ from sqlmodel import select
 from core.identity import DocumentType
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleCategory
+from core.testing_answers import codes, top_code
+from core.testing_db import row_count, write_setting
 
 from ..models import MotorcycleCase
 from .helpers import (
@@ -22,10 +24,9 @@ from .helpers import (
     SHA,
     SUBMIT,
     VIEW,
-    codes,
     count_cases,
     move_in,
-    top_code,
+    set_shanghai_policy,
 )
 
 # --- which documents -----------------------------------------------------------------------------
@@ -87,13 +88,7 @@ def test_mainland_resident_cannot_declare_another_category(make_env):
 
 def test_local_policy_of_the_province_overrides(make_env):
     env = make_env(PLUGINS)
-    policy = {
-        "name": "上海市摩托车管理规定",
-        "extraDocuments": ["摩托车驾驶证"],
-        "replacesOneId": True,
-    }
-    ok = env.data(SETTING, {"v": policy, "scope": "310100"}, as_="national_admin")
-    assert ok["measureSettingSet"]["errors"] == []
+    set_shanghai_policy(env)
     out = env.data(CHECK, {"input": move_in(env)}, as_="zhang_account")["motorcycleDocumentsCheck"]
     assert [d["code"] for d in out["documents"]] == [
         "RESIDENT_ID",
@@ -110,8 +105,6 @@ def test_local_policy_of_the_province_overrides(make_env):
 
 
 def test_misconfigured_local_policy_is_refused_and_never_read(make_env):
-    from core.rollout import MeasureSetting
-
     env = make_env(PLUGINS)
     plain = env.data(CHECK, {"input": move_in(env)}, as_="zhang_account")
     for bad in (
@@ -124,18 +117,8 @@ def test_misconfigured_local_policy_is_refused_and_never_read(make_env):
     ):
         out = env.data(SETTING, {"v": bad, "scope": "310000"}, as_="national_admin")
         assert out["measureSettingSet"]["errors"] == [{"code": "INVALID_INPUT", "field": "value"}]
-    with env.session() as s:  # a row written around the API is ignored (and logged)
-        s.add(
-            MeasureSetting(
-                measure="motorcycle_one_id",
-                scope_code="310000",
-                key="local_policy",
-                value={"value": {"extraDocuments": "x"}},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    # a row written around the API is ignored (and logged)
+    write_setting(env, "motorcycle_one_id", "310000", "local_policy", {"extraDocuments": "x"})
     assert env.data(CHECK, {"input": move_in(env)}, as_="zhang_account") == plain
 
 
@@ -320,8 +303,7 @@ def test_in_force_from_2024_07_01(make_env, day, in_force):
         assert out["errors"][0]["city"] == "310100"
         assert out["errors"][0]["date"] == "2024-06-30"
         assert count_cases(env) == 0
-        with env.session() as s:
-            assert s.exec(select(Application)).all() == []
+        assert row_count(env, Application) == 0
 
 
 def test_disabled_city_refuses_and_writes_nothing(make_env):

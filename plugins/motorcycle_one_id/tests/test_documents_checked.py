@@ -6,8 +6,9 @@ value, and nothing is written (M14 2024-二-二-1: the office records which docu
 from __future__ import annotations
 
 from core.registries.applications import Application
+from core.testing_answers import codes
 
-from .helpers import PLUGINS, REVIEW, SETTING, SUBMIT, codes, move_in
+from .helpers import PLUGINS, REVIEW, SUBMIT, move_in, set_shanghai_policy
 
 
 def _submit(env) -> str:
@@ -50,13 +51,7 @@ def test_the_unknown_value_is_named(make_env):
 
 def test_the_local_policys_extra_documents_are_accepted_by_their_declared_names(make_env):
     env = make_env(PLUGINS, now="2024-07-01")
-    policy = {
-        "name": "上海市摩托车管理规定",
-        "extraDocuments": ["摩托车驾驶证"],
-        "replacesOneId": True,
-    }
-    ok = env.data(SETTING, {"v": policy, "scope": "310100"}, as_="national_admin")
-    assert ok["measureSettingSet"]["errors"] == []
+    set_shanghai_policy(env)
     app_id = _submit(env)
     other = _review(env, app_id, ["RESIDENT_ID", "RESIDENCE_PROOF", "机动车驾驶证"])["data"]
     assert codes(other["motorcycleApplicationReview"]) == ["INVALID_INPUT"]

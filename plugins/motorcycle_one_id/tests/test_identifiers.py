@@ -6,9 +6,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.testing import full_width
+from core.testing_answers import codes
 
 from ..models import MotorcycleCase
-from .helpers import PLUGINS, SUBMIT, codes, count_cases
+from .helpers import PLUGINS, SUBMIT, count_cases
 
 
 def _submit(env, body: dict, as_: str = "li_account") -> dict:

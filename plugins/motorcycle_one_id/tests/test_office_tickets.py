@@ -4,6 +4,8 @@ one city is not between two offices."""
 
 from __future__ import annotations
 
+from core.testing_notices import notice_templates
+
 from .helpers import PLUGINS, SUBMIT, move_in
 
 RAISE = """mutation($a: ID!, $k: OfficeTicketKind!) { officeTicketRaise(input: {applicationId: $a,
@@ -11,7 +13,6 @@ RAISE = """mutation($a: ID!, $k: OfficeTicketKind!) { officeTicketRaise(input: {
   transferOutCity transferInCity counterpartCity } } }"""
 ANSWER = """mutation($t: ID!) { officeTicketAnswer(ticketId: $t, answer: "已重新推送电子档案") {
   errors { code } ticket { status } } }"""
-NOTICES = "{ myNotices { nodes { template } } }"
 
 
 def test_a_move_in_ticket_between_the_two_offices(make_env):
@@ -24,7 +25,7 @@ def test_a_move_in_ticket_between_the_two_offices(make_env):
     assert (t["transferOutCity"], t["transferInCity"], t["counterpartCity"]) == (
         "320100", "310100", "320100"
     )  # fmt: skip
-    notified = [n["template"] for n in env.data(NOTICES, as_="clerk")["myNotices"]["nodes"]]
+    notified = notice_templates(env, "clerk")
     assert notified == ["core.ticket.raised"]
     answered = env.data(ANSWER, {"t": t["id"]}, as_="clerk")["officeTicketAnswer"]
     assert answered == {"errors": [], "ticket": {"status": "ANSWERED"}}

@@ -5,28 +5,14 @@ the unit-manager check is the core's (`core.units.require_unit_manager`), shared
 from __future__ import annotations
 
 from core.accounts import UnitRole
+from core.testing_units import WEB, unit_managed_by, web_token
 
 from .helpers import count_cases
 
 PLUGINS = ["motorcycle_one_id", "unit_accounts"]
 DAY = "2024-09-02"
-WEB = {"x-client-channel": "WEB"}
 SUBMIT = """mutation($input: MotorcycleCaseInput!) { motorcycleApplicationSubmit(input: $input) {
   errors { code field rule } application { id unitId } } }"""
-QR_CREATE = """mutation($city: String!) { unitQrLoginCreate(city: $city) {
-  errors { code } challengeId secret } }"""
-QR_APPROVE = """mutation($id: String!, $unit: ID!) { unitQrLoginApprove(challengeId: $id, unitId: $unit) {
-  errors { code } approved } }"""
-QR_REDEEM = """mutation($id: ID!, $secret: String!) { unitQrLoginRedeem(challengeId: $id, secret: $secret) {
-  errors { code } token } }"""
-
-
-def web_token(env, unit_id: str, who: str = "zhang_account") -> str:
-    created = env.data(QR_CREATE, {"city": "320100"})["unitQrLoginCreate"]
-    approved = env.data(QR_APPROVE, {"id": created["challengeId"], "unit": unit_id}, as_=who)
-    assert approved["unitQrLoginApprove"]["errors"] == []
-    redeemed = env.data(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
-    return redeemed["unitQrLoginRedeem"]["token"]
 
 
 def _submit(env, vin: str, as_, headers=None, unit_id=None) -> dict:
@@ -52,11 +38,7 @@ def test_a_unit_application_on_the_web_needs_the_qr_sign_in(make_env):
 
 def test_a_web_session_applies_only_for_its_own_unit_and_a_user_is_refused(make_env):
     env = make_env(PLUGINS, now=DAY)
-    with env.session() as s:
-        f = env.factory(s)
-        other = f.unit("南京另一家公司", "320100")
-        f.unit_member(other, env.refs["zhang"], UnitRole.ADMIN)
-        s.commit()
+    other = unit_managed_by(env, "南京另一家公司", env.refs["zhang"], UnitRole.ADMIN)
     token = web_token(env, other.id)
     out = _submit(env, "LMC4TEST000000203", token, WEB)
     assert [e["code"] for e in out["errors"]] == ["UNIT_WEB_SESSION_OTHER_UNIT"]

@@ -10,11 +10,13 @@ import pytest
 from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
-from core.outbox import OutboxMessage
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_answers import codes, top_code
+from core.testing_db import outbox_messages, update_row
+from core.testing_units import unit_managed_by
 
 from ..models import MotorcycleCase
-from .helpers import CHECK, COMPLETE, PLUGINS, REVIEW, SETTING, SHA, codes, count_cases, top_code
+from .helpers import CHECK, COMPLETE, PLUGINS, REVIEW, SETTING, SHA, count_cases
 
 DAY = "2024-09-02"
 UNIT_SUBMIT = """mutation($input: MotorcycleCaseInput!) { motorcycleApplicationSubmit(input: $input) {
@@ -58,11 +60,6 @@ def _member(env, name: str, role: UnitRole, unit=None, city: str = "320100", pho
         return account
 
 
-def _notices(env, template: str) -> list[OutboxMessage]:
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
-
-
 # --- allowed ---------------------------------------------------------------------------------------
 
 
@@ -97,9 +94,9 @@ def test_the_legal_person_registers_a_motorcycle_the_unit_owns(make_env):
         assert moto.registration_city == "320100"
     # the unit is told (its legal person and admins read the unit's notices), not the signer alone
     for template in ("motorcycle_one_id.reviewed", "motorcycle_one_id.completed"):
-        told = _notices(env, template)
+        told = outbox_messages(env, template)
         assert [(m.unit_id, m.person_id) for m in told] == [(unit.id, None)]
-    assert moto.plate in _notices(env, "motorcycle_one_id.completed")[0].text
+    assert moto.plate in outbox_messages(env, "motorcycle_one_id.completed")[0].text
 
 
 def test_an_admin_applies_and_every_manager_sees_the_case(make_env):
@@ -115,11 +112,7 @@ def test_an_admin_applies_and_every_manager_sees_the_case(make_env):
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="li_account")) == "NOT_FOUND"
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="elder_account")) == "NOT_FOUND"
     # a manager who left the unit no longer sees it
-    with env.session() as s:
-        row = s.get(UnitMember, env.refs["unit_legal"].id)
-        row.status = "REMOVED"
-        s.add(row)
-        s.commit()
+    update_row(env, UnitMember, env.refs["unit_legal"].id, status="REMOVED")
     assert top_code(env.gql(UNIT_VIEW, {"id": app_id}, as_="zhang_account")) == "NOT_FOUND"
 
 
@@ -202,7 +195,7 @@ def test_the_office_cancels_and_the_unit_is_told(make_env):
     app_id = _submit(env, _registration(env))["application"]["id"]
     out = env.data(CANCEL, {"a": app_id, "r": "合格证与实车不符"}, as_="clerk")
     assert out["motorcycleApplicationCancel"]["errors"] == []
-    told = _notices(env, "motorcycle_one_id.cancelled")
+    told = outbox_messages(env, "motorcycle_one_id.cancelled")
     assert (env.refs["unit"].id, None) in [(m.unit_id, m.person_id) for m in told]
     assert all("合格证与实车不符" in m.text for m in told)
 
@@ -224,21 +217,14 @@ def test_a_plain_unit_user_is_refused(make_env):
 
 def test_another_units_id_or_a_removed_manager_is_not_found(make_env):
     env = make_env(PLUGINS, now=DAY)
-    with env.session() as s:
-        f = env.factory(s)
-        other = f.unit("南京另一家有限公司", "320100")
-        f.unit_member(other, env.refs["elder"], UnitRole.LEGAL_PERSON)
-        s.commit()
-        other_id = other.id
+    other_id = unit_managed_by(
+        env, "南京另一家有限公司", env.refs["elder"], UnitRole.LEGAL_PERSON
+    ).id
     # zhang manages the demo unit only: another unit's id answers as if it did not exist
     assert codes(_submit(env, _registration(env, unitId=other_id))) == ["NOT_FOUND"]
     assert codes(_submit(env, _registration(env, unitId="NOSUCHUNIT"))) == ["NOT_FOUND"]
     assert codes(_submit(env, _registration(env), as_="elder_account")) == ["NOT_FOUND"]
-    with env.session() as s:
-        row = s.get(UnitMember, env.refs["unit_legal"].id)
-        row.status = "DISABLED"
-        s.add(row)
-        s.commit()
+    update_row(env, UnitMember, env.refs["unit_legal"].id, status="DISABLED")
     assert codes(_submit(env, _registration(env))) == ["NOT_FOUND"]
     assert count_cases(env) == 0
 

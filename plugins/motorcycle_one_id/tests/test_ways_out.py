@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_answers import codes, top_code
+from core.testing_notices import notice_texts
 
 from ..models import MotorcycleCase
-from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT, codes, move_in, top_code
+from .helpers import COMPLETE, PLUGINS, REVIEW, SHA, SUBMIT, move_in
 
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a, reason: "不迁了") {
   errors { code field } application { status } } }"""
 CANCEL = """mutation($a: ID!, $r: String!) { motorcycleApplicationCancel(applicationId: $a, reason: $r) {
   errors { code field } application { id status decisionNote } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _submit(env) -> str:
@@ -32,7 +33,7 @@ def test_the_applicant_withdraws_and_may_apply_again(make_env):
     app_id = _submit(env)
     out = env.data(WITHDRAW, {"a": app_id}, as_="zhang_account")["applicationWithdraw"]
     assert out == {"errors": [], "application": {"status": "CANCELLED"}}
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert f"您的摩托车登记申请{app_id}已撤回。" in texts
     again = env.data(SUBMIT, {"input": move_in(env)}, as_="zhang_account")
     assert again["motorcycleApplicationSubmit"]["errors"] == []
@@ -62,7 +63,7 @@ def test_an_approved_application_that_cannot_be_carried_out_is_cancelled(make_en
     out = env.data(CANCEL, {"a": app_id, "r": "车辆已被查封"}, as_="clerk_sh")
     out = out["motorcycleApplicationCancel"]
     assert out["errors"] == [] and out["application"]["status"] == "CANCELLED"
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert (
         f"您的摩托车登记申请{app_id}已被车辆管理所取消，原因：车辆已被查封。可重新申请。" in texts
     )

@@ -10,6 +10,7 @@ from core.documents.credentials import IssuedCredential, issue
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, Vehicle
+from core.testing_db import row_count, update_row
 
 from .. import rules, service
 from ..models import DeregReminder
@@ -101,11 +102,7 @@ def test_refusals_owner_role_city_mortgage(dereg):
         "deregistrationReview"
     ]
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["elder_car"].id)
-        car.mortgaged = True
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["elder_car"].id, mortgaged=True)
     body = env.data(APPLY, {"id": env.refs["elder_car"].id, "r": "SCRAPPED"}, as_="elder_account")[
         "deregistrationApply"
     ]
@@ -259,14 +256,9 @@ def test_reminder_days_are_those_of_the_vehicles_city(dereg):
 
 def test_reminders_respect_rollout(dereg):
     env = dereg(now="2024-06-30")
-    with env.session() as s:
-        near = s.get(Vehicle, env.refs["zhang_car"].id)
-        near.scrap_deadline = dt.date(2024, 7, 10)
-        s.add(near)
-        s.commit()
+    update_row(env, Vehicle, env.refs["zhang_car"].id, scrap_deadline=dt.date(2024, 7, 10))
     assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 0
-    with env.session() as s:
-        assert s.exec(select(DeregReminder)).all() == []
+    assert row_count(env, DeregReminder) == 0
     env.clock.set(env.clock.now() + dt.timedelta(days=1))  # 2024-07-01: in force
     assert service.remind_scrap_deadlines(env.platform, env.clock.now())["reminded"] == 1
 

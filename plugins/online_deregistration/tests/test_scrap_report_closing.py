@@ -8,13 +8,13 @@ import datetime as dt
 
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle
+from core.testing_notices import my_notices, notice_templates, notice_texts
 
 from .. import service
 from .helpers import APPLY, PROCESS, REPORT, REPORTS
 
 REJECT = """mutation($id: ID!, $r: String!) { deregistrationScrapReportReject(reportId: $id, reason: $r) {
   errors { code field } report { id status closeReason processed } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a, reason: "改主意") {
   errors { code field } application { status } } }"""
 REVIEW_NO = """mutation($id: ID!) { deregistrationReview(input: {applicationId: $id, approve: false,
@@ -44,10 +44,10 @@ def test_a_mortgaged_cars_scrap_report_is_closed_with_its_reason(dereg):
     assert got["report"] == {
         "id": report_id, "status": "REJECTED", "closeReason": "车辆抵押未解除", "processed": False
     }  # fmt: skip
-    firm = env.data(NOTICES, as_=env.refs["scrapping"])["myNotices"]["nodes"]
+    firm = my_notices(env, env.refs["scrapping"])
     assert [n["template"] for n in firm] == ["online_deregistration.scrap_report_rejected"]
     assert "车辆抵押未解除" in firm[0]["text"]
-    owner = [n["template"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    owner = notice_templates(env, "zhang_account")
     assert "online_deregistration.scrap_not_deregistered" in owner
     # closed: no longer in the office's list, never flagged, not processed later
     assert env.data(REPORTS, {"c": "320100", "o": False}, as_="clerk")[
@@ -76,9 +76,7 @@ def test_after_release_the_firm_reports_again_and_it_is_processed(dereg):
     new_id = body["deregistrationScrapReport"]["report"]["id"]
     out = env.data(PROCESS, {"id": new_id}, as_="clerk")["deregistrationScrapProcess"]
     assert out["errors"] == []
-    firm = [
-        n["template"] for n in env.data(NOTICES, as_=env.refs["scrapping"])["myNotices"]["nodes"]
-    ]
+    firm = notice_templates(env, env.refs["scrapping"])
     assert sorted(firm) == [
         "online_deregistration.scrap_report_processed",
         "online_deregistration.scrap_report_rejected",
@@ -120,7 +118,7 @@ def test_the_owner_withdraws_a_pending_application_and_a_rejection_is_told(dereg
     second_id = second["deregistrationApply"]["application"]["id"]
     no = env.data(REVIEW_NO, {"id": second_id}, as_="clerk")["deregistrationReview"]
     assert no["application"]["status"] == "REJECTED"
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert f"您的注销登记申请{second_id}未通过：车辆仍在抵押。" in texts
     assert f"您的注销登记申请{app_id}已撤回。" in texts
     with env.session() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.testing import Env
+from core.testing_db import row_count
 
 PLUGINS = ["online_entrustment"]
 
@@ -13,52 +14,27 @@ FIELDS = """
   agentIdNumber validFrom validUntil usedAt revokedAt qr
 """
 
-CREATE = (
-    """
-mutation($input: EntrustmentCreateInput!) {
-  entrustmentCreate(input: $input) {
-    errors { code message field rule measure city date }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
 
-USE = (
-    """
-mutation($input: EntrustmentUseInput!) {
-  entrustmentUse(input: $input) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
+def _grant_mutation(variables: str, call: str, errors: str = "code message field rule") -> str:
+    """A mutation document that answers `errors { <errors> }` and the entrustment's FIELDS."""
+    return f"""
+mutation({variables}) {{
+  {call} {{
+    errors {{ {errors} }}
+    entrustment {{{FIELDS}}}
+  }}
+}}"""
 
-REVOKE = (
-    """
-mutation($id: ID!) {
-  entrustmentRevoke(id: $id) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
-)
 
-PAPER = (
-    """
-mutation($input: EntrustmentPaperRecordInput!) {
-  entrustmentPaperRecord(input: $input) {
-    errors { code message field rule }
-    entrustment {"""
-    + FIELDS
-    + """}
-  }
-}"""
+CREATE = _grant_mutation(
+    "$input: EntrustmentCreateInput!",
+    "entrustmentCreate(input: $input)",
+    "code message field rule measure city date",
+)
+USE = _grant_mutation("$input: EntrustmentUseInput!", "entrustmentUse(input: $input)")
+REVOKE = _grant_mutation("$id: ID!", "entrustmentRevoke(id: $id)")
+PAPER = _grant_mutation(
+    "$input: EntrustmentPaperRecordInput!", "entrustmentPaperRecord(input: $input)"
 )
 
 LOOKUP = "query($id: ID!) { entrustmentLookup(id: $id) {" + FIELDS + "} }"
@@ -120,20 +96,7 @@ def use(env: Env, grant_id: str, as_: str = "clerk", **over: Any) -> dict[str, A
     return env.data(USE, {"input": use_input(env, grant_id, **over)}, as_=as_)["entrustmentUse"]
 
 
-def error_code(payload: dict[str, Any]) -> str:
-    assert payload["errors"], payload
-    return payload["errors"][0]["code"]
-
-
-def top_code(body: dict[str, Any]) -> str:
-    assert body.get("errors"), body
-    return body["errors"][0]["extensions"]["code"]
-
-
 def grant_count(env: Env) -> int:
-    from sqlmodel import func, select
-
     from ..models import EntrustmentGrant
 
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(EntrustmentGrant)).one()
+    return row_count(env, EntrustmentGrant)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.testing_answers import first_code, top_code
+from core.testing_db import audit_events, update_row
 
 from ..models import EntrustmentGrant
 from .helpers import (
@@ -22,9 +24,7 @@ from .helpers import (
     create,
     create_input,
     created,
-    error_code,
     grant_count,
-    top_code,
     use,
     use_input,
 )
@@ -61,7 +61,7 @@ def test_licence_business_and_transfer_in_city(make_env) -> None:
     )
     assert moved["city"] == "310100"
     same = create(env, business="LICENCE_TRANSFER_IN", vehicleId=None, licenceId=lic, city="320100")
-    assert error_code(same) == "INVALID_INPUT"
+    assert first_code(same) == "INVALID_INPUT"
 
 
 def test_new_vehicle_registration_is_named_by_vin_and_city(make_env) -> None:
@@ -71,63 +71,63 @@ def test_new_vehicle_registration_is_named_by_vin_and_city(make_env) -> None:
     )
     assert grant["vin"] == "LSVAB123456789012" and grant["city"] == "320500"
     bad = create(env, business="REGISTRATION", vehicleId=None, vin="LSV", city="320500")
-    assert error_code(bad) == "INVALID_INPUT" and bad["errors"][0]["field"] == "vin"
+    assert first_code(bad) == "INVALID_INPUT" and bad["errors"][0]["field"] == "vin"
     unknown_city = create(
         env, business="REGISTRATION", vehicleId=None, vin="LSVAB123456789012", city="999999"
     )
-    assert error_code(unknown_city) == "UNKNOWN_CITY"
+    assert first_code(unknown_city) == "UNKNOWN_CITY"
 
 
 def test_validity_boundary_30_accepted_31_refused(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     assert created(env, validDays=30)["validUntil"] == "2021-07-31"
     payload = create(env, validDays=31)
-    assert error_code(payload) == "ENTRUSTMENT_VALIDITY_TOO_LONG"
+    assert first_code(payload) == "ENTRUSTMENT_VALIDITY_TOO_LONG"
     assert payload["errors"][0]["field"] == "validDays"
     assert "九-二" in payload["errors"][0]["rule"]
-    assert error_code(create(env, validDays=0)) == "INVALID_INPUT"
+    assert first_code(create(env, validDays=0)) == "INVALID_INPUT"
     assert grant_count(env) == 1
 
 
 def test_excluded_business_is_refused(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     payload = create(env, business="CHANGE_CO_OWNER")
-    assert error_code(payload) == "ENTRUSTMENT_BUSINESS_NOT_ENTRUSTABLE"
+    assert first_code(payload) == "ENTRUSTMENT_BUSINESS_NOT_ENTRUSTABLE"
     assert "九-一" in payload["errors"][0]["rule"]
-    assert error_code(create(env, business="DEREGISTRATION_SCRAP")) == (
+    assert first_code(create(env, business="DEREGISTRATION_SCRAP")) == (
         "ENTRUSTMENT_BUSINESS_NOT_ENTRUSTABLE"
     )
-    assert error_code(create(env, business="'; drop table x")) == "INVALID_INPUT"
+    assert first_code(create(env, business="'; drop table x")) == "INVALID_INPUT"
     assert grant_count(env) == 0
 
 
 def test_wrong_subject_and_others_vehicle(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
-    assert error_code(create(env, business="LICENCE_DEFERRAL")) == "ENTRUSTMENT_WRONG_SUBJECT"
-    assert error_code(create(env, vehicleId=env.refs["li_car"].id)) == "NOT_FOUND"
-    assert error_code(create(env, vehicleId="nope")) == "NOT_FOUND"
-    assert error_code(create(env, vehicleId=None)) == "INVALID_INPUT"
+    assert first_code(create(env, business="LICENCE_DEFERRAL")) == "ENTRUSTMENT_WRONG_SUBJECT"
+    assert first_code(create(env, vehicleId=env.refs["li_car"].id)) == "NOT_FOUND"
+    assert first_code(create(env, vehicleId="nope")) == "NOT_FOUND"
+    assert first_code(create(env, vehicleId=None)) == "INVALID_INPUT"
     assert grant_count(env) == 0
 
 
 def test_owner_cannot_entrust_themself(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     payload = create(env, **agent_of(env, "zhang"))
-    assert error_code(payload) == "ENTRUSTMENT_SELF"
+    assert first_code(payload) == "ENTRUSTMENT_SELF"
     assert "本人" in payload["errors"][0]["rule"]
 
 
 def test_malformed_input_is_a_typed_error(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     bad_id = create(env, agentIdNumber="32010219850615001X")
-    assert error_code(bad_id) == "INVALID_ID_NUMBER"
+    assert first_code(bad_id) == "INVALID_ID_NUMBER"
     # an unknown document type is not an IdType: the client's request is malformed (top level)
     unknown = env.gql(
         CREATE, {"input": create_input(env, agentIdType="ALIEN")}, as_="zhang_account"
     )
     assert top_code(unknown) == "BAD_USER_INPUT" and unknown["data"] is None
-    assert error_code(create(env, agentName="")) == "INVALID_INPUT"
-    assert error_code(create(env, agentName="李" * 65)) == "TOO_LONG"
+    assert first_code(create(env, agentName="")) == "INVALID_INPUT"
+    assert first_code(create(env, agentName="李" * 65)) == "TOO_LONG"
     response = env.post(CREATE, {"input": create_input(env, validDays="x")}, as_="zhang_account")
     assert response.status_code == 200 and response.json()["errors"]
     assert grant_count(env) == 0
@@ -150,7 +150,7 @@ def test_refused_roles(make_env) -> None:
 def test_not_in_force_before_2021_06_01(make_env) -> None:
     env = make_env(PLUGINS, now="2021-05-31")
     payload = create(env)
-    assert error_code(payload) == "FEATURE_NOT_ENABLED"
+    assert first_code(payload) == "FEATURE_NOT_ENABLED"
     assert payload["errors"][0]["city"] == "320100"
     assert payload["errors"][0]["date"] == "2021-05-31"
     assert grant_count(env) == 0
@@ -164,7 +164,7 @@ def test_city_disabled_refuses_use_and_writes_nothing(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     env.set_rollout("online_entrustment", "320100", enabled=False)
-    assert error_code(use(env, grant["id"])) == "FEATURE_NOT_ENABLED"
+    assert first_code(use(env, grant["id"])) == "FEATURE_NOT_ENABLED"
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None
 
@@ -180,17 +180,17 @@ def test_clerk_uses_it_once(make_env) -> None:
     assert payload["entrustment"]["status"] == "USED"
     assert payload["entrustment"]["qr"] is None
     again = use(env, grant["id"])
-    assert error_code(again) == "ENTRUSTMENT_ALREADY_USED"
+    assert first_code(again) == "ENTRUSTMENT_ALREADY_USED"
 
 
 def test_wrong_agent_is_refused(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     payload = use(env, grant["id"], **agent_of(env, "chen"))
-    assert error_code(payload) == "ENTRUSTMENT_AGENT_MISMATCH"
+    assert first_code(payload) == "ENTRUSTMENT_AGENT_MISMATCH"
     assert "重新委托" in payload["errors"][0]["rule"]
     assert env.refs["chen"].id_number not in payload["errors"][0]["message"]
-    assert error_code(use(env, grant["id"], agentName="李四")) == "ENTRUSTMENT_AGENT_MISMATCH"
+    assert first_code(use(env, grant["id"], agentName="李四")) == "ENTRUSTMENT_AGENT_MISMATCH"
     assert use(env, grant["id"])["errors"] == []  # the right agent still can
 
 
@@ -198,8 +198,8 @@ def test_wrong_business_is_refused(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     payload = use(env, grant["id"], business="REPLACE_VEHICLE_LICENCE")
-    assert error_code(payload) == "ENTRUSTMENT_BUSINESS_MISMATCH"
-    assert error_code(use(env, grant["id"], business="CHANGE_CO_OWNER")) == (
+    assert first_code(payload) == "ENTRUSTMENT_BUSINESS_MISMATCH"
+    assert first_code(use(env, grant["id"], business="CHANGE_CO_OWNER")) == (
         "ENTRUSTMENT_BUSINESS_NOT_ENTRUSTABLE"
     )
 
@@ -211,14 +211,14 @@ def test_expiry_boundary(make_env) -> None:
     assert use(env, first["id"])["errors"] == []
     env.clock.set("2021-08-01T00:00:00+08:00")
     payload = use(env, second["id"])
-    assert error_code(payload) == "ENTRUSTMENT_EXPIRED"
+    assert first_code(payload) == "ENTRUSTMENT_EXPIRED"
     assert payload["errors"][0]["rule"].startswith("M09 2021-九-二")
 
 
 def test_other_city_clerk_is_out_of_jurisdiction(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
-    assert error_code(use(env, grant["id"], as_="clerk_sh")) == "OUT_OF_JURISDICTION"
+    assert first_code(use(env, grant["id"], as_="clerk_sh")) == "OUT_OF_JURISDICTION"
     assert top_code(env.gql(LOOKUP, {"id": grant["id"]}, as_="clerk_sh")) == "OUT_OF_JURISDICTION"
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None
@@ -229,10 +229,7 @@ def test_lookup_by_id_is_audited(make_env) -> None:
     grant = created(env)
     found = env.data(LOOKUP, {"id": grant["id"]}, as_="clerk")["entrustmentLookup"]
     assert found["id"] == grant["id"] and found["agentName"] == "李娜"
-    with env.session() as s:
-        events = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "online_entrustment.lookup")
-        ).all()
+    events = audit_events(env, "online_entrustment.lookup")
     assert len(events) == 1 and events[0].subject_person_id == env.refs["zhang"].id
     assert top_code(env.gql(LOOKUP, {"id": "missing"}, as_="clerk")) == "NOT_FOUND"
 
@@ -308,12 +305,12 @@ def test_owner_revokes_before_use(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     other = env.data(REVOKE, {"id": grant["id"]}, as_="li_account")["entrustmentRevoke"]
-    assert error_code(other) == "NOT_FOUND"
+    assert first_code(other) == "NOT_FOUND"
     payload = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
     assert payload["entrustment"]["status"] == "REVOKED"
-    assert error_code(use(env, grant["id"])) == "ENTRUSTMENT_REVOKED"
+    assert first_code(use(env, grant["id"])) == "ENTRUSTMENT_REVOKED"
     again = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
-    assert error_code(again) == "ENTRUSTMENT_REVOKED"
+    assert first_code(again) == "ENTRUSTMENT_REVOKED"
 
 
 def test_cannot_revoke_after_use(make_env) -> None:
@@ -321,7 +318,7 @@ def test_cannot_revoke_after_use(make_env) -> None:
     grant = created(env)
     assert use(env, grant["id"])["errors"] == []
     payload = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
-    assert error_code(payload) == "ENTRUSTMENT_ALREADY_USED"
+    assert first_code(payload) == "ENTRUSTMENT_ALREADY_USED"
 
 
 def test_owner_and_agent_list_their_entrustments(make_env) -> None:
@@ -378,11 +375,11 @@ def test_paper_refusals(make_env) -> None:
         },
         as_="clerk",
     )["entrustmentPaperRecord"]
-    assert error_code(not_owner) == "ENTRUSTMENT_OWNER_MISMATCH"
+    assert first_code(not_owner) == "ENTRUSTMENT_OWNER_MISMATCH"
     bad_hash = env.data(PAPER, {"input": _paper_input(env, documentSha256="xyz")}, as_="clerk")
-    assert error_code(bad_hash["entrustmentPaperRecord"]) == "INVALID_INPUT"
+    assert first_code(bad_hash["entrustmentPaperRecord"]) == "INVALID_INPUT"
     other_city = env.data(PAPER, {"input": _paper_input(env)}, as_="clerk_sh")
-    assert error_code(other_city["entrustmentPaperRecord"]) == "OUT_OF_JURISDICTION"
+    assert first_code(other_city["entrustmentPaperRecord"]) == "OUT_OF_JURISDICTION"
     assert top_code(env.gql(PAPER, {"input": _paper_input(env)}, as_="zhang_account")) == (
         "FORBIDDEN"
     )
@@ -394,11 +391,7 @@ def test_vehicle_sold_after_entrusting_is_refused(make_env) -> None:
     grant = created(env)
     from core.registries.vehicles import Vehicle
 
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["zhang_car"].id)
-        car.owner_person_id = env.refs["chen"].id
-        s.add(car)
-        s.commit()
-    assert error_code(use(env, grant["id"])) == "ENTRUSTMENT_OWNER_CHANGED"
+    update_row(env, Vehicle, env.refs["zhang_car"].id, owner_person_id=env.refs["chen"].id)
+    assert first_code(use(env, grant["id"])) == "ENTRUSTMENT_OWNER_CHANGED"
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None

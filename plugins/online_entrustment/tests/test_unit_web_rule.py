@@ -5,28 +5,14 @@ one core check (`core.units.require_unit_manager`) for M09, M14 and M20."""
 from __future__ import annotations
 
 from core.accounts import UnitRole
+from core.testing_answers import first_code
+from core.testing_units import WEB, unit_managed_by, web_token
 
 from ..models import EntrustmentGrant
-from .helpers import CREATE, REVOKE, agent_of, create_input, error_code, grant_count
+from .helpers import CREATE, REVOKE, agent_of, create_input, grant_count
 
 PLUGINS = ["online_entrustment", "unit_accounts"]
 DAY = "2024-09-02"
-WEB = {"x-client-channel": "WEB"}
-QR_CREATE = """mutation($city: String!) { unitQrLoginCreate(city: $city) {
-  errors { code } challengeId secret } }"""
-QR_APPROVE = """mutation($id: String!, $unit: ID!) { unitQrLoginApprove(challengeId: $id, unitId: $unit) {
-  errors { code } approved } }"""
-QR_REDEEM = """mutation($id: ID!, $secret: String!) { unitQrLoginRedeem(challengeId: $id, secret: $secret) {
-  errors { code } token } }"""
-
-
-def web_token(env, unit_id: str, who: str = "zhang_account") -> str:
-    """The web session token of the app's QR sign-in, approved by `who` for `unit_id`."""
-    created = env.data(QR_CREATE, {"city": "320100"})["unitQrLoginCreate"]
-    approved = env.data(QR_APPROVE, {"id": created["challengeId"], "unit": unit_id}, as_=who)
-    assert approved["unitQrLoginApprove"]["errors"] == []
-    redeemed = env.data(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
-    return redeemed["unitQrLoginRedeem"]["token"]
 
 
 def _input(env) -> dict:
@@ -44,7 +30,7 @@ def _create(env, as_, headers=None) -> dict:
 def test_a_unit_entrustment_on_the_web_needs_the_qr_sign_in(make_env):
     env = make_env(PLUGINS, now=DAY)
     out = _create(env, "zhang_account", WEB)
-    assert error_code(out) == "UNIT_WEB_QR_REQUIRED"
+    assert first_code(out) == "UNIT_WEB_QR_REQUIRED"
     assert out["errors"][0]["field"] == "unitId"
     assert grant_count(env) == 0
     token = web_token(env, env.refs["unit"].id)
@@ -57,14 +43,10 @@ def test_a_unit_entrustment_on_the_web_needs_the_qr_sign_in(make_env):
 
 def test_a_web_session_entrusts_only_for_its_own_unit(make_env):
     env = make_env(PLUGINS, now=DAY)
-    with env.session() as s:
-        f = env.factory(s)
-        other = f.unit("南京另一家公司", "320100")
-        f.unit_member(other, env.refs["zhang"], UnitRole.ADMIN)
-        s.commit()
+    other = unit_managed_by(env, "南京另一家公司", env.refs["zhang"], UnitRole.ADMIN)
     token = web_token(env, other.id)
     out = _create(env, token, WEB)
-    assert error_code(out) == "UNIT_WEB_SESSION_OTHER_UNIT"
+    assert first_code(out) == "UNIT_WEB_SESSION_OTHER_UNIT"
     assert grant_count(env) == 0
 
 
@@ -73,7 +55,7 @@ def test_revoking_a_unit_entrustment_on_the_web_needs_the_qr_sign_in(make_env):
     grant_id = _create(env, "zhang_account")["entrustment"]["id"]
     body = env.post(REVOKE, {"id": grant_id}, as_="zhang_account", headers=WEB).json()
     payload = body["data"]["entrustmentRevoke"]
-    assert error_code(payload) == "UNIT_WEB_QR_REQUIRED"
+    assert first_code(payload) == "UNIT_WEB_QR_REQUIRED"
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant_id).revoked_at is None
     token = web_token(env, env.refs["unit"].id)

@@ -3,21 +3,15 @@ named and the owner (and the unit) when the entrustment is used (issue 16 item 1
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from core.outbox import OutboxMessage
 from core.registries.vehicles import Vehicle
+from core.testing_answers import first_code
+from core.testing_db import outbox_messages
 
 from ..models import EntrustmentGrant
-from .helpers import CREATE, PLUGINS, agent_of, create_input, error_code, grant_count, use
+from .helpers import CREATE, PLUGINS, agent_of, create_input, grant_count, use
 
 UNIT_FIELDS = "errors { code field rule } entrustment { id unitId status city }"
 UNIT_CREATE = CREATE.split("entrustment {")[0] + "entrustment { id unitId status city } } }"
-
-
-def _notices(env, template):
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
 
 
 def _unit_create(env, as_="zhang_account", **over):
@@ -34,12 +28,12 @@ def test_unit_legal_person_entrusts_for_the_unit_vehicle(make_env) -> None:
     assert payload["errors"] == []
     grant = payload["entrustment"]
     assert grant["unitId"] == env.refs["unit"].id and grant["city"] == "320100"
-    named = _notices(env, "online_entrustment.agent_named")
+    named = outbox_messages(env, "online_entrustment.agent_named")
     assert [m.person_id for m in named] == [env.refs["chen"].id]
     assert "南京畅行汽车租赁有限公司" in named[0].text
     used = use(env, grant["id"], **agent_of(env, "chen"))
     assert used["errors"] == []
-    told = _notices(env, "online_entrustment.used")
+    told = outbox_messages(env, "online_entrustment.used")
     assert {(m.person_id, m.unit_id) for m in told} == {
         (env.refs["zhang"].id, None),
         (None, env.refs["unit"].id),
@@ -49,25 +43,25 @@ def test_unit_legal_person_entrusts_for_the_unit_vehicle(make_env) -> None:
 def test_unit_entrustment_refusals(make_env) -> None:
     env = make_env(PLUGINS, now="2024-09-02")
     user = _unit_create(env, as_="li_account")  # a unit user, not a manager
-    assert error_code(user) == "ENTRUSTMENT_UNIT_MANAGER_REQUIRED"
+    assert first_code(user) == "ENTRUSTMENT_UNIT_MANAGER_REQUIRED"
     assert user["errors"][0]["rule"].startswith("M20 2024-八-三")
     outsider = _unit_create(env, as_="elder_account")
-    assert error_code(outsider) == "NOT_FOUND"
+    assert first_code(outsider) == "NOT_FOUND"
     personal_car = _unit_create(env, vehicleId=env.refs["zhang_car"].id)
-    assert error_code(personal_car) == "NOT_FOUND"
+    assert first_code(personal_car) == "NOT_FOUND"
     licence = _unit_create(
         env, business="REPLACE_LICENCE", vehicleId=None, licenceId=env.refs["zhang_licence"].id
     )
-    assert error_code(licence) == "ENTRUSTMENT_WRONG_SUBJECT"
+    assert first_code(licence) == "ENTRUSTMENT_WRONG_SUBJECT"
     # without unitId the unit's vehicle is not the signer's own
     body = env.data(
         UNIT_CREATE,
         {"input": create_input(env, vehicleId=env.refs["unit_car"].id, **agent_of(env, "chen"))},
         as_="zhang_account",
     )["entrustmentCreate"]
-    assert error_code(body) == "NOT_FOUND"
+    assert first_code(body) == "NOT_FOUND"
     assert grant_count(env) == 0
-    assert _notices(env, "online_entrustment.agent_named") == []
+    assert outbox_messages(env, "online_entrustment.agent_named") == []
 
 
 def test_unit_vehicle_sold_after_entrusting_is_refused(make_env) -> None:
@@ -78,20 +72,20 @@ def test_unit_vehicle_sold_after_entrusting_is_refused(make_env) -> None:
         car.owner_unit_id, car.owner_person_id = None, env.refs["li"].id
         s.add(car)
         s.commit()
-    assert error_code(use(env, grant["id"], **agent_of(env, "chen"))) == "ENTRUSTMENT_OWNER_CHANGED"
-    assert _notices(env, "online_entrustment.used") == []
+    assert first_code(use(env, grant["id"], **agent_of(env, "chen"))) == "ENTRUSTMENT_OWNER_CHANGED"
+    assert outbox_messages(env, "online_entrustment.used") == []
 
 
 def test_personal_entrustment_tells_agent_and_owner(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     payload = env.data(CREATE, {"input": create_input(env)}, as_="zhang_account")
     grant = payload["entrustmentCreate"]["entrustment"]
-    named = _notices(env, "online_entrustment.agent_named")
+    named = outbox_messages(env, "online_entrustment.agent_named")
     assert [m.person_id for m in named] == [env.refs["li"].id]
     assert "2021-07-31" in named[0].text  # the last day, as rules.validity_end decides
-    assert _notices(env, "online_entrustment.used") == []
+    assert outbox_messages(env, "online_entrustment.used") == []
     use(env, grant["id"])
-    told = _notices(env, "online_entrustment.used")
+    told = outbox_messages(env, "online_entrustment.used")
     assert [m.person_id for m in told] == [env.refs["zhang"].id]
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).owner_unit_id is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from sqlmodel import select
 
@@ -11,6 +10,8 @@ from core.accounts import Role
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.testing_db import write_setting
+from core.testing_race import outcome, race
 
 from .helpers import (
     ACCEPT,
@@ -267,18 +268,7 @@ def test_relief_period_start_is_a_setting(make_env):
     from core.rollout import MeasureSetting
 
     env = make_env(P, now="2021-07-01")
-    with env.session() as s:
-        s.add(
-            MeasureSetting(
-                measure="overseas_relief",
-                scope_code="320000",
-                key="epidemic_start",
-                value={"value": "2020-01-23"},
-                updated_at=env.clock.now(),
-            )
-        )
-        s.commit()
-    env.platform.settings_store.reload()
+    write_setting(env, "overseas_relief", "320000", "epidemic_start", "2020-01-23")
     person, _, _ = holder(env, cancelled=dt.date(2020, 1, 22), valid_until=dt.date(2020, 1, 1))
     assert accept(env, person)["errors"][0]["code"] == "RELIEF_CANCELLED_OUTSIDE_PERIOD"
     person2, _, _ = holder(env, cancelled=dt.date(2020, 1, 23), valid_until=dt.date(2020, 1, 1))
@@ -302,10 +292,6 @@ def test_a_concurrent_decision_is_refused(make_env):
     """Four heads review the same restoration at once: the core review step's conditional moves
     let one decide; the others get CONFLICT (lost the UPDATE) or INVALID_TRANSITION (read it
     decided), and the licence is restored once."""
-    from starlette.testclient import TestClient
-
-    from core.http import create_app
-
     env = make_env(P, now="2021-07-01")
     person, _, licence = holder(env)
     app_id = accept(env, person)["restoration"]["applicationId"]
@@ -313,26 +299,9 @@ def test_a_concurrent_decision_is_refused(make_env):
         f = env.factory(s)
         heads = [f.staff(f"relief.head{i}", [Role.SUPERVISOR], "320100") for i in range(4)]
         s.commit()
-    tokens = [env.token(h) for h in heads]
     variables = {"i": {"applicationId": app_id, "approve": True, "note": "复核通过"}}
-    barrier = threading.Barrier(len(tokens))
-    results: list[str] = []
-
-    def call(token: str) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        barrier.wait(timeout=30)
-        body = client.post(
-            "/graphql",
-            json={"query": REVIEW, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        ).json()["data"]["overseasReliefRestoreReview"]
-        results.append(body["errors"][0]["code"] if body["errors"] else "OK")
-
-    threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = race(env, [(head, REVIEW, variables) for head in heads])
+    results = [outcome(a["data"]["overseasReliefRestoreReview"]) for a in answers]
     assert results.count("OK") == 1, results
     assert set(results) - {"OK"} <= {"CONFLICT", "INVALID_TRANSITION"}, results
     with env.session() as s:

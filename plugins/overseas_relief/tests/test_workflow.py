@@ -7,16 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from core.registries.licences import LicenceStatus
+from core.testing_notices import my_notices
 
 from .helpers import P, accept, defer, holder, review
 
 WITHDRAW = """mutation($a: ID!, $r: String) { applicationWithdraw(applicationId: $a, reason: $r) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
-
-
-def _notices(env, account):
-    return env.data(NOTICES, as_=account)["myNotices"]["nodes"]
 
 
 def test_the_holder_withdraws_a_pending_restoration_and_may_apply_again(make_env):
@@ -28,7 +24,7 @@ def test_the_holder_withdraws_a_pending_restoration_and_may_apply_again(make_env
     )
     out = env.data(WITHDRAW, {"a": app_id, "r": "回国后再办"}, as_=account)["applicationWithdraw"]
     assert out == {"errors": [], "application": {"status": "CANCELLED"}}
-    assert [n["template"] for n in _notices(env, account)] == ["overseas_relief.withdrawn"]
+    assert [n["template"] for n in my_notices(env, account)] == ["overseas_relief.withdrawn"]
     assert review(env, app_id)["errors"][0]["code"] == "INVALID_TRANSITION"
     again = accept(env, person)
     assert again["errors"] == [] and again["restoration"]["applicationId"] != app_id
@@ -40,7 +36,7 @@ def test_a_rejection_tells_the_holder_why(make_env):
     app_id = accept(env, person)["restoration"]["applicationId"]
     out = review(env, app_id, approve=False, note="出入境记录与申请不符")
     assert out["errors"] == [] and out["restoration"]["status"] == "REJECTED"
-    assert [n["text"] for n in _notices(env, account)] == [
+    assert [n["text"] for n in my_notices(env, account)] == [
         "您申请的出国（境）人员驾驶证恢复驾驶资格未通过复核：出入境记录与申请不符"
     ]
     late = env.data(WITHDRAW, {"a": app_id}, as_=account)["applicationWithdraw"]
@@ -55,10 +51,10 @@ def test_the_holder_abroad_is_told_when_a_deferral_is_recorded(make_env):
     )  # fmt: skip
     out = defer(env, person, env.refs["li"].id_number, until="2022-06-01")
     assert out["errors"] == []
-    texts = [n["text"] for n in _notices(env, account)]
+    texts = [n["text"] for n in my_notices(env, account)]
     assert texts == [
         "国内受托人已为您申请驾驶证期满换证延期，延期至2022-06-01（复印件或者影像打印件）。"
     ]
     refused = defer(env, person, env.refs["li"].id_number, until="2030-01-01")
     assert refused["errors"][0]["code"] == "RELIEF_DEFERRAL_TOO_LONG"
-    assert len(_notices(env, account)) == 1  # a refusal tells no one
+    assert len(my_notices(env, account)) == 1  # a refusal tells no one

@@ -91,6 +91,12 @@ query($n: String!, $c: String!, $s: Date!, $e: Date!) {
   report(name: $n, city: $c, start: $s, end: $e) { columns rows { label values } } }"""
 
 
+def correction_id(env: Env, oid: str, field: str, proposed: str) -> str:
+    """Zhang reports a correction of `field` of outlet `oid` to `proposed`; the correction's id."""
+    out = env.data(REPORT, {"o": oid, "f": field, "p": proposed}, as_="zhang_account")
+    return out["preciseGuidanceCorrectionReport"]["correction"]["id"]
+
+
 def due_world(env: Env) -> None:
     """Give 张伟 a licence expiring in 90 days, a car due for inspection and an unpaid fine."""
     today = env.clock.today()

@@ -7,6 +7,8 @@ import datetime as dt
 from sqlmodel import select
 
 from core.outbox import OutboxMessage
+from core.testing_db import row_count
+from core.testing_race import outcome, race
 
 from ..models import GuidanceOutlet, OutletCorrection, TodoPush
 from .helpers import (
@@ -24,6 +26,7 @@ from .helpers import (
     REPORT,
     SAVE,
     TODOS,
+    correction_id,
     due_world,
     outlet_id,
     save,
@@ -66,16 +69,14 @@ def test_outlet_input_is_validated(make_env):
         body = env.post(SAVE, {"input": {**MAIN, **wrong}}, as_="clerk")
         assert body.status_code == 200 and body.json()["data"] is None
         assert body.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", wrong
-    with env.session() as s:
-        assert s.exec(select(GuidanceOutlet)).all() == []
+    assert row_count(env, GuidanceOutlet) == 0
 
 
 def test_outlets_are_prepared_30_days_before_the_start(make_env):
     env = make_env(PLUGINS, now="2024-05-31")
     out = save(env, MAIN)
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(GuidanceOutlet)).all() == []
+    assert row_count(env, GuidanceOutlet) == 0
     env.clock.set("2024-06-01")
     assert save(env, MAIN)["errors"] == []
     # the public sees outlets only from the start day
@@ -176,9 +177,7 @@ def test_public_correction_accepted_updates_the_outlet(make_env):
 def test_rejected_correction_changes_nothing(make_env):
     env = make_env(PLUGINS, now=NOW)
     oid = outlet_id(env)
-    cid = env.data(REPORT, {"o": oid, "f": "LOCATION", "p": "32.2,118.9"}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
+    cid = correction_id(env, oid, "LOCATION", "32.2,118.9")
     out = env.data(DECIDE, {"id": cid, "ok": False}, as_="clerk")["preciseGuidanceCorrectionDecide"]
     assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "note"
     out = env.data(DECIDE, {"id": cid, "ok": False, "note": "位置无误"}, as_="clerk")
@@ -206,9 +205,7 @@ def test_correction_refusals(make_env):
     body = env.gql(REPORT, {"o": oid, "f": "NAME", "p": "x"}, as_="insurer")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     # an accepted correction equal to the published value changes nothing
-    cid = env.data(REPORT, {"o": oid, "f": "NAME", "p": MAIN["name"]}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
+    cid = correction_id(env, oid, "NAME", MAIN["name"])
     out = env.data(DECIDE, {"id": cid, "ok": True}, as_="clerk")["preciseGuidanceCorrectionDecide"]
     assert out["errors"][0]["code"] == "GUIDANCE_CORRECTION_NO_CHANGE"
     with env.session() as s:
@@ -222,8 +219,7 @@ def test_corrections_only_once_the_measure_is_in_force(make_env):
     out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
     err = out["preciseGuidanceCorrectionReport"]["errors"][0]
     assert err["code"] == "FEATURE_NOT_ENABLED" and err["date"] == "2024-06-30"
-    with env.session() as s:
-        assert s.exec(select(OutletCorrection)).all() == []
+    assert row_count(env, OutletCorrection) == 0
     env.clock.set("2024-07-01")
     out = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-17:00"}, as_="zhang_account")
     assert out["preciseGuidanceCorrectionReport"]["errors"] == []
@@ -308,8 +304,7 @@ def test_push_job_respects_the_rollout(make_env):
     assert (
         env.platform.jobs["precise_guidance_push"].run(env.platform, env.clock.now())["pushed"] == 0
     )
-    with env.session() as s:
-        assert s.exec(select(TodoPush)).all() == []
+    assert row_count(env, TodoPush) == 0
 
 
 def test_activity_report(make_env):
@@ -333,39 +328,15 @@ def test_activity_report(make_env):
 
 
 def test_concurrent_decisions_only_one_wins(make_env):
-    import threading
-
-    from starlette.testclient import TestClient
-
-    from core.http import create_app
-
     env = make_env(PLUGINS, now=NOW)
     oid = outlet_id(env)
-    cid = env.data(REPORT, {"o": oid, "f": "HOURS", "p": "8:00-18:00"}, as_="zhang_account")[
-        "preciseGuidanceCorrectionReport"
-    ]["correction"]["id"]
-    barrier = threading.Barrier(2)
-    answers: list[dict] = []
-
-    def decide(who: str, accept: bool) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        headers = {"authorization": f"Bearer {env.token(who)}"}
-        variables = {"id": cid, "ok": accept, "note": "并发"}
-        barrier.wait()
-        response = client.post(
-            "/graphql", json={"query": DECIDE, "variables": variables}, headers=headers
-        )
-        answers.append(response.json()["data"]["preciseGuidanceCorrectionDecide"])
-
-    threads = [
-        threading.Thread(target=decide, args=("clerk", True)),
-        threading.Thread(target=decide, args=("supervisor", False)),
+    cid = correction_id(env, oid, "HOURS", "8:00-18:00")
+    calls = [
+        ("clerk", DECIDE, {"id": cid, "ok": True, "note": "并发"}),
+        ("supervisor", DECIDE, {"id": cid, "ok": False, "note": "并发"}),
     ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    codes = sorted(a["errors"][0]["code"] if a["errors"] else "OK" for a in answers)
+    answers = [a["data"]["preciseGuidanceCorrectionDecide"] for a in race(env, calls)]
+    codes = sorted(outcome(a) for a in answers)
     assert codes == ["GUIDANCE_CORRECTION_ALREADY_DECIDED", "OK"]
     with env.session() as s:
         row = s.get(OutletCorrection, cid)

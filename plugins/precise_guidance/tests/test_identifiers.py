@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from core.errors import RuleError
 from core.testing import full_width
+from core.testing_db import row_count
 
 from .. import rules
 from ..models import GuidanceOutlet
@@ -37,8 +38,7 @@ def test_look_alikes_are_typed_refusals(make_env):
     ]:
         out = save(env, {**MAIN, field: value})
         assert [(e["code"], e["field"]) for e in out["errors"]] == [("INVALID_INPUT", field)], field
-    with env.session() as s:
-        assert s.exec(select(GuidanceOutlet)).all() == []
+    assert row_count(env, GuidanceOutlet) == 0
 
 
 def test_proposed_location_reads_ascii_digits_only():

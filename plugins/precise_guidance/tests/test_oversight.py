@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+from core.testing_db import row_count
+
 from ..models import OutletCorrection, SpotCheck, SpotCheckItem, UpdateDeclaration
 from .helpers import CORRECTIONS, DECIDE, JIANGNING, MAIN, PLUGINS, outlet_id
 
@@ -78,8 +80,7 @@ def test_before_the_preparation_window_nothing_is_declared(make_env):
     env = make_env(PLUGINS, now="2024-05-31")
     out = env.data(DECLARE, {"c": "320100"}, as_="supervisor")["preciseGuidanceUpdateDeclare"]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(UpdateDeclaration)).all() == []
+    assert row_count(env, UpdateDeclaration) == 0
 
 
 def test_spot_check_findings_become_corrections_and_complete_the_check(make_env):
@@ -170,8 +171,7 @@ def test_spot_check_refused_where_the_measure_is_off(make_env):
     env.set_rollout("precise_guidance", "320100", enabled=False)
     out = env.data(START, {"c": "320100"}, as_="province_admin")["preciseGuidanceSpotCheckStart"]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(SpotCheck)).all() == []
+    assert row_count(env, SpotCheck) == 0
 
 
 def _deadline_notices(env, template):

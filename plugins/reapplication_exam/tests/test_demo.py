@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core.demo import DemoWorld
+from core.testing_db import load_demo
 
 from ..demo import load
 from ..models import Registration
@@ -13,9 +13,8 @@ from .helpers import DEMO_PLAN
 
 def test_demo_data(make_env):
     env = make_env(["reapplication_exam"], now="2024-09-02")
+    load_demo(env, load)
     with env.session() as s:
-        load(s, DemoWorld(env.factory(s), dict(env.refs)))
-        s.commit()
         reg_id = s.exec(select(Registration)).one().id
     plan = env.data(
         DEMO_PLAN,

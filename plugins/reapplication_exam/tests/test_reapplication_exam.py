@@ -9,6 +9,7 @@ from sqlmodel import select
 from core.db import stamp
 from core.outbox import OutboxMessage
 from core.registries.licences import DrivingLicence, LicenceStatus
+from core.testing_db import row_count
 
 from ..models import Registration
 from .helpers import (
@@ -217,8 +218,7 @@ def test_transition_notice_refused_where_the_measure_is_not_scheduled(make_env):
     legacy(env, licence, [])
     out = env.data(NOTIFY, {"c": "320100"}, as_="clerk")["reapplicationExamTransitionNotify"]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    with env.session() as s:
-        assert s.exec(select(OutboxMessage)).all() == []
+    assert row_count(env, OutboxMessage) == 0
 
 
 def test_transition_notice_job(make_env):

@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from core.outbox import OutboxMessage
 from core.registries.licences import CancellationReason
+from core.testing_db import row_count
+from core.testing_notices import my_notices
 
 from ..models import ProspectNotice, Registration
 from .helpers import P, holder, register, result
@@ -18,17 +20,12 @@ WITHDRAW = """mutation($r: ID!, $why: String) { reapplicationExamRegistrationWit
   errors { code field } plan { status remaining } } }"""
 CLOSE = """mutation($r: ID!, $why: String!) { reapplicationExamRegistrationClose(registrationId: $r, reason: $why) {
   errors { code field } plan { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _registered(env, classes="C1"):
     _, account, licence = holder(env, classes)
     plan = register(env, licence, classes, account)["plan"]
     return account, licence, plan["registrationId"]
-
-
-def _notices(env, account):
-    return env.data(NOTICES, as_=account)["myNotices"]["nodes"]
 
 
 def test_the_applicant_withdraws_an_open_registration_and_may_register_again(make_env):
@@ -42,7 +39,7 @@ def test_the_applicant_withdraws_an_open_registration_and_may_register_again(mak
     out = env.data(WITHDRAW, {"r": reg, "why": "暂不考试"}, as_=account)
     body = out["reapplicationExamRegistrationWithdraw"]
     assert body == {"errors": [], "plan": {"status": "WITHDRAWN", "remaining": []}}
-    assert [n["template"] for n in _notices(env, account)] == ["reapplication_exam.withdrawn"]
+    assert [n["template"] for n in my_notices(env, account)] == ["reapplication_exam.withdrawn"]
     assert result(env, reg, "SUBJECT1")["errors"][0]["code"] == "REAPPLY_REGISTRATION_NOT_OPEN"
     again = env.data(WITHDRAW, {"r": reg}, as_=account)["reapplicationExamRegistrationWithdraw"]
     assert again["errors"][0]["code"] == "REAPPLY_REGISTRATION_NOT_OPEN"
@@ -64,10 +61,10 @@ def test_the_office_closes_with_the_reason_and_the_applicant_is_told(make_env):
         env.gql(CLOSE, {"r": reg, "why": "x"}, as_=account)["errors"][0]["extensions"]["code"]
         == "FORBIDDEN"
     )
-    assert _notices(env, account) == []
+    assert my_notices(env, account) == []
     out = env.data(CLOSE, {"r": reg, "why": "重复报名"}, as_="clerk")
     assert out["reapplicationExamRegistrationClose"] == {"errors": [], "plan": {"status": "CLOSED"}}
-    texts = [n["text"] for n in _notices(env, account)]
+    texts = [n["text"] for n in my_notices(env, account)]
     assert len(texts) == 1 and texts[0].endswith("已由车辆管理所终止：重复报名")
 
 
@@ -76,7 +73,7 @@ def test_restoration_is_the_workflows_move_and_tells_once(make_env):
     account, _, reg = _registered(env)
     result(env, reg, "SUBJECT1")
     assert result(env, reg, "SUBJECT3_ROAD")["plan"]["status"] == "RESTORED"
-    assert [n["template"] for n in _notices(env, account)] == ["reapplication_exam.restored"]
+    assert [n["template"] for n in my_notices(env, account)] == ["reapplication_exam.restored"]
     closed = env.data(CLOSE, {"r": reg, "why": "x"}, as_="clerk")
     assert closed["reapplicationExamRegistrationClose"]["errors"][0]["code"] == (
         "REAPPLY_REGISTRATION_NOT_OPEN"
@@ -102,14 +99,13 @@ def test_holders_of_qualifying_licences_not_registered_are_told_once(make_env):
     register(env, already, "C1", "clerk")  # registered already: not a prospect
     env.clock.set(dt.datetime(2024, 6, 20, 9, tzinfo=env.clock.now().tzinfo))
     assert job.run(env.platform, env.clock.now()) == {"notified": 1, "cities_not_in_force": []}
-    texts = [n["text"] for n in _notices(env, account)]
+    texts = [n["text"] for n in my_notices(env, account)]
     assert len(texts) == 1 and "2024-07-01" in texts[0] and "科目一和科目三道路驾驶技能" in texts[0]
     assert [m.person_id for m in _prospects(env)] == [qualifying.person_id]
     assert job.run(env.platform, env.clock.now())["notified"] == 0  # once per licence
     env.clock.set(dt.datetime(2024, 7, 2, 9, tzinfo=env.clock.now().tzinfo))
     assert job.run(env.platform, env.clock.now())["notified"] == 1  # the 2021-07-01 one, now due
-    with env.session() as s:
-        assert len(s.exec(select(ProspectNotice)).all()) == 2
+    assert row_count(env, ProspectNotice) == 2
 
 
 def test_no_prospect_notice_where_the_measure_will_not_be_in_force(make_env):

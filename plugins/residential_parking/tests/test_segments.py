@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.accounts import Role
+from core.testing_db import add_staff
 
 from .helpers import (
     ADJUST,
@@ -214,9 +215,7 @@ def test_withdrawal_kept_as_history(make_env):
 def test_withdrawal_for_emergency_access_flags_the_route(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
     sid = designate(env)["segment"]["id"]
-    with env.session() as s:
-        head_sh = env.factory(s).staff("head.sh", [Role.SUPERVISOR], "310100")
-        s.commit()
+    head_sh = add_staff(env, "head.sh", [Role.SUPERVISOR], "310100")
     out = env.data(WITHDRAW, {"id": sid, "reason": "EMERGENCY_ACCESS"}, as_=head_sh)
     assert out["residentialParkingSegmentWithdraw"]["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     body = env.gql(WITHDRAW, {"id": sid, "reason": "EMERGENCY_ACCESS"}, as_="clerk")

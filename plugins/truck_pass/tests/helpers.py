@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlmodel import func, select
-
 from core.clock import CHINA_TZ
 from core.registries.vehicles import Violation
 
@@ -176,9 +174,3 @@ def add_violations(env: Any, vehicle: Any, times: list[dt.datetime]) -> None:
             s.add(Violation(vehicle_id=vehicle.id, occurred_at=when, city_code="320100",
                             description="闯红灯", points=6, fine_yuan=200))  # fmt: skip
         s.commit()
-
-
-def count(env: Any, model: Any) -> int:
-    """Rows of `model` in the database (to prove a refusal wrote nothing)."""
-    with env.session() as s:
-        return s.exec(select(func.count()).select_from(model)).one()

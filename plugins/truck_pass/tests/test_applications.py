@@ -11,6 +11,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
+from core.testing_db import add_staff, row_count
 
 from ..models import TruckPassCode
 from .helpers import (
@@ -26,7 +27,6 @@ from .helpers import (
     REJECT,
     VERIFY,
     apply,
-    count,
     policy_input,
     ready_city,
 )
@@ -103,7 +103,7 @@ def test_start_day_boundaries(make_env, offset, ok):
         assert out["errors"] == []
     else:
         assert out["errors"][0]["code"] == "TRUCK_PASS_START_OUT_OF_RANGE"
-        assert count(env, Application) == 0
+        assert row_count(env, Application) == 0
 
 
 def test_due_date_counts_working_days_and_overdue_report(make_env):
@@ -199,7 +199,7 @@ def test_malformed_application(make_env, variables, code):
     base.update(variables)
     out = env.data(APPLY, base, as_="zhang_account")["truckPassApplicationCreate"]
     assert out["errors"][0]["code"] == code
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
 
 
 def test_bad_date_is_a_graphql_error(make_env):
@@ -210,7 +210,7 @@ def test_bad_date_is_a_graphql_error(make_env):
         as_="zhang_account",
     )  # fmt: skip
     assert response.status_code == 200 and response.json()["errors"]
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
 
 
 def test_clerk_of_another_city_and_not_in_force(make_env):
@@ -224,7 +224,7 @@ def test_clerk_of_another_city_and_not_in_force(make_env):
     env.set_rollout("truck_pass", "320100", enabled=False, valid_from=dt.date(2024, 9, 2))
     out = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, TruckPassCode) == 0
+    assert row_count(env, TruckPassCode) == 0
     out = apply(env, pid, vehicle="unit_truck")
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
 
@@ -237,7 +237,7 @@ def test_reject_and_no_second_decision(make_env):
     assert out["truckPassApplicationReject"]["application"]["status"] == "REJECTED"
     out = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]
     assert out["errors"][0]["code"] == "INVALID_TRANSITION"
-    assert count(env, TruckPassCode) == 0
+    assert row_count(env, TruckPassCode) == 0
 
 
 def test_officer_of_another_city_sees_other_city(make_env):
@@ -245,10 +245,8 @@ def test_officer_of_another_city_sees_other_city(make_env):
     pid = ready_city(env)
     app = apply(env, pid)["application"]
     code = env.data(APPROVE, {"id": app["id"]}, as_="clerk")["truckPassApplicationApprove"]["code"]
-    with env.session() as s:
-        officer_nc = env.factory(s).staff("officer.nc", [Role.ROAD_OFFICER], "360100")
-        officer_sh = env.factory(s).staff("officer.sh", [Role.ROAD_OFFICER], "310100")
-        s.commit()
+    officer_nc = add_staff(env, "officer.nc", [Role.ROAD_OFFICER], "360100")
+    officer_sh = add_staff(env, "officer.sh", [Role.ROAD_OFFICER], "310100")
     got = env.data(VERIFY, {"qr": code["qr"]}, as_=officer_nc)["truckPassVerify"]
     assert (got["valid"], got["reason"]) == (False, "OTHER_CITY")
     body = env.gql(VERIFY, {"qr": code["qr"]}, as_=officer_sh)  # Shanghai: not in force

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 
+from core.testing_db import row_count
+
 from ..models import TruckPassBlacklistEntry
 from .helpers import (
     APPROVE,
@@ -17,7 +19,6 @@ from .helpers import (
     add_violations,
     apply,
     blacklist_add,
-    count,
     ready_city,
 )
 
@@ -44,7 +45,7 @@ def test_thresholds(make_env, violation_ages, accidents, listed):
     else:
         assert out["errors"][0]["code"] == "TRUCK_PASS_BLACKLIST_THRESHOLD_NOT_MET"
         assert out["errors"][0]["rule"].startswith("M04 2021-四-三")
-        assert count(env, TruckPassBlacklistEntry) == 0
+        assert row_count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_listing_reduces_and_shortens_codes_and_sets_a_deadline(make_env):
@@ -108,7 +109,7 @@ def test_vehicle_listing_and_normal_limit(make_env):
 def test_malformed_listing(make_env, over, code):
     env = make_env(PLUGINS, now=NOW)
     assert blacklist_add(env, **{"acc": 5, **over})["errors"][0]["code"] == code
-    assert count(env, TruckPassBlacklistEntry) == 0
+    assert row_count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_roles_and_jurisdiction(make_env):
@@ -122,7 +123,7 @@ def test_roles_and_jurisdiction(make_env):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     env.clock.set("2021-05-31")
     assert blacklist_add(env, acc=5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, TruckPassBlacklistEntry) == 0
+    assert row_count(env, TruckPassBlacklistEntry) == 0
 
 
 def test_concurrent_approvals_respect_the_blacklist_limit(make_env):

@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from core.testing_notices import my_notices, notice_templates
+
 from ..models import TruckPassCode
 from .helpers import (
     APPROVE,
@@ -40,7 +42,6 @@ MY_BLACKLIST = """query($city: String!) { myTruckPassBlacklist(city: $city) { to
   nodes { id status correctBy } } }"""
 MY_CODES = """query($city: String!) { myTruckPassCodes(city: $city) { nodes { id status validUntil
   originalValidUntil revokedOn revokeReason qr } } }"""
-NOTICES = "{ myNotices(first: 50) { nodes { template text unitId } } }"
 
 
 def two_codes(env) -> list[dict]:  # noqa: ANN001
@@ -71,7 +72,7 @@ def codes_by_id(env) -> dict[str, TruckPassCode]:  # noqa: ANN001
 
 
 def templates(env, who) -> list[str]:  # noqa: ANN001
-    return [n["template"] for n in env.data(NOTICES, as_=who)["myNotices"]["nodes"]]
+    return notice_templates(env, who, first=50)
 
 
 def test_listing_reduces_and_shortens_the_codes_already_held(make_env):
@@ -105,7 +106,7 @@ def test_the_firm_is_told_with_its_correction_deadline(make_env):
     env = make_env(PLUGINS, now=NOW)
     two_codes(env)
     entry = listed(env)
-    notes = env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]  # the unit's legal person
+    notes = my_notices(env, "zhang_account", first=50)  # the unit's legal person
     told = [n for n in notes if n["template"] == "truck_pass.blacklisted"]
     assert len(told) == 1 and told[0]["unitId"] == env.refs["unit"].id
     assert "2024-10-02前完成整改" in told[0]["text"] and entry["id"] in told[0]["text"]
@@ -181,7 +182,7 @@ def test_coming_off_the_list_is_recorded_and_told(make_env):
     assert out["errors"] == [] and out["entry"]["liftedOn"] == "2024-09-20"
     mine = env.data(MY_BLACKLIST, {"city": "320100"}, as_="zhang_account")["myTruckPassBlacklist"]
     assert mine["nodes"][0]["status"] == "LIFTED"
-    notes = env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
+    notes = my_notices(env, "zhang_account", first=50)
     lifted = [n["text"] for n in notes if n["template"] == "truck_pass.blacklist_lifted"]
     assert lifted and "整改完成" in lifted[0]
     # a lifted listing cannot be appealed

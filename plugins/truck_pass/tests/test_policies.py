@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing_db import row_count
+
 from ..models import TruckPassPolicy
 from .helpers import (
     CONDITIONS,
@@ -13,7 +15,6 @@ from .helpers import (
     POLICY_CREATE,
     WITHDRAW,
     conditions_input,
-    count,
     create_policy,
     policy_input,
 )
@@ -33,14 +34,14 @@ def test_other_roles_may_not_record_policies(make_env, who):
     env = make_env(PLUGINS, now="2024-09-02")
     body = env.gql(POLICY_CREATE, {"input": policy_input()}, as_=who)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 def test_supervisor_of_another_city_is_refused(make_env):
     env = make_env(PLUGINS, now="2024-09-02")
     out = create_policy(env, city="360100")  # Nanchang: in force, not the Nanjing supervisor's
     assert out["errors"][0]["code"] == "OUT_OF_JURISDICTION"
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_six_open_hours_outside_core_areas(make_env, windows, ok):
         err = out["errors"][0]
         assert err["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
         assert err["field"] == "windows" and err["rule"].startswith("M04 2021-四-一")
-        assert count(env, TruckPassPolicy) == 0
+        assert row_count(env, TruckPassPolicy) == 0
 
 
 def test_core_area_and_special_vehicles_are_excepted(make_env):
@@ -114,7 +115,7 @@ def test_malformed_policy_is_a_typed_error(make_env, over, field, code):
     env = make_env(PLUGINS, now="2024-09-02")
     out = create_policy(env, **over)
     assert (out["errors"][0]["code"], out["errors"][0]["field"]) == (code, field)
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 def test_bad_enum_is_a_graphql_error_not_a_500(make_env):
@@ -122,7 +123,7 @@ def test_bad_enum_is_a_graphql_error_not_a_500(make_env):
     response = env.post(POLICY_CREATE, {"input": policy_input(scope="GALAXY")}, as_="supervisor")
     assert response.status_code == 200
     assert response.json()["errors"]
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 @pytest.mark.parametrize(
@@ -150,7 +151,7 @@ def test_write_refused_when_not_in_force_writes_nothing(make_env):
     env = make_env(PLUGINS, now="2021-05-31")
     out = create_policy(env)
     assert out["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 def test_conditions_published_and_read_publicly(make_env):
@@ -190,7 +191,7 @@ def test_withdrawal_keeps_the_policy(make_env):
     assert out["policy"]["status"] == "WITHDRAWN"
     again = env.data(WITHDRAW, {"id": pid}, as_="supervisor")["truckPassPolicyWithdraw"]
     assert again["errors"][0]["code"] == "TRUCK_PASS_POLICY_WITHDRAWN"
-    assert count(env, TruckPassPolicy) == 1
+    assert row_count(env, TruckPassPolicy) == 1
     assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
 
 

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from core.accounts import Role
+from core.testing_db import row_count
 
 from ..models import TruckPassConditions, TruckPassPolicy
 from .helpers import (
@@ -18,7 +19,6 @@ from .helpers import (
     POLICIES,
     WITHDRAW,
     conditions_input,
-    count,
     create_policy,
 )
 
@@ -50,7 +50,7 @@ def test_beijing_supervisor_records_a_policy_on_2021_07_01(make_env):
         env, as_=head, city="110100", name="二环", restrictedWindows=["05:00-24:00"]
     )
     assert out["errors"][0]["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
-    assert count(env, TruckPassPolicy) == 1
+    assert row_count(env, TruckPassPolicy) == 1
     # withdrawal works there as well
     with env.session() as s:
         pid = s.exec(select(TruckPassPolicy.id)).one()
@@ -64,7 +64,7 @@ def test_pass_codes_stay_a_pilot_in_beijing(make_env):
     body = env.data(CONDITIONS_PUBLISH, {"input": conditions_input(city="110100")}, as_=head)
     err = body["truckPassConditionsPublish"]["errors"][0]
     assert (err["code"], err["field"]) == ("FEATURE_NOT_ENABLED", "city")
-    assert count(env, TruckPassConditions) == 0
+    assert row_count(env, TruckPassConditions) == 0
     body = env.gql(CONDITIONS, {"city": "110100"})
     assert body["errors"][0]["extensions"]["code"] == "FEATURE_NOT_ENABLED"
 
@@ -87,7 +87,7 @@ def test_register_opens_everywhere_on_2021_06_01(make_env, day, open_):
             "110100",
         )
         assert "2021-四-一" in err["rule"]
-        assert count(env, TruckPassPolicy) == 0
+        assert row_count(env, TruckPassPolicy) == 0
         assert body["errors"][0]["extensions"]["code"] == "FEATURE_NOT_ENABLED"
 
 
@@ -110,4 +110,4 @@ def test_register_keeps_jurisdiction_and_roles(make_env):
         as_="clerk_bj",
     )  # fmt: skip
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0

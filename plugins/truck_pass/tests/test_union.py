@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing_db import row_count
+
 from ..models import TruckPassPolicy
-from .helpers import PLUGINS, POLICIES, WITHDRAW, count, create_policy
+from .helpers import PLUGINS, POLICIES, WITHDRAW, create_policy
 
 
 def test_two_city_wide_halves_make_a_full_day_ban(make_env):
@@ -20,7 +22,7 @@ def test_two_city_wide_halves_make_a_full_day_ban(make_env):
     err = out["errors"][0]
     assert err["code"] == "TRUCK_PASS_CITY_WIDE_24H_BAN" and err["field"] == "windows"
     assert "24小时" in err["rule"]
-    assert count(env, TruckPassPolicy) == 1
+    assert row_count(env, TruckPassPolicy) == 1
 
 
 def test_two_city_wide_halves_for_ordinary_trucks(make_env):
@@ -36,7 +38,7 @@ def test_two_city_wide_halves_for_ordinary_trucks(make_env):
     # 12:00-18:00 leaves 6 hours: accepted
     out = create_policy(env, scope="CITY_WIDE", name="午", restrictedWindows=["12:00-18:00"])
     assert out["errors"] == []
-    assert count(env, TruckPassPolicy) == 2
+    assert row_count(env, TruckPassPolicy) == 2
 
 
 def test_two_road_policies_leaving_two_hours_are_refused(make_env):
@@ -47,7 +49,7 @@ def test_two_road_policies_leaving_two_hours_are_refused(make_env):
     assert err["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT" and err["rule"].startswith(
         "M04 2021-四-一"
     )
-    assert count(env, TruckPassPolicy) == 1
+    assert row_count(env, TruckPassPolicy) == 1
     # another road is another place; the same road spelt with a full-width blank is the same
     assert create_policy(env, name="北京东路", restrictedWindows=["12:00-22:00"])["errors"] == []
     out = create_policy(env, name="中山路\u3000", restrictedWindows=["12:00-22:00"])
@@ -111,7 +113,7 @@ def test_valid_until_before_valid_from_is_a_typed_error(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     out = create_policy(env, validFrom="2021-07-10", validUntil="2021-07-09")
     assert out["errors"][0]["code"] == "INVALID_INPUT" and out["errors"][0]["field"] == "validUntil"
-    assert count(env, TruckPassPolicy) == 0
+    assert row_count(env, TruckPassPolicy) == 0
 
 
 def test_a_policy_past_its_last_day_no_longer_counts_nor_lists(make_env):

@@ -4,13 +4,14 @@ reason, or approved; a listing can be appealed, decided, lifted. Each move is to
 
 from __future__ import annotations
 
+from core.testing_notices import notice_texts
+
 from .. import workflows
 from .helpers import APPLY, NOW, OVERDUE, PLUGINS, REJECT, apply, ready_city
 
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a, reason: "不再需要") {
   errors { code field } application { status } } }"""
 MY_APPS = """query($city: String!) { myTruckPassApplications(city: $city) { nodes { id status overdue } } }"""
-NOTICES = "{ myNotices(first: 50) { nodes { template text } } }"
 
 
 def test_the_declared_graphs_strand_no_one():
@@ -28,7 +29,7 @@ def test_the_applicant_withdraws_a_pending_application(make_env):
     assert body["errors"][0]["code"] == "NOT_FOUND"
     out = env.data(WITHDRAW, {"a": app["id"]}, as_="zhang_account")["applicationWithdraw"]
     assert out["errors"] == [] and out["application"]["status"] == "CANCELLED"
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account", first=50)
     assert any("已撤回" in t for t in texts)
     # no longer pending: never overdue, and a new application for the same truck is accepted
     env.clock.set("2024-09-20")
@@ -47,7 +48,7 @@ def test_a_rejection_tells_the_reason(make_env):
     env = make_env(PLUGINS, now=NOW)
     app = apply(env, ready_city(env))["application"]
     env.data(REJECT, {"id": app["id"], "r": "车辆不属于城市配送货车"}, as_="clerk")
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account", first=50)
     assert "您的货车通行证申请未通过：车辆不属于城市配送货车。" in texts
 
 

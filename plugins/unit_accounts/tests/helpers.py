@@ -91,12 +91,6 @@ def errors(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     return body["data"][name]["errors"]
 
 
-def top_code(body: dict[str, Any]) -> str:
-    """The code of the first top-level error (queries)."""
-    assert body.get("errors"), body
-    return body["errors"][0]["extensions"]["code"]
-
-
 class _Fac:
     """A factory whose counter continues across calls within one test (unique ID numbers)."""
 

@@ -8,9 +8,11 @@ from sqlmodel import select
 
 from core.outbox import OutboxMessage
 from core.registries.applications import Application
+from core.testing_answers import top_code
+from core.testing_notices import notice_templates, notice_texts
 
 from ..workflows import APPLICATION, LEGACY_ACCOUNT, PLATE_RESERVATION
-from .helpers import AFTER, PLUGINS, apply_plates, errors, top_code
+from .helpers import AFTER, PLUGINS, apply_plates, errors
 
 DECIDE = """mutation($a: ID!, $ok: Boolean!, $n: String) { unitApplicationDecide(applicationId: $a,
   approve: $ok, note: $n) { errors { code field rule } application { status decisionNote } } }"""
@@ -18,17 +20,12 @@ COMPLETE = """mutation($a: ID!) { unitApplicationComplete(applicationId: $a) {
   errors { code field } application { status } } }"""
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _apply(env, who="zhang_account"):
     body = apply_plates(env, who)
     assert errors(body, "unitPlateReplacementApply") == []
     return body["data"]["unitPlateReplacementApply"]["application"]["id"]
-
-
-def _templates(env, who="zhang_account"):
-    return [n["template"] for n in env.data(NOTICES, as_=who)["myNotices"]["nodes"]]
 
 
 def test_the_office_approves_then_completes_and_the_member_is_told(make_env):
@@ -43,7 +40,7 @@ def test_the_office_approves_then_completes_and_the_member_is_told(make_env):
     assert ok["errors"] == [] and ok["application"]["status"] == "APPROVED"
     done = env.data(COMPLETE, {"a": app_id}, as_="supervisor")["unitApplicationComplete"]
     assert done["application"]["status"] == "COMPLETED"
-    told = _templates(env)
+    told = notice_templates(env)
     assert "unit_accounts.application_approved" in told
     assert "unit_accounts.application_completed" in told
 
@@ -59,7 +56,7 @@ def test_a_rejection_says_why_and_is_told(make_env):
     assert out["unitApplicationDecide"]["application"] == {
         "status": "REJECTED", "decisionNote": "行驶证信息不符"
     }  # fmt: skip
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert any("未通过：行驶证信息不符" in t for t in texts)
 
 
@@ -70,7 +67,7 @@ def test_the_member_withdraws_a_pending_application(make_env):
     assert other["errors"][0]["code"] == "NOT_FOUND"
     out = env.data(WITHDRAW, {"a": app_id}, as_="zhang_account")["applicationWithdraw"]
     assert out["errors"] == [] and out["application"]["status"] == "CANCELLED"
-    assert "unit_accounts.application_withdrawn" in _templates(env)
+    assert "unit_accounts.application_withdrawn" in notice_templates(env)
     late = env.data(DECIDE, {"a": app_id, "ok": True}, as_="clerk")["unitApplicationDecide"]
     assert late["errors"][0]["code"] == "INVALID_TRANSITION"
 

@@ -8,23 +8,21 @@ import datetime as dt
 from sqlmodel import select
 
 from core.accounts import UnitRole
-from core.outbox import OutboxMessage
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
+from core.testing_answers import top_code
+from core.testing_db import outbox_messages
+from core.testing_units import WEB, web_token
 
 from ..models import PlateReservation, UnitContact
 from .helpers import (
     AFTER,
     PLUGINS,
-    QR_APPROVE,
-    QR_REDEEM,
     VEHICLES,
     _Fac,
     citizen,
     errors,
     member,
-    qr_create,
-    top_code,
     unit,
 )
 
@@ -66,11 +64,6 @@ def _reservations(env):
         return s.exec(select(PlateReservation)).all()
 
 
-def _notices(env, template):
-    with env.session() as s:
-        return s.exec(select(OutboxMessage).where(OutboxMessage.template == template)).all()
-
-
 def test_manager_preselects_a_number_kept_15_days(make_env):
     env = make_env(PLUGINS, now=AFTER)
     uid = env.refs["unit"].id
@@ -80,7 +73,7 @@ def test_manager_preselects_a_number_kept_15_days(make_env):
     assert res["reservation"]["plate"] == "苏A8K888"
     assert res["reservation"]["status"] == "RESERVED"
     assert res["reservation"]["validUntil"] == "2024-09-16"  # 15 days including today
-    assert [n.unit_id for n in _notices(env, "unit_accounts.plate_reserved")] == [uid]
+    assert [n.unit_id for n in outbox_messages(env, "unit_accounts.plate_reserved")] == [uid]
     # the same number (or another number for the same VIN) is taken
     for plate, vin in (("苏A8K888", "LSVAB12C3D4567891"), ("苏A8K889", VIN)):
         again = env.gql(PRESELECT, {"unit": uid, "vin": vin, "plate": plate}, as_="zhang_account")
@@ -238,7 +231,7 @@ def test_contact_change_by_a_manager_readable_by_members(make_env):
         "rule": None,
         "measure": None,
     }
-    assert len(_notices(env, "unit_accounts.contact_changed")) == 2
+    assert len(outbox_messages(env, "unit_accounts.contact_changed")) == 2
     with env.session() as s:
         assert s.get(UnitContact, uid).mobile == "13800001111"
 
@@ -270,7 +263,7 @@ def test_manager_files_and_removes_a_driver_who_is_told(make_env):
     assert gone["unitFiledDriverRemove"]["filedDriver"] == {"id": fid, "active": False}
     twice = env.gql(DRIVER_REMOVE, {"unit": uid, "id": fid}, as_="zhang_account")
     assert errors(twice, "unitFiledDriverRemove")[0]["code"] == "NOT_FOUND"
-    told = _notices(env, "unit_accounts.driver_filed") + _notices(
+    told = outbox_messages(env, "unit_accounts.driver_filed") + outbox_messages(
         env, "unit_accounts.driver_removed"
     )
     assert [m.person_id for m in told] == [driver.id, driver.id]
@@ -298,23 +291,13 @@ def test_filed_driver_of_another_units_vehicle_is_not_found(make_env):
     assert errors(body, "unitFiledDriverAdd")[0]["code"] == "NOT_FOUND"
 
 
-def _web_token(env, unit_id, who="li_account"):
-    created = qr_create(env)
-    env.data(QR_APPROVE, {"id": created["challengeId"], "unit": unit_id}, as_=who)
-    redeemed = env.data(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
-    return redeemed["unitQrLoginRedeem"]["token"]
-
-
-WEB = {"x-client-channel": "WEB"}
-
-
 def test_on_the_web_unit_business_needs_the_qr_sign_in_not_a_password(make_env):
     env = make_env(PLUGINS, now=AFTER)
     uid = env.refs["unit"].id
     password = env.post(VEHICLES, {"unit": uid}, as_="li_account", headers=WEB).json()
     err = password["data"]["unitVehicles"] if password.get("data") else None
     assert err is None and password["errors"][0]["extensions"]["code"] == "UNIT_WEB_QR_REQUIRED"
-    token = _web_token(env, uid)
+    token = web_token(env, uid, "li_account")
     web = env.post(VEHICLES, {"unit": uid}, as_=token, headers=WEB).json()
     assert not web.get("errors") and web["data"]["unitVehicles"]["totalCount"] == 2
     # the app (no web header) keeps working with the personal token
@@ -330,7 +313,7 @@ def test_a_web_session_acts_only_for_its_unit(make_env):
     env = make_env(PLUGINS, now=AFTER)
     other = unit(env, "南京另一家公司")
     member(env, other, env.refs["li"], UnitRole.ADMIN)
-    token = _web_token(env, env.refs["unit"].id)
+    token = web_token(env, env.refs["unit"].id, "li_account")
     body = env.post(VEHICLES, {"unit": other.id}, as_=token).json()
     assert body["errors"][0]["extensions"]["code"] == "UNIT_WEB_SESSION_OTHER_UNIT"
     own = env.post(VEHICLES, {"unit": env.refs["unit"].id}, as_=token).json()

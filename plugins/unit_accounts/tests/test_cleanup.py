@@ -7,6 +7,7 @@ from sqlmodel import select
 
 from core.accounts import UnitMember
 from core.audit import AuditEvent
+from core.testing_answers import top_code
 
 from .. import demo
 from ..models import LegacyUnitAccount
@@ -21,7 +22,6 @@ from .helpers import (
     errors,
     legacy,
     legacy_status,
-    top_code,
     unit,
 )
 

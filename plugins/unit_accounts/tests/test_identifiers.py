@@ -4,6 +4,7 @@ number as a window clerk types them name the same unit and person; look-alikes a
 from __future__ import annotations
 
 from core.testing import full_width
+from core.testing_answers import top_code
 
 from .helpers import (
     AFTER,
@@ -12,7 +13,6 @@ from .helpers import (
     citizen,
     errors,
     register_typed,
-    top_code,
 )
 
 

@@ -7,6 +7,8 @@ from sqlmodel import select
 
 from core.accounts import UnitMember, UnitRole
 from core.audit import AuditEvent
+from core.testing_answers import top_code
+from core.testing_db import audit_events
 
 from ..models import UnitFile
 from .helpers import (
@@ -26,7 +28,6 @@ from .helpers import (
     member,
     person_only,
     register,
-    top_code,
     unit,
 )
 
@@ -284,8 +285,7 @@ def test_members_list_for_members_and_clerk_of_the_city(make_env):
         == "INVALID_INPUT"
     )
     assert top_code(env.gql(MEMBERS, {"unit": "x" * 40}, as_="li_account")) == "TOO_LONG"
-    with env.session() as s:
-        reads = s.exec(select(AuditEvent).where(AuditEvent.action == "unit_accounts.members")).all()
+    reads = audit_events(env, "unit_accounts.members")
     assert len(reads) == 1 and reads[0].actor_role == "CLERK"
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
-
 from core.accounts import UnitRole
 from core.clock import CHINA_TZ
+from core.testing_answers import top_code
+from core.testing_db import row_count
+from core.testing_race import race
 
 from ..models import QrLoginChallenge
 from .helpers import (
@@ -19,7 +20,6 @@ from .helpers import (
     errors,
     member,
     qr_create,
-    top_code,
     unit,
 )
 
@@ -135,33 +135,19 @@ def test_qr_login_dates_rollout_and_malformed_input(make_env):
     assert errors(bad, "unitQrLoginRedeem")[0]["code"] == "TOO_LONG"
     missing = env.gql(QR_REDEEM, {"id": "NOPE", "secret": "abc"})
     assert errors(missing, "unitQrLoginRedeem")[0]["code"] == "NOT_FOUND"
-    with env.session() as s:
-        assert len(s.exec(select(QrLoginChallenge)).all()) == 1
+    assert row_count(env, QrLoginChallenge) == 1
 
 
 def test_concurrent_redeems_give_one_token(make_env):
     """Two web pages racing with the same approved code: exactly one token (conditional UPDATE;
     meaningful on PostgreSQL, serialised on SQLite)."""
-    import threading
-
     env = make_env(PLUGINS, now=T0)
     created = qr_create(env)
     env.data(
         QR_APPROVE, {"id": created["challengeId"], "unit": env.refs["unit"].id}, as_="li_account"
     )
-    barrier = threading.Barrier(4)
-    results: list[dict] = []
-
-    def race() -> None:
-        barrier.wait()
-        body = env.gql(QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
-        results.append(body["data"]["unitQrLoginRedeem"])
-
-    threads = [threading.Thread(target=race) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    redeem = (None, QR_REDEEM, {"id": created["challengeId"], "secret": created["secret"]})
+    results = [a["data"]["unitQrLoginRedeem"] for a in race(env, [redeem] * 4)]
     tokens = [r["token"] for r in results if r["token"]]
     assert len(results) == 4 and len(tokens) == 1
     assert {r["errors"][0]["code"] for r in results if not r["token"]} == {"UNIT_QR_ALREADY_USED"}

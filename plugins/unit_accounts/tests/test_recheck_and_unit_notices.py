@@ -8,6 +8,8 @@ from __future__ import annotations
 from core.accounts import UnitRole
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle
+from core.testing_db import update_row
+from core.testing_notices import my_notices, notice_texts
 
 from .helpers import AFTER, PLUGINS, WINDOW_REMOVE, apply_plates, citizen, errors, member
 
@@ -19,7 +21,6 @@ CANCEL = """mutation($a: ID!, $r: String!) { unitApplicationCancel(applicationId
   errors { code field rule } application { status } } }"""
 WITHDRAW = """mutation($a: ID!) { applicationWithdraw(applicationId: $a) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text unitId } } }"
 MY_APPS = "{ myApplications { nodes { id status } } }"
 
 
@@ -30,11 +31,7 @@ def _apply(env, who="zhang_account") -> str:
 
 
 def _deregister(env) -> None:
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["unit_car"].id)
-        car.status = "DEREGISTERED"
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["unit_car"].id, status="DEREGISTERED")
 
 
 def _status(env, app_id: str) -> str:
@@ -59,7 +56,7 @@ def test_completion_refused_for_a_vehicle_deregistered_after_approval(make_env):
     )
     out = env.data(CANCEL, {"a": app_id, "r": "车辆已注销"}, as_="clerk")["unitApplicationCancel"]
     assert out["errors"] == [] and out["application"]["status"] == "CANCELLED"
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert any("已被取消" in t and "车辆已注销" in t for t in texts)
 
 
@@ -97,17 +94,17 @@ def test_notices_go_to_the_unit_and_a_removed_admin_no_longer_sees_the_applicati
     done = env.data(COMPLETE, {"a": app_id}, as_="clerk")["unitApplicationComplete"]
     assert done["application"]["status"] == "COMPLETED"
     unit_id = env.refs["unit"].id
-    told = env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]
+    told = my_notices(env, "zhang_account")
     ours = [n for n in told if n["template"].startswith("unit_accounts.application_")]
     assert {n["template"] for n in ours} == {
         "unit_accounts.application_approved", "unit_accounts.application_completed"
     }  # fmt: skip
     assert all(n["unitId"] == unit_id for n in ours)
-    former = env.data(NOTICES, as_=_account)["myNotices"]["nodes"]
+    former = my_notices(env, _account)
     assert not [n for n in former if n["template"].startswith("unit_accounts.application_")]
     assert env.data(MY_APPS, as_=_account)["myApplications"]["nodes"] == []
     # a plain user of the unit (li) is not told and does not see it
-    li = env.data(NOTICES, as_="li_account")["myNotices"]["nodes"]
+    li = my_notices(env, "li_account")
     assert not [n for n in li if n["template"].startswith("unit_accounts.application_")]
     assert app_id not in [
         n["id"] for n in env.data(MY_APPS, as_="li_account")["myApplications"]["nodes"]

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from core.accounts import UnitRole
-from core.audit import AuditEvent
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_answers import top_code
+from core.testing_db import audit_events, update_row
 
 from .helpers import (
     AFTER,
@@ -20,7 +19,6 @@ from .helpers import (
     errors,
     member,
     plate_applications,
-    top_code,
     unit,
     with_driver_and_violation,
 )
@@ -41,10 +39,7 @@ def test_members_see_vehicles_drivers_and_violations(make_env):
             {"description": "违反禁令标志", "points": 3, "status": "UNHANDLED"}
         ]
         assert truck["vehicle"]["status"] == "NORMAL"
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "unit_accounts.vehicles")
-        ).all()
+    reads = audit_events(env, "unit_accounts.vehicles")
     assert len(reads) == 2  # reading filed drivers (others' data) is audited
     one = env.data(
         VEHICLE,
@@ -153,11 +148,7 @@ def test_plate_replacement_refusals(make_env):
         as_="zhang_account",
     )
     assert bad_item.status_code == 200 and bad_item.json()["errors"]
-    with env.session() as s:
-        car = s.get(Vehicle, env.refs["unit_car"].id)
-        car.status = VehicleStatus.DEREGISTERED.value
-        s.add(car)
-        s.commit()
+    update_row(env, Vehicle, env.refs["unit_car"].id, status=VehicleStatus.DEREGISTERED.value)
     gone = apply_plates(env, "zhang_account")
     assert errors(gone, "unitPlateReplacementApply")[0]["code"] == "UNIT_VEHICLE_NOT_ELIGIBLE"
     assert top_code(apply_plates(env, "clerk")) == "FORBIDDEN"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import select
-
 from core.accounts import Person, Role
 from core.registries.vehicles import Vehicle, VehicleCategory
+from core.testing_answers import payload
+from core.testing_db import add_staff, row_count
 
 from ..models import UsedCarTransferRow
 from ..rules import MEASURE
@@ -41,24 +41,6 @@ REPORT = (
     "query($n: String!, $c: String!, $s: Date!, $e: Date!) { report(name: $n, city: $c, "
     "start: $s, end: $e) { columns rows { label values } notes } }"
 )
-
-
-def payload(body: dict, name: str) -> dict:
-    """The mutation payload, or the top-level error (permission refusals) in the same shape."""
-    data = body.get("data") or {}
-    if data.get(name) is not None:
-        return data[name]
-    ext = body["errors"][0]["extensions"]
-    return {
-        "errors": [
-            {
-                "code": ext["code"],
-                "field": ext.get("field"),
-                "rule": ext.get("rule"),
-                "city": ext.get("city"),
-            }
-        ]
-    }
 
 
 def apply_input(vehicle: Any, trade_city: str, **extra: Any) -> dict[str, Any]:
@@ -97,15 +79,11 @@ def register(env: Any, transfer_id: str, plate: str = "苏A9X001", as_: Any = "c
 
 
 def transfer_count(env: Any) -> int:
-    with env.session() as s:
-        return len(s.exec(select(UsedCarTransferRow)).all())
+    return row_count(env, UsedCarTransferRow)
 
 
 def staff(env: Any, login: str, role: Role, city: str) -> Any:
-    with env.session() as s:
-        account = env.factory(s).staff(login, [role], city)
-        s.commit()
-        return account
+    return add_staff(env, login, [role], city)
 
 
 def citizen(env: Any, name: str, city: str) -> tuple[Person, Any]:

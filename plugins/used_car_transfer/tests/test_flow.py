@@ -8,6 +8,7 @@ from core.accounts import Role
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle
+from core.testing_db import audit_events, load_demo
 
 from .helpers import (
     APPLY,
@@ -205,11 +206,8 @@ def test_reads_own_and_staff_audited(make_env):
     bj = env.gql(READ, {"id": t["id"]}, as_="clerk_bj")
     assert bj["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
     assert env.data(READ, {"id": t["id"]}, as_="clerk_sh")["usedCarTransfer"]["id"] == t["id"]
-    with env.session() as s:
-        reads = s.exec(
-            select(AuditEvent).where(AuditEvent.action == "used_car_transfer.read")
-        ).all()
-        assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
+    reads = audit_events(env, "used_car_transfer.read")
+    assert len(reads) == 1 and reads[0].subject_person_id == env.refs["zhang"].id
 
 
 def test_open_worklist_for_clerks(make_env):
@@ -232,13 +230,8 @@ def test_buyer_without_account_in_other_city_window(make_env):
 
 
 def test_demo_data_loads(make_env):
-    from core.demo import DemoWorld
-
     from .. import demo as demo_data
 
     env = make_env(PLUGINS, now="2024-09-02")
-    with env.session() as s:
-        world = DemoWorld(env.factory(s), dict(env.refs))
-        demo_data.load(s, world)
-        s.commit()
+    load_demo(env, demo_data.load)
     assert env.data(OPEN, {"c": "320100"}, as_="clerk")["usedCarTransfersOpen"]["totalCount"] == 1

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 
 from core.registries.vehicles import Vehicle, VehicleStatus
+from core.testing_notices import notice_templates, notice_texts
 
 from ..models import UsedCarTransferRow
 from .helpers import PLUGINS, apply, inspect, register
-from .test_ways_out import NOTICES, REJECT, WITHDRAW, _status, _templates
+from .test_ways_out import REJECT, WITHDRAW, _status
 
 
 def _inspected(env) -> str:
@@ -31,7 +32,7 @@ def test_an_inspected_transfer_is_rejected_when_the_pair_left_the_pilot(make_env
     out = out["usedCarTransferReject"]
     assert out["errors"] == [] and out["transfer"]["status"] == "REJECTED"
     assert _status(env, tid) == ("REJECTED", "REJECTED")
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert f"您的二手车转移登记申请{tid}未予办理，原因：转出地已退出试点，请按原规定办理。" in texts
 
 
@@ -64,7 +65,7 @@ def _suspected(env) -> str:
 def test_the_buyer_is_told_when_a_suspicion_suspends_the_transfer(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     tid = _suspected(env)
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert any(tid in t and "暂停" in t and "STOLEN" in t for t in texts), texts
 
 
@@ -86,7 +87,7 @@ def test_an_unfounded_suspicion_is_cleared_by_reinspection_with_evidence(make_en
     assert wrong_office["errors"][0]["code"] in ("FORBIDDEN", "OUT_OF_JURISDICTION")
     out = inspect(env, tid, note="经公安机关核查，车辆无被盗抢记录（核查单号 GA-001）")
     assert out["errors"] == [] and out["transfer"]["status"] == "INSPECTED"
-    assert "used_car_transfer.suspicion_cleared" in _templates(env)
+    assert "used_car_transfer.suspicion_cleared" in notice_templates(env)
     assert register(env, tid)["transfer"]["status"] == "REGISTERED"
 
 
@@ -95,7 +96,7 @@ def test_a_cleared_suspicion_with_a_vin_mismatch_goes_to_failed_and_can_be_withd
     tid = _suspected(env)
     out = inspect(env, tid, vinMatches=False, note="嫌疑排除：公安核查无记录")
     assert out["errors"] == [] and out["transfer"]["status"] == "INSPECTION_FAILED"
-    assert _templates(env).count("used_car_transfer.inspection_failed") == 1
+    assert notice_templates(env).count("used_car_transfer.inspection_failed") == 1
     done = env.data(WITHDRAW, {"t": tid}, as_="zhang_account")["usedCarTransferWithdraw"]
     assert done["transfer"]["status"] == "WITHDRAWN"
 

@@ -7,13 +7,12 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlmodel import select
 
 from core.accounts import Role
-from core.db import stamp
 from core.divisions import CITIES
 from core.registries.vehicles import Vehicle
-from core.rollout import MeasureSetting, RolloutRule, decide
+from core.rollout import RolloutRule, decide
+from core.testing_db import row_count, write_setting
 
 from .. import rules
 from ..models import UsedCarTransferRow
@@ -177,17 +176,7 @@ def test_concentration_report_flags_a_busy_pair_and_dealer(make_env):
     assert rows["PAIR_IN 310100->320100"]["flagged"] == "YES"
     assert rows[f"DEALER {dealer}"]["transfers"] == "5"
     # a province raises the threshold: no longer flagged
-    with env.session() as s:
-        s.add(
-            MeasureSetting(
-                measure="used_car_transfer",
-                scope_code="320000",
-                key="concentration_threshold",
-                value={"value": 6},
-                updated_at=stamp(env.clock.now()),
-            )
-        )
-        s.commit()
+    write_setting(env, "used_car_transfer", "320000", "concentration_threshold", 6)
     report = env.data(REPORT, v, as_="supervisor")["report"]
     assert all(r["values"][-1] == "NO" for r in report["rows"])
     # a period that ends before the transfers: empty
@@ -251,8 +240,7 @@ def test_max_in_window_property(minutes, width):
 
 def test_no_transfer_rows_leak_between_tests(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
-    with env.session() as s:
-        assert s.exec(select(UsedCarTransferRow)).all() == []
+    assert row_count(env, UsedCarTransferRow) == 0
 
 
 def test_register_rechecks_the_pair_on_the_day(make_env):

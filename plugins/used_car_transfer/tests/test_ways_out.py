@@ -12,9 +12,11 @@ from sqlmodel import select
 from core.audit import AuditEvent
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
+from core.testing_answers import payload
+from core.testing_notices import notice_templates, notice_texts
 
 from ..models import UsedCarTransferRow
-from .helpers import PLUGINS, RETURN, apply, inspect, payload, register
+from .helpers import PLUGINS, RETURN, apply, inspect, register
 
 FIELDS = "id status returnReason returnBasis returnEvidence closeNote inspection { passed }"
 WITHDRAW = (
@@ -30,7 +32,6 @@ RETURN_FULL = (
     "usedCarTransferArchiveReturn(transferId: $t, reason: $r, note: $n) { "
     "errors { code field rule } transfer { " + FIELDS + " } } }"
 )
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _failed(env) -> str:
@@ -47,14 +48,10 @@ def _status(env, transfer_id: str) -> tuple[str, str]:
         return row.status, s.get(Application, row.application_id).status
 
 
-def _templates(env, who="zhang_account") -> list[str]:
-    return [n["template"] for n in env.data(NOTICES, as_=who)["myNotices"]["nodes"]]
-
-
 def test_failed_inspection_is_reinspected_after_correction_and_registered(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     tid = _failed(env)
-    assert "used_car_transfer.inspection_failed" in _templates(env)
+    assert "used_car_transfer.inspection_failed" in notice_templates(env)
     again = inspect(env, tid)  # the owner had the VIN plate restored: inspected again
     assert again["errors"] == [] and again["transfer"]["status"] == "INSPECTED"
     assert register(env, tid)["transfer"]["status"] == "REGISTERED"
@@ -82,7 +79,7 @@ def test_the_new_owner_withdraws_a_failed_transfer_and_may_apply_again(make_env)
     assert out["errors"] == [] and out["transfer"]["status"] == "WITHDRAWN"
     assert out["transfer"]["closeNote"] == "不买了"
     assert _status(env, tid) == ("WITHDRAWN", "CANCELLED")
-    assert "used_car_transfer.withdrawn" in _templates(env)
+    assert "used_car_transfer.withdrawn" in notice_templates(env)
     again = env.data(WITHDRAW, {"t": tid}, as_="zhang_account")["usedCarTransferWithdraw"]
     assert again["errors"][0]["code"] == "WRONG_STATE"
     # no longer an open transfer: the buyer (or another) can apply anew
@@ -113,7 +110,7 @@ def test_the_office_rejects_a_failed_transfer_with_its_reason(make_env):
     out = out["usedCarTransferReject"]
     assert out["errors"] == [] and out["transfer"]["status"] == "REJECTED"
     assert _status(env, tid) == ("REJECTED", "REJECTED")
-    texts = [n["text"] for n in env.data(NOTICES, as_="zhang_account")["myNotices"]["nodes"]]
+    texts = notice_texts(env, "zhang_account")
     assert f"您的二手车转移登记申请{tid}未予办理，原因：车架号与档案不符，逾期未整改。" in texts
     with env.session() as s:
         outcomes = {
@@ -198,7 +195,7 @@ def test_archive_return_records_the_inspections_evidence(make_env):
     with env.session() as s:
         files = [f for f in s.exec(select(ArchiveFile)) if f.kind == "ARCHIVE_RETURN"]
         assert len(files) == 1 and files[0].vehicle_id == env.refs["li_car"].id
-    assert "used_car_transfer.archive_returned" in _templates(env)
+    assert "used_car_transfer.archive_returned" in notice_templates(env)
 
 
 def test_archive_return_on_the_registry_status_after_a_passed_inspection(make_env):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import select
-
 from ..models import MilitaryLicenceRecord
 
 P = ["veteran_licence"]
@@ -50,11 +48,6 @@ def exchange(env, person, number, classes="C1", first="2010-10-15", as_="clerk")
         }
     }
     return env.data(EXCHANGE, v, as_=as_)["veteranLicenceExchange"]
-
-
-def count(env, model):
-    with env.session() as s:
-        return len(s.exec(select(model)).all())
 
 
 def remark(env, account, number):

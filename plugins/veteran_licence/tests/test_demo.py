@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.demo import DemoWorld
+from core.testing_db import load_demo
 
 from ..demo import load
 from .helpers import DEMO_EXCHANGE
@@ -10,10 +10,7 @@ from .helpers import DEMO_EXCHANGE
 
 def test_demo_data(make_env):
     env = make_env(["veteran_licence"], now="2024-09-02")
-    with env.session() as s:
-        demo = DemoWorld(env.factory(s), dict(env.refs))
-        load(s, demo)
-        s.commit()
+    demo = load_demo(env, load)
     v = {
         "i": {
             "idNumber": demo.refs["veteran"].id_number,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 
 from sqlmodel import select
 
 from core.registries.applications import Application
+from core.testing_db import row_count
+from core.testing_race import outcome, race
 
 from ..models import DrivingRecordRemark, MilitaryLicenceRecord
 from .helpers import (
@@ -19,7 +20,6 @@ from .helpers import (
     RESOLVE,
     SEQ,
     P,
-    count,
     exchange,
     remark,
     resolve,
@@ -84,8 +84,7 @@ def test_under_min_age_on_exchange_day_is_refused(make_env):
     )
     out = exchange(env, person, number, classes="B2", first="2020-01-01")
     assert out["errors"][0]["code"] == "VETERAN_UNDER_MIN_AGE"
-    with env.session() as s:
-        assert s.exec(select(Application)).all() == []
+    assert row_count(env, Application) == 0
 
 
 def test_failed_checks_go_to_the_suspicious_queue(make_env):
@@ -161,7 +160,7 @@ def test_roles_rollout_and_input(make_env):
     env = make_env(P, now="2021-05-31")
     person, account, number = veteran(env)
     assert exchange(env, person, number)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     env.clock.set("2021-06-01")
     body = env.gql(
         EXCHANGE,
@@ -197,7 +196,7 @@ def test_roles_rollout_and_input(make_env):
     assert exchange(env, person, number, first="1900-01-01")["errors"][0]["code"] == "INVALID_DATE"
     assert exchange(env, person, number, first="2030-01-01")["errors"][0]["code"] == "INVALID_DATE"
     assert exchange(env, person, number, classes="Q9")["errors"][0]["code"] == "INVALID_INPUT"
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     assert (
         exchange(env, env.refs["zhang"], number)["errors"][0]["code"] == "VETERAN_ALREADY_LICENSED"
     )
@@ -223,7 +222,7 @@ def test_record_remark_cutoff_boundary(make_env):
         late_out["errors"][0]["code"] == "VETERAN_EXCHANGED_AFTER_2021_05_31"
         and "七-三-2" in late_out["errors"][0]["rule"]
     )
-    assert count(env, DrivingRecordRemark) == 1
+    assert row_count(env, DrivingRecordRemark) == 1
 
 
 def test_record_remark_prefixes_and_checks(make_env):
@@ -249,7 +248,7 @@ def test_record_remark_prefixes_and_checks(make_env):
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     env.set_rollout("veteran_licence", "320100", enabled=False, valid_from=dt.date(2021, 6, 1))
     assert remark(env, owner, n5)["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
-    assert count(env, DrivingRecordRemark) == 3
+    assert row_count(env, DrivingRecordRemark) == 3
 
 
 def test_exchange_report(make_env):
@@ -274,7 +273,7 @@ def test_unknown_id_type_is_malformed_input(make_env):
     assert (
         unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and unknown["data"] is None
     )
-    assert count(env, Application) == 0
+    assert row_count(env, Application) == 0
     out = env.data(EXCHANGE, {"i": {**given, "idType": "MAINLAND_ID"}}, as_="clerk")
     assert out["veteranLicenceExchange"]["exchange"]["status"] == "COMPLETED"
 
@@ -282,10 +281,7 @@ def test_unknown_id_type_is_malformed_input(make_env):
 def test_resolve_is_gated_by_rollout_and_decided_once(make_env):
     """The core review step (applications.start_review) gates the resolution and its conditional
     moves let only one of several heads acting at once decide."""
-    from starlette.testclient import TestClient
-
     from core.accounts import Role
-    from core.http import create_app
     from core.registries.licences import DrivingLicence
 
     env = make_env(P, now="2021-07-01")
@@ -295,26 +291,9 @@ def test_resolve_is_gated_by_rollout_and_decided_once(make_env):
         f = env.factory(s)
         heads = [f.staff(f"vet.head{i}", [Role.SUPERVISOR], "320100") for i in range(4)]
         s.commit()
-    tokens = [env.token(h) for h in heads]
     variables = {"i": {"applicationId": app_id, "approve": True, "note": "部队来函核实"}}
-    barrier = threading.Barrier(len(tokens))
-    results: list[str] = []
-
-    def call(token: str) -> None:
-        client = TestClient(create_app(env.platform), raise_server_exceptions=False)
-        barrier.wait(timeout=30)
-        body = client.post(
-            "/graphql",
-            json={"query": RESOLVE, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        ).json()["data"]["veteranLicenceSuspiciousResolve"]
-        results.append(body["errors"][0]["code"] if body["errors"] else "OK")
-
-    threads = [threading.Thread(target=call, args=(t,)) for t in tokens]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    answers = race(env, [(head, RESOLVE, variables) for head in heads])
+    results = [outcome(a["data"]["veteranLicenceSuspiciousResolve"]) for a in answers]
     # losers either lost the conditional UPDATE (CONFLICT) or read the decided application
     assert results.count("OK") == 1, results
     assert set(results) - {"OK"} <= {"CONFLICT", "VETERAN_NOT_IN_SUSPICIOUS_QUEUE"}, results

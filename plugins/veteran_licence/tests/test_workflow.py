@@ -5,12 +5,12 @@ applicant is told the result of a suspicious case either way (七-一 可疑业�
 from __future__ import annotations
 
 from core.registries.applications import Application
+from core.testing_notices import my_notices
 
 from .helpers import P, exchange, resolve, veteran
 
 WITHDRAW = """mutation($a: ID!, $r: String) { applicationWithdraw(applicationId: $a, reason: $r) {
   errors { code field } application { status } } }"""
-NOTICES = "{ myNotices { nodes { template text } } }"
 
 
 def _suspicious(env):
@@ -18,10 +18,6 @@ def _suspicious(env):
     out = exchange(env, person, number)["exchange"]
     assert out["status"] == "UNDER_REVIEW" and out["checkReasons"] == ["NOT_FOUND_IN_REGISTRY"]
     return account, out["applicationId"]
-
-
-def _notices(env, account):
-    return env.data(NOTICES, as_=account)["myNotices"]["nodes"]
 
 
 def test_the_veteran_withdraws_a_suspicious_case_and_is_told(make_env):
@@ -34,7 +30,7 @@ def test_the_veteran_withdraws_a_suspicious_case_and_is_told(make_env):
     assert other["errors"] == [{"code": "NOT_FOUND", "field": "applicationId"}]
     out = env.data(WITHDRAW, {"a": app_id, "r": "另行办理"}, as_=account)["applicationWithdraw"]
     assert out == {"errors": [], "application": {"status": "CANCELLED"}}
-    assert [n["template"] for n in _notices(env, account)] == ["veteran_licence.withdrawn"]
+    assert [n["template"] for n in my_notices(env, account)] == ["veteran_licence.withdrawn"]
     late = resolve(env, app_id, "supervisor")
     assert late["errors"][0]["code"] == "VETERAN_NOT_IN_SUSPICIOUS_QUEUE"
 
@@ -44,7 +40,7 @@ def test_a_rejected_suspicious_case_tells_the_applicant_why(make_env):
     account, app_id = _suspicious(env)
     out = resolve(env, app_id, "supervisor", approve=False, note="部队回函：无此驾驶证")
     assert out["errors"] == [] and out["exchange"]["status"] == "REJECTED"
-    assert [n["text"] for n in _notices(env, account)] == [
+    assert [n["text"] for n in my_notices(env, account)] == [
         "您的军队（武警）驾驶证换领业务经人工核查未予办理：部队回函：无此驾驶证"
     ]
     again = env.data(WITHDRAW, {"a": app_id}, as_=account)["applicationWithdraw"]
@@ -56,7 +52,7 @@ def test_an_approved_suspicious_case_tells_the_applicant_the_result(make_env):
     account, app_id = _suspicious(env)
     out = resolve(env, app_id, "supervisor", note="部队来函核实")
     assert out["errors"] == [] and out["exchange"]["status"] == "COMPLETED"
-    texts = [n["text"] for n in _notices(env, account)]
+    texts = [n["text"] for n in my_notices(env, account)]
     assert len(texts) == 1 and "已办结" in texts[0]
     assert out["exchange"]["firstIssueDate"] in texts[0]
     with env.session() as s:
