@@ -203,6 +203,10 @@ def new_revision(url: str, branch: str, message: str) -> str:
     )
     path = str(script.path) if script is not None and not isinstance(script, list) else ""
     if path:  # the house style, so the new file passes `ruff check` / `ruff format --check`
-        for args in (["check", "--fix", "--quiet"], ["format", "--quiet"]):
-            subprocess.run([sys.executable, "-m", "ruff", *args, path], check=False)
+        # format first (it removes the trailing white space alembic's template leaves, which
+        # `check` would otherwise report as needing an unsafe fix), then sort the imports
+        for args in (["format", "--quiet"], ["check", "--fix", "--quiet"], ["format", "--quiet"]):
+            subprocess.run(
+                [sys.executable, "-m", "ruff", *args, path], check=False, capture_output=True
+            )
     return path
