@@ -14,6 +14,7 @@ import argparse
 import gc
 import logging
 import os
+import sys
 from pathlib import Path
 
 from core.platform import Platform, build_platform
@@ -49,6 +50,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    try:
+        Settings.from_env()  # a malformed variable: one line naming it, not a traceback
+    except ValueError as error:
+        sys.exit(f"configuration error: {error}")
     from core.observability import setup_logging
 
     setup_logging(logging.INFO)

@@ -502,6 +502,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     job_help = argv[:1] == ["job"] and any(a in ("-h", "--help") for a in argv[1:])
     args = build_parser(job_help).parse_args(argv)
+    from core.settings import Settings
+
+    try:
+        Settings.from_env()  # a malformed variable: one line naming it, not a traceback
+    except ValueError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 78  # EX_CONFIG (sysexits.h)
     return int(args.fn(args))
 
 

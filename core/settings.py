@@ -73,7 +73,7 @@ class Settings:
         if env.get("GROUP_COMMIT"):
             flag = env["GROUP_COMMIT"].strip().lower()
             if flag not in ("on", "off"):
-                raise ValueError("GROUP_COMMIT: on or off")
+                raise ValueError(f"GROUP_COMMIT={env['GROUP_COMMIT']!r}: use on or off")
             values["group_commit"] = flag == "on"
         if env.get("REDIS_URL"):
             values["redis_url"] = env["REDIS_URL"]

@@ -146,5 +146,14 @@ def test_group_commit_can_be_switched_off(monkeypatch):
     monkeypatch.setenv("GROUP_COMMIT", "off")
     assert Settings.from_env().group_commit is False
     monkeypatch.setenv("GROUP_COMMIT", "sometimes")
-    with pytest.raises(ValueError, match="GROUP_COMMIT"):
+    with pytest.raises(ValueError, match="GROUP_COMMIT='sometimes'"):
         Settings.from_env()
+
+
+def test_a_malformed_setting_stops_the_cli_with_one_line(monkeypatch, capsys):
+    from core import cli
+
+    monkeypatch.setenv("GROUP_COMMIT", "sometimes")
+    assert cli.main(["plugins"]) == 78  # EX_CONFIG
+    err = capsys.readouterr().err
+    assert err == "configuration error: GROUP_COMMIT='sometimes': use on or off\n"

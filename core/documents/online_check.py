@@ -3,7 +3,7 @@ e-deregistration certificate): the steps the credential measures share.
 
 `OnlineCheck` holds what a verification established; a measure subclasses it with its own
 findings (the licence, the vehicle, disclosed claims). `open` checks the signature and the
-payload's expiry, `verdict` names the result, `log` writes the audit event, the verifier's log
+payload's expiry (`find_stale_holder` names the holder of an expired one), `verdict` names the result, `log` writes the audit event, the verifier's log
 line and the signed receipt (VR2:, docs/partners.md). Hot path: no database read here, one
 insert staged on the write scope, one ES256 signature.
 """
@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import bindparam, select
+
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
@@ -23,6 +25,8 @@ from core.documents.signing import verify_document
 from core.ids import new_id
 
 LEEWAY = 30  # seconds of clock skew accepted on payload expiry
+_CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
+_HOLDER_BY_HANDLE = select(_CRED.c.holder_person_id).where(_CRED.c.handle == bindparam("handle"))
 RECEIPT_PREFIX = "VR2:"  # claims: 1 receipt id, 2 handle, 3 verifier, 4 time, 5 result, 6 claims,
 # 7 purpose, 8 live status, 9 audit log, 10 audit event id, 11 its leaf hash (docs/partners.md)
 
@@ -73,6 +77,15 @@ class OnlineCheck:
             self.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
             return None
         return claims
+
+    def find_stale_holder(self, ctx: Context) -> None:
+        """For a payload with a valid signature that has expired (a stale screenshot): find whose
+        credential it is, so that the check still shows in the holder's own log and audit trail
+        ("every verification is recorded in the holder's own list", docs/partners.md). Nothing
+        else is read: no live data is shown for a stale payload. One primary-key read."""
+        if self.expired and self.handle:
+            row = ctx.fetch_one(_HOLDER_BY_HANDLE, handle=self.handle)
+            self.holder_person_id = row.holder_person_id if row is not None else None
 
     def verdict(self) -> str:
         """ACCEPTED, or REJECTED:<first reason> (UNKNOWN without one)."""

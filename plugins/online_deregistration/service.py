@@ -328,6 +328,8 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> Certi
             out.holder_person_id = certificate.owner_person_id
             out.accepted = True
             out.certificate, out.vehicle = certificate, vehicle
+    else:
+        out.find_stale_holder(ctx)  # a stale screenshot: still in the owner's own trail
     scope.subject(out.holder_person_id, None, purpose=why, result=out.verdict())
     return out
 

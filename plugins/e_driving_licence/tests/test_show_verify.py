@@ -202,6 +202,13 @@ def test_payload_expiry_boundary(edl):
         and v["reasons"] == ["PAYLOAD_EXPIRED"]
         and v["claims"] == []
     )
+    # a stale screenshot shows no live data, but the check is still in the holder's own log
+    # and audit trail (docs/partners.md: every verification is recorded in the holder's list)
+    log = env.data(LOG, as_="zhang_account")["myEDrivingLicenceVerifications"]["nodes"]
+    stale = [n for n in log if n["result"] == "REJECTED:PAYLOAD_EXPIRED"]
+    assert len(stale) == 1 and stale[0]["claims"] == [], log
+    trail = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]["nodes"]
+    assert sum(n["action"] == "e_driving_licence.verify" for n in trail) == 2, trail
 
 
 def test_live_status_suspended_revoked_expired_points(edl):

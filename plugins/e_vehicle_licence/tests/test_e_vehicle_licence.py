@@ -278,3 +278,16 @@ def test_disabled_city_refuses_issuance_nothing_written(evl):
         assert (
             s.exec(select(IssuedCredential)).all() == [] and s.exec(select(Application)).all() == []
         )
+
+
+def test_an_expired_payload_shows_no_live_data_but_is_in_the_owners_log(evl):
+    env = evl()
+    issue(env)
+    text = payload(env)
+    env.clock.advance(dt.timedelta(hours=1))  # long past the payload's expiry
+    v = env.data(VERIFY, {"p": text}, as_="clerk_bj")["eVehicleLicenceVerify"]["verification"]
+    assert not v["accepted"] and v["liveStatus"] is None
+    log = env.data("{ myEVehicleLicenceVerifications { nodes { result } } }", as_="zhang_account")[
+        "myEVehicleLicenceVerifications"
+    ]["nodes"]
+    assert [n["result"] for n in log] == ["REJECTED:PAYLOAD_EXPIRED"], log
