@@ -26,6 +26,7 @@ from core.accounts import (
     UnitRole,
     hash_secret,
 )
+from core.dates import add_years
 from core.db import stamp
 from core.divisions import CITIES
 from core.identifiers import PROVINCE_PLATE
@@ -253,7 +254,7 @@ class Factory:
             classes=classes,
             first_issue_date=first_issue,
             valid_from=start,
-            valid_until=_add_years(start, valid_years),
+            valid_until=add_years(start, valid_years),
             status=status.value,
             points=points,
             issuing_city=city,
@@ -296,8 +297,8 @@ class Factory:
             registration_city=city,
             status=status.value,
             registered_at=registered,
-            inspection_valid_until=_add_years(registered, 6),
-            scrap_deadline=_add_years(registered, 15)
+            inspection_valid_until=add_years(registered, 6),
+            scrap_deadline=add_years(registered, 15)
             if use is not VehicleUse.NON_OPERATING
             else None,
             updated_at=stamp(self.now),
@@ -315,10 +316,3 @@ class Factory:
 
 
 _HASHED: dict[str, str] = {}
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)

@@ -41,6 +41,7 @@ from core.errors import Code, RuleError
 from core.identity import IdentityNumber
 from core.ids import new_id
 from core.notices import CORE_BY_NAME, Addressee
+from core.registries.persons import person_by_identity
 from core.validation import name_key
 
 CODE_MINUTES = 10  # a code is valid this long
@@ -96,7 +97,7 @@ def start(
     request, queue what goes out of band, and set the audit outcome to the true verdict."""
     session = scope.session
     now = scope.now
-    person = _person(session, ident)
+    person = person_by_identity(session, ident)
     verdict, notice_to, template, params = _verdict(session, person, name, phone)
     for older in session.exec(
         select(RegistrationRequest).where(
@@ -200,14 +201,6 @@ def confirm(scope: WriteScope, phone: str, code: str) -> Account | RuleError:
         raise RuleError(Code.CONFLICT, _GONE_MESSAGE, field="code") from None
     scope.subject(person.id, f"Account:{account.id}")
     return account
-
-
-def _person(session: Session, ident: IdentityNumber) -> Person | None:
-    return session.exec(
-        select(Person).where(
-            Person.id_type == ident.doc_type.value, Person.id_number == ident.number
-        )
-    ).first()
 
 
 def _verdict(

@@ -7,7 +7,6 @@ import datetime as dt
 import strawberry
 from sqlmodel import select
 
-from core.accounts import Person as PersonRow
 from core.accounts import Role
 from core.api.types import Application, AuditEvent, DrivingLicence, Person, Vehicle
 from core.audit import AuditEvent as AuditEventRow
@@ -20,6 +19,7 @@ from core.graphql.pagination import Connection, paginate
 from core.identity import parse_identity
 from core.registries import caller
 from core.registries.applications import Application as ApplicationRow
+from core.registries.persons import person_by_identity
 from core.rollout import NATIONAL
 from core.units import application_unit_clause
 from core.validation import require_text
@@ -317,11 +317,7 @@ class CoreQuery:
         ctx: Context = info.context
         ident = parse_identity(id_type, id_number, today=ctx.platform.clock.today())
         purpose = require_text("purpose", purpose, 200)
-        row = ctx.session.exec(
-            select(PersonRow).where(
-                PersonRow.id_type == ident.doc_type.value, PersonRow.id_number == ident.number
-            )
-        ).first()
+        row = person_by_identity(ctx.session, ident)
         if row is None:
             ctx.audit_read(
                 "core.person_lookup", None, None, {"purpose": purpose[:200]}, outcome="NOT_FOUND"

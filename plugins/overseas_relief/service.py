@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from core.accounts import Person
 from core.clock import to_china
 from core.context import Context, WriteScope
+from core.dates import add_years
 from core.db import stamp
 from core.errors import Code, NotFound, RuleError
 from core.identity import DocumentType, parse_identity
@@ -42,13 +43,6 @@ LIVE = {
     LicenceStatus.OVERDUE_REVIEW.value,
 }
 CANCELLED = {LicenceStatus.CANCELLED.value, LicenceStatus.CANCELLED_RESTORABLE.value}
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
 
 
 def _person(session: Session, id_type: DocumentType, id_number: str, field: str) -> Person:
