@@ -277,3 +277,22 @@ def test_monthly_report_counts_the_one_day_rule(dereg):
     figures = dict(zip(table["columns"], table["rows"][0]["values"], strict=True))
     assert figures == {"certificates": "1", "scrap_reports": "1", "processed_within_one_day": "1",
                        "flagged_overdue": "0", "rejected": "0", "still_open": "0"}  # fmt: skip
+
+
+def test_an_expired_certificate_payload_is_still_in_the_owners_trail(dereg):
+    env = dereg()
+    cert = approve(env)["certificate"]
+    text = env.data(SHOW, {"id": cert["id"]}, as_="zhang_account")["deregistrationCertificateShow"][
+        "text"
+    ]
+    env.clock.advance(dt.timedelta(hours=1))  # long past the payload's expiry
+    v = env.data(VERIFY, {"p": text}, as_=env.refs["commerce"])["deregistrationCertificateVerify"][
+        "verification"
+    ]
+    assert not v["accepted"] and v["reasons"] == ["PAYLOAD_EXPIRED"]
+    assert v["certificateNumber"] is None  # a stale screenshot shows no live data
+    trail = env.data("{ myAuditTrail { nodes { action purpose } } }", as_="zhang_account")[
+        "myAuditTrail"
+    ]["nodes"]
+    checks = [n for n in trail if n["action"] == "online_deregistration.verify"]
+    assert [n["purpose"] for n in checks] == ["以旧换新补贴"], trail
