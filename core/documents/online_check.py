@@ -3,7 +3,7 @@ e-deregistration certificate): the steps the credential measures share.
 
 `OnlineCheck` holds what a verification established; a measure subclasses it with its own
 findings (the licence, the vehicle, disclosed claims). `open` checks the signature and the
-payload's expiry (`find_stale_holder` names the holder of an expired one), `verdict` names the result, `log` writes the audit event, the verifier's log
+payload's expiry, `verdict` names the result, `log` writes the audit event, the verifier's log
 line and the signed receipt (VR2:, docs/partners.md). Hot path: no database read here, one
 insert staged on the write scope, one ES256 signature.
 """
@@ -19,7 +19,6 @@ from sqlalchemy import bindparam, select
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
-from core.documents.keys import KeyRing
 from core.documents.qr import sign_payload
 from core.documents.signing import verify_document
 from core.ids import new_id
@@ -51,15 +50,20 @@ class OnlineCheck:
     receipt: str = ""
     audit_entry: Any = None  # the EventDraft this verification is logged under
 
-    def open(
-        self, keys: KeyRing, text: str, prefix: str, kind: str, epoch: int
-    ) -> dict[int, Any] | None:
+    def open(self, ctx: Context, text: str, prefix: str, kind: str) -> dict[int, Any] | None:
         """Check the signature of `text` (a `prefix` payload of the credential shape of `kind`)
-        and its expiry at `epoch` (LEEWAY seconds of skew). Fills the signature fields and, when
-        the signature is valid, iat, exp, handle, age and expired; records the first refusal in
-        `reasons` (the signature's reason, or PAYLOAD_EXPIRED). Returns the claims when the
-        signature is valid and the payload not expired, else None."""
-        checked = verify_document(keys, text, prefix, cred.credential_shape(kind))
+        with the platform's keys and its expiry at the request's time (LEEWAY seconds of skew).
+        Fills the signature fields and, when the signature is valid, iat, exp, handle, age and
+        expired; records the first refusal in `reasons` (the signature's reason, or
+        PAYLOAD_EXPIRED). Returns the claims when the signature is valid and the payload not
+        expired, else None.
+
+        An expired payload with a valid signature (a stale screenshot) shows no live data, but
+        its holder is found (one primary-key read), so that the check still shows in the
+        holder's own log and audit trail ("every verification is recorded in the holder's own
+        list", docs/partners.md)."""
+        epoch = int(ctx.now().timestamp())
+        checked = verify_document(ctx.platform.keys, text, prefix, cred.credential_shape(kind))
         self.kid, self.key_state, self.signature_valid = (
             checked.kid,
             checked.key_state,
@@ -75,17 +79,10 @@ class OnlineCheck:
         self.expired = epoch > self.exp + LEEWAY
         if self.expired:
             self.reasons.append("PAYLOAD_EXPIRED")  # a stale screenshot: no live data shown
-            return None
-        return claims
-
-    def find_stale_holder(self, ctx: Context) -> None:
-        """For a payload with a valid signature that has expired (a stale screenshot): find whose
-        credential it is, so that the check still shows in the holder's own log and audit trail
-        ("every verification is recorded in the holder's own list", docs/partners.md). Nothing
-        else is read: no live data is shown for a stale payload. One primary-key read."""
-        if self.expired and self.handle:
             row = ctx.fetch_one(_HOLDER_BY_HANDLE, handle=self.handle)
             self.holder_person_id = row.holder_person_id if row is not None else None
+            return None
+        return claims
 
     def verdict(self) -> str:
         """ACCEPTED, or REJECTED:<first reason> (UNKNOWN without one)."""

@@ -192,10 +192,8 @@ def verify(
         raise Forbidden()
     now = ctx.now()
     out = Outcome(checked_at=now)
-    opened = out.open(ctx.platform.keys, text, PREFIX, "DL", int(now.timestamp()))
+    opened = out.open(ctx, text, PREFIX, "DL")
     handle = out.handle if opened is not None else None  # a stale screenshot: no live data shown
-    if opened is None:
-        out.find_stale_holder(ctx)  # still in the holder's own log
     if handle is not None:
         with_row = ctx.fetch_one(_LOOKUP_BY_HANDLE, handle=handle)
         if with_row is None:

@@ -174,8 +174,7 @@ def check_payload(ctx: Context, session: Session, payload: str) -> Checked:
     """Signature, payload expiry and the vehicle's live status (read from the registry)."""
     text = signed_text("payload", payload, 600)
     out = Checked()
-    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is None:
-        out.find_stale_holder(ctx)  # a stale screenshot: still in the owner's own log
+    if out.open(ctx, text, PREFIX, KIND) is None:
         return out
     row = session.execute(
         sa_select(_CRED.c.subject_id, _CRED.c.revoked_at, _CRED.c.holder_person_id).where(

@@ -313,7 +313,7 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> Certi
     if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
         raise Forbidden("Your credential lacks the scope deregistration:verify.")
     out = CertificateCheck()
-    if out.open(ctx.platform.keys, text, PREFIX, KIND, int(ctx.now().timestamp())) is not None:
+    if out.open(ctx, text, PREFIX, KIND) is not None:
         handle = out.handle
         certificate = scope.session.exec(
             select(DeregCertificate).where(DeregCertificate.handle == handle)
@@ -328,8 +328,6 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> Certi
             out.holder_person_id = certificate.owner_person_id
             out.accepted = True
             out.certificate, out.vehicle = certificate, vehicle
-    else:
-        out.find_stale_holder(ctx)  # a stale screenshot: still in the owner's own trail
     scope.subject(out.holder_person_id, None, purpose=why, result=out.verdict())
     return out
 
