@@ -22,6 +22,7 @@ from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
 from core.documents.online_check import OnlineCheck
+from core.documents.partner_limit import PARTNER_VERIFICATIONS_PER_MINUTE
 from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, RuleError
 from core.identifiers import parse_reference
@@ -186,7 +187,9 @@ def verify(
                 field=None,
             )
         # a PROVINCE setting: the partner's registration province (none: the nationwide value)
-        limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", partner["province"])
+        limit = ctx.setting(
+            rules.MEASURE, PARTNER_VERIFICATIONS_PER_MINUTE.key, partner["province"]
+        )
         ctx.platform.limiter.hit("edl.verify", actor.partner_org_id or "", limit, 60.0)
     elif not (actor.is_staff and actor.roles & STAFF_ROLES):
         raise Forbidden()

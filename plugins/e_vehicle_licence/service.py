@@ -16,6 +16,7 @@ from core.db import stamp
 from core.documents import credentials as cred
 from core.documents import issuing
 from core.documents.online_check import OnlineCheck
+from core.documents.partner_limit import PARTNER_VERIFICATIONS_PER_MINUTE
 from core.documents.signing import signed_text
 from core.errors import Code, Forbidden, NotFound, RuleError
 from core.identifiers import parse_plate, parse_sha256
@@ -219,7 +220,7 @@ def verify(
             raise Forbidden("Your registration is not active.")
         allowed = [c for c in org.allowed_claims if c in PARTNER_CLAIMS]
         # a PROVINCE setting: the partner's registration province (none: the nationwide value)
-        limit = ctx.setting(rules.MEASURE, "partner_verifications_per_minute", org.province_code)
+        limit = ctx.setting(rules.MEASURE, PARTNER_VERIFICATIONS_PER_MINUTE.key, org.province_code)
         ctx.platform.limiter.hit("evl.verify", actor.partner_org_id or "", limit, 60.0)
     out = check_payload(ctx, scope.session, payload)
     claims: dict[str, str] = {}
