@@ -126,7 +126,7 @@ def build_core_demo(session: Session, now: dt.datetime = DEMO_NOW) -> DemoWorld:
     r["insurer"] = f.partner(
         "平安财产保险南京分公司",
         PartnerKind.INSURER,
-        ["licence:verify"],
+        ["licence:verify", "vehicle_licence:verify"],
         ["status", "classes", "valid_until", "points_below_12"],
         client_id="insurer-demo",
     )

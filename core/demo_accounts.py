@@ -44,6 +44,7 @@ STAFF_ROLES: dict[str, tuple[str, str]] = {
 # what a partner's scopes let it try; every partner signs in with `partnerTokenCreate`
 PARTNER_USE: dict[str, str] = {
     "licence:verify": "the partner page `/partner`: verify a driving licence, keep the receipt",
+    "vehicle_licence:verify": "verify an e-vehicle licence (`eVehicleLicenceVerify`, M13)",
     "mortgage:file": "file and release vehicle mortgages online (M10)",
     "courier:service": "courier home-service jobs (M16)",
     "deregistration:verify": "verify deregistration certificates for trade-in subsidies (M15)",

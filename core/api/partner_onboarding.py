@@ -41,6 +41,7 @@ RULE = "core: partner onboarding (docs/partners.md section 1)"
 # the scopes a partner registration may hold, and what each lets its clients do
 PARTNER_SCOPES: dict[str, str] = {
     "licence:verify": "verify driving e-licences (M01)",
+    "vehicle_licence:verify": "verify e-vehicle licences (M13)",
     "mortgage:file": "file and release vehicle mortgages online (M10)",
     "courier:service": "courier home-service jobs (M16)",
     "deregistration:verify": "verify deregistration certificates (M15)",

@@ -42,13 +42,14 @@ def submit_once(
     field: str,
     pending: tuple[str, str],
     data: dict[str, Any],
+    rule: str | None = None,
     **links: Any,
 ) -> apps.Application:
     """Submit the holder's application of `measure` / `business` in `city_code` for one subject:
     `link` is the Application column naming it ("licence_id", "vehicle_id"), set to `subject_id`
     (`links`: further columns, e.g. office_id). Refused with `pending` = (code, message) on
-    `field` while an application of the measure for the subject is submitted or under review.
-    Audited as `Application:<id>` of the holder."""
+    `field` while an application of the measure for the subject is submitted or under review,
+    naming `rule` (the measure's clause). Audited as `Application:<id>` of the holder."""
     session = scope.session
     open_one = session.exec(
         select(apps.Application).where(
@@ -58,7 +59,7 @@ def submit_once(
         )
     ).first()
     if open_one is not None:
-        raise RuleError(pending[0], pending[1], field=field)
+        raise RuleError(pending[0], pending[1], field=field, rule=rule)
     app = apps.submit(
         session,
         now=ctx.now(),
@@ -84,8 +85,9 @@ class Issuer:
     Application column naming it ("licence_id", "vehicle_id"), `holder` the subject's column of
     the holder's person id and `what` its name in NOT_FOUND; `kind` the credential kind ("DL",
     "VL"), `business` the application's; the measure's error codes: `note_required` (a
-    rejection without a note), `already_issued`, `pending` (an application is open); and the
-    clause a review names (`review_rule`), if any."""
+    rejection without a note), `already_issued`, `pending` (an application is open); the clause
+    a review names (`review_rule`) and the one `already_issued` and `pending` name
+    (`submit_rule`), if any."""
 
     measure: str
     kind: str
@@ -98,12 +100,13 @@ class Issuer:
     already_issued: str
     pending: str
     review_rule: str | None = None
+    submit_rule: str | None = None
 
     def refuse_if_issued(self, session: Session, subject_id: str, message: str, field: str) -> None:
         """Raises RuleError(already_issued, `message`) when the subject already holds a live
         (unrevoked) credential of this kind."""
         if cred.active_for_subject(session, self.kind, subject_id) is not None:
-            raise RuleError(self.already_issued, message, field=field)
+            raise RuleError(self.already_issued, message, field=field, rule=self.submit_rule)
 
     def submit(
         self,
@@ -125,7 +128,7 @@ class Issuer:
             ctx, scope, measure=self.measure, business=self.business, link=self.link,
             subject_id=subject.id, holder_person_id=getattr(subject, self.holder),
             city_code=city_code, field=field, pending=(self.pending, messages[1]), data=data,
-            **links,
+            rule=self.submit_rule, **links,
         )  # fmt: skip
 
     def review(

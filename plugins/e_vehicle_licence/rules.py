@@ -26,6 +26,13 @@ R_FILED_USER = "M13 2024-一-五-4: 被授权人应当是备案该机动车的�
 R_AFTER_FILING = "M13 2024-一-五-4: 只能处理备案之后发生的交通违法行为"
 R_NON_SITE = "M13 2024-一-五-4: 机动车所有人授权他人处理非现场交通违法"
 R_REVIEW = "M13 2024-一-三-1: 及时在线答复群众疑难问题 (online application handled by staff)"
+R_ONE_LICENCE = f"{R_UNIFORM} (one live e-licence and one open application per vehicle)"
+R_HANDLED_ONCE = f"{R_NON_SITE} (a violation is handled once)"
+R_VALIDITY = (
+    "M13 2024-一-五-3: 机动车行驶证是准予机动车上路行驶的法定证件 (valid through its inspection "
+    "date, claim 10 of VL1:, in Beijing time; as M01 for a licence past its validUntil)"
+)
+DOCUMENT_EXPIRED = "DOCUMENT_EXPIRED"  # the reason, as the offline verifier's (docs/partners.md)
 
 VALID, INVALID, SUSPENDED = 0, 1, 2
 STATUS_NAMES = {VALID: "VALID", INVALID: "INVALID", SUSPENDED: "SUSPENDED"}
@@ -38,6 +45,16 @@ def live_status(status: str) -> tuple[int, list[str]]:
     if status in (VehicleStatus.DEREGISTERED.value, VehicleStatus.TRANSFERRED.value):
         return INVALID, [status]
     return SUSPENDED, [status]  # SEIZED, SCRAP_DUE, STOLEN
+
+
+def document_expired(valid_until: dt.date | None, signed_until: int, today: dt.date) -> bool:
+    """Whether the licence's validity ended before `today` (a Beijing date, R_VALIDITY): the
+    registry's inspection date `valid_until` or the one the payload carries (claim 10, YYYYMMDD,
+    0: none), whichever ended first, as the offline verifier checks claim 10, so that an online
+    check never accepts what an offline one refuses. Valid through its last day."""
+    day = int(today.strftime("%Y%m%d"))
+    live = int(valid_until.strftime("%Y%m%d")) if valid_until is not None else 0
+    return 0 < live < day or 0 < signed_until < day
 
 
 def require_issuable(status: str) -> None:
@@ -114,7 +131,11 @@ def require_handleable(
         )
     if status != "UNHANDLED":
         raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_HANDLED, "Already handled.", field="violationId"
+            EVehicleLicenceErrorCode.ALREADY_HANDLED,
+            "Already handled.",
+            field="violationId",
+            rule=R_HANDLED_ONCE,
+            measure=MEASURE,
         )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from core.accounts import Person, Role
+from core.clock import to_china
 from core.context import Context, WriteScope
 from core.db import stamp
 from core.documents import credentials as cred
@@ -46,7 +47,10 @@ ISSUER = issuing.Issuer(
     note_required=EVehicleLicenceErrorCode.NOTE_REQUIRED,
     already_issued=EVehicleLicenceErrorCode.ALREADY_ISSUED,
     pending=EVehicleLicenceErrorCode.PENDING_APPLICATION,
+    review_rule=rules.R_REVIEW,
+    submit_rule=rules.R_ONE_LICENCE,
 )
+SCOPE = "vehicle_licence:verify"  # the partner credential scope for e-vehicle-licence checks
 WINDOW_SECONDS = 180
 MAX_BATCH = 10
 
@@ -138,6 +142,8 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
             EVehicleLicenceErrorCode.NOT_ISSUED,
             "No e-vehicle licence issued for this vehicle.",
             field="vehicleId",
+            rule=rules.R_UNIFORM,
+            measure=rules.MEASURE,
         )
     return credential, vehicle
 
@@ -172,10 +178,13 @@ _CRED = cred.IssuedCredential.__table__  # type: ignore[attr-defined]
 
 
 def check_payload(ctx: Context, session: Session, payload: str) -> Checked:
-    """Signature, payload expiry and the vehicle's live status (read from the registry)."""
+    """Signature, payload expiry, the vehicle's live status (read from the registry) and the
+    licence's validity (claim 10 and the registry's inspection date) at the request's Beijing
+    date: past it, INVALID with DOCUMENT_EXPIRED, as the offline verifier (rules.R_VALIDITY)."""
     text = signed_text("payload", payload, 600)
     out = Checked()
-    if out.open(ctx, text, PREFIX, KIND) is None:
+    claims = out.open(ctx, text, PREFIX, KIND)
+    if claims is None:
         return out
     row = session.execute(
         sa_select(_CRED.c.subject_id, _CRED.c.revoked_at, _CRED.c.holder_person_id).where(
@@ -194,6 +203,9 @@ def check_payload(ctx: Context, session: Session, payload: str) -> Checked:
         out.reasons.append("UNKNOWN_CREDENTIAL")
         return out
     code, reasons = rules.live_status(vehicle.status)
+    today = to_china(ctx.now()).date()
+    if rules.document_expired(vehicle.inspection_valid_until, claims[cred.C_VALID_UNTIL], today):
+        code, reasons = rules.INVALID, [*reasons, rules.DOCUMENT_EXPIRED]
     out.vehicle, out.live_status = vehicle, rules.STATUS_NAMES[code]
     out.accepted = code == rules.VALID
     out.reasons.extend(reasons)
@@ -215,9 +227,13 @@ def verify(
     if actor.is_partner:
         from core.accounts import PartnerOrg
 
+        if SCOPE not in actor.scopes:
+            raise Forbidden(
+                f"Your credential lacks the scope {SCOPE}.", rule="M13: partner registration scope"
+            )
         org = scope.session.get(PartnerOrg, actor.partner_org_id)
         if org is None or org.status != "ACTIVE":
-            raise Forbidden("Your registration is not active.")
+            raise Forbidden("Your registration is not active.", rule="M13: partner registration")
         allowed = [c for c in org.allowed_claims if c in PARTNER_CLAIMS]
         # a PROVINCE setting: the partner's registration province (none: the nationwide value)
         limit = ctx.setting(rules.MEASURE, PARTNER_VERIFICATIONS_PER_MINUTE.key, org.province_code)
@@ -372,7 +388,11 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
         session, Violation, violation.id, "handled_at", stamp(ctx.now()), status="UNHANDLED"
     ):
         raise RuleError(
-            EVehicleLicenceErrorCode.ALREADY_HANDLED, "Already handled.", field="violationId"
+            EVehicleLicenceErrorCode.ALREADY_HANDLED,
+            "Already handled.",
+            field="violationId",
+            rule=rules.R_HANDLED_ONCE,
+            measure=rules.MEASURE,
         )
     session.refresh(violation)
     violation.status = "HANDLED"

@@ -51,3 +51,28 @@ def test_live_status_mapping():
     assert rules.live_status("NORMAL") == (rules.VALID, [])
     assert rules.live_status("DEREGISTERED")[0] == rules.INVALID
     assert rules.live_status("STOLEN")[0] == rules.SUSPENDED
+
+
+def test_already_handled_names_its_rule():
+    with pytest.raises(RuleError) as err:
+        rules.require_handleable(
+            False,
+            dt.datetime(2025, 1, 2, tzinfo=UTC),
+            dt.datetime(2025, 1, 1, tzinfo=UTC),
+            "HANDLED",
+        )
+    assert err.value.code == "EVL_ALREADY_HANDLED" and err.value.rule == rules.R_HANDLED_ONCE
+
+
+@pytest.mark.parametrize(
+    "live,signed,expired",
+    [
+        (dt.date(2024, 9, 2), 20240902, False),  # valid through its last day
+        (dt.date(2024, 9, 1), 20240902, True),  # the registry's date has passed
+        (dt.date(2024, 9, 3), 20240901, True),  # the signed claim 10 has passed
+        (None, 0, False),  # no validity date: not checked
+        (None, 20240901, True),
+    ],
+)
+def test_document_expired(live, signed, expired):
+    assert rules.document_expired(live, signed, dt.date(2024, 9, 2)) is expired
