@@ -404,3 +404,49 @@ def test_a_new_revision_goes_to_its_measures_branch_with_only_its_tables(tmp_pat
             import os
 
             os.unlink(path)
+
+
+def test_partners_that_verify_licences_keep_verifying_vehicle_licences(tmp_path):
+    """core_0009: M13 now needs `vehicle_licence:verify`; a registration holding `licence:verify`
+    gets it on upgrade (it could verify e-vehicle licences before), others do not; downgrade
+    takes it away again."""
+    import datetime as dt
+
+    from alembic import command
+    from sqlalchemy import text
+
+    from core.schema_migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path}/scopes.db"
+    config = alembic_config(url)
+    command.upgrade(config, "core_0005")
+    engine = make_engine(url)
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    with engine.begin() as conn:
+        for org_id, scopes in (
+            ("ORGVERIFIES00001", '["licence:verify"]'),
+            ("ORGFILES00000001", '["mortgage:file"]'),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO partner_orgs (id, name, kind, scopes, allowed_claims, status, "
+                    "created_at) VALUES (:id, 'x', 'INSURER', :scopes, '[]', 'ACTIVE', :now)"
+                ),
+                {"id": org_id, "scopes": scopes, "now": now},
+            )
+
+    def scopes() -> dict[str, list[str]]:
+        import json
+
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT id, scopes FROM partner_orgs ORDER BY id")).all()
+        return {org_id: json.loads(value) for org_id, value in rows}
+
+    command.upgrade(config, "core_0009")
+    assert scopes() == {
+        "ORGFILES00000001": ["mortgage:file"],
+        "ORGVERIFIES00001": ["licence:verify", "vehicle_licence:verify"],
+    }
+    command.downgrade(config, "core_0005")
+    assert scopes()["ORGVERIFIES00001"] == ["licence:verify"]
+    engine.dispose()
