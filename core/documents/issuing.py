@@ -42,13 +42,14 @@ def submit_once(
     field: str,
     pending: tuple[str, str],
     data: dict[str, Any],
+    pending_rule: str | None = None,
     **links: Any,
 ) -> apps.Application:
     """Submit the holder's application of `measure` / `business` in `city_code` for one subject:
     `link` is the Application column naming it ("licence_id", "vehicle_id"), set to `subject_id`
     (`links`: further columns, e.g. office_id). Refused with `pending` = (code, message) on
-    `field` while an application of the measure for the subject is submitted or under review.
-    Audited as `Application:<id>` of the holder."""
+    `field`, naming `pending_rule` (the seed clause), while an application of the measure for the
+    subject is submitted or under review. Audited as `Application:<id>` of the holder."""
     session = scope.session
     open_one = session.exec(
         select(apps.Application).where(
@@ -58,7 +59,7 @@ def submit_once(
         )
     ).first()
     if open_one is not None:
-        raise RuleError(pending[0], pending[1], field=field)
+        raise RuleError(pending[0], pending[1], field=field, rule=pending_rule)
     app = apps.submit(
         session,
         now=ctx.now(),
