@@ -65,7 +65,13 @@ class OnlineDeregistration(MeasurePlugin):
     # with the core's applicationWithdraw; scrap reports have their own graph (workflow.py)
     workflows = [
         apps.application_workflow(
-            MEASURE, {"reject": f"{MEASURE}.rejected", "withdraw": f"{MEASURE}.withdrawn"}
+            MEASURE,
+            {
+                "reject": f"{MEASURE}.rejected",
+                "withdraw": f"{MEASURE}.withdrawn",
+                # closed by the office when a scrap report deregistered the vehicle first
+                "cancel": f"{MEASURE}.cancelled",
+            },
         ),
         SCRAP_REPORT_WORKFLOW,
     ]

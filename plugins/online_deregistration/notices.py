@@ -27,6 +27,19 @@ TEMPLATES = [
         "APP",
     ),
     NoticeTemplate(
+        f"{MEASURE}.scrap_report_superseded",
+        MEASURE,
+        "报废信息{report}（回收证明{certificate_no}）无需再办理：车辆已于{date}注销，注销证明编号{number}。",
+        "APP",
+    ),
+    NoticeTemplate(
+        f"{MEASURE}.scrap_already_deregistered",
+        MEASURE,
+        "回收企业报送的您的车辆{plate}的报废信息（回收证明{certificate_no}）已关闭：车辆已于{date}注销，"
+        "注销证明编号{number}。",
+        "APP",
+    ),
+    NoticeTemplate(
         f"{MEASURE}.scrap_not_deregistered",
         MEASURE,
         "您的车辆{plate}的报废信息未能办理注销登记，原因：{reason}。请处理后由回收企业重新报送。",
@@ -36,4 +49,7 @@ TEMPLATES = [
         f"{MEASURE}.rejected", MEASURE, "您的注销登记申请{application}未通过：{note}。", "APP"
     ),
     NoticeTemplate(f"{MEASURE}.withdrawn", MEASURE, "您的注销登记申请{application}已撤回。", "APP"),
+    NoticeTemplate(
+        f"{MEASURE}.cancelled", MEASURE, "您的注销登记申请{application}已关闭：{note}。", "APP"
+    ),
 ]

@@ -41,6 +41,10 @@ def monthly(session: Session, city_code: str, start: dt.date, end: dt.date) -> R
         "processed_within_one_day": in_time,
         "flagged_overdue": sum(1 for r in reports if r.overdue_flagged_at is not None),
         "rejected": sum(1 for r in reports if r.status == rules.ScrapReportStatus.REJECTED.value),
+        # closed because the owner's application deregistered the vehicle first
+        "superseded": sum(
+            1 for r in reports if r.status == rules.ScrapReportStatus.SUPERSEDED.value
+        ),
         "still_open": sum(1 for r in reports if r.status == rules.ScrapReportStatus.RECEIVED.value),
     }
     return ReportResult(

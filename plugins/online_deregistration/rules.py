@@ -21,6 +21,15 @@ R_ONE_DAY = "M15 2024-三-三-2: 对车辆异地报废的，登记地车辆管�
 R_REMIND = "M15 2024-三-二-2: 对临近报废期限的机动车加强告知，提示及时办理注销登记"
 R_COMMERCE = "M15 2024-三-一-3: 便利群众办理申领汽车以旧换新补贴等手续 (商务部门核验)"
 R_REGISTRATION = "M15 2024-三-三-2: 严格落实《机动车登记规定》"
+R_APPLY = (
+    "M15 2024-三-一-2: 互联网业务办理中心或者岗位要……及时受理注销登记申请，及时答复群众疑难问题"
+)
+R_PENDING = f"{R_APPLY} (一辆车的注销登记申请受理后、办结前，不再重复受理)"
+R_NOTE = f"{R_APPLY} (不予注销登记的，答复申请人理由)"
+R_ALREADY = f"{R_REGISTRATION} (已注销的机动车不再办理注销登记)"
+R_SCRAP_DATE = f"{R_ONE_DAY} (报废信息的报废日期不能晚于报送之日)"
+R_REPORT_ONCE = f"{R_ONE_DAY} (一份报废信息办结一次：已注销、已退回或因车辆已注销而关闭)"
+R_REPORT_PENDING = f"{R_ONE_DAY} (一辆车同时只有一份待办的报废信息)"
 R_OPEN_BUSINESS = "M15 2024-三-三-2: 严格落实《机动车登记规定》 (机动车有未办结的登记业务，如转移登记，不予办理注销登记)"
 
 
@@ -39,6 +48,9 @@ class ScrapReportStatus(enum.StrEnum):
     RECEIVED = "RECEIVED"  # the registration office has one day
     PROCESSED = "PROCESSED"  # deregistered, certificate issued
     REJECTED = "REJECTED"  # not deregistrable (e.g. still mortgaged): closed with the reason
+    # the vehicle was deregistered by the other path (the owner's application) before the office
+    # acted on the report: closed with that certificate's number, nothing left to do
+    SUPERSEDED = "SUPERSEDED"
 
 
 def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId") -> None:
@@ -47,8 +59,11 @@ def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId"
     if status == VehicleStatus.DEREGISTERED.value:
         raise RuleError(
             DeregistrationErrorCode.ALREADY_DEREGISTERED,
-            "The vehicle is already deregistered.",
+            "The vehicle is already deregistered: its deregistration certificate is in the "
+            "owner's list.",
             field=field,
+            rule=R_ALREADY,
+            measure=MEASURE,
         )
     if (
         status
@@ -96,6 +111,8 @@ def require_scrap_date(scrapped_on: dt.date, today: dt.date) -> None:
             DeregistrationErrorCode.SCRAP_DATE,
             "The scrap date is in the future.",
             field="scrappedOn",
+            rule=R_SCRAP_DATE,
+            measure=MEASURE,
         )
 
 

@@ -52,7 +52,8 @@ class DeregistrationCertificate:
 ScrapReportStatusEnum = strawberry.enum(
     rules.ScrapReportStatus,
     name="DeregistrationScrapReportStatus",
-    description="Step of a scrap report: RECEIVED (one day to deregister), PROCESSED, REJECTED.",
+    description="Step of a scrap report: RECEIVED (one day to deregister), PROCESSED, REJECTED, "
+    "SUPERSEDED (the owner's own application deregistered the vehicle first).",
 )
 
 
@@ -68,7 +69,9 @@ class DeregistrationScrapReport:
     overdue: bool
     status: ScrapReportStatusEnum  # type: ignore[valid-type]
     close_reason: str | None = strawberry.field(
-        description="Why the office could not deregister on this report (REJECTED)"
+        description="Why the report was closed without deregistering on it: the office's reason "
+        "(REJECTED), or the deregistration that happened meanwhile, with its certificate number "
+        "(SUPERSEDED)"
     )
 
     @classmethod

@@ -28,7 +28,7 @@ from core.registries.moves import move_by_caller
 from core.registries.ownership import load_own
 from core.registries.vehicles import Vehicle, VehicleStatus
 from core.validation import require_text
-from core.workflow import move
+from core.workflow import Party, move
 
 from . import rules
 from .errors import DeregistrationErrorCode
@@ -67,6 +67,7 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, reason: str) -> apps
         city_code=vehicle.registration_city,
         field="vehicleId", data={"reason": reason},
         pending=(DeregistrationErrorCode.PENDING_APPLICATION, "An application is already open."),
+        rule=rules.R_PENDING,
     )  # fmt: skip
 
 
@@ -92,10 +93,21 @@ def _revoke_other_grants(session: Session, now: dt.datetime, vehicle_id: str) ->
 
 
 def deregister(
-    ctx: Context, session: Session, vehicle: Vehicle, reason: str, city: str, field: str
+    ctx: Context,
+    session: Session,
+    vehicle: Vehicle,
+    reason: str,
+    city: str,
+    field: str,
+    *,
+    application: apps.Application | None = None,
+    report: DeregScrapReport | None = None,
 ) -> DeregCertificate:
     """In one transaction: vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
-    entrustment on it revoked, and the electronic certificate issued (paper still issued)."""
+    entrustment on it revoked, the electronic certificate issued (paper still issued), and what
+    the other path left open settled (`_settle_other_path`): deregistered on the owner's
+    `application`, a pending scrap report is superseded; on a scrap `report`, the owner's open
+    application is closed."""
     now = ctx.now()
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged, field)
     vehicle.status = VehicleStatus.DEREGISTERED.value
@@ -123,7 +135,91 @@ def deregister(
             {"number": certificate.number},
             measure=rules.MEASURE,
         )
+    _settle_other_path(ctx, session, vehicle, certificate, application, report)
     return certificate
+
+
+class _JobNotices:
+    """`ctx.notify` for a scheduled job (no request): the declared notice, through the outbox."""
+
+    def __init__(self, platform: Any, now: dt.datetime) -> None:
+        self.platform, self._now = platform, now
+
+    def now(self) -> dt.datetime:
+        return self._now
+
+    def notify(self, session: Session, to: Any, template: str, params: dict[str, Any]) -> None:
+        outbox.notify(session, self._now, self.platform.notices, to, template, params)
+
+
+def _supersede(
+    notices: Any,
+    session: Session,
+    report: DeregScrapReport,
+    vehicle: Vehicle | None,
+    certificate: DeregCertificate,
+    closed_by: str | None,
+    how: str = "",
+) -> None:
+    """Close a RECEIVED scrap report whose vehicle is already deregistered (`certificate`): the
+    declared `supersede` step (the firm told, with the certificate's number), and the owner told.
+    `notices` is the request's context or, for the job, `_JobNotices`."""
+    date = certificate.deregistered_on.isoformat()
+    text = f"车辆已{how}于{date}注销（注销证明编号{certificate.number}），本报废信息无需再办理"
+    params = {"number": certificate.number, "date": date}
+    move(notices, session, SCRAP_REPORT_WORKFLOW, report, "supersede", field_name="reportId",
+         values={"close_reason": text, "closed_at": stamp(notices.now()), "closed_by": closed_by},
+         params=params)  # fmt: skip
+    if vehicle is not None and vehicle.owner_person_id:
+        notices.notify(
+            session, vehicle.owner_person_id, f"{rules.MEASURE}.scrap_already_deregistered",
+            {**params, "plate": vehicle.plate or "—",
+             "certificate_no": report.recycling_certificate_no},
+        )  # fmt: skip
+
+
+def _settle_other_path(
+    ctx: Context,
+    session: Session,
+    vehicle: Vehicle,
+    certificate: DeregCertificate,
+    application: apps.Application | None,
+    report: DeregScrapReport | None,
+) -> None:
+    """A vehicle is deregistered once, by the owner's application or by a scrap report; whatever
+    the other path left open is settled in the same transaction, so nobody waits for an office
+    that can no longer act (review finding): every other RECEIVED scrap report of the vehicle is
+    superseded, every other open deregistration application is closed by the office (CANCELLED,
+    with the certificate's number; the owner is told)."""
+    actor = ctx.actor.account_id
+    how = f"依车主的注销登记申请{application.id}" if application is not None else ""
+    for other in session.exec(
+        select(DeregScrapReport).where(
+            DeregScrapReport.vehicle_id == vehicle.id,
+            DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
+        )
+    ).all():
+        if report is None or other.id != report.id:
+            _supersede(ctx, session, other, vehicle, certificate, actor, how)
+    source = (
+        f"依报废信息{report.id}"
+        if report is not None
+        else f"依注销登记申请{application.id}"
+        if application is not None
+        else ""
+    )
+    note = f"车辆已{source}于{certificate.deregistered_on.isoformat()}注销，注销证明编号{certificate.number}"
+    for open_app in session.exec(
+        select(apps.Application).where(
+            apps.Application.measure == rules.MEASURE,
+            apps.Application.vehicle_id == vehicle.id,
+            apps.Application.status.not_in(apps.APPLICATION_FINAL),  # type: ignore[attr-defined]
+        )
+    ).all():
+        if application is not None and open_app.id == application.id:
+            continue
+        apps.transition(session, open_app, apps.AppStatus.CANCELLED, now=ctx.now(),
+                        actor_account_id=actor, note=note, ctx=ctx, by=Party.OFFICE)  # fmt: skip
 
 
 def review(
@@ -138,6 +234,7 @@ def review(
         approve,
         note,
         DeregistrationErrorCode.NOTE_REQUIRED,
+        rules.R_NOTE,
     )
     if not approve:
         return app, None
@@ -153,6 +250,7 @@ def review(
         str(app.data.get("reason", "SCRAPPED")),
         app.city_code,
         "applicationId",
+        application=app,
     )
     move_by_caller(ctx, session, app, apps.AppStatus.COMPLETED)
     return app, certificate
@@ -190,7 +288,11 @@ def scrap_report(
     ).first()
     if open_report is not None:
         raise RuleError(
-            Code.ALREADY_EXISTS, "This vehicle's scrap report is already pending.", field="vin"
+            Code.ALREADY_EXISTS,
+            "This vehicle's scrap report is already pending.",
+            field="vin",
+            rule=rules.R_REPORT_PENDING,
+            measure=rules.MEASURE,
         )
     now = ctx.now()
     report = DeregScrapReport(
@@ -224,6 +326,7 @@ def scrap_process(
         rules.DeregReason.SCRAPPED.value,
         report.registration_city,
         "reportId",
+        report=report,
     )
     now = ctx.now()
     move(ctx, session, SCRAP_REPORT_WORKFLOW, report, "process", field_name="reportId",
@@ -250,6 +353,8 @@ def _received_report(ctx: Context, session: Session, report_id: str) -> DeregScr
             DeregistrationErrorCode.REPORT_DONE,
             f"This report is already {report.status.lower()}.",
             field="reportId",
+            rule=rules.R_REPORT_ONCE,
+            measure=rules.MEASURE,
         )
     return report
 
@@ -334,10 +439,31 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> Certi
 
 # --- jobs ------------------------------------------------------------------------------------------
 def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any]:
-    """Flag scrap reports not processed within one day of receipt (三-三-2)."""
+    """Flag scrap reports not processed within one day of receipt (三-三-2); first supersede
+    any report left RECEIVED by a deregistration made before such reports were settled with it
+    (the firm and the owner told), which is not overdue but moot."""
     today = now.date()
-    flagged = 0
+    flagged = superseded = 0
     with Session(platform.engine) as session:
+        stranded = session.exec(
+            select(DeregScrapReport, Vehicle)
+            .join(Vehicle, Vehicle.id == DeregScrapReport.vehicle_id)  # type: ignore[arg-type]
+            .where(
+                DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
+                Vehicle.status == VehicleStatus.DEREGISTERED.value,
+            )
+        ).all()
+        notices = _JobNotices(platform, now)
+        for report, vehicle in stranded:
+            certificate = session.exec(
+                select(DeregCertificate)
+                .where(DeregCertificate.vehicle_id == vehicle.id)
+                .order_by(DeregCertificate.issued_at.desc())  # type: ignore[attr-defined]
+            ).first()
+            if certificate is not None:
+                _supersede(notices, session, report, vehicle, certificate, None)
+                superseded += 1
+        session.flush()
         for report in session.exec(
             select(DeregScrapReport).where(
                 DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
@@ -349,7 +475,7 @@ def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any
                 session.add(report)
                 flagged += 1
         session.commit()
-    return {"flagged": flagged, "rule": rules.R_ONE_DAY}
+    return {"flagged": flagged, "superseded": superseded, "rule": rules.R_ONE_DAY}
 
 
 def remind_scrap_deadlines(platform: Any, now: dt.datetime) -> dict[str, Any]:
