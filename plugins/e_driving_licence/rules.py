@@ -37,6 +37,7 @@ R_NATIONWIDE = "M01 2021-一-五-2: 电子驾驶证在全国范围内有效"
 R_UNIFORM = "M01 2021-一-五-3: 启用统一的电子驾驶证后，不得继续使用本地发放的其他驾驶证电子版本"
 R_PAPER = "M01 2021-一-五-4: 公安交管部门仍按规定核发纸质驾驶证"
 R_PHOTO = "M01 2021-一-三-1: 及时受理电子驾驶证申请，及时审核电子照片"
+R_ONE_LICENCE = f"{R_UNIFORM} (one live e-licence and one open application per licence)"
 R_APP = "M01 2021-一-五-3: 通过统一的“交管12123”APP发放"
 
 VALID, INVALID, SUSPENDED = 0, 1, 2  # the codes of the status lists and of claim 9

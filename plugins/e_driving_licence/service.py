@@ -45,6 +45,7 @@ ISSUER = issuing.Issuer(
     already_issued=EDrivingLicenceErrorCode.ALREADY_ISSUED,
     pending=EDrivingLicenceErrorCode.PENDING_APPLICATION,
     review_rule=rules.R_PHOTO,
+    submit_rule=rules.R_ONE_LICENCE,
 )
 
 

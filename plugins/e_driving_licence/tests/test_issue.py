@@ -91,6 +91,7 @@ def test_duplicate_application_refused(edl):
     issue(env)
     body = apply(env)
     assert body["errors"][0]["code"] == "EDL_ALREADY_ISSUED"
+    assert body["errors"][0]["rule"].startswith("M01 2021-一-五-3")
 
 
 def test_disabled_city_refuses_issuance(edl):

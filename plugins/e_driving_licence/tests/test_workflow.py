@@ -23,6 +23,7 @@ def test_the_holder_withdraws_and_may_apply_again(edl):
     app_id = _apply(env)
     pending = apply(env)
     assert pending["errors"][0]["code"] == "EDL_PENDING_APPLICATION"
+    assert pending["errors"][0]["rule"].startswith("M01 2021-一-五-3")
     other = env.data(WITHDRAW, {"a": app_id}, as_="li_account")["applicationWithdraw"]
     assert other["errors"] == [{"code": "NOT_FOUND", "field": "applicationId"}]
     out = env.data(WITHDRAW, {"a": app_id, "r": "照片不满意"}, as_="zhang_account")
