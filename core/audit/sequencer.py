@@ -29,11 +29,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, text, tuple_
+import orjson
+from sqlalchemy import Text, and_, cast, insert, or_, select, text, tuple_
 from sqlalchemy.engine import Connection, Engine
 
 from core.audit import merkle
-from core.audit.entries import entry_bytes
+from core.audit.entries import ENTRY_FIELDS, entry_bytes_of
 from core.audit.models import NATIONAL_LOG, AuditEvent, AuditLeaf, AuditNode, AuditTreeHead
 from core.audit.tree_head import TreeHead, sign_tree_head
 from core.db import stamp
@@ -46,7 +47,15 @@ L = AuditLeaf.__table__  # type: ignore[attr-defined]
 N = AuditNode.__table__  # type: ignore[attr-defined]
 H = AuditTreeHead.__table__  # type: ignore[attr-defined]
 BATCH = 5000
-_EVENT_COLUMNS = [E.c[name] for name in E.c.keys()]  # noqa: SIM118 - column collection
+# seq, txn, at, then the entry's fields in ENTRY_FIELDS order, `detail` (last) as its JSON text
+_EVENT_COLUMNS = [
+    E.c.seq,
+    E.c.txn,
+    E.c.at,
+    *(E.c[name] for name in ENTRY_FIELDS[:-1]),
+    cast(E.c.detail, Text).label("detail"),
+]
+_INSERTS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
 def all_logs() -> list[str]:
@@ -139,7 +148,7 @@ def _pending(conn: Connection, log_id: str, after: tuple[int, int], limit: int) 
         # out; one that committed before the next statement starts is visible to it
         horizon = conn.execute(_HORIZON).scalar_one()
         query = query.where(E.c.txn < horizon)
-    return list(conn.execute(query.order_by(E.c.txn, E.c.seq).limit(limit)))
+    return conn.execute(query.order_by(E.c.txn, E.c.seq).limit(limit)).all()
 
 
 def integrate(
@@ -157,23 +166,21 @@ def integrate(
             events = _pending(conn, log_id, after, batch)
             if not events:
                 return Integrated(log_id, 0, size)
-            leaves = [merkle.leaf_hash(entry_bytes(e._mapping)) for e in events]
+            leaves = [merkle.leaf_hash(_entry(e)) for e in events]
             frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
             new_frontier, created = merkle.append_leaves(size, frontier, leaves)
-            conn.execute(
-                insert(L),
-                [
-                    {"log_id": log_id, "leaf_index": size + i, "event_seq": e.seq, "leaf_hash": h}
-                    for i, (e, h) in enumerate(zip(events, leaves, strict=True))
-                ],
+            _insert_many(
+                conn,
+                L,
+                ("log_id", "leaf_index", "event_seq", "leaf_hash"),
+                [(log_id, size + i, e.seq, h) for i, (e, h) in enumerate(zip(events, leaves))],
             )
             if created:
-                conn.execute(
-                    insert(N),
-                    [
-                        {"log_id": log_id, "level": lv, "idx": ix, "hash": h}
-                        for (lv, ix), h in created
-                    ],
+                _insert_many(
+                    conn,
+                    N,
+                    ("log_id", "level", "idx", "hash"),
+                    [(log_id, lv, ix, h) for (lv, ix), h in created],
                 )
             new_size = size + len(events)
             root = merkle.root_hash(new_size, new_frontier)
@@ -195,6 +202,32 @@ def integrate(
     oldest = min(stamp(e.at) for e in events)
     lag = max(0.0, (stamp(now) - oldest).total_seconds())
     return Integrated(log_id, len(events), new_size, lag)
+
+
+def _entry(event: Any) -> bytes:
+    """The entry bytes of a row of `_EVENT_COLUMNS`."""
+    detail = event[-1]
+    return entry_bytes_of(
+        (*event[3:-1], None if detail is None else orjson.loads(detail)), event.at
+    )
+
+
+def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """One executemany of plain values straight to the driver: a pass writes thousands of leaf
+    and node rows, and SQLAlchemy's per-row parameter processing cost more than the insert.
+    The statement is compiled once per table and dialect."""
+    key = (table.name, conn.dialect.name)
+    if key not in _INSERTS:
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+        _INSERTS[key] = (str(compiled), compiled.positiontup)
+    sql, positions = _INSERTS[key]
+    if positions is None:  # a named parameter style (psycopg: %(name)s)
+        conn.exec_driver_sql(sql, [dict(zip(columns, row)) for row in rows])
+    elif tuple(positions) == columns:
+        conn.exec_driver_sql(sql, rows)
+    else:
+        order = [columns.index(name) for name in positions]
+        conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
 
 
 def _has_pending(conn: Connection, log_id: str, after: tuple[int, int]) -> bool:
