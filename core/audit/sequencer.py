@@ -173,7 +173,10 @@ def integrate(
                 conn,
                 L,
                 ("log_id", "leaf_index", "event_seq", "leaf_hash"),
-                [(log_id, size + i, e.seq, h) for i, (e, h) in enumerate(zip(events, leaves))],
+                [
+                    (log_id, size + i, e.seq, h)
+                    for i, (e, h) in enumerate(zip(events, leaves, strict=True))
+                ],
             )
             if created:
                 _insert_many(
@@ -222,7 +225,7 @@ def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: l
         _INSERTS[key] = (str(compiled), compiled.positiontup)
     sql, positions = _INSERTS[key]
     if positions is None:  # a named parameter style (psycopg: %(name)s)
-        conn.exec_driver_sql(sql, [dict(zip(columns, row)) for row in rows])
+        conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in rows])
     elif tuple(positions) == columns:
         conn.exec_driver_sql(sql, rows)
     else:
