@@ -736,7 +736,8 @@ def _graphiql_html() -> str:
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     """Start the in-process audit sequencer (AUDIT_SEQUENCER=embedded, the default); several
-    workers may each run one, the per-log lock lets one work at a time."""
+    workers may each run one, the per-log lock lets one work at a time. At shutdown, stop it and
+    flush the log queue."""
     platform: Platform = app.state.platform
     sequencer = None
     if platform.settings.audit_sequencer == "embedded":
@@ -749,6 +750,9 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     finally:
         if sequencer is not None:
             sequencer.stop()
+        # the last lines (the shutdown's, the last requests') are written before uvicorn ends
+        # the process (core/observability.py)
+        observability.flush_logs()
 
 
 def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:
