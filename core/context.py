@@ -34,6 +34,7 @@ from core.rollout import Decision
 
 if TYPE_CHECKING:
     from core.group_commit import GroupCommitter
+    from core.idempotency import KeyedWrites
     from core.platform import Platform
 
 log = logging.getLogger("traffic.context")
@@ -169,6 +170,9 @@ class Context:
         # set by the HTTP layer: insert-only mutations then commit with the other requests of the
         # event loop's turn (core/group_commit.py); None: each commits alone, synchronously
         self.committer: GroupCommitter | None = None
+        # set by the HTTP layer for a request under an Idempotency-Key: every transaction counted
+        # in `commits` also marks the key COMMITTED, in that transaction (core/idempotency.py)
+        self.keyed: KeyedWrites | None = None
 
     @property
     def client_address(self) -> str:
@@ -401,7 +405,7 @@ class Context:
                     self._commit_inserts(scope)
                 else:
                     self._commit(scope._session, scope, scope._baseline)
-                self.commits += 1
+                self._committed(scope.audit_draft())
                 for callback in scope.after_commit:  # e.g. reload a cache the write changed
                     callback()
                 return result
@@ -436,8 +440,11 @@ class Context:
         conn = self.conn
         if conn.in_transaction():
             conn.commit()
-        await self.committer.commit(conn, scope.staged, scope.audit_draft())
-        self.commits += 1
+        draft = scope.audit_draft()
+        keyed = self.keyed
+        mark = None if keyed is None else (lambda connection: keyed.mark(connection, draft))
+        await self.committer.commit(conn, scope.staged, draft, mark)
+        self._committed(draft)
         for callback in scope.after_commit:
             callback()
         return result
@@ -457,6 +464,8 @@ class Context:
                 for statement, params in scope.staged:
                     conn.execute(statement, params)
                 insert_event(conn, draft)
+                if self.keyed is not None:
+                    self.keyed.mark(conn, draft)
         finally:
             conn.execution_options(sqlite_begin=previous)
 
@@ -487,7 +496,16 @@ class Context:
         for statement, params in scope.staged:
             session.execute(statement, params)
         insert_event(session, draft)
+        if self.keyed is not None:
+            self.keyed.mark(session, draft)
         session.commit()
+
+    def _committed(self, draft: EventDraft) -> None:
+        """Count a transaction that committed `draft` (and, under an Idempotency-Key, keep it in
+        the list the key's next mark stores)."""
+        self.commits += 1
+        if self.keyed is not None:
+            self.keyed.committed(draft)
 
     def audit_read(
         self,
@@ -503,8 +521,8 @@ class Context:
         draft = self.draft_event(
             action, subject_person_id, subject_ref, outcome, detail or {}, measure
         )
-        self._insert_alone(draft)
-        self.commits += 1
+        self._insert_alone(draft, keyed=True)
+        self._committed(draft)
 
     def _audit_refusal(
         self,
@@ -523,11 +541,15 @@ class Context:
         except Exception:  # noqa: BLE001 - a refusal must still answer even if its audit fails
             log.exception("could not audit a refusal", extra={"request_id": self.request_id})
 
-    def _insert_alone(self, draft: EventDraft) -> None:
+    def _insert_alone(self, draft: EventDraft, keyed: bool = False) -> None:
+        """Insert `draft` in a transaction of its own (`keyed`: counted as the request's write,
+        so it marks the request's Idempotency-Key too)."""
         with self.platform.engine.connect() as conn:
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 insert_event(conn, draft)
+                if keyed and self.keyed is not None:
+                    self.keyed.mark(conn, draft)
 
     def draft_event(
         self,

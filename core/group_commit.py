@@ -20,7 +20,7 @@ request slots (core/http.py `db_slots`).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +38,9 @@ class PendingWrite:
     conn: Connection
     staged: Sequence[tuple[Any, Any]]
     draft: EventDraft
+    # run in the transaction after the inserts (an Idempotency-Key's mark, core/idempotency.py);
+    # what it raises fails this request only, as a constraint it broke would
+    mark: Callable[[Connection], None] | None = None
     done: asyncio.Future[None] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future()
     )
@@ -61,6 +64,9 @@ def write(conn: Connection, batch: Sequence[PendingWrite]) -> None:
                     for statement, params in pending.staged:
                         conn.execute(statement, params)
             insert_events(conn, [p.draft.row() for p in batch])
+            for pending in batch:
+                if pending.mark is not None:
+                    pending.mark(conn)
     finally:
         conn.execution_options(sqlite_begin=previous)
 
@@ -76,11 +82,15 @@ class GroupCommitter:
         self.writes = 0  # requests written
 
     async def commit(
-        self, conn: Connection, staged: Sequence[tuple[Any, Any]], draft: EventDraft
+        self,
+        conn: Connection,
+        staged: Sequence[tuple[Any, Any]],
+        draft: EventDraft,
+        mark: Callable[[Connection], None] | None = None,
     ) -> None:
-        """Wait until `staged` and `draft` are committed (with other requests' writes). Raises
-        what the database raised for this request's own rows."""
-        pending = PendingWrite(conn, staged, draft)
+        """Wait until `staged` and `draft` (and what `mark` writes) are committed, with other
+        requests' writes. Raises what the database (or `mark`) raised for this request's own."""
+        pending = PendingWrite(conn, staged, draft, mark)
         self._pending.append(pending)
         if not self._scheduled:
             self._scheduled = True

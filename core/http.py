@@ -454,6 +454,7 @@ class GraphQLEndpoint:
         actor: Actor,
         request_id: str,
         allow_mutation: bool,
+        keyed: idempotency.KeyedWrites | None = None,
     ) -> Response:
         """Prepare every operation, refuse the whole request if one is malformed or if they carry
         more than one credential operation, and only then run them in order."""
@@ -476,7 +477,7 @@ class GraphQLEndpoint:
         results = [
             plan
             if isinstance(plan, dict)
-            else await self._execute(plan, actor, request, request_id, commits)
+            else await self._execute(plan, actor, request, request_id, commits, keyed)
             for plan in plans
         ]
         body = results if batch else results[0]
@@ -524,26 +525,59 @@ class GraphQLEndpoint:
                 "IDEMPOTENCY_KEY_REUSED",
             )
         if claim.outcome == "IN_PROGRESS":
-            return _error(
-                409,
-                "A request with this Idempotency-Key is still running.",
-                "IDEMPOTENCY_IN_PROGRESS",
-            )
+            seconds = claim.retry_after
+            return Response(
+                orjson.dumps({"errors": [{
+                    "message": "A request with this Idempotency-Key is still running; retry "
+                    f"in {seconds} s.",
+                    "extensions": {"code": "IDEMPOTENCY_IN_PROGRESS",
+                                   "details": {"retryAfterSeconds": seconds}},
+                }]}),
+                status_code=409,
+                media_type="application/json",
+                headers={"x-request-id": request_id, "retry-after": str(seconds)},
+            )  # fmt: skip
         if claim.outcome == "REPLAY":
             return Response(
                 claim.response or b"{}",
                 media_type="application/json",
                 headers={"x-request-id": request_id, "idempotency-replayed": "true"},
             )
+        if claim.outcome == "APPLIED":
+            # the first request committed and then died before its answer was stored: say so
+            # (never run it again, never 409 for ever); its audit entries say what it wrote
+            return Response(
+                orjson.dumps({"errors": [{
+                    "message": "The request with this Idempotency-Key was already applied, but "
+                    "its answer was not kept (the server stopped before storing it); it is not "
+                    "run again. Read the result back: `extensions.applied` names the audit "
+                    "entries it wrote.",
+                    "extensions": {"code": idempotency.ALREADY_APPLIED,
+                                   "rule": "core: idempotency",
+                                   "applied": list(claim.applied)},
+                }]}),
+                media_type="application/json",
+                headers={"x-request-id": request_id, "idempotency-replayed": "true"},
+            )  # fmt: skip
         assert claim.record_id is not None
+        keyed = idempotency.KeyedWrites(claim.record_id)
         try:
-            response = await self._execute_all(request, operations, batch, actor, request_id, True)
+            response = await self._execute_all(
+                request, operations, batch, actor, request_id, True, keyed
+            )
         except BaseException:
-            idempotency.release(engine, claim.record_id)
+            idempotency.release(engine, claim.record_id)  # kept if something was committed
             raise
-        if getattr(response, "committed", 0):
-            # something was written: a retry must get this answer, never a second side effect
-            idempotency.complete(engine, claim.record_id, bytes(response.body))
+        if getattr(response, "committed", 0) or keyed.applied:
+            # something was written, and the key marked so in the same transaction: a retry must
+            # get this answer, never a second side effect. Should storing the answer fail (or the
+            # process die first), the key stays COMMITTED and a retry is told ALREADY_APPLIED.
+            try:
+                idempotency.complete(engine, claim.record_id, bytes(response.body))
+            except Exception:  # noqa: BLE001 - the change is made: the client still gets its answer
+                log.exception(
+                    "could not store an idempotent answer", extra={"request_id": request_id}
+                )
         else:
             # nothing committed (a refusal, a rate limit, an internal error, a client error): the
             # key is released so that a retry runs again
@@ -631,9 +665,16 @@ class GraphQLEndpoint:
         return found
 
     async def _execute(
-        self, plan: _Plan, actor: Actor, request: Request, request_id: str, commits: list[int]
+        self,
+        plan: _Plan,
+        actor: Actor,
+        request: Request,
+        request_id: str,
+        commits: list[int],
+        keyed: idempotency.KeyedWrites | None = None,
     ) -> dict[str, Any]:
-        """Run one prepared operation; what it committed is added to `commits` (idempotency)."""
+        """Run one prepared operation; what it committed is added to `commits` and, under an
+        Idempotency-Key, marked on the key in each of its transactions (`keyed`)."""
         ctx = Context(
             platform=self.platform,
             actor=actor,
@@ -642,6 +683,7 @@ class GraphQLEndpoint:
             conn=getattr(request.state, "db", None),
         )
         ctx.committer = self.committer
+        ctx.keyed = keyed
         started = time.perf_counter()
         traced = None
         if self.tracer_provider is not None:
@@ -694,7 +736,8 @@ def _graphiql_html() -> str:
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     """Start the in-process audit sequencer (AUDIT_SEQUENCER=embedded, the default); several
-    workers may each run one, the per-log lock lets one work at a time."""
+    workers may each run one, the per-log lock lets one work at a time. At shutdown, stop it and
+    flush the log queue."""
     platform: Platform = app.state.platform
     sequencer = None
     if platform.settings.audit_sequencer == "embedded":
@@ -707,6 +750,9 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     finally:
         if sequencer is not None:
             sequencer.stop()
+        # the last lines (the shutdown's, the last requests') are written before uvicorn ends
+        # the process (core/observability.py)
+        observability.flush_logs()
 
 
 def create_app(platform: Platform, tracer_provider: Any = None) -> Starlette:

@@ -11,6 +11,8 @@
   production factory (`server:app_factory`) calls it in every worker, and
   `deploy/uvicorn-log.json` (`uvicorn --log-config`) gives uvicorn's supervisor process the
   same format. Every record logged while a request runs carries its `request_id` (REQUEST_ID).
+  Lines are written by a background thread; the app's shutdown writes what is queued
+  (`flush_logs`), so that SIGTERM loses none.
 - Traces (OpenTelemetry, optional, `TRACING`): core/tracing.py.
 """
 
@@ -53,6 +55,7 @@ log = logging.getLogger("traffic.request")
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
 _listener: logging.handlers.QueueListener | None = None
+_queue_handler: logging.handlers.QueueHandler | None = None
 
 
 def record_verification(partner: str, result: str) -> None:
@@ -134,8 +137,9 @@ def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
     """JSON lines on stderr for the whole process, written by a background thread (the request
     path formats the line and enqueues it; the thread writes). uvicorn's loggers lose their own
     plain-text handlers and go through the same JSON handler (its access log only if it is on).
-    Idempotent: a second call replaces the first set-up."""
-    global _listener
+    Idempotent: a second call replaces the first set-up. `flush_logs` (at the app's shutdown)
+    writes what is queued and makes the process write its last lines itself."""
+    global _listener, _queue_handler
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))  # the line is made before the queue
     q: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
@@ -144,6 +148,7 @@ def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
     queue_handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers[:] = [queue_handler]
+    _queue_handler = queue_handler
     root.setLevel(level)
     for name in UVICORN_LOGGERS:
         logger = logging.getLogger(name)
@@ -158,6 +163,35 @@ def setup_logging(level: int = logging.INFO) -> logging.handlers.QueueListener:
     _listener = logging.handlers.QueueListener(q, handler)
     _listener.start()
     return _listener
+
+
+def flush_logs() -> None:
+    """Write every queued line now, and from now on write each line in the thread that logs it.
+
+    Called when the app shuts down (core/http.py, lifespan): after SIGTERM uvicorn finishes and
+    then raises the signal again, which ends the process at once, before `atexit` and with the
+    writer thread's queue unwritten (the shutdown lines, the last requests' lines were lost).
+    From here on the lines uvicorn still logs ("Finished server process") are written before
+    that. Nothing to do unless `setup_logging` ran."""
+    global _listener
+    listener, queue_handler = _listener, _queue_handler
+    if listener is None or queue_handler is None:
+        return
+    _listener = None
+    listener.stop()  # writes what was queued, then the writer thread ends
+    direct = logging.StreamHandler(listener.handlers[0].stream)  # type: ignore[attr-defined]
+    direct.setFormatter(JsonFormatter())
+    direct.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.handlers[:] = [direct if h is queue_handler else h for h in root.handlers]
+    leftover = listener.queue  # lines logged while the writer stopped
+    while True:
+        try:
+            record = leftover.get_nowait()
+        except queue.Empty:
+            break
+        if record is not None:
+            listener.handle(record)
 
 
 def _stop_listener() -> None:
