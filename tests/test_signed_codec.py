@@ -296,3 +296,24 @@ def test_base45_agrees_with_the_reference_package_for_every_length():
     for bad in ("GGW", "::", "A", "ABCD"):  # 65535 < GGW; '::' is 2024 > 255; lengths 1 mod 3
         with pytest.raises(codec.MalformedPayload):
             codec.b45decode(bad)
+
+
+def test_map_keys_sort_as_their_encodings_do():
+    """codec orders map keys without encoding them (`_key_order`); the order must be the bytewise
+    order of the keys' deterministic encodings (RFC 8949 §4.2.1), which cbor2 produces, over keys
+    on both sides of every head-length boundary, negative ones and texts of every head length."""
+    import random
+
+    import cbor2
+
+    rng = random.Random(9052)
+    ints = [0, 1, 23, 24, 255, 256, 65535, 65536, 2**32 - 1, 2**32, 2**64 - 1]
+    ints += [-1 - n for n in ints] + [rng.randrange(-(2**64), 2**64) for _ in range(300)]
+    texts = ["", "a", "b", "aa", "z" * 23, "a" * 24, "é", "电子", "x" * 255, "x" * 256]
+    texts += ["".join(rng.choice("aé电z") for _ in range(rng.randrange(0, 30))) for _ in range(300)]
+    keys = list(dict.fromkeys(ints + texts))
+    rng.shuffle(keys)
+    expected = sorted(keys, key=cbor2.dumps)
+    assert sorted(keys, key=codec._key_order) == expected
+    encoded = codec.encode({key: 0 for key in keys})
+    assert list(cbor2.loads(encoded)) == expected

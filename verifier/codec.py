@@ -58,10 +58,25 @@ class MalformedPayload(ValueError):
 
 
 # --- deterministic CBOR ---------------------------------------------------------------------------
+def _key_order(key: int | str) -> tuple[int, int, bytes]:
+    """Where `key` sorts among map keys: the bytewise order of the keys' deterministic encodings
+    (RFC 8949 §4.2.1) without encoding them. The first byte holds the major type (0 unsigned,
+    1 negative, 3 text) and the head grows with the argument, so encodings order by major type,
+    then by argument (the value; -1 - value for a negative; the UTF-8 length for a text), then,
+    for texts of one length, by their bytes."""
+    if isinstance(key, int):
+        return (0, key, b"") if key >= 0 else (1, -1 - key, b"")
+    data = key.encode()
+    return (3, len(data), data)
+
+
 def _ordered(value: Any, depth: int = 0) -> Any:
     """`value` checked against the data model, with every map's keys in deterministic order."""
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
+    kind = type(value)
+    if kind is str or kind is bytes:  # the common cases first; subclasses take the path below
+        return value
     if isinstance(value, bool) or value is None:
         raise ValueError("booleans and null are outside the payload data model")
     if isinstance(value, int):
@@ -77,7 +92,8 @@ def _ordered(value: Any, depth: int = 0) -> Any:
         for key, item in value.items():
             if isinstance(key, bool) or not isinstance(key, int | str):
                 raise ValueError("map keys are integers or text strings")
-            entries.append((cbor2.dumps(_ordered(key, depth + 1)), key, _ordered(item, depth + 1)))
+            _ordered(key, depth + 1)  # a key is checked like any value (64-bit integers)
+            entries.append((_key_order(key), key, _ordered(item, depth + 1)))
         entries.sort(key=lambda entry: entry[0])  # RFC 8949 §4.2.1: bytewise order of the keys
         return {key: item for _, key, item in entries}
     raise ValueError(f"{type(value).__name__} is outside the payload data model")
