@@ -27,6 +27,7 @@ from core.accounts import Role
 from core.actor import Actor
 from core.audit import EventDraft, insert_event
 from core.db import begin_write, is_sqlite_busy
+from core.direct_select import DirectSelect
 from core.divisions import city as lookup_city
 from core.errors import Code, Forbidden, NotAuthenticated, RuleError
 from core.notices import Addressee
@@ -38,6 +39,9 @@ if TYPE_CHECKING:
     from core.platform import Platform
 
 log = logging.getLogger("traffic.context")
+# fetch_one's statements, each with its driver plan (core/direct_select.py), keyed by identity
+_DIRECT: dict[int, DirectSelect] = {}
+_DIRECT_MAX = 512
 P = TypeVar("P")
 T = TypeVar("T")
 
@@ -203,11 +207,18 @@ class Context:
 
         For hot read paths (verification, status look-ups): the ORM's identity map and object
         loading cost about a third of the request there (PERFORMANCE.md); a Core row does not.
-        Build the statement once at import time with `bindparam`s and pass their values here.
+        Build the statement once at import time with `bindparam`s and pass their values here:
+        it is then sent straight to the driver (core/direct_select.py), and the row is a named
+        tuple (`row.status`, `row[0]`).
         """
         if self._session is not None:  # see what this request's session wrote
             return self._session.execute(statement, params).first()
-        return self.conn.execute(statement, params).first()
+        direct = _DIRECT.get(id(statement))
+        if direct is None or direct.statement is not statement:
+            if len(_DIRECT) >= _DIRECT_MAX:  # statements built per call: not worth a plan each
+                return self.conn.execute(statement, params).first()
+            direct = _DIRECT[id(statement)] = DirectSelect(statement)
+        return direct.first(self.conn, **params)
 
     @property
     def conn(self) -> Connection:
