@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any
 
 from sqlalchemy import JSON, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 from core.clock import CHINA_TZ
@@ -59,7 +61,10 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             # (events, result set-up): about 45 µs less on every transaction. Statement
             # listeners (tracing, core.testing.count_statements) therefore do not see BEGIN.
             mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
-            conn.connection.driver_connection.execute(f"BEGIN {mode}")
+            try:
+                conn.connection.driver_connection.execute(f"BEGIN {mode}")
+            except sqlite3.Error as exc:  # as SQLAlchemy wraps it (callers catch OperationalError)
+                raise DBAPIError.instance(f"BEGIN {mode}", (), exc, sqlite3.Error) from exc
 
         return engine
     # 16 kept (the 16 request slots each hold one, also while waiting for a group commit), 16 more
