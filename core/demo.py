@@ -145,7 +145,10 @@ def build_core_demo(session: Session, now: dt.datetime = DEMO_NOW) -> DemoWorld:
         client_id="employer-demo",
     )
     r["bank"] = f.partner(
-        "中国工商银行江苏分行", PartnerKind.BANK, ["mortgage:file"], client_id="bank-demo"
+        "中国工商银行江苏分行",
+        PartnerKind.BANK,
+        ["mortgage:file", "vehicle_licence:verify"],
+        client_id="bank-demo",
     )
     r["auto_finance"] = f.partner(
         "上汽通用汽车金融",

@@ -406,10 +406,10 @@ def test_a_new_revision_goes_to_its_measures_branch_with_only_its_tables(tmp_pat
             os.unlink(path)
 
 
-def test_partners_that_verify_licences_keep_verifying_vehicle_licences(tmp_path):
-    """core_0009: M13 now needs `vehicle_licence:verify`; a registration holding `licence:verify`
-    gets it on upgrade (it could verify e-vehicle licences before), others do not; downgrade
-    takes it away again."""
+def test_insurers_and_banks_keep_verifying_vehicle_licences(tmp_path):
+    """core_0009: M13 now needs `vehicle_licence:verify`; insurer and bank registrations (whose
+    roles may call it, and could before without a scope) get it on upgrade, other kinds do not;
+    downgrade takes it away again."""
     import datetime as dt
 
     from alembic import command
@@ -423,16 +423,17 @@ def test_partners_that_verify_licences_keep_verifying_vehicle_licences(tmp_path)
     engine = make_engine(url)
     now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
     with engine.begin() as conn:
-        for org_id, scopes in (
-            ("ORGVERIFIES00001", '["licence:verify"]'),
-            ("ORGFILES00000001", '["mortgage:file"]'),
+        for org_id, kind, scopes in (
+            ("ORGINSURER000001", "INSURER", '["licence:verify"]'),
+            ("ORGBANK000000001", "BANK", '["mortgage:file"]'),
+            ("ORGRENTAL0000001", "RENTAL", '["licence:verify"]'),
         ):
             conn.execute(
                 text(
                     "INSERT INTO partner_orgs (id, name, kind, scopes, allowed_claims, status, "
-                    "created_at) VALUES (:id, 'x', 'INSURER', :scopes, '[]', 'ACTIVE', :now)"
+                    "created_at) VALUES (:id, 'x', :kind, :scopes, '[]', 'ACTIVE', :now)"
                 ),
-                {"id": org_id, "scopes": scopes, "now": now},
+                {"id": org_id, "kind": kind, "scopes": scopes, "now": now},
             )
 
     def scopes() -> dict[str, list[str]]:
@@ -444,9 +445,11 @@ def test_partners_that_verify_licences_keep_verifying_vehicle_licences(tmp_path)
 
     command.upgrade(config, "core_0009")
     assert scopes() == {
-        "ORGFILES00000001": ["mortgage:file"],
-        "ORGVERIFIES00001": ["licence:verify", "vehicle_licence:verify"],
+        "ORGBANK000000001": ["mortgage:file", "vehicle_licence:verify"],
+        "ORGINSURER000001": ["licence:verify", "vehicle_licence:verify"],
+        "ORGRENTAL0000001": ["licence:verify"],
     }
     command.downgrade(config, "core_0005")
-    assert scopes()["ORGVERIFIES00001"] == ["licence:verify"]
+    assert scopes()["ORGBANK000000001"] == ["mortgage:file"]
+    assert scopes()["ORGINSURER000001"] == ["licence:verify"]
     engine.dispose()

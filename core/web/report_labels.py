@@ -142,6 +142,7 @@ COLUMNS: dict[str, str] = {
     "scrap_reports": "报废回收报告数",
     "processed_within_one_day": "一日内办结数",
     "flagged_overdue": "超期标记数",
+    "superseded": "车主已先行注销数",
     # M16 courier service
     "booked": "预约数",
     "fees_yuan": "费用（元）",

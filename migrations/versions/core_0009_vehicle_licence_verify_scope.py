@@ -1,9 +1,10 @@
-"""grant vehicle_licence:verify to the partners that verify licences
+"""grant vehicle_licence:verify to the partners that could verify e-vehicle licences
 
 M13's eVehicleLicenceVerify checked no partner scope until it needed `vehicle_licence:verify`
-(the scope M01's `licence:verify` has for driving e-licences). So that a registered partner that
-verified e-vehicle licences is not cut off by the upgrade, every partner registration holding
-`licence:verify` gets the new scope too; other partners ask for it through partnerRegister.
+(the scope M01's `licence:verify` has for driving e-licences). Its permission rule lets insurers'
+and banks' clients call it (roles PARTNER_INSURER and PARTNER_BANK), so every insurer and bank
+registration gets the new scope: none of them is cut off by the upgrade, and no other kind of
+partner is given a scope its role cannot use.
 
 Revision ID: core_0009
 Revises: core_0005
@@ -20,15 +21,23 @@ down_revision = "core_0005"
 branch_labels = None
 depends_on = None
 
-OLD, NEW = "licence:verify", "vehicle_licence:verify"
-_ORGS = sa.table("partner_orgs", sa.column("id", sa.String), sa.column("scopes", sa.JSON))
+NEW = "vehicle_licence:verify"
+KINDS = ("INSURER", "BANK")  # the kinds whose role may call eVehicleLicenceVerify
+_ORGS = sa.table(
+    "partner_orgs",
+    sa.column("id", sa.String),
+    sa.column("kind", sa.String),
+    sa.column("scopes", sa.JSON),
+)
 
 
 def upgrade() -> None:
     conn = op.get_bind()
-    for org_id, scopes in conn.execute(sa.select(_ORGS.c.id, _ORGS.c.scopes)).all():
-        if OLD in (scopes or []) and NEW not in scopes:
-            conn.execute(_ORGS.update().where(_ORGS.c.id == org_id).values(scopes=[*scopes, NEW]))
+    rows = conn.execute(sa.select(_ORGS.c.id, _ORGS.c.scopes).where(_ORGS.c.kind.in_(KINDS)))
+    for org_id, scopes in rows.all():
+        if NEW not in (scopes or []):
+            kept = [*(scopes or []), NEW]
+            conn.execute(_ORGS.update().where(_ORGS.c.id == org_id).values(scopes=kept))
 
 
 def downgrade() -> None:
