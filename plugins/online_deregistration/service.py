@@ -319,6 +319,9 @@ def scrap_process(
     vehicle = session.get(Vehicle, report.vehicle_id)
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
+    # as on the owner's path: a buyer's open transfer (M02) or another open application is
+    # finished or withdrawn first, or its party would be left with a deregistered car
+    rules.require_no_open_business(open_other_business(session, vehicle.id), "reportId")
     certificate = deregister(
         ctx,
         session,

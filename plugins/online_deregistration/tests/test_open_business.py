@@ -67,3 +67,29 @@ def test_refusals_name_the_input_of_the_operation(make_env):
     review = REVIEW.replace("errors { code }", "errors { code field }")
     out = env.data(review, {"id": app_id, "ok": True}, as_="clerk")["deregistrationReview"]
     assert out["errors"] == [{"code": "DEREG_NOT_DEREGISTRABLE", "field": "applicationId"}]
+
+
+def test_a_scrap_report_is_not_processed_while_a_transfer_to_a_buyer_is_open(make_env):
+    """The scrap-report path refuses as the owner's path does (found by a fresh-user review: the
+    report deregistered the car and left the buyer's transfer SUBMITTED); once the transfer is
+    withdrawn, the office processes the report."""
+    from .helpers import PROCESS, REPORT
+
+    env = make_env(PLUGINS, now="2024-09-02")
+    car = env.refs["li_car"]
+    t = _transfer(env)
+    assert t["errors"] == [], t
+    city = car.registration_city
+    body = env.data(REPORT, {"vin": car.vin, "d": "2024-09-02", "c": city}, as_="scrapping")
+    report_id = body["deregistrationScrapReport"]["report"]["id"]
+    process = PROCESS.replace("errors { code }", "errors { code field rule }")
+    out = env.data(process, {"id": report_id}, as_="clerk_sh")["deregistrationScrapProcess"]
+    err = out["errors"][0]
+    assert (err["code"], err["field"]) == ("DEREG_OPEN_BUSINESS", "reportId") and err["rule"]
+    with env.session() as s:
+        assert s.get(Vehicle, car.id).status == "NORMAL"  # nothing changed
+    env.data(WITHDRAW, {"t": t["transfer"]["id"]}, as_="zhang_account")
+    out = env.data(process, {"id": report_id}, as_="clerk_sh")["deregistrationScrapProcess"]
+    assert out["errors"] == []
+    with env.session() as s:
+        assert s.get(Vehicle, car.id).status == "DEREGISTERED"
