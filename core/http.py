@@ -64,6 +64,9 @@ _request_ids = itertools.count(1)
 _PID = os.getpid()
 MAX_VARIABLE_DEPTH = 24
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
+# printable ASCII, the characters of a Structured Field string (RFC 8941 §3.3.3), as the IETF
+# Idempotency-Key draft has it; no leading or trailing space
+_IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e][\x20-\x7e]{6,98}[\x21-\x7e]")
 TOO_MANY_CREDENTIAL_OPERATIONS = "TOO_MANY_CREDENTIAL_OPERATIONS"
 JSON = "application/json"
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -434,7 +437,10 @@ class GraphQLEndpoint:
                 headers={"www-authenticate": "Bearer"},
             )
         try:
-            key = request.headers.get("idempotency-key")
+            keys = request.headers.getlist("idempotency-key")
+            key = keys[0] if len(keys) == 1 else None
+            if len(keys) > 1:
+                return _error(400, "Send one Idempotency-Key header.", "BAD_REQUEST")
             if key is not None and request.method == "POST":
                 return await self._run_idempotent(
                     request, operations, batch, actor, request_id, key
@@ -512,8 +518,12 @@ class GraphQLEndpoint:
         """Run a request under an Idempotency-Key (see core/idempotency.py)."""
         if not actor.authenticated:
             return _error(400, "Idempotency keys need an authenticated caller.", "BAD_REQUEST")
-        if not 8 <= len(key) <= 100:
-            return _error(400, "Idempotency-Key must have 8 to 100 characters.", "BAD_REQUEST")
+        if not _IDEMPOTENCY_KEY.fullmatch(key):
+            return _error(
+                400,
+                "Idempotency-Key must have 8 to 100 visible ASCII characters (spaces inside).",
+                "BAD_REQUEST",
+            )
         engine = self.platform.engine
         caller = f"{actor.kind}:{actor.account_id}"
         fingerprint = idempotency.request_fingerprint(operations)

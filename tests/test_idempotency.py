@@ -159,3 +159,31 @@ def test_redact_secrets_leaves_other_answers_alone():
     plain = b'{"data":{"rolloutSet":{"city":"320500"}}}'
     assert redact_secrets(plain) == plain
     assert redact_secrets(b"not json") == b"not json"
+
+
+def test_a_key_is_one_header_of_8_to_100_visible_ascii_characters(example_env):
+    """As the IETF Idempotency-Key draft has it (a Structured Field string): a key of other
+    characters, a tab, a padded key or two headers are refused with 400, nothing run."""
+    env = example_env
+    token = env.token("province_admin")
+    body = {"query": SET, "variables": {"c": "320500"}}
+    for key in ("电子驾驶证电子驾驶证".encode(), "abc\tdefgh", " abcdefgh", "k" * 101, "k" * 7):
+        answer = env.http.post(
+            "/graphql",
+            json=body,
+            headers={"authorization": f"Bearer {token}", "idempotency-key": key},
+        )
+        assert answer.status_code == 400, key
+        assert answer.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    two = env.http.post(
+        "/graphql",
+        json=body,
+        headers=[
+            ("authorization", f"Bearer {token}"),
+            ("idempotency-key", "first-key-1"),
+            ("idempotency-key", "other-key-2"),
+        ],
+    )
+    assert two.status_code == 400 and "one Idempotency-Key" in two.json()["errors"][0]["message"]
+    assert _admin_rules(env) == 0  # none of them ran
+    assert _post(env, "a key with spaces inside: ok-" + "k" * 70).status_code == 200
