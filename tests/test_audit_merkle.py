@@ -186,3 +186,15 @@ def test_out_of_range_requests_are_refused():
     with pytest.raises(ValueError):
         merkle.consistency_proof(6, 5, store.hashes)
     assert not merkle.verify_inclusion(b"\x00" * 32, -1, 5, [], merkle.root_hash(5, store.hashes))
+
+
+def test_the_sequencer_reads_a_detail_orjson_refuses_as_before():
+    """Details are parsed with orjson; what only the standard parser reads (NaN, stored by
+    SQLAlchemy's JSON type) still gives the entry the request path would have hashed."""
+    import math
+
+    from core.audit.sequencer import _detail
+
+    assert _detail('{"a": [1, "电子"]}') == {"a": [1, "电子"]}
+    assert math.isnan(_detail('{"x": NaN}')["x"])
+    assert _detail(None) is None

@@ -21,6 +21,7 @@ CLI job `python -m core.cli audit-sequence` for deployments (docs/deployment.md)
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import threading
 import time
@@ -209,10 +210,18 @@ def integrate(
 
 def _entry(event: Any) -> bytes:
     """The entry bytes of a row of `_EVENT_COLUMNS`."""
-    detail = event[-1]
-    return entry_bytes_of(
-        (*event[3:-1], None if detail is None else orjson.loads(detail)), event.at
-    )
+    return entry_bytes_of((*event[3:-1], _detail(event[-1])), event.at)
+
+
+def _detail(text: str | None) -> Any:
+    """An event's detail from its JSON text: orjson, or the standard parser for what orjson
+    refuses and SQLAlchemy's JSON type may have stored (NaN, infinity), read as before."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:
