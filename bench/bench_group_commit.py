@@ -30,7 +30,7 @@ class _Pending:
     """`core.group_commit.PendingWrite` without its future (no event loop here)."""
 
     def __init__(self, conn, staged, draft) -> None:  # noqa: ANN001
-        self.conn, self.staged, self.draft = conn, staged, draft
+        self.conn, self.staged, self.draft, self.mark = conn, staged, draft, None
 
 
 def run_group_commit() -> dict:

@@ -58,7 +58,8 @@ def main(argv: list[str]) -> int:
             print(f"   {key}: {value}", flush=True)
         done.add(id(fn))
         print(f"   ({time.time() - started:.0f} s)")
-    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+        # written after each benchmark: a later one that fails keeps the figures measured so far
+        RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 
