@@ -1,7 +1,8 @@
 """Typed refusals. Every rule that refuses raises `RuleError`; nothing is written when it does.
 
 A `RuleError` carries a machine code, a human message (Chinese or English), the input field at
-fault, and the rule that refused: the measure and the seed clause (e.g. "M09 2021-九-二"). Mutations
+fault, and the rule that refused: the measure and the seed clause (e.g. "M09 2021-九-二"), or for
+the core's own input, visibility and workflow refusals the core rule (`CORE_RULES`). Mutations
 turn it into a `UserError` in their payload; queries turn it into a top-level GraphQL error with
 the same fields under `extensions`.
 """
@@ -38,6 +39,22 @@ class Code:
     INTERNAL = "INTERNAL_ERROR"
 
 
+# The rule a core refusal names when the code that raised it names none: bad input, a record the
+# caller may not see, a workflow step that is not allowed. A measure's own refusals name their
+# seed clause instead.
+CORE_RULES: dict[str, str] = {
+    Code.INVALID_INPUT: "core: input validation (docs/identifiers.md; limits in schema.graphql)",
+    Code.INVALID_ID_NUMBER: "core: identifiers (GB 11643-1999, docs/identifiers.md)",
+    Code.INVALID_CREDIT_CODE: "core: identifiers (GB 32100-2015, docs/identifiers.md)",
+    Code.UNKNOWN_CITY: "core: administrative divisions (GB/T 2260)",
+    Code.UNKNOWN_MEASURE: "core: the measures this deployment runs",
+    Code.INVALID_DATE: "core: input validation (ISO 8601 dates)",
+    Code.TOO_LONG: "core: input limits (free text)",
+    Code.NOT_FOUND: "core: a record you may not see is not found (no probing)",
+    Code.INVALID_TRANSITION: "core: a case moves only along its workflow's steps",
+}
+
+
 class ErrorCode(enum.StrEnum):
     """Base of every measure's `<Noun>ErrorCode` enum (its errors.py): a closed set of codes, each
     documented in the plugin's README (tests/test_plugin_conventions.py checks both)."""
@@ -58,6 +75,8 @@ class RuleError(Exception):
 
     def __post_init__(self) -> None:
         super().__init__(self.message)
+        if self.rule is None:
+            self.rule = CORE_RULES.get(self.code)
 
     def extensions(self) -> dict[str, Any]:
         """The fields a client reads from a top-level GraphQL error."""

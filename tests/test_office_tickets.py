@@ -12,9 +12,12 @@ import pytest
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.errors import CORE_RULES, Code
 from core.registries.applications import Application, submit
 from core.tickets import OfficeTicket, OfficeTicketEvent, escalate_overdue
 from plugins.used_car_transfer.tests.helpers import apply
+
+INPUT_RULE = CORE_RULES[Code.INVALID_INPUT]
 
 PLUGINS = ["used_car_transfer"]
 T = "id status kind raisedCity counterpartCity transferOutCity transferInCity dueOn answer resolution"
@@ -138,7 +141,7 @@ def test_each_step_is_for_its_side(make_env):
         "OUT_OF_JURISDICTION"
     )
     blank = step(env, "answer", t["id"], "  ", "clerk_sh")
-    assert blank["errors"][0] == {"code": "INVALID_INPUT", "field": "answer", "rule": None}
+    assert blank["errors"][0] == {"code": "INVALID_INPUT", "field": "answer", "rule": INPUT_RULE}
     with env.session() as s:
         assert s.get(OfficeTicket, t["id"]).status == "OPEN"
 

@@ -9,7 +9,10 @@ from sqlmodel import select
 
 from core.accounts import PartnerClient, PartnerOrg
 from core.audit.models import AuditEvent
+from core.errors import CORE_RULES, Code
 from core.identity import make_credit_code
+
+INPUT_RULE = CORE_RULES[Code.INVALID_INPUT]
 
 REGISTER = """mutation($in: PartnerRegisterInput!) { partnerRegister(input: $in) {
   partnerId errors { code field rule } } }"""
@@ -120,7 +123,7 @@ def test_jurisdiction_and_validation(core_env):
     bad = _register(env, "national_admin", creditCode="91320100MA1234567X")
     assert bad["errors"][0]["code"] == "INVALID_CREDIT_CODE"
     bad = _register(env, "national_admin", creditCode=make_credit_code(987_002), scopes=["root"])
-    assert bad["errors"][0] == {"code": "INVALID_INPUT", "field": "scopes", "rule": None}
+    assert bad["errors"][0] == {"code": "INVALID_INPUT", "field": "scopes", "rule": INPUT_RULE}
     bad = _register(
         env, "national_admin", creditCode=make_credit_code(987_003), allowedClaims=["Name;"]
     )

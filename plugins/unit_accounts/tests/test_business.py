@@ -8,6 +8,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.accounts import UnitRole
+from core.errors import CORE_RULES, Code
 from core.registries.applications import Application
 from core.registries.vehicles import FiledDriver, VehicleCategory, VehicleUse
 from core.testing_answers import top_code
@@ -26,6 +27,7 @@ from .helpers import (
     unit,
 )
 
+INPUT_RULE = CORE_RULES[Code.INVALID_INPUT]
 ERR = "errors { code field rule measure }"
 PRESELECT = f"""
 mutation($unit: ID!, $vin: String!, $plate: String!) {{
@@ -228,7 +230,7 @@ def test_contact_change_by_a_manager_readable_by_members(make_env):
     assert errors(bad, "unitContactChange")[0] == {
         "code": "INVALID_INPUT",
         "field": "mobile",
-        "rule": None,
+        "rule": INPUT_RULE,
         "measure": None,
     }
     assert len(outbox_messages(env, "unit_accounts.contact_changed")) == 2

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from core.audit import AuditEvent
+from core.errors import CORE_RULES, Code
 from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.testing_answers import payload
@@ -17,6 +18,8 @@ from core.testing_notices import notice_templates, notice_texts
 
 from ..models import UsedCarTransferRow
 from .helpers import PLUGINS, RETURN, apply, inspect, register
+
+INPUT_RULE = CORE_RULES[Code.INVALID_INPUT]
 
 FIELDS = "id status returnReason returnBasis returnEvidence closeNote inspection { passed }"
 WITHDRAW = (
@@ -100,7 +103,7 @@ def test_the_office_rejects_a_failed_transfer_with_its_reason(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     tid = _failed(env)
     blank = env.data(REJECT, {"t": tid, "r": "  "}, as_="clerk")["usedCarTransferReject"]
-    assert blank["errors"][0] == {"code": "INVALID_INPUT", "field": "reason", "rule": None}
+    assert blank["errors"][0] == {"code": "INVALID_INPUT", "field": "reason", "rule": INPUT_RULE}
     wrong = env.data(REJECT, {"t": tid, "r": "车架号不符"}, as_="clerk_sh")
     assert wrong["usedCarTransferReject"]["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     body = env.gql(REJECT, {"t": tid, "r": "车架号不符"}, as_="inspector")
