@@ -9,6 +9,7 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from core.audit import AuditEvent, AuditLeaf, AuditTreeHead, sequence_all, verify_logs
+from core.errors import CORE_RULES, Code
 from verifier.audit import AuditKeys, check_event, verify_consistency, verify_tree_head
 
 SIGN_IN = 'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
@@ -126,7 +127,11 @@ def test_tree_heads_and_consistency_proofs_are_public(core_env):
         [bytes.fromhex(h) for h in proof["proof"]],
     )
     bad = env.gql('{ auditTreeHead(logId: "moon") { treeSize } }')
-    assert bad["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "logId"}
+    assert bad["errors"][0]["extensions"] == {
+        "code": "INVALID_INPUT",
+        "field": "logId",
+        "rule": CORE_RULES[Code.INVALID_INPUT],
+    }
     bad = env.gql('{ auditInclusionProof(logId: "national", leafHash: "zz") { treeSize } }')
     assert bad["errors"][0]["extensions"]["field"] == "leafHash"
 

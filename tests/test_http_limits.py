@@ -3,6 +3,7 @@
 import orjson
 import pytest
 
+from core.errors import CORE_RULES, Code
 from core.platform import build_platform
 from core.settings import Settings
 from core.testing import Env
@@ -113,7 +114,11 @@ def test_batch_limit(core_env):
 
 def test_page_size_capped(core_env):
     body = core_env.gql("{ myAuditTrail(first: 1000) { totalCount } }", as_="zhang_account")
-    assert body["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": "first"}
+    assert body["errors"][0]["extensions"] == {
+        "code": "INVALID_INPUT",
+        "field": "first",
+        "rule": CORE_RULES[Code.INVALID_INPUT],
+    }
 
 
 def test_bad_token_is_401(core_env):

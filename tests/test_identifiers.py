@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from core.accounts import Account, Person
-from core.errors import RuleError
+from core.errors import CORE_RULES, Code, RuleError
 from core.identifiers import (
     parse_licence_file_number,
     parse_mobile,
@@ -507,6 +507,7 @@ def test_purpose_of_a_look_up_is_checked_text(core_env) -> None:
     assert body["errors"][0]["extensions"] == {
         "code": "INVALID_INPUT",
         "field": "purpose",
+        "rule": CORE_RULES[Code.INVALID_INPUT],
     }
 
 
