@@ -183,11 +183,17 @@ class DeregistrationQuery:
 
     @operation_field(
         f"{MEASURE}.scrap_process",
-        "Scrap reports of your city, pending first.",
+        "Scrap reports of your city in one status: RECEIVED by default (the office's queue, "
+        "oldest first), or PROCESSED, REJECTED or SUPERSEDED (newest first, with why they were "
+        "closed).",
         qualifier="own city",
     )
     def deregistration_scrap_reports(
-        self, info: strawberry.Info, city: str, overdue_only: bool = False
+        self,
+        info: strawberry.Info,
+        city: str,
+        overdue_only: bool = False,
+        status: ScrapReportStatusEnum = rules.ScrapReportStatus.RECEIVED,  # type: ignore[valid-type]
     ) -> list[DeregistrationScrapReport]:
         from sqlmodel import select
 
@@ -197,13 +203,40 @@ class DeregistrationQuery:
         place = lookup_city(city, "city").code
         ctx.require_jurisdiction(place, field="city")
         ctx.require_in_force(MEASURE, place)
+        pending = status == rules.ScrapReportStatus.RECEIVED
         stmt = select(DeregScrapReport).where(
             DeregScrapReport.registration_city == place,
-            DeregScrapReport.status == rules.ScrapReportStatus.RECEIVED.value,
+            DeregScrapReport.status == rules.ScrapReportStatus(status).value,
         )
         if overdue_only:
             stmt = stmt.where(DeregScrapReport.overdue_flagged_at.is_not(None))  # type: ignore[union-attr]
-        return [DeregistrationScrapReport.of(r) for r in ctx.session.exec(stmt.limit(200)).all()]
+        order = DeregScrapReport.received_at if pending else DeregScrapReport.received_at.desc()  # type: ignore[attr-defined]
+        rows = ctx.session.exec(stmt.order_by(order).limit(200)).all()
+        return [DeregistrationScrapReport.of(r) for r in rows]
+
+    @operation_field(
+        f"{MEASURE}.scrap_report",
+        "The scrap reports your firm filed, newest first, each with its status and why it was "
+        "closed (a REJECTED report's reason; a SUPERSEDED one's deregistration and certificate).",
+        qualifier="own firm's",
+        own_records=True,
+    )
+    def my_deregistration_scrap_reports(
+        self, info: strawberry.Info
+    ) -> list[DeregistrationScrapReport]:
+        from sqlmodel import select
+
+        ctx: Context = info.context
+        org_id = ctx.actor.partner_org_id
+        if not org_id:
+            return []
+        rows = ctx.session.exec(
+            select(DeregScrapReport)
+            .where(DeregScrapReport.reporter_org_id == org_id)
+            .order_by(DeregScrapReport.received_at.desc())  # type: ignore[attr-defined]
+            .limit(200)
+        ).all()
+        return [DeregistrationScrapReport.of(r) for r in rows]
 
 
 @strawberry.type
