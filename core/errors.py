@@ -50,7 +50,7 @@ CORE_RULES: dict[str, str] = {
     Code.UNKNOWN_MEASURE: "core: the measures this deployment runs",
     Code.INVALID_DATE: "core: input validation (ISO 8601 dates)",
     Code.TOO_LONG: "core: input limits (free text)",
-    Code.NOT_FOUND: "core: a record you may not see is not found (no probing)",
+    Code.NOT_FOUND: "core: no such record, or none you may see (one answer: no probing)",
     Code.INVALID_TRANSITION: "core: a case moves only along its workflow's steps",
 }
 
