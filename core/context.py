@@ -39,8 +39,9 @@ if TYPE_CHECKING:
     from core.platform import Platform
 
 log = logging.getLogger("traffic.context")
-# fetch_one's statements, each with its driver plan (core/direct_select.py), keyed by identity
-_DIRECT: dict[int, DirectSelect] = {}
+# fetch_one's statements (built once at import time; a Core statement hashes by identity), each
+# with its driver plan (core/direct_select.py)
+_DIRECT: dict[Any, DirectSelect] = {}
 _DIRECT_MAX = 512
 P = TypeVar("P")
 T = TypeVar("T")
@@ -213,11 +214,11 @@ class Context:
         """
         if self._session is not None:  # see what this request's session wrote
             return self._session.execute(statement, params).first()
-        direct = _DIRECT.get(id(statement))
-        if direct is None or direct.statement is not statement:
+        direct = _DIRECT.get(statement)
+        if direct is None:
             if len(_DIRECT) >= _DIRECT_MAX:  # statements built per call: not worth a plan each
                 return self.conn.execute(statement, params).first()
-            direct = _DIRECT[id(statement)] = DirectSelect(statement)
+            direct = _DIRECT[statement] = DirectSelect(statement)
         return direct.first(self.conn, **params)
 
     @property

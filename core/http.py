@@ -285,11 +285,21 @@ def db_slots(engine: Any) -> int:
     return max(1, (size() + max(0, getattr(pool, "_max_overflow", 0))) // 2)
 
 
-def _error(status: int, message: str, code: str) -> Response:
+def _error(
+    status: int,
+    message: str,
+    code: str,
+    headers: dict[str, str] | None = None,
+    **extensions: Any,
+) -> Response:
+    """A request-level GraphQL error answer: `code` and any further `extensions`."""
     return Response(
-        orjson.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}),
+        orjson.dumps(
+            {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}
+        ),
         status_code=status,
         media_type="application/json",
+        headers=headers,
     )
 
 
@@ -438,12 +448,11 @@ class GraphQLEndpoint:
             )
         try:
             keys = request.headers.getlist("idempotency-key")
-            key = keys[0] if len(keys) == 1 else None
             if len(keys) > 1:
                 return _error(400, "Send one Idempotency-Key header.", "BAD_REQUEST")
-            if key is not None and request.method == "POST":
+            if keys and request.method == "POST":
                 return await self._run_idempotent(
-                    request, operations, batch, actor, request_id, key
+                    request, operations, batch, actor, request_id, keys[0]
                 )
             return await self._execute_all(
                 request, operations, batch, actor, request_id, allow_mutation
@@ -536,17 +545,13 @@ class GraphQLEndpoint:
             )
         if claim.outcome == "IN_PROGRESS":
             seconds = claim.retry_after
-            return Response(
-                orjson.dumps({"errors": [{
-                    "message": "A request with this Idempotency-Key is still running; retry "
-                    f"in {seconds} s.",
-                    "extensions": {"code": "IDEMPOTENCY_IN_PROGRESS",
-                                   "details": {"retryAfterSeconds": seconds}},
-                }]}),
-                status_code=409,
-                media_type="application/json",
-                headers={"x-request-id": request_id, "retry-after": str(seconds)},
-            )  # fmt: skip
+            return _error(
+                409,
+                f"A request with this Idempotency-Key is still running; retry in {seconds} s.",
+                "IDEMPOTENCY_IN_PROGRESS",
+                {"x-request-id": request_id, "retry-after": str(seconds)},
+                details={"retryAfterSeconds": seconds},
+            )
         if claim.outcome == "REPLAY":
             return Response(
                 claim.response or b"{}",
@@ -556,19 +561,16 @@ class GraphQLEndpoint:
         if claim.outcome == "APPLIED":
             # the first request committed and then died before its answer was stored: say so
             # (never run it again, never 409 for ever); its audit entries say what it wrote
-            return Response(
-                orjson.dumps({"errors": [{
-                    "message": "The request with this Idempotency-Key was already applied, but "
-                    "its answer was not kept (the server stopped before storing it); it is not "
-                    "run again. Read the result back: `extensions.applied` names the audit "
-                    "entries it wrote.",
-                    "extensions": {"code": idempotency.ALREADY_APPLIED,
-                                   "rule": "core: idempotency",
-                                   "applied": list(claim.applied)},
-                }]}),
-                media_type="application/json",
-                headers={"x-request-id": request_id, "idempotency-replayed": "true"},
-            )  # fmt: skip
+            return _error(
+                200,
+                "The request with this Idempotency-Key was already applied, but its answer was "
+                "not kept (the server stopped before storing it); it is not run again. Read the "
+                "result back: `extensions.applied` names the audit entries it wrote.",
+                idempotency.ALREADY_APPLIED,
+                {"x-request-id": request_id, "idempotency-replayed": "true"},
+                rule="core: idempotency",
+                applied=list(claim.applied),
+            )
         assert claim.record_id is not None
         keyed = idempotency.KeyedWrites(claim.record_id)
         try:
