@@ -159,6 +159,30 @@ def notify(
     )
 
 
+@dataclass(frozen=True)
+class JobNotifier:
+    """A scheduled job's stand-in for the request context where notices are sent: `now()` and
+    `notify(session, to, template, params)` as `Context` has them, so that a job can take a
+    declared workflow step (`core.workflow.move`) whose notice goes out through the outbox,
+    stamped with the job's time. `templates`: `platform.notices`."""
+
+    templates: Mapping[str, NoticeTemplate]
+    at: dt.datetime
+
+    def now(self) -> dt.datetime:
+        return self.at
+
+    def notify(
+        self,
+        session: Session,
+        to: str | Addressee,
+        template: str,
+        params: dict[str, Any] | None = None,
+        channel: str | None = None,
+    ) -> None:
+        notify(session, self.at, self.templates, to, template, params, channel)
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0

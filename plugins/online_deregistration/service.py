@@ -139,19 +139,6 @@ def deregister(
     return certificate
 
 
-class _JobNotices:
-    """`ctx.notify` for a scheduled job (no request): the declared notice, through the outbox."""
-
-    def __init__(self, platform: Any, now: dt.datetime) -> None:
-        self.platform, self._now = platform, now
-
-    def now(self) -> dt.datetime:
-        return self._now
-
-    def notify(self, session: Session, to: Any, template: str, params: dict[str, Any]) -> None:
-        outbox.notify(session, self._now, self.platform.notices, to, template, params)
-
-
 def _supersede(
     notices: Any,
     session: Session,
@@ -163,7 +150,7 @@ def _supersede(
 ) -> None:
     """Close a RECEIVED scrap report whose vehicle is already deregistered (`certificate`): the
     declared `supersede` step (the firm told, with the certificate's number), and the owner told.
-    `notices` is the request's context or, for the job, `_JobNotices`."""
+    `notices` is the request's context or, for the job, a `core.outbox.JobNotifier`."""
     date = certificate.deregistered_on.isoformat()
     text = f"车辆已{how}于{date}注销（注销证明编号{certificate.number}），本报废信息无需再办理"
     params = {"number": certificate.number, "date": date}
@@ -456,7 +443,7 @@ def flag_overdue_scrap_reports(platform: Any, now: dt.datetime) -> dict[str, Any
                 Vehicle.status == VehicleStatus.DEREGISTERED.value,
             )
         ).all()
-        notices = _JobNotices(platform, now)
+        notices = outbox.JobNotifier(platform.notices, now)
         for report, vehicle in stranded:
             certificate = session.exec(
                 select(DeregCertificate)
