@@ -11,50 +11,28 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import func, insert, select
 
-ROOT = Path(__file__).resolve().parent.parent
+from core.testing_server import free_port, start_server
+
 VERIFY = """mutation($in: EDrivingLicenceVerifyInput!) { eDrivingLicenceVerify(input: $in) {
   errors { code } verification { accepted receiptId auditEntry { uid } } } }"""
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start(url: str, port: int) -> subprocess.Popen:
     env = {
-        **os.environ,
         "DATABASE_URL": url,
         "APP_PLUGINS": "e_driving_licence",
         "LOAD_DEMO": "0",
         "AUDIT_SEQUENCER": "embedded",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app_factory", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("the server did not start")
+    return start_server(env, port, timeout=30)
 
 
 def _prepare(url: str) -> tuple[list[str], str]:
@@ -114,7 +92,7 @@ def _prepare(url: str) -> tuple[list[str], str]:
 def test_sigkill_under_load_loses_nothing_that_was_answered(tmp_path):
     url = f"sqlite:///{tmp_path}/crash.db"
     payloads, token = _prepare(url)
-    port = _port()
+    port = free_port()
     server = _start(url, port)
     answered: list[tuple[str, str]] = []
     stop = threading.Event()

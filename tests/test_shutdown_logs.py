@@ -10,50 +10,27 @@ shutdown keep logging. The server is started as documented (`uvicorn server:app_
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+from core.testing_server import free_port, start_server
+
 REQUESTS = 40
 PADDING = "x" * 4000  # each access-log line carries it: 40 lines are far more than a pipe holds
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_sigterm_writes_every_queued_line_before_the_process_ends(tmp_path):
-    port = _port()
+    port = free_port()
     env = {
-        **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path}/logs.db",
         "APP_PLUGINS": "e_driving_licence",
         "LOAD_DEMO": "0",
     }
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "server:app_factory", "--factory",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    server = start_server(env, port, log_level="info", stderr=subprocess.PIPE)
     try:
-        deadline = time.time() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.time() < deadline and server.poll() is None, "the server did not start"
-            time.sleep(0.1)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=5) as http:
             for n in range(REQUESTS):
                 assert http.get(f"/health?n={n}&pad={PADDING}").status_code == 200
