@@ -103,13 +103,17 @@ def deregister(
     application: apps.Application | None = None,
     report: DeregScrapReport | None = None,
 ) -> DeregCertificate:
-    """In one transaction: vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
+    """In one transaction, unless the vehicle is not deregistrable or another application is open
+    on it (`field` named): vehicle DEREGISTERED, its e-vehicle licence revoked, every grant and
     entrustment on it revoked, the electronic certificate issued (paper still issued), and what
     the other path left open settled (`_settle_other_path`): deregistered on the owner's
     `application`, a pending scrap report is superseded; on a scrap `report`, the owner's open
     application is closed."""
     now = ctx.now()
     rules.require_deregistrable(vehicle.status, vehicle.mortgaged, field)
+    # whichever path: a buyer's open transfer (M02) or another open application is finished or
+    # withdrawn first, or its party would be left with a deregistered car
+    rules.require_no_open_business(open_other_business(session, vehicle.id), field)
     vehicle.status = VehicleStatus.DEREGISTERED.value
     vehicle.updated_at = stamp(now)
     session.add(vehicle)
@@ -228,7 +232,6 @@ def review(
     vehicle = session.get(Vehicle, app.vehicle_id)
     if vehicle is None:
         raise NotFound("Vehicle", "applicationId")
-    rules.require_no_open_business(open_other_business(session, vehicle.id), "applicationId")
     move_by_caller(ctx, session, app, apps.AppStatus.APPROVED, note=text)
     certificate = deregister(
         ctx,
@@ -306,9 +309,6 @@ def scrap_process(
     vehicle = session.get(Vehicle, report.vehicle_id)
     if vehicle is None:  # pragma: no cover - foreign key
         raise NotFound("Vehicle", "reportId")
-    # as on the owner's path: a buyer's open transfer (M02) or another open application is
-    # finished or withdrawn first, or its party would be left with a deregistered car
-    rules.require_no_open_business(open_other_business(session, vehicle.id), "reportId")
     certificate = deregister(
         ctx,
         session,
