@@ -256,6 +256,13 @@ class Context:
             self._audit_refusal(action, None, None, error, measure=action.split(".")[0])
         raise error
 
+    def require_scope(self, scope: str, rule: str) -> None:
+        """For a partner caller: FORBIDDEN naming `rule` unless its credential carries `scope`
+        (its registration's scopes when the token was issued, docs/partners.md). Staff and
+        citizens pass: the permission table decides for them."""
+        if self.actor.is_partner and scope not in self.actor.scopes:
+            raise Forbidden(f"Your credential lacks the scope {scope}.", rule=rule)
+
     def require_person(self) -> str:
         """The caller's person id (citizens and staff with a person record), or UNAUTHENTICATED."""
         if self.actor.person_id is None:

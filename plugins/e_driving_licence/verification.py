@@ -175,10 +175,7 @@ def verify(
     actor = ctx.actor
     partner = None
     if actor.is_partner:
-        if SCOPE not in actor.scopes:
-            raise Forbidden(
-                f"Your credential lacks the scope {SCOPE}.", rule="M01: partner registration scope"
-            )
+        ctx.require_scope(SCOPE, "M01: partner registration scope")
         partner = _partner(ctx)
         if partner["status"] != "ACTIVE":
             raise RuleError(

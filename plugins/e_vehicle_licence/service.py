@@ -227,10 +227,7 @@ def verify(
     if actor.is_partner:
         from core.accounts import PartnerOrg
 
-        if SCOPE not in actor.scopes:
-            raise Forbidden(
-                f"Your credential lacks the scope {SCOPE}.", rule="M13: partner registration scope"
-            )
+        ctx.require_scope(SCOPE, "M13: partner registration scope")
         org = scope.session.get(PartnerOrg, actor.partner_org_id)
         if org is None or org.status != "ACTIVE":
             raise Forbidden("Your registration is not active.", rule="M13: partner registration")

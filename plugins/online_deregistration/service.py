@@ -20,7 +20,7 @@ from core.documents import credentials as cred
 from core.documents import issuing
 from core.documents.online_check import OnlineCheck
 from core.documents.signing import signed_text
-from core.errors import Code, Forbidden, NotFound, RuleError
+from core.errors import Code, NotFound, RuleError
 from core.identifiers import parse_reference, parse_vin
 from core.ids import lookup_id
 from core.registries import applications as apps
@@ -405,8 +405,7 @@ def verify(ctx: Context, scope: WriteScope, payload: str, purpose: str) -> Certi
     """Commerce departments (trade-in subsidies) and clerks verify a certificate, nationwide."""
     text = signed_text("payload", payload, 600)
     why = require_text("purpose", purpose, 100)
-    if ctx.actor.is_partner and "deregistration:verify" not in ctx.actor.scopes:
-        raise Forbidden("Your credential lacks the scope deregistration:verify.")
+    ctx.require_scope("deregistration:verify", "M15: partner registration scope")
     out = CertificateCheck()
     if out.open(ctx, text, PREFIX, KIND) is not None:
         handle = out.handle

@@ -68,3 +68,27 @@ def test_every_m15_refusal_names_its_rule(make_env):
     assert unnamed == {}
     for code in ("DEREG_NOTE_REQUIRED", "DEREG_PENDING_APPLICATION"):
         assert seen[code]["rule"].startswith("M15 2024-三-"), seen[code]
+
+
+def test_a_commerce_partner_without_the_scope_is_refused_with_its_rule(dereg):
+    """deregistrationCertificateVerify needs `deregistration:verify` on the partner's credential
+    (ctx.require_scope, as M01 and M13); a token issued without it is refused, naming the rule
+    (before: rule null); with it the same check is accepted."""
+    import copy
+
+    from .helpers import SHOW, VERIFY, approve
+
+    env = dereg()
+    certificate = approve(env)["certificate"]
+    text = env.data(SHOW, {"id": certificate["id"]}, as_="zhang_account")
+    text = text["deregistrationCertificateShow"]["text"]
+    org, client = env.refs["commerce"]
+    scopeless = copy.copy(org)
+    scopeless.scopes = []  # a token issued while the registration lacked the scope
+    body = env.data(
+        VERIFY.replace("errors { code", "errors { code rule"), {"p": text}, as_=(scopeless, client)
+    )
+    (error,) = body["deregistrationCertificateVerify"]["errors"]
+    assert error["code"] == "FORBIDDEN" and error["rule"] == "M15: partner registration scope"
+    ok = env.data(VERIFY, {"p": text}, as_=env.refs["commerce"])["deregistrationCertificateVerify"]
+    assert ok["errors"] == []
