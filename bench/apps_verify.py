@@ -37,6 +37,7 @@ def _platform():  # noqa: ANN202
         database_url=os.environ["BENCH_DATABASE_URL"],
         plugins=("e_driving_licence",),
         group_commit=os.environ.get("GROUP_COMMIT", "on") != "off",
+        audit_sequencer=os.environ.get("AUDIT_SEQUENCER", "embedded"),
     )
     return build_platform(settings, plugins=["e_driving_licence"])
 

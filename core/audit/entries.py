@@ -94,14 +94,26 @@ def entry_bytes(row: Any) -> bytes:
     return entry_bytes_of([get(name) for name in ENTRY_FIELDS], get("at"))
 
 
-def entry_bytes_of(values: Any, at: dt.datetime) -> bytes:
+def entry_bytes_of(values: Any, at: dt.datetime | str) -> bytes:
     """The canonical entry of an event from its `ENTRY_FIELDS` values, in that order (`detail`
     decoded), and its time: what `entry_bytes` gives for the same event (the sequencer reads the
-    columns in this order, without building a mapping per row)."""
+    columns in this order, without building a mapping per row). `at` may be the datetime or the
+    text SQLite stores (see `iso_time`)."""
     body = dict(zip(ENTRY_FIELDS, values, strict=True))
-    body["at"] = stamp(at).isoformat(timespec="microseconds")
+    body["at"] = iso_time(at)
     body["v"] = ENTRY_VERSION
     return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+
+
+def iso_time(at: dt.datetime | str) -> str:
+    """An event time as the entry writes it: ISO 8601 in UTC with microseconds
+    (`2026-11-30T08:00:00.000000+00:00`). `at` is a datetime, or the column's raw text as SQLite
+    stores it (SQLAlchemy's `YYYY-MM-DD HH:MM:SS.ffffff`, UTC), turned without parsing."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " " and at[19] == ".":
+            return f"{at[:10]}T{at[11:]}+00:00"
+        at = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+    return stamp(at).isoformat(timespec="microseconds")
 
 
 def log_for(actor_kind: str, province_code: str | None, home_province: str | None = None) -> str:

@@ -1,10 +1,12 @@
 """The sequencer: integrates committed audit events into each log's Merkle tree and signs tree heads.
 
 Requests only insert events (core/audit/entries.py). For each log, the sequencer, in one
-transaction: takes the log's lock without waiting (PostgreSQL `pg_try_advisory_xact_lock`; on
-SQLite the database's single write lock, taken up front), reads where it stopped (the latest tree
-head), selects the next events in commit order, appends their leaf hashes, stores every complete
-subtree they fill, signs the new tree head and commits. Only one sequencer works on a log at a time,
+transaction: takes the log's lock without waiting (PostgreSQL `pg_try_advisory_xact_lock`), reads
+where it stopped (the latest tree head), selects the next events in commit order, appends their
+leaf hashes, stores every complete subtree they fill, signs the new tree head and commits. On
+SQLite, where the database has a single write lock, the reading and computing happen in a read
+transaction and the write lock is taken only for the inserts (after checking that the log did not
+grow meanwhile). Only one sequencer works on a log at a time,
 however many workers or hosts run one; a second one finds the lock taken and skips that log.
 
 Never skipping a late event: on PostgreSQL each event carries its writer's transaction id, and the
@@ -31,11 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from sqlalchemy import Text, and_, cast, insert, or_, select, text, tuple_
+from sqlalchemy import and_, insert, or_, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from core.audit import merkle
-from core.audit.entries import ENTRY_FIELDS, entry_bytes_of
+from core.audit.entries import ENTRY_FIELDS, entry_bytes_of, iso_time
 from core.audit.models import NATIONAL_LOG, AuditEvent, AuditLeaf, AuditNode, AuditTreeHead
 from core.audit.tree_head import TreeHead, sign_tree_head
 from core.db import stamp
@@ -48,14 +50,20 @@ L = AuditLeaf.__table__  # type: ignore[attr-defined]
 N = AuditNode.__table__  # type: ignore[attr-defined]
 H = AuditTreeHead.__table__  # type: ignore[attr-defined]
 BATCH = 5000
-# seq, txn, at, then the entry's fields in ENTRY_FIELDS order, `detail` (last) as its JSON text
-_EVENT_COLUMNS = [
-    E.c.seq,
-    E.c.txn,
-    E.c.at,
-    *(E.c[name] for name in ENTRY_FIELDS[:-1]),
-    cast(E.c.detail, Text).label("detail"),
-]
+# seq, txn, at, then the entry's fields in ENTRY_FIELDS order, `detail` (last) as its JSON text;
+# a text() statement, so rows come as the driver gives them, without SQLAlchemy's type processing
+# per value (on SQLite `at` stays the stored text, which entries.iso_time turns without parsing)
+_PENDING_COLUMNS = ", ".join(["seq", "txn", "at", *ENTRY_FIELDS[:-1], "CAST(detail AS TEXT)"])
+_PENDING = {
+    same_txn: text(
+        f"SELECT {_PENDING_COLUMNS} FROM {E.name} WHERE log_id = :log_id AND "
+        + ("txn = :txn AND seq > :seq" if same_txn else "txn > :txn")
+        + " AND txn < :horizon ORDER BY "
+        + ("seq" if same_txn else "txn, seq")
+        + " LIMIT :limit"
+    )
+    for same_txn in (True, False)
+}
 _INSERTS: dict[tuple[str, str], tuple[str, tuple[str, ...] | None]] = {}
 
 
@@ -141,76 +149,130 @@ _HORIZON = text(
 
 
 def _pending(conn: Connection, log_id: str, after: tuple[int, int], limit: int) -> list[Any]:
-    query = select(*_EVENT_COLUMNS).where(
-        E.c.log_id == log_id, tuple_(E.c.txn, E.c.seq) > tuple_(*after)
-    )
+    """The next `limit` committed events of `log_id` after `after` (txn, seq), in that order.
+
+    Two index ranges, not the row comparison `(txn, seq) > (t, s)`: SQLite plans that as the range
+    `txn >= t` and filters it, reading every event the log already integrated on each pass (on
+    SQLite every txn is 0), so a pass cost grew with the log. The rest of the writer's own
+    transaction first (txn = t, seq > s), then the later transactions (txn > t)."""
+    txn, seq = after
+    horizon = 2**63 - 1  # SQLite: writers are serialised, every committed event is final
     if conn.dialect.name == "postgresql":
         # a separate, earlier statement: an event whose transaction was in progress then stays
         # out; one that committed before the next statement starts is visible to it
         horizon = conn.execute(_HORIZON).scalar_one()
-        query = query.where(E.c.txn < horizon)
-    return conn.execute(query.order_by(E.c.txn, E.c.seq).limit(limit)).all()
+    found: list[Any] = []
+    for same_txn in (True, False):
+        params = {"log_id": log_id, "txn": txn, "seq": seq, "horizon": horizon}
+        found += conn.execute(_PENDING[same_txn], {**params, "limit": limit - len(found)}).all()
+        if len(found) >= limit:
+            break
+    return found
+
+
+@dataclass(frozen=True)
+class _Append:
+    """What one pass adds to a log, computed before anything is written."""
+
+    size: int  # the tree size it extends
+    leaves: list[tuple]  # audit_leaves rows
+    nodes: list[tuple]  # audit_nodes rows: the complete subtrees the new leaves fill
+    head: dict[str, Any]  # the audit_tree_heads row, signed
+    oldest: dt.datetime  # the commit time of its oldest event
 
 
 def integrate(
     engine: Engine, keys: Any, now: dt.datetime, log_id: str, batch: int = BATCH
 ) -> Integrated:
-    """Integrate up to `batch` committed events of one log and sign the new tree head."""
+    """Integrate up to `batch` committed events of one log and sign the new tree head.
+
+    PostgreSQL: one transaction under the log's advisory lock (row inserts block no one else).
+    SQLite, where one writer at a time holds the whole database: the events are read and the
+    leaves, subtrees and tree head computed and signed in a read transaction, and the write lock
+    is then taken only for the inserts, after checking that no other sequencer extended the log
+    meanwhile; the requests' own commits wait for it that much less."""
     with engine.connect() as conn:
-        conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-        with conn.begin():
-            if not _lock(conn, log_id):
-                return Integrated(log_id, 0, -1)
-            head = latest_head(conn, log_id)
-            size = head.tree_size if head else 0
-            after = (head.last_txn, head.last_seq) if head else (-1, 0)
-            events = _pending(conn, log_id, after, batch)
-            if not events:
-                return Integrated(log_id, 0, size)
-            leaves = [merkle.leaf_hash(_entry(e)) for e in events]
-            frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
-            new_frontier, created = merkle.append_leaves(size, frontier, leaves)
-            _insert_many(
-                conn,
-                L,
-                ("log_id", "leaf_index", "event_seq", "leaf_hash"),
-                [
-                    (log_id, size + i, e.seq, h)
-                    for i, (e, h) in enumerate(zip(events, leaves, strict=True))
-                ],
-            )
-            if created:
-                _insert_many(
-                    conn,
-                    N,
-                    ("log_id", "level", "idx", "hash"),
-                    [(log_id, lv, ix, h) for (lv, ix), h in created],
-                )
-            new_size = size + len(events)
-            root = merkle.root_hash(new_size, new_frontier)
-            tree_head = TreeHead(log_id, new_size, root, int(now.timestamp() * 1000))
-            key = keys.active("audit")
-            conn.execute(
-                insert(H),
-                {
-                    "log_id": log_id,
-                    "tree_size": new_size,
-                    "root_hash": root,
-                    "at": stamp(now),
-                    "kid": key.kid,
-                    "signed": sign_tree_head(tree_head, key),
-                    "last_txn": events[-1].txn,
-                    "last_seq": events[-1].seq,
-                },
-            )
-    oldest = min(stamp(e.at) for e in events)
-    lag = max(0.0, (stamp(now) - oldest).total_seconds())
-    return Integrated(log_id, len(events), new_size, lag)
+        if conn.dialect.name == "postgresql":
+            with conn.begin():
+                if not _lock(conn, log_id):
+                    return Integrated(log_id, 0, -1)
+                size, append = _compute(conn, keys, now, log_id, batch)
+                if append is not None:
+                    _store(conn, log_id, append)
+        else:
+            with conn.begin():
+                size, append = _compute(conn, keys, now, log_id, batch)
+            if append is not None:
+                conn.execution_options(sqlite_begin="IMMEDIATE")
+                try:
+                    with conn.begin():
+                        head = latest_head(conn, log_id)
+                        if (head.tree_size if head else 0) != size:
+                            return Integrated(log_id, 0, -1)  # another sequencer was first
+                        _store(conn, log_id, append)
+                finally:
+                    conn.execution_options(sqlite_begin="DEFERRED")
+    if append is None:
+        return Integrated(log_id, 0, size)
+    added = len(append.leaves)
+    lag = max(0.0, (stamp(now) - append.oldest).total_seconds())
+    return Integrated(log_id, added, size + added, lag)
+
+
+def _compute(
+    conn: Connection, keys: Any, now: dt.datetime, log_id: str, batch: int
+) -> tuple[int, _Append | None]:
+    """The log's current size and what integrating its next `batch` events adds (None: none)."""
+    head = latest_head(conn, log_id)
+    size = head.tree_size if head else 0
+    after = (head.last_txn, head.last_seq) if head else (-1, 0)
+    events = _pending(conn, log_id, after, batch)
+    if not events:
+        return size, None
+    leaves = [merkle.leaf_hash(_entry(e)) for e in events]
+    frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
+    new_frontier, created = merkle.append_leaves(size, frontier, leaves)
+    new_size = size + len(events)
+    root = merkle.root_hash(new_size, new_frontier)
+    tree_head = TreeHead(log_id, new_size, root, int(now.timestamp() * 1000))
+    key = keys.active("audit")
+    return size, _Append(
+        size=size,
+        leaves=[
+            (log_id, size + i, e.seq, h)
+            for i, (e, h) in enumerate(zip(events, leaves, strict=True))
+        ],
+        nodes=[(log_id, lv, ix, h) for (lv, ix), h in created],
+        head={
+            "log_id": log_id,
+            "tree_size": new_size,
+            "root_hash": root,
+            "at": stamp(now),
+            "kid": key.kid,
+            "signed": sign_tree_head(tree_head, key),
+            "last_txn": events[-1].txn,
+            "last_seq": events[-1].seq,
+        },
+        oldest=_utc(min(e.at for e in events)),
+    )
+
+
+def _store(conn: Connection, log_id: str, append: _Append) -> None:
+    """Write what `_compute` prepared, in the caller's transaction."""
+    _insert_many(conn, L, ("log_id", "leaf_index", "event_seq", "leaf_hash"), append.leaves)
+    if append.nodes:
+        _insert_many(conn, N, ("log_id", "level", "idx", "hash"), append.nodes)
+    conn.execute(insert(H), append.head)
 
 
 def _entry(event: Any) -> bytes:
-    """The entry bytes of a row of `_EVENT_COLUMNS`."""
-    return entry_bytes_of((*event[3:-1], _detail(event[-1])), event.at)
+    """The entry bytes of a `_PENDING` row."""
+    return entry_bytes_of((*event[3:-1], _detail(event[-1])), event[2])
+
+
+def _utc(at: dt.datetime | str) -> dt.datetime:
+    """A `_PENDING` row's time as an aware UTC datetime."""
+    return dt.datetime.fromisoformat(iso_time(at))
 
 
 def _detail(text: str | None) -> Any:
@@ -242,10 +304,30 @@ def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: l
         conn.exec_driver_sql(sql, [tuple(row[i] for i in order) for row in rows])
 
 
-def _has_pending(conn: Connection, log_id: str, after: tuple[int, int]) -> bool:
-    """A cheap read-only probe (one index seek) before taking the log's write transaction."""
-    query = select(E.c.seq).where(E.c.log_id == log_id, tuple_(E.c.txn, E.c.seq) > tuple_(*after))
-    return conn.execute(query.limit(1)).first() is not None
+_PROBES: dict[int, Any] = {}
+
+
+def _logs_with_pending(conn: Connection, marks: dict[str, tuple[int, int]]) -> set[str]:
+    """Which of `marks`' logs have events after their mark: one statement for every log (two
+    index seeks each on `ix_audit_events_log_order`, see `_pending`), so an idle pass costs one
+    round trip, not one per log."""
+    logs = list(marks)
+    if not logs:
+        return set()
+    statement = _PROBES.get(len(logs))
+    if statement is None:
+        statement = _PROBES[len(logs)] = text(
+            " UNION ALL ".join(
+                f"SELECT :l{i} AS log_id WHERE EXISTS (SELECT 1 FROM {E.name} "
+                f"WHERE log_id = :l{i} AND txn = :t{i} AND seq > :s{i}) "
+                f"OR EXISTS (SELECT 1 FROM {E.name} WHERE log_id = :l{i} AND txn > :t{i})"
+                for i in range(len(logs))
+            )
+        )
+    params: dict[str, Any] = {}
+    for i, log_id in enumerate(logs):
+        params[f"l{i}"], (params[f"t{i}"], params[f"s{i}"]) = log_id, marks[log_id]
+    return {row[0] for row in conn.execute(statement, params)}
 
 
 def sequence_all(
@@ -260,13 +342,16 @@ def sequence_all(
     skip idle logs without a write transaction; it is only a hint, the head is re-read."""
     marks = watermarks if watermarks is not None else {}
     done: list[Integrated] = []
-    for log_id in logs or all_logs():
-        with engine.connect() as conn:
+    wanted = list(logs or all_logs())
+    with engine.connect() as conn:
+        for log_id in wanted:
             if log_id not in marks:
                 head = latest_head(conn, log_id)
                 marks[log_id] = (head.last_txn, head.last_seq) if head else (-1, 0)
-            if not _has_pending(conn, log_id, marks[log_id]):
-                continue
+        busy = _logs_with_pending(conn, {log_id: marks[log_id] for log_id in wanted})
+    for log_id in wanted:
+        if log_id not in busy:
+            continue
         while True:
             result = integrate(engine, keys, now, log_id)
             if result.added:
