@@ -121,10 +121,16 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
         yield items[i : i + size]
 
 
+def lock_key(log_id: str) -> int:
+    """The PostgreSQL advisory-lock key of `log_id`'s sequencer (32 bits: in pg_locks, classid 0
+    and objid the key)."""
+    return zlib.crc32(f"audit-log:{log_id}".encode())
+
+
 def _lock(conn: Connection, log_id: str) -> bool:
     if conn.dialect.name != "postgresql":
         return True  # SQLite: the write transaction (BEGIN IMMEDIATE) is the lock
-    key = zlib.crc32(f"audit-log:{log_id}".encode())
+    key = lock_key(log_id)
     return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
 
 
