@@ -296,6 +296,38 @@ def test_one_sequencer_per_log_however_many_run(core_env):
     assert _verify(env).ok
 
 
+def test_a_sequencer_that_lost_the_race_writes_nothing(core_env, monkeypatch):
+    """SQLite: between one sequencer's read and its write, another integrates part of the log; the
+    first finds the head moved and drops its batch; the next pass takes the rest, each event once."""
+    from core.audit import sequencer
+
+    env = core_env
+    if env.platform.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL: the try-lock keeps a second sequencer out (the test above)")
+    for _ in range(10):
+        env.data(SIGN_IN)
+    engine, keys, now = env.platform.engine, env.platform.keys, env.clock.now()
+    log = _events(env)[0].log_id
+    compute, overtaken = sequencer._compute, []
+
+    def overtake(conn, *args):
+        found = compute(conn, *args)
+        if not overtaken:
+            overtaken.append(None)  # the nested pass below computes through here too
+            overtaken[0] = sequencer.integrate(engine, keys, now, log, batch=3)
+        return found
+
+    monkeypatch.setattr(sequencer, "_compute", overtake)
+    lost = sequencer.integrate(engine, keys, now, log, batch=5)
+    monkeypatch.setattr(sequencer, "_compute", compute)
+    assert overtaken[0].added == 3 and lost.added == 0 and lost.tree_size == -1
+    _sequence(env)
+    with env.session() as s:
+        seqs = s.exec(select(AuditLeaf.event_seq).order_by(AuditLeaf.leaf_index)).all()
+    assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)) == len(_events(env))
+    assert _verify(env).ok
+
+
 def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
     from core import cli
 

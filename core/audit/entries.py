@@ -112,7 +112,8 @@ def iso_time(at: dt.datetime | str) -> str:
     if isinstance(at, str):
         if len(at) == 26 and at[10] == " " and at[19] == ".":
             return f"{at[:10]}T{at[11:]}+00:00"
-        at = dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC)
+        parsed = dt.datetime.fromisoformat(at)
+        at = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
     return stamp(at).isoformat(timespec="microseconds")
 
 

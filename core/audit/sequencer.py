@@ -1,13 +1,16 @@
 """The sequencer: integrates committed audit events into each log's Merkle tree and signs tree heads.
 
-Requests only insert events (core/audit/entries.py). For each log, the sequencer, in one
-transaction: takes the log's lock without waiting (PostgreSQL `pg_try_advisory_xact_lock`), reads
-where it stopped (the latest tree head), selects the next events in commit order, appends their
-leaf hashes, stores every complete subtree they fill, signs the new tree head and commits. On
-SQLite, where the database has a single write lock, the reading and computing happen in a read
-transaction and the write lock is taken only for the inserts (after checking that the log did not
-grow meanwhile). Only one sequencer works on a log at a time,
-however many workers or hosts run one; a second one finds the lock taken and skips that log.
+Requests only insert events (core/audit/entries.py). For each log, the sequencer reads where it
+stopped (the latest tree head), selects the next events in commit order, appends their leaf
+hashes, stores every complete subtree they fill, signs the new tree head and commits. However many
+workers or hosts run one, one log grows by one sequencer at a time:
+- PostgreSQL: all of it in one transaction under the log's lock, taken without waiting
+  (`pg_try_advisory_xact_lock`); a second sequencer finds the lock taken and skips that log.
+- SQLite, where the database has a single write lock: the reading and computing happen in a read
+  transaction, and the write lock is taken only for the inserts, after checking that the log did
+  not grow meanwhile. Several sequencers may compute the same batch; the first to write wins, the
+  others find the head grown and drop their work (no event is written twice: the leaf index and
+  the event are unique).
 
 Never skipping a late event: on PostgreSQL each event carries its writer's transaction id, and the
 sequencer takes only events whose id is below the oldest transaction of this database still in
@@ -137,8 +140,7 @@ def lock_key(log_id: str) -> int:
 
 
 def _lock(conn: Connection, log_id: str) -> bool:
-    if conn.dialect.name != "postgresql":
-        return True  # SQLite: the write transaction (BEGIN IMMEDIATE) is the lock
+    """PostgreSQL: take `log_id`'s sequencer lock for this transaction, without waiting."""
     key = lock_key(log_id)
     return bool(conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": key}).scalar())
 
@@ -382,7 +384,8 @@ def sequence_all(
 class AuditSequencer:
     """Runs `sequence_all` every `interval` seconds in a daemon thread (the embedded default).
 
-    Several workers may each run one: the per-log lock lets one integrate while the others skip.
+    Several workers may each run one: one log grows by one of them at a time (see the module's
+    docstring).
     The clock is the platform's, so tree heads carry the same time as the events."""
 
     def __init__(self, platform: Any, interval: float = 0.5) -> None:
