@@ -177,7 +177,10 @@ def _document_type(doc_type: DocumentType | str) -> DocumentType:
     try:
         return DocumentType(fold_identifier(doc_type, max_len=24))
     except ValueError:  # ForeignCharacter is a ValueError too
-        raise RuleError(Code.INVALID_INPUT, "Unknown document type.", field="idType") from None
+        known = ", ".join(t.value for t in DocumentType)
+        raise RuleError(
+            Code.INVALID_INPUT, f"Unknown document type; one of {known}.", field="idType"
+        ) from None
 
 
 def _birth_date(number: str) -> dt.date | None:

@@ -98,6 +98,42 @@ def test_a_citizen_proves_offline_who_looked_at_them(core_env):
         )
 
 
+def test_the_verifier_readme_example_runs(core_env):
+    """verifier/README.md's audit example, run as written on a real trail and proofs: two staff
+    look-ups of 张伟, a tree head kept after the first, a consistency proof after the second."""
+    import re
+    from pathlib import Path
+
+    env = core_env
+    lookup = (
+        'query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n, purpose: "核验") '
+        "{ name } }"
+    )
+    env.data(lookup, {"n": env.refs["zhang"].id_number}, as_="clerk")
+    _sequence(env)
+    kept = env.data('{ auditTreeHead(logId: "320000") { treeSize signed } }')["auditTreeHead"]
+    env.data(lookup, {"n": env.refs["zhang"].id_number}, as_="clerk")
+    _sequence(env)
+    trail = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]
+    answer = env.data(
+        'query($f: BigInt!) { auditConsistencyProof(logId: "320000", fromSize: $f) '
+        "{ proof toHead } }",
+        {"f": kept["treeSize"]},
+    )["auditConsistencyProof"]
+    assert answer["proof"], "the log grew after the kept head"
+    readme = (Path(__file__).parent.parent / "verifier" / "README.md").read_text()
+    block = next(b for b in re.findall(r"```python\n(.*?)```", readme, re.S) if "check_event" in b)
+    trail["nodes"] = [n for n in trail["nodes"] if n["inclusion"]]
+    assert len(trail["nodes"]) >= 2
+    namespace = {
+        "jwks_json": env.http.get("/.well-known/jwks.json").text,
+        "trail": trail,
+        "kept_head": kept["signed"],
+        "answer": answer,
+    }
+    exec(compile(block, "verifier/README.md", "exec"), namespace)  # noqa: S102
+
+
 def test_tree_heads_and_consistency_proofs_are_public(core_env):
     env = core_env
     env.data(SIGN_IN)
@@ -134,6 +170,45 @@ def test_tree_heads_and_consistency_proofs_are_public(core_env):
     }
     bad = env.gql('{ auditInclusionProof(logId: "national", leafHash: "zz") { treeSize } }')
     assert bad["errors"][0]["extensions"]["field"] == "leafHash"
+    backwards = env.gql(
+        '{ auditConsistencyProof(logId: "national", fromSize: 6, toSize: 1) { proof } }'
+    )
+    assert backwards["errors"][0]["extensions"] == {
+        "code": "INVALID_INPUT",
+        "field": "fromSize",
+        "rule": "RFC 9162 §2.1.4",
+    }
+
+
+@pytest.mark.parametrize(
+    "offset",
+    ["9223372036854775808", "99999999999999999999", "2147483648", "-1", "2\n", " 2"],
+)
+def test_a_cursor_this_server_never_gave_is_refused_not_a_500(core_env, offset):
+    """An offset past any list (once an OverflowError in the database driver: INTERNAL_ERROR),
+    or a cursor with stray characters: INVALID_INPUT on `after`, as any malformed cursor."""
+    import base64
+
+    env = core_env
+    for _ in range(3):
+        env.data(SIGN_IN)
+    cursor = base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+    body = env.gql(
+        "query($a: String) { myAuditTrail(first: 2, after: $a) { nodes { uid } } }",
+        {"a": cursor},
+        as_="zhang_account",
+    )
+    assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT", body
+    assert body["errors"][0]["extensions"]["field"] == "after"
+    good = base64.urlsafe_b64encode(b"o:2").decode()
+    assert (
+        env.gql(
+            "query($a: String) { myAuditTrail(first: 2, after: $a) { nodes { uid } } }",
+            {"a": good},
+            as_="zhang_account",
+        ).get("errors")
+        is None
+    )
 
 
 def _four_sequenced_events(env):

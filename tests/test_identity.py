@@ -63,6 +63,7 @@ def test_unknown_document_type():
     with pytest.raises(RuleError) as err:
         parse_identity("DRIVING_LICENCE", "x")
     assert err.value.field == "idType"
+    assert "MAINLAND_ID, HMT_RESIDENCE_PERMIT, PASSPORT" in err.value.message
 
 
 def test_masking():

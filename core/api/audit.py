@@ -153,16 +153,24 @@ class AuditQuery:
     @operation_field(
         "core.public",
         "Proof that the log at `fromSize` is a prefix of the log at `toSize` (the "
-        "newest head when omitted); both sizes must be signed tree heads.",
+        "newest head when omitted); both sizes must be signed tree heads (`auditTreeHead`), else "
+        "null. `fromSize` above `toSize`: INVALID_INPUT.",
     )
     def audit_consistency_proof(
         self, info: strawberry.Info, log_id: str, from_size: BigInt, to_size: BigInt | None = None
     ) -> AuditConsistency | None:
         ctx: Context = info.context
-        with ctx.platform.engine.connect() as conn:
-            found = audit_proofs.consistency(
-                conn, _log(log_id), _size(from_size, "fromSize") or 0, _size(to_size, "toSize")
+        low, high = _size(from_size, "fromSize") or 0, _size(to_size, "toSize")
+        if high is not None and low > high:
+            raise RuleError(
+                Code.INVALID_INPUT,
+                "`fromSize` must not exceed `toSize`: a consistency proof goes from an older "
+                "(smaller) tree to a newer one.",
+                field="fromSize",
+                rule="RFC 9162 §2.1.4",
             )
+        with ctx.platform.engine.connect() as conn:
+            found = audit_proofs.consistency(conn, _log(log_id), low, high)
         if found is None:
             return None
         return AuditConsistency(

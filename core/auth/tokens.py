@@ -113,9 +113,26 @@ class TokenService:
                 },
             )
         except jwt.PyJWTError as exc:
-            raise NotAuthenticated(f"Token rejected: {type(exc).__name__}.") from None
+            raise NotAuthenticated(_rejection(exc)) from None
         if claims.get("typ") not in TOKEN_TYPES:
             raise NotAuthenticated("Token type not accepted.")
         if not all(isinstance(claims.get(k), int) for k in ("exp", "nbf", "iat")):
             raise NotAuthenticated("Token time claims malformed.")
         return claims
+
+
+def _rejection(error: Exception) -> str:
+    """Why PyJWT refused a token, in the API's words (not the library's class names)."""
+    if isinstance(error, jwt.InvalidSignatureError):
+        return "Token signature does not verify."
+    if isinstance(error, jwt.InvalidAudienceError):
+        return "Token audience not accepted."
+    if isinstance(error, jwt.InvalidIssuerError):
+        return "Token issuer not accepted."
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return "Token lacks a required claim."
+    if isinstance(error, jwt.InvalidAlgorithmError):
+        return "Token algorithm not accepted (ES256 only)."
+    if isinstance(error, jwt.DecodeError):
+        return "Token malformed."
+    return "Token rejected."

@@ -23,13 +23,19 @@ class Connection(Generic[T]):
     total_count: int
 
 
+MAX_OFFSET = 2**31 - 1  # beyond any list; a larger offset is no cursor this server gave
+
+
 def _decode(after: str | None) -> int:
+    """The offset an `endCursor` stands for. Only a cursor as `_encode` writes it is accepted (no
+    padding changes, no stray characters, an offset within MAX_OFFSET); else INVALID_INPUT on
+    `after`."""
     if not after:
         return 0
     try:
         kind, value = base64.urlsafe_b64decode(after.encode()).decode().split(":")
         offset = int(value)
-        if kind != "o" or offset < 0:
+        if kind != "o" or not 0 <= offset <= MAX_OFFSET or _encode(offset) != after:
             raise ValueError
         return offset
     except Exception:  # noqa: BLE001
