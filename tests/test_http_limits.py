@@ -218,6 +218,11 @@ def test_big_int_takes_json_integers_only(core_env):
     for bad in ["12", "１２", " 12", 1.5, True, 2**53]:
         body = core_env.gql(query, {"n": bad})
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", bad
+    # too large, however many digits (beyond 64 bits the JSON reader hands over a float)
+    for big in [2**53, 2**63, 10**30, -(2**64)]:
+        body = core_env.gql(query, {"n": big})
+        assert "limited to ±(2^53 - 1)" in body["errors"][0]["message"], (big, body)
+        assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "n"}, body
 
 
 # --- documents crafted to make validation super-linear (issue 12, item 1) ---------------------
@@ -366,3 +371,22 @@ def test_database_slots_follow_the_pool():
         db_slots(create_engine("sqlite://", poolclass=QueuePool, pool_size=1, max_overflow=0)) == 1
     )
     assert db_slots(create_engine("sqlite://", poolclass=StaticPool)) == 64
+
+
+@pytest.mark.parametrize(
+    ("message", "field"),
+    [
+        ("Variable '$n' has invalid value: Expected value of type 'BigInt'", "n"),
+        ("Variable '$in' has invalid value at .purpose: String cannot represent 5", "in.purpose"),
+        ("Variable '$in' has invalid value at .items[2].x: bad", "in.items[2].x"),
+        ("Variable '$in' of required type 'X!' was not provided.", "in"),
+    ],
+)
+def test_a_refused_variable_names_its_field(message, field):
+    """graphql-core's wording of each variable error (graphql/execution/values.py) gives `field`."""
+    from graphql import GraphQLError
+
+    from core.graphql.executor import GraphQLExecutor
+
+    out = GraphQLExecutor._execution_error(None, GraphQLError(message), None)  # type: ignore[arg-type]
+    assert out["extensions"] == {"code": "BAD_USER_INPUT", "field": field}

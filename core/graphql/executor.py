@@ -11,6 +11,7 @@ suggestions) and error masking are applied here.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -36,6 +37,11 @@ from core.graphql.limits import NoIntrospection, ShapeLimits, alias_limit_rule, 
 from core.settings import Settings
 
 log = logging.getLogger("traffic.graphql")
+# graphql-core's variable errors: "Variable '$in' has invalid value at .purpose: ..." (the path
+# inside the variable, when the refused value is nested) or "Variable '$n' of required type ..."
+_VARIABLE_REFUSED = re.compile(
+    r"Variable '\$(\w+)' (?:has invalid value( at (?:\.\w+|\[\d+\])+)?:|of )"
+)
 
 
 @dataclass(frozen=True)
@@ -206,8 +212,13 @@ class GraphQLExecutor:
             out["extensions"] = original.extensions()
         elif original is None or not error.path or isinstance(original, GraphQLError):
             # variable coercion (no path: raised before any resolver ran) and similar client errors:
-            # safe to show (suggestions are hidden in production)
+            # safe to show (suggestions are hidden in production); `field` names the variable
+            # (or the place inside it) that was refused
             out["extensions"] = {"code": "BAD_USER_INPUT"}
+            refused = _VARIABLE_REFUSED.match(error.message)
+            if refused:
+                inside = (refused.group(2) or "").removeprefix(" at ")
+                out["extensions"]["field"] = refused.group(1) + inside
         else:
             request_id = getattr(context, "request_id", "-")
             log.error(

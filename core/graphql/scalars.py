@@ -15,6 +15,9 @@ BigInt = NewType("BigInt", int)
 def _parse_big_int(value: object) -> int:
     """A JSON integer within ±(2^53-1). Strings are refused: `int()` would also read " 12",
     "1_2" and full-width "１２", none of which a client means as a number."""
+    if isinstance(value, float) and value.is_integer() and abs(value) > MAX_SAFE:
+        # a JSON integer too long for a 64-bit integer reaches us as a float (1e+30)
+        raise ValueError("BigInt is limited to ±(2^53 - 1)")
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError("BigInt takes an integer")
     number = value
