@@ -121,18 +121,17 @@ class TokenService:
         return claims
 
 
+# why PyJWT refused a token, in the API's words (not the library's class names); first match wins
+_REJECTIONS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.InvalidSignatureError, "Token signature does not verify."),
+    (jwt.InvalidAudienceError, "Token audience not accepted."),
+    (jwt.InvalidIssuerError, "Token issuer not accepted."),
+    (jwt.MissingRequiredClaimError, "Token lacks a required claim."),
+    (jwt.InvalidAlgorithmError, "Token algorithm not accepted (ES256 only)."),
+    (jwt.DecodeError, "Token malformed."),
+)
+
+
 def _rejection(error: Exception) -> str:
-    """Why PyJWT refused a token, in the API's words (not the library's class names)."""
-    if isinstance(error, jwt.InvalidSignatureError):
-        return "Token signature does not verify."
-    if isinstance(error, jwt.InvalidAudienceError):
-        return "Token audience not accepted."
-    if isinstance(error, jwt.InvalidIssuerError):
-        return "Token issuer not accepted."
-    if isinstance(error, jwt.MissingRequiredClaimError):
-        return "Token lacks a required claim."
-    if isinstance(error, jwt.InvalidAlgorithmError):
-        return "Token algorithm not accepted (ES256 only)."
-    if isinstance(error, jwt.DecodeError):
-        return "Token malformed."
-    return "Token rejected."
+    """The message for a token PyJWT refused with `error`."""
+    return next((text for kind, text in _REJECTIONS if isinstance(error, kind)), "Token rejected.")
