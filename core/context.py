@@ -430,6 +430,8 @@ class Context:
                 return result
             except RuleError as error:
                 self._rollback(scope)
+                if error.measure is None and measure in self.platform.measures:
+                    error.measure = measure  # a core code refusing inside this measure's operation
                 self._audit_refusal(
                     action, scope.subject_person_id, scope.subject_ref, error, measure=measure
                 )

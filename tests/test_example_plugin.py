@@ -46,7 +46,7 @@ def test_clerk_remark_and_refusals(example_env):
     assert out["errors"][0] == {
         "code": "TOO_LONG",
         "field": "text",
-        "measure": None,
+        "measure": "example_measure",  # the measure whose operation refused
         "city": None,
         "date": None,
     }

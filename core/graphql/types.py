@@ -17,7 +17,10 @@ class UserError:
     rule: str | None = strawberry.field(
         default=None, description="The rule and seed clause that refused, e.g. 'M09 2021-九-二'."
     )
-    measure: str | None = None
+    measure: str | None = strawberry.field(
+        default=None,
+        description="The measure (plugin slug) whose rule or operation refused; null for the core's.",
+    )
     city: str | None = None
     date: dt.date | None = None
     retry_after_seconds: float | None = strawberry.field(
