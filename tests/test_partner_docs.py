@@ -63,7 +63,9 @@ def test_claim_not_allowed_example(partner_env):
     out = partner_env.data(
         BLOCKS["claim-not-allowed"][1], variables, as_=partner_env.refs["rental"]
     )
-    assert out["eDrivingLicenceVerify"]["errors"][0]["code"] == "EDL_CLAIM_NOT_ALLOWED"
+    refused = out["eDrivingLicenceVerify"]["errors"][0]
+    assert (refused["code"], refused["measure"]) == ("EDL_CLAIM_NOT_ALLOWED", "e_driving_licence")
+    assert refused["rule"].startswith("M01 ")
 
 
 def test_verify_offline_example(partner_env, capsys):
