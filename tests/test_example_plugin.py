@@ -15,7 +15,17 @@ def test_citizen_reads_own_licence_where_in_force(example_env):
 
 def test_others_licence_is_not_found(example_env):
     body = example_env.gql(QUERY, {"id": example_env.refs["zhang_licence"].id}, as_="li_account")
-    assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    ext = body["errors"][0]["extensions"]
+    # a core code, raised without a measure: the query field names the measure that refused
+    assert (ext["code"], ext["measure"]) == ("NOT_FOUND", "example_measure")
+
+
+def test_a_core_fields_refusal_names_no_measure(example_env):
+    body = example_env.gql(
+        'query { auditInclusionProof(logId: "national", leafHash: "zz") { leafIndex } }'
+    )
+    ext = body["errors"][0]["extensions"]
+    assert ext["code"] == "INVALID_INPUT" and "measure" not in ext, body
 
 
 def test_not_in_force_city_gets_feature_not_enabled(example_env):
