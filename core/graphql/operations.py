@@ -17,6 +17,8 @@
   and returned as `errors` of the payload) and receives the `WriteScope` as its `scope` parameter,
   which is not a GraphQL argument. The resolver is the business logic only.
 - Every mutation returns a `Payload` subclass (`errors: [UserError!]!` plus its own fields).
+- A refusal raised without a `measure` names the operation's measure (the frame for a
+  mutation, `RefusalMeasure` for a query field), so a client always learns which measure refused.
 - The "Roles: …" text of every gated field is generated from the permission table when the schema
   is composed (`core.permissions.describe_roles`), as saleor's `auto_permission_message` does;
   a plugin writes only the `qualifier` ("own city", "audited"), never the roles.
