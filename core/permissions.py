@@ -20,6 +20,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.schema_directive import Location
 
 from core.accounts import Role
+from core.errors import RuleError
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,50 @@ class Allowed(BasePermission):
         return True
 
 
-def requires(action: str, qualifier: str | None = None) -> FieldExtension:
+class Gate(PermissionExtension):
+    """strawberry's `PermissionExtension` for one `Allowed` action (the `@requires` directive in
+    the SDL), checked directly: `Context.check` raises FORBIDDEN / UNAUTHENTICATED itself, so the
+    generic loop over permissions and their results is not needed on every call.
+
+    With `measure`, a `RuleError` the resolver raises without naming a measure is named with it
+    (a query field's top-level error then says in `extensions.measure` which measure's operation
+    refused, as the mutation frame does for a payload's errors); the gate's own refusals are not.
+    The core's own fields pass none."""
+
+    def __init__(self, allowed: Allowed, measure: str | None = None) -> None:
+        super().__init__(permissions=[allowed], use_directives=True)
+        self.action = allowed.action
+        self.measure = measure
+
+    def _name(self, error: RuleError, info: Any) -> None:
+        if error.measure is None and self.measure in info.context.platform.measures:
+            error.measure = self.measure
+
+    def resolve(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        info.context.check(self.action, info)
+        try:
+            return next_(source, info, **kwargs)
+        except RuleError as error:
+            self._name(error, info)
+            raise
+
+    async def resolve_async(self, next_: Any, source: Any, info: Any, **kwargs: Any) -> Any:
+        info.context.check(self.action, info)
+        try:
+            return await next_(source, info, **kwargs)
+        except RuleError as error:
+            self._name(error, info)
+            raise
+
+
+def requires(
+    action: str, qualifier: str | None = None, *, names_measure: bool = False
+) -> FieldExtension:
     """The field extension that gates a query or mutation by a permission action; the field's
-    "Roles:" text is generated from the rules (`describe_roles`), narrowed by `qualifier`."""
-    return PermissionExtension(permissions=[Allowed(action, qualifier)], use_directives=True)
+    "Roles:" text is generated from the rules (`describe_roles`), narrowed by `qualifier`.
+    `names_measure=True` (a measure's query field): refusals name the action's measure (`Gate`)."""
+    measure = action.split(".")[0] if names_measure else None
+    return Gate(Allowed(action, qualifier), measure)
 
 
 def allowed_of(field: Any) -> Allowed | None:

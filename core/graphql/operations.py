@@ -18,7 +18,7 @@
   which is not a GraphQL argument. The resolver is the business logic only.
 - Every mutation returns a `Payload` subclass (`errors: [UserError!]!` plus its own fields).
 - A refusal raised without a `measure` names the operation's measure (the frame for a
-  mutation, `RefusalMeasure` for a query field), so a client always learns which measure refused.
+  mutation, the permission gate `core.permissions.Gate` for a query field), so a client always learns which measure refused.
 - The "Roles: …" text of every gated field is generated from the permission table when the schema
   is composed (`core.permissions.describe_roles`), as saleor's `auto_permission_message` does;
   a plugin writes only the `qualifier` ("own city", "audited"), never the roles.
@@ -35,7 +35,6 @@ from strawberry.types.base import StrawberryList, StrawberryOptional
 from strawberry.types.field import StrawberryField
 
 from core.context import RolloutExemption, rollout_exemption
-from core.errors import RuleError
 from core.graphql.types import UserError
 from core.permissions import requires
 
@@ -119,36 +118,6 @@ class RolloutExempt(FieldExtension):
             return await next_(source, info, **kwargs)
 
 
-class RefusalMeasure(FieldExtension):
-    """Names the field's measure on a `RuleError` its resolver raises without one, as the mutation
-    frame does for a payload's errors: a query's refusal with a core code (NOT_FOUND, INVALID_INPUT)
-    then says in `extensions.measure` which measure's operation refused. Not for the core's own
-    fields (their action's prefix is no registered measure)."""
-
-    def __init__(self, measure: str) -> None:
-        self.measure = measure
-
-    def _name(self, error: RuleError, info: Any) -> None:
-        if error.measure is None and self.measure in info.context.platform.measures:
-            error.measure = self.measure
-
-    def resolve(self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any) -> Any:
-        try:
-            return next_(source, info, **kwargs)
-        except RuleError as error:
-            self._name(error, info)
-            raise
-
-    async def resolve_async(
-        self, next_: Callable[..., Any], source: Any, info: Any, **kwargs: Any
-    ) -> Any:
-        try:
-            return await next_(source, info, **kwargs)
-        except RuleError as error:
-            self._name(error, info)
-            raise
-
-
 def _exempt(kind: RolloutExemption, flag: WayOut, kwargs: dict[str, Any]) -> list[FieldExtension]:
     """The exemption extension for `flag` (none when False), and the field metadata naming it."""
     if flag is False:
@@ -196,9 +165,8 @@ def operation_field(
     `own_records=True` declares a read of the caller's own records (or the open cases staff must
     still settle): the measure's rollout does not refuse it (docs/plugins.md, rule 2)."""
     exempt = _exempt(RolloutExemption.OWN_RECORDS, own_records, kwargs)
-    measure = RefusalMeasure(action.split(".")[0])
     return strawberry.field(
         description=description,
-        extensions=[*exempt, measure, requires(action, qualifier)],
+        extensions=[*exempt, requires(action, qualifier, names_measure=True)],
         **kwargs,
     )
