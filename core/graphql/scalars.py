@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NewType
 
+import dateutil.parser
 import strawberry
+from strawberry.schema.types.base_scalars import wrap_parser
 
 MAX_SAFE = (1 << 53) - 1  # integers a JSON / JavaScript client reads exactly
 
@@ -26,12 +29,31 @@ def _parse_big_int(value: object) -> int:
     return number
 
 
+def _parse_date_time(value: str) -> dt.datetime:
+    """An ISO 8601 date-time (as strawberry reads it) that any time-zone conversion keeps within
+    Python's years 1 to 9999: years 2 to 9998 only. Else a coercion error (BAD_USER_INPUT)
+    instead of an OverflowError from the first `astimezone` a resolver does (9999-12-31T23:59
+    +00:00 in China time, 0001-01-01T00:00+05:00 in UTC). A measure's own rule then narrows it
+    (e.g. M18: 2000 to 2100)."""
+    parsed = dateutil.parser.isoparse(value)
+    if not 2 <= parsed.year <= 9998:
+        raise ValueError("DateTime takes years 0002 to 9998.")
+    return parsed
+
+
 SCALAR_MAP = {
+    # strawberry's own DateTime (same name and description), with the range check above
+    dt.datetime: strawberry.scalar(
+        name="DateTime",
+        description="Date with time (isoformat)",
+        serialize=dt.datetime.isoformat,
+        parse_value=wrap_parser(_parse_date_time, "DateTime"),
+    ),
     BigInt: strawberry.scalar(
         name="BigInt",
         description="An integer beyond GraphQL's 32-bit Int (counters, tree sizes), within "
         "±(2^53-1) so that JSON clients read it exactly; serialised as a JSON number.",
         serialize=int,
         parse_value=_parse_big_int,
-    )
+    ),
 }

@@ -127,3 +127,17 @@ def test_check_not_in_force(make_env):
     body = env.gql(CHECK, {"id": sid, "at": None})
     ext = body["errors"][0]["extensions"]
     assert ext["code"] == "FEATURE_NOT_ENABLED" and ext["city"] == "320100"
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+05:00"])
+def test_a_time_at_the_calendars_edge_is_bad_input_not_an_internal_error(env_segment, at):
+    """Found by a new user's trial: converting these to China time (or to UTC) overflowed, and
+    the check answered INTERNAL_ERROR. The DateTime scalar refuses them, as variables and inline."""
+    env, sid = env_segment
+    body = env.post(CHECK, {"id": sid, "at": at}).json()
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT", "field": "at"}, body
+    assert "years 0002 to 9998" in body["errors"][0]["message"]
+    inline = f'{{ residentialParkingCheck(segmentId: "{sid}", at: "{at}") {{ allowed }} }}'
+    body = env.post(inline, {}).json()
+    assert body["errors"][0]["extensions"]["code"] != "INTERNAL_ERROR", body
+    assert body.get("data") is None, body
