@@ -42,6 +42,12 @@ log = logging.getLogger("traffic.graphql")
 _VARIABLE_REFUSED = re.compile(
     r"Variable '\$(\w+)' (?:has invalid value( at (?:\.\w+|\[\d+\])+)?:|of )"
 )
+# the input object field a variable error is about: "... to include required field 'vehicleId'",
+# "... not to include unknown field 'x'"
+_INPUT_FIELD = re.compile(r"to include (?:required|unknown) field '(\w+)'")
+# graphql-core echoes the whole refused value (", found: {...}", "Found: {...}"), ID numbers and
+# all: the client sent it, but it must not come back in a message (docs/identifiers.md)
+_ECHOED_VALUE = re.compile(r",? [Ff]ound: .*\Z", re.S)
 
 
 @dataclass(frozen=True)
@@ -218,7 +224,12 @@ class GraphQLExecutor:
             refused = _VARIABLE_REFUSED.match(error.message)
             if refused:
                 inside = (refused.group(2) or "").removeprefix(" at ")
-                out["extensions"]["field"] = refused.group(1) + inside
+                named = _INPUT_FIELD.search(error.message)
+                out["extensions"]["field"] = (
+                    refused.group(1) + inside + (f".{named.group(1)}" if named else "")
+                )
+                message = _ECHOED_VALUE.sub("", error.message)
+                out["message"] = message if message.endswith((".", "?")) else f"{message}."
         else:
             request_id = getattr(context, "request_id", "-")
             log.error(

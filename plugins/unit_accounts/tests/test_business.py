@@ -321,3 +321,19 @@ def test_a_web_session_acts_only_for_its_unit(make_env):
     assert body["errors"][0]["extensions"]["code"] == "UNIT_WEB_SESSION_OTHER_UNIT"
     own = env.post(VEHICLES, {"unit": env.refs["unit"].id}, as_=token).json()
     assert not own.get("errors")
+
+
+def test_an_input_missing_a_field_names_it_and_does_not_echo_the_id_number(make_env):
+    """Found by a new user's trial: graphql-core's message echoed the whole input back ("found:
+    {...}"), ID number included, and `field` named only the variable."""
+    env = make_env(PLUGINS, now=AFTER)
+    number = "110101199003074514"
+    missing = {"input": {"unitId": "U", "idType": "MAINLAND_ID", "idNumber": number}}
+    body = env.gql(DRIVER_ADD, missing, as_="zhang_account")
+    error = body["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.vehicleId"}, error
+    assert "required field 'vehicleId'" in error["message"] and number not in error["message"]
+    unknown = {"input": {**missing["input"], "vehicleId": "V", "idNumbr": number}}
+    error = env.gql(DRIVER_ADD, unknown, as_="zhang_account")["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "input.idNumbr"}, error
+    assert "unknown field 'idNumbr'" in error["message"] and number not in error["message"]
