@@ -44,7 +44,7 @@ def _is_province_admin(ctx: Context) -> bool:
     return ctx.has_role(Role.PROVINCE_ADMIN) and not ctx.actor.city_code
 
 
-def _side(ctx: Context, ticket: OfficeTicket | Any) -> str:
+def _side(ctx: Context, ticket: OfficeTicket | Any, field: str = "ticketId") -> str:
     """The caller's city among the ticket's two offices (OUT_OF_JURISDICTION for neither)."""
     for code in (ticket.raised_city, ticket.counterpart_city):
         if ctx.actor.city_code == code:
@@ -52,23 +52,26 @@ def _side(ctx: Context, ticket: OfficeTicket | Any) -> str:
     raise RuleError(
         Code.OUT_OF_JURISDICTION,
         "Only the two offices of the application act on its tickets.",
-        field="ticketId",
+        field=field,
     )
 
 
-def _load(session: Session, ctx: Context, ticket_id: str) -> tuple[Any, str]:
-    """The ticket and the city the caller acts for, gated by the measure's rollout there."""
+def _load(
+    session: Session, ctx: Context, ticket_id: str, field: str = "ticketId"
+) -> tuple[Any, str]:
+    """The ticket and the city the caller acts for, gated by the measure's rollout there.
+    `field`: the argument that carried `ticket_id` (`ticketId` in the steps, `id` in the query)."""
     ticket = session.get(OfficeTicket, lookup_id(ticket_id), with_for_update=True)
     if ticket is None:
-        raise NotFound("OfficeTicket", "ticketId")
+        raise NotFound("OfficeTicket", field)
     if _is_province_admin(ctx):
         provinces = (ticket.out_province, ticket.in_province)
         if ticket.escalated_at is None or ctx.actor.province_code not in provinces:
-            raise NotFound("OfficeTicket", "ticketId")
+            raise NotFound("OfficeTicket", field)
         city = ticket.out_city if ctx.actor.province_code == ticket.out_province else ticket.in_city
     else:
-        city = _side(ctx, ticket)
-    ctx.require_in_force(ticket.measure, city, field="ticketId")
+        city = _side(ctx, ticket, field)
+    ctx.require_in_force(ticket.measure, city, field=field)
     return ticket, city
 
 
@@ -197,7 +200,7 @@ def take_step(
 
 
 def read_one(ctx: Context, ticket_id: str) -> Any:
-    ticket, _city = _load(ctx.session, ctx, ticket_id)
+    ticket, _city = _load(ctx.session, ctx, ticket_id, field="id")
     ctx.audit_read(
         "core.office_ticket_read",
         _app_person(ctx.session, ticket.application_id),

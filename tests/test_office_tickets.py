@@ -137,9 +137,11 @@ def test_each_step_is_for_its_side(make_env):
     assert step(env, "decide", t["id"], "x", "clerk")["errors"][0]["code"] == "FORBIDDEN"
     # a province admin sees nothing that was not escalated
     assert step(env, "decide", t["id"], "x", "province_admin")["errors"][0]["code"] == "NOT_FOUND"
-    assert env.gql(ONE, {"t": t["id"]}, as_="clerk_bj")["errors"][0]["extensions"]["code"] == (
-        "OUT_OF_JURISDICTION"
-    )
+    outside = env.gql(ONE, {"t": t["id"]}, as_="clerk_bj")["errors"][0]["extensions"]
+    # the query's argument is `id` (the steps' is `ticketId`)
+    assert (outside["code"], outside["field"]) == ("OUT_OF_JURISDICTION", "id")
+    unknown = env.gql(ONE, {"t": "0" * 16}, as_="clerk_sh")["errors"][0]["extensions"]
+    assert (unknown["code"], unknown["field"]) == ("NOT_FOUND", "id")
     blank = step(env, "answer", t["id"], "  ", "clerk_sh")
     assert blank["errors"][0] == {"code": "INVALID_INPUT", "field": "answer", "rule": INPUT_RULE}
     with env.session() as s:
