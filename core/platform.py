@@ -18,6 +18,7 @@ from core.calendar import HolidayCalendar
 from core.clock import Clock
 from core.db import make_engine
 from core.documents.keys import KeyRing
+from core.errors import Code, RuleError
 from core.graphql.compose import build_schema
 from core.graphql.executor import GraphQLExecutor
 from core.notices import NoticeTemplate
@@ -69,6 +70,14 @@ class Platform:
     executor: GraphQLExecutor
     limiter: RateLimiter = field(default_factory=RateLimiter)
     ticket_sources: dict[str, TicketSourceSpec] = field(default_factory=dict)  # by measure
+
+    def measure(self, slug: str, field: str = "measure") -> MeasureInfo:
+        """The measure `slug` names. Raises RuleError UNKNOWN_MEASURE on `field` when this
+        deployment runs no such measure."""
+        info = self.measures.get(slug)
+        if info is None:
+            raise RuleError(Code.UNKNOWN_MEASURE, f"Unknown measure {slug[:40]!r}.", field=field)
+        return info
 
     def adapter(self, name: str) -> Any:
         try:

@@ -200,6 +200,13 @@ def test_rollout_queries_refuse_other_roles(core_env):
     assert body["errors"][0]["extensions"]["code"] == "OUT_OF_JURISDICTION"
     body = core_env.gql('{ rolloutRules(provinceCode: "440000") { id } }', as_="national_admin")
     assert body["data"]["rolloutRules"] == []
+    # a measure this deployment does not run is refused, as measureSettings refuses it (it
+    # answered an empty list, which reads as "no rules for it")
+    body = core_env.gql(
+        '{ rolloutRules(provinceCode: "320000", measure: "nope") { id } }', as_="national_admin"
+    )
+    ext = body["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("UNKNOWN_MEASURE", "measure"), body
 
 
 SETTING = 'mutation($s: String!, $v: JSON!) { measureSettingSet(measure: "example_measure", scopeCode: $s, key: "remark_max_length", value: $v) { key errors { code field } } }'

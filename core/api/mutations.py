@@ -353,12 +353,7 @@ class CoreMutation:
     ) -> RolloutSetPayload:
         ctx: Context = info.context
         scope.after_commit.append(ctx.platform.rollout.reload)
-        if input.measure not in ctx.platform.measures:
-            raise RuleError(
-                Code.UNKNOWN_MEASURE,
-                f"Unknown measure {input.measure[:40]!r}.",
-                field="measure",
-            )
+        ctx.platform.measure(input.measure)
         target = lookup_city(input.city)
         if (
             Role.NATIONAL_ADMIN not in ctx.actor.roles
@@ -445,8 +440,7 @@ class CoreMutation:
         scope.after_commit.append(ctx.platform.settings_store.reload)
         from core import settings_store as store
 
-        if measure not in ctx.platform.measures:
-            raise RuleError(Code.UNKNOWN_MEASURE, "Unknown measure.", field="measure")
+        ctx.platform.measure(measure)
         spec = ctx.platform.settings_store.spec(measure, key)
         level = store.scope_level(scope_code)
         if level is None:

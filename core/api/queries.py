@@ -278,6 +278,8 @@ class CoreQuery:
     ) -> list[RolloutRuleInfo]:
         ctx: Context = info.context
         province(province_code, "provinceCode")
+        if measure is not None:
+            ctx.platform.measure(measure)
         if Role.NATIONAL_ADMIN not in ctx.actor.roles and ctx.actor.province_code != province_code:
             raise RuleError(
                 Code.OUT_OF_JURISDICTION,

@@ -86,8 +86,7 @@ class SettingsQuery:
         self, info: strawberry.Info, measure: str, scope_code: str
     ) -> list[MeasureSettingInfo]:
         ctx: Context = info.context
-        if measure not in ctx.platform.measures:
-            raise RuleError(Code.UNKNOWN_MEASURE, "Unknown measure.", field="measure")
+        ctx.platform.measure(measure)
         level = store.scope_level(scope_code)
         if level is None:
             raise RuleError(Code.UNKNOWN_CITY, "Unknown province or city.", field="scopeCode")
