@@ -107,6 +107,7 @@ def create_policy(
     )
     today = ctx.today()
     since = data.valid_from or today
+    rules.check_policy_dates(today, since, data.valid_until)
     if data.valid_until is not None and data.valid_until < max(since, today):
         raise RuleError(
             Code.INVALID_INPUT,

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from core.dates import add_years
 from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleCategory, VehicleUse
 from core.text import fold_width, strip_blanks
@@ -25,6 +26,14 @@ RULE_BLACKLIST = f"{M} 2021-四-三: 对交通违法及交通事故突出的企�
 RULE_BLACKLIST_LIMITS = f"{M} 2021-四-三: 采取减少通行码（证）数量、缩短有效期等惩戒措施"
 RULE_CORRECT = f"{M} 2021-四-三: 并责令限期整改"
 RULE_APPEAL = f"{M} 2021-四-三 (platform: a listed firm may appeal once; the seed is silent)"
+# a policy's days in force: 2000-01-01 at the earliest, at most this many years after today
+# (dates outside are typos such as 9999-12-31, not rules; open-ended policies leave validUntil out)
+EARLIEST_POLICY_DAY = dt.date(2000, 1, 1)
+MAX_POLICY_YEARS_AHEAD = 5
+RULE_POLICY_DATES = (
+    f"{M} platform rule (seed silent): a policy's validFrom / validUntil lie between "
+    f"{EARLIEST_POLICY_DAY.isoformat()} and {MAX_POLICY_YEARS_AHEAD} years after today"
+)
 
 # 四-一 applies in every city from this day ("确保6月1日起全部取消"): the policy register is
 # nationwide from then; only the online pass codes (四-二) follow the pilot rollout
@@ -115,7 +124,7 @@ def check_register_open(city_code: str, day: dt.date, field: str = "city") -> No
         )
 
 
-def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
+def parse_window(text: str, field: str = "restrictedWindows") -> tuple[int, int]:
     """ "HH:MM-HH:MM" -> (start minute, end minute); the end may be 24:00; a window may cross
     midnight (22:00-06:00). Start equal to end is refused (ambiguous: nothing or all day)."""
     match = _WINDOW.fullmatch(strip_blanks(fold_width(text))) if isinstance(text, str) else None
@@ -124,14 +133,33 @@ def parse_window(text: str, field: str = "windows") -> tuple[int, int]:
             TruckPassErrorCode.INVALID_WINDOW,
             f"`{field}`: {text!r} is not HH:MM-HH:MM.",
             field=field,
+            rule=RULE_6H,
         )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start >= DAY_MINUTES or end > DAY_MINUTES or start == end:
         raise RuleError(
-            TruckPassErrorCode.INVALID_WINDOW, f"`{field}`: {text!r} is not a window.", field=field
+            TruckPassErrorCode.INVALID_WINDOW,
+            f"`{field}`: {text!r} is not a window.",
+            field=field,
+            rule=RULE_6H,
         )
     return start, end
+
+
+def check_policy_dates(today: dt.date, since: dt.date, until: dt.date | None) -> None:
+    """A policy's first and last day lie between 2000-01-01 and MAX_POLICY_YEARS_AHEAD years
+    after today (INVALID_DATE on the input field: `validFrom`, `validUntil`)."""
+    latest = add_years(today, MAX_POLICY_YEARS_AHEAD)
+    for field, day in (("validFrom", since), ("validUntil", until)):
+        if day is not None and not EARLIEST_POLICY_DAY <= day <= latest:
+            raise RuleError(
+                Code.INVALID_DATE,
+                f"`{field}` must lie between {EARLIEST_POLICY_DAY.isoformat()} and "
+                f"{latest.isoformat()} ({MAX_POLICY_YEARS_AHEAD} years after today).",
+                field=field,
+                rule=RULE_POLICY_DATES,
+            )
 
 
 def restricted_minute_set(windows: Iterable[tuple[int, int]]) -> set[int]:
@@ -181,7 +209,9 @@ def check_policy(
             )
     if not windows or len(windows) > MAX_WINDOWS:
         raise RuleError(
-            Code.INVALID_INPUT, f"Give 1 to {MAX_WINDOWS} restricted windows.", field="windows"
+            Code.INVALID_INPUT,
+            f"Give 1 to {MAX_WINDOWS} restricted windows.",
+            field="restrictedWindows",
         )
     if scope == "CITY_WIDE" and core_area:
         raise RuleError(
@@ -192,7 +222,7 @@ def check_policy(
         raise RuleError(
             TruckPassErrorCode.CITY_WIDE_24H_BAN,
             "A city-wide 24-hour truck ban is not allowed.",
-            field="windows",
+            field="restrictedWindows",
             rule=RULE_NO_24H,
         )
     if not core_area and not special_only(uses) and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
@@ -200,7 +230,7 @@ def check_policy(
             TruckPassErrorCode.OPEN_HOURS_TOO_SHORT,
             f"Only {DAY_MINUTES - minutes} minutes a day stay open to trucks; at least "
             f"{MIN_OPEN_MINUTES} are required outside core areas.",
-            field="windows",
+            field="restrictedWindows",
             rule=RULE_6H,
         )
     return minutes
@@ -303,7 +333,7 @@ def _check_place(
                     TruckPassErrorCode.CITY_WIDE_24H_BAN,
                     f"On {day.isoformat()} the city-wide policies{together} would ban "
                     f"{category} ({use.value}) all 24 hours.",
-                    field="windows",
+                    field="restrictedWindows",
                     rule=RULE_NO_24H,
                     details={"day": day.isoformat(), "policies": others},
                 )
@@ -313,7 +343,7 @@ def _check_place(
                     f"On {day.isoformat()} only {DAY_MINUTES - minutes} minutes a day would stay "
                     f"open to {category} ({use.value}) on the {where}{together}; at least "
                     f"{MIN_OPEN_MINUTES} are required outside core areas.",
-                    field="windows",
+                    field="restrictedWindows",
                     rule=RULE_6H,
                     details={"day": day.isoformat(), "policies": others},
                 )

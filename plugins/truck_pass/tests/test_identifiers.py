@@ -24,7 +24,7 @@ def test_look_alike_digits_are_refused(bad: str) -> None:
     # `\d` matched every script's digits and `str.strip` a trailing C1 control; [0-9] and fullmatch do not
     with pytest.raises(RuleError) as err:
         rules.parse_window(bad)
-    assert err.value.field == "windows"
+    assert err.value.field == "restrictedWindows"
 
 
 @settings(max_examples=200, deadline=None)

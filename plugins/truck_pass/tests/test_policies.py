@@ -64,7 +64,7 @@ def test_six_open_hours_outside_core_areas(make_env, windows, ok):
     else:
         err = out["errors"][0]
         assert err["code"] == "TRUCK_PASS_OPEN_HOURS_TOO_SHORT"
-        assert err["field"] == "windows" and err["rule"].startswith("M04 2021-四-一")
+        assert err["field"] == "restrictedWindows" and err["rule"].startswith("M04 2021-四-一")
         assert row_count(env, TruckPassPolicy) == 0
 
 
@@ -100,10 +100,10 @@ def test_no_city_wide_24_hour_ban(make_env):
 @pytest.mark.parametrize(
     "over,field,code",
     [
-        ({"restrictedWindows": ["25:00-26:00"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
-        ({"restrictedWindows": ["08:00-08:00"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
-        ({"restrictedWindows": ["8-9"]}, "windows", "TRUCK_PASS_INVALID_WINDOW"),
-        ({"restrictedWindows": []}, "windows", "INVALID_INPUT"),
+        ({"restrictedWindows": ["25:00-26:00"]}, "restrictedWindows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": ["08:00-08:00"]}, "restrictedWindows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": ["8-9"]}, "restrictedWindows", "TRUCK_PASS_INVALID_WINDOW"),
+        ({"restrictedWindows": []}, "restrictedWindows", "INVALID_INPUT"),
         ({"vehicleCategories": ["SMALL_PASSENGER"]}, "vehicleCategories", "TRUCK_PASS_NOT_A_TRUCK"),
         ({"vehicleCategories": []}, "vehicleCategories", "INVALID_INPUT"),
         ({"name": "x" * 101}, "name", "TOO_LONG"),
@@ -116,6 +116,45 @@ def test_malformed_policy_is_a_typed_error(make_env, over, field, code):
     out = create_policy(env, **over)
     assert (out["errors"][0]["code"], out["errors"][0]["field"]) == (code, field)
     assert row_count(env, TruckPassPolicy) == 0
+
+
+@pytest.mark.parametrize("window", ["25:00-26:00", "08:00-08:00", "8-9"])
+def test_invalid_window_names_the_input_field_and_its_rule(make_env, window):
+    # the refusal names the GraphQL input field the client sent and the 四-一 clause it serves
+    env = make_env(PLUGINS, now="2024-09-02")
+    err = create_policy(env, restrictedWindows=["07:00-09:00", window])["errors"][0]
+    assert err["code"] == "TRUCK_PASS_INVALID_WINDOW"
+    assert err["field"] == "restrictedWindows"
+    assert err["rule"] and err["rule"].startswith("M04 2021-四-一")
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize(
+    "over,field",
+    [
+        ({"validFrom": "9999-12-31", "validUntil": "9999-12-31"}, "validFrom"),
+        ({"validFrom": "9999-12-31"}, "validFrom"),
+        ({"validFrom": "2029-09-03"}, "validFrom"),  # one day past 5 years after today
+        ({"validFrom": "1999-12-31"}, "validFrom"),
+        ({"validUntil": "9999-12-31"}, "validUntil"),
+        ({"validUntil": "2029-09-03"}, "validUntil"),
+    ],
+)
+def test_implausible_policy_dates_are_refused_and_nothing_written(make_env, over, field):
+    env = make_env(PLUGINS, now="2024-09-02")
+    err = create_policy(env, **over)["errors"][0]
+    assert (err["code"], err["field"]) == ("INVALID_DATE", field)
+    assert err["rule"] and err["rule"].startswith("M04 platform rule")
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 0
+    assert row_count(env, TruckPassPolicy) == 0
+
+
+def test_policy_dates_at_the_bounds_are_accepted(make_env):
+    env = make_env(PLUGINS, now="2024-09-02")
+    assert create_policy(env, name="甲", validFrom="2000-01-01")["errors"] == []
+    out = create_policy(env, name="乙", validFrom="2029-09-02", validUntil="2029-09-02")
+    assert out["errors"] == []
+    assert env.data(POLICIES, {"city": "320100"})["truckPassPolicies"]["totalCount"] == 2
 
 
 def test_bad_enum_is_a_graphql_error_not_a_500(make_env):

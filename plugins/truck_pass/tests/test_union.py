@@ -20,7 +20,7 @@ def test_two_city_wide_halves_make_a_full_day_ban(make_env):
     out = create_policy(env, scope="CITY_WIDE", name="全市下午", coreArea=False,
                         vehicleUses=["DANGEROUS_GOODS"], restrictedWindows=["12:00-24:00"])  # fmt: skip
     err = out["errors"][0]
-    assert err["code"] == "TRUCK_PASS_CITY_WIDE_24H_BAN" and err["field"] == "windows"
+    assert err["code"] == "TRUCK_PASS_CITY_WIDE_24H_BAN" and err["field"] == "restrictedWindows"
     assert "24小时" in err["rule"]
     assert row_count(env, TruckPassPolicy) == 1
 
