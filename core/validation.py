@@ -21,14 +21,20 @@ def require_text(
 ) -> str:
     """Non-empty text of at most `max_len` characters, stripped and NFC-normalised.
 
-    Refused with INVALID_INPUT naming `field`: a missing or blank value, and any character that
+    Refused with INVALID_INPUT naming `field`: a missing or blank value ("is required"), one
+    shorter than `min_len` ("must be at least N characters"), and any character that
     `core.text.forbidden_char` names (LF and TAB are allowed only when `multiline`; CR LF and a
     lone CR become LF there). TOO_LONG when longer than `max_len`. NFC (canonical composition)
     changes no visible character; free text is not NFKC-folded, because that would rewrite the
     full-width punctuation of Chinese prose (`，` → `,`).
     """
-    if not isinstance(value, str) or len(strip_blanks(value)) < min_len:
+    given = strip_blanks(value) if isinstance(value, str) else ""
+    if not given:
         raise RuleError(Code.INVALID_INPUT, f"`{field}` is required.", field=field)
+    if len(given) < min_len:
+        raise RuleError(
+            Code.INVALID_INPUT, f"`{field}` must be at least {min_len} characters.", field=field
+        )
     if len(value) > max_len:
         raise RuleError(
             Code.TOO_LONG, f"`{field}` is longer than {max_len} characters.", field=field

@@ -120,7 +120,10 @@ def check_vehicle(status: str, mortgaged: bool, kind: FilingKind) -> None:
         )
     if kind is FilingKind.RELEASE and not mortgaged:
         raise RuleError(
-            MortgageErrorCode.NOT_MORTGAGED, "The vehicle is not mortgaged.", field="vin"
+            MortgageErrorCode.NOT_MORTGAGED,
+            "The vehicle is not mortgaged.",
+            field="vin",
+            rule=Rule.ONLINE,
         )
 
 

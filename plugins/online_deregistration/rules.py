@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from core.errors import RuleError
+from core.errors import Code, RuleError
 from core.registries.vehicles import VehicleStatus
 
 from .errors import DeregistrationErrorCode
@@ -14,6 +14,8 @@ MEASURE = "online_deregistration"  # the plugin's slug: its folder, its actions'
 EFFECTIVE = dt.date(2024, 7, 1)
 REMIND_DAYS = 30  # default: remind owners 30 days before the scrap deadline (setting)
 REMIND_DAYS_MAX = 180  # the setting's upper bound
+# no plausible scrap date is older (electronic scrap information; the measure is of 2024)
+SCRAP_DATE_FLOOR = dt.date(2000, 1, 1)
 
 R_FORCE = "M15 2024-三-三-1: 机动车注销证明电子版式样全国统一……与纸质版具有同等法律效力"
 R_PAPER = "M15 2024-三-三-1: 推行电子版机动车注销证明后，公安交管部门仍按规定核发纸质注销证明"
@@ -106,12 +108,34 @@ def is_overdue(received_on: dt.date, today: dt.date) -> bool:
 
 
 def require_scrap_date(scrapped_on: dt.date, today: dt.date) -> None:
+    """The scrap date is not after the day it is reported (三-三-2) and not before 2000 (a typo
+    such as 0001-01-01 is input, not a rule: INVALID_DATE)."""
     if scrapped_on > today:
         raise RuleError(
             DeregistrationErrorCode.SCRAP_DATE,
             "The scrap date is in the future.",
             field="scrappedOn",
             rule=R_SCRAP_DATE,
+            measure=MEASURE,
+        )
+    if scrapped_on < SCRAP_DATE_FLOOR:
+        raise RuleError(
+            Code.INVALID_DATE,
+            f"The scrap date is before {SCRAP_DATE_FLOOR.isoformat()}: check it.",
+            field="scrappedOn",
+            measure=MEASURE,
+        )
+
+
+def require_scrapped_after_registration(scrapped_on: dt.date, registered_on: dt.date) -> None:
+    """A vehicle is scrapped after it was registered (`Vehicle.registered_at`); an earlier
+    date is a wrong date or a wrong VIN (INVALID_DATE). The date itself is not echoed: the
+    firm gets no registration data it did not give."""
+    if scrapped_on < registered_on:
+        raise RuleError(
+            Code.INVALID_DATE,
+            "The scrap date is before the vehicle's registration date: check the date and the VIN.",
+            field="scrappedOn",
             measure=MEASURE,
         )
 

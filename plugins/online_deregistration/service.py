@@ -269,6 +269,7 @@ def scrap_report(
     if vehicle is None:
         raise NotFound("Vehicle", "vin")
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="vin")
+    rules.require_scrapped_after_registration(scrapped_on, vehicle.registered_at)
     rules.require_deregistrable(vehicle.status, False, "vin")
     open_report = session.exec(
         select(DeregScrapReport).where(

@@ -37,6 +37,12 @@ CHECK = (
     "filings { kind lenderName active } } }"
 )
 
+MY_FILING_IDS = "{ myMortgageFilings { nodes { id kind active } } }"
+DISPUTE_RAISE = """mutation($f: ID!, $r: String!) { mortgageDisputeRaise(filingId: $f, reason: $r) {
+  errors { code field message } dispute { id status } } }"""
+DISPUTE_DECIDE = """mutation($d: ID!, $up: Boolean!, $n: String!) { mortgageDisputeDecide(disputeId: $d,
+  upheld: $up, note: $n) { errors { code field message } dispute { status } } }"""
+
 
 def file(env, car, as_="bank", kind="MORTGAGE", sha=SHA_BANK, **extra) -> dict:
     who = env.refs[as_] if isinstance(as_, str) and isinstance(env.refs.get(as_), tuple) else as_
