@@ -39,6 +39,11 @@ R_PAPER = "M01 2021-一-五-4: 公安交管部门仍按规定核发纸质驾驶�
 R_PHOTO = "M01 2021-一-三-1: 及时受理电子驾驶证申请，及时审核电子照片"
 R_ONE_LICENCE = f"{R_UNIFORM} (one live e-licence and one open application per licence)"
 R_APP = "M01 2021-一-五-3: 通过统一的“交管12123”APP发放"
+# Partners check the licence online (README: the 2021-10 news "相关单位在线核验驾驶资质"; 一-四-3):
+# only the claims their registration allows, or those the holder consents to with a share code.
+R_PARTNER_CHECK = "M01 2021-一-四-3: 相关单位在线核验驾驶资质"
+R_PARTNER_CLAIMS = f"{R_PARTNER_CHECK} (partner registration)"
+R_SHARE_CODE = f"{R_PARTNER_CHECK} (the holder's one-time share code: consent to more claims)"
 
 VALID, INVALID, SUSPENDED = 0, 1, 2  # the codes of the status lists and of claim 9
 
@@ -192,7 +197,7 @@ def disclosed_claims(
                 EDrivingLicenceErrorCode.CLAIM_NOT_ALLOWED,
                 f"Your registration does not allow the claim {name!r} and the holder did not consent.",
                 field="claims",
-                rule="M01 2021-一-四-3: 相关单位在线核验驾驶资质 (partner registration)",
+                rule=R_PARTNER_CLAIMS,
                 measure=MEASURE,
             )
     return wanted

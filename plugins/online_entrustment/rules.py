@@ -174,27 +174,30 @@ def status_of(
     return GrantStatus.ACTIVE
 
 
-def require_usable(status: GrantStatus, valid_until: dt.date, today: dt.date) -> None:
-    """Refuse an entrustment that is used, revoked or expired on `today`."""
+def require_usable(
+    status: GrantStatus, valid_until: dt.date, today: dt.date, field: str = "entrustmentId"
+) -> None:
+    """Refuse an entrustment that is used, revoked or expired on `today`; the refusal names
+    `field`, the argument the client sent the entrustment's id in."""
     if status is GrantStatus.USED:
         raise RuleError(
             EntrustmentErrorCode.ALREADY_USED,
             "This entrustment has already been used; the owner must entrust again.",
-            field="entrustmentId",
+            field=field,
             rule=RULE_SINGLE,
         )
     if status is GrantStatus.REVOKED:
         raise RuleError(
             EntrustmentErrorCode.REVOKED,
             "The owner revoked this entrustment.",
-            field="entrustmentId",
+            field=field,
             rule=RULE_SINGLE,
         )
     if status is GrantStatus.EXPIRED:
         raise RuleError(
             EntrustmentErrorCode.EXPIRED,
             f"This entrustment was valid until {valid_until.isoformat()}.",
-            field="entrustmentId",
+            field=field,
             rule=RULE_VALIDITY,
             date=today,
         )

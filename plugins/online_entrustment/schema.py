@@ -239,7 +239,7 @@ class EntrustmentQuery:
     )
     def entrustment_lookup(self, info: strawberry.Info, id: strawberry.ID) -> EntrustmentGrant:
         ctx: Context = info.context
-        grant = service.load_for_clerk(ctx, str(id), "lookup")
+        grant = service.load_for_clerk(ctx, str(id), "lookup", field="id")
         return EntrustmentGrant.of(grant, ctx.today(), show_qr=False)
 
     @operation_field(
@@ -313,7 +313,7 @@ class EntrustmentMutation:
     def entrustment_revoke(
         self, info: strawberry.Info, id: strawberry.ID, scope: WriteScope
     ) -> EntrustmentPayload:
-        grant = service.revoke(info.context, scope, str(id))
+        grant = service.revoke(info.context, scope, str(id), field="id")
         return EntrustmentPayload(entrustment=EntrustmentGrant.of(grant, scope.today))
 
     @mutation(

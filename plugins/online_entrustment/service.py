@@ -281,13 +281,19 @@ def create(
     return grant
 
 
-def _load(session: Session, grant_id: str) -> EntrustmentGrant:
-    grant = get_or_not_found(session, EntrustmentGrant, grant_id, "Entrustment", "entrustmentId")
-    return grant
+def _load(session: Session, grant_id: str, field: str) -> EntrustmentGrant:
+    """The entrustment `grant_id`, or NOT_FOUND naming `field`: the argument the client sent the
+    id in (`id` for entrustmentRevoke / entrustmentLookup, `entrustmentId` in entrustmentUse)."""
+    return get_or_not_found(session, EntrustmentGrant, grant_id, "Entrustment", field)
 
 
 def _consume(
-    ctx: Context, scope: WriteScope, grant: EntrustmentGrant, column: str, **still_null: None
+    ctx: Context,
+    scope: WriteScope,
+    grant: EntrustmentGrant,
+    column: str,
+    field: str,
+    **still_null: None,
 ) -> None:
     """Stamp `column` (used_at or revoked_at) now, once: a conditional UPDATE that needs the
     other stamp still empty (`core.concurrency.consume_once`), so a use and a revocation (or two
@@ -297,38 +303,42 @@ def _consume(
         raise RuleError(
             EntrustmentErrorCode.ALREADY_USED,
             "This entrustment was used or revoked meanwhile.",
-            field="entrustmentId",
+            field=field,
             rule=rules.RULE_SINGLE,
         )
     scope.session.refresh(grant)
 
 
-def revoke(ctx: Context, scope: WriteScope, grant_id: str) -> EntrustmentGrant:
-    """The owner revokes an unused entrustment (race-safe against a concurrent use)."""
+def revoke(ctx: Context, scope: WriteScope, grant_id: str, field: str = "id") -> EntrustmentGrant:
+    """The owner revokes an unused entrustment (race-safe against a concurrent use). Every
+    refusal names `field`, the argument the entrustment's id came in (`entrustmentRevoke(id:)`)."""
     owner_id = ctx.require_person()
-    grant = _load(scope.session, grant_id)
+    grant = _load(scope.session, grant_id, field)
     # the owner, or another legal person / admin of the owning unit, revokes it
     if grant.owner_person_id != owner_id and (
         grant.owner_unit_id is None
         or not units.is_unit_manager(scope.session, owner_id, grant.owner_unit_id)
     ):
-        raise NotFound("Entrustment", "entrustmentId")
+        raise NotFound("Entrustment", field)
     if grant.owner_unit_id is not None:  # unit business: on the web only after the QR sign-in
-        units.require_web_rule(ctx, grant.owner_unit_id, "entrustmentId")
-    ctx.require_in_force(MEASURE, grant.city_code)
+        units.require_web_rule(ctx, grant.owner_unit_id, field)
+    ctx.require_in_force(MEASURE, grant.city_code, field=field)  # the city comes from the id
     scope.subject(owner_id, f"EntrustmentGrant:{grant.id}")
     status = rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, ctx.today())
     if status in (rules.GrantStatus.USED, rules.GrantStatus.REVOKED):
-        rules.require_usable(status, grant.valid_until, ctx.today())
-    _consume(ctx, scope, grant, "revoked_at", used_at=None)
+        rules.require_usable(status, grant.valid_until, ctx.today(), field)
+    _consume(ctx, scope, grant, "revoked_at", field, used_at=None)
     return grant
 
 
-def load_for_clerk(ctx: Context, grant_id: str, purpose: str) -> EntrustmentGrant:
-    """A clerk's look-up on the platform: in force, in jurisdiction, audited."""
-    grant = _load(ctx.session, grant_id)
-    ctx.require_in_force(MEASURE, grant.city_code)
-    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field="entrustmentId")
+def load_for_clerk(
+    ctx: Context, grant_id: str, purpose: str, field: str = "id"
+) -> EntrustmentGrant:
+    """A clerk's look-up on the platform: in force, in jurisdiction, audited. Refusals name
+    `field`, the argument the id came from (`entrustmentLookup(id:)`, `entrustmentScan(qr:)`)."""
+    grant = _load(ctx.session, grant_id, field)
+    ctx.require_in_force(MEASURE, grant.city_code, field=field)  # the city comes from the id
+    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field=field)
     ctx.audit_read(
         f"{MEASURE}.lookup",
         grant.owner_person_id,
@@ -365,7 +375,7 @@ def scan(ctx: Context, qr: str) -> ScanOutcome:
         grant.valid_until.isoformat(),
     ):
         return ScanOutcome(False, "CLAIMS_DIFFER", None)
-    grant = load_for_clerk(ctx, grant.id, "scan")
+    grant = load_for_clerk(ctx, grant.id, "scan", field="qr")
     return ScanOutcome(True, "OK", grant)
 
 
@@ -406,9 +416,10 @@ def use(
     agent: tuple[str, str, str],
 ) -> EntrustmentGrant:
     """The clerk handles the business for the agent at the window: check, then consume once."""
-    grant = _load(scope.session, grant_id)
-    ctx.require_in_force(MEASURE, grant.city_code)
-    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field="entrustmentId")
+    field = "entrustmentId"  # EntrustmentUseInput.entrustmentId
+    grant = _load(scope.session, grant_id, field)
+    ctx.require_in_force(MEASURE, grant.city_code, field=field)  # the city comes from the id
+    ctx.require_jurisdiction(grant.city_code, rule=rules.RULE_CHECK, field=field)
     scope.subject(grant.owner_person_id, f"EntrustmentGrant:{grant.id}")
     biz = rules.business(business_code)
     who = parse_agent(*agent)
@@ -417,13 +428,14 @@ def use(
         rules.status_of(grant.used_at, grant.revoked_at, grant.valid_until, today),
         grant.valid_until,
         today,
+        field,
     )
     rules.require_same_business(grant.business, biz.code)
     rules.require_same_agent(
         (grant.agent_id_type, grant.agent_id_number, grant.agent_name), who.key
     )
     _require_owner_unchanged(scope.session, grant)
-    _consume(ctx, scope, grant, "used_at", revoked_at=None)
+    _consume(ctx, scope, grant, "used_at", field, revoked_at=None)
     grant.used_by_account_id = ctx.actor.account_id
     grant.used_office_id = ctx.actor.office_id
     scope.session.add(grant)

@@ -138,15 +138,19 @@ def parse_enum(kind: type[E], value: str, field: str) -> E:
 
 
 def parse_location(
-    latitude: float, longitude: float, field: str = "latitude"
+    latitude: float, longitude: float, field: str = "latitude", rule: str = R_OUTLETS
 ) -> tuple[float, float]:
-    """WGS-84 coordinates inside mainland China's bounding box (lat 3..54, lon 73..136)."""
+    """WGS-84 coordinates inside mainland China's bounding box (lat 3..54, lon 73..136).
+
+    `rule` is the clause the coordinates serve: an outlet's 位置 (七-一, the default) or the
+    citizen's position for 线下网点精准导航 (七-二, `R_TODOS`)."""
     ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (latitude, longitude))
     if not ok or not (3.0 <= latitude <= 54.0 and 73.0 <= longitude <= 136.0):
         raise RuleError(
             PreciseGuidanceErrorCode.INVALID_LOCATION,
             "Coordinates must be WGS-84 within China (lat 3..54, lon 73..136).",
             field=field,
+            rule=rule,
         )
     return float(latitude), float(longitude)
 
@@ -179,7 +183,10 @@ def parse_correction(kind: CorrectionField, proposed: str) -> Any:
             lat, lon = (float(p) for p in parts)
         except ValueError:
             raise RuleError(
-                PreciseGuidanceErrorCode.INVALID_LOCATION, "Give `latitude,longitude`.", field=field
+                PreciseGuidanceErrorCode.INVALID_LOCATION,
+                "Give `latitude,longitude`.",
+                field=field,
+                rule=R_OUTLETS,
             ) from None
         return parse_location(lat, lon, field)
     if kind is CorrectionField.BUSINESSES:

@@ -188,8 +188,9 @@ def _location(latitude: float | None, longitude: float | None) -> tuple[float, f
             PreciseGuidanceErrorCode.INVALID_LOCATION,
             "Give both latitude and longitude.",
             field="latitude",
+            rule=rules.R_TODOS,
         )
-    return rules.parse_location(latitude, longitude)
+    return rules.parse_location(latitude, longitude, rule=rules.R_TODOS)
 
 
 @strawberry.type

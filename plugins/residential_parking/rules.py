@@ -111,6 +111,7 @@ def parse_time(text: str, field: str) -> int:
             ResidentialParkingErrorCode.INVALID_WINDOW,
             f"`{field}`: {text!r} is not HH:MM.",
             field=field,
+            rule=RULE_WINDOWS,
         )
     return minute
 
@@ -138,6 +139,7 @@ def check_window(kind: str, start: int, end: int, field: str = "windows") -> dic
             ResidentialParkingErrorCode.INVALID_WINDOW,
             f"{fmt(start)}-{fmt(end)} is not a window.",
             field=field,
+            rule=RULE_WINDOWS,
         )
     if kind == "NIGHT" and not covered(start, end) <= NIGHT_MINUTES:
         raise RuleError(

@@ -113,7 +113,14 @@ def test_share_code_unlocks_more_claims_once(edl):
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))
     assert out["verification"]["claims"] == [{"name": "first_issue_date", "value": "2008-07-01"}]
     out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"], shareCode=code))
-    assert out["errors"][0]["code"] == "EDL_SHARE_CODE_INVALID"
+    err = out["errors"][0]
+    assert (err["code"], err["field"]) == ("EDL_SHARE_CODE_INVALID", "shareCode")
+    assert err["rule"].startswith("M01 2021-一-四-3: 相关单位在线核验驾驶资质"), err
+    # a partner asking beyond its registration without consent names the same clause
+    out = _v(verify(env, text, env.refs["employer"], claims=["first_issue_date"]))
+    err = out["errors"][0]
+    assert (err["code"], err["field"]) == ("EDL_CLAIM_NOT_ALLOWED", "claims")
+    assert err["rule"].startswith("M01 2021-一-四-3: 相关单位在线核验驾驶资质"), err
 
 
 SHARE_FOR = """mutation($org: ID) { eDrivingLicenceShareCreate(input: {claims: ["first_issue_date"],

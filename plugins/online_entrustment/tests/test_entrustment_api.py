@@ -164,7 +164,15 @@ def test_city_disabled_refuses_use_and_writes_nothing(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     env.set_rollout("online_entrustment", "320100", enabled=False)
-    assert first_code(use(env, grant["id"])) == "FEATURE_NOT_ENABLED"
+    err = use(env, grant["id"])["errors"][0]
+    # the city comes from the entrustment: the refusal names the argument that carried it
+    assert (err["code"], err["field"], err["rule"]) == (
+        "FEATURE_NOT_ENABLED",
+        "entrustmentId",
+        "core: rollout",
+    )
+    ext = env.gql(LOOKUP, {"id": grant["id"]}, as_="clerk")["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("FEATURE_NOT_ENABLED", "id")
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None
 
@@ -219,7 +227,9 @@ def test_other_city_clerk_is_out_of_jurisdiction(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     assert first_code(use(env, grant["id"], as_="clerk_sh")) == "OUT_OF_JURISDICTION"
-    assert top_code(env.gql(LOOKUP, {"id": grant["id"]}, as_="clerk_sh")) == "OUT_OF_JURISDICTION"
+    ext = env.gql(LOOKUP, {"id": grant["id"]}, as_="clerk_sh")["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("OUT_OF_JURISDICTION", "id")  # entrustmentLookup(id:)
+    assert ext["rule"].startswith("M09 2021-九-二")
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant["id"]).used_at is None
 
@@ -231,7 +241,8 @@ def test_lookup_by_id_is_audited(make_env) -> None:
     assert found["id"] == grant["id"] and found["agentName"] == "李娜"
     events = audit_events(env, "online_entrustment.lookup")
     assert len(events) == 1 and events[0].subject_person_id == env.refs["zhang"].id
-    assert top_code(env.gql(LOOKUP, {"id": "missing"}, as_="clerk")) == "NOT_FOUND"
+    ext = env.gql(LOOKUP, {"id": "missing"}, as_="clerk")["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("NOT_FOUND", "id")
 
 
 def test_scan_qr(make_env) -> None:
@@ -244,7 +255,8 @@ def test_scan_qr(make_env) -> None:
     assert not bad["valid"] and bad["entrustment"] is None
     junk = env.data(SCAN, {"qr": "hello"}, as_="clerk")["entrustmentScan"]
     assert junk == {"valid": False, "reason": "MALFORMED", "entrustment": None}
-    assert top_code(env.gql(SCAN, {"qr": grant["qr"]}, as_="clerk_sh")) == "OUT_OF_JURISDICTION"
+    ext = env.gql(SCAN, {"qr": grant["qr"]}, as_="clerk_sh")["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("OUT_OF_JURISDICTION", "qr")  # entrustmentScan(qr:)
     use(env, grant["id"])
     after = env.data(SCAN, {"qr": grant["qr"]}, as_="clerk")["entrustmentScan"]
     assert after["valid"] and after["entrustment"]["status"] == "USED"
@@ -305,12 +317,17 @@ def test_owner_revokes_before_use(make_env) -> None:
     env = make_env(PLUGINS, now="2021-07-01")
     grant = created(env)
     other = env.data(REVOKE, {"id": grant["id"]}, as_="li_account")["entrustmentRevoke"]
-    assert first_code(other) == "NOT_FOUND"
+    # entrustmentRevoke(id:): every refusal names `id`, the argument the client sent
+    assert (other["errors"][0]["code"], other["errors"][0]["field"]) == ("NOT_FOUND", "id")
+    missing = env.data(REVOKE, {"id": "missing"}, as_="zhang_account")["entrustmentRevoke"]
+    assert (missing["errors"][0]["code"], missing["errors"][0]["field"]) == ("NOT_FOUND", "id")
     payload = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
     assert payload["entrustment"]["status"] == "REVOKED"
     assert first_code(use(env, grant["id"])) == "ENTRUSTMENT_REVOKED"
     again = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
-    assert first_code(again) == "ENTRUSTMENT_REVOKED"
+    err = again["errors"][0]
+    assert (err["code"], err["field"]) == ("ENTRUSTMENT_REVOKED", "id")
+    assert err["rule"] == "M09 2021-九-二: 单次委托"
 
 
 def test_cannot_revoke_after_use(make_env) -> None:
@@ -318,7 +335,9 @@ def test_cannot_revoke_after_use(make_env) -> None:
     grant = created(env)
     assert use(env, grant["id"])["errors"] == []
     payload = env.data(REVOKE, {"id": grant["id"]}, as_="zhang_account")["entrustmentRevoke"]
-    assert first_code(payload) == "ENTRUSTMENT_ALREADY_USED"
+    err = payload["errors"][0]
+    assert (err["code"], err["field"]) == ("ENTRUSTMENT_ALREADY_USED", "id")
+    assert err["rule"] == "M09 2021-九-二: 单次委托"
 
 
 def test_owner_and_agent_list_their_entrustments(make_env) -> None:

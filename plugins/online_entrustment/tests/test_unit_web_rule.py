@@ -56,6 +56,7 @@ def test_revoking_a_unit_entrustment_on_the_web_needs_the_qr_sign_in(make_env):
     body = env.post(REVOKE, {"id": grant_id}, as_="zhang_account", headers=WEB).json()
     payload = body["data"]["entrustmentRevoke"]
     assert first_code(payload) == "UNIT_WEB_QR_REQUIRED"
+    assert payload["errors"][0]["field"] == "id"  # entrustmentRevoke(id:)
     with env.session() as s:
         assert s.get(EntrustmentGrant, grant_id).revoked_at is None
     token = web_token(env, env.refs["unit"].id)

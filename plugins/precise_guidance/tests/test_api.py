@@ -63,6 +63,10 @@ def test_outlet_input_is_validated(make_env):
     ]
     for data, code in cases:
         assert save(env, data)["errors"][0]["code"] == code, data
+    # an outlet's 位置 is one of the facts 七-一 requires to be accurate
+    err = save(env, {**MAIN, "latitude": 999})["errors"][0]
+    assert (err["code"], err["field"]) == ("GUIDANCE_INVALID_LOCATION", "latitude")
+    assert err["rule"] == "M19 2024-七-一"
     # a non-number coordinate or an unknown business is refused by GraphQL coercion (HTTP 200,
     # a top-level BAD_USER_INPUT, nothing written)
     for wrong in ({"latitude": "north"}, {"businesses": ["FLYING"]}):
@@ -101,8 +105,12 @@ def test_nearest_outlet_by_distance_or_city(make_env):
     # no location: the city's outlets by name, no distance
     found = env.data(NEAREST, {"b": "INSPECTION", "c": "320100"})["preciseGuidanceNearestOutlets"]
     assert len(found) == 2 and found[0]["distanceKm"] is None
-    body = env.gql(NEAREST, {"b": "INSPECTION", "c": "320100", "lat": 31.9})
-    assert body["errors"][0]["extensions"]["code"] == "GUIDANCE_INVALID_LOCATION"
+    # the citizen's position serves 线下网点精准导航 (七-二)
+    for half_or_wrong in ({"lat": 31.9}, {"lat": 999.0, "lon": 118.8}):
+        body = env.gql(NEAREST, {"b": "INSPECTION", "c": "320100", **half_or_wrong})
+        ext = body["errors"][0]["extensions"]
+        assert (ext["code"], ext["field"]) == ("GUIDANCE_INVALID_LOCATION", "latitude")
+        assert ext["rule"] == "M19 2024-七-二", half_or_wrong
 
 
 def test_guides_local_and_default(make_env):
@@ -198,6 +206,8 @@ def test_correction_refusals(make_env):
     for variables, code in bad:
         out = env.data(REPORT, variables, as_="zhang_account")["preciseGuidanceCorrectionReport"]
         assert out["errors"][0]["code"] == code, variables
+    out = env.data(REPORT, bad[0][0], as_="zhang_account")["preciseGuidanceCorrectionReport"]
+    assert (out["errors"][0]["field"], out["errors"][0]["rule"]) == ("proposed", "M19 2024-七-一")
     body = env.gql(REPORT, {"o": oid, "f": "COLOUR", "p": "red"}, as_="zhang_account")
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT" and body["data"] is None
     body = env.gql(REPORT, {"o": oid, "f": "NAME", "p": "x"})
@@ -273,7 +283,9 @@ def test_todos_refusals(make_env):
     body = env.gql(TODOS, as_="clerk")
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     body = env.gql(TODOS, {"lat": 95.0, "lon": 118.0}, as_="zhang_account")
-    assert body["errors"][0]["extensions"]["code"] == "GUIDANCE_INVALID_LOCATION"
+    ext = body["errors"][0]["extensions"]
+    assert (ext["code"], ext["field"]) == ("GUIDANCE_INVALID_LOCATION", "latitude")
+    assert ext["rule"] == "M19 2024-七-二"
 
 
 def test_push_job_enqueues_each_todo_once(make_env):

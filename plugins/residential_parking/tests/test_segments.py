@@ -119,6 +119,11 @@ def test_emergency_route_is_never_designated(make_env):
             "RESIDENTIAL_PARKING_INVALID_WINDOW",
             "windows[0]",
         ),
+        (
+            {"windows": [NIGHT, {"kind": "WEEKEND", "start": "99:00", "end": "08:00"}]},
+            "RESIDENTIAL_PARKING_INVALID_WINDOW",
+            "windows[1]",
+        ),
         ({"windows": []}, "INVALID_INPUT", "windows"),
         ({"windows": [NIGHT] * 7}, "INVALID_INPUT", "windows"),
         ({"road": "路" * 101}, "TOO_LONG", "road"),
@@ -132,6 +137,12 @@ def test_designation_rules_and_malformed_input(make_env, over, code, field):
     env = make_env(PLUGINS, now="2024-09-02")
     err = designate(env, **over)["errors"][0]
     assert (err["code"], err["field"]) == (code, field)
+    if code.startswith("RESIDENTIAL_PARKING_"):  # every refusal of the measure names its clause
+        assert err["rule"].startswith("M05 2021-五-"), err
+    if "WINDOW" in code:  # the time windows are those of 五-一 (夜间、周末和法定假期)
+        assert (
+            err["rule"] == "M05 2021-五-一: 科学划定允许居民在夜间、周末和法定假期停车的路段、时段"
+        )
     assert counts(env) == (0, 0)
 
 
