@@ -138,20 +138,26 @@ def parse_enum(kind: type[E], value: str, field: str) -> E:
 
 
 def parse_location(
-    latitude: float, longitude: float, field: str = "latitude", rule: str = R_OUTLETS
+    latitude: float, longitude: float, field: str | None = None, rule: str = R_OUTLETS
 ) -> tuple[float, float]:
     """WGS-84 coordinates inside mainland China's bounding box (lat 3..54, lon 73..136).
 
-    `rule` is the clause the coordinates serve: an outlet's 位置 (七-一, the default) or the
-    citizen's position for 线下网点精准导航 (七-二, `R_TODOS`)."""
-    ok = all(isinstance(v, (int, float)) and math.isfinite(v) for v in (latitude, longitude))
-    if not ok or not (3.0 <= latitude <= 54.0 and 73.0 <= longitude <= 136.0):
-        raise RuleError(
-            PreciseGuidanceErrorCode.INVALID_LOCATION,
-            "Coordinates must be WGS-84 within China (lat 3..54, lon 73..136).",
-            field=field,
-            rule=rule,
-        )
+    The refusal names `field` when both came in one input (a correction's proposed value), else
+    the coordinate at fault (`latitude`, or `longitude`). `rule` is the clause the coordinates
+    serve: an outlet's 位置 (七-一, the default) or the citizen's position for 线下网点精准导航
+    (七-二, `R_TODOS`)."""
+    for name, value, low, high in (
+        ("latitude", latitude, 3.0, 54.0),
+        ("longitude", longitude, 73.0, 136.0),
+    ):
+        number = isinstance(value, (int, float)) and math.isfinite(value)
+        if not (number and low <= value <= high):
+            raise RuleError(
+                PreciseGuidanceErrorCode.INVALID_LOCATION,
+                "Coordinates must be WGS-84 within China (lat 3..54, lon 73..136).",
+                field=field or name,
+                rule=rule,
+            )
     return float(latitude), float(longitude)
 
 

@@ -67,6 +67,8 @@ def test_outlet_input_is_validated(make_env):
     err = save(env, {**MAIN, "latitude": 999})["errors"][0]
     assert (err["code"], err["field"]) == ("GUIDANCE_INVALID_LOCATION", "latitude")
     assert err["rule"] == "M19 2024-七-一"
+    err = save(env, {**MAIN, "longitude": 999})["errors"][0]  # the coordinate at fault
+    assert (err["code"], err["field"]) == ("GUIDANCE_INVALID_LOCATION", "longitude")
     # a non-number coordinate or an unknown business is refused by GraphQL coercion (HTTP 200,
     # a top-level BAD_USER_INPUT, nothing written)
     for wrong in ({"latitude": "north"}, {"businesses": ["FLYING"]}):
