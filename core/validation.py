@@ -39,7 +39,7 @@ def require_text(
         raise RuleError(
             Code.TOO_LONG, f"`{field}` is longer than {max_len} characters.", field=field
         )
-    text = strip_blanks(value)
+    text = given
     if multiline:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = forbidden_char(text, multiline)
