@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Field, Session, SQLModel, create_engine
 
 from core.clock import CHINA_TZ
+from core.wal_checkpoint import SAFETY_NET_PAGES
 
 __all__ = [
     "Field",
@@ -48,6 +49,9 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # checkpoints run in a background thread in the server (core/wal_checkpoint.py);
+            # this is the mark where a commit does one itself
+            cur.execute(f"PRAGMA wal_autocheckpoint={SAFETY_NET_PAGES}")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 

@@ -57,6 +57,7 @@ from core.graphql import trusted
 from core.graphql.executor import Prepared
 from core.group_commit import GroupCommitter
 from core.platform import Platform
+from core.wal_checkpoint import WalCheckpointer
 from core.web import ide
 
 log = logging.getLogger("traffic.http")
@@ -748,9 +749,11 @@ def _graphiql_html() -> str:
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     """Start the in-process audit sequencer (AUDIT_SEQUENCER=embedded, the default); several
-    workers may each run one, the per-log lock lets one work at a time. At shutdown, stop it and
-    flush the log queue."""
+    workers may each run one, the per-log lock lets one work at a time. On SQLite, start the WAL
+    checkpointer (core/wal_checkpoint.py). At shutdown, stop them and flush the log queue."""
     platform: Platform = app.state.platform
+    checkpointer = WalCheckpointer(platform.engine)
+    checkpointer.start()
     sequencer = None
     if platform.settings.audit_sequencer == "embedded":
         from core.audit import AuditSequencer
@@ -762,6 +765,7 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     finally:
         if sequencer is not None:
             sequencer.stop()
+        checkpointer.stop()
         # the last lines (the shutdown's, the last requests') are written before uvicorn ends
         # the process (core/observability.py)
         observability.flush_logs()

@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types.base import StrawberryObjectDefinition
 
+from core.graphql.inputs import install_input_builders
 from core.graphql.scalars import SCALAR_MAP
 from core.plugin_host import PluginError
 
@@ -97,6 +98,8 @@ def build_schema(
     mutation = merge_root("Mutation", mutations, config)
     types = [t for _, ts in extra_types for t in ts]
     try:
-        return strawberry.Schema(query=query, mutation=mutation, types=types, config=config)  # type: ignore[arg-type]
+        schema = strawberry.Schema(query=query, mutation=mutation, types=types, config=config)  # type: ignore[arg-type]
     except Exception as exc:
         raise PluginError(f"the composed schema is invalid: {type(exc).__name__}: {exc}") from exc
+    install_input_builders(schema)
+    return schema
