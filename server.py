@@ -11,12 +11,12 @@ the JSON logs in every worker, so both ways of starting log the same lines.
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import os
 import sys
 from pathlib import Path
 
+from core.gc_tuning import settle_after_start_up
 from core.platform import Platform, build_platform
 from core.settings import Settings
 
@@ -40,7 +40,7 @@ def app_factory():  # noqa: ANN201 - uvicorn --factory entry point
     setup_logging(logging.INFO)
     platform = make_platform(load_demo=os.environ.get("LOAD_DEMO", "1") == "1")
     app = create_app(platform)
-    gc.freeze()  # long-lived start-up objects: stop rescanning them (p99 halves, PERFORMANCE.md)
+    settle_after_start_up()  # gc.freeze() and thresholds (core/gc_tuning.py)
     return app
 
 

@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import os
 import sys
@@ -24,6 +23,8 @@ from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from core.gc_tuning import settle_after_start_up  # noqa: E402
 
 
 def _health(request: Request) -> Response:
@@ -102,7 +103,7 @@ def bare_read_app() -> Starlette:
         return Response(orjson.dumps(body), media_type="application/json")
 
     app = Starlette(routes=[Route("/bare", bare, methods=["POST"]), Route("/health", _health)])
-    gc.freeze()
+    settle_after_start_up()
     return app
 
 
@@ -110,7 +111,7 @@ def graphql_read_app() -> Starlette:
     from core.http import create_app
 
     app = create_app(_platform())
-    gc.freeze()
+    settle_after_start_up()
     return app
 
 
@@ -121,5 +122,5 @@ def full_app() -> Starlette:
     from core.settings import Settings
 
     app = create_app(build_platform(Settings(database_url=os.environ["BENCH_DATABASE_URL"])))
-    gc.freeze()
+    settle_after_start_up()
     return app

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from pathlib import Path
@@ -23,6 +22,8 @@ from starlette.routing import Route
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from core.gc_tuning import settle_after_start_up  # noqa: E402
 
 
 def _health(request: Request) -> Response:
@@ -149,7 +150,7 @@ def bare_verify_app() -> Starlette:
         return Response(orjson.dumps(body), media_type="application/json")
 
     app = Starlette(routes=[Route("/bare", bare, methods=["POST"]), Route("/health", _health)])
-    gc.freeze()
+    settle_after_start_up()
     return app
 
 
@@ -157,5 +158,5 @@ def verify_online_app() -> Starlette:
     from core.http import create_app
 
     app = create_app(_platform())
-    gc.freeze()
+    settle_after_start_up()
     return app

@@ -46,6 +46,7 @@ class EventDraft:
     outcome: str
     detail: dict[str, Any] = field(default_factory=dict)
     uid: str = field(default_factory=new_id)
+    _leaf_hash: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def row(self) -> dict[str, Any]:
         return {
@@ -68,7 +69,11 @@ class EventDraft:
         return entry_bytes(self.row())
 
     def leaf_hash(self) -> bytes:
-        return merkle.leaf_hash(self.entry())
+        """SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1), computed once: a draft is fixed once drafted
+        (a receipt names it, and the answer shows it again)."""
+        if self._leaf_hash is None:
+            self._leaf_hash = merkle.leaf_hash(self.entry())
+        return self._leaf_hash
 
 
 # the entry's fields besides `at` and `v`, `detail` last (the sequencer selects them in this order)

@@ -77,6 +77,9 @@ class Signer(Protocol):
     def sign(self, data: bytes) -> bytes: ...
 
 
+_ECDSA = ec.ECDSA(hashes.SHA256())  # stateless: one for every signature
+
+
 def _b64u(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
@@ -96,7 +99,7 @@ class LoadedKey:
 
     def sign(self, data: bytes) -> bytes:
         assert self.private is not None
-        der = self.private.sign(data, ec.ECDSA(hashes.SHA256()))
+        der = self.private.sign(data, _ECDSA)
         r, s = decode_dss_signature(der)
         return r.to_bytes(32, "big") + s.to_bytes(32, "big")
 
