@@ -75,8 +75,17 @@ def _ordered(value: Any, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
         raise ValueError("nested too deeply")
     kind = type(value)
-    if kind is str or kind is bytes:  # the common cases first; subclasses take the path below
+    # the exact built-in types first (a payload is made of them); subclasses take the path below
+    if kind is str or kind is bytes:
         return value
+    if kind is int:
+        if not -_UINT64 <= value < _UINT64:
+            raise ValueError("integer beyond 64 bits")
+        return value
+    if kind is list or kind is tuple:
+        return [_ordered(item, depth + 1) for item in value]
+    if kind is dict:
+        return _ordered_map(value, depth)
     if isinstance(value, bool) or value is None:
         raise ValueError("booleans and null are outside the payload data model")
     if isinstance(value, int):
@@ -88,15 +97,20 @@ def _ordered(value: Any, depth: int = 0) -> Any:
     if isinstance(value, list | tuple):
         return [_ordered(item, depth + 1) for item in value]
     if isinstance(value, Mapping):
-        entries = []
-        for key, item in value.items():
-            if isinstance(key, bool) or not isinstance(key, int | str):
-                raise ValueError("map keys are integers or text strings")
-            _ordered(key, depth + 1)  # a key is checked like any value (64-bit integers)
-            entries.append((_key_order(key), key, _ordered(item, depth + 1)))
-        entries.sort(key=lambda entry: entry[0])  # RFC 8949 §4.2.1: bytewise order of the keys
-        return {key: item for _, key, item in entries}
+        return _ordered_map(value, depth)
     raise ValueError(f"{type(value).__name__} is outside the payload data model")
+
+
+def _ordered_map(value: Mapping[Any, Any], depth: int) -> dict[Any, Any]:
+    entries = []
+    for key, item in value.items():
+        if isinstance(key, bool) or not isinstance(key, int | str):
+            raise ValueError("map keys are integers or text strings")
+        if type(key) is not str:
+            _ordered(key, depth + 1)  # a key is checked like any value (64-bit integers)
+        entries.append((_key_order(key), key, _ordered(item, depth + 1)))
+    entries.sort(key=lambda entry: entry[0])  # RFC 8949 §4.2.1: bytewise order of the keys
+    return {key: item for _, key, item in entries}
 
 
 def encode(value: Any) -> bytes:
