@@ -1,10 +1,13 @@
 """ASGI app factories for the verification benchmarks (bench_verify.py).
 
 - `bare_verify_app`: the same online verification as `eDrivingLicenceVerify` as a plain Starlette
-  endpoint: partner bearer token, COSE signature check, payload expiry, one indexed join
-  (credential handle -> licence), live status, allowed claims, and the same writes (signed receipt,
-  holder log row, audit event: prebuilt Core inserts) in one short transaction. `BENCH_VERIFY_WRITES=0` skips the
-  writes (to measure what the receipt + audit cost).
+  endpoint: partner bearer token, the partner client's and firm's status (one indexed read, as every
+  authenticated request), the partner's verification quota (the same rate limiter), COSE signature
+  check, payload expiry, one indexed join (credential handle -> licence), live status, allowed
+  claims, and the same writes (signed receipt, holder log row, audit event: prebuilt Core inserts)
+  in one short transaction. `BENCH_VERIFY_WRITES=0` skips the writes (to measure what the receipt +
+  audit cost). `BENCH_VERIFY_CHECKS=0` also skips the status read and the quota, as the endpoint
+  did until 2026-12-01 (`bare_verify_readonly_lean`).
 - `verify_online_app`: the production app with the e_driving_licence plugin (GraphQL mutation).
 """
 
@@ -49,6 +52,7 @@ def bare_verify_app() -> Starlette:
     from core import audit
     from core.accounts import PartnerOrg
     from core.actor import Actor
+    from core.auth.principals import require_active
     from core.db import stamp
     from core.documents import credentials as cred
     from core.documents.qr import sign_payload
@@ -62,6 +66,8 @@ def bare_verify_app() -> Starlette:
     platform = _platform()
     engine = platform.engine
     writes = os.environ.get("BENCH_VERIFY_WRITES", "1") != "0"
+    checks = os.environ.get("BENCH_VERIFY_CHECKS", "1") != "0"
+    quota = 10_000_000  # the bench's partner_verifications_per_minute (bench_verify.py)
     orgs: dict[str, tuple[str, list[str]]] = {}
     ver_table = EdlVerification.__table__  # type: ignore[attr-defined]
     record = ver_table.insert()
@@ -75,6 +81,15 @@ def bare_verify_app() -> Starlette:
             return Response(
                 b'{"error":"unauthenticated"}', status_code=401, media_type="application/json"
             )
+        if checks:
+            try:
+                with engine.connect() as conn:
+                    require_active(conn, actor)
+                platform.limiter.hit("edl.verify", actor.partner_org_id or "", quota, 60.0)
+            except RuleError:
+                return Response(
+                    b'{"error":"refused"}', status_code=401, media_type="application/json"
+                )
         variables = orjson.loads(await request.body())["variables"]["in"]
         now = platform.clock.now()
         epoch = int(now.timestamp())

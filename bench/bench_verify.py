@@ -12,7 +12,9 @@
 - `verify_offline`: offline verifications per second in-process (verifier/, status list cached),
   beside `signature_only` (the bare ES256 check of the same payloads).
 - `verify_online.ratio_to_readonly`: against `bare_verify_readonly` (the same verification as a
-  plain endpoint with no writes and no receipt).
+  plain endpoint with no writes and no receipt); `ratio_to_readonly_lean` against
+  `bare_verify_readonly_lean`, the same without the account-status read and the partner quota
+  (the bare endpoint skipped both until 2026-12-01).
 - `verify_online_pg`: `verify_online` on PostgreSQL (BENCH_PG_URL, default the local `bench`
   database; BENCH_PG_ROWS licences) with 1 and 2 uvicorn workers (`rps_1`, `rps_2`), and
   `shared_lock_ms`: time per request spent waiting on locks that unrelated requests also take
@@ -202,11 +204,13 @@ def _online(url: str, name: str, results: dict, with_bare: bool) -> None:
         "eDrivingLicenceVerify",
     )
     # (result name, server, the requests); variants of one server share its turn
+    lean = (readonly[0], {**readonly[1], "BENCH_VERIFY_CHECKS": "0"}, *readonly[2:])
     turns: list[list[tuple[str, tuple, list]]] = [[(name, online, requests)]]
     if with_bare:
         turns = [
             [("bare_verify", bare, requests)],
             [("bare_verify_readonly", readonly, requests)],
+            [("bare_verify_readonly_lean", lean, requests)],
             [(name, online, requests), (name + "_by_id", online, by_id)],
         ]
     rounds: dict[str, list[dict]] = {}
@@ -290,6 +294,10 @@ def run_verify() -> dict[str, dict]:
     results["verify_online"]["ratio_to_readonly"] = round(
         results["verify_online"]["rps"] / results["bare_verify_readonly"]["rps"], 3
     )
+    results["verify_online"]["ratio_to_readonly_lean"] = round(
+        results["verify_online"]["rps"] / results["bare_verify_readonly_lean"]["rps"], 3
+    )
+    results["bare_verify_readonly_lean"]["rows"] = ROWS
     return results
 
 
