@@ -35,7 +35,12 @@ def _parse_date_time(value: str) -> dt.datetime:
     instead of an OverflowError from the first `astimezone` a resolver does (9999-12-31T23:59
     +00:00 in China time, 0001-01-01T00:00+05:00 in UTC). A measure's own rule then narrows it
     (e.g. M18: 2000 to 2100)."""
-    parsed = dateutil.parser.isoparse(value)
+    try:
+        parsed = dateutil.parser.isoparse(value)
+    except (ValueError, OverflowError):  # dateutil's own words name its internals ("int()")
+        raise ValueError(
+            "DateTime takes an ISO 8601 date and time, e.g. 2024-09-02T08:30:00+08:00."
+        ) from None
     if not 2 <= parsed.year <= 9998:
         raise ValueError("DateTime takes years 0002 to 9998.")
     return parsed

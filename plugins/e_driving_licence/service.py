@@ -142,8 +142,14 @@ def share_create(
 ) -> EdlConsent:
     """The holder consents to show more claims to a partner once (a share code)."""
     require_range("minutes", minutes, 1, 1440)
-    if not claims or len(claims) > len(rules.CLAIMS):
+    if not claims:
         raise RuleError(Code.INVALID_INPUT, "Name one or more claims.", field="claims")
+    if len(claims) > len(rules.CLAIMS):
+        raise RuleError(
+            Code.INVALID_INPUT,
+            f"At most {len(rules.CLAIMS)} claims (each of them once).",
+            field="claims",
+        )
     for name in claims:
         if name not in rules.CLAIMS:
             raise RuleError(Code.INVALID_INPUT, f"Unknown claim {name[:30]!r}.", field="claims")

@@ -448,3 +448,21 @@ def test_the_receipt_names_its_audit_entry_and_the_partner_can_prove_it_was_logg
         event = s.exec(select(AuditEvent).where(AuditEvent.uid == entry["uid"])).one()
     assert event.action == "e_driving_licence.verify" and event.outcome == "OK"
     assert event.subject_person_id == env.refs["zhang"].id
+
+
+def test_a_share_code_for_more_claims_than_there_are_says_so(edl):
+    """Found by a new user's trial: eleven claims answered "Name one or more claims."."""
+    from plugins.e_driving_licence import rules
+
+    env = edl()
+    issued_payload(env)
+    names = ", ".join('"valid_until"' for _ in range(len(rules.CLAIMS) + 1))
+    query = f"mutation {{ eDrivingLicenceShareCreate(input: {{claims: [{names}], minutes: 10}}) {{ errors {{ code message field }} }} }}"
+    errors = env.data(query, as_="zhang_account")["eDrivingLicenceShareCreate"]["errors"]
+    assert errors == [
+        {
+            "code": "INVALID_INPUT",
+            "message": f"At most {len(rules.CLAIMS)} claims (each of them once).",
+            "field": "claims",
+        }
+    ]

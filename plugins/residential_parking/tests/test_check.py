@@ -141,3 +141,14 @@ def test_a_time_at_the_calendars_edge_is_bad_input_not_an_internal_error(env_seg
     body = env.post(inline, {}).json()
     assert body["errors"][0]["extensions"]["code"] != "INTERNAL_ERROR", body
     assert body.get("data") is None, body
+
+
+@pytest.mark.parametrize("at", ["garbage", "2024-13-45T00:00:00", "2024-09-02T25:99"])
+def test_a_malformed_time_is_refused_without_the_parsers_internals(env_segment, at):
+    """Found by a new user's trial: "garbage" answered "... invalid literal for int() with base
+    10: b'garb'", the date parser's own words."""
+    env, sid = env_segment
+    body = env.post(CHECK, {"id": sid, "at": at}).json()
+    error = body["errors"][0]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "field": "at"}, body
+    assert "ISO 8601" in error["message"] and "int()" not in error["message"], body
