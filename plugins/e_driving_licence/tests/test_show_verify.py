@@ -452,7 +452,7 @@ def test_the_receipt_names_its_audit_entry_and_the_partner_can_prove_it_was_logg
 
 def test_a_share_code_for_more_claims_than_there_are_says_so(edl):
     """Found by a new user's trial: eleven claims answered "Name one or more claims."."""
-    from plugins.e_driving_licence import rules
+    from .. import rules
 
     env = edl()
     issued_payload(env)
