@@ -34,6 +34,7 @@ from strawberry.types.base import (
     StrawberryObjectDefinition,
     StrawberryOptional,
 )
+from strawberry.types.enum import has_enum_definition
 
 _LEAF, _LEAF_LIST, _CONVERT = 0, 1, 2
 
@@ -41,14 +42,19 @@ _LEAF, _LEAF_LIST, _CONVERT = 0, 1, 2
 _Step = tuple[str, str, int, Any]
 
 
+def _is_leaf(type_: Any, scalars: Mapping[object, Any]) -> bool:
+    """A scalar or an enum (whose value graphql-core has already made the Python member)."""
+    return has_enum_definition(type_) or _is_leaf_type(type_, scalars, skip_classes=(GlobalID,))
+
+
 def _kind(field_type: Any, scalars: Mapping[object, Any]) -> int:
     inner = field_type.of_type if isinstance(field_type, StrawberryOptional) else field_type
-    if _is_leaf_type(inner, scalars, skip_classes=(GlobalID,)):
+    if _is_leaf(inner, scalars):
         return _LEAF
     if isinstance(inner, StrawberryList):
         item = inner.of_type
         item = item.of_type if isinstance(item, StrawberryOptional) else item
-        if _is_leaf_type(item, scalars, skip_classes=(GlobalID,)):
+        if _is_leaf(item, scalars):
             return _LEAF_LIST
     return _CONVERT
 
