@@ -203,8 +203,8 @@ def _online(url: str, name: str, results: dict, with_bare: bool) -> None:
         "/bare",
         "eDrivingLicenceVerify",
     )
-    # (result name, server, the requests); variants of one server share its turn
     lean = (readonly[0], {**readonly[1], "BENCH_VERIFY_CHECKS": "0"}, *readonly[2:])
+    # (result name, server, the requests); variants of one server share its turn
     turns: list[list[tuple[str, tuple, list]]] = [[(name, online, requests)]]
     if with_bare:
         turns = [
