@@ -16,26 +16,23 @@ checkpointer keeps from being reached; without one (a CLI command, the tests) th
 
 from __future__ import annotations
 
-import logging
-import threading
-
 from sqlalchemy.engine import Engine
 
-log = logging.getLogger(__name__)
+from core.periodic import PeriodicThread
 
 SAFETY_NET_PAGES = 10_000  # wal_autocheckpoint of every connection (pages of 4 KiB: 40 MiB)
 
 
-class WalCheckpointer:
-    """Checkpoints `engine`'s SQLite database every `interval` seconds in a daemon thread (a
-    no-op for other databases). `start` and `stop` as `core.audit.AuditSequencer`."""
+class WalCheckpointer(PeriodicThread):
+    """Checkpoints `engine`'s SQLite database every `interval` seconds in a daemon thread (`start`
+    is a no-op for other databases and in-memory SQLite)."""
+
+    name = "wal-checkpoint"
 
     def __init__(self, engine: Engine, interval: float = 0.25) -> None:
+        super().__init__(interval)
         self.engine = engine
-        self.interval = interval
         self.checkpoints = 0  # passes run (tests)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     @property
     def applies(self) -> bool:
@@ -43,15 +40,8 @@ class WalCheckpointer:
         return url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
 
     def start(self) -> None:
-        if self._thread is None and self.applies:
-            self._thread = threading.Thread(target=self._run, name="wal-checkpoint", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
+        if self.applies:
+            super().start()
 
     def checkpoint(self) -> tuple[int, int, int]:
         """One PASSIVE checkpoint: (busy, log frames, frames checkpointed), as SQLite reports
@@ -62,9 +52,4 @@ class WalCheckpointer:
         self.checkpoints += 1
         return int(row[0]), int(row[1]), int(row[2])
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.interval):
-            try:
-                self.checkpoint()
-            except Exception:  # noqa: BLE001 - the safety net still checkpoints; try again
-                log.exception("WAL checkpoint failed")
+    run_once = checkpoint

@@ -27,9 +27,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
-import threading
-import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,8 +42,7 @@ from core.audit.models import NATIONAL_LOG, AuditEvent, AuditLeaf, AuditNode, Au
 from core.audit.tree_head import TreeHead, sign_tree_head
 from core.db import stamp
 from core.divisions import PROVINCES
-
-log = logging.getLogger("traffic.audit")
+from core.periodic import PeriodicThread
 
 E = AuditEvent.__table__  # type: ignore[attr-defined]
 L = AuditLeaf.__table__  # type: ignore[attr-defined]
@@ -381,37 +377,20 @@ def sequence_all(
     return done
 
 
-class AuditSequencer:
+class AuditSequencer(PeriodicThread):
     """Runs `sequence_all` every `interval` seconds in a daemon thread (the embedded default).
 
     Several workers may each run one: one log grows by one of them at a time (see the module's
     docstring).
     The clock is the platform's, so tree heads carry the same time as the events."""
 
+    name = "audit-sequencer"
+
     def __init__(self, platform: Any, interval: float = 0.5) -> None:
+        super().__init__(interval)
         self.platform = platform
-        self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._marks: dict[str, tuple[int, int]] = {}  # watermarks kept between passes
 
-    def start(self) -> None:
-        if self._thread is None:
-            self._thread = threading.Thread(target=self._run, name="audit-sequencer", daemon=True)
-            self._thread.start()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-
-    def _run(self) -> None:
+    def run_once(self) -> None:
         platform = self.platform
-        marks: dict[str, tuple[int, int]] = {}
-        while not self._stop.is_set():
-            started = time.monotonic()
-            try:
-                sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
-            except Exception:  # noqa: BLE001 - keep sequencing; the next pass retries
-                log.exception("audit sequencer pass failed")
-            self._stop.wait(max(0.0, self.interval - (time.monotonic() - started)))
+        sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=self._marks)
