@@ -303,8 +303,24 @@ def test_ordinary_repeats_still_validate(core_env):
     assert "errors" not in body, body
 
 
-def test_health_stays_responsive_under_crafted_documents(core_env, serve):
-    """While 8 clients send distinct worst-case documents, /health answers promptly."""
+def _costly_to_refuse(tag: str, spreads: int = 120) -> str:
+    """About 7 KB that takes tens of milliseconds to parse and measure before it is refused (too
+    many selections once its fragments are expanded). `tag` goes into a comment, so that each
+    text is new to the document cache."""
+    fragments = " ".join(
+        f"fragment A{j} on Query {{ today measures {{ code titleZh }} }}" for j in range(spreads)
+    )
+    spread = " ".join(f"...A{j}" for j in range(spreads))
+    return f"# {tag}\nquery Costly {{ {spread} }} {fragments}"
+
+
+def test_health_stays_responsive_while_documents_are_checked(core_env, serve):
+    """While 8 clients send new documents that are costly to check, /health answers promptly:
+    parsing and validation run off the event loop. With them on the loop the median probe took
+    0.40-0.47 s on a 2-core machine, off it 0.056-0.106 s. Judged on the median of 20 probes, so
+    that one stall of a shared CI machine does not decide it (a single probe took 0.76 s in one
+    CI run); a loop busy with documents delays every probe, not one."""
+    import statistics
     import threading
     import time
 
@@ -312,81 +328,32 @@ def test_health_stays_responsive_under_crafted_documents(core_env, serve):
 
     base = serve(core_env)
     stop = threading.Event()
-    sent = []
+    codes = []
 
     def attack(n: int) -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
             i = 0
             while not stop.is_set():
                 i += 1
-                # distinct texts, so no answer comes from the document cache
-                query = _doubling(40) + f" fragment X{n}_{i} on Query {{ today }}"
-                client.post("/graphql", json={"query": query})
-                sent.append(1)
+                query = _costly_to_refuse(f"{n}.{i}")
+                body = client.post("/graphql", json={"query": query}).json()
+                codes.append(body["errors"][0]["extensions"]["code"])
 
     threads = [threading.Thread(target=attack, args=(n,)) for n in range(8)]
     for t in threads:
         t.start()
     try:
         time.sleep(0.3)
-        worst = 0.0
+        probes = []
         with httpx.Client(base_url=base, timeout=30) as client:
             for _ in range(20):
                 started = time.perf_counter()
                 assert client.get("/health").status_code == 200
-                worst = max(worst, time.perf_counter() - started)
+                probes.append(time.perf_counter() - started)
                 time.sleep(0.02)
     finally:
         stop.set()
         for t in threads:
             t.join(30)
-    assert len(sent) > 20
-    assert worst < 0.5, worst
-
-
-@pytest.mark.parametrize("ending", ["...F0", "...Nope"], ids=["cycle", "unknown-fragment"])
-def test_doubling_chains_without_fields_are_refused_at_once(core_env, ending):
-    """A doubling chain whose last fragment has no fields (it spreads the first, or an unknown
-    fragment) was counted as empty and then walked path by path: 22 levels took 6 s."""
-    parts = ["{ ...F0 }"]
-    parts += [f"fragment F{i} on Query {{ ...F{i + 1} ...F{i + 1} }}" for i in range(40)]
-    parts.append(f"fragment F40 on Query {{ {ending} }}")
-    response, seconds = _timed_post(core_env, " ".join(parts))
-    assert seconds < 0.5, seconds
-    assert response.json()["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
-
-
-def test_database_slots_follow_the_pool():
-    """Requests wait for a slot on the event loop (core/http.py): half the pool's connections, a
-    request holding its own and possibly one more for a write; 64 for a pool without a limit."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import QueuePool, StaticPool
-
-    from core.http import db_slots
-
-    assert (
-        db_slots(create_engine("sqlite://", poolclass=QueuePool, pool_size=5, max_overflow=10)) == 7
-    )
-    assert (
-        db_slots(create_engine("sqlite://", poolclass=QueuePool, pool_size=1, max_overflow=0)) == 1
-    )
-    assert db_slots(create_engine("sqlite://", poolclass=StaticPool)) == 64
-
-
-@pytest.mark.parametrize(
-    ("message", "field"),
-    [
-        ("Variable '$n' has invalid value: Expected value of type 'BigInt'", "n"),
-        ("Variable '$in' has invalid value at .purpose: String cannot represent 5", "in.purpose"),
-        ("Variable '$in' has invalid value at .items[2].x: bad", "in.items[2].x"),
-        ("Variable '$in' of required type 'X!' was not provided.", "in"),
-    ],
-)
-def test_a_refused_variable_names_its_field(message, field):
-    """graphql-core's wording of each variable error (graphql/execution/values.py) gives `field`."""
-    from graphql import GraphQLError
-
-    from core.graphql.executor import GraphQLExecutor
-
-    out = GraphQLExecutor._execution_error(None, GraphQLError(message), None)  # type: ignore[arg-type]
-    assert out["extensions"] == {"code": "BAD_USER_INPUT", "field": field}
+    assert len(codes) > 8 and set(codes) == {"GRAPHQL_VALIDATION_FAILED"}, set(codes)
+    assert statistics.median(probes) < 0.25, sorted(probes)
