@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,7 +153,13 @@ class ReportSpec:
     gives `roll_up(session, area, start, end)`, which answers for a whole ReportArea at once (a
     row per city or province, a total, ratios and trends computed rather than added).
     `period` is the period the seed names (ReportPeriod value); `deliveries` the scheduled
-    deliveries it asks for (the core's `report_deliver` job)."""
+    deliveries it asks for (the core's `report_deliver` job).
+
+    For the province console (core/web/report_labels.py): `subject_zh` is the report's subject
+    in its display name `{measure code} {measure's Chinese title} · {subject_zh}{period}`
+    (`title` when absent), and `column_labels` gives Chinese labels for its own columns, where
+    the core's common labels (counts of applications, `city`, `name`...) do not cover them or
+    mean something else."""
 
     name: str
     measure: str
@@ -164,6 +170,8 @@ class ReportSpec:
         default=None, kw_only=True
     )
     deliveries: tuple[ReportDelivery, ...] = field(default=(), kw_only=True)
+    subject_zh: str | None = field(default=None, kw_only=True)
+    column_labels: Mapping[str, str] = field(default_factory=dict, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)

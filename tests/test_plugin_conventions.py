@@ -88,6 +88,17 @@ def test_error_codes_are_one_enum_listed_in_the_readme(slug):
 
 
 @pytest.mark.parametrize("slug", PLUGINS)
+def test_the_readme_cites_its_seed_by_title(slug):
+    """A reader follows a rule to its source from inside the repository: the README names the
+    seed document by its official title (《…》) and item, never by a path outside this
+    repository."""
+    readme = (ROOT / "plugins" / slug / "README.md").read_text()
+    seed = re.search(r"^Seed: 《[^》]+》\S* *\(\d{4}\), item \S+", readme, re.M)
+    assert seed, f"plugins/{slug}/README.md: no 'Seed: 《title》(year), item …' line"
+    assert "seeds/" not in readme, f"plugins/{slug}/README.md cites a path outside the repository"
+
+
+@pytest.mark.parametrize("slug", PLUGINS)
 def test_a_measure_imports_itself_relatively(slug):
     """Inside its folder a measure imports its own modules with `from .x import …`, so the
     folder can be renamed or installed as another package."""

@@ -232,7 +232,7 @@ def test_m04_blacklist_lifted_and_read_by_the_firm_after_the_measure_is_switched
 def test_office_ticket_steps_go_on_after_m02_is_switched_off_but_no_new_ticket(make_env):
     """An office ticket raised while M02 was in force is still acknowledged, answered, read and
     resolved by the two offices once M02 is switched off in both cities; a new one is refused."""
-    from tests.test_office_tickets import ONE, PLUGINS, raised, step, transfer
+    from tests.office_tickets import ONE, PLUGINS, raised, step, transfer
 
     env = make_env(PLUGINS, now="2021-07-01")
     app_id = transfer(env)

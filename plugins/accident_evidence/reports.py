@@ -94,5 +94,17 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
 
 
 REPORT = ReportSpec(
-    "accident_evidence_activity", MEASURE, "事故证据网上查阅 工作情况", "ANY", build
+    "accident_evidence_activity",
+    MEASURE,
+    "事故证据网上查阅 工作情况",
+    "ANY",
+    build,
+    subject_zh="证据材料网上查阅情况",
+    column_labels={
+        "cases": "案件数",
+        "items_approved": "准予查阅材料数",
+        "requesters": "申请查阅人数",
+        "accesses": "查阅次数",
+        "refused_codes": "不予查阅原因",
+    },
 )

@@ -115,6 +115,15 @@ def timeliness_city(session: Session, city_code: str, start: dt.date, end: dt.da
     return timeliness(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
 
 
+COLUMN_LABELS = {
+    "approved_in_time": "按时审批数",
+    "approved_late": "超时审批数",
+    "avg_lag_days": "平均用时（天）",
+    "max_lag_days": "最长用时（天）",
+    "overdue_open": "超期未办数",
+}  # Chinese labels of its own columns (core/web/report_labels.py)
+
+
 REPORT = ReportSpec(
     f"{MEASURE}.timeliness",
     MEASURE,
@@ -125,4 +134,6 @@ REPORT = ReportSpec(
     deliveries=(
         ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.MONTHLY, (Role.PROVINCE_ADMIN,), RULE_TIMELY),
     ),
+    subject_zh="查阅审批时效",
+    column_labels=COLUMN_LABELS,
 )  # fmt: skip

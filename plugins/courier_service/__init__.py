@@ -47,7 +47,13 @@ class CourierService(MeasurePlugin):
     default_rollout = []
     reports = [
         ReportSpec(
-            f"{MEASURE}.bookings", MEASURE, "快递上门服务: bookings per pilot area", "ANY", build
+            f"{MEASURE}.bookings",
+            MEASURE,
+            "快递上门服务: bookings per pilot area",
+            "ANY",
+            build,
+            subject_zh="各试点区域预约与送达",
+            column_labels={"booked": "预约数", "fees_yuan": "费用（元）"},
         )
     ]
     demo_data = demo

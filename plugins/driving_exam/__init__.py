@@ -47,6 +47,7 @@ class DrivingExam(MeasurePlugin):
             "异地分科目考试转入转出异常 (same school in bulk, concentrated origins)",
             "WEEKLY",
             transfer_anomalies,
+            subject_zh="异地考试转入转出异常",
         )
     ]
     demo_data = demo

@@ -70,6 +70,12 @@ class EDrivingLicence(MeasurePlugin):
             "E-licences: applications, issued, verifications",
             "MONTHLY",
             monthly,
+            subject_zh="申领、发放与核验",
+            column_labels={
+                "verifications_partner": "单位核验次数",
+                "verifications_staff": "民警核验次数",
+                "verifications_rejected": "核验未通过次数",
+            },
         )
     ]
     routes = ROUTES

@@ -118,6 +118,14 @@ def monthly_pilot_city(session: Session, city_code: str, start: dt.date, end: dt
     return monthly_pilot(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
 
 
+COLUMN_LABELS = {
+    "verifications": "核验次数",
+    "roadside_checks": "路面查验次数",
+    "roadside_e_only_warnings": "仅出示电子证件提示次数",
+    "grants": "授权数",
+}  # Chinese labels of its own columns (core/web/report_labels.py)
+
+
 REPORTS = [
     ReportSpec(
         f"{MEASURE}.monthly_pilot",
@@ -129,5 +137,7 @@ REPORTS = [
         deliveries=(
             ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.MONTHLY, (Role.NATIONAL_ADMIN,), RULE, at_period_end=True),
         ),
+        subject_zh="试点工作情况",
+        column_labels=COLUMN_LABELS,
     )
 ]  # fmt: skip

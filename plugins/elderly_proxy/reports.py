@@ -64,4 +64,12 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
     return ReportResult(COLUMNS, rows, ["approved counts applications approved or completed"])
 
 
-REPORT = ReportSpec(f"{MEASURE}.activity", MEASURE, "老年人代办与绿色通道", "ANY", build)
+REPORT = ReportSpec(
+    f"{MEASURE}.activity",
+    MEASURE,
+    "老年人代办与绿色通道",
+    "ANY",
+    build,
+    subject_zh="代办与绿色通道",
+    column_labels={"tickets": "取号数", "green_channel": "绿色通道办理数"},
+)

@@ -72,6 +72,15 @@ REPORTS = [
         "交强险核查异常周报 (failed compulsory-insurance checks per week and insurer)",
         "WEEKLY",
         build_weekly,
+        subject_zh="核查未通过（按周、保险公司）",
+        column_labels={
+            "insurer": "保险公司",
+            "NOT_FOUND": "查无投保",
+            "EXPIRED": "保险已过期",
+            "NOT_YET_VALID": "保险尚未生效",
+            "SOURCE_UNAVAILABLE": "数据源不可用",
+            "failed": "核查未通过数",
+        },
     )
 ]
 
@@ -150,6 +159,18 @@ def anomalies_city(session: Session, city_code: str, start: dt.date, end: dt.dat
     return anomalies(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
 
 
+ANOMALY_COLUMNS = {
+    "checks": "核查次数",
+    "failed": "核查未通过数",
+    "failure_rate_pct": "未通过率（%）",
+    "failed_prev": "上期未通过数",
+    "change": "增减",
+    "trend": "趋势",
+    "last_4_periods": "近四期",
+    "unresolved": "未处理数",
+}  # Chinese labels of its own columns (core/web/report_labels.py)
+
+
 REPORTS.append(
     ReportSpec(
         f"{MEASURE}.weekly_anomalies",
@@ -162,5 +183,7 @@ REPORTS.append(
             ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.WEEKLY, (Role.PROVINCE_ADMIN,), Rule.WEEKLY_PROVINCE),
             ReportDelivery(ReportLevel.NATION, ReportPeriod.WEEKLY, (Role.NATIONAL_ADMIN,), Rule.WEEKLY_NATION),
         ),
+        subject_zh="核查异常及趋势",
+        column_labels=ANOMALY_COLUMNS,
     )
 )  # fmt: skip

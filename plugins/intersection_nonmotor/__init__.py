@@ -21,6 +21,27 @@ CITY_STAFF = (Role.ROAD_OFFICER, Role.SUPERVISOR)
 ADMINS = (Role.PROVINCE_ADMIN, Role.NATIONAL_ADMIN)
 
 
+REPORT_COLUMNS = {
+    "intersections": "路口数",
+    "one_stage": "一次过街路口数",
+    "two_stage": "二次过街路口数",
+    "police": "民警（人次）",
+    "auxiliaries": "辅警（人次）",
+    "volunteers": "志愿者（人次）",
+    "red_light": "闯红灯",
+    "wrong_way": "逆向行驶",
+    "motor_lane": "占用机动车道",
+    "stop_line": "越线停车",
+    "flagged_shifts": "异常勤务班次",
+    "flagged_enforcement": "异常处理违法数",
+    "flag_below_expected_police": "民警少于预期",
+    "flag_below_expected_helpers": "辅警志愿者少于预期",
+    "flag_stop_line_fined": "越线停车即罚款",
+    "flag_serious_persuasion_only": "严重违法仅劝导",
+    "key": "重点路口数",
+}  # Chinese labels of its own columns (core/web/report_labels.py)
+
+
 class IntersectionNonmotor(MeasurePlugin):
     info = MeasureInfo(
         MEASURE,
@@ -107,8 +128,17 @@ class IntersectionNonmotor(MeasurePlugin):
             maximum=366,
         ),
     ]
-    reports = [ReportSpec(f"{MEASURE}.city", MEASURE, "路口非机动车交通组织: city figures",
-                          "ANY", build)]  # fmt: skip
+    reports = [
+        ReportSpec(
+            f"{MEASURE}.city",
+            MEASURE,
+            "路口非机动车交通组织: city figures",
+            "ANY",
+            build,
+            subject_zh="路口组织、勤务与违法处理",
+            column_labels=REPORT_COLUMNS,
+        )
+    ]
     demo_data = demo
 
 

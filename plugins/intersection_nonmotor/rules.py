@@ -8,7 +8,7 @@ import enum
 import math
 from dataclasses import dataclass, field
 
-from core.errors import RuleError
+from core.errors import Code, RuleError
 
 from .errors import IntersectionErrorCode
 
@@ -239,10 +239,10 @@ def check_staffing(police: int, auxiliaries: int, volunteers: int) -> None:
         ("volunteers", volunteers),
     ):
         if not 0 <= value <= 500:
-            raise RuleError("INVALID_INPUT", f"`{name}` is between 0 and 500.", field=name)
+            raise RuleError(Code.INVALID_INPUT, f"`{name}` is between 0 and 500.", field=name)
     if police + auxiliaries + volunteers < 1:
         raise RuleError(
-            "INVALID_INPUT", "A shift records at least one person on duty.", field="police"
+            Code.INVALID_INPUT, "A shift records at least one person on duty.", field="police"
         )
 
 

@@ -57,6 +57,14 @@ class OnlineDeregistration(MeasurePlugin):
             "Deregistrations and the one-day scrap rule",
             "MONTHLY",
             monthly,
+            subject_zh="网上注销与报废一日办结",
+            column_labels={
+                "certificates": "注销证明数",
+                "scrap_reports": "报废回收报告数",
+                "processed_within_one_day": "一日内办结数",
+                "flagged_overdue": "超期标记数",
+                "superseded": "车主已先行注销数",
+            },
         )
     ]
     demo_data = demo

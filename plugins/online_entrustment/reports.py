@@ -54,5 +54,17 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
 
 
 REPORT = ReportSpec(
-    "online_entrustment.activity", "online_entrustment", "网上委托办理情况", "ANY", build
+    f"{rules.MEASURE}.activity",
+    rules.MEASURE,
+    "网上委托办理情况",
+    "ANY",
+    build,
+    subject_zh="网上委托办理情况",
+    column_labels={
+        "online_created": "网上委托数",
+        "paper_recorded": "纸质委托录入数",
+        "used": "已使用数",
+        "revoked": "已撤销数",
+        "expired_unused": "过期未使用数",
+    },
 )

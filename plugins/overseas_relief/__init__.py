@@ -72,6 +72,7 @@ class OverseasRelief(MeasurePlugin):
             "出国（境）人员延期与恢复: by business and status",
             "MONTHLY",
             relief,
+            subject_zh="延期与恢复办理（按业务、状态）",
         )
     ]
     demo_data = demo

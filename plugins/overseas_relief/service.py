@@ -330,7 +330,7 @@ def review(
     ctx.notify(
         session,
         licence.person_id,
-        "overseas_relief.restored",
+        f"{MEASURE}.restored",
         {"valid_until": licence.valid_until.isoformat()},
         measure=MEASURE,
     )

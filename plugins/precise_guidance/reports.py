@@ -49,4 +49,16 @@ def build(session: Session, city_code: str, start: dt.date, end: dt.date) -> Rep
     return ReportResult(COLUMNS, [ReportRow(city_code, figures)], ["pending: as of now."])
 
 
-REPORT = ReportSpec("precise_guidance_activity", MEASURE, "网上精准导办 工作情况", "ANY", build)
+REPORT = ReportSpec(
+    "precise_guidance_activity",
+    MEASURE,
+    "网上精准导办 工作情况",
+    "ANY",
+    build,
+    subject_zh="精准导办工作情况",
+    column_labels={
+        "outlets": "导办网点数",
+        "corrections": "补正次数",
+        "todos_pushed": "推送待办数",
+    },
+)

@@ -67,6 +67,7 @@ class ReapplicationExam(MeasurePlugin):
             "注销恢复考试报名: by case and status",
             "MONTHLY",
             registrations,
+            subject_zh="重新申领考试报名（按情形、状态）",
         )
     ]
     demo_data = demo

@@ -26,7 +26,7 @@ from .models import Registration
 from .rules import MEASURE
 from .workflow import REGISTRATION
 
-TEMPLATE = "reapplication_exam.transition"
+TEMPLATE = f"{MEASURE}.transition"
 NEW_VALIDITY_YEARS = 6  # 公安部令第162号: 初次/重新取得驾驶证有效期为六年
 
 

@@ -50,5 +50,13 @@ REPORTS = [
         "Residential on-street parking: segments and changes",
         "ANY",
         build,
+        subject_zh="路内停车路段与泊位变更",
+        column_labels={
+            "active_segments": "在用路段数",
+            "active_bays": "在用泊位数",
+            "designated": "新施划数",
+            "adjusted": "调整数",
+            "withdrawn": "撤销数",
+        },
     )
 ]

@@ -199,14 +199,14 @@ def publish_conditions(
     }
     if values["blacklist_max_codes"] >= values["max_codes_per_owner"]:
         raise RuleError(
-            "INVALID_INPUT",
+            Code.INVALID_INPUT,
             "Blacklisted owners must get fewer codes than others.",
             field="blacklistMaxCodes",
             rule=rules.RULE_BLACKLIST_LIMITS,
         )
     if values["blacklist_validity_days"] >= values["validity_days"]:
         raise RuleError(
-            "INVALID_INPUT",
+            Code.INVALID_INPUT,
             "Blacklisted owners' codes must be valid for a shorter time.",
             field="blacklistValidityDays",
             rule=rules.RULE_BLACKLIST_LIMITS,

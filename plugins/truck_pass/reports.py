@@ -76,5 +76,10 @@ REPORTS = [
         "Truck pass codes: applications, time limits, blacklist",
         "ANY",
         build,
+        subject_zh="通行证申请、时限与黑名单",
+        column_labels={
+            "blacklisted_codes": "黑名单通行证数",
+            "blacklist_listed": "列入黑名单企业数",
+        },
     )
 ]

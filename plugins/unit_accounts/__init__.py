@@ -71,6 +71,15 @@ class UnitAccounts(MeasurePlugin):
             "单位账号清理与扫码登录情况",
             "ANY",
             build,
+            subject_zh="单位账号清理与扫码登录",
+            column_labels={
+                "disabled": "停用数",
+                "converted": "转换数",
+                "DUPLICATE_ID": "证件重复",
+                "UNIT_OVER_10": "单位账号超过10个",
+                "PERSON_OVER_3": "个人关联单位超过3个",
+                "qr_sign_ins": "扫码登录次数",
+            },
         )
     ]
     demo_data = demo

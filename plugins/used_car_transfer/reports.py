@@ -72,5 +72,11 @@ REPORTS = [
         "异地集中转入、转出异常研判 (concentrated cross-region transfers)",
         "ANY",
         build_concentration,
+        subject_zh="异地集中转入转出研判",
+        column_labels={
+            "transfers": "转移登记数",
+            "max_in_window": "时段内最多笔数",
+            "key": "研判对象",
+        },
     )
 ]

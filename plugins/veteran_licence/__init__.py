@@ -52,6 +52,7 @@ class VeteranLicence(MeasurePlugin):
             "退役军人换领驾驶证: outcomes and failed checks",
             "MONTHLY",
             exchanges,
+            subject_zh="换领结果与核查未通过",
         )
     ]
     demo_data = demo

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.accounts import Person, Role
+from core.registries.applications import Application
 from core.registries.vehicles import Vehicle, VehicleCategory
 from core.testing_answers import payload
 from core.testing_db import add_staff, row_count
@@ -40,6 +41,17 @@ SETTING = """mutation($s: String!, $k: String!, $v: JSON!) { measureSettingSet(m
 REPORT = (
     "query($n: String!, $c: String!, $s: Date!, $e: Date!) { report(name: $n, city: $c, "
     "start: $s, end: $e) { columns rows { label values } notes } }"
+)
+
+# the ways out of a transfer (withdrawal, rejection) and the fields they answer
+CLOSE_FIELDS = "id status returnReason returnBasis returnEvidence closeNote inspection { passed }"
+WITHDRAW = (
+    "mutation($t: ID!, $r: String) { usedCarTransferWithdraw(transferId: $t, reason: $r) { "
+    "errors { code field rule } transfer { " + CLOSE_FIELDS + " } } }"
+)
+REJECT = (
+    "mutation($t: ID!, $r: String!) { usedCarTransferReject(transferId: $t, reason: $r) { "
+    "errors { code field rule } transfer { " + CLOSE_FIELDS + " } } }"
 )
 
 
@@ -108,3 +120,10 @@ def cars(env: Any, n: int, city: str = "310100") -> list[Vehicle]:
         ]
         s.commit()
         return made
+
+
+def statuses(env: Any, transfer_id: str) -> tuple[str, str]:
+    """The transfer's status and its application's."""
+    with env.session() as s:
+        row = s.get(UsedCarTransferRow, transfer_id)
+        return row.status, s.get(Application, row.application_id).status

@@ -11,8 +11,7 @@ from core.registries.vehicles import Vehicle, VehicleStatus
 from core.testing_notices import notice_templates, notice_texts
 
 from ..models import UsedCarTransferRow
-from .helpers import PLUGINS, apply, inspect, register
-from .test_ways_out import REJECT, WITHDRAW, _status
+from .helpers import PLUGINS, REJECT, WITHDRAW, apply, inspect, register, statuses
 
 
 def _inspected(env) -> str:
@@ -31,7 +30,7 @@ def test_an_inspected_transfer_is_rejected_when_the_pair_left_the_pilot(make_env
     out = env.data(REJECT, {"t": tid, "r": "转出地已退出试点，请按原规定办理"}, as_="clerk")
     out = out["usedCarTransferReject"]
     assert out["errors"] == [] and out["transfer"]["status"] == "REJECTED"
-    assert _status(env, tid) == ("REJECTED", "REJECTED")
+    assert statuses(env, tid) == ("REJECTED", "REJECTED")
     texts = notice_texts(env, "zhang_account")
     assert f"您的二手车转移登记申请{tid}未予办理，原因：转出地已退出试点，请按原规定办理。" in texts
 
@@ -51,7 +50,7 @@ def test_a_registrable_inspected_transfer_is_still_not_rejected(make_env):
     tid = _inspected(env)
     out = env.data(REJECT, {"t": tid, "r": "档案未到"}, as_="clerk")["usedCarTransferReject"]
     assert out["errors"][0]["code"] == "REJECTION_FORBIDDEN"
-    assert _status(env, tid) == ("INSPECTED", "UNDER_REVIEW")
+    assert statuses(env, tid) == ("INSPECTED", "UNDER_REVIEW")
 
 
 # --- finding 3: an unfounded suspicion ----------------------------------------------------------
@@ -82,7 +81,7 @@ def test_an_unfounded_suspicion_is_cleared_by_reinspection_with_evidence(make_en
         "field": "suspicion",
         "rule": again["errors"][0]["rule"],
     }
-    assert _status(env, tid) == ("SUSPECTED", "UNDER_REVIEW")
+    assert statuses(env, tid) == ("SUSPECTED", "UNDER_REVIEW")
     wrong_office = inspect(env, tid, as_="clerk_sh", note="公安核查无被盗记录")
     assert wrong_office["errors"][0]["code"] in ("FORBIDDEN", "OUT_OF_JURISDICTION")
     out = inspect(env, tid, note="经公安机关核查，车辆无被盗抢记录（核查单号 GA-001）")

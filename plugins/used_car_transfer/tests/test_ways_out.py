@@ -11,29 +11,29 @@ from sqlmodel import select
 
 from core.audit import AuditEvent
 from core.errors import CORE_RULES, Code
-from core.registries.applications import Application
 from core.registries.vehicles import ArchiveFile, Vehicle, VehicleStatus
 from core.testing_answers import payload
 from core.testing_notices import notice_templates, notice_texts
 
 from ..models import UsedCarTransferRow
-from .helpers import PLUGINS, RETURN, apply, inspect, register
+from .helpers import (
+    CLOSE_FIELDS,
+    PLUGINS,
+    REJECT,
+    RETURN,
+    WITHDRAW,
+    apply,
+    inspect,
+    register,
+    statuses,
+)
 
 INPUT_RULE = CORE_RULES[Code.INVALID_INPUT]
 
-FIELDS = "id status returnReason returnBasis returnEvidence closeNote inspection { passed }"
-WITHDRAW = (
-    "mutation($t: ID!, $r: String) { usedCarTransferWithdraw(transferId: $t, reason: $r) { "
-    "errors { code field rule } transfer { " + FIELDS + " } } }"
-)
-REJECT = (
-    "mutation($t: ID!, $r: String!) { usedCarTransferReject(transferId: $t, reason: $r) { "
-    "errors { code field rule } transfer { " + FIELDS + " } } }"
-)
 RETURN_FULL = (
     "mutation($t: ID!, $r: UsedCarTransferReturnReason!, $n: String!) { "
     "usedCarTransferArchiveReturn(transferId: $t, reason: $r, note: $n) { "
-    "errors { code field rule } transfer { " + FIELDS + " } } }"
+    "errors { code field rule } transfer { " + CLOSE_FIELDS + " } } }"
 )
 
 
@@ -45,12 +45,6 @@ def _failed(env) -> str:
     return t["id"]
 
 
-def _status(env, transfer_id: str) -> tuple[str, str]:
-    with env.session() as s:
-        row = s.get(UsedCarTransferRow, transfer_id)
-        return row.status, s.get(Application, row.application_id).status
-
-
 def test_failed_inspection_is_reinspected_after_correction_and_registered(make_env):
     env = make_env(PLUGINS, now="2021-07-01")
     tid = _failed(env)
@@ -58,7 +52,7 @@ def test_failed_inspection_is_reinspected_after_correction_and_registered(make_e
     again = inspect(env, tid)  # the owner had the VIN plate restored: inspected again
     assert again["errors"] == [] and again["transfer"]["status"] == "INSPECTED"
     assert register(env, tid)["transfer"]["status"] == "REGISTERED"
-    assert _status(env, tid) == ("REGISTERED", "COMPLETED")
+    assert statuses(env, tid) == ("REGISTERED", "COMPLETED")
     with env.session() as s:
         kinds = [
             f.kind for f in s.exec(select(ArchiveFile)) if f.vehicle_id == env.refs["li_car"].id
@@ -81,7 +75,7 @@ def test_the_new_owner_withdraws_a_failed_transfer_and_may_apply_again(make_env)
     out = out["usedCarTransferWithdraw"]
     assert out["errors"] == [] and out["transfer"]["status"] == "WITHDRAWN"
     assert out["transfer"]["closeNote"] == "不买了"
-    assert _status(env, tid) == ("WITHDRAWN", "CANCELLED")
+    assert statuses(env, tid) == ("WITHDRAWN", "CANCELLED")
     assert "used_car_transfer.withdrawn" in notice_templates(env)
     again = env.data(WITHDRAW, {"t": tid}, as_="zhang_account")["usedCarTransferWithdraw"]
     assert again["errors"][0]["code"] == "WRONG_STATE"
@@ -96,7 +90,7 @@ def test_only_the_new_owner_withdraws(make_env):
     assert other["errors"][0]["code"] == "NOT_FOUND"
     body = env.gql(WITHDRAW, {"t": tid}, as_="clerk")
     assert payload(body, "usedCarTransferWithdraw")["errors"][0]["code"] == "FORBIDDEN"
-    assert _status(env, tid) == ("INSPECTION_FAILED", "UNDER_REVIEW")
+    assert statuses(env, tid) == ("INSPECTION_FAILED", "UNDER_REVIEW")
 
 
 def test_the_office_rejects_a_failed_transfer_with_its_reason(make_env):
@@ -108,11 +102,11 @@ def test_the_office_rejects_a_failed_transfer_with_its_reason(make_env):
     assert wrong["usedCarTransferReject"]["errors"][0]["code"] == "OUT_OF_JURISDICTION"
     body = env.gql(REJECT, {"t": tid, "r": "车架号不符"}, as_="inspector")
     assert payload(body, "usedCarTransferReject")["errors"][0]["code"] == "FORBIDDEN"
-    assert _status(env, tid) == ("INSPECTION_FAILED", "UNDER_REVIEW")
+    assert statuses(env, tid) == ("INSPECTION_FAILED", "UNDER_REVIEW")
     out = env.data(REJECT, {"t": tid, "r": "车架号与档案不符，逾期未整改"}, as_="clerk")
     out = out["usedCarTransferReject"]
     assert out["errors"] == [] and out["transfer"]["status"] == "REJECTED"
-    assert _status(env, tid) == ("REJECTED", "REJECTED")
+    assert statuses(env, tid) == ("REJECTED", "REJECTED")
     texts = notice_texts(env, "zhang_account")
     assert f"您的二手车转移登记申请{tid}未予办理，原因：车架号与档案不符，逾期未整改。" in texts
     with env.session() as s:
@@ -129,7 +123,7 @@ def test_a_passed_inspection_is_registered_not_rejected(make_env):
     out = env.data(REJECT, {"t": t["id"], "r": "档案未到"}, as_="clerk")["usedCarTransferReject"]
     assert out["errors"][0]["code"] == "REJECTION_FORBIDDEN"
     assert "二-四-1" in out["errors"][0]["rule"]
-    assert _status(env, t["id"]) == ("INSPECTED", "UNDER_REVIEW")
+    assert statuses(env, t["id"]) == ("INSPECTED", "UNDER_REVIEW")
     with env.session() as s:  # since then the car was seized: now the office may refuse it
         s.get(Vehicle, env.refs["li_car"].id).status = VehicleStatus.SEIZED.value
         s.commit()
@@ -146,7 +140,7 @@ def test_the_ways_out_work_where_the_measure_is_switched_off(make_env):
     assert refused["errors"][0]["code"] == "FEATURE_NOT_ENABLED"
     out = env.data(WITHDRAW, {"t": tid}, as_="zhang_account")["usedCarTransferWithdraw"]
     assert out["errors"] == []
-    assert _status(env, tid)[0] == "WITHDRAWN"
+    assert statuses(env, tid)[0] == "WITHDRAWN"
 
 
 # --- item 8: 退档 rests on an established suspicion, with its evidence -----------------------------
@@ -159,7 +153,7 @@ def test_no_archive_return_after_a_passed_inspection(make_env):
     out = env.data(RETURN, {"t": t["id"], "r": "STOLEN", "n": "怀疑被盗"}, as_="clerk")
     err = out["usedCarTransferArchiveReturn"]["errors"][0]
     assert err["code"] == "ARCHIVE_RETURN_FORBIDDEN" and "二-四-1" in err["rule"]
-    assert _status(env, t["id"]) == ("INSPECTED", "UNDER_REVIEW")
+    assert statuses(env, t["id"]) == ("INSPECTED", "UNDER_REVIEW")
 
 
 @pytest.mark.parametrize("reason", ["STOLEN", "SMUGGLED"])
@@ -168,7 +162,7 @@ def test_no_archive_return_on_the_clerks_word_before_inspection(make_env, reason
     t = apply(env, env.refs["li_car"], "320100")["transfer"]
     out = env.data(RETURN, {"t": t["id"], "r": reason, "n": "怀疑"}, as_="clerk")
     assert out["usedCarTransferArchiveReturn"]["errors"][0]["code"] == "ARCHIVE_RETURN_FORBIDDEN"
-    assert _status(env, t["id"]) == ("SUBMITTED", "SUBMITTED")
+    assert statuses(env, t["id"]) == ("SUBMITTED", "SUBMITTED")
 
 
 def test_no_archive_return_for_another_suspicion_than_the_inspection_found(make_env):
@@ -180,7 +174,7 @@ def test_no_archive_return_for_another_suspicion_than_the_inspection_found(make_
     # a suspected car is neither withdrawn by the buyer nor rejected: the office returns it
     w = env.data(WITHDRAW, {"t": t["id"]}, as_="zhang_account")["usedCarTransferWithdraw"]
     assert w["errors"][0]["code"] == "WRONG_STATE" and "二-三-3" in w["errors"][0]["rule"]
-    assert _status(env, t["id"]) == ("SUSPECTED", "UNDER_REVIEW")
+    assert statuses(env, t["id"]) == ("SUSPECTED", "UNDER_REVIEW")
 
 
 def test_archive_return_records_the_inspections_evidence(make_env):
@@ -217,7 +211,7 @@ def test_archive_return_on_the_registry_status_after_a_passed_inspection(make_en
     got = out["usedCarTransferArchiveReturn"]["transfer"]
     assert (got["status"], got["returnBasis"]) == ("ARCHIVE_RETURNED", "VEHICLE_STATUS")
     assert json.loads(got["returnEvidence"])["vehicleStatus"] == "STOLEN"
-    assert _status(env, t["id"]) == ("ARCHIVE_RETURNED", "REJECTED")
+    assert statuses(env, t["id"]) == ("ARCHIVE_RETURNED", "REJECTED")
 
 
 # --- issue 16 item 3: the offices settle archive problems by ticket, not by 退档 -----------------
