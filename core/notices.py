@@ -12,11 +12,21 @@ account, a partner organisation or a unit (`Addressee`); people list what they w
 
 from __future__ import annotations
 
+import enum
 import string
 from dataclasses import dataclass, fields
 from typing import Any
 
-CHANNELS = ("APP", "SMS")
+
+class NoticeChannel(enum.StrEnum):
+    """How a notice reaches its addressee (the outbox's `channel`)."""
+
+    APP = "APP"  # a message in the app
+    SMS = "SMS"  # a text message
+    WEBHOOK = "WEBHOOK"  # a partner's webhook delivery (core/monitoring/webhooks.py)
+
+
+CHANNELS = (NoticeChannel.APP.value, NoticeChannel.SMS.value)  # what a template may name
 
 
 class UndeclaredNotice(RuntimeError):

@@ -68,6 +68,21 @@ class TicketStatus(enum.StrEnum):
     RESOLVED = "RESOLVED"
 
 
+class TicketStep(enum.StrEnum):
+    """A step in a ticket's history: its raising, then a transition of TICKET_WORKFLOW (the
+    names are the workflow's; tests/test_office_tickets.py checks that they agree)."""
+
+    RAISE = "raise"
+    ACKNOWLEDGE = "acknowledge"
+    ANSWER = "answer"
+    REOPEN = "reopen"
+    RESOLVE = "resolve"
+    ESCALATE = "escalate"
+    CLOSE = "close"  # answered and not disputed in time (the scheduled job)
+    DECIDE = "decide"  # the province decides an escalated ticket
+    MOOT = "moot"  # the application it was about ended
+
+
 class TicketErrorCode(ErrorCode):
     """Refusals of office tickets (docs/architecture.md, "Office tickets")."""
 

@@ -99,7 +99,7 @@ def test_measure_settings_shows_declarations_and_values(make_env):
     assert row == {
         "key": "qr_login_seconds",
         "description": "Lifetime of a web QR sign-in code.",
-        "type": "int",
+        "type": "INT",
         "unit": "seconds",
         "bounds": "integer, seconds, 30 to 600",
         "minimum": 30,

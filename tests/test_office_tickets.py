@@ -58,10 +58,10 @@ def test_two_offices_settle_an_incomplete_archive(make_env):
     assert "core.ticket.resolved" in templates(env, "clerk_sh")
     one = env.data(ONE, {"t": t["id"]}, as_="clerk_sh")["officeTicket"]
     assert [h["step"] for h in one["history"]] == [
-        "raise", "acknowledge", "answer", "reopen", "answer", "resolve"
+        "RAISE", "ACKNOWLEDGE", "ANSWER", "REOPEN", "ANSWER", "RESOLVE"
     ]  # fmt: skip
     assert one["history"][3] == {
-        "step": "reopen", "fromStatus": "ANSWERED", "toStatus": "PENDING", "note": "扫描件不清晰"
+        "step": "REOPEN", "fromStatus": "ANSWERED", "toStatus": "PENDING", "note": "扫描件不清晰"
     }  # fmt: skip
     with env.session() as s:
         actions = [e.action for e in s.exec(select(AuditEvent)) if e.outcome == "OK"]
@@ -149,7 +149,7 @@ def test_an_uncontested_answer_is_closed_and_a_contested_one_escalated(make_env)
         "escalated": 0, "closed": 1, "moot": 0, "rule": escalate_overdue.__globals__["RULE"]
     }  # fmt: skip
     one = env.data(ONE, {"t": quiet["id"]}, as_="clerk")["officeTicket"]
-    assert one["status"] == "RESOLVED" and one["history"][-1]["step"] == "close"
+    assert one["status"] == "RESOLVED" and one["history"][-1]["step"] == "CLOSE"
     # the escalated one can still be answered by the office it was raised to
     assert (
         step(env, "answer", loud["id"], "已核对一致", "clerk_sh")["ticket"]["status"] == "ANSWERED"
@@ -245,3 +245,13 @@ def test_two_concurrent_answers_do_not_both_count(make_env):
     with env.session() as s:
         steps = [e.step for e in s.exec(select(OfficeTicketEvent)) if e.ticket_id == t["id"]]
     assert steps == ["raise", "answer"]
+
+
+def test_history_steps_are_the_workflows_transitions_and_raise():
+    """OfficeTicketStep.step is an enum; its members are the ticket workflow's transitions plus
+    the raising, so a new transition without a member fails here, not at a client."""
+    from core.tickets import TICKET_WORKFLOW, TicketStep
+
+    assert {s.value for s in TicketStep} == {"raise"} | {
+        t.name for t in TICKET_WORKFLOW.transitions
+    }

@@ -19,9 +19,18 @@ from core.clock import to_china
 from core.context import Context
 from core.graphql.operations import operation_field
 from core.graphql.pagination import Connection, paginate
+from core.notices import NoticeChannel
 from core.outbox import OutboxMessage
 
 _UNIT_ADMINS = (UnitRole.LEGAL_PERSON.value, UnitRole.ADMIN.value)
+
+
+NoticeChannelEnum = strawberry.enum(
+    NoticeChannel,
+    name="NoticeChannel",
+    description="How a notice was sent: APP (a message in the app), SMS, or WEBHOOK (to a "
+    "partner's webhook).",
+)
 
 
 @strawberry.type(description="Something the platform told you (提示告知), as it was sent.")
@@ -30,7 +39,7 @@ class Notice:
     measure: str | None = strawberry.field(description="The measure that sent it (or core).")
     template: str = strawberry.field(description="What kind of notice: '<measure>.<event>'.")
     text: str
-    channel: str = strawberry.field(description="APP (an app message) or SMS.")
+    channel: NoticeChannelEnum  # type: ignore[valid-type]
     unit_id: strawberry.ID | None = strawberry.field(
         description="Set when the notice was addressed to one of your units."
     )
@@ -46,7 +55,7 @@ class Notice:
             measure=row.measure,
             template=row.template,
             text=row.text or row.template,
-            channel=row.channel,
+            channel=NoticeChannel(row.channel),
             unit_id=strawberry.ID(row.unit_id) if row.unit_id else None,
             created_at=to_china(row.created_at),
             sent_at=to_china(row.sent_at) if row.sent_at else None,

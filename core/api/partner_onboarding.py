@@ -29,6 +29,7 @@ import strawberry
 from sqlmodel import Session, select
 
 from core.accounts import PartnerClient, PartnerKind, PartnerOrg, Role, hash_secret
+from core.api.admin import PartnerStatus
 from core.context import Context, WriteScope
 from core.divisions import province as known_province
 from core.errors import Code, NotFound, RuleError
@@ -76,22 +77,28 @@ class PartnerRegisterInput:
     )
 
 
+@strawberry.enum(description="Whether a partner client's credentials are accepted.")
+class PartnerClientStatus(enum.StrEnum):
+    ACTIVE = "ACTIVE"
+    DISABLED = "DISABLED"
+
+
 @strawberry.type(description="A partner client as an administrator sees it (never its secret).")
 class PartnerClientInfo:
     client_id: str
-    status: str
+    status: PartnerClientStatus
 
 
 @strawberry.type(description="A partner organisation as an administrator sees it.")
 class PartnerInfo:
     id: strawberry.ID
     name: str
-    kind: str
+    kind: PartnerKindName  # type: ignore[valid-type]
     credit_code: str | None
     scopes: list[str]
     allowed_claims: list[str]
     province: str | None
-    status: str
+    status: PartnerStatus
     clients: list[PartnerClientInfo]
 
 
@@ -106,7 +113,7 @@ class PartnerClientPayload(Payload):
     client_secret: str | None = strawberry.field(
         default=None, description="Shown this once; only its scrypt hash is kept."
     )
-    status: str | None = None
+    status: PartnerClientStatus | None = None
 
 
 def _national(ctx: Context) -> bool:
@@ -143,13 +150,16 @@ def _info(org: PartnerOrg, clients: list[PartnerClient]) -> PartnerInfo:
     return PartnerInfo(
         id=strawberry.ID(org.id),
         name=org.name,
-        kind=org.kind,
+        kind=PartnerKindName(org.kind),
         credit_code=org.credit_code,
         scopes=list(org.scopes),
         allowed_claims=list(org.allowed_claims),
         province=org.province_code,
-        status=org.status,
-        clients=[PartnerClientInfo(client_id=c.client_id, status=c.status) for c in clients],
+        status=PartnerStatus(org.status),
+        clients=[
+            PartnerClientInfo(client_id=c.client_id, status=PartnerClientStatus(c.status))
+            for c in clients
+        ],
     )
 
 
@@ -283,7 +293,9 @@ class PartnerOnboardingMutation:
         scope.session.add(client)
         scope.subject(None, f"PartnerOrg:{org.id}", client_id=client.client_id)
         return PartnerClientPayload(
-            client_id=client.client_id, client_secret=secret, status=client.status
+            client_id=client.client_id,
+            client_secret=secret,
+            status=PartnerClientStatus(client.status),
         )
 
     @mutation(
@@ -309,7 +321,9 @@ class PartnerOnboardingMutation:
         scope.session.add(client)
         scope.subject(None, f"PartnerOrg:{org.id}", client_id=client.client_id)
         return PartnerClientPayload(
-            client_id=client.client_id, client_secret=secret, status=client.status
+            client_id=client.client_id,
+            client_secret=secret,
+            status=PartnerClientStatus(client.status),
         )
 
     @mutation(
@@ -327,4 +341,6 @@ class PartnerOnboardingMutation:
         client.status = "DISABLED"
         scope.session.add(client)
         scope.subject(None, f"PartnerOrg:{org.id}", client_id=client.client_id, reason=reason)
-        return PartnerClientPayload(client_id=client.client_id, status=client.status)
+        return PartnerClientPayload(
+            client_id=client.client_id, status=PartnerClientStatus(client.status)
+        )

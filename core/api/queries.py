@@ -48,6 +48,12 @@ class Measure:
     summary: str
 
 
+PHASE = (
+    "The rollout stage the rule belongs to, a label as its source wrote it (not a closed set: "
+    "e.g. PILOT, MAJOR_CITIES, NATIONWIDE; ADMIN for an administrator's switch)."
+)
+
+
 @strawberry.type(description="Whether a measure is in force in a city on a date, and why.")
 class MeasureStatus:
     measure: Measure
@@ -56,7 +62,7 @@ class MeasureStatus:
     in_force: bool
     since: dt.date | None
     until: dt.date | None
-    phase: str | None = strawberry.field(description="PILOT, MAJOR_CITIES, NATIONWIDE, ADMIN...")
+    phase: str | None = strawberry.field(description=PHASE)
     reason: str = strawberry.field(description="The rule that decided, in words.")
 
 
@@ -82,7 +88,7 @@ class RolloutRuleInfo:
     valid_from: dt.date
     valid_until: dt.date | None
     source: str
-    phase: str | None
+    phase: str | None = strawberry.field(description=PHASE)
     note: str | None
 
 

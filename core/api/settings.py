@@ -14,16 +14,27 @@ from core.context import Context
 from core.divisions import CITIES
 from core.errors import Code, RuleError
 from core.graphql.operations import operation_field
-from core.plugin_api import SettingSpec
+from core.plugin_api import SettingScope, SettingSpec, SettingType
+
+MeasureSettingType = strawberry.enum(
+    SettingType,
+    name="MeasureSettingType",
+    description="The JSON type of a setting's value: INT, FLOAT, BOOL, STR, DATE (YYYY-MM-DD), "
+    "ENUM (one of `choices`), STR_LIST (a list of texts) or OBJECT.",
+)
+MeasureSettingScope = strawberry.enum(
+    SettingScope,
+    name="MeasureSettingScope",
+    description="Where values may be set: CITY (city, province or '*'), PROVINCE (province or "
+    "'*'), NATIONAL ('*' only).",
+)
 
 
 @strawberry.type(description="A measure setting: what it takes and the value in force at a scope.")
 class MeasureSettingInfo:
     key: str
     description: str
-    type: str = strawberry.field(
-        description="int, float, bool, str, date, enum, list[str] or object."
-    )
+    type: MeasureSettingType  # type: ignore[valid-type]
     unit: str = strawberry.field(description='"seconds", "days", "count", "m²"...; "" if none.')
     bounds: str = strawberry.field(description='In words, e.g. "integer, seconds, 30 to 600".')
     minimum: strawberry.scalars.JSON | None = strawberry.field(
@@ -36,10 +47,7 @@ class MeasureSettingInfo:
     max_length: int | None = strawberry.field(description="Characters of a text or list item.")
     max_items: int | None = strawberry.field(description="Items of a list.")
     nullable: bool = strawberry.field(description="Whether null (none) is a value.")
-    scope: str = strawberry.field(
-        description="Where values may be set: CITY (city, province or '*'), PROVINCE (province "
-        "or '*'), NATIONAL ('*' only)."
-    )
+    scope: MeasureSettingScope  # type: ignore[valid-type]
     default: strawberry.scalars.JSON | None = strawberry.field(description="The plugin default.")
     value: strawberry.scalars.JSON | None = strawberry.field(
         description="The value in force at the scope asked for."
@@ -57,7 +65,7 @@ def _info(spec: SettingSpec, value: Any, source: str) -> MeasureSettingInfo:
     return MeasureSettingInfo(
         key=spec.key,
         description=spec.description,
-        type=spec.type.value,
+        type=spec.type,
         unit=spec.unit,
         bounds=store.describe(spec),
         minimum=_json(spec.minimum),
@@ -66,7 +74,7 @@ def _info(spec: SettingSpec, value: Any, source: str) -> MeasureSettingInfo:
         max_length=spec.max_length,
         max_items=spec.max_items,
         nullable=spec.nullable,
-        scope=spec.scope.value,
+        scope=spec.scope,
         default=spec.default,
         value=value,
         source=source,

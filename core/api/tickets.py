@@ -21,6 +21,7 @@ from core.tickets import (
     OfficeTicketEvent,
     TicketKind,
     TicketStatus,
+    TicketStep,
 )
 
 KindEnum = strawberry.enum(
@@ -34,12 +35,19 @@ StatusEnum = strawberry.enum(
     name="OfficeTicketStatus",
     description="OPEN, PENDING (acknowledged), ANSWERED, ESCALATED (to the province), RESOLVED.",
 )
+StepEnum = strawberry.enum(
+    TicketStep,
+    name="OfficeTicketStepName",
+    description="RAISE, then the workflow's steps: ACKNOWLEDGE, ANSWER, REOPEN, RESOLVE, ESCALATE "
+    "(by the office or the deadline job), CLOSE (answered and not disputed in time), DECIDE (the "
+    "province), MOOT (the application ended).",
+)
 
 
 @strawberry.type(description="One step of an office ticket.")
 class OfficeTicketStep:
     at: dt.datetime
-    step: str = strawberry.field(description="raise, acknowledge, answer, reopen, resolve, …")
+    step: StepEnum  # type: ignore[valid-type]
     from_status: StatusEnum | None  # type: ignore[valid-type]
     to_status: StatusEnum  # type: ignore[valid-type]
     note: str | None
@@ -56,7 +64,7 @@ def _history(ctx: Context, keys: list[str]) -> list[list[OfficeTicketStep]]:
         found[r.ticket_id].append(
             OfficeTicketStep(
                 at=to_china(r.at),
-                step=r.step,
+                step=TicketStep(r.step),
                 from_status=TicketStatus(r.from_status) if r.from_status else None,
                 to_status=TicketStatus(r.to_status),
                 note=r.note,

@@ -9,6 +9,7 @@ from sqlmodel import or_, select
 
 from core.accounts import Person
 from core.api.types import Application, IdTypeEnum
+from core.applications_types import ApplicationStatus
 from core.context import Context, WriteScope
 from core.errors import Code, RuleError
 from core.graphql.mine import renamed_mine_list
@@ -34,7 +35,9 @@ class ElderProxyApplication:
     id: strawberry.ID
     business: str
     business_label: str
-    status: str = strawberry.field(description="The application's review state.")
+    status: ApplicationStatus = strawberry.field(  # type: ignore[valid-type]
+        description="The application's review state."
+    )
     city: str
     vehicle_id: strawberry.ID | None
     licence_id: strawberry.ID | None

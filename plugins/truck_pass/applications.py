@@ -119,7 +119,7 @@ def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
             field="vehicleId",
             rule=rules.RULE_APPLY,
         )
-    if policy.status != "ACTIVE":
+    if policy.status != rules.PolicyStatus.ACTIVE:
         raise RuleError(
             TruckPassErrorCode.POLICY_WITHDRAWN,
             "The restriction was withdrawn: no pass is needed.",
@@ -260,7 +260,7 @@ def approve(ctx: Context, scope: WriteScope, application_id: str) -> TruckPassAp
         .where(
             CodeRow.owner_key == key,
             CodeRow.city_code == req.city_code,
-            CodeRow.status == "ACTIVE",
+            CodeRow.status == rules.CodeStatus.ACTIVE,
             CodeRow.valid_until >= today,
         )
     ).one()

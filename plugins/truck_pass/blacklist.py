@@ -150,7 +150,7 @@ def _held_codes(session: Session, entry: EntryRow, today: dt.date) -> list[CodeR
             .where(
                 target,
                 CodeRow.city_code == entry.city_code,
-                CodeRow.status == "ACTIVE",
+                CodeRow.status == rules.CodeStatus.ACTIVE,
                 CodeRow.valid_until >= today,
             )
             .order_by(CodeRow.issued_at, CodeRow.id)
@@ -176,9 +176,9 @@ def restrict_held_codes(ctx: Context, session: Session, entry: EntryRow) -> None
     )
     for code in codes:
         if code.id in revoke:
-            code.status = "REVOKED"
+            code.status = rules.CodeStatus.REVOKED
             code.revoked_on = today
-            code.revoke_reason = "BLACKLIST"
+            code.revoke_reason = rules.RevokeReason.BLACKLIST
             change = "已注销"
         elif code.id in shortened:
             code.original_valid_until = code.valid_until
@@ -204,10 +204,13 @@ def restore_codes(ctx: Context, session: Session, entry: EntryRow) -> None:
     today = ctx.today()
     codes = session.exec(select(CodeRow).where(CodeRow.blacklist_entry_id == entry.id)).all()
     for code in codes:
-        if code.revoke_reason == "BLACKLIST" and code.status == "REVOKED":
+        if (
+            code.revoke_reason == rules.RevokeReason.BLACKLIST
+            and code.status == rules.CodeStatus.REVOKED
+        ):
             if code.valid_until < today:
                 continue
-            code.status, code.revoked_on, code.revoke_reason = "ACTIVE", None, None
+            code.status, code.revoked_on, code.revoke_reason = rules.CodeStatus.ACTIVE, None, None
         elif code.original_valid_until is not None:
             code.valid_until, code.original_valid_until = code.original_valid_until, None
         code.blacklist_entry_id = None

@@ -89,7 +89,7 @@ def in_force_policies(session: Session, city: str, today: dt.date) -> list[rules
     rows = session.exec(
         select(PolicyRow).where(
             PolicyRow.city_code == city,
-            PolicyRow.status == "ACTIVE",
+            PolicyRow.status == rules.PolicyStatus.ACTIVE,
             or_(PolicyRow.valid_until.is_(None), PolicyRow.valid_until >= today),  # type: ignore[union-attr]
         )
     ).all()
@@ -154,7 +154,7 @@ def withdraw_policy(ctx: Context, scope: WriteScope, policy_id: str) -> TruckPas
     if row is None:
         raise NotFound("TruckPassPolicy", "policyId")
     gate_register_staff_city(ctx, row.city_code, "policyId")
-    if row.status != "ACTIVE":
+    if row.status != rules.PolicyStatus.ACTIVE:
         raise RuleError(
             TruckPassErrorCode.POLICY_WITHDRAWN,
             "The policy is already withdrawn.",
@@ -173,7 +173,7 @@ def list_policies(
     stmt = select(PolicyRow).where(PolicyRow.city_code == city)
     if not include_withdrawn:  # in force today or later: active, and not past its last day
         stmt = stmt.where(
-            PolicyRow.status == "ACTIVE",
+            PolicyRow.status == rules.PolicyStatus.ACTIVE,
             or_(PolicyRow.valid_until.is_(None), PolicyRow.valid_until >= ctx.today()),  # type: ignore[union-attr]
         )
     return paginate(

@@ -57,6 +57,26 @@ class PolicyScope(enum.StrEnum):
     CITY_WIDE = "CITY_WIDE"
 
 
+class PolicyStatus(enum.StrEnum):
+    """A restriction policy is in the register until withdrawn (kept, never deleted)."""
+
+    ACTIVE = "ACTIVE"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class CodeStatus(enum.StrEnum):
+    """An issued pass code: usable until its last day, unless revoked."""
+
+    ACTIVE = "ACTIVE"
+    REVOKED = "REVOKED"
+
+
+class RevokeReason(enum.StrEnum):
+    """Why a code was revoked."""
+
+    BLACKLIST = "BLACKLIST"  # a listing left the owner fewer codes (四-三)
+
+
 class BlacklistStatus(enum.StrEnum):
     """Where a listing stands (四-三): on the list (also while appealed), or off it."""
 

@@ -7,6 +7,7 @@ import datetime as dt
 import strawberry
 
 from core.api.types import VehicleCategoryEnum, VehicleUseEnum
+from core.applications_types import ApplicationStatus
 from core.graphql.operations import Payload
 from core.graphql.rows import from_row
 
@@ -33,6 +34,19 @@ TruckPassBlacklistStatus = strawberry.enum(
     description="LISTED, APPEALED (still listed until decided), LIFTED (corrected, off the list), "
     "OVERTURNED (appeal upheld for the firm: off the list, codes restored).",
 )
+TruckPassPolicyStatus = strawberry.enum(
+    rules.PolicyStatus,
+    name="TruckPassPolicyStatus",
+    description="ACTIVE (in the register), or WITHDRAWN (kept, no longer in force).",
+)
+TruckPassCodeStatus = strawberry.enum(
+    rules.CodeStatus, name="TruckPassCodeStatus", description="ACTIVE, or REVOKED."
+)
+TruckPassRevokeReason = strawberry.enum(
+    rules.RevokeReason,
+    name="TruckPassRevokeReason",
+    description="BLACKLIST: revoked by a listing (fewer codes, 2021-四-三).",
+)
 TruckPassVerificationReason = strawberry.enum(
     rules.VerificationReason,
     name="TruckPassVerificationReason",
@@ -58,7 +72,7 @@ class TruckPassPolicy:
     )
     valid_from: dt.date = strawberry.field(description="First day in force.")
     valid_until: dt.date | None = strawberry.field(description="Last day in force; null = open.")
-    status: str
+    status: TruckPassPolicyStatus
 
     @classmethod
     def of(cls, row: PolicyRow) -> TruckPassPolicy:
@@ -97,16 +111,14 @@ class TruckPassCode:
     policy_id: strawberry.ID
     valid_from: dt.date
     valid_until: dt.date
-    status: str
+    status: TruckPassCodeStatus
     blacklisted: bool = strawberry.field(description="Issued under the blacklist limits")
     qr: str = strawberry.field(description="Signed QR text (TP1:), verifiable offline")
     original_valid_until: dt.date | None = strawberry.field(
         default=None, description="The last day before a blacklist listing shortened the code."
     )
     revoked_on: dt.date | None = None
-    revoke_reason: str | None = strawberry.field(
-        default=None, description="BLACKLIST: revoked by a listing (fewer codes, 2021-四-三)."
-    )
+    revoke_reason: TruckPassRevokeReason | None = None
 
     @classmethod
     def of(cls, row: CodeRow, qr: str) -> TruckPassCode:
@@ -117,7 +129,7 @@ class TruckPassCode:
 class TruckPassApplication:
     id: strawberry.ID
     city: str
-    status: str
+    status: ApplicationStatus  # type: ignore[valid-type]
     vehicle_id: strawberry.ID
     policy_id: strawberry.ID
     applicant_kind: TruckPassApplicantKind

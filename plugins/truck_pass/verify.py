@@ -13,7 +13,7 @@ from .applications import QR_CLAIMS, QR_PREFIX
 from .models import TruckPassCode as CodeRow
 from .models import TruckPassPolicy as PolicyRow
 from .policies import gate_city
-from .rules import MEASURE
+from .rules import MEASURE, CodeStatus
 from .rules import VerificationReason as Reason
 from .types import TruckPassVerification
 
@@ -24,7 +24,7 @@ def live_reason(code: CodeRow | None, officer_city: str, today: dt.date) -> Reas
         return Reason.UNKNOWN_CODE
     if code.city_code != officer_city:
         return Reason.OTHER_CITY
-    if code.status != "ACTIVE":
+    if code.status != CodeStatus.ACTIVE:
         return Reason.REVOKED
     if today < code.valid_from:
         return Reason.NOT_YET_VALID

@@ -14,7 +14,7 @@ from core.notices import Addressee
 from core.registries import applications as apps
 from core.workflow import Party, Transition, Workflow
 
-from .rules import MEASURE
+from .rules import MEASURE, PolicyStatus
 from .rules import BlacklistStatus as S
 
 
@@ -88,13 +88,14 @@ APPLICATION = apps.application_workflow(
 )
 
 # a restriction policy: in the register until withdrawn (kept, status WITHDRAWN)
+_ACTIVE, _WITHDRAWN = PolicyStatus.ACTIVE.value, PolicyStatus.WITHDRAWN.value
 POLICY = Workflow(
     f"{MEASURE}.policy",
     MEASURE,
-    ("ACTIVE", "WITHDRAWN"),
-    ("ACTIVE",),
-    ("WITHDRAWN",),
-    (Transition("withdraw", ("ACTIVE",), "WITHDRAWN", (Party.OFFICE,)),),
+    (_ACTIVE, _WITHDRAWN),
+    (_ACTIVE,),
+    (_WITHDRAWN,),
+    (Transition("withdraw", (_ACTIVE,), _WITHDRAWN, (Party.OFFICE,)),),
 )
 
 WORKFLOWS = [APPLICATION, BLACKLIST, POLICY]
