@@ -73,6 +73,11 @@ def register_permission_rules() -> list[PermissionRule]:
     return [
         allow("core.public", *EVERYONE, note="public reference data"),
         allow("core.sign_in", *EVERYONE, note="sign-in is open to everyone (rate-limited)"),
+        allow(
+            "core.partner_token_create",
+            *EVERYONE,
+            note="a partner client's sign-in: open to everyone (rate-limited)",
+        ),
         allow("core.register", *EVERYONE, note="registration is open to everyone (rate-limited)"),
         allow("core.register_confirm", *EVERYONE, note="the SMS code of a registration"),
         allow("core.me", *SIGNED_IN),

@@ -36,7 +36,7 @@ def specs():
 
 
 def test_every_setting_has_its_row_in_the_plugin_readme(specs):
-    assert len(specs) >= 10  # the plugins that declare settings
+    assert specs, "no measure declares a setting: were the bundled plugins loaded?"
     for measure, declared in specs.items():
         readme = (ROOT / "plugins" / measure / "README.md").read_text()
         assert "| setting | takes | default | set per | meaning |" in readme, measure

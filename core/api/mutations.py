@@ -216,10 +216,17 @@ def _check_registration(
     return ident, name, phone, hash_secret(password)
 
 
+# the credential operations open the frame themselves (ctx.mutate) after the scrypt check that
+# runs in a worker thread; each names its action once, here
+SIGN_IN = "core.sign_in"
+PARTNER_TOKEN_CREATE = "core.partner_token_create"
+REGISTER = "core.register"
+
+
 @strawberry.type
 class CoreMutation:
     @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
-        extensions=[requires("core.sign_in", "rate-limited per login and per client address")],
+        extensions=[requires(SIGN_IN, "rate-limited per login and per client address")],
         metadata=CREDENTIAL_OPERATION,
         description="Sign in with login and password; at most one credential operation per "
         "request.",
@@ -241,10 +248,12 @@ class CoreMutation:
             token, expires = issue_user_token(ctx, account)
             return SignInPayload(token=token, expires_at=expires, token_type="Bearer")
 
-        return ctx.mutate("core.sign_in", SignInPayload, work)
+        return ctx.mutate(SIGN_IN, SignInPayload, work)
 
     @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
-        extensions=[requires("core.sign_in", "rate-limited per client id and per client address")],
+        extensions=[
+            requires(PARTNER_TOKEN_CREATE, "rate-limited per client id and per client address")
+        ],
         metadata=CREDENTIAL_OPERATION,
         description="Exchange a partner's client credentials for a partner token; at most one "
         "credential operation per request.",
@@ -269,12 +278,10 @@ class CoreMutation:
             token, expires = issue_partner_token(ctx, client, org)
             return SignInPayload(token=token, expires_at=expires, token_type="Bearer")
 
-        return ctx.mutate("core.partner_token_create", SignInPayload, work)
+        return ctx.mutate(PARTNER_TOKEN_CREATE, SignInPayload, work)
 
     @strawberry.mutation(  # not the frame: scrypt runs in a thread before the transaction
-        extensions=[
-            requires("core.register", "rate-limited per client address, ID number and phone")
-        ],
+        extensions=[requires(REGISTER, "rate-limited per client address, ID number and phone")],
         metadata=CREDENTIAL_OPERATION,
         description="Step 1 of opening a personal account (个人账号) with an identity document. "
         "Every well-formed request gets the same answer (`accepted`): a code goes to the phone by "
@@ -313,7 +320,7 @@ class CoreMutation:
             registration.start(scope, ident, stored_name, stored_phone, password_hash)
             return RegisterPayload(accepted=True, message=registration.NEUTRAL_MESSAGE)
 
-        return ctx.mutate("core.register", RegisterPayload, work)
+        return ctx.mutate(REGISTER, RegisterPayload, work)
 
     @mutation(
         "core.register_confirm",
