@@ -31,8 +31,8 @@ import asyncio
 import contextlib
 import itertools
 import logging
-import os
 import re
+import secrets
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -62,7 +62,9 @@ from core.web import ide
 
 log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
-_PID = os.getpid()
+# a request id is `<worker prefix>-<count>`: random per process (not its process id, which would
+# tell a client about the host), so ids of several workers do not collide
+_WORKER_PREFIX = secrets.token_hex(4)
 MAX_VARIABLE_DEPTH = 24
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
 # printable ASCII, the characters of a Structured Field string (RFC 8941 §3.3.3), as the IETF
@@ -121,7 +123,7 @@ def _new_request_id(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(text):
                 return text
             break
-    return f"{_PID}-{next(_request_ids)}"
+    return f"{_WORKER_PREFIX}-{next(_request_ids)}"
 
 
 class RequestScope:

@@ -235,12 +235,18 @@ def _doubling(levels: int) -> str:
     return " ".join(parts)
 
 
-def _timed_post(env, query: str):
+def _timed_post(env, query: str, tries: int = 3):
+    """The answer to `query` and the fastest of `tries` posts of it, each a new text to the
+    document cache (a comment line differs), so that one stall of a shared CI machine does not
+    decide a bound while a document that is really slow to refuse is slow every time."""
     import time
 
-    started = time.perf_counter()
-    response = env.http.post("/graphql", json={"query": query})
-    return response, time.perf_counter() - started
+    fastest, response = float("inf"), None
+    for attempt in range(tries):
+        started = time.perf_counter()
+        response = env.http.post("/graphql", json={"query": f"{query}\n# try {attempt}"})
+        fastest = min(fastest, time.perf_counter() - started)
+    return response, fastest
 
 
 @pytest.mark.parametrize("levels", [22, 25, 40])

@@ -171,6 +171,11 @@ def test_a_status_change_reaches_the_partner_signed_and_only_what_it_may_see(cor
     assert headers["webhook-id"] == _webhooks(env)[0].id
     with pytest.raises(Exception, match="signature"):
         Webhook("whsec_" + "A" * 44).verify(receiver.received[0][1], headers)  # another secret
+    # the partner also reads the delivery among its notices: a core notice on the WEBHOOK channel
+    notices = env.data(
+        "{ myNotices(first: 5) { nodes { measure template channel } } }", as_=env.refs["insurer"]
+    )["myNotices"]["nodes"]
+    assert {"measure": "core", "template": "core.monitoring", "channel": "WEBHOOK"} in notices
 
     # back to normal: RESTORED; the holder's trail shows each disclosure to the partner
     _set_licence(env, "zhang_licence", status="NORMAL")
