@@ -31,6 +31,7 @@ import asyncio
 import contextlib
 import itertools
 import logging
+import os
 import re
 import secrets
 import time
@@ -62,9 +63,9 @@ from core.web import ide
 
 log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
-# a request id is `<worker prefix>-<count>`: random per process (not its process id, which would
-# tell a client about the host), so ids of several workers do not collide
-_WORKER_PREFIX = secrets.token_hex(4)
+# a generated request id is `<worker prefix>-<count>`: the prefix is random per process (drawn
+# anew in a forked child), not its process id, which would tell a client about the host
+_worker_prefix: tuple[int, str] = (0, "")
 MAX_VARIABLE_DEPTH = 24
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
 # printable ASCII, the characters of a Structured Field string (RFC 8941 §3.3.3), as the IETF
@@ -123,7 +124,11 @@ def _new_request_id(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(text):
                 return text
             break
-    return f"{_WORKER_PREFIX}-{next(_request_ids)}"
+    global _worker_prefix
+    pid = os.getpid()
+    if _worker_prefix[0] != pid:
+        _worker_prefix = (pid, secrets.token_hex(4))
+    return f"{_worker_prefix[1]}-{next(_request_ids)}"
 
 
 class RequestScope:
