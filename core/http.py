@@ -65,7 +65,15 @@ log = logging.getLogger("traffic.http")
 _request_ids = itertools.count(1)
 # a generated request id is `<worker prefix>-<count>`: the prefix is random per process (drawn
 # anew in a forked child), not its process id, which would tell a client about the host
-_worker_prefix: tuple[int, str] = (0, "")
+_worker_prefix = secrets.token_hex(4)
+
+
+def _new_worker_prefix() -> None:
+    global _worker_prefix
+    _worker_prefix = secrets.token_hex(4)
+
+
+os.register_at_fork(after_in_child=_new_worker_prefix)
 MAX_VARIABLE_DEPTH = 24
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=-]{1,64}")
 # printable ASCII, the characters of a Structured Field string (RFC 8941 §3.3.3), as the IETF
@@ -124,11 +132,7 @@ def _new_request_id(scope: Scope) -> str:
             if _REQUEST_ID.fullmatch(text):
                 return text
             break
-    global _worker_prefix
-    pid = os.getpid()
-    if _worker_prefix[0] != pid:
-        _worker_prefix = (pid, secrets.token_hex(4))
-    return f"{_worker_prefix[1]}-{next(_request_ids)}"
+    return f"{_worker_prefix}-{next(_request_ids)}"
 
 
 class RequestScope:

@@ -18,7 +18,7 @@ from sqlmodel import Field, Session, SQLModel, select
 
 from core.db import begin_write, json_field, stamp, write_session
 from core.ids import new_id
-from core.notices import Addressee, NoticeTemplate, UndeclaredNotice
+from core.notices import Addressee, NoticeChannel, NoticeTemplate, UndeclaredNotice
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -190,7 +190,7 @@ class DeliveryReport:
 
 
 # channels delivered by their own job, not by the notification sender (core/monitoring/webhooks.py)
-OWN_DELIVERY_CHANNELS = ("WEBHOOK",)
+OWN_DELIVERY_CHANNELS = (NoticeChannel.WEBHOOK.value,)
 
 
 def deliver(engine: Engine, sender: Sender, now: dt.datetime, batch: int = 500) -> DeliveryReport:

@@ -136,3 +136,21 @@ def test_a_client_leaving_mid_body_runs_nothing(core_env, caplog):
     assert sent == []
     lines = [(r.levelname, r.getMessage(), r.request_id) for r in caplog.records]
     assert lines == [("INFO", "client disconnected mid-body", "req-gone")]
+
+
+def test_a_forked_worker_draws_its_own_request_id_prefix():
+    """Workers forked from one parent (a pre-forking server) must not share the prefix, or
+    their request ids would collide."""
+    from core.http import request_id_of
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child writes the prefix of an id it generates, and leaves at once
+        os.write(write, request_id_of({"headers": []}).split("-")[0].encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 64).decode()
+    os.close(read)
+    parent = request_id_of({"headers": []}).split("-")[0]
+    assert re.fullmatch(r"[0-9a-f]{8}", child) and child != parent

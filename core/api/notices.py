@@ -52,7 +52,7 @@ class Notice:
     def of(cls, row: Any) -> Notice:
         return cls(
             id=strawberry.ID(row.id),
-            measure=row.measure or "core",  # the core's own notices (e.g. monitoring webhooks)
+            measure=row.measure,
             template=row.template,
             text=row.text or row.template,
             channel=NoticeChannel(row.channel),

@@ -412,7 +412,7 @@ def _integrate(
                 "id": message_id, "channel": CHANNEL, "person_id": None, "account_id": None,
                 "partner_org_id": row.partner_org_id, "unit_id": None, "phone": None,
                 "template": TEMPLATE, "params": {"grant": row.id, "event": event.value},
-                "text": orjson.dumps(body).decode(), "measure": None, "status": "PENDING",
+                "text": orjson.dumps(body).decode(), "measure": "core", "status": "PENDING",
                 "attempts": 0, "last_error": None, "created_at": at, "next_attempt_at": at,
                 "sent_at": None,
             })  # fmt: skip

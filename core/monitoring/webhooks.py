@@ -41,12 +41,13 @@ from standardwebhooks import Webhook
 from core.accounts import PartnerOrg
 from core.clock import to_china
 from core.db import stamp
+from core.notices import NoticeChannel
 from core.outbox import OutboxMessage
 
 from .models import MonitoringGrant, MonitoringRegistration
 from .rules import GrantStatus, LicenceState, MonitoringEvent
 
-CHANNEL = "WEBHOOK"
+CHANNEL = NoticeChannel.WEBHOOK.value
 TEMPLATE = "core.monitoring"
 GIVE_UP_AFTER = dt.timedelta(days=3)
 TIMEOUT_S = 5.0
