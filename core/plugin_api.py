@@ -157,9 +157,12 @@ class ReportSpec:
 
     For the province console (core/web/report_labels.py): `subject_zh` is the report's subject
     in its display name `{measure code} {measure's Chinese title} · {subject_zh}{period}`
-    (`title` when absent), and `column_labels` gives Chinese labels for its own columns, where
+    (`title` when absent), `column_labels` gives Chinese labels for its own columns, where
     the core's common labels (counts of applications, `city`, `name`...) do not cover them or
-    mean something else."""
+    mean something else, and `terms` gives Chinese for the words of its row labels and coded text
+    figures (kinds, its own business codes, `PAIR_IN`...): the console shows a whole label or
+    figure, or else each English word of it, in Chinese where the report or the core has a term.
+    Free prose (a `detail` sentence) stays as the report wrote it."""
 
     name: str
     measure: str
@@ -172,6 +175,7 @@ class ReportSpec:
     deliveries: tuple[ReportDelivery, ...] = field(default=(), kw_only=True)
     subject_zh: str | None = field(default=None, kw_only=True)
     column_labels: Mapping[str, str] = field(default_factory=dict, kw_only=True, compare=False)
+    terms: Mapping[str, str] = field(default_factory=dict, kw_only=True, compare=False)
 
 
 @dataclass(frozen=True)

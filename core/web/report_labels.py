@@ -4,12 +4,15 @@ API (names, columns, figures) is the measures' and the core's (core/api, docs/re
 
 GET /console/labels.json (public: it holds no data, only names) answers
 `{"reports": {name: display name}, "columns": {column: 中文}, "report_columns": {name: {column:
-中文}}, "rows": {label: 中文}, "values": {value: 中文}, "areas": {code: name}}`: the shared column
-labels are the core's, each report's own subject and column labels its measure's (ReportSpec
-`subject_zh` and `column_labels`, so a new measure's report needs nothing here); the console
-(core/web/console.html) looks every column, row label and text figure up in it and shows the
-original only when it has no entry. `tests/test_console_labels.py` checks that every registered
-report has a display name and every column it answers a Chinese label.
+中文}}, "rows": {label: 中文}, "values": {value: 中文}, "report_terms": {name: {word: 中文}},
+"areas": {code: name}}`: the shared column labels and terms are the core's, each report's own
+subject, column labels and terms its measure's (ReportSpec `subject_zh`, `column_labels` and
+`terms`, so a new measure's report needs nothing here). The console (core/web/console.html) looks
+every column up, and every row label and text figure as a whole, or else word by word
+(`translate` below is the same lookup), and shows the original where it has no entry.
+`tests/test_console_labels.py` checks that every registered report has a display name and every
+column it answers a Chinese label; the reports' own tests check their row labels and coded
+figures with `untranslated`.
 
 Display name pattern: `{measure code} {measure's Chinese title} · {subject}{period}`, e.g.
 "M01 驾驶证电子化 · 申领、发放与核验（月报）"; the period suffix is （周报） or （月报） for a
@@ -18,6 +21,8 @@ report of period WEEKLY or MONTHLY, nothing for ANY.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from starlette.requests import Request
@@ -57,7 +62,22 @@ COLUMNS: dict[str, str] = {
     "delivered": "送达数",
 }
 ROWS: dict[str, str] = {"total": "合计", "TOTAL": "合计", "CN": "全国"}
-VALUES: dict[str, str] = {"UP": "上升", "DOWN": "下降", "SAME": "持平"}
+# the words many reports share: trends, YES/NO, the core's application statuses (核心申请状态)
+VALUES: dict[str, str] = {
+    "UP": "上升",
+    "DOWN": "下降",
+    "SAME": "持平",
+    "YES": "是",
+    "NO": "否",
+    "SUBMITTED": "已提交",
+    "UNDER_REVIEW": "审核中",
+    "APPROVED": "已批准",
+    "REJECTED": "已驳回",
+    "COMPLETED": "已办结",
+    "CANCELLED": "已取消",
+}
+# an English word of a label or figure, as the console's /\b[A-Za-z][A-Za-z_]*\b/g finds it
+WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*\b", re.ASCII)
 
 
 def display_name(spec: Any, measure: Any | None) -> str:
@@ -85,8 +105,31 @@ def labels(platform: Any) -> dict[str, Any]:
         },
         "rows": ROWS,
         "values": VALUES,
+        "report_terms": {
+            name: dict(spec.terms) for name, spec in platform.reports.items() if spec.terms
+        },
         "areas": areas,
     }
+
+
+def _term(labels: dict[str, Any], report: str, text: str) -> str | None:
+    own = labels["report_terms"].get(report, {})
+    return own.get(text) or labels["values"].get(text) or labels["rows"].get(text)
+
+
+def translate(labels: dict[str, Any], report: str, text: str) -> str:
+    """A row label or text figure of `report` as the console shows it (before area names): its
+    term as a whole, or else each English word replaced by its term where there is one."""
+    whole = _term(labels, report, text)
+    if whole:
+        return whole
+    return WORD.sub(lambda m: _term(labels, report, m.group()) or m.group(), text)
+
+
+def untranslated(labels: dict[str, Any], report: str, texts: Iterable[str]) -> set[str]:
+    """The English words left in `texts` (row labels, coded figures) once translated: what the
+    console would show a province administrator untranslated. Empty when all have terms."""
+    return {w for t in texts for w in WORD.findall(translate(labels, report, str(t)))}
 
 
 async def labels_endpoint(request: Request) -> Response:

@@ -48,6 +48,12 @@ class DrivingExam(MeasurePlugin):
             "WEEKLY",
             transfer_anomalies,
             subject_zh="异地考试转入转出异常",
+            terms={
+                "SCHOOL_BATCH": "同一驾校短期内批量转入转出",
+                "ORIGIN_CONCENTRATED": "转入考生来源地集中",
+                "school": "驾校",
+                "origin": "来源地",
+            },
         )
     ]
     demo_data = demo

@@ -15,6 +15,7 @@ from .adapters import ADAPTER, TableExitEntryRecords
 from .reports import relief
 from .rules import MEASURE
 from .schema import OverseasReliefMutation, OverseasReliefQuery
+from .service import DEFERRAL_BUSINESSES, RESTORE
 
 
 class OverseasRelief(MeasurePlugin):
@@ -73,6 +74,11 @@ class OverseasRelief(MeasurePlugin):
             "MONTHLY",
             relief,
             subject_zh="延期与恢复办理（按业务、状态）",
+            terms={
+                RESTORE: "恢复驾驶资格",
+                **{f"DEFERRAL_{code}": f"延期{name}" for code, name in DEFERRAL_BUSINESSES.items()},
+                "restorations needing Subject 1": "需考科目一的恢复驾驶资格",
+            },
         )
     ]
     demo_data = demo

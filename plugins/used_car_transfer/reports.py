@@ -78,5 +78,6 @@ REPORTS = [
             "max_in_window": "时段内最多笔数",
             "key": "研判对象",
         },
+        terms={"PAIR_IN": "转入（城市对）", "PAIR_OUT": "转出（城市对）", "DEALER": "经销企业"},
     )
 ]

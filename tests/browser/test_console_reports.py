@@ -43,4 +43,13 @@ def test_console_reports_in_chinese_with_city_names(make_env, serve, browser):
         page.wait_for_selector("#report-table tr >> nth=1")
         labels = page.locator("#report-table tr td:first-child").all_inner_texts()
         assert "江苏省" in labels and "320000" not in labels, labels
+    # row labels and coded figures: whole terms, else word by word, then area names; numbers stay
+    page.select_option("#report-name", "used_car_transfer.concentration")
+    assert page.evaluate("rowLabel('PAIR_IN 310100->320100')") == "转入（城市对） 上海市->南京市"
+    assert page.evaluate("valueLabel('YES')") == "是"
+    assert page.evaluate("valueLabel('320100')") == "南京市"
+    assert page.evaluate("valueLabel('12')") == "12"
+    page.select_option("#report-name", "overseas_relief_figures")
+    assert page.evaluate("rowLabel('restorations needing Subject 1')") == "需考科目一的恢复驾驶资格"
+    assert page.evaluate("rowLabel('RESTORE_AFTER_ABROAD:APPROVED')") == "恢复驾驶资格:已批准"
     shot(page, "console-report-chinese")

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlmodel import select
 
 from core.testing_db import audit_events, row_count, write_setting
+from core.web.report_labels import translate, untranslated
 
 from ..models import ExamBooking, ExamPermit, ExamTransfer
 from .helpers import (
@@ -323,6 +324,13 @@ def test_transfer_anomaly_report(make_env):
     )["report"]["rows"]
     labels = {r["label"] for r in rows}
     assert "school:批量驾校" in labels and "origin:320100" in labels
+    # the province console shows the row labels and kinds in Chinese (the detail stays prose)
+    console = env.http.get("/console/labels.json").json()
+    kinds = [r["values"][0] for r in rows]
+    assert untranslated(console, "driving_exam_transfer_anomalies", [*labels, *kinds]) == set()
+    assert (
+        translate(console, "driving_exam_transfer_anomalies", "school:批量驾校") == "驾校:批量驾校"
+    )
     # nine in a window is below the default threshold of ten
     rows = env.data(
         REPORT, {"c": "320500", "s": "2021-06-02", "e": "2021-06-30"}, as_="province_admin"

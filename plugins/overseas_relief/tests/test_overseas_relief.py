@@ -12,6 +12,7 @@ from core.registries.applications import Application
 from core.registries.licences import DrivingLicence, LicenceStatus
 from core.testing_db import write_setting
 from core.testing_race import outcome, race
+from core.web.report_labels import translate, untranslated
 
 from .helpers import (
     ACCEPT,
@@ -262,6 +263,10 @@ def test_relief_report(make_env):
     }
     assert rows["RESTORE_AFTER_ABROAD:UNDER_REVIEW"] == "1"
     assert rows["restorations needing Subject 1"] == "1" and rows["total"] == "1"
+    console = env.http.get("/console/labels.json").json()
+    assert untranslated(console, "overseas_relief_figures", rows) == set()
+    shown = translate(console, "overseas_relief_figures", "RESTORE_AFTER_ABROAD:UNDER_REVIEW")
+    assert shown == "恢复驾驶资格:审核中"
 
 
 def test_relief_period_start_is_a_setting(make_env):

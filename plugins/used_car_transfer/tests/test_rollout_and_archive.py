@@ -13,6 +13,7 @@ from core.divisions import CITIES
 from core.registries.vehicles import Vehicle
 from core.rollout import RolloutRule, decide
 from core.testing_db import row_count, write_setting
+from core.web.report_labels import translate, untranslated
 
 from .. import rules
 from ..models import UsedCarTransferRow
@@ -175,6 +176,13 @@ def test_concentration_report_flags_a_busy_pair_and_dealer(make_env):
     }
     assert rows["PAIR_IN 310100->320100"]["flagged"] == "YES"
     assert rows[f"DEALER {dealer}"]["transfers"] == "5"
+    # the province console shows the row labels, kinds and flags in Chinese
+    console = env.http.get("/console/labels.json").json()
+    coded = [r["label"] for r in report["rows"]] + [
+        f[c] for f in rows.values() for c in ("kind", "flagged")
+    ]
+    assert untranslated(console, v["n"], coded) == set()
+    assert translate(console, v["n"], "PAIR_IN 310100->320100") == "转入（城市对） 310100->320100"
     # a province raises the threshold: no longer flagged
     write_setting(env, "used_car_transfer", "320000", "concentration_threshold", 6)
     report = env.data(REPORT, v, as_="supervisor")["report"]
