@@ -258,6 +258,14 @@ def cmd_retire_key(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seconds(text: str) -> float:
+    """An argparse type: a finite number of seconds, 0 or more."""
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
+    return value
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from core.audit import verify_logs
 
@@ -292,7 +300,13 @@ def cmd_audit_sequence(args: argparse.Namespace) -> int:
     platform = _platform()
     marks: dict[str, tuple[int, int]] = {}
     while True:
-        done = sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
+        try:
+            done = sequence_all(
+                platform.engine, platform.keys, platform.clock.now(), watermarks=marks
+            )
+        except LookupError as refusal:  # a damaged log: it is not extended (run audit-verify)
+            print(f"audit-sequence refused: {refusal}; run audit-verify", file=sys.stderr)
+            return 1
         for result in done:
             print(f"log {result.log_id}: +{result.added} -> {result.tree_size} entries")
         if args.once:
@@ -461,7 +475,7 @@ def build_parser(job_help: bool = False) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-pending",
-        type=float,
+        type=_seconds,
         default=300.0,
         help="seconds an event may wait to be integrated before it counts as a fault",
     )

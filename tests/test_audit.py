@@ -10,7 +10,13 @@ from sqlmodel import select
 
 from core.audit import AuditEvent, AuditLeaf, AuditTreeHead, sequence_all, verify_logs
 from core.errors import CORE_RULES, Code
-from verifier.audit import AuditKeys, check_event, verify_consistency, verify_tree_head
+from verifier.audit import (
+    AuditKeys,
+    check_consistency,
+    check_event,
+    verify_consistency,
+    verify_tree_head,
+)
 
 SIGN_IN = 'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
 TRAIL = """{ myAuditTrail(first: 20) { nodes { uid logId action actorRole purpose entry
@@ -130,8 +136,27 @@ def test_the_verifier_readme_example_runs(core_env):
         "trail": trail,
         "kept_head": kept["signed"],
         "answer": answer,
+        "print": lambda *args: failed.append(args),  # the example prints what fails
     }
+    failed: list[tuple] = []
     exec(compile(block, "verifier/README.md", "exec"), namespace)  # noqa: S102
+    assert failed == []
+    # the same example on a tampered answer or trail reports, and never raises
+    keys = _keys(env)
+    ok, reason = check_consistency(kept["signed"], dict(answer, proof=["00" * 32]), keys)
+    assert not ok and "does not extend" in reason
+    assert check_consistency(kept["signed"], None, keys) == (
+        False,
+        "no proof (no signed tree head of one of the sizes asked for)",
+    )
+    assert not check_consistency(kept["signed"], {"proof": "x", "toHead": "TH1:zz"}, keys)[0]
+    assert not check_consistency(answer["toHead"], dict(answer, toHead=kept["signed"]), keys)[0]
+    node = trail["nodes"][0]
+    assert check_event(node["entry"], None, keys)[2].startswith("no inclusion proof yet")
+    forged = dict(node["inclusion"], treeHead=node["inclusion"]["treeHead"][:-4] + "AAAA")
+    assert check_event(node["entry"], forged, keys)[2].startswith("tree head not accepted")
+    assert not check_event(None, node["inclusion"], keys)[0]
+    assert not check_event(node["entry"], dict(node["inclusion"], leafIndex="x"), keys)[0]
 
 
 def test_tree_heads_and_consistency_proofs_are_public(core_env):
@@ -218,8 +243,18 @@ def _four_sequenced_events(env):
     assert _verify(env).ok
 
 
-@pytest.mark.parametrize("tamper", ["edit", "delete", "reorder", "move_log"])
-def test_tampering_with_a_sequenced_event_is_named(core_env, tamper):
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        ("edit", "event seq 2 was changed after it was logged"),
+        ("delete", "the event of leaf 1 (seq 2) was deleted"),
+        ("reorder", "leaf 1 now points to the event of leaf 2 (seq 2): the log was reordered"),
+        ("move_log", "event seq 2 was moved to log 320000"),
+        ("bad_time", "event seq 2 was changed after it was logged (its time or detail no longer"),
+        ("bad_detail", "event seq 2 was changed after it was logged (its time or detail no lon"),
+    ],
+)
+def test_tampering_with_a_sequenced_event_is_named(core_env, tamper, reason):
     env = core_env
     _four_sequenced_events(env)
     engine = env.platform.engine
@@ -232,6 +267,10 @@ def test_tampering_with_a_sequenced_event_is_named(core_env, tamper):
             conn.execute(text("DELETE FROM audit_events WHERE seq = 2"))
         elif tamper == "move_log":
             conn.execute(text("UPDATE audit_events SET log_id = '320000' WHERE seq = 2"))
+        elif tamper == "bad_time":  # a time that no longer parses: named, not a crash
+            conn.execute(text("UPDATE audit_events SET at = replace(at, '.', '1.') WHERE seq = 2"))
+        elif tamper == "bad_detail":
+            conn.execute(text("UPDATE audit_events SET detail = '{not json' WHERE seq = 2"))
         else:  # swap the contents of events 2 and 3
             conn.execute(text("UPDATE audit_events SET seq = 99 WHERE seq = 2"))
             conn.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
@@ -239,7 +278,7 @@ def test_tampering_with_a_sequenced_event_is_named(core_env, tamper):
     report = _verify(env)
     broken = report.first_broken
     assert broken is not None and broken.log_id == "national" and broken.broken_at == 1
-    assert "seq 2" in broken.reason
+    assert broken.reason.startswith(reason), broken.reason
 
 
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
@@ -419,6 +458,16 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         assert cli.main(["audit-verify"]) == 1
         out = capsys.readouterr().out
         assert "audit log national BROKEN at leaf 0 (seq 1" in out
+        # a log whose stored subtrees are gone is not extended: one line, exit 1, no traceback
+        env.data(SIGN_IN)
+        with env.platform.engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit_leaves"))
+            conn.execute(text("DELETE FROM audit_nodes"))
+        assert cli.main(["audit-sequence", "--once"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("audit-sequence refused: log national") and "audit-verify" in err
+        with pytest.raises(SystemExit):
+            cli.main(["audit-verify", "--max-pending", "-5"])
 
 
 def test_a_long_transaction_in_another_database_does_not_hold_the_log_back(core_env):

@@ -193,8 +193,10 @@ def test_the_sequencer_reads_a_detail_orjson_refuses_as_before():
     SQLAlchemy's JSON type) still gives the entry the request path would have hashed."""
     import math
 
-    from core.audit.sequencer import _detail
+    from core.audit.entries import detail_from_text
 
-    assert _detail('{"a": [1, "电子"]}') == {"a": [1, "电子"]}
-    assert math.isnan(_detail('{"x": NaN}')["x"])
-    assert _detail(None) is None
+    assert detail_from_text('{"a": [1, "电子"]}') == {"a": [1, "电子"]}
+    assert math.isnan(detail_from_text('{"x": NaN}')["x"])
+    assert detail_from_text(None) is None
+    with pytest.raises(ValueError):  # a damaged row: audit-verify names it (tests/test_audit.py)
+        detail_from_text("{not json")

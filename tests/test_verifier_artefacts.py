@@ -181,3 +181,20 @@ def test_status_list_tokens_of_one_or_two_bits_and_the_former_format_are_read(wo
     assert v.verify(foreign, now=now).reasons == ["MALFORMED"]
     served = world.artefacts["status list"]
     assert served.startswith("SL2:") and v.verify(served, now=now).claims["bits"] == 2
+
+
+def test_the_command_line_refuses_an_unreadable_jwks_and_a_time_that_is_not_one(tmp_path, capsys):
+    """A JWKS file that is not UTF-8 cannot be read (exit 3, not 1, which means REJECT); `--now
+    nan` or `inf` is a usage error (64), not a traceback."""
+    from verifier.__main__ import EXIT_USAGE, main
+
+    binary = tmp_path / "jwks.json"
+    binary.write_bytes(b"\xa4\xff\x00 not text")
+    assert main(["--jwks", str(binary), "TH1:x"]) == 3
+    assert "error" in json.loads(capsys.readouterr().out)
+    (tmp_path / "empty.json").write_text('{"keys": []}')
+    for now in ("nan", "inf", "-1"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["--jwks", str(tmp_path / "empty.json"), "--now", now, "TH1:x"])
+        assert exit_.value.code == EXIT_USAGE
+        assert "is not a time in epoch seconds" in capsys.readouterr().err

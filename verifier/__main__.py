@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from typing import NoReturn
@@ -29,12 +30,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
+def _epoch(text: str) -> float:
+    """An argparse type: a finite number of epoch seconds (nan and inf are usage errors)."""
+    value = float(text)
+    if not math.isfinite(value) or not 0 <= value < 2**53:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time in epoch seconds")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m verifier", description=__doc__.splitlines()[0])
     parser.add_argument("--jwks", required=True, help="JWKS file (/.well-known/jwks.json)")
     parser.add_argument("--trust-list", help="signed trust list (TL1:...) to update the keys with")
     parser.add_argument("--status-lists", help="file with one signed status list per line")
-    parser.add_argument("--now", type=float, help="epoch seconds (default: now)")
+    parser.add_argument("--now", type=_epoch, help="epoch seconds (default: now)")
     parser.add_argument("payload", help="the signed text, exactly as issued (quote it)")
     args = parser.parse_args(argv)
     try:
@@ -49,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
                 for line in fh.read().split("\n"):
                     if line.strip():
                         verifier.add_status_list(line.strip("\r"))
-    except (OSError, VerifierError) as exc:
+    except (OSError, UnicodeDecodeError, VerifierError) as exc:  # a file not UTF-8 is unreadable
         print(json.dumps({"error": str(exc)}))
         return 3
     answer = verifier.verify(args.payload, now=args.now if args.now is not None else time.time())

@@ -146,16 +146,26 @@ def verify_consistency(
 
 
 def check_event(
-    entry: str, inclusion: dict[str, Any], keys: AuditKeys
+    entry: str, inclusion: dict[str, Any] | None, keys: AuditKeys
 ) -> tuple[bool, TreeHead | None, str]:
     """Check one `myAuditTrail` node offline: its `entry` text and its `inclusion` object (as the
-    API returns them: hex hashes, signed tree head). Returns (ok, tree head, reason)."""
+    API returns them: hex hashes, signed tree head). Returns (ok, tree head, reason); never
+    raises for what the API (or a forger) could send."""
+    if inclusion is None:
+        return False, None, "no inclusion proof yet (the log integrates an event within seconds)"
+    if not isinstance(entry, str | bytes) or not isinstance(inclusion, dict):
+        return False, None, "malformed entry or proof (entry text and inclusion object expected)"
     try:
         head = verify_tree_head(inclusion["treeHead"], keys)
+    except (KeyError, TypeError) as exc:
+        return False, None, f"malformed proof (no tree head: {exc})"
+    except VerifierError as exc:
+        return False, None, f"tree head not accepted: {exc}"
+    try:
         path = [bytes.fromhex(h) for h in inclusion["auditPath"]]
         index, size = int(inclusion["leafIndex"]), int(inclusion["treeSize"])
-    except (KeyError, TypeError, ValueError, VerifierError) as exc:
-        return False, None, f"malformed proof or tree head ({exc})"
+    except (KeyError, TypeError, ValueError) as exc:
+        return False, head, f"malformed proof ({type(exc).__name__}: {exc})"
     if head.tree_size != size or head.log_id != inclusion.get("logId", head.log_id):
         return False, head, "the proof is not for this tree head"
     if leaf_hash(entry).hex() != inclusion.get("leafHash", leaf_hash(entry).hex()):
@@ -163,3 +173,34 @@ def check_event(
     if not verify_inclusion(leaf_hash(entry), index, size, path, head.root_hash):
         return False, head, "the audit path does not lead to the signed root"
     return True, head, "OK"
+
+
+def check_consistency(
+    kept_head: str, answer: dict[str, Any] | None, keys: AuditKeys
+) -> tuple[bool, str]:
+    """Check an `auditConsistencyProof` answer offline against the tree head you kept: both heads
+    are validly signed, of the same log, the answer starts at the kept head's size, and the proof
+    shows the newer tree extends the kept one (RFC 9162 §2.1.4.2). The sizes and roots are taken
+    from the signed heads, never from the answer's own numbers. Returns (ok, reason)."""
+    try:
+        old = verify_tree_head(kept_head, keys)
+    except VerifierError as exc:
+        return False, f"the kept tree head is not accepted: {exc}"
+    if not isinstance(answer, dict):
+        return False, "no proof (no signed tree head of one of the sizes asked for)"
+    try:
+        new = verify_tree_head(answer["toHead"], keys)
+        proof = [bytes.fromhex(h) for h in answer["proof"]]
+    except (KeyError, TypeError, ValueError) as exc:
+        return False, f"malformed proof ({type(exc).__name__}: {exc})"
+    except VerifierError as exc:
+        return False, f"the newer tree head is not accepted: {exc}"
+    if new.log_id != old.log_id:
+        return False, f"the heads are of different logs ({old.log_id}, {new.log_id})"
+    if answer.get("fromSize", old.tree_size) != old.tree_size:
+        return False, "the proof starts at another size than the kept head"
+    if new.tree_size < old.tree_size:
+        return False, "the newer head is smaller than the kept one: the log shrank"
+    if not verify_consistency(old.tree_size, new.tree_size, old.root_hash, new.root_hash, proof):
+        return False, "the newer tree does not extend the kept one (history was rewritten)"
+    return True, "OK"

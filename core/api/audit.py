@@ -153,8 +153,11 @@ class AuditQuery:
     @operation_field(
         "core.public",
         "Proof that the log at `fromSize` is a prefix of the log at `toSize` (the "
-        "newest head when omitted); both sizes must be signed tree heads (`auditTreeHead`), else "
-        "null. `fromSize` above `toSize`: INVALID_INPUT.",
+        "newest head when omitted). Both sizes must be sizes of signed tree heads "
+        "(`auditTreeHeads`, `auditTreeHead`: take `fromSize` from a head you kept), else null, "
+        "whether no head was signed at that size or the log is not that large yet. `fromSize` 0 "
+        "(the empty tree) needs no head: its proof is empty and `fromHead` null. `fromSize` above "
+        "`toSize`: INVALID_INPUT. Check it offline with verifier/audit.py `check_consistency`.",
     )
     def audit_consistency_proof(
         self, info: strawberry.Info, log_id: str, from_size: BigInt, to_size: BigInt | None = None

@@ -14,6 +14,7 @@ version. Anyone holding the entry text checks leaf = SHA-256(0x00 ‖ entry) (RF
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,6 +121,18 @@ def iso_time(at: dt.datetime | str) -> str:
         parsed = dt.datetime.fromisoformat(at)
         at = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
     return stamp(at).isoformat(timespec="microseconds")
+
+
+def detail_from_text(text: str | None) -> Any:
+    """An event's detail from its JSON text: orjson, or the standard parser for what orjson
+    refuses and SQLAlchemy's JSON type may have stored (NaN, infinity), read as before. Raises
+    ValueError for text that is not JSON (a damaged row)."""
+    if text is None:
+        return None
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 def log_for(actor_kind: str, province_code: str | None, home_province: str | None = None) -> str:

@@ -26,18 +26,16 @@ CLI job `python -m core.cli audit-sequence` for deployments (docs/deployment.md)
 from __future__ import annotations
 
 import datetime as dt
-import json
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from core.audit import merkle
-from core.audit.entries import ENTRY_FIELDS, entry_bytes_of, iso_time
+from core.audit.entries import ENTRY_FIELDS, detail_from_text, entry_bytes_of, iso_time
 from core.audit.models import NATIONAL_LOG, AuditEvent, AuditLeaf, AuditNode, AuditTreeHead
 from core.audit.tree_head import TreeHead, sign_tree_head
 from core.db import stamp
@@ -281,23 +279,12 @@ def _store(conn: Connection, log_id: str, append: _Append) -> None:
 
 def _entry(event: Any) -> bytes:
     """The entry bytes of a `_PENDING` row."""
-    return entry_bytes_of((*event[3:-1], _detail(event[-1])), event[2])
+    return entry_bytes_of((*event[3:-1], detail_from_text(event[-1])), event[2])
 
 
 def _utc(at: dt.datetime | str) -> dt.datetime:
     """A `_PENDING` row's time as an aware UTC datetime."""
     return dt.datetime.fromisoformat(iso_time(at))
-
-
-def _detail(text: str | None) -> Any:
-    """An event's detail from its JSON text: orjson, or the standard parser for what orjson
-    refuses and SQLAlchemy's JSON type may have stored (NaN, infinity), read as before."""
-    if text is None:
-        return None
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -21,17 +21,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from core.audit import merkle
-from core.audit.entries import entry_bytes
+from core.audit.entries import ENTRY_FIELDS, detail_from_text, entry_bytes_of
 from core.audit.sequencer import E, H, L, N, all_logs
 from core.audit.tree_head import verify_tree_head
 from core.db import stamp
 from core.documents.keys import KeyState, LoadedKey, SigningKey, public_key_from_jwk
 
-_EVENT_COLUMNS = [E.c[name] for name in E.c.keys()]  # noqa: SIM118 - column collection
+# the event's entry columns as the driver gives them, as the sequencer reads them (`at` without
+# type processing, `detail` as its JSON text): a damaged time or detail is a broken entry to
+# name, not a failure of the whole read
+_EVENT_COLUMNS = [
+    E.c.seq,
+    *(E.c[name] for name in ENTRY_FIELDS[:-1]),
+    literal_column(f"{E.name}.at").label("at"),
+    cast(E.c.detail, Text).label("detail"),
+]
+
+
+def _entry(row: Any) -> bytes | None:
+    """The entry bytes of a leaf's event row, or None when its time or detail no longer reads."""
+    try:
+        values = [getattr(row, name) for name in ENTRY_FIELDS[:-1]]
+        return entry_bytes_of([*values, detail_from_text(row.detail)], row.at)
+    except (ValueError, TypeError):
+        return None
 
 
 def _stored_nodes(engine: Engine, log_id: str, keys: list[merkle.Node]) -> dict[merkle.Node, bytes]:
@@ -124,6 +141,21 @@ def verify_logs(
     return report
 
 
+def _changed_or_reordered(engine: Engine, log_id: str, row: Any, digest: bytes) -> str:
+    """Why leaf `row.leaf_index` no longer matches its event: the event is another leaf's (the
+    leaves or the events' seq numbers were swapped), or it was edited."""
+    with engine.connect() as conn:
+        other = conn.execute(
+            select(L.c.leaf_index).where(L.c.log_id == log_id, L.c.leaf_hash == digest).limit(1)
+        ).scalar()
+    if other is not None and other != row.leaf_index:
+        return (
+            f"leaf {row.leaf_index} now points to the event of leaf {other} (seq {row.seq}): "
+            "the log was reordered"
+        )
+    return f"event seq {row.seq} was changed after it was logged"
+
+
 def _verify_log(
     engine: Engine,
     keys: _AuditKeys,
@@ -188,10 +220,17 @@ def _verify_log(
                     f"the event of leaf {size} (seq {r.event_seq}) was deleted",
                     None,
                 )
-            elif merkle.leaf_hash(entry_bytes(r._mapping)) != bytes(r.leaf_hash):
-                leaf_failure = (size, f"event seq {r.seq} was changed after it was logged", r)
             elif r.log_id != log_id:
                 leaf_failure = (size, f"event seq {r.seq} was moved to log {r.log_id}", r)
+            elif (entry := _entry(r)) is None:
+                leaf_failure = (
+                    size,
+                    f"event seq {r.seq} was changed after it was logged (its time or detail "
+                    "no longer reads)",
+                    r,
+                )
+            elif (digest := merkle.leaf_hash(entry)) != bytes(r.leaf_hash):
+                leaf_failure = (size, _changed_or_reordered(engine, log_id, r, digest), r)
             if leaf_failure is not None:
                 break
             frontier, filled = merkle.append_leaves(size, frontier, [bytes(r.leaf_hash)])
