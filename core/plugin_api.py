@@ -128,6 +128,19 @@ class ReportArea:
     cities: tuple[str, ...]
 
 
+def for_city(
+    roll_up: Callable[[Any, ReportArea, dt.date, dt.date], ReportResult],
+) -> Callable[[Any, str, dt.date, dt.date], ReportResult]:
+    """A ReportSpec `build` (one city) from its `roll_up` (any area): the roll-up run on the
+    city alone, for a report whose city figures come from the same code as its totals."""
+
+    def build(session: Any, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
+        return roll_up(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
+
+    build.__name__ = f"{getattr(roll_up, '__name__', 'roll_up')}_for_city"
+    return build
+
+
 @dataclass(frozen=True)
 class ReportDelivery:
     """A report the seed asks to be sent on schedule: the `level` of the areas it covers, its

@@ -21,6 +21,7 @@ from core.plugin_api import (
     ReportSpec,
     SettingSpec,
     SettingType,
+    for_city,
 )
 from core.reports import units
 from core.settings_store import read_setting
@@ -111,17 +112,13 @@ def timeliness(session: Session, area: ReportArea, start: dt.date, end: dt.date)
     )
 
 
-def timeliness_city(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
-    return timeliness(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
-
-
 COLUMN_LABELS = {
     "approved_in_time": "按时审批数",
     "approved_late": "超时审批数",
     "avg_lag_days": "平均用时（天）",
     "max_lag_days": "最长用时（天）",
     "overdue_open": "超期未办数",
-}  # Chinese labels of its own columns (core/web/report_labels.py)
+}  # Chinese labels of its own columns (ReportSpec.column_labels)
 
 
 REPORT = ReportSpec(
@@ -129,7 +126,7 @@ REPORT = ReportSpec(
     MEASURE,
     "事故证据网上查阅及时性：送达至审核通过用时、超期未审核 (delivery-to-approval lag, overdue)",
     ReportPeriod.MONTHLY.value,
-    timeliness_city,
+    for_city(timeliness),
     roll_up=timeliness,
     deliveries=(
         ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.MONTHLY, (Role.PROVINCE_ADMIN,), RULE_TIMELY),

@@ -23,6 +23,7 @@ from core.plugin_api import (
     ReportResult,
     ReportRow,
     ReportSpec,
+    for_city,
 )
 from core.registries.applications import Application
 from core.registries.vehicles import Vehicle
@@ -114,16 +115,12 @@ def monthly_pilot(session: Session, area: ReportArea, start: dt.date, end: dt.da
     return ReportResult(COLUMNS, rows, notes)
 
 
-def monthly_pilot_city(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:  # fmt: skip
-    return monthly_pilot(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
-
-
 COLUMN_LABELS = {
     "verifications": "核验次数",
     "roadside_checks": "路面查验次数",
     "roadside_e_only_warnings": "仅出示电子证件提示次数",
     "grants": "授权数",
-}  # Chinese labels of its own columns (core/web/report_labels.py)
+}  # Chinese labels of its own columns (ReportSpec.column_labels)
 
 
 REPORTS = [
@@ -132,7 +129,7 @@ REPORTS = [
         MEASURE,
         "电子行驶证试点工作情况月报 (monthly pilot report to the ministry)",
         ReportPeriod.MONTHLY.value,
-        monthly_pilot_city,
+        for_city(monthly_pilot),
         roll_up=monthly_pilot,
         deliveries=(
             ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.MONTHLY, (Role.NATIONAL_ADMIN,), RULE, at_period_end=True),

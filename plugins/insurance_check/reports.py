@@ -21,6 +21,7 @@ from core.plugin_api import (
     ReportResult,
     ReportRow,
     ReportSpec,
+    for_city,
 )
 from core.reports import units
 
@@ -155,10 +156,6 @@ def anomalies(session: Session, area: ReportArea, start: dt.date, end: dt.date) 
     return ReportResult(TREND_COLUMNS, rows, notes)
 
 
-def anomalies_city(session: Session, city_code: str, start: dt.date, end: dt.date) -> ReportResult:
-    return anomalies(session, ReportArea(ReportLevel.CITY, city_code, (city_code,)), start, end)
-
-
 ANOMALY_COLUMNS = {
     "checks": "核查次数",
     "failed": "核查未通过数",
@@ -168,7 +165,7 @@ ANOMALY_COLUMNS = {
     "trend": "趋势",
     "last_4_periods": "近四期",
     "unresolved": "未处理数",
-}  # Chinese labels of its own columns (core/web/report_labels.py)
+}  # Chinese labels of its own columns (ReportSpec.column_labels)
 
 
 REPORTS.append(
@@ -177,7 +174,7 @@ REPORTS.append(
         MEASURE,
         "交强险核查异常周报：各市、各省失败数与趋势 (weekly anomaly figure with its trend)",
         ReportPeriod.WEEKLY.value,
-        anomalies_city,
+        for_city(anomalies),
         roll_up=anomalies,
         deliveries=(
             ReportDelivery(ReportLevel.PROVINCE, ReportPeriod.WEEKLY, (Role.PROVINCE_ADMIN,), Rule.WEEKLY_PROVINCE),

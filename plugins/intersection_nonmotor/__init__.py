@@ -39,7 +39,7 @@ REPORT_COLUMNS = {
     "flag_stop_line_fined": "越线停车即罚款",
     "flag_serious_persuasion_only": "严重违法仅劝导",
     "key": "重点路口数",
-}  # Chinese labels of its own columns (core/web/report_labels.py)
+}  # Chinese labels of its own columns (ReportSpec.column_labels)
 
 
 class IntersectionNonmotor(MeasurePlugin):
