@@ -56,3 +56,12 @@ def test_display_names_follow_one_pattern():
     assert (
         report_labels.display_name(spec, Measure) == "M01 驾驶证电子化 · 申领、发放与核验（月报）"
     )
+
+
+def test_every_application_status_has_a_chinese_term():
+    """Reports show the core's application statuses (M08's `business:status` rows): each has one,
+    keyed by the enum, so a status added to the core fails here until it is labelled."""
+    from core.registries.applications import AppStatus
+
+    assert {str(s) for s in AppStatus} <= set(report_labels.VALUES)
+    assert all(CJK.search(report_labels.VALUES[s]) for s in AppStatus)

@@ -30,6 +30,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.divisions import CITIES, PROVINCES
+from core.registries.applications import AppStatus
 
 PERIODS = {"WEEKLY": "（周报）", "MONTHLY": "（月报）"}
 
@@ -69,12 +70,12 @@ VALUES: dict[str, str] = {
     "SAME": "持平",
     "YES": "是",
     "NO": "否",
-    "SUBMITTED": "已提交",
-    "UNDER_REVIEW": "审核中",
-    "APPROVED": "已批准",
-    "REJECTED": "已驳回",
-    "COMPLETED": "已办结",
-    "CANCELLED": "已取消",
+    AppStatus.SUBMITTED: "已提交",
+    AppStatus.UNDER_REVIEW: "审核中",
+    AppStatus.APPROVED: "已批准",
+    AppStatus.REJECTED: "已驳回",
+    AppStatus.COMPLETED: "已办结",
+    AppStatus.CANCELLED: "已取消",
 }
 # an English word of a label or figure, as the console's /\b[A-Za-z][A-Za-z_]*\b/g finds it
 WORD = re.compile(r"\b[A-Za-z][A-Za-z_]*\b", re.ASCII)

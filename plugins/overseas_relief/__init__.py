@@ -12,7 +12,7 @@ from core.rollout import RolloutDefault
 
 from . import demo, models, notices  # noqa: F401 - its tables
 from .adapters import ADAPTER, TableExitEntryRecords
-from .reports import relief
+from .reports import SUBJECT1_ROW, relief
 from .rules import MEASURE
 from .schema import OverseasReliefMutation, OverseasReliefQuery
 from .service import DEFERRAL_BUSINESSES, RESTORE
@@ -77,7 +77,7 @@ class OverseasRelief(MeasurePlugin):
             terms={
                 RESTORE: "恢复驾驶资格",
                 **{f"DEFERRAL_{code}": f"延期{name}" for code, name in DEFERRAL_BUSINESSES.items()},
-                "restorations needing Subject 1": "需考科目一的恢复驾驶资格",
+                SUBJECT1_ROW: "需考科目一的恢复驾驶资格",
             },
         )
     ]
