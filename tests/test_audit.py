@@ -281,6 +281,46 @@ def test_tampering_with_a_sequenced_event_is_named(core_env, tamper, reason):
     assert broken.reason.startswith(reason), broken.reason
 
 
+def test_the_sequencer_uses_the_writers_leaf_hash_and_hashes_older_events_itself(core_env):
+    """Each event is stored with its leaf hash (SHA-256(0x00 ‖ entry)); events written before
+    migration core_0010 have none, and the sequencer computes theirs: the leaves are the same."""
+    from core.audit import entry_bytes, merkle
+
+    env = core_env
+    for _ in range(3):
+        env.data(SIGN_IN)
+    events = _events(env)
+    assert [bytes(e.leaf_hash) for e in events] == [
+        merkle.leaf_hash(entry_bytes(e)) for e in events
+    ]
+    if env.platform.engine.dialect.name != "postgresql":  # PostgreSQL refuses the UPDATE
+        with env.platform.engine.begin() as conn:  # as an event written before core_0010
+            conn.execute(text("UPDATE audit_events SET leaf_hash = NULL WHERE seq = 2"))
+    _sequence(env)
+    with env.session() as s:
+        leaves = s.exec(select(AuditLeaf).order_by(AuditLeaf.leaf_index)).all()
+    assert [(leaf.event_seq, bytes(leaf.leaf_hash)) for leaf in leaves] == [
+        (e.seq, bytes(e.leaf_hash)) for e in events
+    ]
+    assert _verify(env).ok
+
+
+def test_a_stored_leaf_hash_that_is_not_the_events_is_caught(core_env):
+    """The writer's leaf hash is not trusted: one forged before sequencing (the event's other
+    columns untouched) is integrated, and audit-verify, which recomputes every entry, names it."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET leaf_hash = zeroblob(32) WHERE seq = 2"))
+    _sequence(env)
+    broken = _verify(env).first_broken
+    assert broken is not None and broken.broken_at == 1
+    assert broken.reason.startswith("event seq 2 was changed after it was logged"), broken.reason
+
+
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
     env = core_env
     _four_sequenced_events(env)

@@ -50,6 +50,10 @@ class EventDraft:
     _leaf_hash: bytes | None = field(default=None, init=False, repr=False, compare=False)
 
     def row(self) -> dict[str, Any]:
+        """The audit_events row: the entry's fields and its leaf hash."""
+        return {**self._fields(), "leaf_hash": self.leaf_hash()}
+
+    def _fields(self) -> dict[str, Any]:
         return {
             "uid": self.uid,
             "log_id": self.log_id,
@@ -67,7 +71,7 @@ class EventDraft:
         }
 
     def entry(self) -> bytes:
-        return entry_bytes(self.row())
+        return entry_bytes(self._fields())
 
     def leaf_hash(self) -> bytes:
         """SHA-256(0x00 ‖ entry) (RFC 9162 §2.1.1), computed once: a draft is fixed once drafted
@@ -108,7 +112,23 @@ def entry_bytes_of(values: Any, at: dt.datetime | str) -> bytes:
     body = dict(zip(ENTRY_FIELDS, values, strict=True))
     body["at"] = iso_time(at)
     body["v"] = ENTRY_VERSION
-    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    try:
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return _entry_as_stored(body)
+
+
+def _entry_as_stored(body: dict[str, Any]) -> bytes:
+    """The entry of a detail orjson cannot write as drafted: its keys are not all strings, or an
+    integer exceeds 64 bits. The detail is taken as it reads back from its JSON column
+    (`detail_from_text`, as the sequencer and audit-verify read it), so that the writer's leaf
+    hash equals the one recomputed from the stored row; what orjson still refuses is written by
+    the standard encoder in the same form (sorted keys, no whitespace)."""
+    body["detail"] = detail_from_text(json.dumps(body["detail"]))
+    try:
+        return orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def iso_time(at: dt.datetime | str) -> str:

@@ -2,7 +2,8 @@
 
     audit_events      one row per audited action, inserted in the transaction of the change it
                       records; `log_id` names its log (a province, or "national"); `txn` orders
-                      commits on PostgreSQL (the writer's transaction id; 0 on SQLite)
+                      commits on PostgreSQL (the writer's transaction id; 0 on SQLite);
+                      `leaf_hash` is its entry's leaf hash as the writer computed it
     audit_leaves      leaf `leaf_index` of log `log_id` is event `event_seq`, with its leaf hash
     audit_nodes       every complete subtree of level ≥ 1, stored once when it fills
     audit_tree_heads  signed tree heads: (log, size, root, time), one per integrated batch
@@ -51,6 +52,10 @@ class AuditEvent(SQLModel, table=True):
     subject_ref: str | None = Field(default=None, max_length=80)
     outcome: str = Field(max_length=60)
     detail: dict = json_field({})
+    # SHA-256(0x00 ‖ entry), computed by the writer (a receipt already names it), so that the
+    # sequencer reads 32 bytes per event instead of the event; null for events written before
+    # core_0010 (the sequencer computes those). Not trusted: audit-verify recomputes every entry.
+    leaf_hash: bytes | None = Field(default=None, sa_column=Column(LargeBinary(32), nullable=True))
 
 
 class AuditLeaf(SQLModel, table=True):

@@ -1,8 +1,8 @@
 """The sequencer: integrates committed audit events into each log's Merkle tree and signs tree heads.
 
-Requests only insert events (core/audit/entries.py). For each log, the sequencer reads where it
-stopped (the latest tree head), selects the next events in commit order, appends their leaf
-hashes, stores every complete subtree they fill, signs the new tree head and commits. However many
+Requests only insert events (core/audit/entries.py), each with its leaf hash. For each log, the
+sequencer reads where it stopped (the latest tree head), selects the next events' leaf hashes in
+commit order (an event written without one is read whole and hashed), appends them, stores every complete subtree they fill, signs the new tree head and commits. However many
 workers or hosts run one, one log grows by one sequencer at a time:
 - PostgreSQL: all of it in one transaction under the log's lock, taken without waiting
   (`pg_try_advisory_xact_lock`); a second sequencer finds the lock taken and skips that log.
@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from core.audit import merkle
@@ -47,10 +47,16 @@ L = AuditLeaf.__table__  # type: ignore[attr-defined]
 N = AuditNode.__table__  # type: ignore[attr-defined]
 H = AuditTreeHead.__table__  # type: ignore[attr-defined]
 BATCH = 5000
-# seq, txn, at, then the entry's fields in ENTRY_FIELDS order, `detail` (last) as its JSON text;
-# a text() statement, so rows come as the driver gives them, without SQLAlchemy's type processing
-# per value (on SQLite `at` stays the stored text, which entries.iso_time turns without parsing)
-_PENDING_COLUMNS = ", ".join(["seq", "txn", "at", *ENTRY_FIELDS[:-1], "CAST(detail AS TEXT)"])
+# text() statements, so rows come as the driver gives them, without SQLAlchemy's type processing
+# per value (on SQLite `at` stays the stored text, which entries.iso_time turns without parsing).
+# A pending event is read as (seq, txn, at, leaf_hash): the writer stored its leaf hash.
+_PENDING_COLUMNS = "seq, txn, at, leaf_hash"
+# An event written without one (before migration core_0010) is read whole: seq, at, then the
+# entry's fields in ENTRY_FIELDS order, `detail` (last) as its JSON text.
+_ENTRY_COLUMNS = ", ".join(["seq", "at", *ENTRY_FIELDS[:-1], "CAST(detail AS TEXT)"])
+_EVENTS_BY_SEQ = text(f"SELECT {_ENTRY_COLUMNS} FROM {E.name} WHERE seq IN :seqs").bindparams(
+    bindparam("seqs", expanding=True)
+)
 _PENDING = {
     (same_txn, horizon): text(
         f"SELECT {_PENDING_COLUMNS} FROM {E.name} WHERE log_id = :log_id AND "
@@ -241,7 +247,7 @@ def _compute(
     events = _pending(conn, log_id, after, batch)
     if not events:
         return size, None
-    leaves = [merkle.leaf_hash(_entry(e)) for e in events]
+    leaves = _leaf_hashes(conn, events)
     frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
     new_frontier, created = merkle.append_leaves(size, frontier, leaves)
     new_size = size + len(events)
@@ -277,9 +283,20 @@ def _store(conn: Connection, log_id: str, append: _Append) -> None:
     conn.execute(insert(H), append.head)
 
 
+def _leaf_hashes(conn: Connection, events: list[Any]) -> list[bytes]:
+    """The leaf hashes of `_PENDING` rows: as their writers stored them, or, for events written
+    without one, computed from the events' entries (read in chunks of 500)."""
+    missing = [e.seq for e in events if e.leaf_hash is None]
+    computed: dict[int, bytes] = {}
+    for seqs in _chunks(missing, 500):
+        for row in conn.execute(_EVENTS_BY_SEQ, {"seqs": seqs}):
+            computed[row[0]] = merkle.leaf_hash(_entry(row))
+    return [bytes(e.leaf_hash) if e.leaf_hash is not None else computed[e.seq] for e in events]
+
+
 def _entry(event: Any) -> bytes:
-    """The entry bytes of a `_PENDING` row."""
-    return entry_bytes_of((*event[3:-1], detail_from_text(event[-1])), event[2])
+    """The entry bytes of an `_EVENTS_BY_SEQ` row."""
+    return entry_bytes_of((*event[2:-1], detail_from_text(event[-1])), event[1])
 
 
 def _utc(at: dt.datetime | str) -> dt.datetime:
