@@ -11,6 +11,7 @@ from core.accounts import Person
 from core.api.review_types import NotedDecisionInput
 from core.api.types import DrivingLicence, IdTypeEnum
 from core.context import Context, WriteScope
+from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.identity import DocumentType
@@ -161,7 +162,7 @@ class VeteranLicenceQuery:
         "Your driving-record remarks of military service (2021-七-三-2).",
         qualifier="own",
     )
-    def veteran_licence_driving_record(
+    def my_veteran_licence_driving_record(
         self, info: strawberry.Info
     ) -> list[VeteranLicenceRecordRemark]:
         ctx: Context = info.context
@@ -176,6 +177,17 @@ class VeteranLicenceQuery:
             .order_by(DrivingRecordRemark.created_at)
         ).all()
         return [VeteranLicenceRecordRemark.of(r) for r in rows]
+
+    @operation_field(
+        f"{MEASURE}.record_read",
+        "Your driving-record remarks of military service, as `myVeteranLicenceDrivingRecord`.",
+        qualifier="own",
+        deprecation_reason=renamed_mine_list("myVeteranLicenceDrivingRecord"),
+    )
+    def veteran_licence_driving_record(
+        self, info: strawberry.Info
+    ) -> list[VeteranLicenceRecordRemark]:
+        return VeteranLicenceQuery.my_veteran_licence_driving_record(self, info)  # type: ignore[operator]
 
 
 @strawberry.type

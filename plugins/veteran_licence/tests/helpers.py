@@ -14,7 +14,7 @@ QUEUE = """{ veteranLicenceSuspiciousQueue(first: 10) { totalCount nodes { appli
 RESOLVE = """mutation($i: VeteranLicenceResolveInput!) { veteranLicenceSuspiciousResolve(input: $i) {
   errors { code field } exchange { status firstIssueDate licence { classes } } } }"""
 REMARK = """mutation($n: String!) { veteranLicenceRecordRemarkRequest(militaryNumber: $n) { errors { code field rule } remark { text rule } } }"""
-RECORD = "{ veteranLicenceDrivingRecord { militaryNumber text } }"
+RECORD = "{ myVeteranLicenceDrivingRecord { militaryNumber text } }"
 
 SEQ = iter(range(10_000))
 

@@ -215,7 +215,10 @@ def test_record_remark_cutoff_boundary(make_env):
         "增驾 B2 2016-03-01" in out["remark"]["text"]
     )  # addition before the new licence: its issue date
     assert remark(env, on_cutoff, n1)["errors"][0]["code"] == "VETERAN_ALREADY_REMARKED"
-    assert env.data(RECORD, as_=on_cutoff)["veteranLicenceDrivingRecord"][0]["militaryNumber"] == n1
+    record = env.data(RECORD, as_=on_cutoff)["myVeteranLicenceDrivingRecord"]
+    assert record[0]["militaryNumber"] == n1
+    old = RECORD.replace("myVeteranLicenceDrivingRecord", "veteranLicenceDrivingRecord")
+    assert env.data(old, as_=on_cutoff)["veteranLicenceDrivingRecord"] == record  # deprecated name
     _, late, n2 = veteran(env, civil=True, exchanged=dt.date(2021, 6, 1))
     late_out = remark(env, late, n2)
     assert (
