@@ -94,7 +94,7 @@ def _count(platform, accounts) -> dict[int, int]:  # noqa: ANN001
         token = env.token(accounts[vehicles][0])
         data = env.data(HOME_QUERY, LOCATION, as_=token)  # warm: document, rollout, settings
         assert len(data["myVehicles"]) == vehicles, data["myVehicles"]
-        assert len(data["myPreciseGuidanceTodos"]) == vehicles + 2
+        assert len(data["preciseGuidanceTodos"]) == vehicles + 2
         with env.count_statements() as counter:
             env.data(HOME_QUERY, LOCATION, as_=token)
         out[vehicles] = counter.count

@@ -47,7 +47,7 @@ query Home($lat: Float, $lon: Float) {
     licence { id fileNumber classes validUntil status statusLabel points }
   }
   eDrivingLicenceShow(count: 2) { qrVersion payloads { text notBefore expiresAt length } }
-  myPreciseGuidanceTodos(latitude: $lat, longitude: $lon) {
+  preciseGuidanceTodos(latitude: $lat, longitude: $lon) {
     business label due overdue subject subjectRef reason
     guide { business label city process materials local }
     outlet {

@@ -1,7 +1,7 @@
 """The citizen's home screen in one request: its SQL statements do not grow with the list.
 
 One document asks for `me`, `myDrivingLicences`, `myVehicles`, `myEDrivingLicence`,
-`eDrivingLicenceShow` and `myPreciseGuidanceTodos` with their guides and nearest outlets
+`eDrivingLicenceShow` and `preciseGuidanceTodos` with their guides and nearest outlets
 (tests/home_screen.py). The caller's person, licences and vehicles are read once per request and
 shared by the fields (core/registries/caller.py); the to-dos' guides and outlets are read with one
 statement each (plugins/precise_guidance/service.py).
@@ -82,8 +82,8 @@ def test_statements_do_not_depend_on_the_number_of_vehicles(make_env, where):
     _more_vehicles(env, 19, start=1)
     twenty, counted_20 = _home(env, token, where)
 
-    assert len(one["myVehicles"]) == 1 and len(one["myPreciseGuidanceTodos"]) == 3
-    assert len(twenty["myVehicles"]) == 20 and len(twenty["myPreciseGuidanceTodos"]) == 22
+    assert len(one["myVehicles"]) == 1 and len(one["preciseGuidanceTodos"]) == 3
+    assert len(twenty["myVehicles"]) == 20 and len(twenty["preciseGuidanceTodos"]) == 22
     assert counted_1.count == counted_20.count, (
         f"1 vehicle:\n{counted_1.report()}\n20 vehicles:\n{counted_20.report()}"
     )
@@ -121,7 +121,7 @@ def test_home_screen_with_one_vehicle_answers_as_before(make_env):
     assert payloads[0]["notBefore"] == "2024-09-02T09:00:00+08:00"
     assert data["eDrivingLicenceShow"]["qrVersion"] == cred.qr_version(payloads[0]["text"])
 
-    todos = data["myPreciseGuidanceTodos"]
+    todos = data["preciseGuidanceTodos"]
     assert [(t["business"], t["due"], t["subjectRef"].split(":")[0]) for t in todos] == [
         ("PAYMENT", "2024-09-02", "Violation"),
         ("INSPECTION", "2024-09-12", "Vehicle"),
@@ -149,7 +149,7 @@ def test_twenty_todos_each_with_its_guide_and_outlet(make_env):
     data = env.data(HOME_QUERY, LOCATION, as_=env.refs["zhao_account"])
     vehicles = {v["id"]: v for v in data["myVehicles"]}
     assert len(vehicles) == 20
-    todos = [t for t in data["myPreciseGuidanceTodos"] if t["subjectRef"].startswith("Vehicle:")]
+    todos = [t for t in data["preciseGuidanceTodos"] if t["subjectRef"].startswith("Vehicle:")]
     assert sorted(t["subjectRef"] for t in todos) == sorted(f"Vehicle:{i}" for i in vehicles)
     assert [t["due"] for t in todos] == sorted(t["due"] for t in todos)
     for todo in todos:
@@ -167,7 +167,7 @@ def test_twenty_todos_each_with_its_guide_and_outlet(make_env):
             assert todo["outlet"]["outlet"]["name"] == "南京市车辆管理所"
     assert Counter(t["business"] for t in todos) == {"INSPECTION": 10, "EXEMPT_MARK": 10}
     # without a location: the domicile city's outlets, by name, no distance
-    plain = env.data(HOME_QUERY, {}, as_=env.refs["zhao_account"])["myPreciseGuidanceTodos"]
+    plain = env.data(HOME_QUERY, {}, as_=env.refs["zhao_account"])["preciseGuidanceTodos"]
     assert len(plain) == 22 and all(t["outlet"]["distanceKm"] is None for t in plain)
     by_business = {t["business"]: t["outlet"]["outlet"]["name"] for t in plain}
     assert by_business["INSPECTION"] == "南京市车辆管理所"  # 南京市… sorts before 南京江宁…
@@ -211,16 +211,16 @@ def test_checks_still_apply_to_every_field(make_env):
     assert env.data("{ myEDrivingLicence { liveStatus } }", as_=zhao)["myEDrivingLicence"]
     rest = env.data(
         "query($lat: Float, $lon: Float) { myVehicles { id } "
-        "myPreciseGuidanceTodos(latitude: $lat, longitude: $lon) { business } }",
+        "preciseGuidanceTodos(latitude: $lat, longitude: $lon) { business } }",
         LOCATION,
         as_=zhao,
     )
-    assert len(rest["myVehicles"]) == 1 and len(rest["myPreciseGuidanceTodos"]) == 3
+    assert len(rest["myVehicles"]) == 1 and len(rest["preciseGuidanceTodos"]) == 3
     env.set_rollout("precise_guidance", "320100", enabled=False)
-    body = env.gql("{ myVehicles { id } myPreciseGuidanceTodos { business } }", as_=zhao)
+    body = env.gql("{ myVehicles { id } preciseGuidanceTodos { business } }", as_=zhao)
     assert body["data"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["FEATURE_NOT_ENABLED"]
-    assert body["errors"][0]["path"] == ["myPreciseGuidanceTodos"]
+    assert body["errors"][0]["path"] == ["preciseGuidanceTodos"]
 
 
 def test_the_next_request_reads_afresh(make_env):
@@ -230,7 +230,7 @@ def test_the_next_request_reads_afresh(make_env):
     assert len(env.data(HOME_QUERY, LOCATION, as_=token)["myVehicles"]) == 1
     _more_vehicles(env, 1, start=1)
     data = env.data(HOME_QUERY, LOCATION, as_=token)
-    assert len(data["myVehicles"]) == 2 and len(data["myPreciseGuidanceTodos"]) == 4
+    assert len(data["myVehicles"]) == 2 and len(data["preciseGuidanceTodos"]) == 4
 
 
 def test_qr_version_depends_on_the_length_only():

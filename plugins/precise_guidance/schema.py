@@ -10,7 +10,6 @@ import strawberry
 from core.context import Context, WriteScope
 from core.divisions import city as lookup_city
 from core.errors import RuleError
-from core.graphql.mine import renamed_mine_list
 from core.graphql.operations import Payload, mutation, operation_field
 from core.graphql.pagination import Connection, paginate
 from core.graphql.rows import from_row
@@ -258,24 +257,13 @@ class PreciseGuidanceQuery:
         "the domicile city's outlets).",
         qualifier="own to-dos",
     )
-    def my_precise_guidance_todos(
+    def precise_guidance_todos(
         self, info: strawberry.Info, latitude: float | None = None, longitude: float | None = None
     ) -> list[PreciseGuidanceTodo]:
         ctx: Context = info.context
         _person, views = service.citizen_todos(ctx, _location(latitude, longitude))
         today = ctx.today()
         return [PreciseGuidanceTodo.of(v, today) for v in views]
-
-    @operation_field(
-        f"{MEASURE}.todo_read",
-        "Your pending businesses, as `myPreciseGuidanceTodos`.",
-        qualifier="own to-dos",
-        deprecation_reason=renamed_mine_list("myPreciseGuidanceTodos"),
-    )
-    def precise_guidance_todos(
-        self, info: strawberry.Info, latitude: float | None = None, longitude: float | None = None
-    ) -> list[PreciseGuidanceTodo]:
-        return PreciseGuidanceQuery.my_precise_guidance_todos(self, info, latitude, longitude)  # type: ignore[operator]
 
     @operation_field(
         f"{MEASURE}.correction_read", "Corrections reported for the city.", qualifier=OWN_CITY

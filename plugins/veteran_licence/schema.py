@@ -161,6 +161,7 @@ class VeteranLicenceQuery:
         f"{MEASURE}.record_read",
         "Your driving-record remarks of military service (2021-七-三-2).",
         qualifier="own",
+        own_records=True,
     )
     def my_veteran_licence_driving_record(
         self, info: strawberry.Info
@@ -182,6 +183,7 @@ class VeteranLicenceQuery:
         f"{MEASURE}.record_read",
         "Your driving-record remarks of military service, as `myVeteranLicenceDrivingRecord`.",
         qualifier="own",
+        own_records=True,
         deprecation_reason=renamed_mine_list("myVeteranLicenceDrivingRecord"),
     )
     def veteran_licence_driving_record(

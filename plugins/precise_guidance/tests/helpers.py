@@ -49,7 +49,7 @@ CORRECTIONS = """
 query($c: String!, $s: PreciseGuidanceCorrectionStatus) { preciseGuidanceCorrections(city: $c, status: $s) {
   totalCount nodes { id status } } }"""
 TODOS = """
-query($lat: Float, $lon: Float) { myPreciseGuidanceTodos(latitude: $lat, longitude: $lon) {
+query($lat: Float, $lon: Float) { preciseGuidanceTodos(latitude: $lat, longitude: $lon) {
   business label due overdue subject subjectRef reason
   guide { process materials local }
   outlet { distanceKm outlet { name } } } }"""

@@ -259,7 +259,7 @@ def test_citizen_todos_with_guide_and_nearest_outlet(make_env):
     outlet_id(env, JIANGNING)
     due_world(env)
     todos = env.data(TODOS, {"lat": 31.95, "lon": 118.84}, as_="zhang_account")[
-        "myPreciseGuidanceTodos"
+        "preciseGuidanceTodos"
     ]
     by_kind = {t["business"]: t for t in todos}
     assert set(by_kind) == {"EXEMPT_MARK", "RENEWAL", "PAYMENT"}
@@ -268,15 +268,12 @@ def test_citizen_todos_with_guide_and_nearest_outlet(make_env):
     assert by_kind["RENEWAL"]["due"] == "2024-12-01" and by_kind["RENEWAL"]["overdue"] is False
     assert by_kind["RENEWAL"]["guide"]["materials"]
     # without a location: the domicile city's outlets
-    todos = env.data(TODOS, as_="zhang_account")["myPreciseGuidanceTodos"]
+    todos = env.data(TODOS, as_="zhang_account")["preciseGuidanceTodos"]
     assert all(t["outlet"]["distanceKm"] is None for t in todos)
     # another citizen sees only their own (li: her car's overdue exempt mark)
-    li = env.data(TODOS, as_="li_account")["myPreciseGuidanceTodos"]
+    li = env.data(TODOS, as_="li_account")["preciseGuidanceTodos"]
     assert [t["subjectRef"] for t in li] == [f"Vehicle:{env.refs['li_car'].id}"]
     assert li[0]["overdue"] is True
-    # the name before the one 'my…' pattern answers the same until its removal
-    old = TODOS.replace("myPreciseGuidanceTodos", "preciseGuidanceTodos")
-    assert env.data(old, as_="li_account")["preciseGuidanceTodos"] == li
 
 
 def test_todos_refusals(make_env):

@@ -226,6 +226,10 @@ def test_record_remark_cutoff_boundary(make_env):
         and "七-三-2" in late_out["errors"][0]["rule"]
     )
     assert row_count(env, DrivingRecordRemark) == 1
+    # switched off in the city: no new remark, but one's own record still answers (rule 2)
+    env.set_rollout("veteran_licence", "320100", enabled=False, valid_from=dt.date(2021, 6, 1))
+    assert env.data(RECORD, as_=on_cutoff)["myVeteranLicenceDrivingRecord"] == record
+    assert env.data(old, as_=on_cutoff)["veteranLicenceDrivingRecord"] == record
 
 
 def test_record_remark_prefixes_and_checks(make_env):
