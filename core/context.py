@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from graphql import OperationType
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
 
@@ -26,10 +26,10 @@ from core import outbox
 from core.accounts import Role
 from core.actor import Actor
 from core.audit import EventDraft, insert_event
-from core.db import begin_write, is_sqlite_busy
+from core.db import begin_write, is_sqlite_busy, is_unique_violation
 from core.direct_select import DirectSelect
 from core.divisions import city as lookup_city
-from core.errors import Code, Forbidden, NotAuthenticated, RuleError
+from core.errors import RULE_CONCURRENT_WRITES, Code, Forbidden, NotAuthenticated, RuleError
 from core.notices import Addressee
 from core.rollout import Decision
 
@@ -407,7 +407,10 @@ class Context:
         inserts (`scope.insert`) writes them in a short IMMEDIATE transaction after its reads. A
         writer whose read snapshot went stale meanwhile (SQLITE_BUSY_SNAPSHOT) runs again, the
         last attempt holding the lock from the start. On PostgreSQL nothing here takes a lock
-        that an unrelated request needs.
+        that an unrelated request needs. A work whose check-then-insert lost a race to another
+        request (a unique key taken meanwhile) runs again too, and so answers with its rule's own
+        refusal (e.g. ALREADY_EXISTS); if it still collides on the last attempt, it is refused as
+        CONFLICT ("try again"), never an internal error.
 
         `grouped=True` (the mutation frame, under the HTTP layer's `committer`): a work that only
         staged inserts returns an awaitable instead, which resolves to the result once its rows
@@ -430,23 +433,41 @@ class Context:
                 return result
             except RuleError as error:
                 self._rollback(scope)
-                if error.measure is None and measure in self.platform.measures:
-                    error.measure = measure  # a core code refusing inside this measure's operation
-                self._audit_refusal(
-                    action, scope.subject_person_id, scope.subject_ref, error, measure=measure
-                )
-                from core.graphql.types import UserError
-
-                return payload(errors=[UserError.of(error)])  # type: ignore[call-arg]
+                return self._refused(action, measure, payload, scope, error)
             except OperationalError as exc:
                 self._rollback(scope)
                 if attempt < self.WRITE_ATTEMPTS and is_sqlite_busy(exc):
                     continue
                 raise
+            except IntegrityError as exc:
+                self._rollback(scope)
+                if not is_unique_violation(exc):
+                    raise
+                if attempt < self.WRITE_ATTEMPTS:
+                    continue  # its check-then-insert lost a race: run again, seeing the other row
+                conflict = RuleError(
+                    Code.CONFLICT,
+                    "Another request wrote the same record at the same time; try again.",
+                    rule=RULE_CONCURRENT_WRITES,
+                )
+                return self._refused(action, measure, payload, scope, conflict)
             except Exception:
                 self._rollback(scope)
                 raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _refused(
+        self, action: str, measure: str, payload: type[P], scope: WriteScope, error: RuleError
+    ) -> P:
+        """The payload of a refused mutation (rolled back), its refusal audited."""
+        if error.measure is None and measure in self.platform.measures:
+            error.measure = measure  # a core code refusing inside this measure's operation
+        self._audit_refusal(
+            action, scope.subject_person_id, scope.subject_ref, error, measure=measure
+        )
+        from core.graphql.types import UserError
+
+        return payload(errors=[UserError.of(error)])  # type: ignore[call-arg]
 
     def _rollback(self, scope: WriteScope) -> None:
         if scope._session is not None:

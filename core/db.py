@@ -93,6 +93,17 @@ def is_sqlite_busy(exc: BaseException) -> bool:
     return name.startswith("SQLITE_BUSY") or "database is locked" in str(orig)
 
 
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether `exc` is a unique (or primary) key refused because another transaction took it
+    (SQLite: SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY; PostgreSQL: SQLSTATE 23505 unique_violation):
+    a check-then-insert that lost a race, which may run again and then see the other row."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlstate", None) == "23505":
+        return True
+    name = getattr(orig, "sqlite_errorname", "") or ""
+    return name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY")
+
+
 def write_session(engine: Engine, **kwargs: Any) -> Session:
     """A new session whose transaction starts as a writer (see `begin_write`)."""
     return begin_write(Session(engine, **kwargs))

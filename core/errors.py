@@ -54,6 +54,10 @@ CORE_RULES: dict[str, str] = {
     Code.INVALID_TRANSITION: "core: a case moves only along its workflow's steps",
 }
 
+# The rule of a write refused because it kept colliding with concurrent requests on a unique key
+# (core/context.py `Context.mutate`); other CONFLICT refusals name their own rule, or none.
+RULE_CONCURRENT_WRITES = "core: concurrent writes (another request wrote the same record first)"
+
 
 class ErrorCode(enum.StrEnum):
     """Base of every measure's `<Noun>ErrorCode` enum (its errors.py): a closed set of codes, each
