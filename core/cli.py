@@ -70,15 +70,20 @@ def db_init_summary(before: set[str], after: set[str]) -> str:
 
 
 def cmd_db_migrate(args: argparse.Namespace) -> int:
-    from core.schema_migrations import MigrationError, migrate
+    from core.schema_migrations import MigrationError, current_revisions, migrate
     from core.settings import Settings
 
+    url = Settings.from_env().database_url
     try:
-        migrate(Settings.from_env().database_url, args.revision)
+        migrate(url, args.revision)
     except MigrationError as refusal:
         print(f"not migrated: {refusal}", file=sys.stderr)
         return 2
-    print(f"database migrated to {args.revision}")
+    now = ", ".join(sorted(current_revisions(url)))
+    if args.revision in ("heads", "head") or args.revision in now.split(", "):
+        print(f"database migrated to {args.revision}: at {now}")
+    else:  # alembic upgrades only: a revision already passed changes nothing
+        print(f"database already past {args.revision} (db-migrate only upgrades): at {now}")
     return 0
 
 
@@ -299,18 +304,21 @@ def cmd_audit_sequence(args: argparse.Namespace) -> int:
 
     platform = _platform()
     marks: dict[str, tuple[int, int]] = {}
+    refused: dict[str, str] = {}  # a damaged log's refusal, said once (the other logs go on)
     while True:
-        try:
-            done = sequence_all(
-                platform.engine, platform.keys, platform.clock.now(), watermarks=marks
-            )
-        except LookupError as refusal:  # a damaged log: it is not extended (run audit-verify)
-            print(f"audit-sequence refused: {refusal}; run audit-verify", file=sys.stderr)
-            return 1
+        done = sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
         for result in done:
-            print(f"log {result.log_id}: +{result.added} -> {result.tree_size} entries")
+            if result.refused is None:
+                refused.pop(result.log_id, None)
+                print(f"log {result.log_id}: +{result.added} -> {result.tree_size} entries")
+                continue
+            if refused.get(result.log_id) != result.refused:
+                print(
+                    f"audit-sequence refused: {result.refused}; run audit-verify", file=sys.stderr
+                )
+            refused[result.log_id] = result.refused
         if args.once:
-            return 0
+            return 1 if refused else 0
         time.sleep(args.interval)
 
 
@@ -417,7 +425,14 @@ def build_parser(job_help: bool = False) -> argparse.ArgumentParser:
         "db-init", help="create tables, seed the default rollout, create signing keys"
     ).set_defaults(fn=cmd_db_init)
     p = sub.add_parser("db-migrate", help="apply the alembic migrations (production databases)")
-    p.add_argument("revision", nargs="?", default="heads")
+    p.add_argument(
+        "revision",
+        nargs="?",
+        default="heads",
+        help="the revision to upgrade to: heads (the default: every branch, the core's and each "
+        "installed measure's), or one branch's revision such as core_0010, which upgrades that "
+        "branch (and what it depends on) only; never downgrades",
+    )
     p.set_defaults(fn=cmd_db_migrate)
     p = sub.add_parser(
         "db-revision",

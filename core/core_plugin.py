@@ -208,7 +208,12 @@ def _audit_sequence(platform: Any, now: dt.datetime) -> dict[str, Any]:
     from core.audit import sequence_all
 
     done = sequence_all(platform.engine, platform.keys, now)
-    return {"integrated": sum(r.added for r in done), "logs": len(done)}
+    refused = {r.log_id: r.refused for r in done if r.refused is not None}
+    return {
+        "integrated": sum(r.added for r in done),
+        "logs": len(done) - len(refused),
+        "refused": refused,  # damaged logs, not extended (run audit-verify)
+    }
 
 
 @hookimpl

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.util import CommandError
 from sqlalchemy import inspect, text
 
 from core.db import make_engine
@@ -108,7 +109,9 @@ def _unrecorded_schema(url: str) -> list[str] | None:
 
 def migrate(url: str, target: str = "heads") -> None:
     """Upgrade the database at `url` to `target` (default: every branch's head). A revision of
-    the old single chain as `target` upgrades that chain (testing old databases).
+    the old single chain as `target` upgrades that chain (testing old databases). Only upgrades:
+    a `target` the database is already past changes nothing. Raises MigrationError for a
+    revision no branch has.
 
     A database created from the models (no migration record) that matches them exactly is
     stamped at every head and goes on from there; one that differs raises MigrationError listing
@@ -138,7 +141,10 @@ def migrate(url: str, target: str = "heads") -> None:
         installed = set(bundled_plugin_names())
         baselines = [f"{n}_0001" for n in LEGACY_MEASURES if n in installed] or ["core_0001"]
         command.stamp(alembic_config(url), baselines)
-    command.upgrade(alembic_config(url), target)
+    try:
+        command.upgrade(alembic_config(url), target)
+    except CommandError as refusal:  # e.g. "Can't locate revision identified by 'x'"
+        raise MigrationError(f"{refusal} (see: python -m core.cli db-migrate --help)") from None
 
 
 def table_owner(table: str) -> str | None:

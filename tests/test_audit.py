@@ -151,6 +151,12 @@ def test_the_verifier_readme_example_runs(core_env):
     )
     assert not check_consistency(kept["signed"], {"proof": "x", "toHead": "TH1:zz"}, keys)[0]
     assert not check_consistency(answer["toHead"], dict(answer, toHead=kept["signed"]), keys)[0]
+    # the kept head as the AuditTreeHead object, or as the TreeHead a check gave: the same answer
+    from verifier.audit import verify_tree_head
+
+    assert check_consistency(kept, answer, keys) == check_consistency(kept["signed"], answer, keys)
+    assert check_consistency(verify_tree_head(kept["signed"], keys), answer, keys)[0]
+    assert not check_consistency({"signed": None}, answer, keys)[0]
     node = trail["nodes"][0]
     assert check_event(node["entry"], None, keys)[2].startswith("no inclusion proof yet")
     forged = dict(node["inclusion"], treeHead=node["inclusion"]["treeHead"][:-4] + "AAAA")
@@ -205,35 +211,53 @@ def test_tree_heads_and_consistency_proofs_are_public(core_env):
     }
 
 
+TRAIL_PAGE = """query($f: Int!, $a: String) { myAuditTrail(first: $f, after: $a) {
+  totalCount nodes { uid } pageInfo { hasNextPage endCursor } } }"""
+LOOKUP = """query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n,
+  purpose: "窗口业务核验") { name } }"""
+
+
 @pytest.mark.parametrize(
-    "offset",
-    ["9223372036854775808", "99999999999999999999", "2147483648", "-1", "2\n", " 2"],
+    "cursor",
+    ["k:9223372036854775808", "k:99999999999999999999", "k:-1", "k:2\n", "k: 2", "o:2", "x:2"],
 )
-def test_a_cursor_this_server_never_gave_is_refused_not_a_500(core_env, offset):
-    """An offset past any list (once an OverflowError in the database driver: INTERNAL_ERROR),
-    or a cursor with stray characters: INVALID_INPUT on `after`, as any malformed cursor."""
+def test_a_cursor_this_server_never_gave_is_refused_not_a_500(core_env, cursor):
+    """A key past any BIGINT (once an OverflowError in the database driver: INTERNAL_ERROR), a
+    cursor with stray characters, or an offset cursor of another list: INVALID_INPUT on `after`."""
     import base64
 
     env = core_env
     for _ in range(3):
-        env.data(SIGN_IN)
-    cursor = base64.urlsafe_b64encode(f"o:{offset}".encode()).decode()
+        env.data(LOOKUP, {"n": env.refs["zhang"].id_number}, as_="clerk")
     body = env.gql(
-        "query($a: String) { myAuditTrail(first: 2, after: $a) { nodes { uid } } }",
-        {"a": cursor},
+        TRAIL_PAGE,
+        {"f": 2, "a": base64.urlsafe_b64encode(cursor.encode()).decode()},
         as_="zhang_account",
     )
     assert body["errors"][0]["extensions"]["code"] == "INVALID_INPUT", body
     assert body["errors"][0]["extensions"]["field"] == "after"
-    good = base64.urlsafe_b64encode(b"o:2").decode()
-    assert (
-        env.gql(
-            "query($a: String) { myAuditTrail(first: 2, after: $a) { nodes { uid } } }",
-            {"a": good},
-            as_="zhang_account",
-        ).get("errors")
-        is None
-    )
+
+
+def test_the_trail_pages_by_key_so_new_events_never_repeat(core_env):
+    """The cursor stands for the last event seen (keyset, by seq), not an offset: events added
+    while the citizen pages (newest first) do not shift the next page."""
+    env = core_env
+    number = env.refs["zhang"].id_number
+    for _ in range(5):
+        env.data(LOOKUP, {"n": number}, as_="clerk")
+    first = env.data(TRAIL_PAGE, {"f": 3}, as_="zhang_account")["myAuditTrail"]
+    assert first["totalCount"] == 5 and first["pageInfo"]["hasNextPage"]
+    for _ in range(2):  # two more look-ups meanwhile
+        env.data(LOOKUP, {"n": number}, as_="clerk")
+    cursor = first["pageInfo"]["endCursor"]
+    rest = env.data(TRAIL_PAGE, {"f": 3, "a": cursor}, as_="zhang_account")["myAuditTrail"]
+    seen = [n["uid"] for n in first["nodes"]]
+    assert rest["totalCount"] == 7 and len(rest["nodes"]) == 2
+    assert not {n["uid"] for n in rest["nodes"]} & set(seen)
+    assert rest["pageInfo"] == {"hasNextPage": False, "endCursor": rest["pageInfo"]["endCursor"]}
+    everything = env.data(TRAIL_PAGE, {"f": 20}, as_="zhang_account")["myAuditTrail"]["nodes"]
+    uids = [n["uid"] for n in everything]
+    assert uids[2:] == seen + [n["uid"] for n in rest["nodes"]]  # newest first, nothing lost
 
 
 def _four_sequenced_events(env):
@@ -319,6 +343,109 @@ def test_a_stored_leaf_hash_that_is_not_the_events_is_caught(core_env):
     broken = _verify(env).first_broken
     assert broken is not None and broken.broken_at == 1
     assert broken.reason.startswith("event seq 2 was changed after it was logged"), broken.reason
+
+
+ROLLOUT = (
+    'mutation { rolloutSet(input: {measure: "x", city: "320100", enabled: true}) { measure } }'
+)
+
+
+def _two_logs_waiting(env):
+    """Events sequenced in both logs (national: seq 1 and 3, 320000: seq 2), then one more
+    waiting in each: 320000's seq 4, then national's seq 5."""
+    env.data(SIGN_IN)
+    env.gql(ROLLOUT, as_="zhang_account")  # a Nanjing citizen: Jiangsu's log
+    env.data(SIGN_IN)
+    _sequence(env)
+    env.gql(ROLLOUT, as_="zhang_account")
+    env.data(SIGN_IN)
+
+
+@pytest.mark.parametrize(
+    ("tamper", "refused"),
+    [
+        ("UPDATE audit_events SET leaf_hash = 'not-a-hash' WHERE seq = 4", None),
+        ("UPDATE audit_events SET leaf_hash = x'0102030405' WHERE seq = 4", None),
+        (
+            "UPDATE audit_events SET leaf_hash = NULL, detail = '{bad' WHERE seq = 4",
+            "log 320000: event seq 4 no longer reads (its time or detail)",
+        ),
+        (
+            "UPDATE audit_events SET leaf_hash = NULL, at = 'garbage' WHERE seq = 4",
+            "log 320000: event seq 4 no longer reads (its time or detail)",
+        ),
+        (
+            "UPDATE audit_events SET log_id = '320000' WHERE seq = 3",
+            "log 320000: event seq 3 is leaf 1 of log national: it was moved",
+        ),
+        (
+            "DELETE FROM audit_tree_heads WHERE log_id = '320000' AND tree_size = 1",
+            "log 320000: event seq 2 is leaf 0 already, beyond the newest signed tree head "
+            "(size 0): a tree head was deleted",
+        ),
+    ],
+)
+def test_a_damaged_log_is_refused_in_one_line_and_the_others_go_on(core_env, tamper, refused):
+    """A stored leaf hash that is not 32 bytes is recomputed from its event; an event that no
+    longer reads, or one integrated already, stops its log (said once, no traceback), while the
+    other logs are integrated."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    _two_logs_waiting(env)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text(tamper))
+    done = {r.log_id: r for r in _sequence(env)}
+    assert done["national"].refused is None and done["national"].added >= 1
+    if refused is None:  # recomputed: the log is whole
+        assert done["320000"].added == 1 and done["320000"].refused is None
+        assert _verify(env).ok
+    else:
+        assert (done["320000"].added, done["320000"].refused) == (0, refused)
+        # audit-verify names what is broken (a moved event: in the log it left), a waiting event
+        # that no longer reads included
+        moved = "it was moved" in refused
+        broken = [log.log_id for log in _verify(env).logs if not log.ok]
+        assert broken == (["national"] if moved else ["320000"])
+
+
+def test_the_embedded_sequencer_says_a_refusal_once(core_env, caplog):
+    from core.audit.sequencer import AuditSequencer
+
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _two_logs_waiting(env)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET leaf_hash = NULL, detail = '{' WHERE seq = 4"))
+    sequencer = AuditSequencer(env.platform)
+    with caplog.at_level("ERROR", logger="traffic.audit"):
+        for _ in range(3):
+            sequencer.run_once()
+    assert [r.getMessage() for r in caplog.records] == [
+        "audit log not extended: log 320000: event seq 4 no longer reads (its time or detail); "
+        "run audit-verify"
+    ]
+    assert caplog.records[0].exc_info is None  # one line, no traceback
+
+
+def test_leaves_no_signed_head_covers_are_detected(core_env):
+    """The newest tree head deleted: its leaves are covered by no signed head, which audit-verify
+    names (they could be rewritten unnoticed by anyone holding only the database's heads)."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses DELETE on the log")
+    for _ in range(2):
+        env.data(SIGN_IN)
+        _sequence(env)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_tree_heads WHERE tree_size = 2"))
+    broken = _verify(env).first_broken
+    assert broken is not None and broken.broken_at == 1
+    assert broken.reason == (
+        "leaves 1-1 are covered by no signed tree head (the newest has 1 entries): "
+        "a tree head was deleted"
+    )
 
 
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
@@ -506,6 +633,7 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         assert cli.main(["audit-sequence", "--once"]) == 1
         err = capsys.readouterr().err
         assert err.startswith("audit-sequence refused: log national") and "audit-verify" in err
+        assert err.count("\n") == 1  # one line, no traceback
         with pytest.raises(SystemExit):
             cli.main(["audit-verify", "--max-pending", "-5"])
 

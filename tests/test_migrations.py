@@ -22,6 +22,22 @@ def test_upgrade_head_matches_the_models(tmp_path, monkeypatch):
     assert diff == [], f"models changed without a migration: {diff[:5]}"
 
 
+def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
+    """An unknown revision is refused in one line (exit 2); a revision the database is already
+    past changes nothing and says so (alembic only upgrades here)."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/m.db")
+    assert cli.main(["db-migrate", "bogus"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("not migrated: Can't locate revision identified by 'bogus'")
+    assert err.count("\n") == 1
+    assert cli.main(["db-migrate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("database migrated to heads: at ") and "core_0010" in out
+    assert cli.main(["db-migrate", "core_0009"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("database already past core_0009 (db-migrate only upgrades): at ")
+
+
 def _ancestors(script, head):
     """The revisions `head` needs (down revisions and dependencies), itself included."""
     return {r.revision for r in script.iterate_revisions(head, "base")}

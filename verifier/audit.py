@@ -176,16 +176,27 @@ def check_event(
 
 
 def check_consistency(
-    kept_head: str, answer: dict[str, Any] | None, keys: AuditKeys
+    kept_head: str | TreeHead | dict[str, Any],
+    answer: dict[str, Any] | None,
+    keys: AuditKeys,
 ) -> tuple[bool, str]:
     """Check an `auditConsistencyProof` answer offline against the tree head you kept: both heads
     are validly signed, of the same log, the answer starts at the kept head's size, and the proof
     shows the newer tree extends the kept one (RFC 9162 §2.1.4.2). The sizes and roots are taken
-    from the signed heads, never from the answer's own numbers. Returns (ok, reason)."""
-    try:
-        old = verify_tree_head(kept_head, keys)
-    except VerifierError as exc:
-        return False, f"the kept tree head is not accepted: {exc}"
+    from the signed heads, never from the answer's own numbers. Returns (ok, reason).
+
+    `kept_head` is the signed text (`TH1:…`: an `AuditTreeHead`'s `signed`, or an inclusion
+    proof's `treeHead`), an `AuditTreeHead` object as the API returns it (its `signed` is
+    checked), or the `TreeHead` that `check_event` or `verify_tree_head` returned (checked then)."""
+    if isinstance(kept_head, TreeHead):
+        old = kept_head
+    else:
+        if isinstance(kept_head, dict):
+            kept_head = kept_head.get("signed")  # type: ignore[assignment]
+        try:
+            old = verify_tree_head(kept_head, keys)  # type: ignore[arg-type]
+        except VerifierError as exc:
+            return False, f"the kept tree head is not accepted: {exc}"
     if not isinstance(answer, dict):
         return False, "no proof (no signed tree head of one of the sizes asked for)"
     try:

@@ -15,7 +15,7 @@ from core.divisions import CITIES, PROVINCES, province
 from core.divisions import city as lookup_city
 from core.errors import Code, NotFound, RuleError
 from core.graphql.operations import operation_field
-from core.graphql.pagination import Connection, paginate
+from core.graphql.pagination import Connection, paginate, paginate_by_key
 from core.identity import parse_identity
 from core.registries import caller
 from core.registries.applications import Application as ApplicationRow
@@ -214,12 +214,9 @@ class CoreQuery:
     ) -> Connection[AuditEvent]:
         ctx: Context = info.context
         pid = ctx.require_person()
-        stmt = (
-            select(AuditEventRow)
-            .where(AuditEventRow.subject_person_id == pid)
-            .order_by(AuditEventRow.seq.desc())
-        )  # type: ignore[union-attr]
-        return paginate(ctx, stmt, first, after, AuditEvent.of)
+        stmt = select(AuditEventRow).where(AuditEventRow.subject_person_id == pid)
+        # keyset by seq: events added while the citizen pages never repeat on the next page
+        return paginate_by_key(ctx, stmt, AuditEventRow.seq, first, after, AuditEvent.of)
 
     @operation_field(
         "core.public",

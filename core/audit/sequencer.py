@@ -26,6 +26,7 @@ CLI job `python -m core.cli audit-sequence` for deployments (docs/deployment.md)
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 
 from core.audit import merkle
 from core.audit.entries import ENTRY_FIELDS, detail_from_text, entry_bytes_of, iso_time
@@ -42,6 +44,7 @@ from core.db import stamp
 from core.divisions import PROVINCES
 from core.periodic import PeriodicThread
 
+log = logging.getLogger("traffic.audit")
 E = AuditEvent.__table__  # type: ignore[attr-defined]
 L = AuditLeaf.__table__  # type: ignore[attr-defined]
 N = AuditNode.__table__  # type: ignore[attr-defined]
@@ -80,12 +83,20 @@ def all_logs() -> list[str]:
 
 @dataclass(frozen=True)
 class Integrated:
-    """What one sequencer pass did for one log."""
+    """What one sequencer pass did for one log. `refused`: why a damaged log was not extended
+    (then `added` is 0 and `tree_size` -1)."""
 
     log_id: str
     added: int
     tree_size: int
     max_lag_seconds: float = 0.0
+    refused: str | None = None
+
+
+class DamagedLog(LookupError):
+    """A log the sequencer will not extend, because what is stored contradicts itself: a subtree
+    missing, an event it cannot read, an event already integrated (moved from another log, or
+    beyond a deleted tree head). `audit-verify` names what is broken."""
 
 
 def latest_head(conn: Connection, log_id: str) -> Any:
@@ -209,6 +220,13 @@ def integrate(
     leaves, subtrees and tree head computed and signed in a read transaction, and the write lock
     is then taken only for the inserts, after checking that no other sequencer extended the log
     meanwhile; the requests' own commits wait for it that much less."""
+    try:
+        return _integrate(engine, keys, now, log_id, batch)
+    except IntegrityError:  # a leaf or a head that exists already: say which, in a new transaction
+        raise DamagedLog(_already_integrated(engine, log_id)) from None
+
+
+def _integrate(engine: Engine, keys: Any, now: dt.datetime, log_id: str, batch: int) -> Integrated:
     with engine.connect() as conn:
         if conn.dialect.name == "postgresql":
             with conn.begin():
@@ -247,8 +265,11 @@ def _compute(
     events = _pending(conn, log_id, after, batch)
     if not events:
         return size, None
-    leaves = _leaf_hashes(conn, events)
-    frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
+    leaves = _leaf_hashes(conn, log_id, events)
+    try:
+        frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
+    except LookupError as missing:
+        raise DamagedLog(str(missing)) from None
     new_frontier, created = merkle.append_leaves(size, frontier, leaves)
     new_size = size + len(events)
     root = merkle.root_hash(new_size, new_frontier)
@@ -283,15 +304,60 @@ def _store(conn: Connection, log_id: str, append: _Append) -> None:
     conn.execute(insert(H), append.head)
 
 
-def _leaf_hashes(conn: Connection, events: list[Any]) -> list[bytes]:
+def _stored_hash(value: Any) -> bytes | None:
+    """A stored leaf hash, if it is one: 32 bytes (anything else is recomputed)."""
+    if isinstance(value, (bytes, memoryview)) and len(value) == 32:
+        return bytes(value)
+    return None
+
+
+def _leaf_hashes(conn: Connection, log_id: str, events: list[Any]) -> list[bytes]:
     """The leaf hashes of `_PENDING` rows: as their writers stored them, or, for events written
-    without one, computed from the events' entries (read in chunks of 500)."""
-    missing = [e.seq for e in events if e.leaf_hash is None]
+    without one (or with a value that is not 32 bytes), computed from the events' entries (read
+    in chunks of 500). The stored hash is not trusted beyond that: audit-verify recomputes every
+    entry. Raises DamagedLog for an event whose time or detail no longer reads."""
+    stored = [_stored_hash(e.leaf_hash) for e in events]
+    missing = [e.seq for e, h in zip(events, stored, strict=True) if h is None]
     computed: dict[int, bytes] = {}
     for seqs in _chunks(missing, 500):
         for row in conn.execute(_EVENTS_BY_SEQ, {"seqs": seqs}):
-            computed[row[0]] = merkle.leaf_hash(_entry(row))
-    return [bytes(e.leaf_hash) if e.leaf_hash is not None else computed[e.seq] for e in events]
+            try:
+                computed[row[0]] = merkle.leaf_hash(_entry(row))
+            except (ValueError, TypeError):
+                raise DamagedLog(
+                    f"log {log_id}: event seq {row[0]} no longer reads (its time or detail)"
+                ) from None
+    return [h if h is not None else computed[e.seq] for e, h in zip(events, stored, strict=True)]
+
+
+def _already_integrated(engine: Engine, log_id: str) -> str:
+    """Why storing the next leaves of `log_id` hit an existing row: an event it took is a leaf
+    already (moved here from another log, or integrated beyond the newest tree head, which was
+    deleted), or a leaf index is taken."""
+    with engine.connect() as conn:
+        head = latest_head(conn, log_id)
+        size = head.tree_size if head else 0
+        after = (head.last_txn, head.last_seq) if head else (-1, 0)
+        seqs = [e.seq for e in _pending(conn, log_id, after, BATCH)]
+        for chunk in _chunks(seqs, 500):
+            found = conn.execute(
+                select(L.c.log_id, L.c.leaf_index, L.c.event_seq)
+                .where(L.c.event_seq.in_(chunk))
+                .order_by(L.c.event_seq)
+                .limit(1)
+            ).first()
+            if found is None:
+                continue
+            if found.log_id != log_id:
+                return (
+                    f"log {log_id}: event seq {found.event_seq} is leaf {found.leaf_index} of log "
+                    f"{found.log_id}: it was moved"
+                )
+            return (
+                f"log {log_id}: event seq {found.event_seq} is leaf {found.leaf_index} already, "
+                f"beyond the newest signed tree head (size {size}): a tree head was deleted"
+            )
+    return f"log {log_id}: leaves beyond the newest signed tree head (size {size}) exist already"
 
 
 def _entry(event: Any) -> bytes:
@@ -357,7 +423,8 @@ def sequence_all(
 ) -> list[Integrated]:
     """One pass over every log that has events to integrate (a log is repeated while full batches
     keep coming). `watermarks` (log → last integrated (txn, seq)) may be kept between passes to
-    skip idle logs without a write transaction; it is only a hint, the head is re-read."""
+    skip idle logs without a write transaction; it is only a hint, the head is re-read. A damaged
+    log is not extended: its result says why (`refused`), and the other logs are integrated."""
     marks = watermarks if watermarks is not None else {}
     done: list[Integrated] = []
     wanted = list(logs or all_logs())
@@ -371,7 +438,11 @@ def sequence_all(
         if log_id not in busy:
             continue
         while True:
-            result = integrate(engine, keys, now, log_id)
+            try:
+                result = integrate(engine, keys, now, log_id)
+            except DamagedLog as damage:  # this log stays as it is; the others go on
+                done.append(Integrated(log_id, 0, -1, refused=str(damage)))
+                break
             if result.added:
                 done.append(result)
             if result.tree_size >= 0:
@@ -394,7 +465,16 @@ class AuditSequencer(PeriodicThread):
         super().__init__(interval)
         self.platform = platform
         self._marks: dict[str, tuple[int, int]] = {}  # watermarks kept between passes
+        self._refused: dict[str, str] = {}  # log -> the refusal last logged (logged once)
 
     def run_once(self) -> None:
         platform = self.platform
-        sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=self._marks)
+        done = sequence_all(
+            platform.engine, platform.keys, platform.clock.now(), watermarks=self._marks
+        )
+        for result in done:
+            if result.refused is None:
+                self._refused.pop(result.log_id, None)
+            elif self._refused.get(result.log_id) != result.refused:
+                self._refused[result.log_id] = result.refused
+                log.error("audit log not extended: %s; run audit-verify", result.refused)

@@ -156,6 +156,28 @@ def _changed_or_reordered(engine: Engine, log_id: str, row: Any, digest: bytes) 
     return f"event seq {row.seq} was changed after it was logged"
 
 
+def _unreadable_waiting(engine: Engine, log_id: str, limit: int = 100_000) -> int | None:
+    """The seq of the first event of `log_id` waiting to be integrated whose entry no longer
+    reads (its time or detail), if any, among the first `limit` waiting (the sequencer refuses
+    the log at that event)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(*_EVENT_COLUMNS)
+            .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
+            .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
+            .order_by(E.c.txn, E.c.seq)
+            .limit(limit)
+        )
+        return next((r.seq for r in rows if _entry(r) is None), None)
+
+
+def _newest_size(engine: Engine, log_id: str) -> int:
+    """The size of `log_id`'s newest signed tree head (0: none)."""
+    with engine.connect() as conn:
+        size = conn.execute(select(func.max(H.c.tree_size)).where(H.c.log_id == log_id)).scalar()
+    return size or 0
+
+
 def _verify_log(
     engine: Engine,
     keys: _AuditKeys,
@@ -264,6 +286,20 @@ def _verify_log(
             size,
             f"the newest signed tree head has {heads[-1].tree_size} entries but only {size} "
             "leaves remain (tail cut off)",
+        )
+    newest = heads[-1].tree_size if heads else 0
+    if size > newest and _newest_size(engine, log_id) < size:  # re-read: a pass may have signed
+        return broken(
+            newest,
+            f"leaves {newest}-{size - 1} are covered by no signed tree head (the newest has "
+            f"{newest} entries): a tree head was deleted",
+        )
+    unreadable = _unreadable_waiting(engine, log_id)
+    if unreadable is not None:
+        return broken(
+            None,
+            f"event seq {unreadable}, waiting to be integrated, no longer reads (its time or "
+            "detail): the sequencer cannot log it",
         )
     cutoff = stamp(now) - dt.timedelta(seconds=max_pending_seconds)
     with engine.connect() as conn:
