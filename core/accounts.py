@@ -169,7 +169,9 @@ class PartnerOrg(SQLModel, table=True):
     id: str = Field(default_factory=new_id, primary_key=True, max_length=16)
     name: str = Field(max_length=100)
     kind: str = Field(max_length=24)
-    credit_code: str | None = Field(default=None, max_length=18)
+    # one partner per credit code: a unique index, so two concurrent registrations cannot both
+    # insert (Context.mutate reruns the loser, which then answers ALREADY_EXISTS)
+    credit_code: str | None = Field(default=None, max_length=18, unique=True, index=True)
     scopes: list[str] = json_field([])
     allowed_claims: list[str] = json_field([])  # claims / predicates for credential verification
     province_code: str | None = Field(default=None, max_length=6)

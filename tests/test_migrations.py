@@ -32,7 +32,7 @@ def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
     assert err.count("\n") == 1
     assert cli.main(["db-migrate"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("database migrated to heads: at ") and "core_0010" in out
+    assert out.startswith("database migrated to heads: at ") and "core_0011" in out
     assert cli.main(["db-migrate", "core_0009"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("database already past core_0009 (db-migrate only upgrades): at ")
@@ -468,4 +468,40 @@ def test_insurers_and_banks_keep_verifying_vehicle_licences(tmp_path):
     command.downgrade(config, "core_0005")
     assert scopes()["ORGBANK000000001"] == ["mortgage:file"]
     assert scopes()["ORGINSURER000001"] == ["licence:verify"]
+    engine.dispose()
+
+
+def test_two_partners_with_one_credit_code_stop_the_unique_index(tmp_path):
+    """core_0011 makes partner_orgs.credit_code unique; a database that already holds two
+    partners with one code is refused with the code named (nothing half-migrated), and migrates
+    once they are merged. Partners without a code (null) are not constrained."""
+    import datetime as dt
+
+    import pytest
+    from alembic import command
+    from sqlalchemy import text
+
+    from core.schema_migrations import alembic_config
+
+    url = f"sqlite:///{tmp_path}/codes.db"
+    config = alembic_config(url)
+    command.upgrade(config, "core_0010")
+    engine = make_engine(url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    insert = text(
+        "INSERT INTO partner_orgs (id, name, kind, credit_code, scopes, allowed_claims, status, "
+        "created_at) VALUES (:id, 'x', 'INSURER', :code, '[]', '[]', 'ACTIVE', :now)"
+    )
+    with engine.begin() as conn:
+        for org_id, code in (("ORG0000000000001", "91320100MA1XXXXX01"),
+                             ("ORG0000000000002", "91320100MA1XXXXX01"),
+                             ("ORG0000000000003", None), ("ORG0000000000004", None)):  # fmt: skip
+            conn.execute(insert, {"id": org_id, "code": code, "now": now})
+    with pytest.raises(RuntimeError, match="credit code.s. 91320100MA1XXXXX01: merge them"):
+        command.upgrade(config, "core_0011")
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM partner_orgs WHERE id = 'ORG0000000000002'"))
+    command.upgrade(config, "core_0011")
+    with pytest.raises(Exception, match="UNIQUE"), engine.begin() as conn:
+        conn.execute(insert, {"id": "ORG0000000000005", "code": "91320100MA1XXXXX01", "now": now})
     engine.dispose()

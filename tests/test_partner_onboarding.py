@@ -140,3 +140,49 @@ def test_jurisdiction_and_validation(core_env):
         body = env.gql(REGISTER, {"in": _input(creditCode=make_credit_code(987_005))}, as_=who)
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
         assert env.gql(PARTNERS, as_=who)["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_a_credit_code_registered_meanwhile_is_already_exists_not_a_second_partner(core_env):
+    """Two administrators register one firm at once: another request commits the same credit
+    code between this one's check and its insert. The unique index (core_0011) fails the insert,
+    Context.mutate runs the request again, and it answers ALREADY_EXISTS: one partner, and the
+    refusal audited. (On PostgreSQL, without the index, both partners were inserted; SQLite's
+    snapshot already refuses the stale write, and the rerun answers the same.)"""
+    from sqlalchemy import event
+
+    env = core_env
+    engine = env.platform.engine
+    orgs = PartnerOrg.__table__  # type: ignore[attr-defined]
+    code = make_credit_code(987_101)
+    done: list[bool] = []
+
+    def after(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        if done or "WHERE partner_orgs.credit_code =" not in statement:
+            return  # not this request's check for the code
+        done.append(True)
+        with engine.connect() as other, other.begin():
+            other.execute(
+                orgs.insert(),
+                {"id": "RACEORG000000001", "name": "另一请求", "kind": "INSURER",
+                 "credit_code": code, "scopes": [], "allowed_claims": [], "status": "ACTIVE",
+                 "created_at": env.clock.now()},
+            )  # fmt: skip
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        out = env.gql(REGISTER, {"in": _input(creditCode=code)}, as_="national_admin")
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    assert done and "errors" not in out, out  # no INTERNAL_ERROR
+    answer = out["data"]["partnerRegister"]
+    assert answer["partnerId"] is None
+    assert answer["errors"][0]["code"] == "ALREADY_EXISTS"
+    assert answer["errors"][0]["field"] == "creditCode"
+    with env.session() as s:
+        assert s.exec(select(PartnerOrg.id).where(PartnerOrg.credit_code == code)).all() == [
+            "RACEORG000000001"
+        ]
+        refused = s.exec(
+            select(AuditEvent.outcome).where(AuditEvent.action == "core.partner_manage")
+        ).all()
+    assert refused == ["REFUSED:ALREADY_EXISTS"]
