@@ -74,16 +74,21 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     from core.settings import Settings
 
     url = Settings.from_env().database_url
+    before = current_revisions(url)
     try:
         migrate(url, args.revision)
     except MigrationError as refusal:
         print(f"not migrated: {refusal}", file=sys.stderr)
         return 2
-    now = ", ".join(sorted(current_revisions(url)))
-    if args.revision in ("heads", "head") or args.revision in now.split(", "):
-        print(f"database migrated to {args.revision}: at {now}")
-    else:  # alembic upgrades only: a revision already passed changes nothing
+    after = current_revisions(url)
+    now = ", ".join(sorted(after))
+    if args.revision not in ("heads", "head") and args.revision not in after:
+        # alembic upgrades only: a revision already passed changes nothing
         print(f"database already past {args.revision} (db-migrate only upgrades): at {now}")
+    elif after == before:
+        print(f"database already at {args.revision}, nothing to do: at {now}")
+    else:
+        print(f"database migrated to {args.revision}: at {now}")
     return 0
 
 
@@ -287,13 +292,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             f"log {log.log_id}: {state}, {log.leaves} entries, {log.tree_heads} signed tree heads, "
             f"{log.pending} waiting"
         )
-    broken = report.first_broken
-    if broken is None:
+    if report.first_broken is None:
         print(f"audit log intact: {report.events} entries in {len(report.logs)} logs")
         return 0
-    where = f" at leaf {broken.broken_at}" if broken.broken_at is not None else ""
-    event = f" ({broken.event})" if broken.event else ""
-    print(f"audit log {broken.log_id} BROKEN{where}{event}: {broken.reason}")
+    for broken in (log for log in report.logs if not log.ok):  # each broken log, with its reason
+        where = f" at leaf {broken.broken_at}" if broken.broken_at is not None else ""
+        event = f" ({broken.event})" if broken.event else ""
+        print(f"audit log {broken.log_id} BROKEN{where}{event}: {broken.reason}")
     return 1
 
 
@@ -317,6 +322,8 @@ def cmd_audit_sequence(args: argparse.Namespace) -> int:
                     f"audit-sequence refused: {result.refused}; run audit-verify", file=sys.stderr
                 )
             refused[result.log_id] = result.refused
+        if args.once and not done:
+            print("nothing waiting: every log is up to date")
         if args.once:
             return 1 if refused else 0
         time.sleep(args.interval)

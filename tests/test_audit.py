@@ -345,6 +345,43 @@ def test_a_stored_leaf_hash_that_is_not_the_events_is_caught(core_env):
     assert broken.reason.startswith("event seq 2 was changed after it was logged"), broken.reason
 
 
+def test_an_event_edited_after_its_writer_hashed_it_is_named_once_logged(core_env):
+    """The sequencer takes a waiting event's leaf hash as its writer stored it and does not read
+    its detail (that is what makes it fast); an event edited while it waits is therefore logged
+    with the hash of what was written, and audit-verify, which recomputes every entry, names it."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET detail = '{bad' WHERE seq = 2"))
+    assert _verify(env).first_broken.reason.startswith("event seq 2, waiting to be integrated")
+    _sequence(env)
+    broken = _verify(env).first_broken
+    assert broken is not None and broken.broken_at == 1
+    assert broken.reason.startswith("event seq 2 was changed after it was logged"), broken.reason
+
+
+def test_a_changed_leaf_hash_is_told_from_a_changed_event(core_env):
+    """A leaf row whose hash was changed, its event untouched: the event still gives the hash
+    its writer stored with it, so audit-verify names the leaf, not the event."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+    _sequence(env)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_leaves SET leaf_hash = zeroblob(32) WHERE leaf_index = 1"))
+    broken = _verify(env).first_broken
+    assert broken is not None and broken.broken_at == 1
+    assert broken.reason == (
+        "the stored hash of leaf 1 was changed (event seq 2 still gives the hash it was written "
+        "with)"
+    )
+
+
 ROLLOUT = (
     'mutation { rolloutSet(input: {measure: "x", city: "320100", enabled: true}) { measure } }'
 )
@@ -372,7 +409,11 @@ def _two_logs_waiting(env):
         ),
         (
             "UPDATE audit_events SET leaf_hash = NULL, at = 'garbage' WHERE seq = 4",
-            "log 320000: event seq 4 no longer reads (its time or detail)",
+            "log 320000: event seq 4 no longer reads (its time)",
+        ),
+        (  # the time is read (and is part of the entry) even where the writer's hash is kept
+            "UPDATE audit_events SET at = 'yesterday' WHERE seq = 4",
+            "log 320000: event seq 4 no longer reads (its time)",
         ),
         (
             "UPDATE audit_events SET log_id = '320000' WHERE seq = 3",
@@ -446,6 +487,26 @@ def test_leaves_no_signed_head_covers_are_detected(core_env):
         "leaves 1-1 are covered by no signed tree head (the newest has 1 entries): "
         "a tree head was deleted"
     )
+
+
+def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
+    """Each head records the size of the head it extended (core_0012): a head deleted from the
+    middle of the log leaves a gap that audit-verify names, although every leaf is still covered
+    by a later head (a citizen who kept that head could no longer get a consistency proof)."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses DELETE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+        _sequence(env)
+    with env.session() as s:
+        heads = s.exec(select(AuditTreeHead).order_by(AuditTreeHead.tree_size)).all()
+    assert [(h.previous_size, h.tree_size) for h in heads] == [(0, 1), (1, 2), (2, 3)]
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_tree_heads WHERE tree_size = 2"))
+    broken = _verify(env).first_broken
+    assert broken is not None and broken.log_id == "national"
+    assert broken.reason == "the tree head of size 2 was deleted (the head of size 3 extended it)"
 
 
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
@@ -625,6 +686,8 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         assert cli.main(["audit-verify"]) == 1
         out = capsys.readouterr().out
         assert "audit log national BROKEN at leaf 0 (seq 1" in out
+        assert cli.main(["audit-sequence", "--once"]) == 0  # nothing waiting: said, not silent
+        assert capsys.readouterr().out == "nothing waiting: every log is up to date\n"
         # a log whose stored subtrees are gone is not extended: one line, exit 1, no traceback
         env.data(SIGN_IN)
         with env.platform.engine.begin() as conn:
@@ -659,3 +722,22 @@ def test_a_long_transaction_in_another_database_does_not_hold_the_log_back(core_
     finally:
         other.rollback()
         other.close()
+
+
+def test_cli_audit_verify_names_every_broken_log(core_env, monkeypatch, capsys):
+    from core import cli
+
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _two_logs_waiting(env)
+    _sequence(env)
+    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: env.platform)
+    with env.platform.engine.begin() as conn:  # seq 1 is national's leaf 0, seq 2 320000's
+        conn.execute(text("UPDATE audit_events SET action = 'core.other' WHERE seq IN (1, 2)"))
+    assert cli.main(["audit-verify"]) == 1
+    lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("audit log ")]
+    assert sorted(x.split(", uid ")[0] + " / " + x.split(": ", 1)[1] for x in lines) == [
+        "audit log 320000 BROKEN at leaf 0 (seq 2 / event seq 2 was changed after it was logged",
+        "audit log national BROKEN at leaf 0 (seq 1 / event seq 1 was changed after it was logged",
+    ]

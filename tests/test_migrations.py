@@ -32,7 +32,10 @@ def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
     assert err.count("\n") == 1
     assert cli.main(["db-migrate"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("database migrated to heads: at ") and "core_0011" in out
+    assert out.startswith("database migrated to heads: at ") and "core_0012" in out
+    assert cli.main(["db-migrate"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("database already at heads, nothing to do: at ")
     assert cli.main(["db-migrate", "core_0009"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("database already past core_0009 (db-migrate only upgrades): at ")

@@ -83,7 +83,8 @@ class AuditNode(SQLModel, table=True):
 class AuditTreeHead(SQLModel, table=True):
     """A signed tree head (RFC 9162 §4.10 in content): log, size, root hash, timestamp, signed by
     the audit key as a COSE_Sign1 message (`signed`, text "TH1:..."). `last_txn` / `last_seq` mark
-    the last event integrated (where the sequencer resumes); they are not signed."""
+    the last event integrated (where the sequencer resumes) and `previous_size` the head it
+    extended; they are not signed."""
 
     __tablename__ = "audit_tree_heads"
 
@@ -95,6 +96,9 @@ class AuditTreeHead(SQLModel, table=True):
     signed: str = Field(max_length=400)
     last_txn: int = Field(sa_type=BigInteger)
     last_seq: int = Field(sa_type=BigInteger)
+    # the size of the head the sequencer extended (0 for the first), so that a head deleted from
+    # the middle of the log shows as a gap (audit-verify); null on heads signed before core_0012
+    previous_size: int | None = Field(default=None, sa_type=BigInteger)
 
 
 APPEND_ONLY_TABLES = ("audit_events", "audit_leaves", "audit_nodes", "audit_tree_heads")

@@ -265,6 +265,7 @@ def _compute(
     events = _pending(conn, log_id, after, batch)
     if not events:
         return size, None
+    oldest = _oldest(log_id, events)
     leaves = _leaf_hashes(conn, log_id, events)
     try:
         frontier = fetch_nodes(conn, log_id, merkle.frontier_needs(size))
@@ -291,8 +292,9 @@ def _compute(
             "signed": sign_tree_head(tree_head, key),
             "last_txn": events[-1].txn,
             "last_seq": events[-1].seq,
+            "previous_size": size,
         },
-        oldest=_utc(min(e.at for e in events)),
+        oldest=oldest,
     )
 
 
@@ -368,6 +370,20 @@ def _entry(event: Any) -> bytes:
 def _utc(at: dt.datetime | str) -> dt.datetime:
     """A `_PENDING` row's time as an aware UTC datetime."""
     return dt.datetime.fromisoformat(iso_time(at))
+
+
+def _oldest(log_id: str, events: list[Any]) -> dt.datetime:
+    """The earliest time of `_PENDING` rows (for the lag). Every time is part of its entry, so
+    one that no longer reads refuses the log (DamagedLog), as an unreadable detail does."""
+    times = []
+    for e in events:
+        try:
+            times.append(_utc(e.at))
+        except (ValueError, TypeError):
+            raise DamagedLog(
+                f"log {log_id}: event seq {e.seq} no longer reads (its time)"
+            ) from None
+    return min(times)
 
 
 def _insert_many(conn: Connection, table: Any, columns: tuple[str, ...], rows: list[tuple]) -> None:

@@ -78,7 +78,7 @@ class LogReport:
     tree_heads: int = 0
     pending: int = 0
     broken_at: int | None = None  # leaf index
-    event: str | None = None  # "seq 12 (uid …)"
+    event: str | None = None  # "seq 12, uid …"
     reason: str | None = None
 
 
@@ -143,15 +143,23 @@ def verify_logs(
 
 def _changed_or_reordered(engine: Engine, log_id: str, row: Any, digest: bytes) -> str:
     """Why leaf `row.leaf_index` no longer matches its event: the event is another leaf's (the
-    leaves or the events' seq numbers were swapped), or it was edited."""
+    leaves or the events' seq numbers were swapped), the leaf's stored hash was changed (the event
+    still gives the hash its writer stored with it), or the event (or the hash stored with it)
+    was edited."""
     with engine.connect() as conn:
         other = conn.execute(
             select(L.c.leaf_index).where(L.c.log_id == log_id, L.c.leaf_hash == digest).limit(1)
         ).scalar()
+        written = conn.execute(select(E.c.leaf_hash).where(E.c.seq == row.seq)).scalar()
     if other is not None and other != row.leaf_index:
         return (
             f"leaf {row.leaf_index} now points to the event of leaf {other} (seq {row.seq}): "
             "the log was reordered"
+        )
+    if written is not None and bytes(written) == digest:
+        return (
+            f"the stored hash of leaf {row.leaf_index} was changed (event seq {row.seq} still "
+            "gives the hash it was written with)"
         )
     return f"event seq {row.seq} was changed after it was logged"
 
@@ -195,7 +203,7 @@ def _verify_log(
         out.ok, out.broken_at, out.reason = False, index, reason
         out.leaves = size if index is None else min(size, index)
         if event is not None:
-            out.event = f"seq {event.seq} (uid {event.uid})"
+            out.event = f"seq {event.seq}, uid {event.uid}"
         return out
 
     with engine.connect() as conn:
@@ -214,6 +222,13 @@ def _verify_log(
                 None, f"the tree head of size {head.tree_size} differs from its signature"
             )
     head_roots = {h.tree_size: bytes(h.root_hash) for h in heads}
+    for head in heads:  # each head names the one it extended: a gap is a deleted head
+        if head.previous_size and head.previous_size not in head_roots:
+            return broken(
+                None,
+                f"the tree head of size {head.previous_size} was deleted (the head of size "
+                f"{head.tree_size} extended it)",
+            )
     frontier: dict[merkle.Node, bytes] = {}
     while True:
         with engine.connect() as conn:
