@@ -16,10 +16,16 @@ from typing import Any
 from sqlmodel import Session, select
 
 
-def _platform(load_demo: bool = False):  # noqa: ANN202
+def _platform(load_demo: bool = False, existing: bool = False):  # noqa: ANN202
+    """The platform over DATABASE_URL. `existing`: a command that reads an existing database
+    exits 2 (SystemExit) when DATABASE_URL names an SQLite file that does not exist, rather than
+    create an empty one (audit-verify would call its empty log intact)."""
     from core.platform import build_platform
     from core.settings import Settings
 
+    if existing and (missing := _missing_database()) is not None:
+        print(missing, file=sys.stderr)
+        raise SystemExit(2)
     platform = build_platform(Settings.from_env())
     if load_demo:
         from core.demo import load_demo_if_empty
@@ -76,13 +82,18 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
     url = Settings.from_env().database_url
     before = current_revisions(url)
     try:
-        migrate(url, args.revision)
+        done = migrate(url, args.revision)
     except MigrationError as refusal:
         print(f"not migrated: {refusal}", file=sys.stderr)
         return 2
     after = current_revisions(url)
     now = ", ".join(sorted(after))
-    if args.revision not in ("heads", "head") and args.revision not in after:
+    if done == "stamped":
+        print(
+            "database tables already matched the current models (created without migrations): "
+            f"recorded as migrated to heads: at {now}"
+        )
+    elif args.revision not in ("heads", "head") and args.revision not in after:
         # alembic upgrades only: a revision already passed changes nothing
         print(f"database already past {args.revision} (db-migrate only upgrades): at {now}")
     elif after == before:
@@ -276,10 +287,27 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _missing_database() -> str | None:
+    """Why a command that reads an existing database cannot run: DATABASE_URL names an SQLite
+    file that does not exist (opening it would create an empty database, and e.g. audit-verify
+    would call an empty log intact). None when there is one to read."""
+    from sqlalchemy.engine import make_url
+
+    from core.settings import Settings
+
+    url = make_url(Settings.from_env().database_url)
+    path = url.database
+    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
+        return None
+    if Path(path).exists():
+        return None
+    return f"no database at {path} (DATABASE_URL); create one with db-migrate, or fix the path"
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     from core.audit import verify_logs
 
-    platform = _platform()
+    platform = _platform(existing=True)
     report = verify_logs(
         platform.engine,
         platform.clock.now(),
@@ -307,32 +335,42 @@ def cmd_audit_sequence(args: argparse.Namespace) -> int:
 
     from core.audit import sequence_all
 
-    platform = _platform()
+    platform = _platform(existing=True)
     marks: dict[str, tuple[int, int]] = {}
     refused: dict[str, str] = {}  # a damaged log's refusal, said once (the other logs go on)
-    while True:
-        done = sequence_all(platform.engine, platform.keys, platform.clock.now(), watermarks=marks)
-        for result in done:
-            if result.refused is None:
-                refused.pop(result.log_id, None)
-                print(f"log {result.log_id}: +{result.added} -> {result.tree_size} entries")
-                continue
-            if refused.get(result.log_id) != result.refused:
-                print(
-                    f"audit-sequence refused: {result.refused}; run audit-verify", file=sys.stderr
-                )
-            refused[result.log_id] = result.refused
-        if args.once and not done:
-            print("nothing waiting: every log is up to date")
-        if args.once:
-            return 1 if refused else 0
-        time.sleep(args.interval)
+    try:
+        while True:
+            now = platform.clock.now()
+            done = sequence_all(platform.engine, platform.keys, now, watermarks=marks)
+            for result in done:  # flushed: a supervisor's log shows each line as it happens
+                if result.refused is None:
+                    refused.pop(result.log_id, None)
+                    print(
+                        f"log {result.log_id}: +{result.added} -> {result.tree_size} entries",
+                        flush=True,
+                    )
+                    continue
+                if refused.get(result.log_id) != result.refused:
+                    print(
+                        f"audit-sequence refused: {result.refused}; run audit-verify",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                refused[result.log_id] = result.refused
+            if args.once and not done:
+                print("nothing waiting: every log is up to date")
+            if args.once:
+                return 1 if refused else 0
+            time.sleep(args.interval)
+    except KeyboardInterrupt:  # Ctrl-C: stop between passes' statements, without a traceback
+        print("audit-sequence stopped", file=sys.stderr)
+        return 130
 
 
 def cmd_identifiers_check(args: argparse.Namespace) -> int:
     from core.stored_forms import non_canonical
 
-    platform = _platform()
+    platform = _platform(existing=True)
     with Session(platform.engine) as session:
         findings = non_canonical(session)
     for f in findings:
@@ -342,7 +380,7 @@ def cmd_identifiers_check(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    platform = _platform()
+    platform = _platform(existing=True)
     spec = platform.reports.get(args.name)
     if spec is None:
         print(
@@ -375,7 +413,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_job(args: argparse.Namespace) -> int:
-    platform = _platform()
+    platform = _platform(existing=True)
     job = platform.jobs.get(args.name)
     if job is None:
         print(
@@ -390,7 +428,8 @@ def cmd_job(args: argparse.Namespace) -> int:
             return 0
         result = job.run(platform, platform.clock.now())
     print(json.dumps(result, ensure_ascii=False, default=str))
-    return 0
+    # a job that lists what it refused (e.g. audit_sequence's damaged logs) exits 1, for cron
+    return 1 if isinstance(result, dict) and result.get("refused") else 0
 
 
 def cmd_crontab(args: argparse.Namespace) -> int:
@@ -508,7 +547,7 @@ def build_parser(job_help: bool = False) -> argparse.ArgumentParser:
         "and sign tree heads (loops; --once for one pass)",
     )
     p.add_argument("--once", action="store_true")
-    p.add_argument("--interval", type=float, default=0.5)
+    p.add_argument("--interval", type=_seconds, default=0.5)
     p.set_defaults(fn=cmd_audit_sequence)
     sub.add_parser(
         "identifiers-check",

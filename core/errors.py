@@ -36,6 +36,7 @@ class Code:
     RATE_LIMITED = "RATE_LIMITED"
     BAD_CREDENTIALS = "BAD_CREDENTIALS"
     ALREADY_EXISTS = "ALREADY_EXISTS"
+    AUDIT_LOG_DAMAGED = "AUDIT_LOG_DAMAGED"
     INTERNAL = "INTERNAL_ERROR"
 
 
@@ -52,6 +53,10 @@ CORE_RULES: dict[str, str] = {
     Code.TOO_LONG: "core: input limits (free text)",
     Code.NOT_FOUND: "core: no such record, or none you may see (one answer: no probing)",
     Code.INVALID_TRANSITION: "core: a case moves only along its workflow's steps",
+    Code.AUDIT_LOG_DAMAGED: (
+        "core: audit log integrity (what is stored of the log contradicts itself; "
+        "`python -m core.cli audit-verify` names it)"
+    ),
 }
 
 # The rule of a write refused because it kept colliding with concurrent requests on a unique key

@@ -14,6 +14,7 @@ baselines' schema), then stamps the new branches' baselines and goes on from the
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from importlib import import_module
@@ -107,19 +108,27 @@ def _unrecorded_schema(url: str) -> list[str] | None:
     return [repr(d)[:160] for d in diff]
 
 
-def migrate(url: str, target: str = "heads") -> None:
-    """Upgrade the database at `url` to `target` (default: every branch's head). A revision of
-    the old single chain as `target` upgrades that chain (testing old databases). Only upgrades:
-    a `target` the database is already past changes nothing. Raises MigrationError for a
-    revision no branch has.
+def migrate(url: str, target: str = "heads") -> str:
+    """Upgrade the database at `url` to `target` (default: every branch's head; "head" means the
+    same). A revision of the old single chain as `target` upgrades that chain (testing old
+    databases). Only upgrades: a `target` the database is already past changes nothing. Returns
+    "upgraded", or "stamped" (below). Raises MigrationError for a revision no branch has, or a
+    relative step ("-1", "+2": name the revision).
 
     A database created from the models (no migration record) that matches them exactly is
     stamped at every head and goes on from there; one that differs raises MigrationError listing
     the differences (its revision cannot be told: compare it with a migrated copy, or export and
     reload its data)."""
+    if target == "head":  # one head per branch: the head of the whole schema is all of them
+        target = "heads"
+    if re.fullmatch(r"[+-]\d+", target):
+        raise MigrationError(
+            f"{target!r} is a relative step; db-migrate only upgrades, to a revision by name "
+            "(e.g. core_0012) or to heads (see: python -m core.cli db-migrate --help)"
+        )
     if target in LEGACY_REVISIONS:
         command.upgrade(alembic_config(url, legacy=True), target)
-        return
+        return "upgraded"
     unrecorded = _unrecorded_schema(url)
     if unrecorded:
         raise MigrationError(
@@ -129,7 +138,7 @@ def migrate(url: str, target: str = "heads") -> None:
         )
     if unrecorded == []:
         command.stamp(alembic_config(url), "heads")
-        return
+        return "stamped"
     if current_revisions(url) & set(LEGACY_REVISIONS):
         command.upgrade(alembic_config(url, legacy=True), LEGACY_HEAD)
         engine = make_engine(url)
@@ -145,6 +154,7 @@ def migrate(url: str, target: str = "heads") -> None:
         command.upgrade(alembic_config(url), target)
     except CommandError as refusal:  # e.g. "Can't locate revision identified by 'x'"
         raise MigrationError(f"{refusal} (see: python -m core.cli db-migrate --help)") from None
+    return "upgraded"
 
 
 def table_owner(table: str) -> str | None:

@@ -19,6 +19,10 @@ from verifier.audit import (
 )
 
 SIGN_IN = 'mutation { signIn(login: "13900000001", password: "demo-pass-1") { token } }'
+LOOKUP_ZHANG = (
+    'query($n: String!) { personLookup(idType: "MAINLAND_ID", idNumber: $n, purpose: "窗口业务核验") '
+    "{ name } }"
+)
 TRAIL = """{ myAuditTrail(first: 20) { nodes { uid logId action actorRole purpose entry
   inclusion { logId leafIndex leafHash treeSize auditPath treeHead } } } }"""
 
@@ -300,9 +304,18 @@ def test_tampering_with_a_sequenced_event_is_named(core_env, tamper, reason):
             conn.execute(text("UPDATE audit_events SET seq = 2 WHERE seq = 3"))
             conn.execute(text("UPDATE audit_events SET seq = 3 WHERE seq = 99"))
     report = _verify(env)
-    broken = report.first_broken
-    assert broken is not None and broken.log_id == "national" and broken.broken_at == 1
+    broken = next(log for log in report.logs if log.log_id == "national")
+    assert not broken.ok and broken.broken_at == 1
     assert broken.reason.startswith(reason), broken.reason
+    if tamper == "move_log":  # the log it was moved to is stuck, and says why
+        stuck = next(log for log in report.logs if log.log_id == "320000")
+        assert stuck.reason == (
+            "event seq 2 is leaf 1 of log national: it was moved; the sequencer will not extend "
+            "this log"
+        )
+        assert [log.log_id for log in report.logs if not log.ok] == ["320000", "national"]
+    else:
+        assert report.first_broken is broken
 
 
 def test_the_sequencer_uses_the_writers_leaf_hash_and_hashes_older_events_itself(core_env):
@@ -361,6 +374,75 @@ def test_an_event_edited_after_its_writer_hashed_it_is_named_once_logged(core_en
     broken = _verify(env).first_broken
     assert broken is not None and broken.broken_at == 1
     assert broken.reason.startswith("event seq 2 was changed after it was logged"), broken.reason
+
+
+def test_a_waiting_event_edited_is_named_before_it_is_logged(core_env):
+    """An edit that still reads (an outcome changed) no longer gives the leaf hash its writer
+    stored: audit-verify names it while it waits, before the sequencer logs the written hash."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+    with env.platform.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
+    report = _verify(env)
+    assert report.first_broken.reason == (
+        "event seq 2, waiting to be integrated, was changed after it was written (it no longer "
+        "gives the leaf hash stored with it)"
+    )
+    assert report.first_broken.pending == 3
+
+
+def test_a_damaged_log_does_not_take_the_others_down(core_env):
+    """A stored subtree missing in one log, a tree head's stored time that no longer reads in
+    another: each is named by audit-verify, the proofs of the damaged log are refused with a
+    typed error, and everything else (other logs' heads, proofs, trail, sequencing) answers."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    for _ in range(2):  # national (Zhang's sign-ins): heads of size 2 and 4; 320000: 1, then 2
+        env.data(SIGN_IN)
+        env.data(SIGN_IN)
+        env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
+        _sequence(env)
+    with env.session() as s:
+        leaf0 = s.exec(
+            select(AuditLeaf).where(AuditLeaf.log_id == "national", AuditLeaf.leaf_index == 0)
+        ).one()
+    signed_at = env.data('{ auditTreeHead(logId: "320000", treeSize: 1) { timestamp } }')
+    with env.platform.engine.begin() as conn:
+        conn.execute(
+            text("DELETE FROM audit_nodes WHERE log_id = 'national' AND level = 1 AND idx = 1")
+        )
+        conn.execute(
+            text(
+                "UPDATE audit_tree_heads SET at = 'garbage' WHERE log_id = '320000' AND tree_size = 1"
+            )
+        )
+    heads = env.data("{ auditTreeHeads { logId treeSize } }")["auditTreeHeads"]
+    assert sorted((h["logId"], h["treeSize"]) for h in heads) == [("320000", 2), ("national", 4)]
+    assert env.data('{ auditTreeHead(logId: "320000", treeSize: 1) { timestamp } }') == signed_at
+    for query in (
+        f'{{ auditInclusionProof(logId: "national", leafHash: "{leaf0.leaf_hash.hex()}") {{ treeSize }} }}',
+        '{ auditConsistencyProof(logId: "national", fromSize: 2) { proof } }',
+    ):
+        error = env.gql(query)["errors"][0]
+        assert error["extensions"]["code"] == Code.AUDIT_LOG_DAMAGED, error
+        assert error["extensions"]["field"] == "logId"
+        assert error["message"].startswith("Log national cannot answer this now")
+    trail = env.data(TRAIL, as_="zhang_account")["myAuditTrail"]["nodes"]
+    by_log = {(n["logId"], n["inclusion"] is not None) for n in trail}
+    assert by_log == {("320000", True), ("national", False)}  # the damaged log's: no proof
+    env.data(SIGN_IN)
+    env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
+    done = {r.log_id: r for r in _sequence(env)}
+    assert done["320000"].added == 1 and done["national"].added == 1
+    reasons = {log.log_id: log.reason for log in _verify(env).logs}
+    assert reasons == {
+        "320000": "the stored time of the tree head of size 1 no longer reads",
+        "national": "the stored subtree over leaves 2-3 is missing (proofs over them cannot be given)",
+    }
 
 
 def test_a_changed_leaf_hash_is_told_from_a_changed_event(core_env):
@@ -443,11 +525,11 @@ def test_a_damaged_log_is_refused_in_one_line_and_the_others_go_on(core_env, tam
         assert _verify(env).ok
     else:
         assert (done["320000"].added, done["320000"].refused) == (0, refused)
-        # audit-verify names what is broken (a moved event: in the log it left), a waiting event
-        # that no longer reads included
+        # audit-verify names what is broken (a moved event: in the log it left, and in the log
+        # it holds back), a waiting event that no longer reads included
         moved = "it was moved" in refused
         broken = [log.log_id for log in _verify(env).logs if not log.ok]
-        assert broken == (["national"] if moved else ["320000"])
+        assert broken == (["320000", "national"] if moved else ["320000"])
 
 
 def test_the_embedded_sequencer_says_a_refusal_once(core_env, caplog):
@@ -506,7 +588,15 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
         conn.execute(text("DELETE FROM audit_tree_heads WHERE tree_size = 2"))
     broken = _verify(env).first_broken
     assert broken is not None and broken.log_id == "national"
-    assert broken.reason == "the tree head of size 2 was deleted (the head of size 3 extended it)"
+    assert broken.broken_at is None
+    assert broken.reason == (
+        "the tree head of size 3 extended one of size 2, which is not among the log's heads (it "
+        "was deleted, or the recorded size was changed)"
+    )
+    with env.platform.engine.begin() as conn:  # an entry broken too: it is named first
+        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
+    broken = _verify(env).first_broken
+    assert (broken.broken_at, broken.reason) == (1, "event seq 2 was changed after it was logged")
 
 
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
@@ -675,7 +765,7 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
 
     env = core_env
     env.data(SIGN_IN)
-    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: env.platform)
+    monkeypatch.setattr(cli, "_platform", lambda **_: env.platform)
     assert cli.main(["audit-sequence", "--once"]) == 0
     assert "log national: +1 -> 1 entries" in capsys.readouterr().out
     assert cli.main(["audit-verify"]) == 0
@@ -697,8 +787,30 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         err = capsys.readouterr().err
         assert err.startswith("audit-sequence refused: log national") and "audit-verify" in err
         assert err.count("\n") == 1  # one line, no traceback
+        assert cli.main(["job", "audit_sequence"]) == 1  # cron sees the refusal too
+        assert '"refused": {"national": "log national: stored' in capsys.readouterr().out
         with pytest.raises(SystemExit):
             cli.main(["audit-verify", "--max-pending", "-5"])
+        with pytest.raises(SystemExit):
+            cli.main(["audit-sequence", "--interval", "-1"])
+
+
+def test_audit_commands_refuse_a_database_that_is_not_there(tmp_path, monkeypatch, capsys):
+    """A mistyped DATABASE_URL must not create an empty database and call its log intact."""
+    from core import cli
+
+    missing = tmp_path / "typo.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
+    for command in (["audit-verify"], ["audit-sequence", "--once"], ["job", "audit_sequence"]):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(command)
+        assert stop.value.code == 2
+        err = capsys.readouterr().err
+        assert (
+            err
+            == f"no database at {missing} (DATABASE_URL); create one with db-migrate, or fix the path\n"
+        )
+    assert not missing.exists()
 
 
 def test_a_long_transaction_in_another_database_does_not_hold_the_log_back(core_env):
@@ -732,7 +844,7 @@ def test_cli_audit_verify_names_every_broken_log(core_env, monkeypatch, capsys):
         pytest.skip("PostgreSQL refuses UPDATE on the log")
     _two_logs_waiting(env)
     _sequence(env)
-    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: env.platform)
+    monkeypatch.setattr(cli, "_platform", lambda **_: env.platform)
     with env.platform.engine.begin() as conn:  # seq 1 is national's leaf 0, seq 2 320000's
         conn.execute(text("UPDATE audit_events SET action = 'core.other' WHERE seq IN (1, 2)"))
     assert cli.main(["audit-verify"]) == 1

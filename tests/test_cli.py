@@ -10,7 +10,7 @@ from core import cli
 
 @pytest.fixture
 def cli_env(example_env, monkeypatch):
-    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: example_env.platform)
+    monkeypatch.setattr(cli, "_platform", lambda **_: example_env.platform)
     return example_env
 
 

@@ -266,7 +266,7 @@ def test_the_crontab_command_schedules_every_job(capsys, monkeypatch):
     from core import cli
 
     platform = build_platform(Settings(database_url="sqlite://"), engine=make_engine("sqlite://"))
-    monkeypatch.setattr(cli, "_platform", lambda load_demo=False: platform)
+    monkeypatch.setattr(cli, "_platform", lambda **_: platform)
     assert cli.main(["crontab"]) == 0
     listed = {}
     for line in capsys.readouterr().out.splitlines():

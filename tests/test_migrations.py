@@ -39,6 +39,12 @@ def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
     assert cli.main(["db-migrate", "core_0009"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("database already past core_0009 (db-migrate only upgrades): at ")
+    assert cli.main(["db-migrate", "head"]) == 0  # one head per branch: "head" is all of them
+    assert capsys.readouterr().out.startswith("database already at head, nothing to do: at ")
+    assert cli.main(["db-migrate", "-1"]) == 2
+    assert capsys.readouterr().err.startswith(
+        "not migrated: '-1' is a relative step; db-migrate only upgrades, to a revision by name"
+    )
 
 
 def _ancestors(script, head):
@@ -61,6 +67,10 @@ def test_a_database_created_from_the_models_is_stamped_then_migrated(tmp_path, m
     create_schema(engine)
     assert current_revisions(url) == set()
     assert cli.main(["db-migrate"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "database tables already matched the current models (created without migrations): "
+        "recorded as migrated to heads: at "
+    )
     from alembic.script import ScriptDirectory
 
     from core.schema_migrations import alembic_config

@@ -9,18 +9,22 @@ Hashes are lowercase hex. See docs/architecture.md ("The audit log") and verifie
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from typing import Any
 
 import strawberry
 
 from core.audit import NATIONAL_LOG
 from core.audit import proofs as audit_proofs
-from core.audit.sequencer import all_logs, latest_head
+from core.audit.sequencer import all_logs, head_time, latest_head
+from core.audit.tree_head import read_tree_head
 from core.clock import to_china
 from core.context import Context
 from core.errors import Code, RuleError
 from core.graphql.operations import operation_field
 from core.graphql.scalars import BigInt
+
+log = logging.getLogger("traffic.audit")
 
 
 @strawberry.type(description="A signed tree head: the log had `treeSize` entries with this root.")
@@ -36,13 +40,35 @@ class AuditTreeHead:
 
     @classmethod
     def of(cls, row: Any) -> AuditTreeHead:
+        """From a tree head row (core.audit.sequencer.HEAD_COLUMNS). Its stored time, or where that
+        no longer reads (audit-verify names it) the time in its signed statement; raises
+        RuleError AUDIT_LOG_DAMAGED when neither reads."""
+        at = head_time(row)
+        if at is None:
+            signed = read_tree_head(row.signed)
+            if signed is None:
+                raise log_damaged(
+                    row.log_id, f"the tree head of size {row.tree_size} is unreadable"
+                )
+            at = signed.at
         return cls(
             log_id=row.log_id,
             tree_size=row.tree_size,
             root_hash=bytes(row.root_hash).hex(),
-            timestamp=to_china(row.at),
+            timestamp=to_china(at),
             signed=row.signed,
         )
+
+
+def log_damaged(log_id: str, damage: object) -> RuleError:
+    """The refusal of a proof or head that a damaged log cannot give (logged for operators)."""
+    log.error("audit log %s cannot answer: %s; run audit-verify", log_id, damage)
+    return RuleError(
+        Code.AUDIT_LOG_DAMAGED,
+        f"Log {log_id} cannot answer this now: what is stored of it is damaged. Its operators "
+        "are alerted; try again later.",
+        field="logId",
+    )
 
 
 @strawberry.type(description="Where an action is logged: log, event id and leaf hash (hex).")
@@ -136,7 +162,13 @@ class AuditQuery:
         ctx: Context = info.context
         with ctx.platform.engine.connect() as conn:
             rows = [latest_head(conn, log_id) for log_id in all_logs()]
-        return [AuditTreeHead.of(r) for r in rows if r is not None]
+        heads = []
+        for row in (r for r in rows if r is not None):
+            try:
+                heads.append(AuditTreeHead.of(row))
+            except RuleError:  # one damaged log (logged) does not hide the others' heads
+                continue
+        return heads
 
     @operation_field(
         "core.public",
@@ -157,7 +189,8 @@ class AuditQuery:
         "(`auditTreeHeads`, `auditTreeHead`: take `fromSize` from a head you kept), else null, "
         "whether no head was signed at that size or the log is not that large yet. `fromSize` 0 "
         "(the empty tree) needs no head: its proof is empty and `fromHead` null. `fromSize` above "
-        "`toSize`: INVALID_INPUT. Check it offline with verifier/audit.py `check_consistency`.",
+        "`toSize`: INVALID_INPUT; AUDIT_LOG_DAMAGED when the log's stored subtrees cannot give "
+        "it. Check it offline with verifier/audit.py `check_consistency`.",
     )
     def audit_consistency_proof(
         self, info: strawberry.Info, log_id: str, from_size: BigInt, to_size: BigInt | None = None
@@ -173,7 +206,10 @@ class AuditQuery:
                 rule="RFC 9162 §2.1.4",
             )
         with ctx.platform.engine.connect() as conn:
-            found = audit_proofs.consistency(conn, _log(log_id), low, high)
+            try:
+                found = audit_proofs.consistency(conn, _log(log_id), low, high)
+            except LookupError as damage:
+                raise log_damaged(log_id, damage) from None
         if found is None:
             return None
         return AuditConsistency(
@@ -189,7 +225,8 @@ class AuditQuery:
         "core.public",
         "Proof that the entry with this leaf hash is in the log (against the newest "
         "head, or the head at `treeSize`), e.g. the entry a verification receipt names. Null "
-        "while the entry is not integrated yet (about a second). Public: it shows no content.",
+        "while the entry is not integrated yet (about a second). Public: it shows no content. "
+        "AUDIT_LOG_DAMAGED when the log's stored subtrees cannot give it.",
     )
     def audit_inclusion_proof(
         self,
@@ -200,7 +237,10 @@ class AuditQuery:
     ) -> AuditInclusion | None:
         ctx: Context = info.context
         with ctx.platform.engine.connect() as conn:
-            found = audit_proofs.inclusion_for_leaf(
-                conn, _log(log_id), _hex32(leaf_hash, "leafHash"), _size(tree_size, "treeSize")
-            )
+            try:
+                found = audit_proofs.inclusion_for_leaf(
+                    conn, _log(log_id), _hex32(leaf_hash, "leafHash"), _size(tree_size, "treeSize")
+                )
+            except LookupError as damage:
+                raise log_damaged(log_id, damage) from None
         return AuditInclusion.of(found) if found else None

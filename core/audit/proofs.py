@@ -7,6 +7,7 @@ log's size (at most 2·log2(n) hashes): the keys a proof needs are listed first
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -17,8 +18,9 @@ from sqlalchemy.engine import Connection
 from core.audit import merkle
 from core.audit.entries import entry_bytes
 from core.audit.models import AuditLeaf, AuditTreeHead
-from core.audit.sequencer import H, L, fetch_nodes, latest_head
+from core.audit.sequencer import HEAD_COLUMNS, H, L, fetch_nodes, latest_head
 
+log = logging.getLogger("traffic.audit")
 _LEAF = AuditLeaf.__table__  # type: ignore[attr-defined]
 _HEAD = AuditTreeHead.__table__  # type: ignore[attr-defined]
 
@@ -50,12 +52,15 @@ def head_at(conn: Connection, log_id: str, tree_size: int | None = None) -> Any:
     """The signed tree head of `log_id` at `tree_size` (latest when None), or None."""
     if tree_size is None:
         return latest_head(conn, log_id)
-    return conn.execute(select(H).where(H.c.log_id == log_id, H.c.tree_size == tree_size)).first()
+    return conn.execute(
+        select(*HEAD_COLUMNS).where(H.c.log_id == log_id, H.c.tree_size == tree_size)
+    ).first()
 
 
 def inclusions_for_events(conn: Connection, seqs: Iterable[int]) -> dict[int, Inclusion]:
     """Inclusion proofs (against each log's latest tree head) for the integrated ones of the
-    events `seqs`, keyed by event seq. Events not integrated yet are absent."""
+    events `seqs`, keyed by event seq. Events not integrated yet are absent, and so are those of
+    a log whose stored subtrees are damaged (logged as an ERROR on `traffic.audit`)."""
     wanted = list(seqs)
     if not wanted:
         return {}
@@ -74,7 +79,11 @@ def inclusions_for_events(conn: Connection, seqs: Iterable[int]) -> dict[int, In
             continue
         needs = [k for r in rows if r.leaf_index < head.tree_size
                  for k in merkle.inclusion_needs(r.leaf_index, head.tree_size)]  # fmt: skip
-        hashes = fetch_nodes(conn, log_id, needs)
+        try:
+            hashes = fetch_nodes(conn, log_id, needs)
+        except LookupError as damage:  # this log's events go without proofs; the others keep theirs
+            log.error("audit log %s cannot prove inclusion: %s; run audit-verify", log_id, damage)
+            continue
         for r in rows:
             if r.leaf_index >= head.tree_size:
                 continue
@@ -92,7 +101,8 @@ def inclusions_for_events(conn: Connection, seqs: Iterable[int]) -> dict[int, In
 def inclusion_for_leaf(
     conn: Connection, log_id: str, leaf_hash: bytes, tree_size: int | None = None
 ) -> Inclusion | None:
-    """The inclusion proof of the leaf with this hash (e.g. from a partner's receipt)."""
+    """The inclusion proof of the leaf with this hash (e.g. from a partner's receipt). Raises
+    LookupError when a stored subtree it needs is missing (a damaged log)."""
     leaf = conn.execute(
         select(L.c.leaf_index).where(L.c.log_id == log_id, L.c.leaf_hash == leaf_hash)
     ).first()
@@ -107,7 +117,8 @@ def inclusion_for_leaf(
 def consistency(
     conn: Connection, log_id: str, from_size: int, to_size: int | None = None
 ) -> Consistency | None:
-    """PROOF(from_size, to_size) between two signed tree heads of `log_id` (RFC 9162 §2.1.4)."""
+    """PROOF(from_size, to_size) between two signed tree heads of `log_id` (RFC 9162 §2.1.4).
+    Raises LookupError when a stored subtree it needs is missing (a damaged log)."""
     to_head = head_at(conn, log_id, to_size)
     if to_head is None or not 0 <= from_size <= to_head.tree_size:
         return None

@@ -2,8 +2,9 @@
 
 Requests only insert events (core/audit/entries.py), each with its leaf hash. For each log, the
 sequencer reads where it stopped (the latest tree head), selects the next events' leaf hashes in
-commit order (an event written without one is read whole and hashed), appends them, stores every complete subtree they fill, signs the new tree head and commits. However many
-workers or hosts run one, one log grows by one sequencer at a time:
+commit order (an event written without one is read whole and hashed), appends them, stores every
+complete subtree they fill, signs the new tree head and commits. However many workers or hosts run
+one, one log grows by one sequencer at a time:
 - PostgreSQL: all of it in one transaction under the log's lock, taken without waiting
   (`pg_try_advisory_xact_lock`); a second sequencer finds the lock taken and skips that log.
 - SQLite, where the database has a single write lock: the reading and computing happen in a read
@@ -32,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import bindparam, insert, literal_column, select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -99,11 +100,25 @@ class DamagedLog(LookupError):
     beyond a deleted tree head). `audit-verify` names what is broken."""
 
 
+# A tree head row with `at` as the driver gives it (text on SQLite, as for events): a stored time
+# that no longer reads is damage for audit-verify to name (the signed statement keeps its own
+# timestamp), not a failure of every read of the log. Read it with `head_time`.
+HEAD_COLUMNS = [*(c for c in H.c if c.name != "at"), literal_column(f"{H.name}.at").label("at")]
+
+
 def latest_head(conn: Connection, log_id: str) -> Any:
-    """The newest tree head row of `log_id`, or None."""
+    """The newest tree head row of `log_id` (HEAD_COLUMNS), or None."""
     return conn.execute(
-        select(H).where(H.c.log_id == log_id).order_by(H.c.tree_size.desc()).limit(1)
+        select(*HEAD_COLUMNS).where(H.c.log_id == log_id).order_by(H.c.tree_size.desc()).limit(1)
     ).first()
+
+
+def head_time(row: Any) -> dt.datetime | None:
+    """The stored time of a tree head row (aware UTC), or None when it no longer reads."""
+    try:
+        return _utc(row.at)
+    except (ValueError, TypeError):
+        return None
 
 
 def fetch_nodes(
@@ -337,29 +352,41 @@ def _already_integrated(engine: Engine, log_id: str) -> str:
     already (moved here from another log, or integrated beyond the newest tree head, which was
     deleted), or a leaf index is taken."""
     with engine.connect() as conn:
+        found = next_events_integrated(conn, log_id)
         head = latest_head(conn, log_id)
-        size = head.tree_size if head else 0
-        after = (head.last_txn, head.last_seq) if head else (-1, 0)
-        seqs = [e.seq for e in _pending(conn, log_id, after, BATCH)]
-        for chunk in _chunks(seqs, 500):
-            found = conn.execute(
-                select(L.c.log_id, L.c.leaf_index, L.c.event_seq)
-                .where(L.c.event_seq.in_(chunk))
-                .order_by(L.c.event_seq)
-                .limit(1)
-            ).first()
-            if found is None:
-                continue
-            if found.log_id != log_id:
-                return (
-                    f"log {log_id}: event seq {found.event_seq} is leaf {found.leaf_index} of log "
-                    f"{found.log_id}: it was moved"
-                )
-            return (
-                f"log {log_id}: event seq {found.event_seq} is leaf {found.leaf_index} already, "
-                f"beyond the newest signed tree head (size {size}): a tree head was deleted"
-            )
+    if found is not None:
+        return f"log {log_id}: {found}"
+    size = head.tree_size if head else 0
     return f"log {log_id}: leaves beyond the newest signed tree head (size {size}) exist already"
+
+
+def next_events_integrated(conn: Connection, log_id: str) -> str | None:
+    """Why the next events to integrate into `log_id` cannot be: one of the first `BATCH` is a
+    leaf already (moved here from another log, or integrated beyond the newest tree head, which
+    was deleted); None when none is. The sequencer refuses such a log; audit-verify names it."""
+    head = latest_head(conn, log_id)
+    size = head.tree_size if head else 0
+    after = (head.last_txn, head.last_seq) if head else (-1, 0)
+    seqs = [e.seq for e in _pending(conn, log_id, after, BATCH)]
+    for chunk in _chunks(seqs, 500):
+        found = conn.execute(
+            select(L.c.log_id, L.c.leaf_index, L.c.event_seq)
+            .where(L.c.event_seq.in_(chunk))
+            .order_by(L.c.event_seq)
+            .limit(1)
+        ).first()
+        if found is None:
+            continue
+        if found.log_id != log_id:
+            return (
+                f"event seq {found.event_seq} is leaf {found.leaf_index} of log {found.log_id}: "
+                "it was moved"
+            )
+        return (
+            f"event seq {found.event_seq} is leaf {found.leaf_index} already, beyond the newest "
+            f"signed tree head (size {size}): a tree head was deleted"
+        )
+    return None
 
 
 def _entry(event: Any) -> bytes:

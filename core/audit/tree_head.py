@@ -59,7 +59,19 @@ def verify_tree_head(text: str, keys: Any) -> TreeHead | None:
     key = keys.verifying_key(parsed.kid, "audit")
     if key is None or not key.verify(parsed.signature, parsed.signed_bytes):
         return None
-    claims = parsed.claims
+    return _head_of(parsed.claims)
+
+
+def read_tree_head(text: str) -> TreeHead | None:
+    """The tree head in `text` if it is well formed, its signature NOT checked: for showing what
+    the platform itself stored (e.g. its timestamp), never for trusting it."""
+    try:
+        return _head_of(parse_payload(text, PREFIX, TREE_HEAD).claims)
+    except QrFormatError:
+        return None
+
+
+def _head_of(claims: dict[int, Any]) -> TreeHead | None:
     try:
         head = TreeHead(
             str(claims[C_LOG]), int(claims[C_SIZE]), bytes(claims[C_ROOT]), int(claims[C_TIME])

@@ -4,10 +4,16 @@ For each log, walking its leaves in order:
 - every leaf index from 0 is present, and its event exists and hashes to the stored leaf hash
   (an edited, deleted or reordered event is named by its seq and uid);
 - every complete subtree recomputed from the leaves equals the stored one (proofs would lie);
-- every signed tree head's signature verifies with a published or former audit key, and its root
-  equals the root recomputed at its size; the leaves reach the newest head's size (a cut-off tail
-  is detected against the signed heads);
-- no event has waited longer than `max_pending_seconds` to be integrated.
+- every signed tree head's signature verifies with a published or former audit key, its stored
+  time is its signed one, and its root equals the root recomputed at its size; the leaves reach
+  the newest head's size (a cut-off tail is detected against the signed heads), no leaf lies
+  beyond it, and each head's `previous_size` is a head of the log (none deleted in between);
+- every event waiting to be integrated reads, still gives the leaf hash its writer stored, and is
+  no other log's leaf (the sequencer would refuse the log), and none has waited longer than
+  `max_pending_seconds`.
+
+A broken leaf is named before a gap in the heads' sequence (the first broken entry is the one
+reported); a head that is not validly signed, before either.
 
 Tree heads also leave the platform (citizens' app, partners' receipts): a holder of an older head
 can ask for a consistency proof and detect a rewritten history even if the database's own heads
@@ -26,7 +32,16 @@ from sqlalchemy.engine import Engine
 
 from core.audit import merkle
 from core.audit.entries import ENTRY_FIELDS, detail_from_text, entry_bytes_of
-from core.audit.sequencer import E, H, L, N, all_logs
+from core.audit.sequencer import (
+    HEAD_COLUMNS,
+    E,
+    H,
+    L,
+    N,
+    all_logs,
+    head_time,
+    next_events_integrated,
+)
 from core.audit.tree_head import verify_tree_head
 from core.db import stamp
 from core.documents.keys import KeyState, LoadedKey, SigningKey, public_key_from_jwk
@@ -164,19 +179,41 @@ def _changed_or_reordered(engine: Engine, log_id: str, row: Any, digest: bytes) 
     return f"event seq {row.seq} was changed after it was logged"
 
 
-def _unreadable_waiting(engine: Engine, log_id: str, limit: int = 100_000) -> int | None:
-    """The seq of the first event of `log_id` waiting to be integrated whose entry no longer
-    reads (its time or detail), if any, among the first `limit` waiting (the sequencer refuses
-    the log at that event)."""
+def _waiting(conn: Any, log_id: str) -> int:
+    """How many events of `log_id` wait to be integrated (no leaf yet)."""
+    return conn.execute(
+        select(func.count())
+        .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
+        .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
+    ).scalar_one()
+
+
+def _damaged_waiting(engine: Engine, log_id: str, limit: int = 100_000) -> str | None:
+    """Why the first damaged event of `log_id` waiting to be integrated is damaged, if one is,
+    among the first `limit` waiting: its entry no longer reads (its time or detail; the sequencer
+    refuses the log at it), or no longer gives the leaf hash its writer stored with it (it was
+    edited while it waited: the sequencer, which trusts that hash, would log what was written)."""
     with engine.connect() as conn:
         rows = conn.execute(
-            select(*_EVENT_COLUMNS)
+            select(*_EVENT_COLUMNS, E.c.leaf_hash.label("written"))
             .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
             .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
             .order_by(E.c.txn, E.c.seq)
             .limit(limit)
         )
-        return next((r.seq for r in rows if _entry(r) is None), None)
+        for r in rows:
+            entry = _entry(r)
+            if entry is None:
+                return (
+                    f"event seq {r.seq}, waiting to be integrated, no longer reads (its time or "
+                    "detail): the sequencer cannot log it"
+                )
+            if r.written is not None and merkle.leaf_hash(entry) != bytes(r.written):
+                return (
+                    f"event seq {r.seq}, waiting to be integrated, was changed after it was "
+                    "written (it no longer gives the leaf hash stored with it)"
+                )
+    return None
 
 
 def _newest_size(engine: Engine, log_id: str) -> int:
@@ -207,7 +244,10 @@ def _verify_log(
         return out
 
     with engine.connect() as conn:
-        heads = conn.execute(select(H).where(H.c.log_id == log_id).order_by(H.c.tree_size)).all()
+        heads = conn.execute(
+            select(*HEAD_COLUMNS).where(H.c.log_id == log_id).order_by(H.c.tree_size)
+        ).all()
+        out.pending = _waiting(conn, log_id)
     out.tree_heads = len(heads)
     for head in heads:
         signed = verify_tree_head(head.signed, keys)
@@ -221,14 +261,13 @@ def _verify_log(
             return broken(
                 None, f"the tree head of size {head.tree_size} differs from its signature"
             )
-    head_roots = {h.tree_size: bytes(h.root_hash) for h in heads}
-    for head in heads:  # each head names the one it extended: a gap is a deleted head
-        if head.previous_size and head.previous_size not in head_roots:
+        at = head_time(head)
+        if at is None or abs(int(at.timestamp() * 1000) - signed.timestamp_ms) > 1:
+            state = "no longer reads" if at is None else "differs from the signed one"
             return broken(
-                None,
-                f"the tree head of size {head.previous_size} was deleted (the head of size "
-                f"{head.tree_size} extended it)",
+                None, f"the stored time of the tree head of size {head.tree_size} {state}"
             )
+    head_roots = {h.tree_size: bytes(h.root_hash) for h in heads}
     frontier: dict[merkle.Node, bytes] = {}
     while True:
         with engine.connect() as conn:
@@ -282,11 +321,12 @@ def _verify_log(
             if key is not None and stored.get(key) != digest:
                 level, index = key
                 first, last = index << level, ((index + 1) << level) - 1
-                return broken(
-                    leaf,
-                    f"the stored subtree over leaves {first}-{last} does not match those leaves "
-                    "(proofs would lie)",
+                what = (
+                    "is missing (proofs over them cannot be given)"
+                    if key not in stored
+                    else "does not match those leaves (proofs would lie)"
                 )
+                return broken(leaf, f"the stored subtree over leaves {first}-{last} {what}")
             if key is None and digest != head_roots[leaf + 1]:
                 return broken(
                     leaf, f"the leaves up to {leaf + 1} do not give the root signed at that size", r
@@ -309,26 +349,28 @@ def _verify_log(
             f"leaves {newest}-{size - 1} are covered by no signed tree head (the newest has "
             f"{newest} entries): a tree head was deleted",
         )
-    unreadable = _unreadable_waiting(engine, log_id)
-    if unreadable is not None:
-        return broken(
-            None,
-            f"event seq {unreadable}, waiting to be integrated, no longer reads (its time or "
-            "detail): the sequencer cannot log it",
-        )
+    for head in heads:  # each head names the one it extended: a gap is a deleted head
+        if head.previous_size and head.previous_size not in head_roots:
+            return broken(
+                None,
+                f"the tree head of size {head.tree_size} extended one of size "
+                f"{head.previous_size}, which is not among the log's heads (it was deleted, "
+                "or the recorded size was changed)",
+            )
+    with engine.connect() as conn:
+        blocked = next_events_integrated(conn, log_id)
+    if blocked is not None:
+        return broken(None, f"{blocked}; the sequencer will not extend this log")
+    waiting = _damaged_waiting(engine, log_id)
+    if waiting is not None:
+        return broken(None, waiting)
     cutoff = stamp(now) - dt.timedelta(seconds=max_pending_seconds)
     with engine.connect() as conn:
-        waiting = conn.execute(
-            select(func.count())
-            .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
-            .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
-        ).scalar_one()
         stale = conn.execute(
             select(func.min(E.c.seq))
             .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
             .where(E.c.log_id == log_id, L.c.event_seq.is_(None), E.c.at < cutoff)
         ).scalar()
-    out.pending = waiting
     if stale is not None:
         return broken(
             None,
