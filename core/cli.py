@@ -7,6 +7,7 @@ rollout, token, rotate-keys, retire-key, crontab, audit-verify, audit-sequence, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import sys
@@ -93,13 +94,12 @@ def cmd_db_migrate(args: argparse.Namespace) -> int:
             "database tables already matched the current models (created without migrations): "
             f"recorded as migrated to heads: at {now}"
         )
-    elif args.revision not in ("heads", "head") and args.revision not in after:
-        # alembic upgrades only: a revision already passed changes nothing
-        print(f"database already past {args.revision} (db-migrate only upgrades): at {now}")
-    elif after == before:
-        print(f"database already at {args.revision}, nothing to do: at {now}")
-    else:
+    elif after != before:
         print(f"database migrated to {args.revision}: at {now}")
+    elif args.revision in ("heads", "head") or "@" in args.revision or args.revision in after:
+        print(f"database already at {args.revision}, nothing to do: at {now}")
+    else:  # alembic upgrades only: a revision already passed changes nothing
+        print(f"database already past {args.revision} (db-migrate only upgrades): at {now}")
     return 0
 
 
@@ -197,7 +197,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     from core.api.queries import measure_status
     from core.context import Context
 
-    platform = _platform()
+    platform = _platform(existing=True)
     ctx = Context(platform, ANONYMOUS)
     day = dt.date.fromisoformat(args.date) if args.date else platform.clock.today()
     for slug in sorted(platform.measures, key=lambda s: platform.measures[s].code):
@@ -234,7 +234,7 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_rotate_keys(args: argparse.Namespace) -> int:
-    platform = _platform()
+    platform = _platform(existing=True)
     kid = platform.keys.rotate(args.purpose, platform.clock.now())
     print(f"{args.purpose} key rotated: {kid} is now active; the previous one is retiring")
     return 0
@@ -251,7 +251,7 @@ def cmd_retire_key(args: argparse.Namespace) -> int:
     from core.auth.tokens import LEEWAY_SECONDS
     from core.documents.keys import KeyRetirementError
 
-    platform = _platform()
+    platform = _platform(existing=True)
     now = platform.clock.now()
     since = platform.keys.retiring_since(args.kid)
     earliest = None
@@ -281,27 +281,45 @@ def cmd_retire_key(args: argparse.Namespace) -> int:
 
 def _seconds(text: str) -> float:
     """An argparse type: a finite number of seconds, 0 or more."""
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
     if not 0 <= value < float("inf"):
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0 or more)")
     return value
 
 
 def _missing_database() -> str | None:
-    """Why a command that reads an existing database cannot run: DATABASE_URL names an SQLite
-    file that does not exist (opening it would create an empty database, and e.g. audit-verify
-    would call an empty log intact). None when there is one to read."""
+    """Why a command that works on an existing database cannot run: DATABASE_URL names an SQLite
+    database that is not there (a missing or empty file, one that is not SQLite, a directory, or
+    an in-memory database). Opening it would create an empty database, and e.g. audit-verify
+    would call its empty log intact. None when there is one (PostgreSQL: the server says)."""
+    import sqlite3
+
     from sqlalchemy.engine import make_url
 
     from core.settings import Settings
 
     url = make_url(Settings.from_env().database_url)
+    if url.get_backend_name() != "sqlite":
+        return None
     path = url.database
-    if url.get_backend_name() != "sqlite" or not path or path == ":memory:":
-        return None
-    if Path(path).exists():
-        return None
-    return f"no database at {path} (DATABASE_URL); create one with db-migrate, or fix the path"
+    if not path or path == ":memory:":
+        return "DATABASE_URL names an in-memory SQLite database, which holds nothing to work on"
+    fix = "create one with db-migrate, or fix the path"
+    if not Path(path).exists():
+        return f"no database at {path} (DATABASE_URL); {fix}"
+    if Path(path).is_dir():
+        return f"{path} (DATABASE_URL) is a directory, not a database; {fix}"
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    except sqlite3.DatabaseError:
+        return f"{path} (DATABASE_URL) is not an SQLite database; {fix}"
+    if not tables:
+        return f"the database at {path} (DATABASE_URL) is empty; {fix}"
+    return None
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
@@ -584,7 +602,11 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 78  # EX_CONFIG (sysexits.h)
-    return int(args.fn(args))
+    try:
+        return int(args.fn(args))
+    except KeyboardInterrupt:  # Ctrl-C, at start-up or mid-command: no traceback
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

@@ -211,7 +211,7 @@ def _audit_sequence(platform: Any, now: dt.datetime) -> dict[str, Any]:
     refused = {r.log_id: r.refused for r in done if r.refused is not None}
     return {
         "integrated": sum(r.added for r in done),
-        "logs": len(done) - len(refused),
+        "logs": len({r.log_id for r in done if r.refused is None}),
         "refused": refused,  # damaged logs, not extended (run audit-verify)
     }
 

@@ -121,7 +121,9 @@ def migrate(url: str, target: str = "heads") -> str:
     reload its data)."""
     if target == "head":  # one head per branch: the head of the whole schema is all of them
         target = "heads"
-    if re.fullmatch(r"[+-]\d+", target):
+    if not target.strip():
+        raise MigrationError("name a revision (e.g. core_0012) or heads")
+    if re.fullmatch(r"(\w+@)?[+-]\d+", target):
         raise MigrationError(
             f"{target!r} is a relative step; db-migrate only upgrades, to a revision by name "
             "(e.g. core_0012) or to heads (see: python -m core.cli db-migrate --help)"

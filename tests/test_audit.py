@@ -590,13 +590,104 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
     assert broken is not None and broken.log_id == "national"
     assert broken.broken_at is None
     assert broken.reason == (
-        "the tree head of size 3 extended one of size 2, which is not among the log's heads (it "
-        "was deleted, or the recorded size was changed)"
+        "the tree head of size 3 extended one of size 2, but the head before it has size 1 (a "
+        "head was deleted, or the recorded size was changed)"
     )
     with env.platform.engine.begin() as conn:  # an entry broken too: it is named first
         conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
     broken = _verify(env).first_broken
     assert (broken.broken_at, broken.reason) == (1, "event seq 2 was changed after it was logged")
+
+
+@pytest.mark.parametrize(
+    ("tamper", "reason"),
+    [
+        (  # the gap hidden by dropping the record of the head after it
+            "DELETE FROM audit_tree_heads WHERE tree_size = 2; "
+            "UPDATE audit_tree_heads SET previous_size = NULL WHERE tree_size = 3",
+            "the tree head of size 3 records no previous size, although earlier heads do (its "
+            "record was changed)",
+        ),
+        (
+            "UPDATE audit_tree_heads SET previous_size = 1 WHERE tree_size = 3",
+            "the tree head of size 3 extended one of size 1, but the head before it has size 2 (a "
+            "head was deleted, or the recorded size was changed)",
+        ),
+        (  # where the sequencer resumes is not signed: moved on, it would skip events silently
+            "UPDATE audit_tree_heads SET last_seq = 999999 WHERE tree_size = 3",
+            "the newest tree head says its last event is seq 999999, but its last leaf is event "
+            "seq 3: the sequencer would resume in the wrong place and skip or repeat events",
+        ),
+    ],
+)
+def test_the_unsigned_records_of_the_heads_are_checked(core_env, tamper, reason):
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    for _ in range(3):
+        env.data(SIGN_IN)
+        _sequence(env)
+    assert _verify(env).ok
+    with env.platform.engine.begin() as conn:
+        for statement in tamper.split("; "):
+            conn.execute(text(statement))
+    assert _verify(env).first_broken.reason == reason
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "UPDATE audit_tree_heads SET tree_size = '2x' WHERE log_id = 'national' AND tree_size = 2",
+        "UPDATE audit_tree_heads SET root_hash = 'abc' WHERE log_id = 'national' AND tree_size = 2",
+        "UPDATE audit_tree_heads SET at = 12345 WHERE log_id = 'national' AND tree_size = 2",
+        "UPDATE audit_leaves SET leaf_hash = 'abc' WHERE log_id = 'national' AND leaf_index = 0",
+        "UPDATE audit_leaves SET leaf_index = '0x' WHERE log_id = 'national' AND leaf_index = 0",
+        "UPDATE audit_nodes SET hash = 'abc' WHERE log_id = 'national'",
+        "UPDATE audit_events SET at = 5 WHERE seq = 7",
+        # not 32 bytes: recomputed from its event by the sequencer, so nothing is broken
+        "UPDATE audit_events SET leaf_hash = 'abc' WHERE seq = 7",
+    ],
+)
+def test_a_value_of_the_wrong_kind_damages_one_log_only(core_env, tamper):
+    """SQLite keeps any value in any column: a tree size '2x', a hash 'abc', a time 5 in one
+    log is that log's damage (named by audit-verify, refused by the sequencer, AUDIT_LOG_DAMAGED
+    or no proof in the API), never a traceback or a failure of the other log."""
+    env = core_env
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses UPDATE on the log, and values of the wrong type")
+    for _ in range(2):  # national (Zhang's sign-ins) and 320000 (a clerk's look-up of Zhang)
+        env.data(SIGN_IN)
+        env.data(SIGN_IN)
+        env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
+        _sequence(env)
+    env.data(SIGN_IN)  # seq 7: waiting in national
+    with env.platform.engine.begin() as conn:
+        conn.execute(text(tamper))
+    env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
+    done = {r.log_id: r for r in _sequence(env)}
+    assert done["320000"].added == 1 and done["320000"].refused is None
+    report = _verify(env)
+    recomputed = "leaf_hash = 'abc' WHERE seq" in tamper
+    broken = [log.log_id for log in report.logs if not log.ok]
+    assert broken == ([] if recomputed else ["national"]), report
+    heads = env.gql("{ auditTreeHeads { logId treeSize } }")
+    assert "errors" not in heads and ("320000", 3) in {
+        (h["logId"], h["treeSize"]) for h in heads["data"]["auditTreeHeads"]
+    }
+    trail = env.gql(TRAIL, as_="zhang_account")
+    if "audit_events SET at" in tamper:  # one of Zhang's events: the trail cannot be shown
+        assert [e["extensions"]["code"] for e in trail["errors"]] == [Code.AUDIT_LOG_DAMAGED]
+        return
+    assert "errors" not in trail, trail["errors"]
+    lookups = [n for n in trail["data"]["myAuditTrail"]["nodes"] if n["logId"] == "320000"]
+    assert len(lookups) == 3 and all(n["inclusion"] for n in lookups)
+    for query in (
+        '{ auditConsistencyProof(logId: "national", fromSize: 2) { proof } }',
+        '{ auditTreeHead(logId: "national") { treeSize } }',
+    ):
+        answer = env.gql(query)
+        errors = answer.get("errors") or []
+        assert all(e["extensions"]["code"] == Code.AUDIT_LOG_DAMAGED for e in errors), errors
 
 
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
@@ -796,21 +887,55 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
 
 
 def test_audit_commands_refuse_a_database_that_is_not_there(tmp_path, monkeypatch, capsys):
-    """A mistyped DATABASE_URL must not create an empty database and call its log intact."""
+    """A mistyped DATABASE_URL must not create an empty database and call its log intact, nor
+    rotate keys into one."""
     from core import cli
 
-    missing = tmp_path / "typo.db"
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{missing}")
-    for command in (["audit-verify"], ["audit-sequence", "--once"], ["job", "audit_sequence"]):
-        with pytest.raises(SystemExit) as stop:
-            cli.main(command)
-        assert stop.value.code == 2
-        err = capsys.readouterr().err
-        assert (
-            err
-            == f"no database at {missing} (DATABASE_URL); create one with db-migrate, or fix the path\n"
-        )
-    assert not missing.exists()
+    missing, empty, text_file = tmp_path / "typo.db", tmp_path / "empty.db", tmp_path / "notes.txt"
+    empty.touch()
+    text_file.write_text("not a database, but long enough to be read as one " * 4)
+    fix = "create one with db-migrate, or fix the path"
+    cases = [
+        (f"sqlite:///{missing}", f"no database at {missing} (DATABASE_URL); {fix}"),
+        (f"sqlite:///{empty}", f"the database at {empty} (DATABASE_URL) is empty; {fix}"),
+        (f"sqlite:///{text_file}", f"{text_file} (DATABASE_URL) is not an SQLite database; {fix}"),
+        (
+            f"sqlite:///{tmp_path}",
+            f"{tmp_path} (DATABASE_URL) is a directory, not a database; {fix}",
+        ),
+        (
+            "sqlite://",
+            "DATABASE_URL names an in-memory SQLite database, which holds nothing to work on",
+        ),
+    ]
+    commands = [
+        ["audit-verify"],
+        ["audit-sequence", "--once"],
+        ["job", "audit_sequence"],
+        ["rotate-keys", "audit"],
+    ]
+    for url, said in cases:
+        monkeypatch.setenv("DATABASE_URL", url)
+        for command in commands:
+            with pytest.raises(SystemExit) as stop:
+                cli.main(command)
+            assert stop.value.code == 2
+            assert capsys.readouterr().err == said + "\n", (url, command)
+    assert not missing.exists() and empty.stat().st_size == 0
+
+
+def test_the_cli_stops_on_ctrl_c_without_a_traceback(monkeypatch, capsys):
+    from core import cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_platform", interrupted)  # e.g. at start-up
+    assert cli.main(["audit-sequence", "--once"]) == 130
+    assert capsys.readouterr().err == "interrupted\n"
+    with pytest.raises(SystemExit):
+        cli.main(["audit-verify", "--max-pending", "abc"])
+    assert "'abc' is not a number of seconds (0 or more)" in capsys.readouterr().err
 
 
 def test_a_long_transaction_in_another_database_does_not_hold_the_log_back(core_env):

@@ -41,10 +41,15 @@ def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
     assert out.startswith("database already past core_0009 (db-migrate only upgrades): at ")
     assert cli.main(["db-migrate", "head"]) == 0  # one head per branch: "head" is all of them
     assert capsys.readouterr().out.startswith("database already at head, nothing to do: at ")
-    assert cli.main(["db-migrate", "-1"]) == 2
-    assert capsys.readouterr().err.startswith(
-        "not migrated: '-1' is a relative step; db-migrate only upgrades, to a revision by name"
-    )
+    for step in ("-1", "core@-1", "+2"):
+        assert cli.main(["db-migrate", step]) == 2
+        assert capsys.readouterr().err.startswith(
+            f"not migrated: '{step}' is a relative step; db-migrate only upgrades, to a revision"
+        )
+    assert cli.main(["db-migrate", ""]) == 2
+    assert capsys.readouterr().err.startswith("not migrated: name a revision (e.g. core_0012)")
+    assert cli.main(["db-migrate", "core@head"]) == 0
+    assert capsys.readouterr().out.startswith("database already at core@head, nothing to do: at ")
 
 
 def _ancestors(script, head):

@@ -16,7 +16,7 @@ import strawberry
 
 from core.audit import NATIONAL_LOG
 from core.audit import proofs as audit_proofs
-from core.audit.sequencer import all_logs, head_time, latest_head
+from core.audit.sequencer import DATA_ERRORS, all_logs, head_time, latest_head
 from core.audit.tree_head import read_tree_head
 from core.clock import to_china
 from core.context import Context
@@ -44,25 +44,37 @@ class AuditTreeHead:
         no longer reads (audit-verify names it) the time in its signed statement; raises
         RuleError AUDIT_LOG_DAMAGED when neither reads."""
         at = head_time(row)
-        if at is None:
-            signed = read_tree_head(row.signed)
-            if signed is None:
-                raise log_damaged(
-                    row.log_id, f"the tree head of size {row.tree_size} is unreadable"
-                )
+        signed = read_tree_head(row.signed) if isinstance(row.signed, str) else None
+        if at is None and signed is not None:
             at = signed.at
+        size, root = row.tree_size, row.root_hash
+        readable = (
+            at is not None
+            and type(size) is int
+            and isinstance(root, bytes | memoryview)
+            and len(bytes(root)) == 32
+        )
+        if not readable:  # a stored value of the wrong kind (SQLite keeps anything)
+            raise log_damaged(row.log_id, f"a tree head (size {size!r}) no longer reads")
         return cls(
             log_id=row.log_id,
-            tree_size=row.tree_size,
-            root_hash=bytes(row.root_hash).hex(),
+            tree_size=size,
+            root_hash=bytes(root).hex(),
             timestamp=to_china(at),
             signed=row.signed,
         )
 
 
-def log_damaged(log_id: str, damage: object) -> RuleError:
-    """The refusal of a proof or head that a damaged log cannot give (logged for operators)."""
-    log.error("audit log %s cannot answer: %s; run audit-verify", log_id, damage)
+def log_damaged(log_id: str | None, damage: object) -> RuleError:
+    """The refusal (AUDIT_LOG_DAMAGED) of a proof, head or trail that a damaged log cannot give,
+    logged as an ERROR for operators. `log_id` None: an event of a citizen's trail."""
+    log.error("audit log %s cannot answer: %s; run audit-verify", log_id or "?", damage)
+    if log_id is None:
+        return RuleError(
+            Code.AUDIT_LOG_DAMAGED,
+            "An entry of your audit trail no longer reads, so the trail cannot be shown now. "
+            "Its operators are alerted; try again later.",
+        )
     return RuleError(
         Code.AUDIT_LOG_DAMAGED,
         f"Log {log_id} cannot answer this now: what is stored of it is damaged. Its operators "
@@ -208,7 +220,7 @@ class AuditQuery:
         with ctx.platform.engine.connect() as conn:
             try:
                 found = audit_proofs.consistency(conn, _log(log_id), low, high)
-            except LookupError as damage:
+            except DATA_ERRORS as damage:
                 raise log_damaged(log_id, damage) from None
         if found is None:
             return None
@@ -241,6 +253,6 @@ class AuditQuery:
                 found = audit_proofs.inclusion_for_leaf(
                     conn, _log(log_id), _hex32(leaf_hash, "leafHash"), _size(tree_size, "treeSize")
                 )
-            except LookupError as damage:
+            except DATA_ERRORS as damage:
                 raise log_damaged(log_id, damage) from None
         return AuditInclusion.of(found) if found else None

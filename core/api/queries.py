@@ -8,8 +8,10 @@ import strawberry
 from sqlmodel import select
 
 from core.accounts import Role
+from core.api.audit import log_damaged
 from core.api.types import Application, AuditEvent, DrivingLicence, Person, Vehicle
 from core.audit import AuditEvent as AuditEventRow
+from core.audit.sequencer import DATA_ERRORS
 from core.context import Context
 from core.divisions import CITIES, PROVINCES, province
 from core.divisions import city as lookup_city
@@ -216,7 +218,10 @@ class CoreQuery:
         pid = ctx.require_person()
         stmt = select(AuditEventRow).where(AuditEventRow.subject_person_id == pid)
         # keyset by seq: events added while the citizen pages never repeat on the next page
-        return paginate_by_key(ctx, stmt, AuditEventRow.seq, first, after, AuditEvent.of)
+        try:
+            return paginate_by_key(ctx, stmt, AuditEventRow.seq, first, after, AuditEvent.of)
+        except DATA_ERRORS as damage:  # an event whose stored time or detail no longer reads
+            raise log_damaged(None, damage) from None
 
     @operation_field(
         "core.public",

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from core.audit import merkle
 from core.audit.entries import entry_bytes
 from core.audit.models import AuditLeaf, AuditTreeHead
-from core.audit.sequencer import HEAD_COLUMNS, H, L, fetch_nodes, latest_head
+from core.audit.sequencer import DATA_ERRORS, HEAD_COLUMNS, H, L, fetch_nodes, latest_head
 
 log = logging.getLogger("traffic.audit")
 _LEAF = AuditLeaf.__table__  # type: ignore[attr-defined]
@@ -77,25 +77,30 @@ def inclusions_for_events(conn: Connection, seqs: Iterable[int]) -> dict[int, In
         head = latest_head(conn, log_id)
         if head is None:
             continue
-        needs = [k for r in rows if r.leaf_index < head.tree_size
-                 for k in merkle.inclusion_needs(r.leaf_index, head.tree_size)]  # fmt: skip
         try:
-            hashes = fetch_nodes(conn, log_id, needs)
-        except LookupError as damage:  # this log's events go without proofs; the others keep theirs
+            found.update(_inclusions(conn, log_id, head, rows))
+        except DATA_ERRORS as damage:  # this log's events go without proofs; the others keep theirs
             log.error("audit log %s cannot prove inclusion: %s; run audit-verify", log_id, damage)
-            continue
-        for r in rows:
-            if r.leaf_index >= head.tree_size:
-                continue
-            found[r.event_seq] = Inclusion(
-                log_id,
-                r.leaf_index,
-                bytes(r.leaf_hash),
-                head.tree_size,
-                merkle.inclusion_proof(r.leaf_index, head.tree_size, hashes),
-                head.signed,
-            )
     return found
+
+
+def _inclusions(conn: Connection, log_id: str, head: Any, rows: list[Any]) -> dict[int, Inclusion]:
+    """Inclusion proofs of the leaves `rows` of `log_id` against `head`, by event seq."""
+    needs = [k for r in rows if r.leaf_index < head.tree_size
+             for k in merkle.inclusion_needs(r.leaf_index, head.tree_size)]  # fmt: skip
+    hashes = fetch_nodes(conn, log_id, needs)
+    return {
+        r.event_seq: Inclusion(
+            log_id,
+            r.leaf_index,
+            bytes(r.leaf_hash),
+            head.tree_size,
+            merkle.inclusion_proof(r.leaf_index, head.tree_size, hashes),
+            head.signed,
+        )
+        for r in rows
+        if r.leaf_index < head.tree_size
+    }
 
 
 def inclusion_for_leaf(

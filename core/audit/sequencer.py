@@ -100,6 +100,19 @@ class DamagedLog(LookupError):
     beyond a deleted tree head). `audit-verify` names what is broken."""
 
 
+# What reading or combining a stored value of the wrong kind raises (SQLite keeps any value in any
+# column, e.g. a tree size '14x' or a hash 'abc'; PostgreSQL refuses them): one damaged log, to be
+# refused by name while the other logs go on, never a failed pass or request for every log.
+DATA_ERRORS = (LookupError, ValueError, TypeError, AttributeError, ArithmeticError)
+
+
+def damage_reason(log_id: str, error: Exception) -> str:
+    """One line saying why `log_id` cannot be read or extended (`error` one of DATA_ERRORS)."""
+    if isinstance(error, DamagedLog):
+        return str(error)
+    return f"log {log_id}: a stored value no longer reads ({type(error).__name__}: {error})"
+
+
 # A tree head row with `at` as the driver gives it (text on SQLite, as for events): a stored time
 # that no longer reads is damage for audit-verify to name (the signed statement keeps its own
 # timestamp), not a failure of every read of the log. Read it with `head_time`.
@@ -117,7 +130,7 @@ def head_time(row: Any) -> dt.datetime | None:
     """The stored time of a tree head row (aware UTC), or None when it no longer reads."""
     try:
         return _utc(row.at)
-    except (ValueError, TypeError):
+    except DATA_ERRORS:  # e.g. 'garbage', or a number where SQLite keeps any value
         return None
 
 
@@ -321,7 +334,7 @@ def _store(conn: Connection, log_id: str, append: _Append) -> None:
     conn.execute(insert(H), append.head)
 
 
-def _stored_hash(value: Any) -> bytes | None:
+def stored_leaf_hash(value: Any) -> bytes | None:
     """A stored leaf hash, if it is one: 32 bytes (anything else is recomputed)."""
     if isinstance(value, (bytes, memoryview)) and len(value) == 32:
         return bytes(value)
@@ -333,14 +346,14 @@ def _leaf_hashes(conn: Connection, log_id: str, events: list[Any]) -> list[bytes
     without one (or with a value that is not 32 bytes), computed from the events' entries (read
     in chunks of 500). The stored hash is not trusted beyond that: audit-verify recomputes every
     entry. Raises DamagedLog for an event whose time or detail no longer reads."""
-    stored = [_stored_hash(e.leaf_hash) for e in events]
+    stored = [stored_leaf_hash(e.leaf_hash) for e in events]
     missing = [e.seq for e, h in zip(events, stored, strict=True) if h is None]
     computed: dict[int, bytes] = {}
     for seqs in _chunks(missing, 500):
         for row in conn.execute(_EVENTS_BY_SEQ, {"seqs": seqs}):
             try:
                 computed[row[0]] = merkle.leaf_hash(_entry(row))
-            except (ValueError, TypeError):
+            except DATA_ERRORS:
                 raise DamagedLog(
                     f"log {log_id}: event seq {row[0]} no longer reads (its time or detail)"
                 ) from None
@@ -406,7 +419,7 @@ def _oldest(log_id: str, events: list[Any]) -> dt.datetime:
     for e in events:
         try:
             times.append(_utc(e.at))
-        except (ValueError, TypeError):
+        except DATA_ERRORS:
             raise DamagedLog(
                 f"log {log_id}: event seq {e.seq} no longer reads (its time)"
             ) from None
@@ -483,8 +496,10 @@ def sequence_all(
         while True:
             try:
                 result = integrate(engine, keys, now, log_id)
-            except DamagedLog as damage:  # this log stays as it is; the others go on
-                done.append(Integrated(log_id, 0, -1, refused=str(damage)))
+            except DATA_ERRORS as damage:  # this log stays as it is; the others go on
+                if not isinstance(damage, DamagedLog):
+                    log.debug("audit log %s: damaged value", log_id, exc_info=True)
+                done.append(Integrated(log_id, 0, -1, refused=damage_reason(log_id, damage)))
                 break
             if result.added:
                 done.append(result)

@@ -33,14 +33,17 @@ from sqlalchemy.engine import Engine
 from core.audit import merkle
 from core.audit.entries import ENTRY_FIELDS, detail_from_text, entry_bytes_of
 from core.audit.sequencer import (
+    DATA_ERRORS,
     HEAD_COLUMNS,
     E,
     H,
     L,
     N,
     all_logs,
+    damage_reason,
     head_time,
     next_events_integrated,
+    stored_leaf_hash,
 )
 from core.audit.tree_head import verify_tree_head
 from core.db import stamp
@@ -62,7 +65,7 @@ def _entry(row: Any) -> bytes | None:
     try:
         values = [getattr(row, name) for name in ENTRY_FIELDS[:-1]]
         return entry_bytes_of([*values, detail_from_text(row.detail)], row.at)
-    except (ValueError, TypeError):
+    except DATA_ERRORS:
         return None
 
 
@@ -150,9 +153,12 @@ def verify_logs(
     with engine.connect() as conn:
         used = {r[0] for r in conn.execute(select(E.c.log_id).distinct())}
     for log_id in [x for x in all_logs() if x in used] + sorted(used - set(all_logs())):
-        report.logs.append(
-            _verify_log(engine, keys, log_id, now, progress, max_pending_seconds, batch)
-        )
+        try:
+            checked = _verify_log(engine, keys, log_id, now, progress, max_pending_seconds, batch)
+        except DATA_ERRORS as damage:  # a stored value of the wrong kind: this log, named
+            reason = damage_reason(log_id, damage).removeprefix(f"log {log_id}: ")
+            checked = LogReport(log_id, ok=False, reason=reason)
+        report.logs.append(checked)
     return report
 
 
@@ -208,7 +214,8 @@ def _damaged_waiting(engine: Engine, log_id: str, limit: int = 100_000) -> str |
                     f"event seq {r.seq}, waiting to be integrated, no longer reads (its time or "
                     "detail): the sequencer cannot log it"
                 )
-            if r.written is not None and merkle.leaf_hash(entry) != bytes(r.written):
+            written = stored_leaf_hash(r.written)  # as the sequencer takes it (else recomputed)
+            if written is not None and merkle.leaf_hash(entry) != written:
                 return (
                     f"event seq {r.seq}, waiting to be integrated, was changed after it was "
                     "written (it no longer gives the leaf hash stored with it)"
@@ -221,6 +228,30 @@ def _newest_size(engine: Engine, log_id: str) -> int:
     with engine.connect() as conn:
         size = conn.execute(select(func.max(H.c.tree_size)).where(H.c.log_id == log_id)).scalar()
     return size or 0
+
+
+def _gap_in_heads(heads: list[Any]) -> str | None:
+    """Each head records the size of the head it extended (`previous_size`, since core_0012; the
+    one before it, 0 for the first): a head that names another, or none after heads that did, is
+    a gap where a head was deleted or its record changed."""
+    before, recorded = 0, False
+    for head in heads:
+        if head.previous_size is None:
+            if recorded:
+                return (
+                    f"the tree head of size {head.tree_size} records no previous size, although "
+                    "earlier heads do (its record was changed)"
+                )
+        else:
+            recorded = True
+            if head.previous_size != before:
+                return (
+                    f"the tree head of size {head.tree_size} extended one of size "
+                    f"{head.previous_size}, but the head before it has size {before} (a head was "
+                    "deleted, or the recorded size was changed)"
+                )
+        before = head.tree_size
+    return None
 
 
 def _verify_log(
@@ -349,13 +380,22 @@ def _verify_log(
             f"leaves {newest}-{size - 1} are covered by no signed tree head (the newest has "
             f"{newest} entries): a tree head was deleted",
         )
-    for head in heads:  # each head names the one it extended: a gap is a deleted head
-        if head.previous_size and head.previous_size not in head_roots:
+    gap = _gap_in_heads(heads)
+    if gap is not None:
+        return broken(None, gap)
+    if heads:
+        with engine.connect() as conn:
+            last = conn.execute(
+                select(E.c.seq, E.c.txn)
+                .select_from(L.join(E, E.c.seq == L.c.event_seq))
+                .where(L.c.log_id == log_id, L.c.leaf_index == heads[-1].tree_size - 1)
+            ).first()
+        if last is None or (last.txn, last.seq) != (heads[-1].last_txn, heads[-1].last_seq):
             return broken(
                 None,
-                f"the tree head of size {head.tree_size} extended one of size "
-                f"{head.previous_size}, which is not among the log's heads (it was deleted, "
-                "or the recorded size was changed)",
+                f"the newest tree head says its last event is seq {heads[-1].last_seq}, but its "
+                f"last leaf is event seq {last.seq if last else None}: the sequencer would "
+                "resume in the wrong place and skip or repeat events",
             )
     with engine.connect() as conn:
         blocked = next_events_integrated(conn, log_id)
