@@ -55,6 +55,7 @@ def main() -> None:
     except ValueError as error:
         sys.exit(f"configuration error: {error}")
     from core.observability import setup_logging
+    from core.tables import StaleSchema
 
     setup_logging(logging.INFO)
     import uvicorn
@@ -63,11 +64,17 @@ def main() -> None:
     common = {"host": args.host, "port": args.port, "access_log": False, "proxy_headers": False}
 
     if args.workers == 1:
-        app = app_factory()
+        try:
+            app = app_factory()
+        except StaleSchema as stale:  # a database the migrations have not reached: one line
+            sys.exit(f"cannot start: {stale}")
         print(f"GraphQL API (GraphiQL in development) at http://{args.host}:{args.port}/graphql")
         uvicorn.run(app, log_config=None, **common)
     else:
-        make_platform()  # create tables and demo data once, before the workers start
+        try:
+            make_platform()  # create tables and demo data once, before the workers start
+        except StaleSchema as stale:
+            sys.exit(f"cannot start: {stale}")
         uvicorn.run(
             "server:app_factory",
             factory=True,

@@ -18,16 +18,22 @@ from sqlmodel import Session, select
 
 
 def _platform(load_demo: bool = False, existing: bool = False):  # noqa: ANN202
-    """The platform over DATABASE_URL. `existing`: a command that reads an existing database
-    exits 2 (SystemExit) when DATABASE_URL names an SQLite file that does not exist, rather than
-    create an empty one (audit-verify would call its empty log intact)."""
+    """The platform over DATABASE_URL. `existing`: a command that works on an existing database
+    exits 2 (SystemExit) when DATABASE_URL names an SQLite database that is not there, rather than
+    create an empty one (audit-verify would call its empty log intact). Exits 2 too when the
+    database's tables lack columns this version needs (migrations not run)."""
     from core.platform import build_platform
     from core.settings import Settings
+    from core.tables import StaleSchema
 
     if existing and (missing := _missing_database()) is not None:
         print(missing, file=sys.stderr)
         raise SystemExit(2)
-    platform = build_platform(Settings.from_env())
+    try:
+        platform = build_platform(Settings.from_env())
+    except StaleSchema as stale:
+        print(stale, file=sys.stderr)
+        raise SystemExit(2) from None
     if load_demo:
         from core.demo import load_demo_if_empty
 
@@ -315,10 +321,15 @@ def _missing_database() -> str | None:
     try:
         with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
             tables = db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            ours = db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'"
+            ).fetchone()[0]
     except sqlite3.DatabaseError:
         return f"{path} (DATABASE_URL) is not an SQLite database; {fix}"
     if not tables:
         return f"the database at {path} (DATABASE_URL) is empty; {fix}"
+    if not ours:
+        return f"the database at {path} (DATABASE_URL) is not this platform's (no audit log); {fix}"
     return None
 
 
@@ -602,11 +613,17 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(f"configuration error: {error}", file=sys.stderr)
         return 78  # EX_CONFIG (sysexits.h)
+    from sqlalchemy.exc import OperationalError
+
     try:
         return int(args.fn(args))
     except KeyboardInterrupt:  # Ctrl-C, at start-up or mid-command: no traceback
         print("interrupted", file=sys.stderr)
         return 130
+    except OperationalError as error:  # e.g. PostgreSQL unreachable: one line, not a traceback
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        print(f"database unavailable: {reason}", file=sys.stderr)
+        return 69  # EX_UNAVAILABLE (sysexits.h)
 
 
 if __name__ == "__main__":

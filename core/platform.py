@@ -38,7 +38,7 @@ from core.reports import report_problem
 from core.rollout import RolloutDefault, RolloutService, seed_defaults
 from core.settings import Settings
 from core.settings_store import SettingsStore, check_declaration
-from core.tables import create_schema  # every core table, too
+from core.tables import check_schema, create_schema  # every core table, too
 from core.workflow import Workflow
 
 log = logging.getLogger("traffic.platform")
@@ -127,6 +127,7 @@ def build_platform(
     engine = engine or make_engine(settings.database_url)
     if create_tables:
         create_schema(engine)
+    check_schema(engine)  # StaleSchema: migrations not run
     with Session(engine) as session:
         seed_defaults(session, defaults)
         session.commit()

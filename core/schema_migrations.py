@@ -121,8 +121,10 @@ def migrate(url: str, target: str = "heads") -> str:
     reload its data)."""
     if target == "head":  # one head per branch: the head of the whole schema is all of them
         target = "heads"
-    if not target.strip():
-        raise MigrationError("name a revision (e.g. core_0012) or heads")
+    if not target.strip() or target.endswith("@") or target.startswith("@"):
+        raise MigrationError(
+            f"{target!r} is not a revision: name one (e.g. core_0012, core@head) or heads"
+        )
     if re.fullmatch(r"(\w+@)?[+-]\d+", target):
         raise MigrationError(
             f"{target!r} is a relative step; db-migrate only upgrades, to a revision by name "

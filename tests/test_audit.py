@@ -1,7 +1,9 @@
 """The audit log as a transparency log: every mutation and refusal recorded in its province's log,
 integrated by the sequencer, provable to the citizen offline, tampering detected."""
 
+import contextlib
 import datetime as dt
+import sqlite3
 import threading
 
 import pytest
@@ -615,8 +617,9 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
         ),
         (  # where the sequencer resumes is not signed: moved on, it would skip events silently
             "UPDATE audit_tree_heads SET last_seq = 999999 WHERE tree_size = 3",
-            "the newest tree head says its last event is seq 999999, but its last leaf is event "
-            "seq 3: the sequencer would resume in the wrong place and skip or repeat events",
+            "the newest tree head says its last event is (txn 0, seq 999999), but its last leaf "
+            "is event (txn 0, seq 3): the sequencer would resume in the wrong place and skip or "
+            "repeat events",
         ),
     ],
 )
@@ -643,6 +646,8 @@ def test_the_unsigned_records_of_the_heads_are_checked(core_env, tamper, reason)
         "UPDATE audit_leaves SET leaf_hash = 'abc' WHERE log_id = 'national' AND leaf_index = 0",
         "UPDATE audit_leaves SET leaf_index = '0x' WHERE log_id = 'national' AND leaf_index = 0",
         "UPDATE audit_nodes SET hash = 'abc' WHERE log_id = 'national'",
+        # a hash of the wrong length: combined, it would give a root the leaves do not give
+        "UPDATE audit_nodes SET hash = x'0102' WHERE log_id = 'national'",
         "UPDATE audit_events SET at = 5 WHERE seq = 7",
         # not 32 bytes: recomputed from its event by the sequencer, so nothing is broken
         "UPDATE audit_events SET leaf_hash = 'abc' WHERE seq = 7",
@@ -666,6 +671,8 @@ def test_a_value_of_the_wrong_kind_damages_one_log_only(core_env, tamper):
     env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
     done = {r.log_id: r for r in _sequence(env)}
     assert done["320000"].added == 1 and done["320000"].refused is None
+    if "audit_nodes" in tamper:  # the subtree it extends from: never a head over a false root
+        assert done["national"].refused.startswith("log national: "), done["national"]
     report = _verify(env)
     recomputed = "leaf_hash = 'abc' WHERE seq" in tamper
     broken = [log.log_id for log in report.logs if not log.ok]
@@ -893,6 +900,9 @@ def test_audit_commands_refuse_a_database_that_is_not_there(tmp_path, monkeypatc
 
     missing, empty, text_file = tmp_path / "typo.db", tmp_path / "empty.db", tmp_path / "notes.txt"
     empty.touch()
+    foreign = tmp_path / "other-app.db"
+    with contextlib.closing(sqlite3.connect(foreign)) as other:
+        other.execute("CREATE TABLE notes (body TEXT)")
     text_file.write_text("not a database, but long enough to be read as one " * 4)
     fix = "create one with db-migrate, or fix the path"
     cases = [
@@ -906,6 +916,10 @@ def test_audit_commands_refuse_a_database_that_is_not_there(tmp_path, monkeypatc
         (
             "sqlite://",
             "DATABASE_URL names an in-memory SQLite database, which holds nothing to work on",
+        ),
+        (
+            f"sqlite:///{foreign}",
+            f"the database at {foreign} (DATABASE_URL) is not this platform's (no audit log); {fix}",
         ),
     ]
     commands = [

@@ -3,6 +3,7 @@
 import subprocess
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -46,8 +47,9 @@ def test_db_migrate_says_where_the_database_is(tmp_path, monkeypatch, capsys):
         assert capsys.readouterr().err.startswith(
             f"not migrated: '{step}' is a relative step; db-migrate only upgrades, to a revision"
         )
-    assert cli.main(["db-migrate", ""]) == 2
-    assert capsys.readouterr().err.startswith("not migrated: name a revision (e.g. core_0012)")
+    for typo in ("", "core@"):
+        assert cli.main(["db-migrate", typo]) == 2
+        assert capsys.readouterr().err.startswith(f"not migrated: '{typo}' is not a revision")
     assert cli.main(["db-migrate", "core@head"]) == 0
     assert capsys.readouterr().out.startswith("database already at core@head, nothing to do: at ")
 
@@ -523,3 +525,36 @@ def test_two_partners_with_one_credit_code_stop_the_unique_index(tmp_path):
     with pytest.raises(Exception, match="UNIQUE"), engine.begin() as conn:
         conn.execute(insert, {"id": "ORG0000000000005", "code": "91320100MA1XXXXX01", "now": now})
     engine.dispose()
+
+
+def test_a_database_older_than_the_code_is_refused_in_one_line(tmp_path, monkeypatch, capsys):
+    """Tables made before a migration added a column: the platform refuses to start on them,
+    saying to run db-migrate, rather than fail on every request and sequencer pass."""
+    from sqlalchemy import text
+
+    from core.platform import build_platform
+    from core.settings import Settings
+    from core.tables import StaleSchema, create_schema
+
+    url = f"sqlite:///{tmp_path}/old.db"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_tree_heads DROP COLUMN previous_size"))
+    engine.dispose()
+    with pytest.raises(StaleSchema, match=r"audit_tree_heads\.previous_size\): run `python -m"):
+        build_platform(Settings.from_env())
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["audit-verify"])
+    assert stop.value.code == 2
+    assert capsys.readouterr().err.startswith(
+        "the database lacks columns this version needs (audit_tree_heads.previous_size): run"
+    )
+
+
+def test_an_unreachable_database_is_said_in_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:1/nowhere")
+    assert cli.main(["audit-verify"]) == 69
+    err = capsys.readouterr().err
+    assert err.startswith("database unavailable: ") and err.count("\n") == 1

@@ -138,7 +138,7 @@ def fetch_nodes(
     conn: Connection, log_id: str, keys: Iterable[merkle.Node]
 ) -> dict[merkle.Node, bytes]:
     """The stored hashes of complete subtrees `keys` (level 0: leaf hashes). Raises LookupError
-    when one is missing.
+    when one is missing, DamagedLog when one is not 32 bytes.
 
     One statement per 200 keys: a UNION ALL of single-row primary-key reads, as plain SQL (an
     OR of (level, idx) pairs is planned by SQLite as a scan of the whole log's nodes, 25 ms at
@@ -164,6 +164,9 @@ def fetch_nodes(
     missing = set(wanted) - found.keys()
     if missing:
         raise LookupError(f"log {log_id}: stored subtrees missing: {sorted(missing)[:3]}")
+    wrong = sorted(key for key, digest in found.items() if len(digest) != 32)
+    if wrong:  # combined, it would give (and the sequencer sign) a root the leaves do not give
+        raise DamagedLog(f"log {log_id}: stored subtrees that are not SHA-256 hashes: {wrong[:3]}")
     return found
 
 

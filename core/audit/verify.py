@@ -393,9 +393,10 @@ def _verify_log(
         if last is None or (last.txn, last.seq) != (heads[-1].last_txn, heads[-1].last_seq):
             return broken(
                 None,
-                f"the newest tree head says its last event is seq {heads[-1].last_seq}, but its "
-                f"last leaf is event seq {last.seq if last else None}: the sequencer would "
-                "resume in the wrong place and skip or repeat events",
+                f"the newest tree head says its last event is (txn {heads[-1].last_txn}, seq "
+                f"{heads[-1].last_seq}), but its last leaf is event "
+                f"{f'(txn {last.txn}, seq {last.seq})' if last else 'missing'}: the sequencer "
+                "would resume in the wrong place and skip or repeat events",
             )
     with engine.connect() as conn:
         blocked = next_events_integrated(conn, log_id)
