@@ -46,6 +46,20 @@ def _keys(env):
     return AuditKeys.from_jwks(env.http.get("/.well-known/jwks.json").json())
 
 
+def _sqlite_only(env):
+    """Tampering tests: PostgreSQL refuses UPDATE, DELETE and TRUNCATE on the log tables (and
+    values of the wrong type), which test_postgres_refuses_changes checks."""
+    if env.platform.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL refuses changes to the log tables (test_postgres_refuses_changes)")
+
+
+def _tamper(env, *statements):
+    """Run SQL `statements` against the log tables, as someone with database access would."""
+    with env.platform.engine.begin() as conn:
+        for statement in statements:
+            conn.execute(text(statement))
+
+
 def test_mutations_and_refusals_are_audited_in_the_callers_log(core_env):
     env = core_env
     env.data(SIGN_IN)
@@ -288,8 +302,7 @@ def test_tampering_with_a_sequenced_event_is_named(core_env, tamper, reason):
     env = core_env
     _four_sequenced_events(env)
     engine = env.platform.engine
-    if engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log (test_postgres_refuses_changes)")
+    _sqlite_only(env)
     with engine.begin() as conn:
         if tamper == "edit":
             conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
@@ -333,8 +346,8 @@ def test_the_sequencer_uses_the_writers_leaf_hash_and_hashes_older_events_itself
         merkle.leaf_hash(entry_bytes(e)) for e in events
     ]
     if env.platform.engine.dialect.name != "postgresql":  # PostgreSQL refuses the UPDATE
-        with env.platform.engine.begin() as conn:  # as an event written before core_0010
-            conn.execute(text("UPDATE audit_events SET leaf_hash = NULL WHERE seq = 2"))
+        # as an event written before core_0010
+        _tamper(env, "UPDATE audit_events SET leaf_hash = NULL WHERE seq = 2")
     _sequence(env)
     with env.session() as s:
         leaves = s.exec(select(AuditLeaf).order_by(AuditLeaf.leaf_index)).all()
@@ -348,12 +361,10 @@ def test_a_stored_leaf_hash_that_is_not_the_events_is_caught(core_env):
     """The writer's leaf hash is not trusted: one forged before sequencing (the event's other
     columns untouched) is integrated, and audit-verify, which recomputes every entry, names it."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET leaf_hash = zeroblob(32) WHERE seq = 2"))
+    _tamper(env, "UPDATE audit_events SET leaf_hash = zeroblob(32) WHERE seq = 2")
     _sequence(env)
     broken = _verify(env).first_broken
     assert broken is not None and broken.broken_at == 1
@@ -365,12 +376,10 @@ def test_an_event_edited_after_its_writer_hashed_it_is_named_once_logged(core_en
     its detail (that is what makes it fast); an event edited while it waits is therefore logged
     with the hash of what was written, and audit-verify, which recomputes every entry, names it."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET detail = '{bad' WHERE seq = 2"))
+    _tamper(env, "UPDATE audit_events SET detail = '{bad' WHERE seq = 2")
     assert _verify(env).first_broken.reason.startswith("event seq 2, waiting to be integrated")
     _sequence(env)
     broken = _verify(env).first_broken
@@ -382,12 +391,10 @@ def test_a_waiting_event_edited_is_named_before_it_is_logged(core_env):
     """An edit that still reads (an outcome changed) no longer gives the leaf hash its writer
     stored: audit-verify names it while it waits, before the sequencer logs the written hash."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
+    _tamper(env, "UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2")
     report = _verify(env)
     assert report.first_broken.reason == (
         "event seq 2, waiting to be integrated, was changed after it was written (it no longer "
@@ -401,8 +408,7 @@ def test_a_damaged_log_does_not_take_the_others_down(core_env):
     another: each is named by audit-verify, the proofs of the damaged log are refused with a
     typed error, and everything else (other logs' heads, proofs, trail, sequencing) answers."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    _sqlite_only(env)
     for _ in range(2):  # national (Zhang's sign-ins): heads of size 2 and 4; 320000: 1, then 2
         env.data(SIGN_IN)
         env.data(SIGN_IN)
@@ -413,15 +419,11 @@ def test_a_damaged_log_does_not_take_the_others_down(core_env):
             select(AuditLeaf).where(AuditLeaf.log_id == "national", AuditLeaf.leaf_index == 0)
         ).one()
     signed_at = env.data('{ auditTreeHead(logId: "320000", treeSize: 1) { timestamp } }')
-    with env.platform.engine.begin() as conn:
-        conn.execute(
-            text("DELETE FROM audit_nodes WHERE log_id = 'national' AND level = 1 AND idx = 1")
-        )
-        conn.execute(
-            text(
-                "UPDATE audit_tree_heads SET at = 'garbage' WHERE log_id = '320000' AND tree_size = 1"
-            )
-        )
+    _tamper(
+        env,
+        "DELETE FROM audit_nodes WHERE log_id = 'national' AND level = 1 AND idx = 1",
+        "UPDATE audit_tree_heads SET at = 'garbage' WHERE log_id = '320000' AND tree_size = 1",
+    )
     heads = env.data("{ auditTreeHeads { logId treeSize } }")["auditTreeHeads"]
     assert sorted((h["logId"], h["treeSize"]) for h in heads) == [("320000", 2), ("national", 4)]
     assert env.data('{ auditTreeHead(logId: "320000", treeSize: 1) { timestamp } }') == signed_at
@@ -447,17 +449,28 @@ def test_a_damaged_log_does_not_take_the_others_down(core_env):
     }
 
 
+def test_a_head_time_that_is_not_the_signed_one_is_named(core_env):
+    """The stored time of a head is an unsigned copy of the signed timestamp: moved (a valid
+    time, a day earlier), it no longer agrees with the signature, which audit-verify names."""
+    env = core_env
+    _sqlite_only(env)
+    env.data(SIGN_IN)
+    _sequence(env)
+    assert _verify(env).ok
+    _tamper(env, "UPDATE audit_tree_heads SET at = datetime(at, '-1 day') WHERE tree_size = 1")
+    broken = _verify(env).first_broken
+    assert broken.reason == "the stored time of the tree head of size 1 differs from the signed one"
+
+
 def test_a_changed_leaf_hash_is_told_from_a_changed_event(core_env):
     """A leaf row whose hash was changed, its event untouched: the event still gives the hash
     its writer stored with it, so audit-verify names the leaf, not the event."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
     _sequence(env)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_leaves SET leaf_hash = zeroblob(32) WHERE leaf_index = 1"))
+    _tamper(env, "UPDATE audit_leaves SET leaf_hash = zeroblob(32) WHERE leaf_index = 1")
     broken = _verify(env).first_broken
     assert broken is not None and broken.broken_at == 1
     assert broken.reason == (
@@ -515,11 +528,9 @@ def test_a_damaged_log_is_refused_in_one_line_and_the_others_go_on(core_env, tam
     longer reads, or one integrated already, stops its log (said once, no traceback), while the
     other logs are integrated."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    _sqlite_only(env)
     _two_logs_waiting(env)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text(tamper))
+    _tamper(env, tamper)
     done = {r.log_id: r for r in _sequence(env)}
     assert done["national"].refused is None and done["national"].added >= 1
     if refused is None:  # recomputed: the log is whole
@@ -538,11 +549,9 @@ def test_the_embedded_sequencer_says_a_refusal_once(core_env, caplog):
     from core.audit.sequencer import AuditSequencer
 
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     _two_logs_waiting(env)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET leaf_hash = NULL, detail = '{' WHERE seq = 4"))
+    _tamper(env, "UPDATE audit_events SET leaf_hash = NULL, detail = '{' WHERE seq = 4")
     sequencer = AuditSequencer(env.platform)
     with caplog.at_level("ERROR", logger="traffic.audit"):
         for _ in range(3):
@@ -558,13 +567,11 @@ def test_leaves_no_signed_head_covers_are_detected(core_env):
     """The newest tree head deleted: its leaves are covered by no signed head, which audit-verify
     names (they could be rewritten unnoticed by anyone holding only the database's heads)."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses DELETE on the log")
+    _sqlite_only(env)
     for _ in range(2):
         env.data(SIGN_IN)
         _sequence(env)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_tree_heads WHERE tree_size = 2"))
+    _tamper(env, "DELETE FROM audit_tree_heads WHERE tree_size = 2")
     broken = _verify(env).first_broken
     assert broken is not None and broken.broken_at == 1
     assert broken.reason == (
@@ -578,16 +585,14 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
     middle of the log leaves a gap that audit-verify names, although every leaf is still covered
     by a later head (a citizen who kept that head could no longer get a consistency proof)."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses DELETE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
         _sequence(env)
     with env.session() as s:
         heads = s.exec(select(AuditTreeHead).order_by(AuditTreeHead.tree_size)).all()
     assert [(h.previous_size, h.tree_size) for h in heads] == [(0, 1), (1, 2), (2, 3)]
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_tree_heads WHERE tree_size = 2"))
+    _tamper(env, "DELETE FROM audit_tree_heads WHERE tree_size = 2")
     broken = _verify(env).first_broken
     assert broken is not None and broken.log_id == "national"
     assert broken.broken_at is None
@@ -595,8 +600,8 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
         "the tree head of size 3 extended one of size 2, but the head before it has size 1 (a "
         "head was deleted, or the recorded size was changed)"
     )
-    with env.platform.engine.begin() as conn:  # an entry broken too: it is named first
-        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2"))
+    # an entry broken too: it is named first
+    _tamper(env, "UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 2")
     broken = _verify(env).first_broken
     assert (broken.broken_at, broken.reason) == (1, "event seq 2 was changed after it was logged")
 
@@ -625,15 +630,12 @@ def test_a_tree_head_deleted_from_the_middle_is_detected(core_env):
 )
 def test_the_unsigned_records_of_the_heads_are_checked(core_env, tamper, reason):
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE/DELETE on the log")
+    _sqlite_only(env)
     for _ in range(3):
         env.data(SIGN_IN)
         _sequence(env)
     assert _verify(env).ok
-    with env.platform.engine.begin() as conn:
-        for statement in tamper.split("; "):
-            conn.execute(text(statement))
+    _tamper(env, *tamper.split("; "))
     assert _verify(env).first_broken.reason == reason
 
 
@@ -658,16 +660,14 @@ def test_a_value_of_the_wrong_kind_damages_one_log_only(core_env, tamper):
     log is that log's damage (named by audit-verify, refused by the sequencer, AUDIT_LOG_DAMAGED
     or no proof in the API), never a traceback or a failure of the other log."""
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log, and values of the wrong type")
+    _sqlite_only(env)
     for _ in range(2):  # national (Zhang's sign-ins) and 320000 (a clerk's look-up of Zhang)
         env.data(SIGN_IN)
         env.data(SIGN_IN)
         env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
         _sequence(env)
     env.data(SIGN_IN)  # seq 7: waiting in national
-    with env.platform.engine.begin() as conn:
-        conn.execute(text(tamper))
+    _tamper(env, tamper)
     env.data(LOOKUP_ZHANG, {"n": env.refs["zhang"].id_number}, as_="clerk")
     done = {r.log_id: r for r in _sequence(env)}
     assert done["320000"].added == 1 and done["320000"].refused is None
@@ -700,11 +700,12 @@ def test_a_value_of_the_wrong_kind_damages_one_log_only(core_env, tamper):
 def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
     env = core_env
     _four_sequenced_events(env)
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses DELETE on the log")
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("DELETE FROM audit_leaves WHERE leaf_index = 3"))
-        conn.execute(text("DELETE FROM audit_events WHERE seq = 4"))
+    _sqlite_only(env)
+    _tamper(
+        env,
+        "DELETE FROM audit_leaves WHERE leaf_index = 3",
+        "DELETE FROM audit_events WHERE seq = 4",
+    )
     broken = _verify(env).first_broken
     assert broken is not None and "tail cut off" in broken.reason
 
@@ -712,8 +713,7 @@ def test_a_cut_off_tail_is_detected_against_the_signed_tree_heads(core_env):
 def test_a_forged_tree_head_or_node_is_detected(core_env):
     env = core_env
     _four_sequenced_events(env)
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     with env.platform.engine.begin() as conn:
         conn.execute(
             text("UPDATE audit_nodes SET hash = :h WHERE level = 1 AND idx = 0"),
@@ -723,8 +723,7 @@ def test_a_forged_tree_head_or_node_is_detected(core_env):
     assert broken.reason.startswith("the stored subtree over leaves 0-1 does not match")
     assert (broken.broken_at, broken.leaves) == (1, 1)
     # an earlier fault is named before a later one in the same batch (the event of leaf 3)
-    with env.platform.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 4"))
+    _tamper(env, "UPDATE audit_events SET outcome = 'REFUSED:X' WHERE seq = 4")
     assert _verify(env).first_broken.reason.startswith("the stored subtree over leaves 0-1")
     with env.platform.engine.begin() as conn:
         conn.execute(
@@ -869,8 +868,7 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
     assert cli.main(["audit-verify"]) == 0
     assert "audit log intact: 1 entries in 1 logs" in capsys.readouterr().out
     if env.platform.engine.dialect.name == "sqlite":
-        with env.platform.engine.begin() as conn:
-            conn.execute(text("UPDATE audit_events SET action = 'core.other' WHERE seq = 1"))
+        _tamper(env, "UPDATE audit_events SET action = 'core.other' WHERE seq = 1")
         assert cli.main(["audit-verify"]) == 1
         out = capsys.readouterr().out
         assert "audit log national BROKEN at leaf 0 (seq 1" in out
@@ -878,9 +876,7 @@ def test_cli_audit_verify_and_sequence(core_env, monkeypatch, capsys):
         assert capsys.readouterr().out == "nothing waiting: every log is up to date\n"
         # a log whose stored subtrees are gone is not extended: one line, exit 1, no traceback
         env.data(SIGN_IN)
-        with env.platform.engine.begin() as conn:
-            conn.execute(text("DELETE FROM audit_leaves"))
-            conn.execute(text("DELETE FROM audit_nodes"))
+        _tamper(env, "DELETE FROM audit_leaves", "DELETE FROM audit_nodes")
         assert cli.main(["audit-sequence", "--once"]) == 1
         err = capsys.readouterr().err
         assert err.startswith("audit-sequence refused: log national") and "audit-verify" in err
@@ -979,13 +975,12 @@ def test_cli_audit_verify_names_every_broken_log(core_env, monkeypatch, capsys):
     from core import cli
 
     env = core_env
-    if env.platform.engine.dialect.name == "postgresql":
-        pytest.skip("PostgreSQL refuses UPDATE on the log")
+    _sqlite_only(env)
     _two_logs_waiting(env)
     _sequence(env)
     monkeypatch.setattr(cli, "_platform", lambda **_: env.platform)
-    with env.platform.engine.begin() as conn:  # seq 1 is national's leaf 0, seq 2 320000's
-        conn.execute(text("UPDATE audit_events SET action = 'core.other' WHERE seq IN (1, 2)"))
+    # seq 1 is national's leaf 0, seq 2 320000's
+    _tamper(env, "UPDATE audit_events SET action = 'core.other' WHERE seq IN (1, 2)")
     assert cli.main(["audit-verify"]) == 1
     lines = [x for x in capsys.readouterr().out.splitlines() if x.startswith("audit log ")]
     assert sorted(x.split(", uid ")[0] + " / " + x.split(": ", 1)[1] for x in lines) == [

@@ -44,9 +44,9 @@ class AuditTreeHead:
         no longer reads (audit-verify names it) the time in its signed statement; raises
         RuleError AUDIT_LOG_DAMAGED when neither reads."""
         at = head_time(row)
-        signed = read_tree_head(row.signed) if isinstance(row.signed, str) else None
-        if at is None and signed is not None:
-            at = signed.at
+        if at is None and isinstance(row.signed, str):  # parsed only when the stored time is bad
+            signed = read_tree_head(row.signed)
+            at = signed.at if signed is not None else None
         size, root = row.tree_size, row.root_hash
         readable = (
             at is not None

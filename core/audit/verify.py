@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Text, cast, func, literal_column, select
+from sqlalchemy import Text, case, cast, func, literal_column, select
 from sqlalchemy.engine import Engine
 
 from core.audit import merkle
@@ -185,13 +185,16 @@ def _changed_or_reordered(engine: Engine, log_id: str, row: Any, digest: bytes) 
     return f"event seq {row.seq} was changed after it was logged"
 
 
-def _waiting(conn: Any, log_id: str) -> int:
-    """How many events of `log_id` wait to be integrated (no leaf yet)."""
-    return conn.execute(
-        select(func.count())
+def _waiting(conn: Any, log_id: str, cutoff: dt.datetime) -> tuple[int, int | None]:
+    """How many events of `log_id` wait to be integrated (no leaf yet), and the seq of the first
+    of them written before `cutoff` (None: none has waited that long); one scan."""
+    stale = case((E.c.at < cutoff, E.c.seq))
+    count, first_stale = conn.execute(
+        select(func.count(), func.min(stale))
         .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
         .where(E.c.log_id == log_id, L.c.event_seq.is_(None))
-    ).scalar_one()
+    ).one()
+    return count, first_stale
 
 
 def _damaged_waiting(engine: Engine, log_id: str, limit: int = 100_000) -> str | None:
@@ -278,7 +281,8 @@ def _verify_log(
         heads = conn.execute(
             select(*HEAD_COLUMNS).where(H.c.log_id == log_id).order_by(H.c.tree_size)
         ).all()
-        out.pending = _waiting(conn, log_id)
+        cutoff = stamp(now) - dt.timedelta(seconds=max_pending_seconds)
+        out.pending, stale = _waiting(conn, log_id, cutoff)
     out.tree_heads = len(heads)
     for head in heads:
         signed = verify_tree_head(head.signed, keys)
@@ -405,13 +409,6 @@ def _verify_log(
     waiting = _damaged_waiting(engine, log_id)
     if waiting is not None:
         return broken(None, waiting)
-    cutoff = stamp(now) - dt.timedelta(seconds=max_pending_seconds)
-    with engine.connect() as conn:
-        stale = conn.execute(
-            select(func.min(E.c.seq))
-            .select_from(E.outerjoin(L, L.c.event_seq == E.c.seq))
-            .where(E.c.log_id == log_id, L.c.event_seq.is_(None), E.c.at < cutoff)
-        ).scalar()
     if stale is not None:
         return broken(
             None,
