@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from types import MappingProxyType
 from typing import Any
 
 
@@ -66,7 +68,29 @@ RULE_CONCURRENT_WRITES = "core: concurrent writes (another request wrote the sam
 
 class ErrorCode(enum.StrEnum):
     """Base of every measure's `<Noun>ErrorCode` enum (its errors.py): a closed set of codes, each
-    documented in the plugin's README (tests/test_plugin_conventions.py checks both)."""
+    documented in the plugin's README (tests/test_plugin_conventions.py checks both).
+
+    Most codes always cite the same seed clause. The measure states it once, in its rules.py where
+    the clauses are defined, with `cites`; a `RuleError` raised without `rule=` then names it, and
+    a raise that refuses under another clause names that one explicitly."""
+
+    @classmethod
+    def cites(cls, rules: Mapping[ErrorCode, str]) -> None:
+        """Set the rule each listed code cites by default (`{code: "M04 2021-四-二: …"}`).
+
+        Called once, from the measure's rules.py. Raises `ValueError` for a key that is not a
+        member of this enum or an empty rule (a wrong table fails at import, not at a refusal)."""
+        foreign = [key for key in rules if not isinstance(key, cls)]
+        empty = [key for key, rule in rules.items() if not rule]
+        if foreign or empty:
+            raise ValueError(f"{cls.__name__}.cites: not members {foreign}, empty rules {empty}")
+        type.__setattr__(cls, "_cited_rules", MappingProxyType(dict(rules)))
+
+    @property
+    def rule(self) -> str | None:
+        """The seed clause this code cites when its raise names none (`cites`), else None."""
+        cited: Mapping[ErrorCode, str] = getattr(type(self), "_cited_rules", {})
+        return cited.get(self)
 
 
 @dataclass
@@ -85,7 +109,9 @@ class RuleError(Exception):
     def __post_init__(self) -> None:
         super().__init__(self.message)
         if self.rule is None:
-            self.rule = CORE_RULES.get(self.code)
+            self.rule = (
+                self.code.rule if isinstance(self.code, ErrorCode) else CORE_RULES.get(self.code)
+            )
 
     def extensions(self) -> dict[str, Any]:
         """The fields a client reads from a top-level GraphQL error."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import ErrorCode
+from core.errors import ErrorCode, RuleError
 from core.graphql.operations import MutationFrame
 from core.permissions import ROLES_MARK, allowed_of
 from core.plugin_host import bundled_plugin_names
@@ -85,6 +85,91 @@ def test_error_codes_are_one_enum_listed_in_the_readme(slug):
     readme = (ROOT / "plugins" / slug / "README.md").read_text()
     missing = [m.value for m in enums[0] if f"`{m.value}`" not in readme and m.value not in readme]
     assert missing == [], f"plugins/{slug}/README.md does not list {missing}"
+
+
+# Codes still raised without naming any rule (no `rule=` and no `cites` entry): state and
+# duplicate refusals whose clause nobody has chosen yet. The list may only shrink; a new code
+# raised without a rule fails the test below.
+UNCITED = {
+    "courier_service": {"INVALID_STEP"},
+    "driving_exam": {"CLASS_ALREADY_HELD", "EXAM_DATE_IN_PAST", "PERMIT_NOT_ACTIVE", "SAME_LOCATION"},
+    "e_driving_licence": {"PARTNER_SUSPENDED"},
+    "elderly_proxy": {"CANCELLED", "NO_OFFICE", "QUEUE_EMPTY"},
+    "overseas_relief": {"OPEN_APPLICATION"},
+    "reapplication_exam": {
+        "ALREADY_PASSED", "NOT_CANCELLED", "NOT_OPEN", "REASON_ON_FILE", "REASON_REQUIRED",
+        "REGISTERED",
+    },
+    "truck_pass": {
+        "ALREADY_BLACKLISTED", "ALREADY_LIFTED", "DUPLICATE_APPLICATION", "POLICY_WITHDRAWN"
+    },
+    "used_car_transfer": {"OPEN_TRANSFER_EXISTS", "PLATE_TAKEN", "SAME_OWNER", "WRONG_STATE"},
+    "veteran_licence": {"ALREADY_LICENSED", "ALREADY_REMARKED", "NOT_SUSPICIOUS", "NO_CIVIL_LICENCE"},
+}  # fmt: skip
+
+
+def _raises(slug: str, code_enum: type[ErrorCode]):
+    """Each `RuleError(<code_enum>.MEMBER, …)` in the measure's code: (place, member, names a
+    rule at the raise)."""
+    for path in sorted((ROOT / "plugins" / slug).rglob("*.py")):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            called = getattr(node.func, "id", getattr(node.func, "attr", None))
+            code = node.args[0]
+            if (
+                called == "RuleError"
+                and isinstance(code, ast.Attribute)
+                and isinstance(code.value, ast.Name)
+                and code.value.id == code_enum.__name__
+            ):
+                named = len(node.args) >= 4 or any(k.arg == "rule" for k in node.keywords)
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", code_enum[code.attr], named
+
+
+@pytest.mark.parametrize("slug", PLUGINS)
+def test_every_refusal_names_its_rule(slug):
+    """A refusal names the rule that refused it: at the raise (`rule=`), or through the code's
+    entry in the measure's `cites` table (rules.py). A `cites` entry that no raise relies on is
+    dead, so it fails too, as does a code on the UNCITED list that now names a rule."""
+    importlib.import_module(f"plugins.{slug}")  # rules.py states the table when it is imported
+    (code_enum,) = _error_enums(slug)
+    raises = list(_raises(slug, code_enum))
+    bare = {member.name for _, member, named in raises if not named}
+    ruleless = sorted(
+        f"{place} {member.name}" for place, member, named in raises
+        if not named and member.rule is None and member.name not in UNCITED.get(slug, set())
+    )  # fmt: skip
+    assert ruleless == [], f"raised without a rule: add it to {slug}/rules.py's cites table"
+    cited = {member.name for member in code_enum if member.rule is not None}
+    assert cited - bare == set(), f"{slug}: cites entries no raise relies on"
+    assert UNCITED.get(slug, set()) <= bare - cited, f"{slug}: UNCITED lists a code with a rule"
+
+
+def test_a_cites_table_holds_only_its_own_codes_and_real_rules():
+    """`ErrorCode.cites` refuses another enum's code, a plain string and an empty rule when the
+    table is stated, not at the first refusal."""
+
+    class Own(ErrorCode):
+        A = "OWN_A"
+        B = "OWN_B"
+
+    class Other(ErrorCode):
+        A = "OTHER_A"
+
+    with pytest.raises(ValueError, match="not members"):
+        Own.cites({Other.A: "M00 r"})
+    with pytest.raises(ValueError, match="not members"):
+        Own.cites({"OWN_A": "M00 r"})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="empty rules"):
+        Own.cites({Own.A: ""})
+    Own.cites({Own.A: "M00 一-1"})
+    assert (Own.A.rule, Own.B.rule) == ("M00 一-1", None)
+    assert RuleError(Own.A, "no").rule == "M00 一-1"
+    assert RuleError(Own.A, "no", rule="M00 一-2").rule == "M00 一-2"  # the raise's own wins
+    assert RuleError(Own.B, "no").rule is None
 
 
 @pytest.mark.parametrize("slug", PLUGINS)

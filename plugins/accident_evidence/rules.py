@@ -123,7 +123,6 @@ def parse_phone(value: str, field: str = "phone") -> str:
             AccidentEvidenceErrorCode.INVALID_PHONE,
             "联系电话应为11位手机号码或带区号的固定电话。",
             field=field,
-            rule=R_PROCESS,
         ) from None
 
 
@@ -138,7 +137,6 @@ def require_general_procedure(procedure: str) -> None:
             AccidentEvidenceErrorCode.NOT_GENERAL_PROCEDURE,
             "只有适用一般程序处理的交通事故可以网上查阅证据材料。",
             field="accidentNumber",
-            rule=f"{R_SCOPE}: 对适用一般程序处理的交通事故",
         )
 
 
@@ -183,7 +181,6 @@ def require_offerable(confidentiality: str, field: str = "itemIds") -> None:
             AccidentEvidenceErrorCode.CONFIDENTIAL,
             "涉及国家秘密、商业秘密或者个人隐私，以及应证人要求保密的内容不提供查阅、复制。",
             field=field,
-            rule=f"{R_SCOPE}: 涉及国家秘密、商业秘密或者个人隐私…不提供查阅、复制",
         )
 
 
@@ -273,7 +270,6 @@ def unreachable(field: str, deceased: bool) -> RuleError:
         AccidentEvidenceErrorCode.PARTY_UNREACHABLE,
         message,
         field=field,
-        rule=f"{R_PROCESS}: 交通事故案件受理后，办案民警应当告知当事人各方可以…查阅、复制事故证据材料",
     )
 
 
@@ -298,3 +294,18 @@ def voucher_text(accident_number: str, access_code: str, issued_on: dt.date) -> 
             f"开具日期：{issued_on.isoformat()}",
         ]
     )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+AccidentEvidenceErrorCode.cites(
+    {
+        AccidentEvidenceErrorCode.NOT_GENERAL_PROCEDURE: f"{R_SCOPE}: 对适用一般程序处理的交通事故",
+        AccidentEvidenceErrorCode.CONFIDENTIAL: f"{R_SCOPE}: 涉及国家秘密、商业秘密或者个人隐私…不提供查阅、复制",
+        AccidentEvidenceErrorCode.NOTHING_SELECTED: R_REVIEW,
+        AccidentEvidenceErrorCode.NOTHING_PENDING: R_REVIEW,
+        AccidentEvidenceErrorCode.ALREADY_OFFERED: R_REVIEW,
+        AccidentEvidenceErrorCode.INVALID_PHONE: R_PROCESS,
+        AccidentEvidenceErrorCode.PARTY_UNREACHABLE: f"{R_PROCESS}: 交通事故案件受理后，办案民警应当告知当事人各方可以…查阅、复制事故证据材料",
+    }
+)

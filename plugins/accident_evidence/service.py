@@ -379,7 +379,6 @@ def submit_offer(
             AccidentEvidenceErrorCode.NOTHING_SELECTED,
             "Select 1 to 200 evidence items.",
             field="itemIds",
-            rule=rules.R_REVIEW,
         )
     on_file = items_of(scope.session, case.id)
     rules.require_completeness_checked(case.completeness_items, len(on_file))
@@ -394,7 +393,6 @@ def submit_offer(
                 AccidentEvidenceErrorCode.ALREADY_OFFERED,
                 "This item is already submitted or approved.",
                 field=f"itemIds[{n}]",
-                rule=rules.R_REVIEW,
             )
         move(ctx, scope.session, offer_flow.FLOW, item, "submit", status_field="offer_status",
              values={"offered_by": ctx.actor.account_id, "offered_at": stamp(ctx.now()),
@@ -418,7 +416,6 @@ def review_offer(
             AccidentEvidenceErrorCode.NOTHING_PENDING,
             "No submitted items wait for review.",
             field="accidentNumber",
-            rule=rules.R_REVIEW,
         )
     for item in pending:
         # an item classified confidential after submission is never approved

@@ -150,7 +150,6 @@ def check_charges(
                     CourierErrorCode.FORBIDDEN_CHARGE,
                     "No service fee and no compulsory extra item may be charged.",
                     field="charges",
-                    rule=R_FEE,
                 )
         elif charge.item is ChargeItem.POSTAGE:
             if charge.amount_yuan > 0 and not mail_chosen:
@@ -158,7 +157,6 @@ def check_charges(
                     CourierErrorCode.FORBIDDEN_CHARGE,
                     "Postage only when the applicant chose to have plates mailed.",
                     field="charges",
-                    rule=R_FEE,
                 )
             if charge.amount_yuan > postage_cap_yuan:
                 raise RuleError(
@@ -203,7 +201,6 @@ def require_agreement_status(status: str) -> None:
             CourierErrorCode.COURIER_SUSPENDED,
             f"The courier company's home service is {status.lower()}.",
             field="courierOrgId",
-            rule=R_SUSPEND,
         )
 
 
@@ -218,7 +215,6 @@ def check_inspector(
             CourierErrorCode.INSPECTOR_REQUIRED,
             "Only a courier with a valid inspector qualification inspects a motorcycle at home.",
             field="staffId",
-            rule=R_INSPECTOR,
         )
 
 
@@ -274,5 +270,21 @@ FOLLOW_UP_FROM = frozenset(
         BookingStatus.REJECTED,
         BookingStatus.SHIPPED,
         BookingStatus.DELIVERED,
+    }
+)
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+CourierErrorCode.cites(
+    {
+        CourierErrorCode.NOT_A_PILOT_AREA: R_PILOT,
+        CourierErrorCode.NO_AGREEMENT: R_AGREEMENT,
+        CourierErrorCode.COURIER_SUSPENDED: R_SUSPEND,
+        CourierErrorCode.INSPECTOR_REQUIRED: R_INSPECTOR,
+        CourierErrorCode.FORBIDDEN_CHARGE: R_FEE,
+        CourierErrorCode.IDENTITY_NOT_VERIFIED: R_VISIT,
+        CourierErrorCode.VEHICLE_NOT_ELIGIBLE: R_PILOT,
+        CourierErrorCode.UNIT_PERMISSION_REQUIRED: R_UNIT,
     }
 )

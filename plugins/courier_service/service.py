@@ -214,7 +214,6 @@ def sign_agreement(
             CourierErrorCode.NOT_A_PILOT_AREA,
             f"{outside[0]} is not in the pilot area's business scope.",
             field="businesses",
-            rule=rules.R_PILOT,
         )
     if valid_until is not None and valid_until < valid_from:
         raise RuleError(
@@ -333,7 +332,6 @@ def add_staff(
             CourierErrorCode.NO_AGREEMENT,
             "Your company has no active agreement in this city.",
             field="city",
-            rule=rules.R_AGREEMENT,
         )
     if session.exec(
         select(CourierStaff.id).where(
@@ -407,7 +405,6 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
             CourierErrorCode.NOT_A_PILOT_AREA,
             "This area does not offer this home service.",
             field="business",
-            rule=rules.R_PILOT,
         )
     rules.check_visit_date(ctx.today(), req.visit_date)
     agreement = session.exec(
@@ -422,7 +419,6 @@ def create_booking(ctx: Context, session: Session, req: BookingRequest) -> Booki
             CourierErrorCode.NO_AGREEMENT,
             "This company offers no such home service here.",
             field="courierOrgId",
-            rule=rules.R_AGREEMENT,
         )
     rules.require_agreement_status(agreement.status)
     org = session.get(PartnerOrg, agreement.partner_org_id)
@@ -484,7 +480,6 @@ def _unit_booker(session: Session, req: BookingRequest, person_id: str) -> str:
             CourierErrorCode.UNIT_PERMISSION_REQUIRED,
             "A unit user needs the window's 补换领牌证 authorisation to book this.",
             field="unitId",
-            rule=rules.R_UNIT,
         )
     return member.unit_id
 
@@ -511,7 +506,6 @@ def _vehicle(
             CourierErrorCode.VEHICLE_NOT_ELIGIBLE,
             "The vehicle must be NORMAL and registered in the pilot area's city.",
             field="vehicleId",
-            rule=rules.R_PILOT,
         )
     return rules.vehicle_kind(vehicle.category), vehicle.id
 
@@ -560,7 +554,6 @@ def record_visit(
             CourierErrorCode.IDENTITY_NOT_VERIFIED,
             "The courier verifies the applicant's identity at the visit.",
             field="identityVerified",
-            rule=rules.R_VISIT,
         )
     if not 1 <= len(materials) <= 20:
         raise RuleError(Code.INVALID_INPUT, "List 1 to 20 materials.", field="materials")
@@ -629,7 +622,6 @@ def review(
             CourierErrorCode.INSPECTOR_REQUIRED,
             "The motorcycle failed its inspection; it cannot be approved.",
             field="approve",
-            rule=rules.R_INSPECTOR,
         )
     to = BookingStatus.APPROVED if approve else BookingStatus.REJECTED
     _move(session, booking, to, ctx, note=clean)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from core.dates import add_years
 
+from .errors import DrivingExamErrorCode
+
 MEASURE = "driving_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2021, 6, 1)  # 三-一-3 / 三-二 "自 6 月 1 日起"
@@ -142,3 +144,15 @@ def max_location_changes(application_date: dt.date) -> Decision:
             3, RULE_SPLIT, f"on {application_date}: at most 3 changes (from {EFFECTIVE})"
         )
     return Decision(1, RULE_SPLIT, f"on {application_date}: at most 1 change (before {EFFECTIVE})")
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+DrivingExamErrorCode.cites(
+    {
+        DrivingExamErrorCode.PERMIT_EXPIRED: RULE_PERMIT,
+        DrivingExamErrorCode.SPLIT_EXAM_NOT_ALLOWED: RULE_SPLIT,
+        DrivingExamErrorCode.FIRST_APPLICATION_CLASS: "公安部令第162号: 初次申领准驾车型范围",
+        DrivingExamErrorCode.ITEMS_NOT_COVERED: RULE_ITEMS,
+    }
+)

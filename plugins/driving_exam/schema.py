@@ -162,7 +162,6 @@ class DrivingExamQuery:
                 DrivingExamErrorCode.ITEMS_NOT_COVERED,
                 "This plugin holds the Subject 2 lists of C1, C2 and C5 only.",
                 field="licenceClass",
-                rule=rules.RULE_ITEMS,
             )
         d = rules.subject2_items(cls, exam_date)
         return DrivingExamItems(

@@ -102,7 +102,6 @@ def issue_permit(
             DrivingExamErrorCode.FIRST_APPLICATION_CLASS,
             f"{cls} can only be added to a licence (增驾), not applied for first.",
             field="licenceClass",
-            rule="公安部令第162号: 初次申领准驾车型范围",
         )
     duplicate = session.exec(
         select(ExamPermit).where(
@@ -146,7 +145,6 @@ def _require_permit_valid(permit: ExamPermit, day: dt.date, field: str) -> None:
             DrivingExamErrorCode.PERMIT_EXPIRED,
             f"The learner permit of {permit.issued_on} was valid until {last}.",
             field=field,
-            rule=rules.RULE_PERMIT,
         )
 
 
@@ -218,7 +216,6 @@ def change_location(
             DrivingExamErrorCode.SPLIT_EXAM_NOT_ALLOWED,
             f"Split exams across cities are for small cars (C1/C2/C5), not {permit.licence_class}.",
             field="permitId",
-            rule=rules.RULE_SPLIT,
         )
     if target.code == permit.exam_city:
         raise RuleError(

@@ -156,7 +156,6 @@ def issue(ctx: Context, scope: WriteScope, device_key: str) -> tuple[dict[str, A
         raise RuleError(
             EDrivingLicenceErrorCode.LICENCE_NOT_ISSUABLE,
             f"The licence is not valid today ({', '.join(reasons)}): no mdoc is issued.",
-            rule=rules.R_EQUAL_FORCE,
         )
     person = caller.person(ctx)
     now = ctx.now()

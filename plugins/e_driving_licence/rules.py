@@ -115,7 +115,6 @@ def require_real_person(verified_at: dt.datetime | None) -> None:
             EDrivingLicenceErrorCode.REAL_PERSON_REQUIRED,
             "Complete the real-person (face) check in the app before applying.",
             field="licenceId",
-            rule=f"{R_PHOTO} (实人认证)",
             measure=MEASURE,
         )
 
@@ -129,7 +128,6 @@ def require_issuable(status: str, valid_until: dt.date, points: int, today: dt.d
             EDrivingLicenceErrorCode.LICENCE_NOT_ISSUABLE,
             f"This licence cannot carry an e-licence ({', '.join(reasons)}).",
             field="licenceId",
-            rule=R_EQUAL_FORCE,
             measure=MEASURE,
         )
 
@@ -140,7 +138,6 @@ def require_paper_for_seizure(presented: str) -> None:
             EDrivingLicenceErrorCode.SEIZURE_NEEDS_PAPER,
             "A licence can only be seized (扣留) on the paper licence; the e-licence is not enough.",
             field="presented",
-            rule=R_SEIZURE,
             measure=MEASURE,
         )
 
@@ -151,7 +148,6 @@ def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
             EDrivingLicenceErrorCode.LOCAL_VERSION_REFUSED,
             f"City {city_code} uses the unified e-licence: local electronic versions are refused.",
             field="city",
-            rule=R_UNIFORM,
             measure=MEASURE,
             city=city_code,
             date=day,
@@ -197,7 +193,6 @@ def disclosed_claims(
                 EDrivingLicenceErrorCode.CLAIM_NOT_ALLOWED,
                 f"Your registration does not allow the claim {name!r} and the holder did not consent.",
                 field="claims",
-                rule=R_PARTNER_CLAIMS,
                 measure=MEASURE,
             )
     return wanted
@@ -231,3 +226,18 @@ def claim_values(
             ok = code == VALID and wanted in classes
             out[name] = f"{wanted}:{'YES' if ok else 'NO'}"
     return out
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+EDrivingLicenceErrorCode.cites(
+    {
+        EDrivingLicenceErrorCode.REAL_PERSON_REQUIRED: f"{R_PHOTO} (实人认证)",
+        EDrivingLicenceErrorCode.LICENCE_NOT_ISSUABLE: R_EQUAL_FORCE,
+        EDrivingLicenceErrorCode.NOT_ISSUED: R_APP,
+        EDrivingLicenceErrorCode.SEIZURE_NEEDS_PAPER: R_SEIZURE,
+        EDrivingLicenceErrorCode.LOCAL_VERSION_REFUSED: R_UNIFORM,
+        EDrivingLicenceErrorCode.CLAIM_NOT_ALLOWED: R_PARTNER_CLAIMS,
+        EDrivingLicenceErrorCode.SHARE_CODE_INVALID: R_SHARE_CODE,
+    }
+)

@@ -110,7 +110,6 @@ def my_credential(ctx: Context) -> tuple[Row[Any], Row[Any]]:
         raise RuleError(
             EDrivingLicenceErrorCode.NOT_ISSUED,
             "You have no e-licence yet: apply first.",
-            rule=rules.R_APP,
         )
     licence = caller.licence(ctx, credential.subject_id)
     if licence is None:  # pragma: no cover - a credential is issued for the holder's own licence

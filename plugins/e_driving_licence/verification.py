@@ -147,7 +147,6 @@ def _consented(ctx: Context, scope: WriteScope, code: str, handle: str, org_id: 
         EDrivingLicenceErrorCode.SHARE_CODE_INVALID,
         "The share code is unknown, used or expired.",
         field="shareCode",
-        rule=rules.R_SHARE_CODE,
     )
     if consent is None or consent.handle != handle:
         raise bad

@@ -64,7 +64,6 @@ def require_issuable(status: str) -> None:
             EVehicleLicenceErrorCode.VEHICLE_NOT_ISSUABLE,
             f"This vehicle cannot carry an e-vehicle licence ({', '.join(reasons)}).",
             field="vehicleId",
-            rule=R_UNIFORM,
             measure=MEASURE,
         )
 
@@ -104,7 +103,6 @@ def require_grant_window(today: dt.date, valid_until: dt.date) -> None:
             EVehicleLicenceErrorCode.GRANT_WINDOW,
             f"`validUntil` must be after today and at most {MAX_GRANT_DAYS} days ahead.",
             field="validUntil",
-            rule=f"{R_NON_SITE} (time-boxed grant)",
             measure=MEASURE,
         )
 
@@ -118,7 +116,6 @@ def require_handleable(
             EVehicleLicenceErrorCode.ON_SITE_VIOLATION,
             "Only non-site (camera) violations can be handled by an authorised user.",
             field="violationId",
-            rule=R_NON_SITE,
             measure=MEASURE,
         )
     if occurred_at < filed_at:
@@ -126,7 +123,6 @@ def require_handleable(
             EVehicleLicenceErrorCode.BEFORE_FILING,
             "The violation occurred before you were filed as a user of this vehicle.",
             field="violationId",
-            rule=R_AFTER_FILING,
             measure=MEASURE,
         )
     if status != "UNHANDLED":
@@ -134,7 +130,6 @@ def require_handleable(
             EVehicleLicenceErrorCode.ALREADY_HANDLED,
             "Already handled.",
             field="violationId",
-            rule=R_HANDLED_ONCE,
             measure=MEASURE,
         )
 
@@ -154,8 +149,25 @@ def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
             f"City {city_code} uses the unified e-vehicle licence: local electronic versions are "
             "refused.",
             field="city",
-            rule=R_LOCAL,
             measure=MEASURE,
             city=city_code,
             date=day,
         )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+EVehicleLicenceErrorCode.cites(
+    {
+        EVehicleLicenceErrorCode.REAL_PERSON_REQUIRED: f"{R_UNIFORM} (实人认证)",
+        EVehicleLicenceErrorCode.VEHICLE_NOT_ISSUABLE: R_UNIFORM,
+        EVehicleLicenceErrorCode.NOT_ISSUED: R_UNIFORM,
+        EVehicleLicenceErrorCode.NOT_A_FILED_USER: R_FILED_USER,
+        EVehicleLicenceErrorCode.GRANT_WINDOW: f"{R_NON_SITE} (time-boxed grant)",
+        EVehicleLicenceErrorCode.NO_ACTIVE_GRANT: R_NON_SITE,
+        EVehicleLicenceErrorCode.ON_SITE_VIOLATION: R_NON_SITE,
+        EVehicleLicenceErrorCode.BEFORE_FILING: R_AFTER_FILING,
+        EVehicleLicenceErrorCode.ALREADY_HANDLED: R_HANDLED_ONCE,
+        EVehicleLicenceErrorCode.LOCAL_VERSION_REFUSED: R_LOCAL,
+    }
+)

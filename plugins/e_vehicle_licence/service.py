@@ -75,7 +75,6 @@ def apply(ctx: Context, scope: WriteScope, vehicle_id: str, photo_sha256: str) -
             EVehicleLicenceErrorCode.REAL_PERSON_REQUIRED,
             "Complete the real-person check first.",
             field="vehicleId",
-            rule=f"{rules.R_UNIFORM} (实人认证)",
             measure=rules.MEASURE,
         )
     rules.require_issuable(vehicle.status)
@@ -142,7 +141,6 @@ def credential_for_viewer(ctx: Context, vehicle_id: str) -> tuple[cred.IssuedCre
             EVehicleLicenceErrorCode.NOT_ISSUED,
             "No e-vehicle licence issued for this vehicle.",
             field="vehicleId",
-            rule=rules.R_UNIFORM,
             measure=rules.MEASURE,
         )
     return credential, vehicle
@@ -324,7 +322,6 @@ def grant_create(
             EVehicleLicenceErrorCode.NOT_A_FILED_USER,
             "Only a filed user of this vehicle can be authorised.",
             field="granteePersonId",
-            rule=rules.R_FILED_USER,
             measure=rules.MEASURE,
         )
     grant = EvlGrant(
@@ -372,7 +369,6 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
             EVehicleLicenceErrorCode.NO_ACTIVE_GRANT,
             "You hold no live authorisation for this vehicle.",
             field="violationId",
-            rule=rules.R_NON_SITE,
             measure=rules.MEASURE,
         )
     ctx.require_in_force(rules.MEASURE, vehicle.registration_city, field="violationId")
@@ -388,7 +384,6 @@ def violation_handle(ctx: Context, scope: WriteScope, violation_id: str) -> Viol
             EVehicleLicenceErrorCode.ALREADY_HANDLED,
             "Already handled.",
             field="violationId",
-            rule=rules.R_HANDLED_ONCE,
             measure=rules.MEASURE,
         )
     session.refresh(violation)

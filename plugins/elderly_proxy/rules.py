@@ -70,7 +70,6 @@ def business(code: str, field: str = "business") -> Business:
             ElderProxyErrorCode.BUSINESS_NOT_ALLOWED,
             f"{code} is not one of the 8 businesses a relative may handle for an elder.",
             field=field,
-            rule=RULE_SCOPE,
         )
     return found
 
@@ -84,7 +83,6 @@ def require_elderly(birth_date: dt.date, day: dt.date, field: str = "elderIdNumb
             f"The person is {age} on {day.isoformat()}; proxy handling is for people aged "
             f"{ELDER_AGE} or over.",
             field=field,
-            rule=RULE_AGE,
             date=day,
         )
     return age
@@ -102,7 +100,6 @@ def require_accepted_document(doc_type: DocumentType, field: str = "elderIdType"
             ElderProxyErrorCode.DOCUMENT_NOT_ACCEPTED,
             "Upload the elder's mainland resident ID or HK/Macau/Taiwan residence permit.",
             field=field,
-            rule=RULE_FLOW,
         )
 
 
@@ -139,7 +136,6 @@ def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | 
             ElderProxyErrorCode.ONE_BUSINESS,
             "One proxy handles a single vehicle or licence business: name one file.",
             field="licenceId",
-            rule=RULE_SINGLE,
         )
     wanted = vehicle_id if biz.subject is Subject.VEHICLE else licence_id
     if not wanted:
@@ -148,5 +144,20 @@ def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | 
             ElderProxyErrorCode.ONE_BUSINESS,
             f"{biz.code} is a {biz.subject.value.lower()} business: give `{field}`.",
             field=field,
-            rule=RULE_SINGLE,
         )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+ElderProxyErrorCode.cites(
+    {
+        ElderProxyErrorCode.UNDER_60: RULE_AGE,
+        ElderProxyErrorCode.BUSINESS_NOT_ALLOWED: RULE_SCOPE,
+        ElderProxyErrorCode.DOCUMENT_NOT_ACCEPTED: RULE_FLOW,
+        ElderProxyErrorCode.SELF: RULE_AGE,
+        ElderProxyErrorCode.ONE_BUSINESS: RULE_SINGLE,
+        ElderProxyErrorCode.NOT_APPROVED: RULE_REVIEW,
+        ElderProxyErrorCode.BUSINESS_MISMATCH: RULE_SINGLE,
+        ElderProxyErrorCode.FILE_CHANGED: RULE_REVIEW,
+    }
+)

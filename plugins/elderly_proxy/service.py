@@ -114,7 +114,6 @@ def apply(
             ElderProxyErrorCode.SELF,
             "You are the elder: handle the business yourself, no proxy is needed.",
             field="elderIdNumber",
-            rule=rules.RULE_AGE,
         )
     city = _target_city(session, biz, person.id, vehicle_id, licence_id)
     ctx.require_in_force(MEASURE, city)
@@ -252,7 +251,6 @@ def _require_file_unchanged(session: Session, auth: ElderProxyAuthorisation) -> 
             ElderProxyErrorCode.FILE_CHANGED,
             "The elder's vehicle or licence changed hands or city since the review; apply again.",
             field="applicationId",
-            rule=rules.RULE_REVIEW,
         )
 
 
@@ -288,7 +286,6 @@ def handle(
             ElderProxyErrorCode.NOT_APPROVED,
             f"This proxy application is {app.status}; it must be reviewed and approved first.",
             field="applicationId",
-            rule=rules.RULE_REVIEW,
         )
     biz = rules.business(business_code)
     if (
@@ -300,7 +297,6 @@ def handle(
             ElderProxyErrorCode.BUSINESS_MISMATCH,
             f"This authorisation covers only {auth.business} on the file it names.",
             field="business" if biz.code != auth.business else "vehicleId",
-            rule=rules.RULE_SINGLE,
         )
     _require_file_unchanged(session, auth)
     now = ctx.now()

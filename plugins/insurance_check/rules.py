@@ -116,7 +116,6 @@ def check_scope(category: str) -> None:
             InsuranceCheckErrorCode.ONLINE_CHECK_NOT_APPLICABLE,
             f"{category} is not checked online: the paper 交强险 certificate is still required.",
             field="vin",
-            rule=Rule.SCOPE,
         )
 
 
@@ -137,3 +136,12 @@ def evaluate(policies: Sequence[Policy], day: dt.date) -> Verdict:
 def week_start(day: dt.date) -> dt.date:
     """The Monday of `day`'s week (the weekly report's bucket)."""
     return day - dt.timedelta(days=day.weekday())
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+InsuranceCheckErrorCode.cites(
+    {
+        InsuranceCheckErrorCode.ONLINE_CHECK_NOT_APPLICABLE: Rule.SCOPE,
+    }
+)

@@ -267,3 +267,12 @@ def enforcement_flags(
     if kind in SERIOUS and action is EnforcementAction.PERSUASION:
         return [] if policy.persuasion_for_serious else [RecordFlag.SERIOUS_PERSUASION_ONLY.value]
     return []
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+IntersectionErrorCode.cites(
+    {
+        IntersectionErrorCode.NOT_KEY_INTERSECTION: R_KEY,
+    }
+)

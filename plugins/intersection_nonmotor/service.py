@@ -196,7 +196,6 @@ def record_staffing(
             IntersectionErrorCode.NOT_KEY_INTERSECTION,
             "Staffing is recorded for key intersections.",
             field="intersectionId",
-            rule=rules.R_KEY,
         )
     rules.check_record_date(day, ctx.today(), row.key_since, rules.R_KEY)
     rules.check_staffing(police, auxiliaries, volunteers)

@@ -74,7 +74,6 @@ def check_lender_kind(kind: str | None) -> PartnerKind:
         raise RuleError(
             MortgageErrorCode.PARTNER_NOT_ALLOWED,
             "Only banks, auto-finance and finance companies file mortgages online.",
-            rule=Rule.LENDERS,
         )
     assert found is not None
     return found
@@ -92,14 +91,12 @@ def check_registry_match(filed: bool, filed_sha: str | None, given_sha: str) -> 
             "This company is not in the national registry of auto-finance and finance companies; "
             "it is filed once nationally, never with a local office.",
             field="licenceCopySha256",
-            rule=Rule.REGISTRY,
         )
     if filed_sha != given_sha:
         raise RuleError(
             MortgageErrorCode.LICENCE_COPY_MISMATCH,
             "The business-licence copy differs from the one in the national registry.",
             field="licenceCopySha256",
-            rule=Rule.REGISTRY,
         )
 
 
@@ -109,21 +106,18 @@ def check_vehicle(status: str, mortgaged: bool, kind: FilingKind) -> None:
             MortgageErrorCode.VEHICLE_NOT_MORTGAGEABLE,
             f"No mortgage registration for a vehicle in status {status}.",
             field="vin",
-            rule=Rule.STATUS,
         )
     if kind is FilingKind.MORTGAGE and mortgaged:
         raise RuleError(
             MortgageErrorCode.ALREADY_MORTGAGED,
             "The vehicle is already mortgaged.",
             field="vin",
-            rule=Rule.ONE_MORTGAGE,
         )
     if kind is FilingKind.RELEASE and not mortgaged:
         raise RuleError(
             MortgageErrorCode.NOT_MORTGAGED,
             "The vehicle is not mortgaged.",
             field="vin",
-            rule=Rule.ONLINE,
         )
 
 
@@ -160,12 +154,31 @@ def check_mortgage_documents(
             MortgageErrorCode.CONTRACT_REQUIRED,
             "A mortgage filing records the mortgage contract (reference and SHA-256).",
             field="contractRef" if not contract[0] else "contractSha256",
-            rule=Rule.DOCUMENTS,
         )
     if not all(entrustment):
         raise RuleError(
             MortgageErrorCode.ENTRUSTMENT_REQUIRED,
             "A mortgage filing records the owner's written entrustment (reference and SHA-256).",
             field="entrustmentRef" if not entrustment[0] else "entrustmentSha256",
-            rule=Rule.DOCUMENTS,
         )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+MortgageErrorCode.cites(
+    {
+        MortgageErrorCode.NOT_FILED_NATIONALLY: Rule.REGISTRY,
+        MortgageErrorCode.LICENCE_COPY_MISMATCH: Rule.REGISTRY,
+        MortgageErrorCode.PARTNER_NOT_ALLOWED: Rule.LENDERS,
+        MortgageErrorCode.ALREADY_MORTGAGED: Rule.ONE_MORTGAGE,
+        MortgageErrorCode.NOT_MORTGAGED: Rule.ONLINE,
+        MortgageErrorCode.NOT_MORTGAGEE: Rule.ONLINE,
+        MortgageErrorCode.VEHICLE_NOT_MORTGAGEABLE: Rule.STATUS,
+        MortgageErrorCode.CONTRACT_REQUIRED: Rule.DOCUMENTS,
+        MortgageErrorCode.ENTRUSTMENT_REQUIRED: Rule.DOCUMENTS,
+        MortgageErrorCode.COMPANY_INACTIVE: Rule.REGISTRY,
+        MortgageErrorCode.DISPUTE_OPEN: Rule.PARTY,
+        MortgageErrorCode.DISPUTE_CLOSED: Rule.PARTY,
+        MortgageErrorCode.NOT_DISPUTABLE: Rule.PARTY,
+    }
+)

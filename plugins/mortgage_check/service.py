@@ -156,7 +156,6 @@ def file_mortgage(
                 MortgageErrorCode.COMPANY_INACTIVE,
                 "This company is deactivated in the national registry.",
                 field="licenceCopySha256",
-                rule=Rule.REGISTRY,
             )
         rules.check_registry_match(
             entry is not None, entry.licence_copy_sha256 if entry else None, sha
@@ -174,7 +173,6 @@ def file_mortgage(
             MortgageErrorCode.NOT_MORTGAGEE,
             "Only the mortgagee of record files the release.",
             field="vin",
-            rule=Rule.ONLINE,
         )
 
     now = ctx.now()
@@ -397,7 +395,6 @@ def raise_dispute(
             MortgageErrorCode.NOT_DISPUTABLE,
             "Only a mortgage in force can be disputed.",
             field="filingId",
-            rule=Rule.PARTY,
         )
     row = MortgageDisputeRow(
         filing_id=filing.id,
@@ -440,7 +437,6 @@ def _open_exists() -> RuleError:
         MortgageErrorCode.DISPUTE_OPEN,
         "A dispute of this filing is already open.",
         field="filingId",
-        rule=Rule.PARTY,
     )
 
 
@@ -517,7 +513,6 @@ def _close_dispute(
             MortgageErrorCode.DISPUTE_CLOSED,
             "This dispute was already decided or withdrawn.",
             field="disputeId",
-            rule=Rule.PARTY,
         )
     values = {"decided_at": stamp(ctx.now()), "decided_by": ctx.actor.account_id}
     if note is not None:

@@ -134,7 +134,6 @@ def require_motorcycle(category: VehicleCategory | str, field: str = "vehicleCat
             MotorcycleErrorCode.NOT_A_MOTORCYCLE,
             "Only ordinary two- and three-wheel and light motorcycles are handled with one ID.",
             field=field,
-            rule=R_SCOPE_TYPE,
         )
 
 
@@ -158,7 +157,6 @@ def classify(id_type: str, declared: ApplicantCategory | None) -> ApplicantCateg
                 "Passport holders declare whether they are HMT residents without a permit, "
                 "overseas Chinese or foreigners.",
                 field="applicantCategory",
-                rule=R_OLD,
             )
         if declared not in _PASSPORT_CATEGORIES:
             raise RuleError(
@@ -186,7 +184,6 @@ def parse_local_policy(raw: Any) -> LocalPolicy | None:
         MotorcycleErrorCode.LOCAL_POLICY_INVALID,
         "The local motorcycle policy of this city is misconfigured; ask the province admin.",
         field="city",
-        rule=R_LOCAL,
     )
     if not isinstance(raw, dict):
         raise bad
@@ -295,7 +292,6 @@ def check_reviewed_documents(decision_codes: frozenset[str], seen: list[str]) ->
             MotorcycleErrorCode.MISSING_DOCUMENT,
             f"Required document not checked: {DOCUMENTS.get(missing[0], missing[0])}.",
             field="documentsChecked",
-            rule=R_MAINLAND,
             details={"missing": missing},
         )
 
@@ -316,7 +312,6 @@ def check_archive_kinds(decision_codes: frozenset[str], kinds: list[str]) -> Non
             MotorcycleErrorCode.ARCHIVE_INCOMPLETE,
             "The archive needs the scanned identity document (kind IDENTITY).",
             field="archiveFiles",
-            rule="M14 2024-二-二-3: 做好摩托车转籍档案资料电子扫描、转递",
         )
 
 
@@ -327,14 +322,12 @@ def check_business_city(business: Business, vehicle_city: str | None, handling_c
             MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             "A move-in is handled in the new city of residence, not the registration city.",
             field="city",
-            rule=R_SCOPE_BUSINESS,
         )
     if business is Business.CO_OWNER_CHANGE and vehicle_city != handling_city:
         raise RuleError(
             MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             "A co-owner change is handled in the vehicle's registration city.",
             field="city",
-            rule=R_SCOPE_BUSINESS,
         )
 
 
@@ -346,12 +339,26 @@ def check_unit_business(business: Business, unit_city: str, handling_city: str) 
             MotorcycleErrorCode.UNIT_BUSINESS_NOT_APPLICABLE,
             "A unit owns a motorcycle alone: a co-owner change is a business of persons.",
             field="business",
-            rule=R_UNIT,
         )
     if unit_city != handling_city:
         raise RuleError(
             MotorcycleErrorCode.UNIT_CITY_MISMATCH,
             f"A unit's motorcycle business is handled in the unit's city ({unit_city}).",
             field="city",
-            rule=R_UNIT,
         )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+MotorcycleErrorCode.cites(
+    {
+        MotorcycleErrorCode.NOT_A_MOTORCYCLE: R_SCOPE_TYPE,
+        MotorcycleErrorCode.CATEGORY_REQUIRED: R_OLD,
+        MotorcycleErrorCode.MISSING_DOCUMENT: R_MAINLAND,
+        MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE: R_SCOPE_BUSINESS,
+        MotorcycleErrorCode.LOCAL_POLICY_INVALID: R_LOCAL,
+        MotorcycleErrorCode.ARCHIVE_INCOMPLETE: "M14 2024-二-二-3: 做好摩托车转籍档案资料电子扫描、转递",
+        MotorcycleErrorCode.UNIT_BUSINESS_NOT_APPLICABLE: R_UNIT,
+        MotorcycleErrorCode.UNIT_CITY_MISMATCH: R_UNIT,
+    }
+)

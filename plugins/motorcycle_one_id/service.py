@@ -119,7 +119,6 @@ def resolve(ctx: Context, session: Session, req: CaseRequest) -> ResolvedCase:
                 MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
                 "The buyer already owns this motorcycle.",
                 field="vin",
-                rule=rules.R_SCOPE_BUSINESS,
             )
         category = vehicle.category
     else:
@@ -186,7 +185,6 @@ def _require_normal(vehicle: Vehicle) -> None:
             MotorcycleErrorCode.VEHICLE_NOT_ELIGIBLE,
             f"The motorcycle's status is {vehicle.status}; only a NORMAL vehicle can be handled.",
             field="vehicleId",
-            rule=rules.R_SCOPE_BUSINESS,
         )
 
 

@@ -64,7 +64,6 @@ def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId"
             "The vehicle is already deregistered: its deregistration certificate is in the "
             "owner's list.",
             field=field,
-            rule=R_ALREADY,
             measure=MEASURE,
         )
     if (
@@ -76,7 +75,6 @@ def require_deregistrable(status: str, mortgaged: bool, field: str = "vehicleId"
             DeregistrationErrorCode.NOT_DEREGISTRABLE,
             f"A vehicle that is {status.lower()}{' and mortgaged' if mortgaged else ''} cannot be deregistered.",
             field=field,
-            rule=R_REGISTRATION,
             measure=MEASURE,
         )
 
@@ -93,7 +91,6 @@ def require_no_open_business(open_businesses: list[str], field: str) -> None:
             + ", ".join(sorted(set(open_businesses)))
             + "): it must be finished or withdrawn before the vehicle is deregistered.",
             field=field,
-            rule=R_OPEN_BUSINESS,
             measure=MEASURE,
         )
 
@@ -115,7 +112,6 @@ def require_scrap_date(scrapped_on: dt.date, today: dt.date) -> None:
             DeregistrationErrorCode.SCRAP_DATE,
             "The scrap date is in the future.",
             field="scrappedOn",
-            rule=R_SCRAP_DATE,
             measure=MEASURE,
         )
     if scrapped_on < SCRAP_DATE_FLOOR:
@@ -145,3 +141,16 @@ def reminder_due(scrap_deadline: dt.date | None, today: dt.date, days: int) -> b
     if scrap_deadline is None:
         return False
     return today <= scrap_deadline <= today + dt.timedelta(days=days)
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+DeregistrationErrorCode.cites(
+    {
+        DeregistrationErrorCode.NOT_DEREGISTRABLE: R_REGISTRATION,
+        DeregistrationErrorCode.ALREADY_DEREGISTERED: R_ALREADY,
+        DeregistrationErrorCode.REPORT_DONE: R_REPORT_ONCE,
+        DeregistrationErrorCode.SCRAP_DATE: R_SCRAP_DATE,
+        DeregistrationErrorCode.OPEN_BUSINESS: R_OPEN_BUSINESS,
+    }
+)

@@ -344,7 +344,6 @@ def _received_report(ctx: Context, session: Session, report_id: str) -> DeregScr
             DeregistrationErrorCode.REPORT_DONE,
             f"This report is already {report.status.lower()}.",
             field="reportId",
-            rule=rules.R_REPORT_ONCE,
             measure=rules.MEASURE,
         )
     return report

@@ -104,13 +104,11 @@ def business(code: str, field: str = "business") -> Business:
             EntrustmentErrorCode.NOT_ENTRUSTABLE,
             f"{code} cannot be entrusted online: the table allows only {EXCLUDED[code]}.",
             field=field,
-            rule=RULE_SCOPE,
         )
     raise RuleError(
         EntrustmentErrorCode.NOT_ENTRUSTABLE,
         f"{code} is not a business of the online entrustment table.",
         field=field,
-        rule=RULE_SCOPE,
     )
 
 
@@ -129,7 +127,6 @@ def validity_end(today: dt.date, valid_days: int, field: str = "validDays") -> d
             EntrustmentErrorCode.VALIDITY_TOO_LONG,
             f"An entrustment is valid at most {MAX_VALID_DAYS} days (asked {valid_days}).",
             field=field,
-            rule=RULE_VALIDITY,
         )
     return today + dt.timedelta(days=valid_days)
 
@@ -184,21 +181,18 @@ def require_usable(
             EntrustmentErrorCode.ALREADY_USED,
             "This entrustment has already been used; the owner must entrust again.",
             field=field,
-            rule=RULE_SINGLE,
         )
     if status is GrantStatus.REVOKED:
         raise RuleError(
             EntrustmentErrorCode.REVOKED,
             "The owner revoked this entrustment.",
             field=field,
-            rule=RULE_SINGLE,
         )
     if status is GrantStatus.EXPIRED:
         raise RuleError(
             EntrustmentErrorCode.EXPIRED,
             f"This entrustment was valid until {valid_until.isoformat()}.",
             field=field,
-            rule=RULE_VALIDITY,
             date=today,
         )
 
@@ -219,14 +213,12 @@ def require_same_agent(granted: tuple[str, str, str], present: tuple[str, str, s
             "The person handling the business is not the entrusted agent; the owner must "
             "entrust again.",
             field="agentIdNumber",
-            rule=RULE_REENTRUST_AGENT,
         )
     if normalise_name(g_name) != normalise_name(p_name):
         raise RuleError(
             EntrustmentErrorCode.AGENT_MISMATCH,
             "The agent's name differs from the entrustment; the owner must entrust again.",
             field="agentName",
-            rule=RULE_REENTRUST_AGENT,
         )
 
 
@@ -237,5 +229,23 @@ def require_same_business(granted: str, actual: str) -> None:
             EntrustmentErrorCode.BUSINESS_MISMATCH,
             f"The entrustment is for {granted}, not {actual}; the owner must entrust again.",
             field="business",
-            rule=RULE_REENTRUST_BUSINESS,
         )
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+EntrustmentErrorCode.cites(
+    {
+        EntrustmentErrorCode.NOT_ENTRUSTABLE: RULE_SCOPE,
+        EntrustmentErrorCode.VALIDITY_TOO_LONG: RULE_VALIDITY,
+        EntrustmentErrorCode.SELF_ENTRUSTMENT: RULE_IN_PERSON,
+        EntrustmentErrorCode.AGENT_MISMATCH: RULE_REENTRUST_AGENT,
+        EntrustmentErrorCode.BUSINESS_MISMATCH: RULE_REENTRUST_BUSINESS,
+        EntrustmentErrorCode.EXPIRED: RULE_VALIDITY,
+        EntrustmentErrorCode.REVOKED: RULE_SINGLE,
+        EntrustmentErrorCode.ALREADY_USED: RULE_SINGLE,
+        EntrustmentErrorCode.OWNER_MISMATCH: RULE_PAPER,
+        EntrustmentErrorCode.OWNER_CHANGED: RULE_SCOPE,
+        EntrustmentErrorCode.VEHICLE_NOT_ACTIVE: RULE_SCOPE,
+    }
+)

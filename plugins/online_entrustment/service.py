@@ -71,7 +71,6 @@ def _require_principals(
         EntrustmentErrorCode.OWNER_MISMATCH,
         f"The principal is not {role}.",
         field="ownerIdNumber",
-        rule=rules.RULE_PAPER,
     )
 
 
@@ -134,7 +133,6 @@ def resolve_target(
                 EntrustmentErrorCode.VEHICLE_NOT_ACTIVE,
                 "This vehicle is deregistered.",
                 field="vehicleId",
-                rule=rules.RULE_SCOPE,
             )
         return Target(vehicle.registration_city, owner_person_id, vehicle_id=vehicle.id)
     if owner_unit_id is not None:
@@ -245,7 +243,6 @@ def create(
             EntrustmentErrorCode.SELF_ENTRUSTMENT,
             "You cannot entrust yourself: the owner in person needs no entrustment.",
             field="agentIdNumber",
-            rule=rules.RULE_IN_PERSON,
         )
     grant = EntrustmentGrant(
         kind="ONLINE",
@@ -304,7 +301,6 @@ def _consume(
             EntrustmentErrorCode.ALREADY_USED,
             "This entrustment was used or revoked meanwhile.",
             field=field,
-            rule=rules.RULE_SINGLE,
         )
     scope.session.refresh(grant)
 
@@ -403,7 +399,6 @@ def _require_owner_unchanged(session: Session, grant: EntrustmentGrant) -> None:
             EntrustmentErrorCode.OWNER_CHANGED,
             "The principal no longer owns this vehicle or holds this licence.",
             field="entrustmentId",
-            rule=rules.RULE_SCOPE,
         )
 
 
@@ -480,7 +475,6 @@ def record_paper(
             EntrustmentErrorCode.SELF_ENTRUSTMENT,
             "The owner in person needs no entrustment.",
             field="agentIdNumber",
-            rule=rules.RULE_IN_PERSON,
         )
     target = resolve_target(
         scope.session,

@@ -11,6 +11,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from .errors import OverseasReliefErrorCode
+
 MEASURE = "overseas_relief"  # the plugin's slug: its folder, its actions' prefix
 
 EPIDEMIC_START = dt.date(2020, 1, 20)  # setting `epidemic_start`; see README
@@ -143,3 +145,22 @@ def window(first_return: dt.date) -> Window:
 def needs_subject1(status: str) -> bool:
     """注销 needs Subject 1 before restoration; 注销可恢复 is restored directly (八-二-3)."""
     return status == CANCELLED
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+OverseasReliefErrorCode.cites(
+    {
+        OverseasReliefErrorCode.NOT_ABROAD: RULE_DEFERRAL,
+        OverseasReliefErrorCode.AGENT_IS_HOLDER: RULE_DEFERRAL,
+        OverseasReliefErrorCode.CANCELLED_OUTSIDE_PERIOD: RULE_PERIOD,
+        OverseasReliefErrorCode.CANCELLED_FOR_OTHER_REASON: RULE_REASON,
+        OverseasReliefErrorCode.NOT_ABROAD_AT_DEADLINE: RULE_PERIOD,
+        OverseasReliefErrorCode.NOT_RETURNED: RULE_WINDOW,
+        OverseasReliefErrorCode.WINDOW_PASSED: RULE_WINDOW,
+        OverseasReliefErrorCode.HEALTH_CERTIFICATE_REQUIRED: RULE_DOCUMENTS,
+        OverseasReliefErrorCode.SUBJECT1_REQUIRED: RULE_SUBJECT1,
+        OverseasReliefErrorCode.SUBJECT1_NOT_NEEDED: RULE_DIRECT,
+        OverseasReliefErrorCode.EXIT_ENTRY_UNAVAILABLE: RULE_DOCUMENTS,
+    }
+)

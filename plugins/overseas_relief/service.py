@@ -59,7 +59,6 @@ def _crossings(ctx: Context, session: Session, person: Person) -> list[tuple[dt.
         raise RuleError(
             OverseasReliefErrorCode.EXIT_ENTRY_UNAVAILABLE,
             "Exit-entry records cannot be checked now; try again later.",
-            rule=rules.RULE_DOCUMENTS,
         ) from None
 
 
@@ -109,7 +108,6 @@ def record_deferral(
             OverseasReliefErrorCode.AGENT_IS_HOLDER,
             "The agent must be another person at home.",
             field="agentIdNumber",
-            rule=rules.RULE_DEFERRAL,
         )
     licence = _licence(session, holder, LIVE, "holderIdNumber")
     _gate(ctx, licence, "holderIdNumber")
@@ -127,7 +125,6 @@ def record_deferral(
             OverseasReliefErrorCode.NOT_ABROAD,
             f"The holder is not abroad on {today} per exit-entry records.",
             field="holderIdNumber",
-            rule=rules.RULE_DEFERRAL,
         )
     label = DEFERRAL_BUSINESSES[business]
     app = submit(
@@ -175,7 +172,6 @@ def accept_restore(
             OverseasReliefErrorCode.HEALTH_CERTIFICATE_REQUIRED,
             "A health certificate (身体条件证明) is required.",
             field="healthCertificate",
-            rule=rules.RULE_DOCUMENTS,
         )
     today = ctx.today()
     epidemic_start = _epidemic_start(ctx, licence.issuing_city)
@@ -186,14 +182,13 @@ def accept_restore(
         raise RuleError(
             OverseasReliefErrorCode.CANCELLED_OUTSIDE_PERIOD,
             f"Not cancelled in {epidemic_start}..{rules.PERIOD_END} (status history: {seen}).",
-            field="idNumber", rule=rules.RULE_PERIOD,
+            field="idNumber",
         )  # fmt: skip
     if held.reason is not None and held.reason not in rules.RELIEF_REASONS:
         raise RuleError(
             OverseasReliefErrorCode.CANCELLED_FOR_OTHER_REASON,
             f"Cancelled on {held.day} for {held.reason}, not for a missed renewal or review.",
             field="idNumber",
-            rule=rules.RULE_REASON,
         )
     cancelled_on = held.day
     crossings = _crossings(ctx, session, person)
@@ -203,7 +198,6 @@ def accept_restore(
             OverseasReliefErrorCode.NOT_ABROAD_AT_DEADLINE,
             f"Not abroad on {deadline}, the end of validity, per exit-entry records.",
             field="idNumber",
-            rule=rules.RULE_PERIOD,
         )
     back = rules.first_return_after(crossings, deadline)
     if back is None or back > today:
@@ -211,7 +205,6 @@ def accept_restore(
             OverseasReliefErrorCode.NOT_RETURNED,
             "No return (入境) after the deadline is recorded.",
             field="idNumber",
-            rule=rules.RULE_WINDOW,
         )
     win = rules.window(back)
     if today > win.last_day:
@@ -219,7 +212,6 @@ def accept_restore(
             OverseasReliefErrorCode.WINDOW_PASSED,
             f"{win.explanation}; today is {today}.",
             field="idNumber",
-            rule=rules.RULE_WINDOW,
             date=today,
         )
     open_app = session.exec(
@@ -278,7 +270,6 @@ def record_subject1(ctx: Context, session: Session, app: Application, passed_on:
             OverseasReliefErrorCode.SUBJECT1_NOT_NEEDED,
             "注销可恢复 is restored directly; no Subject 1.",
             field="applicationId",
-            rule=rules.RULE_DIRECT,
         )
     if not to_china(app.submitted_at).date() <= passed_on <= ctx.today():
         raise RuleError(
@@ -311,7 +302,6 @@ def review(
             OverseasReliefErrorCode.SUBJECT1_REQUIRED,
             "注销: Subject 1 must be passed first.",
             field="applicationId",
-            rule=rules.RULE_SUBJECT1,
         )
     licence = session.get(DrivingLicence, app.licence_id)
     assert licence is not None

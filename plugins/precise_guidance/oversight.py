@@ -72,7 +72,6 @@ def declare_update(ctx: Context, scope: WriteScope, city_code: str) -> UpdateDec
             PreciseGuidanceErrorCode.ALREADY_DECLARED,
             "The city already declared its outlet data updated.",
             field="city",
-            rule=rules.R_DEADLINE,
         )
     row = UpdateDeclaration(
         city_code=city,
@@ -251,7 +250,6 @@ def _open_check(ctx: Context, check_id: str, field: str) -> SpotCheck:
             PreciseGuidanceErrorCode.SPOT_CHECK_CLOSED,
             "This spot check is completed or cancelled.",
             field=field,
-            rule=rules.R_SPOT_CHECK,
         )
     return check
 
@@ -323,7 +321,6 @@ def record_item(
             PreciseGuidanceErrorCode.SPOT_ITEM_ALREADY_CHECKED,
             "This outlet of the check was already recorded.",
             field="itemId",
-            rule=rules.R_SPOT_CHECK,
         )
     session.refresh(item)
     left = session.exec(

@@ -370,3 +370,16 @@ class SpotResult(enum.StrEnum):
     PENDING = "PENDING"
     ACCURATE = "ACCURATE"
     INACCURATE = "INACCURATE"
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+PreciseGuidanceErrorCode.cites(
+    {
+        PreciseGuidanceErrorCode.ALREADY_DECIDED: R_OUTLETS,
+        PreciseGuidanceErrorCode.NO_CITY: R_TODOS,
+        PreciseGuidanceErrorCode.ALREADY_DECLARED: R_DEADLINE,
+        PreciseGuidanceErrorCode.SPOT_CHECK_CLOSED: R_SPOT_CHECK,
+        PreciseGuidanceErrorCode.SPOT_ITEM_ALREADY_CHECKED: R_SPOT_CHECK,
+    }
+)

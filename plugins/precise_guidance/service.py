@@ -427,7 +427,6 @@ def _decided() -> RuleError:
         PreciseGuidanceErrorCode.ALREADY_DECIDED,
         "This correction was already decided.",
         field="id",
-        rule=rules.R_OUTLETS,
     )
 
 
@@ -485,7 +484,6 @@ def citizen_todos(ctx: Context, location: tuple[float, float] | None) -> tuple[A
             PreciseGuidanceErrorCode.NO_CITY,
             "No domicile city on record.",
             field="city",
-            rule=rules.R_TODOS,
         )
     ctx.require_in_force(MEASURE, person.domicile_city)
     session = ctx.session

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from core.dates import add_years
 
+from .errors import ReapplicationExamErrorCode
+
 MEASURE = "reapplication_exam"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2024, 7, 1)  # 五-二 "该项措施于2024年7月1日正式实施"
@@ -159,3 +161,16 @@ def plan(
     if case == 4:
         why += "; C6 restored automatically with " + ("C1" if "C1" in requested else "C2")
     return Plan(case, required, remaining, restores, used, why)
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+ReapplicationExamErrorCode.cites(
+    {
+        ReapplicationExamErrorCode.CANCELLED_FOR_OTHER_REASON: RULE_SCOPE,
+        ReapplicationExamErrorCode.REASON_NOT_ON_FILE: RULE_SCOPE,
+        ReapplicationExamErrorCode.NOT_OVERDUE_THREE_YEARS: RULE_SCOPE,
+        ReapplicationExamErrorCode.NO_SMALL_CAR_CLASS: RULE_SCOPE,
+        ReapplicationExamErrorCode.CLASS_NOT_RESTORABLE: RULE_SCOPE,
+    }
+)

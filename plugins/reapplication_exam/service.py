@@ -65,7 +65,6 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             "Why the licence was cancelled is not on file; the office records it from the archive "
             "first (reapplicationExamCancellationReasonRecord).",
             field="licenceId",
-            rule=rules.RULE_SCOPE,
         )
     if licence.cancellation_reason != CancellationReason.OVERDUE_RENEWAL.value:
         reason = CancellationReason(licence.cancellation_reason)
@@ -73,7 +72,6 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             ReapplicationExamErrorCode.CANCELLED_FOR_OTHER_REASON,
             f"Cancelled for {reason.value} ({reason.label_zh}), not for 逾期未换证.",
             field="licenceId",
-            rule=rules.RULE_SCOPE,
         )
     if not rules.overdue_three_years(licence.valid_until, day):
         limit = rules.add_years(licence.valid_until, rules.OVERDUE_YEARS)
@@ -81,7 +79,6 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             ReapplicationExamErrorCode.NOT_OVERDUE_THREE_YEARS,
             f"Valid until {licence.valid_until}: overdue three years only after {limit}.",
             field="licenceId",
-            rule=rules.RULE_SCOPE,
             date=day,
         )
     if not rules.covers_small_car(original):
@@ -89,7 +86,6 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             ReapplicationExamErrorCode.NO_SMALL_CAR_CLASS,
             "The cancelled licence has no small-car (C) class.",
             field="licenceId",
-            rule=rules.RULE_SCOPE,
         )
     bad = rules.restorable(original, requested)
     if bad is not None:
@@ -97,7 +93,6 @@ def check_applicable(licence: DrivingLicence, requested: set[str], day: dt.date)
             ReapplicationExamErrorCode.CLASS_NOT_RESTORABLE,
             f"{bad} was not a class of the cancelled licence.",
             field="classes",
-            rule=rules.RULE_SCOPE,
         )
 
 

@@ -111,7 +111,6 @@ def parse_time(text: str, field: str) -> int:
             ResidentialParkingErrorCode.INVALID_WINDOW,
             f"`{field}`: {text!r} is not HH:MM.",
             field=field,
-            rule=RULE_WINDOWS,
         )
     return minute
 
@@ -139,14 +138,12 @@ def check_window(kind: str, start: int, end: int, field: str = "windows") -> dic
             ResidentialParkingErrorCode.INVALID_WINDOW,
             f"{fmt(start)}-{fmt(end)} is not a window.",
             field=field,
-            rule=RULE_WINDOWS,
         )
     if kind == "NIGHT" and not covered(start, end) <= NIGHT_MINUTES:
         raise RuleError(
             ResidentialParkingErrorCode.NOT_A_NIGHT_WINDOW,
             f"A night window must lie within {fmt(NIGHT_START)}-{fmt(NIGHT_END)}.",
             field=field,
-            rule=RULE_WINDOWS,
         )
     return {"kind": kind, "start": start, "end": end}
 
@@ -182,7 +179,6 @@ def check_marking(marking: str, bay_count: int, bay_time_marked: bool) -> None:
             ResidentialParkingErrorCode.BAY_TIME_NOT_MARKED,
             "Painted bays must show the allowed parking time.",
             field="bayTimeMarked",
-            rule=RULE_BAYS,
         )
 
 
@@ -192,7 +188,6 @@ def check_not_emergency(emergency_route: bool, field: str = "emergencyRoute") ->
             ResidentialParkingErrorCode.EMERGENCY_ROUTE,
             "On-street parking may not be designated on an emergency route.",
             field=field,
-            rule=RULE_EMERGENCY,
         )
 
 
@@ -265,3 +260,18 @@ def answer(
 
 def describe(window: dict) -> str:
     return f"{window['kind']} {fmt(window['start'])}-{fmt(window['end'])}"
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+ResidentialParkingErrorCode.cites(
+    {
+        ResidentialParkingErrorCode.EMERGENCY_ROUTE: RULE_EMERGENCY,
+        ResidentialParkingErrorCode.INVALID_WINDOW: RULE_WINDOWS,
+        ResidentialParkingErrorCode.NOT_A_NIGHT_WINDOW: RULE_WINDOWS,
+        ResidentialParkingErrorCode.BAY_TIME_NOT_MARKED: RULE_BAYS,
+        ResidentialParkingErrorCode.WITHDRAWN: RULE_WITHDRAW,
+        ResidentialParkingErrorCode.WITHDRAW_REASON: RULE_WITHDRAW,
+        ResidentialParkingErrorCode.SIGNS_DATE: RULE_SIGNS,
+    }
+)

@@ -98,7 +98,6 @@ def _signs_date(ctx: Context, day: dt.date | None, field: str) -> dt.date | None
             ResidentialParkingErrorCode.SIGNS_DATE,
             "Signs can only be recorded as installed on a past day or today.",
             field=field,
-            rule=rules.RULE_SIGNS,
         )
     return day
 
@@ -145,7 +144,6 @@ def _load_active(ctx: Context, session: Session, segment_id: str) -> SegmentRow:
             ResidentialParkingErrorCode.WITHDRAWN,
             "The segment is withdrawn; designate a new one.",
             field="segmentId",
-            rule=rules.RULE_WITHDRAW,
         )
     return row
 
@@ -176,7 +174,6 @@ def withdraw(
             ResidentialParkingErrorCode.WITHDRAW_REASON,
             "Withdraw when off-street supply suffices or emergency access is affected.",
             field="reason",
-            rule=rules.RULE_WITHDRAW,
         )
     # the declared move: one conditional UPDATE (a concurrent change gets CONFLICT)
     move(ctx, scope.session, SEGMENT, row, "withdraw", field_name="segmentId")

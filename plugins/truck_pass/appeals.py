@@ -13,7 +13,6 @@ from core.graphql.pagination import Connection, paginate
 from core.validation import require_text
 from core.workflow import move
 
-from . import rules
 from .blacklist import restore_codes
 from .errors import TruckPassErrorCode
 from .models import TruckPassBlacklistEntry as EntryRow
@@ -70,7 +69,6 @@ def appeal(
             TruckPassErrorCode.APPEAL_ALREADY_MADE,
             "This listing was already appealed.",
             field="entryId",
-            rule=rules.RULE_APPEAL,
         )
     move(ctx, scope.session, BLACKLIST, row, "appeal", field_name="entryId",
          values={"appeal_reason": text, "appealed_on": ctx.today(),

@@ -117,7 +117,6 @@ def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
             TruckPassErrorCode.VEHICLE_NOT_NORMAL,
             f"The vehicle's status is {vehicle.status}.",
             field="vehicleId",
-            rule=rules.RULE_APPLY,
         )
     if policy.status != rules.PolicyStatus.ACTIVE:
         raise RuleError(
@@ -133,7 +132,6 @@ def _check_vehicle(vehicle: Vehicle, policy: PolicyRow) -> None:
             TruckPassErrorCode.PASS_NOT_NEEDED,
             "This restriction does not apply to this vehicle: no pass is needed.",
             field="policyId",
-            rule=rules.RULE_NEEDED,
         )
 
 
@@ -164,7 +162,6 @@ def apply(
             TruckPassErrorCode.CONDITIONS_NOT_PUBLISHED,
             "The city has not published its pass conditions yet.",
             field="policyId",
-            rule=rules.RULE_PUBLISH,
             city=city,
         )
     _check_vehicle(vehicle, policy)

@@ -153,7 +153,6 @@ def parse_window(text: str, field: str = "restrictedWindows") -> tuple[int, int]
             TruckPassErrorCode.INVALID_WINDOW,
             f"`{field}`: {text!r} is not HH:MM-HH:MM.",
             field=field,
-            rule=RULE_6H,
         )
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
@@ -162,7 +161,6 @@ def parse_window(text: str, field: str = "restrictedWindows") -> tuple[int, int]
             TruckPassErrorCode.INVALID_WINDOW,
             f"`{field}`: {text!r} is not a window.",
             field=field,
-            rule=RULE_6H,
         )
     return start, end
 
@@ -243,7 +241,6 @@ def check_policy(
             TruckPassErrorCode.CITY_WIDE_24H_BAN,
             "A city-wide 24-hour truck ban is not allowed.",
             field="restrictedWindows",
-            rule=RULE_NO_24H,
         )
     if not core_area and not special_only(uses) and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
         raise RuleError(
@@ -251,7 +248,6 @@ def check_policy(
             f"Only {DAY_MINUTES - minutes} minutes a day stay open to trucks; at least "
             f"{MIN_OPEN_MINUTES} are required outside core areas.",
             field="restrictedWindows",
-            rule=RULE_6H,
         )
     return minutes
 
@@ -354,7 +350,6 @@ def _check_place(
                     f"On {day.isoformat()} the city-wide policies{together} would ban "
                     f"{category} ({use.value}) all 24 hours.",
                     field="restrictedWindows",
-                    rule=RULE_NO_24H,
                     details={"day": day.isoformat(), "policies": others},
                 )
             if not core and use not in SPECIAL_USES and DAY_MINUTES - minutes < MIN_OPEN_MINUTES:
@@ -364,7 +359,6 @@ def _check_place(
                     f"open to {category} ({use.value}) on the {where}{together}; at least "
                     f"{MIN_OPEN_MINUTES} are required outside core areas.",
                     field="restrictedWindows",
-                    rule=RULE_6H,
                     details={"day": day.isoformat(), "policies": others},
                 )
 
@@ -381,7 +375,6 @@ def check_start(today: dt.date, requested_from: dt.date) -> None:
             TruckPassErrorCode.START_OUT_OF_RANGE,
             f"`validFrom` must be between today and {MAX_START_AHEAD_DAYS} days ahead.",
             field="validFrom",
-            rule=RULE_APPLY,
         )
 
 
@@ -435,10 +428,26 @@ def check_blacklist_threshold(
             f"{violations} violations and {accidents} accidents are below the thresholds "
             f"({violation_threshold} violations or {accident_threshold} accidents).",
             field="accidents",
-            rule=RULE_BLACKLIST,
         )
 
 
 def is_overdue(today: dt.date, due_date: dt.date, pending: bool) -> bool:
     """A pending application is overdue from the day after its due date (核发时限)."""
     return pending and today > due_date
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+TruckPassErrorCode.cites(
+    {
+        TruckPassErrorCode.CITY_WIDE_24H_BAN: RULE_NO_24H,
+        TruckPassErrorCode.OPEN_HOURS_TOO_SHORT: RULE_6H,
+        TruckPassErrorCode.INVALID_WINDOW: RULE_6H,
+        TruckPassErrorCode.VEHICLE_NOT_NORMAL: RULE_APPLY,
+        TruckPassErrorCode.PASS_NOT_NEEDED: RULE_NEEDED,
+        TruckPassErrorCode.CONDITIONS_NOT_PUBLISHED: RULE_PUBLISH,
+        TruckPassErrorCode.START_OUT_OF_RANGE: RULE_APPLY,
+        TruckPassErrorCode.BLACKLIST_THRESHOLD_NOT_MET: RULE_BLACKLIST,
+        TruckPassErrorCode.APPEAL_ALREADY_MADE: RULE_APPEAL,
+    }
+)

@@ -94,6 +94,5 @@ def person_with_account(session: Session, id_type: str, id_number: str) -> Perso
             UnitAccountErrorCode.PERSONAL_ACCOUNT_REQUIRED,
             f"No personal app account for {identity.masked}: register one in the app first.",
             field="idNumber",
-            rule=rules.RULE_PERSONAL_FIRST,
         )
     return person

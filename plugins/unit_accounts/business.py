@@ -64,14 +64,12 @@ def preselect(
             UnitAccountErrorCode.PLATE_NUMBER_WRONG_CITY,
             "A plate number is chosen among those of the unit's registration place.",
             field="plate",
-            rule=rules.RULE_PRESELECT,
         )
     if session.exec(select(Vehicle.id).where(Vehicle.vin == vin_text)).first() is not None:
         raise RuleError(
             UnitAccountErrorCode.VIN_ALREADY_REGISTERED,
             "This vehicle is registered already: a number is preselected for a new vehicle.",
             field="vin",
-            rule=rules.RULE_PRESELECT,
         )
     taken = session.exec(select(Vehicle.id).where(Vehicle.plate == number)).first()
     held = session.exec(
@@ -116,7 +114,6 @@ def _taken() -> RuleError:
         UnitAccountErrorCode.PLATE_NUMBER_TAKEN,
         "This plate number is in use or reserved, or this vehicle already has a reserved number.",
         field="plate",
-        rule=rules.RULE_PRESELECT,
     )
 
 
@@ -145,7 +142,6 @@ def _close(
             UnitAccountErrorCode.RESERVATION_CLOSED,
             "This reservation has already ended.",
             field=field,
-            rule=rules.RULE_PRESELECT,
         )
     move(ctx, session, PLATE_RESERVATION, row, "release",
          values={"plate_key": None, "closed_at": stamp(now)}, field_name=field)  # fmt: skip
@@ -194,7 +190,6 @@ def apply_exempt_mark(
             UnitAccountErrorCode.EXEMPT_NOT_ELIGIBLE,
             f"No inspection-exempt mark: {why}.",
             field="vehicleId",
-            rule=rules.RULE_EXEMPT,
         )
     return submit_for_unit(ctx, scope, unit, member, vehicle, EXEMPT_BUSINESS, {})
 
@@ -271,7 +266,6 @@ def add_driver(
             UnitAccountErrorCode.DRIVER_LICENCE_REQUIRED,
             f"{identity.masked} holds no valid driving licence on file.",
             field="idNumber",
-            rule=rules.RULE_DRIVERS,
         )
     already = session.exec(
         select(FiledDriver.id).where(
@@ -285,7 +279,6 @@ def add_driver(
             UnitAccountErrorCode.DRIVER_ALREADY_FILED,
             "This person is already a filed driver of this vehicle.",
             field="idNumber",
-            rule=rules.RULE_DRIVERS,
         )
     row = FiledDriver(vehicle_id=vehicle.id, person_id=person.id, filed_at=stamp(scope.now))
     session.add(row)

@@ -43,7 +43,6 @@ def require_vehicle_still_eligible(session: Session, app: Application) -> None:
             f"The vehicle is no longer the unit's registered vehicle (status {status}): reject "
             "or cancel the application with the reason.",
             field="applicationId",
-            rule=rules.RULE_PLATES,
         )
 
 

@@ -211,7 +211,6 @@ def remove_user(ctx: Context, scope: WriteScope, unit_id: str, member_id: str) -
             UnitAccountErrorCode.WINDOW_ONLY,
             "The legal person and admins are removed at a window.",
             field="memberId",
-            rule=rules.RULE_WINDOW,
         )
     member.status = REMOVED
     session.add(member)

@@ -35,7 +35,6 @@ def apply(
             UnitAccountErrorCode.VEHICLE_NOT_ELIGIBLE,
             f"A vehicle in status {vehicle.status} has no plates or licence to replace.",
             field="vehicleId",
-            rule=rules.RULE_PLATES,
         )
     data = {"item": item.value, "reason": text}
     business = f"{BUSINESS}:{item.value}"

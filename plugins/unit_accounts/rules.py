@@ -120,7 +120,6 @@ def require_plate_permission(role: str, granted_at_window: bool) -> None:
             UnitAccountErrorCode.PLATE_GRANT_REQUIRED,
             "A unit user needs a window's authorisation to replace plates or licences online.",
             field="unitId",
-            rule=RULE_PLATES,
         )
 
 
@@ -146,7 +145,6 @@ def require_room_for_member(active_members_in_unit: int) -> None:
             UnitAccountErrorCode.UNIT_MEMBER_LIMIT,
             f"The unit already has {UNIT_MAX_ACCOUNTS} accounts.",
             field="unitId",
-            rule=RULE_UNIT_10,
         )
 
 
@@ -157,7 +155,6 @@ def require_room_for_person(non_legal_units_of_person: int) -> None:
             UnitAccountErrorCode.PERSON_UNIT_LIMIT,
             f"This person already holds accounts in {PERSON_MAX_UNITS} units.",
             field="idNumber",
-            rule=RULE_PERSON_3,
         )
 
 
@@ -330,3 +327,24 @@ def exempt_refusal(
     if unhandled_violations:
         return "the vehicle has unhandled violations"
     return None
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+UnitAccountErrorCode.cites(
+    {
+        UnitAccountErrorCode.PERSONAL_ACCOUNT_REQUIRED: RULE_PERSONAL_FIRST,
+        UnitAccountErrorCode.WINDOW_ONLY: RULE_WINDOW,
+        UnitAccountErrorCode.UNIT_MEMBER_LIMIT: RULE_UNIT_10,
+        UnitAccountErrorCode.PERSON_UNIT_LIMIT: RULE_PERSON_3,
+        UnitAccountErrorCode.PLATE_GRANT_REQUIRED: RULE_PLATES,
+        UnitAccountErrorCode.VEHICLE_NOT_ELIGIBLE: RULE_PLATES,
+        UnitAccountErrorCode.PLATE_NUMBER_TAKEN: RULE_PRESELECT,
+        UnitAccountErrorCode.PLATE_NUMBER_WRONG_CITY: RULE_PRESELECT,
+        UnitAccountErrorCode.VIN_ALREADY_REGISTERED: RULE_PRESELECT,
+        UnitAccountErrorCode.RESERVATION_CLOSED: RULE_PRESELECT,
+        UnitAccountErrorCode.EXEMPT_NOT_ELIGIBLE: RULE_EXEMPT,
+        UnitAccountErrorCode.DRIVER_LICENCE_REQUIRED: RULE_DRIVERS,
+        UnitAccountErrorCode.DRIVER_ALREADY_FILED: RULE_DRIVERS,
+    }
+)

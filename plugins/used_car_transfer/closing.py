@@ -75,7 +75,6 @@ def reject(ctx: Context, scope: WriteScope, *, transfer_id: str, reason: str) ->
             "The vehicle passed its inspection and can be transferred: register it; settle "
             "any archive problem with the other office through an office ticket.",
             field="transferId",
-            rule=Rule.NO_RUNAROUND,
         )
     _close(ctx, session, row, "reject", AppStatus.REJECTED, text, Party.OFFICE)
     return row

@@ -152,14 +152,12 @@ def check_vehicle_scope(category: str, use: str) -> None:
             UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE,
             "Only small and mini passenger cars may use cross-region used-car registration.",
             field="vin",
-            rule=Rule.SCOPE,
         )
     if use != VehicleUse.NON_OPERATING.value:
         raise RuleError(
             UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE,
             "Only non-operating (非营运) cars may use cross-region used-car registration.",
             field="vin",
-            rule=Rule.SCOPE,
         )
 
 
@@ -172,7 +170,6 @@ def check_vehicle_status(status: str, field: str = "vin") -> None:
             UsedCarTransferErrorCode.VEHICLE_NOT_TRANSFERABLE,
             f"The vehicle's status {status} does not allow a transfer.",
             field=field,
-            rule=Rule.STATUS,
         )
 
 
@@ -183,7 +180,6 @@ def route_for(trade_city: str, from_city: str, to_city: str) -> Route:
             UsedCarTransferErrorCode.NOT_CROSS_REGION,
             "The new owner lives in the registration city: this is not a cross-region transfer.",
             field="vin",
-            rule=Rule.TRADE_CITY,
         )
     if trade_city == to_city:
         return Route.TRADED_IN_TRANSFER_IN_CITY
@@ -193,7 +189,6 @@ def route_for(trade_city: str, from_city: str, to_city: str) -> Route:
         UsedCarTransferErrorCode.TRADE_CITY_NOT_ALLOWED,
         "The trade must happen in the registration city or the new owner's city.",
         field="tradeCity",
-        rule=Rule.TRADE_CITY,
     )
 
 
@@ -209,7 +204,6 @@ def check_channel(route: Route, channel: Channel) -> None:
             UsedCarTransferErrorCode.WRONG_CHANNEL,
             "Traded in the registration city: apply at that city's vehicle office.",
             field="tradeCity",
-            rule=Rule.CHANNEL,
         )
 
 
@@ -221,7 +215,6 @@ def check_pair(other_city: str, other_in_force: bool) -> None:
             f"Cross-region registration is not in force in city {other_city}: the original "
             "two-step procedure applies (转出 at the registration city, then 转入).",
             field="tradeCity",
-            rule=Rule.PILOT_PAIR,
             measure=MEASURE,
             city=other_city,
         )
@@ -312,3 +305,20 @@ def max_in_window(times: Sequence[dt.datetime], window: dt.timedelta) -> int:
             start += 1
         best = max(best, end - start + 1)
     return best
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+UsedCarTransferErrorCode.cites(
+    {
+        UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE: Rule.SCOPE,
+        UsedCarTransferErrorCode.VEHICLE_NOT_TRANSFERABLE: Rule.STATUS,
+        UsedCarTransferErrorCode.NOT_CROSS_REGION: Rule.TRADE_CITY,
+        UsedCarTransferErrorCode.TRADE_CITY_NOT_ALLOWED: Rule.TRADE_CITY,
+        UsedCarTransferErrorCode.WRONG_CHANNEL: Rule.CHANNEL,
+        UsedCarTransferErrorCode.PILOT_PAIR_REQUIRED: Rule.PILOT_PAIR,
+        UsedCarTransferErrorCode.NO_DOMICILE: Rule.TRADE_CITY,
+        UsedCarTransferErrorCode.NOT_INSPECTED: Rule.INSPECTION_AV,
+        UsedCarTransferErrorCode.REJECTION_FORBIDDEN: Rule.NO_RUNAROUND,
+    }
+)

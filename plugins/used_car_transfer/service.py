@@ -138,7 +138,6 @@ def apply(
             UsedCarTransferErrorCode.NO_DOMICILE,
             "The new owner's domicile (住所地) is unknown, so the transfer-in city is unknown.",
             field="buyerIdNumber",
-            rule=Rule.TRADE_CITY,
         )
     from_city, to_city = vehicle.registration_city, buyer.domicile_city
     route = rules.route_for(trade, from_city, to_city)
@@ -341,7 +340,6 @@ def register(
             UsedCarTransferErrorCode.NOT_INSPECTED,
             "The vehicle has no passed inspection for this transfer.",
             field="transferId",
-            rule=Rule.INSPECTION_AV,
         )
     if row.status != TransferStatus.INSPECTED.value:
         raise RuleError(

@@ -6,6 +6,8 @@ import datetime as dt
 import enum
 from dataclasses import dataclass
 
+from .errors import VeteranLicenceErrorCode
+
 MEASURE = "veteran_licence"  # the plugin's slug: its folder, its actions' prefix
 
 EFFECTIVE = dt.date(2021, 6, 1)  # 七-一 "自2021年6月1日起"
@@ -185,3 +187,15 @@ def remark(
 
 def prefix_listed(military_number: str) -> bool:
     return military_number[:2].upper() in NEW_FORMAT_PREFIXES
+
+
+# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
+# refuses under another clause names that one.
+VeteranLicenceErrorCode.cites(
+    {
+        VeteranLicenceErrorCode.UNDER_MIN_AGE: RULE_MIN_AGE,
+        VeteranLicenceErrorCode.PREFIX_NOT_LISTED: RULE_RECORD,
+        VeteranLicenceErrorCode.EXCHANGED_TOO_LATE: RULE_RECORD,
+        VeteranLicenceErrorCode.NOT_VERIFIED: RULE_CHECK,
+    }
+)

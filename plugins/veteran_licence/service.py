@@ -108,7 +108,6 @@ def _issue(
                     VeteranLicenceErrorCode.UNDER_MIN_AGE,
                     f"Under the civil minimum age {table[cls]} for {cls} on {today} ({rules.regulation(today)}).",
                     field="classes",
-                    rule=rules.RULE_MIN_AGE,
                 )
     added = {c for c, _ in additions}
     initial = [c for c in classes if c not in added] or classes
@@ -294,7 +293,6 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
             VeteranLicenceErrorCode.PREFIX_NOT_LISTED,
             f"Prefix {number[:2]} is not a new-format military licence.",
             field="militaryNumber",
-            rule=rules.RULE_RECORD,
         )
     person_id = ctx.require_person()
     person = session.get(Person, person_id)
@@ -314,14 +312,12 @@ def record_remark(ctx: Context, session: Session, military_number: str) -> Drivi
             "The military registry did not confirm this licence"
             + (" (unavailable)." if problem else "."),
             field="militaryNumber",
-            rule=rules.RULE_CHECK,
         )
     if record.exchanged_on is None or record.exchanged_on > rules.REMARK_CUTOFF:
         raise RuleError(
             VeteranLicenceErrorCode.EXCHANGED_TOO_LATE,
             f"Exchanged {record.exchanged_on or 'not yet'}; only exchanges by {rules.REMARK_CUTOFF} are remarked in the driving record.",
             field="militaryNumber",
-            rule=rules.RULE_RECORD,
         )
     exists = session.exec(
         select(DrivingRecordRemark).where(DrivingRecordRemark.military_number == number)
