@@ -78,10 +78,13 @@ class ErrorCode(enum.StrEnum):
     def cites(cls, rules: Mapping[ErrorCode, str]) -> None:
         """Set the rule each listed code cites by default (`{code: "M04 2021-四-二: …"}`).
 
-        Called once, from the measure's rules.py. Raises `ValueError` for a key that is not a
-        member of this enum or an empty rule (a wrong table fails at import, not at a refusal)."""
+        Called once, at the end of the measure's rules.py. Raises `ValueError` for a key that is
+        not a member of this enum, a rule that is not a non-blank string, or a second table for the
+        same enum (a wrong table fails at import, not at a refusal)."""
+        if "_cited_rules" in cls.__dict__:
+            raise ValueError(f"{cls.__name__}.cites: the table is stated once (rules.py)")
         foreign = [key for key in rules if not isinstance(key, cls)]
-        empty = [key for key, rule in rules.items() if not rule]
+        empty = [key for key, rule in rules.items() if not (isinstance(rule, str) and rule.strip())]
         if foreign or empty:
             raise ValueError(f"{cls.__name__}.cites: not members {foreign}, empty rules {empty}")
         type.__setattr__(cls, "_cited_rules", MappingProxyType(dict(rules)))

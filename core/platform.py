@@ -107,6 +107,12 @@ def build_platform(
             raise PluginError(
                 f"plugin {plugin!r} registers measure {info.slug!r}, already registered"
             )
+        taken = next((m for m in measures.values() if m.code == info.code), None)
+        if taken is not None:
+            raise PluginError(
+                f"plugin {plugin!r} registers measure code {info.code!r}, already taken by "
+                f"{taken.slug!r} (`python -m core.cli plugins` lists the codes taken)"
+            )
         measures[info.slug] = info
 
     rules: list[PermissionRule] = [

@@ -24,15 +24,21 @@ OWN_FRAME = {"signIn", "partnerTokenCreate", "citizenRegister"}
 PLUGINS = bundled_plugin_names()
 
 
+@pytest.fixture
+def every_measure_env(make_env):
+    """The core with every bundled measure: the conventions below hold for each operation."""
+    return make_env(PLUGINS)
+
+
 def _root_fields(schema, root: str):
     converter = schema.config.name_converter
     for field in schema.get_type_by_name(root).fields:
         yield converter.get_graphql_name(field), field
 
 
-def test_every_mutation_runs_in_the_frame(core_env):
+def test_every_mutation_runs_in_the_frame(every_measure_env):
     """One transaction, one audit event, refusals as payload errors: `@mutation` everywhere."""
-    schema = core_env.platform.schema
+    schema = every_measure_env.platform.schema
     unframed = [
         name
         for name, field in _root_fields(schema, "Mutation")
@@ -41,10 +47,10 @@ def test_every_mutation_runs_in_the_frame(core_env):
     assert sorted(unframed) == sorted(OWN_FRAME)
 
 
-def test_every_operation_is_gated_and_its_roles_text_generated(core_env):
+def test_every_operation_is_gated_and_its_roles_text_generated(every_measure_env):
     """Each query and mutation has a permission action; its description ends with exactly one
     generated "Roles: …" sentence (never a hand-written one that could disagree with the table)."""
-    schema = core_env.platform.schema
+    schema = every_measure_env.platform.schema
     for root in ("Query", "Mutation"):
         for name, field in _root_fields(schema, root):
             gate = allowed_of(field)
@@ -54,10 +60,10 @@ def test_every_operation_is_gated_and_its_roles_text_generated(core_env):
             assert re.search(r"Roles: [^.]+\.$", description), f"{root}.{name}: {description!r}"
 
 
-def test_my_lists_are_named_my_things(core_env):
+def test_my_lists_are_named_my_things(every_measure_env):
     """The caller's own records are `my<Things>`; the older `<things>Mine` / `<measure>My<Things>`
     names survive only as deprecated aliases."""
-    schema = core_env.platform.schema
+    schema = every_measure_env.platform.schema
     odd = [
         name
         for name, field in _root_fields(schema, "Query")
@@ -129,15 +135,56 @@ def _raises(slug: str, code_enum: type[ErrorCode]):
                 yield f"{path.relative_to(ROOT)}:{node.lineno}", code_enum[code.attr], named
 
 
+def _measure_modules(slug: str, tests: bool = True):
+    for path in sorted((ROOT / "plugins" / slug).rglob("*.py")):
+        if "migrations" in path.parts or (not tests and "tests" in path.parts):
+            continue
+        yield path, ast.parse(path.read_text(), str(path))
+
+
+def _cites_calls(slug: str):
+    """The measure's modules (tests included) that call `<Enum>.cites(...)`, once per call."""
+    for path, tree in _measure_modules(slug):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "cites":
+                yield str(path.relative_to(ROOT))
+
+
+def _handed_on(slug: str, code_enum: type[ErrorCode]) -> set[str]:
+    """Codes the measure names other than as a raise's code or a cites key: handed to a core
+    helper that raises them."""
+    raised, keys, named = set(), set(), []
+    for _, tree in _measure_modules(slug, tests=False):
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.args:
+                called = getattr(node.func, "id", getattr(node.func, "attr", None))
+                if called == "RuleError":
+                    raised.add(id(node.args[0]))
+                elif called == "cites" and isinstance(node.args[0], ast.Dict):
+                    keys.update(id(k) for k in node.args[0].keys)
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == code_enum.__name__
+            ):
+                named.append(node)
+    return {n.attr for n in named if id(n) not in raised | keys}
+
+
 @pytest.mark.parametrize("slug", PLUGINS)
 def test_every_refusal_names_its_rule(slug):
     """A refusal names the rule that refused it: at the raise (`rule=`), or through the code's
     entry in the measure's `cites` table (rules.py). A `cites` entry that no raise relies on is
-    dead, so it fails too, as does a code on the UNCITED list that now names a rule."""
-    importlib.import_module(f"plugins.{slug}")  # rules.py states the table when it is imported
+    dead (a code handed to a core helper such as `start_review` counts as used), so it fails too,
+    as does a code on the UNCITED list that now names a rule. The table is stated in rules.py and
+    nowhere else: a table set from a test module would hold only while that module is loaded."""
+    stated = sorted(_cites_calls(slug))
+    assert stated == [f"plugins/{slug}/rules.py"], f"{slug}: state the cites table in rules.py"
+    importlib.import_module(f"plugins.{slug}.rules")  # which states the table when imported
     (code_enum,) = _error_enums(slug)
     raises = list(_raises(slug, code_enum))
     bare = {member.name for _, member, named in raises if not named}
+    bare |= _handed_on(slug, code_enum)  # given to a core helper (start_review, an Issuer)
     ruleless = sorted(
         f"{place} {member.name}" for place, member, named in raises
         if not named and member.rule is None and member.name not in UNCITED.get(slug, set())
@@ -149,8 +196,8 @@ def test_every_refusal_names_its_rule(slug):
 
 
 def test_a_cites_table_holds_only_its_own_codes_and_real_rules():
-    """`ErrorCode.cites` refuses another enum's code, a plain string and an empty rule when the
-    table is stated, not at the first refusal."""
+    """`ErrorCode.cites` refuses another enum's code, a plain string, a blank rule and a second
+    table when the table is stated, not at the first refusal."""
 
     class Own(ErrorCode):
         A = "OWN_A"
@@ -163,9 +210,12 @@ def test_a_cites_table_holds_only_its_own_codes_and_real_rules():
         Own.cites({Other.A: "M00 r"})
     with pytest.raises(ValueError, match="not members"):
         Own.cites({"OWN_A": "M00 r"})  # type: ignore[dict-item]
-    with pytest.raises(ValueError, match="empty rules"):
-        Own.cites({Own.A: ""})
+    for blank in ("", "   ", None):
+        with pytest.raises(ValueError, match="empty rules"):
+            Own.cites({Own.A: blank})  # type: ignore[dict-item]
     Own.cites({Own.A: "M00 一-1"})
+    with pytest.raises(ValueError, match="stated once"):
+        Own.cites({Own.B: "M00 一-2"})
     assert (Own.A.rule, Own.B.rule) == ("M00 一-1", None)
     assert RuleError(Own.A, "no").rule == "M00 一-1"
     assert RuleError(Own.A, "no", rule="M00 一-2").rule == "M00 一-2"  # the raise's own wins

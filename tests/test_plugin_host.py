@@ -67,6 +67,18 @@ def test_duplicate_root_field_names_both_plugins(pool):
         _build(pool, a, b)
 
 
+def test_a_measure_code_taken_by_another_measure_is_refused(pool):
+    """Two measures cannot both be M10: the second is refused by name at start-up (a newcomer
+    who copied a bundled measure's `info` would otherwise list two M10s)."""
+
+    def measure(slug):
+        info = MeasureInfo(slug, "M10", "Copy", "副本", "none", "A measure that copied M10.")
+        return _module(slug, register_measure=lambda: info)
+
+    with pytest.raises(PluginError, match="'copy_b' registers measure code 'M10'.*'copy_a'"):
+        _build(pool, measure("copy_a"), measure("copy_b"))
+
+
 def test_duplicate_type_names_name_both_plugins(pool):
     import sys
 
