@@ -114,13 +114,19 @@ UNCITED = {
 }  # fmt: skip
 
 
+def _measure_modules(slug: str, tests: bool = True):
+    """(path, parsed module) for each of the measure's Python files, its migrations left out."""
+    for path in sorted((ROOT / "plugins" / slug).rglob("*.py")):
+        if "migrations" in path.parts or (not tests and "tests" in path.parts):
+            continue
+        yield path, ast.parse(path.read_text(), str(path))
+
+
 def _raises(slug: str, code_enum: type[ErrorCode]):
     """Each `RuleError(<code_enum>.MEMBER, …)` in the measure's code: (place, member, names a
     rule at the raise)."""
-    for path in sorted((ROOT / "plugins" / slug).rglob("*.py")):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for path, tree in _measure_modules(slug, tests=False):
+        for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and node.args):
                 continue
             called = getattr(node.func, "id", getattr(node.func, "attr", None))
@@ -133,13 +139,6 @@ def _raises(slug: str, code_enum: type[ErrorCode]):
             ):
                 named = len(node.args) >= 4 or any(k.arg == "rule" for k in node.keywords)
                 yield f"{path.relative_to(ROOT)}:{node.lineno}", code_enum[code.attr], named
-
-
-def _measure_modules(slug: str, tests: bool = True):
-    for path in sorted((ROOT / "plugins" / slug).rglob("*.py")):
-        if "migrations" in path.parts or (not tests and "tests" in path.parts):
-            continue
-        yield path, ast.parse(path.read_text(), str(path))
 
 
 def _cites_calls(slug: str):
