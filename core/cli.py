@@ -299,8 +299,8 @@ def _seconds(text: str) -> float:
 def _missing_database() -> str | None:
     """Why a command that works on an existing database cannot run: DATABASE_URL names an SQLite
     database that is not there (a missing or empty file, one that is not SQLite or holds another
-    application's tables, a directory, or an in-memory database). Opening it would create an empty database, and e.g. audit-verify
-    would call its empty log intact. None when there is one (PostgreSQL: the server says)."""
+    application's tables, a directory, or an in-memory database). Opening it would create an
+    empty database, and e.g. audit-verify would call its empty log intact. None when there is one (PostgreSQL: the server says)."""
     import sqlite3
 
     from sqlalchemy.engine import make_url

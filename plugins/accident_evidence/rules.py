@@ -296,8 +296,6 @@ def voucher_text(accident_number: str, access_code: str, issued_on: dt.date) -> 
     )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 AccidentEvidenceErrorCode.cites(
     {
         AccidentEvidenceErrorCode.NOT_GENERAL_PROCEDURE: f"{R_SCOPE}: 对适用一般程序处理的交通事故",

@@ -274,8 +274,6 @@ FOLLOW_UP_FROM = frozenset(
 )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 CourierErrorCode.cites(
     {
         CourierErrorCode.NOT_A_PILOT_AREA: R_PILOT,

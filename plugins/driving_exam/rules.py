@@ -146,8 +146,6 @@ def max_location_changes(application_date: dt.date) -> Decision:
     return Decision(1, RULE_SPLIT, f"on {application_date}: at most 1 change (before {EFFECTIVE})")
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 DrivingExamErrorCode.cites(
     {
         DrivingExamErrorCode.PERMIT_EXPIRED: RULE_PERMIT,

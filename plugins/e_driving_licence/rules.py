@@ -228,8 +228,6 @@ def claim_values(
     return out
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 EDrivingLicenceErrorCode.cites(
     {
         EDrivingLicenceErrorCode.REAL_PERSON_REQUIRED: f"{R_PHOTO} (实人认证)",

@@ -155,8 +155,6 @@ def refuse_local_version(in_force: bool, city_code: str, day: dt.date) -> None:
         )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 EVehicleLicenceErrorCode.cites(
     {
         EVehicleLicenceErrorCode.REAL_PERSON_REQUIRED: f"{R_UNIFORM} (实人认证)",

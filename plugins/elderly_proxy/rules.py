@@ -147,8 +147,6 @@ def require_one_target(biz: Business, vehicle_id: str | None, licence_id: str | 
         )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 ElderProxyErrorCode.cites(
     {
         ElderProxyErrorCode.UNDER_60: RULE_AGE,

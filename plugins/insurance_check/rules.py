@@ -138,8 +138,6 @@ def week_start(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 InsuranceCheckErrorCode.cites(
     {
         InsuranceCheckErrorCode.ONLINE_CHECK_NOT_APPLICABLE: Rule.SCOPE,

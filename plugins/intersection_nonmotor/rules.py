@@ -269,8 +269,6 @@ def enforcement_flags(
     return []
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 IntersectionErrorCode.cites(
     {
         IntersectionErrorCode.NOT_KEY_INTERSECTION: R_KEY,

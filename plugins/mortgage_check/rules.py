@@ -163,8 +163,6 @@ def check_mortgage_documents(
         )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 MortgageErrorCode.cites(
     {
         MortgageErrorCode.NOT_FILED_NATIONALLY: Rule.REGISTRY,

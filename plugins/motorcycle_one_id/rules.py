@@ -348,8 +348,6 @@ def check_unit_business(business: Business, unit_city: str, handling_city: str) 
         )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 MotorcycleErrorCode.cites(
     {
         MotorcycleErrorCode.NOT_A_MOTORCYCLE: R_SCOPE_TYPE,

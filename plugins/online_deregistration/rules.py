@@ -143,8 +143,6 @@ def reminder_due(scrap_deadline: dt.date | None, today: dt.date, days: int) -> b
     return today <= scrap_deadline <= today + dt.timedelta(days=days)
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 DeregistrationErrorCode.cites(
     {
         DeregistrationErrorCode.NOT_DEREGISTRABLE: R_REGISTRATION,

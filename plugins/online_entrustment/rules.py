@@ -232,8 +232,6 @@ def require_same_business(granted: str, actual: str) -> None:
         )
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 EntrustmentErrorCode.cites(
     {
         EntrustmentErrorCode.NOT_ENTRUSTABLE: RULE_SCOPE,

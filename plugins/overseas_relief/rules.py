@@ -147,8 +147,6 @@ def needs_subject1(status: str) -> bool:
     return status == CANCELLED
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 OverseasReliefErrorCode.cites(
     {
         OverseasReliefErrorCode.NOT_ABROAD: RULE_DEFERRAL,

@@ -372,8 +372,6 @@ class SpotResult(enum.StrEnum):
     INACCURATE = "INACCURATE"
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 PreciseGuidanceErrorCode.cites(
     {
         PreciseGuidanceErrorCode.ALREADY_DECIDED: R_OUTLETS,

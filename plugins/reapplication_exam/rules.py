@@ -163,8 +163,6 @@ def plan(
     return Plan(case, required, remaining, restores, used, why)
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 ReapplicationExamErrorCode.cites(
     {
         ReapplicationExamErrorCode.CANCELLED_FOR_OTHER_REASON: RULE_SCOPE,

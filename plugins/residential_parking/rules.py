@@ -262,8 +262,6 @@ def describe(window: dict) -> str:
     return f"{window['kind']} {fmt(window['start'])}-{fmt(window['end'])}"
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 ResidentialParkingErrorCode.cites(
     {
         ResidentialParkingErrorCode.EMERGENCY_ROUTE: RULE_EMERGENCY,

@@ -436,8 +436,6 @@ def is_overdue(today: dt.date, due_date: dt.date, pending: bool) -> bool:
     return pending and today > due_date
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 TruckPassErrorCode.cites(
     {
         TruckPassErrorCode.CITY_WIDE_24H_BAN: RULE_NO_24H,

@@ -329,8 +329,6 @@ def exempt_refusal(
     return None
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 UnitAccountErrorCode.cites(
     {
         UnitAccountErrorCode.PERSONAL_ACCOUNT_REQUIRED: RULE_PERSONAL_FIRST,

@@ -307,8 +307,6 @@ def max_in_window(times: Sequence[dt.datetime], window: dt.timedelta) -> int:
     return best
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 UsedCarTransferErrorCode.cites(
     {
         UsedCarTransferErrorCode.VEHICLE_OUT_OF_SCOPE: Rule.SCOPE,

@@ -189,8 +189,6 @@ def prefix_listed(military_number: str) -> bool:
     return military_number[:2].upper() in NEW_FORMAT_PREFIXES
 
 
-# The rule each refusal cites when its raise names none (`RuleError` reads it); a raise that
-# refuses under another clause names that one.
 VeteranLicenceErrorCode.cites(
     {
         VeteranLicenceErrorCode.UNDER_MIN_AGE: RULE_MIN_AGE,
